@@ -1,0 +1,36 @@
+"""The one exception root and one warning root of fiscal_eval.
+
+Recoverable problems with an input (a missing amount, an undecodable byte) are
+*rows* — a report's ``errors`` list and ``status`` — not exceptions. Exceptions
+are raised only when nothing can be done at all (a path that does not exist).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FiscalEvalError",
+    "ReadError",
+    "UnsupportedFormatError",
+    "FiscalEvalWarning",
+]
+
+
+class FiscalEvalError(Exception):
+    """Raised when fiscal_eval cannot go on; the root of all its exceptions."""
+
+
+class ReadError(FiscalEvalError):
+    """Raised when a file cannot be read into a Document (missing, binary, undecodable)."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}: {reason}")
+
+
+class UnsupportedFormatError(ReadError):
+    """Raised when no reader is registered for a file's format."""
+
+
+class FiscalEvalWarning(UserWarning):
+    """Warned when fiscal_eval goes on but something deserves a look."""

@@ -1,0 +1,475 @@
+"""The records fiscal_eval passes between stages, and the one place that names every column.
+
+Stages exchange frozen dataclasses: a reader makes a :class:`Document`, the parser makes a
+:class:`Report`, the audit adds :class:`Flag` rows. Tables (polars) are built from these in
+:mod:`fiscal_eval.tables` with the schemas declared here, so a column is named exactly once.
+
+Conventions
+-----------
+* ``Span`` is ``(char_start, char_end)`` into ``Document.text``; every figure keeps one.
+* Amounts are float yuan (万元 × 10 000, 亿元 × 10^8); rates are fractions (84.61% -> 0.8461).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, Mapping
+
+__all__ = [
+    "Span",
+    "Cell",
+    "Table",
+    "Document",
+    "Evidence",
+    "FundLine",
+    "RateStatement",
+    "Arithmetic",
+    "Indicator",
+    "Subtotal",
+    "GradeBand",
+    "GradeScale",
+    "Section",
+    "Quantity",
+    "Flag",
+    "Report",
+    "Status",
+    "Kind",
+    "Role",
+    "Severity",
+    "REPORT_COLUMNS",
+    "FUND_LINE_COLUMNS",
+    "INDICATOR_COLUMNS",
+    "FLAG_COLUMNS",
+    "SECTION_COLUMNS",
+    "CONTRACT_KEYS",
+]
+
+Span = tuple[int, int]
+Status = Literal["ok", "partial", "failed"]
+Kind = Literal["project", "department"]
+Role = Literal[
+    "budget", "available", "spent", "income", "balance", "carryover", "line_item", "other"
+]
+Severity = Literal["error", "warning", "info"]
+
+
+# --------------------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text (stripped) and where it sits in ``Document.text``."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as rows of cells. Rows may have different lengths (forms are ragged)."""
+
+    rows: tuple[tuple[Cell, ...], ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a reader returns: the text every span points into, its tables, and metadata.
+
+    ``text`` is the document as a reader rendered it (HTML tables become one line a row,
+    cells joined by tabs), so the parser works on one representation whatever the format.
+    ``warnings`` are reader problems worth reporting that did not stop the read.
+    """
+
+    source: str
+    text: str
+    format: str
+    tables: tuple[Table, ...] = ()
+    encoding: str | None = None
+    sha256: str | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- parsed records
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a scalar field came from: the words that named it, its span and sentence."""
+
+    span: Span
+    sentence: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class FundLine:
+    """An amount the report states, with the role its label gives it.
+
+    ``parent`` is the index (in ``Report.fund_lines``) of the total this line itemises
+    ("其中" / "分别为" lists), ``complete`` whether that list claims to be exhaustive
+    (no trailing 等). ``context`` is the section path the amount sits in.
+    """
+
+    label: str
+    role: Role
+    amount_yuan: float
+    span: Span
+    unit: str = "元"
+    parent: int | None = None
+    complete: bool = True
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class RateStatement:
+    """A stated rate (执行率, 到位率, 完成率 …) as written, with its precision and formula.
+
+    ``concept`` is the canonical rate the label names (``execution``, ``arrival`` …);
+    ``decimals`` the number of decimals it is stated to (84.61% -> 2); ``formula`` the
+    printed formula if any, e.g. ``"(3)÷(2)"``; ``refs`` maps a form's row numbers to the
+    row labels they stand for (``{"3": "实际到位"}``).
+    """
+
+    label: str
+    concept: str
+    value: float
+    decimals: int
+    span: Span
+    formula: str | None = None
+    refs: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    """A written-out calculation, ``expression = result`` (004: （6/11）×100%=54.54%)."""
+
+    label: str
+    expression: str
+    result: float
+    decimals: int
+    percent: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One scored indicator from a 自评表 table or from prose ("该项得分6分")."""
+
+    level1: str | None
+    level2: str | None
+    level3: str | None
+    max_points: float | None
+    points: float | None
+    span: Span
+    target: str | None = None
+    actual: str | None = None
+    note: str | None = None
+    origin: Literal["table", "prose"] = "table"
+
+
+@dataclass(frozen=True)
+class Subtotal:
+    """A stated section subtotal of points (004: 投入绩效为13分)."""
+
+    label: str
+    points: float
+    span: Span
+    max_points: float | None = None
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    """Scores at or above ``lower`` (and below the next band's lower) earn ``grade``."""
+
+    lower: float
+    grade: str
+
+
+@dataclass(frozen=True)
+class GradeScale:
+    """A grade scale: bands sorted from the highest ``lower`` down."""
+
+    name: str
+    bands: tuple[GradeBand, ...]
+    span: Span | None = None
+
+    def grade_for(self, score: float) -> str | None:
+        """The grade ``score`` earns under this scale (None if below every band)."""
+        for band in self.bands:
+            if score >= band.lower - 1e-9:
+                return band.grade
+        return None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading block: its path of numbering markers ("三/(二)/1"), title and body text."""
+
+    path: str
+    title: str
+    level: int
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A counted quantity (733个单位) with the noun phrase before it, for conflict checks."""
+
+    value: float
+    unit: str
+    context: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Flag:
+    """An audit finding. ``reported``/``expected`` are display strings."""
+
+    code: str
+    severity: Severity
+    field: str
+    message: str
+    reported: str | None = None
+    expected: str | None = None
+    span: Span | None = None
+
+
+# --------------------------------------------------------------------------- the report
+
+# The JSON contract of DESIGN §4: scripts outside the project read these names.
+CONTRACT_KEYS: tuple[str, ...] = (
+    "source",
+    "status",
+    "errors",
+    "agency",
+    "year",
+    "kind",
+    "project_name",
+    "published_date",
+    "budget_yuan",
+    "available_yuan",
+    "spent_yuan",
+    "execution_rate_reported",
+    "score",
+    "grade",
+    "indicators",
+    "flags",
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    """One parsed self-evaluation report.
+
+    Scalar fields hold plain values (``None`` when the report does not state them);
+    ``evidence`` maps each stated field name to its :class:`Evidence` (span + sentence).
+    ``text`` is the document text the spans point into.
+    """
+
+    source: str
+    report_id: str
+    source_format: str
+    status: Status
+    errors: tuple[str, ...]
+    text: str
+    agency: str | None = None
+    region: str | None = None
+    year: int | None = None
+    kind: Kind | None = None
+    project_name: str | None = None
+    published_date: str | None = None
+    budget_yuan: float | None = None
+    available_yuan: float | None = None
+    spent_yuan: float | None = None
+    balance_yuan: float | None = None
+    execution_rate_reported: float | None = None
+    arrival_rate_reported: float | None = None
+    score: float | None = None
+    grade: str | None = None
+    grade_scale: GradeScale | None = None
+    synthetic: bool = False
+    evidence: Mapping[str, Evidence] = field(default_factory=dict)
+    fund_lines: tuple[FundLine, ...] = ()
+    rates: tuple[RateStatement, ...] = ()
+    arithmetic: tuple[Arithmetic, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    subtotals: tuple[Subtotal, ...] = ()
+    sections: tuple[Section, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    problems: tuple[str, ...] = ()
+    improvements: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
+
+    def with_flags(self, flags: tuple[Flag, ...]) -> "Report":
+        """A copy of this report carrying ``flags`` (the report itself is never mutated)."""
+        return replace(self, flags=tuple(flags))
+
+    def sentence(self, span: Span) -> str:
+        """The sentence of ``self.text`` around ``span`` (see :func:`sentence_at`)."""
+        return sentence_at(self.text, span)
+
+    def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
+        """The report in the JSON contract of DESIGN §4 (plus ``evidence`` if asked).
+
+        Examples
+        --------
+        >>> r = Report(source="a.txt", report_id="x", source_format="text",
+        ...            status="failed", errors=("empty file",), text="")
+        >>> r.to_dict()["status"], r.to_dict()["indicators"]
+        ('failed', [])
+        """
+        out: dict[str, Any] = {
+            "source": self.source,
+            "status": self.status,
+            "errors": list(self.errors),
+            "agency": self.agency,
+            "year": self.year,
+            "kind": self.kind,
+            "project_name": self.project_name,
+            "published_date": self.published_date,
+            "budget_yuan": self.budget_yuan,
+            "available_yuan": self.available_yuan,
+            "spent_yuan": self.spent_yuan,
+            "execution_rate_reported": self.execution_rate_reported,
+            "score": self.score,
+            "grade": self.grade,
+            "indicators": [
+                {
+                    "level1": i.level1,
+                    "level2": i.level2,
+                    "level3": i.level3,
+                    "max_points": i.max_points,
+                    "points": i.points,
+                }
+                for i in self.indicators
+            ],
+            "flags": [
+                {
+                    "code": f.code,
+                    "severity": f.severity,
+                    "field": f.field,
+                    "message": f.message,
+                    "reported": f.reported,
+                    "expected": f.expected,
+                }
+                for f in self.flags
+            ],
+        }
+        # Extra keys are additive; the contract's keys above never change name.
+        out["report_id"] = self.report_id
+        out["region"] = self.region
+        out["synthetic"] = self.synthetic
+        if evidence:
+            out["evidence"] = {
+                k: {"span": list(v.span), "sentence": v.sentence, "label": v.label}
+                for k, v in self.evidence.items()
+            }
+        return out
+
+
+# --------------------------------------------------------------------------- sentences
+
+_SENTENCE_END = "。！？!?\n"
+
+
+def sentence_at(text: str, span: Span) -> str:
+    """The sentence around ``span``: from the previous 。！？ or line break to the next.
+
+    Table rows are one line each, so a figure from a table gets its row; tabs between
+    cells are shown as `` | ``.
+
+    >>> sentence_at("甲。预算执行率为84.61%。乙", (8, 14))
+    '预算执行率为84.61%。'
+    """
+    start, end = span
+    lo = start
+    while lo > 0 and text[lo - 1] not in _SENTENCE_END:
+        lo -= 1
+    hi = end
+    while hi < len(text) and text[hi] not in _SENTENCE_END:
+        hi += 1
+    if hi < len(text) and text[hi] != "\n":
+        hi += 1  # keep the closing 。
+    return " | ".join(c.strip() for c in text[lo:hi].split("\t") if c.strip()) or text[lo:hi].strip()
+
+
+# --------------------------------------------------------------------------- table schemas
+# Every column of the tables of DESIGN §3, named once. Values are polars dtype names,
+# resolved in fiscal_eval.tables (kept as strings so this module imports nothing heavy).
+
+REPORT_COLUMNS: dict[str, str] = {
+    "report_id": "Utf8",
+    "source": "Utf8",
+    "source_format": "Utf8",
+    "agency": "Utf8",
+    "region": "Utf8",
+    "year": "Int32",
+    "kind": "Utf8",
+    "project_name": "Utf8",
+    "published_date": "Utf8",
+    "budget_yuan": "Float64",
+    "available_yuan": "Float64",
+    "spent_yuan": "Float64",
+    "balance_yuan": "Float64",
+    "execution_rate_reported": "Float64",
+    "arrival_rate_reported": "Float64",
+    "score": "Float64",
+    "grade": "Utf8",
+    "grade_scheme": "Utf8",
+    "status": "Utf8",
+    "errors": "Utf8",
+    "synthetic": "Boolean",
+}
+
+FUND_LINE_COLUMNS: dict[str, str] = {
+    "report_id": "Utf8",
+    "line_no": "Int32",
+    "label": "Utf8",
+    "role": "Utf8",
+    "amount_yuan": "Float64",
+    "unit": "Utf8",
+    "parent": "Int32",
+    "span_start": "Int32",
+    "span_end": "Int32",
+    "context": "Utf8",
+}
+
+INDICATOR_COLUMNS: dict[str, str] = {
+    "report_id": "Utf8",
+    "level1": "Utf8",
+    "level2": "Utf8",
+    "level3": "Utf8",
+    "max_points": "Float64",
+    "points": "Float64",
+    "target": "Utf8",
+    "actual": "Utf8",
+    "note": "Utf8",
+    "origin": "Utf8",
+    "span_start": "Int32",
+    "span_end": "Int32",
+}
+
+FLAG_COLUMNS: dict[str, str] = {
+    "report_id": "Utf8",
+    "code": "Utf8",
+    "severity": "Utf8",
+    "field": "Utf8",
+    "reported": "Utf8",
+    "expected": "Utf8",
+    "message": "Utf8",
+    "span_start": "Int32",
+    "span_end": "Int32",
+}
+
+SECTION_COLUMNS: dict[str, str] = {
+    "report_id": "Utf8",
+    "path": "Utf8",
+    "level": "Int32",
+    "title": "Utf8",
+    "text": "Utf8",
+    "span_start": "Int32",
+    "span_end": "Int32",
+}
