@@ -109,7 +109,10 @@ class FundLine:
 
     ``parent`` is the index (in ``Report.fund_lines``) of the total this line itemises
     ("其中" / "分别为" lists), ``complete`` whether that list claims to be exhaustive
-    (no trailing 等). ``context`` is the section path the amount sits in.
+    (no trailing 等). ``context`` is the section path the amount sits in. ``decimals``
+    is the precision it is stated to in its own unit (for rounding tolerance), and
+    ``measure`` the column a form table gave it (``budget``/``spent`` …) when the row
+    label names a line rather than a role.
     """
 
     label: str
@@ -120,6 +123,8 @@ class FundLine:
     parent: int | None = None
     complete: bool = True
     context: str = ""
+    decimals: int = 0
+    measure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -432,6 +437,7 @@ FUND_LINE_COLUMNS: dict[str, str] = {
     "amount_yuan": "Float64",
     "unit": "Utf8",
     "parent": "Int32",
+    "measure": "Utf8",
     "span_start": "Int32",
     "span_end": "Int32",
     "context": "Utf8",
