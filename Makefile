@@ -1,0 +1,34 @@
+# fiscal_eval developer tasks. Needs only python3 (with venv) and make.
+#   make demo   parse the five sample reports and print a summary table
+#   make test   run the test suite
+#   make venv   create .venv and install fiscal_eval (editable, with the dev extra)
+#   make clean  remove .venv, build output and caches
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: venv demo test clean
+
+venv: $(VENV)/.installed
+
+# NOTE: the stamp makes `make venv` a no-op until pyproject.toml changes; then it
+# reinstalls into the existing venv (delete .venv, or `make clean`, to start afresh).
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+demo: venv
+	$(BIN)/fiscal-eval parse data/samples
+
+# pytest exits 5 when it collected no tests: a run that tested nothing is a failure.
+test: venv
+	@$(BIN)/python -m pytest -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (exit 5); a run that tests nothing fails" >&2; fi; \
+	exit $$rc
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

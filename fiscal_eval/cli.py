@@ -1,0 +1,203 @@
+"""`fiscal-eval`: the command line, thin over the library.
+
+Each command turns its options into one library call and prints the result; no parsing
+or metric logic lives here. Exit codes: 0 done (even if some inputs are ``failed`` or
+``partial``: they are rows, not errors), 1 ``--strict`` and some input was not fully
+read, 2 fiscal_eval could not go on (:class:`~fiscal_eval.errors.FiscalEvalError`) or
+bad usage, 3 an unexpected internal error (a bug; set ``FISCAL_EVAL_DEBUG=1`` for the
+traceback). No input ever makes the command print a Python traceback.
+
+Commands to come (see DESIGN.md): audit, ingest, synth, bench, batch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import PurePath
+from typing import Annotated, NoReturn, Optional, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from fiscal_eval import parse_paths
+from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.model import Report
+
+__all__ = ["app"]
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="fiscal-eval",
+    help="Parse, audit and report on budget-performance self-evaluation reports (绩效自评报告).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Exit codes (module docstring).
+EXIT_NOT_ALL_OK = 1
+EXIT_ERROR = 2
+EXIT_BUG = 3
+
+_STATUSES = ("ok", "partial", "failed")
+_MISSING = "—"
+
+
+def _version_callback(value: bool) -> None:
+    """Print the installed version and stop (eager ``--version``)."""
+    if value:
+        try:
+            version = metadata.version("fiscal_eval")
+        except metadata.PackageNotFoundError:  # running from a source tree, not installed
+            version = "unknown (not installed)"
+        typer.echo(f"fiscal-eval {version}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = None,
+) -> None:
+    """Parse, audit and report on budget-performance self-evaluation reports (绩效自评报告)."""
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    """Print ``error: message`` to stderr and exit with ``code``."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _call(fn: Callable[..., T], *args: object) -> T:
+    """Call the library; turn its exceptions into an ``error:`` line and an exit code."""
+    try:
+        return fn(*args)
+    except FiscalEvalError as exc:
+        _fail(str(exc) or type(exc).__name__, EXIT_ERROR)
+    except Exception as exc:  # NOTE: a bug, not bad input; keep tracebacks off users' screens
+        if os.environ.get("FISCAL_EVAL_DEBUG"):
+            raise
+        _fail(
+            f"internal error ({type(exc).__name__}: {exc}); this is a bug in fiscal_eval, "
+            "rerun with FISCAL_EVAL_DEBUG=1 for the traceback",
+            EXIT_BUG,
+        )
+
+
+# --------------------------------------------------------------------------- parse
+
+
+def _wan(yuan: float | None) -> str:
+    """An amount in yuan shown in 万元, 2 decimals."""
+    return _MISSING if yuan is None else f"{yuan / 10_000:,.2f}"
+
+
+def _percent(rate: float | None) -> str:
+    """A fraction shown as a percentage, 2 decimals (0.8461 -> 84.61%)."""
+    return _MISSING if rate is None else f"{rate * 100:.2f}%"
+
+
+def _plain(value: object) -> Text:
+    """A table cell that shows document text literally (no rich markup or emoji codes)."""
+    if value is None:
+        return Text(_MISSING)
+    if isinstance(value, float):
+        return Text(f"{value:g}")
+    return Text(str(value))
+
+
+def _summary(reports: Sequence[Report]) -> str:
+    """``5 files: 4 ok, 1 partial, 0 failed``."""
+    counts = Counter(r.status for r in reports)
+    n = len(reports)
+    parts = ", ".join(f"{counts.get(s, 0)} {s}" for s in _STATUSES)
+    return f"{n} file{'' if n == 1 else 's'}: {parts}"
+
+
+def _table(reports: Sequence[Report]) -> Table:
+    """The parse results as a rich table, one row a report."""
+    table = Table(show_lines=False)
+    for header, justify in (
+        ("文件", "left"),
+        ("status", "left"),
+        ("agency", "left"),
+        ("year", "right"),
+        ("kind", "left"),
+        ("预算(万元)", "right"),
+        ("支出(万元)", "right"),
+        ("执行率", "right"),
+        ("得分", "right"),
+        ("等级", "left"),
+        ("errors", "left"),
+    ):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for r in reports:
+        table.add_row(
+            _plain(PurePath(r.source).name or r.source),
+            _plain(r.status),
+            _plain(r.agency),
+            _plain(r.year),
+            _plain(r.kind),
+            Text(_wan(r.budget_yuan)),
+            Text(_wan(r.spent_yuan)),
+            Text(_percent(r.execution_rate_reported)),
+            _plain(r.score),
+            _plain(r.grade),
+            Text("; ".join(r.errors)),
+        )
+    return table
+
+
+@app.command()
+def parse(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH",
+            help="Report files, or folders to read recursively (hidden files skipped).",
+            show_default=False,
+        ),
+    ],
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="One JSON object a line (the JSON contract, DESIGN §4)."),
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 1 unless every report parsed with status ok."),
+    ] = False,
+) -> None:
+    """Parse reports and print one row (or one JSON line) per file read."""
+    reports = _call(parse_paths, list(paths))
+    if as_json:
+        for r in reports:
+            typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
+        typer.echo(_summary(reports), err=True)  # stderr: stdout stays pure JSON lines
+    else:
+        # NOTE: off a terminal rich would squeeze the table into 80 columns and wrap names.
+        console = Console(highlight=False)
+        if not console.is_terminal:
+            console.width = max(console.width, 200)
+        console.print(_table(reports))
+        typer.echo(_summary(reports))
+    if strict and (not reports or any(r.status != "ok" for r in reports)):
+        raise typer.Exit(EXIT_NOT_ALL_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())
