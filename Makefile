@@ -14,7 +14,9 @@ venv: $(VENV)/.installed
 
 # NOTE: the stamp makes `make venv` a no-op until pyproject.toml changes; then it
 # reinstalls into the existing venv (delete .venv, or `make clean`, to start afresh).
-$(VENV)/.installed: pyproject.toml
+# fiscal_eval/__init__.py is a prerequisite too (when it exists): an editable install
+# made while fiscal_eval was a namespace package does not see an __init__.py added later.
+$(VENV)/.installed: pyproject.toml $(wildcard fiscal_eval/__init__.py)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
