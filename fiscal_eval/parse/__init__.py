@@ -1,0 +1,179 @@
+"""Document -> Report: the parse stage. It reads what the report states and where; it
+makes no judgement (whether the figures agree is :mod:`fiscal_eval.metrics.audit`'s).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from fiscal_eval.model import Document, Evidence, Report
+from fiscal_eval.parse.context import Context
+from fiscal_eval.parse.funds import choose_funds, extract_amounts
+from fiscal_eval.parse.indicators import prose_indicators, table_indicators
+from fiscal_eval.parse.metadata import (
+    find_agency,
+    find_kind,
+    find_project_name,
+    find_published_date,
+    find_region,
+    find_title,
+    find_year,
+)
+from fiscal_eval.parse.narrative import find_quantities, problems_and_improvements
+from fiscal_eval.parse.rates import extract_arithmetic, extract_rates
+from fiscal_eval.parse.scores import Found, find_grade, find_grade_scale, find_score, find_subtotals
+from fiscal_eval.parse.vocab import vocab
+
+__all__ = ["parse_document", "failed_report"]
+
+# A report that says it is synthetic (the generator's reports all do).
+_SYNTHETIC = re.compile(r"合成数据|SYNTHETIC", re.IGNORECASE)
+_GENRE = re.compile(r"绩效|自评|评价")
+
+
+def failed_report(source: str, source_format: str, reason: str, text: str = "",
+                  sha256: str | None = None) -> Report:
+    """A Report for an input that could not be read or is not a report at all."""
+    rid = (sha256 or hashlib.sha256(f"{source}\0{reason}".encode()).hexdigest())[:16]
+    return Report(source=source, report_id=rid, source_format=source_format,
+                  status="failed", errors=(f"{source}: {reason}",), text=text)
+
+
+def parse_document(doc: Document) -> Report:
+    """Parse a Document into a Report, every stated figure with its evidence.
+
+    Never raises for content: problems become ``errors`` and the ``status``
+    ("ok", "partial" — a report missing key figures —, or "failed" — not a report).
+
+    Examples
+    --------
+    >>> from fiscal_eval.model import Document
+    >>> doc = Document(source="t.txt", format="text", text=(
+    ...     "某县某局2021年度项目绩效自评报告\\n年初预算安排100万元，实际支出95万元，"
+    ...     "预算执行率为95.00%。自评得分92分，自评结果：优秀。"))
+    >>> r = parse_document(doc)
+    >>> r.agency, r.year, r.budget_yuan, r.spent_yuan, r.execution_rate_reported, r.grade
+    ('某县某局', 2021, 1000000.0, 950000.0, 0.95, '优秀')
+    """
+    ctx = Context(doc)
+    evidence: dict[str, Evidence] = {}
+
+    def keep(field: str, found: Found | None):
+        if found is None:
+            return None
+        evidence[field] = ctx.evidence(found.span, found.label)
+        return found.value
+
+    # ---------------------------------------------------------------- tables first:
+    # they mark the rows they consumed, so prose extractors do not read them twice.
+    indicators, table_total = table_indicators(ctx)
+    amounts = extract_amounts(ctx)
+    rates = extract_rates(ctx)
+    arithmetic = extract_arithmetic(ctx)
+    indicators += prose_indicators(ctx)
+
+    # ---------------------------------------------------------------- metadata
+    title = find_title(ctx)
+    if title is not None:
+        evidence["title"] = ctx.evidence(title.span, "title")
+    agency = keep("agency", find_agency(ctx, title))
+    region = find_region(ctx, agency)
+    year = keep("year", find_year(ctx, title))
+    project_found = find_project_name(ctx, title)
+    kind = keep("kind", find_kind(ctx, title, project_found is not None and project_found.rank == 1))
+    project_name = keep("project_name", project_found) if kind == "project" else None
+    published = keep("published_date", find_published_date(ctx))
+
+    # ---------------------------------------------------------------- money
+    values: dict[str, float | None] = {}
+    for field, amount in choose_funds(amounts).items():
+        values[field] = amount.line.amount_yuan
+        evidence[field] = ctx.evidence(amount.line.span, amount.line.label)
+    v = vocab()
+    execution = _best_rate(rates, v.execution_concepts)
+    if execution is not None:
+        evidence["execution_rate_reported"] = ctx.evidence(execution.span, execution.label)
+    arrival = _best_rate(rates, ("arrival",))
+    if arrival is not None:
+        evidence["arrival_rate_reported"] = ctx.evidence(arrival.span, arrival.label)
+
+    # ---------------------------------------------------------------- scores
+    score_found = find_score(ctx, table_total)
+    score = keep("score", score_found)
+    grade = keep("grade", find_grade(ctx, score_found))
+    scale = find_grade_scale(ctx)
+    subtotals = find_subtotals(ctx, score_found)
+    problems, improvements = problems_and_improvements(ctx)
+
+    report = Report(
+        source=doc.source,
+        report_id=(doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest())[:16],
+        source_format=doc.format,
+        status="ok",
+        errors=(),
+        text=doc.text,
+        agency=agency,
+        region=region,
+        year=year,
+        kind=kind,
+        project_name=project_name,
+        published_date=published,
+        budget_yuan=values.get("budget_yuan"),
+        available_yuan=values.get("available_yuan"),
+        spent_yuan=values.get("spent_yuan"),
+        balance_yuan=values.get("balance_yuan"),
+        execution_rate_reported=execution.value if execution else None,
+        arrival_rate_reported=arrival.value if arrival else None,
+        score=score,
+        grade=grade,
+        grade_scale=scale,
+        synthetic=bool(_SYNTHETIC.search(doc.text[:2000])),
+        evidence=evidence,
+        fund_lines=tuple(a.line for a in amounts),
+        rates=tuple(rates),
+        arithmetic=tuple(arithmetic),
+        indicators=tuple(indicators),
+        subtotals=tuple(subtotals),
+        sections=tuple(ctx.sections),
+        quantities=tuple(find_quantities(ctx)),
+        problems=tuple(problems),
+        improvements=tuple(improvements),
+    )
+    return _with_status(report, doc)
+
+
+def _best_rate(rates, concepts):
+    ranked = [r for r in rates if r.concept in concepts]
+    if not ranked:
+        return None
+    from fiscal_eval.parse.rates import concept_of
+
+    def key(r):
+        c = concept_of(r.label)
+        return (concepts.index(r.concept), c[1] if c else 9, r.span[0])
+
+    return min(ranked, key=key)
+
+
+def _with_status(report: Report, doc: Document) -> Report:
+    """ok / partial / failed, with the reasons in plain words."""
+    from dataclasses import replace
+
+    errors = [f"{doc.source}: {w}" for w in doc.warnings]
+    has_money = any(x is not None for x in (report.budget_yuan, report.available_yuan, report.spent_yuan))
+    if not has_money and report.score is None and not _GENRE.search(doc.text):
+        errors.append(f"{doc.source}: not a budget-performance self-evaluation report "
+                      "(no amounts, no score, no 绩效/自评 wording found)")
+        return replace(report, status="failed", errors=tuple(errors))
+    missing = []
+    if report.budget_yuan is None and report.available_yuan is None:
+        missing.append("the budget (no 年初预算 / 预算安排 / 全年预算数 / 实际到位 amount found)")
+    if report.spent_yuan is None:
+        missing.append("the amount spent (no 实际支出 / 全年执行数 / 总支出 amount found)")
+    if report.agency is None:
+        missing.append("the agency (no 主管部门 field, title, signature or 发布机构)")
+    if report.year is None:
+        missing.append("the fiscal year evaluated")
+    errors += [f"{doc.source}: missing {m}" for m in missing]
+    return replace(report, status="partial" if missing else "ok", errors=tuple(errors))

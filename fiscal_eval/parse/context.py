@@ -1,0 +1,110 @@
+"""What every extractor needs about one document: folded text, sections, clauses."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from fiscal_eval.model import Document, Evidence, Span, Table, sentence_at
+from fiscal_eval.parse.numbers import fold
+from fiscal_eval.parse.sections import SectionIndex, build_sections, find_headings
+
+__all__ = ["Context", "clean_label", "is_cjk"]
+
+_SENTENCE_STOP = "。!?\n"
+_CLAUSE_STOP = ",;、:。!?\n\t"
+_LEAD = re.compile(
+    r"^(?:\s|[:—\-•·]|其中|分别为|分别是|包括|(?:19|20)\d\d\s*年(?:度)?(?![初末底])|\d{5,}\s*-?"
+    r"|\(\d{1,2}\)|\d{1,2}[、.](?!\d)|[)\]】])+"
+)
+_TRAIL = re.compile(r"(?:\s|为|是|共计|共|达到|达|约|[:—\-(\[【])+$")
+_INNER_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def clean_label(label: str) -> str:
+    """A label without list words, leading years and budget codes, or trailing filler.
+
+    >>> clean_label("其中:2010302  一般行政管理事务"), clean_label("2020年度决算总收入为")
+    ('一般行政管理事务', '决算总收入')
+    """
+    label = _INNER_SPACE.sub("", label)
+    prev = None
+    while prev != label:
+        prev = label
+        label = _TRAIL.sub("", _LEAD.sub("", label))
+    return label.strip()
+
+
+class Context:
+    """One document prepared for extraction. ``f`` is the fold()-ed text (same offsets)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.f = fold(doc.text)
+        self.headings = find_headings(self.f)
+        self.sections = build_sections(self.text, self.headings)
+        self.index = SectionIndex(self.sections)
+        # Table rows the table readers consumed: prose extractors skip them.
+        self.covered: list[Span] = []
+
+    @cached_property
+    def tables(self) -> tuple[Table, ...]:
+        return self.doc.tables
+
+    # ----------------------------------------------------------------- geometry
+    def sentence_bounds(self, pos: int) -> Span:
+        f = self.f
+        lo = pos
+        while lo > 0 and f[lo - 1] not in _SENTENCE_STOP:
+            lo -= 1
+        hi = pos
+        while hi < len(f) and f[hi] not in _SENTENCE_STOP:
+            hi += 1
+        return lo, hi
+
+    def line_bounds(self, pos: int) -> Span:
+        lo = self.f.rfind("\n", 0, pos) + 1
+        hi = self.f.find("\n", pos)
+        return lo, (len(self.f) if hi < 0 else hi)
+
+    def left_clause(self, pos: int, floor: int) -> tuple[str, int]:
+        """The words before ``pos`` back to a clause stop (not before ``floor``).
+
+        When the clause is only filler ("为: 4,362,576.87元"), it reaches back over one
+        colon to the words that name the figure. Returns (clause, its start)."""
+        f = self.f
+        i = pos
+        while i > floor and f[i - 1] not in _CLAUSE_STOP:
+            i -= 1
+        clause = f[i:pos]
+        if not clean_label(clause) and i > floor and f[i - 1] == ":":
+            j = i - 1
+            while j > floor and f[j - 1] not in _CLAUSE_STOP:
+                j -= 1
+            return f[j:pos], j
+        return clause, i
+
+    def in_covered(self, pos: int) -> bool:
+        return any(lo <= pos < hi for lo, hi in self.covered)
+
+    def in_parentheses(self, lo: int, pos: int) -> bool:
+        """Whether ``pos`` sits inside (…) opened after ``lo``."""
+        seg = self.f[lo:pos]
+        return seg.count("(") > seg.count(")")
+
+    # ----------------------------------------------------------------- sections
+    def chain(self, pos: int):
+        return self.index.chain(pos)
+
+    def context_path(self, pos: int) -> str:
+        chain = self.chain(pos)
+        return chain[-1].path if chain else ""
+
+    # ----------------------------------------------------------------- evidence
+    def evidence(self, span: Span, label: str = "") -> Evidence:
+        return Evidence(span=span, sentence=sentence_at(self.text, span), label=label)

@@ -1,0 +1,234 @@
+"""Amounts: every number-and-unit of the report, the role its label gives it, and the
+report's budget / available / spent / balance chosen from them.
+
+No judgement here: an amount's role comes from the words that name it (vocab.toml);
+whether the amounts agree is the audit's business.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from fiscal_eval.model import FundLine, Role
+from fiscal_eval.parse.context import Context, clean_label, is_cjk
+from fiscal_eval.parse.forms import read_cell, row_label, table_unit
+from fiscal_eval.parse.numbers import AMOUNT_RE, UNIT_YUAN, decimals_of, parse_amount
+from fiscal_eval.parse.vocab import vocab
+
+__all__ = ["Amount", "extract_amounts", "choose_funds", "FIELD_ROLES"]
+
+# Report fields filled from fund roles.
+FIELD_ROLES = {
+    "budget_yuan": "budget",
+    "available_yuan": "available",
+    "spent_yuan": "spent",
+    "balance_yuan": "balance",
+}
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A fund line while parsing, with the rank of the words that named it."""
+
+    line: FundLine
+    rank: int
+    # Roles this amount may also stand for when nothing better is stated
+    # (下达 = allocated: the budget, and what arrived).
+    fallback: tuple[str, ...] = ()
+
+
+def _role_of(label: str) -> tuple[Role, int, str]:
+    """(role, rank, the words matched) for a label, by the first matching vocab entry."""
+    for entry in vocab().amounts:
+        m = entry.pattern.search(label)
+        if m:
+            return entry.role, entry.rank, m.group(0)  # type: ignore[return-value]
+    return "other", 9, ""
+
+
+def _is_bare(label: str, matched: str) -> bool:
+    """A label that is only the role word ("预算安排"): its subject is earlier in the sentence."""
+    rest = clean_label(label.replace(matched, "", 1))
+    return sum(1 for ch in rest if is_cjk(ch)) < 2
+
+
+def _plan_context(ctx: Context, pos: int) -> bool:
+    """Whether the innermost section that says so is about the budget as planned."""
+    v = vocab()
+    for sec in reversed(ctx.chain(pos)):
+        if v.section_actual.search(sec.title):
+            return False
+        if v.section_plan.search(sec.title):
+            return True
+    return False
+
+
+def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Role, int, tuple[str, ...]]:
+    v = vocab()
+    role, rank, matched = _role_of(label)
+    if role in ("budget", "available", "spent", "income"):
+        subject = label if not _is_bare(label, matched) else ctx.f[sentence_start:pos]
+        if v.subject_part.search(subject):
+            return "other", 9, ()
+    if role == "spent" and _plan_context(ctx, pos):
+        return "other", 9, ()
+    fallback: tuple[str, ...] = ()
+    if role == "income" and "下达" in matched:
+        fallback = ("budget", "available")
+    elif role == "budget" and "下达" in label:
+        fallback = ("available",)
+    return role, rank, fallback
+
+
+def _prose_amounts(ctx: Context) -> list[Amount]:
+    v = vocab()
+    f = ctx.f
+    out: list[Amount] = []
+    # Per sentence: the index (in out) of the last amount, and where a list began.
+    sent: tuple[int, int] | None = None
+    last_idx: int | None = None
+    list_parent: int | None = None
+    for m in AMOUNT_RE.finditer(f):
+        start, end = m.span()
+        if ctx.in_covered(start):
+            continue
+        bounds = ctx.sentence_bounds(start)
+        if bounds != sent:
+            sent, last_idx, list_parent = bounds, None, None
+        floor = out[last_idx].line.span[1] if last_idx is not None else bounds[0]
+        clause, clause_start = ctx.left_clause(start, max(floor, bounds[0]))
+        # A list word between the previous amount and this one opens an itemisation
+        # of the previous amount ("…600651.81元,其中:网络通讯费579380.00元").
+        between = f[floor:start]
+        if last_idx is not None and v.list_items.search(between) and list_parent is None:
+            list_parent = last_idx
+        label = clean_label(clause)
+        role, rank, fallback = _assign(label, ctx, start, bounds[0])
+        parent = None
+        if list_parent is not None and not ctx.in_parentheses(bounds[0], start):
+            parent, role, rank, fallback = list_parent, "line_item", 9, ()
+        num, unit = m.group("num"), m.group("unit")
+        line = FundLine(
+            label=label,
+            role=role,
+            amount_yuan=parse_amount(num, unit),
+            span=(start, end),
+            unit=unit,
+            parent=parent,
+            context=ctx.context_path(start),
+            decimals=decimals_of(num),
+        )
+        out.append(Amount(line, rank, fallback))
+        last_idx = len(out) - 1
+        # "…1.33万元等": the list names only some of the items.
+        if parent is not None and f[end:end + 2].lstrip().startswith("等"):
+            _mark_incomplete(out, parent)
+    return out
+
+
+def _mark_incomplete(out: list[Amount], parent: int) -> None:
+    for i, a in enumerate(out):
+        if a.line.parent == parent:
+            out[i] = replace(a, line=replace(a.line, complete=False))
+
+
+def _table_amounts(ctx: Context) -> list[Amount]:
+    """Amounts in form tables: rows named by role words ("预算安排 | (1) | 2700000"),
+    and columns named by role words ("全年预算数 | 全年执行数") over rows of lines."""
+    out: list[Amount] = []
+    for table in ctx.tables:
+        before = ctx.f[max(0, table.span[0] - 80):table.span[0]]
+        unit = table_unit(table, before)
+        columns: dict[int, tuple[Role, int, str]] = {}
+        totals: dict[int, int] = {}  # column -> index in out of its total row
+        for row in table.rows:
+            labelled = row_label(row)
+            if labelled is None:
+                continue
+            li, label_text = labelled
+            numeric = [(i, c, read_cell(c)) for i, c in enumerate(row) if i > li]
+            numeric = [(i, c, val) for i, c, val in numeric if val is not None and not val.percent]
+            header_roles = {}
+            for i, c in enumerate(row):
+                if i <= li or read_cell(c) is not None:
+                    continue
+                role, rank, _ = _role_of(c.text)
+                if role in ("budget", "available", "spent"):
+                    header_roles[i] = (role, rank, c.text)
+            if len(header_roles) >= 2 and not numeric:
+                columns, totals = header_roles, {}
+                continue
+            if not numeric:
+                continue
+            label = clean_label(label_text)
+            row_span = (row[0].span[0], row[-1].span[1])
+            is_total = bool(re.fullmatch(r"合\s*计|总\s*计|小\s*计|年度资金总额|资金总额|合计金额", label))
+            col_hits = [(i, c, val) for i, c, val in numeric if i in columns]
+            if col_hits:
+                for i, c, val in col_hits:
+                    role, rank, _ = columns[i]
+                    # Under role columns a total row states the role; other rows are
+                    # its lines ("其中：当年财政拨款", "1 | 网络费").
+                    role_here: Role = role if is_total else "line_item"
+                    line = FundLine(
+                        label=clean_label(label.removeprefix("其中")) or label,
+                        role=role_here,
+                        amount_yuan=val.value * float(UNIT_YUAN[val.unit or unit]),
+                        span=c.span,
+                        unit=val.unit or unit,
+                        parent=None if is_total else totals.get(i),
+                        context=ctx.context_path(c.span[0]),
+                        decimals=val.decimals,
+                        measure=role,
+                    )
+                    out.append(Amount(line, rank if is_total else 9))
+                    if is_total:
+                        totals[i] = len(out) - 1
+                ctx.covered.append(row_span)
+                continue
+            # A row named by its role words: the first number after the label.
+            role, rank, matched = _role_of(label)
+            if role == "other":
+                continue
+            i, c, val = numeric[0]
+            line = FundLine(
+                label=label,
+                role=role,
+                amount_yuan=val.value * float(UNIT_YUAN[val.unit or unit]),
+                span=c.span,
+                unit=val.unit or unit,
+                context=ctx.context_path(c.span[0]),
+                decimals=val.decimals,
+            )
+            out.append(Amount(line, rank))
+            ctx.covered.append(row_span)
+    return out
+
+
+def extract_amounts(ctx: Context) -> list[Amount]:
+    """Every amount of the document: form tables first, then prose, in text order."""
+    table = _table_amounts(ctx)
+    prose = _prose_amounts(ctx)
+    # Parents are indices into one list: re-base the prose ones after the table ones.
+    shift = len(table)
+    prose = [
+        replace(a, line=replace(a.line, parent=a.line.parent + shift)) if a.line.parent is not None else a
+        for a in prose
+    ]
+    return table + prose
+
+
+def choose_funds(amounts: list[Amount]) -> dict[str, Amount]:
+    """The report's budget, available, spent and balance: per role the best-ranked amount
+    (then the earliest); an allocation (下达) stands in where nothing better is stated."""
+    chosen: dict[str, Amount] = {}
+    for field, role in FIELD_ROLES.items():
+        direct = [a for a in amounts if a.line.role == role]
+        if direct:
+            chosen[field] = min(direct, key=lambda a: (a.rank, a.line.span[0]))
+            continue
+        standby = [a for a in amounts if role in a.fallback]
+        if standby:
+            chosen[field] = min(standby, key=lambda a: (a.rank, a.line.span[0]))
+    return chosen

@@ -1,0 +1,150 @@
+"""The indicator table (一级/二级/三级 指标, max points, points) from form tables and
+from prose ("……根据评分标准该项得分6分")."""
+
+from __future__ import annotations
+
+import re
+
+from fiscal_eval.model import Indicator
+from fiscal_eval.parse.context import Context, clean_label
+from fiscal_eval.parse.forms import read_cell, split_max
+from fiscal_eval.parse.numbers import fold, parse_number
+from fiscal_eval.parse.scores import Found
+from fiscal_eval.parse.sections import MARKER_RE
+from fiscal_eval.parse.vocab import vocab
+
+__all__ = ["table_indicators", "prose_indicators"]
+
+_LEVELS = ("level1", "level2", "level3")
+
+
+def _header_map(row) -> dict[str, int] | None:
+    """Column of each field in an indicator-table header row, or None if not a header."""
+    cols = vocab().indicator_columns
+    found: dict[str, int] = {}
+    for i, cell in enumerate(row):
+        t = fold(cell.text).replace(" ", "")
+        for name, rx in cols.items():
+            if name not in found and rx.search(t):
+                found[name] = i
+                break
+    levels = sum(1 for k in _LEVELS if k in found)
+    if levels >= 2 and ("points" in found or "max_points" in found):
+        return found
+    return None
+
+
+def table_indicators(ctx: Context) -> tuple[list[Indicator], Found | None]:
+    """Indicators of every indicator table, and the table's total row (合计 | | 88) if any."""
+    total_rx = vocab().score_total_row
+    out: list[Indicator] = []
+    total: Found | None = None
+    for table in ctx.tables:
+        header: dict[str, int] | None = None
+        current = {k: None for k in _LEVELS}
+        for row in table.rows:
+            hm = _header_map(row)
+            if hm is not None:
+                header, current = hm, {k: None for k in _LEVELS}
+                continue
+            if header is None:
+                continue
+            cells = [c.text.strip() for c in row]
+            first = next((c for c in cells if c), "")
+            if total_rx.match(first.replace(" ", "")):
+                for c in row[1:]:
+                    val = read_cell(c)
+                    if val is not None and not val.percent:
+                        total = Found(val.value, c.span, first, 3)
+                        break
+                ctx.covered.append((row[0].span[0], row[-1].span[1]))
+                continue
+
+            def cell(name: str):
+                i = header.get(name)  # noqa: B023 - header is fixed for this row
+                return row[i] if i is not None and i < len(row) else None
+
+            names: dict[str, str | None] = {}
+            maxes: dict[str, float | None] = {}
+            for k in _LEVELS:
+                c = cell(k)
+                text = c.text.strip() if c is not None else ""
+                names[k], maxes[k] = split_max(text) if text else (None, None)
+            # Fill down: an empty level cell continues the row above; a new upper level
+            # starts afresh below it.
+            for i, k in enumerate(_LEVELS):
+                if names[k]:
+                    current[k] = names[k]
+                    for lower in _LEVELS[i + 1:]:
+                        if not names[lower]:
+                            current[lower] = None
+                else:
+                    names[k] = current[k]
+            pts_cell, max_cell = cell("points"), cell("max_points")
+            pts = read_cell(pts_cell) if pts_cell is not None else None
+            mx = read_cell(max_cell) if max_cell is not None else None
+            leaf = "level3" if names["level3"] else ("level2" if names["level2"] else "level1")
+            max_points = mx.value if mx is not None else maxes[leaf]
+            points = pts.value if pts is not None and not pts.percent else None
+            if points is None and max_points is None:
+                continue
+            if not any(names.values()):
+                continue
+            span_cell = pts_cell if pts is not None else (row[header.get(leaf, 0)] if header.get(leaf, 0) < len(row) else row[0])
+
+            def text_of(name: str) -> str | None:
+                c = cell(name)
+                return c.text.strip() or None if c is not None else None
+
+            out.append(Indicator(
+                level1=names["level1"], level2=names["level2"], level3=names["level3"],
+                max_points=max_points, points=points, span=span_cell.span,
+                target=text_of("target"), actual=text_of("actual"), note=text_of("note"),
+                origin="table",
+            ))
+            ctx.covered.append((row[0].span[0], row[-1].span[1]))
+    return out, total
+
+
+def _paragraph_label(ctx: Context, pos: int) -> str | None:
+    """The label of a numbered paragraph holding ``pos`` ("（1）本部门在…" -> its first clause)."""
+    lo, hi = ctx.line_bounds(pos)
+    m = MARKER_RE.match(ctx.f, lo)
+    if not m or m.lastgroup is None or m.end() > pos:
+        return None
+    if any(h.start == lo for h in ctx.headings):
+        return None  # a heading line: its title is already in the chain
+    rest = ctx.f[m.end():hi]
+    first = re.split(r"[,;。:]", rest, maxsplit=1)[0]
+    return ctx.text[m.end():m.end() + min(len(first), 30)].strip() or None
+
+
+def prose_indicators(ctx: Context) -> list[Indicator]:
+    """Points written in prose, placed in the section tree: the sections under the chapter
+    give level1/level2, the item's own heading or numbered paragraph gives level3."""
+    v = vocab()
+    rx = re.compile(rf"(?:{v.score_item.pattern})\s*[为:]?\s*(?P<num>\d{{1,3}}(?:\.\d+)?)\s*分")
+    out: list[Indicator] = []
+    for m in rx.finditer(ctx.f):
+        start = m.start("num")
+        if ctx.in_covered(start):
+            continue
+        chain = ctx.chain(start)
+        names = [s.title for s in chain[1:]] if len(chain) > 1 else [s.title for s in chain]
+        para = _paragraph_label(ctx, start)
+        if para:
+            names.append(para)
+        names = [clean_label(n.rstrip(":。")) for n in names if n]
+        level1 = names[0] if names else None
+        level2 = names[1] if len(names) > 1 else None
+        level3 = names[-1] if len(names) > 2 else None
+        lo, hi = ctx.sentence_bounds(start)
+        mx = re.search(rf"(?:{v.score_item_max.pattern})\s*[为:]?\s*(\d{{1,3}}(?:\.\d+)?)\s*分", ctx.f[lo:hi])
+        out.append(Indicator(
+            level1=level1, level2=level2, level3=level3,
+            max_points=parse_number(mx.group(1)) if mx else None,
+            points=parse_number(m.group("num")),
+            span=(start, m.end("num")),
+            origin="prose",
+        ))
+    return out

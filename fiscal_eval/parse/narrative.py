@@ -1,0 +1,92 @@
+"""Problems found and improvements planned, as lists of statements; and counted
+quantities (733个单位) for the audit's same-quantity-stated-twice check."""
+
+from __future__ import annotations
+
+import re
+
+from fiscal_eval.model import Quantity, Section
+from fiscal_eval.parse.context import Context
+from fiscal_eval.parse.numbers import parse_number
+from fiscal_eval.parse.sections import MARKER_RE
+from fiscal_eval.parse.vocab import vocab
+
+__all__ = ["problems_and_improvements", "find_quantities"]
+
+
+def _statements(ctx: Context, section: Section, column_rx: re.Pattern[str]) -> list[str]:
+    """The statements of a section: one per line of its body (numbering dropped), and
+    the cells of a form table's matching column. Title-only heading lines, instructions
+    to the form's filler (提示：…, 备注：…) and blank form rows are not statements."""
+    v = vocab()
+    lo, hi = section.span
+    head = next((h for h in ctx.headings if h.start == lo), None)
+    body_lo = head.title_end if head else lo
+    title_only = {h.start for h in ctx.headings
+                  if lo < h.start < hi and not ctx.f[h.title_end:ctx.line_bounds(h.start)[1]].strip()}
+    items: list[str] = []
+    tables = [t for t in ctx.tables if lo <= t.span[0] < hi]
+    for table in tables:
+        header = None
+        for row in table.rows:
+            texts = [c.text.strip() for c in row]
+            if header is None:
+                header = [i for i, t in enumerate(texts) if column_rx.search(t)] or None
+                continue
+            items += [texts[i] for i in header
+                      if i < len(texts) and texts[i] and not re.fullmatch(r"[\d.、)]*", texts[i])]
+    for m in re.finditer(r"[^\n]+", ctx.f[body_lo:hi]):
+        start = body_lo + m.start()
+        line = m.group().strip()
+        if (not line or start in title_only or "\t" in line or " | " in line
+                or any(t.span[0] <= start < t.span[1] for t in tables)
+                or v.instructions.search(line)):
+            continue
+        marker = MARKER_RE.match(ctx.f, start)
+        text_lo = marker.end() if marker and marker.lastgroup else start
+        items.append(ctx.text[text_lo:start + len(m.group())].strip())
+    return [i for i in items if i]
+
+
+def problems_and_improvements(ctx: Context) -> tuple[list[str], list[str]]:
+    """Statements of the problems and improvement sections. Where a broad section
+    ("经验、问题和建议") has sub-sections that name problems or improvements, the
+    sub-sections are used, not the broad one."""
+    v = vocab()
+    found: dict[str, list[str]] = {"problems": [], "improvements": []}
+    for name, rx, col_rx in (("problems", v.problems, re.compile(r"问题")),
+                             ("improvements", v.improvements, re.compile(r"改进|建议|措施"))):
+        matches = [s for s in ctx.sections if rx.search(s.title)]
+        for s in matches:
+            inner = [o for o in matches if o is not s and s.span[0] < o.span[0] < s.span[1]]
+            if inner:
+                continue
+            found[name].extend(_statements(ctx, s, col_rx))
+    return found["problems"], found["improvements"]
+
+
+_QUANTITY = re.compile(
+    r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>个|家|人|名|台|套|条|项|次|场|户|所|座|辆|件|份|篇|批|处|间|栋|亩|公里|千米|米)"
+    r"(?P<noun>[\u4e00-\u9fff]{0,3})"
+)
+
+
+def find_quantities(ctx: Context) -> list[Quantity]:
+    """Counted things with the words before them back to the previous number or clause
+    stop ("…72个乡镇电子政务网覆盖733个单位" -> context 乡镇电子政务网覆盖, unit 个单位)."""
+    out: list[Quantity] = []
+    f = ctx.f
+    prev_end = 0
+    for m in _QUANTITY.finditer(f):
+        start = m.start()
+        lo, _ = ctx.sentence_bounds(start)
+        clause, _ = ctx.left_clause(start, max(lo, prev_end))
+        prev_end = m.end("unit")
+        noun = m.group("noun")
+        out.append(Quantity(
+            value=parse_number(m.group("num")),
+            unit=m.group("unit") + noun[:2],
+            context=clause.strip(),
+            span=(start, m.end("num")),
+        ))
+    return out

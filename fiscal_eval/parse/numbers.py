@@ -1,0 +1,142 @@
+"""Numbers as Chinese reports write them: amounts, percents, Chinese numerals.
+
+Everything here works on *spans*: find the number-and-unit first, convert only that
+(DESIGN §8: a converter run over a whole text turns "三公经费" into "3公经费").
+All regexes run on :func:`fold`-ed text, which has the same length as the original,
+so a match's offsets are offsets into the original document text.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+__all__ = [
+    "fold",
+    "AMOUNT_RE",
+    "PERCENT_RE",
+    "NUMBER_RE",
+    "UNIT_YUAN",
+    "parse_number",
+    "parse_amount",
+    "parse_percent",
+    "decimals_of",
+    "cn_to_int",
+]
+
+# Full-width ASCII (U+FF01–FF5E) -> ASCII, ideographic space -> space, and the few other
+# look-alikes that appear in figures. One character for one, so offsets never move.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2212: 0x2D, 0x2013: 0x2D, 0xFE6A: 0x25, 0x200B: 0x20})
+
+
+def fold(text: str) -> str:
+    """Full-width digits and punctuation to ASCII, character for character.
+
+    >>> fold("１２３．４５％，（一）")
+    '123.45%,(一)'
+    >>> len(fold("预算１００万元")) == len("预算１００万元")
+    True
+    """
+    return text.translate(_FOLD)
+
+
+# A number: optional minus, digits with or without thousands separators, optional
+# decimals. Not preceded by a digit or dot (so "2010302" is not read from its middle).
+_NUM = r"(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])"
+NUMBER_RE = re.compile(_NUM)
+
+UNIT_YUAN: dict[str, Decimal] = {
+    "元": Decimal(1),
+    "千元": Decimal(1000),
+    "万元": Decimal(10000),
+    "亿元": Decimal(100000000),
+}
+
+# number + unit: "71.00万元", "4,331,899.35元", "0.01 万元".
+AMOUNT_RE = re.compile(
+    r"(?P<num>(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s?(?P<unit>亿元|万元|千元|元)"
+)
+
+# Percents: "84.61%", "100. 60%" (a stray space after the point, as 003's form prints),
+# "-21.49%". The sign must hug the digits.
+PERCENT_RE = re.compile(
+    r"(?P<num>(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\s?\d+)?)\s?%"
+)
+
+
+def _clean(num: str) -> str:
+    return fold(num).replace(",", "").replace(" ", "")
+
+
+def parse_number(num: str) -> float:
+    """A number as written ("1,357,817.18", "１００. ６０", "-72.08") as a float.
+
+    >>> parse_number("1,357,817.18"), parse_number("100. 60"), parse_number("-72.08")
+    (1357817.18, 100.6, -72.08)
+    """
+    try:
+        return float(Decimal(_clean(num)))
+    except InvalidOperation as exc:
+        raise ValueError(f"not a number: {num!r}") from exc
+
+
+def decimals_of(num: str) -> int:
+    """How many decimals a number is stated to ("84.61" -> 2, "100" -> 0).
+
+    >>> decimals_of("84.61"), decimals_of("100"), decimals_of("100. 60")
+    (2, 0, 2)
+    """
+    s = _clean(num)
+    return len(s.split(".", 1)[1]) if "." in s else 0
+
+
+def parse_amount(num: str, unit: str = "元") -> float:
+    """An amount in yuan: decimal arithmetic, so 335.46 万元 is exactly 3354600.0.
+
+    >>> parse_amount("335.46", "万元"), parse_amount("4,331,899.35", "元")
+    (3354600.0, 4331899.35)
+    >>> parse_amount("1.2", "亿元")
+    120000000.0
+    """
+    try:
+        return float(Decimal(_clean(num)) * UNIT_YUAN[unit])
+    except InvalidOperation as exc:
+        raise ValueError(f"not an amount: {num!r}") from exc
+
+
+def parse_percent(num: str) -> float:
+    """A percent as a fraction, exactly: "84.61" -> 0.8461.
+
+    >>> parse_percent("84.61"), parse_percent("100. 60"), parse_percent("-21.49")
+    (0.8461, 1.006, -0.2149)
+    """
+    try:
+        return float(Decimal(_clean(num)) / 100)
+    except InvalidOperation as exc:
+        raise ValueError(f"not a percent: {num!r}") from exc
+
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_to_int(s: str) -> int | None:
+    """A Chinese numeral of a heading ("三", "十二", "二十一", "一百零五") as int.
+
+    Returns None for anything that is not a plain numeral.
+
+    >>> [cn_to_int(x) for x in ["三", "十", "十二", "二十一", "一百零五", "三公"]]
+    [3, 10, 12, 21, 105, None]
+    """
+    if not s or any(c not in _CN_DIGIT and c not in _CN_UNIT for c in s):
+        return None
+    total, digit = 0, None
+    for c in s:
+        if c in _CN_DIGIT:
+            digit = _CN_DIGIT[c]
+        else:
+            total += (1 if digit is None else digit) * _CN_UNIT[c]
+            digit = None
+    return total + (digit or 0)

@@ -1,0 +1,191 @@
+"""Stated rates (执行率, 到位率, 完成率 …), the formulas printed beside them, and
+written-out calculations ("（6/11）×100%=54.54%")."""
+
+from __future__ import annotations
+
+import re
+
+from fiscal_eval.model import Arithmetic, RateStatement
+from fiscal_eval.parse.context import Context, clean_label
+from fiscal_eval.parse.forms import read_cell, row_label
+from fiscal_eval.parse.numbers import PERCENT_RE, decimals_of, parse_number, parse_percent
+from fiscal_eval.parse.vocab import vocab
+
+__all__ = ["extract_rates", "extract_arithmetic", "evaluate", "concept_of"]
+
+
+def concept_of(label: str) -> tuple[str, int] | None:
+    """The canonical rate a label names, with its rank, or None."""
+    for entry in vocab().rates:
+        if entry.pattern.search(label):
+            return entry.concept, entry.rank
+    return None
+
+
+# A percent inside a calculation ("×100%", "≤100%") is an operand, not a statement.
+_OPERATOR_BEFORE = re.compile(r"[×*/÷+(≤≦≥≧<>]\s*$")
+_OPERATOR_AFTER = re.compile(r"^\s*[×*/÷=]")
+
+
+def _table_rates(ctx: Context) -> list[RateStatement]:
+    v = vocab()
+    out: list[RateStatement] = []
+    for table in ctx.tables:
+        refs: dict[str, str] = {}
+        for row in table.rows:
+            labelled = row_label(row)
+            if labelled is None:
+                continue
+            li, label_text = labelled
+            label = clean_label(label_text)
+            formula = None
+            for cell in row[li + 1:]:
+                t = cell.text.replace(" ", "")
+                m = v.form_row_ref.match(t)
+                if m and read_cell(cell) is None:
+                    refs.setdefault(m.group(1), label)
+                    fm = v.form_formula.match(t)
+                    if fm:
+                        formula = fm.group(2).strip()
+                    break
+            concept = concept_of(label)
+            if concept is None:
+                continue
+            for cell in row[li + 1:]:
+                val = read_cell(cell)
+                if val is not None and val.percent:
+                    out.append(RateStatement(
+                        label=label, concept=concept[0], value=val.value,
+                        decimals=val.decimals, span=cell.span, formula=formula,
+                        refs=dict(refs),
+                    ))
+                    ctx.covered.append((row[0].span[0], row[-1].span[1]))
+                    break
+    # A formula may refer to rows below it: give every statement the table's full map.
+    return out
+
+
+def _prose_rates(ctx: Context) -> list[RateStatement]:
+    f = ctx.f
+    out: list[RateStatement] = []
+    for m in PERCENT_RE.finditer(f):
+        start, end = m.span()
+        if ctx.in_covered(start):
+            continue
+        if _OPERATOR_BEFORE.search(f[max(0, start - 3):start]) or _OPERATOR_AFTER.match(f[end:end + 3]):
+            continue
+        line_start = f.rfind("\n", 0, start) + 1
+        if re.match(r"\s*\d+\.\s", f[line_start:start + 4]) and line_start + 4 > start:
+            continue  # "1. 20%": a list number, not a stray-space decimal
+        bounds = ctx.sentence_bounds(start)
+        clause, _ = ctx.left_clause(start, bounds[0])
+        # "预算完成率=(…)×100%=99.26%": the name is before the first "=".
+        formula = None
+        if "=" in clause:
+            name, _, rest = clause.partition("=")
+            formula = rest.rstrip("= ").strip() or None
+            clause = name
+        label = clean_label(clause)
+        concept = concept_of(label)
+        if concept is None:
+            continue
+        num = m.group("num")
+        out.append(RateStatement(
+            label=label, concept=concept[0], value=parse_percent(num),
+            decimals=decimals_of(num), span=(start, end), formula=formula,
+        ))
+    return out
+
+
+def extract_rates(ctx: Context) -> list[RateStatement]:
+    """Every stated rate, tables first, then prose."""
+    return _table_rates(ctx) + _prose_rates(ctx)
+
+
+# ------------------------------------------------------------------ calculations
+
+_ARITH = re.compile(
+    r"(?P<expr>[-\d.()+*/×÷%\s]*[+*/×÷\-][-\d.()+*/×÷%\s]*[\d)%])\s*=\s*"
+    r"(?P<res>-?\d+(?:\.\d+)?)\s*(?P<pct>%)?"
+)
+
+
+def evaluate(expr: str) -> float:
+    """Evaluate a written calculation with + - × ÷ / * ( ) and % (as /100), safely —
+    a tiny recursive-descent parser, never eval().
+
+    >>> round(evaluate("(6/11)×100%"), 6), evaluate("(1-1)/1×100%"), evaluate("-72.08/335.46×100")
+    (0.545455, 0.0, -21.486913491921537)
+    """
+    tokens = re.findall(r"\d+(?:\.\d+)?|[-+*/×÷()%]", expr.replace(" ", ""))
+    pos = 0
+
+    def peek() -> str | None:
+        return tokens[pos] if pos < len(tokens) else None
+
+    def take() -> str:
+        nonlocal pos
+        pos += 1
+        return tokens[pos - 1]
+
+    def atom() -> float:
+        tok = take()
+        if tok == "(":
+            val = add()
+            if take() != ")":
+                raise ValueError("unbalanced parentheses")
+        elif tok == "-":
+            val = -atom()
+        else:
+            val = float(tok)
+        while peek() == "%":
+            take()
+            val /= 100
+        return val
+
+    def mul() -> float:
+        val = atom()
+        while peek() in ("*", "/", "×", "÷"):
+            op = take()
+            rhs = atom()
+            val = val * rhs if op in ("*", "×") else val / rhs
+        return val
+
+    def add() -> float:
+        val = mul()
+        while peek() in ("+", "-"):
+            op = take()
+            rhs = mul()
+            val = val + rhs if op == "+" else val - rhs
+        return val
+
+    result = add()
+    if pos != len(tokens):
+        raise ValueError(f"cannot read {expr!r}")
+    return result
+
+
+def extract_arithmetic(ctx: Context) -> list[Arithmetic]:
+    """Written calculations "label=expression=result" in prose."""
+    f = ctx.f
+    out: list[Arithmetic] = []
+    for m in _ARITH.finditer(f):
+        expr = m.group("expr").strip()
+        if not re.search(r"\d", expr) or not re.search(r"[*/×÷]|\d\s*[+\-]\s*\d", expr):
+            continue
+        if re.fullmatch(r"[\d()\s÷/×*+\-]*", expr) and re.search(r"\(\d{1,2}\)\s*[÷/]", expr) and "%" not in expr:
+            # "(6)=(3)÷(2)": row references of a form, not numbers.
+            if all(len(x) <= 2 for x in re.findall(r"\d+", expr)):
+                continue
+        start = m.start("expr")
+        bounds = ctx.sentence_bounds(start)
+        clause, _ = ctx.left_clause(start, bounds[0])
+        label = clean_label(clause.partition("=")[0])
+        res = m.group("res")
+        pct = bool(m.group("pct"))
+        result = parse_number(res) / 100 if pct else parse_number(res)
+        out.append(Arithmetic(
+            label=label, expression=expr, result=result, decimals=decimals_of(res),
+            percent=pct, span=(start, m.end()),
+        ))
+    return out

@@ -1,0 +1,140 @@
+"""The section tree: 一、 (一) 1. (1) 1) ① headings, with titles and paths.
+
+A numbered line is a heading when it reads like one: short, or a short title closed by
+。/： and followed by its body on the same line ("2.经济效益。本年预算…"). Long numbered
+lines are list items of the section they sit in, not sections.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from fiscal_eval.model import Section
+from fiscal_eval.parse.numbers import cn_to_int
+
+__all__ = ["Heading", "find_headings", "build_sections", "SectionIndex", "MARKER_RE"]
+
+_CN = "一二三四五六七八九十百零〇"
+# Marker styles in their usual nesting order; the rank is the depth they usually take.
+# Runs on fold()-ed text, so （一） is already (一).
+MARKER_RE = re.compile(
+    r"(?m)^[ \t•·]*(?:"
+    rf"(?:第(?P<part>[{_CN}]+)部分)"
+    rf"|(?P<l1>[{_CN}]+)\s*[、.]"
+    rf"|\((?P<l2>[{_CN}]+)\)\s*[、.]?"
+    r"|(?P<l3>\d{1,2})\s*[、.](?!\d)"
+    r"|\((?P<l4>\d{1,2})\)\s*[、.]?"
+    r"|(?P<l5>\d{1,2})\)\s*[、.]?"
+    r"|(?P<l6>[①-⑳])"
+    r")[ \t]*"
+)
+_RANK = {"part": 0, "l1": 1, "l2": 2, "l3": 3, "l4": 4, "l5": 5, "l6": 6}
+_INNER_STOP = re.compile(r"[,;，；]")
+_TITLE_END = re.compile(r"[。:：]")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading line: its marker, title, and where its title and inline body sit."""
+
+    rank: int
+    marker: str
+    title: str
+    start: int  # line start
+    title_end: int  # end of the title (body starts after)
+
+
+def _marker_label(kind: str, value: str) -> str:
+    return {"part": f"第{value}部分", "l1": value, "l2": f"({value})", "l3": value,
+            "l4": f"({value})", "l5": f"{value})", "l6": value}[kind]
+
+
+def _title_of(rest: str) -> tuple[str, int] | None:
+    """The heading title in the text after a marker, or None if the line is a list item.
+
+    Returns (title, length consumed)."""
+    body = rest.rstrip()
+    if not body:
+        return None
+    # The whole line is a title: short, no inner punctuation, optionally closed by 。/：.
+    core = body[:-1] if body[-1] in "。:" else body
+    if core and not _INNER_STOP.search(core) and "。" not in core and (
+        len(core) <= 30 if body[-1] not in "。" else len(core) <= 16
+    ):
+        return core.strip(), len(body)
+    # A short title closed by 。/： with the body following on the same line.
+    m = _TITLE_END.search(body)
+    if m and 0 < m.start() <= 20 and not _INNER_STOP.search(body[: m.start()]):
+        return body[: m.start()].strip(), m.end()
+    return None
+
+
+def find_headings(folded: str) -> list[Heading]:
+    """Every heading line of a fold()-ed text, in order."""
+    out: list[Heading] = []
+    for m in MARKER_RE.finditer(folded):
+        kind = m.lastgroup
+        if kind is None:
+            continue
+        value = m.group(kind)
+        if kind in ("part", "l1", "l2") and cn_to_int(value) is None:
+            continue
+        line_end = folded.find("\n", m.end())
+        line_end = len(folded) if line_end < 0 else line_end
+        rest = folded[m.end():line_end]
+        if "\t" in rest:  # a table row that happens to start with a number
+            continue
+        got = _title_of(rest)
+        if got is None:
+            continue
+        title, used = got
+        out.append(Heading(_RANK[kind], _marker_label(kind, value), title,
+                           m.start(), m.end() + used))
+    return out
+
+
+def build_sections(text: str, headings: list[Heading]) -> list[Section]:
+    """Sections with paths ("三/(二)/1"), each spanning its heading to the next heading of
+    the same or a higher rank; ``text`` is the whole block including sub-sections."""
+    sections: list[Section] = []
+    stack: list[tuple[int, str]] = []  # (rank, marker)
+    for i, h in enumerate(headings):
+        while stack and stack[-1][0] >= h.rank:
+            stack.pop()
+        stack.append((h.rank, h.marker))
+        end = len(text)
+        for later in headings[i + 1:]:
+            if later.rank <= h.rank:
+                end = later.start
+                break
+        sections.append(Section(
+            path="/".join(marker for _, marker in stack),
+            title=h.title,
+            level=len(stack),
+            span=(h.start, end),
+            text=text[h.title_end:end].strip(),
+        ))
+    return sections
+
+
+class SectionIndex:
+    """Looks up the chain of sections containing a position."""
+
+    def __init__(self, sections: list[Section]) -> None:
+        self.sections = sections
+        self._starts = [s.span[0] for s in sections]
+
+    def chain(self, pos: int) -> list[Section]:
+        """Sections containing ``pos``, outermost first."""
+        i = bisect.bisect_right(self._starts, pos)
+        found = [s for s in self.sections[:i] if s.span[0] <= pos < s.span[1]]
+        found.sort(key=lambda s: s.level)
+        return found
+
+    def children(self, section: Section) -> list[Section]:
+        """Direct sub-sections of ``section``."""
+        lo, hi = section.span
+        return [s for s in self.sections
+                if s.level == section.level + 1 and lo < s.span[0] < hi]

@@ -1,0 +1,86 @@
+"""Loads the template vocabulary (``vocab.toml``) once, as compiled regexes."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["Vocab", "AmountLabel", "RateLabel", "vocab"]
+
+
+@dataclass(frozen=True)
+class AmountLabel:
+    pattern: re.Pattern[str]
+    role: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class RateLabel:
+    pattern: re.Pattern[str]
+    concept: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """The vocabulary, compiled. Built by :func:`vocab`; see vocab.toml for meanings."""
+
+    amounts: tuple[AmountLabel, ...]
+    rates: tuple[RateLabel, ...]
+    rate_any: re.Pattern[str]
+    subject_part: re.Pattern[str]
+    section_plan: re.Pattern[str]
+    section_actual: re.Pattern[str]
+    list_items: re.Pattern[str]
+    execution_concepts: tuple[str, ...]
+    score_total: tuple[re.Pattern[str], ...]
+    score_total_row: re.Pattern[str]
+    score_item: re.Pattern[str]
+    score_item_max: re.Pattern[str]
+    grade_words: tuple[str, ...]
+    grade_word: re.Pattern[str]
+    grade_label: re.Pattern[str]
+    indicator_columns: dict[str, re.Pattern[str]]
+    form_row_ref: re.Pattern[str]
+    form_formula: re.Pattern[str]
+    meta: dict[str, re.Pattern[str]]
+    problems: re.Pattern[str]
+    improvements: re.Pattern[str]
+    instructions: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def vocab() -> Vocab:
+    """The compiled vocabulary (cached: loaded once per process)."""
+    raw = tomllib.loads(resources.files(__package__).joinpath("vocab.toml").read_text("utf-8"))
+    c = re.compile
+    rates = tuple(RateLabel(c(r["pattern"]), r["concept"], r["rank"]) for r in raw["rate"])
+    words = tuple(raw["grade"]["words"])
+    return Vocab(
+        amounts=tuple(AmountLabel(c(a["pattern"]), a["role"], a["rank"]) for a in raw["amount"]),
+        rates=rates,
+        rate_any=c("|".join(f"(?:{r.pattern.pattern})" for r in rates)),
+        subject_part=c(raw["subject"]["part"]),
+        section_plan=c(raw["subject"]["plan"]),
+        section_actual=c(raw["subject"]["actual"]),
+        list_items=c(raw["lists"]["items"]),
+        execution_concepts=tuple(raw["execution_rate"]["concepts"]),
+        score_total=tuple(c(p) for p in raw["score"]["total"]),
+        score_total_row=c(raw["score"]["total_row"]),
+        score_item=c(raw["score"]["item"]),
+        score_item_max=c(raw["score"]["item_max"]),
+        grade_words=words,
+        grade_word=c("|".join(words)),
+        grade_label=c(raw["grade"]["label"]),
+        indicator_columns={k: c(v) for k, v in raw["indicator_columns"].items()},
+        form_row_ref=c(raw["form"]["row_ref"]),
+        form_formula=c(raw["form"]["formula"]),
+        meta={k: c(v) for k, v in raw["metadata"].items()},
+        problems=c(raw["sections"]["problems"]),
+        improvements=c(raw["sections"]["improvements"]),
+        instructions=c(raw["sections"]["instructions"]),
+    )
