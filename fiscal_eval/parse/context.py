@@ -26,12 +26,13 @@ def is_cjk(ch: str) -> bool:
 
 
 def clean_label(label: str) -> str:
-    """A label without list words, leading years and budget codes, or trailing filler.
+    """A label (fold()-ed) without list words, leading years and budget codes, or
+    trailing filler.
 
     >>> clean_label("其中:2010302  一般行政管理事务"), clean_label("2020年度决算总收入为")
     ('一般行政管理事务', '决算总收入')
     """
-    label = _INNER_SPACE.sub("", label)
+    label = _INNER_SPACE.sub("", fold(label))
     prev = None
     while prev != label:
         prev = label

@@ -81,6 +81,9 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     return role, rank, fallback
 
 
+_LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
+
+
 def _prose_amounts(ctx: Context) -> list[Amount]:
     v = vocab()
     f = ctx.f
@@ -95,7 +98,13 @@ def _prose_amounts(ctx: Context) -> list[Amount]:
             continue
         bounds = ctx.sentence_bounds(start)
         if bounds != sent:
+            carried = last_idx
             sent, last_idx, list_parent = bounds, None, None
+            # "…实际支出3,050.12万元。其中：基本支出…": a sentence that opens with a
+            # list word itemises the last amount of the sentence before, on the same line.
+            if (carried is not None and _LIST_OPENING.match(f, bounds[0])
+                    and "\n" not in f[out[carried].line.span[1]:bounds[0]]):
+                list_parent = carried
         floor = out[last_idx].line.span[1] if last_idx is not None else bounds[0]
         clause, clause_start = ctx.left_clause(start, max(floor, bounds[0]))
         # A list word between the previous amount and this one opens an itemisation

@@ -52,7 +52,11 @@ def table_indicators(ctx: Context) -> tuple[list[Indicator], Found | None]:
             cells = [c.text.strip() for c in row]
             first = next((c for c in cells if c), "")
             if total_rx.match(first.replace(" ", "")):
-                for c in row[1:]:
+                # The total is the points column's value; without one, the first number.
+                pi = header.get("points")
+                candidates = [row[pi]] if pi is not None and pi < len(row) else []
+                candidates += list(row[1:])
+                for c in candidates:
                     val = read_cell(c)
                     if val is not None and not val.percent:
                         total = Found(val.value, c.span, first, 3)

@@ -14,16 +14,30 @@ from fiscal_eval.parse.vocab import vocab
 __all__ = ["problems_and_improvements", "find_quantities"]
 
 
+_CLOSING = re.compile(
+    r"^(?:(?:19|20)\d\d\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2})|附件.*)$"
+)
+
+
+def _is_closing(line: str) -> bool:
+    """The signature and date under the last section, or an attachment line."""
+    if _CLOSING.match(line):
+        return True
+    return len(line) <= 30 and not re.search(r"[,;。:、]", line) and bool(
+        vocab().meta["org_suffix"].search(line))
+
+
 def _statements(ctx: Context, section: Section, column_rx: re.Pattern[str]) -> list[str]:
-    """The statements of a section: one per line of its body (numbering dropped), and
-    the cells of a form table's matching column. Title-only heading lines, instructions
-    to the form's filler (提示：…, 备注：…) and blank form rows are not statements."""
+    """The statements of a section: the lines of its body before any sub-section, then
+    each sub-section whole (numbering dropped); and the cells of a form table's matching
+    column. Instructions to the form's filler (提示：…, 备注：…), blank form rows and the
+    closing signature are not statements."""
     v = vocab()
     lo, hi = section.span
     head = next((h for h in ctx.headings if h.start == lo), None)
     body_lo = head.title_end if head else lo
-    title_only = {h.start for h in ctx.headings
-                  if lo < h.start < hi and not ctx.f[h.title_end:ctx.line_bounds(h.start)[1]].strip()}
+    kids = ctx.index.children(section)
+    intro_hi = kids[0].span[0] if kids else hi
     items: list[str] = []
     tables = [t for t in ctx.tables if lo <= t.span[0] < hi]
     for table in tables:
@@ -35,16 +49,22 @@ def _statements(ctx: Context, section: Section, column_rx: re.Pattern[str]) -> l
                 continue
             items += [texts[i] for i in header
                       if i < len(texts) and texts[i] and not re.fullmatch(r"[\d.、)]*", texts[i])]
-    for m in re.finditer(r"[^\n]+", ctx.f[body_lo:hi]):
+    for m in re.finditer(r"[^\n]+", ctx.f[body_lo:intro_hi]):
         start = body_lo + m.start()
         line = m.group().strip()
-        if (not line or start in title_only or "\t" in line or " | " in line
+        if (not line or "\t" in line or " | " in line or _is_closing(line)
                 or any(t.span[0] <= start < t.span[1] for t in tables)
                 or v.instructions.search(line)):
             continue
         marker = MARKER_RE.match(ctx.f, start)
         text_lo = marker.end() if marker and marker.lastgroup else start
         items.append(ctx.text[text_lo:start + len(m.group())].strip())
+    for kid in kids:
+        marker = MARKER_RE.match(ctx.f, kid.span[0])
+        lines = [ln.strip() for ln in ctx.text[marker.end() if marker else kid.span[0]:kid.span[1]].split("\n")]
+        body = " ".join(ln for ln in lines if ln and not _is_closing(ln))
+        if body:
+            items.append(body)
     return [i for i in items if i]
 
 

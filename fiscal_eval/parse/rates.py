@@ -32,12 +32,29 @@ def _table_rates(ctx: Context) -> list[RateStatement]:
     out: list[RateStatement] = []
     for table in ctx.tables:
         refs: dict[str, str] = {}
+        rate_columns: dict[int, tuple[str, str]] = {}  # column -> (header, concept)
         for row in table.rows:
             labelled = row_label(row)
             if labelled is None:
                 continue
             li, label_text = labelled
             label = clean_label(label_text)
+            # A header row naming a rate column ("… | 全年执行数 | 分值 | 执行率 | 得分").
+            words = [(i, c.text.strip()) for i, c in enumerate(row) if c.text.strip() and read_cell(c) is None]
+            if len(words) >= 3 and all(read_cell(c) is None for c in row):
+                found = {i: (t, concept_of(t)) for i, t in words}
+                rate_columns = {i: (t, c[0]) for i, (t, c) in found.items() if c and i > li}
+                if rate_columns:
+                    continue
+            hit = False
+            for i, (header, concept_name) in rate_columns.items():
+                val = read_cell(row[i]) if i < len(row) else None
+                if val is not None and val.percent:
+                    out.append(RateStatement(label=header, concept=concept_name, value=val.value,
+                                             decimals=val.decimals, span=row[i].span))
+                    hit = True
+            if hit:
+                continue
             formula = None
             for cell in row[li + 1:]:
                 t = cell.text.replace(" ", "")
@@ -183,7 +200,7 @@ def extract_arithmetic(ctx: Context) -> list[Arithmetic]:
         label = clean_label(clause.partition("=")[0])
         res = m.group("res")
         pct = bool(m.group("pct"))
-        result = parse_number(res) / 100 if pct else parse_number(res)
+        result = parse_percent(res) if pct else parse_number(res)
         out.append(Arithmetic(
             label=label, expression=expr, result=result, decimals=decimals_of(res),
             percent=pct, span=(start, m.end()),

@@ -35,6 +35,8 @@ def find_score(ctx: Context, table_total: Found | None) -> Found | None:
     for rank, pattern in enumerate(v.score_total, start=1):
         rx = re.compile(f"(?P<label>{pattern.pattern}){_FILLER}{_NUM}")
         for m in rx.finditer(ctx.f):
+            if ctx.in_covered(m.start()):
+                continue  # a table's total row: read with its columns, not as prose
             if _ITEM_BEFORE.search(ctx.f[max(0, m.start() - 6):m.start()]):
                 continue
             if _RANGE_AFTER.match(ctx.f[m.end():m.end() + 6]):

@@ -1,0 +1,70 @@
+"""The library's entry points for notebooks and scripts: files in, Reports out.
+
+Every input gives exactly one Report, whatever is wrong with it: an unreadable or
+unsupported file is a Report with status "failed" and an error naming the file and the
+problem (inputs in = reports out; nothing is dropped, nothing raises for bad content).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from fiscal_eval.errors import ReadError
+from fiscal_eval.model import Report
+from fiscal_eval.parse import failed_report, parse_document
+from fiscal_eval.sources import document_from_text, iter_input_files, read_document
+
+__all__ = ["parse_file", "parse_text", "parse_paths"]
+
+
+def parse_file(path: str | Path) -> Report:
+    """Read and parse one report file (text or HTML), never raising for its content.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; its name is kept as the report's ``source``.
+
+    Returns
+    -------
+    Report
+        ``status`` "ok", "partial" (figures missing: see ``errors``) or "failed"
+        (unreadable, unsupported, or not a report).
+
+    Examples
+    --------
+    >>> r = parse_file("data/samples/000_8f7748dd4a7239a6.txt")
+    >>> r.agency, r.year, r.execution_rate_reported
+    ('中共保山市委网信办', 2019, 0.8461)
+    >>> parse_file("no/such/file.txt").status
+    'failed'
+    """
+    source = str(path)
+    try:
+        doc = read_document(path)
+    except ReadError as exc:
+        fmt = Path(source).suffix.lstrip(".").lower() or "unknown"
+        return failed_report(source, fmt, exc.reason)
+    return parse_document(doc)
+
+
+def parse_text(text: str, source: str = "<text>") -> Report:
+    """Parse a report held in memory (pasted from a web page, say).
+
+    >>> parse_text("某局2020年度项目绩效自评报告。预算安排10万元，实际支出9万元。").spent_yuan
+    90000.0
+    """
+    if not text.strip():
+        return failed_report(source, "text", "empty text")
+    return parse_document(document_from_text(text, source))
+
+
+def parse_paths(paths: Iterable[str | Path]) -> list[Report]:
+    """Parse files and folders (folders recursively, every non-hidden file), one Report
+    per input file, in a stable order. A path that does not exist gives a failed Report.
+
+    >>> [r.status for r in parse_paths(["data/samples"])]
+    ['ok', 'ok', 'ok', 'ok', 'ok']
+    """
+    return [parse_file(p) for p in iter_input_files(paths)]
