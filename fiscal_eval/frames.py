@@ -13,11 +13,13 @@ from typing import Any
 import polars as pl
 
 from fiscal_eval.model import (
+    EVIDENCE_COLUMNS,
     FLAG_COLUMNS,
     FUND_LINE_COLUMNS,
     INDICATOR_COLUMNS,
     REPORT_COLUMNS,
     SECTION_COLUMNS,
+    STATEMENT_COLUMNS,
     Report,
 )
 
@@ -31,13 +33,15 @@ def schema(columns: dict[str, str]) -> dict[str, pl.DataType]:
 
 @dataclass(frozen=True)
 class Tables:
-    """The five tables of a set of reports."""
+    """The tables of a set of reports (DESIGN §3, plus evidence and statements)."""
 
     reports: pl.DataFrame
     fund_lines: pl.DataFrame
     indicators: pl.DataFrame
     flags: pl.DataFrame
     sections: pl.DataFrame
+    evidence: pl.DataFrame
+    statements: pl.DataFrame
 
     def to_pandas(self) -> dict[str, Any]:
         """The same tables as pandas DataFrames, by name."""
@@ -65,6 +69,8 @@ def tables(reports: Iterable[Report]) -> Tables:
     ind: dict[str, list[Any]] = {c: [] for c in INDICATOR_COLUMNS}
     flg: dict[str, list[Any]] = {c: [] for c in FLAG_COLUMNS}
     sec: dict[str, list[Any]] = {c: [] for c in SECTION_COLUMNS}
+    evi: dict[str, list[Any]] = {c: [] for c in EVIDENCE_COLUMNS}
+    stm: dict[str, list[Any]] = {c: [] for c in STATEMENT_COLUMNS}
     for r in reports:
         rid = r.report_id
         row = {
@@ -96,11 +102,23 @@ def tables(reports: Iterable[Report]) -> Tables:
                 ind[c].append(v)
         for f in r.flags:
             span = f.span or (None, None)
+            figure = r.text[span[0]:span[1]] if f.span else None
+            sentence = r.sentence(f.span) if f.span else None
             for c, v in zip(FLAG_COLUMNS, (
                 rid, f.code, f.severity, f.field, f.reported, f.expected, f.message,
-                span[0], span[1],
+                span[0], span[1], figure, sentence,
             )):
                 flg[c].append(v)
+        for name, ev in r.evidence.items():
+            for c, v in zip(EVIDENCE_COLUMNS, (
+                rid, name, ev.label, r.text[ev.span[0]:ev.span[1]], ev.sentence,
+                ev.span[0], ev.span[1],
+            )):
+                evi[c].append(v)
+        for section, items in (("problems", r.problems), ("improvements", r.improvements)):
+            for i, text in enumerate(items):
+                for c, v in zip(STATEMENT_COLUMNS, (rid, section, i, text)):
+                    stm[c].append(v)
         for s in r.sections:
             for c, v in zip(SECTION_COLUMNS, (
                 rid, s.path, s.level, s.title, s.text, s.span[0], s.span[1],
@@ -112,4 +130,6 @@ def tables(reports: Iterable[Report]) -> Tables:
         indicators=_frame(ind, INDICATOR_COLUMNS),
         flags=_frame(flg, FLAG_COLUMNS),
         sections=_frame(sec, SECTION_COLUMNS),
+        evidence=_frame(evi, EVIDENCE_COLUMNS),
+        statements=_frame(stm, STATEMENT_COLUMNS),
     )

@@ -41,6 +41,8 @@ __all__ = [
     "INDICATOR_COLUMNS",
     "FLAG_COLUMNS",
     "SECTION_COLUMNS",
+    "EVIDENCE_COLUMNS",
+    "STATEMENT_COLUMNS",
     "CONTRACT_KEYS",
 ]
 
@@ -468,6 +470,27 @@ FLAG_COLUMNS: dict[str, str] = {
     "message": "Utf8",
     "span_start": "Int32",
     "span_end": "Int32",
+    "figure": "Utf8",  # the text at the span, as written ("84.61%")
+    "sentence": "Utf8",  # the sentence it came from, to show beside the flag
+}
+
+# Where each scalar field of a report came from (Report.evidence as rows).
+EVIDENCE_COLUMNS: dict[str, str] = {
+    "report_id": "Utf8",
+    "field": "Utf8",
+    "label": "Utf8",
+    "figure": "Utf8",
+    "sentence": "Utf8",
+    "span_start": "Int32",
+    "span_end": "Int32",
+}
+
+# Problems found and improvements planned, one statement a row.
+STATEMENT_COLUMNS: dict[str, str] = {
+    "report_id": "Utf8",
+    "section": "Utf8",  # "problems" | "improvements"
+    "position": "Int32",
+    "text": "Utf8",
 }
 
 SECTION_COLUMNS: dict[str, str] = {
