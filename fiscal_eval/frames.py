@@ -20,6 +20,7 @@ from fiscal_eval.model import (
     REPORT_COLUMNS,
     SECTION_COLUMNS,
     STATEMENT_COLUMNS,
+    TEXT_COLUMNS,
     Report,
 )
 
@@ -42,6 +43,7 @@ class Tables:
     sections: pl.DataFrame
     evidence: pl.DataFrame
     statements: pl.DataFrame
+    texts: pl.DataFrame
 
     def to_pandas(self) -> dict[str, Any]:
         """The same tables as pandas DataFrames, by name."""
@@ -71,6 +73,7 @@ def tables(reports: Iterable[Report]) -> Tables:
     sec: dict[str, list[Any]] = {c: [] for c in SECTION_COLUMNS}
     evi: dict[str, list[Any]] = {c: [] for c in EVIDENCE_COLUMNS}
     stm: dict[str, list[Any]] = {c: [] for c in STATEMENT_COLUMNS}
+    txt: dict[str, list[Any]] = {c: [] for c in TEXT_COLUMNS}
     for r in reports:
         rid = r.report_id
         row = {
@@ -115,6 +118,8 @@ def tables(reports: Iterable[Report]) -> Tables:
                 ev.span[0], ev.span[1],
             )):
                 evi[c].append(v)
+        txt["report_id"].append(rid)
+        txt["text"].append(r.text)
         for section, items in (("problems", r.problems), ("improvements", r.improvements)):
             for i, text in enumerate(items):
                 for c, v in zip(STATEMENT_COLUMNS, (rid, section, i, text)):
@@ -132,4 +137,5 @@ def tables(reports: Iterable[Report]) -> Tables:
         sections=_frame(sec, SECTION_COLUMNS),
         evidence=_frame(evi, EVIDENCE_COLUMNS),
         statements=_frame(stm, STATEMENT_COLUMNS),
+        texts=_frame(txt, TEXT_COLUMNS),
     )

@@ -43,6 +43,7 @@ __all__ = [
     "SECTION_COLUMNS",
     "EVIDENCE_COLUMNS",
     "STATEMENT_COLUMNS",
+    "TEXT_COLUMNS",
     "CONTRACT_KEYS",
 ]
 
@@ -483,6 +484,12 @@ EVIDENCE_COLUMNS: dict[str, str] = {
     "sentence": "Utf8",
     "span_start": "Int32",
     "span_end": "Int32",
+}
+
+# The document text every span points into (kept apart: most analyses never load it).
+TEXT_COLUMNS: dict[str, str] = {
+    "report_id": "Utf8",
+    "text": "Utf8",
 }
 
 # Problems found and improvements planned, one statement a row.
