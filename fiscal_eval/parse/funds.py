@@ -69,7 +69,7 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     role, rank, matched = _role_of(label)
     if role in ("budget", "available", "spent", "income"):
         subject = label if not _is_bare(label, matched) else ctx.f[sentence_start:pos]
-        if v.subject_part.search(subject):
+        if v.subject_part.search(subject) and not v.subject_whole.search(label):
             return "other", 9, ()
     if role == "spent" and _plan_context(ctx, pos):
         return "other", 9, ()

@@ -33,6 +33,7 @@ class Vocab:
     rates: tuple[RateLabel, ...]
     rate_any: re.Pattern[str]
     subject_part: re.Pattern[str]
+    subject_whole: re.Pattern[str]
     section_plan: re.Pattern[str]
     section_actual: re.Pattern[str]
     list_items: re.Pattern[str]
@@ -65,6 +66,7 @@ def vocab() -> Vocab:
         rates=rates,
         rate_any=c("|".join(f"(?:{r.pattern.pattern})" for r in rates)),
         subject_part=c(raw["subject"]["part"]),
+        subject_whole=c(raw["subject"]["whole"]),
         section_plan=c(raw["subject"]["plan"]),
         section_actual=c(raw["subject"]["actual"]),
         list_items=c(raw["lists"]["items"]),
