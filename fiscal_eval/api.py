@@ -11,20 +11,23 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from fiscal_eval.errors import ReadError
+from fiscal_eval.metrics.audit import audit
 from fiscal_eval.model import Report
 from fiscal_eval.parse import failed_report, parse_document
 from fiscal_eval.sources import document_from_text, iter_input_files, read_document
 
-__all__ = ["parse_file", "parse_text", "parse_paths"]
+__all__ = ["parse_file", "parse_text", "parse_paths", "audit"]
 
 
-def parse_file(path: str | Path) -> Report:
+def parse_file(path: str | Path, *, check: bool = True) -> Report:
     """Read and parse one report file (text or HTML), never raising for its content.
 
     Parameters
     ----------
     path : str or Path
         The file; its name is kept as the report's ``source``.
+    check : bool
+        Audit the parsed figures (:func:`fiscal_eval.audit`) and attach the flags.
 
     Returns
     -------
@@ -37,6 +40,8 @@ def parse_file(path: str | Path) -> Report:
     >>> r = parse_file("data/samples/000_8f7748dd4a7239a6.txt")
     >>> r.agency, r.year, r.execution_rate_reported
     ('中共保山市委网信办', 2019, 0.8461)
+    >>> sorted(f.code for f in r.flags)
+    ['conflicting_values', 'rate_mismatch']
     >>> parse_file("no/such/file.txt").status
     'failed'
     """
@@ -46,10 +51,11 @@ def parse_file(path: str | Path) -> Report:
     except ReadError as exc:
         fmt = Path(source).suffix.lstrip(".").lower() or "unknown"
         return failed_report(source, fmt, exc.reason)
-    return parse_document(doc)
+    report = parse_document(doc)
+    return audit(report) if check else report
 
 
-def parse_text(text: str, source: str = "<text>") -> Report:
+def parse_text(text: str, source: str = "<text>", *, check: bool = True) -> Report:
     """Parse a report held in memory (pasted from a web page, say).
 
     >>> parse_text("某局2020年度项目绩效自评报告。预算安排10万元，实际支出9万元。").spent_yuan
@@ -57,14 +63,15 @@ def parse_text(text: str, source: str = "<text>") -> Report:
     """
     if not text.strip():
         return failed_report(source, "text", "empty text")
-    return parse_document(document_from_text(text, source))
+    report = parse_document(document_from_text(text, source))
+    return audit(report) if check else report
 
 
-def parse_paths(paths: Iterable[str | Path]) -> list[Report]:
+def parse_paths(paths: Iterable[str | Path], *, check: bool = True) -> list[Report]:
     """Parse files and folders (folders recursively, every non-hidden file), one Report
     per input file, in a stable order. A path that does not exist gives a failed Report.
 
     >>> [r.status for r in parse_paths(["data/samples"])]
     ['ok', 'ok', 'ok', 'ok', 'ok']
     """
-    return [parse_file(p) for p in iter_input_files(paths)]
+    return [parse_file(p, check=check) for p in iter_input_files(paths)]

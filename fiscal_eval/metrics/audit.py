@@ -33,7 +33,7 @@ from functools import lru_cache, partial
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from fiscal_eval.model import Arithmetic, Flag, FundLine, Indicator, RateStatement, Report, Severity, Span
-from fiscal_eval.parse.funds import _role_of
+from fiscal_eval.parse.funds import role_of
 from fiscal_eval.parse.numbers import UNIT_YUAN
 from fiscal_eval.parse.rates import concept_of, evaluate
 from fiscal_eval.parse.vocab import vocab
@@ -606,7 +606,7 @@ def _ref_role(label: str) -> tuple[str, int] | None:
     (实际到位率 names a rate, not the 实际到位 amount) or a row that is no amount."""
     if concept_of(label) is not None:
         return None
-    role, rank, _ = _role_of(label)
+    role, rank, _ = role_of(label)
     return (role, rank) if role in _ROLE_WORDS else None
 
 

@@ -16,7 +16,7 @@ from fiscal_eval.parse.forms import read_cell, row_label, table_unit
 from fiscal_eval.parse.numbers import AMOUNT_RE, UNIT_YUAN, decimals_of, parse_amount
 from fiscal_eval.parse.vocab import vocab
 
-__all__ = ["Amount", "extract_amounts", "choose_funds", "FIELD_ROLES"]
+__all__ = ["Amount", "extract_amounts", "choose_funds", "role_of", "FIELD_ROLES"]
 
 # Report fields filled from fund roles.
 FIELD_ROLES = {
@@ -38,7 +38,7 @@ class Amount:
     fallback: tuple[str, ...] = ()
 
 
-def _role_of(label: str) -> tuple[Role, int, str]:
+def role_of(label: str) -> tuple[Role, int, str]:
     """(role, rank, the words matched) for a label, by the first matching vocab entry."""
     for entry in vocab().amounts:
         m = entry.pattern.search(label)
@@ -66,7 +66,7 @@ def _plan_context(ctx: Context, pos: int) -> bool:
 
 def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Role, int, tuple[str, ...]]:
     v = vocab()
-    role, rank, matched = _role_of(label)
+    role, rank, matched = role_of(label)
     if role in ("budget", "available", "spent", "income"):
         subject = label if not _is_bare(label, matched) else ctx.f[sentence_start:pos]
         if v.subject_part.search(subject) and not v.subject_whole.search(label):
@@ -162,7 +162,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
             for i, c in enumerate(row):
                 if i <= li or read_cell(c) is not None:
                     continue
-                role, rank, _ = _role_of(c.text)
+                role, rank, _ = role_of(c.text)
                 if role in ("budget", "available", "spent"):
                     header_roles[i] = (role, rank, c.text)
             if len(header_roles) >= 2 and not numeric:
@@ -197,7 +197,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                 ctx.covered.append(row_span)
                 continue
             # A row named by its role words: the first number after the label.
-            role, rank, matched = _role_of(label)
+            role, rank, matched = role_of(label)
             if role == "other":
                 continue
             i, c, val = numeric[0]

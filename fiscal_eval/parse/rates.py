@@ -50,7 +50,9 @@ def _table_rates(ctx: Context) -> list[RateStatement]:
             for i, (header, concept_name) in rate_columns.items():
                 val = read_cell(row[i]) if i < len(row) else None
                 if val is not None and val.percent:
-                    out.append(RateStatement(label=header, concept=concept_name, value=val.value,
+                    # "其他资金 | … | 执行率 95%": the row names whose rate it is.
+                    named = header if label in ("", header) else f"{label}{header}"
+                    out.append(RateStatement(label=named, concept=concept_name, value=val.value,
                                              decimals=val.decimals, span=row[i].span))
                     hit = True
             if hit:
