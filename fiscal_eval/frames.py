@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from fiscal_eval.metrics.grading import scheme_text
 from fiscal_eval.model import (
     EVIDENCE_COLUMNS,
     FLAG_COLUMNS,
@@ -85,7 +86,7 @@ def tables(reports: Iterable[Report]) -> Tables:
             "execution_rate_reported": r.execution_rate_reported,
             "arrival_rate_reported": r.arrival_rate_reported,
             "score": r.score, "grade": r.grade,
-            "grade_scheme": r.grade_scale.name if r.grade_scale else None,
+            "grade_scheme": scheme_text(r.grade_scale) if r.grade_scale else None,
             "status": r.status, "errors": "; ".join(r.errors) or None,
             "synthetic": r.synthetic,
         }

@@ -1,0 +1,153 @@
+"""Metrics and audit: the judgement stage.
+
+:func:`compute` takes the parsed tables (:class:`fiscal_eval.frames.Tables`, eager or
+lazy) and returns every metric table at once; each metric lives in its own module
+(execution, grading, text, trends) and cites the rule it implements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from fiscal_eval.metrics.execution import execution_metrics, pefa_pi1, pefa_pi2_1
+from fiscal_eval.metrics.grading import grade_metrics
+from fiscal_eval.metrics.text import (
+    empty_sections,
+    recurring_problems,
+    specificity_metrics,
+    template_share,
+)
+from fiscal_eval.metrics.trends import ranks, yoy
+
+__all__ = ["Metrics", "compute", "per_report"]
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Every metric table of a corpus (polars DataFrames).
+
+    ``per_report`` joins the per-report metrics into one wide row per report, the table
+    most notebooks start from; the others keep their own grain.
+    """
+
+    per_report: pl.DataFrame
+    execution: pl.DataFrame
+    grades: pl.DataFrame
+    template_share: pl.DataFrame
+    specificity: pl.DataFrame
+    empty_sections: pl.DataFrame
+    recurring_problems: pl.DataFrame
+    yoy: pl.DataFrame
+    ranks: pl.DataFrame
+    pefa_pi1: pl.DataFrame
+    pefa_pi2_1: pl.DataFrame
+    flag_counts: pl.DataFrame
+
+    def to_pandas(self) -> dict[str, Any]:
+        """The same tables as pandas DataFrames, by name."""
+        return {name: getattr(self, name).to_pandas() for name in self.__dataclass_fields__}
+
+
+def _eager(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+
+
+def _pi2_input(reports: pl.DataFrame, fund_lines: pl.DataFrame) -> pl.DataFrame:
+    """Per agency, year and line: the line's budget and actual, from form tables that
+    state both per line (FundLine.measure)."""
+    lines = (
+        fund_lines.filter(pl.col("role") == "line_item", pl.col("measure").is_in(["budget", "spent"]))
+        .group_by("report_id", "label", "measure")
+        .agg(pl.col("amount_yuan").sum())
+        .pivot(on="measure", index=["report_id", "label"], values="amount_yuan")
+    )
+    for col in ("budget", "spent"):
+        if col not in lines.columns:
+            lines = lines.with_columns(pl.lit(None, dtype=pl.Float64).alias(col))
+    return (
+        lines.join(reports.select("report_id", "agency", "year"), on="report_id")
+        .select("agency", "year", "label", pl.col("budget").alias("budget_yuan"),
+                pl.col("spent").alias("spent_yuan"))
+        .drop_nulls()
+    )
+
+
+def compute(tables: Any) -> Metrics:
+    """Every metric and flag count over a corpus, in one call.
+
+    Parameters
+    ----------
+    tables : fiscal_eval.frames.Tables
+        From :func:`fiscal_eval.tables` or :func:`fiscal_eval.load` (eager or lazy);
+        not mutated.
+
+    Examples
+    --------
+    >>> import fiscal_eval
+    >>> m = fiscal_eval.metrics.compute(fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples"])))
+    >>> m.per_report.select("agency", "execution_rate_available").row(0)
+    ('中共保山市委网信办', 0.8459884647887324)
+    >>> m.flag_counts.filter(pl.col("code") == "rate_mismatch")["reports"].item()
+    1
+    """
+    reports = _eager(tables.reports)
+    statements = _eager(tables.statements)
+    texts = _eager(tables.texts) if getattr(tables, "texts", None) is not None else None
+    flags = _eager(tables.flags)
+    execution = execution_metrics(reports)
+    grades = grade_metrics(reports)
+    docs = (texts.join(reports.select("report_id", "agency"), on="report_id")
+            if texts is not None else pl.DataFrame(schema={"report_id": pl.Utf8, "agency": pl.Utf8, "text": pl.Utf8}))
+    shares = template_share(docs)
+    spec = specificity_metrics(docs)
+    problems = (statements.filter(pl.col("section") == "problems")
+                .join(reports.select("report_id", "agency", "year"), on="report_id")
+                .select("report_id", "agency", "year", pl.col("text").alias("problem")))
+    items = reports.select("report_id").join(
+        statements.group_by("report_id").agg(
+            pl.col("text").filter(pl.col("section") == "problems").alias("problems"),
+            pl.col("text").filter(pl.col("section") == "improvements").alias("improvements"),
+        ),
+        on="report_id", how="left",
+    ).with_columns(pl.col("problems").fill_null([]), pl.col("improvements").fill_null([]))
+    empties = empty_sections(items)
+    ok = reports.filter(pl.col("status") != "failed")
+    flag_counts = (
+        flags.group_by("code", "severity").agg(pl.len().alias("flags"), pl.col("report_id").n_unique().alias("reports"))
+        .sort("flags", descending=True)
+    )
+    per_report = (
+        reports.select("report_id", "source", "agency", "region", "year", "kind", "status", "synthetic",
+                       "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_reported", "score", "grade")
+        .join(execution.drop([c for c in execution.columns if c in reports.columns and c != "report_id"]),
+              on="report_id", how="left")
+        .join(grades.drop([c for c in grades.columns if c in reports.columns and c != "report_id"]),
+              on="report_id", how="left")
+        .join(shares, on="report_id", how="left")
+        .join(spec, on="report_id", how="left")
+        .join(empties, on="report_id", how="left")
+        .join(flags.group_by("report_id").agg(pl.len().alias("flag_count")), on="report_id", how="left")
+        .with_columns(pl.col("flag_count").fill_null(0))
+    )
+    return Metrics(
+        per_report=per_report,
+        execution=execution,
+        grades=grades,
+        template_share=shares,
+        specificity=spec,
+        empty_sections=empties,
+        recurring_problems=recurring_problems(problems),
+        yoy=yoy(ok),
+        ranks=ranks(ok),
+        pefa_pi1=pefa_pi1(ok.select("agency", "year", "budget_yuan", "spent_yuan")),
+        pefa_pi2_1=pefa_pi2_1(_pi2_input(ok, _eager(tables.fund_lines))),
+        flag_counts=flag_counts,
+    )
+
+
+def per_report(tables: Any) -> pl.DataFrame:
+    """Just the wide per-report table of :func:`compute`."""
+    return compute(tables).per_report
