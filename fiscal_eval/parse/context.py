@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from fiscal_eval.model import Document, Evidence, Span, Table, sentence_at
 from fiscal_eval.parse.numbers import fold
@@ -11,7 +12,7 @@ from fiscal_eval.parse.sections import SectionIndex, build_sections, find_headin
 
 __all__ = ["Context", "clean_label", "is_cjk"]
 
-_SENTENCE_STOP = "。!?\n"
+_SENTENCE_STOP_RE = re.compile(r"[。!?\n]")
 _CLAUSE_STOP = ",;、:。!?\n\t"
 _LEAD = re.compile(
     r"^(?:\s|[:—\-•·]|其中|分别为|分别是|包括|(?:19|20)\d\d\s*年(?:度)?(?![初末底])|\d{5,}\s*-?"
@@ -25,6 +26,7 @@ def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+@lru_cache(maxsize=32768)
 def clean_label(label: str) -> str:
     """A label (fold()-ed) without list words, leading years and budget codes, or
     trailing filler.
@@ -52,20 +54,24 @@ class Context:
         self.index = SectionIndex(self.sections)
         # Table rows the table readers consumed: prose extractors skip them.
         self.covered: list[Span] = []
+        self._covered_sorted: list[Span] = []
+        self._covered_starts: list[int] = []
 
     @cached_property
     def tables(self) -> tuple[Table, ...]:
         return self.doc.tables
 
     # ----------------------------------------------------------------- geometry
+    @cached_property
+    def _stops(self) -> list[int]:
+        return [m.start() for m in _SENTENCE_STOP_RE.finditer(self.f)]
+
     def sentence_bounds(self, pos: int) -> Span:
-        f = self.f
-        lo = pos
-        while lo > 0 and f[lo - 1] not in _SENTENCE_STOP:
-            lo -= 1
-        hi = pos
-        while hi < len(f) and f[hi] not in _SENTENCE_STOP:
-            hi += 1
+        """(start, end) of the sentence holding ``pos``: between 。!? or line breaks."""
+        stops = self._stops
+        i = bisect.bisect_left(stops, pos)
+        lo = stops[i - 1] + 1 if i > 0 else 0
+        hi = stops[i] if i < len(stops) else len(self.f)
         return lo, hi
 
     def line_bounds(self, pos: int) -> Span:
@@ -91,7 +97,13 @@ class Context:
         return clause, i
 
     def in_covered(self, pos: int) -> bool:
-        return any(lo <= pos < hi for lo, hi in self.covered)
+        # Rows are added in a few batches by the table extractors, then only looked up:
+        # keep a sorted copy and bisect instead of scanning every row per figure.
+        if len(self._covered_sorted) != len(self.covered):
+            self._covered_sorted = sorted(self.covered)
+            self._covered_starts = [lo for lo, _ in self._covered_sorted]
+        i = bisect.bisect_right(self._covered_starts, pos) - 1
+        return i >= 0 and pos < self._covered_sorted[i][1]
 
     def in_parentheses(self, lo: int, pos: int) -> bool:
         """Whether ``pos`` sits inside (…) opened after ``lo``."""
@@ -108,4 +120,9 @@ class Context:
 
     # ----------------------------------------------------------------- evidence
     def evidence(self, span: Span, label: str = "") -> Evidence:
-        return Evidence(span=span, sentence=sentence_at(self.text, span), label=label)
+        lo, _ = self.sentence_bounds(span[0])
+        _, hi = self.sentence_bounds(max(span[0], span[1] - 1))
+        # sentence_at on just this stretch (plus its closing 。): the same sentence, without
+        # walking the text character by character.
+        sentence = sentence_at(self.text[lo:hi + 1], (span[0] - lo, span[1] - lo))
+        return Evidence(span=span, sentence=sentence, label=label)

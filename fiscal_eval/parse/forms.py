@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fiscal_eval.model import Cell, Table
 from fiscal_eval.parse.numbers import decimals_of, fold, parse_number, parse_percent
@@ -35,7 +36,14 @@ def read_cell(cell: Cell) -> CellValue | None:
     >>> read_cell(Cell("2,700,000", (0, 9))).value, read_cell(Cell("预算安排", (0, 4)))
     (2700000.0, None)
     """
-    m = _PLAIN.match(fold(cell.text))
+    return _read_text(cell.text)
+
+
+@lru_cache(maxsize=16384)
+def _read_text(text: str) -> CellValue | None:
+    # Forms repeat the same cell texts (numbers, "—", row labels) across rows, tables
+    # and three extractors: memoised, each distinct text is read once per process.
+    m = _PLAIN.match(fold(text))
     if not m:
         return None
     num = m.group("num")
@@ -70,8 +78,13 @@ def table_unit(table: Table, before: str) -> str:
 
 def row_label(row: tuple[Cell, ...]) -> tuple[int, str] | None:
     """The first cell of a row that holds words (not a number, not a row number)."""
-    for i, cell in enumerate(row):
-        t = cell.text.strip()
-        if t and read_cell(cell) is None and not re.fullmatch(r"[\d.()]+", fold(t)):
+    return _row_label(tuple(c.text for c in row))
+
+
+@lru_cache(maxsize=8192)
+def _row_label(texts: tuple[str, ...]) -> tuple[int, str] | None:
+    for i, text in enumerate(texts):
+        t = text.strip()
+        if t and _read_text(text) is None and not re.fullmatch(r"[\d.()]+", fold(t)):
             return i, t
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
@@ -38,6 +39,7 @@ class Amount:
     fallback: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=16384)
 def role_of(label: str) -> tuple[Role, int, str]:
     """(role, rank, the words matched) for a label, by the first matching vocab entry."""
     for entry in vocab().amounts:

@@ -4,6 +4,7 @@ from prose ("……根据评分标准该项得分6分")."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from fiscal_eval.model import Indicator
 from fiscal_eval.parse.context import Context, clean_label
@@ -20,17 +21,23 @@ _LEVELS = ("level1", "level2", "level3")
 
 def _header_map(row) -> dict[str, int] | None:
     """Column of each field in an indicator-table header row, or None if not a header."""
+    found = _header_of(tuple(c.text for c in row))
+    return dict(found) if found is not None else None
+
+
+@lru_cache(maxsize=8192)
+def _header_of(texts: tuple[str, ...]) -> tuple[tuple[str, int], ...] | None:
     cols = vocab().indicator_columns
     found: dict[str, int] = {}
-    for i, cell in enumerate(row):
-        t = fold(cell.text).replace(" ", "")
+    for i, text in enumerate(texts):
+        t = fold(text).replace(" ", "")
         for name, rx in cols.items():
             if name not in found and rx.search(t):
                 found[name] = i
                 break
     levels = sum(1 for k in _LEVELS if k in found)
     if levels >= 2 and ("points" in found or "max_points" in found):
-        return found
+        return tuple(found.items())
     return None
 
 

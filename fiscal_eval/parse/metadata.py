@@ -158,10 +158,11 @@ def find_kind(ctx: Context, title: Found | None, has_project_field: bool) -> Fou
     if has_project_field:
         return Found("project", (0, 0), "项目名称", 2)
     for s in ctx.sections[:3]:
+        heading = ctx.line_bounds(s.span[0])  # the heading line, not the whole section
         if re.search(r"部门概况|部门基本情况|单位概况|单位基本情况", s.title):
-            return Found("department", s.span, s.title, 3)
+            return Found("department", heading, s.title, 3)
         if re.search(r"项目基本情况|项目概况", s.title):
-            return Found("project", s.span, s.title, 3)
+            return Found("project", heading, s.title, 3)
     dept = len(meta["department"].findall(ctx.f))
     proj = len(meta["project"].findall(ctx.f))
     if dept or proj:

@@ -4,6 +4,7 @@ written-out calculations ("（6/11）×100%=54.54%")."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from fiscal_eval.model import Arithmetic, RateStatement
 from fiscal_eval.parse.context import Context, clean_label
@@ -14,6 +15,7 @@ from fiscal_eval.parse.vocab import vocab
 __all__ = ["extract_rates", "extract_arithmetic", "evaluate", "concept_of"]
 
 
+@lru_cache(maxsize=16384)
 def concept_of(label: str) -> tuple[str, int] | None:
     """The canonical rate a label names, with its rank, or None."""
     for entry in vocab().rates:
@@ -123,9 +125,12 @@ def extract_rates(ctx: Context) -> list[RateStatement]:
 
 # ------------------------------------------------------------------ calculations
 
+# A calculation: operands joined by operators, "=" and the result. Written as an
+# operand-operator chain (no nested stars), so matching stays linear on long tables.
+_OPERAND = r"\(*-?\d+(?:\.\d+)?%?\)*"
 _ARITH = re.compile(
-    r"(?P<expr>[-\d.()+*/×÷%\s]*[+*/×÷\-][-\d.()+*/×÷%\s]*[\d)%])\s*=\s*"
-    r"(?P<res>-?\d+(?:\.\d+)?)\s*(?P<pct>%)?"
+    rf"(?P<expr>{_OPERAND}(?: ?[+\-*/×÷] ?{_OPERAND})+) ?= ?"
+    r"(?P<res>-?\d+(?:\.\d+)?) ?(?P<pct>%)?"
 )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from fiscal_eval.model import GradeBand, GradeScale, Span, Subtotal
 from fiscal_eval.parse.context import Context, clean_label
@@ -28,12 +30,28 @@ class Found:
     rank: int
 
 
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, Any]:
+    """The score, grade and scale regexes, built from the vocabulary once."""
+    v = vocab()
+    words = v.grade_word.pattern
+    grade_label = (rf"(?P<label>{v.grade_label.pattern})(?:[为是:\s\t\"“'‘「『]|评定|确定){{0,5}}"
+                   rf"(?P<grade>{words})(?=[等级档次]?(?:[\s\"”'’」』。,;)!]|$))")
+    return {
+        "totals": [re.compile(f"(?P<label>{p.pattern}){_FILLER}{_NUM}") for p in v.score_total],
+        "grade": re.compile(grade_label),
+        "grade_after_score": re.compile(
+            rf"\s*分?\s*[,(]?\s*(?:等级|等次|为)?\s*[\"“]?(?P<grade>{words})(?=[\"”)。,;\s]|$)"),
+        "band": re.compile(_BAND.pattern + rf"(?P<grade>{words})"),
+        "subtotal": re.compile(r"(?P<label>[^\d,;]{1,16}?)(?:绩效|指标|类指标|部分)?(?:得分)?\s*[为是:]?\s*"
+                               + _NUM + r"\s*分"),
+    }
+
+
 def find_score(ctx: Context, table_total: Found | None) -> Found | None:
     """The report's own total score: prose labels by rank, then a table's 合计 row."""
-    v = vocab()
     best: Found | None = None
-    for rank, pattern in enumerate(v.score_total, start=1):
-        rx = re.compile(f"(?P<label>{pattern.pattern}){_FILLER}{_NUM}")
+    for rank, rx in enumerate(_patterns()["totals"], start=1):
         for m in rx.finditer(ctx.f):
             if ctx.in_covered(m.start()):
                 continue  # a table's total row: read with its columns, not as prose
@@ -55,19 +73,12 @@ def find_score(ctx: Context, table_total: Found | None) -> Found | None:
 def find_grade(ctx: Context, score: Found | None) -> Found | None:
     """The grade as written: after a grade label (自评结果：优秀, 评价等为"优"), else
     right after the score ("98分，优秀")."""
-    v = vocab()
-    words = v.grade_word.pattern
-    rx = re.compile(
-        rf"(?P<label>{v.grade_label.pattern})(?:[为是:\s\t\"“'‘「『]|评定|确定){{0,5}}"
-        rf"(?P<grade>{words})(?=[等级档次]?(?:[\s\"”'’」』。,;)!]|$))"
-    )
-    for m in rx.finditer(ctx.f):
+    m = _patterns()["grade"].search(ctx.f)
+    if m:
         return Found(m.group("grade"), m.span("grade"), m.group("label"), 1)
     if score is not None:
         after = ctx.f[score.span[1]:score.span[1] + 16]
-        m = re.match(
-            rf"\s*分?\s*[,(]?\s*(?:等级|等次|为)?\s*[\"“]?(?P<grade>{words})(?=[\"”)。,;\s]|$)", after
-        )
+        m = _patterns()["grade_after_score"].match(after)
         if m:
             lo = score.span[1] + m.start("grade")
             return Found(m.group("grade"), (lo, lo + len(m.group("grade"))), "", 2)
@@ -83,12 +94,14 @@ _BAND = re.compile(
 def find_grade_scale(ctx: Context) -> GradeScale | None:
     """A grade scale printed in the report: three or more bands on one line
     ("90-100 优秀、80-89 良好…", "90（含）-100分为优、80（含）-90分为良…")."""
-    v = vocab()
-    words = v.grade_word.pattern
-    rx = re.compile(_BAND.pattern + rf"(?P<grade>{words})")
-    start = 0
+    rx = _patterns()["band"]
     f = ctx.f
-    while start < len(f):
+    # Only lines holding three grade words can hold a scale: find those first.
+    counts: dict[int, int] = {}
+    for m in vocab().grade_word.finditer(f):
+        line_start = f.rfind("\n", 0, m.start()) + 1
+        counts[line_start] = counts.get(line_start, 0) + 1
+    for start in sorted(s for s, n in counts.items() if n >= 3):
         end = f.find("\n", start)
         end = len(f) if end < 0 else end
         line = f[start:end]
@@ -105,7 +118,6 @@ def find_grade_scale(ctx: Context) -> GradeScale | None:
         if len(bands) >= 3 and len({b.grade for b in bands}) == len(bands):
             bands.sort(key=lambda b: -b.lower)
             return GradeScale(name="printed", bands=tuple(bands), span=(start, end))
-        start = end + 1
     return None
 
 
@@ -120,7 +132,7 @@ def find_subtotals(ctx: Context, score: Found | None) -> list[Subtotal]:
     for clause in re.split(r"([,;])", ctx.f[lo:hi]):
         c_start = pos
         pos += len(clause)
-        m = re.search(r"(?P<label>[^\d,;]{1,16}?)(?:绩效|指标|类指标|部分)?(?:得分)?\s*[为是:]?\s*" + _NUM + r"\s*分", clause)
+        m = _patterns()["subtotal"].search(clause)
         if not m:
             continue
         span = (c_start + m.start("num"), c_start + m.end("num"))
