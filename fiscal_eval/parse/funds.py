@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
+from fiscal_eval.parse.flat_forms import flat_form
 from fiscal_eval.parse.forms import read_cell, row_label, table_unit
 from fiscal_eval.parse.numbers import AMOUNT_RE, UNIT_YUAN, decimals_of, parse_amount
 from fiscal_eval.parse.vocab import vocab
@@ -111,7 +112,7 @@ def _prose_amounts(ctx: Context) -> list[Amount]:
         clause, clause_start = ctx.left_clause(start, max(floor, bounds[0]))
         # A list word between the previous amount and this one opens an itemisation
         # of the previous amount ("…600651.81元,其中:网络通讯费579380.00元").
-        between = f[floor:start]
+        between = re.sub(r"\([^()]*(?:\)|$)", "", f[floor:start])
         if last_idx is not None and v.list_items.search(between) and list_parent is None:
             list_parent = last_idx
         label = clean_label(clause)
@@ -155,8 +156,8 @@ def _table_amounts(ctx: Context) -> list[Amount]:
         totals: dict[int, int] = {}  # column -> index in out of its total row
         for row in table.rows:
             labelled = row_label(row)
-            if labelled is None:
-                continue
+            if labelled is None or ctx.in_covered(row[0].span[0]):
+                continue  # no words, or an indicator row already read as points
             li, label_text = labelled
             numeric = [(i, c, read_cell(c)) for i, c in enumerate(row) if i > li]
             numeric = [(i, c, val) for i, c, val in numeric if val is not None and not val.percent]
@@ -220,6 +221,8 @@ def _table_amounts(ctx: Context) -> list[Amount]:
 def extract_amounts(ctx: Context) -> list[Amount]:
     """Every amount of the document: form tables first, then prose, in text order."""
     table = _table_amounts(ctx)
+    if not any(a.line.role in ("budget", "spent") for a in table):
+        table += [Amount(line, rank) for line, rank in flat_form(ctx)[0]]
     prose = _prose_amounts(ctx)
     # Parents are indices into one list: re-base the prose ones after the table ones.
     shift = len(table)

@@ -15,6 +15,7 @@ __all__ = ["find_title", "find_agency", "find_region", "find_year", "find_kind",
            "find_project_name", "find_published_date"]
 
 _FIELD_SEP = r"[\s:|•·\t]*"
+_STOP_EXTRA = r"|项目负责人|负责人|联系人|联系电话|资金情况|项目资金|自评得分|绩效目标"
 _NAME = r"[^\s:,;|。、\t“”\"]{2,40}"
 _REGION = re.compile(r"^(?:中共)?(?P<r>[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))")
 _REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|州|盟|县|区|旗)$")
@@ -30,7 +31,8 @@ def _is_org(name: str) -> bool:
 
 def _clean_org(name: str) -> str:
     name = vocab().meta["stamp"].sub("", name)
-    return name.strip(" \t()（）:：")
+    name = name.strip(" \t()（）:：")
+    return re.sub(r"(?<=[局委院办厅所站队馆心校])(?:本级|部门|机关)$", "", name)
 
 
 def find_title(ctx: Context) -> Found | None:
@@ -52,8 +54,21 @@ def find_title(ctx: Context) -> Found | None:
 
 
 def _field_value(ctx: Context, label_rx: str) -> list[Found]:
-    rx = re.compile(rf"(?P<label>{label_rx}){_FIELD_SEP}(?:\((?:公章|盖章|签章)\))?\s*(?P<v>{_NAME})")
-    return [Found(m.group("v"), m.span("v"), m.group("label"), 1) for m in rx.finditer(ctx.f)]
+    meta = vocab().meta
+    stop = "|".join(p.pattern for p in (meta["agency_field"], meta["project_field"])) + _STOP_EXTRA
+    rx = re.compile(rf"(?P<label>{label_rx}){_FIELD_SEP}(?:\((?:公章|盖章|签章)\))?{_FIELD_SEP}"
+                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。、\t“”\"]){{2,40}})")
+    lab = re.compile(rf"^(?:{label_rx})")
+    out, pos = [], 0
+    while True:
+        m = rx.search(ctx.f, pos)
+        if m is None:
+            return out
+        if lab.match(m.group("v")):
+            pos = m.start("v")  # "主管部门 实施单位 X": the value is the next label
+            continue
+        out.append(Found(m.group("v"), m.span("v"), m.group("label"), 1))
+        pos = m.end()
 
 
 def find_agency(ctx: Context, title: Found | None) -> Found | None:
@@ -72,6 +87,14 @@ def find_agency(ctx: Context, title: Found | None) -> Found | None:
             if _is_org(name):
                 lo = title.span[0] + m.start("a")
                 return Found(name, (lo, lo + len(m.group("a"))), "title", 2)
+    org_then_kind = re.compile(
+        r"(?:(?:19|20)\d\d\s*年度?\s*)?(?P<a>[\u4e00-\u9fff]{1,10}?(?:省|市|州|县|区|旗)[\u4e00-\u9fff]{1,25}?"
+        + meta["org_suffix"].pattern.rstrip("$")
+        + r")(?=\s*(?:(?:19|20)\d\d|部门|单位|整体|机关|项目|专项|财政|[\u4e00-\u9fff]{0,40}?绩效自评))")
+    if title is not None:
+        m = org_then_kind.search(ctx.f, title.span[0], title.span[1])
+        if m and _is_org(_clean_org(m.group("a"))):
+            return Found(_clean_org(m.group("a")), m.span("a"), "title", 2)
     sig = _signature(ctx)
     if sig is not None:
         return sig
@@ -85,6 +108,10 @@ def find_agency(ctx: Context, title: Found | None) -> Found | None:
         name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位)", "", m.group("a"))
         if _is_org(name):
             return Found(name, m.span("a"), "sentence", 5)
+    for m in re.finditer(r"(?:(?:19|20)\d\d\s*年度?)(?P<a>[\u4e00-\u9fff]{3,30}?(?:局|委员会|中心|院|校|办公室|政府))"
+                         r"(?=[^。\n]{0,40}?绩效(?:自评|评价))", ctx.f):
+        if _is_org(m.group("a")):
+            return Found(m.group("a"), m.span("a"), "sentence", 6)
     return None
 
 
@@ -142,6 +169,12 @@ def find_year(ctx: Context, title: Found | None) -> Found | None:
         m = re.search(year + r"\s*年度", f)
         assert m is not None
         return Found(int(year), (m.start(), m.start() + 4), "most frequent 年度", 5)
+    years = Counter(m.group(1) for m in re.finditer(r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)", f))
+    if years:
+        year, _ = years.most_common(1)[0]
+        m = re.search(year + r"\s*年", f)
+        assert m is not None
+        return Found(int(year), (m.start(), m.start() + 4), "most frequent 年", 6)
     return None
 
 
@@ -173,11 +206,17 @@ def find_kind(ctx: Context, title: Found | None, has_project_field: bool) -> Fou
 def find_project_name(ctx: Context, title: Found | None) -> Found | None:
     """The project evaluated: a 项目名称 field, the title's parentheses, the title between
     year and 绩效, or the quoted name in the sentence that says what was evaluated."""
-    fields = _field_value(ctx, vocab().meta["project_field"].pattern)
-    for found in fields:
-        name = str(found.value).strip()
+    meta = vocab().meta
+    stop = "|".join(p.pattern for p in (meta["agency_field"], meta["year_field"])) + _STOP_EXTRA
+    rx = re.compile(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}"
+                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。\t“”\"]){{2,60}})")
+    for m in rx.finditer(ctx.f):
+        name = re.sub(r"^[\dA-Z]{10,}-", "", m.group("v").strip())  # budget code prefix
+        if re.match(r"[\s|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", ctx.f[m.end("v"):m.end("v") + 30]) \
+                or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name):
+            continue  # a table's header row, not a value
         if len(name) >= 2:
-            return Found(name, found.span, found.label, 1)
+            return Found(name, m.span("v"), m.group("label"), 1)
     if title is not None:
         lo, hi = title.span
         # the parentheses may sit on the title line or alone on the next line
@@ -188,12 +227,21 @@ def find_project_name(ctx: Context, title: Found | None) -> Found | None:
         m = re.search(r"\((?P<p>[^()\n]{2,60})\)", ctx.f[lo:window_end])
         if m:
             return Found(m.group("p").strip(), (lo + m.start("p"), lo + m.end("p")), "title", 2)
-        m = re.search(r"(?:19|20)\d\d\s*年度?\s*(?P<p>[^\s()]{2,40}?项目)(?:支出)?\s*(?:绩效|自评)", ctx.f[lo:hi])
+        m = re.search(r"(?:(?:19|20)\d\d\s*年度?)?\s*(?P<p>[^\s()\d][^\s()]{1,39}?(?:项目|资金))(?:支出)?\s*"
+                      r"(?:(?:19|20)\d\d\s*年度?)?\s*(?:绩效|自评)", ctx.f[lo:hi])
         if m:
-            return Found(m.group("p"), (lo + m.start("p"), lo + m.end("p")), "title", 3)
+            p = m.group("p")
+            org = re.match(r"[\u4e00-\u9fff]{1,10}?(?:省|市|州|县|区)[\u4e00-\u9fff]{1,25}?(?:局|委员会|中心|医院|学校|中学|院|校)", p)
+            if org and len(p) - org.end() >= 4:
+                p = re.sub(r"^(?:19|20)\d\d\s*年度?", "", p[org.end():])
+            if not re.fullmatch(r"(?:建设|乡村振兴|财政资金|专项资金|财政)?(?:项目|资金)", p) and not p.endswith("支出项目"):
+                return Found(p, (lo + m.end("p") - len(p), lo + m.end("p")), "title", 3)
     m = re.search(r"对[^。\n]{0,30}?“(?P<p>[^”\n]{3,60})”[^。\n]{0,40}?(?:评价|自评)", ctx.f)
     if m:
         return Found(m.group("p"), m.span("p"), "quoted", 4)
+    m = re.search(r"对(?:[^。\n,]{0,12}?年度?)?(?P<p>[^。\n,的]{4,40}?项目)的?(?:支出|资金)?(?:情况)?进行了?(?:绩效)?(?:自评|评价)", ctx.f)
+    if m:
+        return Found(m.group("p"), m.span("p"), "对…项目进行评价", 5)
     return None
 
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from fiscal_eval.model import Arithmetic, RateStatement
 from fiscal_eval.parse.context import Context, clean_label
+from fiscal_eval.parse.flat_forms import flat_form
 from fiscal_eval.parse.forms import read_cell, row_label
 from fiscal_eval.parse.numbers import PERCENT_RE, decimals_of, parse_number, parse_percent
 from fiscal_eval.parse.vocab import vocab
@@ -106,11 +107,16 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
             name, _, rest = clause.partition("=")
             formula = rest.rstrip("= ").strip() or None
             clause = name
+        if re.search(r"(?:未|不|低于|高于|超过|不足)(?:达到|达|足|低于|超过)?\s*$", clause) or \
+                re.match(r"\s*(?:以上|以下|及以上|的(?:需|应|须|要))", f[end:end + 5]):
+            continue
         label = clean_label(clause)
         concept = concept_of(label)
         if concept is None:
             continue
         num = m.group("num")
+        if not -3 <= parse_percent(num) <= 3:
+            continue  # "202010100.00%": cells glued together by text extraction
         out.append(RateStatement(
             label=label, concept=concept[0], value=parse_percent(num),
             decimals=decimals_of(num), span=(start, end), formula=formula,
@@ -120,7 +126,10 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
 
 def extract_rates(ctx: Context) -> list[RateStatement]:
     """Every stated rate, tables first, then prose."""
-    return _table_rates(ctx) + _prose_rates(ctx)
+    table = _table_rates(ctx)
+    if not any(r.concept == "execution" for r in table):
+        table += flat_form(ctx)[1]
+    return table + _prose_rates(ctx)
 
 
 # ------------------------------------------------------------------ calculations

@@ -15,7 +15,7 @@ from fiscal_eval.parse.vocab import vocab
 __all__ = ["Found", "find_score", "find_grade", "find_grade_scale", "find_subtotals"]
 
 _NUM = r"(?P<num>(?<![\d.])\d{1,3}(?:\.\d+)?)(?![\d.%])"
-_FILLER = r"(?:[为是:\s\t]|分数){0,4}"
+_FILLER = r"(?:[为是:\s\t]|分数|\(分\)){0,4}"
 _RANGE_AFTER = re.compile(r"^\s*分?\s*[-~—至]\s*\d")
 _ITEM_BEFORE = re.compile(r"(?:该项|此项|本项|该指标|本指标|此指标|各项)(?:指标)?(?:自评)?$")
 
