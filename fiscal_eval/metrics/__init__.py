@@ -89,7 +89,7 @@ def compute(tables: Any) -> Metrics:
     >>> import fiscal_eval
     >>> m = fiscal_eval.metrics.compute(fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples"])))
     >>> m.per_report.select("agency", "execution_rate_available").row(0)
-    ('中共保山市委网信办', 0.8459884647887324)
+    ('中共保山市委网信办', 0.8459884647887325)
     >>> m.flag_counts.filter(pl.col("code") == "rate_mismatch")["reports"].item()
     1
     """

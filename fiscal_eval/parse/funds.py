@@ -77,13 +77,19 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     if role == "spent" and _plan_context(ctx, pos):
         return "other", 9, ()
     fallback: tuple[str, ...] = ()
+    # Money 下达 (issued) to the unit stands for the budget, and for what arrived when
+    # the report says it all arrived: plain 下达资金, or 到位率 100% in the same sentence.
+    # "批复下达预算资金10万元" alone says what was approved, not what arrived.
+    arrived = "预算" not in label or bool(_ALL_ARRIVED.search(ctx.f, *ctx.sentence_bounds(pos)))
     if role == "income" and "下达" in matched:
-        fallback = ("budget", "available")
-    elif role == "budget" and "下达" in label:
+        fallback = ("budget", "available") if arrived else ("budget",)
+    elif role == "budget" and "下达" in label and arrived:
         fallback = ("available",)
     return role, rank, fallback
 
 
+_TOTAL_WORDS = re.compile(r"^(?:合计|总计|共计|累计)\S{2,}")  # "合计批复总投资", not a bare 合计 row
+_ALL_ARRIVED = re.compile(r"到位率\s*(?:为|达到?)?\s*100(?:\.0+)?\s*%")
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
 
 
@@ -237,12 +243,17 @@ def choose_funds(amounts: list[Amount]) -> dict[str, Amount]:
     """The report's budget, available, spent and balance: per role the best-ranked amount
     (then the earliest); an allocation (下达) stands in where nothing better is stated."""
     chosen: dict[str, Amount] = {}
+
+    def key(a: Amount) -> tuple[int, bool, int]:
+        # At equal rank a stated total ("合计批复总投资…") beats the parts listed before it.
+        return a.rank, not _TOTAL_WORDS.match(a.line.label), a.line.span[0]
+
     for field, role in FIELD_ROLES.items():
         direct = [a for a in amounts if a.line.role == role]
         if direct:
-            chosen[field] = min(direct, key=lambda a: (a.rank, a.line.span[0]))
+            chosen[field] = min(direct, key=key)
             continue
         standby = [a for a in amounts if role in a.fallback]
         if standby:
-            chosen[field] = min(standby, key=lambda a: (a.rank, a.line.span[0]))
+            chosen[field] = min(standby, key=key)
     return chosen

@@ -51,11 +51,14 @@ UNIT_YUAN: dict[str, Decimal] = {
     "千元": Decimal(1000),
     "万元": Decimal(10000),
     "亿元": Decimal(100000000),
+    "万": Decimal(10000),
 }
 
 # number + unit: "71.00万元", "4,331,899.35元", "0.01 万元".
 AMOUNT_RE = re.compile(
-    r"(?P<num>(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s?(?P<unit>亿元|万元|千元|元)"
+    r"(?P<num>(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s?"
+    # A bare 万 closing a clause ("安排资金19204.096万。") is 万元 written short.
+    r"(?P<unit>亿元|万元|千元|元|万(?=[。,;)\s]|$))"
 )
 
 # Percents: "84.61%", "100. 60%" (a stray space after the point, as 003's form prints),
