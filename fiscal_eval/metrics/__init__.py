@@ -75,6 +75,19 @@ def _pi2_input(reports: pl.DataFrame, fund_lines: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _pi1_input(reports: pl.DataFrame) -> pl.DataFrame:
+    """Per agency-year outturn rows: the department-wide report where there is one (it
+    covers the agency's whole budget), else the agency's project reports summed by PI-1;
+    never both, which would count the projects twice."""
+    has_dept = (reports.group_by("agency", "year")
+                .agg((pl.col("kind") == "department").any().alias("has_department")))
+    return (
+        reports.join(has_dept, on=["agency", "year"], how="left")
+        .filter(~pl.col("has_department") | (pl.col("kind") == "department"))
+        .select("agency", "year", "budget_yuan", "spent_yuan")
+    )
+
+
 def compute(tables: Any) -> Metrics:
     """Every metric and flag count over a corpus, in one call.
 
@@ -142,7 +155,7 @@ def compute(tables: Any) -> Metrics:
         recurring_problems=recurring_problems(problems),
         yoy=yoy(ok),
         ranks=ranks(ok),
-        pefa_pi1=pefa_pi1(ok.select("agency", "year", "budget_yuan", "spent_yuan")),
+        pefa_pi1=pefa_pi1(_pi1_input(ok)),
         pefa_pi2_1=pefa_pi2_1(_pi2_input(ok, _eager(tables.fund_lines))),
         flag_counts=flag_counts,
     )
