@@ -27,15 +27,19 @@ __all__ = ["generate", "SynthSummary", "STYLES", "BANNER"]
 
 BANNER = "【合成数据 SYNTHETIC】本报告由 fiscal_eval 合成生成，仅供测试与教学，不是任何真实机构的数据。"
 
-# Invented place names: 20 × 20 first/second characters, so up to 400 agencies never repeat.
+# Invented place names: 20 × 20 first/second characters (a third for large corpora), so
+# up to 4,000 regions never repeat.
 _FIRST = "云青石临丰望清安东南北西金玉长白红黄宁永"
 _SECOND = "岭川门溪安江河平阳屏山坪沙泉乐水湖城源林"
+_THIRD = "丰和兴隆盛泰顺康宁昌"
 _SUFFIX = "市县县区"
+_PLACES = len(_FIRST) * len(_SECOND) * (1 + len(_THIRD))
 
 
 def _region(i: int) -> str:
-    n = len(_SECOND)
-    return f"{_FIRST[(i // n) % len(_FIRST)]}{_SECOND[i % n]}{_SUFFIX[i % len(_SUFFIX)]}"
+    n, grid = len(_SECOND), len(_FIRST) * len(_SECOND)
+    third = "" if i < grid else _THIRD[(i // grid - 1) % len(_THIRD)]
+    return f"{_FIRST[(i // n) % len(_FIRST)]}{_SECOND[i % n]}{third}{_SUFFIX[i % len(_SUFFIX)]}"
 
 _AGENCY_TYPES = [
     ("政务服务数据管理局", ["电子政务外网运维项目", "政务云平台租赁项目", "数据共享交换平台建设项目"]),
@@ -409,12 +413,14 @@ def generate(agencies: int = 20, years: int = 3, seed: int = 0, out: str | Path 
     styles = list(STYLES)
     truths: list[dict[str, Any]] = []
     flagged = 0
-    places, kinds = len(_FIRST) * len(_SECOND), len(_AGENCY_TYPES)
-    if agencies > places * kinds:
-        raise ValueError(f"at most {places * kinds} synthetic agencies")
+    kinds = len(_AGENCY_TYPES)
+    if agencies > _PLACES * kinds:
+        raise ValueError(f"at most {_PLACES * kinds} synthetic agencies")
     for a in range(agencies):
-        # Several agencies share a region (one of each kind), so regions can be compared.
-        region = _region((a // kinds) * 7 % places)
+        # Several agencies share a region (one of each kind), so regions can be compared;
+        # the first 400 regions are spread over the grid, later ones take a third character.
+        r = a // kinds
+        region = _region(r * 7 % 400 if r < 400 else r)
         agency_type, projects = _AGENCY_TYPES[a % kinds]
         agency = f"{region}{agency_type}"
         style = styles[(a + a // kinds) % len(styles)]

@@ -31,11 +31,28 @@ def _measure(tok: str) -> str | None:
     return None
 
 
+# A form's header words, anywhere: documents without them (most prose reports) are
+# answered without tokenising anything.
+_HINT = re.compile(r"预算数|执行数|年初预算|调整后预算|预算执行")
+
+
 def flat_form(ctx) -> tuple[list[tuple[FundLine, int]], list[RateStatement]]:
     """(amount lines with their rank, rates) of the first flattened MoF form header run
-    followed by its total row."""
+    followed by its total row. Cached on the context (funds and rates both ask)."""
+    cached = getattr(ctx, "_flat_form", None)
+    if cached is None:
+        cached = ctx._flat_form = _flat_form(ctx)
+    return cached
+
+
+def _flat_form(ctx) -> tuple[list[tuple[FundLine, int]], list[RateStatement]]:
     f = ctx.f
-    toks = [(m.group(), m.start(), m.end()) for m in _TOK.finditer(f)]
+    hint = _HINT.search(f)
+    if hint is None:
+        return [], []
+    # Tokenise only from the first header word on (a split word may start just before it).
+    lo = max(0, hint.start() - 12)
+    toks = [(m.group(), m.start(), m.end()) for m in _TOK.finditer(f, lo)]
     # join split header words ("全年" + "预算数")
     merged = []
     i = 0

@@ -1,0 +1,189 @@
+"""Benchmarks: how fast fiscal_eval parses, ingests and computes, as figures.
+
+This machine is shared and noisy, so every speed is reported beside a baseline measured
+in the same run (``parse_vs_floor``, ``reingest_speedup``); no test asserts a timing.
+Each figure is one key of the JSON object :func:`run` returns:
+
+* ``parse_reports_per_s`` — text reports read, parsed and audited per second, all cores;
+* ``ingest_reports_per_s`` — a folder into a fresh Parquet store, per second;
+* ``reingest_speedup`` — first ingest time ÷ re-ingest of the unchanged corpus;
+* ``parse_vs_floor`` — parse time ÷ the time to read, decode and run one regex scan over
+  the same files (both on one core: how close parsing is to the I/O limit);
+* ``metrics_1m_s`` — seconds for every table metric (execution, MoF points, grades, year-
+  over-year, ranks, PEFA PI-1, flag counts) over a 1,000,000-report table;
+* ``peak_rss_mb`` — peak memory of a subprocess ingesting ``rss_reports`` reports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+__all__ = ["run", "parse_throughput", "metrics_1m"]
+
+
+def _parse_chunk(paths: list[str]) -> int:
+    from fiscal_eval.api import parse_file
+
+    for p in paths:
+        parse_file(p)
+    return len(paths)
+
+
+def parse_throughput(files: list[str], jobs: int) -> float:
+    """Seconds to read, parse and audit ``files`` over ``jobs`` processes (pool start
+    excluded: workers are warmed up with one file each first)."""
+    chunks = [files[i::jobs * 4] for i in range(jobs * 4)]
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_parse_chunk, [files[:1]] * jobs))  # import and warm every worker
+        start = time.perf_counter()
+        done = sum(pool.map(_parse_chunk, chunks))
+        elapsed = time.perf_counter() - start
+    assert done == len(files)
+    return elapsed
+
+
+_FLOOR_RX = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|元|%)")
+
+
+def _floor(files: list[str]) -> float:
+    from fiscal_eval.sources.text import decode_bytes
+
+    start = time.perf_counter()
+    for p in files:
+        text = decode_bytes(Path(p).read_bytes(), p).text
+        sum(1 for _ in _FLOOR_RX.finditer(text))
+    return time.perf_counter() - start
+
+
+def _parse_one_core(files: list[str]) -> float:
+    from fiscal_eval.api import parse_file
+
+    start = time.perf_counter()
+    for p in files:
+        parse_file(p)
+    return time.perf_counter() - start
+
+
+def metrics_1m(seed_reports: Any, rows: int = 1_000_000) -> float:
+    """Seconds to compute every table metric over ``rows`` reports, made by repeating a
+    real parsed reports table with distinct agencies and years."""
+    import polars as pl
+
+    from fiscal_eval.metrics import _pi1_input
+    from fiscal_eval.metrics.execution import execution_metrics, pefa_pi1
+    from fiscal_eval.metrics.grading import grade_metrics
+    from fiscal_eval.metrics.trends import ranks, yoy
+
+    base = seed_reports.filter(pl.col("status") != "failed")
+    reps = -(-rows // base.height)
+    big = (
+        pl.concat([base] * reps).head(rows)
+        .with_row_index("i")
+        .with_columns(
+            pl.format("r{}", pl.col("i")).alias("report_id"),
+            pl.format("{}-{}", pl.col("agency"), pl.col("i") // 8).alias("agency"),
+            (2015 + pl.col("i") % 8).cast(pl.Int32).alias("year"),
+            (pl.col("budget_yuan") * (1 + (pl.col("i") % 97) / 1000)).alias("budget_yuan"),
+        )
+        .drop("i")
+    )
+    flags = pl.DataFrame({"report_id": big["report_id"].gather_every(7),
+                          "code": ["rate_mismatch"] * len(big["report_id"].gather_every(7))})
+    start = time.perf_counter()
+    execution_metrics(big)
+    grade_metrics(big)
+    yoy(big)
+    ranks(big)
+    pefa_pi1(_pi1_input(big))
+    flags.group_by("code").agg(pl.len(), pl.col("report_id").n_unique())
+    return time.perf_counter() - start
+
+
+def _rss_ingest(folder: Path, store: Path, jobs: int) -> float:
+    """Peak RSS (MB) of a fresh process ingesting ``folder``, workers included."""
+    code = (
+        "import resource, sys\n"
+        "from fiscal_eval.store import ingest\n"
+        "if __name__ == '__main__':\n"
+        f"    ingest([{str(folder)!r}], store={str(store)!r}, jobs={jobs}, progress=False)\n"
+        "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "    print(own + kids)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def _corpus(root: Path, reports: int, seed: int) -> list[str]:
+    from fiscal_eval.synth import generate
+
+    years = 5
+    generate(agencies=-(-reports // years), years=years, seed=seed, out=root)
+    files = sorted(str(p) for p in root.glob("*.txt"))[:reports]
+    for extra in sorted(root.glob("*.txt"))[reports:]:
+        extra.unlink()
+    return files
+
+
+def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 1_000_000,
+        jobs: int | None = None, workdir: str | Path | None = None) -> dict[str, Any]:
+    """Run every benchmark and return the figures (see the module docstring).
+
+    ``reports`` sizes the parse and ingest corpus; ``rss_reports`` the memory run (0 skips
+    it); ``metrics_rows`` the metrics table.
+    """
+    from fiscal_eval.frames import tables
+    from fiscal_eval.api import parse_paths
+    from fiscal_eval.store import ingest
+
+    jobs = jobs or os.cpu_count() or 1
+    tmp = Path(workdir or tempfile.mkdtemp(prefix="fiscal_eval_bench_"))
+    out: dict[str, Any] = {"reports": reports, "jobs": jobs}
+    try:
+        files = _corpus(tmp / "corpus", reports, seed=11)
+        seconds = parse_throughput(files, jobs)
+        out["parse_reports_per_s"] = round(len(files) / seconds, 1)
+
+        sample = files[: min(len(files), 400)]
+        floor = _floor(sample)
+        one_core = _parse_one_core(sample)
+        out["parse_vs_floor"] = round(one_core / floor, 2)
+
+        start = time.perf_counter()
+        ingest([tmp / "corpus"], store=tmp / "store", jobs=jobs, progress=False)
+        first = time.perf_counter() - start
+        start = time.perf_counter()
+        ingest([tmp / "corpus"], store=tmp / "store", jobs=jobs, progress=False)
+        again = time.perf_counter() - start
+        out["ingest_reports_per_s"] = round(len(files) / first, 1)
+        out["reingest_speedup"] = round(first / again, 1)
+
+        seed = tables(parse_paths(sample[:200])).reports
+        out["metrics_rows"] = metrics_rows
+        out["metrics_1m_s"] = round(metrics_1m(seed, metrics_rows), 2)
+
+        if rss_reports:
+            big = tmp / "rss"
+            _corpus(big, rss_reports, seed=12)
+            out["rss_reports"] = rss_reports
+            out["peak_rss_mb"] = round(_rss_ingest(big, tmp / "rss_store", jobs), 1)
+    finally:
+        if workdir is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    out["self_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
+
+
+if __name__ == "__main__":  # python -m fiscal_eval.bench [reports]
+    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 2000, rss_reports=0), ensure_ascii=False))
