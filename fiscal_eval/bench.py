@@ -130,8 +130,8 @@ def _corpus(root: Path, reports: int, seed: int) -> list[str]:
 
     years = 5
     generate(agencies=-(-reports // years), years=years, seed=seed, out=root)
-    files = sorted(str(p) for p in root.glob("*.txt"))[:reports]
-    for extra in sorted(root.glob("*.txt"))[reports:]:
+    files = sorted(str(p) for p in (root / "reports").glob("*.txt"))[:reports]
+    for extra in sorted((root / "reports").glob("*.txt"))[reports:]:
         extra.unlink()
     return files
 
@@ -161,10 +161,10 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
         out["parse_vs_floor"] = round(one_core / floor, 2)
 
         start = time.perf_counter()
-        ingest([tmp / "corpus"], store=tmp / "store", jobs=jobs, progress=False)
+        ingest([tmp / "corpus" / "reports"], store=tmp / "store", jobs=jobs, progress=False)
         first = time.perf_counter() - start
         start = time.perf_counter()
-        ingest([tmp / "corpus"], store=tmp / "store", jobs=jobs, progress=False)
+        ingest([tmp / "corpus" / "reports"], store=tmp / "store", jobs=jobs, progress=False)
         again = time.perf_counter() - start
         out["ingest_reports_per_s"] = round(len(files) / first, 1)
         out["reingest_speedup"] = round(first / again, 1)
@@ -177,7 +177,7 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
             big = tmp / "rss"
             _corpus(big, rss_reports, seed=12)
             out["rss_reports"] = rss_reports
-            out["peak_rss_mb"] = round(_rss_ingest(big, tmp / "rss_store", jobs), 1)
+            out["peak_rss_mb"] = round(_rss_ingest(big / "reports", tmp / "rss_store", jobs), 1)
     finally:
         if workdir is None:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -387,7 +387,8 @@ def _slug(text: str) -> str:
 
 def generate(agencies: int = 20, years: int = 3, seed: int = 0, out: str | Path = "data/synthetic",
              *, first_year: int = 2019, flag_share: float = 0.25) -> SynthSummary:
-    """Write a synthetic multi-year corpus and its ``truth.jsonl``.
+    """Write a synthetic multi-year corpus (``out/reports/*.txt``) and ``out/truth.jsonl``
+    (``source`` relative to ``out``, every contract field the report states, the flags).
 
     Parameters
     ----------
@@ -408,7 +409,10 @@ def generate(agencies: int = 20, years: int = 3, seed: int = 0, out: str | Path 
     (4, (2019, 2020))
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    # Reports go to out/reports/ and the truth beside it, so that ingesting the reports
+    # folder reads reports only.
+    folder = out / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     styles = list(STYLES)
     truths: list[dict[str, Any]] = []
@@ -439,7 +443,7 @@ def generate(agencies: int = 20, years: int = 3, seed: int = 0, out: str | Path 
                 facts.inject.append(r.choice(_INJECTABLE[style]))
                 flagged += 1
             text, truth = STYLES[style](facts, r)
-            name = f"{_slug(agency)}_{year}.txt"
+            name = f"reports/{_slug(agency)}_{year}.txt"
             (out / name).write_text(text, "utf-8")
             flags = [{"code": c, "field": _FLAG_FIELD.get(c)} for c in facts.inject]
             flags += [{"code": c, "field": fld} for c, fld in _INHERENT.get(style, [])]

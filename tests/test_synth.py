@@ -55,15 +55,15 @@ def test_deterministic(tmp_path):
     generate(agencies=6, years=2, seed=3, out=a)
     generate(agencies=6, years=2, seed=3, out=b)
     generate(agencies=6, years=2, seed=4, out=c)
-    files = sorted(p.name for p in a.iterdir())
-    assert files == sorted(p.name for p in b.iterdir())
+    files = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
     assert (a / "truth.jsonl").read_bytes() != (c / "truth.jsonl").read_bytes()
 
 
 def test_every_report_says_it_is_synthetic(tmp_path):
     generate(agencies=8, years=2, seed=5, out=tmp_path)
-    reports = [p for p in tmp_path.iterdir() if p.suffix == ".txt"]
+    reports = list((tmp_path / "reports").iterdir())
     assert len(reports) == 16
     assert all(p.read_text("utf-8").startswith(BANNER) for p in reports)
 

@@ -79,13 +79,10 @@ def _pi1_input(reports: pl.DataFrame) -> pl.DataFrame:
     """Per agency-year outturn rows: the department-wide report where there is one (it
     covers the agency's whole budget), else the agency's project reports summed by PI-1;
     never both, which would count the projects twice."""
-    has_dept = (reports.group_by("agency", "year")
-                .agg((pl.col("kind") == "department").any().alias("has_department")))
-    return (
-        reports.join(has_dept, on=["agency", "year"], how="left")
-        .filter(~pl.col("has_department") | (pl.col("kind") == "department"))
-        .select("agency", "year", "budget_yuan", "spent_yuan")
-    )
+    department = (pl.col("kind") == "department").fill_null(False)
+    return reports.filter(
+        department | ~department.any().over("agency", "year")
+    ).select("agency", "year", "budget_yuan", "spent_yuan")
 
 
 def compute(tables: Any) -> Metrics:
