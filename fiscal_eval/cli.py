@@ -7,7 +7,7 @@ read, 2 fiscal_eval could not go on (:class:`~fiscal_eval.errors.FiscalEvalError
 bad usage, 3 an unexpected internal error (a bug; set ``FISCAL_EVAL_DEBUG=1`` for the
 traceback). No input ever makes the command print a Python traceback.
 
-Commands to come (see DESIGN.md): audit, ingest, synth, bench, batch.
+Commands to come (see DESIGN.md): audit, synth, bench, batch.
 """
 
 from __future__ import annotations
@@ -197,6 +197,31 @@ def parse(
         typer.echo(_summary(reports))
     if strict and (not reports or any(r.status != "ok" for r in reports)):
         raise typer.Exit(EXIT_NOT_ALL_OK)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="DIR",
+            help="Folders (read recursively) or files: the whole corpus (stored files not named are removed).",
+            show_default=False,
+        ),
+    ],
+    store: Annotated[str, typer.Option("--store", help="The store's folder.")] = "data/store",
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", min=1, help="Worker processes (default: all cores).", show_default=False),
+    ] = None,
+) -> None:
+    """Parse and audit reports into the Parquet store; unchanged files are skipped."""
+    # NOTE: imported here, not at the top: the store brings polars and pyarrow, which
+    # `fiscal-eval parse` does not need.
+    from fiscal_eval import store as _store
+
+    summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs))
+    typer.echo(str(summary))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,861 @@
+"""The Parquet store: a corpus parsed once into the tables of DESIGN §3, kept up to date.
+
+:func:`ingest` parses (and audits) a folder of reports into one Parquet file per table of
+:class:`~fiscal_eval.frames.Tables` plus ``manifest.parquet``, one row per input file;
+:func:`load` reads the tables back (eagerly, or lazily for large stores) and
+:func:`manifest` the manifest.
+
+Layout on disk::
+
+    data/store/
+      CURRENT              "gen-000003": the live generation; replaced atomically (the commit)
+      VERSION              "3": the generation counter, written after CURRENT (to tell
+                           cheaply that a store changed; readers follow CURRENT)
+      .lock                held by a running ingest (one writer at a time)
+      gen-000003/
+        reports.parquet    fund_lines.parquet  indicators.parquet  flags.parquet
+        sections.parquet   evidence.parquet    statements.parquet  texts.parquet
+        manifest.parquet   (written last)
+      .tmp-<uuid>/         a generation being written; left behind only by a killed ingest
+
+Guarantees
+----------
+* **Inputs in = manifest rows.** Every input file has a manifest row (``path``,
+  ``sha256``, ``size``, ``mtime_ns``, ``status``, ``errors``, ``report_id``,
+  ``ingested_at``), a failed one included, and a ``reports`` row with the same
+  ``report_id``.
+* **Incremental.** A file whose size and mtime equal the manifest's is skipped without
+  being read; one whose stat differs is hashed, and re-parsed only if its content changed.
+  Files no longer among the inputs lose their rows in every table.
+* **Atomic.** A new generation is written in full to ``.tmp-<uuid>/``, renamed to
+  ``gen-N/``, then ``CURRENT`` is replaced (``os.replace``) to name it; only then are older
+  generations deleted. Until that replace, readers see the old generation, whole; a killed
+  ingest leaves the store readable and the next ingest cleans up after it.
+* **Bounded memory.** Workers parse a chunk of files, turn it into frames and drop the
+  Report objects; the parent streams each chunk into the Parquet files as row groups, so
+  memory does not grow with the corpus.
+
+Report ids
+----------
+A store's ``report_id`` is the parser's (the first 16 hex digits of the content's
+SHA-256), so it joins with :func:`fiscal_eval.parse_file` results. The same bytes at two
+paths are two inputs, two manifest rows and two reports: the first path (in input order,
+after those already stored) keeps the parser's id, every other one gets
+``<id>-<first 8 hex digits of SHA-256 of its path>``. An id, once given, stays with its
+path while the file is unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import itertools
+import math
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar, Union
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.frames import Tables, schema, tables
+from fiscal_eval.model import (
+    EVIDENCE_COLUMNS,
+    FLAG_COLUMNS,
+    FUND_LINE_COLUMNS,
+    INDICATOR_COLUMNS,
+    REPORT_COLUMNS,
+    SECTION_COLUMNS,
+    STATEMENT_COLUMNS,
+    TEXT_COLUMNS,
+    Report,
+)
+from fiscal_eval.sources import iter_input_files
+
+__all__ = ["IngestSummary", "MANIFEST_COLUMNS", "DEFAULT_STORE", "ingest", "load", "manifest"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+T = TypeVar("T")
+
+DEFAULT_STORE = "data/store"
+
+# NOTE: belongs in model.py beside the other schemas (the one place naming every column);
+# kept here until the lead moves it. ``ingested_at`` is UTC (naive: the schema strings
+# name a dtype without arguments).
+MANIFEST_COLUMNS: dict[str, str] = {
+    "path": "Utf8",  # the input file, absolute (the named folders resolved)
+    "sha256": "Utf8",  # of its bytes; null when it could not be read
+    "size": "Int64",
+    "mtime_ns": "Int64",
+    "status": "Utf8",  # ok | partial | failed
+    "errors": "Utf8",  # the report's errors joined with "; "
+    "report_id": "Utf8",  # the store's id of its rows in every table
+    "ingested_at": "Datetime",  # when its current rows were parsed (UTC)
+}
+
+# Every Tables field is a file of the store, with its schema from model.py.
+_TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    "reports": REPORT_COLUMNS,
+    "fund_lines": FUND_LINE_COLUMNS,
+    "indicators": INDICATOR_COLUMNS,
+    "flags": FLAG_COLUMNS,
+    "sections": SECTION_COLUMNS,
+    "evidence": EVIDENCE_COLUMNS,
+    "statements": STATEMENT_COLUMNS,
+    "texts": TEXT_COLUMNS,
+}
+assert set(_TABLE_COLUMNS) == {f.name for f in dataclasses.fields(Tables)}, "a table without a schema"
+
+_MANIFEST = "manifest"
+_CURRENT = "CURRENT"
+_VERSION = "VERSION"
+_LOCK = ".lock"
+_GENERATION = re.compile(r"^gen-(\d+)$")
+
+# Below this many files to parse, parse in-process: starting "spawn" workers (a fresh
+# interpreter importing polars each) costs more than a second core saves.
+POOL_MIN_FILES = 64
+# Files per worker task: large enough to amortise pickling, small enough that the
+# progress bar moves and a chunk's frames stay a few MB (sections and texts dominate).
+_CHUNK_MAX = 256
+# Parquet row groups are flushed at this size: few groups for small tables, bounded
+# memory for the text-heavy ones.
+_FLUSH_BYTES = 8 * 1024 * 1024
+_FLUSH_ROWS = 65_536
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What an :func:`ingest` did.
+
+    Attributes
+    ----------
+    files : int
+        Input files (= manifest rows).
+    parsed : int
+        Files parsed this run (new, or content changed).
+    skipped : int
+        Files left as stored (same size and mtime, or same content hash).
+    removed : int
+        Stored files no longer among the inputs, whose rows were deleted.
+    failed, partial : int
+        Manifest rows with that status after the ingest (all inputs, not only this run's).
+    seconds : float
+        Wall-clock time of the ingest.
+    """
+
+    files: int
+    parsed: int
+    skipped: int
+    removed: int
+    failed: int
+    partial: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.files} file{'' if self.files == 1 else 's'}: {self.parsed} parsed, "
+            f"{self.skipped} skipped, {self.removed} removed; {self.failed} failed, "
+            f"{self.partial} partial; {self.seconds:.1f} s"
+        )
+
+
+# --------------------------------------------------------------------------- the worker
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """One file to parse, with the stat the parent took before anything read it."""
+
+    path: str
+    size: int | None
+    mtime_ns: int | None
+    sha256: str | None  # known when the parent already hashed it
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """A parsed file as the manifest needs it; ``report_id`` as its chunk's rows carry it."""
+
+    path: str
+    size: int | None
+    mtime_ns: int | None
+    sha256: str | None
+    status: str
+    errors: str | None
+    parser_id: str
+    report_id: str
+
+
+def _sha256(path: str) -> str | None:
+    """The SHA-256 of a file's bytes, or None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _suffixed(report_id: str, path: str) -> str:
+    """The id of a report whose parser id another path already holds."""
+    return f"{report_id}-{hashlib.sha256(path.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+
+
+def _parse_one(path: str) -> Report:
+    """Parse and audit one file; a bug in either becomes the report's error, not a crash."""
+    from fiscal_eval.api import parse_file
+    from fiscal_eval.metrics.audit import audit
+    from fiscal_eval.parse import failed_report
+
+    try:
+        report = parse_file(path, check=False)  # audited below, once, with its own guard
+    except Exception as exc:  # NOTE: parse_file never raises for content; this is a bug
+        fmt = Path(path).suffix.lstrip(".").lower() or "unknown"
+        return failed_report(path, fmt, f"internal parser error ({type(exc).__name__}: {exc})")
+    try:
+        return audit(report)
+    except Exception as exc:  # NOTE: one bad audit must not stop a 100k-file ingest
+        return dataclasses.replace(
+            report,
+            status="partial" if report.status == "ok" else report.status,
+            errors=(*report.errors, f"{path}: internal audit error ({type(exc).__name__}: {exc})"),
+        )
+
+
+def _parse_chunk(tasks: Sequence[_Task]) -> tuple[list[_Outcome], dict[str, pl.DataFrame]]:
+    """Worker: parse + audit a chunk of files and return its manifest rows and frames.
+
+    Top-level so "spawn" workers can import it. The chunk's Report objects are dropped
+    here: only frames (a few MB) travel back to the parent. Two files of the chunk with
+    the same content get distinct ids (the second suffixed), as :func:`_assign_ids` would.
+    """
+    reports: list[Report] = []
+    outcomes: list[_Outcome] = []
+    seen: set[str] = set()
+    for task in tasks:
+        sha = task.sha256 or _sha256(task.path)
+        report = _parse_one(task.path)
+        rid = report.report_id
+        if rid in seen:
+            report = dataclasses.replace(report, report_id=_suffixed(rid, task.path))
+        seen.add(report.report_id)
+        reports.append(report)
+        outcomes.append(
+            _Outcome(
+                path=task.path,
+                size=task.size,
+                mtime_ns=task.mtime_ns,
+                sha256=sha,
+                status=report.status,
+                errors="; ".join(report.errors) or None,
+                parser_id=rid,
+                report_id=report.report_id,
+            )
+        )
+    built = tables(reports)
+    return outcomes, {name: getattr(built, name) for name in _TABLE_COLUMNS}
+
+
+# --------------------------------------------------------------------------- on disk
+
+
+def _arrow_schema(columns: dict[str, str]) -> pa.Schema:
+    """The Arrow schema polars writes for a model.py column schema."""
+    return pl.DataFrame(schema=schema(columns)).to_arrow().schema
+
+
+class _Sink:
+    """A Parquet file written as rows arrive, in row groups of bounded size."""
+
+    def __init__(self, path: Path, arrow_schema: pa.Schema) -> None:
+        self.path = path
+        self._schema = arrow_schema
+        self._writer = pq.ParquetWriter(path, arrow_schema, compression="zstd")
+        self._pending: list[pa.Table] = []
+        self._rows = 0
+        self._bytes = 0
+
+    def add(self, table: pa.Table) -> None:
+        """Queue rows; written once enough have gathered for a row group."""
+        if table.num_rows == 0:
+            return
+        self._pending.append(table.cast(self._schema))
+        self._rows += table.num_rows
+        self._bytes += table.nbytes
+        if self._bytes >= _FLUSH_BYTES or self._rows >= _FLUSH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._writer.write_table(pa.concat_tables(self._pending))
+        self._pending, self._rows, self._bytes = [], 0, 0
+
+    def close(self) -> None:
+        """Write what is queued and close the file."""
+        self._flush()
+        self._writer.close()
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's (or a directory's) data to disk, so a rename after it is durable."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # NOTE: directories cannot be opened on Windows; nothing to sync there
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    """Replace ``path``'s content with ``text`` in one step (temp file + os.replace)."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    tmp.write_text(text, encoding="utf-8")
+    _fsync(tmp)
+    os.replace(tmp, path)
+
+
+def _flip(root: Path, generation: str) -> None:
+    """Make ``generation`` the live one: the commit point of an ingest."""
+    _write_text_atomic(root / _CURRENT, generation + "\n")
+    _fsync(root)
+
+
+def _generation_number(name: str) -> int | None:
+    match = _GENERATION.match(name)
+    return int(match.group(1)) if match else None
+
+
+def _current(root: Path) -> Path | None:
+    """The live generation's directory, or None when ``root`` holds no store."""
+    try:
+        name = (root / _CURRENT).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise FiscalEvalError(f"cannot read the store at {root}: {exc.strerror or exc}") from None
+    folder = root / name
+    if _generation_number(name) is None or not (folder / f"{_MANIFEST}.parquet").is_file():
+        raise FiscalEvalError(
+            f"store at {root} is damaged: {_CURRENT} names {name!r}, which holds no "
+            f"{_MANIFEST}.parquet; delete the folder and run `fiscal-eval ingest DIR` again"
+        )
+    return folder
+
+
+def _live(store: PathLike) -> Path:
+    """The live generation of ``store``, or the error that says there is no store."""
+    folder = _current(Path(store))
+    if folder is None:
+        raise FiscalEvalError(f"no store at {os.fspath(store)}: run `fiscal-eval ingest DIR` first")
+    return folder
+
+
+def _read_live(store: PathLike, read: Callable[[Path], T]) -> T:
+    """``read(live generation)``, again if an ingest committed and deleted it meanwhile."""
+    for _ in range(3):
+        folder = _live(store)
+        try:
+            return read(folder)
+        except FileNotFoundError:
+            if _live(store) == folder:  # NOTE: not a race with an ingest: a damaged store
+                raise FiscalEvalError(
+                    f"store at {os.fspath(store)} is damaged: {folder.name} lacks a table file"
+                ) from None
+    return read(_live(store))
+
+
+@contextlib.contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """Hold the store's writer lock (two ingests at once would delete each other's work)."""
+    try:
+        import fcntl
+    except ImportError:  # NOTE: not on Windows; one writer at a time is then the user's care
+        yield
+        return
+    with open(root / _LOCK, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise FiscalEvalError(
+                f"store at {root} is being written by another ingest; try again when it ends"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _clean(root: Path, keep: str) -> None:
+    """Delete every generation but ``keep``, and what killed ingests left behind."""
+    for entry in root.iterdir():
+        if entry.name == keep:
+            continue
+        leftover = _generation_number(entry.name) is not None or entry.name.startswith(".tmp-")
+        if entry.is_dir() and leftover:
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.startswith((f".{_CURRENT}.", f".{_VERSION}.")):  # a killed _write_text_atomic
+            entry.unlink(missing_ok=True)
+
+
+def _next_generation(root: Path) -> int:
+    """One more than any generation on disk (a killed ingest may have left a newer one)."""
+    numbers = [n for e in root.iterdir() if (n := _generation_number(e.name)) is not None]
+    return max(numbers, default=0) + 1
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """Carry an unchanged (immutable) Parquet file into a new generation."""
+    try:
+        os.link(src, dst)
+    except OSError:  # NOTE: a file system without hard links; a copy is correct, only slower
+        shutil.copyfile(src, dst)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _input_files(paths: Iterable[PathLike], root: Path) -> list[str]:
+    """The input files as absolute path strings, in input order, each once.
+
+    The named paths are resolved (so ``data/samples`` and ``./data/samples`` are the same
+    input); files under them are named through the resolved folder. Files inside the
+    store itself are left out: ``fiscal-eval ingest data`` must not ingest its own
+    Parquet files.
+    """
+    inside = str(root.resolve()) + os.sep
+    files = iter_input_files([Path(p).resolve() for p in paths])
+    return [p for p in dict.fromkeys(str(f) for f in files) if not p.startswith(inside)]
+
+
+def _stat(path: str) -> tuple[int | None, int | None]:
+    """``(size, mtime_ns)``, or ``(None, None)`` for a path that cannot be stat'ed."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None, None
+    return info.st_size, info.st_mtime_ns
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs is None:
+        try:
+            return max(1, len(os.sched_getaffinity(0)))  # the cores this process may use
+        except AttributeError:  # pragma: no cover - not Linux
+            return max(1, os.cpu_count() or 1)
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    return jobs
+
+
+def _chunks(tasks: Sequence[_Task], jobs: int) -> list[list[_Task]]:
+    """Contiguous chunks (input order is kept), about four per worker, at most _CHUNK_MAX."""
+    if not tasks:
+        return []
+    size = max(1, min(_CHUNK_MAX, math.ceil(len(tasks) / (jobs * 4))))
+    return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _show_progress(progress: bool | None) -> bool:
+    """Show a progress bar only where a person watches: stderr is a terminal."""
+    if progress is not None:
+        return progress
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def _progress_bar(show: bool, total: int) -> Iterator[Any]:
+    """A rich progress bar on stderr (``advance(n)``), or a stand-in that does nothing."""
+    if not show or total == 0:
+        yield lambda n: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("parsing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("parsing", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _run(
+    chunks: list[list[_Task]], jobs: int, total: int
+) -> Iterator[tuple[list[_Outcome], dict[str, pl.DataFrame]]]:
+    """Parse the chunks, yielding results in chunk order (in-process, or in a worker pool).
+
+    At most two chunks a worker are in flight, so finished chunks cannot pile up in the
+    parent's memory while it waits for an earlier, slower one.
+    """
+    if jobs == 1 or total < POOL_MIN_FILES or len(chunks) == 1:
+        for chunk in chunks:
+            yield _parse_chunk(chunk)
+        return
+    # NOTE: "spawn", not the Linux default "fork": forking a process that runs polars'
+    # thread pool can deadlock the child.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context)
+    try:
+        pending: deque[Future[tuple[list[_Outcome], dict[str, pl.DataFrame]]]] = deque()
+        queue = iter(chunks)
+        for chunk in itertools.islice(queue, 2 * jobs):
+            pending.append(pool.submit(_parse_chunk, chunk))
+        while pending:
+            try:
+                result = pending.popleft().result()
+            except BrokenProcessPool:
+                raise FiscalEvalError(
+                    "a worker process stopped abruptly (killed, out of memory, or started by a "
+                    "script that calls ingest without `if __name__ == \"__main__\":` around it); "
+                    "the store is unchanged; fix that, or pass jobs=1 (--jobs 1) to parse in "
+                    "this process"
+                ) from None
+            following = next(queue, None)
+            if following is not None:
+                pending.append(pool.submit(_parse_chunk, following))
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _assign_ids(outcomes: list[_Outcome], taken: set[str]) -> dict[str, str]:
+    """Give each parsed file its store id; returns the renames its chunk's rows need.
+
+    ``taken`` holds the ids already in use (kept rows, earlier chunks) and is updated.
+    """
+    renames: dict[str, str] = {}
+    for i, out in enumerate(outcomes):
+        final = out.parser_id if out.parser_id not in taken else _suffixed(out.parser_id, out.path)
+        taken.add(final)
+        if final != out.report_id:
+            renames[out.report_id] = final
+        outcomes[i] = dataclasses.replace(out, report_id=final)
+    return renames
+
+
+def _keep_old_rows(sinks: dict[str, _Sink], old: Path, drop: set[str]) -> None:
+    """Stream the old generation's rows into the new files, less the ``drop`` reports."""
+    value_set = pa.array(sorted(drop), type=pa.string())
+    for name, sink in sinks.items():
+        for batch in pq.ParquetFile(old / f"{name}.parquet").iter_batches(batch_size=16_384):
+            table = pa.Table.from_batches([batch])
+            if len(value_set):
+                ids = pc.cast(table.column("report_id"), pa.string())
+                table = table.filter(pc.invert(pc.is_in(ids, value_set=value_set)))
+            sink.add(table)
+
+
+def _compatible(old: Path) -> bool:
+    """Whether the old generation's files have today's columns (model.py may have grown)."""
+    try:
+        return all(
+            pq.read_schema(old / f"{name}.parquet").equals(_arrow_schema(cols), check_metadata=False)
+            for name, cols in _TABLE_COLUMNS.items()
+        )
+    except (OSError, pa.ArrowException):
+        return False
+
+
+class _Row(NamedTuple):
+    """A manifest row (MANIFEST_COLUMNS, in order); a tuple, as 100k of them are held."""
+
+    path: str
+    sha256: str | None
+    size: int | None
+    mtime_ns: int | None
+    status: str
+    errors: str | None
+    report_id: str
+    ingested_at: datetime
+
+
+assert _Row._fields == tuple(MANIFEST_COLUMNS), "_Row and MANIFEST_COLUMNS disagree"
+
+
+def _read_manifest(folder: Path) -> dict[str, _Row]:
+    frame = pl.read_parquet(folder / f"{_MANIFEST}.parquet")
+    return {row[0]: _Row(*row) for row in frame.iter_rows()}
+
+
+def _manifest_frame(rows: list[_Row]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=schema(MANIFEST_COLUMNS), orient="row")
+
+
+@dataclass
+class _Plan:
+    """What an ingest must do, decided from stats (and hashes where stats changed)."""
+
+    kept: dict[str, _Row]  # path -> its stored row (stat refreshed if only touched)
+    tasks: list[_Task]  # files to parse: new, or content changed
+    removed: list[_Row]  # stored files no longer among the inputs
+    drop: set[str]  # report ids whose rows leave the tables
+    restat: int  # files touched but unchanged (hash equal): only the manifest changes
+
+
+def _plan(files: Sequence[str], old: dict[str, _Row]) -> _Plan:
+    """Compare the inputs with the stored manifest: same size and mtime -> keep unread;
+    else, for a stored file, hash it and keep it if its content is unchanged."""
+    kept: dict[str, _Row] = {}
+    tasks: list[_Task] = []
+    restat = 0
+    for path in files:
+        size, mtime_ns = _stat(path)
+        row = old.get(path)
+        if row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
+            kept[path] = row
+            continue
+        sha = _sha256(path) if row is not None else None  # a new file is hashed by its worker
+        if row is not None and sha is not None and sha == row.sha256:
+            kept[path] = row._replace(size=size, mtime_ns=mtime_ns)
+            restat += 1
+            continue
+        tasks.append(_Task(path, size, mtime_ns, sha))
+    inputs = set(files)
+    removed = [row for path, row in old.items() if path not in inputs]
+    drop = {row.report_id for path, row in old.items() if path not in kept}
+    return _Plan(kept, tasks, removed, drop, restat)
+
+
+def _write_generation(
+    folder: Path,
+    files: Sequence[str],
+    plan: _Plan,
+    old_dir: Path | None,
+    jobs: int,
+    show_progress: bool,
+) -> list[_Row]:
+    """Write a complete generation into ``folder`` (manifest last); returns its manifest rows."""
+    arrow_schemas = {name: _arrow_schema(cols) for name, cols in _TABLE_COLUMNS.items()}
+    ingested_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    parsed: dict[str, _Row] = {}
+    if old_dir is not None and not plan.tasks and not plan.drop:
+        # Only stats changed: the tables are the old ones, byte for byte.
+        for name in _TABLE_COLUMNS:
+            _link_or_copy(old_dir / f"{name}.parquet", folder / f"{name}.parquet")
+    else:
+        sinks = {name: _Sink(folder / f"{name}.parquet", s) for name, s in arrow_schemas.items()}
+        try:
+            if old_dir is not None:
+                _keep_old_rows(sinks, old_dir, plan.drop)
+            taken = {row.report_id for row in plan.kept.values()}
+            with _progress_bar(show_progress, len(plan.tasks)) as advance:
+                for outcomes, frames in _run(_chunks(plan.tasks, jobs), jobs, len(plan.tasks)):
+                    renames = _assign_ids(outcomes, taken)
+                    for name, frame in frames.items():
+                        if renames:
+                            frame = frame.with_columns(pl.col("report_id").replace(renames))
+                        sinks[name].add(frame.to_arrow())
+                    for out in outcomes:
+                        parsed[out.path] = _Row(
+                            out.path, out.sha256, out.size, out.mtime_ns, out.status,
+                            out.errors, out.report_id, ingested_at,
+                        )
+                    advance(len(outcomes))
+        finally:
+            for sink in sinks.values():
+                sink.close()
+    rows = [plan.kept[p] if p in plan.kept else parsed[p] for p in files]
+    # The manifest last: a generation folder with a manifest is a complete one.
+    _manifest_frame(rows).write_parquet(folder / f"{_MANIFEST}.parquet", compression="zstd")
+    for entry in folder.iterdir():
+        _fsync(entry)
+    _fsync(folder)
+    return rows
+
+
+def ingest(
+    paths: PathLike | Iterable[PathLike],
+    store: PathLike = DEFAULT_STORE,
+    *,
+    jobs: int | None = None,
+    progress: bool | None = None,
+) -> IngestSummary:
+    """Parse and audit a corpus into the Parquet store, incrementally and atomically.
+
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        Report files, or folders read recursively (hidden files skipped, see
+        :func:`~fiscal_eval.sources.iter_input_files`). They are the whole corpus: stored
+        files not among them are removed from the store. Files inside ``store`` are
+        ignored.
+    store : path
+        The store's folder; created if missing.
+    jobs : int, optional
+        Worker processes; default the cores this process may use. Fewer than
+        :data:`POOL_MIN_FILES` files to parse are parsed in-process whatever ``jobs`` is.
+        Scripts that use several must call ingest under ``if __name__ == "__main__":``
+        (workers are started with "spawn", which imports the main script).
+    progress : bool, optional
+        Show a progress bar on stderr; default: only when stderr is a terminal.
+
+    Returns
+    -------
+    IngestSummary
+        Counts of files parsed, skipped, removed, failed and partial, and the time taken.
+        Failed files are not errors: they are manifest rows with status "failed".
+
+    Raises
+    ------
+    FiscalEvalError
+        No paths given, the store is damaged, another ingest is writing it, or a worker
+        process died. The store is then as it was.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> ingest("data/samples", folder).parsed
+    5
+    >>> print(ingest("data/samples", folder))  # doctest: +ELLIPSIS
+    5 files: 0 parsed, 5 skipped, 0 removed; 0 failed, 0 partial; ... s
+    >>> load(folder).reports.height
+    5
+    """
+    started = time.perf_counter()
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    paths = list(paths)
+    if not paths:
+        raise FiscalEvalError("no input paths given: name the report files or folders to ingest")
+    jobs = _jobs(jobs)
+    root = Path(store)
+    if root.exists() and not root.is_dir():
+        raise FiscalEvalError(f"store {os.fspath(store)} is a file, not a folder")
+    root.mkdir(parents=True, exist_ok=True)
+
+    with _locked(root):
+        files = _input_files(paths, root)
+        old_dir = _current(root)
+        if old_dir is not None and not _compatible(old_dir):
+            old_dir = None  # NOTE: tables of an older schema: parse everything again
+        plan = _plan(files, _read_manifest(old_dir) if old_dir is not None else {})
+        if old_dir is not None and not plan.tasks and not plan.removed and not plan.restat:
+            return _summary(files, plan, plan.kept.values(), started)  # nothing changed
+
+        number = _next_generation(root)
+        generation = f"gen-{number:06d}"
+        tmp = root / f".tmp-{uuid.uuid4().hex}"
+        tmp.mkdir()
+        try:
+            rows = _write_generation(tmp, files, plan, old_dir, jobs, _show_progress(progress))
+            os.replace(tmp, root / generation)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _flip(root, generation)
+        _write_text_atomic(root / _VERSION, f"{number}\n")
+        _clean(root, keep=generation)
+        return _summary(files, plan, rows, started)
+
+
+def _summary(files: Sequence[str], plan: _Plan, rows: Iterable[_Row], started: float) -> IngestSummary:
+    statuses = [row.status for row in rows]
+    return IngestSummary(
+        files=len(files),
+        parsed=len(plan.tasks),
+        skipped=len(files) - len(plan.tasks),
+        removed=len(plan.removed),
+        failed=statuses.count("failed"),
+        partial=statuses.count("partial"),
+        seconds=time.perf_counter() - started,
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def load(store: PathLike = DEFAULT_STORE, *, lazy: bool = False) -> Tables:
+    """The store's tables, as of its last completed ingest.
+
+    Parameters
+    ----------
+    store : path
+        The store's folder.
+    lazy : bool
+        Return ``pl.LazyFrame`` s (``pl.scan_parquet``) instead of DataFrames: for stores
+        too large to read whole, filter and select before ``.collect()``. Collect before
+        the next ingest of the same store, which deletes the files they scan.
+
+    Returns
+    -------
+    Tables
+        ``reports``, ``fund_lines``, ``indicators``, ``flags``, ``sections``,
+        ``evidence``, ``statements``, ``texts``, joined by ``report_id``.
+
+    Raises
+    ------
+    FiscalEvalError
+        No store at ``store`` (the message names the path), or a damaged one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = ingest("data/samples", folder)
+    >>> load(folder).reports.select("agency").row(0)
+    ('中共保山市委网信办',)
+    >>> load(folder, lazy=True).indicators.select(pl.len()).collect().item() > 0
+    True
+    >>> load(folder + "/nowhere")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    fiscal_eval.errors.FiscalEvalError: no store at ...nowhere: run `fiscal-eval ingest DIR` first
+    """
+    if lazy:
+        folder = _live(store)
+        return Tables(**{name: pl.scan_parquet(folder / f"{name}.parquet") for name in _TABLE_COLUMNS})
+    return _read_live(store, lambda folder: Tables(
+        **{name: pl.read_parquet(folder / f"{name}.parquet") for name in _TABLE_COLUMNS}
+    ))
+
+
+def manifest(store: PathLike = DEFAULT_STORE) -> pl.DataFrame:
+    """The store's manifest: one row per input file of the last ingest (see MANIFEST_COLUMNS).
+
+    Raises
+    ------
+    FiscalEvalError
+        No store at ``store``, or a damaged one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = ingest("data/samples", folder)
+    >>> manifest(folder)["status"].to_list()
+    ['ok', 'ok', 'ok', 'ok', 'ok']
+    """
+    return _read_live(store, lambda folder: pl.read_parquet(folder / f"{_MANIFEST}.parquet"))
