@@ -22,6 +22,11 @@ __all__ = [
     "audit",
     "tables",
     "Tables",
+    "ingest",
+    "load",
+    "manifest",
+    "IngestSummary",
+    "metrics",
     "Report",
     "Document",
     "Flag",
@@ -32,10 +37,22 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    # polars is imported only when a table is asked for: parsing workers stay light.
-    if name in ("tables", "Tables"):
-        from fiscal_eval import frames as _frames
+_LAZY = {
+    # polars and pyarrow are imported only when a table is asked for: parsing stays light.
+    "tables": "fiscal_eval.frames",
+    "Tables": "fiscal_eval.frames",
+    "ingest": "fiscal_eval.store",
+    "load": "fiscal_eval.store",
+    "manifest": "fiscal_eval.store",
+    "IngestSummary": "fiscal_eval.store",
+    "metrics": "fiscal_eval.metrics",
+}
 
-        return getattr(_frames, name)
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(_LAZY[name])
+        return module if name == "metrics" else getattr(module, name)
     raise AttributeError(f"module 'fiscal_eval' has no attribute {name!r}")

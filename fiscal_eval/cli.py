@@ -129,6 +129,14 @@ def _summary(reports: Sequence[Report]) -> str:
     return f"{n} file{'' if n == 1 else 's'}: {parts}"
 
 
+def _console() -> Console:
+    # NOTE: off a terminal rich would squeeze output into 80 columns and wrap names.
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 200)
+    return console
+
+
 def _table(reports: Sequence[Report]) -> Table:
     """The parse results as a rich table, one row a report."""
     table = Table(show_lines=False)
@@ -189,10 +197,7 @@ def parse(
             typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
         typer.echo(_summary(reports), err=True)  # stderr: stdout stays pure JSON lines
     else:
-        # NOTE: off a terminal rich would squeeze the table into 80 columns and wrap names.
-        console = Console(highlight=False)
-        if not console.is_terminal:
-            console.width = max(console.width, 200)
+        console = _console()
         console.print(_table(reports))
         typer.echo(_summary(reports))
     if strict and (not reports or any(r.status != "ok" for r in reports)):
@@ -222,6 +227,98 @@ def ingest(
 
     summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs))
     typer.echo(str(summary))
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def _flag_rows(report: Report) -> list[dict[str, object]]:
+    """A report's flags as plain dicts, each with the sentence its figure came from."""
+    return [
+        {
+            "code": f.code, "severity": f.severity, "field": f.field, "message": f.message,
+            "reported": f.reported, "expected": f.expected,
+            "span": list(f.span) if f.span else None,
+            "sentence": report.sentence(f.span) if f.span else None,
+        }
+        for f in report.flags
+    ]
+
+
+@app.command()
+def audit(
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="PATH", help="Report files or folders.", show_default=False),
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object a report: source, status, flags.")
+    ] = False,
+) -> None:
+    """Recompute every figure and print what does not add up (DESIGN §6 flag codes)."""
+    reports = _call(parse_paths, list(paths))
+    if as_json:
+        for r in reports:
+            typer.echo(json.dumps({"source": r.source, "status": r.status, "errors": list(r.errors),
+                                   "flags": _flag_rows(r)}, ensure_ascii=False))
+        return
+    console = _console()
+    for r in reports:
+        head = Text(f"{PurePath(r.source).name}  [{r.status}]  {r.agency or _MISSING} {r.year or ''}")
+        head.stylize("bold")
+        console.print(head)
+        for e in r.errors:
+            console.print(Text(f"  ! {e}"))
+        if not r.flags:
+            console.print(Text("  no flags"))
+        for row in _flag_rows(r):
+            line = Text(f"  {row['severity']:<7} {row['code']:<24} {row['message']}")
+            console.print(line)
+            if row["sentence"]:
+                console.print(Text(f"          ↳ {row['sentence']}"))
+    n_flags = sum(len(r.flags) for r in reports)
+    typer.echo(f"{len(reports)} file{'' if len(reports) == 1 else 's'}: {n_flags} flag{'' if n_flags == 1 else 's'}")
+
+
+# --------------------------------------------------------------------------- synth
+
+
+@app.command()
+def synth(
+    agencies: Annotated[int, typer.Option("--agencies", min=1, help="Invented agencies.")] = 20,
+    years: Annotated[int, typer.Option("--years", min=1, help="Consecutive fiscal years each.")] = 3,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same corpus.")] = 0,
+    out: Annotated[str, typer.Option("--out", help="Folder: reports/ and truth.jsonl.")] = "data/synthetic",
+) -> None:
+    """Write a synthetic corpus (marked 合成数据 SYNTHETIC) and its truth.jsonl."""
+    from fiscal_eval.synth import generate
+
+    summary = _call(lambda: generate(agencies=agencies, years=years, seed=seed, out=out))
+    typer.echo(f"{summary.reports} synthetic reports ({summary.agencies} agencies × {len(summary.years)} years, "
+               f"{summary.flagged} with an injected discrepancy) in {summary.out}/reports; truth in "
+               f"{summary.out}/truth.jsonl")
+
+
+# --------------------------------------------------------------------------- bench
+
+
+@app.command()
+def bench(
+    reports: Annotated[int, typer.Option("--reports", min=10, help="Corpus size for parse/ingest.")] = 2000,
+    rss_reports: Annotated[
+        int, typer.Option("--rss-reports", min=0, help="Corpus size for the peak-memory run (0 skips it).")
+    ] = 100_000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Measure parse, ingest, re-ingest, metrics and memory; print the figures."""
+    from fiscal_eval import bench as _bench
+
+    figures = _call(lambda: _bench.run(reports, rss_reports=rss_reports))
+    if as_json:
+        typer.echo(json.dumps(figures, ensure_ascii=False))
+    else:
+        for key, value in figures.items():
+            typer.echo(f"{key:>24}  {value}")
 
 
 if __name__ == "__main__":  # pragma: no cover

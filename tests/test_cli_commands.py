@@ -1,0 +1,56 @@
+"""The CLI commands run for real (no mocks): audit, synth, ingest, bench."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from fiscal_eval import bench
+from fiscal_eval.cli import app
+
+runner = CliRunner()
+SAMPLE_000 = "data/samples/000_8f7748dd4a7239a6.txt"
+
+
+def test_audit_prints_flags_with_their_sentences():
+    result = runner.invoke(app, ["audit", SAMPLE_000])
+    assert result.exit_code == 0, result.output
+    assert "rate_mismatch" in result.output and "84.61%" in result.output
+    assert "预算执行率为84.61%" in result.output  # the sentence the figure came from
+    assert "conflicting_values" in result.output
+    assert result.output.strip().endswith("1 file: 2 flags")
+
+
+def test_audit_json():
+    result = runner.invoke(app, ["audit", "--json", "data/samples/003_0aae5738ae055c76.txt"])
+    assert result.exit_code == 0
+    row = json.loads(result.output.splitlines()[0])
+    assert [f["code"] for f in row["flags"]] == ["formula_error"]
+    assert row["flags"][0]["expected"] == "(3)÷(1)"
+    assert "(6)=(3) ÷ (2)" in row["flags"][0]["sentence"]
+
+
+def test_parse_json_carries_flags():
+    result = runner.invoke(app, ["parse", "--json", SAMPLE_000])
+    row = json.loads(result.output.splitlines()[0])
+    assert sorted(f["code"] for f in row["flags"]) == ["conflicting_values", "rate_mismatch"]
+
+
+def test_synth_then_ingest(tmp_path):
+    out, store = tmp_path / "syn", tmp_path / "store"
+    result = runner.invoke(app, ["synth", "--agencies", "3", "--years", "2", "--seed", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "6 synthetic reports" in result.output
+    assert len(list((out / "reports").glob("*.txt"))) == 6 and (out / "truth.jsonl").exists()
+    result = runner.invoke(app, ["ingest", str(out / "reports"), "data/samples", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("11 files: 11 parsed")
+
+
+def test_bench_figures(tmp_path):
+    figures = bench.run(40, rss_reports=0, metrics_rows=20_000, jobs=2, workdir=tmp_path)
+    for key in ("parse_reports_per_s", "ingest_reports_per_s", "reingest_speedup",
+                "parse_vs_floor", "metrics_1m_s"):
+        assert figures[key] > 0, key
+    assert figures["reports"] == 40 and figures["metrics_rows"] == 20_000
