@@ -44,6 +44,7 @@ __all__ = [
     "EVIDENCE_COLUMNS",
     "STATEMENT_COLUMNS",
     "TEXT_COLUMNS",
+    "MANIFEST_COLUMNS",
     "CONTRACT_KEYS",
 ]
 
@@ -484,6 +485,19 @@ EVIDENCE_COLUMNS: dict[str, str] = {
     "sentence": "Utf8",
     "span_start": "Int32",
     "span_end": "Int32",
+}
+
+# The store's manifest: one row per input file, failed ones included (inputs in = rows).
+# ``ingested_at`` is UTC (naive: the schema strings name a dtype without arguments).
+MANIFEST_COLUMNS: dict[str, str] = {
+    "path": "Utf8",  # the input file, absolute (the named folders resolved)
+    "sha256": "Utf8",  # of its bytes; null when it could not be read
+    "size": "Int64",
+    "mtime_ns": "Int64",
+    "status": "Utf8",  # ok | partial | failed
+    "errors": "Utf8",  # the report's errors joined with "; "
+    "report_id": "Utf8",  # the store's id of its rows in every table
+    "ingested_at": "Datetime",  # when its current rows were parsed (UTC)
 }
 
 # The document text every span points into (kept apart: most analyses never load it).

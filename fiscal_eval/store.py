@@ -77,6 +77,7 @@ from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.frames import Tables, schema, tables
 from fiscal_eval.model import (
     EVIDENCE_COLUMNS,
+    MANIFEST_COLUMNS,
     FLAG_COLUMNS,
     FUND_LINE_COLUMNS,
     INDICATOR_COLUMNS,
@@ -94,20 +95,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 T = TypeVar("T")
 
 DEFAULT_STORE = "data/store"
-
-# NOTE: belongs in model.py beside the other schemas (the one place naming every column);
-# kept here until the lead moves it. ``ingested_at`` is UTC (naive: the schema strings
-# name a dtype without arguments).
-MANIFEST_COLUMNS: dict[str, str] = {
-    "path": "Utf8",  # the input file, absolute (the named folders resolved)
-    "sha256": "Utf8",  # of its bytes; null when it could not be read
-    "size": "Int64",
-    "mtime_ns": "Int64",
-    "status": "Utf8",  # ok | partial | failed
-    "errors": "Utf8",  # the report's errors joined with "; "
-    "report_id": "Utf8",  # the store's id of its rows in every table
-    "ingested_at": "Datetime",  # when its current rows were parsed (UTC)
-}
 
 # Every Tables field is a file of the store, with its schema from model.py.
 _TABLE_COLUMNS: dict[str, dict[str, str]] = {
