@@ -17,6 +17,7 @@ __all__ = ["Found", "find_score", "find_grade", "find_grade_scale", "find_subtot
 _NUM = r"(?P<num>(?<![\d.])\d{1,3}(?:\.\d+)?)(?![\d.%])"
 _FILLER = r"(?:[为是:\s\t]|分数|\(分\)){0,4}"
 _RANGE_AFTER = re.compile(r"^\s*分?\s*[-~—至]\s*\d")
+_OTHER_SCORE = re.compile(r"得分\s*[为是:]?\s*\d{1,2}(?:\.\d+)?\s*分")
 _ITEM_BEFORE = re.compile(r"(?:该项|此项|本项|该指标|本指标|此指标|各项)(?:指标)?(?:自评)?$")
 
 
@@ -36,7 +37,7 @@ def _patterns() -> dict[str, Any]:
     v = vocab()
     words = v.grade_word.pattern
     grade_label = (rf"(?P<label>{v.grade_label.pattern})(?:[为是:\s\t\"“'‘「『]|评定|确定){{0,5}}"
-                   rf"(?P<grade>{words})(?=[等级档次]?(?:[\s\"”'’」』。,;)!]|$))")
+                   rf"(?P<grade>{words})(?=(?:等级|等次|档次|等|级)?(?:[\s\"”'’」』。,;)!]|$))")
     return {
         "totals": [re.compile(f"(?P<label>{p.pattern}){_FILLER}{_NUM}") for p in v.score_total],
         "grade": re.compile(grade_label),
@@ -62,6 +63,8 @@ def find_score(ctx: Context, table_total: Found | None) -> Found | None:
             value = parse_number(m.group("num"))
             if not 0 <= value <= 100:
                 continue
+            if value == 100 and _OTHER_SCORE.search(ctx.f, m.end(), ctx.sentence_bounds(m.start())[1]):
+                continue  # "总分100分，自评得分95分": 100 is the maximum, not the score
             found = Found(value, m.span("num"), m.group("label"), rank)
             if best is None or (found.rank, found.span[0]) < (best.rank, best.span[0]):
                 best = found

@@ -116,3 +116,23 @@ def test_item_points_are_not_the_total():
     text = "某某局2021年度部门整体支出绩效自评报告。预算安排10万元，实际支出8万元。根据评分标准该项得分6分。"
     r = parse_document(Document(source="s.txt", text=text, format="text"))
     assert r.score is None and [i.points for i in r.indicators] == [6]
+
+
+PHRASINGS = [
+    ("经综合评价，该项目得分为92.5分，绩效等级为“优”。", 92.5, "优"),
+    ("自评结论：该项目自评得分95分，等级为优秀。", 95, "优秀"),
+    ("经自评，综合评定为优秀等级，总分100分，自评得分95分。", 95, "优秀"),
+    ("项目绩效自评综合得分为 93.5 分，评价等级为\"优\"。", 93.5, "优"),
+    ("自评得分：96分（满分100分），自评等级：优。", 96, "优"),
+    ("本项目自评分为88分，评价结果为“良”。", 88, "良"),
+    ("绩效自评得分87分，绩效评价等级为良好。", 87, "良好"),
+    ("根据评分标准，该项目最终得分91分，等级为\"优\"。", 91, "优"),
+    ("自评得分100分，等级为优秀。", 100, "优秀"),
+]
+
+
+def test_score_and_grade_phrasings():
+    """Ways reports of other provinces state the self-score and grade."""
+    for sentence, score, grade in PHRASINGS:
+        r = parse_document(document_from_text(f"某某县财政局2021年度项目绩效自评报告\n{sentence}", "p.txt"))
+        assert (r.score, r.grade) == (score, grade), sentence
