@@ -2,13 +2,14 @@
 #   make demo   parse the five sample reports and print a summary table
 #   make test   run the test suite
 #   make venv   create .venv and install fiscal_eval (editable, with the dev extra)
+#   make bench  measure parse/ingest/metrics speed and memory (prints JSON; minutes)
 #   make clean  remove .venv, build output and caches
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: venv demo test clean
+.PHONY: venv demo test bench clean
 
 venv: $(VENV)/.installed
 
@@ -30,6 +31,10 @@ test: venv
 	@$(BIN)/python -m pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (exit 5); a run that tests nothing fails" >&2; fi; \
 	exit $$rc
+
+# The full-size run: 2,000 reports for speed, 100,000 for peak memory (about 15 minutes).
+bench: venv
+	$(BIN)/fiscal-eval bench --json --reports 2000 --rss-reports 100000
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
