@@ -3,11 +3,10 @@
 Each command turns its options into one library call and prints the result; no parsing
 or metric logic lives here. Exit codes: 0 done (even if some inputs are ``failed`` or
 ``partial``: they are rows, not errors), 1 ``--strict`` and some input was not fully
-read, 2 fiscal_eval could not go on (:class:`~fiscal_eval.errors.FiscalEvalError`) or
-bad usage, 3 an unexpected internal error (a bug; set ``FISCAL_EVAL_DEBUG=1`` for the
-traceback). No input ever makes the command print a Python traceback.
-
-Commands to come (see DESIGN.md): audit, synth, bench, batch.
+read, or ``batch`` and some report failed, 2 fiscal_eval could not go on
+(:class:`~fiscal_eval.errors.FiscalEvalError`) or bad usage, 3 an unexpected internal
+error (a bug; set ``FISCAL_EVAL_DEBUG=1`` for the traceback). No input ever makes the
+command print a Python traceback.
 """
 
 from __future__ import annotations
@@ -304,21 +303,85 @@ def synth(
 
 @app.command()
 def bench(
-    reports: Annotated[int, typer.Option("--reports", min=10, help="Corpus size for parse/ingest.")] = 2000,
+    reports: Annotated[
+        Optional[int],
+        typer.Option("--reports", min=1, show_default=False,
+                     help="Corpus size for parse/ingest (default 2000, at least 10); "
+                          "with --batch, reports rendered (default 12)."),
+    ] = None,
     rss_reports: Annotated[
         int, typer.Option("--rss-reports", min=0, help="Corpus size for the peak-memory run (0 skips it).")
     ] = 100_000,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    batch: Annotated[
+        bool,
+        typer.Option("--batch", help="Instead: the report batch against the naive papermill + nbconvert "
+                                     "loop over the same reports (batch_vs_naive, seconds_per_report)."),
+    ] = False,
+    store: Annotated[
+        Optional[str],
+        typer.Option("--store", show_default=False,
+                     help="With --batch: the store to report on (default: a temporary samples + synthetic one)."),
+    ] = None,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", min=1, show_default=False, help="With --batch: worker processes (default: all cores)."),
+    ] = None,
 ) -> None:
-    """Measure parse, ingest, re-ingest, metrics and memory; print the figures."""
-    from fiscal_eval import bench as _bench
+    """Measure parse, ingest, re-ingest, metrics and memory (or, with --batch, the report batch); print the figures."""
+    if batch:
+        from fiscal_eval import batch_bench
 
-    figures = _call(lambda: _bench.run(reports, rss_reports=rss_reports))
+        figures = _call(lambda: batch_bench.batch_vs_naive(store, reports=reports or 12, jobs=jobs))
+    else:
+        if reports is not None and reports < 10:
+            _fail("--reports must be at least 10 (without --batch)", EXIT_ERROR)
+        from fiscal_eval import bench as _bench
+
+        figures = _call(lambda: _bench.run(reports or 2000, rss_reports=rss_reports))
     if as_json:
         typer.echo(json.dumps(figures, ensure_ascii=False))
     else:
         for key, value in figures.items():
             typer.echo(f"{key:>24}  {value}")
+
+
+# --------------------------------------------------------------------------- batch
+
+
+@app.command()
+def batch(
+    store: Annotated[str, typer.Option("--store", help="The store's folder.")] = "data/store",
+    out: Annotated[str, typer.Option("--out", help="Folder for the HTML reports and index.html.")] = "reports_out",
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", min=1, show_default=False, help="Reports run at once (default: all cores)."),
+    ] = None,
+    agency: Annotated[
+        Optional[str],
+        typer.Option("--agency", show_default=False, help="Only this agency's reports (its name as stored)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-run reports whose inputs are unchanged too.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds one report may take.")] = 600,
+    lessons: Annotated[bool, typer.Option("--lessons", help="Also render the lesson notebooks.")] = False,
+    limit: Annotated[
+        Optional[int],
+        typer.Option("--limit", min=0, show_default=False, help="Run at most N of the reports due (a quick look)."),
+    ] = None,
+) -> None:
+    """Render every report notebook over the store to offline HTML, with an index.html.
+
+    Exit 1 when any report failed (each failure is listed, and shown in the index).
+    """
+    from fiscal_eval.batch import run_batch
+
+    result = _call(lambda: run_batch(store, out, jobs=jobs, agency=agency, force=force, timeout=timeout,
+                                     lessons=lessons, limit=limit))
+    for run in result.failed:
+        typer.echo(f"failed: {run.title} ({run.name}): {run.error}", err=True)
+    typer.echo(str(result))
+    if not result.ok:
+        raise typer.Exit(EXIT_NOT_ALL_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover
