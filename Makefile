@@ -1,5 +1,6 @@
 # fiscal_eval developer tasks. Needs only python3 (with venv) and make.
-#   make demo   parse the five sample reports and print a summary table
+#   make demo   samples + a synthetic corpus -> store -> every report as offline HTML
+#               (prints the path of reports_out/index.html; about a minute)
 #   make test   run the test suite
 #   make venv   create .venv and install fiscal_eval (editable, with the dev extra)
 #   make bench  measure parse/ingest/metrics speed and memory (prints JSON; minutes)
@@ -23,8 +24,17 @@ $(VENV)/.installed: pyproject.toml $(wildcard fiscal_eval/__init__.py)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# The demo corpus: the five samples plus DEMO_AGENCIES invented agencies × DEMO_YEARS years
+# (every synthetic page says 合成数据 SYNTHETIC). Only data/synthetic/reports is ingested:
+# truth.jsonl beside it is the generator's answer key, not a report.
+DEMO_AGENCIES ?= 12
+DEMO_YEARS    ?= 3
+
 demo: venv
-	$(BIN)/fiscal-eval parse data/samples
+	$(BIN)/fiscal-eval synth --agencies $(DEMO_AGENCIES) --years $(DEMO_YEARS) --seed 0 --out data/synthetic
+	$(BIN)/fiscal-eval ingest data/samples data/synthetic/reports --store data/store
+	@$(BIN)/fiscal-eval batch --store data/store --out reports_out; rc=$$?; \
+	echo "Reports: $(CURDIR)/reports_out/index.html"; exit $$rc
 
 # pytest exits 5 when it collected no tests: a run that tested nothing is a failure.
 test: venv

@@ -519,6 +519,14 @@ def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def _when(iso: str) -> str:
+    """``2026-11-22 23:02 UTC`` from an ISO time in UTC."""
+    try:
+        return datetime.fromisoformat(iso).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError):
+        return iso
+
+
 def _render_index(out: Path, reports: Sequence[ReportRun], info: _Store, made_at: str, summary: str) -> str:
     from fiscal_eval import __version__
 
@@ -532,7 +540,7 @@ def _render_index(out: Path, reports: Sequence[ReportRun], info: _Store, made_at
         "<title>绩效自评报告分析 · 报告目录 (report index)</title>",
         f"<style>{_INDEX_CSS}</style></head><body>",
         "<h1>绩效自评报告分析 · 报告目录</h1>",
-        f'<p class="muted">report index · made {_e(made_at)} by fiscal_eval {_e(__version__)} · {_e(summary)}</p>',
+        f'<p class="muted">report index · made {_e(_when(made_at))} by fiscal_eval {_e(__version__)} · {_e(summary)}</p>',
         "<h2>数据 data</h2><dl>",
         f"<dt>store</dt><dd><code>{_e(info.path)}</code></dd>",
         f"<dt>generation</dt><dd><code>{_e(info.generation or '—')}</code></dd>",
@@ -573,7 +581,7 @@ def _render_index(out: Path, reports: Sequence[ReportRun], info: _Store, made_at
                 status = (f'<span class="failed">failed</span><div class="err">{_e(r.error_name)}{_e(where)}'
                           f"{': ' if r.error_value else ''}{_e((r.error_value or '')[:300])}</div>")
             data = f"<code>{_e(r.generation or '—')}</code> · <code>{_e((r.fingerprint or '')[:12])}</code>"
-            made = _e(r.made_at) + (' <span class="muted">(unchanged)</span>' if r.skipped else "")
+            made = _e(_when(r.made_at)) + (' <span class="muted">(unchanged)</span>' if r.skipped else "")
             parts.append(f"<tr><td>{link}{badge}<div class=\"muted\">{_e(r.notebook)}</div></td>"
                          f"<td>{_e(params)}</td><td>{status}</td><td>{data}</td><td>{made}</td>"
                          f"<td class=\"num\">{r.seconds:.2f}</td></tr>")
