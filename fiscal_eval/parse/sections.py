@@ -125,13 +125,24 @@ class SectionIndex:
     def __init__(self, sections: list[Section]) -> None:
         self.sections = sections
         self._starts = [s.span[0] for s in sections]
+        # Each section's chain of ancestors (itself last), computed once: sections nest,
+        # so the sections holding a position are the chain of the innermost one.
+        self._chains: list[list[Section]] = []
+        open_: list[Section] = []
+        for sec in sections:
+            while open_ and not (open_[-1].span[0] <= sec.span[0] < open_[-1].span[1]):
+                open_.pop()
+            open_.append(sec)
+            self._chains.append(list(open_))
 
     def chain(self, pos: int) -> list[Section]:
         """Sections containing ``pos``, outermost first."""
-        i = bisect.bisect_right(self._starts, pos)
-        found = [s for s in self.sections[:i] if s.span[0] <= pos < s.span[1]]
-        found.sort(key=lambda s: s.level)
-        return found
+        i = bisect.bisect_right(self._starts, pos) - 1
+        while i >= 0:
+            if pos < self.sections[i].span[1]:
+                return self._chains[i]
+            i -= 1
+        return []
 
     def children(self, section: Section) -> list[Section]:
         """Direct sub-sections of ``section``."""
