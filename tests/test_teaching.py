@@ -285,3 +285,19 @@ def test_pi2_example_is_marked_synthetic_and_graded_by_the_library():
 def test_the_key_file_ships_with_the_package():
     assert (Path(teaching.__file__).parent / "lessons.toml").is_file()
     assert os.fspath(teaching.ROOT) == os.fspath(ROOT)
+
+
+def test_lessons_preparing_one_store_at_once_take_turns(tmp_path):
+    """Four processes opening the same lesson store together all get it (the batch runs
+    lessons 02 and 05, with and without solutions, in parallel workers)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from fiscal_eval import teaching; "
+            "t = teaching.open_store(sys.argv[1], sys.argv[2], sys.argv[3]); print(t.reports.height)")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "store"), str(SAMPLES), str(tmp_path / "corpus")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(4)]
+    results = [run.communicate(timeout=120) for run in runs]
+    expected = str(5 + teaching.CORPUS["agencies"] * teaching.CORPUS["years"])
+    assert [(run.returncode, out.strip()) for run, (out, _) in zip(runs, results)] == [(0, expected)] * 4, results
