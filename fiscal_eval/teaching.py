@@ -31,7 +31,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from html import escape
 from importlib import resources
@@ -105,8 +105,9 @@ class Feedback:
     """What :func:`check` says about one answer.
 
     ``verdict`` is ``"correct"``, ``"close"``, ``"wrong"`` or ``"unanswered"``;
-    ``message`` (Chinese, with the English key terms) never contains the expected value.
-    In a notebook it shows as a coloured box (``_repr_html_``, text escaped).
+    ``message`` (Chinese, with the English key terms) echoes the answer given and adds a
+    hint, but never the expected value. In a notebook it shows as a coloured box
+    (``_repr_html_``, text escaped).
     """
 
     exercise_id: str
@@ -498,7 +499,7 @@ def check(exercise_id: str, answer: Any) -> Feedback:
     echo = f"你的答案 (your answer): {_show(given)}。"
     expected = _expected(ex)
     if _same(ex, given, expected, ex.tol):
-        return Feedback(ex.id, "correct", f"{echo}")
+        return Feedback(ex.id, "correct", echo)
     for mistake in ex.mistakes:
         value = _mistake_value(ex, mistake)
         if _same(ex, given, value, _mistake_tol(ex, mistake, value)):
@@ -766,7 +767,6 @@ class LessonData:
     samples: Mapping[str, Report]
     tables: Any
     metrics: Any
-    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, samples_folder: str | Path, synthetic: str | Path, store: str | Path | None = None) -> LessonData:
