@@ -18,8 +18,10 @@ wrong answer.
 
 The rest of the module is what the lessons call besides the library: the teaching
 corpus (:data:`CORPUS`, synthetic, generated on first use), the lesson store
-(:func:`open_store`), a sample by its number (:func:`sample`), and a few small views
-(:func:`agency_years`, :func:`of_agency`, :func:`subtotal_check`, :func:`pi2_example`).
+(:func:`open_store`), a sample by its number (:func:`sample`), and the small views the
+lessons would otherwise write as dataframe code in a cell (:func:`agency_years`,
+:func:`flags_by_year`, :func:`evidence`, :func:`find`, :func:`subtotal_check`,
+:func:`pi2_example` …); a notebook cell holds calls, not logic.
 """
 
 from __future__ import annotations
@@ -66,7 +68,10 @@ __all__ = [
     "find",
     "recompute",
     "of_agency",
-    "agency_flags",
+    "flags_by_year",
+    "corpus_summary",
+    "evidence",
+    "indicator_totals",
     "section_points",
     "subtotal_check",
     "pi2_example",
@@ -708,11 +713,48 @@ def recompute(report: Report, label: str) -> float:
     raise FiscalEvalError(f"{report.source} writes out no calculation of {label}")
 
 
-def agency_flags(tables: Any, agency: str) -> Any:
-    """One agency's audit flags with the year of their report and the sentence behind them."""
+def flags_by_year(tables: Any, agency: str | None = None) -> Any:
+    """The audit flags with their report's agency and year and the sentence behind each;
+    only ``agency``'s (by year) when given."""
     flags = tables.flags.join(tables.reports.select("report_id", "agency", "year", "synthetic"), on="report_id")
-    return of_agency(flags, agency).select("year", "synthetic", "code", "severity", "field", "reported",
-                                           "expected", "sentence")
+    if agency is not None:
+        flags = of_agency(flags, agency)
+    return flags.select("agency", "year", "synthetic", "code", "severity", "field", "reported", "expected",
+                        "sentence")
+
+
+def corpus_summary(tables: Any) -> Any:
+    """Real and synthetic apart: how many reports, agencies and fiscal years a set of
+    tables holds."""
+    import polars as pl
+
+    return (tables.reports.group_by("synthetic")
+            .agg(pl.len().alias("reports"), pl.col("agency").n_unique().alias("agencies"),
+                 pl.col("year").n_unique().alias("years"))
+            .sort("synthetic"))
+
+
+def evidence(report: Report, *fields: str) -> Any:
+    """Where ``fields`` (all the report states, when none are named) came from: one row a
+    field, with the figure as written and its sentence."""
+    import polars as pl
+
+    from fiscal_eval.frames import tables
+
+    rows = tables([report]).evidence
+    if fields:
+        rows = rows.filter(pl.col("field").is_in(list(fields)))
+    return rows.select("field", "figure", "sentence")
+
+
+def indicator_totals(report: Report) -> dict[str, float]:
+    """A report's indicator points and maximum points, each added up (an indicator
+    without points, "—" in the form, adds nothing).
+
+    >>> indicator_totals(sample("data/samples", "003"))
+    {'points': 88.0, 'max_points': 100.0}
+    """
+    return {what: sum(getattr(i, what) or 0.0 for i in report.indicators) for what in ("points", "max_points")}
 
 
 def section_points(report: Report) -> dict[str, float]:
@@ -849,7 +891,7 @@ def _recipe_yoy(data: LessonData, source: str, column: str) -> float:
 def _recipe_agency_flag_years(data: LessonData, agency: str, severity: str) -> set[int]:
     import polars as pl
 
-    flags = agency_flags(data.tables, agency)
+    flags = flags_by_year(data.tables, agency)
     return set(flags.filter(pl.col("severity") == severity)["year"].to_list())
 
 
@@ -885,8 +927,7 @@ _RECIPES: dict[str, Callable[..., Any]] = {
     # a column of metrics.per_report (execution rates, MoF points, balance …)
     "metric": lambda d, source, column: _per_report(d, source)[column],
     "samples_without": lambda d, name: {n for n, r in d.samples.items() if getattr(r, name) is None},
-    "indicator_sum": lambda d, source, what="points": sum(
-        getattr(i, what) or 0.0 for i in _source(d, source)[1].indicators),
+    "indicator_sum": lambda d, source, what="points": indicator_totals(_source(d, source)[1])[what],
     "section_points": lambda d, source: section_points(_source(d, source)[1]),
     "stated_subtotals": lambda d, source: {s.label: s.points for s in _source(d, source)[1].subtotals},
     "grade_for": _recipe_grade_for,

@@ -137,17 +137,6 @@ def test_exercise_cells_are_the_keys_exercises(notebook):
                                f'check("{eid}", answer)')
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_cells_stay_short(notebook):
-    """Notebooks call the library: no code cell longer than a few lines, no def/class."""
-    for cell in _read(notebook).cells:
-        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
-            continue
-        lines = [line for line in cell.source.splitlines() if line.strip() and not line.strip().startswith("#")]
-        assert len(lines) <= 6, cell.source
-        assert not re.search(r"^\s*(def|class|lambda)\b", cell.source, re.M), cell.source
-
-
 def test_synthetic_agencies_are_marked_where_shown():
     """A lesson that shows a synthetic agency says so in its narrative."""
     for notebook in NOTEBOOKS:

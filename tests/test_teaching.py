@@ -254,8 +254,12 @@ def test_agency_views(data):
     assert years["synthetic"].all()
     assert teaching.agency_years(data.metrics, "云岭市水利局", year=2022, columns=["spent_yuan"]).columns == [
         "year", "synthetic", "spent_yuan"]
-    flags = teaching.agency_flags(data.tables, "云岭市水利局")
-    assert set(flags["code"]) == {"rate_mismatch", "sum_mismatch"}
+    flags = teaching.flags_by_year(data.tables, "云岭市水利局")
+    assert set(flags["code"]) == {"rate_mismatch", "sum_mismatch"} and set(flags["agency"]) == {"云岭市水利局"}
+    everyone = teaching.flags_by_year(data.tables)
+    assert everyone.height == data.tables.flags.height and everyone["agency"].null_count() == 0
+    summary = teaching.corpus_summary(data.tables)
+    assert summary.rows() == [(False, 5, 5, 3), (True, 32, 8, 4)]
     assert teaching.agency_statements(data.tables, "云岭市水利局")["year"].to_list() == [2019, 2020, 2021, 2022]
     assert teaching.report_text(data.tables, "云岭市水利局", 2022).startswith("【合成数据 SYNTHETIC】")
     with pytest.raises(fiscal_eval.FiscalEvalError, match="0 reports"):
@@ -263,6 +267,11 @@ def test_agency_views(data):
 
 
 def test_report_views(data):
+    assert teaching.indicator_totals(data.samples["003"]) == {"points": 88.0, "max_points": 100.0}
+    assert teaching.indicator_totals(data.samples["000"]) == {"points": 0.0, "max_points": 0.0}
+    shown = teaching.evidence(data.samples["002"], "budget_yuan", "spent_yuan")
+    assert shown["field"].to_list() == ["budget_yuan", "spent_yuan"] and shown.columns == ["field", "figure", "sentence"]
+    assert teaching.evidence(data.samples["000"]).height == len(data.samples["000"].evidence)
     r004 = data.samples["004"]
     assert teaching.section_points(r004) == {"投入": 17.0, "过程": 59.0, "产出及效率": 20.0}
     check_table = teaching.subtotal_check(r004)
