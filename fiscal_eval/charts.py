@@ -62,7 +62,11 @@ def chart_html(chart: alt.TopLevelMixin, *, with_bundle: bool) -> str:
     """The HTML that draws ``chart`` offline: a div and a vegaEmbed call (plus the Vega,
     Vega-Lite and vega-embed JavaScript when ``with_bundle``)."""
     div = f"fe-chart-{next(_ids)}"
-    spec = json.dumps(chart.to_dict(), ensure_ascii=False).replace("</", "<\\/")
+    # NOTE: every <, > and & as a JSON escape, not only "</": document text (an agency
+    # named "<!--<script>") would otherwise switch the HTML parser into the script's
+    # "double escaped" state, and the block would swallow the page after it.
+    spec = (json.dumps(chart.to_dict(), ensure_ascii=False)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
     parts = []
     if with_bundle:
         parts.append("<script>" + _bundle().replace("</script", "<\\/script") + "</script>")
