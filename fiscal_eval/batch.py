@@ -353,6 +353,7 @@ def _plan(specs: Mapping[str, ReportSpec], info: _Store) -> list[_Planned]:
                     title = f"{spec.kind} " + " ".join(str(v) for v in values.values())
                 synth_key = ("agency", unit["agency"]) if "agency" in unit else (
                     ("year", unit["year"]) if "year" in unit else ("store", None))
+                uses_store = "store" in spec.parameters
                 planned.append(_Planned(
                     name=report_name(spec.kind, values),
                     spec=spec,
@@ -361,7 +362,7 @@ def _plan(specs: Mapping[str, ReportSpec], info: _Store) -> list[_Planned]:
                     parameters=parameters,
                     title=title,
                     data_key=data_key,
-                    synthetic=info.synthetic.get(synth_key, False),
+                    synthetic=uses_store and info.synthetic.get(synth_key, False),
                 ))
     return planned
 
@@ -404,7 +405,9 @@ class ReportRun:
     cell: int | None = None
     execution_count: int | None = None
     made_at: str = ""
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall-clock, fork to exit
+    run_seconds: float | None = None  # of which running the notebook
+    export_seconds: float | None = None  # and exporting it to HTML
     generation: str | None = None
     fingerprint: str | None = None
     synthetic: bool = False
@@ -688,119 +691,128 @@ def run_batch(
     n_jobs = _jobs(jobs)
     if timeout <= 0:
         raise FiscalEvalError(f"timeout must be positive, not {timeout}")
-    specs = load_config(config)
-    root = Path(store).resolve()
-    info = _read_store(root)
-    if agency is not None and agency not in info.agencies:
-        known = ", ".join(info.agencies[:10]) + (" …" if len(info.agencies) > 10 else "")
-        raise FiscalEvalError(f"no reports of agency {agency!r} in the store at {root} (agencies: {known or 'none'})")
-
-    plan = _plan(specs, info)
-    for item in plan:
-        if not Path(item.notebook).is_file():
-            raise FiscalEvalError(f"notebook for {item.spec.kind!r} not found: {item.notebook}")
-    selected = [
-        item for item in plan
-        if (item.spec.group != "lessons" or lessons)
-        and (agency is None or item.values.get("agency") == agency)
-    ]
-
-    outdir = Path(out)
-    outdir.mkdir(parents=True, exist_ok=True)
-    outdir = outdir.resolve()
-    code = _code_hash()
-    state: dict[str, ReportRun] = {}
-    for name, entry in _load_state(outdir).items():
-        run = _from_state(entry) if isinstance(entry, dict) else None
-        if run is not None and name == run.name:
-            state[name] = run
-    # Reports no longer due (an agency gone from the store, a kind removed): page and row go.
-    current = {item.name for item in plan}
-    for name in [n for n in state if n not in current]:
-        page = _inside(outdir, state[name].html)
-        if page is not None:
-            page.unlink(missing_ok=True)
-        del state[name]
-
-    due: list[tuple[_Planned, str]] = []
-    skipped = 0
-    for item in selected:
-        key = _input_key(item, info, code)
-        before = state.get(item.name)
-        page = _inside(outdir, before.html) if before is not None else None
-        if (not force and before is not None and before.status == "ok" and before.key == key
-                and page is not None and page.is_file()):
-            state[item.name] = replace(before, skipped=True)
-            skipped += 1
-            continue
-        due.append((item, key))
-    if limit is not None:
-        due = due[: max(0, limit)]
-    by_name = {item.name: (item, key) for item, key in due}
-    failed: list[ReportRun] = []
-    generation, fingerprint = info.generation, info.fingerprint
-    made_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-    def record(outcome: Outcome) -> None:
-        item, key = by_name[outcome.name]
-        run = ReportRun(
-            name=item.name,
-            kind=item.spec.kind,
-            title=item.title,
-            parameters={k: v for k, v in item.parameters.items() if k != "store"},
-            notebook=Path(item.notebook).name,
-            html=f"{item.name}.html" if outcome.html_written else None,
-            status=outcome.status,
-            error_name=outcome.error_name,
-            error_value=outcome.error_value,
-            cell=outcome.cell,
-            execution_count=outcome.execution_count,
-            made_at=outcome.finished_at or made_at,
-            seconds=outcome.seconds,
-            generation=generation,
-            fingerprint=fingerprint,
-            synthetic=item.synthetic,
-            key=key if outcome.status == "ok" else "",
-        )
-        state[item.name] = run
-        if run.status != "ok":
-            failed.append(run)
-        _save_state(outdir, state)
-        advance(item.name)
-
-    for item in selected:  # reports skipped keep their row; refresh what the plan knows now
-        if item.name in state and state[item.name].skipped:
-            state[item.name] = replace(state[item.name], title=item.title, synthetic=item.synthetic)
-
+    # NOTE: the workers warm up (imports, ~3 s) while the store is read and the plan made.
+    pool = WarmPool(n_jobs).start()
     try:
-        with _progress(progress, len(due)) as advance:
-            if due:
-                jobs_ = [
-                    Job(name=item.name, notebook=item.notebook, parameters=item.parameters,
-                        html=str(outdir / f"{item.name}.html"), title=item.title, timeout=float(timeout))
-                    for item, _ in due
-                ]
-                try:
-                    with WarmPool(min(n_jobs, len(jobs_))) as pool:
+        specs = load_config(config)
+        root = Path(store).resolve()
+        info = _read_store(root)
+        if agency is not None and agency not in info.agencies:
+            known = ", ".join(info.agencies[:10]) + (" …" if len(info.agencies) > 10 else "")
+            raise FiscalEvalError(
+                f"no reports of agency {agency!r} in the store at {root} (agencies: {known or 'none'})"
+            )
+
+        plan = _plan(specs, info)
+        for item in plan:
+            if not Path(item.notebook).is_file():
+                raise FiscalEvalError(f"notebook for {item.spec.kind!r} not found: {item.notebook}")
+        selected = [
+            item for item in plan
+            if (item.spec.group != "lessons" or lessons)
+            and (agency is None or item.values.get("agency") == agency)
+        ]
+
+        outdir = Path(out)
+        outdir.mkdir(parents=True, exist_ok=True)
+        outdir = outdir.resolve()
+        code = _code_hash()
+        state: dict[str, ReportRun] = {}
+        for name, entry in _load_state(outdir).items():
+            run = _from_state(entry) if isinstance(entry, dict) else None
+            if run is not None and name == run.name:
+                state[name] = run
+        # Reports no longer due (an agency gone from the store, a kind removed): page and row go.
+        current = {item.name for item in plan}
+        for name in [n for n in state if n not in current]:
+            page = _inside(outdir, state[name].html)
+            if page is not None:
+                page.unlink(missing_ok=True)
+            del state[name]
+
+        due: list[tuple[_Planned, str]] = []
+        skipped = 0
+        for item in selected:
+            key = _input_key(item, info, code)
+            before = state.get(item.name)
+            page = _inside(outdir, before.html) if before is not None else None
+            if (not force and before is not None and before.status == "ok" and before.key == key
+                    and page is not None and page.is_file()):
+                state[item.name] = replace(before, skipped=True)
+                skipped += 1
+                continue
+            due.append((item, key))
+        if limit is not None:
+            due = due[: max(0, limit)]
+        by_name = {item.name: (item, key) for item, key in due}
+        failed: list[ReportRun] = []
+        generation, fingerprint = info.generation, info.fingerprint
+        made_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+        def record(outcome: Outcome) -> None:
+            item, key = by_name[outcome.name]
+            run = ReportRun(
+                name=item.name,
+                kind=item.spec.kind,
+                title=item.title,
+                parameters={k: v for k, v in item.parameters.items() if k != "store"},
+                notebook=Path(item.notebook).name,
+                html=f"{item.name}.html" if outcome.html_written else None,
+                status=outcome.status,
+                error_name=outcome.error_name,
+                error_value=outcome.error_value,
+                cell=outcome.cell,
+                execution_count=outcome.execution_count,
+                made_at=outcome.finished_at or made_at,
+                seconds=outcome.seconds,
+                run_seconds=outcome.run_seconds,
+                export_seconds=outcome.export_seconds,
+                generation=generation,
+                fingerprint=fingerprint,
+                synthetic=item.synthetic,
+                key=key if outcome.status == "ok" else "",
+            )
+            state[item.name] = run
+            if run.status != "ok":
+                failed.append(run)
+            _save_state(outdir, state)
+            advance(item.name)
+
+        for item in selected:  # reports skipped keep their row; refresh what the plan knows now
+            if item.name in state and state[item.name].skipped:
+                state[item.name] = replace(state[item.name], title=item.title, synthetic=item.synthetic)
+
+        try:
+            with _progress(progress, len(due)) as advance:
+                if due:
+                    jobs_ = [
+                        Job(name=item.name, notebook=item.notebook, parameters=item.parameters,
+                            html=str(outdir / f"{item.name}.html"), title=item.title, timeout=float(timeout))
+                        for item, _ in due
+                    ]
+                    pool.shrink(len(jobs_))
+                    try:
                         pool.run(jobs_, record)
-                except RuntimeError as exc:
-                    raise FiscalEvalError(str(exc)) from None
+                    except RuntimeError as exc:
+                        raise FiscalEvalError(str(exc)) from None
+        finally:
+            _save_state(outdir, state)
+            order = {item.name: i for i, item in enumerate(plan)}
+            listed = sorted(state.values(), key=lambda r: order.get(r.name, len(order)))
+            seconds = time.perf_counter() - started
+            ran = len(due)
+            result = BatchResult(
+                out=outdir,
+                index=outdir / "index.html",
+                reports=tuple(listed),
+                ran=ran,
+                skipped=skipped,
+                failed=tuple(failed),
+                seconds=seconds,
+                store={"path": str(root), "generation": generation, "fingerprint": fingerprint, **info.counts},
+            )
+            summary = f"{len(listed)} reports, {sum(1 for r in listed if r.status != 'ok')} failed"
+            write_atomic(result.index, _render_index(outdir, listed, info, made_at, summary).encode("utf-8"))
+        return result
     finally:
-        _save_state(outdir, state)
-        order = {item.name: i for i, item in enumerate(plan)}
-        listed = sorted(state.values(), key=lambda r: order.get(r.name, len(order)))
-        seconds = time.perf_counter() - started
-        ran = len(due)
-        result = BatchResult(
-            out=outdir,
-            index=outdir / "index.html",
-            reports=tuple(listed),
-            ran=ran,
-            skipped=skipped,
-            failed=tuple(failed),
-            seconds=seconds,
-            store={"path": str(root), "generation": generation, "fingerprint": fingerprint, **info.counts},
-        )
-        summary = f"{len(listed)} reports, {sum(1 for r in listed if r.status != 'ok')} failed"
-        write_atomic(result.index, _render_index(outdir, listed, info, made_at, summary).encode("utf-8"))
-    return result
+        pool.close()

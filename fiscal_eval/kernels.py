@@ -664,10 +664,21 @@ class WarmPool:
     _workers: list[_Worker] = field(default_factory=list, init=False)
     _broken: list[str] = field(default_factory=list, init=False)
 
-    def __enter__(self) -> WarmPool:
-        for _ in range(self.jobs):
+    def start(self) -> WarmPool:
+        """Start the workers; they warm up in the background (idempotent)."""
+        while len(self._workers) < self.jobs:
             self._workers.append(self._start())
         return self
+
+    def __enter__(self) -> WarmPool:
+        return self.start()
+
+    def shrink(self, jobs: int) -> None:
+        """Keep at most ``jobs`` workers (fewer reports than cores: the rest would only warm up)."""
+        while len(self._workers) > max(1, jobs):
+            worker = self._workers.pop()
+            _kill(worker.process)
+            worker.conn.close()
 
     def __exit__(self, *exc: object) -> None:
         self.close()
@@ -691,16 +702,23 @@ class WarmPool:
         return _Worker(process, conn)
 
     def close(self) -> None:
+        """Stop the workers: idle ones are told to exit; warming or busy ones are killed
+        (a busy one takes its report's process with it)."""
+        idle = [w for w in self._workers if w.ready and w.job is None]
         for worker in self._workers:
-            try:
-                worker.conn.send(None)
-            except (OSError, ValueError):
-                pass
-        for worker in self._workers:
+            if worker in idle:
+                try:
+                    worker.conn.send(None)
+                except (OSError, ValueError):
+                    _kill(worker.process)
+            else:
+                _kill(worker.process)
+        for worker in idle:
             try:
                 worker.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 _kill(worker.process)
+        for worker in self._workers:
             worker.conn.close()
         self._workers.clear()
 
@@ -765,6 +783,11 @@ class WarmPool:
 
 
 if __name__ == "__main__":  # a worker, started by WarmPool: python -m fiscal_eval.kernels FD CACHE
+    # NOTE: rfc3987_syntax compiles a Lark grammar when imported (~2 s here), and jsonschema
+    # imports it, if installed, only to check the "iri" string formats, which neither
+    # altair's nor nbformat's validation asks for. A None entry makes that optional import
+    # fail fast (the standard mechanism), in the workers only: a third of their warm-up.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     # NOTE: through the package, not this __main__ copy, so that what it sends back
     # (Outcome) unpickles in the batch as fiscal_eval.kernels.Outcome.
     from fiscal_eval.kernels import _worker_main as _main

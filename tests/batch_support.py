@@ -16,7 +16,7 @@ REAL_NOTEBOOKS = [ROOT / "notebooks" / f"{n}.ipynb" for n in ("agency_report", "
 
 # Agency names are document text: these are written into a copy of sample 003 (whose
 # agency field the parser takes as written) so that the store holds them.
-HOSTILE_AGENCIES = ("../和平县<script>alert(1)</script>局", "../../和平县/政务\\服务局")
+HOSTILE_AGENCIES = ("../和平县<script>alert(1)</script>局", "../../和平县/政务\\服务局", "<!--<script>和平县局")
 _SAMPLE_AGENCY = "和平县政务服务数据管理局"
 
 

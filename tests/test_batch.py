@@ -106,8 +106,8 @@ def test_batch_goes_on_past_failing_notebooks(fixture_batch: BatchResult) -> Non
     kinds = {}
     for r in fixture_batch.reports:
         kinds.setdefault(r.kind, []).append(r.status)
-    assert set(kinds["agency_report"]) == {"ok"} and len(kinds["agency_report"]) == 13
-    assert set(kinds["cross_year"]) == {"ok"} and len(kinds["cross_year"]) == 10
+    assert set(kinds["agency_report"]) == {"ok"} and len(kinds["agency_report"]) == 14
+    assert set(kinds["cross_year"]) == {"ok"} and len(kinds["cross_year"]) == 11
     assert kinds["portfolio"] == ["failed"] * 3  # 2019, 2020, 2021
     assert not fixture_batch.ok and len(fixture_batch.failed) == 3
     failure = fixture_batch.failed[0]
@@ -124,10 +124,10 @@ def test_index_lists_every_report_with_status_data_and_time(fixture_batch: Batch
         assert f'href="{html.escape(quote(r.html))}"' in index
     assert index.count('<span class="failed">failed</span>') == 3
     assert "ValueError at cell 5: deliberately broken for &#x27;全部&#x27;" in index
-    assert index.count('<span class="ok">ok</span>') == 23
+    assert index.count('<span class="ok">ok</span>') == 25
     store_info = fixture_batch.store
     assert store_info["generation"] in index and store_info["fingerprint"][:16] in index
-    assert "13 with agency and year" in index
+    assert "14 with agency and year" in index
     assert "合成数据 SYNTHETIC" in index  # the synthetic agencies are marked
     assert fixture_batch.reports[0].made_at[:4] in index
 
@@ -157,7 +157,7 @@ def test_pages_and_index_load_nothing_from_the_network(fixture_batch: BatchResul
 def test_hostile_agency_names_stay_inside_out_and_render_as_text(fixture_batch: BatchResult) -> None:
     out = fixture_batch.out
     hostile = [r for r in fixture_batch.reports if r.parameters.get("agency") in HOSTILE_AGENCIES]
-    assert len(hostile) == 4  # an agency report and a cross-year report each
+    assert len(hostile) == 6  # an agency report and a cross-year report each
     assert {p.parent for p in out.rglob("*")} == {out}  # nothing written below or beside out/
     index = fixture_batch.index.read_text(encoding="utf-8")
     assert "<script>alert(1)" not in index
@@ -324,7 +324,7 @@ def real() -> BatchResult:
 def test_real_notebooks_render_every_report(real: BatchResult) -> None:
     assert real.ok, "\n".join(f"{r.name}: {r.error}" for r in real.failed)
     kinds = [r.kind for r in real.reports]
-    assert kinds.count("agency_report") == 13 and kinds.count("cross_year") == 10 and kinds.count("portfolio") == 3
+    assert kinds.count("agency_report") == 14 and kinds.count("cross_year") == 11 and kinds.count("portfolio") == 3
 
 
 def test_real_reports_are_offline_with_charts_inline_and_code_hidden(real: BatchResult) -> None:
@@ -333,7 +333,7 @@ def test_real_reports_are_offline_with_charts_inline_and_code_hidden(real: Batch
         assert external_resources(text) == [], r.name
         assert "vegaEmbed" in text, r.name  # charts embedded with their JavaScript inline
         assert re.search(r"[\u4e00-\u9fff]", text), r.name
-        assert "jp-InputArea" not in text, r.name  # code hidden
+        assert "views.open_corpus" not in text and "charts.show(" not in text, r.name  # code hidden
 
 
 def test_real_reports_mark_synthetic_data(real: BatchResult) -> None:
