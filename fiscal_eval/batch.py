@@ -25,7 +25,8 @@ Output layout::
       agency_report-云岭市交通运输局-2019-3f2a9c1e.html
       cross_year-云岭市交通运输局-8d0b6a24.html
       portfolio-2021-5c1e07aa.html
-      .batch-state.json
+      .batch-state.json        what each report was made from, for the next run
+      .batch.lock              held by a running batch (one at a time per folder)
 """
 
 from __future__ import annotations
@@ -488,6 +489,25 @@ def _from_state(entry: Mapping[str, Any]) -> ReportRun | None:
         return None
 
 
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """One batch at a time per output folder (two would overwrite each other's state)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Windows: one batch at a time is the user's care
+        yield
+        return
+    with open(out / ".batch.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise FiscalEvalError(f"another batch is writing {out}; try again when it ends") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _inside(out: Path, name: str | None) -> Path | None:
     """``out/name`` if that is a file name directly inside ``out`` (state files are data too)."""
     if not name or "/" in name or "\\" in name or name in (".", "..") or "\0" in name:
@@ -693,6 +713,7 @@ def run_batch(
         raise FiscalEvalError(f"timeout must be positive, not {timeout}")
     # NOTE: the workers warm up (imports, ~3 s) while the store is read and the plan made.
     pool = WarmPool(n_jobs).start()
+    stack = contextlib.ExitStack()
     try:
         specs = load_config(config)
         root = Path(store).resolve()
@@ -716,6 +737,7 @@ def run_batch(
         outdir = Path(out)
         outdir.mkdir(parents=True, exist_ok=True)
         outdir = outdir.resolve()
+        stack.enter_context(_locked(outdir))
         code = _code_hash()
         state: dict[str, ReportRun] = {}
         for name, entry in _load_state(outdir).items():
@@ -772,6 +794,8 @@ def run_batch(
                 synthetic=item.synthetic,
                 key=key if outcome.status == "ok" else "",
             )
+            if run.html is None:  # no new page: an older one would show what is no longer so
+                (outdir / f"{item.name}.html").unlink(missing_ok=True)
             state[item.name] = run
             if run.status != "ok":
                 failed.append(run)
@@ -816,3 +840,4 @@ def run_batch(
         return result
     finally:
         pool.close()
+        stack.close()

@@ -57,7 +57,7 @@ import tempfile
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection, wait
@@ -775,11 +775,6 @@ class WarmPool:
                                     error_value=f"the batch worker did not answer within {job.timeout:g} s",
                                     finished_at=_now()))
                     self._replace(worker)
-
-    @staticmethod
-    def pids(outcomes: Sequence[Outcome]) -> set[int | None]:
-        """The template processes the outcomes were forked from."""
-        return {o.template_pid for o in outcomes}
 
 
 if __name__ == "__main__":  # a worker, started by WarmPool: python -m fiscal_eval.kernels FD CACHE

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from fiscal_eval import batch as batch_mod
 from fiscal_eval import cli
-from fiscal_eval.batch import BatchResult, ReportRun, load_config, report_name, run_batch, slug
+from fiscal_eval.batch import BatchResult, load_config, report_name, run_batch, slug
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.export import external_resources
 
@@ -263,6 +263,17 @@ def test_reports_gone_from_the_store_leave_the_index(tmp_path: Path) -> None:
     gone = {r.html for r in first.reports} - {r.html for r in second.reports}
     assert gone and all(not (out / name).exists() for name in gone)
     assert len(_pages(out)) == len(second.reports) + 1
+
+
+def test_two_batches_cannot_write_one_folder_at_once(tmp_path: Path) -> None:
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".batch.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(FiscalEvalError, match="another batch is writing"):
+            run_batch(small_store(), out, config=FIXTURE_CONFIG, jobs=1, progress=False)
 
 
 def test_agency_option_runs_only_that_agency(tmp_path: Path) -> None:
