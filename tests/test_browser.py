@@ -85,6 +85,16 @@ def render(page: Path, screenshot: Path | None = None, height: int = 2400) -> Re
 # --------------------------------------------------------------------------- the harness itself
 
 
+def test_a_missing_browser_skips_locally_and_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.delenv("FISCAL_EVAL_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no headless browser found"):
+        _chromium()
+    monkeypatch.setenv("FISCAL_EVAL_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="FISCAL_EVAL_REQUIRE_BROWSER=1 but no headless browser"):
+        _chromium()
+
+
 def test_harness_sees_a_chart_draw_and_an_error_fail(tmp_path: Path) -> None:
     """A stand-in report with one chart draws it; a page with an uncaught error is caught."""
     _chromium()
