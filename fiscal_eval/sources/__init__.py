@@ -61,6 +61,11 @@ _NOT_YET: dict[str, str] = {
     ".xls": "spreadsheet: spreadsheet reader not available yet",
     ".xlsx": "spreadsheet: spreadsheet reader not available yet",
     ".et": "WPS spreadsheet: spreadsheet reader not available yet",
+    # Data files that sit beside reports (a generator's truth.jsonl, a store's tables):
+    # never a report, whatever words they hold.
+    ".json": "JSON data file, not a report",
+    ".jsonl": "JSON Lines data file, not a report",
+    ".parquet": "Parquet data file, not a report",
 }
 # The same, recognised by content when the suffix says nothing.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
