@@ -31,9 +31,9 @@ def _measure(tok: str) -> str | None:
     return None
 
 
-# A form's header words, anywhere: documents without them (most prose reports) are
-# answered without tokenising anything.
-_HINT = re.compile(r"预算数|执行数|年初预算|调整后预算|预算执行")
+# A form's header words, a budget column before an execution column: documents without
+# them (most prose reports) are answered without tokenising anything.
+_HINT = re.compile(r"(?:预算数|年初预算|调整后预算|全年预算)[^。]{0,80}?(?:执行数|预算执行)")
 
 
 def flat_form(ctx) -> tuple[list[tuple[FundLine, int]], list[RateStatement]]:

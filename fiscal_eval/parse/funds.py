@@ -58,11 +58,16 @@ def _is_bare(label: str, matched: str) -> bool:
 
 def _plan_context(ctx: Context, pos: int) -> bool:
     """Whether the innermost section that says so is about the budget as planned."""
+    return _plan_titles(tuple(sec.title for sec in ctx.chain(pos)))
+
+
+@lru_cache(maxsize=4096)
+def _plan_titles(titles: tuple[str, ...]) -> bool:
     v = vocab()
-    for sec in reversed(ctx.chain(pos)):
-        if v.section_actual.search(sec.title):
+    for title in reversed(titles):
+        if v.section_actual.search(title):
             return False
-        if v.section_plan.search(sec.title):
+        if v.section_plan.search(title):
             return True
     return False
 
@@ -80,6 +85,8 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     # Money 下达 (issued) to the unit stands for the budget, and for what arrived when
     # the report says it all arrived: plain 下达资金, or 到位率 100% in the same sentence.
     # "批复下达预算资金10万元" alone says what was approved, not what arrived.
+    if "下达" not in label:
+        return role, rank, fallback
     arrived = "预算" not in label or bool(_ALL_ARRIVED.search(ctx.f, *ctx.sentence_bounds(pos)))
     if role == "income" and "下达" in matched:
         fallback = ("budget", "available") if arrived else ("budget",)
@@ -88,6 +95,8 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     return role, rank, fallback
 
 
+# "(含…)" asides: a list word inside one does not itemise the amounts after it.
+_PARENTHESISED = re.compile(r"\([^()]*(?:\)|$)")
 _TOTAL_WORDS = re.compile(r"^(?:合计|总计|共计|累计)\S{2,}")  # "合计批复总投资", not a bare 合计 row
 _ALL_ARRIVED = re.compile(r"到位率\s*(?:为|达到?)?\s*100(?:\.0+)?\s*%")
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
@@ -118,7 +127,7 @@ def _prose_amounts(ctx: Context) -> list[Amount]:
         clause, clause_start = ctx.left_clause(start, max(floor, bounds[0]))
         # A list word between the previous amount and this one opens an itemisation
         # of the previous amount ("…600651.81元,其中:网络通讯费579380.00元").
-        between = re.sub(r"\([^()]*(?:\)|$)", "", f[floor:start])
+        between = _PARENTHESISED.sub("", f[floor:start])
         if last_idx is not None and v.list_items.search(between) and list_parent is None:
             list_parent = last_idx
         label = clean_label(clause)
