@@ -12,7 +12,6 @@ and no user-level kernelspec can shadow it.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from fiscal_eval import teaching
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ROOT / "notebooks" / "teaching"
 NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
-KERNEL = "fiscal-eval-lessons"
 VERDICT = re.compile(r'data-verdict="(\w+)"')
 CHECK_CALL = re.compile(r'check\("(\d\d\.\d+)"')
 
@@ -34,18 +32,9 @@ def _lesson(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def kernel(tmp_path_factory):
-    """A kernelspec named KERNEL running this interpreter, found first on JUPYTER_PATH;
-    the kernel imports this checkout's fiscal_eval (the repository root leads its
-    PYTHONPATH, as it leads the tests' sys.path)."""
-    from ipykernel.kernelspec import install
-
-    prefix = tmp_path_factory.mktemp("kernel")
-    install(kernel_name=KERNEL, prefix=str(prefix))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
-        mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-        yield KERNEL
+def kernel(notebook_kernel):
+    """This interpreter as a kernel (tests/conftest.py: no kernelspec installed by hand)."""
+    return notebook_kernel
 
 
 @pytest.fixture(scope="module")

@@ -163,18 +163,17 @@ def find_year(ctx: Context, title: Found | None) -> Found | None:
         m = re.search(pattern, f)
         if m:
             return Found(int(m.group(1)), m.span(1), label, rank)
-    years = Counter(m.group(1) for m in re.finditer(r"((?:19|20)\d\d)\s*年度", f))
-    if years:
-        year, _ = years.most_common(1)[0]
-        m = re.search(year + r"\s*年度", f)
-        assert m is not None
-        return Found(int(year), (m.start(), m.start() + 4), "most frequent 年度", 5)
-    years = Counter(m.group(1) for m in re.finditer(r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)", f))
-    if years:
-        year, _ = years.most_common(1)[0]
-        m = re.search(year + r"\s*年", f)
-        assert m is not None
-        return Found(int(year), (m.start(), m.start() + 4), "most frequent 年", 6)
+    # Last resorts: the year written most often as "YYYY年度", then as "YYYY年" (not a date).
+    for pattern, label, rank in ((r"((?:19|20)\d\d)\s*年度", "most frequent 年度", 5),
+                                 (r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)", "most frequent 年", 6)):
+        counts: Counter[str] = Counter()
+        first: dict[str, int] = {}
+        for m in re.finditer(pattern, f):
+            counts[m.group(1)] += 1
+            first.setdefault(m.group(1), m.start(1))
+        if counts:
+            year = counts.most_common(1)[0][0]
+            return Found(int(year), (first[year], first[year] + 4), label, rank)
     return None
 
 
