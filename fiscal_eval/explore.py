@@ -142,11 +142,12 @@ class Explorer:
         self.facts.value = charts.table_html(views.agency_facts(self.c, agency, year), caption=f"{agency} {year}")
         chart = charts.funds_flow(views.funds_flow(self.c, agency, year))
         self.chart_spec = chart.to_dict()
-        self.chart.clear_output(wait=True)
-        with self.chart:
-            from IPython.display import HTML, display
+        # NOTE: outputs set from the kernel side (not `with self.chart:` capture): capturing
+        # into an Output widget can leave a headless papermill client waiting forever.
+        from IPython.display import HTML
 
-            display(HTML(charts.chart_html(chart, with_bundle=not self._bundle_sent)))
+        self.chart.outputs = ()
+        self.chart.append_display_data(HTML(charts.chart_html(chart, with_bundle=not self._bundle_sent)))
         self._bundle_sent = True
         flags = views.flags_with_sentences(self.c, agency, year)
         self.flag.options = [(f"{r['severity']} · {r['code']} · {r['message'][:60]}", i)

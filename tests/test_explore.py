@@ -110,6 +110,6 @@ def test_explore_notebook_runs(tmp_path, notebook_kernel):
     ingest(["data/samples"], store=tmp_path / "store", jobs=1, progress=False)
     nb = papermill.execute_notebook("notebooks/explore.ipynb", str(tmp_path / "out.ipynb"),
                                     parameters={"store": str(tmp_path / "store")},
-                                    kernel_name=notebook_kernel, progress_bar=False)
+                                    kernel_name=notebook_kernel, progress_bar=False, execution_timeout=300)
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)

@@ -51,7 +51,7 @@ def _run(notebook: Path, out: Path, kernel: str, parameters: dict) -> nbformat.N
 
     return papermill.execute_notebook(
         str(notebook), str(out), parameters=parameters, kernel_name=kernel,
-        cwd=str(notebook.parent), progress_bar=False, request_save_on_cell_execute=False,
+        cwd=str(notebook.parent), progress_bar=False, execution_timeout=300, request_save_on_cell_execute=False,
     )
 
 

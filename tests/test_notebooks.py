@@ -33,7 +33,7 @@ def _run(nb: Path, out: Path, kernel: str, parameters: dict) -> nbformat.Noteboo
     import papermill
 
     return papermill.execute_notebook(str(nb), str(out), parameters=parameters, kernel_name=kernel,
-                                      progress_bar=False, cwd=str(ROOT))
+                                      progress_bar=False, execution_timeout=300, cwd=str(ROOT))
 
 
 def _text(nb: nbformat.NotebookNode) -> str:
