@@ -2,9 +2,22 @@
 shown: offline (the Vega JavaScript inline, once per notebook) and exportable to PNG/SVG
 with Chinese text rendered from a packaged CJK font.
 
-Builders take the frames of :mod:`fiscal_eval.views` and return ``alt.Chart`` objects;
-notebooks display them with :func:`show` and tables with :func:`table` (which escapes
-document text: report text is untrusted data).
+Builders take the frames of :mod:`fiscal_eval.views` (columns named as in
+:mod:`fiscal_eval.model` and the metric schemas) and return Altair charts; the only
+arithmetic here is display: yuan shown as 万元, fractions as percent, codes with their
+Chinese names (:data:`LABELS`). Notebooks display charts with :func:`show` — never
+``chart.display()`` or Altair's default renderer, which would fetch Vega from a CDN — and
+tables with :func:`table`, which escapes every value: report text is untrusted data.
+
+Examples
+--------
+>>> import polars as pl
+>>> chart = grade_distribution(pl.DataFrame({"grade": ["优秀"], "grade_level": [5],
+...                                          "synthetic": [False], "reports": [3]}))
+>>> chart.to_dict()["encoding"]["y"]["field"]
+'reports'
+>>> label("execution_rate_budget")
+'执行率（支出÷预算）execution_rate_budget'
 """
 
 from __future__ import annotations
@@ -19,17 +32,65 @@ import altair as alt
 import polars as pl
 
 __all__ = [
-    "FONT", "show", "table", "banner", "to_svg", "to_png",
-    "funds_flow", "execution_bands", "indicator_points", "grade_distribution",
-    "execution_vs_score", "flags_by_type", "series", "template_share", "peers",
+    "FONT", "LABELS", "label", "show", "chart_html", "table", "table_html", "banner", "to_svg", "to_png",
+    "funds_flow", "execution_bands", "indicator_points", "peers",
+    "series", "flags_over_time",
+    "score_distribution", "grade_distribution", "execution_vs_score", "flags_by_type", "template_share",
 ]
 
 # CJK-capable families first: Debian's fonts-wqy-microhei (installed by .ci/run), then
 # the fonts a Windows or macOS analyst has.
 FONT = "WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif"
 FONT_DIRS = ("/usr/share/fonts/truetype/wqy", "/usr/share/fonts/opentype/noto", "/usr/share/fonts")
-_PALETTE = ["#1f5a96", "#e07b39", "#3a9b6b", "#c0392b", "#8e6bb8", "#7f8c8d"]
+_PALETTE = ["#1f5a96", "#e07b39", "#3a9b6b", "#c0392b", "#8e6bb8", "#7f8c8d", "#d4ac0d", "#17a589"]
 _WIDTH = 520
+
+#: Chinese names (with the English key term) of the columns, roles, rates, flag codes and
+#: statement sections the views return; anything not here is shown as it is.
+LABELS: dict[str, str] = {
+    # columns
+    "agency": "单位 agency", "region": "地区 region", "year": "年度 year", "kind": "类型 kind",
+    "project_name": "项目 project", "source": "来源文件 source", "status": "解析状态 status",
+    "synthetic": "合成 synthetic", "analysed": "本页分析 analysed", "is_self": "本单位 self",
+    "budget_yuan": "预算 budget（万元）", "available_yuan": "到位 available（万元）",
+    "spent_yuan": "支出 spent（万元）",
+    "arrival_rate": "到位率 arrival rate",
+    "execution_rate_budget": "执行率（支出÷预算）execution_rate_budget",
+    "execution_rate_available": "预算执行率（支出÷到位）execution_rate_available",
+    "execution_rate_reported": "报告所述执行率 execution_rate_reported",
+    "mof_execution_points": "财政部执行率得分 MoF points",
+    "score": "自评得分 score", "grade": "自评等级 grade", "grade_level": "等级档次 grade level",
+    "score_rank": "得分排名 score rank", "execution_rate_rank": "执行率排名 execution rank",
+    "flag_count": "审核发现 flags", "flags": "审核发现 flags", "reports": "报告数 reports",
+    "severity": "严重程度 severity", "code": "类型 code", "field": "字段 field",
+    "reported": "报告所述 reported", "expected": "重新计算 expected", "message": "说明 message",
+    "figure": "原文数字 figure", "sentence": "原文句子 sentence",
+    "level1": "一级指标 level1", "indicator": "指标 indicator", "max_points": "分值 max", "points": "得分 points",
+    "section": "部分 section", "position": "序号 #", "text": "原文 text",
+    "sentences": "句子数 sentences", "template_share": "模板句占比 template share",
+    "specificity": "含数字句子占比 specificity", "no_problems": "未写问题 no problems",
+    "no_improvements": "未写措施 no measures",
+    "pefa_indicator": "PEFA 指标", "pefa_years": "年度 years", "pefa_values": "数值 values",
+    "pefa_grade": "评级 grade", "pefa_status": "状态 status", "pefa_reason": "原因 reason",
+    "problem": "问题 problem", "years": "出现年度 years", "count": "次数 count",
+    # roles (model.Role) and statement sections
+    "budget": "预算 budget", "available": "到位 available", "spent": "支出 spent",
+    "problems": "问题 problems", "improvements": "措施 improvements",
+    # flag codes (DESIGN §6)
+    "rate_mismatch": "比率不符 rate_mismatch", "sum_mismatch": "合计不符 sum_mismatch",
+    "score_subtotal_mismatch": "小计不符 score_subtotal_mismatch",
+    "score_total_mismatch": "总分不符 score_total_mismatch", "score_over_max": "得分超分值 score_over_max",
+    "grade_band_mismatch": "等级与得分不符 grade_band_mismatch", "formula_error": "公式错误 formula_error",
+    "conflicting_values": "数值前后矛盾 conflicting_values", "missing_field": "缺少字段 missing_field",
+}
+_PERCENT = {"pefa_values", "arrival_rate", "execution_rate_budget", "execution_rate_available", "execution_rate_reported",
+            "template_share", "specificity"}
+_VALUE_COLUMNS = {"role", "metric", "code", "section"}  # columns whose values are labelled too
+
+
+def label(name: str) -> str:
+    """The display name of a column, role, rate or flag code (itself if unknown)."""
+    return LABELS.get(name, name)
 
 
 @alt.theme.register("fiscal_eval", enable=True)
@@ -38,13 +99,17 @@ def _theme() -> alt.theme.ThemeConfig:
         "config": {
             "font": FONT,
             "title": {"font": FONT, "fontSize": 15, "anchor": "start"},
-            "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 12},
-            "legend": {"labelFont": FONT, "titleFont": FONT},
+            "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 12,
+                     "labelLimit": 260},
+            "legend": {"labelFont": FONT, "titleFont": FONT, "labelLimit": 260},
             "header": {"labelFont": FONT, "titleFont": FONT},
+            "mark": {"font": FONT},
+            "text": {"font": FONT},
             "range": {"category": _PALETTE},
             "view": {"stroke": None},
         }
     })
+
 
 # ----------------------------------------------------------------------------- display
 
@@ -55,6 +120,7 @@ _ids = itertools.count(1)
 def _bundle() -> str:
     import vl_convert
 
+    # NOTE: no arguments: the batch's warm kernels cache exactly this call (kernels.py).
     return vl_convert.javascript_bundle()
 
 
@@ -76,62 +142,78 @@ def chart_html(chart: alt.TopLevelMixin, *, with_bundle: bool) -> str:
     return "".join(parts)
 
 
-def _has_rows(spec: Any, *, bands: bool = False) -> bool:
-    """Whether any data a (layered) spec holds has rows, ignoring fixed reference layers."""
-    if isinstance(spec, dict):
-        data = spec.get("data")
-        if isinstance(data, dict) and isinstance(data.get("values"), list) and data["values"]:
-            first = data["values"][0]
-            if not (isinstance(first, dict) and ("band" in first or set(first) == {"x"})):
-                return True
-        return any(_has_rows(v) for k, v in spec.items() if k != "data")
-    if isinstance(spec, list):
-        return any(_has_rows(v) for v in spec)
-    return False
+def _rows(spec: Any) -> int | None:
+    """The row count a builder recorded in the spec's ``usermeta`` (None: not recorded)."""
+    meta = spec.get("usermeta") if isinstance(spec, dict) else None
+    return meta.get("fiscal_eval", {}).get("rows") if isinstance(meta, dict) else None
 
 
 def show(chart: alt.TopLevelMixin, *, empty: str = "（无数据 no data for this chart）") -> None:
     """Display a chart in a notebook, drawable offline: the first chart of a notebook run
     carries the JavaScript (about 1 MB), later ones only a div and an embed call. A chart
-    with no rows shows ``empty`` instead of blank axes."""
+    built from no rows shows ``empty`` instead of blank axes."""
     from IPython.display import HTML, display
 
-    if not _has_rows(chart.to_dict()):
+    if _rows(chart.to_dict()) == 0:
         display(HTML(f'<p class="fe-empty">{html.escape(empty)}</p>'))
         return
     display(HTML(chart_html(chart, with_bundle=not _state["bundle_sent"])))
     _state["bundle_sent"] = True
 
 
-def table(frame: pl.DataFrame, *, max_rows: int = 50, caption: str | None = None) -> None:
-    """Display a frame as an HTML table with every value escaped (document text is data)."""
+def table(frame: pl.DataFrame, *, max_rows: int = 50, caption: str | None = None,
+          empty: str | None = None) -> None:
+    """Display a frame as an HTML table, every value escaped (document text is data);
+    ``empty`` replaces the "no rows" note for an empty frame ("" shows nothing)."""
     from IPython.display import HTML, display
 
+    if frame.height == 0 and empty is not None:
+        if empty:
+            display(HTML(f'<p class="fe-empty">{html.escape(empty)}</p>'))
+        return
     display(HTML(table_html(frame, max_rows=max_rows, caption=caption)))
 
 
-def _cell(value: Any) -> str:
+def _cell(column: str, value: Any) -> str:
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, float):
+        if column in _PERCENT:
+            return f"{value:.2%}"
+        if column.endswith("_yuan"):
+            return f"{value / 10_000:,.2f}"
         return f"{value:,.4g}" if abs(value) < 10 else f"{value:,.2f}"
     if isinstance(value, list):
-        return html.escape("、".join(str(v) for v in value))
+        return html.escape("、".join(_cell(column, v) for v in value))
+    if column in _VALUE_COLUMNS and isinstance(value, str):
+        return html.escape(label(value))
     return html.escape(str(value))
 
 
 def table_html(frame: pl.DataFrame, *, max_rows: int = 50, caption: str | None = None) -> str:
-    """``frame`` as an escaped HTML table (at most ``max_rows`` rows, then a note)."""
-    head = "".join(f'<th style="text-align:left">{html.escape(c)}</th>' for c in frame.columns)
+    """``frame`` as an escaped HTML table (at most ``max_rows`` rows, then a note).
+
+    Headers are :func:`label` of the column names; amounts (``*_yuan``) are shown in 万元
+    and rates in percent, as the headers say.
+
+    >>> table_html(pl.DataFrame({"agency": ["<b>甲</b>"], "budget_yuan": [710000.0]}))[:60]
+    '<table class="fe-table"><thead><tr><th style="text-align:lef'
+    >>> "&lt;b&gt;甲&lt;/b&gt;" in table_html(pl.DataFrame({"agency": ["<b>甲</b>"]}))
+    True
+    """
+    if frame.height == 0:
+        return f'<p class="fe-empty">{html.escape(caption or "")}（无数据 no rows）</p>'
+    head = "".join(f'<th style="text-align:left">{html.escape(label(c))}</th>' for c in frame.columns)
     rows = "".join(
-        "<tr>" + "".join(f'<td style="text-align:left">{_cell(v)}</td>' for v in row) + "</tr>"
+        "<tr>" + "".join(f'<td style="text-align:left">{_cell(c, v)}</td>' for c, v in zip(frame.columns, row))
+        + "</tr>"
         for row in frame.head(max_rows).iter_rows()
     )
     more = (f'<p class="fe-more">… {frame.height - max_rows} more rows</p>'
             if frame.height > max_rows else "")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    if frame.height == 0:
-        return f'<p class="fe-empty">{html.escape(caption or "")}（无数据 no rows）</p>'
     return f'<table class="fe-table">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}'
 
 
@@ -145,34 +227,43 @@ def banner(text: str | None) -> None:
                  f'padding:8px 12px;font-weight:bold;color:#922b21">{html.escape(text)}</div>'))
 
 
-def _register_fonts() -> None:
-    import vl_convert
-
-    for folder in FONT_DIRS:
-        if Path(folder).is_dir():
-            vl_convert.register_font_directory(folder)
-
+# ----------------------------------------------------------------------------- export
 
 _fonts = {"registered": False}
 
 
-def to_svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as SVG text, Chinese drawn with a packaged CJK font (vl-convert)."""
+def _register_fonts() -> None:
+    """Register the CJK font folders with vl-convert, once a process."""
     import vl_convert
 
-    if not _fonts["registered"]:
-        _register_fonts()
-        _fonts["registered"] = True
+    if _fonts["registered"]:
+        return
+    for folder in FONT_DIRS:
+        if Path(folder).is_dir():
+            vl_convert.register_font_directory(folder)
+    _fonts["registered"] = True
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """The chart as SVG text; its Chinese labels are ``<text>`` in the CJK font family.
+
+    >>> import polars as pl
+    >>> "优秀" in to_svg(grade_distribution(pl.DataFrame({"grade": ["优秀"], "grade_level": [5],
+    ...     "synthetic": [False], "reports": [3]})))
+    True
+    """
+    import vl_convert
+
+    _register_fonts()
     return vl_convert.vegalite_to_svg(chart.to_dict())
 
 
 def to_png(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0) -> Path:
-    """Write the chart as a PNG (Chinese rendered, not boxes); returns the path."""
+    """Write the chart as a PNG, Chinese drawn with the packaged CJK font (not boxes);
+    returns the path."""
     import vl_convert
 
-    if not _fonts["registered"]:
-        _register_fonts()
-        _fonts["registered"] = True
+    _register_fonts()
     path = Path(path)
     path.write_bytes(vl_convert.vegalite_to_png(chart.to_dict(), scale=scale))
     return path
@@ -186,109 +277,236 @@ def _data(frame: pl.DataFrame) -> alt.Data:
     return alt.Data(values=frame.to_dicts())
 
 
+def _meta(chart: Any, frame: pl.DataFrame) -> Any:
+    """Record the row count for :func:`show` (an empty frame shows a note, not axes)."""
+    return chart.properties(usermeta={"fiscal_eval": {"rows": frame.height}})
+
+
+def _count_axis(most: int | None) -> alt.Axis:
+    """An axis of counts with whole-number ticks (Vega ignores tickMinStep on small
+    domains; a tick count no larger than the largest count keeps the steps whole)."""
+    return alt.Axis(tickMinStep=1, format="d", tickCount=max(1, min(int(most or 1), 5)))
+
+
+def _label_expr(names: list[str] | tuple[str, ...]) -> str:
+    """A Vega expression showing ``datum.label`` by :func:`label`."""
+    mapping = json.dumps({n: label(n) for n in names}, ensure_ascii=False)
+    return f"{mapping}[datum.label] || datum.label"
+
+
+_ROLES = ("budget", "available", "spent")
+_RATES = ("execution_rate_budget", "execution_rate_available", "execution_rate_reported")
+_SEVERITY = alt.Scale(domain=["error", "warning", "info"], range=["#c0392b", "#e07b39", "#7f8c8d"])
+_SOURCE = alt.Scale(domain=[False, True], range=["#1f5a96", "#bdc3c7"])  # real, synthetic
+_SOURCE_LEGEND = alt.Legend(title="数据 data", labelExpr="datum.value ? '合成 synthetic' : '真实 real'")
+
+
 def funds_flow(flow: pl.DataFrame, *, title: str = "资金流向 Funds: 预算 → 到位 → 支出") -> alt.Chart:
-    """Bars of the money at each stage (columns ``stage``, ``amount_wan``)."""
-    return alt.Chart(_data(flow), title=title).mark_bar().encode(
-        x=alt.X("stage:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+    """Bars of the money at each stage (``role``, ``amount_yuan``), drawn in 万元."""
+    chart = alt.Chart(_data(flow), title=title).transform_calculate(
+        amount_wan="datum.amount_yuan / 10000",
+    ).mark_bar().encode(
+        x=alt.X("role:N", sort=list(_ROLES), title=None, axis=alt.Axis(labelAngle=0, labelExpr=_label_expr(_ROLES))),
         y=alt.Y("amount_wan:Q", title="金额（万元）"),
-        color=alt.Color("stage:N", legend=None, sort=None),
-        tooltip=[alt.Tooltip("stage:N", title="环节"), alt.Tooltip("amount_wan:Q", title="万元", format=",.2f")],
+        color=alt.Color("role:N", legend=None, sort=list(_ROLES)),
+        tooltip=[alt.Tooltip("role:N", title="环节 stage"), alt.Tooltip("amount_wan:Q", title="万元", format=",.2f")],
     ).properties(width=_WIDTH * 0.6, height=220)
+    return _meta(chart, flow)
 
 
-def execution_bands(rates: pl.DataFrame, *, title: str = "执行率与 PEFA PI-1 区间 Execution vs bands") -> alt.LayerChart:
-    """Each execution rate (columns ``measure``, ``rate``) against PEFA PI-1's A/B/C bands
-    (95–105 %, 90–110 %, 85–115 %) and the MoF full-points line at 100 %."""
-    bands = alt.Data(values=[
-        {"band": "C 85–115%", "lo": 0.85, "hi": 1.15},
-        {"band": "B 90–110%", "lo": 0.90, "hi": 1.10},
-        {"band": "A 95–105%", "lo": 0.95, "hi": 1.05},
-    ])
-    shade = alt.Chart(bands).mark_rect(opacity=0.18).encode(
-        x=alt.X("lo:Q", title="执行率 rate", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0.5, 1.2])),
+def execution_bands(rates: pl.DataFrame, *,
+                    title: str = "执行率与 PEFA PI-1 区间 Execution vs PEFA bands") -> alt.LayerChart:
+    """Each execution rate (``metric``, ``value``) against PEFA PI-1's bands — A within
+    95–105 %, B 90–110 %, C 85–115 % — and the MoF full-points line at 100 %
+    (10 × min(rate, 1), 财预〔2020〕10号)."""
+    segments = [("A 95–105%", 0.95, 1.05), ("B 90–110%", 0.90, 0.95), ("B 90–110%", 1.05, 1.10),
+                ("C 85–115%", 0.85, 0.90), ("C 85–115%", 1.10, 1.15)]
+    values = [v for v in rates["value"].to_list() if v is not None] if "value" in rates.columns else []
+    lo = min([0.5, *(v - 0.05 for v in values)])
+    hi = max([1.2, *(v + 0.05 for v in values)])
+    x_scale = alt.Scale(domain=[lo, hi], clamp=True)
+    shade = alt.Chart(alt.Data(values=[{"band": b, "lo": a, "hi": z} for b, a, z in segments])).mark_rect(
+        opacity=0.35).encode(
+        x=alt.X("lo:Q", title="执行率 execution rate", axis=alt.Axis(format="%"), scale=x_scale),
         x2="hi:Q",
-        color=alt.Color("band:N", title="PEFA PI-1", scale=alt.Scale(range=["#f5b041", "#58d68d", "#1e8449"])),
+        color=alt.Color("band:N", title="PEFA PI-1",
+                        scale=alt.Scale(domain=["A 95–105%", "B 90–110%", "C 85–115%"],
+                                        range=["#1e8449", "#82e0aa", "#f9e79f"])),
     )
-    points = alt.Chart(_data(rates)).mark_point(size=120, filled=True, color="#1f5a96").encode(
-        x=alt.X("rate:Q"), y=alt.Y("measure:N", title=None),
-        tooltip=[alt.Tooltip("measure:N", title="口径"), alt.Tooltip("rate:Q", title="执行率", format=".2%")],
+    rule = alt.Chart(alt.Data(values=[{"x": 1.0, "text": "MoF 满分 100%"}])).encode(x="x:Q")
+    points = alt.Chart(_data(rates)).mark_point(size=140, filled=True, color="#1f5a96", opacity=1).encode(
+        x=alt.X("value:Q", scale=x_scale),
+        y=alt.Y("metric:N", title=None, sort=list(_RATES), axis=alt.Axis(labelExpr=_label_expr(_RATES))),
+        tooltip=[alt.Tooltip("metric:N", title="口径 metric"),
+                 alt.Tooltip("value:Q", title="执行率 rate", format=".2%")],
     )
-    rule = alt.Chart(alt.Data(values=[{"x": 1.0}])).mark_rule(strokeDash=[4, 3], color="#7f8c8d").encode(x="x:Q")
-    return alt.layer(shade, points, rule, title=title).properties(width=_WIDTH, height=120)
+    chart = alt.layer(
+        shade, rule.mark_rule(strokeDash=[4, 3], color="#555"),
+        rule.mark_text(align="left", dx=4, dy=-4, y=0, fontSize=10, color="#555").encode(text="text:N"),
+        points, title=title,
+    ).properties(width=_WIDTH, height=130)
+    return _meta(chart, rates)
 
 
 def indicator_points(ind: pl.DataFrame, *, title: str = "指标得分与分值 Points vs max") -> alt.LayerChart:
-    """Per indicator (``indicator``, ``level1``, ``max_points``, ``points``): the max as a
-    light bar, the points as a dark one."""
-    base = alt.Chart(_data(ind), title=title).encode(y=alt.Y("indicator:N", sort=None, title=None))
-    mx = base.mark_bar(color="#d6e4f0").encode(x=alt.X("max_points:Q", title="分值 / 得分 points"))
-    pts = base.mark_bar(height=8).encode(
-        x="points:Q", color=alt.Color("level1:N", title="一级指标"),
-        tooltip=[alt.Tooltip("indicator:N", title="指标"), alt.Tooltip("points:Q", title="得分"),
-                 alt.Tooltip("max_points:Q", title="分值")],
+    """Per indicator (``level1``, ``indicator``, ``max_points``, ``points``), in the
+    report's order: the max as a light bar, the points as a dark one."""
+    base = alt.Chart(_data(ind.with_row_index("order"))).encode(
+        y=alt.Y("indicator:N", sort=alt.EncodingSortField("order"), title=None))
+    tip = [alt.Tooltip("level1:N", title="一级指标 level1"), alt.Tooltip("indicator:N", title="指标 indicator"),
+           alt.Tooltip("points:Q", title="得分 points"), alt.Tooltip("max_points:Q", title="分值 max")]
+    mx = base.mark_bar(color="#d6e4f0").encode(x=alt.X("max_points:Q", title="分值 / 得分 points"), tooltip=tip)
+    pts = base.mark_bar(height=8).encode(x="points:Q", color=alt.Color("level1:N", title="一级指标 level1"),
+                                         tooltip=tip)
+    chart = alt.layer(mx, pts, title=title).properties(width=_WIDTH * 0.7, height=alt.Step(16))
+    return _meta(chart, ind)
+
+
+def peers(frame: pl.DataFrame, *, title: str = "同年同地区比较 Peers (same year, region)") -> alt.Chart:
+    """Peers' self-scores (``agency``, ``score``, ``is_self``), the agency highlighted;
+    reports without a score are left out."""
+    scored = frame.filter(pl.col("score").is_not_null())
+    tips = [alt.Tooltip("agency:N", title="单位 agency"), alt.Tooltip("score:Q", title="得分 score"),
+            alt.Tooltip("grade:N", title="等级 grade")]
+    tips += [alt.Tooltip(f"{c}:Q", title=label(c), format=".2%") for c in _RATES[:2] if c in frame.columns]
+    chart = alt.Chart(_data(scored), title=title).mark_bar().encode(
+        y=alt.Y("agency:N", sort="-x", title=None),
+        x=alt.X("score:Q", title="自评得分 self-score", scale=alt.Scale(domain=[0, 100])),
+        color=alt.condition("datum.is_self", alt.value("#e07b39"), alt.value("#1f5a96")),
+        tooltip=tips,
+    ).properties(width=_WIDTH * 0.7, height=alt.Step(18))
+    return _meta(chart, scored)
+
+
+def series(frame: pl.DataFrame, *measures: str, title: str | None = None) -> alt.Chart:
+    """Measures of an agency over its years (``year`` and each measure), one line each.
+
+    Amounts (``*_yuan``) are drawn in 万元, rates in percent; give measures of one kind
+    per chart (e.g. ``"budget_yuan", "spent_yuan"``, or ``"score"``).
+    """
+    measures = measures or ("score",)
+    percent = all(m in _PERCENT for m in measures)
+    amounts = all(m.endswith("_yuan") for m in measures)
+    unit = "万元" if amounts else ("%" if percent else "")
+    long = (frame.select("year", *measures).unpivot(index="year", variable_name="measure", on=list(measures))
+            .drop_nulls("value"))
+    if amounts:
+        long = long.with_columns(pl.col("value") / 10_000)
+    axis_title = label(measures[0]) if len(measures) == 1 else ("比率 rate" if percent else unit)
+    chart = alt.Chart(_data(long), title=title or (label(measures[0]) if len(measures) == 1 else "历年变化 Over the years")).mark_line(
+        point=True).encode(
+        x=alt.X("year:O", title="年度 year", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=axis_title, scale=alt.Scale(zero=False),
+                axis=alt.Axis(format="%" if percent else ",.0f")),
+        color=alt.Color("measure:N", title=None, sort=list(measures),
+                        legend=alt.Legend(labelExpr=_label_expr(measures), orient="bottom")),
+        tooltip=[alt.Tooltip("year:O", title="年度 year"), alt.Tooltip("measure:N", title="指标"),
+                 alt.Tooltip("value:Q", title=unit or "数值", format=".2%" if percent else ",.2f")],
+    ).properties(width=_WIDTH * 0.6, height=200)
+    return _meta(chart, long)
+
+
+def flags_over_time(frame: pl.DataFrame, *, title: str = "历年审核发现 Flags over time") -> alt.Chart:
+    """Flags per year, stacked by code (``year``, ``code``, ``flags``)."""
+    codes = sorted(set(frame["code"].to_list())) if "code" in frame.columns else []
+    chart = alt.Chart(_data(frame), title=title).mark_bar().encode(
+        x=alt.X("year:O", title="年度 year", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("sum(flags):Q", title="数量 flags", axis=_count_axis(
+            frame.group_by("year").agg(pl.col("flags").sum())["flags"].max() if frame.height else 1)),
+        color=alt.Color("code:N", title="类型 code", legend=alt.Legend(labelExpr=_label_expr(codes))),
+        tooltip=[alt.Tooltip("year:O", title="年度"), alt.Tooltip("code:N", title="类型 code"),
+                 alt.Tooltip("flags:Q", title="数量")],
+    ).properties(width=_WIDTH * 0.6, height=200)
+    return _meta(chart, frame)
+
+
+# MoF grade bands (财预〔2020〕10号): 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60.
+_MOF_BANDS = [{"x": 60, "text": "中 60"}, {"x": 80, "text": "良 80"}, {"x": 90, "text": "优 90"}]
+
+
+def score_distribution(frame: pl.DataFrame, *, title: str = "自评得分分布 Self-scores") -> alt.LayerChart:
+    """Reports per 5-point score bin (``score``, ``synthetic``), real and synthetic
+    stacked apart, with the MoF grade thresholds (60 / 80 / 90) as rules."""
+    bars = alt.Chart(_data(frame)).mark_bar().encode(
+        x=alt.X("score:Q", bin=alt.Bin(step=5, extent=[0, 100]), title="自评得分 self-score",
+                scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("count():Q", title="报告数 reports", axis=_count_axis(
+            frame.group_by((pl.col("score") // 5).clip(0, 19)).len()["len"].max() if frame.height else 1)),
+        color=alt.Color("synthetic:N", scale=_SOURCE, legend=_SOURCE_LEGEND),
+        tooltip=[alt.Tooltip("score:Q", bin=alt.Bin(step=5, extent=[0, 100]), title="得分"),
+                 alt.Tooltip("count():Q", title="报告数")],
     )
-    return alt.layer(mx, pts).properties(width=_WIDTH * 0.7, height=alt.Step(16))
+    marks = alt.Chart(alt.Data(values=_MOF_BANDS)).encode(x="x:Q")
+    chart = alt.layer(
+        bars, marks.mark_rule(strokeDash=[4, 3], color="#555"),
+        marks.mark_text(align="left", dx=3, y=0, dy=-4, fontSize=10, color="#555").encode(text="text:N"),
+        title=title,
+    ).properties(width=_WIDTH, height=200)
+    return _meta(chart, frame)
 
 
 def grade_distribution(grades: pl.DataFrame, *, title: str = "等级分布 Grades (grade inflation)") -> alt.Chart:
-    """Reports per grade (``grade``, ``reports``)."""
-    return alt.Chart(_data(grades), title=title).mark_bar().encode(
-        x=alt.X("grade:N", sort=None, title="自评等级 grade"),
-        y=alt.Y("reports:Q", title="报告数 reports"),
-        tooltip=[alt.Tooltip("grade:N", title="等级"), alt.Tooltip("reports:Q", title="报告数")],
+    """Reports per grade word (``grade``, ``grade_level``, ``synthetic``, ``reports``),
+    best grade first, real and synthetic stacked apart."""
+    order = (grades.sort("grade_level", descending=True, nulls_last=True)["grade"].unique(maintain_order=True)
+             .to_list() if grades.height else [])
+    chart = alt.Chart(_data(grades), title=title).mark_bar().encode(
+        x=alt.X("grade:N", sort=order, title="自评等级 grade", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("reports:Q", title="报告数 reports", axis=_count_axis(
+            grades.group_by("grade").agg(pl.col("reports").sum())["reports"].max() if grades.height else 1)),
+        color=alt.Color("synthetic:N", scale=_SOURCE, legend=_SOURCE_LEGEND),
+        tooltip=[alt.Tooltip("grade:N", title="等级 grade"), alt.Tooltip("reports:Q", title="报告数 reports")],
     ).properties(width=_WIDTH * 0.6, height=220)
+    return _meta(chart, grades)
 
 
-def execution_vs_score(frame: pl.DataFrame, *, title: str = "执行率与自评得分 Execution vs self-score") -> alt.Chart:
-    """One point per report (``agency``, ``execution_rate``, ``score``, ``grade``)."""
-    return alt.Chart(_data(frame), title=title).mark_circle(size=90, opacity=0.8).encode(
-        x=alt.X("execution_rate:Q", title="执行率 execution rate", axis=alt.Axis(format="%"),
-                scale=alt.Scale(zero=False)),
+def execution_vs_score(frame: pl.DataFrame, *, rate: str = "execution_rate_budget",
+                       title: str = "执行率与自评得分 Execution vs self-score") -> alt.LayerChart:
+    """One point per report (``agency``, ``rate``, ``score``, ``grade``, ``synthetic``):
+    a low execution rate with a high self-score is worth a question. The dashed lines
+    are 100 % execution and the 90-point 优 threshold."""
+    points = alt.Chart(_data(frame)).mark_point(size=90, filled=True, opacity=0.85).encode(
+        x=alt.X(f"{rate}:Q", title=label(rate), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
         y=alt.Y("score:Q", title="自评得分 self-score", scale=alt.Scale(zero=False)),
-        color=alt.Color("grade:N", title="等级"),
-        tooltip=[alt.Tooltip("agency:N", title="单位"), alt.Tooltip("execution_rate:Q", title="执行率", format=".2%"),
-                 alt.Tooltip("score:Q", title="得分"), alt.Tooltip("grade:N", title="等级")],
-    ).properties(width=_WIDTH, height=300)
+        color=alt.Color("grade:N", title="等级 grade"),
+        shape=alt.Shape("synthetic:N", legend=_SOURCE_LEGEND),
+        tooltip=[alt.Tooltip("agency:N", title="单位 agency"),
+                 alt.Tooltip(f"{rate}:Q", title="执行率 rate", format=".2%"),
+                 alt.Tooltip("score:Q", title="得分 score"), alt.Tooltip("grade:N", title="等级 grade")],
+    )
+    x_rule = alt.Chart(alt.Data(values=[{"x": 1.0}])).mark_rule(strokeDash=[4, 3], color="#999").encode(x="x:Q")
+    y_rule = alt.Chart(alt.Data(values=[{"y": 90}])).mark_rule(strokeDash=[4, 3], color="#999").encode(y="y:Q")
+    chart = alt.layer(points, x_rule, y_rule, title=title).properties(width=_WIDTH, height=300)
+    return _meta(chart, frame)
 
 
 def flags_by_type(flags: pl.DataFrame, *, title: str = "审核发现 Flags by type") -> alt.Chart:
-    """Flags per code (``code``, ``severity``, ``flags``)."""
-    return alt.Chart(_data(flags), title=title).mark_bar().encode(
-        y=alt.Y("code:N", sort="-x", title=None),
-        x=alt.X("flags:Q", title="数量 flags"),
-        color=alt.Color("severity:N", title="严重程度",
-                        scale=alt.Scale(domain=["error", "warning", "info"], range=["#c0392b", "#e07b39", "#7f8c8d"])),
-        tooltip=[alt.Tooltip("code:N", title="类型"), alt.Tooltip("flags:Q", title="数量")],
+    """Flags per code (``code``, ``severity``, ``flags``, ``reports``), most first."""
+    codes = sorted(set(flags["code"].to_list())) if "code" in flags.columns else []
+    chart = alt.Chart(_data(flags), title=title).mark_bar().encode(
+        y=alt.Y("code:N", sort="-x", title=None, axis=alt.Axis(labelExpr=_label_expr(codes))),
+        x=alt.X("flags:Q", title="数量 flags", axis=_count_axis(
+            flags.group_by("code").agg(pl.col("flags").sum())["flags"].max() if flags.height else 1)),
+        color=alt.Color("severity:N", title="严重程度 severity", scale=_SEVERITY),
+        tooltip=[alt.Tooltip("code:N", title="类型 code"), alt.Tooltip("severity:N", title="严重程度"),
+                 alt.Tooltip("flags:Q", title="数量 flags"),
+                 *([alt.Tooltip("reports:Q", title="报告数 reports")] if "reports" in flags.columns else [])],
     ).properties(width=_WIDTH * 0.7, height=alt.Step(22))
-
-
-def series(frame: pl.DataFrame, measure: str, *, title: str, axis_title: str, percent: bool = False) -> alt.Chart:
-    """One measure of an agency over its years (``year``, ``measure``)."""
-    return alt.Chart(_data(frame.select("year", measure)), title=title).mark_line(point=True).encode(
-        x=alt.X("year:O", title="年度 year"),
-        y=alt.Y(f"{measure}:Q", title=axis_title, axis=alt.Axis(format="%" if percent else ",.0f"),
-                scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("year:O", title="年度"),
-                 alt.Tooltip(f"{measure}:Q", title=axis_title, format=".2%" if percent else ",.2f")],
-    ).properties(width=_WIDTH * 0.6, height=200)
+    return _meta(chart, flags)
 
 
 def template_share(frame: pl.DataFrame, *, title: str = "模板化程度 Template share") -> alt.Chart:
     """Share of each report's sentences found near-verbatim in other agencies' reports
-    (``agency``, ``template_share``)."""
-    return alt.Chart(_data(frame), title=title).mark_bar().encode(
+    (``agency``, ``template_share``; ``synthetic`` if present), highest first."""
+    enc: dict[str, Any] = {}
+    if "synthetic" in frame.columns:
+        enc["color"] = alt.Color("synthetic:N", scale=_SOURCE, legend=_SOURCE_LEGEND)
+    chart = alt.Chart(_data(frame), title=title).mark_bar().encode(
         y=alt.Y("agency:N", sort="-x", title=None),
         x=alt.X("template_share:Q", title="模板句占比 template share", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
-        tooltip=[alt.Tooltip("agency:N", title="单位"), alt.Tooltip("template_share:Q", title="占比", format=".1%")],
+        tooltip=[alt.Tooltip("agency:N", title="单位 agency"),
+                 alt.Tooltip("template_share:Q", title="占比 share", format=".1%")],
+        **enc,
     ).properties(width=_WIDTH * 0.7, height=alt.Step(18))
-
-
-def peers(frame: pl.DataFrame, *, title: str = "同年同地区比较 Peers") -> alt.Chart:
-    """Peers' scores (``agency``, ``score``, ``is_self``), the agency itself highlighted."""
-    return alt.Chart(_data(frame), title=title).mark_bar().encode(
-        y=alt.Y("agency:N", sort="-x", title=None),
-        x=alt.X("score:Q", title="自评得分 self-score", scale=alt.Scale(zero=False)),
-        color=alt.condition("datum.is_self", alt.value("#e07b39"), alt.value("#1f5a96")),
-        tooltip=[alt.Tooltip("agency:N", title="单位"), alt.Tooltip("score:Q", title="得分")],
-    ).properties(width=_WIDTH * 0.7, height=alt.Step(18))
+    return _meta(chart, frame)

@@ -2,27 +2,45 @@
 
 The notebooks (agency_report, cross_year, portfolio) call one function a section and
 hand the result to :mod:`fiscal_eval.charts`; all selection and arithmetic lives here,
-where it is tested, not in notebook cells. Synthetic reports are compared only with
-synthetic ones, and every view that can show synthetic data says so
-(:func:`synthetic_note`).
+where it is tested, not in notebook cells. Columns keep the names of
+:mod:`fiscal_eval.model` and the metric schemas (``execution_rate_budget`` and
+``execution_rate_available`` stay apart, amounts stay in yuan); only display code
+(:mod:`fiscal_eval.charts`) turns them into 万元 and Chinese labels.
+
+Synthetic reports are compared and ranked only with synthetic ones, and every view that
+can show synthetic data says so (:func:`synthetic_note`). No function mutates its input.
+
+Examples in this module use ``c``, the five samples as a corpus:
+
+>>> import fiscal_eval
+>>> c = corpus_of(fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples"])))
+>>> default_agency_year(c)
+('中共保山市委网信办', 2019)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import polars as pl
 
+from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.frames import Tables
 from fiscal_eval.metrics import Metrics, compute
+from fiscal_eval.metrics.trends import ranks
 
 __all__ = [
-    "Corpus", "open_corpus", "corpus_of", "default_agency_year", "synthetic_note",
-    "agency_facts", "funds_flow", "execution_rates", "indicator_points", "flags_with_sentences",
-    "text_quality", "problems_and_measures", "peers", "series", "pefa", "flags_over_time",
-    "recurring", "portfolio_reports", "grade_distribution", "execution_vs_score", "rankings",
-    "flags_by_type", "template_share_table", "latest_year", "resolve_agency_year", "resolve_year",
+    "SYNTHETIC_NOTE", "Corpus", "Facts", "open_corpus", "corpus_of",
+    "default_agency_year", "resolve_agency_year", "resolve_year", "latest_year", "synthetic_note",
+    # one agency, one year
+    "reports_of", "facts", "agency_facts", "funds_flow", "execution_rates", "indicator_points",
+    "flags_with_sentences", "text_quality", "problems_and_measures", "peers",
+    # one agency, its years
+    "series", "pefa", "flags_over_time", "recurring",
+    # one year, all agencies
+    "portfolio_reports", "score_distribution", "grade_distribution", "execution_vs_score",
+    "rankings", "flags_by_type", "template_share_table",
 ]
 
 SYNTHETIC_NOTE = "合成数据 SYNTHETIC：以下数据由 fiscal_eval 合成生成，仅供演示与教学，不是任何真实机构的数据。"
@@ -30,7 +48,7 @@ SYNTHETIC_NOTE = "合成数据 SYNTHETIC：以下数据由 fiscal_eval 合成生
 
 @dataclass(frozen=True)
 class Corpus:
-    """A corpus's tables and every metric over them."""
+    """A corpus's tables and every metric over them (what every view takes first)."""
 
     tables: Tables
     metrics: Metrics
@@ -42,7 +60,7 @@ def corpus_of(tables: Tables) -> Corpus:
 
 
 def open_corpus(store: str | Path) -> Corpus:
-    """Load a store and compute its metrics (the first call of every report notebook)."""
+    """Load a store (eagerly) and compute its metrics: the first call of every report notebook."""
     from fiscal_eval.store import load
 
     return corpus_of(load(store))
@@ -53,26 +71,43 @@ def _ok(c: Corpus) -> pl.DataFrame:
                                    pl.col("year").is_not_null())
 
 
+def _ok_metrics(c: Corpus) -> pl.DataFrame:
+    return c.metrics.per_report.filter(pl.col("status") != "failed", pl.col("agency").is_not_null(),
+                                       pl.col("year").is_not_null())
+
+
 def latest_year(c: Corpus) -> int:
-    """The latest fiscal year the corpus has."""
-    return int(_ok(c)["year"].max())
+    """The latest fiscal year the corpus has.
+
+    >>> latest_year(c)
+    2021
+    """
+    years = _ok(c)["year"]
+    if years.len() == 0:
+        raise FiscalEvalError("no readable report with an agency and a year in this store")
+    return int(years.max())
 
 
 def default_agency_year(c: Corpus) -> tuple[str, int]:
     """The first agency (real before synthetic, then by name) and its latest year."""
-    row = (_ok(c).sort("synthetic", "agency", pl.col("year"), descending=[False, False, True])
-           .select("agency", "year").row(0))
+    rows = _ok(c)
+    if rows.height == 0:
+        raise FiscalEvalError("no readable report with an agency and a year in this store")
+    row = rows.sort("synthetic", "agency", "year", descending=[False, False, True]).select("agency", "year").row(0)
     return row[0], int(row[1])
 
 
 def resolve_agency_year(c: Corpus, agency: str = "", year: int = 0) -> tuple[str, int]:
-    """A notebook's parameters made concrete: "" = the first agency, 0 = its latest year."""
+    """A notebook's parameters made concrete: "" = the first agency, 0 = its latest year.
+
+    >>> resolve_agency_year(c, "和平县政务服务数据管理局")
+    ('和平县政务服务数据管理局', 2020)
+    """
     if not agency:
-        return default_agency_year(c)
+        agency, latest = default_agency_year(c)
+        return agency, int(year or latest)
     years = _ok(c).filter(pl.col("agency") == agency)["year"]
     if years.len() == 0:
-        from fiscal_eval.errors import FiscalEvalError
-
         raise FiscalEvalError(f"no report of {agency!r} in this store")
     return agency, int(year or years.max())
 
@@ -82,125 +117,270 @@ def resolve_year(c: Corpus, year: int = 0) -> int:
     return int(year or latest_year(c))
 
 
-def _report(c: Corpus, agency: str, year: int) -> pl.DataFrame:
-    rows = _ok(c).filter(pl.col("agency") == agency, pl.col("year") == year)
-    if rows.height == 0:
-        from fiscal_eval.errors import FiscalEvalError
+def synthetic_note(c: Corpus, agency: str | None = None, year: int | None = None,
+                   region: str = "") -> str | None:
+    """The synthetic-data warning when the selection holds synthetic reports, else None
+    (a note that says how many when real and synthetic reports are mixed).
 
-        raise FiscalEvalError(f"no report of {agency!r} for {year} in this store")
-    return rows
-
-
-def synthetic_note(c: Corpus, agency: str | None = None, year: int | None = None) -> str | None:
-    """The synthetic-data warning when the selection holds synthetic reports, else None."""
+    >>> synthetic_note(c, "中共保山市委网信办", 2019) is None
+    True
+    """
     rows = _ok(c)
     if agency is not None:
         rows = rows.filter(pl.col("agency") == agency)
     if year is not None:
         rows = rows.filter(pl.col("year") == year)
-    return SYNTHETIC_NOTE if rows["synthetic"].any() else None
+    if region:
+        rows = rows.filter(pl.col("region") == region)
+    synthetic = int(rows["synthetic"].sum())
+    if synthetic == 0:
+        return None
+    if synthetic == rows.height:
+        return SYNTHETIC_NOTE
+    return (f"合成数据 SYNTHETIC：本页 {rows.height} 份报告中有 {synthetic} 份是 fiscal_eval 合成的演示数据，"
+            "不是任何真实机构的数据；图中以灰色或方形标出，排名只在合成报告之间进行。")
 
 
 # ----------------------------------------------------------------------------- agency-year
 
 
+def reports_of(c: Corpus, agency: str, year: int) -> pl.DataFrame:
+    """The agency's readable reports of the year, the one the page analyses first.
+
+    An agency may publish several reports a year (a department-wide one and one per
+    project). The page analyses one: the department-wide report if there is one, else the
+    first project by name; ``analysed`` marks it, and the notebook lists the others.
+
+    >>> reports_of(c, "和平县政务服务数据管理局", 2020).select("kind", "analysed").row(0)
+    ('project', True)
+    """
+    rows = (
+        _analysis_order(_ok(c).filter(pl.col("agency") == agency, pl.col("year") == year))
+        .select("report_id", "kind", "project_name", "source", "status", "synthetic")
+    )
+    if rows.height == 0:
+        raise FiscalEvalError(f"no report of {agency!r} for {year} in this store")
+    return rows.with_columns((pl.int_range(pl.len()) == 0).alias("analysed"))
+
+
+def _analysis_order(reports: pl.DataFrame) -> pl.DataFrame:
+    return reports.sort(pl.col("kind") != "department", "project_name", "source", nulls_last=False)
+
+
+def _report_id(c: Corpus, agency: str, year: int) -> str:
+    return reports_of(c, agency, year)["report_id"][0]
+
+
+def _per_report(c: Corpus, agency: str, year: int) -> dict:
+    rid = _report_id(c, agency, year)
+    return c.metrics.per_report.filter(pl.col("report_id") == rid).row(0, named=True)
+
+
+def _pefa_text(frame: pl.DataFrame, agency: str) -> tuple[str | None, str | None]:
+    row = frame.filter(pl.col("agency") == agency)
+    if row.height == 0:
+        return None, "no figures for this agency"
+    r = row.row(0, named=True)
+    if r["pefa_grade"] is not None:
+        years = r["pefa_years"] or []
+        return f"{r['pefa_grade']}（{min(years)}–{max(years)}）" if years else r["pefa_grade"], None
+    return None, r["pefa_reason"]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """One report's key figures (names as in ``metrics.per_report``; amounts in yuan,
+    rates as fractions), with the agency's PEFA grades (``None`` and a reason when the
+    years or lines do not allow one)."""
+
+    report_id: str
+    agency: str
+    region: str | None
+    year: int
+    kind: str | None
+    project_name: str | None
+    synthetic: bool
+    budget_yuan: float | None
+    available_yuan: float | None
+    spent_yuan: float | None
+    arrival_rate: float | None
+    execution_rate_budget: float | None
+    execution_rate_available: float | None
+    execution_rate_reported: float | None
+    mof_execution_points: float | None
+    mof_rate_basis: str | None
+    score: float | None
+    grade: str | None
+    grade_expected: str | None
+    grade_ok: bool | None
+    flag_count: int
+    pefa_pi1: str | None
+    pefa_pi1_reason: str | None
+    pefa_pi2_1: str | None
+    pefa_pi2_1_reason: str | None
+
+    def table(self) -> pl.DataFrame:
+        """The facts as display rows (项目 / 数值): amounts in 万元, rates in percent."""
+
+        def wan(x: float | None) -> str | None:
+            return None if x is None else str(round(x / 10_000, 2))
+
+        def pct(x: float | None) -> str | None:
+            return None if x is None else f"{x:.2%}"
+
+        def yes_no(x: bool | None) -> str | None:
+            return None if x is None else ("是" if x else "否")
+
+        def pefa(grade: str | None, reason: str | None) -> str:
+            return grade if grade is not None else f"无 n/a（{reason}）"
+
+        items = [
+            ("单位 agency", self.agency), ("地区 region", self.region), ("年度 fiscal year", str(self.year)),
+            ("类型 kind", self.kind), ("项目 project", self.project_name),
+            ("预算 budget（万元）", wan(self.budget_yuan)), ("到位 available（万元）", wan(self.available_yuan)),
+            ("支出 spent（万元）", wan(self.spent_yuan)),
+            ("到位率 arrival rate", pct(self.arrival_rate)),
+            ("执行率（支出÷预算）spent/budget", pct(self.execution_rate_budget)),
+            ("预算执行率（支出÷到位）spent/available", pct(self.execution_rate_available)),
+            ("报告所述执行率 stated rate", pct(self.execution_rate_reported)),
+            ("财政部执行率得分 MoF points (of 10)",
+             None if self.mof_execution_points is None else str(round(self.mof_execution_points, 2))),
+            ("自评得分 self-score", None if self.score is None else str(self.score)),
+            ("自评等级 grade", self.grade), ("按得分应为 grade by score", self.grade_expected),
+            ("等级与得分相符 grade consistent", yes_no(self.grade_ok)),
+            ("PEFA PI-1 总支出偏离 aggregate outturn", pefa(self.pefa_pi1, self.pefa_pi1_reason)),
+            ("PEFA PI-2.1 支出结构偏离 composition", pefa(self.pefa_pi2_1, self.pefa_pi2_1_reason)),
+            ("审核发现 flags", str(self.flag_count)),
+        ]
+        return pl.DataFrame({"项目": [k for k, _ in items], "数值": [v for _, v in items]},
+                            schema={"项目": pl.Utf8, "数值": pl.Utf8})
+
+
+def facts(c: Corpus, agency: str, year: int) -> Facts:
+    """The analysed report's key figures: budget → available → spent, both execution
+    rates and the stated one, MoF execution points (10 × min(rate, 1), 财预〔2020〕10号),
+    score and grade, flags, and the agency's PEFA PI-1 / PI-2.1.
+
+    >>> f = facts(c, "中共保山市委网信办", 2019)
+    >>> f.budget_yuan, f.spent_yuan, round(f.execution_rate_available, 4), f.execution_rate_reported
+    (710000.0, 600651.81, 0.846, 0.8461)
+    >>> f.project_name, f.pefa_pi1, f.pefa_pi1_reason[:14]
+    ('电子政务业务经费', None, 'needs 3 years ')
+    """
+    r = _per_report(c, agency, year)
+    r["project_name"] = c.tables.reports.filter(pl.col("report_id") == r["report_id"])["project_name"][0]
+    pi1, pi1_reason = _pefa_text(c.metrics.pefa_pi1, agency)
+    pi2, pi2_reason = _pefa_text(c.metrics.pefa_pi2_1, agency)
+    extra = {"pefa_pi1": pi1, "pefa_pi1_reason": pi1_reason, "pefa_pi2_1": pi2, "pefa_pi2_1_reason": pi2_reason}
+    return Facts(**{f.name: extra[f.name] if f.name in extra else r.get(f.name) for f in fields(Facts)})
+
+
 def agency_facts(c: Corpus, agency: str, year: int) -> pl.DataFrame:
-    """The report's key figures, one row each (项目 / value), amounts in 万元."""
-    ids = _report(c, agency, year)["report_id"]
-    r = c.metrics.per_report.filter(pl.col("report_id").is_in(ids.implode())).row(0, named=True)
+    """:func:`facts` as display rows (项目 / 数值), amounts in 万元.
 
-    def wan(x: float | None) -> float | None:
-        return None if x is None else round(x / 10_000, 2)
-
-    def pct(x: float | None) -> str | None:
-        return None if x is None else f"{x:.2%}"
-
-    items = [
-        ("单位 agency", r["agency"]), ("年度 fiscal year", str(r["year"])), ("类型 kind", r["kind"]),
-        ("预算 budget（万元）", wan(r["budget_yuan"])), ("到位 available（万元）", wan(r["available_yuan"])),
-        ("支出 spent（万元）", wan(r["spent_yuan"])),
-        ("到位率 arrival rate", pct(r["arrival_rate"])),
-        ("执行率（支出÷预算）spent/budget", pct(r["execution_rate_budget"])),
-        ("预算执行率（支出÷到位）spent/available", pct(r["execution_rate_available"])),
-        ("报告所述执行率 stated rate", pct(r["execution_rate_reported"])),
-        ("财政部执行率得分 MoF points (of 10)",
-         None if r["mof_execution_points"] is None else round(r["mof_execution_points"], 2)),
-        ("自评得分 self-score", r["score"]), ("自评等级 grade", r["grade"]),
-        ("等级与得分相符 grade consistent", None if r["grade_ok"] is None else ("是" if r["grade_ok"] else "否")),
-        ("审核发现 flags", r["flag_count"]),
-    ]
-    return pl.DataFrame({"项目": [k for k, _ in items], "数值": [None if v is None else str(v) for _, v in items]})
+    >>> dict(agency_facts(c, "中共保山市委网信办", 2019).iter_rows())["预算 budget（万元）"]
+    '71.0'
+    """
+    return facts(c, agency, year).table()
 
 
 def funds_flow(c: Corpus, agency: str, year: int) -> pl.DataFrame:
-    """预算 → 到位 → 支出 in 万元 (stages the report states)."""
-    r = _report(c, agency, year).row(0, named=True)
-    stages = [("预算 budget", r["budget_yuan"]), ("到位 available", r["available_yuan"]),
-              ("支出 spent", r["spent_yuan"])]
-    return pl.DataFrame({"stage": [s for s, v in stages if v is not None],
-                         "amount_wan": [v / 10_000 for _, v in stages if v is not None]})
+    """预算 → 到位 → 支出: ``role`` (budget / available / spent, model.Role) and
+    ``amount_yuan``, for the stages the report states.
+
+    >>> funds_flow(c, "中共保山市委网信办", 2019).rows()
+    [('budget', 710000.0), ('available', 710000.0), ('spent', 600651.81)]
+    """
+    r = _per_report(c, agency, year)
+    stages = [(role, r[f"{role}_yuan"]) for role in ("budget", "available", "spent")]
+    stages = [(role, v) for role, v in stages if v is not None]
+    return pl.DataFrame({"role": [s for s, _ in stages], "amount_yuan": [v for _, v in stages]},
+                        schema={"role": pl.Utf8, "amount_yuan": pl.Float64})
 
 
 def execution_rates(c: Corpus, agency: str, year: int) -> pl.DataFrame:
-    """The execution rates of the report, recomputed both ways and as stated."""
-    ids = _report(c, agency, year)["report_id"]
-    r = c.metrics.per_report.filter(pl.col("report_id").is_in(ids.implode())).row(0, named=True)
-    rows = [("支出÷预算 spent/budget", r["execution_rate_budget"]),
-            ("支出÷到位 spent/available", r["execution_rate_available"]),
-            ("报告所述 stated", r["execution_rate_reported"])]
-    return pl.DataFrame({"measure": [m for m, v in rows if v is not None],
-                         "rate": [v for _, v in rows if v is not None]})
+    """The report's execution rates, recomputed both ways and as stated: ``metric`` (the
+    metric's column name) and ``value`` (a fraction).
+
+    >>> execution_rates(c, "中共保山市委网信办", 2019)["metric"].to_list()
+    ['execution_rate_budget', 'execution_rate_available', 'execution_rate_reported']
+    """
+    r = _per_report(c, agency, year)
+    names = ("execution_rate_budget", "execution_rate_available", "execution_rate_reported")
+    rows = [(n, r[n]) for n in names if r[n] is not None]
+    return pl.DataFrame({"metric": [n for n, _ in rows], "value": [v for _, v in rows]},
+                        schema={"metric": pl.Utf8, "value": pl.Float64})
 
 
 def indicator_points(c: Corpus, agency: str, year: int) -> pl.DataFrame:
-    """Scored indicators with their max (level1, indicator, max_points, points)."""
-    ids = _report(c, agency, year)["report_id"]
+    """Scored indicators in the report's order: ``level1``, ``indicator`` (the finest
+    level named: level3, else level2, else level1), ``max_points``, ``points``.
+
+    >>> ind = indicator_points(c, "和平县政务服务数据管理局", 2020)
+    >>> ind.height, ind["points"].sum()
+    (21, 88.0)
+    """
+    rid = _report_id(c, agency, year)
     return (
-        c.tables.indicators.filter(pl.col("report_id").is_in(ids.implode()))
-        .with_columns(pl.coalesce("level3", "level2", "level1").alias("indicator"))
-        .select("level1", "indicator", "max_points", "points")
+        c.tables.indicators.filter(pl.col("report_id") == rid)
+        .select("level1", pl.coalesce("level3", "level2", "level1").alias("indicator"), "max_points", "points")
     )
 
 
 def flags_with_sentences(c: Corpus, agency: str, year: int) -> pl.DataFrame:
-    """The audit's flags with the figure and the sentence each came from."""
-    ids = _report(c, agency, year)["report_id"]
+    """The audit's flags: code, severity, the field, reported and expected values, the
+    message, the figure as written and the sentence it came from (document text: display
+    it escaped, :func:`fiscal_eval.charts.table`).
+
+    >>> f = flags_with_sentences(c, "和平县政务服务数据管理局", 2020)
+    >>> f.select("code", "reported", "expected").row(0)
+    ('formula_error', '(3)÷(2)', '(3)÷(1)')
+    """
+    rid = _report_id(c, agency, year)
     return (
-        c.tables.flags.filter(pl.col("report_id").is_in(ids.implode()))
-        .select("severity", "code", "message", "figure", "sentence")
+        c.tables.flags.filter(pl.col("report_id") == rid)
+        .select("severity", "code", "field", "reported", "expected", "message", "figure", "sentence")
     )
 
 
 def text_quality(c: Corpus, agency: str, year: int) -> pl.DataFrame:
-    """Template share, specificity and empty sections of the report."""
-    ids = _report(c, agency, year)["report_id"]
-    cols = [x for x in ("template_share", "specificity", "no_problems", "no_improvements")
+    """Template share, specificity and empty problem/improvement sections of the report."""
+    rid = _report_id(c, agency, year)
+    cols = [x for x in ("sentences", "template_share", "specificity", "no_problems", "no_improvements")
             if x in c.metrics.per_report.columns]
-    return c.metrics.per_report.filter(pl.col("report_id").is_in(ids.implode())).select(cols)
+    return c.metrics.per_report.filter(pl.col("report_id") == rid).select(cols)
 
 
 def problems_and_measures(c: Corpus, agency: str, year: int) -> pl.DataFrame:
-    """Problems found and improvements planned, as the report states them."""
-    ids = _report(c, agency, year)["report_id"]
+    """Problems found, then improvements planned, as the report states them (``section``
+    is ``problems`` or ``improvements``; ``text`` is document text).
+
+    >>> problems_and_measures(c, "开远市人民政府大数据研究中心", 2020).row(0)[0]
+    'problems'
+    """
+    rid = _report_id(c, agency, year)
     return (
-        c.tables.statements.filter(pl.col("report_id").is_in(ids.implode()))
-        .sort("section", "position", descending=[True, False])
-        .select(pl.col("section").replace({"problems": "问题 problem", "improvements": "措施 measure"}),
-                "text")
+        c.tables.statements.filter(pl.col("report_id") == rid)
+        .sort(pl.col("section") != "problems", "position")
+        .select("section", "position", "text")
     )
 
 
 def peers(c: Corpus, agency: str, year: int) -> pl.DataFrame:
-    """Same year, same region, same kind of data (real or synthetic): score and execution."""
-    me = _report(c, agency, year).row(0, named=True)
+    """Reports of the same year and region, real with real and synthetic with synthetic:
+    score, grade and both execution rates, best score first; ``is_self`` marks the
+    agency's own (analysed) report.
+
+    >>> peers(c, "中共保山市委网信办", 2019)["agency"].to_list()
+    ['中共保山市委网信办']
+    """
+    me = _per_report(c, agency, year)
+    region = pl.col("region") == me["region"] if me["region"] is not None else pl.col("region").is_null()
     return (
-        c.metrics.per_report.filter(
-            pl.col("year") == year, pl.col("status") != "failed", pl.col("synthetic") == me["synthetic"],
-            pl.col("region") == me["region"] if me["region"] else pl.lit(True),
-        )
-        .select("agency", "score", pl.col("execution_rate_available").alias("execution_rate"), "grade",
-                (pl.col("agency") == agency).alias("is_self"))
-        .sort("score", descending=True, nulls_last=True)
+        _ok_metrics(c).filter(pl.col("year") == year, pl.col("synthetic") == me["synthetic"], region)
+        .select("agency", "kind", "score", "grade", "execution_rate_budget", "execution_rate_available",
+                (pl.col("report_id") == me["report_id"]).alias("is_self"))
+        .sort("score", "agency", descending=[True, False], nulls_last=True)
     )
 
 
@@ -208,72 +388,116 @@ def peers(c: Corpus, agency: str, year: int) -> pl.DataFrame:
 
 
 def series(c: Corpus, agency: str) -> pl.DataFrame:
-    """The agency's years: budget and spent (万元), execution rate, score, grade, flags."""
+    """The agency's years, oldest first: amounts (yuan), both execution rates, score,
+    grade, flags. With several reports in a year, the one the agency page analyses.
+
+    >>> series(c, "中共保山市委网信办").select("year", "budget_yuan", "score").rows()
+    [(2019, 710000.0, 97.46)]
+    """
+    analysed = (_analysis_order(_ok(c).filter(pl.col("agency") == agency))
+                .unique("year", keep="first", maintain_order=True)["report_id"])
     return (
-        c.metrics.per_report.filter(pl.col("agency") == agency, pl.col("status") != "failed")
+        c.metrics.per_report.filter(pl.col("report_id").is_in(analysed.implode()))
         .sort("year")
-        .select("year", (pl.col("budget_yuan") / 10_000).alias("budget_wan"),
-                (pl.col("spent_yuan") / 10_000).alias("spent_wan"),
-                pl.col("execution_rate_budget").alias("execution_rate"), "score", "grade", "flag_count")
+        .select("year", "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_budget",
+                "execution_rate_available", "score", "grade", "flag_count")
     )
 
 
 def pefa(c: Corpus, agency: str) -> pl.DataFrame:
-    """PEFA PI-1 and PI-2.1 for the agency: grade, or why it cannot be graded."""
+    """PEFA PI-1 and PI-2.1 for the agency: the window's years and values, the grade, or
+    why it cannot be graded (DESIGN §5: two of the last three years in the band).
+
+    >>> pefa(c, "中共保山市委网信办").select("pefa_indicator", "pefa_status").rows()
+    [('PI-1', 'insufficient_data')]
+    """
     frames = [m.filter(pl.col("agency") == agency) for m in (c.metrics.pefa_pi1, c.metrics.pefa_pi2_1)]
-    return pl.concat(frames).select("pefa_indicator", "pefa_grade", "pefa_status", "pefa_reason")
+    return pl.concat(frames).select("pefa_indicator", "pefa_years", "pefa_values", "pefa_grade",
+                                    "pefa_status", "pefa_reason")
 
 
 def flags_over_time(c: Corpus, agency: str) -> pl.DataFrame:
-    """Flags per year and code."""
-    reports = c.tables.reports.filter(pl.col("agency") == agency).select("report_id", "year")
-    return (c.tables.flags.join(reports, on="report_id").group_by("year", "code")
+    """Flags per year, code and severity (``flags``: how many).
+
+    >>> flags_over_time(c, "和平县政务服务数据管理局").rows()
+    [(2020, 'formula_error', 'error', 1)]
+    """
+    reports = _ok(c).filter(pl.col("agency") == agency).select("report_id", "year")
+    return (c.tables.flags.join(reports, on="report_id").group_by("year", "code", "severity")
             .agg(pl.len().alias("flags")).sort("year", "code"))
 
 
 def recurring(c: Corpus, agency: str) -> pl.DataFrame:
-    """Problems the agency states again in other years."""
-    return c.metrics.recurring_problems.filter(pl.col("agency") == agency)
+    """Problems the agency states again in other years (``problem``, ``years``, ``count``)."""
+    return c.metrics.recurring_problems.filter(pl.col("agency") == agency).select("problem", "years", "count")
 
 
 # ----------------------------------------------------------------------------- portfolio
 
 
 def portfolio_reports(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
-    """Per-report metrics of a year (and region, if given)."""
-    rows = c.metrics.per_report.filter(pl.col("year") == year, pl.col("status") != "failed")
+    """Per-report metrics of a year (and region, if given), readable reports only."""
+    rows = _ok_metrics(c).filter(pl.col("year") == year)
     return rows.filter(pl.col("region") == region) if region else rows
 
 
+def score_distribution(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
+    """Each scored report's ``score`` with its ``grade_level`` (1 差 … 5 优) and ``synthetic``."""
+    return (portfolio_reports(c, year, region).filter(pl.col("score").is_not_null())
+            .select("agency", "score", "grade", "grade_level", "synthetic").sort("score"))
+
+
 def grade_distribution(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
-    """Reports per grade, most frequent first (grade inflation: how many say 优)."""
+    """Reports per grade word, best level first (grade inflation: how many say 优), real
+    and synthetic counted apart.
+
+    >>> grade_distribution(c, 2020).rows()
+    [('良好', 4, False, 1)]
+    """
     return (portfolio_reports(c, year, region).filter(pl.col("grade").is_not_null())
-            .group_by("grade").agg(pl.len().alias("reports")).sort("reports", "grade", descending=[True, False]))
+            .group_by("grade", "grade_level", "synthetic").agg(pl.len().alias("reports"))
+            .sort(["grade_level", "synthetic", "grade"], descending=[True, False, False], nulls_last=True)
+            .select("grade", "grade_level", "synthetic", "reports"))
 
 
 def execution_vs_score(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
-    """Execution rate (spent ÷ budget) against self-score, one row per report."""
+    """Both execution rates against the self-score, one row per report with a score and
+    a spent ÷ budget rate."""
     return (portfolio_reports(c, year, region)
-            .select("agency", pl.col("execution_rate_budget").alias("execution_rate"), "score", "grade", "synthetic")
-            .drop_nulls(["execution_rate", "score"]))
+            .select("agency", "execution_rate_budget", "execution_rate_available", "score", "grade", "synthetic")
+            .drop_nulls(["execution_rate_budget", "score"]))
 
 
 def rankings(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
-    """Agencies by self-score, with execution rate and flag count beside it."""
-    return (portfolio_reports(c, year, region)
-            .select("agency", "region", "score", "grade",
-                    pl.col("execution_rate_budget").alias("execution_rate"), "flag_count", "synthetic")
-            .sort("score", descending=True, nulls_last=True))
+    """Reports of the year ranked by self-score and by execution rate (dense ranks, 1 =
+    best; :func:`fiscal_eval.metrics.trends.ranks`) — across the year, or within the region
+    when one is given — real and synthetic ranked apart (real first).
+
+    >>> rankings(c, 2020).select("score_rank", "agency").rows()
+    [(1, '和平县政务服务数据管理局'), (None, '开远市人民政府大数据研究中心')]
+    """
+    rows = portfolio_reports(c, year, region)
+    ranked = ranks(rows.select("report_id", "year", "score", "budget_yuan", "spent_yuan", "synthetic"), by=("year",))
+    return (
+        rows.join(ranked.select("report_id", "score_rank", "execution_rate_rank"), on="report_id")
+        .sort(["synthetic", "score_rank", "execution_rate_rank", "agency"], nulls_last=True)
+        .select("score_rank", "agency", "region", "kind", "score", "grade", "execution_rate_rank",
+                "execution_rate_budget", "flag_count", "synthetic")
+    )
 
 
 def flags_by_type(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
-    """Flags of the year by code and severity."""
+    """Flags of the year by code and severity: how many (``flags``) and in how many
+    reports (``reports``), most frequent first."""
     ids = portfolio_reports(c, year, region)["report_id"]
     return (c.tables.flags.filter(pl.col("report_id").is_in(ids.implode()))
-            .group_by("code", "severity").agg(pl.len().alias("flags")).sort("flags", descending=True))
+            .group_by("code", "severity")
+            .agg(pl.len().alias("flags"), pl.col("report_id").n_unique().alias("reports"))
+            .sort(["flags", "code"], descending=[True, False]))
 
 
 def template_share_table(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
-    """Template share per report of the year, highest first."""
-    return (portfolio_reports(c, year, region).select("agency", "template_share")
-            .drop_nulls().sort("template_share", descending=True))
+    """Template share per report of the year, highest first (``sentences`` beside it)."""
+    return (portfolio_reports(c, year, region)
+            .select("agency", "template_share", "sentences", "synthetic")
+            .drop_nulls("template_share").sort(["template_share", "agency"], descending=[True, False]))

@@ -2,56 +2,222 @@
 
 from __future__ import annotations
 
+import doctest
+import json
+import re
+
 import polars as pl
 import pytest
 
-from fiscal_eval import charts
+import fiscal_eval
+from fiscal_eval import charts, views
 
 
-def test_funds_flow_spec():
-    spec = charts.funds_flow(pl.DataFrame({"stage": ["预算 budget", "支出 spent"], "amount_wan": [71.0, 60.07]})).to_dict()
+@pytest.fixture(scope="module")
+def c():
+    return views.corpus_of(fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples"])))
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def test_docstring_examples_run():
+    result = doctest.testmod(charts, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 4 and result.failed == 0
+
+
+def test_theme_puts_a_cjk_font_first():
+    spec = charts.funds_flow(pl.DataFrame({"role": ["budget"], "amount_yuan": [1.0]})).to_dict()
+    assert spec["config"]["font"].split(",")[0] == "WenQuanYi Micro Hei"
+    assert spec["config"]["axis"]["labelFont"] == charts.FONT
+
+
+def test_funds_flow_in_wan_from_yuan(c):
+    spec = charts.funds_flow(views.funds_flow(c, "中共保山市委网信办", 2019)).to_dict()
+    assert spec["data"]["values"] == [{"role": "budget", "amount_yuan": 710000.0},
+                                      {"role": "available", "amount_yuan": 710000.0},
+                                      {"role": "spent", "amount_yuan": 600651.81}]
+    assert spec["transform"] == [{"calculate": "datum.amount_yuan / 10000", "as": "amount_wan"}]
     assert spec["encoding"]["y"]["field"] == "amount_wan" and spec["encoding"]["y"]["title"] == "金额（万元）"
-    assert spec["data"]["values"] == [{"stage": "预算 budget", "amount_wan": 71.0}, {"stage": "支出 spent", "amount_wan": 60.07}]
-    assert "WenQuanYi Micro Hei" in spec["config"]["font"]
+    assert spec["encoding"]["x"]["sort"] == ["budget", "available", "spent"]
+    assert "预算 budget" in spec["encoding"]["x"]["axis"]["labelExpr"]
+    assert {t["field"] for t in spec["encoding"]["tooltip"]} == {"role", "amount_wan"}
 
 
-def test_execution_bands_are_pefa_pi1():
-    spec = charts.execution_bands(pl.DataFrame({"measure": ["stated"], "rate": [0.8461]})).to_dict()
+def test_execution_bands_are_pefa_pi1_and_mof(c):
+    spec = charts.execution_bands(views.execution_rates(c, "中共保山市委网信办", 2019)).to_dict()
     bands = spec["layer"][0]["data"]["values"]
-    assert [(b["lo"], b["hi"]) for b in bands] == [(0.85, 1.15), (0.90, 1.10), (0.95, 1.05)]
+    covered = {b["band"]: (min(x["lo"] for x in bands if x["band"] == b["band"]),
+                           max(x["hi"] for x in bands if x["band"] == b["band"])) for b in bands}
+    assert covered == {"A 95–105%": (0.95, 1.05), "B 90–110%": (0.90, 1.10), "C 85–115%": (0.85, 1.15)}
+    assert spec["layer"][1]["data"]["values"][0]["x"] == 1.0  # the MoF full-points line
+    points = spec["layer"][3]
+    assert points["encoding"]["x"]["field"] == "value" and points["encoding"]["y"]["field"] == "metric"
+    assert {r["metric"] for r in points["data"]["values"]} == {
+        "execution_rate_budget", "execution_rate_available", "execution_rate_reported"}
+    assert spec["usermeta"]["fiscal_eval"]["rows"] == 3
+
+
+def test_execution_bands_widen_for_an_outlier():
+    spec = charts.execution_bands(pl.DataFrame({"metric": ["execution_rate_budget"], "value": [1.6]})).to_dict()
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"][1] >= 1.65
+
+
+def test_indicator_points_keep_the_report_order(c):
+    spec = charts.indicator_points(views.indicator_points(c, "和平县政务服务数据管理局", 2020)).to_dict()
+    values = spec["data"]["values"] if "data" in spec else spec["layer"][0]["data"]["values"]
+    assert len(values) == 21 and sum(v["points"] or 0 for v in values) == 88
+    assert [v["order"] for v in values] == list(range(21))
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == {"field": "order"}
+    encodings = [layer["encoding"] for layer in spec["layer"]]
+    assert encodings[0]["x"]["field"] == "max_points" and encodings[1]["x"]["field"] == "points"
+    assert encodings[1]["color"]["field"] == "level1"
+
+
+def test_peers_highlight_self_and_drop_unscored():
+    frame = pl.DataFrame({"agency": ["甲", "乙", "丙"], "kind": ["project"] * 3, "score": [95.0, None, 90.0],
+                          "grade": ["优", None, "优"], "execution_rate_budget": [0.9, 0.8, 1.0],
+                          "execution_rate_available": [0.9, 0.8, 1.0], "is_self": [True, False, False]})
+    spec = charts.peers(frame).to_dict()
+    assert [v["agency"] for v in spec["data"]["values"]] == ["甲", "丙"]
+    assert spec["encoding"]["color"]["condition"]["test"] == "datum.is_self"
+
+
+def test_series_draws_amounts_in_wan():
+    frame = pl.DataFrame({"year": [2019, 2020], "budget_yuan": [1_000_000.0, 2_000_000.0],
+                          "spent_yuan": [900_000.0, None], "score": [90.0, 92.0]})
+    spec = charts.series(frame, "budget_yuan", "spent_yuan").to_dict()
+    assert [(v["year"], v["measure"], v["value"]) for v in spec["data"]["values"]] == [
+        (2019, "budget_yuan", 100.0), (2020, "budget_yuan", 200.0), (2019, "spent_yuan", 90.0)]
+    assert spec["encoding"]["y"]["title"] == "万元" and spec["encoding"]["x"]["field"] == "year"
+    one = charts.series(frame, "score").to_dict()
+    assert one["encoding"]["y"]["title"] == "自评得分 score"
+
+
+def test_portfolio_builders_on_views(c):
+    grades = charts.grade_distribution(views.grade_distribution(c, 2019)).to_dict()
+    assert grades["encoding"]["x"]["sort"] == ["优", "优秀"]  # both level 5: best level first
+    assert grades["encoding"]["color"]["field"] == "synthetic"
+    scores = charts.score_distribution(views.score_distribution(c, 2019)).to_dict()
+    assert scores["layer"][0]["encoding"]["x"]["bin"] == {"step": 5, "extent": [0, 100]}
+    assert [r["x"] for r in scores["layer"][1]["data"]["values"]] == [60, 80, 90]
+    evs = charts.execution_vs_score(views.execution_vs_score(c, 2019)).to_dict()
+    assert evs["layer"][0]["encoding"]["x"]["field"] == "execution_rate_budget"
+    assert evs["layer"][0]["encoding"]["y"]["field"] == "score"
+    flags = charts.flags_by_type(views.flags_by_type(c, 2019)).to_dict()
+    assert flags["encoding"]["y"]["field"] == "code" and "比率不符 rate_mismatch" in flags["encoding"]["y"]["axis"]["labelExpr"]
+    ts = charts.template_share(views.template_share_table(c, 2019)).to_dict()
+    assert ts["encoding"]["x"]["field"] == "template_share" and ts["encoding"]["x"]["scale"]["domain"] == [0, 1]
+
+
+def test_count_axes_have_whole_ticks():
+    chart = charts.flags_over_time(pl.DataFrame({"year": [2019, 2019], "code": ["rate_mismatch", "sum_mismatch"],
+                                                 "severity": ["error", "error"], "flags": [1, 1]}))
+    labels = re.findall(r">([0-9.]+)</text>", charts.to_svg(chart))
+    assert "0.5" not in labels and "1" in labels
+
+
+@pytest.mark.parametrize("name", [
+    "funds_flow", "execution_bands", "indicator_points", "peers", "flags_over_time",
+    "score_distribution", "grade_distribution", "execution_vs_score", "flags_by_type", "template_share",
+])
+def test_every_builder_has_tooltips_and_chinese_titles(c, name):
+    frames = {
+        "funds_flow": lambda: views.funds_flow(c, "中共保山市委网信办", 2019),
+        "execution_bands": lambda: views.execution_rates(c, "中共保山市委网信办", 2019),
+        "indicator_points": lambda: views.indicator_points(c, "和平县政务服务数据管理局", 2020),
+        "peers": lambda: views.peers(c, "中共保山市委网信办", 2019),
+        "flags_over_time": lambda: views.flags_over_time(c, "中共保山市委网信办"),
+        "score_distribution": lambda: views.score_distribution(c, 2019),
+        "grade_distribution": lambda: views.grade_distribution(c, 2019),
+        "execution_vs_score": lambda: views.execution_vs_score(c, 2019),
+        "flags_by_type": lambda: views.flags_by_type(c, 2019),
+        "template_share": lambda: views.template_share_table(c, 2019),
+    }
+    spec = getattr(charts, name)(frames[name]()).to_dict()
+    text = json.dumps(spec, ensure_ascii=False)
+    assert '"tooltip"' in text
+    assert re.search(r"[\u4e00-\u9fff]", json.dumps(spec.get("title", ""), ensure_ascii=False))
+    assert spec["usermeta"]["fiscal_eval"]["rows"] > 0
+
+
+# ----------------------------------------------------------------------------- display
 
 
 def test_chart_html_is_offline_and_escapes_script_end():
-    chart = charts.grade_distribution(pl.DataFrame({"grade": ["</script><b>优</b>"], "reports": [3]}))
+    chart = charts.grade_distribution(pl.DataFrame({"grade": ["</script><b>优</b>"], "grade_level": [5],
+                                                    "synthetic": [False], "reports": [3]}))
     first = charts.chart_html(chart, with_bundle=True)
     later = charts.chart_html(chart, with_bundle=False)
     assert "vegaEmbed" in first and len(first) > 500_000  # the bundle is inline
+    assert "window.vegaEmbed=" in first and "window.vegaEmbed=" not in later
     assert "http://" not in later and "https://" not in later.replace("https://vega.github.io/schema", "")
     assert "</script><b>" not in later  # document text cannot close the script
 
 
-def test_table_html_escapes_document_text():
-    out = charts.table_html(pl.DataFrame({"agency": ['<img src=x onerror="alert(1)">'], "score": [98.0]}))
+def test_show_sends_the_bundle_once(monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj.data))
+    monkeypatch.setitem(charts._state, "bundle_sent", False)
+    monkeypatch.setattr(charts, "_bundle", lambda: "window.vegaEmbed=function(){};")
+    chart = charts.flags_by_type(pl.DataFrame({"code": ["sum_mismatch"], "severity": ["error"], "flags": [2]}))
+    charts.show(chart)
+    charts.show(chart)
+    charts.show(charts.flags_by_type(pl.DataFrame(schema={"code": pl.Utf8, "severity": pl.Utf8, "flags": pl.UInt32})))
+    assert [s.count("window.vegaEmbed=") for s in shown] == [1, 0, 0]
+    assert [s.count('vegaEmbed("#fe-chart-') for s in shown] == [1, 1, 0]
+    assert "无数据 no data" in shown[2]  # an empty chart says so instead of drawing blank axes
+
+
+def test_table_html_escapes_document_text_and_labels_columns():
+    out = charts.table_html(pl.DataFrame({"agency": ['<img src=x onerror="alert(1)">'], "score": [98.0],
+                                          "budget_yuan": [710000.0], "execution_rate_budget": [0.846],
+                                          "code": ["rate_mismatch"], "synthetic": [True]}))
     assert "<img" not in out and "&lt;img" in out
+    assert "自评得分 score" in out and "预算 budget（万元）" in out
+    assert ">71.00<" in out and ">84.60%<" in out and "比率不符 rate_mismatch" in out and ">是<" in out
 
 
-def test_svg_and_png_render_chinese(tmp_path):
-    chart = charts.grade_distribution(pl.DataFrame({"grade": ["优秀", "良好"], "reports": [5, 2]}))
+def test_table_and_banner_escape(monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj.data))
+    charts.banner("<script>x</script>合成数据")
+    charts.banner(None)
+    charts.table(pl.DataFrame(schema={"a": pl.Utf8}), empty="")
+    charts.table(pl.DataFrame(schema={"a": pl.Utf8}), empty="没有 <none>")
+    assert shown == [shown[0], '<p class="fe-empty">没有 &lt;none&gt;</p>']
+    assert "<script>" not in shown[0] and "&lt;script&gt;" in shown[0]
+
+
+# ----------------------------------------------------------------------------- export
+
+
+def test_svg_has_the_chinese_as_text_in_the_cjk_font():
+    chart = charts.grade_distribution(pl.DataFrame({"grade": ["优秀", "良好"], "grade_level": [5, 4],
+                                                    "synthetic": [False, False], "reports": [5, 2]}))
     svg = charts.to_svg(chart)
-    assert "<svg" in svg and ("优秀" in svg or "<path" in svg)
-    png = charts.to_png(chart, tmp_path / "grades.png")
-    data = png.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000
+    texts = re.findall(r'<text[^>]*font-family="([^"]*)"[^>]*>([^<]*)</text>', svg)
+    words = {t for _, t in texts}
+    assert {"优秀", "良好", "自评等级 grade", "等级分布 Grades (grade inflation)"} <= words
+    assert all(f.startswith("WenQuanYi Micro Hei") for f, t in texts if re.search(r"[\u4e00-\u9fff]", t))
 
 
-@pytest.mark.parametrize("builder,frame", [
-    (charts.execution_vs_score, pl.DataFrame({"agency": ["甲"], "execution_rate": [0.9], "score": [95.0], "grade": ["优"]})),
-    (charts.flags_by_type, pl.DataFrame({"code": ["rate_mismatch"], "severity": ["error"], "flags": [2]})),
-    (charts.template_share, pl.DataFrame({"agency": ["甲"], "template_share": [0.3]})),
-    (charts.peers, pl.DataFrame({"agency": ["甲", "乙"], "score": [95.0, 90.0], "is_self": [True, False]})),
-    (charts.indicator_points, pl.DataFrame({"level1": ["产出"], "indicator": ["数量"], "max_points": [10.0], "points": [9.0]})),
-])
-def test_builders_have_tooltips(builder, frame):
-    spec = builder(frame).to_dict()
-    text = str(spec)
-    assert "tooltip" in text and str(frame.columns[0]) in text
+def _text_png(tmp_path, text: str, name: str) -> bytes:
+    import altair as alt
+
+    chart = alt.Chart(alt.Data(values=[{"t": text}])).mark_text(fontSize=40).encode(text="t:N").properties(
+        width=200, height=60)
+    return charts.to_png(chart, tmp_path / name, scale=1).read_bytes()
+
+
+def test_png_draws_chinese_glyphs_not_boxes(tmp_path):
+    """Without a CJK font every Chinese character is the same empty box, so two different
+    strings of equal length render to the same pixels; with the font they differ."""
+    a = _text_png(tmp_path, "预算执行", "a.png")
+    b = _text_png(tmp_path, "自评得分", "b.png")
+    assert a[:8] == b"\x89PNG\r\n\x1a\n" and len(a) > 1000
+    assert a != b
+    chart = charts.funds_flow(pl.DataFrame({"role": ["budget", "spent"], "amount_yuan": [710000.0, 600651.81]}))
+    png = charts.to_png(chart, tmp_path / "funds.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import doctest
+
 import polars as pl
 import pytest
 
 import fiscal_eval
 from fiscal_eval import views
 from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.model import FLAG_COLUMNS, INDICATOR_COLUMNS, REPORT_COLUMNS
 from fiscal_eval.synth import generate
+
+SAMPLE_000 = ("中共保山市委网信办", 2019)
+SAMPLE_003 = ("和平县政务服务数据管理局", 2020)
 
 
 @pytest.fixture(scope="module")
@@ -18,65 +24,173 @@ def corpus(tmp_path_factory):
     return views.corpus_of(fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples", syn / "reports"])))
 
 
+@pytest.fixture(scope="module")
+def samples():
+    return views.corpus_of(fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples"])))
+
+
+@pytest.fixture(scope="module")
+def synthetic(corpus):
+    """A synthetic agency with three years."""
+    return corpus.tables.reports.filter(pl.col("synthetic"))["agency"].sort()[0]
+
+
+def test_docstring_examples_run(samples):
+    result = doctest.testmod(views, extraglobs={"c": samples}, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 20 and result.failed == 0
+
+
 def test_defaults_prefer_real_reports(corpus):
-    assert views.default_agency_year(corpus) == ("中共保山市委网信办", 2019)
-    assert views.resolve_agency_year(corpus, "和平县政务服务数据管理局") == ("和平县政务服务数据管理局", 2020)
-    assert views.resolve_year(corpus) == 2021
+    assert views.default_agency_year(corpus) == SAMPLE_000
+    assert views.resolve_agency_year(corpus) == SAMPLE_000
+    assert views.resolve_agency_year(corpus, "", 2019) == SAMPLE_000
+    assert views.resolve_agency_year(corpus, SAMPLE_003[0]) == SAMPLE_003
+    assert views.resolve_year(corpus) == 2021 and views.resolve_year(corpus, 2020) == 2020
     with pytest.raises(FiscalEvalError, match="no report of 'nobody'"):
         views.resolve_agency_year(corpus, "nobody")
+    with pytest.raises(FiscalEvalError, match="for 2018"):
+        views.agency_facts(corpus, SAMPLE_000[0], 2018)
 
 
-def test_agency_facts_000(corpus):
-    facts = dict(views.agency_facts(corpus, "中共保山市委网信办", 2019).iter_rows())
-    assert facts["预算 budget（万元）"] == "71.0" and facts["支出 spent（万元）"] == "60.07"
-    assert facts["预算执行率（支出÷到位）spent/available"] == "84.60%"
-    assert facts["报告所述执行率 stated rate"] == "84.61%"
-    assert facts["财政部执行率得分 MoF points (of 10)"] == "8.46"
-    assert facts["审核发现 flags"] == "2"
+def test_facts_of_000(corpus):
+    f = views.facts(corpus, *SAMPLE_000)
+    assert (f.budget_yuan, f.available_yuan, f.spent_yuan) == (710000.0, 710000.0, 600651.81)
+    assert f.execution_rate_reported == 0.8461 and round(f.execution_rate_available, 4) == 0.846
+    assert round(f.mof_execution_points, 2) == 8.46 and f.mof_rate_basis == "available"
+    assert (f.score, f.grade, f.grade_ok, f.flag_count) == (97.46, "优秀", True, 2)
+    assert f.project_name == "电子政务业务经费" and not f.synthetic
+    assert f.pefa_pi1 is None and "needs 3 years" in f.pefa_pi1_reason
+    table = dict(views.agency_facts(corpus, *SAMPLE_000).iter_rows())
+    assert table["预算 budget（万元）"] == "71.0" and table["支出 spent（万元）"] == "60.07"
+    assert table["预算执行率（支出÷到位）spent/available"] == "84.60%"
+    assert table["报告所述执行率 stated rate"] == "84.61%"
+    assert table["财政部执行率得分 MoF points (of 10)"] == "8.46"
+    assert table["审核发现 flags"] == "2"
+    assert table["PEFA PI-1 总支出偏离 aggregate outturn"].startswith("无 n/a（needs 3 years")
+
+
+def test_facts_of_a_synthetic_agency_have_pefa(corpus, synthetic):
+    f = views.facts(corpus, synthetic, 2021)
+    assert f.synthetic and f.pefa_pi1 is not None
+    assert f.pefa_pi1[0] in "ABCD" and f.pefa_pi1.endswith("（2019–2021）") and f.pefa_pi1_reason is None
 
 
 def test_funds_rates_and_flags(corpus):
     flow = views.funds_flow(corpus, "保靖县电子政务办公室", 2019)
-    assert flow["amount_wan"].to_list() == [335.46, 263.38, 277.14]
-    rates = dict(views.execution_rates(corpus, "中共保山市委网信办", 2019).iter_rows())
-    assert rates["报告所述 stated"] == 0.8461
-    flags = views.flags_with_sentences(corpus, "和平县政务服务数据管理局", 2020)
-    assert flags["code"].to_list() == ["formula_error"]
-    assert "(6)=(3) ÷ (2)" in flags["sentence"][0]
+    assert flow["role"].to_list() == ["budget", "available", "spent"]
+    assert flow["amount_yuan"].round(2).to_list() == [3354600.0, 2633800.0, 2771400.0]
+    rates = dict(views.execution_rates(corpus, *SAMPLE_000).iter_rows())
+    assert rates["execution_rate_reported"] == 0.8461
+    assert set(rates) == {"execution_rate_budget", "execution_rate_available", "execution_rate_reported"}
+    flags = views.flags_with_sentences(corpus, *SAMPLE_003)
+    assert set(flags.columns) <= set(FLAG_COLUMNS)
+    assert flags.select("code", "field", "reported", "expected").row(0) == (
+        "formula_error", "rate:实际到位率", "(3)÷(2)", "(3)÷(1)")
+    assert "(6)=(3) ÷ (2)" in flags["sentence"][0] and flags["figure"][0] in flags["sentence"][0]
 
 
 def test_indicators_and_statements(corpus):
-    ind = views.indicator_points(corpus, "和平县政务服务数据管理局", 2020)
-    assert ind.height == 21 and ind["points"].sum() == 88
+    ind = views.indicator_points(corpus, *SAMPLE_003)
+    assert ind.height == 21 and ind["points"].sum() == 88 and ind["max_points"].sum() == 100
+    assert {"level1", "max_points", "points"} <= set(INDICATOR_COLUMNS)
+    assert views.indicator_points(corpus, *SAMPLE_000).height == 0  # 000 has no scored table
     st = views.problems_and_measures(corpus, "开远市人民政府大数据研究中心", 2020)
-    assert st["section"][0] == "问题 problem" and st["text"][0].startswith("专业人才匮乏")
+    assert st["section"].to_list() == sorted(st["section"].to_list(), key=lambda s: s != "problems")
+    assert st["section"][0] == "problems" and st["text"][0].startswith("专业人才匮乏")
+    q = views.text_quality(corpus, *SAMPLE_000)
+    assert q.height == 1 and 0 <= q["template_share"][0] <= 1 and q["no_problems"][0] is False
 
 
-def test_peers_keep_synthetic_apart(corpus):
+def test_reports_of_picks_the_department_report(corpus):
+    """Two reports of one agency-year: the department-wide one is analysed, both listed."""
+    project = fiscal_eval.parse_text(
+        "中共保山市委网信办2019年度网络安全项目支出绩效自评报告\n预算安排50万元，实际支出45万元，自评得分90分。",
+        source="extra_project.txt")
+    reports = fiscal_eval.parse_paths(["data/samples"]) + [project]
+    c = views.corpus_of(fiscal_eval.tables(reports))
+    rows = views.reports_of(c, *SAMPLE_000)
+    if rows.height == 1:
+        pytest.skip("the parser did not read the extra report as 000's agency and year")
+    assert rows["analysed"].to_list() == [True, False]
+    assert views.facts(c, *SAMPLE_000).report_id == rows["report_id"][0]
+    assert views.series(c, SAMPLE_000[0]).height == 1  # one row a year
+
+
+def test_peers_keep_synthetic_apart(corpus, synthetic):
     p = views.peers(corpus, "保山市政务服务管理局", 2021)
     assert p["agency"].to_list() == ["保山市政务服务管理局"]  # no real peer that year and region
-    syn_agency = corpus.tables.reports.filter(pl.col("synthetic"))["agency"][0]
-    year = views.resolve_agency_year(corpus, syn_agency)[1]
-    assert views.synthetic_note(corpus, syn_agency, year) is not None
-    assert views.synthetic_note(corpus, "中共保山市委网信办", 2019) is None
-    assert views.peers(corpus, syn_agency, year)["is_self"].sum() == 1
+    mine = views.peers(corpus, synthetic, 2021)
+    assert mine["is_self"].sum() == 1 and mine.height > 1
+    synthetic_names = set(corpus.tables.reports.filter(pl.col("synthetic"))["agency"])
+    assert set(mine["agency"]) <= synthetic_names
+    scores = mine["score"].drop_nulls().to_list()
+    assert scores == sorted(scores, reverse=True)
+    assert {"execution_rate_budget", "execution_rate_available"} <= set(mine.columns)
 
 
-def test_series_and_pefa(corpus):
-    agency = corpus.tables.reports.filter(pl.col("synthetic"))["agency"][0]
-    s = views.series(corpus, agency)
+def test_synthetic_note(corpus, synthetic):
+    assert views.synthetic_note(corpus, *SAMPLE_000) is None
+    assert views.synthetic_note(corpus, synthetic) == views.SYNTHETIC_NOTE
+    mixed = views.synthetic_note(corpus, year=2019)
+    assert mixed.startswith("合成数据 SYNTHETIC") and "份是 fiscal_eval 合成" in mixed
+    assert views.synthetic_note(corpus, year=2019, region="保山市") is None  # only 000 there
+
+
+def test_series_pefa_and_flags_over_time(corpus, synthetic):
+    s = views.series(corpus, synthetic)
     assert s["year"].to_list() == [2019, 2020, 2021]
-    pefa = views.pefa(corpus, agency)
-    assert pefa.filter(pl.col("pefa_indicator") == "PI-1")["pefa_status"].to_list() == ["ok"]
+    assert {"budget_yuan", "spent_yuan", "execution_rate_budget", "score"} <= set(s.columns)
+    assert set(s.columns) & set(REPORT_COLUMNS) >= {"budget_yuan", "spent_yuan", "score", "grade"}
+    pefa = views.pefa(corpus, synthetic)
+    pi1 = pefa.filter(pl.col("pefa_indicator") == "PI-1").row(0, named=True)
+    assert pi1["pefa_status"] == "ok" and pi1["pefa_years"] == [2019, 2020, 2021]
+    real = views.pefa(corpus, SAMPLE_000[0])
+    assert real["pefa_status"].to_list() == ["insufficient_data"]
+    fot = views.flags_over_time(corpus, SAMPLE_000[0])
+    assert sorted(fot["code"].to_list()) == ["conflicting_values", "rate_mismatch"] and fot["flags"].sum() == 2
+    assert views.recurring(corpus, SAMPLE_000[0]).height == 0
 
 
 def test_portfolio(corpus):
     grades = views.grade_distribution(corpus, 2019)
-    assert grades["reports"].sum() == views.portfolio_reports(corpus, 2019).filter(
-        pl.col("grade").is_not_null()).height
-    ranks = views.rankings(corpus, 2020)
-    scores = [s for s in ranks["score"].to_list() if s is not None]
-    assert scores == sorted(scores, reverse=True)
-    assert views.flags_by_type(corpus, 2019)["flags"].sum() >= 5  # 000 and 004 at least
+    scored = views.portfolio_reports(corpus, 2019).filter(pl.col("grade").is_not_null())
+    assert grades["reports"].sum() == scored.height
+    levels = grades["grade_level"].to_list()
+    assert levels == sorted(levels, reverse=True)  # best grade first
+    real = grades.filter(~pl.col("synthetic"))
+    assert sorted(real["grade"].to_list()) == ["优", "优秀"]  # 000 and 004
+    dist = views.score_distribution(corpus, 2019)
+    assert dist.height == views.portfolio_reports(corpus, 2019)["score"].drop_nulls().len()
+    evs = views.execution_vs_score(corpus, 2019)
+    assert evs["score"].null_count() == 0 and evs["execution_rate_budget"].null_count() == 0
+
+
+def test_rankings_rank_real_and_synthetic_apart(corpus):
+    ranks = views.rankings(corpus, 2019)
+    real = ranks.filter(~pl.col("synthetic"))
+    assert real["agency"].to_list() == ["保靖县电子政务办公室", "中共保山市委网信办"]  # 98 > 97.46
+    assert real["score_rank"].to_list() == [1, 2]
+    syn = ranks.filter(pl.col("synthetic"))
+    assert syn["score_rank"].min() == 1
+    assert ranks["synthetic"].to_list() == sorted(ranks["synthetic"].to_list())  # real first
+    in_region = views.rankings(corpus, 2019, region="保山市")
+    assert in_region["agency"].to_list() == ["中共保山市委网信办"] and in_region["score_rank"][0] == 1
+
+
+def test_flags_and_template_share(corpus):
+    fl = views.flags_by_type(corpus, 2019)
+    assert fl["flags"].sum() >= 4  # 000's two and 004's at least
+    assert fl.filter(pl.col("code") == "rate_mismatch")["reports"][0] >= 1
+    counts = fl["flags"].to_list()
+    assert counts == sorted(counts, reverse=True)
     ts = views.template_share_table(corpus, 2019)
-    assert ts["template_share"].max() <= 1
+    assert ts["template_share"].max() <= 1 and ts["template_share"].min() >= 0
+    assert views.template_share_table(corpus, 2019, region="保山市")["agency"].to_list() == ["中共保山市委网信办"]
+
+
+def test_views_do_not_mutate_their_input(corpus, synthetic):
+    before = corpus.tables.reports.clone(), corpus.metrics.per_report.clone()
+    views.rankings(corpus, 2019)
+    views.peers(corpus, synthetic, 2021)
+    views.series(corpus, synthetic)
+    assert corpus.tables.reports.equals(before[0]) and corpus.metrics.per_report.equals(before[1])
