@@ -124,14 +124,15 @@ def _bundle() -> str:
     return vl_convert.javascript_bundle()
 
 
-def chart_html(chart: alt.TopLevelMixin, *, with_bundle: bool) -> str:
-    """The HTML that draws ``chart`` offline: a div and a vegaEmbed call (plus the Vega,
-    Vega-Lite and vega-embed JavaScript when ``with_bundle``)."""
+def chart_html(chart: alt.TopLevelMixin | dict, *, with_bundle: bool) -> str:
+    """The HTML that draws ``chart`` (or its Vega-Lite spec) offline: a div and a
+    vegaEmbed call (plus the Vega, Vega-Lite and vega-embed JavaScript when ``with_bundle``)."""
     div = f"fe-chart-{next(_ids)}"
+    spec_dict = chart if isinstance(chart, dict) else chart.to_dict()
     # NOTE: every <, > and & as a JSON escape, not only "</": document text (an agency
     # named "<!--<script>") would otherwise switch the HTML parser into the script's
     # "double escaped" state, and the block would swallow the page after it.
-    spec = (json.dumps(chart.to_dict(), ensure_ascii=False)
+    spec = (json.dumps(spec_dict, ensure_ascii=False)
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
     parts = []
     if with_bundle:
@@ -159,6 +160,18 @@ def show(chart: alt.TopLevelMixin, *, empty: str = "（无数据 no data for thi
         return
     display(HTML(chart_html(chart, with_bundle=not _state["bundle_sent"])))
     _state["bundle_sent"] = True
+
+
+def _offline_renderer(spec: dict, **_: Any) -> dict[str, str]:
+    """Altair's renderer while fiscal_eval.charts is imported: a chart left as a cell's
+    value draws as :func:`show` draws it (offline, bundle once), never from a CDN."""
+    html_ = chart_html(spec, with_bundle=not _state["bundle_sent"])
+    _state["bundle_sent"] = True
+    return {"text/html": html_}
+
+
+alt.renderers.register("fiscal_eval", _offline_renderer)
+alt.renderers.enable("fiscal_eval")
 
 
 def table(frame: pl.DataFrame, *, max_rows: int = 50, caption: str | None = None,

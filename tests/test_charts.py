@@ -170,6 +170,19 @@ def test_show_sends_the_bundle_once(monkeypatch):
     assert "无数据 no data" in shown[2]  # an empty chart says so instead of drawing blank axes
 
 
+def test_a_chart_left_as_a_cell_value_renders_offline(monkeypatch):
+    """Altair's renderer is fiscal_eval's while charts is imported: no CDN, bundle once."""
+    import altair as alt
+
+    monkeypatch.setitem(charts._state, "bundle_sent", False)
+    monkeypatch.setattr(charts, "_bundle", lambda: "window.vegaEmbed=function(){};")
+    assert alt.renderers.active == "fiscal_eval"
+    chart = charts.flags_by_type(pl.DataFrame({"code": ["sum_mismatch"], "severity": ["error"], "flags": [2]}))
+    first, later = (chart._repr_mimebundle_()["text/html"] for _ in range(2))
+    assert "window.vegaEmbed=" in first and "window.vegaEmbed=" not in later
+    assert 'vegaEmbed("#fe-chart-' in later and "cdn.jsdelivr" not in first + later
+
+
 def test_table_html_escapes_document_text_and_labels_columns():
     out = charts.table_html(pl.DataFrame({"agency": ['<img src=x onerror="alert(1)">'], "score": [98.0],
                                           "budget_yuan": [710000.0], "execution_rate_budget": [0.846],
