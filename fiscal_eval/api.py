@@ -7,7 +7,8 @@ problem (inputs in = reports out; nothing is dropped, nothing raises for bad con
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from fiscal_eval.errors import ReadError
@@ -46,13 +47,12 @@ def parse_file(path: str | Path, *, check: bool = True) -> Report:
     'failed'
     """
     source = str(path)
+    fmt = Path(source).suffix.lstrip(".").lower() or "unknown"
     try:
         doc = read_document(path)
     except ReadError as exc:
-        fmt = Path(source).suffix.lstrip(".").lower() or "unknown"
         return failed_report(source, fmt, exc.reason)
-    report = parse_document(doc)
-    return audit(report) if check else report
+    return _guarded(lambda: parse_document(doc), source, fmt, check)
 
 
 def parse_text(text: str, source: str = "<text>", *, check: bool = True) -> Report:
@@ -63,8 +63,7 @@ def parse_text(text: str, source: str = "<text>", *, check: bool = True) -> Repo
     """
     if not text.strip():
         return failed_report(source, "text", "empty text")
-    report = parse_document(document_from_text(text, source))
-    return audit(report) if check else report
+    return _guarded(lambda: parse_document(document_from_text(text, source)), source, "text", check)
 
 
 def parse_paths(paths: Iterable[str | Path], *, check: bool = True) -> list[Report]:
@@ -75,3 +74,23 @@ def parse_paths(paths: Iterable[str | Path], *, check: bool = True) -> list[Repo
     ['ok', 'ok', 'ok', 'ok', 'ok']
     """
     return [parse_file(p, check=check) for p in iter_input_files(paths)]
+
+
+def _guarded(parse: Callable[[], Report], source: str, fmt: str, check: bool) -> Report:
+    """``parse()`` then audit, where a bug in either (hostile text finding a path the
+    parser never met) becomes this report's error instead of ending a run of thousands:
+    the input still appears in the output, with a status that says what happened."""
+    try:
+        report = parse()
+    except Exception as exc:  # NOTE: parsing never raises for content; this is a bug
+        return failed_report(source, fmt, f"internal parser error ({type(exc).__name__}: {exc})")
+    if not check:
+        return report
+    try:
+        return audit(report)
+    except Exception as exc:  # NOTE: as above; the parsed figures stay, unaudited
+        return dataclasses.replace(
+            report,
+            status="partial" if report.status == "ok" else report.status,
+            errors=(*report.errors, f"{source}: internal audit error ({type(exc).__name__}: {exc})"),
+        )

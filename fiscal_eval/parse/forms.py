@@ -12,7 +12,7 @@ from fiscal_eval.parse.numbers import decimals_of, fold, parse_number, parse_per
 __all__ = ["CellValue", "read_cell", "split_max", "table_unit", "row_label"]
 
 _PLAIN = re.compile(
-    r"^\s*(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\s?\d+)?)\s*(?P<pct>%)?\s*(?P<unit>亿元|万元|千元|元)?\s*$"
+    r"^\s*(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\. ?\d+)?)\s*(?P<pct>%)?\s*(?P<unit>亿元|万元|千元|元)?\s*$"
 )
 _MAX_IN_LABEL = re.compile(r"\s*\(\s*(?P<num>\d+(?:\.\d+)?)\s*分?\s*\)\s*$")
 _UNIT_DECL = re.compile(r"(?:单位\s*:?\s*|\(|\[)(亿元|万元|千元|元)")

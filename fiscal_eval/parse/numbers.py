@@ -64,12 +64,17 @@ AMOUNT_RE = re.compile(
 # Percents: "84.61%", "100. 60%" (a stray space after the point, as 003's form prints),
 # "-21.49%". The sign must hug the digits.
 PERCENT_RE = re.compile(
-    r"(?P<num>(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\s?\d+)?)\s?%"
+    r"(?P<num>(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\. ?\d+)?)\s?%"
 )
 
 
+_NOT_IN_NUMBER = re.compile(r"[,\s]")
+
+
 def _clean(num: str) -> str:
-    return fold(num).replace(",", "").replace(" ", "")
+    # Any whitespace, not just spaces: a caller's looser pattern must not make a
+    # "100.\t00" reach float() and raise.
+    return _NOT_IN_NUMBER.sub("", fold(num))
 
 
 def parse_number(num: str) -> float:

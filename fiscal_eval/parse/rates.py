@@ -136,7 +136,11 @@ def extract_rates(ctx: Context) -> list[RateStatement]:
 
 # A calculation: operands joined by operators, "=" and the result. Written as an
 # operand-operator chain (no nested stars), so matching stays linear on long tables.
-_OPERAND = r"\(*-?\d+(?:\.\d+)?%?\)*"
+# At most three brackets an operand: no written rate needs more.
+_OPERAND = r"\({0,3}-?\d+(?:\.\d+)?%?\){0,3}"
+# Brackets opened across a chain still nest; past this depth a "calculation" is noise
+# (and recursing deeper would exhaust Python's stack).
+_MAX_DEPTH = 12
 _ARITH = re.compile(
     rf"(?P<expr>{_OPERAND}(?: ?[+\-*/×÷] ?{_OPERAND})+) ?= ?"
     r"(?P<res>-?\d+(?:\.\d+)?) ?(?P<pct>%)?"
@@ -152,6 +156,7 @@ def evaluate(expr: str) -> float:
     """
     tokens = re.findall(r"\d+(?:\.\d+)?|[-+*/×÷()%]", expr.replace(" ", ""))
     pos = 0
+    depth = 0
 
     def peek() -> str | None:
         return tokens[pos] if pos < len(tokens) else None
@@ -162,11 +167,19 @@ def evaluate(expr: str) -> float:
         return tokens[pos - 1]
 
     def atom() -> float:
+        nonlocal depth
+        if pos >= len(tokens):
+            raise ValueError(f"cannot read {expr!r}: it ends early")
         tok = take()
         if tok == "(":
+            depth += 1
+            if depth > _MAX_DEPTH:
+                raise ValueError(f"cannot read {expr!r}: brackets nested too deep")
             val = add()
-            if take() != ")":
+            if peek() != ")":
                 raise ValueError("unbalanced parentheses")
+            take()
+            depth -= 1
         elif tok == "-":
             val = -atom()
         else:
