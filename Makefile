@@ -19,7 +19,9 @@ venv: $(VENV)/.installed
 # fiscal_eval/__init__.py is a prerequisite too (when it exists): an editable install
 # made while fiscal_eval was a namespace package does not see an __init__.py added later.
 $(VENV)/.installed: pyproject.toml $(wildcard fiscal_eval/__init__.py)
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# pip, not python: a venv made without ensurepip (Debian's python3 lacking python3-venv)
+	@# has a python and no pip; start it again.
+	test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
