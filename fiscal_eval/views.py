@@ -27,7 +27,7 @@ import polars as pl
 
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.frames import Tables
-from fiscal_eval.metrics import Metrics, compute
+from fiscal_eval.metrics import Metrics, compute, flag_counts
 from fiscal_eval.metrics.trends import ranks
 
 __all__ = [
@@ -488,12 +488,14 @@ def rankings(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
 
 def flags_by_type(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
     """Flags of the year by code and severity: how many (``flags``) and in how many
-    reports (``reports``), most frequent first."""
+    reports (``reports``), in :func:`fiscal_eval.metrics.flag_counts`'s order (most flags
+    first, then by code, then by severity).
+
+    >>> flags_by_type(c, 2020).columns
+    ['code', 'severity', 'flags', 'reports']
+    """
     ids = portfolio_reports(c, year, region)["report_id"]
-    return (c.tables.flags.filter(pl.col("report_id").is_in(ids.implode()))
-            .group_by("code", "severity")
-            .agg(pl.len().alias("flags"), pl.col("report_id").n_unique().alias("reports"))
-            .sort(["flags", "code"], descending=[True, False]))
+    return flag_counts(c.tables.flags.filter(pl.col("report_id").is_in(ids.implode())))
 
 
 def template_share_table(c: Corpus, year: int, region: str = "") -> pl.DataFrame:

@@ -22,7 +22,7 @@ from fiscal_eval.metrics.text import (
 )
 from fiscal_eval.metrics.trends import ranks, yoy
 
-__all__ = ["Metrics", "compute", "per_report"]
+__all__ = ["Metrics", "compute", "flag_counts", "per_report"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Metrics:
     ranks: pl.DataFrame
     pefa_pi1: pl.DataFrame
     pefa_pi2_1: pl.DataFrame
-    flag_counts: pl.DataFrame
+    flag_counts: pl.DataFrame  # see :func:`flag_counts`
 
     def to_pandas(self) -> dict[str, Any]:
         """The same tables as pandas DataFrames, by name."""
@@ -83,6 +83,27 @@ def _pi1_input(reports: pl.DataFrame) -> pl.DataFrame:
     return reports.filter(
         department | ~department.any().over("agency", "year")
     ).select("agency", "year", "budget_yuan", "spent_yuan")
+
+
+def flag_counts(flags: pl.DataFrame) -> pl.DataFrame:
+    """Flags counted by ``code`` and ``severity``: how many (``flags``) and in how many
+    reports (``reports``).
+
+    Rows are ordered most flags first, then by ``code``, then by ``severity`` (both
+    alphabetically), so equal counts always come out in the same order (a ``group_by``
+    alone returns its groups in an order that changes from run to run). Both
+    ``Metrics.flag_counts`` and :func:`fiscal_eval.views.flags_by_type` are this function.
+
+    >>> flag_counts(pl.DataFrame({"report_id": ["a", "a", "b", "b"],
+    ...                           "code": ["sum_mismatch", "rate_mismatch", "rate_mismatch", "formula_error"],
+    ...                           "severity": ["error"] * 4})).rows()
+    [('rate_mismatch', 'error', 2, 2), ('formula_error', 'error', 1, 1), ('sum_mismatch', 'error', 1, 1)]
+    """
+    return (
+        flags.group_by("code", "severity")
+        .agg(pl.len().alias("flags"), pl.col("report_id").n_unique().alias("reports"))
+        .sort(["flags", "code", "severity"], descending=[True, False, False], nulls_last=True)
+    )
 
 
 def compute(tables: Any) -> Metrics:
@@ -125,10 +146,6 @@ def compute(tables: Any) -> Metrics:
     ).with_columns(pl.col("problems").fill_null([]), pl.col("improvements").fill_null([]))
     empties = empty_sections(items)
     ok = reports.filter(pl.col("status") != "failed")
-    flag_counts = (
-        flags.group_by("code", "severity").agg(pl.len().alias("flags"), pl.col("report_id").n_unique().alias("reports"))
-        .sort("flags", descending=True)
-    )
     per_report = (
         reports.select("report_id", "source", "agency", "region", "year", "kind", "status", "synthetic",
                        "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_reported", "score", "grade")
@@ -154,7 +171,7 @@ def compute(tables: Any) -> Metrics:
         ranks=ranks(ok),
         pefa_pi1=pefa_pi1(_pi1_input(ok)),
         pefa_pi2_1=pefa_pi2_1(_pi2_input(ok, _eager(tables.fund_lines))),
-        flag_counts=flag_counts,
+        flag_counts=flag_counts(flags),
     )
 
 
