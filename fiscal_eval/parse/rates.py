@@ -215,6 +215,8 @@ def extract_arithmetic(ctx: Context) -> list[Arithmetic]:
     """Written calculations "label=expression=result" in prose."""
     f = ctx.f
     out: list[Arithmetic] = []
+    if "=" not in f:  # most reports write no calculation: skip the scan
+        return out
     for m in _ARITH.finditer(f):
         expr = m.group("expr").strip()
         if not re.search(r"\d", expr) or not re.search(r"[*/×÷]|\d\s*[+\-]\s*\d", expr):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from fiscal_eval.parse.numbers import (
-    AMOUNT_RE, PERCENT_RE, UNIT_YUAN, cn_to_int, decimals_of, fold, parse_amount, parse_percent,
+    AMOUNT_RE, NUMBER_RE, PERCENT_RE, UNIT_YUAN, cn_to_int, decimals_of, fold, parse_amount, parse_percent,
 )
 
 FULL = str.maketrans("0123456789.,%", "０１２３４５６７８９．，％")
@@ -58,3 +59,29 @@ def test_budget_codes_are_not_amounts():
 
 def test_cn_numerals():
     assert [cn_to_int(x) for x in ("一", "九", "十", "十九", "二十", "九十九")] == [1, 9, 10, 19, 20, 99]
+
+
+# The patterns as first written, before numbers.py reordered them to open with a
+# character class (for speed): the fast forms must find exactly the same matches.
+_PLAIN_NUM = r"(?<![\d.])-?(?:\d{1,3}(?:,\d{3})+|\d+)"
+_PLAIN_AMOUNT = re.compile(
+    rf"(?P<num>{_PLAIN_NUM}(?:\.\d+)?)\s?(?P<unit>亿元|万元|千元|元|万(?=[。,;)\s]|$))"
+)
+_PLAIN_PERCENT = re.compile(rf"(?P<num>{_PLAIN_NUM}(?:\. ?\d+)?)\s?%")
+_PLAIN_NUMBER = re.compile(rf"{_PLAIN_NUM}(?:\.\d+)?(?![\d])")
+_NUMBERISH = st.text(alphabet=st.sampled_from(list("0123456789-.,, %元万千亿。;)a")), max_size=60)
+
+
+@given(_NUMBERISH)
+def test_fast_patterns_match_the_plain_ones(text):
+    for fast, plain in ((AMOUNT_RE, _PLAIN_AMOUNT), (PERCENT_RE, _PLAIN_PERCENT), (NUMBER_RE, _PLAIN_NUMBER)):
+        assert [(m.span(), m.groupdict()) for m in fast.finditer(text)] == [
+            (m.span(), m.groupdict()) for m in plain.finditer(text)
+        ]
+
+
+def test_fast_patterns_on_the_edges():
+    text = "-5元 5-3元 1,234,56万元 .5元 a-5元 --5元 1.2.3元 99,999元 1,23元 8-9% 1,000.5万。-0.5%"
+    assert [m.group() for m in AMOUNT_RE.finditer(text)] == [
+        m.group() for m in _PLAIN_AMOUNT.finditer(text)
+    ] == ["-5元", "3元", "56万元", "-5元", "-5元", "99,999元", "23元", "1,000.5万"]
