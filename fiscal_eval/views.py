@@ -20,6 +20,8 @@ Examples in this module use ``c``, the five samples as a corpus:
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from fiscal_eval.metrics import Metrics, compute, flag_counts
 from fiscal_eval.metrics.trends import ranks
 
 __all__ = [
-    "SYNTHETIC_NOTE", "Corpus", "Facts", "open_corpus", "corpus_of",
+    "SYNTHETIC_NOTE", "Corpus", "Facts", "open_corpus", "clear_corpus_cache", "corpus_of",
     "default_agency_year", "resolve_agency_year", "resolve_year", "latest_year", "synthetic_note",
     # one agency, one year
     "reports_of", "facts", "agency_facts", "funds_flow", "execution_rates", "indicator_points",
@@ -59,11 +61,61 @@ def corpus_of(tables: Tables) -> Corpus:
     return Corpus(tables, compute(tables))
 
 
+# Corpora already opened in this process, by store generation (see open_corpus), most
+# recently used last; at most one generation per store and _CACHE_STORES stores.
+_CACHE_STORES = 2
+_corpora: OrderedDict[tuple, Corpus] = OrderedDict()
+_corpora_lock = threading.Lock()
+
+
+def _generation_key(store: str | Path) -> tuple:
+    """What identifies the store's live generation: the store's folder, the generation's
+    name and its directory's identity (device, inode, mtime), so that a store deleted and
+    ingested again at the same path (``gen-000001`` once more) is not taken for the old one.
+    Raises FiscalEvalError when there is no store (or a damaged one)."""
+    from fiscal_eval.store import _live  # NOTE: read-only use of the store's live generation
+
+    folder = _live(store)
+    st = folder.stat()
+    return (str(Path(store).resolve()), folder.name, st.st_dev, st.st_ino, st.st_mtime_ns)
+
+
 def open_corpus(store: str | Path) -> Corpus:
-    """Load a store (eagerly) and compute its metrics: the first call of every report notebook."""
+    """Load a store (eagerly) and compute its metrics: the first call of every report notebook.
+
+    The result is cached per store *generation*: opening an unchanged store again in the
+    same process (another notebook on the same kernel, the explorer) returns the same
+    :class:`Corpus` without loading or computing anything; an ingest that changes the
+    store makes a new generation, and the next open computes again. At most one
+    generation per store is kept, and at most two stores (the least recently opened is
+    dropped), so memory stays bounded. The corpus is shared: treat its frames as read-only
+    (every function here does).
+    """
     from fiscal_eval.store import load
 
-    return corpus_of(load(store))
+    key = _generation_key(store)
+    with _corpora_lock:
+        cached = _corpora.get(key)
+        if cached is not None:
+            _corpora.move_to_end(key)
+            return cached
+    corpus = corpus_of(load(store))
+    # NOTE: load() reads whatever generation is live when it runs; cache the result only if
+    # that is still the generation the key names (an ingest may have committed meanwhile).
+    if _generation_key(store) == key:
+        with _corpora_lock:
+            for other in [k for k in _corpora if k[0] == key[0]]:
+                del _corpora[other]  # the store's older generation: deleted on disk anyway
+            _corpora[key] = corpus
+            while len(_corpora) > _CACHE_STORES:
+                _corpora.popitem(last=False)
+    return corpus
+
+
+def clear_corpus_cache() -> None:
+    """Forget every corpus :func:`open_corpus` cached (the next open loads and computes)."""
+    with _corpora_lock:
+        _corpora.clear()
 
 
 def _ok(c: Corpus) -> pl.DataFrame:

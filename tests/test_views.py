@@ -194,3 +194,92 @@ def test_views_do_not_mutate_their_input(corpus, synthetic):
     views.peers(corpus, synthetic, 2021)
     views.series(corpus, synthetic)
     assert corpus.tables.reports.equals(before[0]) and corpus.metrics.per_report.equals(before[1])
+
+
+# ----------------------------------------------------------------------------- open_corpus cache
+
+
+@pytest.fixture()
+def counted(monkeypatch):
+    """views.compute wrapped to count its calls; the corpus cache empty before and after."""
+    calls = []
+    real = views.compute
+
+    def compute(tables):
+        calls.append(tables)
+        return real(tables)
+
+    monkeypatch.setattr(views, "compute", compute)
+    clear = getattr(views, "clear_corpus_cache", lambda: None)
+    clear()
+    yield calls
+    clear()
+
+
+def _two_samples(folder):
+    import shutil
+    from pathlib import Path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = sorted(Path("data/samples").glob("*.txt"))
+    for f in files[:2]:
+        shutil.copy(f, folder / f.name)
+    return files
+
+
+def test_open_corpus_computes_once_per_store_generation(tmp_path, counted):
+    import shutil
+
+    from fiscal_eval.store import ingest
+
+    files = _two_samples(tmp_path / "in")
+    ingest([tmp_path / "in"], store=tmp_path / "store", jobs=1, progress=False)
+    first = views.open_corpus(tmp_path / "store")
+    again = views.open_corpus(str(tmp_path / "in" / ".." / "store"))  # the same store, however named
+    assert again is first and len(counted) == 1
+    assert first.tables.reports.height == 2
+
+    shutil.copy(files[2], tmp_path / "in" / files[2].name)
+    ingest([tmp_path / "in"], store=tmp_path / "store", jobs=1, progress=False)  # a new generation
+    after = views.open_corpus(tmp_path / "store")
+    assert len(counted) == 2 and after is not first and after.tables.reports.height == 3
+    assert views.open_corpus(tmp_path / "store") is after and len(counted) == 2
+    assert len(views._corpora) == 1  # the old generation is not kept
+
+
+def test_open_corpus_of_a_store_made_again_at_the_same_path(tmp_path, counted):
+    """Deleted and ingested again, a store starts over at the same generation name: the
+    cache must still see a different store."""
+    import shutil
+
+    from fiscal_eval.store import ingest
+
+    files = _two_samples(tmp_path / "in")
+    ingest([tmp_path / "in"], store=tmp_path / "store", jobs=1, progress=False)
+    first = views.open_corpus(tmp_path / "store")
+    shutil.rmtree(tmp_path / "store")
+    (tmp_path / "in" / files[0].name).unlink()
+    ingest([tmp_path / "in"], store=tmp_path / "store", jobs=1, progress=False)
+    second = views.open_corpus(tmp_path / "store")
+    assert len(counted) == 2 and second.tables.reports.height == 1 and first.tables.reports.height == 2
+
+
+def test_open_corpus_cache_is_bounded(tmp_path, counted):
+    from fiscal_eval.store import ingest
+
+    _two_samples(tmp_path / "in")
+    stores = [tmp_path / f"store{i}" for i in range(4)]
+    for s in stores:
+        ingest([tmp_path / "in"], store=s, jobs=1, progress=False)
+        views.open_corpus(s)
+    assert len(counted) == 4 and len(views._corpora) == views._CACHE_STORES
+    views.open_corpus(stores[-1])  # still cached: the most recent
+    assert len(counted) == 4
+    views.open_corpus(stores[0])  # dropped: computed again
+    assert len(counted) == 5
+
+
+def test_open_corpus_without_a_store_says_so(tmp_path, counted):
+    with pytest.raises(FiscalEvalError, match="no store at"):
+        views.open_corpus(tmp_path / "nowhere")
+    assert counted == []
