@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Mapping
 
 __all__ = [
+    "SENTENCE_END",
     "Span",
     "Cell",
     "Table",
@@ -381,7 +382,10 @@ class Report:
 
 # --------------------------------------------------------------------------- sentences
 
-_SENTENCE_END = "。！？!?\n"
+SENTENCE_END = "。！？!?\n"
+"""What ends a sentence, for every part of the package that cuts text into sentences
+(evidence, the parser's sentence geometry, the boilerplate metrics): 。！？, their ASCII
+forms, and a line break (a table row is one line)."""
 
 
 def sentence_at(text: str, span: Span) -> str:
@@ -395,10 +399,10 @@ def sentence_at(text: str, span: Span) -> str:
     """
     start, end = span
     lo = start
-    while lo > 0 and text[lo - 1] not in _SENTENCE_END:
+    while lo > 0 and text[lo - 1] not in SENTENCE_END:
         lo -= 1
     hi = end
-    while hi < len(text) and text[hi] not in _SENTENCE_END:
+    while hi < len(text) and text[hi] not in SENTENCE_END:
         hi += 1
     if hi < len(text) and text[hi] != "\n":
         hi += 1  # keep the closing 。

@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from fiscal_eval.metrics.execution import schema_names
-from fiscal_eval.model import REPORT_COLUMNS, SECTION_COLUMNS, Span
+from fiscal_eval.model import REPORT_COLUMNS, SECTION_COLUMNS, SENTENCE_END, Span
 
 __all__ = [
     "MIN_SENTENCE_CHARS",
@@ -111,7 +111,8 @@ EMPTY_SECTION_COLUMNS: dict[str, str] = {
 # Consecutive pieces covering the whole text: a run ended by 。！？!? (or by a line break,
 # which the next alternative takes), stray terminators, line breaks. Because they cover
 # every character, a piece's offset is the sum of the lengths before it.
-_PIECE = r"[^。！？!?\n]+[。！？!?]*|[。！？!?]+|\n+"
+_STOP = SENTENCE_END.replace("\n", "")
+_PIECE = rf"[^{_STOP}\n]+[{_STOP}]*|[{_STOP}]+|\n+"
 _NUMERAL = r"[一二三四五六七八九十\d]"
 # Leading numbering (after NFKC): (一) 1) 一、 1. 一是 第一, — possibly several.
 _NUMBERING = (

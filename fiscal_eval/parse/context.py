@@ -6,13 +6,14 @@ import bisect
 import re
 from functools import cached_property, lru_cache
 
-from fiscal_eval.model import Document, Evidence, Span, Table, sentence_at
+from fiscal_eval.model import SENTENCE_END, Document, Evidence, Span, Table, sentence_at
 from fiscal_eval.parse.numbers import fold
 from fiscal_eval.parse.sections import SectionIndex, build_sections, find_headings
 
 __all__ = ["Context", "clean_label", "is_cjk"]
 
-_SENTENCE_STOP_RE = re.compile(r"[。!?\n]")
+# On fold()-ed text, where ！？ are already !?.
+_SENTENCE_STOP_RE = re.compile(f"[{re.escape(fold(SENTENCE_END))}]")
 _CLAUSE_STOP = ",;、:。!?\n\t"
 _LEAD = re.compile(
     r"^(?:\s|[:—\-•·]|其中|分别为|分别是|包括|(?:19|20)\d\d\s*年(?:度)?(?![初末底])|\d{5,}\s*-?"
