@@ -4,8 +4,8 @@ with Chinese text rendered from a packaged CJK font.
 
 Builders take the frames of :mod:`fiscal_eval.views` (columns named as in
 :mod:`fiscal_eval.model` and the metric schemas) and return Altair charts; the only
-arithmetic here is display: yuan shown as 万元, fractions as percent, codes with their
-Chinese names (:data:`LABELS`). Notebooks display charts with :func:`show` — never
+arithmetic here is display: yuan shown as 万元, fractions as percent (written as
+:mod:`fiscal_eval.display` writes them), codes with their Chinese names (:data:`LABELS`). Notebooks display charts with :func:`show` — never
 ``chart.display()`` or Altair's default renderer, which would fetch Vega from a CDN — and
 tables with :func:`table`, which escapes every value: report text is untrusted data.
 
@@ -30,6 +30,8 @@ from typing import Any
 
 import altair as alt
 import polars as pl
+
+from fiscal_eval.display import YUAN_PER_WAN, percent, wan
 
 __all__ = [
     "FONT", "LABELS", "label", "show", "chart_html", "table", "table_html", "banner", "to_svg", "to_png",
@@ -194,9 +196,9 @@ def _cell(column: str, value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, float):
         if column in _PERCENT:
-            return f"{value:.2%}"
+            return percent(value)
         if column.endswith("_yuan"):
-            return f"{value / 10_000:,.2f}"
+            return wan(value)
         return f"{value:,.4g}" if abs(value) < 10 else f"{value:,.2f}"
     if isinstance(value, list):
         return html.escape("、".join(_cell(column, v) for v in value))
@@ -317,7 +319,7 @@ _SOURCE_LEGEND = alt.Legend(title="数据 data", labelExpr="datum.value ? '合�
 def funds_flow(flow: pl.DataFrame, *, title: str = "资金流向 Funds: 预算 → 到位 → 支出") -> alt.Chart:
     """Bars of the money at each stage (``role``, ``amount_yuan``), drawn in 万元."""
     chart = alt.Chart(_data(flow), title=title).transform_calculate(
-        amount_wan="datum.amount_yuan / 10000",
+        amount_wan=f"datum.amount_yuan / {YUAN_PER_WAN}",
     ).mark_bar().encode(
         x=alt.X("role:N", sort=list(_ROLES), title=None, axis=alt.Axis(labelAngle=0, labelExpr=_label_expr(_ROLES))),
         y=alt.Y("amount_wan:Q", title="金额（万元）"),
@@ -404,7 +406,7 @@ def series(frame: pl.DataFrame, *measures: str, title: str | None = None) -> alt
     long = (frame.select("year", *measures).unpivot(index="year", variable_name="measure", on=list(measures))
             .drop_nulls("value"))
     if amounts:
-        long = long.with_columns(pl.col("value") / 10_000)
+        long = long.with_columns(pl.col("value") / YUAN_PER_WAN)
     axis_title = label(measures[0]) if len(measures) == 1 else ("比率 rate" if percent else unit)
     chart = alt.Chart(_data(long), title=title or (label(measures[0]) if len(measures) == 1 else "历年变化 Over the years")).mark_line(
         point=True).encode(

@@ -5,7 +5,8 @@ hand the result to :mod:`fiscal_eval.charts`; all selection and arithmetic lives
 where it is tested, not in notebook cells. Columns keep the names of
 :mod:`fiscal_eval.model` and the metric schemas (``execution_rate_budget`` and
 ``execution_rate_available`` stay apart, amounts stay in yuan); only display code
-(:mod:`fiscal_eval.charts`) turns them into 万元 and Chinese labels.
+(:mod:`fiscal_eval.charts` and :meth:`Facts.table`) turns them into 万元 and Chinese
+labels, writing figures with :mod:`fiscal_eval.display`.
 
 Synthetic reports are compared and ranked only with synthetic ones, and every view that
 can show synthetic data says so (:func:`synthetic_note`). No function mutates its input.
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import polars as pl
 
+from fiscal_eval.display import percent, wan
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.frames import Tables
 from fiscal_eval.metrics import Metrics, compute, flag_counts
@@ -272,13 +274,8 @@ class Facts:
     pefa_pi2_1_reason: str | None
 
     def table(self) -> pl.DataFrame:
-        """The facts as display rows (项目 / 数值): amounts in 万元, rates in percent."""
-
-        def wan(x: float | None) -> str | None:
-            return None if x is None else str(round(x / 10_000, 2))
-
-        def pct(x: float | None) -> str | None:
-            return None if x is None else f"{x:.2%}"
+        """The facts as display rows (项目 / 数值): amounts in 万元, rates in percent, as
+        :mod:`fiscal_eval.display` writes them."""
 
         def yes_no(x: bool | None) -> str | None:
             return None if x is None else ("是" if x else "否")
@@ -291,10 +288,10 @@ class Facts:
             ("类型 kind", self.kind), ("项目 project", self.project_name),
             ("预算 budget（万元）", wan(self.budget_yuan)), ("到位 available（万元）", wan(self.available_yuan)),
             ("支出 spent（万元）", wan(self.spent_yuan)),
-            ("到位率 arrival rate", pct(self.arrival_rate)),
-            ("执行率（支出÷预算）spent/budget", pct(self.execution_rate_budget)),
-            ("预算执行率（支出÷到位）spent/available", pct(self.execution_rate_available)),
-            ("报告所述执行率 stated rate", pct(self.execution_rate_reported)),
+            ("到位率 arrival rate", percent(self.arrival_rate)),
+            ("执行率（支出÷预算）spent/budget", percent(self.execution_rate_budget)),
+            ("预算执行率（支出÷到位）spent/available", percent(self.execution_rate_available)),
+            ("报告所述执行率 stated rate", percent(self.execution_rate_reported)),
             ("财政部执行率得分 MoF points (of 10)",
              None if self.mof_execution_points is None else str(round(self.mof_execution_points, 2))),
             ("自评得分 self-score", None if self.score is None else str(self.score)),
@@ -331,7 +328,7 @@ def agency_facts(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     """:func:`facts` as display rows (项目 / 数值), amounts in 万元.
 
     >>> dict(agency_facts(c, "中共保山市委网信办", 2019).iter_rows())["预算 budget（万元）"]
-    '71.0'
+    '71.00'
     """
     return facts(c, agency, year).table()
 

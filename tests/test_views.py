@@ -52,6 +52,21 @@ def test_defaults_prefer_real_reports(corpus):
         views.agency_facts(corpus, SAMPLE_000[0], 2018)
 
 
+def test_amounts_are_written_one_way_everywhere(corpus):
+    """The facts table and the charts' tables write an amount as fiscal_eval.display does."""
+    from dataclasses import replace
+
+    from fiscal_eval import charts, display
+
+    f = replace(views.facts(corpus, *SAMPLE_000), budget_yuan=12_345_678.9, spent_yuan=710_000.0)
+    table = dict(f.table().iter_rows())
+    assert table["预算 budget（万元）"] == display.wan(12_345_678.9) == "1,234.57"
+    assert table["支出 spent（万元）"] == display.wan(710_000.0) == "71.00"
+    html = charts.table_html(pl.DataFrame({"budget_yuan": [12_345_678.9], "spent_yuan": [710_000.0]}))
+    assert ">1,234.57<" in html and ">71.00<" in html
+    assert table["报告所述执行率 stated rate"] == display.percent(f.execution_rate_reported) == "84.61%"
+
+
 def test_facts_of_000(corpus):
     f = views.facts(corpus, *SAMPLE_000)
     assert (f.budget_yuan, f.available_yuan, f.spent_yuan) == (710000.0, 710000.0, 600651.81)
@@ -61,7 +76,7 @@ def test_facts_of_000(corpus):
     assert f.project_name == "电子政务业务经费" and not f.synthetic
     assert f.pefa_pi1 is None and "needs 3 years" in f.pefa_pi1_reason
     table = dict(views.agency_facts(corpus, *SAMPLE_000).iter_rows())
-    assert table["预算 budget（万元）"] == "71.0" and table["支出 spent（万元）"] == "60.07"
+    assert table["预算 budget（万元）"] == "71.00" and table["支出 spent（万元）"] == "60.07"
     assert table["预算执行率（支出÷到位）spent/available"] == "84.60%"
     assert table["报告所述执行率 stated rate"] == "84.61%"
     assert table["财政部执行率得分 MoF points (of 10)"] == "8.46"
