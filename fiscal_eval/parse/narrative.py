@@ -86,7 +86,8 @@ def problems_and_improvements(ctx: Context) -> tuple[list[str], list[str]]:
 
 
 _QUANTITY = re.compile(
-    r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>个|家|人|名|台|套|条|项|次|场|户|所|座|辆|件|份|篇|批|处|间|栋|亩|公里|千米|米)"
+    # A digit first (not a lookbehind) so the scan skips to digits: see numbers._START.
+    r"(?P<num>\d(?<![\d.]\d)\d*(?:\.\d+)?)\s*(?P<unit>个|家|人|名|台|套|条|项|次|场|户|所|座|辆|件|份|篇|批|处|间|栋|亩|公里|千米|米)"
     r"(?P<noun>[\u4e00-\u9fff]{0,3})"
 )
 

@@ -211,13 +211,24 @@ def evaluate(expr: str) -> float:
     return result
 
 
+def _calculations(f: str):
+    """_ARITH's matches in ``f``, scanning only the lines that hold "=": a calculation
+    never spans a line (its pattern has no line break), most reports write none, and the
+    pattern, opening with optional brackets and sign, is slow to try at every character."""
+    pos = f.find("=")
+    while pos >= 0:
+        lo = f.rfind("\n", 0, pos) + 1
+        hi = f.find("\n", pos)
+        hi = len(f) if hi < 0 else hi
+        yield from _ARITH.finditer(f, lo, hi)
+        pos = f.find("=", hi)
+
+
 def extract_arithmetic(ctx: Context) -> list[Arithmetic]:
     """Written calculations "label=expression=result" in prose."""
     f = ctx.f
     out: list[Arithmetic] = []
-    if "=" not in f:  # most reports write no calculation: skip the scan
-        return out
-    for m in _ARITH.finditer(f):
+    for m in _calculations(f):
         expr = m.group("expr").strip()
         if not re.search(r"\d", expr) or not re.search(r"[*/×÷]|\d\s*[+\-]\s*\d", expr):
             continue
