@@ -4,9 +4,9 @@ Each command turns its options into one library call and prints the result; no p
 or metric logic lives here. Exit codes: 0 done (even if some inputs are ``failed`` or
 ``partial``: they are rows, not errors), 1 ``--strict`` and some input was not fully
 read, or ``batch`` and some report failed, 2 fiscal_eval could not go on
-(:class:`~fiscal_eval.errors.FiscalEvalError`) or bad usage, 3 an unexpected internal
-error (a bug; set ``FISCAL_EVAL_DEBUG=1`` for the traceback). No input ever makes the
-command print a Python traceback.
+(:class:`~fiscal_eval.errors.FiscalEvalError`), bad usage, or a folder named holds
+nothing to read, 3 an unexpected internal error (a bug; set ``FISCAL_EVAL_DEBUG=1`` for
+the traceback). No input ever makes the command print a Python traceback.
 """
 
 from __future__ import annotations
@@ -128,6 +128,25 @@ def _summary(reports: Sequence[Report]) -> str:
     return f"{n} file{'' if n == 1 else 's'}: {parts}"
 
 
+def _unread_folders(paths: Sequence[str], reports: Sequence[Report]) -> list[Report]:
+    """The named folders that held nothing to read (empty, or not listable).
+
+    The library returns each as a failed report of its own, so that it shows in the
+    output; a folder named on the command line that reads as nothing is most likely a
+    mistyped or unmounted path, so the command also ends with an error.
+    """
+    named = {str(PurePath(p)) for p in paths}  # as iter_input_files spells the path
+    return [r for r in reports if r.status == "failed" and r.source in named and os.path.isdir(r.source)]
+
+
+def _refuse_unread(unread: Sequence[Report]) -> None:
+    """End with one ``error:`` line a folder that held nothing to read, and exit 2."""
+    if unread:
+        for r in unread:
+            typer.echo(f"error: {r.errors[0] if r.errors else r.source}", err=True)
+        raise typer.Exit(EXIT_ERROR)
+
+
 def _console() -> Console:
     # NOTE: off a terminal rich would squeeze output into 80 columns and wrap names.
     console = Console(highlight=False)
@@ -189,8 +208,12 @@ def parse(
         typer.Option("--strict", help="Exit 1 unless every report parsed with status ok."),
     ] = False,
 ) -> None:
-    """Parse reports and print one row (or one JSON line) per file read."""
+    """Parse reports and print one row (or one JSON line) per file read.
+
+    Exit 2 when a folder named holds no input files (it is listed as failed too).
+    """
     reports = _call(parse_paths, list(paths))
+    unread = _unread_folders(paths, reports)
     if as_json:
         for r in reports:
             typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
@@ -199,6 +222,7 @@ def parse(
         console = _console()
         console.print(_table(reports))
         typer.echo(_summary(reports))
+    _refuse_unread(unread)
     if strict and (not reports or any(r.status != "ok" for r in reports)):
         raise typer.Exit(EXIT_NOT_ALL_OK)
 
@@ -256,10 +280,12 @@ def audit(
 ) -> None:
     """Recompute every figure and print what does not add up (DESIGN §6 flag codes)."""
     reports = _call(parse_paths, list(paths))
+    unread = _unread_folders(paths, reports)
     if as_json:
         for r in reports:
             typer.echo(json.dumps({"source": r.source, "status": r.status, "errors": list(r.errors),
                                    "flags": _flag_rows(r)}, ensure_ascii=False))
+        _refuse_unread(unread)
         return
     console = _console()
     for r in reports:
@@ -277,6 +303,7 @@ def audit(
                 console.print(Text(f"          ↳ {row['sentence']}"))
     n_flags = sum(len(r.flags) for r in reports)
     typer.echo(f"{len(reports)} file{'' if len(reports) == 1 else 's'}: {n_flags} flag{'' if n_flags == 1 else 's'}")
+    _refuse_unread(unread)
 
 
 # --------------------------------------------------------------------------- synth

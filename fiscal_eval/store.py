@@ -56,6 +56,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import stat
 import sys
 import time
 import uuid
@@ -191,14 +192,22 @@ class _Outcome:
 
 
 def _sha256(path: str) -> str | None:
-    """The SHA-256 of a file's bytes, or None when it cannot be read."""
+    """The SHA-256 of a regular file's bytes, or None when it cannot be read or is not a
+    regular file (reading a FIFO would block the ingest forever)."""
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
+        # NOTE: O_NONBLOCK so that opening a FIFO returns at once; fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
+    with open(fd, "rb", closefd=True) as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            while block := handle.read(1 << 20):
+                digest.update(block)
+        except OSError:
+            return None
     return digest.hexdigest()
 
 
@@ -433,8 +442,17 @@ def _input_files(paths: Iterable[PathLike], root: Path) -> list[str]:
     Parquet files.
     """
     inside = str(root.resolve()) + os.sep
-    files = iter_input_files([Path(p).resolve() for p in paths])
+    files = iter_input_files([_absolute(p) for p in paths])
     return [p for p in dict.fromkeys(str(f) for f in files) if not p.startswith(inside)]
+
+
+def _absolute(path: PathLike) -> Path:
+    """``path`` resolved; made absolute only when it cannot be (a symlink loop, which then
+    fails as an input naming itself)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):  # NOTE: Python < 3.13 raises RuntimeError on a loop
+        return Path(os.path.abspath(path))
 
 
 def _stat(path: str) -> tuple[int | None, int | None]:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from fiscal_eval import bench
@@ -54,3 +57,26 @@ def test_bench_figures(tmp_path):
                 "parse_vs_floor", "metrics_1m_s"):
         assert figures[key] > 0, key
     assert figures["reports"] == 40 and figures["metrics_rows"] == 20_000
+
+
+@pytest.mark.parametrize("command", ["parse", "audit"])
+def test_a_named_empty_folder_is_an_error(tmp_path: Path, command: str) -> None:
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, [command, str(tmp_path / "empty"), SAMPLE_000])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'empty'}: folder holds no input files (hidden files are skipped)"
+    ]
+    assert "Traceback" not in result.output
+    assert "000_8f7748dd4a7239a6.txt" in result.stdout  # the other inputs are still reported
+
+
+def test_parse_lists_a_fifo_and_a_symlink_loop_as_failed(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    os.symlink("loop", tmp_path / "loop")
+    (tmp_path / "r.txt").write_bytes(Path(SAMPLE_000).read_bytes())
+    result = runner.invoke(app, ["parse", str(tmp_path), "--json"])  # returns: the FIFO is never opened
+    assert result.exit_code == 0, result.output
+    rows = {Path(row["source"]).name: row for row in map(json.loads, result.stdout.splitlines())}
+    assert {name: row["status"] for name, row in rows.items()} == {"loop": "failed", "pipe": "failed", "r.txt": "ok"}
+    assert "3 files: 1 ok, 0 partial, 2 failed" in result.stderr

@@ -143,6 +143,21 @@ def test_bad_files_are_failed_manifest_rows_naming_the_file(corpus: Path, db: Pa
     assert (again.parsed, again.skipped, again.failed) == (0, 8, 3)
 
 
+def test_odd_entries_are_failed_rows_and_a_fifo_is_never_opened(corpus: Path, db: Path, tmp_path: Path) -> None:
+    os.mkfifo(corpus / "pipe")  # opening it to hash or read would block the ingest forever
+    os.symlink("loop", corpus / "loop")
+    os.symlink("named-loop", tmp_path / "named-loop")  # resolving it raises on Python < 3.13
+
+    summary = ingest([corpus, tmp_path / "named-loop"], db)
+
+    assert (summary.files, summary.failed) == (8, 3)
+    failed = dict(manifest(db).filter(pl.col("status") == "failed").select("path", "errors").iter_rows())
+    assert failed[str(corpus.resolve() / "pipe")].endswith("pipe: not a regular file (FIFO)")
+    assert "symlink loop" in failed[str(corpus.resolve() / "loop")]
+    assert "symlink loop" in failed[str(tmp_path / "named-loop")]
+    assert ingest([corpus, tmp_path / "named-loop"], db).skipped == 8
+
+
 def test_files_inside_the_store_are_not_inputs(corpus: Path) -> None:
     inner = corpus / "store"
     ingest(corpus, inner)

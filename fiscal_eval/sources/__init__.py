@@ -12,10 +12,11 @@ says why in plain words; the caller records it as a failed input and goes on.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from fiscal_eval.errors import ReadError, UnsupportedFormatError
 from fiscal_eval.model import Document
@@ -32,6 +33,7 @@ __all__ = [
     "read_document",
     "read_bytes",
     "iter_input_files",
+    "folder_problem",
     "document_from_text",
 ]
 
@@ -180,7 +182,8 @@ def read_document(path: str | os.PathLike[str]) -> Document:
     """Read one input file into a :class:`Document`.
 
     The reader is chosen by suffix (``.txt``/``.text`` → text, ``.html``/``.htm``/
-    ``.shtml`` → html), else by the bytes (an HTML page, else text).
+    ``.shtml`` → html), else by the bytes (an HTML page, else text). Only regular files
+    (or symlinks to them) are opened: a FIFO would block the read forever.
 
     Parameters
     ----------
@@ -194,8 +197,9 @@ def read_document(path: str | os.PathLike[str]) -> Document:
     Raises
     ------
     ReadError
-        The file is missing, a directory, empty, larger than :data:`MAX_BYTES`, binary,
-        or undecodable; the message names the file and the reason.
+        The file is missing, a folder, a FIFO/socket/device, a symlink loop, empty,
+        larger than :data:`MAX_BYTES`, binary, or undecodable; the message names the
+        file and the reason.
     UnsupportedFormatError
         A format not read yet (.doc/.docx/.pdf/.xls/.xlsx …).
 
@@ -221,11 +225,13 @@ def read_document(path: str | os.PathLike[str]) -> Document:
     except PermissionError:
         raise ReadError(source, "permission denied") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ReadError(source, "symlink loop (too many levels of symbolic links)") from None
         raise ReadError(source, f"cannot read: {exc.strerror or exc}") from None
     if stat.S_ISDIR(info.st_mode):
-        raise ReadError(source, "is a directory, not a file")
+        raise ReadError(source, folder_problem(source))
     if not stat.S_ISREG(info.st_mode):
-        raise ReadError(source, "not a regular file")
+        raise ReadError(source, f"not a regular file ({_kind(info.st_mode)})")
     if info.st_size == 0:
         raise ReadError(source, "empty file (0 bytes)")
     if info.st_size > MAX_BYTES:
@@ -247,52 +253,110 @@ def read_document(path: str | os.PathLike[str]) -> Document:
     return read_bytes(data, source, format=name)
 
 
-def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The input files named by ``paths``, folders expanded, in a deterministic order.
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file or a folder is, for messages."""
+    for test, kind in (
+        (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+    ):
+        if test(mode):
+            return kind
+    return "unknown file type"
 
-    A folder contributes every regular file under it, recursively, leaving out hidden
-    files and folders (names starting with ".") and following no folder symlinks; its
-    files come sorted by path. A path that is not a folder is kept as given, whatever its
-    suffix, even if it does not exist, so the caller can report it as failed: no input is
-    silently dropped. Symlinks inside a folder that point nowhere are kept for the same
-    reason. Order follows ``paths``; nothing is de-duplicated.
+
+def folder_problem(folder: str | os.PathLike[str]) -> str:
+    """Why a folder is not an input file, as :func:`read_document` says it.
+
+    :func:`iter_input_files` hands a folder on as an input only when it cannot be read as
+    a folder of reports: a named folder with no input files, one that cannot be listed,
+    or a symlink to a folder met inside a folder (not followed: it could loop or read a
+    tree twice). Each then fails with this reason instead of vanishing from the output.
 
     Examples
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
-    ...     for name in ("b.txt", "a.html", ".hidden.txt", "sub/c.txt"):
+    ...     folder_problem(folder)
+    'folder holds no input files (hidden files are skipped)'
+    """
+    folder = os.fspath(folder)
+    try:
+        with os.scandir(folder) as entries:
+            top = [entry.name for entry in entries if not entry.name.startswith(".")]
+    except OSError as exc:
+        return f"cannot list folder: {exc.strerror or exc}"
+    if os.path.islink(folder):
+        # NOTE: no walk under a symlink: it may point at an ancestor, i.e. the whole tree.
+        return "symlink to a folder, not followed (name the folder itself to read it)" if top else (
+            "folder holds no input files (hidden files are skipped)"
+        )
+    if next(_inputs(folder), None) is None:
+        return "folder holds no input files (hidden files are skipped)"
+    return "is a directory, not a file"
+
+
+def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The input files named by ``paths``, folders expanded, in a deterministic order.
+
+    A folder contributes every entry under it, recursively, that is not a folder,
+    leaving out hidden files and folders (names starting with ".") and following no
+    folder symlinks; its entries come sorted by path. Anything that cannot be read as a
+    report is kept, so that reading it fails with a message naming it: a FIFO, socket or
+    device (never opened), a dangling symlink or a symlink loop, a symlink to a folder,
+    a folder that cannot be listed, and a named folder holding no input files at all. A
+    path that is not a folder is kept as given, whatever its suffix, even if it does not
+    exist. No input is silently dropped. Order follows ``paths``; nothing is
+    de-duplicated.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     for name in ("b.txt", "a.html", ".hidden.txt", "sub/c.txt", "empty/"):
     ...         Path(folder, name).parent.mkdir(exist_ok=True)
-    ...         _ = Path(folder, name).write_text("x")
-    ...     found = iter_input_files([folder, "missing.pdf"])
+    ...         _ = name.endswith("/") or Path(folder, name).write_text("x")
+    ...     found = iter_input_files([folder, "missing.pdf", Path(folder, "empty")])
     ...     [p.relative_to(folder).as_posix() if p.is_absolute() else str(p) for p in found]
-    ['a.html', 'b.txt', 'sub/c.txt', 'missing.pdf']
+    ['a.html', 'b.txt', 'sub/c.txt', 'missing.pdf', 'empty']
     """
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if not path.is_dir():
+        if not path.is_dir():  # NOTE: False, not an error, for a symlink loop
             out.append(path)
             continue
-        found: list[str] = []
-        _walk(str(path), found)
         # Sorting strings, not Paths: a re-ingest of 100k unchanged files is mostly this.
-        out.extend(Path(p) for p in sorted(found))
+        found = sorted(_inputs(str(path)))
+        if found:
+            out.extend(Path(p) for p in found)
+        else:  # a named folder with nothing to read is itself the input, and fails saying so
+            out.append(path)
     return out
 
 
-def _walk(folder: str, found: list[str]) -> None:
-    """Non-hidden regular files (and dangling links, so they fail visibly) under ``folder``,
-    without following folder links; DirEntry types come from the directory listing, so no
-    stat per file."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                _walk(entry.path, found)
-            elif entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path)):
-                found.append(entry.path)
+def _inputs(folder: str) -> Iterator[str]:
+    """Every non-hidden entry under ``folder`` that is not a folder, without following
+    folder links; a folder that cannot be listed is yielded itself. DirEntry types come
+    from the directory listing, so there is no stat per file."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        yield folder  # NOTE: read_document says why (permission denied, I/O error …)
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_folder = entry.is_dir(follow_symlinks=False)
+        except OSError:  # NOTE: kept as an input; reading it names the problem
+            is_folder = False
+        if is_folder:
+            yield from _inputs(entry.path)
+        else:
+            yield entry.path
 
 
 # --------------------------------------------------------------------------- the readers

@@ -84,6 +84,7 @@ def test_missing_folder_in_the_path(tmp_path: Path):
 
 
 def test_directory(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("x")
     error = read_error(tmp_path)
     assert str(error) == f"{tmp_path}: is a directory, not a file"
 
@@ -269,8 +270,9 @@ def test_iter_input_files_is_deterministic_and_keeps_dangling_links(tmp_path: Pa
     os.symlink(tmp_path / "b", tmp_path / "loop", target_is_directory=True)  # not followed
     first = iter_input_files([tmp_path])
     assert first == iter_input_files([str(tmp_path)])
-    assert [p.name for p in first] == ["C.txt", "a.txt", "e.txt", "d.txt", "link.txt"]
+    assert [p.name for p in first] == ["C.txt", "a.txt", "e.txt", "d.txt", "link.txt", "loop"]
     assert read_error(tmp_path / "link.txt").reason == "file not found"
+    assert read_error(tmp_path / "loop").reason.startswith("symlink to a folder, not followed")
 
 
 # --------------------------------------------------------------------------- docstrings
