@@ -102,7 +102,9 @@ _ALL_ARRIVED = re.compile(r"到位率\s*(?:为|达到?)?\s*100(?:\.0+)?\s*%")
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
 
 
-def _prose_amounts(ctx: Context) -> list[Amount]:
+def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
+    """Amounts in prose. A line item's ``parent`` is an index into the document's list,
+    where ``shift`` table amounts come before these."""
     v = vocab()
     f = ctx.f
     out: list[Amount] = []
@@ -142,7 +144,7 @@ def _prose_amounts(ctx: Context) -> list[Amount]:
             amount_yuan=parse_amount(num, unit),
             span=(start, end),
             unit=unit,
-            parent=parent,
+            parent=None if parent is None else parent + shift,
             context=ctx.context_path(start),
             decimals=decimals_of(num),
         )
@@ -150,7 +152,7 @@ def _prose_amounts(ctx: Context) -> list[Amount]:
         last_idx = len(out) - 1
         # "…1.33万元等": the list names only some of the items.
         if parent is not None and f[end:end + 2].lstrip().startswith("等"):
-            _mark_incomplete(out, parent)
+            _mark_incomplete(out, parent + shift)
     return out
 
 
@@ -238,14 +240,7 @@ def extract_amounts(ctx: Context) -> list[Amount]:
     table = _table_amounts(ctx)
     if not any(a.line.role in ("budget", "spent") for a in table):
         table += [Amount(line, rank) for line, rank in flat_form(ctx)[0]]
-    prose = _prose_amounts(ctx)
-    # Parents are indices into one list: re-base the prose ones after the table ones.
-    shift = len(table)
-    prose = [
-        replace(a, line=replace(a.line, parent=a.line.parent + shift)) if a.line.parent is not None else a
-        for a in prose
-    ]
-    return table + prose
+    return table + _prose_amounts(ctx, shift=len(table))
 
 
 def choose_funds(amounts: list[Amount]) -> dict[str, Amount]:
