@@ -1,5 +1,5 @@
 """Altair chart builders for the report notebooks, one look for all, and how they are
-shown: offline (the Vega JavaScript inline, once per notebook) and exportable to PNG/SVG
+shown: offline (the Vega JavaScript inline, once per notebook document) and exportable to PNG/SVG
 with Chinese text rendered from a packaged CJK font.
 
 Builders take the frames of :mod:`fiscal_eval.views` (columns named as in
@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ import polars as pl
 from fiscal_eval.display import YUAN_PER_WAN, percent, wan
 
 __all__ = [
-    "FONT", "LABELS", "label", "show", "chart_html", "table", "table_html", "banner", "to_svg", "to_png",
+    "FONT", "LABELS", "label", "show", "chart_html", "bundle_html", "table", "table_html", "banner", "to_svg", "to_png",
     "funds_flow", "execution_bands", "indicator_points", "peers",
     "series", "flags_over_time",
     "score_distribution", "grade_distribution", "execution_vs_score", "flags_by_type", "template_share",
@@ -115,8 +116,38 @@ def _theme() -> alt.theme.ThemeConfig:
 
 # ----------------------------------------------------------------------------- display
 
-_state = {"bundle_sent": False}
+# Which documents already hold the Vega JavaScript (the "bundle", ~1 MB), so that a
+# chart carries it only where it is missing.
+#
+# NOTE: the design. The bundle is inline in the first chart each *document* draws, not
+# once per kernel. A document is the client that asked the kernel to run the cell: the
+# ``session`` of the request's header (one per JupyterLab notebook panel and browser page
+# load, one per papermill/nbclient run); it is the key of ``_state["sent"]``, whose value
+# is the id of the cell whose output holds the bundle (JupyterLab sends it; None when the
+# client does not). So
+#   * a second notebook (or console) on the same kernel, or the same notebook after the
+#     page is reloaded, is a new session: its first chart carries the bundle again;
+#   * running again the cell that holds the bundle (Run All, or that cell alone) replaces
+#     its output, so a pre_run_cell hook forgets it and the cell's first chart sends it
+#     again; so does deleting that cell (JupyterLab lists deleted cells in the request);
+#   * outside a kernel (scripts, tests) and in the batch's in-process shell (one report
+#     per forked process) there is no session: once per process, as before.
+# A saved notebook or batch report therefore holds the bundle once per run (the batch
+# and test_notebooks count exactly one). Inlining the bundle into every chart would work
+# everywhere but make each report ~1 MB a chart; loading it from a server or CDN would not
+# work offline. What the kernel cannot see — the bundle's output cleared by hand, then the
+# notebook saved and opened again — is covered in the page: each chart's script waits for
+# vegaEmbed (the bundle may also come later in the page, when cells ran out of order) and,
+# if it never comes, says in the chart's place to run the cell again rather than stay blank.
+_state: dict[str, Any] = {"sent": {}}
 _ids = itertools.count(1)
+# Chart ids are unique across kernels too: after a restart the counter starts again, and
+# an old output still on the page must not take the new chart ("#fe-chart-1" is the first
+# match in the page).
+_RUN = os.urandom(4).hex()
+_MISSING_JS = json.dumps("（图表未绘制：本页缺少 Vega 脚本，请重新运行此单元格 "
+                         "chart not drawn: this page lacks the Vega JavaScript, run the cell again）",
+                         ensure_ascii=False)
 
 
 def _bundle() -> str:
@@ -126,23 +157,86 @@ def _bundle() -> str:
     return vl_convert.javascript_bundle()
 
 
+def bundle_html() -> str:
+    """The Vega, Vega-Lite and vega-embed JavaScript as an inline ``<script>`` (~1 MB):
+    what a page needs once, before or after its charts, to draw them offline."""
+    return "<script>" + _bundle().replace("</script", "<\\/script") + "</script>"
+
+
 def chart_html(chart: alt.TopLevelMixin | dict, *, with_bundle: bool) -> str:
     """The HTML that draws ``chart`` (or its Vega-Lite spec) offline: a div and a
-    vegaEmbed call (plus the Vega, Vega-Lite and vega-embed JavaScript when ``with_bundle``)."""
-    div = f"fe-chart-{next(_ids)}"
+    vegaEmbed call (plus the Vega, Vega-Lite and vega-embed JavaScript when ``with_bundle``).
+
+    The call waits (10 s at most) for the JavaScript when the page does not have it yet,
+    and otherwise writes a note in the chart's place instead of leaving it blank."""
+    div = f"fe-chart-{_RUN}-{next(_ids)}"
     spec_dict = chart if isinstance(chart, dict) else chart.to_dict()
     # NOTE: every <, > and & as a JSON escape, not only "</": document text (an agency
     # named "<!--<script>") would otherwise switch the HTML parser into the script's
     # "double escaped" state, and the block would swallow the page after it.
     spec = (json.dumps(spec_dict, ensure_ascii=False)
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-    parts = []
-    if with_bundle:
-        parts.append("<script>" + _bundle().replace("</script", "<\\/script") + "</script>")
+    parts = [bundle_html()] if with_bundle else []
     parts.append(f'<div id="{div}" class="fe-chart"></div>'
-                 f'<script>vegaEmbed("#{div}", {spec}, {{"renderer": "svg", "actions": false}})'
-                 '.catch(function (e) { console.error(e); });</script>')
+                 '<script>(function () { var tries = 0; function draw() { if (window.vegaEmbed) { '
+                 f'vegaEmbed("#{div}", {spec}, {{"renderer": "svg", "actions": false}})'
+                 '.catch(function (e) { console.error(e); }); } '
+                 'else if (++tries < 100) { setTimeout(draw, 100); } '
+                 f'else {{ var el = document.getElementById("{div}"); if (el) el.textContent = {_MISSING_JS}; }} }} '
+                 'draw(); })();</script>')
     return "".join(parts)
+
+
+def _ipython() -> Any:
+    """The running IPython shell, or None (a plain Python process)."""
+    import sys
+
+    if "IPython" not in sys.modules:  # NOTE: not imported: no shell, and no import to pay
+        return None
+    from IPython import get_ipython
+
+    return get_ipython()
+
+
+def _document(shell: Any) -> str | None:
+    """The client session (the document) whose request the kernel is running, if known."""
+    header = getattr(shell, "parent_header", None)
+    if not isinstance(header, dict):
+        return None
+    session = header.get("session", header.get("header", {}).get("session"))
+    return session if isinstance(session, str) and session else None
+
+
+def _on_pre_run_cell(info: Any) -> None:
+    """Before a cell runs: forget the bundle of the cell whose output is about to be
+    replaced (the cell itself) or is gone (a deleted cell)."""
+    document = _document(_ipython())
+    cell = _state["sent"].get(document)
+    if cell is None:
+        return
+    meta = getattr(info, "cell_meta", None)
+    deleted = (meta.get("deletedCells") or ()) if isinstance(meta, dict) else ()
+    if getattr(info, "cell_id", None) == cell or cell in deleted:
+        del _state["sent"][document]
+
+
+def _needs_bundle() -> bool:
+    """Whether the document being drawn into lacks the bundle (see ``_state``)."""
+    shell = _ipython()
+    events = getattr(shell, "events", None)
+    if events is not None and _on_pre_run_cell not in events.callbacks.get("pre_run_cell", []):
+        events.register("pre_run_cell", _on_pre_run_cell)
+    return _document(shell) not in _state["sent"]
+
+
+def _bundle_sent() -> None:
+    """Record that the current document now holds the bundle, in the running cell's output."""
+    shell = _ipython()
+    # NOTE: IPython keeps the running cell's ExecutionResult on the display hook; its
+    # info.cell_id is the client's cell id (None in a widget callback, or when not sent).
+    running = getattr(getattr(shell, "displayhook", None), "exec_result", None)
+    cell = getattr(getattr(running, "info", None), "cell_id", None)
+    _state["sent"][_document(shell)] = cell if isinstance(cell, str) else None
 
 
 def _rows(spec: Any) -> int | None:
@@ -152,23 +246,28 @@ def _rows(spec: Any) -> int | None:
 
 
 def show(chart: alt.TopLevelMixin, *, empty: str = "（无数据 no data for this chart）") -> None:
-    """Display a chart in a notebook, drawable offline: the first chart of a notebook run
-    carries the JavaScript (about 1 MB), later ones only a div and an embed call. A chart
-    built from no rows shows ``empty`` instead of blank axes."""
+    """Display a chart in a notebook, drawable offline: the first chart a document draws
+    carries the JavaScript (about 1 MB), later ones only a div and an embed call (see
+    ``_state`` for what counts as a document). A chart built from no rows shows ``empty``
+    instead of blank axes."""
     from IPython.display import HTML, display
 
     if _rows(chart.to_dict()) == 0:
         display(HTML(f'<p class="fe-empty">{html.escape(empty)}</p>'))
         return
-    display(HTML(chart_html(chart, with_bundle=not _state["bundle_sent"])))
-    _state["bundle_sent"] = True
+    needed = _needs_bundle()
+    display(HTML(chart_html(chart, with_bundle=needed)))
+    if needed:
+        _bundle_sent()
 
 
 def _offline_renderer(spec: dict, **_: Any) -> dict[str, str]:
     """Altair's renderer while fiscal_eval.charts is imported: a chart left as a cell's
-    value draws as :func:`show` draws it (offline, bundle once), never from a CDN."""
-    html_ = chart_html(spec, with_bundle=not _state["bundle_sent"])
-    _state["bundle_sent"] = True
+    value draws as :func:`show` draws it (offline, bundle once a document), never from a CDN."""
+    needed = _needs_bundle()
+    html_ = chart_html(spec, with_bundle=needed)
+    if needed:
+        _bundle_sent()
     return {"text/html": html_}
 
 

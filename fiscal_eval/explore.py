@@ -157,8 +157,9 @@ class Explorer:
     ``flag`` (a Select of the report's flags, value = row number); ``compare_agency``,
     ``compare_year``; ``export_dir``, ``export_button``. Outputs: ``banner``, ``facts``,
     ``source``, ``comparison``, ``export_status`` (HTML widgets) and ``chart`` (an Output
-    whose one display item holds the three charts; the Vega JavaScript goes with the
-    first draw only, about 1 MB, later draws send an embed call).
+    whose one display item holds the three charts, each a div and an embed call); the
+    Vega JavaScript (about 1 MB) is in ``vega``, an Output set once, so every view of the
+    app has it whichever draw it shows.
 
     Examples
     --------
@@ -176,7 +177,6 @@ class Explorer:
         if self._reports.height == 0:
             raise FiscalEvalError("no readable report in this corpus: nothing to explore")
         self._quiet_depth = 0
-        self._bundle_sent = False
         self._flags = pl.DataFrame()
         self.current_report_id: str | None = None
         self.chart_specs: dict[str, dict] = {}
@@ -189,6 +189,13 @@ class Explorer:
         self.banner = w.HTML()
         self.facts = w.HTML()
         self.chart = w.Output()
+        # NOTE: the Vega JavaScript lives in an Output of its own, set once and never
+        # replaced, just before the charts: every view of the app — a reloaded page, the
+        # app displayed again or in another notebook — renders it with the charts. (Sent
+        # with the first draw only, it vanished when the next draw replaced that output.)
+        self.vega = w.Output(layout=w.Layout(height="0px", overflow="hidden"))
+        self.vega.outputs = ({"output_type": "display_data", "metadata": {},
+                              "data": {"text/html": charts.bundle_html(), "text/plain": ""}},)
         self.flag = w.Select(description="审核发现", rows=5, layout=w.Layout(width="95%"))
         self.source = w.HTML()
         self.compare_agency = w.Dropdown(description="比较 compare", layout=w.Layout(width="26em"))
@@ -220,7 +227,7 @@ class Explorer:
         self.widget = w.VBox([
             w.HBox([self.region, self.agency, self.year]), self.banner,
             heading("关键数字 Key figures"), self.facts,
-            heading("图表 Charts"), self.chart,
+            heading("图表 Charts"), self.vega, self.chart,
             heading("审核发现 Flags（选择一项查看原文 choose one to see its sentence）"), self.flag, self.source,
             heading("并列比较 Compare side by side"), w.HBox([self.compare_agency, self.compare_year]),
             self.comparison,
@@ -360,8 +367,7 @@ class Explorer:
                 continue
             chart = build(frame)
             self.chart_specs[name] = chart.to_dict()
-            parts.append(charts.chart_html(chart, with_bundle=not self._bundle_sent))
-            self._bundle_sent = True
+            parts.append(charts.chart_html(chart, with_bundle=False))  # the JavaScript: self.vega
         # NOTE: the outputs are set, not captured with `with self.chart:` (which needs a
         # kernel): the same code draws in JupyterLab and in a plain-Python test.
         self.chart.outputs = ({"output_type": "display_data", "metadata": {},
@@ -370,7 +376,7 @@ class Explorer:
 
     @property
     def chart_html(self) -> str:
-        """The HTML of the chart area (the Vega bundle only in the first draw's)."""
+        """The HTML of the chart area (without the Vega JavaScript, which is in ``vega``)."""
         return self.chart.outputs[0]["data"]["text/html"] if self.chart.outputs else ""
 
     def _show_source(self) -> None:

@@ -159,7 +159,7 @@ def test_chart_html_is_offline_and_escapes_script_end():
 def test_show_sends_the_bundle_once(monkeypatch):
     shown: list[str] = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj.data))
-    monkeypatch.setitem(charts._state, "bundle_sent", False)
+    monkeypatch.setitem(charts._state, "sent", {})
     monkeypatch.setattr(charts, "_bundle", lambda: "window.vegaEmbed=function(){};")
     chart = charts.flags_by_type(pl.DataFrame({"code": ["sum_mismatch"], "severity": ["error"], "flags": [2]}))
     charts.show(chart)
@@ -170,11 +170,152 @@ def test_show_sends_the_bundle_once(monkeypatch):
     assert "无数据 no data" in shown[2]  # an empty chart says so instead of drawing blank axes
 
 
+class _Kernel:
+    """An IPython shell as ipykernel drives it, for charts' bookkeeping: the request's
+    header (its ``session`` is the client document), the running cell's id on the display
+    hook, and pre_run_cell events with the cell id and JupyterLab's deleted cells."""
+
+    def __init__(self) -> None:
+        from IPython.core.events import EventManager, available_events
+
+        self.events = EventManager(self, available_events)
+        self.parent_header: dict = {}
+        self.displayhook = type("Hook", (), {"exec_result": None})()
+
+    def run(self, document: str, cell: str | None, *shows, deleted: tuple[str, ...] = ()) -> list[int]:
+        """Run a cell of ``document`` that shows each chart given; the bundles each carried."""
+        from IPython.core.interactiveshell import ExecutionInfo, ExecutionResult
+
+        self.parent_header = {"msg_type": "execute_request", "session": document}
+        info = ExecutionInfo("", True, False, True, cell, {"cellId": cell, "deletedCells": list(deleted)})
+        self.events.trigger("pre_run_cell", info)
+        self.displayhook.exec_result = ExecutionResult(info)
+        out = []
+        for show in shows:
+            before = len(self.shown)
+            show()
+            out += [s.count("window.vegaEmbed=") for s in self.shown[before:]]
+        self.displayhook.exec_result = None
+        return out
+
+
+@pytest.fixture()
+def kernel(monkeypatch):
+    shell = _Kernel()
+    shell.shown = []
+    monkeypatch.setattr("IPython.get_ipython", lambda: shell)
+    monkeypatch.setattr("IPython.display.display", lambda obj: shell.shown.append(obj.data))
+    monkeypatch.setitem(charts._state, "sent", {})
+    monkeypatch.setattr(charts, "_bundle", lambda: "window.vegaEmbed=function(){};")
+    return shell
+
+
+def _one_chart():
+    return charts.flags_by_type(pl.DataFrame({"code": ["sum_mismatch"], "severity": ["error"], "flags": [2]}))
+
+
+def test_every_document_on_a_kernel_gets_the_bundle(kernel):
+    """Two notebooks on one kernel (or one notebook's page reloaded: a new client session):
+    the first chart of each carries the JavaScript, the rest of each do not."""
+    show = lambda: charts.show(_one_chart())  # noqa: E731
+    assert kernel.run("notebook-a", "a1", show, show) == [1, 0]
+    assert kernel.run("notebook-a", "a2", show) == [0]
+    assert kernel.run("notebook-b", "b1", show, show) == [1, 0]
+    assert kernel.run("notebook-a", "a3", show) == [0]  # a still has it
+    assert kernel.run("notebook-b", "b2", show) == [0]
+
+
+def test_running_again_the_cell_that_held_the_bundle_sends_it_again(kernel):
+    """Run All (or that cell alone) replaces the output that held the JavaScript; so does
+    deleting the cell. A cell left as a chart value (Altair's renderer) counts the same."""
+    show = lambda: charts.show(_one_chart())  # noqa: E731
+    value = lambda: kernel.shown.append(_one_chart()._repr_mimebundle_()["text/html"])  # noqa: E731
+    assert kernel.run("nb", "c1", show) == [1]
+    assert kernel.run("nb", "c2", show, value) == [0, 0]
+    assert kernel.run("nb", "c1", show, show) == [1, 0]  # run again: its old output is gone
+    assert kernel.run("nb", "c2", value) == [0]
+    assert kernel.run("nb", "c3", show, deleted=("c1",)) == [1]  # the cell holding it deleted
+    assert kernel.run("nb", "c2", show) == [0]
+    assert kernel.run("nb", "c3", value) == [1]  # c3 held it and ran again, now as a value
+
+
+def test_a_client_without_cell_ids_gets_the_bundle_once(kernel):
+    """nbclient (papermill) sends no cell ids: once per run, as the batch and the saved
+    reports expect."""
+    show = lambda: charts.show(_one_chart())  # noqa: E731
+    assert [kernel.run("papermill", None, show, show) for _ in range(3)] == [[1, 0], [0, 0], [0, 0]]
+
+
+def test_bundle_per_document_in_a_real_kernel(notebook_kernel):
+    """The same through ipykernel: two clients (two JupyterLab documents, each its own
+    session) on one kernel, cell ids sent as JupyterLab sends them."""
+    from jupyter_client import BlockingKernelClient
+    from jupyter_client.manager import start_new_kernel
+
+    km, lab = start_new_kernel(kernel_name=notebook_kernel, startup_timeout=120)
+    other = BlockingKernelClient()
+    other.load_connection_info(km.get_connection_info())  # a session of its own
+    other.start_channels()
+    try:
+        other.wait_for_ready(timeout=60)
+
+        def run(client, cell: str, code: str) -> list[int]:
+            content = {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                       "allow_stdin": False, "stop_on_error": True}
+            msg = client.session.msg("execute_request", content, metadata={"cellId": cell, "deletedCells": []})
+            client.shell_channel.send(msg)
+            shown = []
+            while True:
+                reply = client.get_iopub_msg(timeout=120)
+                if reply["parent_header"].get("msg_id") != msg["header"]["msg_id"]:
+                    continue
+                kind = reply["msg_type"]
+                assert kind != "error", "\n".join(reply["content"]["traceback"])
+                if kind in ("display_data", "execute_result"):
+                    shown.append(reply["content"]["data"].get("text/html", "").count("window.vegaEmbed="))
+                if kind == "status" and reply["content"]["execution_state"] == "idle":
+                    return shown
+
+        assert lab.session.session != other.session.session
+        run(lab, "setup", "import polars as pl\nfrom fiscal_eval import charts\n"
+                          "charts._bundle = lambda: 'window.vegaEmbed=function(){};'\n"
+                          "c = charts.flags_by_type(pl.DataFrame({'code': ['x'], 'severity': ['error'], 'flags': [1]}))")
+        assert run(lab, "a1", "charts.show(c); charts.show(c)") == [1, 0]
+        assert run(lab, "a2", "charts.show(c); c") == [0, 0]
+        assert run(other, "b1", "charts.show(c)") == [1]  # another document: it gets its own
+        assert run(other, "b2", "c") == [0]
+        assert run(lab, "a1", "charts.show(c)") == [1]  # the cell that held it, run again
+        assert run(lab, "a2", "charts.show(c)") == [0]
+    finally:
+        other.stop_channels()
+        lab.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_chart_ids_differ_between_kernels(tmp_path):
+    """After a kernel restart the chart counter starts again; the ids still differ from
+    the old outputs' ids on the same page."""
+    import subprocess
+    import sys
+
+    code = "from fiscal_eval import charts; print(charts.chart_html({'mark': 'bar'}, with_bundle=False))"
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    ids = [re.search(r'id="(fe-chart-[^"]+)"', r).group(1) for r in runs]
+    assert ids[0] != ids[1]
+
+
+def test_a_chart_waits_for_the_javascript_or_says_it_is_missing():
+    out = charts.chart_html(_one_chart(), with_bundle=False)
+    assert "if (window.vegaEmbed)" in out and "setTimeout(draw" in out
+    assert "请重新运行此单元格" in out and out.count('vegaEmbed("#fe-chart-') == 1
+
+
 def test_a_chart_left_as_a_cell_value_renders_offline(monkeypatch):
     """Altair's renderer is fiscal_eval's while charts is imported: no CDN, bundle once."""
     import altair as alt
 
-    monkeypatch.setitem(charts._state, "bundle_sent", False)
+    monkeypatch.setitem(charts._state, "sent", {})
     monkeypatch.setattr(charts, "_bundle", lambda: "window.vegaEmbed=function(){};")
     assert alt.renderers.active == "fiscal_eval"
     chart = charts.flags_by_type(pl.DataFrame({"code": ["sum_mismatch"], "severity": ["error"], "flags": [2]}))

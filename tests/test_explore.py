@@ -84,11 +84,29 @@ def test_default_selection(app, corpus):
     assert set(app.chart_specs) == {"funds_flow", "execution_bands"}  # a department report: no indicators
     assert "指标得分 indicator points：（无数据 no data for this chart）" in app.chart_html
     assert app.chart_html.count('vegaEmbed("#fe-chart-') == 2
-    assert len(app.chart_html) > 500_000  # the Vega JavaScript goes with the first draw
+    assert len(app.chart_html) < 100_000  # the Vega JavaScript is in app.vega
     app.agency.value = HEPING
     assert set(app.chart_specs) == {"funds_flow", "execution_bands", "indicator_points"}
     assert app.chart_html.count('vegaEmbed("#fe-chart-') == 3 and len(app.chart_html) < 100_000
     assert len(app.chart_specs["indicator_points"]["data"]["values"]) == 21
+
+
+def _vega_html(app: Explorer) -> str:
+    return "".join(o["data"]["text/html"] for o in app.vega.outputs)
+
+
+def test_every_view_of_the_app_has_the_javascript(app):
+    """The Vega JavaScript is in an output of its own, before the charts, never replaced:
+    a redraw (which replaces the chart output) cannot take it away from a page reloaded
+    or from the app displayed a second time."""
+    children = app.widget.children
+    assert children.index(app.vega) == children.index(app.chart) - 1
+    assert _vega_html(app).count("window.vegaEmbed=") == 1 and len(_vega_html(app)) > 500_000
+    first = _vega_html(app)
+    for agency in (HEPING, BAOSHAN, HEPING):
+        app.agency.value = agency
+        assert "window.vegaEmbed=" not in app.chart_html and 'vegaEmbed("#fe-chart-' in app.chart_html
+    assert _vega_html(app) == first
 
 
 def test_region_then_agency_then_year_follow(app, corpus):
