@@ -242,14 +242,33 @@ def ingest(
         Optional[int],
         typer.Option("--jobs", min=1, help="Worker processes (default: all cores).", show_default=False),
     ] = None,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune",
+            help="Let a DIR that does not exist or holds no input files remove stored rows "
+                 "(without it such an ingest is refused, so a mistyped path cannot empty the store).",
+        ),
+    ] = False,
 ) -> None:
-    """Parse and audit reports into the Parquet store; unchanged files are skipped."""
+    """Parse and audit reports into the Parquet store; unchanged files are skipped.
+
+    Exit 2, changing nothing, when a DIR does not exist or holds no input files and stored
+    rows would be removed because of it (unless --prune); exit 2 too when a DIR holds no
+    input files.
+    """
     # NOTE: imported here, not at the top: the store brings polars and pyarrow, which
     # `fiscal-eval parse` does not need.
     from fiscal_eval import store as _store
 
-    summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs))
+    summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs, prune=prune))
     typer.echo(str(summary))
+    if summary.empty_folders and not prune:
+        from fiscal_eval.sources import folder_problem
+
+        for folder in summary.empty_folders:
+            typer.echo(f"error: {folder}: {folder_problem(folder)}", err=True)
+        raise typer.Exit(EXIT_ERROR)
 
 
 # --------------------------------------------------------------------------- audit

@@ -146,6 +146,8 @@ class IngestSummary:
         Manifest rows with that status after the ingest (all inputs, not only this run's).
     seconds : float
         Wall-clock time of the ingest.
+    empty_folders : tuple of str
+        Named folders that held no input file (each is also a failed manifest row).
     """
 
     files: int
@@ -155,6 +157,7 @@ class IngestSummary:
     failed: int
     partial: int
     seconds: float
+    empty_folders: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return (
@@ -200,14 +203,15 @@ def _sha256(path: str) -> str | None:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
-    with open(fd, "rb", closefd=True) as handle:
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            while block := handle.read(1 << 20):
-                digest.update(block)
-        except OSError:
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
+        while block := os.read(fd, 1 << 20):
+            digest.update(block)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     return digest.hexdigest()
 
 
@@ -433,17 +437,33 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 # --------------------------------------------------------------------------- inputs
 
 
-def _input_files(paths: Iterable[PathLike], root: Path) -> list[str]:
+class _Inputs(NamedTuple):
+    """The input files of an ingest, and the named paths that gave none."""
+
+    files: list[str]  # absolute path strings, in input order, each once
+    absent: list[str]  # named paths that do not exist, or folders with no input file
+
+
+def _input_files(paths: Iterable[PathLike], root: Path) -> _Inputs:
     """The input files as absolute path strings, in input order, each once.
 
     The named paths are resolved (so ``data/samples`` and ``./data/samples`` are the same
     input); files under them are named through the resolved folder. Files inside the
     store itself are left out: ``fiscal-eval ingest data`` must not ingest its own
-    Parquet files.
+    Parquet files. A named path that does not exist, or a folder with no input file, is
+    still an input (it fails naming itself) and is also listed in ``absent``: a mistyped
+    or unmounted path must not read as "every stored file was deleted".
     """
     inside = str(root.resolve()) + os.sep
-    files = iter_input_files([_absolute(p) for p in paths])
-    return [p for p in dict.fromkeys(str(f) for f in files) if not p.startswith(inside)]
+    files: list[str] = []
+    absent: list[str] = []
+    for raw in paths:
+        named = _absolute(raw)
+        found = [p for p in (str(f) for f in iter_input_files([named])) if not p.startswith(inside)]
+        if not found or (found == [str(named)] and (named.is_dir() or not os.path.lexists(named))):
+            absent.append(str(named))
+        files.extend(found)
+    return _Inputs(list(dict.fromkeys(files)), absent)
 
 
 def _absolute(path: PathLike) -> Path:
@@ -707,6 +727,7 @@ def ingest(
     *,
     jobs: int | None = None,
     progress: bool | None = None,
+    prune: bool = False,
 ) -> IngestSummary:
     """Parse and audit a corpus into the Parquet store, incrementally and atomically.
 
@@ -726,6 +747,11 @@ def ingest(
         (workers are started with "spawn", which imports the main script).
     progress : bool, optional
         Show a progress bar on stderr; default: only when stderr is a terminal.
+    prune : bool
+        Allow a named path that does not exist, or a folder with no input file, to remove
+        stored rows. Without it such an ingest is refused (a mistyped ``data/sampels``
+        would otherwise read as "every stored file was deleted"). Files deleted inside a
+        folder that still holds inputs lose their rows either way.
 
     Returns
     -------
@@ -736,7 +762,8 @@ def ingest(
     Raises
     ------
     FiscalEvalError
-        No paths given, the store is damaged, another ingest is writing it, or a worker
+        No paths given, a named path is missing or empty and stored rows would be removed
+        (see ``prune``), the store is damaged, another ingest is writing it, or a worker
         process died. The store is then as it was.
 
     Examples
@@ -763,13 +790,17 @@ def ingest(
     root.mkdir(parents=True, exist_ok=True)
 
     with _locked(root):
-        files = _input_files(paths, root)
+        files, absent = _input_files(paths, root)
         old_dir = _current(root)
+        old = _read_manifest(old_dir) if old_dir is not None else {}
         if old_dir is not None and not _compatible(old_dir):
             old_dir = None  # NOTE: tables of an older schema: parse everything again
-        plan = _plan(files, _read_manifest(old_dir) if old_dir is not None else {})
+        plan = _plan(files, old if old_dir is not None else {})
+        if absent and not prune:
+            _refuse_to_prune(absent, files, plan, old)
+        empty = tuple(a for a in absent if os.path.isdir(a))
         if old_dir is not None and not plan.tasks and not plan.removed and not plan.restat:
-            return _summary(files, plan, plan.kept.values(), started)  # nothing changed
+            return _summary(files, plan, plan.kept.values(), started, empty)  # nothing changed
 
         number = _next_generation(root)
         generation = f"gen-{number:06d}"
@@ -784,10 +815,31 @@ def ingest(
         _flip(root, generation)
         _write_text_atomic(root / _VERSION, f"{number}\n")
         _clean(root, keep=generation)
-        return _summary(files, plan, rows, started)
+        return _summary(files, plan, rows, started, empty)
 
 
-def _summary(files: Sequence[str], plan: _Plan, rows: Iterable[_Row], started: float) -> IngestSummary:
+def _refuse_to_prune(absent: Sequence[str], files: Sequence[str], plan: _Plan, old: dict[str, _Row]) -> None:
+    """Raise when named paths are missing or empty and stored rows would be removed: the
+    stored files no longer among the inputs, and stored rows of the missing paths
+    themselves (a row already stored as failed is not lost)."""
+    inputs, missing = set(files), set(absent)
+    lost = [row for p, row in old.items() if p not in inputs or (p in missing and p not in plan.kept)]
+    if not lost:
+        return  # a new path, or one already stored as failed: nothing is lost
+    what = "; ".join(
+        f"{a} {'holds no input files' if os.path.isdir(a) else 'does not exist'}" for a in absent
+    )
+    n = len(lost)
+    raise FiscalEvalError(
+        f"refusing to ingest: {what}, so {n} stored file{'' if n == 1 else 's'} would be removed "
+        f"from the store (such as {lost[0].path}); check the path, or pass --prune (prune=True) "
+        "to remove them"
+    )
+
+
+def _summary(
+    files: Sequence[str], plan: _Plan, rows: Iterable[_Row], started: float, empty: tuple[str, ...]
+) -> IngestSummary:
     statuses = [row.status for row in rows]
     return IngestSummary(
         files=len(files),
@@ -797,6 +849,7 @@ def _summary(files: Sequence[str], plan: _Plan, rows: Iterable[_Row], started: f
         failed=statuses.count("failed"),
         partial=statuses.count("partial"),
         seconds=time.perf_counter() - started,
+        empty_folders=empty,
     )
 
 

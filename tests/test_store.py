@@ -282,6 +282,65 @@ def test_same_content_at_two_paths_is_two_reports(corpus: Path, db: Path) -> Non
     assert manifest(db).filter(pl.col("path").str.ends_with("again.txt"))["report_id"].item() == first
 
 
+def test_a_mistyped_path_is_refused_and_the_store_kept(corpus: Path, db: Path, tmp_path: Path) -> None:
+    ingest(corpus, db)
+    before = _store_files(db)
+    typo = tmp_path / "corpsu"
+
+    with pytest.raises(FiscalEvalError) as refused:
+        ingest(typo, db)
+
+    assert str(refused.value) == (
+        f"refusing to ingest: {typo} does not exist, so 5 stored files would be removed from the "
+        f"store (such as {corpus.resolve() / '000_8f7748dd4a7239a6.txt'}); check the path, or pass "
+        "--prune (prune=True) to remove them"
+    )
+    assert _store_files(db) == before
+    # Named beside the real folder, the typo removes nothing: it is one more failed input.
+    summary = ingest([corpus, typo], db)
+    assert (summary.files, summary.skipped, summary.removed, summary.failed) == (6, 5, 0, 1)
+
+
+def test_an_empty_or_vanished_named_path_is_refused_unless_pruning(corpus: Path, db: Path, tmp_path: Path) -> None:
+    one, two = corpus / "000_8f7748dd4a7239a6.txt", corpus / "001_8d55dc4650bfa9cb.txt"
+    ingest([one, two], db)
+    one.unlink()  # a file named on the command line, stored as ok, is gone
+    with pytest.raises(FiscalEvalError, match=r"000_8f7748dd4a7239a6.txt does not exist, so 1 stored file would"):
+        ingest([one, two], db)
+    ingest(corpus, db, prune=False)  # the folder still holds inputs: its deleted file just goes
+    empty = tmp_path / "mount"
+    empty.mkdir()
+    with pytest.raises(FiscalEvalError, match=r"mount holds no input files, so 4 stored files would be removed"):
+        ingest(empty, db)
+    assert manifest(db).height == 4
+
+    summary = ingest(empty, db, prune=True)
+
+    assert (summary.files, summary.removed, summary.failed, summary.empty_folders) == (1, 4, 1, (str(empty),))
+    assert manifest(db)["errors"].to_list() == [f"{empty}: folder holds no input files (hidden files are skipped)"]
+
+
+def test_cli_ingest_refuses_a_mistyped_path_in_one_line(corpus: Path, db: Path, tmp_path: Path) -> None:
+    ingest(corpus, db)
+    result = CliRunner().invoke(cli.app, ["ingest", str(tmp_path / "corpsu"), "--store", str(db)])
+    assert result.exit_code == 2
+    assert result.stdout == "" and "Traceback" not in result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: refusing to ingest: {tmp_path / 'corpsu'} does not exist, so 5 stored files")
+    assert manifest(db).height == 5
+    pruned = CliRunner().invoke(cli.app, ["ingest", str(tmp_path / "corpsu"), "--store", str(db), "--prune"])
+    assert pruned.exit_code == 0, pruned.output
+    assert pruned.stdout.startswith("1 file: 1 parsed, 0 skipped, 5 removed; 1 failed")
+    assert "--prune" in CliRunner().invoke(cli.app, ["ingest", "--help"]).stdout
+
+
+def test_cli_ingest_of_an_empty_folder_is_an_error(db: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(cli.app, ["ingest", str(tmp_path / "empty"), "--store", str(db)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {tmp_path / 'empty'}: folder holds no input files (hidden files are skipped)\n"
+
+
 # --------------------------------------------------------------------------- atomicity
 
 
@@ -475,8 +534,8 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(
 def test_cli_ingest_passes_its_options_to_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[object, ...]] = []
     summary = IngestSummary(files=12, parsed=10, skipped=2, removed=0, failed=1, partial=0, seconds=0.84)
-    def fake_ingest(paths: list[str], where: str, *, jobs: int | None) -> IngestSummary:
-        calls.append((paths, where, jobs))
+    def fake_ingest(paths: list[str], where: str, *, jobs: int | None, prune: bool) -> IngestSummary:
+        calls.append((paths, where, jobs, prune))
         return summary
 
     monkeypatch.setattr(store, "ingest", fake_ingest)
@@ -484,8 +543,10 @@ def test_cli_ingest_passes_its_options_to_one_call(monkeypatch: pytest.MonkeyPat
     result = CliRunner().invoke(cli.app, ["ingest", "a", "b", "--store", "s", "--jobs", "3"])
 
     assert result.exit_code == 0, result.output
-    assert calls == [(["a", "b"], "s", 3)]
+    assert calls == [(["a", "b"], "s", 3, False)]
     assert result.output == "12 files: 10 parsed, 2 skipped, 0 removed; 1 failed, 0 partial; 0.8 s\n"
+    assert CliRunner().invoke(cli.app, ["ingest", "a", "--prune"]).exit_code == 0
+    assert calls[-1] == (["a"], "data/store", None, True)
 
 
 def test_cli_ingest_exits_0_with_failed_files(corpus: Path, db: Path) -> None:
