@@ -11,6 +11,7 @@ the traceback). No input ever makes the command print a Python traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -28,6 +29,7 @@ from rich.text import Text
 from fiscal_eval import parse_paths
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.model import Report
+from fiscal_eval.sources import display_path
 
 __all__ = ["app"]
 
@@ -136,7 +138,8 @@ def _unread_folders(paths: Sequence[str], reports: Sequence[Report]) -> list[Rep
     mistyped or unmounted path, so the command also ends with an error.
     """
     named = {str(PurePath(p)) for p in paths}  # as iter_input_files spells the path
-    return [r for r in reports if r.status == "failed" and r.source in named and os.path.isdir(r.source)]
+    unread = [r for r in reports if r.status == "failed" and r.source in named and os.path.isdir(r.source)]
+    return _displayable(unread)
 
 
 def _refuse_unread(unread: Sequence[Report]) -> None:
@@ -145,6 +148,15 @@ def _refuse_unread(unread: Sequence[Report]) -> None:
         for r in unread:
             typer.echo(f"error: {r.errors[0] if r.errors else r.source}", err=True)
         raise typer.Exit(EXIT_ERROR)
+
+
+def _displayable(reports: Sequence[Report]) -> list[Report]:
+    """The reports with ``source`` and ``errors`` printable: a non-UTF-8 file name would
+    make the UTF-8 output (and the JSON) fail; its bytes are shown as ``\\xff``."""
+    return [
+        dataclasses.replace(r, source=display_path(r.source), errors=tuple(display_path(e) for e in r.errors))
+        for r in reports
+    ]
 
 
 def _console() -> Console:
@@ -214,6 +226,7 @@ def parse(
     """
     reports = _call(parse_paths, list(paths))
     unread = _unread_folders(paths, reports)
+    reports = _displayable(reports)
     if as_json:
         for r in reports:
             typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
@@ -263,11 +276,9 @@ def ingest(
 
     summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs, prune=prune))
     typer.echo(str(summary))
-    if summary.empty_folders and not prune:
-        from fiscal_eval.sources import folder_problem
-
-        for folder in summary.empty_folders:
-            typer.echo(f"error: {folder}: {folder_problem(folder)}", err=True)
+    if summary.unread_folders and not prune:
+        for message in summary.unread_folders:
+            typer.echo(f"error: {message}", err=True)
         raise typer.Exit(EXIT_ERROR)
 
 
@@ -300,6 +311,7 @@ def audit(
     """Recompute every figure and print what does not add up (DESIGN §6 flag codes)."""
     reports = _call(parse_paths, list(paths))
     unread = _unread_folders(paths, reports)
+    reports = _displayable(reports)
     if as_json:
         for r in reports:
             typer.echo(json.dumps({"source": r.source, "status": r.status, "errors": list(r.errors),

@@ -24,6 +24,7 @@ from fiscal_eval.model import (
     TEXT_COLUMNS,
     Report,
 )
+from fiscal_eval.sources import display_path
 
 __all__ = ["Tables", "tables", "schema"]
 
@@ -78,7 +79,8 @@ def tables(reports: Iterable[Report]) -> Tables:
     for r in reports:
         rid = r.report_id
         row = {
-            "report_id": rid, "source": r.source, "source_format": r.source_format,
+            # NOTE: a non-UTF-8 file name (surrogates) cannot enter a polars frame as is
+            "report_id": rid, "source": display_path(r.source), "source_format": r.source_format,
             "agency": r.agency, "region": r.region, "year": r.year, "kind": r.kind,
             "project_name": r.project_name, "published_date": r.published_date,
             "budget_yuan": r.budget_yuan, "available_yuan": r.available_yuan,
@@ -87,7 +89,7 @@ def tables(reports: Iterable[Report]) -> Tables:
             "arrival_rate_reported": r.arrival_rate_reported,
             "score": r.score, "grade": r.grade,
             "grade_scheme": scheme_text(r.grade_scale) if r.grade_scale else None,
-            "status": r.status, "errors": "; ".join(r.errors) or None,
+            "status": r.status, "errors": display_path("; ".join(r.errors)) or None,
             "synthetic": r.synthetic,
         }
         for c in REPORT_COLUMNS:

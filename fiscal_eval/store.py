@@ -61,7 +61,7 @@ import sys
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -74,7 +74,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.errors import FiscalEvalError, ReadError
 from fiscal_eval.frames import Tables, schema, tables
 from fiscal_eval.model import (
     EVIDENCE_COLUMNS,
@@ -88,7 +88,7 @@ from fiscal_eval.model import (
     TEXT_COLUMNS,
     Report,
 )
-from fiscal_eval.sources import iter_input_files
+from fiscal_eval.sources import display_path, folder_problem, iter_input_files
 
 __all__ = ["IngestSummary", "MANIFEST_COLUMNS", "DEFAULT_STORE", "ingest", "load", "manifest"]
 
@@ -146,8 +146,9 @@ class IngestSummary:
         Manifest rows with that status after the ingest (all inputs, not only this run's).
     seconds : float
         Wall-clock time of the ingest.
-    empty_folders : tuple of str
-        Named folders that held no input file (each is also a failed manifest row).
+    unread_folders : tuple of str
+        One message a named folder that gave no input file, naming it and saying why (no
+        input files, cannot be listed); each is also a failed manifest row.
     """
 
     files: int
@@ -157,7 +158,7 @@ class IngestSummary:
     failed: int
     partial: int
     seconds: float
-    empty_folders: tuple[str, ...] = ()
+    unread_folders: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return (
@@ -174,7 +175,8 @@ class IngestSummary:
 class _Task:
     """One file to parse, with the stat the parent took before anything read it."""
 
-    path: str
+    path: str  # as the file system names it (may hold undecodable bytes as surrogates)
+    key: str  # the manifest's path: display_path(path)
     size: int | None
     mtime_ns: int | None
     sha256: str | None  # known when the parent already hashed it
@@ -220,24 +222,34 @@ def _suffixed(report_id: str, path: str) -> str:
     return f"{report_id}-{hashlib.sha256(path.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
-def _parse_one(path: str) -> Report:
-    """Parse and audit one file; a bug in either becomes the report's error, not a crash."""
-    from fiscal_eval.api import parse_file
-    from fiscal_eval.metrics.audit import audit
-    from fiscal_eval.parse import failed_report
+def _parse_one(path: str, source: str) -> Report:
+    """Parse and audit one file; a bug in either becomes the report's error, not a crash.
 
+    What :func:`fiscal_eval.parse_file` does, except that the file at ``path`` is read
+    under the name ``source`` (its :func:`~fiscal_eval.sources.display_path`): a file name
+    of non-UTF-8 bytes would otherwise enter the report, its errors and its hash as lone
+    surrogates, which Parquet cannot store.
+    """
+    from fiscal_eval.metrics.audit import audit
+    from fiscal_eval.parse import failed_report, parse_document
+    from fiscal_eval.sources import read_document
+
+    fmt = Path(source).suffix.lstrip(".").lower() or "unknown"
     try:
-        report = parse_file(path, check=False)  # audited below, once, with its own guard
-    except Exception as exc:  # NOTE: parse_file never raises for content; this is a bug
-        fmt = Path(path).suffix.lstrip(".").lower() or "unknown"
-        return failed_report(path, fmt, f"internal parser error ({type(exc).__name__}: {exc})")
+        doc = read_document(path)
+    except ReadError as exc:  # unreadable, unsupported, not text: a failed row, as parse_file
+        return failed_report(source, fmt, exc.reason)
+    try:
+        report = parse_document(dataclasses.replace(doc, source=source))
+    except Exception as exc:  # NOTE: parsing never raises for content; this is a bug
+        return failed_report(source, fmt, f"internal parser error ({type(exc).__name__}: {exc})")
     try:
         return audit(report)
     except Exception as exc:  # NOTE: one bad audit must not stop a 100k-file ingest
         return dataclasses.replace(
             report,
             status="partial" if report.status == "ok" else report.status,
-            errors=(*report.errors, f"{path}: internal audit error ({type(exc).__name__}: {exc})"),
+            errors=(*report.errors, f"{source}: internal audit error ({type(exc).__name__}: {exc})"),
         )
 
 
@@ -253,20 +265,20 @@ def _parse_chunk(tasks: Sequence[_Task]) -> tuple[list[_Outcome], dict[str, pl.D
     seen: set[str] = set()
     for task in tasks:
         sha = task.sha256 or _sha256(task.path)
-        report = _parse_one(task.path)
+        report = _parse_one(task.path, task.key)
         rid = report.report_id
         if rid in seen:
-            report = dataclasses.replace(report, report_id=_suffixed(rid, task.path))
+            report = dataclasses.replace(report, report_id=_suffixed(rid, task.key))
         seen.add(report.report_id)
         reports.append(report)
         outcomes.append(
             _Outcome(
-                path=task.path,
+                path=task.key,
                 size=task.size,
                 mtime_ns=task.mtime_ns,
                 sha256=sha,
                 status=report.status,
-                errors="; ".join(report.errors) or None,
+                errors=display_path("; ".join(report.errors)) or None,
                 parser_id=rid,
                 report_id=report.report_id,
             )
@@ -440,8 +452,8 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 class _Inputs(NamedTuple):
     """The input files of an ingest, and the named paths that gave none."""
 
-    files: list[str]  # absolute path strings, in input order, each once
-    absent: list[str]  # named paths that do not exist, or folders with no input file
+    files: dict[str, str]  # manifest path (display_path) -> absolute real path, in input order
+    absent: list[str]  # named paths that do not exist, or folders with no input file (real)
 
 
 def _input_files(paths: Iterable[PathLike], root: Path) -> _Inputs:
@@ -453,17 +465,23 @@ def _input_files(paths: Iterable[PathLike], root: Path) -> _Inputs:
     Parquet files. A named path that does not exist, or a folder with no input file, is
     still an input (it fails naming itself) and is also listed in ``absent``: a mistyped
     or unmounted path must not read as "every stored file was deleted".
+
+    A file is stored under :func:`~fiscal_eval.sources.display_path` of its path, which
+    Parquet can hold (a file name of non-UTF-8 bytes cannot be), and opened by its real
+    path. NOTE: two names that differ only as ``\\xff`` (written out) and the byte 0xff
+    display alike; the first in input order is read, as with a path named twice.
     """
     inside = str(root.resolve()) + os.sep
-    files: list[str] = []
+    files: dict[str, str] = {}
     absent: list[str] = []
     for raw in paths:
         named = _absolute(raw)
         found = [p for p in (str(f) for f in iter_input_files([named])) if not p.startswith(inside)]
         if not found or (found == [str(named)] and (named.is_dir() or not os.path.lexists(named))):
             absent.append(str(named))
-        files.extend(found)
-    return _Inputs(list(dict.fromkeys(files)), absent)
+        for path in found:
+            files.setdefault(display_path(path), path)
+    return _Inputs(files, absent)
 
 
 def _absolute(path: PathLike) -> Path:
@@ -650,33 +668,33 @@ class _Plan:
     restat: int  # files touched but unchanged (hash equal): only the manifest changes
 
 
-def _plan(files: Sequence[str], old: dict[str, _Row]) -> _Plan:
-    """Compare the inputs with the stored manifest: same size and mtime -> keep unread;
-    else, for a stored file, hash it and keep it if its content is unchanged."""
+def _plan(files: Mapping[str, str], old: dict[str, _Row]) -> _Plan:
+    """Compare the inputs (manifest path -> real path) with the stored manifest: same size
+    and mtime -> keep unread; else, for a stored file, hash it and keep it if its content
+    is unchanged."""
     kept: dict[str, _Row] = {}
     tasks: list[_Task] = []
     restat = 0
-    for path in files:
+    for key, path in files.items():
         size, mtime_ns = _stat(path)
-        row = old.get(path)
+        row = old.get(key)
         if row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
-            kept[path] = row
+            kept[key] = row
             continue
         sha = _sha256(path) if row is not None else None  # a new file is hashed by its worker
         if row is not None and sha is not None and sha == row.sha256:
-            kept[path] = row._replace(size=size, mtime_ns=mtime_ns)
+            kept[key] = row._replace(size=size, mtime_ns=mtime_ns)
             restat += 1
             continue
-        tasks.append(_Task(path, size, mtime_ns, sha))
-    inputs = set(files)
-    removed = [row for path, row in old.items() if path not in inputs]
-    drop = {row.report_id for path, row in old.items() if path not in kept}
+        tasks.append(_Task(path, key, size, mtime_ns, sha))
+    removed = [row for key, row in old.items() if key not in files]
+    drop = {row.report_id for key, row in old.items() if key not in kept}
     return _Plan(kept, tasks, removed, drop, restat)
 
 
 def _write_generation(
     folder: Path,
-    files: Sequence[str],
+    files: Mapping[str, str],
     plan: _Plan,
     old_dir: Path | None,
     jobs: int,
@@ -798,9 +816,9 @@ def ingest(
         plan = _plan(files, old if old_dir is not None else {})
         if absent and not prune:
             _refuse_to_prune(absent, files, plan, old)
-        empty = tuple(a for a in absent if os.path.isdir(a))
+        unread = tuple(f"{display_path(a)}: {folder_problem(a)}" for a in absent if os.path.isdir(a))
         if old_dir is not None and not plan.tasks and not plan.removed and not plan.restat:
-            return _summary(files, plan, plan.kept.values(), started, empty)  # nothing changed
+            return _summary(files, plan, plan.kept.values(), started, unread)  # nothing changed
 
         number = _next_generation(root)
         generation = f"gen-{number:06d}"
@@ -815,19 +833,20 @@ def ingest(
         _flip(root, generation)
         _write_text_atomic(root / _VERSION, f"{number}\n")
         _clean(root, keep=generation)
-        return _summary(files, plan, rows, started, empty)
+        return _summary(files, plan, rows, started, unread)
 
 
-def _refuse_to_prune(absent: Sequence[str], files: Sequence[str], plan: _Plan, old: dict[str, _Row]) -> None:
+def _refuse_to_prune(absent: Sequence[str], files: Mapping[str, str], plan: _Plan, old: dict[str, _Row]) -> None:
     """Raise when named paths are missing or empty and stored rows would be removed: the
     stored files no longer among the inputs, and stored rows of the missing paths
     themselves (a row already stored as failed is not lost)."""
-    inputs, missing = set(files), set(absent)
-    lost = [row for p, row in old.items() if p not in inputs or (p in missing and p not in plan.kept)]
+    missing = {display_path(a) for a in absent}
+    lost = [row for p, row in old.items() if p not in files or (p in missing and p not in plan.kept)]
     if not lost:
         return  # a new path, or one already stored as failed: nothing is lost
     what = "; ".join(
-        f"{a} {'holds no input files' if os.path.isdir(a) else 'does not exist'}" for a in absent
+        f"{display_path(a)} {'holds no input files' if os.path.isdir(a) else 'does not exist'}"
+        for a in absent
     )
     n = len(lost)
     raise FiscalEvalError(
@@ -838,7 +857,7 @@ def _refuse_to_prune(absent: Sequence[str], files: Sequence[str], plan: _Plan, o
 
 
 def _summary(
-    files: Sequence[str], plan: _Plan, rows: Iterable[_Row], started: float, empty: tuple[str, ...]
+    files: Mapping[str, str], plan: _Plan, rows: Iterable[_Row], started: float, unread: tuple[str, ...]
 ) -> IngestSummary:
     statuses = [row.status for row in rows]
     return IngestSummary(
@@ -849,7 +868,7 @@ def _summary(
         failed=statuses.count("failed"),
         partial=statuses.count("partial"),
         seconds=time.perf_counter() - started,
-        empty_folders=empty,
+        unread_folders=unread,
     )
 
 

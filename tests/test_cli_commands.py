@@ -80,3 +80,15 @@ def test_parse_lists_a_fifo_and_a_symlink_loop_as_failed(tmp_path: Path) -> None
     rows = {Path(row["source"]).name: row for row in map(json.loads, result.stdout.splitlines())}
     assert {name: row["status"] for name, row in rows.items()} == {"loop": "failed", "pipe": "failed", "r.txt": "ok"}
     assert "3 files: 1 ok, 0 partial, 2 failed" in result.stderr
+
+
+def test_parse_shows_a_non_utf8_file_name_escaped(tmp_path: Path) -> None:
+    with open(os.fsencode(tmp_path) + b"/\xff\xfe.txt", "wb") as handle:
+        handle.write(Path(SAMPLE_000).read_bytes())
+    result = runner.invoke(app, ["parse", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    (row,) = map(json.loads, result.stdout.splitlines())
+    assert (row["source"], row["status"]) == (f"{tmp_path}/\\xff\\xfe.txt", "ok")
+    table = runner.invoke(app, ["audit", str(tmp_path)])
+    assert table.exit_code == 0, table.output
+    assert "\\xff\\xfe.txt" in table.stdout

@@ -158,6 +158,33 @@ def test_odd_entries_are_failed_rows_and_a_fifo_is_never_opened(corpus: Path, db
     assert ingest([corpus, tmp_path / "named-loop"], db).skipped == 8
 
 
+def test_a_non_utf8_file_name_is_stored_under_an_escaped_path(corpus: Path, db: Path) -> None:
+    raw = os.fsencode(corpus) + b"/\xff\xfe.txt"  # not UTF-8: Python sees surrogates
+    with open(raw, "wb") as handle:
+        handle.write((corpus / "001_8d55dc4650bfa9cb.txt").read_bytes())
+    with open(os.fsencode(corpus) + b"/\xff.bin", "wb") as handle:
+        handle.write(bytes(range(256)) * 8)
+    shown = str(corpus.resolve()) + "/\\xff\\xfe.txt"
+
+    # The tables of parsed reports can hold it too (polars refuses lone surrogates).
+    t = tables([parse_file(os.fsdecode(raw))])
+    assert t.reports["source"].to_list() == [str(corpus) + "/\\xff\\xfe.txt"]
+
+    summary = ingest(corpus, db)
+
+    assert (summary.files, summary.failed) == (7, 1)
+    m = manifest(db)
+    statuses = dict(m.select("path", "status").iter_rows())
+    assert statuses[shown] == "ok"
+    assert statuses[str(corpus.resolve()) + "/\\xff.bin"] == "failed"
+    assert "\\xff.bin: " in m.filter(pl.col("status") == "failed")["errors"].item()
+    assert shown in set(load(db).reports["source"])
+    # The next run finds it under the same name: nothing to do.
+    assert ingest(corpus, db).skipped == 7
+    os.unlink(raw)
+    assert ingest(corpus, db).removed == 1
+
+
 def test_files_inside_the_store_are_not_inputs(corpus: Path) -> None:
     inner = corpus / "store"
     ingest(corpus, inner)
@@ -198,7 +225,7 @@ def test_touched_file_is_skipped_by_its_hash(corpus: Path, db: Path, monkeypatch
     os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     parsed: list[str] = []
     real_parse = store._parse_one
-    monkeypatch.setattr(store, "_parse_one", lambda path: parsed.append(path) or real_parse(path))
+    monkeypatch.setattr(store, "_parse_one", lambda path, source: parsed.append(path) or real_parse(path, source))
 
     summary = ingest(corpus, db)
 
@@ -316,7 +343,8 @@ def test_an_empty_or_vanished_named_path_is_refused_unless_pruning(corpus: Path,
 
     summary = ingest(empty, db, prune=True)
 
-    assert (summary.files, summary.removed, summary.failed, summary.empty_folders) == (1, 4, 1, (str(empty),))
+    assert (summary.files, summary.removed, summary.failed) == (1, 4, 1)
+    assert summary.unread_folders == (f"{empty}: folder holds no input files (hidden files are skipped)",)
     assert manifest(db)["errors"].to_list() == [f"{empty}: folder holds no input files (hidden files are skipped)"]
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "read_bytes",
     "iter_input_files",
     "folder_problem",
+    "display_path",
     "document_from_text",
 ]
 
@@ -295,6 +296,34 @@ def folder_problem(folder: str | os.PathLike[str]) -> str:
     if next(_inputs(folder), None) is None:
         return "folder holds no input files (hidden files are skipped)"
     return "is a directory, not a file"
+
+
+def display_path(text: str | os.PathLike[str]) -> str:
+    """A path (or a message naming one) as text any UTF-8 output can hold.
+
+    A file name that is not UTF-8 reaches Python as lone surrogates (``b"\\xff"`` →
+    ``"\\udcff"``), which Parquet, Arrow, JSON and a UTF-8 terminal all refuse; its
+    bytes are shown as ``\\xff`` escapes instead. Open the real path, store and show
+    this one.
+
+    Examples
+    --------
+    >>> display_path(os.fsdecode(b"/data/\\xff\\xfe.txt"))
+    '/data/\\\\xff\\\\xfe.txt'
+    >>> display_path("/data/报告.txt")
+    '/data/报告.txt'
+    """
+    text = os.fspath(text)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = os.fsencode(text)  # the bytes the file system holds
+    except UnicodeEncodeError:  # NOTE: a surrogate no file name decodes to (not U+DC80–DCFF)
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:

@@ -81,3 +81,10 @@ def test_a_named_empty_folder_is_a_failed_input(tmp_path: Path) -> None:
     (report,) = fiscal_eval.parse_paths([tmp_path / "empty"])
     assert report.status == "failed"
     assert report.errors == (f"{tmp_path / 'empty'}: folder holds no input files (hidden files are skipped)",)
+
+
+def test_display_path_escapes_the_bytes_of_a_non_utf8_name() -> None:
+    name = os.fsdecode(b"/d/\xff\xfe-\xe6\x8a\xa5.txt")  # two bad bytes, then 报 in UTF-8
+    assert sources.display_path(name) == "/d/\\xff\\xfe-报.txt"
+    assert sources.display_path(Path("/d/报告.txt")) == "/d/报告.txt"
+    assert sources.display_path("\ud800") == "\\xed\\xa0\\x80"  # not from a file name: still printable
