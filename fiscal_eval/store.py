@@ -179,7 +179,6 @@ class _Task:
     key: str  # the manifest's path: display_path(path)
     size: int | None
     mtime_ns: int | None
-    sha256: str | None  # known when the parent already hashed it
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,13 +221,15 @@ def _suffixed(report_id: str, path: str) -> str:
     return f"{report_id}-{hashlib.sha256(path.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
-def _parse_one(path: str, source: str) -> Report:
+def _parse_one(path: str, source: str) -> tuple[Report, str | None]:
     """Parse and audit one file; a bug in either becomes the report's error, not a crash.
 
     What :func:`fiscal_eval.parse_file` does, except that the file at ``path`` is read
     under the name ``source`` (its :func:`~fiscal_eval.sources.display_path`): a file name
     of non-UTF-8 bytes would otherwise enter the report, its errors and its hash as lone
-    surrogates, which Parquet cannot store.
+    surrogates, which Parquet cannot store. Returns the report and the SHA-256 of the file's
+    bytes: the reader's, of the bytes it parsed, so the file is read once; only a file the
+    readers refuse (empty, binary, unsupported …) is read again to hash it.
     """
     from fiscal_eval.metrics.audit import audit
     from fiscal_eval.parse import failed_report, parse_document
@@ -238,19 +239,20 @@ def _parse_one(path: str, source: str) -> Report:
     try:
         doc = read_document(path)
     except ReadError as exc:  # unreadable, unsupported, not text: a failed row, as parse_file
-        return failed_report(source, fmt, exc.reason)
+        return failed_report(source, fmt, exc.reason), _sha256(path)
+    sha = doc.sha256 or _sha256(path)  # NOTE: a reader that does not hash: hash here
     try:
         report = parse_document(dataclasses.replace(doc, source=source))
     except Exception as exc:  # NOTE: parsing never raises for content; this is a bug
-        return failed_report(source, fmt, f"internal parser error ({type(exc).__name__}: {exc})")
+        return failed_report(source, fmt, f"internal parser error ({type(exc).__name__}: {exc})"), sha
     try:
-        return audit(report)
+        return audit(report), sha
     except Exception as exc:  # NOTE: one bad audit must not stop a 100k-file ingest
         return dataclasses.replace(
             report,
             status="partial" if report.status == "ok" else report.status,
             errors=(*report.errors, f"{source}: internal audit error ({type(exc).__name__}: {exc})"),
-        )
+        ), sha
 
 
 def _parse_chunk(tasks: Sequence[_Task]) -> tuple[list[_Outcome], dict[str, pl.DataFrame]]:
@@ -264,8 +266,7 @@ def _parse_chunk(tasks: Sequence[_Task]) -> tuple[list[_Outcome], dict[str, pl.D
     outcomes: list[_Outcome] = []
     seen: set[str] = set()
     for task in tasks:
-        sha = task.sha256 or _sha256(task.path)
-        report = _parse_one(task.path, task.key)
+        report, sha = _parse_one(task.path, task.key)
         rid = report.report_id
         if rid in seen:
             report = dataclasses.replace(report, report_id=_suffixed(rid, task.key))
@@ -681,12 +682,13 @@ def _plan(files: Mapping[str, str], old: dict[str, _Row]) -> _Plan:
         if row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
             kept[key] = row
             continue
-        sha = _sha256(path) if row is not None else None  # a new file is hashed by its worker
-        if row is not None and sha is not None and sha == row.sha256:
+        # A stored file is hashed to tell a touch from an edit; a new one is hashed by its
+        # worker from the bytes it parses.
+        if row is not None and (sha := _sha256(path)) is not None and sha == row.sha256:
             kept[key] = row._replace(size=size, mtime_ns=mtime_ns)
             restat += 1
             continue
-        tasks.append(_Task(path, key, size, mtime_ns, sha))
+        tasks.append(_Task(path, key, size, mtime_ns))
     removed = [row for key, row in old.items() if key not in files]
     drop = {row.report_id for key, row in old.items() if key not in kept}
     return _Plan(kept, tasks, removed, drop, restat)

@@ -217,6 +217,23 @@ def test_reingest_unchanged_reads_no_file_and_rewrites_nothing(
     assert _store_files(db) == before
 
 
+def test_a_new_file_is_read_once_its_hash_from_the_bytes_parsed(
+    corpus: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    (corpus / "blob.bin").write_bytes(bytes(range(256)) * 8)  # refused by the readers
+    hashed: list[str] = []
+    real_sha256 = store._sha256
+    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(Path(path).name) or real_sha256(path))
+
+    ingest(corpus, db)
+
+    assert hashed == ["blob.bin"]  # the reports were hashed by their reader, as they were read
+    shas = dict(manifest(db).select("path", "sha256").iter_rows())
+    assert shas == {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in corpus.resolve().iterdir()}
+
+
 def test_touched_file_is_skipped_by_its_hash(corpus: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ingest(corpus, db)
     old_tables, old_manifest = load(db), manifest(db)
