@@ -26,7 +26,10 @@ Guarantees
   ``report_id``.
 * **Incremental.** A file whose size and mtime equal the manifest's is skipped without
   being read; one whose stat differs is hashed, and re-parsed only if its content changed.
-  Files no longer among the inputs lose their rows in every table.
+  A stat is trusted only for an mtime older than the ingest that recorded it (less a
+  margin for timestamp granularity): a file rewritten within the same tick keeps its size
+  and mtime, so a "racily clean" row is hashed instead, as git does. Files no longer
+  among the inputs lose their rows in every table.
 * **Atomic.** A new generation is written in full to ``.tmp-<uuid>/``, renamed to
   ``gen-N/``, then ``CURRENT`` is replaced (``os.replace``) to name it; only then are older
   generations deleted. Until that replace, readers see the old generation, whole; a killed
@@ -115,6 +118,14 @@ _CURRENT = "CURRENT"
 _VERSION = "VERSION"
 _LOCK = ".lock"
 _GENERATION = re.compile(r"^gen-(\d+)$")
+# Key of the manifest's Parquet metadata: the wall-clock time (ns) the ingest that wrote it
+# started, before it took any stat. Every row's size and mtime were checked after it.
+_STATS_SINCE = "fiscal_eval.stats_since_ns"
+# A stored mtime this close to (or after) that time is "racily clean", as git calls it:
+# the file may have been rewritten within the file system's timestamp granularity (2 s on
+# FAT, 1 s on ext3/HFS+; the kernel's coarse clock even on ns file systems) after its stat
+# was taken, keeping its size and mtime. Such a row is hashed, not trusted.
+_RACY_NS = 2_000_000_000
 
 # Below this many files to parse, parse in-process: starting "spawn" workers (a fresh
 # interpreter importing polars each) costs more than a second core saves.
@@ -649,9 +660,13 @@ class _Row(NamedTuple):
 assert _Row._fields == tuple(MANIFEST_COLUMNS), "_Row and MANIFEST_COLUMNS disagree"
 
 
-def _read_manifest(folder: Path) -> dict[str, _Row]:
-    frame = pl.read_parquet(folder / f"{_MANIFEST}.parquet")
-    return {row[0]: _Row(*row) for row in frame.iter_rows()}
+def _read_manifest(folder: Path) -> tuple[dict[str, _Row], int | None]:
+    """The manifest's rows by path, and the time its stats were taken after (None: unknown,
+    a store written before that was recorded)."""
+    path = folder / f"{_MANIFEST}.parquet"
+    frame = pl.read_parquet(path)
+    since = pq.read_metadata(path).metadata.get(_STATS_SINCE.encode())
+    return {row[0]: _Row(*row) for row in frame.iter_rows()}, int(since) if since else None
 
 
 def _manifest_frame(rows: list[_Row]) -> pl.DataFrame:
@@ -666,12 +681,13 @@ class _Plan:
     tasks: list[_Task]  # files to parse: new, or content changed
     removed: list[_Row]  # stored files no longer among the inputs
     drop: set[str]  # report ids whose rows leave the tables
-    restat: int  # files touched but unchanged (hash equal): only the manifest changes
+    restat: int  # files touched, or racily clean, but unchanged (hash equal): only the manifest changes
 
 
-def _plan(files: Mapping[str, str], old: dict[str, _Row]) -> _Plan:
+def _plan(files: Mapping[str, str], old: dict[str, _Row], since_ns: int | None) -> _Plan:
     """Compare the inputs (manifest path -> real path) with the stored manifest: same size
-    and mtime -> keep unread; else, for a stored file, hash it and keep it if its content
+    and mtime -> keep unread, unless the mtime is racily close to ``since_ns`` (when the
+    stored stats were taken); else, for a stored file, hash it and keep it if its content
     is unchanged."""
     kept: dict[str, _Row] = {}
     tasks: list[_Task] = []
@@ -680,8 +696,12 @@ def _plan(files: Mapping[str, str], old: dict[str, _Row]) -> _Plan:
         size, mtime_ns = _stat(path)
         row = old.get(key)
         if row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
-            kept[key] = row
-            continue
+            trusted = since_ns is not None and mtime_ns is not None and mtime_ns < since_ns - _RACY_NS
+            if trusted or row.sha256 is None:  # NOTE: nothing to hash (a FIFO, a folder …)
+                kept[key] = row
+                continue
+            # Racily clean: the same stat proves nothing; hashed below. If unchanged, the
+            # row is written again under this ingest's start, and is trusted from then on.
         # A stored file is hashed to tell a touch from an edit; a new one is hashed by its
         # worker from the bytes it parses.
         if row is not None and (sha := _sha256(path)) is not None and sha == row.sha256:
@@ -701,6 +721,7 @@ def _write_generation(
     old_dir: Path | None,
     jobs: int,
     show_progress: bool,
+    since_ns: int,
 ) -> list[_Row]:
     """Write a complete generation into ``folder`` (manifest last); returns its manifest rows."""
     arrow_schemas = {name: _arrow_schema(cols) for name, cols in _TABLE_COLUMNS.items()}
@@ -734,7 +755,9 @@ def _write_generation(
                 sink.close()
     rows = [plan.kept[p] if p in plan.kept else parsed[p] for p in files]
     # The manifest last: a generation folder with a manifest is a complete one.
-    _manifest_frame(rows).write_parquet(folder / f"{_MANIFEST}.parquet", compression="zstd")
+    _manifest_frame(rows).write_parquet(
+        folder / f"{_MANIFEST}.parquet", compression="zstd", metadata={_STATS_SINCE: str(since_ns)}
+    )
     for entry in folder.iterdir():
         _fsync(entry)
     _fsync(folder)
@@ -798,6 +821,7 @@ def ingest(
     5
     """
     started = time.perf_counter()
+    since_ns = time.time_ns()  # NOTE: before any stat is taken (see _RACY_NS)
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = list(paths)
@@ -812,10 +836,10 @@ def ingest(
     with _locked(root):
         files, absent = _input_files(paths, root)
         old_dir = _current(root)
-        old = _read_manifest(old_dir) if old_dir is not None else {}
+        old, old_since = _read_manifest(old_dir) if old_dir is not None else ({}, None)
         if old_dir is not None and not _compatible(old_dir):
             old_dir = None  # NOTE: tables of an older schema: parse everything again
-        plan = _plan(files, old if old_dir is not None else {})
+        plan = _plan(files, old if old_dir is not None else {}, old_since)
         if absent and not prune:
             _refuse_to_prune(absent, files, plan, old)
         unread = tuple(f"{display_path(a)}: {folder_problem(a)}" for a in absent if os.path.isdir(a))
@@ -827,7 +851,7 @@ def ingest(
         tmp = root / f".tmp-{uuid.uuid4().hex}"
         tmp.mkdir()
         try:
-            rows = _write_generation(tmp, files, plan, old_dir, jobs, _show_progress(progress))
+            rows = _write_generation(tmp, files, plan, old_dir, jobs, _show_progress(progress), since_ns)
             os.replace(tmp, root / generation)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import shutil
+import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -33,11 +34,14 @@ SCHEMAS = {name: schema(cols) for name, cols in store._TABLE_COLUMNS.items()}
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    """A writable copy of the five samples."""
+    """A writable copy of the five samples, last written an hour ago (as most of a real
+    corpus is: a file written in the second before an ingest is hashed on the next one)."""
     folder = tmp_path / "corpus"
     folder.mkdir()
+    hour_ago = time.time_ns() - 3600 * 10**9
     for path in sorted(SAMPLES.iterdir()):
         shutil.copyfile(path, folder / path.name)
+        os.utime(folder / path.name, ns=(hour_ago, hour_ago))
     return folder
 
 
@@ -256,6 +260,64 @@ def test_touched_file_is_skipped_by_its_hash(corpus: Path, db: Path, monkeypatch
     # ... so the next run takes the fast path again.
     hashed: list[str] = []
     monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(path))
+    assert ingest(corpus, db).skipped == 5 and hashed == []
+
+
+def test_a_same_size_rewrite_in_the_same_mtime_tick_is_not_skipped(
+    corpus: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = corpus / "003_0aae5738ae055c76.txt"
+    target.touch()  # written as the ingest starts: its stat cannot tell a later rewrite
+    ingest(corpus, db)
+    before = target.stat()
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("和平县", "连平县"), encoding="utf-8")  # same UTF-8 length
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # within the same tick
+    assert (target.stat().st_size, target.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    hashed: list[str] = []
+    real_sha256 = store._sha256
+    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(Path(path).name) or real_sha256(path))
+
+    summary = ingest(corpus, db)
+
+    assert hashed == [target.name]  # the racily clean row only; older files keep the fast path
+    assert (summary.parsed, summary.skipped) == (1, 4)
+    assert "连平县政务服务数据管理局" in set(load(db).reports["agency"])
+
+
+def test_a_racily_clean_row_is_hashed_until_a_later_ingest_vouches_for_it(
+    corpus: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = corpus / "002_557ccedee4deabea.txt"
+    target.touch()
+    ingest(corpus, db)
+    first = manifest(db)
+    hashed: list[str] = []
+    real_sha256 = store._sha256
+    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(Path(path).name) or real_sha256(path))
+
+    summary = ingest(corpus, db)  # unchanged: hashed, kept, and recorded under this ingest's start
+
+    assert hashed == [target.name] and (summary.parsed, summary.skipped) == (0, 5)
+    assert (db / "CURRENT").read_text().strip() == "gen-000002"
+    assert_frame_equal(manifest(db), first)  # the same rows, ingested_at included
+    monkeypatch.setattr(store, "_RACY_NS", 0)  # as if the margin had passed since
+    hashed.clear()
+    assert ingest(corpus, db).skipped == 5 and hashed == []
+
+
+def test_a_store_without_its_stat_time_hashes_every_file_once(
+    corpus: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest(corpus, db)
+    path = db / "gen-000001" / "manifest.parquet"
+    pl.read_parquet(path).write_parquet(path)  # as written before the time was recorded
+    hashed: list[str] = []
+    real_sha256 = store._sha256
+    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(path) or real_sha256(path))
+
+    assert ingest(corpus, db).parsed == 0 and len(hashed) == 5
+    hashed.clear()
     assert ingest(corpus, db).skipped == 5 and hashed == []
 
 
