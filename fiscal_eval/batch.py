@@ -242,13 +242,10 @@ def _read_store(path: Path) -> _Store:
 
     from fiscal_eval import store as _store
 
-    tables = _store.load(path, lazy=True)
-    reports = tables.reports.select("report_id", "agency", "year", "status", "synthetic").collect()
-    manifest = _store.manifest(path)
-    try:
-        generation = (path / "CURRENT").read_text(encoding="utf-8").strip() or None
-    except OSError:
-        generation = None
+    # One generation for every figure: read apart, an ingest committing in between would
+    # pair one generation's reports with another's manifest and name.
+    snap = _store.snapshot(path, {"reports": ["report_id", "agency", "year", "status", "synthetic"]})
+    reports, manifest, generation = snap.tables["reports"], snap.manifest, snap.generation
     rows = manifest.join(reports, on="report_id", how="left").select(
         "path", "sha256", "report_id", "ingested_at", "agency", "year", "synthetic"
     )

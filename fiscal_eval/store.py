@@ -93,7 +93,9 @@ from fiscal_eval.model import (
 )
 from fiscal_eval.sources import display_path, folder_problem, iter_input_files
 
-__all__ = ["IngestSummary", "MANIFEST_COLUMNS", "DEFAULT_STORE", "ingest", "load", "manifest"]
+__all__ = [
+    "IngestSummary", "MANIFEST_COLUMNS", "DEFAULT_STORE", "Snapshot", "ingest", "load", "manifest", "snapshot",
+]
 
 PathLike = Union[str, "os.PathLike[str]"]
 T = TypeVar("T")
@@ -962,3 +964,73 @@ def manifest(store: PathLike = DEFAULT_STORE) -> pl.DataFrame:
     ['ok', 'ok', 'ok', 'ok', 'ok']
     """
     return _read_live(store, lambda folder: pl.read_parquet(folder / f"{_MANIFEST}.parquet"))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One generation of a store, read at once: a manifest and tables that belong together.
+
+    Attributes
+    ----------
+    generation : str
+        The generation's name (``gen-000003``), as ``CURRENT`` named it.
+    manifest : pl.DataFrame
+        Its manifest.
+    tables : dict of str to pl.DataFrame
+        The tables asked for, with the columns asked for.
+    """
+
+    generation: str
+    manifest: pl.DataFrame
+    tables: dict[str, pl.DataFrame]
+
+
+def snapshot(
+    store: PathLike = DEFAULT_STORE, columns: Mapping[str, Sequence[str] | None] | None = None
+) -> Snapshot:
+    """The live generation's name, manifest and tables, all read from that one generation.
+
+    Calling :func:`load` and :func:`manifest` one after the other may read two
+    generations, if an ingest commits in between; a reader whose figures must agree (the
+    batch's index: generation, inputs, reports) takes one snapshot instead.
+
+    Parameters
+    ----------
+    store : path
+        The store's folder.
+    columns : mapping, optional
+        Table name (a :class:`~fiscal_eval.frames.Tables` field) → the columns to read
+        (None: all). Tables not named are not read.
+
+    Raises
+    ------
+    FiscalEvalError
+        No store at ``store``, or a damaged one.
+    ValueError
+        A table name the store does not hold.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = ingest("data/samples", folder)
+    >>> snap = snapshot(folder, {"reports": ["report_id", "year"]})
+    >>> snap.generation, snap.manifest.height, snap.tables["reports"].columns
+    ('gen-000001', 5, ['report_id', 'year'])
+    """
+    wanted = dict(columns or {})
+    unknown = sorted(set(wanted) - set(_TABLE_COLUMNS))
+    if unknown:
+        raise ValueError(f"no table {unknown[0]!r} in a store; tables: {', '.join(_TABLE_COLUMNS)}")
+
+    def read(folder: Path) -> Snapshot:
+        return Snapshot(
+            generation=folder.name,
+            manifest=pl.read_parquet(folder / f"{_MANIFEST}.parquet"),
+            tables={
+                name: pl.read_parquet(folder / f"{name}.parquet", columns=list(cols) if cols is not None else None)
+                for name, cols in wanted.items()
+            },
+        )
+
+    return _read_live(store, read)

@@ -360,3 +360,38 @@ def test_real_reports_show_hostile_agency_names_as_text(real: BatchResult) -> No
         if r.parameters.get("agency") in HOSTILE_AGENCIES:
             page = (real.out / r.html).read_text(encoding="utf-8")
             assert "<script>alert(1)" not in page, r.name
+
+
+def test_the_store_is_read_from_one_generation_while_an_ingest_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import polars as pl
+
+    from fiscal_eval import store as store_mod
+
+    samples = sorted((Path(__file__).parent.parent / "data" / "samples").iterdir())[:3]
+    corpus, db = tmp_path / "in", tmp_path / "store"
+    corpus.mkdir()
+    for sample in samples:
+        shutil.copyfile(sample, corpus / sample.name)
+    store_mod.ingest(corpus, db, jobs=1)
+    (corpus / samples[0].name).unlink()
+    committed: list[str] = []
+
+    def then_ingest(read):  # the first table read of the batch lets an ingest commit after it
+        def wrapped(*args, **kwargs):
+            out = read(*args, **kwargs)
+            if not committed:
+                committed.append("gen-000002")
+                store_mod.ingest(corpus, db, jobs=1)
+            return out
+        return wrapped
+
+    monkeypatch.setattr(pl, "read_parquet", then_ingest(pl.read_parquet))
+    monkeypatch.setattr(pl, "scan_parquet", then_ingest(pl.scan_parquet))
+    info = batch_mod._read_store(db)
+    monkeypatch.undo()
+
+    assert committed == ["gen-000002"]
+    assert (info.generation, info.counts["inputs"], info.counts["reports"]) == ("gen-000002", 2, 2)
+    assert info.fingerprint == batch_mod._read_store(db).fingerprint

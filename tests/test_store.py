@@ -556,6 +556,18 @@ def test_lazy_load_equals_eager_load(corpus: Path, db: Path) -> None:
         assert_frame_equal(frame.collect(), getattr(eager, name))
 
 
+def test_a_snapshot_reads_one_generation(corpus: Path, db: Path) -> None:
+    ingest(corpus, db)
+    snap = store.snapshot(db, {"reports": ["report_id", "agency"], "flags": None})
+    assert snap.generation == "gen-000001"
+    assert_frame_equal(snap.manifest, manifest(db))
+    assert_frame_equal(snap.tables["reports"], load(db).reports.select("report_id", "agency"))
+    assert_frame_equal(snap.tables["flags"], load(db).flags)
+    assert set(store.snapshot(db).tables) == set()
+    with pytest.raises(ValueError, match="no table 'report'"):
+        store.snapshot(db, {"report": None})
+
+
 def test_loading_no_store_names_the_path(tmp_path: Path) -> None:
     where = tmp_path / "nowhere"
     with pytest.raises(FiscalEvalError, match=f"no store at {where}: run `fiscal-eval ingest DIR` first"):
