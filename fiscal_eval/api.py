@@ -15,9 +15,9 @@ from fiscal_eval.errors import ReadError
 from fiscal_eval.metrics.audit import audit
 from fiscal_eval.model import Report
 from fiscal_eval.parse import failed_report, parse_document
-from fiscal_eval.sources import document_from_text, iter_input_files, read_document
+from fiscal_eval.sources import display_path, document_from_text, iter_input_files, read_document
 
-__all__ = ["parse_file", "parse_text", "parse_paths", "audit"]
+__all__ = ["parse_file", "parse_file_and_hash", "parse_text", "parse_paths", "audit"]
 
 
 def parse_file(path: str | Path, *, check: bool = True) -> Report:
@@ -46,13 +46,27 @@ def parse_file(path: str | Path, *, check: bool = True) -> Report:
     >>> parse_file("no/such/file.txt").status
     'failed'
     """
-    source = str(path)
+    return parse_file_and_hash(path, check=check)[0]
+
+
+def parse_file_and_hash(path: str | Path, *, check: bool = True) -> tuple[Report, str | None]:
+    """:func:`parse_file`, and the SHA-256 of the bytes it parsed (None when the file
+    could not be read), so that a caller keeping a manifest (the store) reads each file
+    once.
+
+    The report's ``source`` is the path as text any output can hold
+    (:func:`~fiscal_eval.sources.display_path`): a file name of non-UTF-8 bytes keeps
+    them as ``\\xNN`` there, while the real path is the one opened.
+    """
+    source = display_path(path)
     fmt = Path(source).suffix.lstrip(".").lower() or "unknown"
     try:
         doc = read_document(path)
     except ReadError as exc:
-        return failed_report(source, fmt, exc.reason)
-    return _guarded(lambda: parse_document(doc), source, fmt, check)
+        return failed_report(source, fmt, exc.reason), None
+    if doc.source != source:
+        doc = dataclasses.replace(doc, source=source)
+    return _guarded(lambda: parse_document(doc), source, fmt, check), doc.sha256
 
 
 def parse_text(text: str, source: str = "<text>", *, check: bool = True) -> Report:

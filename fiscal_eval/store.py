@@ -77,7 +77,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fiscal_eval.errors import FiscalEvalError, ReadError
+from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.frames import Tables, schema, tables
 from fiscal_eval.model import (
     EVIDENCE_COLUMNS,
@@ -234,38 +234,15 @@ def _suffixed(report_id: str, path: str) -> str:
     return f"{report_id}-{hashlib.sha256(path.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
-def _parse_one(path: str, source: str) -> tuple[Report, str | None]:
-    """Parse and audit one file; a bug in either becomes the report's error, not a crash.
+def _parse_one(path: str) -> tuple[Report, str | None]:
+    """Parse and audit one file (a bug in either is the report's error, not a crash: see
+    :func:`~fiscal_eval.api.parse_file_and_hash`), and the SHA-256 of its bytes: the
+    reader's, of the bytes it parsed, so the file is read once; only a file the readers
+    refuse (empty, binary, unsupported …) is read again to hash it."""
+    from fiscal_eval.api import parse_file_and_hash
 
-    What :func:`fiscal_eval.parse_file` does, except that the file at ``path`` is read
-    under the name ``source`` (its :func:`~fiscal_eval.sources.display_path`): a file name
-    of non-UTF-8 bytes would otherwise enter the report, its errors and its hash as lone
-    surrogates, which Parquet cannot store. Returns the report and the SHA-256 of the file's
-    bytes: the reader's, of the bytes it parsed, so the file is read once; only a file the
-    readers refuse (empty, binary, unsupported …) is read again to hash it.
-    """
-    from fiscal_eval.metrics.audit import audit
-    from fiscal_eval.parse import failed_report, parse_document
-    from fiscal_eval.sources import read_document
-
-    fmt = Path(source).suffix.lstrip(".").lower() or "unknown"
-    try:
-        doc = read_document(path)
-    except ReadError as exc:  # unreadable, unsupported, not text: a failed row, as parse_file
-        return failed_report(source, fmt, exc.reason), _sha256(path)
-    sha = doc.sha256 or _sha256(path)  # NOTE: a reader that does not hash: hash here
-    try:
-        report = parse_document(dataclasses.replace(doc, source=source))
-    except Exception as exc:  # NOTE: parsing never raises for content; this is a bug
-        return failed_report(source, fmt, f"internal parser error ({type(exc).__name__}: {exc})"), sha
-    try:
-        return audit(report), sha
-    except Exception as exc:  # NOTE: one bad audit must not stop a 100k-file ingest
-        return dataclasses.replace(
-            report,
-            status="partial" if report.status == "ok" else report.status,
-            errors=(*report.errors, f"{source}: internal audit error ({type(exc).__name__}: {exc})"),
-        ), sha
+    report, sha = parse_file_and_hash(path)
+    return report, sha or _sha256(path)
 
 
 def _parse_chunk(tasks: Sequence[_Task]) -> tuple[list[_Outcome], dict[str, pl.DataFrame]]:
@@ -279,7 +256,7 @@ def _parse_chunk(tasks: Sequence[_Task]) -> tuple[list[_Outcome], dict[str, pl.D
     outcomes: list[_Outcome] = []
     seen: set[str] = set()
     for task in tasks:
-        report, sha = _parse_one(task.path, task.key)
+        report, sha = _parse_one(task.path)
         rid = report.report_id
         if rid in seen:
             report = dataclasses.replace(report, report_id=_suffixed(rid, task.key))

@@ -246,7 +246,7 @@ def test_touched_file_is_skipped_by_its_hash(corpus: Path, db: Path, monkeypatch
     os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     parsed: list[str] = []
     real_parse = store._parse_one
-    monkeypatch.setattr(store, "_parse_one", lambda path, source: parsed.append(path) or real_parse(path, source))
+    monkeypatch.setattr(store, "_parse_one", lambda path: parsed.append(path) or real_parse(path))
 
     summary = ingest(corpus, db)
 

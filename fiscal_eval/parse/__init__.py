@@ -35,7 +35,7 @@ _GENRE = re.compile(r"绩效|自评|评价")
 def failed_report(source: str, source_format: str, reason: str, text: str = "",
                   sha256: str | None = None) -> Report:
     """A Report for an input that could not be read or is not a report at all."""
-    rid = (sha256 or hashlib.sha256(f"{source}\0{reason}".encode()).hexdigest())[:16]
+    rid = (sha256 or hashlib.sha256(f"{source}\0{reason}".encode("utf-8", "surrogatepass")).hexdigest())[:16]
     return Report(source=source, report_id=rid, source_format=source_format,
                   status="failed", errors=(f"{source}: {reason}",), text=text)
 

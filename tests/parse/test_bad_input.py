@@ -108,3 +108,20 @@ def test_an_audit_bug_keeps_the_figures(monkeypatch):
     r = fiscal_eval.parse_text(HEADER, source="a.txt")
     assert r.status == "partial" and r.spent_yuan == 950000.0
     assert "a.txt: internal audit error (KeyError" in r.errors[-1]
+
+
+def test_non_utf8_file_names_are_shown_escaped(tmp_path):
+    import os
+
+    folder = os.fsencode(tmp_path)
+    with open(folder + b"/\xff\xfe.txt", "wb") as handle:
+        handle.write(HEADER.encode("gbk"))
+    with open(folder + b"/\xff.bin", "wb") as handle:
+        handle.write(bytes(range(256)) * 8)
+    reports = {r.source: r for r in fiscal_eval.parse_paths([tmp_path])}
+    good, bad = reports[f"{tmp_path}/\\xff\\xfe.txt"], reports[f"{tmp_path}/\\xff.bin"]
+    assert good.status == "ok" and good.spent_yuan == 950000.0
+    assert bad.status == "failed" and bad.errors[0].startswith(f"{tmp_path}/\\xff.bin: ")
+    for r in (good, bad):
+        r.to_dict()
+        "\n".join((r.source, *r.errors)).encode("utf-8")  # no lone surrogates left
