@@ -204,6 +204,9 @@ _YEAR_VALUE = "_value"
 _BANDS: tuple[tuple[str, float], ...] = (("A", 0.05), ("B", 0.10), ("C", 0.15))
 
 
+_AGENCY_CODE = "_agency_code"
+
+
 def _two_of_three(
     per_year: pl.LazyFrame,
     agencies: pl.LazyFrame,
@@ -214,13 +217,18 @@ def _two_of_three(
 ) -> pl.DataFrame:
     """PEFA's "in at least two of the last three years" rule over ``[agency, year, _value]``."""
     year, value, last_year = pl.col(R.year), pl.col(_YEAR_VALUE), pl.col(PEFA_LAST_YEAR)
+    # Agencies as integer codes (their order of appearance) for the window, group and
+    # join below: hashing a million agency names once instead of three times is about a
+    # third of PI-1's time over a million reports.
+    agencies = agencies.with_row_index(_AGENCY_CODE)
+    coded = per_year.join(agencies, on=R.agency).drop(R.agency)
     # The window is the three years ending at the agency's last usable year: PEFA scores
     # the last three completed years, so a gap inside the window is a missing year, not
     # a reason to reach further back.
     window = (
-        per_year.with_columns(year.max().over(R.agency).cast(pl.Int32).alias(PEFA_LAST_YEAR))
+        coded.with_columns(year.max().over(_AGENCY_CODE).cast(pl.Int32).alias(PEFA_LAST_YEAR))
         .filter(year > last_year - _PEFA_YEARS_NEEDED)
-        .group_by(R.agency)
+        .group_by(_AGENCY_CODE)
         .agg(
             last_year.first(),
             year.sort().cast(pl.Int32).alias(PEFA_YEARS),
@@ -254,9 +262,9 @@ def _two_of_three(
             )
         )
     )
-    joined = agencies.join(window, on=R.agency, how="left", maintain_order="left").with_row_index("_order")
+    joined = agencies.join(window, on=_AGENCY_CODE, how="left", maintain_order="left")
     columns = [
-        pl.col("_order"),
+        pl.col(_AGENCY_CODE),
         pl.col(R.agency),
         pl.lit(indicator).alias(PEFA_INDICATOR),
         last_year,
@@ -273,7 +281,7 @@ def _two_of_three(
     graded = joined.filter(n_years >= _PEFA_YEARS_NEEDED).select(
         *columns, pl.lit(None, dtype=pl.Utf8).alias(PEFA_REASON))
     short = joined.filter(n_years < _PEFA_YEARS_NEEDED).select(*columns, reason.alias(PEFA_REASON))
-    return pl.concat([graded, short]).sort("_order").drop("_order").collect()
+    return pl.concat([graded, short]).sort(_AGENCY_CODE).drop(_AGENCY_CODE).collect()
 
 
 def _agencies(df: pl.DataFrame) -> pl.LazyFrame:

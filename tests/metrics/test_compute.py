@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 import fiscal_eval
-from fiscal_eval.metrics import _pi1_input, compute
+from fiscal_eval.metrics import _pi1_input, _pi2_input, compute
 from fiscal_eval.synth import generate
 
 
@@ -38,3 +38,20 @@ def test_pi1_uses_the_department_report_when_there_is_one():
     })
     got = _pi1_input(reports).sort("agency", "budget_yuan")
     assert got["budget_yuan"].to_list() == [100.0, 5.0, 6.0]
+
+
+def test_pi2_input_pairs_each_lines_budget_and_actual():
+    reports = pl.DataFrame({"report_id": ["r1", "r2"], "agency": ["a", "b"], "year": [2020, 2021]})
+    lines = pl.DataFrame(
+        {
+            "report_id": ["r1", "r1", "r1", "r1", "r1", "r1", "r2", "r2"],
+            "role": ["line_item"] * 5 + ["budget", "line_item", "line_item"],
+            "measure": ["budget", "spent", "budget", "budget", "spent", "budget", "budget", "spent"],
+            "label": ["办公费", "办公费", "办公费", "差旅费", "印刷费", "合计", "设备", "设备"],
+            "amount_yuan": [100.0, 90.0, 20.0, 50.0, 30.0, 999.0, 10.0, None],
+        }
+    )
+    got = _pi2_input(reports, lines).sort("agency", "label")
+    # 办公费: two budget rows summed, one actual; 差旅费 (no actual) and 印刷费 (no
+    # budget) have no pair; 合计 is not a line; 设备's actual is stated empty (sum 0).
+    assert got.rows() == [("a", 2020, "办公费", 120.0, 90.0), ("b", 2021, "设备", 10.0, 0.0)]
