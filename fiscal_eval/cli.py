@@ -28,6 +28,7 @@ from rich.text import Text
 
 from fiscal_eval import parse_paths
 from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.display import percent, wan
 from fiscal_eval.model import Report
 from fiscal_eval.sources import display_path
 
@@ -101,16 +102,6 @@ def _call(fn: Callable[..., T], *args: object) -> T:
 
 
 # --------------------------------------------------------------------------- parse
-
-
-def _wan(yuan: float | None) -> str:
-    """An amount in yuan shown in 万元, 2 decimals."""
-    return _MISSING if yuan is None else f"{yuan / 10_000:,.2f}"
-
-
-def _percent(rate: float | None) -> str:
-    """A fraction shown as a percentage, 2 decimals (0.8461 -> 84.61%)."""
-    return _MISSING if rate is None else f"{rate * 100:.2f}%"
 
 
 def _plain(value: object) -> Text:
@@ -191,9 +182,9 @@ def _table(reports: Sequence[Report]) -> Table:
             _plain(r.agency),
             _plain(r.year),
             _plain(r.kind),
-            Text(_wan(r.budget_yuan)),
-            Text(_wan(r.spent_yuan)),
-            Text(_percent(r.execution_rate_reported)),
+            Text(wan(r.budget_yuan, _MISSING)),
+            Text(wan(r.spent_yuan, _MISSING)),
+            Text(percent(r.execution_rate_reported, _MISSING)),
             _plain(r.score),
             _plain(r.grade),
             Text("; ".join(r.errors)),
