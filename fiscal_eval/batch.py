@@ -50,6 +50,7 @@ from typing import Any, Literal, Union
 from urllib.parse import quote
 
 from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.workers import worker_count
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -614,16 +615,8 @@ def _render_index(out: Path, reports: Sequence[ReportRun], info: _Store, made_at
 
 # --------------------------------------------------------------------------- running
 
-
-def _jobs(jobs: int | None) -> int:
-    if jobs is None:
-        try:
-            return max(1, len(os.sched_getaffinity(0)))
-        except AttributeError:  # pragma: no cover - not Linux
-            return max(1, os.cpu_count() or 1)
-    if jobs < 1:
-        raise FiscalEvalError(f"jobs must be at least 1, not {jobs}")
-    return jobs
+# NOTE: batch_bench still imports this old private name; drop it once that imports worker_count.
+_jobs = worker_count
 
 
 @contextlib.contextmanager
@@ -705,7 +698,7 @@ def run_batch(
     from fiscal_eval.kernels import Job, Outcome, WarmPool, write_atomic
 
     started = time.perf_counter()
-    n_jobs = _jobs(jobs)
+    n_jobs = worker_count(jobs)
     if timeout <= 0:
         raise FiscalEvalError(f"timeout must be positive, not {timeout}")
     # NOTE: the workers warm up (imports, ~3 s) while the store is read and the plan made.

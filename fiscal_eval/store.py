@@ -92,6 +92,7 @@ from fiscal_eval.model import (
     Report,
 )
 from fiscal_eval.sources import display_path, folder_problem, iter_input_files
+from fiscal_eval.workers import worker_count
 
 __all__ = [
     "IngestSummary", "MANIFEST_COLUMNS", "DEFAULT_STORE", "Snapshot", "ingest", "load", "manifest", "snapshot",
@@ -493,17 +494,6 @@ def _stat(path: str) -> tuple[int | None, int | None]:
     return info.st_size, info.st_mtime_ns
 
 
-def _jobs(jobs: int | None) -> int:
-    if jobs is None:
-        try:
-            return max(1, len(os.sched_getaffinity(0)))  # the cores this process may use
-        except AttributeError:  # pragma: no cover - not Linux
-            return max(1, os.cpu_count() or 1)
-    if jobs < 1:
-        raise ValueError(f"jobs must be at least 1, not {jobs}")
-    return jobs
-
-
 def _chunks(tasks: Sequence[_Task], jobs: int) -> list[list[_Task]]:
     """Contiguous chunks (input order is kept), about four per worker, at most _CHUNK_MAX."""
     if not tasks:
@@ -806,7 +796,7 @@ def ingest(
     paths = list(paths)
     if not paths:
         raise FiscalEvalError("no input paths given: name the report files or folders to ingest")
-    jobs = _jobs(jobs)
+    jobs = worker_count(jobs)
     root = Path(store)
     if root.exists() and not root.is_dir():
         raise FiscalEvalError(f"store {os.fspath(store)} is a file, not a folder")
