@@ -50,6 +50,7 @@ from typing import Any, Literal, Union
 from urllib.parse import quote
 
 from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.locks import exclusive
 from fiscal_eval.workers import worker_count
 
 __all__ = [
@@ -487,25 +488,6 @@ def _from_state(entry: Mapping[str, Any]) -> ReportRun | None:
         return None
 
 
-@contextlib.contextmanager
-def _locked(out: Path) -> Iterator[None]:
-    """One batch at a time per output folder (two would overwrite each other's state)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on Windows: one batch at a time is the user's care
-        yield
-        return
-    with open(out / ".batch.lock", "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise FiscalEvalError(f"another batch is writing {out}; try again when it ends") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _inside(out: Path, name: str | None) -> Path | None:
     """``out/name`` if that is a file name directly inside ``out`` (state files are data too)."""
     if not name or "/" in name or "\\" in name or name in (".", "..") or "\0" in name:
@@ -727,7 +709,9 @@ def run_batch(
         outdir = Path(out)
         outdir.mkdir(parents=True, exist_ok=True)
         outdir = outdir.resolve()
-        stack.enter_context(_locked(outdir))
+        # NOTE: one batch at a time per output folder (two would overwrite each other's state).
+        stack.enter_context(exclusive(outdir / ".batch.lock",
+                                      busy=f"another batch is writing {outdir}; try again when it ends"))
         code = _code_hash()
         state: dict[str, ReportRun] = {}
         for name, entry in _load_state(outdir).items():

@@ -79,6 +79,7 @@ import pyarrow.parquet as pq
 
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.frames import Tables, schema, tables
+from fiscal_eval.locks import exclusive
 from fiscal_eval.model import (
     EVIDENCE_COLUMNS,
     MANIFEST_COLUMNS,
@@ -389,27 +390,6 @@ def _read_live(store: PathLike, read: Callable[[Path], T]) -> T:
                     f"store at {os.fspath(store)} is damaged: {folder.name} lacks a table file"
                 ) from None
     return read(_live(store))
-
-
-@contextlib.contextmanager
-def _locked(root: Path) -> Iterator[None]:
-    """Hold the store's writer lock (two ingests at once would delete each other's work)."""
-    try:
-        import fcntl
-    except ImportError:  # NOTE: not on Windows; one writer at a time is then the user's care
-        yield
-        return
-    with open(root / _LOCK, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise FiscalEvalError(
-                f"store at {root} is being written by another ingest; try again when it ends"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _clean(root: Path, keep: str) -> None:
@@ -802,7 +782,9 @@ def ingest(
         raise FiscalEvalError(f"store {os.fspath(store)} is a file, not a folder")
     root.mkdir(parents=True, exist_ok=True)
 
-    with _locked(root):
+    # NOTE: one writer at a time: two ingests at once would delete each other's work.
+    busy = f"store at {root} is being written by another ingest; try again when it ends"
+    with exclusive(root / _LOCK, busy=busy):
         files, absent = _input_files(paths, root)
         old_dir = _current(root)
         old, old_since = _read_manifest(old_dir) if old_dir is not None else ({}, None)

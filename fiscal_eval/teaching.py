@@ -26,13 +26,12 @@ lessons would otherwise write as dataframe code in a cell (:func:`agency_years`,
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from html import escape
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.locks import exclusive
 from fiscal_eval.model import Report
 
 __all__ = [
@@ -603,29 +603,12 @@ def open_store(store: str | Path, samples_folder: str | Path, synthetic: str | P
     # NOTE: lessons run side by side (a batch renders each with and without solutions in
     # parallel workers) and share the default corpus and store; ingest refuses a store
     # another ingest holds, so the lessons take turns here instead of failing.
-    with _taking_turns(resolve(synthetic) / ".teaching.lock"):
+    with exclusive(resolve(synthetic) / ".teaching.lock"):  # blocking: wait for the other lesson
         reports = synthetic_corpus(synthetic)
         # NOTE: one process: a lesson store is small, and a worker pool started from
         # inside a notebook kernel (or a forked batch child) buys nothing but risk.
         ingest([resolve(samples_folder), reports], resolve(store), jobs=1, progress=False)
         return load(resolve(store))
-
-
-@contextlib.contextmanager
-def _taking_turns(lock: Path) -> Iterator[None]:
-    """Hold ``lock`` (blocking) while preparing lesson data; one process at a time."""
-    try:
-        import fcntl
-    except ImportError:  # NOTE: not on Windows: lessons there run one at a time
-        yield
-        return
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def of_agency(frame: Any, agency: str) -> Any:

@@ -451,6 +451,18 @@ def test_cli_ingest_of_an_empty_folder_is_an_error(db: Path, tmp_path: Path) -> 
 # --------------------------------------------------------------------------- atomicity
 
 
+def test_a_second_ingest_fails_fast_while_one_is_writing(corpus: Path, db: Path) -> None:
+    import fcntl
+
+    ingest(corpus, db)
+    before = manifest(db)
+    with open(db / ".lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(FiscalEvalError, match="being written by another ingest"):
+            ingest(corpus, db)
+    assert_frame_equal(manifest(db), before)
+
+
 def test_a_crash_before_the_flip_leaves_the_old_store_and_the_next_run_completes(
     corpus: Path, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
