@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any, Literal, Union
 from urllib.parse import quote
 
+from fiscal_eval.atomic import write_atomic
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.locks import exclusive
 from fiscal_eval.workers import worker_count
@@ -474,8 +475,6 @@ def _load_state(out: Path) -> dict[str, dict[str, Any]]:
 
 
 def _save_state(out: Path, reports: Mapping[str, ReportRun]) -> None:
-    from fiscal_eval.kernels import write_atomic
-
     payload = {"format": _STATE_FORMAT, "reports": {name: asdict(r) for name, r in reports.items()}}
     write_atomic(out / STATE_FILE, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
 
@@ -677,7 +676,7 @@ def run_batch(
     >>> print(result)  # doctest: +SKIP
     61 reports: 61 ok, 0 failed; 61 run, 0 unchanged; 38.2 s; index: reports_out/index.html
     """
-    from fiscal_eval.kernels import Job, Outcome, WarmPool, write_atomic
+    from fiscal_eval.kernels import Job, Outcome, WarmPool
 
     started = time.perf_counter()
     n_jobs = worker_count(jobs)

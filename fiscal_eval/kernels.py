@@ -64,7 +64,9 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Job", "Outcome", "WarmPool", "ENGINE_NAME", "WARM_MODULES", "cache_dir", "write_atomic"]
+from fiscal_eval.atomic import write_atomic
+
+__all__ = ["Job", "Outcome", "WarmPool", "ENGINE_NAME", "WARM_MODULES", "cache_dir"]
 
 ENGINE_NAME = "fiscal_eval_forked"
 
@@ -297,24 +299,6 @@ def _bundle_path(folder: Path, key: str) -> Path:
     version = getattr(vl_convert, "__version__", "unknown")
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
     return folder / f"vl-convert-{version}-bundle-{digest}.js"
-
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step (temp file in the same folder + rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a report is for others to read
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _cache_vega_bundle(folder: Path) -> None:

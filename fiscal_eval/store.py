@@ -77,6 +77,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from fiscal_eval.atomic import fsync, write_atomic
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.frames import Tables, schema, tables
 from fiscal_eval.locks import exclusive
@@ -320,32 +321,10 @@ class _Sink:
         self._writer.close()
 
 
-def _fsync(path: Path) -> None:
-    """Flush a file's (or a directory's) data to disk, so a rename after it is durable."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # NOTE: directories cannot be opened on Windows; nothing to sync there
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    """Replace ``path``'s content with ``text`` in one step (temp file + os.replace)."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-    tmp.write_text(text, encoding="utf-8")
-    _fsync(tmp)
-    os.replace(tmp, path)
-
-
 def _flip(root: Path, generation: str) -> None:
     """Make ``generation`` the live one: the commit point of an ingest."""
-    _write_text_atomic(root / _CURRENT, generation + "\n")
-    _fsync(root)
+    write_atomic(root / _CURRENT, generation + "\n")
+    fsync(root)
 
 
 def _generation_number(name: str) -> int | None:
@@ -400,7 +379,7 @@ def _clean(root: Path, keep: str) -> None:
         leftover = _generation_number(entry.name) is not None or entry.name.startswith(".tmp-")
         if entry.is_dir() and leftover:
             shutil.rmtree(entry, ignore_errors=True)
-        elif entry.name.startswith((f".{_CURRENT}.", f".{_VERSION}.")):  # a killed _write_text_atomic
+        elif entry.name.startswith((f".{_CURRENT}.", f".{_VERSION}.")):  # a killed write_atomic
             entry.unlink(missing_ok=True)
 
 
@@ -708,8 +687,8 @@ def _write_generation(
         folder / f"{_MANIFEST}.parquet", compression="zstd", metadata={_STATS_SINCE: str(since_ns)}
     )
     for entry in folder.iterdir():
-        _fsync(entry)
-    _fsync(folder)
+        fsync(entry)
+    fsync(folder)
     return rows
 
 
@@ -808,7 +787,7 @@ def ingest(
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _flip(root, generation)
-        _write_text_atomic(root / _VERSION, f"{number}\n")
+        write_atomic(root / _VERSION, f"{number}\n")
         _clean(root, keep=generation)
         return _summary(files, plan, rows, started, unread)
 
