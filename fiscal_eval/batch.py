@@ -39,10 +39,9 @@ import itertools
 import json
 import os
 import re
-import sys
 import time
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -52,6 +51,7 @@ from urllib.parse import quote
 from fiscal_eval.atomic import write_atomic
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.locks import exclusive
+from fiscal_eval.progress import progress_bar
 from fiscal_eval.workers import worker_count
 
 __all__ = [
@@ -600,26 +600,6 @@ def _render_index(out: Path, reports: Sequence[ReportRun], info: _Store, made_at
 _jobs = worker_count
 
 
-@contextlib.contextmanager
-def _progress(show: bool | None, total: int) -> Iterator[Callable[[str], None]]:
-    """A progress bar on stderr, only on a terminal (or when asked)."""
-    if show is None:
-        try:
-            show = sys.stderr.isatty()
-        except (AttributeError, ValueError):
-            show = False
-    if not show or total == 0:
-        yield lambda name: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("reports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("", total=total)
-        yield lambda name: bar.update(task, advance=1, description=name[:60])
-
-
 def run_batch(
     store: PathLike = "data/store",
     out: PathLike = "reports_out",
@@ -773,14 +753,14 @@ def run_batch(
             if run.status != "ok":
                 failed.append(run)
             _save_state(outdir, state)
-            advance(item.name)
+            advance(note=item.name)
 
         for item in selected:  # reports skipped keep their row; refresh what the plan knows now
             if item.name in state and state[item.name].skipped:
                 state[item.name] = replace(state[item.name], title=item.title, synthetic=item.synthetic)
 
         try:
-            with _progress(progress, len(due)) as advance:
+            with progress_bar("reports", len(due), progress) as advance:
                 if due:
                     jobs_ = [
                         Job(name=item.name, notebook=item.notebook, parameters=item.parameters,

@@ -50,7 +50,6 @@ path while the file is unchanged.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import itertools
@@ -60,7 +59,6 @@ import os
 import re
 import shutil
 import stat
-import sys
 import time
 import uuid
 from collections import deque
@@ -70,7 +68,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar, Union
+from typing import NamedTuple, TypeVar, Union
 
 import polars as pl
 import pyarrow as pa
@@ -93,6 +91,7 @@ from fiscal_eval.model import (
     TEXT_COLUMNS,
     Report,
 )
+from fiscal_eval.progress import progress_bar
 from fiscal_eval.sources import display_path, folder_problem, iter_input_files
 from fiscal_eval.workers import worker_count
 
@@ -464,37 +463,6 @@ def _chunks(tasks: Sequence[_Task], jobs: int) -> list[list[_Task]]:
 # --------------------------------------------------------------------------- running
 
 
-def _show_progress(progress: bool | None) -> bool:
-    """Show a progress bar only where a person watches: stderr is a terminal."""
-    if progress is not None:
-        return progress
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-@contextlib.contextmanager
-def _progress_bar(show: bool, total: int) -> Iterator[Any]:
-    """A rich progress bar on stderr (``advance(n)``), or a stand-in that does nothing."""
-    if not show or total == 0:
-        yield lambda n: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(
-        TextColumn("parsing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("parsing", total=total)
-        yield lambda n: bar.advance(task, n)
-
-
 def _run(
     chunks: list[list[_Task]], jobs: int, total: int
 ) -> Iterator[tuple[list[_Outcome], dict[str, pl.DataFrame]]]:
@@ -648,7 +616,7 @@ def _write_generation(
     plan: _Plan,
     old_dir: Path | None,
     jobs: int,
-    show_progress: bool,
+    progress: bool | None,
     since_ns: int,
 ) -> list[_Row]:
     """Write a complete generation into ``folder`` (manifest last); returns its manifest rows."""
@@ -665,7 +633,7 @@ def _write_generation(
             if old_dir is not None:
                 _keep_old_rows(sinks, old_dir, plan.drop)
             taken = {row.report_id for row in plan.kept.values()}
-            with _progress_bar(show_progress, len(plan.tasks)) as advance:
+            with progress_bar("parsing", len(plan.tasks), progress) as advance:
                 for outcomes, frames in _run(_chunks(plan.tasks, jobs), jobs, len(plan.tasks)):
                     renames = _assign_ids(outcomes, taken)
                     for name, frame in frames.items():
@@ -781,7 +749,7 @@ def ingest(
         tmp = root / f".tmp-{uuid.uuid4().hex}"
         tmp.mkdir()
         try:
-            rows = _write_generation(tmp, files, plan, old_dir, jobs, _show_progress(progress), since_ns)
+            rows = _write_generation(tmp, files, plan, old_dir, jobs, progress, since_ns)
             os.replace(tmp, root / generation)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
