@@ -38,9 +38,7 @@ import html
 import itertools
 import json
 import os
-import re
 import time
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
@@ -52,6 +50,7 @@ from fiscal_eval.atomic import write_atomic
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.locks import exclusive
 from fiscal_eval.progress import progress_bar
+from fiscal_eval.slugs import slug  # NOTE: also batch.slug, as before (in __all__)
 from fiscal_eval.workers import worker_count
 
 __all__ = [
@@ -78,7 +77,6 @@ _FOR_EACH = ("agency_year", "agency", "year", "notebook")
 _SCOPES = ("agency", "year", "store")
 _UNIT_FIELDS = {"agency_year": ("agency", "year"), "agency": ("agency",), "year": ("year",), "notebook": ()}
 _FILLABLE = ("store", "agency", "year")
-_SLUG_MAX = 48
 
 
 # --------------------------------------------------------------------------- config
@@ -168,32 +166,6 @@ def load_config(path: PathLike | None = None) -> dict[str, ReportSpec]:
 
 
 # --------------------------------------------------------------------------- names
-
-
-def slug(value: object, max_chars: int = _SLUG_MAX) -> str:
-    """A piece of a file name from any value: letters and digits (any script), ``_``, ``-``.
-
-    Everything else (``/``, ``\\``, ``.``, quotes, ``<>``, spaces, control characters)
-    becomes ``-``; runs of ``-`` collapse; ASCII is lower-cased; at most ``max_chars``.
-    Never empty is *not* promised: :func:`report_name` adds a hash, so names stay unique
-    and non-empty whatever the value.
-
-    Examples
-    --------
-    >>> slug("云岭市交通运输局")
-    '云岭市交通运输局'
-    >>> slug('../../etc/passwd" <script>alert(1)</script>')
-    'etc-passwd-script-alert-1-script'
-    >>> slug("Ｆｕｌｌ　Ｗｉｄｔｈ 2021")
-    'full-width-2021'
-    >>> slug("...")
-    ''
-    """
-    text = unicodedata.normalize("NFKC", str(value))
-    text = "".join(ch if ch.isalnum() or ch == "_" else "-" for ch in text)
-    text = re.sub(r"-+", "-", text).strip("-")
-    text = "".join(ch.lower() if ch.isascii() else ch for ch in text)
-    return text[:max_chars].strip("-")
 
 
 def report_name(kind: str, values: Mapping[str, Any]) -> str:

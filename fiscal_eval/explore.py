@@ -38,7 +38,7 @@ from typing import Any
 import ipywidgets as w
 import polars as pl
 
-from fiscal_eval import charts, views
+from fiscal_eval import charts, slugs, views
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.model import sentence_at
 
@@ -88,16 +88,16 @@ def marked_sentence(text: str, start: int, end: int) -> str:
 
 
 def slug(text: str, *, limit: int = 40) -> str:
-    """A file-name-safe stand-in for document text: letters, digits and CJK kept, runs
-    of anything else one ``_``, cut to ``limit``, plus a short hash of the whole text (two
-    names that slug alike still get different files).
+    """A file-name-safe stand-in for document text: :func:`fiscal_eval.slugs.slug` with
+    ``_`` between words, cut to ``limit`` (``report`` when nothing is left), plus a short
+    hash of the whole text (two names that slug alike still get different files).
 
     >>> slug("中共保山市委网信办")
     '中共保山市委网信办_e470e508'
     >>> slug('../../etc/<script>"x"')[:12]
     'etc_script_x'
     """
-    core = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "_", text).strip("_")[:limit] or "report"
+    core = slugs.slug(text, limit, sep="_") or "report"
     return f"{core}_{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}"
 
 
