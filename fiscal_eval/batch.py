@@ -568,10 +568,6 @@ def _render_index(out: Path, reports: Sequence[ReportRun], info: _Store, made_at
 
 # --------------------------------------------------------------------------- running
 
-# NOTE: batch_bench still imports this old private name; drop it once that imports worker_count.
-_jobs = worker_count
-
-
 def run_batch(
     store: PathLike = "data/store",
     out: PathLike = "reports_out",

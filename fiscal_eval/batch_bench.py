@@ -72,7 +72,8 @@ def batch_vs_naive(store: str | os.PathLike[str] | None = None, reports: int = 1
         ``jobs``, and the failures of each side (``naive_failed``, ``batch_failed``:
         they should be 0, else the comparison means little).
     """
-    from fiscal_eval.batch import _jobs, _plan, _read_store, load_config
+    from fiscal_eval.batch import _plan, _read_store, load_config
+    from fiscal_eval.workers import worker_count
 
     work = Path(tempfile.mkdtemp(prefix="fiscal-eval-bench-"))
     try:
@@ -82,7 +83,7 @@ def batch_vs_naive(store: str | os.PathLike[str] | None = None, reports: int = 1
         if not plan:
             raise ValueError(f"the store at {root} holds no report to render")
         env = _env()
-        n_jobs = _jobs(jobs)
+        n_jobs = worker_count(jobs)
 
         naive_dir = work / "naive"
         naive_dir.mkdir()
