@@ -1,7 +1,8 @@
 """Benchmarks: how fast fiscal_eval parses, ingests and computes, as figures.
 
 This machine is shared and noisy, so every speed is reported beside a baseline measured
-in the same run (``parse_vs_floor``, ``reingest_speedup``); no test asserts a timing.
+in the same run (``parse_vs_floor``, ``reingest_speedup``), speeds are the best of three
+runs, and no test asserts a timing.
 Each figure is one key of the JSON object :func:`run` returns:
 
 * ``parse_reports_per_s`` — text reports read, parsed and audited per second, all cores;
@@ -31,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["run", "parse_throughput", "metrics_1m"]
+
+_RUNS = 3  # timed runs a speed figure is the best of
 
 
 def _parse_chunk(paths: list[str]) -> int:
@@ -77,9 +80,10 @@ def _parse_one_core(files: list[str]) -> float:
 
 
 def metrics_1m(seed: Any, rows: int = 1_000_000) -> float:
-    """Seconds to compute every table metric over ``rows`` reports: ``seed`` (parsed
-    :class:`~fiscal_eval.frames.Tables`) repeated with distinct report ids, agencies and
-    years, its fund lines and flags repeated with them (PEFA PI-2.1 reads the lines).
+    """Seconds (best of three) to compute every table metric over ``rows`` reports:
+    ``seed`` (parsed :class:`~fiscal_eval.frames.Tables`) repeated with distinct report
+    ids, agencies and years, its fund lines and flags repeated with them (PEFA PI-2.1
+    reads the lines).
 
     The text metrics (template share, specificity, recurring problems), which read every
     report's text rather than its figures, are not in this figure.
@@ -113,15 +117,20 @@ def metrics_1m(seed: Any, rows: int = 1_000_000) -> float:
 
     fund_lines, flags = repeated(seed.fund_lines), repeated(seed.flags)
     big = big.drop("i", "_seed")
-    start = time.perf_counter()
-    execution_metrics(big)
-    grade_metrics(big)
-    yoy(big)
-    ranks(big)
-    pefa_pi1(_pi1_input(big))
-    pefa_pi2_1(_pi2_input(big, fund_lines))
-    flag_counts(flags)
-    return time.perf_counter() - start
+
+    def once() -> float:
+        start = time.perf_counter()
+        execution_metrics(big)
+        grade_metrics(big)
+        yoy(big)
+        ranks(big)
+        pefa_pi1(_pi1_input(big))
+        pefa_pi2_1(_pi2_input(big, fund_lines))
+        flag_counts(flags)
+        return time.perf_counter() - start
+
+    # The best of three (see run()); single runs here range 2.2-3.5 s.
+    return min(once() for _ in range(_RUNS))
 
 
 def _rss_ingest(folder: Path, store: Path, jobs: int) -> float:
@@ -189,12 +198,14 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
     out: dict[str, Any] = {"reports": reports, "jobs": jobs}
     try:
         files = _corpus(tmp / "corpus", reports, seed=11)
-        seconds = parse_throughput(files, jobs)
+        # Speeds are the best of three runs (as timeit reports them): on a shared machine
+        # the slower runs measure the neighbours.
+        seconds = min(parse_throughput(files, jobs) for _ in range(_RUNS))
         out["parse_reports_per_s"] = round(len(files) / seconds, 1)
 
         sample = files[: min(len(files), 400)]
-        floor = _floor(sample)
-        one_core = _parse_one_core(sample)
+        floor = min(_floor(sample) for _ in range(_RUNS))
+        one_core = min(_parse_one_core(sample) for _ in range(_RUNS))
         out["parse_vs_floor"] = round(one_core / floor, 2)
 
         _age(files)
