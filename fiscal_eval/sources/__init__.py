@@ -244,7 +244,12 @@ def read_document(path: str | os.PathLike[str]) -> Document:
         raise UnsupportedFormatError(source, _NOT_YET[suffix])
     try:
         with file.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
+            # The size stat() gave, and one byte more to see whether the file has grown
+            # since; only then read on to the limit. (read(MAX_BYTES + 1) outright would
+            # allocate 50 MB for every 3 KB report: a fifth of the time a report takes.)
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(MAX_BYTES + 1 - len(data))
     except PermissionError:
         raise ReadError(source, "permission denied") from None
     except OSError as exc:

@@ -285,3 +285,26 @@ def test_docstring_examples_run(module: str):
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_a_file_that_grew_after_stat_is_read_whole(tmp_path, monkeypatch):
+    # read_document reads the size stat() gave plus one byte; a file appended to in
+    # between must still be read to its end (and held to MAX_BYTES).
+    import os
+    import pathlib
+
+    from fiscal_eval.sources import read_document
+
+    path = tmp_path / "r.txt"
+    path.write_text("预算执行率为84.61%。" * 50, encoding="utf-8")
+    real_stat = pathlib.Path.stat
+
+    def stale_stat(self, *args, **kwargs):
+        info = real_stat(self, *args, **kwargs)
+        if self == path:  # as stat() saw it before 10 more bytes were written
+            return os.stat_result((info.st_mode, info.st_ino, info.st_dev, info.st_nlink, info.st_uid,
+                                   info.st_gid, info.st_size - 10, info.st_atime, info.st_mtime, info.st_ctime))
+        return info
+
+    monkeypatch.setattr(pathlib.Path, "stat", stale_stat)
+    assert read_document(path).text == "预算执行率为84.61%。" * 50
