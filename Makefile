@@ -44,7 +44,7 @@ test: venv
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (exit 5); a run that tests nothing fails" >&2; fi; \
 	exit $$rc
 
-# The full-size run: 2,000 reports for speed, 100,000 for peak memory (about 15 minutes).
+# The full-size run: 2,000 reports for speed, 100,000 for peak memory (5 to 10 minutes).
 bench: venv
 	$(BIN)/fiscal-eval bench --json --reports 2000 --rss-reports 100000
 
