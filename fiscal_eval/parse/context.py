@@ -53,10 +53,9 @@ class Context:
         self.headings = find_headings(self.f)
         self.sections = build_sections(self.text, self.headings)
         self.index = SectionIndex(self.sections)
-        # Table rows the table readers consumed: prose extractors skip them.
-        self.covered: list[Span] = []
-        self._covered_sorted: list[Span] = []
-        self._covered_starts: list[int] = []
+        # Table rows the table readers consumed (see cover()): prose extractors skip them.
+        self._covered: list[Span] = []  # sorted
+        self._covered_starts: list[int] = []  # their starts, for bisect
 
     @cached_property
     def tables(self) -> tuple[Table, ...]:
@@ -97,14 +96,19 @@ class Context:
             return f[j:pos], j
         return clause, i
 
+    def cover(self, span: Span) -> None:
+        """Mark a table row as read: prose extractors skip what it spans."""
+        # Kept sorted as rows come (an insertion, at the end as rows come in text order),
+        # not sorted again at each lookup: the table readers interleave the two, and a
+        # 20,000-row table took 9 s that way.
+        i = bisect.bisect_right(self._covered, span)
+        self._covered.insert(i, span)
+        self._covered_starts.insert(i, span[0])
+
     def in_covered(self, pos: int) -> bool:
-        # Rows are added in a few batches by the table extractors, then only looked up:
-        # keep a sorted copy and bisect instead of scanning every row per figure.
-        if len(self._covered_sorted) != len(self.covered):
-            self._covered_sorted = sorted(self.covered)
-            self._covered_starts = [lo for lo, _ in self._covered_sorted]
+        """Whether ``pos`` lies in the last covered row starting at or before it."""
         i = bisect.bisect_right(self._covered_starts, pos) - 1
-        return i >= 0 and pos < self._covered_sorted[i][1]
+        return i >= 0 and pos < self._covered[i][1]
 
     def in_parentheses(self, lo: int, pos: int) -> bool:
         """Whether ``pos`` sits inside (…) opened after ``lo``."""

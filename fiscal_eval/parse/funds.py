@@ -214,7 +214,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                     out.append(Amount(line, rank if is_total else 9))
                     if is_total:
                         totals[i] = len(out) - 1
-                ctx.covered.append(row_span)
+                ctx.cover(row_span)
                 continue
             # A row named by its role words: the first number after the label.
             role, rank, matched = role_of(label)
@@ -231,7 +231,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                 decimals=val.decimals,
             )
             out.append(Amount(line, rank))
-            ctx.covered.append(row_span)
+            ctx.cover(row_span)
     return out
 
 

@@ -73,7 +73,7 @@ def table_indicators(ctx: Context) -> tuple[list[Indicator], Found | None]:
                     if val is not None and not val.percent:
                         total = Found(val.value, c.span, first, 3)
                         break
-                ctx.covered.append((row[0].span[0], row[-1].span[1]))
+                ctx.cover((row[0].span[0], row[-1].span[1]))
                 continue
 
             def cell(name: str):
@@ -118,7 +118,7 @@ def table_indicators(ctx: Context) -> tuple[list[Indicator], Found | None]:
                 target=text_of("target"), actual=text_of("actual"), note=text_of("note"),
                 origin="table",
             ))
-            ctx.covered.append((row[0].span[0], row[-1].span[1]))
+            ctx.cover((row[0].span[0], row[-1].span[1]))
     return out, total
 
 

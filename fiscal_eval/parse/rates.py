@@ -81,7 +81,7 @@ def _table_rates(ctx: Context) -> list[RateStatement]:
                         decimals=val.decimals, span=cell.span, formula=formula,
                         refs=dict(refs),
                     ))
-                    ctx.covered.append((row[0].span[0], row[-1].span[1]))
+                    ctx.cover((row[0].span[0], row[-1].span[1]))
                     break
     # A formula may refer to rows below it: give every statement the table's full map.
     return out
