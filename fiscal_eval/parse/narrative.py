@@ -3,6 +3,8 @@ quantities (733个单位) for the audit's same-quantity-stated-twice check."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 from fiscal_eval.model import Quantity, Section
@@ -49,11 +51,21 @@ def _statements(ctx: Context, section: Section, column_rx: re.Pattern[str]) -> l
                 continue
             items += [texts[i] for i in header
                       if i < len(texts) and texts[i] and not re.fullmatch(r"[\d.、)]*", texts[i])]
+    # Where the tables are, to skip their lines: by bisection, not a scan of every table
+    # for every line (quadratic in a page of thousands of small tables).
+    spans = sorted(t.span for t in tables)
+    starts = [lo for lo, _ in spans]
+    ends = list(itertools.accumulate((hi for _, hi in spans), max))  # furthest end so far
+
+    def in_table(pos: int) -> bool:
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and pos < ends[i]
+
     for m in re.finditer(r"[^\n]+", ctx.f[body_lo:intro_hi]):
         start = body_lo + m.start()
         line = m.group().strip()
         if (not line or "\t" in line or " | " in line or _is_closing(line)
-                or any(t.span[0] <= start < t.span[1] for t in tables)
+                or in_table(start)
                 or v.instructions.search(line)):
             continue
         marker = MARKER_RE.match(ctx.f, start)

@@ -98,25 +98,21 @@ def find_headings(folded: str) -> list[Heading]:
 def build_sections(text: str, headings: list[Heading]) -> list[Section]:
     """Sections with paths ("三/(二)/1"), each spanning its heading to the next heading of
     the same or a higher rank; ``text`` is the whole block including sub-sections."""
-    sections: list[Section] = []
-    stack: list[tuple[int, str]] = []  # (rank, marker)
+    # One pass with the stack of open sections (ranks rising from the bottom): a heading
+    # closes every open section of its rank or deeper, which is where each of those ends.
+    ends = [len(text)] * len(headings)
+    placed: list[tuple[str, int]] = []  # (path, level) of each heading
+    stack: list[int] = []  # indices of the open sections' headings
     for i, h in enumerate(headings):
-        while stack and stack[-1][0] >= h.rank:
-            stack.pop()
-        stack.append((h.rank, h.marker))
-        end = len(text)
-        for later in headings[i + 1:]:
-            if later.rank <= h.rank:
-                end = later.start
-                break
-        sections.append(Section(
-            path="/".join(marker for _, marker in stack),
-            title=h.title,
-            level=len(stack),
-            span=(h.start, end),
-            text=text[h.title_end:end].strip(),
-        ))
-    return sections
+        while stack and headings[stack[-1]].rank >= h.rank:
+            ends[stack.pop()] = h.start
+        stack.append(i)
+        placed.append(("/".join(headings[j].marker for j in stack), len(stack)))
+    return [
+        Section(path=path, title=h.title, level=level, span=(h.start, end),
+                text=text[h.title_end:end].strip())
+        for h, (path, level), end in zip(headings, placed, ends)
+    ]
 
 
 class SectionIndex:

@@ -38,3 +38,21 @@ def test_a_twenty_thousand_row_table_parses():
     html = "<h1>某局2021年度项目绩效自评报告</h1><table>" + "<tr><td>预算<td>100" * 20000
     report = parse_document(read_bytes(html.encode(), "big.html", format="html"))
     assert report.budget_yuan == 100.0 and fiscal_eval.audit(report).status in ("ok", "partial")
+
+
+@given(st.lists(st.integers(0, 6), max_size=40))
+def test_sections_end_at_the_next_heading_of_their_rank_or_higher(ranks):
+    from fiscal_eval.parse.sections import Heading, build_sections
+
+    headings = [Heading(rank, f"m{i}", f"t{i}", 10 * i, 10 * i + 3) for i, rank in enumerate(ranks)]
+    sections = build_sections("x" * (10 * len(ranks) + 5), headings)
+    for i, (h, s) in enumerate(zip(headings, sections)):
+        later = [g.start for g in headings[i + 1:] if g.rank <= h.rank]
+        assert s.span == (h.start, later[0] if later else 10 * len(ranks) + 5)
+        # The path: this heading under the nearest earlier heading of each lower rank.
+        chain, floor = [h.marker], h.rank
+        for g in reversed(headings[:i]):
+            if g.rank < floor:
+                chain.insert(0, g.marker)
+                floor = g.rank
+        assert (s.path, s.level) == ("/".join(chain), len(chain))
