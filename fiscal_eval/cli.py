@@ -11,7 +11,6 @@ the traceback). No input ever makes the command print a Python traceback.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
@@ -128,9 +127,11 @@ def _unread_folders(paths: Sequence[str], reports: Sequence[Report]) -> list[Rep
     output; a folder named on the command line that reads as nothing is most likely a
     mistyped or unmounted path, so the command also ends with an error.
     """
-    named = {str(PurePath(p)) for p in paths}  # as iter_input_files spells the path
-    unread = [r for r in reports if r.status == "failed" and r.source in named and os.path.isdir(r.source)]
-    return _displayable(unread)
+    # A report's source is the path as iter_input_files spells it, shown by display_path
+    # (a non-UTF-8 name as \xNN): match on that, look at the real path.
+    named = {display_path(str(PurePath(p))): p for p in paths}
+    return [r for r in reports
+            if r.status == "failed" and r.source in named and os.path.isdir(named[r.source])]
 
 
 def _refuse_unread(unread: Sequence[Report]) -> None:
@@ -139,15 +140,6 @@ def _refuse_unread(unread: Sequence[Report]) -> None:
         for r in unread:
             typer.echo(f"error: {r.errors[0] if r.errors else r.source}", err=True)
         raise typer.Exit(EXIT_ERROR)
-
-
-def _displayable(reports: Sequence[Report]) -> list[Report]:
-    """The reports with ``source`` and ``errors`` printable: a non-UTF-8 file name would
-    make the UTF-8 output (and the JSON) fail; its bytes are shown as ``\\xff``."""
-    return [
-        dataclasses.replace(r, source=display_path(r.source), errors=tuple(display_path(e) for e in r.errors))
-        for r in reports
-    ]
 
 
 def _console() -> Console:
@@ -217,7 +209,6 @@ def parse(
     """
     reports = _call(parse_paths, list(paths))
     unread = _unread_folders(paths, reports)
-    reports = _displayable(reports)
     if as_json:
         for r in reports:
             typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
@@ -302,7 +293,6 @@ def audit(
     """Recompute every figure and print what does not add up (DESIGN §6 flag codes)."""
     reports = _call(parse_paths, list(paths))
     unread = _unread_folders(paths, reports)
-    reports = _displayable(reports)
     if as_json:
         for r in reports:
             typer.echo(json.dumps({"source": r.source, "status": r.status, "errors": list(r.errors),

@@ -71,6 +71,17 @@ def test_a_named_empty_folder_is_an_error(tmp_path: Path, command: str) -> None:
     assert "000_8f7748dd4a7239a6.txt" in result.stdout  # the other inputs are still reported
 
 
+@pytest.mark.parametrize("command", ["parse", "audit"])
+def test_a_named_empty_folder_with_a_non_utf8_name_is_an_error(tmp_path: Path, command: str) -> None:
+    # The report names the folder as \xff (display_path); the command must still know it.
+    os.mkdir(os.fsencode(tmp_path) + b"/\xff-empty")
+    result = runner.invoke(app, [command, os.fsdecode(os.fsencode(tmp_path) + b"/\xff-empty")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: {tmp_path}/\\xff-empty: folder holds no input files (hidden files are skipped)"
+    )
+
+
 def test_parse_lists_a_fifo_and_a_symlink_loop_as_failed(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe")
     os.symlink("loop", tmp_path / "loop")
