@@ -109,12 +109,12 @@ def metrics_1m(seed: Any, rows: int = 1_000_000) -> float:
         )
     )
     # Each big report takes its seed report's lines and flags, under its own id.
-    ids = big.select("i", "report_id", pl.col("report_id").alias("_id"), "_seed")
+    ids = big.select("report_id", "_seed")
     seed_ids = base.select("_seed", pl.col("report_id").alias("_seed_id"))
 
     def repeated(frame: pl.DataFrame) -> pl.DataFrame:
         keyed = frame.join(seed_ids, left_on="report_id", right_on="_seed_id").drop("report_id")
-        return ids.join(keyed, on="_seed").drop("i", "_seed", "_id")
+        return ids.join(keyed, on="_seed").drop("_seed")
 
     fund_lines, flags = repeated(seed.fund_lines), repeated(seed.flags)
     big = big.drop("i", "_seed")
