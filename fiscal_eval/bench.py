@@ -193,8 +193,9 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
     from fiscal_eval.frames import tables
     from fiscal_eval.api import parse_paths
     from fiscal_eval.store import ingest
+    from fiscal_eval.workers import worker_count
 
-    jobs = jobs or os.cpu_count() or 1
+    jobs = worker_count(jobs)
     tmp = Path(workdir or tempfile.mkdtemp(prefix="fiscal_eval_bench_"))
     out: dict[str, Any] = {"reports": reports, "jobs": jobs}
     try:
