@@ -84,9 +84,14 @@ def _pi1_input(reports: pl.DataFrame) -> pl.DataFrame:
     covers the agency's whole budget), else the agency's project reports summed by PI-1;
     never both, which would count the projects twice."""
     department = (pl.col("kind") == "department").fill_null(False)
-    return reports.filter(
-        department | ~department.any().over("agency", "year")
-    ).select("agency", "year", "budget_yuan", "spent_yuan")
+    # The four columns (and kind) before filtering: a report row carries a score of others.
+    return (
+        reports.lazy()
+        .select("agency", "year", "budget_yuan", "spent_yuan", "kind")
+        .filter(department | ~department.any().over("agency", "year"))
+        .drop("kind")
+        .collect()
+    )
 
 
 def flag_counts(flags: pl.DataFrame) -> pl.DataFrame:

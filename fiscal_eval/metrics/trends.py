@@ -37,6 +37,7 @@ YOY_MEASURES: tuple[str, ...] = (R.budget_yuan, R.spent_yuan, EXECUTION_RATE_BUD
 SERIES: tuple[str, ...] = (R.agency, R.kind, R.project_name, R.synthetic)
 
 PREV_REPORT_ID = "prev_report_id"
+_FOLLOWS = "_follows"  # working column of yoy(): the row above is this row's previous year
 SCORE_RANK = "score_rank"
 SCORE_RANKED = "score_ranked"  # how many reports of the group have a score rank
 EXECUTION_RATE_RANK = "execution_rate_rank"
@@ -125,11 +126,14 @@ def yoy(reports: pl.DataFrame) -> pl.DataFrame:
         & pl.col(R.agency).is_not_null()
         & (pl.col(R.year).shift(1) == pl.col(R.year) - 1)
     ).fill_null(False)
-    changes = [pl.when(follows).then(pl.col(R.report_id).shift(1)).alias(PREV_REPORT_ID)]
+    # ``follows`` as a column of its own, computed once: an expression used in nine
+    # columns is otherwise evaluated nine times (3x slower on 1M rows).
+    linked = pl.col(_FOLLOWS)
+    changes = [pl.when(linked).then(pl.col(R.report_id).shift(1)).alias(PREV_REPORT_ID)]
     for m in YOY_MEASURES:
-        change = pl.when(follows).then(pl.col(m) - pl.col(m).shift(1))
+        change = pl.when(linked).then(pl.col(m) - pl.col(m).shift(1))
         changes += [change.alias(yoy_change(m)), ratio(change, pl.col(m).shift(1).abs()).alias(yoy_change_rel(m))]
-    return ordered.with_columns(changes).select(list(YOY_COLUMNS))
+    return ordered.with_columns(follows.alias(_FOLLOWS)).with_columns(changes).select(list(YOY_COLUMNS))
 
 
 def ranks(reports: pl.DataFrame, by: Sequence[str] = (R.year, R.region)) -> pl.DataFrame:

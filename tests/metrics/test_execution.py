@@ -225,6 +225,56 @@ def test_pi1_rows_of_one_year_are_summed():
     assert out[PEFA_GRADE] == "A"
 
 
+
+def _pi1_by_hand(rows) -> dict[str, tuple]:
+    """PI-1 read straight from the rule, in plain Python: (grade, years, outturns)."""
+    sums: dict[str, dict[int, list[float]]] = {}
+    for agency, year, budget, spent in rows:
+        per_year = sums.setdefault(agency, {})
+        if budget is not None and spent is not None:
+            b, s = per_year.setdefault(year, [0.0, 0.0])
+            per_year[year] = [b + budget, s + spent]
+    out = {}
+    for agency, per_year in sums.items():
+        usable = {y: s / b for y, (b, s) in per_year.items() if b != 0}
+        last = max(usable, default=None)
+        years = sorted(y for y in usable if last is not None and y > last - 3)
+        grade = None
+        if len(years) == 3:
+            grade = "D"
+            for band, limit in (("A", 0.05), ("B", 0.10), ("C", 0.15)):
+                if sum(abs(usable[y] - 1) <= limit + 1e-9 for y in years) >= 2:
+                    grade = band
+                    break
+        out[agency] = (grade, years, [usable[y] for y in years])
+    return out
+
+
+_pi1_rows = st.lists(
+    st.tuples(
+        st.sampled_from("abcde"),
+        st.integers(2015, 2022),
+        st.one_of(st.none(), st.sampled_from([0.0, 50.0, 100.0, 200.0])),
+        st.one_of(st.none(), st.floats(0, 300, allow_nan=False).map(lambda x: round(x, 1))),
+    ),
+    max_size=40,
+)
+
+
+@given(_pi1_rows, st.randoms(use_true_random=False))
+@settings(max_examples=200, deadline=None)
+def test_pi1_equals_the_rule_read_by_hand(rows, rnd):
+    # Rows in any order: the years and outturns still come out in year order.
+    rnd.shuffle(rows)
+    got = _pi1(rows)
+    want = _pi1_by_hand(rows)
+    assert set(got) == set(want)
+    for agency, (grade, years, values) in want.items():
+        assert got[agency][PEFA_GRADE] == grade
+        assert got[agency][PEFA_YEARS] == years
+        assert got[agency][PEFA_VALUES] == pytest.approx(values)
+
+
 # --------------------------------------------------------------------------- PEFA PI-2.1
 
 
