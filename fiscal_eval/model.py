@@ -12,6 +12,7 @@ Conventions
 
 from __future__ import annotations
 
+import copy as _copy
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Mapping
 
@@ -315,7 +316,12 @@ class Report:
 
     def with_flags(self, flags: tuple[Flag, ...]) -> "Report":
         """A copy of this report carrying ``flags`` (the report itself is never mutated)."""
-        return replace(self, flags=tuple(flags))
+        # A shallow copy with one field set, not replace(): that runs __init__ over all 33
+        # fields again (about 10 µs, for every report audited). Nothing else holds the
+        # copy yet, so setting its field breaks no one's immutability.
+        copy = _copy.copy(self)
+        object.__setattr__(copy, "flags", tuple(flags))
+        return copy
 
     def sentence(self, span: Span) -> str:
         """The sentence of ``self.text`` around ``span`` (see :func:`sentence_at`)."""

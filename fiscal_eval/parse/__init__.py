@@ -106,12 +106,10 @@ def parse_document(doc: Document) -> Report:
     subtotals = find_subtotals(ctx, score_found)
     problems, improvements = problems_and_improvements(ctx)
 
-    report = Report(
+    fields = dict(
         source=doc.source,
         report_id=(doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest())[:16],
         source_format=doc.format,
-        status="ok",
-        errors=(),
         text=doc.text,
         agency=agency,
         region=region,
@@ -140,7 +138,8 @@ def parse_document(doc: Document) -> Report:
         problems=tuple(problems),
         improvements=tuple(improvements),
     )
-    return _with_status(report, doc)
+    status, errors = _status(fields, doc)
+    return Report(**fields, status=status, errors=errors)
 
 
 def _best_rate(rates, concepts):
@@ -156,24 +155,23 @@ def _best_rate(rates, concepts):
     return min(ranked, key=key)
 
 
-def _with_status(report: Report, doc: Document) -> Report:
-    """ok / partial / failed, with the reasons in plain words."""
-    from dataclasses import replace
-
+def _status(fields: dict, doc: Document) -> tuple[str, tuple[str, ...]]:
+    """ok / partial / failed for a report of these ``fields``, with the reasons in plain
+    words (worked out before the Report is made, so it is made once)."""
     errors = [f"{doc.source}: {w}" for w in doc.warnings]
-    has_money = any(x is not None for x in (report.budget_yuan, report.available_yuan, report.spent_yuan))
-    if not has_money and report.score is None and not _GENRE.search(doc.text):
+    has_money = any(fields[f] is not None for f in ("budget_yuan", "available_yuan", "spent_yuan"))
+    if not has_money and fields["score"] is None and not _GENRE.search(doc.text):
         errors.append(f"{doc.source}: not a budget-performance self-evaluation report "
                       "(no amounts, no score, no 绩效/自评 wording found)")
-        return replace(report, status="failed", errors=tuple(errors))
+        return "failed", tuple(errors)
     missing = []
-    if report.budget_yuan is None and report.available_yuan is None:
+    if fields["budget_yuan"] is None and fields["available_yuan"] is None:
         missing.append("the budget (no 年初预算 / 预算安排 / 全年预算数 / 实际到位 amount found)")
-    if report.spent_yuan is None:
+    if fields["spent_yuan"] is None:
         missing.append("the amount spent (no 实际支出 / 全年执行数 / 总支出 amount found)")
-    if report.agency is None:
+    if fields["agency"] is None:
         missing.append("the agency (no 主管部门 field, title, signature or 发布机构)")
-    if report.year is None:
+    if fields["year"] is None:
         missing.append("the fiscal year evaluated")
     errors += [f"{doc.source}: missing {m}" for m in missing]
-    return replace(report, status="partial" if missing else "ok", errors=tuple(errors))
+    return ("partial" if missing else "ok"), tuple(errors)

@@ -15,6 +15,7 @@ __all__ = ["Context", "clean_label", "is_cjk"]
 # On fold()-ed text, where ！？ are already !?.
 _SENTENCE_STOP_RE = re.compile(f"[{re.escape(fold(SENTENCE_END))}]")
 _CLAUSE_STOP = ",;、:。!?\n\t"
+_CLAUSE_STOP_RE = re.compile(f"[{re.escape(_CLAUSE_STOP)}]")
 _LEAD = re.compile(
     r"^(?:\s|[:—\-•·]|其中|分别为|分别是|包括|(?:19|20)\d\d\s*年(?:度)?(?![初末底])|\d{5,}\s*-?"
     r"|\(\d{1,2}\)|\d{1,2}[、.](?!\d)|[)\]】])+"
@@ -84,17 +85,28 @@ class Context:
 
         When the clause is only filler ("为: 4,362,576.87元"), it reaches back over one
         colon to the words that name the figure. Returns (clause, its start)."""
+        # The clause starts after the last stop before ``pos`` (found by bisection in the
+        # stops listed once; extractors ask this of every figure), or at ``floor``.
         f = self.f
-        i = pos
-        while i > floor and f[i - 1] not in _CLAUSE_STOP:
-            i -= 1
+        i = self._after_stop(pos, floor)
         clause = f[i:pos]
         if not clean_label(clause) and i > floor and f[i - 1] == ":":
-            j = i - 1
-            while j > floor and f[j - 1] not in _CLAUSE_STOP:
-                j -= 1
+            j = self._after_stop(i - 1, floor)
             return f[j:pos], j
         return clause, i
+
+    @cached_property
+    def _clause_stops(self) -> list[int]:
+        return [m.start() for m in _CLAUSE_STOP_RE.finditer(self.f)]
+
+    def _after_stop(self, pos: int, floor: int) -> int:
+        """Just after the last clause stop before ``pos``, but not before ``floor``
+        (where walking back from ``pos`` over non-stops would end)."""
+        if pos <= floor:
+            return pos
+        stops = self._clause_stops
+        k = bisect.bisect_left(stops, pos)
+        return max(floor, stops[k - 1] + 1) if k else floor
 
     def cover(self, span: Span) -> None:
         """Mark a table row as read: prose extractors skip what it spans."""

@@ -92,7 +92,8 @@ _NOT_IN_NUMBER = re.compile(r"[,\s]")
 def _clean(num: str) -> str:
     # Any whitespace, not just spaces: a caller's looser pattern must not make a
     # "100.\t00" reach float() and raise.
-    return _NOT_IN_NUMBER.sub("", fold(num))
+    # fold() changes only non-ASCII characters; figures come from folded text, mostly.
+    return _NOT_IN_NUMBER.sub("", num if num.isascii() else fold(num))
 
 
 def parse_number(num: str) -> float:

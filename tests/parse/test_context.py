@@ -56,3 +56,26 @@ def test_sections_end_at_the_next_heading_of_their_rank_or_higher(ranks):
                 chain.insert(0, g.marker)
                 floor = g.rank
         assert (s.path, s.level) == ("/".join(chain), len(chain))
+
+
+def _left_clause_by_walking(f: str, pos: int, floor: int) -> tuple[str, int]:
+    """left_clause as it was first written: walk back a character at a time."""
+    from fiscal_eval.parse.context import _CLAUSE_STOP, clean_label
+
+    i = pos
+    while i > floor and f[i - 1] not in _CLAUSE_STOP:
+        i -= 1
+    if not clean_label(f[i:pos]) and i > floor and f[i - 1] == ":":
+        j = i - 1
+        while j > floor and f[j - 1] not in _CLAUSE_STOP:
+            j -= 1
+        return f[j:pos], j
+    return f[i:pos], i
+
+
+@given(st.text(alphabet="预算为元,;、:。!?\n\t 其中 (1)", max_size=60), st.data())
+def test_left_clause_answers_as_walking_back_did(text, data):
+    ctx = Context(Document(source="t", format="text", text=text))
+    pos = data.draw(st.integers(0, len(text)))
+    floor = data.draw(st.integers(0, len(text)))
+    assert ctx.left_clause(pos, floor) == _left_clause_by_walking(ctx.f, pos, floor)
