@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fiscal_eval.model import Section
 from fiscal_eval.parse.numbers import cn_to_int
@@ -46,9 +47,12 @@ class Heading:
     title_end: int  # end of the title (body starts after)
 
 
+_MARKER_LABEL = {"part": "第{}部分", "l1": "{}", "l2": "({})", "l3": "{}", "l4": "({})",
+                 "l5": "{})", "l6": "{}"}
+
+
 def _marker_label(kind: str, value: str) -> str:
-    return {"part": f"第{value}部分", "l1": value, "l2": f"({value})", "l3": value,
-            "l4": f"({value})", "l5": f"{value})", "l6": value}[kind]
+    return _MARKER_LABEL[kind].format(value)
 
 
 def _title_of(rest: str) -> tuple[str, int] | None:
@@ -71,6 +75,10 @@ def _title_of(rest: str) -> tuple[str, int] | None:
     return None
 
 
+# Heading numerals are few (一 … 十二) and recur in every report: each is read once.
+_cn_number = lru_cache(maxsize=1024)(cn_to_int)
+
+
 def find_headings(folded: str) -> list[Heading]:
     """Every heading line of a fold()-ed text, in order."""
     out: list[Heading] = []
@@ -79,7 +87,7 @@ def find_headings(folded: str) -> list[Heading]:
         if kind is None:
             continue
         value = m.group(kind)
-        if kind in ("part", "l1", "l2") and cn_to_int(value) is None:
+        if kind in ("part", "l1", "l2") and _cn_number(value) is None:
             continue
         line_end = folded.find("\n", m.end())
         line_end = len(folded) if line_end < 0 else line_end

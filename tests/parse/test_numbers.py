@@ -52,6 +52,13 @@ def test_fold_keeps_length(text):
     assert len(fold(text)) == len(text)
 
 
+@given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from("０９．，（）：％　\u00a0\u2212\u2013\ufe6a\u200b～"))))
+def test_fold_is_the_fold_table_applied_to_every_character(text):
+    from fiscal_eval.parse.numbers import _FOLD
+
+    assert fold(text) == text.translate(_FOLD)
+
+
 def test_budget_codes_are_not_amounts():
     found = [m.group() for m in AMOUNT_RE.finditer("分别为2010302  一般行政管理事务2,297,632元")]
     assert found == ["2,297,632元"]
