@@ -13,7 +13,7 @@ Conventions
 from __future__ import annotations
 
 import copy as _copy
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
 __all__ = [

@@ -225,9 +225,11 @@ def _two_of_three(
     # The window is the three years ending at the agency's last usable year: PEFA scores
     # the last three completed years, so a gap inside the window is a missing year, not
     # a reason to reach further back.
-    # Sorted by agency and year before grouping: a group keeps its rows' order (polars
-    # guarantees it), so the years and values come out in year order without a sort per
-    # agency, which over a million reports took half of PI-1's time.
+    # Sorted by agency and year before grouping: a group keeps its rows' order (documented
+    # for DataFrame.group_by; LazyFrame's docs do not repeat it, and
+    # test_pi1_equals_the_rule_read_by_hand fails should it ever stop holding), so years
+    # and values come out in year order without a sort per agency, which over a million
+    # reports took half of PI-1's time.
     window = (
         coded.with_columns(year.max().over(_AGENCY_CODE).cast(pl.Int32).alias(PEFA_LAST_YEAR))
         .filter(year > last_year - _PEFA_YEARS_NEEDED)
