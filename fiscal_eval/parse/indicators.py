@@ -22,8 +22,9 @@ _LEVELS = ("level1", "level2", "level3")
 def _header_map(row) -> dict[str, int] | None:
     """Column of each field in an indicator-table header row, or None if not a header."""
     texts = tuple(c.text for c in row)
-    # Every level column's name (一级指标, 指标内容 …) holds 标, and a header names two
-    # levels and points: most rows are ruled out without the column regexes.
+    # Every level column's name (一级指标, 指标内容 …) holds 标 (tests/parse/test_vocab.py
+    # keeps vocab.toml so), and a header names two levels and points: most rows are ruled
+    # out without the column regexes.
     if len(texts) < 3 or not any("标" in t for t in texts):
         return None
     found = _header_of(texts)

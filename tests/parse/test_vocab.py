@@ -21,3 +21,14 @@ def test_grade_words_longest_first():
     for i, word in enumerate(words):
         for later in words[i + 1:]:
             assert word not in later, f"{later!r} must come before {word!r} in [grade] words"
+
+
+def test_every_indicator_level_column_name_holds_biao():
+    # indicators._header_map rules a row out as a header unless a cell holds 标 (the
+    # column regexes are too slow to try on every data row): that is sound only while
+    # every way of naming a level column does.
+    from fiscal_eval.parse.indicators import _LEVELS
+
+    for level in _LEVELS:
+        for alternative in vocab().indicator_columns[level].pattern.split("|"):
+            assert "标" in alternative, f"[indicator_columns] {level}: {alternative!r} lacks 标"
