@@ -21,8 +21,10 @@ __all__ = [
     "Span",
     "Cell",
     "Table",
+    "Anchor",
     "Document",
     "Evidence",
+    "Candidate",
     "FundLine",
     "RateStatement",
     "Arithmetic",
@@ -79,12 +81,28 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """Where a stretch of ``Document.text`` sits in the original file, for evidence a
+    reader can find again: ``"Sheet1!C7"``, ``"第3页"``, ``"表2 第4行第3列"``, ``"段落12"``.
+
+    ``ocr_confidence`` is set (0–1) when the stretch was read by OCR from an image, so
+    every figure read from it carries that mark.
+    """
+
+    span: Span
+    where: str
+    ocr_confidence: float | None = None
+
+
+@dataclass(frozen=True)
 class Document:
     """What a reader returns: the text every span points into, its tables, and metadata.
 
     ``text`` is the document as a reader rendered it (HTML tables become one line a row,
     cells joined by tabs), so the parser works on one representation whatever the format.
     ``warnings`` are reader problems worth reporting that did not stop the read.
+    ``anchors`` (sorted by span start, not overlapping) say where each stretch of ``text``
+    came from in the original file (sheet cell, page, paragraph); plain text has none.
     """
 
     source: str
@@ -95,6 +113,7 @@ class Document:
     sha256: str | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    anchors: tuple[Anchor, ...] = ()
 
 
 # --------------------------------------------------------------------------- parsed records
@@ -102,11 +121,33 @@ class Document:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Where a scalar field came from: the words that named it, its span and sentence."""
+    """Where a scalar field came from: the words that named it, its span and sentence,
+    and, for formats with a layout, the place in the file (``where``: ``"Sheet1!C7"``,
+    ``"第3页"``) and the OCR confidence when the words were read from an image."""
 
     span: Span
     sentence: str
     label: str = ""
+    where: str = ""
+    ocr_confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One value the text offers for a field, and why it won or lost.
+
+    The parser chooses each field from its candidates; when they conflict and no rule
+    decides, the field stays null and the candidates stay here for the analyst
+    (``Report.candidates["budget_yuan"]``), so "9,056 万 / 804 万, no stated total" is
+    visible instead of one of them guessed.
+    """
+
+    value: Any
+    span: Span
+    label: str
+    reason: str  # why it is a candidate (label wording, 合计 marker, table column, title …)
+    chosen: bool = False
+    lost: str = ""  # why it lost, when it did
 
 
 @dataclass(frozen=True)
@@ -313,6 +354,9 @@ class Report:
     problems: tuple[str, ...] = ()
     improvements: tuple[str, ...] = ()
     flags: tuple[Flag, ...] = ()
+    # Field -> the values the text offered for it (see Candidate); kept for every field
+    # with more than one candidate, or with one the parser declined.
+    candidates: Mapping[str, tuple[Candidate, ...]] = field(default_factory=dict)
 
     def with_flags(self, flags: tuple[Flag, ...]) -> "Report":
         """A copy of this report carrying ``flags`` (the report itself is never mutated)."""

@@ -6,7 +6,7 @@ import bisect
 import re
 from functools import cached_property, lru_cache
 
-from fiscal_eval.model import SENTENCE_END, Document, Evidence, Span, Table, sentence_at
+from fiscal_eval.model import SENTENCE_END, Anchor, Document, Evidence, Span, Table, sentence_at
 from fiscal_eval.parse.numbers import fold
 from fiscal_eval.parse.sections import SectionIndex, build_sections, find_headings
 
@@ -142,4 +142,20 @@ class Context:
         # sentence_at on just this stretch (plus its closing 。): the same sentence, without
         # walking the text character by character.
         sentence = sentence_at(self.text[lo:hi + 1], (span[0] - lo, span[1] - lo))
-        return Evidence(span=span, sentence=sentence, label=label)
+        anchor = self.anchor_at(span[0])
+        if anchor is None:
+            return Evidence(span=span, sentence=sentence, label=label)
+        return Evidence(span=span, sentence=sentence, label=label, where=anchor.where,
+                        ocr_confidence=anchor.ocr_confidence)
+
+    @cached_property
+    def _anchor_starts(self) -> list[int]:
+        return [a.span[0] for a in self.doc.anchors]
+
+    def anchor_at(self, pos: int) -> Anchor | None:
+        """The reader's anchor (sheet cell, page, paragraph) holding ``pos``, if any."""
+        i = bisect.bisect_right(self._anchor_starts, pos) - 1
+        if i < 0:
+            return None
+        anchor = self.doc.anchors[i]
+        return anchor if pos < anchor.span[1] else None
