@@ -76,8 +76,11 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     v = vocab()
     role, rank, matched = role_of(label)
     if role in ("budget", "available", "spent", "income"):
-        subject = label if not _is_bare(label, matched) else ctx.f[sentence_start:pos]
-        if v.subject_part.search(subject) and not v.subject_whole.search(label):
+        if _is_bare(label, matched):  # the subject is the sentence so far
+            part = ctx.found_before(v.subject_part, sentence_start, pos)
+        else:
+            part = v.subject_part.search(label) is not None
+        if part and not v.subject_whole.search(label):
             return "other", 9, ()
     if role == "spent" and _plan_context(ctx, pos):
         return "other", 9, ()
@@ -87,7 +90,7 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     # "批复下达预算资金10万元" alone says what was approved, not what arrived.
     if "下达" not in label:
         return role, rank, fallback
-    arrived = "预算" not in label or bool(_ALL_ARRIVED.search(ctx.f, *ctx.sentence_bounds(pos)))
+    arrived = "预算" not in label or bool(ctx.search_in(_ALL_ARRIVED, *ctx.sentence_bounds(pos)))
     if role == "income" and "下达" in matched:
         fallback = ("budget", "available") if arrived else ("budget",)
     elif role == "budget" and "下达" in label and arrived:
@@ -112,6 +115,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     sent: tuple[int, int] | None = None
     last_idx: int | None = None
     list_parent: int | None = None
+    marked: dict[int, int] = {}  # list total -> how far its items are marked incomplete
     for m in AMOUNT_RE.finditer(f):
         start, end = m.span()
         if ctx.in_covered(start):
@@ -152,12 +156,15 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         last_idx = len(out) - 1
         # "…1.33万元等": the list names only some of the items.
         if parent is not None and f[end:end + 2].lstrip().startswith("等"):
-            _mark_incomplete(out, parent + shift)
+            # Items come after their total, and those before marked[parent] are marked.
+            _mark_incomplete(out, parent + shift, marked.get(parent, parent + 1))
+            marked[parent] = len(out)
     return out
 
 
-def _mark_incomplete(out: list[Amount], parent: int) -> None:
-    for i, a in enumerate(out):
+def _mark_incomplete(out: list[Amount], parent: int, first: int = 0) -> None:
+    for i in range(first, len(out)):
+        a = out[i]
         if a.line.parent == parent:
             out[i] = replace(a, line=replace(a.line, complete=False))
 
