@@ -90,17 +90,22 @@ def _table_rates(ctx: Context) -> list[RateStatement]:
 def _prose_rates(ctx: Context) -> list[RateStatement]:
     f = ctx.f
     out: list[RateStatement] = []
+    previous = 0  # where the last percent read as a statement ends
     for m in PERCENT_RE.finditer(f):
         start, end = m.span()
         if ctx.in_covered(start):
             continue
         if _OPERATOR_BEFORE.search(f[max(0, start - 3):start]) or _OPERATOR_AFTER.match(f[end:end + 3]):
             continue
-        line_start = f.rfind("\n", 0, start) + 1
-        if re.match(r"\s*\d+\.\s", f[line_start:start + 4]) and line_start + 4 > start:
+        line_start = ctx.line_bounds(start)[0]
+        if line_start + 4 > start and re.match(r"\s*\d+\.\s", f[line_start:start + 4]):
             continue  # "1. 20%": a list number, not a stray-space decimal
         bounds = ctx.sentence_bounds(start)
-        clause, _ = ctx.left_clause(start, bounds[0])
+        # The words naming a rate run back to the previous one at most, as an amount's
+        # do ("执行率90%到位率100%"): a sentence of thousands of percents without a
+        # comma gave each all the words before it (quadratic time and memory).
+        clause, _ = ctx.left_clause(start, max(bounds[0], previous))
+        previous = end
         # "预算完成率=(…)×100%=99.26%": the name is before the first "=".
         formula = None
         if "=" in clause:
@@ -228,6 +233,7 @@ def extract_arithmetic(ctx: Context) -> list[Arithmetic]:
     """Written calculations "label=expression=result" in prose."""
     f = ctx.f
     out: list[Arithmetic] = []
+    previous = 0  # where the last calculation ends
     for m in _calculations(f):
         expr = m.group("expr").strip()
         if not re.search(r"\d", expr) or not re.search(r"[*/×÷]|\d\s*[+\-]\s*\d", expr):
@@ -238,7 +244,9 @@ def extract_arithmetic(ctx: Context) -> list[Arithmetic]:
                 continue
         start = m.start("expr")
         bounds = ctx.sentence_bounds(start)
-        clause, _ = ctx.left_clause(start, bounds[0])
+        # Back to the previous calculation at most, as for rates.
+        clause, _ = ctx.left_clause(start, max(bounds[0], previous))
+        previous = m.end()
         label = clean_label(clause.partition("=")[0])
         res = m.group("res")
         pct = bool(m.group("pct"))
