@@ -216,6 +216,53 @@ def evaluate(expr: str) -> float:
     return result
 
 
+# The operand chain of _ARITH alone, every quantifier possessive: none can give back
+# and lead to a match (a bracket, digit, sign or space given back is what the next item
+# cannot start with), so it reads what _ARITH's expression reads, without backtracking.
+_CHAIN = re.compile(
+    r"\({0,3}+-?\d++(?:\.\d++)?+%?+\){0,3}+(?: ?+[+\-*/×÷] ?+\({0,3}+-?\d++(?:\.\d++)?+%?+\){0,3}+)*+"
+)
+_OPERAND_START = re.compile(r"[(\-\d]")
+_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
+
+
+def _line_calculations(f: str, lo: int, hi: int):
+    """``_ARITH.finditer(f, lo, hi)``, in time linear in the line.
+
+    finditer tries every start, and each start inside a long chain of operands ("1+1+…")
+    that is not followed by "=" read the chain to its end again: quadratic. A start
+    inside the chain read from an earlier start reads on to the same end (the rest of an
+    operand, then the same operators and operands), with fewer operators, so when the
+    earlier start fails, every start up to the chain's end fails too: the scan skips
+    there (but for the last operand's decimals, when another ".5" follows them).
+    tests/parse/test_linear.py holds this to finditer.
+    """
+    pos = lo
+    while True:
+        start = _OPERAND_START.search(f, pos, hi)
+        if start is None:
+            return
+        p = start.start()
+        m = _ARITH.match(f, p, hi)
+        if m is not None:
+            yield m
+            pos = m.end()
+            continue
+        chain = _CHAIN.match(f, p, hi)
+        if chain is None or chain.end() == p:
+            pos = p + 1
+            continue
+        end = chain.end()
+        if f.startswith(".", end) and _DIGIT.match(f, end + 1, hi):
+            # "…1.5.5": the last operand's decimals, read from inside, are an integer
+            # that takes ".5" as its own decimals: those starts are tried.
+            point = f.rfind(".", p, end)
+            if point >= p and _DIGITS.fullmatch(f, point + 1, end):
+                end = point + 1
+        pos = end
+
+
 def _calculations(f: str):
     """_ARITH's matches in ``f``, scanning only the lines that hold "=": a calculation
     never spans a line (its pattern has no line break), most reports write none, and the
@@ -225,7 +272,7 @@ def _calculations(f: str):
         lo = f.rfind("\n", 0, pos) + 1
         hi = f.find("\n", pos)
         hi = len(f) if hi < 0 else hi
-        yield from _ARITH.finditer(f, lo, hi)
+        yield from _line_calculations(f, lo, hi)
         pos = f.find("=", hi)
 
 
