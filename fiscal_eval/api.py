@@ -8,7 +8,9 @@ problem (inputs in = reports out; nothing is dropped, nothing raises for bad con
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from fiscal_eval.errors import ReadError
@@ -60,13 +62,14 @@ def parse_file_and_hash(path: str | Path, *, check: bool = True) -> tuple[Report
     """
     source = display_path(path)
     fmt = Path(source).suffix.lstrip(".").lower() or "unknown"
-    try:
-        doc = read_document(path)
-    except ReadError as exc:
-        return failed_report(source, fmt, exc.reason), None
-    if doc.source != source:
-        doc = dataclasses.replace(doc, source=source)
-    return _guarded(lambda: parse_document(doc), source, fmt, check), doc.sha256
+    with _collector_paused():
+        try:
+            doc = read_document(path)
+        except ReadError as exc:
+            return failed_report(source, fmt, exc.reason), None
+        if doc.source != source:
+            doc = dataclasses.replace(doc, source=source)
+        return _guarded(lambda: parse_document(doc), source, fmt, check), doc.sha256
 
 
 def parse_text(text: str, source: str = "<text>", *, check: bool = True) -> Report:
@@ -77,7 +80,8 @@ def parse_text(text: str, source: str = "<text>", *, check: bool = True) -> Repo
     """
     if not text.strip():
         return failed_report(source, "text", "empty text")
-    return _guarded(lambda: parse_document(document_from_text(text, source)), source, "text", check)
+    with _collector_paused():
+        return _guarded(lambda: parse_document(document_from_text(text, source)), source, "text", check)
 
 
 def parse_paths(paths: Iterable[str | Path], *, check: bool = True) -> list[Report]:
@@ -88,6 +92,24 @@ def parse_paths(paths: Iterable[str | Path], *, check: bool = True) -> list[Repo
     ['ok', 'ok', 'ok', 'ok', 'ok']
     """
     return [parse_file(p, check=check) for p in iter_input_files(paths)]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while one file is read and parsed.
+
+    Reading and parsing make no reference cycles worth collecting, but millions of
+    objects (cells, lines, spans): each full collection walked them all, a fifth of the
+    time of a 40 MB compilation, more the bigger the file. The collector is on again
+    (if it was) when the file is done, and collects whatever is left then.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _guarded(parse: Callable[[], Report], source: str, fmt: str, check: bool) -> Report:

@@ -51,6 +51,8 @@ _INNER_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 # How far evidence reaches either side of its figure at most (report sentences are far
 # shorter: the longest in the samples, the synthetic and the shared real corpus is 832).
 _EVIDENCE_REACH = 2000
+# Sorted runs of covered rows kept apart before they are merged (a run a table reader).
+_MAX_RUNS = 8
 # Longest match found_before() reasons about: vocabulary words are a few characters.
 _LOCAL_WIDTH = 200
 # Regex nodes after which a match depends on text outside it (anchors, \b, lookarounds,
@@ -113,8 +115,8 @@ class Context:
         self.sections = build_sections(self.text, self.headings)
         self.index = SectionIndex(self.sections)
         # Table rows the table readers consumed (see cover()): prose extractors skip them.
-        self._covered: list[Span] = []  # sorted
-        self._covered_starts: list[int] = []  # their starts, for bisect
+        # Kept as a few sorted runs, one a table reader (see cover()).
+        self._covered: list[tuple[list[Span], list[int]]] = []  # (spans, their starts)
         self._line: Span = (0, -1)  # the line line_bounds found last
         self._searched: dict[tuple, re.Match[str] | None] = {}
         self._found_from: dict[tuple, tuple[int, int | None]] = {}
@@ -178,17 +180,28 @@ class Context:
 
     def cover(self, span: Span) -> None:
         """Mark a table row as read: prose extractors skip what it spans."""
-        # Kept sorted as rows come (an insertion, at the end as rows come in text order),
-        # not sorted again at each lookup: the table readers interleave the two, and a
-        # 20,000-row table took 9 s that way.
-        i = bisect.bisect_right(self._covered, span)
-        self._covered.insert(i, span)
-        self._covered_starts.insert(i, span[0])
+        # Each table reader covers rows in text order, the readers one after another: a
+        # row joins the last sorted run, or starts a new one. (One sorted list took an
+        # insertion in its middle a row, quadratic in a compilation of forms; sorting
+        # again at each lookup took 9 s for a 20,000-row table.)
+        runs = self._covered
+        if runs and runs[-1][0][-1] <= span:
+            runs[-1][0].append(span)
+            runs[-1][1].append(span[0])
+            return
+        runs.append(([span], [span[0]]))
+        if len(runs) > _MAX_RUNS:  # NOTE: readers list rows in order; a safety net
+            spans = sorted(s for run, _ in runs for s in run)
+            runs[:] = [(spans, [s[0] for s in spans])]
 
     def in_covered(self, pos: int) -> bool:
         """Whether ``pos`` lies in the last covered row starting at or before it."""
-        i = bisect.bisect_right(self._covered_starts, pos) - 1
-        return i >= 0 and pos < self._covered[i][1]
+        last: Span | None = None
+        for spans, starts in self._covered:
+            i = bisect.bisect_right(starts, pos) - 1
+            if i >= 0 and (last is None or spans[i] > last):
+                last = spans[i]
+        return last is not None and pos < last[1]
 
     @cached_property
     def _parens(self) -> tuple[list[int], list[int]]:
