@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from fiscal_eval.model import Document, Evidence, Report
+from fiscal_eval.model import Candidate, Document, Evidence, Report
 from fiscal_eval.parse.context import Context
 from fiscal_eval.parse.funds import choose_funds, extract_amounts
 from fiscal_eval.parse.indicators import prose_indicators, table_indicators
@@ -58,6 +58,8 @@ def parse_document(doc: Document) -> Report:
     """
     ctx = Context(doc)
     evidence: dict[str, Evidence] = {}
+    # Field -> the values it was chosen from (or declined), each with why it won or lost.
+    candidates: dict[str, tuple[Candidate, ...]] = {}
 
     def keep(field: str, found: Found | None):
         if found is None:
@@ -87,9 +89,12 @@ def parse_document(doc: Document) -> Report:
 
     # ---------------------------------------------------------------- money
     values: dict[str, float | None] = {}
-    for field, amount in choose_funds(amounts).items():
-        values[field] = amount.line.amount_yuan
-        evidence[field] = ctx.evidence(amount.line.span, amount.line.label)
+    for field, choice in choose_funds(amounts).items():
+        if choice.candidates:
+            candidates[field] = choice.candidates
+        if choice.option is not None:
+            values[field] = choice.value
+            evidence[field] = ctx.evidence(choice.option.span, choice.option.label)
     v = vocab()
     execution = _best_rate(rates, v.execution_concepts)
     if execution is not None:
@@ -137,6 +142,7 @@ def parse_document(doc: Document) -> Report:
         quantities=tuple(find_quantities(ctx)),
         problems=tuple(problems),
         improvements=tuple(improvements),
+        candidates=candidates,
     )
     status, errors = _status(fields, doc)
     return Report(**fields, status=status, errors=errors)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
+from fiscal_eval.parse.choose import Choice, Option, choose
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
 from fiscal_eval.parse.flat_forms import flat_form
 from fiscal_eval.parse.forms import read_cell, row_label, table_unit
@@ -38,6 +39,12 @@ class Amount:
     # Roles this amount may also stand for when nothing better is stated
     # (下达 = allocated: the budget, and what arrived).
     fallback: tuple[str, ...] = ()
+    # What the choice rules need (see choose.Option): a stated total of amounts listed
+    # with it, the funding level it is an allocation of, one item of a breakdown.
+    total: bool = False
+    level: str = ""
+    item: bool = False
+    reason: str = ""  # why it is a candidate, in words (the label words it was named by)
 
 
 @lru_cache(maxsize=16384)
@@ -82,12 +89,12 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     if role == "spent" and _plan_context(ctx, pos):
         return "other", 9, ()
     fallback: tuple[str, ...] = ()
-    # Money 下达 (issued) to the unit stands for the budget, and for what arrived when
-    # the report says it all arrived: plain 下达资金, or 到位率 100% in the same sentence.
-    # "批复下达预算资金10万元" alone says what was approved, not what arrived.
+    # Money 下达 (issued) to the unit stands for the budget, and for what arrived only
+    # when the report says it all arrived (到位率 100%, 全部到位 in the same sentence):
+    # "下达我县…资金200万元" alone says what was allocated, not what arrived.
     if "下达" not in label:
         return role, rank, fallback
-    arrived = "预算" not in label or bool(_ALL_ARRIVED.search(ctx.f, *ctx.sentence_bounds(pos)))
+    arrived = bool(v.all_arrived.search(ctx.f, *ctx.sentence_bounds(pos)))
     if role == "income" and "下达" in matched:
         fallback = ("budget", "available") if arrived else ("budget",)
     elif role == "budget" and "下达" in label and arrived:
@@ -98,7 +105,6 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
 # "(含…)" asides: a list word inside one does not itemise the amounts after it.
 _PARENTHESISED = re.compile(r"\([^()]*(?:\)|$)")
 _TOTAL_WORDS = re.compile(r"^(?:合计|总计|共计|累计)\S{2,}")  # "合计批复总投资", not a bare 合计 row
-_ALL_ARRIVED = re.compile(r"到位率\s*(?:为|达到?)?\s*100(?:\.0+)?\s*%")
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
 
 
@@ -112,6 +118,8 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     sent: tuple[int, int] | None = None
     last_idx: int | None = None
     list_parent: int | None = None
+    first_named: int | None = None  # the first amount of the sentence a role names
+    markers: list[int] = []  # amounts with a total marker and nothing listed before them
     for m in AMOUNT_RE.finditer(f):
         start, end = m.span()
         if ctx.in_covered(start):
@@ -119,7 +127,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         bounds = ctx.sentence_bounds(start)
         if bounds != sent:
             carried = last_idx
-            sent, last_idx, list_parent = bounds, None, None
+            sent, last_idx, list_parent, first_named = bounds, None, None, None
             # "…实际支出3,050.12万元。其中：基本支出…": a sentence that opens with a
             # list word itemises the last amount of the sentence before, on the same line.
             if (carried is not None and _LIST_OPENING.match(f, bounds[0])
@@ -134,6 +142,14 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             list_parent = last_idx
         label = clean_label(clause)
         role, rank, fallback = _assign(label, ctx, start, bounds[0])
+        reason = _reason(label)
+        # "…下达9,056万元，省级下达804万元，共计9,860万元": a total named only by its marker
+        # is a total of the money listed before it in the sentence, and takes its role.
+        marked = bool(v.total_marker.search(clause))
+        if marked and role == "other" and sum(1 for ch in label if is_cjk(ch)) <= 2 and first_named is not None:
+            named = out[first_named]
+            role, rank, fallback = named.line.role, named.rank, named.fallback
+            reason = f"合计（所列{_reason(named.line.label) or named.line.label}）"
         parent = None
         if list_parent is not None and not ctx.in_parentheses(bounds[0], start):
             parent, role, rank, fallback = list_parent, "line_item", 9, ()
@@ -148,12 +164,30 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             context=ctx.context_path(start),
             decimals=decimals_of(num),
         )
-        out.append(Amount(line, rank, fallback))
+        level = v.fund_level.search(label)
+        out.append(Amount(line, rank, fallback, total=marked and last_idx is not None,
+                          level=level.group(1) if level else "",
+                          item=bool(v.breakdown.match(f[bounds[0]:bounds[0] + 24])), reason=reason))
+        if marked and last_idx is None:
+            markers.append(len(out) - 1)
         last_idx = len(out) - 1
+        if first_named is None and role in ("budget", "available", "spent", "income"):
+            first_named = last_idx
         # "…1.33万元等": the list names only some of the items.
         if parent is not None and f[end:end + 2].lstrip().startswith("等"):
             _mark_incomplete(out, parent + shift)
+    # "共下达…1,206万元，其中：中央…": a marked total with its parts listed after it.
+    itemised = {a.line.parent for a in out if a.line.parent is not None}
+    for i in markers:
+        if i + shift in itemised:
+            out[i] = replace(out[i], total=True)
     return out
+
+
+def _reason(label: str) -> str:
+    """Why an amount is a candidate, in words: the vocabulary words its label holds."""
+    _, _, matched = role_of(label)
+    return f"“{matched}”" if matched else ""
 
 
 def _mark_incomplete(out: list[Amount], parent: int) -> None:
@@ -211,7 +245,8 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                         decimals=val.decimals,
                         measure=role,
                     )
-                    out.append(Amount(line, rank if is_total else 9))
+                    out.append(Amount(line, rank if is_total else 9, total=is_total,
+                                      reason=f"表格“{label}”行“{columns[i][2]}”列"))
                     if is_total:
                         totals[i] = len(out) - 1
                 ctx.cover(row_span)
@@ -230,7 +265,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                 context=ctx.context_path(c.span[0]),
                 decimals=val.decimals,
             )
-            out.append(Amount(line, rank))
+            out.append(Amount(line, rank, reason=f"表格行“{matched}”"))
             ctx.cover(row_span)
     return out
 
@@ -239,25 +274,33 @@ def extract_amounts(ctx: Context) -> list[Amount]:
     """Every amount of the document: form tables first, then prose, in text order."""
     table = _table_amounts(ctx)
     if not any(a.line.role in ("budget", "spent") for a in table):
-        table += [Amount(line, rank) for line, rank in flat_form(ctx)[0]]
+        table += [Amount(line, rank, reason=f"表格“{line.label}”行（按表头列序）")
+                  for line, rank in flat_form(ctx)[0]]
     return table + _prose_amounts(ctx, shift=len(table))
 
 
-def choose_funds(amounts: list[Amount]) -> dict[str, Amount]:
-    """The report's budget, available, spent and balance: per role the best-ranked amount
-    (then the earliest); an allocation (下达) stands in where nothing better is stated."""
-    chosen: dict[str, Amount] = {}
+def _slack(line: FundLine) -> float:
+    """Half a unit of an amount's last stated digit, in yuan (71.00万元: 50 元)."""
+    return 0.5 * 10.0 ** -line.decimals * float(UNIT_YUAN.get(line.unit, 1))
 
-    def key(a: Amount) -> tuple[int, bool, int]:
-        # At equal rank a stated total ("合计批复总投资…") beats the parts listed before it.
-        return a.rank, not _TOTAL_WORDS.match(a.line.label), a.line.span[0]
 
+def _option(a: Amount, reason: str = "") -> Option:
+    line = a.line
+    return Option(value=line.amount_yuan, span=line.span, label=line.label, rank=a.rank,
+                  reason=reason or a.reason or f"“{line.label}”", total=a.total or bool(_TOTAL_WORDS.match(line.label)),
+                  level=a.level, item=a.item, slack=_slack(line), ref=a)
+
+
+def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
+    """The report's budget, available, spent and balance, each chosen from its candidates
+    (:func:`fiscal_eval.parse.choose.choose`): the amounts its role words name, else the
+    allocations (下达) that stand in for it. A field whose candidates disagree with no
+    stated total to decide has a Choice with no option (the field stays null)."""
+    chosen: dict[str, Choice] = {}
     for field, role in FIELD_ROLES.items():
-        direct = [a for a in amounts if a.line.role == role]
+        direct = [_option(a) for a in amounts if a.line.role == role]
+        if not direct:
+            direct = [_option(a, f"{a.reason or a.line.label}（下达的资金）") for a in amounts if role in a.fallback]
         if direct:
-            chosen[field] = min(direct, key=key)
-            continue
-        standby = [a for a in amounts if role in a.fallback]
-        if standby:
-            chosen[field] = min(standby, key=key)
+            chosen[field] = choose(direct)
     return chosen

@@ -37,6 +37,10 @@ class Vocab:
     section_plan: re.Pattern[str]
     section_actual: re.Pattern[str]
     list_items: re.Pattern[str]
+    total_marker: re.Pattern[str]
+    fund_level: re.Pattern[str]
+    breakdown: re.Pattern[str]
+    all_arrived: re.Pattern[str]
     execution_concepts: tuple[str, ...]
     score_total: tuple[re.Pattern[str], ...]
     score_total_row: re.Pattern[str]
@@ -70,6 +74,10 @@ def vocab() -> Vocab:
         section_plan=c(raw["subject"]["plan"]),
         section_actual=c(raw["subject"]["actual"]),
         list_items=c(raw["lists"]["items"]),
+        total_marker=c(raw["totals"]["marker"]),
+        fund_level=c(raw["totals"]["level"]),
+        breakdown=c(raw["totals"]["breakdown"]),
+        all_arrived=c(raw["totals"]["arrived"]),
         execution_concepts=tuple(raw["execution_rate"]["concepts"]),
         score_total=tuple(c(p) for p in raw["score"]["total"]),
         score_total_row=c(raw["score"]["total_row"]),

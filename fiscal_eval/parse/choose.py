@@ -1,0 +1,147 @@
+"""Choosing a field's value from the candidates the text offers, or abstaining.
+
+Every figure field (budget, available, spent, execution rate, score, grade) is chosen
+here from :class:`Option` rows the extractors found, by rules that say why one wins:
+the rank of the words that name it, a stated total (共计/合计) of the others, agreement
+of repeated statements. When candidates disagree and no rule decides, nothing is chosen:
+the field stays null and the candidates are kept (``Report.candidates``) with the
+reason each lost, for the analyst to see instead of a guess (issue 11, item 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from fiscal_eval.model import Candidate, Span
+
+__all__ = ["Option", "Choice", "choose"]
+
+# Why a candidate lost, in the words an analyst reads (Chinese, like every message).
+LOST_RANK = "表述级别较低（有更明确的表述）"
+LOST_ITEM = "分项数字，不是总数"
+LOST_PART = "合计的组成部分"
+LOST_CONFLICT = "与其他候选值不一致，文中未见合计"
+LOST_REPEAT = "同一数值，取首次出现处"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A value the text offers for a field, with what the choice rules need to know.
+
+    ``rank``: the rank of the words naming it (vocab.toml; lower is better).
+    ``total``: it is a stated total of amounts listed with it ("…，共计X万元", "共X万元，
+    其中…"). ``level``: the funding level it is an allocation of (中央, 省级 …): amounts
+    of different levels are different money even when equal. ``item``: one item of a
+    breakdown (分项目如下…, a component section), never the report's own figure while
+    the report states one. ``slack``: values within this of each other agree (rounding).
+    """
+
+    value: Any
+    span: Span
+    label: str
+    rank: int
+    reason: str
+    total: bool = False
+    level: str = ""
+    item: bool = False
+    slack: float = 0.0
+    ref: Any = None  # the extractor's own record, handed back with the choice
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The option chosen (None when the text does not decide) and every candidate."""
+
+    option: Option | None
+    candidates: tuple[Candidate, ...]
+    reason: str = ""
+
+    @property
+    def value(self) -> Any:
+        return None if self.option is None else self.option.value
+
+
+def _agree(a: Option, b: Option) -> bool:
+    if a.level and b.level and a.level != b.level:
+        return False  # 省级下拨3.89万元 and 市级下拨3.89万元 are two sums, not one stated twice
+    if isinstance(a.value, (int, float)) and isinstance(b.value, (int, float)):
+        return abs(a.value - b.value) <= a.slack + b.slack + 1e-9 * max(1.0, abs(a.value))
+    return a.value == b.value
+
+
+def _groups(options: Sequence[Option]) -> list[list[Option]]:
+    """Options grouped by agreeing value, in order of first appearance."""
+    groups: list[list[Option]] = []
+    for o in sorted(options, key=lambda o: o.span[0]):
+        for g in groups:
+            if _agree(g[0], o):
+                g.append(o)
+                break
+        else:
+            groups.append([o])
+    return groups
+
+
+def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
+    """The option the rules choose, or None when the candidates disagree undecided.
+
+    Rules, in order: items of a breakdown give way to figures that are not items; the
+    best rank of naming words wins; equal values stated several times are one value;
+    between different values, a stated total (共计/合计 over the others) wins when it is
+    at least as large as each of them; else nothing is chosen.
+
+    >>> a = Option(90560000.0, (0, 5), "中央下达", 3, "下达", level="中央")
+    >>> b = Option(8040000.0, (9, 13), "省级下达", 3, "下达", level="省级")
+    >>> c = choose([a, b])
+    >>> c.option is None, [x.lost for x in c.candidates] == [LOST_CONFLICT] * 2
+    (True, True)
+    >>> t = Option(98600000.0, (20, 26), "共计", 3, "下达", total=True)
+    >>> choose([a, b, t]).value
+    98600000.0
+    """
+    if not options:
+        return Choice(None, ())
+    lost: dict[int, str] = {}
+    pool = [o for o in options if not o.item] or list(options)
+    for o in options:
+        if o not in pool:
+            lost[id(o)] = LOST_ITEM
+    best = min(o.rank for o in pool)
+    top = [o for o in pool if o.rank == best]
+    for o in pool:
+        if o.rank != best:
+            lost[id(o)] = LOST_RANK
+    groups = _groups(top)
+    chosen: Option | None = None
+    reason = ""
+    if len(groups) == 1:
+        chosen = groups[0][0]
+        reason = chosen.reason if len(groups[0]) == 1 else f"{chosen.reason}；同一数值出现{len(groups[0])}次"
+        for o in groups[0][1:]:
+            lost[id(o)] = LOST_REPEAT
+    else:
+        biggest = max((g[0].value for g in groups), default=0)
+        totals = _groups([o for o in pool if o.total and o.value >= biggest])
+        if len(totals) == 1:
+            chosen = totals[0][0]
+            reason = f"{chosen.reason}；文中所列合计"
+            for o in top:
+                if o is not chosen and not _agree(o, chosen):
+                    lost[id(o)] = LOST_PART
+            for o in totals[0][1:]:
+                lost[id(o)] = LOST_REPEAT
+            lost.pop(id(chosen), None)
+        else:
+            for o in top:
+                lost[id(o)] = LOST_CONFLICT
+    if chosen is not None:
+        lost.pop(id(chosen), None)
+    candidates = tuple(
+        Candidate(value=o.value, span=o.span, label=o.label,
+                  reason=reason if o is chosen else o.reason, chosen=o is chosen, lost="" if o is chosen else lost.get(id(o), LOST_RANK))
+        for o in sorted(options, key=lambda o: o.span[0])
+    )
+    if chosen is not None and len(candidates) == 1 and not keep_single:
+        candidates = ()
+    return Choice(chosen, candidates, reason)
