@@ -20,6 +20,7 @@ __all__ = ["Option", "Choice", "choose"]
 # Why a candidate lost, in the words an analyst reads (Chinese, like every message).
 LOST_RANK = "表述级别较低（有更明确的表述）"
 LOST_ITEM = "分项数字，不是总数"
+LOST_COMPONENT = "所在章节只述其中一个组成部分"
 LOST_PART = "合计的组成部分"
 LOST_CONFLICT = "与其他候选值不一致，文中未见合计"
 LOST_REPEAT = "同一数值，取首次出现处"
@@ -33,8 +34,9 @@ class Option:
     ``total``: it is a stated total of amounts listed with it ("…，共计X万元", "共X万元，
     其中…"). ``level``: the funding level it is an allocation of (中央, 省级 …): amounts
     of different levels are different money even when equal. ``item``: one item of a
-    breakdown (分项目如下…, a component section), never the report's own figure while
-    the report states one. ``slack``: values within this of each other agree (rounding).
+    breakdown (分项目如下…, 一是…), never the report's own figure while the report states
+    one. ``component``: stated in a section about one named fund or project of several:
+    never the report's own figure. ``slack``: values within this of each other agree (rounding).
     """
 
     value: Any
@@ -45,6 +47,7 @@ class Option:
     total: bool = False
     level: str = ""
     item: bool = False
+    component: bool = False  # stated in a section about one component: never the whole
     slack: float = 0.0
     ref: Any = None  # the extractor's own record, handed back with the choice
 
@@ -70,17 +73,12 @@ def _agree(a: Option, b: Option) -> bool:
     return a.value == b.value
 
 
-def _groups(options: Sequence[Option]) -> list[list[Option]]:
-    """Options grouped by agreeing value, in order of first appearance."""
-    groups: list[list[Option]] = []
-    for o in sorted(options, key=lambda o: o.span[0]):
-        for g in groups:
-            if _agree(g[0], o):
-                g.append(o)
-                break
-        else:
-            groups.append([o])
-    return groups
+def _one_value(options: Sequence[Option]) -> list[Option] | None:
+    """The options, earliest first, when they all state one value (else None). Linear:
+    a 20,000-row table offers 20,000 candidates."""
+    ordered = sorted(options, key=lambda o: o.span[0])
+    first = ordered[0]
+    return ordered if all(_agree(first, o) for o in ordered) else None
 
 
 def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
@@ -100,48 +98,57 @@ def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
     >>> choose([a, b, t]).value
     98600000.0
     """
-    if not options:
-        return Choice(None, ())
-    lost: dict[int, str] = {}
-    pool = [o for o in options if not o.item] or list(options)
-    for o in options:
-        if o not in pool:
-            lost[id(o)] = LOST_ITEM
+    lost: dict[int, str] = {id(o): LOST_COMPONENT for o in options if o.component}
+    whole = [o for o in options if not o.component]
+    if not whole:
+        return Choice(None, _candidates(options, None, "", lost))
+    pool = [o for o in whole if not o.item] or whole
+    if len(pool) < len(whole):
+        for o in whole:
+            if o.item:
+                lost[id(o)] = LOST_ITEM
     best = min(o.rank for o in pool)
     top = [o for o in pool if o.rank == best]
     for o in pool:
         if o.rank != best:
             lost[id(o)] = LOST_RANK
-    groups = _groups(top)
+    same = _one_value(top)
     chosen: Option | None = None
     reason = ""
-    if len(groups) == 1:
-        chosen = groups[0][0]
-        reason = chosen.reason if len(groups[0]) == 1 else f"{chosen.reason}；同一数值出现{len(groups[0])}次"
-        for o in groups[0][1:]:
+    if same is not None:
+        chosen = same[0]
+        reason = chosen.reason if len(same) == 1 else f"{chosen.reason}；同一数值出现{len(same)}次"
+        for o in same[1:]:
             lost[id(o)] = LOST_REPEAT
     else:
-        biggest = max((g[0].value for g in groups), default=0)
-        totals = _groups([o for o in pool if o.total and o.value >= biggest])
-        if len(totals) == 1:
-            chosen = totals[0][0]
+        numbers = [o.value for o in top if isinstance(o.value, (int, float))]
+        biggest = max(numbers) if len(numbers) == len(top) else None
+        totals = None if biggest is None else [o for o in pool if o.total and o.value >= biggest]
+        same_total = _one_value(totals) if totals else None
+        if same_total is not None:
+            chosen = same_total[0]
             reason = f"{chosen.reason}；文中所列合计"
             for o in top:
-                if o is not chosen and not _agree(o, chosen):
+                if not _agree(o, chosen):
                     lost[id(o)] = LOST_PART
-            for o in totals[0][1:]:
+            for o in same_total[1:]:
                 lost[id(o)] = LOST_REPEAT
-            lost.pop(id(chosen), None)
         else:
             for o in top:
                 lost[id(o)] = LOST_CONFLICT
     if chosen is not None:
         lost.pop(id(chosen), None)
-    candidates = tuple(
-        Candidate(value=o.value, span=o.span, label=o.label,
-                  reason=reason if o is chosen else o.reason, chosen=o is chosen, lost="" if o is chosen else lost.get(id(o), LOST_RANK))
-        for o in sorted(options, key=lambda o: o.span[0])
-    )
+    candidates = _candidates(options, chosen, reason, lost)
     if chosen is not None and len(candidates) == 1 and not keep_single:
         candidates = ()
     return Choice(chosen, candidates, reason)
+
+
+def _candidates(options: Sequence[Option], chosen: Option | None, reason: str,
+                lost: dict[int, str]) -> tuple[Candidate, ...]:
+    return tuple(
+        Candidate(value=o.value, span=o.span, label=o.label,
+                  reason=reason if o is chosen else o.reason, chosen=o is chosen,
+                  lost="" if o is chosen else lost.get(id(o), LOST_RANK))
+        for o in sorted(options, key=lambda o: o.span[0])
+    )

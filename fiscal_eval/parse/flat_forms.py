@@ -99,7 +99,7 @@ def _flat_form(ctx) -> tuple[list[tuple[FundLine, int]], list[RateStatement]]:
                                            decimals=decimals_of(nt[:-1]), span=(ns, ne)))
             elif col in ("budget_adj", "budget_init", "spent") and not nt.endswith("%"):
                 role = "spent" if col == "spent" else "budget"
-                rank = 1 if col != "budget_init" else 2
+                rank = 1 if col != "budget_adj" else 2  # 年初预算数 first, as in vocab.toml
                 amounts.append((FundLine(label=toks[j][0], role=role,
                                          amount_yuan=parse_number(nt) * float(UNIT_YUAN[unit]),
                                          span=(ns, ne), unit=unit, decimals=decimals_of(nt), measure=role), rank))

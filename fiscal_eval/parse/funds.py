@@ -44,6 +44,7 @@ class Amount:
     total: bool = False
     level: str = ""
     item: bool = False
+    component: bool = False
     reason: str = ""  # why it is a candidate, in words (the label words it was named by)
 
 
@@ -81,7 +82,7 @@ def _plan_titles(titles: tuple[str, ...]) -> bool:
 
 def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Role, int, tuple[str, ...]]:
     v = vocab()
-    role, rank, matched = role_of(label)
+    role, rank, matched = role_of(_TITLES.sub("", label))
     if role in ("budget", "available", "spent", "income"):
         subject = label if not _is_bare(label, matched) else ctx.f[sentence_start:pos]
         if v.subject_part.search(subject) and not v.subject_whole.search(label):
@@ -106,6 +107,10 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
 _PARENTHESISED = re.compile(r"\([^()]*(?:\)|$)")
 _TOTAL_WORDS = re.compile(r"^(?:合计|总计|共计|累计)\S{2,}")  # "合计批复总投资", not a bare 合计 row
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
+# A cited document's title (《…关于下达…预算的通知》): its words name the notice, not the amount.
+_TITLES = re.compile(r"《[^《》]*》")
+# "一是…", "①…", "(2)…" opening the stretch before an amount: one item of an enumeration.
+_ENUMERATED = re.compile(r"(?:^|[,:;])\s*(?:[一二三四五六七八九十]{1,2}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}(?:[、)]|\.(?!\d)))")
 
 
 def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
@@ -141,12 +146,23 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         if last_idx is not None and v.list_items.search(between) and list_parent is None:
             list_parent = last_idx
         label = clean_label(clause)
+        # A total marker states a total of what is listed with it: amounts before it in
+        # the sentence, its 其中 items, or the clause before ("分2批次下达…，合计X万元").
+        # A marker alone ("共支出成本35.3万元" of one project) is no such total.
+        stated_total = last_idx is not None
+        if ((not label or v.total_marker.fullmatch(label)) and last_idx is None
+                and clause_start > bounds[0] and v.total_marker.search(clause)):
+            # "…下达我区…资金，合计13,804万元": the total's words are the clause before.
+            clause, clause_start = ctx.left_clause(clause_start - 1, bounds[0])
+            clause += f[clause_start + len(clause):start]
+            label = clean_label(clause)
+            stated_total = True
         role, rank, fallback = _assign(label, ctx, start, bounds[0])
         reason = _reason(label)
         # "…下达9,056万元，省级下达804万元，共计9,860万元": a total named only by its marker
         # is a total of the money listed before it in the sentence, and takes its role.
         marked = bool(v.total_marker.search(clause))
-        if marked and role == "other" and sum(1 for ch in label if is_cjk(ch)) <= 2 and first_named is not None:
+        if marked and stated_total and role == "other" and sum(1 for ch in label if is_cjk(ch)) <= 2 and first_named is not None:
             named = out[first_named]
             role, rank, fallback = named.line.role, named.rank, named.fallback
             reason = f"合计（所列{_reason(named.line.label) or named.line.label}）"
@@ -165,10 +181,11 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             decimals=decimals_of(num),
         )
         level = v.fund_level.search(label)
-        out.append(Amount(line, rank, fallback, total=marked and last_idx is not None,
+        out.append(Amount(line, rank, fallback, total=marked and stated_total,
                           level=level.group(1) if level else "",
-                          item=bool(v.breakdown.match(f[bounds[0]:bounds[0] + 24])), reason=reason))
-        if marked and last_idx is None:
+                          item=_is_item(f, bounds[0], start), component=in_component(ctx, start),
+                          reason=reason))
+        if marked and not stated_total:
             markers.append(len(out) - 1)
         last_idx = len(out) - 1
         if first_named is None and role in ("budget", "available", "spent", "income"):
@@ -184,9 +201,35 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     return out
 
 
+def in_component(ctx: Context, pos: int) -> bool:
+    """Whether ``pos`` lies in a section about one named fund or project of several
+    (vocab.toml [totals].component): its figures are that component's, not the report's."""
+    return _component_titles(tuple(sec.title for sec in ctx.chain(pos)))
+
+
+@lru_cache(maxsize=4096)
+def _component_titles(titles: tuple[str, ...]) -> bool:
+    v = vocab()
+    for title in titles:
+        t = title.strip()
+        if (v.component.search(t) and not v.component_not.search(t)
+                and sum(1 for ch in t if is_cjk(ch)) >= 4):
+            return True
+    return False
+
+
+def _is_item(f: str, sentence_start: int, pos: int) -> bool:
+    """Whether the amount at ``pos`` is one item of a breakdown: its sentence opens one
+    ("分项目如下：…"), or the stretch since the last ; or sentence start is enumerated."""
+    if vocab().breakdown.match(f[sentence_start:sentence_start + 24]):
+        return True
+    lo = max(sentence_start, f.rfind(";", sentence_start, pos) + 1)
+    return bool(_ENUMERATED.search(f[lo:pos]))
+
+
 def _reason(label: str) -> str:
     """Why an amount is a candidate, in words: the vocabulary words its label holds."""
-    _, _, matched = role_of(label)
+    _, _, matched = role_of(_TITLES.sub("", label))
     return f"“{matched}”" if matched else ""
 
 
@@ -288,7 +331,7 @@ def _option(a: Amount, reason: str = "") -> Option:
     line = a.line
     return Option(value=line.amount_yuan, span=line.span, label=line.label, rank=a.rank,
                   reason=reason or a.reason or f"“{line.label}”", total=a.total or bool(_TOTAL_WORDS.match(line.label)),
-                  level=a.level, item=a.item, slack=_slack(line), ref=a)
+                  level=a.level, item=a.item, component=a.component, slack=_slack(line), ref=a)
 
 
 def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
@@ -298,9 +341,14 @@ def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
     stated total to decide has a Choice with no option (the field stays null)."""
     chosen: dict[str, Choice] = {}
     for field, role in FIELD_ROLES.items():
-        direct = [_option(a) for a in amounts if a.line.role == role]
-        if not direct:
-            direct = [_option(a, f"{a.reason or a.line.label}（下达的资金）") for a in amounts if role in a.fallback]
+        # Allocations (下达) stand in for the role, below every amount its words name.
+        direct = [_option(a) for a in amounts if a.line.role == role] + [
+            replace(_option(a, f"{a.reason or a.line.label}（下达的资金）"), rank=a.rank + 10)
+            for a in amounts if role in a.fallback]
+        if field == "budget_yuan" and any(o.value for o in direct):
+            # A form's 年初预算数 0.00 beside a 调整后预算数: no year-start budget was set,
+            # the money came by adjustment; 0 is not the budget.
+            direct = [o for o in direct if o.value] + [replace(o, rank=9) for o in direct if not o.value]
         if direct:
             chosen[field] = choose(direct)
     return chosen

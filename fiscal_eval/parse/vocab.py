@@ -41,6 +41,8 @@ class Vocab:
     fund_level: re.Pattern[str]
     breakdown: re.Pattern[str]
     all_arrived: re.Pattern[str]
+    component: re.Pattern[str]
+    component_not: re.Pattern[str]
     execution_concepts: tuple[str, ...]
     score_total: tuple[re.Pattern[str], ...]
     score_total_row: re.Pattern[str]
@@ -78,6 +80,8 @@ def vocab() -> Vocab:
         fund_level=c(raw["totals"]["level"]),
         breakdown=c(raw["totals"]["breakdown"]),
         all_arrived=c(raw["totals"]["arrived"]),
+        component=c(raw["totals"]["component"]),
+        component_not=c(raw["totals"]["template"]),
         execution_concepts=tuple(raw["execution_rate"]["concepts"]),
         score_total=tuple(c(p) for p in raw["score"]["total"]),
         score_total_row=c(raw["score"]["total_row"]),
