@@ -35,8 +35,8 @@ class Option:
     其中…"). ``level``: the funding level it is an allocation of (中央, 省级 …): amounts
     of different levels are different money even when equal. ``item``: one item of a
     breakdown (分项目如下…, 一是…), never the report's own figure while the report states
-    one. ``component``: stated in a section about one named fund or project of several:
-    never the report's own figure. ``slack``: values within this of each other agree (rounding).
+    one. ``excluded``: why it is a candidate that can never be chosen (stated in a section
+    about one named component; read from a form row that contradicts itself). ``slack``: values within this of each other agree (rounding).
     """
 
     value: Any
@@ -47,7 +47,7 @@ class Option:
     total: bool = False
     level: str = ""
     item: bool = False
-    component: bool = False  # stated in a section about one component: never the whole
+    excluded: str = ""  # why it is shown but can never be chosen (a component's figure …)
     slack: float = 0.0
     ref: Any = None  # the extractor's own record, handed back with the choice
 
@@ -98,8 +98,8 @@ def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
     >>> choose([a, b, t]).value
     98600000.0
     """
-    lost: dict[int, str] = {id(o): LOST_COMPONENT for o in options if o.component}
-    whole = [o for o in options if not o.component]
+    lost: dict[int, str] = {id(o): o.excluded for o in options if o.excluded}
+    whole = [o for o in options if not o.excluded]
     if not whole:
         return Choice(None, _candidates(options, None, "", lost))
     pool = [o for o in whole if not o.item] or whole

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
-from fiscal_eval.parse.choose import Choice, Option, choose
+from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
 from fiscal_eval.parse.flat_forms import flat_form
-from fiscal_eval.parse.forms import read_cell, row_label, table_unit
+from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
 from fiscal_eval.parse.numbers import AMOUNT_RE, UNIT_YUAN, decimals_of, parse_amount
 from fiscal_eval.parse.vocab import vocab
 
@@ -45,6 +45,7 @@ class Amount:
     level: str = ""
     item: bool = False
     component: bool = False
+    excluded: str = ""  # why it may be shown but never chosen (a form row that contradicts itself)
     reason: str = ""  # why it is a candidate, in words (the label words it was named by)
 
 
@@ -247,7 +248,9 @@ def _table_amounts(ctx: Context) -> list[Amount]:
         before = ctx.f[max(0, table.span[0] - 80):table.span[0]]
         unit = table_unit(table, before)
         columns: dict[int, tuple[Role, int, str]] = {}
-        totals: dict[int, int] = {}  # column -> index in out of its total row
+        grid: FundGrid | None = None  # a 自评表 money grid (年初预算数 | 全年预算数 | 全年执行数 …)
+        header: tuple[str, ...] = ()
+        totals: dict[str, int] = {}  # column -> index in out of its total row
         for row in table.rows:
             labelled = row_label(row)
             if labelled is None or ctx.in_covered(row[0].span[0]):
@@ -255,43 +258,46 @@ def _table_amounts(ctx: Context) -> list[Amount]:
             li, label_text = labelled
             numeric = [(i, c, read_cell(c)) for i, c in enumerate(row) if i > li]
             numeric = [(i, c, val) for i, c, val in numeric if val is not None and not val.percent]
-            header_roles = {}
-            for i, c in enumerate(row):
-                if i <= li or read_cell(c) is not None:
-                    continue
-                role, rank, _ = role_of(c.text)
-                if role in ("budget", "available", "spent"):
-                    header_roles[i] = (role, rank, c.text)
-            if len(header_roles) >= 2 and not numeric:
-                columns, totals = header_roles, {}
-                continue
+            texts = tuple(c.text for c in row)
             if not numeric:
+                header_roles = {}
+                for i, c in enumerate(row):
+                    if i <= li or read_cell(c) is not None:
+                        continue
+                    role, rank, _ = role_of(c.text)
+                    if role in ("budget", "available", "spent"):
+                        header_roles[i] = (role, rank, c.text)
+                new_grid = fund_grid(texts)
+                if new_grid is not None or len(header_roles) >= 2:
+                    columns, grid, header, totals = header_roles, new_grid, texts, {}
+                    unit = declared_unit(" ".join(texts)) or unit  # "年度预算数(万元)": the grid's own
                 continue
             label = clean_label(label_text)
             row_span = (row[0].span[0], row[-1].span[1])
-            is_total = bool(re.fullmatch(r"合\s*计|总\s*计|小\s*计|年度资金总额|资金总额|合计金额", label))
-            col_hits = [(i, c, val) for i, c, val in numeric if i in columns]
-            if col_hits:
-                for i, c, val in col_hits:
-                    role, rank, _ = columns[i]
-                    # Under role columns a total row states the role; other rows are
-                    # its lines ("其中：当年财政拨款", "1 | 网络费").
-                    role_here: Role = role if is_total else "line_item"
+            is_total = bool(_TOTAL_ROW.fullmatch(label))
+            # Under role columns a total row states the role; other rows are its lines
+            # ("其中：当年财政拨款", "1 | 网络费").
+            hits = _grid_hits(grid, header, row, li, is_total) if grid is not None else None
+            if hits is None and grid is None:
+                hits = [(i, c, val, *columns[i], True) for i, c, val in numeric if i in columns]
+            if hits:
+                for i, c, val, role, rank, head, sound in hits:
                     line = FundLine(
                         label=clean_label(label.removeprefix("其中")) or label,
-                        role=role_here,
+                        role=role if is_total else "line_item",
                         amount_yuan=val.value * float(UNIT_YUAN[val.unit or unit]),
                         span=c.span,
                         unit=val.unit or unit,
-                        parent=None if is_total else totals.get(i),
+                        parent=None if is_total else totals.get(head),
                         context=ctx.context_path(c.span[0]),
                         decimals=val.decimals,
                         measure=role,
                     )
                     out.append(Amount(line, rank if is_total else 9, total=is_total,
-                                      reason=f"表格“{label}”行“{columns[i][2]}”列"))
+                                      excluded="" if sound else _UNSOUND,
+                                      reason=f"表格“{label}”行“{head}”列"))
                     if is_total:
-                        totals[i] = len(out) - 1
+                        totals[head] = len(out) - 1
                 ctx.cover(row_span)
                 continue
             # A row named by its role words: the first number after the label.
@@ -313,12 +319,34 @@ def _table_amounts(ctx: Context) -> list[Amount]:
     return out
 
 
+_TOTAL_ROW = re.compile(r"合\s*计|总\s*计|小\s*计|年度资金总额|资金总额|总\s*额|合计金额")
+_GRID_ROLES: dict[str, tuple[Role, int]] = {"budget_init": ("budget", 1), "budget_adj": ("budget", 2),
+                                            "spent": ("spent", 1)}
+_UNSOUND = "表格该行的数与表头对不上（缺格，或执行率与执行数÷预算数不符），列位不能确定"
+
+
+def _grid_hits(grid: FundGrid, header: tuple[str, ...], row, li: int, is_total: bool):
+    """(cell index, cell, value, role, rank, header words, sound) of a row's money under a
+    自评表 grid, mapped by position only where the row confirms it (forms.grid_row);
+    None when the row does not say which number is which."""
+    got = grid_row(grid, tuple(c.text for c in row), li)
+    if got is None:
+        return None
+    hits = []
+    for measure, (i, val) in got.cells.items():
+        if measure in _GRID_ROLES:
+            col = next(k for k, m in enumerate(grid.measures) if m == measure)
+            role, rank = _GRID_ROLES[measure]
+            hits.append((i, row[i], val, role, rank, header[col], got.sound))
+    return sorted(hits, key=lambda h: h[0])
+
+
 def extract_amounts(ctx: Context) -> list[Amount]:
     """Every amount of the document: form tables first, then prose, in text order."""
     table = _table_amounts(ctx)
     if not any(a.line.role in ("budget", "spent") for a in table):
-        table += [Amount(line, rank, reason=f"表格“{line.label}”行（按表头列序）")
-                  for line, rank in flat_form(ctx)[0]]
+        table += [Amount(line, rank, excluded=why, reason=f"表格“{line.label}”行（按表头列序）")
+                  for line, rank, why in flat_form(ctx)[0]]
     return table + _prose_amounts(ctx, shift=len(table))
 
 
@@ -331,7 +359,8 @@ def _option(a: Amount, reason: str = "") -> Option:
     line = a.line
     return Option(value=line.amount_yuan, span=line.span, label=line.label, rank=a.rank,
                   reason=reason or a.reason or f"“{line.label}”", total=a.total or bool(_TOTAL_WORDS.match(line.label)),
-                  level=a.level, item=a.item, component=a.component, slack=_slack(line), ref=a)
+                  level=a.level, item=a.item, excluded=a.excluded or (LOST_COMPONENT if a.component else ""),
+                  slack=_slack(line), ref=a)
 
 
 def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:

@@ -52,6 +52,7 @@ class Vocab:
     grade_word: re.Pattern[str]
     grade_label: re.Pattern[str]
     indicator_columns: dict[str, re.Pattern[str]]
+    fund_columns: tuple[tuple[str, re.Pattern[str]], ...]
     form_row_ref: re.Pattern[str]
     form_formula: re.Pattern[str]
     meta: dict[str, re.Pattern[str]]
@@ -91,6 +92,7 @@ def vocab() -> Vocab:
         grade_word=c("|".join(words)),
         grade_label=c(raw["grade"]["label"]),
         indicator_columns={k: c(v) for k, v in raw["indicator_columns"].items()},
+        fund_columns=tuple((k, c(v)) for k, v in raw["fund_columns"].items()),
         form_row_ref=c(raw["form"]["row_ref"]),
         form_formula=c(raw["form"]["formula"]),
         meta={k: c(v) for k, v in raw["metadata"].items()},
