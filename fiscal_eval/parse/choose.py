@@ -13,9 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from fiscal_eval.model import Candidate, Span
+import re
+from functools import lru_cache
 
-__all__ = ["Option", "Choice", "choose"]
+from fiscal_eval.model import Candidate, Span
+from fiscal_eval.parse.context import Context, is_cjk
+from fiscal_eval.parse.vocab import vocab
+
+__all__ = ["Option", "Choice", "choose", "in_component", "is_item"]
 
 # Why a candidate lost, in the words an analyst reads (Chinese, like every message).
 LOST_RANK = "表述级别较低（有更明确的表述）"
@@ -152,3 +157,39 @@ def _candidates(options: Sequence[Option], chosen: Option | None, reason: str,
                   lost="" if o is chosen else lost.get(id(o), LOST_RANK))
         for o in sorted(options, key=lambda o: o.span[0])
     )
+
+
+# ------------------------------------------------------------------ what a figure is part of
+
+# "一是…", "①…", "(2)…" opening the stretch before a figure: one item of an enumeration.
+_ENUMERATED = re.compile(r"(?:^|[,:;])\s*(?:[一二三四五六七八九十]{1,2}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}(?:[、)]|\.(?!\d)))")
+
+
+def in_component(ctx: Context, pos: int) -> bool:
+    """Whether ``pos`` lies in a section about one named fund or project of several
+    (vocab.toml [totals].component): its figures are that component's, not the report's."""
+    return _component_titles(tuple(sec.title for sec in ctx.chain(pos)))
+
+
+@lru_cache(maxsize=4096)
+def _component_titles(titles: tuple[str, ...]) -> bool:
+    v = vocab()
+    for title in titles:
+        t = title.strip()
+        if (v.component.search(t) and not v.component_not.search(t)
+                and sum(1 for ch in t if is_cjk(ch)) >= 4):
+            return True
+    return False
+
+
+def is_item(ctx: Context, pos: int) -> bool:
+    """Whether the figure at ``pos`` is one item of a breakdown: its sentence opens one
+    ("分项目如下：…"), or the stretch since the last ; or sentence start is enumerated."""
+    f = ctx.f
+    sentence_start = ctx.sentence_bounds(pos)[0]
+    if vocab().breakdown.match(f[sentence_start:sentence_start + 24]):
+        return True
+    # Looked for in the last 200 characters only: a sentence may be a whole flattened file.
+    floor = max(sentence_start, pos - 200)
+    lo = max(floor, f.rfind(";", floor, pos) + 1)
+    return bool(_ENUMERATED.search(f[lo:pos]))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
-from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose
+from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose, in_component, is_item
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
 from fiscal_eval.parse.flat_forms import flat_form
 from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
@@ -110,8 +110,6 @@ _TOTAL_WORDS = re.compile(r"^(?:合计|总计|共计|累计)\S{2,}")  # "合计�
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
 # A cited document's title (《…关于下达…预算的通知》): its words name the notice, not the amount.
 _TITLES = re.compile(r"《[^《》]*》")
-# "一是…", "①…", "(2)…" opening the stretch before an amount: one item of an enumeration.
-_ENUMERATED = re.compile(r"(?:^|[,:;])\s*(?:[一二三四五六七八九十]{1,2}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}(?:[、)]|\.(?!\d)))")
 
 
 def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
@@ -184,7 +182,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         level = v.fund_level.search(label)
         out.append(Amount(line, rank, fallback, total=marked and stated_total,
                           level=level.group(1) if level else "",
-                          item=_is_item(f, bounds[0], start), component=in_component(ctx, start),
+                          item=is_item(ctx, start), component=in_component(ctx, start),
                           reason=reason))
         if marked and not stated_total:
             markers.append(len(out) - 1)
@@ -200,32 +198,6 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         if i + shift in itemised:
             out[i] = replace(out[i], total=True)
     return out
-
-
-def in_component(ctx: Context, pos: int) -> bool:
-    """Whether ``pos`` lies in a section about one named fund or project of several
-    (vocab.toml [totals].component): its figures are that component's, not the report's."""
-    return _component_titles(tuple(sec.title for sec in ctx.chain(pos)))
-
-
-@lru_cache(maxsize=4096)
-def _component_titles(titles: tuple[str, ...]) -> bool:
-    v = vocab()
-    for title in titles:
-        t = title.strip()
-        if (v.component.search(t) and not v.component_not.search(t)
-                and sum(1 for ch in t if is_cjk(ch)) >= 4):
-            return True
-    return False
-
-
-def _is_item(f: str, sentence_start: int, pos: int) -> bool:
-    """Whether the amount at ``pos`` is one item of a breakdown: its sentence opens one
-    ("分项目如下：…"), or the stretch since the last ; or sentence start is enumerated."""
-    if vocab().breakdown.match(f[sentence_start:sentence_start + 24]):
-        return True
-    lo = max(sentence_start, f.rfind(";", sentence_start, pos) + 1)
-    return bool(_ENUMERATED.search(f[lo:pos]))
 
 
 def _reason(label: str) -> str:
