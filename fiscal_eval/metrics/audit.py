@@ -58,6 +58,7 @@ CODES: tuple[str, ...] = (
     "formula_error",
     "conflicting_values",
     "missing_field",
+    "undecided_value",
 )
 
 FlagMaker = Callable[..., Flag]
@@ -793,3 +794,55 @@ def missing_fields(report: Report, make: FlagMaker) -> Iterator[Flag]:
     for field, any_of, severity, words in _REQUIRED.get(report.kind, _REQUIRED[None]):
         if all(getattr(report, f) is None for f in any_of):
             yield make(severity, field, f"no {words} found in {where}")
+
+
+# --------------------------------------------------------------------------- undecided_value
+
+# A field's name as an analyst reads it (messages are in Chinese, like every page).
+_FIELD_WORDS: dict[str, str] = {
+    "budget_yuan": "预算数", "available_yuan": "实际到位数", "spent_yuan": "实际支出数",
+    "balance_yuan": "结余", "execution_rate_reported": "执行率", "arrival_rate_reported": "到位率",
+    "score": "自评得分", "grade": "评价等级", "agency": "单位", "year": "年度", "kind": "类型",
+    "project_name": "项目名称", "published_date": "发布日期",
+}
+_SHOWN_MAX = 6  # candidates named in one message; the rest are counted
+_UNIT_CHARS = re.compile(r"[元万亿%]")
+
+
+def _shown(report: Report, field: str, value: object, span: Span) -> str:
+    """A candidate as the text wrote it ("9,056万元"), else its value in the field's unit."""
+    written = report.text[span[0]:span[1]].strip() if 0 <= span[0] < span[1] <= len(report.text) else ""
+    if written and _UNIT_CHARS.search(written):
+        return written
+    if isinstance(value, float) and field.endswith("_yuan"):
+        return f"{value / 10000:,.2f}万元" if abs(value) >= 10000 else f"{value:,.2f}元"
+    if isinstance(value, float) and field.endswith("_reported"):
+        return f"{value * 100:g}%"
+    return written or str(value)
+
+
+@check("undecided_value")
+def undecided_values(report: Report, make: FlagMaker) -> Iterator[Flag]:
+    """A field the text offers values for but does not decide between (issue 11, item 3):
+    the parser left it null rather than guess, and ``Report.candidates[field]`` keeps the
+    values with why each lost. An info flag naming them, so the analyst sees
+    "9,056万元 / 804万元 / 2,040.56万元，未见合计" instead of one of them."""
+    for field, candidates in report.candidates.items():
+        if not candidates or getattr(report, field, None) is not None:
+            continue
+        shown: list[str] = []
+        for c in candidates:
+            text = _shown(report, field, c.value, c.span)
+            if text not in shown:
+                shown.append(text)
+        listed = " / ".join(shown[:_SHOWN_MAX]) + (f" 等{len(shown)}个" if len(shown) > _SHOWN_MAX else "")
+        reasons = "；".join(dict.fromkeys(c.lost for c in candidates if c.lost))
+        words = _FIELD_WORDS.get(field, field)
+        yield make(
+            "info",
+            field,
+            f"{words}未能确定：文中有 {listed}，{reasons or '无从取舍'}",
+            reported=listed,
+            expected=None,
+            span=candidates[0].span,
+        )
