@@ -108,6 +108,7 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
 _PARENTHESISED = re.compile(r"\([^()]*(?:\)|$)")
 _TOTAL_WORDS = re.compile(r"^(?:合计|总计|共计|累计)\S{2,}")  # "合计批复总投资", not a bare 合计 row
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
+_CLAUSE_END = re.compile(r"[,;:。!?\n]")
 # A cited document's title (《…关于下达…预算的通知》): its words name the notice, not the amount.
 _TITLES = re.compile(r"《[^《》]*》")
 
@@ -165,6 +166,10 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             named = out[first_named]
             role, rank, fallback = named.line.role, named.rank, named.fallback
             reason = f"合计（所列{_reason(named.line.label) or named.line.label}）"
+        # "…资金2179万元目前已全部拨付": the same clause says the amount all arrived.
+        if role != "available" and v.all_arrived.search(_CLAUSE_END.split(f[end:end + 24], 1)[0]):
+            fallback = tuple(dict.fromkeys(fallback + ("available",)))
+            reason = reason or "“全部到位”"
         parent = None
         if list_parent is not None and not ctx.in_parentheses(bounds[0], start):
             parent, role, rank, fallback = list_parent, "line_item", 9, ()
@@ -193,10 +198,44 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         if parent is not None and f[end:end + 2].lstrip().startswith("等"):
             _mark_incomplete(out, parent + shift)
     # "共下达…1,206万元，其中：中央…": a marked total with its parts listed after it.
-    itemised = {a.line.parent for a in out if a.line.parent is not None}
+    # Parts by funding level (中央…、省级…、市级…) make it the whole allocation: the budget.
+    levels: dict[int, set[str]] = {}
+    for a in out:
+        if a.line.parent is not None:
+            levels.setdefault(a.line.parent, set()).add(a.level)
     for i in markers:
-        if i + shift in itemised:
-            out[i] = replace(out[i], total=True)
+        if i + shift in levels:
+            a = out[i]
+            if len(levels[i + shift] - {""}) >= 2 and "budget" not in a.fallback and a.line.role != "budget":
+                a = replace(a, fallback=a.fallback + ("budget",), reason=a.reason or "分级资金的合计")
+            out[i] = replace(a, total=True)
+    return out
+
+
+# "资金合计(万元) 年度预算资金总额): 1084.25": a form line with its unit in its label
+# and one bare number.
+_UNIT_LINE = re.compile(r"\((?P<unit>亿元|万元|千元|元)\)[^\n\d]{0,40}[:：]\s*(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)[ \t]*(?=\n|$)")
+
+
+def _unit_line_amounts(ctx: Context) -> list[Amount]:
+    """Bare numbers of form lines whose label declares the unit (a key-value form
+    flattened to text): an amount only where the label's words give it a role."""
+    out = []
+    for m in _UNIT_LINE.finditer(ctx.f):
+        start = m.start("num")
+        if ctx.in_covered(start):
+            continue
+        lo = ctx.line_bounds(start)[0]
+        label = clean_label(ctx.f[lo:m.start()] + ctx.f[m.end("unit") + 1:start])
+        role, rank, matched = role_of(_TITLES.sub("", label))
+        if role not in ("budget", "available", "spent"):
+            continue
+        num, unit = m.group("num"), m.group("unit")
+        line = FundLine(label=label, role=role, amount_yuan=parse_amount(num, unit), span=(start, m.end("num")),
+                        unit=unit, context=ctx.context_path(start), decimals=decimals_of(num))
+        out.append(Amount(line, rank, total=bool(vocab().total_marker.search(label)),
+                          item=is_item(ctx, start), component=in_component(ctx, start),
+                          reason=f"“{matched}”（单位见于标签）"))
     return out
 
 
@@ -319,7 +358,7 @@ def extract_amounts(ctx: Context) -> list[Amount]:
     if not any(a.line.role in ("budget", "spent") for a in table):
         table += [Amount(line, rank, excluded=why, reason=f"表格“{line.label}”行（按表头列序）")
                   for line, rank, why in flat_form(ctx)[0]]
-    return table + _prose_amounts(ctx, shift=len(table))
+    return table + _prose_amounts(ctx, shift=len(table)) + _unit_line_amounts(ctx)
 
 
 def _slack(line: FundLine) -> float:
