@@ -26,6 +26,20 @@ def concept_of(label: str) -> tuple[str, int] | None:
     return None
 
 
+# How many characters may stand between a rate's name and its figure ("执行率(%)为").
+_NAME_GAP = 6
+
+
+def _named(label: str) -> tuple[str, int] | None:
+    """The rate the words right before a percent name: the last rate name in the label,
+    ending near its end. In cells glued into one "clause" (…管理制度严格执行率100%100%…
+    补贴保障率100%), a name far back is another figure's."""
+    last = None
+    for last in vocab().rate_any.finditer(label):
+        pass
+    if last is None or len(label) - last.end() > _NAME_GAP:
+        return None
+    return concept_of(last.group())
 # A percent inside a calculation ("×100%", "≤100%") is an operand, not a statement.
 _OPERATOR_BEFORE = re.compile(r"[×*/÷+(≤≦≥≧<>]\s*$")
 _OPERATOR_AFTER = re.compile(r"^\s*[×*/÷=]")
@@ -112,7 +126,9 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
                 re.match(r"\s*(?:以上|以下|及以上|的(?:需|应|须|要))", f[end:end + 5]):
             continue
         label = clean_label(clause)
-        concept = concept_of(label)
+        # The rate's name is the words right before it: in a run of cells glued into one
+        # "clause" (…管理制度严格执行率100%100%…补贴保障率), a name far back is another's.
+        concept = _named(label)
         if concept is None:
             continue
         num = m.group("num")
