@@ -94,12 +94,12 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     # Money 下达 (issued) to the unit stands for the budget, and for what arrived only
     # when the report says it all arrived (到位率 100%, 全部到位 in the same sentence):
     # "下达我县…资金200万元" alone says what was allocated, not what arrived.
-    if "下达" not in label:
+    if not _ALLOCATED.search(label):
         return role, rank, fallback
     arrived = bool(v.all_arrived.search(ctx.f, *ctx.sentence_bounds(pos)))
-    if role == "income" and "下达" in matched:
+    if role == "income" and _ALLOCATED.search(matched):
         fallback = ("budget", "available") if arrived else ("budget",)
-    elif role == "budget" and "下达" in label and arrived:
+    elif role == "budget" and arrived:
         fallback = ("available",)
     return role, rank, fallback
 
@@ -108,6 +108,7 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
 _PARENTHESISED = re.compile(r"\([^()]*(?:\)|$)")
 _TOTAL_WORDS = re.compile(r"^(?:合计|总计|共计|累计)\S{2,}")  # "合计批复总投资", not a bare 合计 row
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
+_ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
 # A cited document's title (《…关于下达…预算的通知》): its words name the notice, not the amount.
 _TITLES = re.compile(r"《[^《》]*》")
