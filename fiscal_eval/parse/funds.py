@@ -213,9 +213,10 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     return out
 
 
-# "资金合计(万元) 年度预算资金总额): 1084.25": a form line with its unit in its label
-# and one bare number.
-_UNIT_LINE = re.compile(r"\((?P<unit>亿元|万元|千元|元)\)[^\n\d]{0,40}[:：]\s*(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)[ \t]*(?=\n|$)")
+# "资金合计(万元) 年度预算资金总额): 1084.25", "计划安排资金 (万元) |\n700 |": a form
+# field whose label declares the unit, and one bare number after a colon or in the next cell.
+_UNIT_LINE = re.compile(r"\((?P<unit>亿元|万元|千元|元)\)(?:[^\n\d|]{0,40}[:：][ \t]*|[ \t]*\|?[ \t]*\n[ \t|]*)"
+                        r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)[ \t|]*(?=\n|$)")
 
 
 def _unit_line_amounts(ctx: Context) -> list[Amount]:
@@ -226,8 +227,8 @@ def _unit_line_amounts(ctx: Context) -> list[Amount]:
         start = m.start("num")
         if ctx.in_covered(start):
             continue
-        lo = ctx.line_bounds(start)[0]
-        label = clean_label(ctx.f[lo:m.start()] + ctx.f[m.end("unit") + 1:start])
+        lo = ctx.line_bounds(m.start())[0]
+        label = clean_label(ctx.f[lo:m.start()] + ctx.f[m.end("unit") + 1:start].replace("|", " "))
         role, rank, matched = role_of(_TITLES.sub("", label))
         if role not in ("budget", "available", "spent"):
             continue
