@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import PurePath
-from typing import Annotated, NoReturn, Optional, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,8 +27,8 @@ from rich.text import Text
 
 from fiscal_eval import parse_paths
 from fiscal_eval.errors import FiscalEvalError
-from fiscal_eval.display import percent, wan
 from fiscal_eval.model import Report
+from fiscal_eval.present.display import percent, wan
 from fiscal_eval.sources import display_path
 
 __all__ = ["app"]
@@ -66,7 +66,7 @@ def _version_callback(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option(
             "--version",
             callback=_version_callback,
@@ -234,7 +234,7 @@ def ingest(
     ],
     store: Annotated[str, typer.Option("--store", help="The store's folder.")] = "data/store",
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--jobs", min=1, help="Worker processes (default: all cores).", show_default=False),
     ] = None,
     prune: Annotated[
@@ -343,7 +343,7 @@ def synth(
 @app.command()
 def bench(
     reports: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--reports", min=1, show_default=False,
                      help="Corpus size for parse/ingest (default 2000, at least 10); "
                           "with --batch, reports rendered (default 12)."),
@@ -358,20 +358,20 @@ def bench(
                                      "loop over the same reports (batch_vs_naive, seconds_per_report)."),
     ] = False,
     store: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--store", show_default=False,
                      help="With --batch: the store to report on (default: a temporary samples + synthetic one)."),
     ] = None,
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--jobs", min=1, show_default=False, help="With --batch: worker processes (default: all cores)."),
     ] = None,
 ) -> None:
     """Measure parse, ingest, re-ingest, metrics and memory (or, with --batch, the report batch); print the figures."""
     if batch:
-        from fiscal_eval import batch_bench
+        from fiscal_eval.bench import render
 
-        figures = _call(lambda: batch_bench.batch_vs_naive(store, reports=reports or 12, jobs=jobs))
+        figures = _call(lambda: render.batch_vs_naive(store, reports=reports or 12, jobs=jobs))
     else:
         if reports is not None and reports < 10:
             _fail("--reports must be at least 10 (without --batch)", EXIT_ERROR)
@@ -393,29 +393,34 @@ def batch(
     store: Annotated[str, typer.Option("--store", help="The store's folder.")] = "data/store",
     out: Annotated[str, typer.Option("--out", help="Folder for the HTML reports and index.html.")] = "reports_out",
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--jobs", min=1, show_default=False, help="Reports run at once (default: all cores)."),
     ] = None,
     agency: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--agency", show_default=False, help="Only this agency's reports (its name as stored)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-run reports whose inputs are unchanged too.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds one report may take.")] = 600,
     lessons: Annotated[bool, typer.Option("--lessons", help="Also render the lesson notebooks.")] = False,
     limit: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--limit", min=0, show_default=False, help="Run at most N of the reports due (a quick look)."),
+    ] = None,
+    notebooks: Annotated[
+        str | None,
+        typer.Option("--notebooks", show_default=False,
+                     help="Folder of your own report notebooks (named as in batch.yml; default: the package's)."),
     ] = None,
 ) -> None:
     """Render every report notebook over the store to offline HTML, with an index.html.
 
     Exit 1 when any report failed (each failure is listed, and shown in the index).
     """
-    from fiscal_eval.batch import run_batch
+    from fiscal_eval.render.batch import run_batch
 
     result = _call(lambda: run_batch(store, out, jobs=jobs, agency=agency, force=force, timeout=timeout,
-                                     lessons=lessons, limit=limit))
+                                     lessons=lessons, notebooks=notebooks, limit=limit))
     for run in result.failed:
         typer.echo(f"failed: {run.title} ({run.name}): {run.error}", err=True)
     typer.echo(str(result))

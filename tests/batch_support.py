@@ -56,6 +56,6 @@ def real_notebooks_missing() -> list[str]:
 @functools.cache
 def real_batch():
     """The real notebooks over the small store, once per session: a BatchResult."""
-    from fiscal_eval.batch import run_batch
+    from fiscal_eval.render.batch import run_batch
 
     return run_batch(small_store(), _tmp("fiscal-eval-reports-") / "out", jobs=2, timeout=300, progress=False)

@@ -1,4 +1,4 @@
-"""The report batch (fiscal_eval.batch, fiscal_eval.kernels): runs, failures, re-runs,
+"""The report batch (fiscal_eval.render.batch, fiscal_eval.render.kernels): runs, failures, re-runs,
 hostile names, kernel-reuse isolation, offline HTML; the real notebooks end to end."""
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from fiscal_eval import batch as batch_mod
 from fiscal_eval import cli
-from fiscal_eval.batch import BatchResult, load_config, report_name, run_batch, slug
 from fiscal_eval.errors import FiscalEvalError
-from fiscal_eval.export import external_resources
+from fiscal_eval.render import batch as batch_mod
+from fiscal_eval.render.batch import BatchResult, load_config, report_name, run_batch, slug
+from fiscal_eval.render.export import external_resources
 
 FIXTURE_CONFIG = FIXTURES / "batch_fixture.yml"
 

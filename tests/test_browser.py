@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from batch_support import FIXTURES, HOSTILE_AGENCIES, ROOT, real_batch, real_notebooks_missing, small_store
 
-from fiscal_eval.batch import BatchResult, run_batch
+from fiscal_eval.render.batch import BatchResult, run_batch
 
 SCREENSHOTS = ROOT / "reports_out"
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

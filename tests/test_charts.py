@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 import fiscal_eval
-from fiscal_eval import charts, views
+from fiscal_eval.present import charts, views
 
 
 @pytest.fixture(scope="module")
@@ -277,7 +277,7 @@ def test_bundle_per_document_in_a_real_kernel(notebook_kernel):
                     return shown
 
         assert lab.session.session != other.session.session
-        run(lab, "setup", "import polars as pl\nfrom fiscal_eval import charts\n"
+        run(lab, "setup", "import polars as pl\nfrom fiscal_eval.present import charts\n"
                           "charts._bundle = lambda: 'window.vegaEmbed=function(){};'\n"
                           "c = charts.flags_by_type(pl.DataFrame({'code': ['x'], 'severity': ['error'], 'flags': [1]}))")
         assert run(lab, "a1", "charts.show(c); charts.show(c)") == [1, 0]
@@ -298,7 +298,7 @@ def test_chart_ids_differ_between_kernels(tmp_path):
     import subprocess
     import sys
 
-    code = "from fiscal_eval import charts; print(charts.chart_html({'mark': 'bar'}, with_bundle=False))"
+    code = "from fiscal_eval.present import charts; print(charts.chart_html({'mark': 'bar'}, with_bundle=False))"
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
             for _ in range(2)]
     ids = [re.search(r'id="(fe-chart-[^"]+)"', r).group(1) for r in runs]

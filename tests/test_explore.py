@@ -13,8 +13,9 @@ import polars as pl
 import pytest
 
 import fiscal_eval
-from fiscal_eval import explore, views
-from fiscal_eval.explore import ALL, NONE, Explorer, marked_sentence
+from fiscal_eval.present import explore, views
+from fiscal_eval.present.explore import ALL, NONE, Explorer, marked_sentence
+from fiscal_eval.present.labels import CHART_TITLES, NO_DATA, label
 from fiscal_eval.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,7 +83,7 @@ def test_default_selection(app, corpus):
     assert "84.61%" in app.facts.value and "84.60%" in app.facts.value
     assert app.banner.value == ""
     assert set(app.chart_specs) == {"funds_flow", "execution_bands"}  # a department report: no indicators
-    assert "指标得分 indicator points：（无数据 no data for this chart）" in app.chart_html
+    assert f"{CHART_TITLES['indicator_points']}：{NO_DATA}" in app.chart_html
     assert app.chart_html.count('vegaEmbed("#fe-chart-') == 2
     assert len(app.chart_html) < 100_000  # the Vega JavaScript is in app.vega
     app.agency.value = HEPING
@@ -200,7 +201,7 @@ def test_side_by_side(app, corpus):
     frame = app.comparison_frame()
     assert frame.columns == ["项目", f"{BAOSHAN} 2019", f"{HEPING} 2020"]
     facts = dict(frame.select("项目", f"{HEPING} 2020").rows())
-    assert facts["自评得分 self-score"] == "88.0"
+    assert facts[label("score")] == "88.0"
     assert f"{BAOSHAN} 2019" in app.comparison.value and f"{HEPING} 2020" in app.comparison.value
     app.agency.value = "保靖县电子政务办公室"  # the comparison follows the first selection
     assert "保靖县电子政务办公室 2019" in app.comparison.value and f"{HEPING} 2020" in app.comparison.value
@@ -227,7 +228,7 @@ def test_export_writes_csv_and_excel(app, corpus, tmp_path):
     assert files[0].read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese
     facts = pl.read_csv(files[0])
     assert facts.columns == ["项目", "数值"] and facts.height == views.agency_facts(corpus, HEPING, 2020).height
-    assert dict(facts.rows())["自评得分 self-score"] == "88.0"
+    assert dict(facts.rows())[label("score")] == "88.0"
     flags = pl.read_csv(files[1])
     assert flags["code"].to_list() == ["formula_error"] and flags["figure"].to_list() == ["100. 60%"]
     indicators = pl.read_csv(files[2])

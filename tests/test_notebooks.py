@@ -124,7 +124,7 @@ def test_hostile_agency_parameter_is_a_value(tmp_path, store, notebook_kernel):
 
 @pytest.mark.parametrize("path", REPORTS, ids=lambda p: p.name)
 def test_report_parameters_are_the_batch_contract(path):
-    """Names, types and defaults the batch (fiscal_eval/batch.yml) relies on; each one
+    """Names, types and defaults the batch (fiscal_eval/render/batch.yml) relies on; each one
     commented, and inferable by papermill."""
     import papermill
 

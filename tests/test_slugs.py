@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from fiscal_eval import batch, explore
-from fiscal_eval.slugs import slug
+from fiscal_eval.present import explore
+from fiscal_eval.render import batch
+from fiscal_eval.util.slugs import slug
 
 
 @pytest.mark.parametrize("text", [

@@ -14,11 +14,12 @@ import pytest
 from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
-from fiscal_eval import cli, store
+from fiscal_eval import cli
 from fiscal_eval.api import parse_file
 from fiscal_eval.errors import FiscalEvalError
-from fiscal_eval.frames import Tables, schema, tables
 from fiscal_eval.store import MANIFEST_COLUMNS, IngestSummary, ingest, load, manifest
+from fiscal_eval.store import parquet as store  # the implementation: some tests patch its internals
+from fiscal_eval.store.frames import Tables, schema, tables
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 AGENCIES = {

@@ -50,7 +50,7 @@ def test_the_key_agrees_through_the_lesson_store(tmp_path):
 
 def test_a_drifted_key_is_caught(data, monkeypatch):
     """verify_key names an entry whose expected value no longer matches the data."""
-    key = teaching._key()
+    key = teaching.checker._key()
     drifted = dict(key["exercises"])
     drifted["04.1"] = replace(drifted["04.1"], expected="600651.81 / 700000")
     monkeypatch.setitem(key, "exercises", drifted)
@@ -91,18 +91,18 @@ def test_the_solution_is_correct(eid):
 def test_no_answer_is_unanswered(eid, answer):
     feedback = check(eid, answer)
     assert feedback.verdict == "unanswered"
-    assert not teaching._reveals(exercise(eid), feedback.message)
+    assert not teaching.key._reveals(exercise(eid), feedback.message)
 
 
 @pytest.mark.parametrize(("eid", "mistake"), _mistakes(), ids=lambda x: x if isinstance(x, str) else x.kind)
 def test_each_known_mistake_is_close_with_its_hint(eid, mistake):
-    answer = teaching._mistake_value(exercise(eid), mistake)
+    answer = teaching.checker._mistake_value(exercise(eid), mistake)
     if isinstance(answer, frozenset):
         answer = set(answer)
     feedback = check(eid, answer)
     assert feedback.verdict == "close"
     assert mistake.hint in feedback.message
-    assert not teaching._reveals(exercise(eid), ECHO.sub("", feedback.message))
+    assert not teaching.key._reveals(exercise(eid), ECHO.sub("", feedback.message))
 
 
 @pytest.mark.parametrize(("eid", "answer", "words"), [
@@ -138,7 +138,7 @@ def test_close_answers_get_the_hint_for_their_mistake(eid, answer, words):
 def test_wrong_answers_are_wrong_and_do_not_reveal(eid, answer):
     feedback = check(eid, answer)
     assert feedback.verdict == "wrong"
-    assert not teaching._reveals(exercise(eid), ECHO.sub("", feedback.message))
+    assert not teaching.key._reveals(exercise(eid), ECHO.sub("", feedback.message))
 
 
 @pytest.mark.parametrize(("eid", "answer"), [
@@ -171,17 +171,17 @@ def test_flags_are_read_by_their_code():
 def test_no_hint_contains_the_expected_value(eid):
     ex = exercise(eid)
     for hint in [ex.hint, *(m.hint for m in ex.mistakes)]:
-        assert not teaching._reveals(ex, hint), hint
+        assert not teaching.key._reveals(ex, hint), hint
 
 
 def test_the_reveal_check_catches_a_revealing_hint():
     ex = exercise("04.1")
-    assert teaching._reveals(ex, "答案是 0.846")
-    assert teaching._reveals(ex, "应为 84.60%")
-    assert not teaching._reveals(ex, "按 财预〔2020〕10号，分母用实际到位")
-    assert teaching._reveals(exercise("03.2"), "应为“良好”")
-    assert teaching._reveals(exercise("05.3"), "the grade is C")
-    assert not teaching._reveals(exercise("05.3"), "PEFA scale")
+    assert teaching.key._reveals(ex, "答案是 0.846")
+    assert teaching.key._reveals(ex, "应为 84.60%")
+    assert not teaching.key._reveals(ex, "按 财预〔2020〕10号，分母用实际到位")
+    assert teaching.key._reveals(exercise("03.2"), "应为“良好”")
+    assert teaching.key._reveals(exercise("05.3"), "the grade is C")
+    assert not teaching.key._reveals(exercise("05.3"), "PEFA scale")
 
 
 # --------------------------------------------------------------------------- feedback display
@@ -214,8 +214,10 @@ def test_solution_types_are_what_a_student_writes():
 
 def test_docstring_examples_run(monkeypatch):
     monkeypatch.chdir(ROOT)
-    result = doctest.testmod(teaching, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
+    for module in (teaching.checker, teaching.corpus, teaching.key):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__
+    assert doctest.testmod(teaching.checker).attempted > 0
 
 
 def test_relative_lesson_paths_are_read_from_the_repository(tmp_path, monkeypatch):

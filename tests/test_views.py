@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 
 import fiscal_eval
-from fiscal_eval import views
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.model import FLAG_COLUMNS, INDICATOR_COLUMNS, REPORT_COLUMNS
+from fiscal_eval.present import views
 from fiscal_eval.synth import generate
 
 SAMPLE_000 = ("中共保山市委网信办", 2019)
@@ -53,10 +53,10 @@ def test_defaults_prefer_real_reports(corpus):
 
 
 def test_amounts_are_written_one_way_everywhere(corpus):
-    """The facts table and the charts' tables write an amount as fiscal_eval.display does."""
+    """The facts table and the charts' tables write an amount as fiscal_eval.present.display does."""
     from dataclasses import replace
 
-    from fiscal_eval import charts, display
+    from fiscal_eval.present import charts, display
 
     f = replace(views.facts(corpus, *SAMPLE_000), budget_yuan=12_345_678.9, spent_yuan=710_000.0)
     table = dict(f.table().iter_rows())

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from fiscal_eval.batch import run_batch
 from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.render.batch import run_batch
 from fiscal_eval.store import ingest
 
 

@@ -11,15 +11,15 @@ Each figure is one key of the JSON object :func:`run` returns:
 * ``parse_vs_floor`` — parse time ÷ the time to read, decode and run one regex scan over
   the same files (both on one core: how close parsing is to the I/O limit), with both
   sides as ``floor_us_per_report`` and ``parse_us_per_report``;
-* ``metrics_1m_s`` — seconds for every table metric (execution, MoF points, grades, year-
-  over-year, ranks, PEFA PI-1 and PI-2.1, flag counts) over a 1,000,000-report table
-  with its fund lines and flags (the text metrics are not in it: :func:`metrics_1m`);
+* ``metrics_1m_s`` — seconds for :func:`fiscal_eval.metrics.compute` (execution, MoF
+  points, grades, year-over-year, ranks, PEFA PI-1 and PI-2.1, flag counts, the wide
+  per-report table) over a 1,000,000-report table with its fund lines and flags (the
+  text metrics run over no text: :func:`metrics_1m`);
 * ``peak_rss_mb`` — peak memory of a subprocess ingesting ``rss_reports`` reports.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import resource
@@ -38,7 +38,7 @@ _RUNS = 3  # timed runs a speed figure is the best of
 
 
 def _parse_chunk(paths: list[str]) -> int:
-    from fiscal_eval.api import parse_file
+    from fiscal_eval import parse_file
 
     for p in paths:
         parse_file(p)
@@ -76,7 +76,7 @@ def _floor(files: list[str]) -> float:
 
 
 def _parse_one_core(files: list[str]) -> float:
-    from fiscal_eval.api import parse_file
+    from fiscal_eval import parse_file
 
     start = time.perf_counter()
     for p in files:
@@ -85,20 +85,20 @@ def _parse_one_core(files: list[str]) -> float:
 
 
 def metrics_1m(seed: Any, rows: int = 1_000_000) -> float:
-    """Seconds (best of three) to compute every table metric over ``rows`` reports:
-    ``seed`` (parsed :class:`~fiscal_eval.frames.Tables`) repeated with distinct report
+    """Seconds (best of three) of :func:`fiscal_eval.metrics.compute` over ``rows``
+    reports: ``seed`` (parsed :class:`fiscal_eval.Tables`) repeated with distinct report
     ids, agencies and years, its fund lines and flags repeated with them (PEFA PI-2.1
     reads the lines).
 
-    The text metrics (template share, specificity, recurring problems), which read every
-    report's text rather than its figures, are not in this figure.
+    The tables hold no statements and no texts: the text metrics (template share,
+    specificity, recurring problems) read every report's text rather than its figures,
+    and their cost is not what this figure measures.
     """
+    import dataclasses
+
     import polars as pl
 
-    from fiscal_eval.metrics import _pi1_input, _pi2_input, flag_counts
-    from fiscal_eval.metrics.execution import execution_metrics, pefa_pi1, pefa_pi2_1
-    from fiscal_eval.metrics.grading import grade_metrics
-    from fiscal_eval.metrics.trends import ranks, yoy
+    from fiscal_eval import metrics
 
     base = seed.reports.filter(pl.col("status") != "failed").with_row_index("_seed")
     reps = -(-rows // base.height)
@@ -120,18 +120,17 @@ def metrics_1m(seed: Any, rows: int = 1_000_000) -> float:
         keyed = frame.join(seed_ids, left_on="report_id", right_on="_seed_id").drop("report_id")
         return ids.join(keyed, on="_seed").drop("_seed")
 
-    fund_lines, flags = repeated(seed.fund_lines), repeated(seed.flags)
-    big = big.drop("i", "_seed")
+    corpus = dataclasses.replace(
+        seed,
+        reports=big.drop("i", "_seed"),
+        fund_lines=repeated(seed.fund_lines),
+        flags=repeated(seed.flags),
+        **{name: getattr(seed, name).clear() for name in ("indicators", "sections", "evidence", "statements", "texts")},
+    )
 
     def once() -> float:
         start = time.perf_counter()
-        execution_metrics(big)
-        grade_metrics(big)
-        yoy(big)
-        ranks(big)
-        pefa_pi1(_pi1_input(big))
-        pefa_pi2_1(_pi2_input(big, fund_lines))
-        flag_counts(flags)
+        metrics.compute(corpus)
         return time.perf_counter() - start
 
     # The best of three (see run()): single runs swing with the host's load.
@@ -146,7 +145,7 @@ def _rss_ingest(folder: Path, store: Path, jobs: int) -> float:
     # holds the million-row metrics tables by now (that read 1.8 GB for a 0.5 GB ingest).
     code = (
         "import resource, sys\n"
-        "from fiscal_eval.store import ingest\n"
+        "from fiscal_eval import ingest\n"
         "def own_peak_kb():\n"
         "    try:\n"
         "        with open('/proc/self/status') as status:\n"
@@ -177,14 +176,13 @@ def _corpus(root: Path, reports: int, seed: int) -> list[str]:
 
 
 def _age(files: list[str]) -> None:
-    """Wait until the newest file is older than the store's racy-clean window. A real
-    corpus was written long before it is ingested; one written a second ago has its stats
-    distrusted (hashed again) by the next ingest, which is right for a file that might
-    have been rewritten in the same tick, and is not what re-ingest speed measures."""
-    from fiscal_eval.store import _RACY_NS
-
-    newest = max(os.stat(p).st_mtime_ns for p in files)
-    time.sleep(max(0.0, (newest + _RACY_NS - time.time_ns()) / 1e9 + 0.1))
+    """Date the files an hour back. A real corpus was written long before it is
+    ingested; one written a second ago has its stats distrusted (hashed again) by the next
+    ingest, which is right for a file that might have been rewritten in the same tick,
+    and is not what re-ingest speed measures."""
+    hour_ago = time.time_ns() - 3600 * 1_000_000_000
+    for p in files:
+        os.utime(p, ns=(hour_ago, hour_ago))
 
 
 def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 1_000_000,
@@ -194,10 +192,8 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
     ``reports`` sizes the parse and ingest corpus; ``rss_reports`` the memory run (0 skips
     it); ``metrics_rows`` the metrics table.
     """
-    from fiscal_eval.frames import tables
-    from fiscal_eval.api import parse_paths
-    from fiscal_eval.store import ingest
-    from fiscal_eval.workers import worker_count
+    from fiscal_eval import ingest, parse_paths, tables
+    from fiscal_eval.util.workers import worker_count
 
     jobs = worker_count(jobs)
     tmp = Path(workdir or tempfile.mkdtemp(prefix="fiscal_eval_bench_"))
@@ -235,7 +231,7 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
 
         # The seed: synthetic reports, and the real samples when in a checkout (the only
         # ones here with per-line budget and actual, which PEFA PI-2.1 reads).
-        samples = Path(__file__).resolve().parents[1] / "data" / "samples"
+        samples = Path(__file__).resolve().parents[2] / "data" / "samples"
         seed = tables(parse_paths([*files[:200], *([samples] if samples.is_dir() else [])]))
         out["metrics_rows"] = metrics_rows
         out["metrics_1m_s"] = round(metrics_1m(seed, metrics_rows), 2)
@@ -250,7 +246,3 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
             shutil.rmtree(tmp, ignore_errors=True)
     out["self_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return out
-
-
-if __name__ == "__main__":  # python -m fiscal_eval.bench [reports]
-    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 2000, rss_reports=0), ensure_ascii=False))

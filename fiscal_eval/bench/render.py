@@ -26,7 +26,7 @@ __all__ = ["batch_vs_naive"]
 def _env() -> dict[str, str]:
     """The environment of the subprocesses: fiscal_eval importable even when not installed."""
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])  # the folder holding fiscal_eval/
     env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
     env.pop("FISCAL_EVAL_DEBUG", None)
     return env
@@ -40,13 +40,13 @@ def _tool(name: str, module: str) -> list[str]:
 
 def _demo_store(folder: Path, agencies: int, years: int) -> Path:
     """samples + a synthetic corpus, ingested into ``folder/store``."""
-    from fiscal_eval import store as _store
+    from fiscal_eval import ingest
     from fiscal_eval.synth import generate
 
-    samples = Path(__file__).resolve().parent.parent / "data" / "samples"
+    samples = Path(__file__).resolve().parents[2] / "data" / "samples"
     summary = generate(agencies=agencies, years=years, seed=0, out=folder / "synthetic")
     inputs = [p for p in (samples, summary.out / "reports") if p.exists()]
-    _store.ingest(inputs, folder / "store", jobs=1)
+    ingest(inputs, folder / "store", jobs=1)
     return folder / "store"
 
 
@@ -72,14 +72,13 @@ def batch_vs_naive(store: str | os.PathLike[str] | None = None, reports: int = 1
         ``jobs``, and the failures of each side (``naive_failed``, ``batch_failed``:
         they should be 0, else the comparison means little).
     """
-    from fiscal_eval.batch import _plan, _read_store, load_config
-    from fiscal_eval.workers import worker_count
+    from fiscal_eval.render.batch import plan as batch_plan
+    from fiscal_eval.util.workers import worker_count
 
     work = Path(tempfile.mkdtemp(prefix="fiscal-eval-bench-"))
     try:
         root = Path(store).resolve() if store is not None else _demo_store(work, 12, 3)
-        info = _read_store(root)
-        plan = [p for p in _plan(load_config(), info) if p.spec.group == "reports"][:reports]
+        plan = batch_plan(root)[:reports]
         if not plan:
             raise ValueError(f"the store at {root} holds no report to render")
         env = _env()

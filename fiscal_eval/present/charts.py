@@ -2,10 +2,11 @@
 shown: offline (the Vega JavaScript inline, once per notebook document) and exportable to PNG/SVG
 with Chinese text rendered from a packaged CJK font.
 
-Builders take the frames of :mod:`fiscal_eval.views` (columns named as in
+Builders take the frames of :mod:`fiscal_eval.present.views` (columns named as in
 :mod:`fiscal_eval.model` and the metric schemas) and return Altair charts; the only
 arithmetic here is display: yuan shown as 万元, fractions as percent (written as
-:mod:`fiscal_eval.display` writes them), codes with their Chinese names (:data:`LABELS`). Notebooks display charts with :func:`show` — never
+:mod:`fiscal_eval.present.display` writes them), codes with their Chinese names
+(:mod:`fiscal_eval.present.labels`). Notebooks display charts with :func:`show` — never
 ``chart.display()`` or Altair's default renderer, which would fetch Vega from a CDN — and
 tables with :func:`table`, which escapes every value: report text is untrusted data.
 
@@ -17,7 +18,7 @@ Examples
 >>> chart.to_dict()["encoding"]["y"]["field"]
 'reports'
 >>> label("execution_rate_budget")
-'执行率（支出÷预算）execution_rate_budget'
+'执行率（支出÷预算）spent/budget'
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from fiscal_eval.display import YUAN_PER_WAN, percent, wan
+from fiscal_eval.present.display import YUAN_PER_WAN, percent, wan
+from fiscal_eval.present.labels import CHART_TITLES, LABELS, NO_DATA, label
 
 __all__ = [
     "FONT", "LABELS", "label", "show", "chart_html", "bundle_html", "table", "table_html", "banner", "to_svg", "to_png",
@@ -48,52 +50,10 @@ FONT_DIRS = ("/usr/share/fonts/truetype/wqy", "/usr/share/fonts/opentype/noto", 
 _PALETTE = ["#1f5a96", "#e07b39", "#3a9b6b", "#c0392b", "#8e6bb8", "#7f8c8d", "#d4ac0d", "#17a589"]
 _WIDTH = 520
 
-#: Chinese names (with the English key term) of the columns, roles, rates, flag codes and
-#: statement sections the views return; anything not here is shown as it is.
-LABELS: dict[str, str] = {
-    # columns
-    "agency": "单位 agency", "region": "地区 region", "year": "年度 year", "kind": "类型 kind",
-    "project_name": "项目 project", "source": "来源文件 source", "status": "解析状态 status",
-    "synthetic": "合成 synthetic", "analysed": "本页分析 analysed", "is_self": "本单位 self",
-    "budget_yuan": "预算 budget（万元）", "available_yuan": "到位 available（万元）",
-    "spent_yuan": "支出 spent（万元）",
-    "arrival_rate": "到位率 arrival rate",
-    "execution_rate_budget": "执行率（支出÷预算）execution_rate_budget",
-    "execution_rate_available": "预算执行率（支出÷到位）execution_rate_available",
-    "execution_rate_reported": "报告所述执行率 execution_rate_reported",
-    "mof_execution_points": "财政部执行率得分 MoF points",
-    "score": "自评得分 score", "grade": "自评等级 grade", "grade_level": "等级档次 grade level",
-    "score_rank": "得分排名 score rank", "execution_rate_rank": "执行率排名 execution rank",
-    "flag_count": "审核发现 flags", "flags": "审核发现 flags", "reports": "报告数 reports",
-    "severity": "严重程度 severity", "code": "类型 code", "field": "字段 field",
-    "reported": "报告所述 reported", "expected": "重新计算 expected", "message": "说明 message",
-    "figure": "原文数字 figure", "sentence": "原文句子 sentence",
-    "level1": "一级指标 level1", "indicator": "指标 indicator", "max_points": "分值 max", "points": "得分 points",
-    "section": "部分 section", "position": "序号 #", "text": "原文 text",
-    "sentences": "句子数 sentences", "template_share": "模板句占比 template share",
-    "specificity": "含数字句子占比 specificity", "no_problems": "未写问题 no problems",
-    "no_improvements": "未写措施 no measures",
-    "pefa_indicator": "PEFA 指标", "pefa_years": "年度 years", "pefa_values": "数值 values",
-    "pefa_grade": "评级 grade", "pefa_status": "状态 status", "pefa_reason": "原因 reason",
-    "problem": "问题 problem", "years": "出现年度 years", "count": "次数 count",
-    # roles (model.Role) and statement sections
-    "budget": "预算 budget", "available": "到位 available", "spent": "支出 spent",
-    "problems": "问题 problems", "improvements": "措施 improvements",
-    # flag codes (DESIGN §6)
-    "rate_mismatch": "比率不符 rate_mismatch", "sum_mismatch": "合计不符 sum_mismatch",
-    "score_subtotal_mismatch": "小计不符 score_subtotal_mismatch",
-    "score_total_mismatch": "总分不符 score_total_mismatch", "score_over_max": "得分超分值 score_over_max",
-    "grade_band_mismatch": "等级与得分不符 grade_band_mismatch", "formula_error": "公式错误 formula_error",
-    "conflicting_values": "数值前后矛盾 conflicting_values", "missing_field": "缺少字段 missing_field",
-}
-_PERCENT = {"pefa_values", "arrival_rate", "execution_rate_budget", "execution_rate_available", "execution_rate_reported",
+_PERCENT = {"pefa_values", "arrival_rate", "execution_rate_budget", "execution_rate_available",
+            "execution_rate_reported",
             "template_share", "specificity"}
 _VALUE_COLUMNS = {"role", "metric", "code", "section"}  # columns whose values are labelled too
-
-
-def label(name: str) -> str:
-    """The display name of a column, role, rate or flag code (itself if unknown)."""
-    return LABELS.get(name, name)
 
 
 @alt.theme.register("fiscal_eval", enable=True)
@@ -154,7 +114,7 @@ def _bundle() -> str:
     import vl_convert
 
     # NOTE: no arguments: the batch's warm kernels cache exactly this call (kernels.py).
-    return vl_convert.javascript_bundle()
+    return vl_convert.javascript_bundle()  # pyright: ignore[reportCallIssue]  # the stub wants a snippet; none is valid
 
 
 def bundle_html() -> str:
@@ -245,7 +205,7 @@ def _rows(spec: Any) -> int | None:
     return meta.get("fiscal_eval", {}).get("rows") if isinstance(meta, dict) else None
 
 
-def show(chart: alt.TopLevelMixin, *, empty: str = "（无数据 no data for this chart）") -> None:
+def show(chart: alt.TopLevelMixin, *, empty: str = NO_DATA) -> None:
     """Display a chart in a notebook, drawable offline: the first chart a document draws
     carries the JavaScript (about 1 MB), later ones only a div and an embed call (see
     ``_state`` for what counts as a document). A chart built from no rows shows ``empty``
@@ -262,7 +222,7 @@ def show(chart: alt.TopLevelMixin, *, empty: str = "（无数据 no data for thi
 
 
 def _offline_renderer(spec: dict, **_: Any) -> dict[str, str]:
-    """Altair's renderer while fiscal_eval.charts is imported: a chart left as a cell's
+    """Altair's renderer while fiscal_eval.present.charts is imported: a chart left as a cell's
     value draws as :func:`show` draws it (offline, bundle once a document), never from a CDN."""
     needed = _needs_bundle()
     html_ = chart_html(spec, with_bundle=needed)
@@ -396,7 +356,7 @@ def _meta(chart: Any, frame: pl.DataFrame) -> Any:
     return chart.properties(usermeta={"fiscal_eval": {"rows": frame.height}})
 
 
-def _count_axis(most: int | None) -> alt.Axis:
+def _count_axis(most: Any) -> alt.Axis:  # Any: a polars .max()
     """An axis of counts with whole-number ticks (Vega ignores tickMinStep on small
     domains; a tick count no larger than the largest count keeps the steps whole)."""
     return alt.Axis(tickMinStep=1, format="d", tickCount=max(1, min(int(most or 1), 5)))
@@ -415,7 +375,7 @@ _SOURCE = alt.Scale(domain=[False, True], range=["#1f5a96", "#bdc3c7"])  # real,
 _SOURCE_LEGEND = alt.Legend(title="数据 data", labelExpr="datum.value ? '合成 synthetic' : '真实 real'")
 
 
-def funds_flow(flow: pl.DataFrame, *, title: str = "资金流向 Funds: 预算 → 到位 → 支出") -> alt.Chart:
+def funds_flow(flow: pl.DataFrame, *, title: str = CHART_TITLES["funds_flow"]) -> alt.Chart:
     """Bars of the money at each stage (``role``, ``amount_yuan``), drawn in 万元."""
     chart = alt.Chart(_data(flow), title=title).transform_calculate(
         amount_wan=f"datum.amount_yuan / {YUAN_PER_WAN}",
@@ -429,7 +389,7 @@ def funds_flow(flow: pl.DataFrame, *, title: str = "资金流向 Funds: 预算 �
 
 
 def execution_bands(rates: pl.DataFrame, *,
-                    title: str = "执行率与 PEFA PI-1 区间 Execution vs PEFA bands") -> alt.LayerChart:
+                    title: str = CHART_TITLES["execution_bands"]) -> alt.LayerChart:
     """Each execution rate (``metric``, ``value``) against PEFA PI-1's bands — A within
     95–105 %, B 90–110 %, C 85–115 % — and the MoF full-points line at 100 %
     (10 × min(rate, 1), 财预〔2020〕10号)."""
@@ -462,30 +422,30 @@ def execution_bands(rates: pl.DataFrame, *,
     return _meta(chart, rates)
 
 
-def indicator_points(ind: pl.DataFrame, *, title: str = "指标得分与分值 Points vs max") -> alt.LayerChart:
+def indicator_points(ind: pl.DataFrame, *, title: str = CHART_TITLES["indicator_points"]) -> alt.LayerChart:
     """Per indicator (``level1``, ``indicator``, ``max_points``, ``points``), in the
     report's order: the max as a light bar, the points as a dark one."""
     base = alt.Chart(_data(ind.with_row_index("order"))).encode(
         y=alt.Y("indicator:N", sort=alt.EncodingSortField("order"), title=None))
-    tip = [alt.Tooltip("level1:N", title="一级指标 level1"), alt.Tooltip("indicator:N", title="指标 indicator"),
-           alt.Tooltip("points:Q", title="得分 points"), alt.Tooltip("max_points:Q", title="分值 max")]
+    tip = [alt.Tooltip("level1:N", title=label("level1")), alt.Tooltip("indicator:N", title=label("indicator")),
+           alt.Tooltip("points:Q", title=label("points")), alt.Tooltip("max_points:Q", title=label("max_points"))]
     mx = base.mark_bar(color="#d6e4f0").encode(x=alt.X("max_points:Q", title="分值 / 得分 points"), tooltip=tip)
-    pts = base.mark_bar(height=8).encode(x="points:Q", color=alt.Color("level1:N", title="一级指标 level1"),
+    pts = base.mark_bar(height=8).encode(x="points:Q", color=alt.Color("level1:N", title=label("level1")),
                                          tooltip=tip)
     chart = alt.layer(mx, pts, title=title).properties(width=_WIDTH * 0.7, height=alt.Step(16))
     return _meta(chart, ind)
 
 
-def peers(frame: pl.DataFrame, *, title: str = "同年同地区比较 Peers (same year, region)") -> alt.Chart:
+def peers(frame: pl.DataFrame, *, title: str = CHART_TITLES["peers"]) -> alt.Chart:
     """Peers' self-scores (``agency``, ``score``, ``is_self``), the agency highlighted;
     reports without a score are left out."""
     scored = frame.filter(pl.col("score").is_not_null())
-    tips = [alt.Tooltip("agency:N", title="单位 agency"), alt.Tooltip("score:Q", title="得分 score"),
-            alt.Tooltip("grade:N", title="等级 grade")]
+    tips = [alt.Tooltip("agency:N", title=label("agency")), alt.Tooltip("score:Q", title=label("score")),
+            alt.Tooltip("grade:N", title=label("grade"))]
     tips += [alt.Tooltip(f"{c}:Q", title=label(c), format=".2%") for c in _RATES[:2] if c in frame.columns]
     chart = alt.Chart(_data(scored), title=title).mark_bar().encode(
         y=alt.Y("agency:N", sort="-x", title=None),
-        x=alt.X("score:Q", title="自评得分 self-score", scale=alt.Scale(domain=[0, 100])),
+        x=alt.X("score:Q", title=label("score"), scale=alt.Scale(domain=[0, 100])),
         color=alt.condition("datum.is_self", alt.value("#e07b39"), alt.value("#1f5a96")),
         tooltip=tips,
     ).properties(width=_WIDTH * 0.7, height=alt.Step(18))
@@ -507,28 +467,29 @@ def series(frame: pl.DataFrame, *measures: str, title: str | None = None) -> alt
     if amounts:
         long = long.with_columns(pl.col("value") / YUAN_PER_WAN)
     axis_title = label(measures[0]) if len(measures) == 1 else ("比率 rate" if percent else unit)
-    chart = alt.Chart(_data(long), title=title or (label(measures[0]) if len(measures) == 1 else "历年变化 Over the years")).mark_line(
+    title = title or (label(measures[0]) if len(measures) == 1 else CHART_TITLES["series"])
+    chart = alt.Chart(_data(long), title=title).mark_line(
         point=True).encode(
-        x=alt.X("year:O", title="年度 year", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("year:O", title=label("year"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=axis_title, scale=alt.Scale(zero=False),
                 axis=alt.Axis(format="%" if percent else ",.0f")),
         color=alt.Color("measure:N", title=None, sort=list(measures),
                         legend=alt.Legend(labelExpr=_label_expr(measures), orient="bottom")),
-        tooltip=[alt.Tooltip("year:O", title="年度 year"), alt.Tooltip("measure:N", title="指标"),
+        tooltip=[alt.Tooltip("year:O", title=label("year")), alt.Tooltip("measure:N", title="指标"),
                  alt.Tooltip("value:Q", title=unit or "数值", format=".2%" if percent else ",.2f")],
     ).properties(width=_WIDTH * 0.6, height=200)
     return _meta(chart, long)
 
 
-def flags_over_time(frame: pl.DataFrame, *, title: str = "历年审核发现 Flags over time") -> alt.Chart:
+def flags_over_time(frame: pl.DataFrame, *, title: str = CHART_TITLES["flags_over_time"]) -> alt.Chart:
     """Flags per year, stacked by code (``year``, ``code``, ``flags``)."""
     codes = sorted(set(frame["code"].to_list())) if "code" in frame.columns else []
     chart = alt.Chart(_data(frame), title=title).mark_bar().encode(
-        x=alt.X("year:O", title="年度 year", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("year:O", title=label("year"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sum(flags):Q", title="数量 flags", axis=_count_axis(
             frame.group_by("year").agg(pl.col("flags").sum())["flags"].max() if frame.height else 1)),
-        color=alt.Color("code:N", title="类型 code", legend=alt.Legend(labelExpr=_label_expr(codes))),
-        tooltip=[alt.Tooltip("year:O", title="年度"), alt.Tooltip("code:N", title="类型 code"),
+        color=alt.Color("code:N", title=label("code"), legend=alt.Legend(labelExpr=_label_expr(codes))),
+        tooltip=[alt.Tooltip("year:O", title=label("year")), alt.Tooltip("code:N", title=label("code")),
                  alt.Tooltip("flags:Q", title="数量")],
     ).properties(width=_WIDTH * 0.6, height=200)
     return _meta(chart, frame)
@@ -538,17 +499,17 @@ def flags_over_time(frame: pl.DataFrame, *, title: str = "历年审核发现 Fla
 _MOF_BANDS = [{"x": 60, "text": "中 60"}, {"x": 80, "text": "良 80"}, {"x": 90, "text": "优 90"}]
 
 
-def score_distribution(frame: pl.DataFrame, *, title: str = "自评得分分布 Self-scores") -> alt.LayerChart:
+def score_distribution(frame: pl.DataFrame, *, title: str = CHART_TITLES["score_distribution"]) -> alt.LayerChart:
     """Reports per 5-point score bin (``score``, ``synthetic``), real and synthetic
     stacked apart, with the MoF grade thresholds (60 / 80 / 90) as rules."""
     bars = alt.Chart(_data(frame)).mark_bar().encode(
-        x=alt.X("score:Q", bin=alt.Bin(step=5, extent=[0, 100]), title="自评得分 self-score",
+        x=alt.X("score:Q", bin=alt.Bin(step=5, extent=[0, 100]), title=label("score"),
                 scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("count():Q", title="报告数 reports", axis=_count_axis(
+        y=alt.Y("count():Q", title=label("reports"), axis=_count_axis(
             frame.group_by((pl.col("score") // 5).clip(0, 19)).len()["len"].max() if frame.height else 1)),
         color=alt.Color("synthetic:N", scale=_SOURCE, legend=_SOURCE_LEGEND),
-        tooltip=[alt.Tooltip("score:Q", bin=alt.Bin(step=5, extent=[0, 100]), title="得分"),
-                 alt.Tooltip("count():Q", title="报告数")],
+        tooltip=[alt.Tooltip("score:Q", bin=alt.Bin(step=5, extent=[0, 100]), title=label("score")),
+                 alt.Tooltip("count():Q", title=label("reports"))],
     )
     marks = alt.Chart(alt.Data(values=_MOF_BANDS)).encode(x="x:Q")
     chart = alt.layer(
@@ -559,17 +520,17 @@ def score_distribution(frame: pl.DataFrame, *, title: str = "自评得分分布 
     return _meta(chart, frame)
 
 
-def grade_distribution(grades: pl.DataFrame, *, title: str = "等级分布 Grades (grade inflation)") -> alt.Chart:
+def grade_distribution(grades: pl.DataFrame, *, title: str = CHART_TITLES["grade_distribution"]) -> alt.Chart:
     """Reports per grade word (``grade``, ``grade_level``, ``synthetic``, ``reports``),
     best grade first, real and synthetic stacked apart."""
     order = (grades.sort("grade_level", descending=True, nulls_last=True)["grade"].unique(maintain_order=True)
              .to_list() if grades.height else [])
     chart = alt.Chart(_data(grades), title=title).mark_bar().encode(
-        x=alt.X("grade:N", sort=order, title="自评等级 grade", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("reports:Q", title="报告数 reports", axis=_count_axis(
+        x=alt.X("grade:N", sort=order, title=label("grade"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("reports:Q", title=label("reports"), axis=_count_axis(
             grades.group_by("grade").agg(pl.col("reports").sum())["reports"].max() if grades.height else 1)),
         color=alt.Color("synthetic:N", scale=_SOURCE, legend=_SOURCE_LEGEND),
-        tooltip=[alt.Tooltip("grade:N", title="等级 grade"), alt.Tooltip("reports:Q", title="报告数 reports")],
+        tooltip=[alt.Tooltip("grade:N", title=label("grade")), alt.Tooltip("reports:Q", title=label("reports"))],
     ).properties(width=_WIDTH * 0.6, height=220)
     return _meta(chart, grades)
 
@@ -581,12 +542,12 @@ def execution_vs_score(frame: pl.DataFrame, *, rate: str = "execution_rate_budge
     are 100 % execution and the 90-point 优 threshold."""
     points = alt.Chart(_data(frame)).mark_point(size=90, filled=True, opacity=0.85).encode(
         x=alt.X(f"{rate}:Q", title=label(rate), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
-        y=alt.Y("score:Q", title="自评得分 self-score", scale=alt.Scale(zero=False)),
-        color=alt.Color("grade:N", title="等级 grade"),
+        y=alt.Y("score:Q", title=label("score"), scale=alt.Scale(zero=False)),
+        color=alt.Color("grade:N", title=label("grade")),
         shape=alt.Shape("synthetic:N", legend=_SOURCE_LEGEND),
-        tooltip=[alt.Tooltip("agency:N", title="单位 agency"),
+        tooltip=[alt.Tooltip("agency:N", title=label("agency")),
                  alt.Tooltip(f"{rate}:Q", title="执行率 rate", format=".2%"),
-                 alt.Tooltip("score:Q", title="得分 score"), alt.Tooltip("grade:N", title="等级 grade")],
+                 alt.Tooltip("score:Q", title=label("score")), alt.Tooltip("grade:N", title=label("grade"))],
     )
     x_rule = alt.Chart(alt.Data(values=[{"x": 1.0}])).mark_rule(strokeDash=[4, 3], color="#999").encode(x="x:Q")
     y_rule = alt.Chart(alt.Data(values=[{"y": 90}])).mark_rule(strokeDash=[4, 3], color="#999").encode(y="y:Q")
@@ -594,22 +555,22 @@ def execution_vs_score(frame: pl.DataFrame, *, rate: str = "execution_rate_budge
     return _meta(chart, frame)
 
 
-def flags_by_type(flags: pl.DataFrame, *, title: str = "审核发现 Flags by type") -> alt.Chart:
+def flags_by_type(flags: pl.DataFrame, *, title: str = CHART_TITLES["flags_by_type"]) -> alt.Chart:
     """Flags per code (``code``, ``severity``, ``flags``, ``reports``), most first."""
     codes = sorted(set(flags["code"].to_list())) if "code" in flags.columns else []
     chart = alt.Chart(_data(flags), title=title).mark_bar().encode(
         y=alt.Y("code:N", sort="-x", title=None, axis=alt.Axis(labelExpr=_label_expr(codes))),
         x=alt.X("flags:Q", title="数量 flags", axis=_count_axis(
             flags.group_by("code").agg(pl.col("flags").sum())["flags"].max() if flags.height else 1)),
-        color=alt.Color("severity:N", title="严重程度 severity", scale=_SEVERITY),
-        tooltip=[alt.Tooltip("code:N", title="类型 code"), alt.Tooltip("severity:N", title="严重程度"),
+        color=alt.Color("severity:N", title=label("severity"), scale=_SEVERITY),
+        tooltip=[alt.Tooltip("code:N", title=label("code")), alt.Tooltip("severity:N", title=label("severity")),
                  alt.Tooltip("flags:Q", title="数量 flags"),
-                 *([alt.Tooltip("reports:Q", title="报告数 reports")] if "reports" in flags.columns else [])],
+                 *([alt.Tooltip("reports:Q", title=label("reports"))] if "reports" in flags.columns else [])],
     ).properties(width=_WIDTH * 0.7, height=alt.Step(22))
     return _meta(chart, flags)
 
 
-def template_share(frame: pl.DataFrame, *, title: str = "模板化程度 Template share") -> alt.Chart:
+def template_share(frame: pl.DataFrame, *, title: str = CHART_TITLES["template_share"]) -> alt.Chart:
     """Share of each report's sentences found near-verbatim in other agencies' reports
     (``agency``, ``template_share``; ``synthetic`` if present), highest first."""
     enc: dict[str, Any] = {}
@@ -617,9 +578,9 @@ def template_share(frame: pl.DataFrame, *, title: str = "模板化程度 Templat
         enc["color"] = alt.Color("synthetic:N", scale=_SOURCE, legend=_SOURCE_LEGEND)
     chart = alt.Chart(_data(frame), title=title).mark_bar().encode(
         y=alt.Y("agency:N", sort="-x", title=None),
-        x=alt.X("template_share:Q", title="模板句占比 template share", axis=alt.Axis(format="%"),
+        x=alt.X("template_share:Q", title=label("template_share"), axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
-        tooltip=[alt.Tooltip("agency:N", title="单位 agency"),
+        tooltip=[alt.Tooltip("agency:N", title=label("agency")),
                  alt.Tooltip("template_share:Q", title="占比 share", format=".1%")],
         **enc,
     ).properties(width=_WIDTH * 0.7, height=alt.Step(18))

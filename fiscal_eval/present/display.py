@@ -13,18 +13,32 @@ percentages with two decimals.
 
 from __future__ import annotations
 
+from typing import overload
+
 __all__ = ["YUAN_PER_WAN", "wan", "percent"]
 
 #: Yuan in one 万元.
 YUAN_PER_WAN = 10_000
 
 
+@overload
+def wan(yuan: float, missing: str | None = None) -> str: ...
+@overload
+def wan(yuan: float | None, missing: str) -> str: ...
+@overload
+def wan(yuan: float | None, missing: None = None) -> str | None: ...
 def wan(yuan: float | None, missing: str | None = None) -> str | None:
     """An amount in yuan written in 万元: two decimals, thousands separated
     (710000 → ``"71.00"``); ``missing`` for None."""
     return missing if yuan is None else f"{yuan / YUAN_PER_WAN:,.2f}"
 
 
+@overload
+def percent(rate: float, missing: str | None = None) -> str: ...
+@overload
+def percent(rate: float | None, missing: str) -> str: ...
+@overload
+def percent(rate: float | None, missing: None = None) -> str | None: ...
 def percent(rate: float | None, missing: str | None = None) -> str | None:
     """A fraction written as a percentage with two decimals (0.8461 → ``"84.61%"``);
     ``missing`` for None."""

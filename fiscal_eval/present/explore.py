@@ -10,13 +10,13 @@ The app is plain Python: every output is a widget value (``facts.value``,
 without a browser.
 
 Document text is data: names, sentences and labels are escaped before they reach HTML
-(the figure is marked after escaping), charts go through :func:`fiscal_eval.charts.chart_html`
+(the figure is marked after escaping), charts go through :func:`fiscal_eval.present.charts.chart_html`
 (which escapes its spec), and export file names come from a slug, never from raw text.
 Synthetic reports carry the synthetic banner and are compared only with synthetic ones.
 
 Examples
 --------
->>> from fiscal_eval import views
+>>> from fiscal_eval.present import views
 >>> import fiscal_eval
 >>> app = Explorer(views.corpus_of(fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples"]))))
 >>> app.selection
@@ -38,9 +38,11 @@ from typing import Any
 import ipywidgets as w
 import polars as pl
 
-from fiscal_eval import charts, slugs, views
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.model import sentence_at
+from fiscal_eval.present import charts, views
+from fiscal_eval.present.labels import CHART_TITLES, ITEM, NO_DATA, VALUE
+from fiscal_eval.util import slugs
 
 __all__ = ["Explorer", "explorer", "highlight", "marked_sentence", "slug", "flag_sources", "ALL"]
 
@@ -49,8 +51,6 @@ NONE = "（不比较 none）"
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks around the figure until escaped
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d[\d,]*(\.\d+)?%?")
-_CHART_NAMES = {"funds_flow": "资金流向 funds flow", "execution_bands": "执行率 execution vs PEFA bands",
-                "indicator_points": "指标得分 indicator points"}
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -88,7 +88,7 @@ def marked_sentence(text: str, start: int, end: int) -> str:
 
 
 def slug(text: str, *, limit: int = 40) -> str:
-    """A file-name-safe stand-in for document text: :func:`fiscal_eval.slugs.slug` with
+    """A file-name-safe stand-in for document text: :func:`fiscal_eval.util.slugs.slug` with
     ``_`` between words, cut to ``limit`` (``report`` when nothing is left), plus a short
     hash of the whole text (two names that slug alike still get different files).
 
@@ -102,7 +102,7 @@ def slug(text: str, *, limit: int = 40) -> str:
 
 
 def flag_sources(c: views.Corpus, agency: str, year: int) -> pl.DataFrame:
-    """The analysed report's flags (as :func:`fiscal_eval.views.flags_with_sentences`) with
+    """The analysed report's flags (as :func:`fiscal_eval.present.views.flags_with_sentences`) with
     ``source_html``:
     the sentence escaped with the flagged figure in ``<mark>``, located by the flag's span
     in the report text (by the figure's first occurrence when the span does not fit).
@@ -150,7 +150,7 @@ def _cell_text(value: Any) -> Any:
 
 
 class Explorer:
-    """The explorer over a :class:`fiscal_eval.views.Corpus` (not mutated); a notebook
+    """The explorer over a :class:`fiscal_eval.present.views.Corpus` (not mutated); a notebook
     displays the object itself (or ``.widget``).
 
     Widgets (set their ``.value`` to drive the app): ``region``, ``agency``, ``year``;
@@ -251,7 +251,7 @@ class Explorer:
     @property
     def selection(self) -> tuple[str, int]:
         """The (agency, year) shown."""
-        return self.agency.value, int(self.year.value)
+        return str(self.agency.value), int(self.year.value)  # pyright: ignore[reportArgumentType]  # set with the options
 
     @property
     def compare_selection(self) -> tuple[str, int] | None:
@@ -363,7 +363,7 @@ class Explorer:
         parts, self.chart_specs = [], {}
         for name, (frame, build) in frames.items():
             if frame.height == 0:
-                parts.append(f'<p class="fe-empty">{_CHART_NAMES[name]}：（无数据 no data for this chart）</p>')
+                parts.append(f'<p class="fe-empty">{CHART_TITLES[name]}：{NO_DATA}</p>')
                 continue
             chart = build(frame)
             self.chart_specs[name] = chart.to_dict()
@@ -409,9 +409,9 @@ class Explorer:
         left, right = f"{a} {ya}", f"{b} {yb}"
         if right == left:
             right += "（2）"
-        return (views.agency_facts(self.corpus, a, ya).rename({"数值": left})
-                .join(views.agency_facts(self.corpus, b, yb).rename({"数值": right}),
-                      on="项目", how="left", maintain_order="left"))
+        return (views.agency_facts(self.corpus, a, ya).rename({VALUE: left})
+                .join(views.agency_facts(self.corpus, b, yb).rename({VALUE: right}),
+                      on=ITEM, how="left", maintain_order="left"))
 
     def _show_comparison(self) -> None:
         frame = self.comparison_frame()
@@ -464,7 +464,7 @@ class Explorer:
                 path, include_bom=True)
             written.append(path)
         book = Workbook()
-        book.remove(book.active)
+        book.remove(book.active)  # pyright: ignore[reportArgumentType]  # a new Workbook has one sheet
         note = views.synthetic_note(self.corpus, *self.selection)
         if note:
             book.create_sheet("note").append([note])
@@ -487,14 +487,15 @@ class Explorer:
         try:
             files = self.export()
         except (OSError, FiscalEvalError) as exc:
-            self.export_status.value = f'<span style="color:#c0392b">导出失败 export failed: {html.escape(str(exc))}</span>'
+            self.export_status.value = (f'<span style="color:#c0392b">导出失败 export failed: '
+                                        f"{html.escape(str(exc))}</span>")
             return
         folder = html.escape(str(files[0].parent))
         names = "、".join(html.escape(p.name) for p in files)
         self.export_status.value = f"已导出 exported to {folder}: {names}"
 
 
-_ROOT = Path(__file__).resolve().parents[1]
+_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _resolve(path: str | Path) -> Path:

@@ -1,12 +1,12 @@
 """What each section of a report notebook shows, as small polars frames.
 
 The notebooks (agency_report, cross_year, portfolio) call one function a section and
-hand the result to :mod:`fiscal_eval.charts`; all selection and arithmetic lives here,
+hand the result to :mod:`fiscal_eval.present.charts`; all selection and arithmetic lives here,
 where it is tested, not in notebook cells. Columns keep the names of
 :mod:`fiscal_eval.model` and the metric schemas (``execution_rate_budget`` and
 ``execution_rate_available`` stay apart, amounts stay in yuan); only display code
-(:mod:`fiscal_eval.charts` and :meth:`Facts.table`) turns them into 万元 and Chinese
-labels, writing figures with :mod:`fiscal_eval.display`.
+(:mod:`fiscal_eval.present.charts` and :meth:`Facts.table`) turns them into 万元 and Chinese
+labels, writing figures with :mod:`fiscal_eval.present.display`.
 
 Synthetic reports are compared and ranked only with synthetic ones, and every view that
 can show synthetic data says so (:func:`synthetic_note`). No function mutates its input.
@@ -23,16 +23,21 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from fiscal_eval.display import percent, wan
 from fiscal_eval.errors import FiscalEvalError
-from fiscal_eval.frames import Tables
 from fiscal_eval.metrics import Metrics, compute, flag_counts
 from fiscal_eval.metrics.trends import ranks
+from fiscal_eval.model import Report
+from fiscal_eval.present.display import percent, wan
+from fiscal_eval.present.labels import ITEM, NO, NOT_AVAILABLE, SYNTHETIC_MARK, SYNTHETIC_NOTE, VALUE, YES, label
+from fiscal_eval.store import frames
+from fiscal_eval.store.frames import Tables
 
 __all__ = [
     "SYNTHETIC_NOTE", "Corpus", "Facts", "open_corpus", "clear_corpus_cache", "corpus_of",
@@ -45,9 +50,11 @@ __all__ = [
     # one year, all agencies
     "portfolio_reports", "score_distribution", "grade_distribution", "execution_vs_score",
     "rankings", "flags_by_type", "template_share_table",
+    # tables and parsed Reports (the lessons)
+    "of_agency", "agency_years", "report_text", "agency_statements", "find", "recompute", "flags_by_year",
+    "corpus_summary", "evidence", "indicator_totals", "section_points", "subtotal_check",
 ]
 
-SYNTHETIC_NOTE = "合成数据 SYNTHETIC：以下数据由 fiscal_eval 合成生成，仅供演示与教学，不是任何真实机构的数据。"
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ def _generation_key(store: str | Path) -> tuple:
     name and its directory's identity (device, inode, mtime), so that a store deleted and
     ingested again at the same path (``gen-000001`` once more) is not taken for the old one.
     Raises FiscalEvalError when there is no store (or a damaged one)."""
-    from fiscal_eval.store import _live  # NOTE: read-only use of the store's live generation
+    from fiscal_eval.store.parquet import _live  # NOTE: read-only use of the store's live generation
 
     folder = _live(store)
     st = folder.stat()
@@ -139,7 +146,7 @@ def latest_year(c: Corpus) -> int:
     years = _ok(c)["year"]
     if years.len() == 0:
         raise FiscalEvalError("no readable report with an agency and a year in this store")
-    return int(years.max())
+    return int(years.max())  # pyright: ignore[reportArgumentType]  # not empty: checked above
 
 
 def default_agency_year(c: Corpus) -> tuple[str, int]:
@@ -163,7 +170,7 @@ def resolve_agency_year(c: Corpus, agency: str = "", year: int = 0) -> tuple[str
     years = _ok(c).filter(pl.col("agency") == agency)["year"]
     if years.len() == 0:
         raise FiscalEvalError(f"no report of {agency!r} in this store")
-    return agency, int(year or years.max())
+    return agency, int(year or years.max())  # pyright: ignore[reportArgumentType]  # not empty
 
 
 def resolve_year(c: Corpus, year: int = 0) -> int:
@@ -191,7 +198,7 @@ def synthetic_note(c: Corpus, agency: str | None = None, year: int | None = None
         return None
     if synthetic == rows.height:
         return SYNTHETIC_NOTE
-    return (f"合成数据 SYNTHETIC：本页 {rows.height} 份报告中有 {synthetic} 份是 fiscal_eval 合成的演示数据，"
+    return (f"{SYNTHETIC_MARK}：本页 {rows.height} 份报告中有 {synthetic} 份是 fiscal_eval 合成的演示数据，"
             "不是任何真实机构的数据；图中以灰色或方形标出，排名只在合成报告之间进行。")
 
 
@@ -275,34 +282,34 @@ class Facts:
 
     def table(self) -> pl.DataFrame:
         """The facts as display rows (项目 / 数值): amounts in 万元, rates in percent, as
-        :mod:`fiscal_eval.display` writes them."""
+        :mod:`fiscal_eval.present.display` writes them."""
 
         def yes_no(x: bool | None) -> str | None:
-            return None if x is None else ("是" if x else "否")
+            return None if x is None else (YES if x else NO)
 
         def pefa(grade: str | None, reason: str | None) -> str:
-            return grade if grade is not None else f"无 n/a（{reason}）"
+            return grade if grade is not None else f"{NOT_AVAILABLE}（{reason}）"
 
         items = [
-            ("单位 agency", self.agency), ("地区 region", self.region), ("年度 fiscal year", str(self.year)),
-            ("类型 kind", self.kind), ("项目 project", self.project_name),
-            ("预算 budget（万元）", wan(self.budget_yuan)), ("到位 available（万元）", wan(self.available_yuan)),
-            ("支出 spent（万元）", wan(self.spent_yuan)),
-            ("到位率 arrival rate", percent(self.arrival_rate)),
-            ("执行率（支出÷预算）spent/budget", percent(self.execution_rate_budget)),
-            ("预算执行率（支出÷到位）spent/available", percent(self.execution_rate_available)),
-            ("报告所述执行率 stated rate", percent(self.execution_rate_reported)),
-            ("财政部执行率得分 MoF points (of 10)",
+            ("agency", self.agency), ("region", self.region), ("year", str(self.year)),
+            ("kind", self.kind), ("project_name", self.project_name),
+            ("budget_yuan", wan(self.budget_yuan)), ("available_yuan", wan(self.available_yuan)),
+            ("spent_yuan", wan(self.spent_yuan)),
+            ("arrival_rate", percent(self.arrival_rate)),
+            ("execution_rate_budget", percent(self.execution_rate_budget)),
+            ("execution_rate_available", percent(self.execution_rate_available)),
+            ("execution_rate_reported", percent(self.execution_rate_reported)),
+            ("mof_execution_points",
              None if self.mof_execution_points is None else str(round(self.mof_execution_points, 2))),
-            ("自评得分 self-score", None if self.score is None else str(self.score)),
-            ("自评等级 grade", self.grade), ("按得分应为 grade by score", self.grade_expected),
-            ("等级与得分相符 grade consistent", yes_no(self.grade_ok)),
-            ("PEFA PI-1 总支出偏离 aggregate outturn", pefa(self.pefa_pi1, self.pefa_pi1_reason)),
-            ("PEFA PI-2.1 支出结构偏离 composition", pefa(self.pefa_pi2_1, self.pefa_pi2_1_reason)),
-            ("审核发现 flags", str(self.flag_count)),
+            ("score", None if self.score is None else str(self.score)),
+            ("grade", self.grade), ("grade_expected", self.grade_expected),
+            ("grade_ok", yes_no(self.grade_ok)),
+            ("pefa_pi1", pefa(self.pefa_pi1, self.pefa_pi1_reason)),
+            ("pefa_pi2_1", pefa(self.pefa_pi2_1, self.pefa_pi2_1_reason)),
+            ("flag_count", str(self.flag_count)),
         ]
-        return pl.DataFrame({"项目": [k for k, _ in items], "数值": [v for _, v in items]},
-                            schema={"项目": pl.Utf8, "数值": pl.Utf8})
+        return pl.DataFrame({ITEM: [label(k) for k, _ in items], VALUE: [v for _, v in items]},
+                            schema={ITEM: pl.Utf8, VALUE: pl.Utf8})
 
 
 def facts(c: Corpus, agency: str, year: int) -> Facts:
@@ -321,7 +328,8 @@ def facts(c: Corpus, agency: str, year: int) -> Facts:
     pi1, pi1_reason = _pefa_text(c.metrics.pefa_pi1, agency)
     pi2, pi2_reason = _pefa_text(c.metrics.pefa_pi2_1, agency)
     extra = {"pefa_pi1": pi1, "pefa_pi1_reason": pi1_reason, "pefa_pi2_1": pi2, "pefa_pi2_1_reason": pi2_reason}
-    return Facts(**{f.name: extra[f.name] if f.name in extra else r.get(f.name) for f in fields(Facts)})
+    values: dict[str, Any] = {f.name: extra[f.name] if f.name in extra else r.get(f.name) for f in fields(Facts)}
+    return Facts(**values)
 
 
 def agency_facts(c: Corpus, agency: str, year: int) -> pl.DataFrame:
@@ -379,7 +387,7 @@ def indicator_points(c: Corpus, agency: str, year: int) -> pl.DataFrame:
 def flags_with_sentences(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     """The audit's flags: code, severity, the field, reported and expected values, the
     message, the figure as written and the sentence it came from (document text: display
-    it escaped, :func:`fiscal_eval.charts.table`).
+    it escaped, :func:`fiscal_eval.present.charts.table`).
 
     >>> f = flags_with_sentences(c, "和平县政务服务数据管理局", 2020)
     >>> f.select("code", "reported", "expected").row(0)
@@ -552,3 +560,152 @@ def template_share_table(c: Corpus, year: int, region: str = "") -> pl.DataFrame
     return (portfolio_reports(c, year, region)
             .select("agency", "template_share", "sentences", "synthetic")
             .drop_nulls("template_share").sort(["template_share", "agency"], descending=[True, False]))
+
+
+# --------------------------------------------------------------------------- tables and Reports
+# Views over a set of tables (fiscal_eval.tables, fiscal_eval.load) or one parsed Report,
+# for the lessons (fiscal_eval.teaching re-exports them) and anyone reading a corpus in a
+# notebook: what a cell would otherwise write as dataframe code.
+
+
+def of_agency(frame: Any, agency: str) -> Any:
+    """The rows of ``frame`` (a polars DataFrame with an ``agency`` column) of one agency,
+    by year when there is a year column.
+
+    >>> of_agency(pl.DataFrame({"agency": ["a", "b", "a"], "year": [2021, 2020, 2020]}), "a")["year"].to_list()
+    [2020, 2021]
+    """
+    rows = frame.filter(pl.col("agency") == agency)
+    return rows.sort("year") if "year" in rows.columns else rows
+
+
+_AGENCY_COLUMNS = ("budget_yuan", "available_yuan", "spent_yuan", "arrival_rate", "execution_rate_budget",
+                   "execution_rate_available", "balance_computed_yuan", "mof_execution_points", "score",
+                   "grade", "flag_count")
+
+
+def agency_years(metrics: Any, agency: str, *, year: int | None = None,
+                 columns: Iterable[str] = _AGENCY_COLUMNS) -> Any:
+    """One agency's rows of ``metrics.per_report``, one a year (only ``year``'s when
+    given): ``year``, ``synthetic`` and ``columns`` — by default the amounts, both
+    execution rates, arrival rate, balance, MoF points, score, grade and flag count."""
+    rows = of_agency(metrics.per_report, agency)
+    if year is not None:
+        rows = rows.filter(pl.col("year") == year)
+    return rows.select("year", "synthetic", *columns)
+
+
+def report_text(tables: Any, agency: str, year: int) -> str:
+    """The document text of an agency's report for ``year`` (a synthetic one begins with
+    its 【合成数据 SYNTHETIC】 banner)."""
+    ids = tables.reports.filter(pl.col("agency") == agency, pl.col("year") == year)["report_id"]
+    texts = tables.texts.filter(pl.col("report_id").is_in(ids.implode()))["text"].to_list()
+    if len(texts) != 1:
+        raise FiscalEvalError(f"{len(texts)} reports of {agency} for {year}, expected one")
+    return texts[0]
+
+
+def agency_statements(tables: Any, agency: str, section: str = "problems") -> Any:
+    """An agency's stated problems (or ``section="improvements"``), one a row, by year."""
+    rows = tables.statements.filter(pl.col("section") == section).join(
+        tables.reports.select("report_id", "agency", "year", "synthetic"), on="report_id")
+    return of_agency(rows, agency).select("year", "synthetic", "position", "text")
+
+
+def find(report: Report, *words: str) -> str:
+    """The sentences (table rows: their line) of ``report`` holding any of ``words``, in
+    text order, one a line — to read a figure where the report states it.
+
+    >>> import fiscal_eval
+    >>> r000 = fiscal_eval.parse_file("data/samples/000_8f7748dd4a7239a6.txt")
+    >>> print(find(r000, "预算执行率为"))  # doctest: +ELLIPSIS
+    2019年,市财政局收回项目资金...预算执行率为84.61%。
+    """
+    first: dict[str, int] = {}  # sentence -> where it was first found
+    for word in filter(None, words):
+        start = report.text.find(word)
+        while start >= 0:
+            sentence = report.sentence((start, start + len(word)))
+            first[sentence] = min(first.get(sentence, start), start)
+            start = report.text.find(word, start + len(word))
+    return "\n".join(sorted(first, key=first.__getitem__))
+
+
+def recompute(report: Report, label: str) -> float:
+    """The value of the calculation a report writes out for ``label`` (004:
+    预算完成率＝(15.8+335.46-72.08-2.05)/(15.8+335.46-72.08)×100%), as a fraction.
+
+    >>> import fiscal_eval
+    >>> round(recompute(fiscal_eval.parse_file("data/samples/004_45e604a4b21bbf7f.txt"), "预算完成率"), 6)
+    0.992657
+    """
+    from fiscal_eval.parse.rates import evaluate
+
+    for arithmetic in report.arithmetic:
+        if arithmetic.label == label:
+            return evaluate(arithmetic.expression)
+    raise FiscalEvalError(f"{report.source} writes out no calculation of {label}")
+
+
+def flags_by_year(tables: Any, agency: str | None = None) -> Any:
+    """The audit flags with their report's agency and year and the sentence behind each;
+    only ``agency``'s (by year) when given."""
+    flags = tables.flags.join(tables.reports.select("report_id", "agency", "year", "synthetic"), on="report_id")
+    if agency is not None:
+        flags = of_agency(flags, agency)
+    return flags.select("agency", "year", "synthetic", "code", "severity", "field", "reported", "expected",
+                        "sentence")
+
+
+def corpus_summary(tables: Any) -> Any:
+    """Real and synthetic apart: how many reports, agencies and fiscal years a set of
+    tables holds."""
+    return (tables.reports.group_by("synthetic")
+            .agg(pl.len().alias("reports"), pl.col("agency").n_unique().alias("agencies"),
+                 pl.col("year").n_unique().alias("years"))
+            .sort("synthetic"))
+
+
+def evidence(report: Report, *fields: str) -> Any:
+    """Where ``fields`` (all the report states, when none are named) came from: one row a
+    field, with the figure as written and its sentence."""
+    rows = frames.tables([report]).evidence
+    if fields:
+        rows = rows.filter(pl.col("field").is_in(list(fields)))
+    return rows.select("field", "figure", "sentence")
+
+
+def indicator_totals(report: Report) -> dict[str, float]:
+    """A report's indicator points and maximum points, each added up (an indicator
+    without points, "—" in the form, adds nothing).
+
+    >>> import fiscal_eval
+    >>> indicator_totals(fiscal_eval.parse_file("data/samples/003_0aae5738ae055c76.txt"))
+    {'points': 88.0, 'max_points': 100.0}
+    """
+    return {what: sum(getattr(i, what) or 0.0 for i in report.indicators) for what in ("points", "max_points")}
+
+
+def section_points(report: Report) -> dict[str, float]:
+    """The points of a report's indicators added up per 一级指标 (level1), in order.
+
+    >>> import fiscal_eval
+    >>> section_points(fiscal_eval.parse_file("data/samples/004_45e604a4b21bbf7f.txt"))
+    {'投入': 17.0, '过程': 59.0, '产出及效率': 20.0}
+    """
+    sums: dict[str, float] = {}
+    for ind in report.indicators:
+        if ind.level1 is not None and ind.points is not None:
+            sums[ind.level1] = sums.get(ind.level1, 0.0) + ind.points
+    return sums
+
+
+def subtotal_check(report: Report) -> Any:
+    """Per stated section subtotal (小计): what the report states beside what its items
+    add up to (:func:`section_points`), and the difference — the audit's
+    ``score_subtotal_mismatch`` laid out as a table."""
+    sums = section_points(report)
+    rows = [(s.label, s.points, sums.get(s.label)) for s in report.subtotals]
+    frame = pl.DataFrame(rows, schema={"section": pl.Utf8, "stated": pl.Float64, "items_sum": pl.Float64},
+                         orient="row")
+    return frame.with_columns((pl.col("items_sum") - pl.col("stated")).alias("difference"))

@@ -6,7 +6,7 @@ parameters as typed values, exports each to one self-contained HTML file and wri
 ``index.html`` listing every report with its status, the data it was made from and when.
 
 * **Parallel and fast**: one warm template process per core, a forked child per report
-  (:mod:`fiscal_eval.kernels`, where the isolation argument is made).
+  (:mod:`fiscal_eval.render.kernels`, where the isolation argument is made).
 * **Failures are rows**: a notebook that raises, times out or dies is recorded with the
   error's name, message and cell number (in the index, in :class:`BatchResult`, in its
   own page) and the batch goes on.
@@ -41,17 +41,18 @@ import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Union
 from urllib.parse import quote
 
-from fiscal_eval.atomic import write_atomic
 from fiscal_eval.errors import FiscalEvalError
-from fiscal_eval.locks import exclusive
-from fiscal_eval.progress import progress_bar
-from fiscal_eval.slugs import slug  # NOTE: also batch.slug, as before (in __all__)
-from fiscal_eval.workers import worker_count
+from fiscal_eval.present.labels import KIND_TITLES, SYNTHETIC_MARK
+from fiscal_eval.util.atomic import write_atomic
+from fiscal_eval.util.locks import exclusive
+from fiscal_eval.util.progress import progress_bar
+from fiscal_eval.util.slugs import slug  # NOTE: also batch.slug, as before (in __all__)
+from fiscal_eval.util.workers import worker_count
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -60,6 +61,9 @@ __all__ = [
     "ReportRun",
     "BatchResult",
     "load_config",
+    "default_notebooks",
+    "plan",
+    "Planned",
     "slug",
     "report_name",
     "run_batch",
@@ -68,6 +72,10 @@ __all__ = [
 PathLike = Union[str, "os.PathLike[str]"]
 
 DEFAULT_CONFIG = Path(__file__).with_name("batch.yml")
+# The notebooks as shipped in a wheel: the build copies the checkout's notebooks/ here
+# (setup.py); a checkout (an editable install) has none here and uses notebooks/ itself.
+_PACKAGED_NOTEBOOKS = Path(__file__).with_name("notebooks")
+_CHECKOUT_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 STATE_FILE = ".batch-state.json"
 _STATE_FORMAT = 1
 
@@ -97,10 +105,19 @@ class ReportSpec:
     title: str = "{kind}"
 
 
-def load_config(path: PathLike | None = None) -> dict[str, ReportSpec]:
+def default_notebooks() -> Path:
+    """Where the package's ``batch.yml`` finds its notebooks: the copy shipped in the
+    wheel (``fiscal_eval/render/notebooks``) when installed, else the checkout's
+    ``notebooks/`` (the place people edit them)."""
+    return _PACKAGED_NOTEBOOKS if _PACKAGED_NOTEBOOKS.is_dir() else _CHECKOUT_NOTEBOOKS
+
+
+def load_config(path: PathLike | None = None, notebooks: PathLike | None = None) -> dict[str, ReportSpec]:
     """The report kinds declared in a batch config (default: the package's ``batch.yml``).
 
-    Notebook paths are resolved against the config file's folder.
+    Relative notebook paths are resolved against ``notebooks`` when given; else against
+    :func:`default_notebooks` for the package's config, and the config file's folder for
+    another one.
 
     Raises
     ------
@@ -118,6 +135,12 @@ def load_config(path: PathLike | None = None) -> dict[str, ReportSpec]:
     import yaml
 
     path = Path(path) if path is not None else DEFAULT_CONFIG
+    if notebooks is not None:
+        base = Path(notebooks).expanduser()
+        if not base.is_dir():
+            raise FiscalEvalError(f"notebooks folder not found: {base}")
+    else:
+        base = default_notebooks() if path == DEFAULT_CONFIG else path.parent
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -150,7 +173,7 @@ def load_config(path: PathLike | None = None) -> dict[str, ReportSpec]:
         if not isinstance(fixed, dict):
             raise FiscalEvalError(f"{where}: fixed must map parameter names to values")
         notebook = entry["notebook"]
-        notebook = notebook if os.path.isabs(notebook) else os.path.normpath(path.parent / notebook)
+        notebook = notebook if os.path.isabs(notebook) else os.path.normpath(base / notebook)
         specs[str(kind)] = ReportSpec(
             kind=str(kind),
             notebook=str(Path(notebook).resolve()) if not glob.has_magic(notebook) else notebook,
@@ -259,7 +282,7 @@ def _read_store(path: Path) -> _Store:
 
 def _code_hash() -> str:
     """A hash of the fiscal_eval package's files: a report made by other code is re-made."""
-    root = Path(__file__).parent
+    root = Path(__file__).resolve().parents[1]  # fiscal_eval/, not only render/
     h = hashlib.sha256()
     for file in sorted(root.rglob("*")):
         if file.is_file() and file.suffix in {".py", ".toml", ".yml", ".yaml", ".json", ".j2", ".css", ".js"}:
@@ -272,7 +295,9 @@ def _code_hash() -> str:
 
 
 @dataclass(frozen=True)
-class _Planned:
+class Planned:
+    """One report a batch would make (see :func:`plan`)."""
+
     name: str
     spec: ReportSpec
     notebook: str
@@ -300,8 +325,8 @@ def _units(spec: ReportSpec, info: _Store) -> Iterator[tuple[str, dict[str, Any]
         yield spec.notebook, values
 
 
-def _plan(specs: Mapping[str, ReportSpec], info: _Store) -> list[_Planned]:
-    planned: list[_Planned] = []
+def _plan(specs: Mapping[str, ReportSpec], info: _Store) -> list[Planned]:
+    planned: list[Planned] = []
     for spec in specs.values():
         names = list(spec.matrix)
         combos = list(itertools.product(*spec.matrix.values())) or [()]
@@ -327,7 +352,7 @@ def _plan(specs: Mapping[str, ReportSpec], info: _Store) -> list[_Planned]:
                 synth_key = ("agency", unit["agency"]) if "agency" in unit else (
                     ("year", unit["year"]) if "year" in unit else ("store", None))
                 uses_store = "store" in spec.parameters
-                planned.append(_Planned(
+                planned.append(Planned(
                     name=report_name(spec.kind, values),
                     spec=spec,
                     notebook=notebook,
@@ -340,6 +365,21 @@ def _plan(specs: Mapping[str, ReportSpec], info: _Store) -> list[_Planned]:
     return planned
 
 
+def plan(store: PathLike, *, config: PathLike | None = None, notebooks: PathLike | None = None,
+         lessons: bool = False) -> list[Planned]:
+    """The reports a batch over ``store`` would make (every one, unchanged or not), in
+    order: each with its notebook (an absolute path), its ``parameters`` as papermill
+    gets them and its ``title``. Lessons only with ``lessons``. Nothing is run or written.
+
+    Raises
+    ------
+    FiscalEvalError
+        No store, or a bad config.
+    """
+    planned = _plan(load_config(config, notebooks), _read_store(Path(store).resolve()))
+    return [item for item in planned if item.spec.group != "lessons" or lessons]
+
+
 def _file_hash(path: str) -> str | None:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -347,7 +387,7 @@ def _file_hash(path: str) -> str | None:
         return None
 
 
-def _input_key(item: _Planned, info: _Store, code: str) -> str:
+def _input_key(item: Planned, info: _Store, code: str) -> str:
     """What a report is made from; an unchanged key means an unchanged report."""
     payload = {
         "notebook": _file_hash(item.notebook),
@@ -477,17 +517,10 @@ table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border-bottom:1
 text-align:left;vertical-align:top}th{background:#f3f6fa}td.num{text-align:right;white-space:nowrap}
 .ok{color:#1a7f37;font-weight:600}.failed{color:#c62828;font-weight:600}.err{color:#c62828;font-size:.85rem}
 .synthetic{background:#fff3cd;color:#7a5b00;border:1px solid #e0c36a;border-radius:3px;padding:0 .3rem;
-font-size:.8rem;white-space:nowrap}.muted{color:#666;font-size:.85rem}dl{display:grid;grid-template-columns:max-content auto;
+font-size:.8rem;white-space:nowrap}.muted{color:#666;font-size:.85rem}
+dl{display:grid;grid-template-columns:max-content auto;
 gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}code{font-size:.85rem}
 """
-
-_KIND_TITLES = {
-    "agency_report": "单位年度报告 agency reports",
-    "cross_year": "跨年度报告 cross-year reports",
-    "portfolio": "总览 portfolio",
-    "lesson": "教学讲义 lessons",
-}
-
 
 def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
@@ -496,7 +529,7 @@ def _e(value: object) -> str:
 def _when(iso: str) -> str:
     """``2026-11-22 23:02 UTC`` from an ISO time in UTC."""
     try:
-        return datetime.fromisoformat(iso).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     except (TypeError, ValueError):
         return iso
 
@@ -514,7 +547,8 @@ def _render_index(out: Path, reports: Sequence[ReportRun], info: _Store, made_at
         "<title>绩效自评报告分析 · 报告目录 (report index)</title>",
         f"<style>{_INDEX_CSS}</style></head><body>",
         "<h1>绩效自评报告分析 · 报告目录</h1>",
-        f'<p class="muted">report index · made {_e(_when(made_at))} by fiscal_eval {_e(__version__)} · {_e(summary)}</p>',
+        f'<p class="muted">report index · made {_e(_when(made_at))} by fiscal_eval {_e(__version__)} · '
+        f"{_e(summary)}</p>",
         "<h2>数据 data</h2><dl>",
         f"<dt>store</dt><dd><code>{_e(info.path)}</code></dd>",
         f"<dt>generation</dt><dd><code>{_e(info.generation or '—')}</code></dd>",
@@ -528,7 +562,7 @@ def _render_index(out: Path, reports: Sequence[ReportRun], info: _Store, made_at
         parts.append(f"<dt>not reported</dt><dd>{_e(counts['without_agency_or_year'])} stored input(s) without "
                      "an agency or a fiscal year (see the store's manifest)</dd>")
     if counts.get("synthetic_reports"):
-        parts.append(f'<dt>synthetic</dt><dd><span class="synthetic">合成数据 SYNTHETIC</span> '
+        parts.append(f'<dt>synthetic</dt><dd><span class="synthetic">{SYNTHETIC_MARK}</span> '
                      f"{_e(counts['synthetic_reports'])} of the stored reports are synthetic "
                      "(generated for testing and teaching, not any agency's data)</dd>")
     parts.append("</dl>")
@@ -538,7 +572,7 @@ def _render_index(out: Path, reports: Sequence[ReportRun], info: _Store, made_at
         by_kind.setdefault(r.kind, []).append(r)
     for kind, runs in by_kind.items():
         bad = sum(1 for r in runs if r.status != "ok")
-        parts.append(f"<h2>{_e(_KIND_TITLES.get(kind, kind))} <span class=\"muted\">{len(runs)} reports"
+        parts.append(f"<h2>{_e(KIND_TITLES.get(kind, kind))} <span class=\"muted\">{len(runs)} reports"
                      f"{f', {bad} failed' if bad else ''}</span></h2>")
         parts.append("<table><thead><tr><th>report</th><th>parameters</th><th>status</th>"
                      "<th>data</th><th>made</th><th class=\"num\">s</th></tr></thead><tbody>")
@@ -546,7 +580,7 @@ def _render_index(out: Path, reports: Sequence[ReportRun], info: _Store, made_at
             link = _e(r.title)
             if r.html and _inside(out, r.html) is not None and (out / r.html).is_file():
                 link = f'<a href="{_e(quote(r.html))}">{link}</a>'
-            badge = ' <span class="synthetic">合成数据 SYNTHETIC</span>' if r.synthetic else ""
+            badge = f' <span class="synthetic">{SYNTHETIC_MARK}</span>' if r.synthetic else ""
             params = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in r.parameters.items())
             if r.status == "ok":
                 status = '<span class="ok">ok</span>'
@@ -579,6 +613,7 @@ def run_batch(
     progress: bool | None = None,
     lessons: bool = False,
     config: PathLike | None = None,
+    notebooks: PathLike | None = None,
     limit: int | None = None,
 ) -> BatchResult:
     """Run every report notebook over the store and export each to offline HTML.
@@ -604,6 +639,9 @@ def run_batch(
         Also render the lesson notebooks (the ``lessons`` group of the config).
     config : path, optional
         A batch config other than the package's ``batch.yml``.
+    notebooks : path, optional
+        The folder relative notebook paths of the config are read from (your own
+        notebooks); default :func:`default_notebooks` for the package's config.
     limit : int, optional
         Run at most this many of the reports due (a quick look, or a benchmark).
 
@@ -624,7 +662,7 @@ def run_batch(
     >>> print(result)  # doctest: +SKIP
     61 reports: 61 ok, 0 failed; 61 run, 0 unchanged; 38.2 s; index: reports_out/index.html
     """
-    from fiscal_eval.kernels import Job, Outcome, WarmPool
+    from fiscal_eval.render.kernels import Job, Outcome, WarmPool
 
     started = time.perf_counter()
     n_jobs = worker_count(jobs)
@@ -634,7 +672,7 @@ def run_batch(
     pool = WarmPool(n_jobs).start()
     stack = contextlib.ExitStack()
     try:
-        specs = load_config(config)
+        specs = load_config(config, notebooks)
         root = Path(store).resolve()
         info = _read_store(root)
         if agency is not None and agency not in info.agencies:
@@ -646,7 +684,8 @@ def run_batch(
         plan = _plan(specs, info)
         for item in plan:
             if not Path(item.notebook).is_file():
-                raise FiscalEvalError(f"notebook for {item.spec.kind!r} not found: {item.notebook}")
+                raise FiscalEvalError(f"notebook for {item.spec.kind!r} not found: {item.notebook} "
+                                      "(give the folder that holds it with --notebooks DIR)")
         selected = [
             item for item in plan
             if (item.spec.group != "lessons" or lessons)
@@ -673,7 +712,7 @@ def run_batch(
                 page.unlink(missing_ok=True)
             del state[name]
 
-        due: list[tuple[_Planned, str]] = []
+        due: list[tuple[Planned, str]] = []
         skipped = 0
         for item in selected:
             key = _input_key(item, info, code)
@@ -690,7 +729,7 @@ def run_batch(
         by_name = {item.name: (item, key) for item, key in due}
         failed: list[ReportRun] = []
         generation, fingerprint = info.generation, info.fingerprint
-        made_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        made_at = datetime.now(UTC).isoformat(timespec="seconds")
 
         def record(outcome: Outcome) -> None:
             item, key = by_name[outcome.name]

@@ -4,7 +4,7 @@
 (``exclude_input=True``) and the ``offline`` template (``templates/offline/``): the lab
 template less every block that loads something from the network (require.js, MathJax,
 Mermaid, the widgets manager). Charts bring their JavaScript inline
-(:func:`fiscal_eval.charts.show`). :func:`external_resources` lists whatever in a page
+(:func:`fiscal_eval.present.charts.show`). :func:`external_resources` lists whatever in a page
 would still be fetched from elsewhere; the batch refuses a page that has any.
 """
 
@@ -90,8 +90,8 @@ def to_html(nb: Any, title: str, html_exporter: Any | None = None) -> str:
     ValueError
         The page would fetch something from the network (see :func:`external_resources`).
     """
-    html_exporter = html_exporter or exporter()
-    body, _ = html_exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    converter: Any = html_exporter if html_exporter is not None else exporter()
+    body, _ = converter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     remote = external_resources(body)
     if remote:
         raise ValueError(f"the exported page would load {len(remote)} external resource(s): {remote[:3]}")

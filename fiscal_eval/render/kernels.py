@@ -11,7 +11,7 @@ never runs a line of any notebook. For each report it ``fork()`` s a child, whic
    typed values by papermill) with the ``fiscal_eval_forked`` engine: the cells run in
    the child's IPython shell, their output captured as nbformat outputs (stream,
    display_data, execute_result, error) as a Jupyter kernel would send them;
-2. exports the executed notebook to one offline HTML file (:mod:`fiscal_eval.export`);
+2. exports the executed notebook to one offline HTML file (:mod:`fiscal_eval.render.export`);
 3. reports back through a pipe and exits.
 
 Isolation
@@ -59,12 +59,12 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from fiscal_eval.atomic import write_atomic
+from fiscal_eval.util.atomic import write_atomic
 
 __all__ = ["Job", "Outcome", "WarmPool", "ENGINE_NAME", "WARM_MODULES", "cache_dir"]
 
@@ -83,11 +83,11 @@ WARM_MODULES = (
     "papermill",
     "nbconvert",
     "fiscal_eval",
-    "fiscal_eval.frames",
+    "fiscal_eval.store.frames",
     "fiscal_eval.store",
     "fiscal_eval.metrics",
-    "fiscal_eval.charts",
-    "fiscal_eval.views",
+    "fiscal_eval.present.charts",
+    "fiscal_eval.present.views",
 )
 
 # A worker that does not answer this long after a report's own timeout is replaced.
@@ -142,7 +142,7 @@ def cache_dir() -> Path:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # --------------------------------------------------------------------------- the shell
@@ -175,18 +175,19 @@ def _make_shell() -> Any:
 
     class _Publisher(DisplayPublisher):
         def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):  # type: ignore[override]
-            self.shell.display(data, metadata or {}, transient or {}, update)
+            self.shell.display(data, metadata or {}, transient or {}, update)  # pyright: ignore[reportOptionalMemberAccess]
 
         def clear_output(self, wait: bool = False) -> None:  # type: ignore[override]
-            self.shell.clear(wait)
+            self.shell.clear(wait)  # pyright: ignore[reportOptionalMemberAccess]
 
     class _Hook(DisplayHook):
         def write_output_prompt(self) -> None:
             pass
 
         def write_format_data(self, format_dict, md_dict=None) -> None:  # type: ignore[override]
-            self.shell.emit(new_output("execute_result", data=format_dict, metadata=md_dict or {},
-                                       execution_count=self.prompt_count))
+            output = new_output("execute_result", data=format_dict, metadata=md_dict or {},
+                                execution_count=self.prompt_count)
+            self.shell.emit(output)  # pyright: ignore[reportOptionalMemberAccess]
 
         def finish_displayhook(self) -> None:
             pass
@@ -220,7 +221,7 @@ def _make_shell() -> Any:
         def display(self, data: dict, metadata: dict, transient: dict, update: bool) -> None:
             display_id = transient.get("display_id")
             if update:
-                for out in self.displays.get(display_id, []):
+                for out in self.displays.get(display_id, []):  # pyright: ignore[reportCallIssue, reportArgumentType]
                     out.data, out.metadata = data, metadata
                 return
             out = new_output("display_data", data=data, metadata=metadata)
@@ -323,7 +324,7 @@ def _cache_vega_bundle(folder: Path) -> None:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError:
-            text = real(snippet, vl_version)
+            text = real(snippet, vl_version)  # pyright: ignore[reportArgumentType]  # None is valid (stub)
             try:
                 write_atomic(path, text.encode("utf-8"))
             except OSError:
@@ -341,7 +342,7 @@ def _cache_vega_bundle(folder: Path) -> None:
         if pid == 0:  # a throwaway child builds it: the template stays free of vl-convert's threads
             code = 0
             try:
-                write_atomic(default, real().encode("utf-8"))
+                write_atomic(default, real().encode("utf-8"))  # pyright: ignore[reportCallIssue]  # stub
             except BaseException:
                 code = 1
             os._exit(code)
@@ -366,7 +367,7 @@ def _warm(cache: Path) -> None:
     import papermill
     from papermill.engines import papermill_engines
 
-    from fiscal_eval import export
+    from fiscal_eval.render import export
 
     shell = _make_shell()
     engine = _engine(shell)
@@ -398,7 +399,8 @@ def _cell_number(nb: Any, index: int) -> int:
     injected = sum(
         1 for cell in nb.cells[:index] if "injected-parameters" in cell.get("metadata", {}).get("tags", [])
     )
-    markers = sum(1 for cell in nb.cells[:index] if "papermill-error-cell-tag" in cell.get("metadata", {}).get("tags", []))
+    markers = sum(1 for cell in nb.cells[:index]
+                  if "papermill-error-cell-tag" in cell.get("metadata", {}).get("tags", []))
     return index - injected - markers + 1
 
 
@@ -424,7 +426,7 @@ def _run_child(job: Job, report: Callable[[str, dict[str, Any]], None]) -> dict[
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from fiscal_eval import export
+    from fiscal_eval.render import export
 
     engine = _TEMPLATE["engine"]
     engine.on_cell = lambda index, total: report("cell", {"cell": _cell_number(engine.last_nb, index)})
@@ -559,7 +561,8 @@ def _run_forked(job: Job, template_pid: int) -> Outcome:
         log.seek(0)
         tail = log.read().decode("utf-8", "replace").strip()[-800:]
         how = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit code {os.WEXITSTATUS(status)}")
-        name, value = "KernelDied", f"the report's process stopped ({how}) without a result" + (f": {tail}" if tail else "")
+        name = "KernelDied"
+        value = f"the report's process stopped ({how}) without a result" + (f": {tail}" if tail else "")
     log.close()
     outcome = {"status": "failed", "error_name": name, "error_value": value, "cell": cell}
     html_written = False
@@ -671,11 +674,11 @@ class WarmPool:
         # NOTE: a subprocess, not multiprocessing's "spawn": spawn re-imports the caller's
         # __main__, which breaks scripts that call run_batch without a __main__ guard.
         ours, theirs = socket.socketpair()
-        package_root = str(Path(__file__).resolve().parent.parent)
+        package_root = str(Path(__file__).resolve().parents[2])  # the folder holding fiscal_eval/
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
         process = subprocess.Popen(
-            [sys.executable, "-m", "fiscal_eval.kernels", str(theirs.fileno()), str(self.cache)],
+            [sys.executable, "-m", "fiscal_eval.render.kernels", str(theirs.fileno()), str(self.cache)],
             pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL,
             env=env,
@@ -761,14 +764,14 @@ class WarmPool:
                     self._replace(worker)
 
 
-if __name__ == "__main__":  # a worker, started by WarmPool: python -m fiscal_eval.kernels FD CACHE
+if __name__ == "__main__":  # a worker, started by WarmPool: python -m fiscal_eval.render.kernels FD CACHE
     # NOTE: rfc3987_syntax compiles a Lark grammar when imported (~2 s here), and jsonschema
     # imports it, if installed, only to check the "iri" string formats, which neither
     # altair's nor nbformat's validation asks for. A None entry makes that optional import
     # fail fast (the standard mechanism), in the workers only: a third of their warm-up.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     # NOTE: through the package, not this __main__ copy, so that what it sends back
-    # (Outcome) unpickles in the batch as fiscal_eval.kernels.Outcome.
-    from fiscal_eval.kernels import _worker_main as _main
+    # (Outcome) unpickles in the batch as fiscal_eval.render.kernels.Outcome.
+    from fiscal_eval.render.kernels import _worker_main as _main
 
     _main(Connection(int(sys.argv[1])), sys.argv[2])

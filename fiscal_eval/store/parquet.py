@@ -1,7 +1,7 @@
 """The Parquet store: a corpus parsed once into the tables of DESIGN §3, kept up to date.
 
 :func:`ingest` parses (and audits) a folder of reports into one Parquet file per table of
-:class:`~fiscal_eval.frames.Tables` plus ``manifest.parquet``, one row per input file;
+:class:`~fiscal_eval.store.frames.Tables` plus ``manifest.parquet``, one row per input file;
 :func:`load` reads the tables back (eagerly, or lazily for large stores) and
 :func:`manifest` the manifest.
 
@@ -66,34 +66,34 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple, TypeVar, Union
+from typing import Any, NamedTuple, TypeVar, Union
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fiscal_eval.atomic import fsync, write_atomic
 from fiscal_eval.errors import FiscalEvalError
-from fiscal_eval.frames import Tables, schema, tables
-from fiscal_eval.locks import exclusive
 from fiscal_eval.model import (
     EVIDENCE_COLUMNS,
-    MANIFEST_COLUMNS,
     FLAG_COLUMNS,
     FUND_LINE_COLUMNS,
     INDICATOR_COLUMNS,
+    MANIFEST_COLUMNS,
     REPORT_COLUMNS,
     SECTION_COLUMNS,
     STATEMENT_COLUMNS,
     TEXT_COLUMNS,
     Report,
 )
-from fiscal_eval.progress import progress_bar
 from fiscal_eval.sources import display_path, folder_problem, iter_input_files
-from fiscal_eval.workers import worker_count
+from fiscal_eval.store.frames import Tables, schema, tables
+from fiscal_eval.util.atomic import fsync, write_atomic
+from fiscal_eval.util.locks import exclusive
+from fiscal_eval.util.progress import progress_bar
+from fiscal_eval.util.workers import worker_count
 
 __all__ = [
     "IngestSummary", "MANIFEST_COLUMNS", "DEFAULT_STORE", "Snapshot", "ingest", "load", "manifest", "snapshot",
@@ -525,7 +525,7 @@ def _keep_old_rows(sinks: dict[str, _Sink], old: Path, drop: set[str]) -> None:
             table = pa.Table.from_batches([batch])
             if len(value_set):
                 ids = pc.cast(table.column("report_id"), pa.string())
-                table = table.filter(pc.invert(pc.is_in(ids, value_set=value_set)))
+                table = table.filter(pc.invert(pc.is_in(ids, value_set=value_set)))  # pyright: ignore[reportAttributeAccessIssue]  # generated at import
             sink.add(table)
 
 
@@ -621,7 +621,7 @@ def _write_generation(
 ) -> list[_Row]:
     """Write a complete generation into ``folder`` (manifest last); returns its manifest rows."""
     arrow_schemas = {name: _arrow_schema(cols) for name, cols in _TABLE_COLUMNS.items()}
-    ingested_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    ingested_at = datetime.now(UTC).replace(tzinfo=None)
     parsed: dict[str, _Row] = {}
     if old_dir is not None and not plan.tasks and not plan.drop:
         # Only stats changed: the tables are the old ones, byte for byte.
@@ -837,7 +837,9 @@ def load(store: PathLike = DEFAULT_STORE, *, lazy: bool = False) -> Tables:
     """
     if lazy:
         folder = _live(store)
-        return Tables(**{name: pl.scan_parquet(folder / f"{name}.parquet") for name in _TABLE_COLUMNS})
+        # NOTE: Tables of LazyFrames: the same columns, read when collected.
+        lazy_tables: dict[str, Any] = {name: pl.scan_parquet(folder / f"{name}.parquet") for name in _TABLE_COLUMNS}
+        return Tables(**lazy_tables)
     return _read_live(store, lambda folder: Tables(
         **{name: pl.read_parquet(folder / f"{name}.parquet") for name in _TABLE_COLUMNS}
     ))
@@ -895,7 +897,7 @@ def snapshot(
     store : path
         The store's folder.
     columns : mapping, optional
-        Table name (a :class:`~fiscal_eval.frames.Tables` field) → the columns to read
+        Table name (a :class:`~fiscal_eval.store.frames.Tables` field) → the columns to read
         (None: all). Tables not named are not read.
 
     Raises

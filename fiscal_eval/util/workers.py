@@ -33,7 +33,7 @@ def worker_count(jobs: int | None) -> int:
     >>> worker_count(0)
     Traceback (most recent call last):
     ...
-    fiscal_eval.workers.JobsError: jobs must be at least 1, not 0
+    fiscal_eval.util.workers.JobsError: jobs must be at least 1, not 0
     """
     if jobs is None:
         try:
