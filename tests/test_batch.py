@@ -30,6 +30,9 @@ from fiscal_eval.render import batch as batch_mod
 from fiscal_eval.render.batch import BatchResult, load_config, report_name, run_batch, slug
 from fiscal_eval.render.export import external_resources
 
+# Every test here renders notebooks through the batch (or opens a browser): slow.
+pytestmark = pytest.mark.slow
+
 FIXTURE_CONFIG = FIXTURES / "batch_fixture.yml"
 
 
@@ -184,7 +187,7 @@ def test_cli_batch_exits_1_when_a_report_failed(fixture_batch: BatchResult, monk
     assert result.exit_code == 1, result.output
     assert "failed: " in result.output and "ValueError at cell 5" in result.output
     assert calls == [("S", "O", {"jobs": 3, "agency": "甲", "force": True, "timeout": 9.0,
-                                 "lessons": False, "limit": None})]
+                                 "lessons": False, "notebooks": None, "limit": None})]
     ok = BatchResult(out=Path("O"), index=Path("O/index.html"), reports=(), ran=0, skipped=0, failed=(), seconds=0.1)
     monkeypatch.setattr(batch_mod, "run_batch", lambda store, out, **kwargs: ok)
     result = CliRunner().invoke(cli.app, ["batch"])

@@ -22,6 +22,9 @@ from batch_support import FIXTURES, HOSTILE_AGENCIES, ROOT, real_batch, real_not
 
 from fiscal_eval.render.batch import BatchResult, run_batch
 
+# Every test here renders notebooks through the batch (or opens a browser): slow.
+pytestmark = pytest.mark.slow
+
 SCREENSHOTS = ROOT / "reports_out"
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 _FLAGS = (
