@@ -120,22 +120,26 @@ def _summary(reports: Sequence[Report]) -> str:
     return f"{n} file{'' if n == 1 else 's'}: {parts}"
 
 
-def _unread_folders(paths: Sequence[str], reports: Sequence[Report]) -> list[Report]:
-    """The named folders that held nothing to read (empty, or not listable).
+def _unread_paths(paths: Sequence[str], reports: Sequence[Report]) -> list[Report]:
+    """The named paths that do not exist, and the named folders that held nothing to
+    read (empty, or not listable).
 
     The library returns each as a failed report of its own, so that it shows in the
-    output; a folder named on the command line that reads as nothing is most likely a
-    mistyped or unmounted path, so the command also ends with an error.
+    output; a path named on the command line that reads as nothing is most likely a
+    mistyped or unmounted one, so the command also ends with an error (exit 2, as
+    ``ingest`` does).
     """
     # A report's source is the path as iter_input_files spells it, shown by display_path
     # (a non-UTF-8 name as \xNN): match on that, look at the real path.
     named = {display_path(str(PurePath(p))): p for p in paths}
     return [r for r in reports
-            if r.status == "failed" and r.source in named and os.path.isdir(named[r.source])]
+            if r.status == "failed" and r.source in named
+            and (os.path.isdir(named[r.source]) or not os.path.lexists(named[r.source]))]
 
 
 def _refuse_unread(unread: Sequence[Report]) -> None:
-    """End with one ``error:`` line a folder that held nothing to read, and exit 2."""
+    """End with one ``error:`` line a path that does not exist or a folder that held
+    nothing to read, and exit 2."""
     if unread:
         for r in unread:
             typer.echo(f"error: {r.errors[0] if r.errors else r.source}", err=True)
@@ -196,7 +200,7 @@ def parse(
     ],
     as_json: Annotated[
         bool,
-        typer.Option("--json", help="One JSON object a line (the JSON contract, DESIGN §4)."),
+        typer.Option("--json", help="One JSON object a line (the JSON contract: docs/json-contract.md)."),
     ] = False,
     strict: Annotated[
         bool,
@@ -205,10 +209,11 @@ def parse(
 ) -> None:
     """Parse reports and print one row (or one JSON line) per file read.
 
-    Exit 2 when a folder named holds no input files (it is listed as failed too).
+    Exit 2 when a path named does not exist or a folder named holds no input files (it
+    is listed as failed too).
     """
     reports = _call(parse_paths, list(paths))
-    unread = _unread_folders(paths, reports)
+    unread = _unread_paths(paths, reports)
     if as_json:
         for r in reports:
             typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
@@ -290,9 +295,12 @@ def audit(
         bool, typer.Option("--json", help="One JSON object a report: source, status, flags.")
     ] = False,
 ) -> None:
-    """Recompute every figure and print what does not add up (DESIGN §6 flag codes)."""
+    """Recompute every figure and print what does not add up (the flag codes of docs/).
+
+    Exit 2 when a path named does not exist or a folder named holds no input files.
+    """
     reports = _call(parse_paths, list(paths))
-    unread = _unread_folders(paths, reports)
+    unread = _unread_paths(paths, reports)
     if as_json:
         for r in reports:
             typer.echo(json.dumps({"source": r.source, "status": r.status, "errors": list(r.errors),
