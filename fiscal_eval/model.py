@@ -292,7 +292,7 @@ class Flag:
 
 # --------------------------------------------------------------------------- the report
 
-# The JSON contract of DESIGN §4: scripts outside the project read these names.
+# The JSON contract (docs/json-contract.md): scripts outside the project read these names.
 CONTRACT_KEYS: tuple[str, ...] = (
     "source",
     "status",
@@ -373,7 +373,7 @@ class Report:
         return sentence_at(self.text, span)
 
     def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
-        """The report in the JSON contract of DESIGN §4 (plus ``evidence`` if asked).
+        """The report in the JSON contract of docs/json-contract.md (plus ``evidence`` if asked).
 
         Examples
         --------
@@ -461,7 +461,7 @@ def sentence_at(text: str, span: Span) -> str:
 
 
 # --------------------------------------------------------------------------- table schemas
-# Every column of the tables of DESIGN §3, named once. Values are polars dtype names,
+# Every column of the tables (docs/tables.md), named once. Values are polars dtype names,
 # resolved in fiscal_eval.tables (kept as strings so this module imports nothing heavy).
 
 REPORT_COLUMNS: dict[str, str] = {

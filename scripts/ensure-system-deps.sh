@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The Debian packages the tests and the PNG charts use, installed when missing:
-#   chromium            headless browser: tests/test_browser.py opens the rendered reports,
-#                       and `fiscal-eval batch --pdf` prints pages with it
+#   chromium            headless browser: tests/test_browser.py opens the rendered reports
 #   fonts-wqy-microhei  a CJK font, else Chinese in PNG/SVG charts renders as empty boxes
 #   python3-venv        only where python3 cannot make a venv with pip (Debian's own python3)
 #

@@ -52,7 +52,7 @@ LABELS: dict[str, str] = {
     # roles (model.Role) and statement sections
     "budget": "预算 budget", "available": "到位 available", "spent": "支出 spent",
     "problems": "问题 problems", "improvements": "措施 improvements",
-    # flag codes (DESIGN §6)
+    # flag codes (docs/flags.md)
     "rate_mismatch": "比率不符 rate_mismatch", "sum_mismatch": "合计不符 sum_mismatch",
     "score_subtotal_mismatch": "小计不符 score_subtotal_mismatch",
     "score_total_mismatch": "总分不符 score_total_mismatch", "score_over_max": "得分超分值 score_over_max",

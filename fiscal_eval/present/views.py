@@ -463,7 +463,7 @@ def series(c: Corpus, agency: str) -> pl.DataFrame:
 
 def pefa(c: Corpus, agency: str) -> pl.DataFrame:
     """PEFA PI-1 and PI-2.1 for the agency: the window's years and values, the grade, or
-    why it cannot be graded (DESIGN §5: two of the last three years in the band).
+    why it cannot be graded (docs/rules.md: two of the last three years in the band).
 
     >>> pefa(c, "中共保山市委网信办").select("pefa_indicator", "pefa_status").rows()
     [('PI-1', 'insufficient_data')]
