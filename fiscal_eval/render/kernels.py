@@ -22,7 +22,7 @@ code. Whatever a report does — globals, imports, module attributes it patches,
 open files — dies with its child; the next report starts from the template again. This
 is the isolation of a fresh kernel per report, at the cost of a ``fork()``
 (milliseconds), and it holds whatever the notebook does, unlike a ``%reset`` of one
-long-lived kernel (which cannot undo a patched module). ``tests/test_batch.py`` proves it
+long-lived kernel (which cannot undo a patched module). ``tests/render/test_batch.py`` proves it
 on one worker: report A sets a global, imports a module, patches a library attribute,
 an environment variable and ``sys.path``; report B, forked from the same template
 (same parent pid), sees none of it.

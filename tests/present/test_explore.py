@@ -18,7 +18,7 @@ from fiscal_eval.present.explore import ALL, NONE, Explorer, marked_sentence
 from fiscal_eval.present.labels import CHART_TITLES, NO_DATA, label
 from fiscal_eval.synth import generate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
 BAOSHAN = "中共保山市委网信办"
 HEPING = "和平县政务服务数据管理局"

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
 SAMPLES = ROOT / "data" / "samples"
 REAL_NOTEBOOKS = [ROOT / "notebooks" / f"{n}.ipynb" for n in ("agency_report", "cross_year", "portfolio")]

@@ -238,7 +238,7 @@ def test_rerun_skips_unchanged_reports_and_reruns_what_changed(tmp_path: Path) -
     (extra / "new.txt").write_text(text.replace("2019", "2022"), encoding="utf-8")
     from fiscal_eval import store as store_mod
 
-    store_mod.ingest([Path(__file__).parent.parent / "data" / "samples", tmp_path / "corpus" / "synthetic" / "reports",
+    store_mod.ingest([Path(__file__).resolve().parents[2] / "data" / "samples", tmp_path / "corpus" / "synthetic" / "reports",
                       extra], store, jobs=1)
     third = run_batch(store, out, config=config, jobs=2, progress=False)
     rerun = {r.name for r in third.reports if not r.skipped}
@@ -372,7 +372,7 @@ def test_the_store_is_read_from_one_generation_while_an_ingest_commits(
 
     from fiscal_eval import store as store_mod
 
-    samples = sorted((Path(__file__).parent.parent / "data" / "samples").iterdir())[:3]
+    samples = sorted((Path(__file__).resolve().parents[2] / "data" / "samples").iterdir())[:3]
     corpus, db = tmp_path / "in", tmp_path / "store"
     corpus.mkdir()
     for sample in samples:

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
 REPORTS = [ROOT / "notebooks" / f"{n}.ipynb" for n in ("agency_report", "cross_year", "portfolio")]
 # Dataframe logic belongs in fiscal_eval (views, metrics), not in a notebook cell.

@@ -21,7 +21,7 @@ from fiscal_eval.store import MANIFEST_COLUMNS, IngestSummary, ingest, load, man
 from fiscal_eval.store import parquet as store  # the implementation: some tests patch its internals
 from fiscal_eval.store.frames import Tables, schema, tables
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 AGENCIES = {
     "000_8f7748dd4a7239a6.txt": "中共保山市委网信办",
     "001_8d55dc4650bfa9cb.txt": "保山市政务服务管理局",

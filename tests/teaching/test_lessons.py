@@ -20,7 +20,7 @@ import pytest
 
 from fiscal_eval import teaching
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "notebooks" / "teaching"
 NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
 VERDICT = re.compile(r'data-verdict="(\w+)"')

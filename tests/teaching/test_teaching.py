@@ -17,7 +17,7 @@ import fiscal_eval
 from fiscal_eval import teaching
 from fiscal_eval.teaching import Feedback, check, exercise, exercises, solution
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
 ECHO = re.compile(r"^你的答案 \(your answer\): .*?。")
 
