@@ -147,7 +147,7 @@ def _megabytes(size: int) -> str:
 
 # Formats whose files are a ZIP (or an OLE2 file): bytes sniffed as a bare container of
 # that kind, with such a suffix, go to that suffix's reader.
-_CONTAINER_OF = {"zip": ("docx", "xlsx", "ods", "odt"), "ole": ("doc", "xls")}
+_CONTAINER_OF = {"zip": ("docx", "xlsx", "ods", "odt"), "ooxml": ("docx", "xlsx"), "ole": ("doc", "xls")}
 
 
 def _claimed(suffix: str) -> str | None:

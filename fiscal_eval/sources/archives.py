@@ -138,7 +138,13 @@ def _sevenzip_read(archive, names: list[str]) -> dict[str, bytes]:
 
         factory = BytesIOFactory(LIMITS.member_bytes)
         archive.extract(targets=names, factory=factory)
-        return {name: factory.products[name].getvalue() for name in names if name in factory.products}
+        out = {}
+        for name in names:
+            if name in factory.products:
+                product = factory.products[name]
+                product.seek(0)
+                out[name] = product.read()
+        return out
     except ImportError:
         return {name: buffer.read() for name, buffer in archive.read(targets=names).items()}
 
