@@ -51,6 +51,7 @@ _ROOT_RELS = (
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
     'Target="word/document.xml"/></Relationships>'
 )
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PART_TYPES = {
     "header": ("header", "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"),
     "footer": ("footer", "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"),
@@ -130,15 +131,16 @@ def docx_package(body: str, *, header: str | None = None, footer: str | None = N
             continue
         name, ctype = _PART_TYPES[kind]
         rid = f"rId{len(rels) + 2}"
-        parts[f"word/{name}1.xml"] = f'<w:{"hdr" if kind == "header" else "ftr"} {ns}>{_paragraph(text)}</w:{"hdr" if kind == "header" else "ftr"}>'
-        rels.append(f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{name}" Target="{name}1.xml"/>')
+        root = "hdr" if kind == "header" else "ftr"
+        parts[f"word/{name}1.xml"] = f"<w:{root} {ns}>{_paragraph(text)}</w:{root}>"
+        rels.append(f'<Relationship Id="{rid}" Type="{_REL}/{name}" Target="{name}1.xml"/>')
         overrides.append(f'<Override PartName="/word/{name}1.xml" ContentType="{ctype}"/>')
         section += f'<w:{kind}Reference w:type="default" r:id="{rid}"/>'
     if footnotes:
         notes = ['<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>']
         notes += [f'<w:footnote w:id="{i}">{_paragraph(text)}</w:footnote>' for i, text in enumerate(footnotes, 1)]
         parts["word/footnotes.xml"] = f"<w:footnotes {ns}>{''.join(notes)}</w:footnotes>"
-        rels.append(f'<Relationship Id="rId{len(rels) + 2}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>')
+        rels.append(f'<Relationship Id="rId{len(rels) + 2}" Type="{_REL}/footnotes" Target="footnotes.xml"/>')
         overrides.append(f'<Override PartName="/word/footnotes.xml" ContentType="{_PART_TYPES["footnotes"][1]}"/>')
     document = f"<w:document {ns}><w:body>{body}<w:sectPr>{section}</w:sectPr></w:body></w:document>"
     files = {
@@ -248,7 +250,8 @@ def mof_form(truth: dict[str, Any], rng: random.Random) -> tuple[list[list[Any]]
         [None, "其他资金", None, None, None, "—", None, "—"],
         ["年度总体目标", "预期目标", None, None, "实际完成情况"],
         [None, f"按计划完成{project}年度任务", None, None, "已按计划完成年度任务"],
-        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+         "偏差原因分析及改进措施"],
     ]
     first_indicator = len(rows) + 1
     last = (None, None)
@@ -368,14 +371,15 @@ def write_formats(out: str | Path, formats: tuple[str, ...] = FORMATS, *, per_fo
                   compilation_size: int = 20, seed: int = 0) -> FormatsSummary:
     """Render the reports of a generated corpus (``out/reports``, ``out/truth.jsonl``,
     written by :func:`fiscal_eval.synth.generate`) in other formats, into
-    ``out/formats/`` with ``out/formats_truth.jsonl``.
+    ``out/formats/`` with ``out/formats_truth.jsonl``. Each report is rendered once, in
+    one format, so a store of ``out/formats`` holds each agency-year once.
 
-    ``per_format`` reports become DOCX (the text, tables as Word tables), and as many
-    project reports become the MoF form as XLSX (and XLS when LibreOffice is installed);
-    a ZIP holds one of each format rendered; the compilation is one DOCX of the first
-    ``compilation_size`` reports, each opening with its title. Truth ``source`` paths are
-    relative to ``out``, members as ``formats/bundle.zip!name``, parts as
-    ``formats/汇编.docx#k``.
+    ``per_format`` reports become DOCX (the text, tables as Word tables); as many project
+    reports become the MoF form as XLSX, and as many more as XLS (when LibreOffice is
+    installed); ``bundle.zip`` holds a DOCX, an XLSX and a text report of three more; the
+    compilation ``汇编.docx`` holds the next ``compilation_size`` reports (of the styles
+    that open with a title), each opening with its title. Truth ``source`` paths are
+    relative to ``out``: members ``formats/bundle.zip!name``, parts ``formats/汇编.docx#k``.
     """
     out = Path(out)
     truths = [json.loads(line) for line in (out / "truth.jsonl").read_text("utf-8").splitlines()]
@@ -385,49 +389,68 @@ def write_formats(out: str | Path, formats: tuple[str, ...] = FORMATS, *, per_fo
     rng = random.Random(seed)
     rows: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
-    bundle: dict[str, bytes] = {}
+    texts = {t["source"]: (out / t["source"]).read_text("utf-8") for t in truths}
+    pool = list(truths)  # reports not rendered yet
+
+    def take(n: int, want=lambda t: True) -> list[dict[str, Any]]:
+        chosen = [t for t in pool if want(t)][:n]
+        for t in chosen:
+            pool.remove(t)
+        return chosen
+
+    def is_project(t: dict[str, Any]) -> bool:
+        return t["kind"] == "project" and bool(t["project_name"])
+
+    def form_of(t: dict[str, Any]) -> tuple[str, bytes, dict[str, Any]]:
+        form, merges, form_truth = mof_form(t, rng)
+        form_truth = {**{k: v for k, v in t.items() if k in ("region", "style", "synthetic")}, **form_truth,
+                      "flags": None}
+        return Path(t["source"]).stem + "_自评表", xlsx_bytes(form, merges), form_truth
 
     def keep(name: str, data: bytes, truth: dict[str, Any], fmt: str) -> None:
         (folder / name).write_bytes(data)
         rows.append({**truth, "source": f"formats/{name}", "format": fmt})
         counts[fmt] = counts.get(fmt, 0) + 1
-        if fmt not in {Path(n).suffix.lstrip(".") for n in bundle}:
-            bundle[name] = data
-            rows.append({**truth, "source": f"formats/bundle.zip!{name}", "format": fmt})
 
-    texts = {t["source"]: (out / t["source"]).read_text("utf-8") for t in truths}
     if "docx" in formats:
-        for t in truths[:per_format]:
-            name = Path(t["source"]).with_suffix(".docx").name
-            keep(name, docx_bytes(texts[t["source"]]), t, "docx")
-    projects = [t for t in truths if t["kind"] == "project" and t["project_name"]]
-    workbooks: dict[str, tuple[bytes, dict[str, Any]]] = {}
-    for t in projects[:per_format] if ("xlsx" in formats or "xls" in formats) else []:
-        form, merges, form_truth = mof_form(t, rng)
-        form_truth = {**{k: v for k, v in t.items() if k in ("region", "style", "synthetic")}, **form_truth,
-                      "flags": None}
-        workbooks[Path(t["source"]).stem + "_自评表"] = (xlsx_bytes(form, merges), form_truth)
+        for t in take(per_format):
+            keep(Path(t["source"]).with_suffix(".docx").name, docx_bytes(texts[t["source"]]), t, "docx")
     if "xlsx" in formats:
-        for stem, (workbook, form_truth) in workbooks.items():
+        for t in take(per_format, is_project):
+            stem, workbook, form_truth = form_of(t)
             keep(f"{stem}.xlsx", workbook, form_truth, "xlsx")
     if "xls" in formats:
         # NOTE: without LibreOffice there is no .xls (FORMATS says so); one run converts all.
-        legacy = libreoffice_convert({f"{stem}.xlsx": data for stem, (data, _) in workbooks.items()}, "xls")
-        for stem, (_, form_truth) in workbooks.items():
+        made = map(form_of, take(per_format, is_project))
+        forms = {stem: (workbook, form_truth) for stem, workbook, form_truth in made}
+        legacy = libreoffice_convert({f"{stem}.xlsx": data for stem, (data, _) in forms.items()}, "xls")
+        for stem, (_, form_truth) in forms.items():
             if f"{stem}.xlsx" in legacy:
                 keep(f"{stem}.xls", legacy[f"{stem}.xlsx"], form_truth, "xls")
-    if "zip" in formats and bundle:
-        (folder / "bundle.zip").write_bytes(_zip(bundle))
-        counts["zip"] = 1
-    else:
-        rows = [r for r in rows if "bundle.zip!" not in r["source"]]
+    if "zip" in formats:
+        members: dict[str, bytes] = {}
+        for t in take(1):
+            name = Path(t["source"]).with_suffix(".docx").name
+            members[name] = docx_bytes(texts[t["source"]])
+            rows.append({**t, "source": f"formats/bundle.zip!{name}", "format": "zip"})
+        for t in take(1, is_project):
+            stem, workbook, form_truth = form_of(t)
+            members[f"{stem}.xlsx"] = workbook
+            rows.append({**form_truth, "source": f"formats/bundle.zip!{stem}.xlsx", "format": "zip"})
+        for t in take(1):
+            members[Path(t["source"]).name] = texts[t["source"]].encode("utf-8")
+            rows.append({**t, "source": f"formats/bundle.zip!{Path(t['source']).name}", "format": "zip"})
+        if members:
+            (folder / "bundle.zip").write_bytes(_zip(members))
+            counts["zip"] = 1
     if "compilation" in formats:
-        parts = [t for t in truths if t["style"] != "formula_department"][:compilation_size]
-        body = "".join(docx_body(compilation_text(texts[t["source"]])) + _paragraph("") for t in parts)
-        title = _paragraph("合成数据 SYNTHETIC 绩效自评报告汇编") + _paragraph("")
-        (folder / "汇编.docx").write_bytes(docx_package(title + body))
-        counts["compilation"] = 1
-        rows += [{**t, "source": f"formats/汇编.docx#{k}", "format": "compilation"} for k, t in enumerate(parts, 1)]
+        parts = take(compilation_size, lambda t: t["style"] != "formula_department")
+        if parts:
+            body = "".join(docx_body(compilation_text(texts[t["source"]])) + _paragraph("") for t in parts)
+            title = _paragraph("合成数据 SYNTHETIC 绩效自评报告汇编") + _paragraph("")
+            (folder / "汇编.docx").write_bytes(docx_package(title + body))
+            counts["compilation"] = 1
+            rows += [{**t, "source": f"formats/汇编.docx#{k}", "format": "compilation"} for k, t in enumerate(parts, 1)]
     with (out / "formats_truth.jsonl").open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")

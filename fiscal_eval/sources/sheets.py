@@ -80,10 +80,9 @@ def _cell_text(value: object, percent: bool) -> str:
     return collapse(str(value))
 
 
-def _sheet_ref(name: str, row: int, column: int) -> str:
-    """``自评表!C7``; a name with spaces or punctuation quoted as Excel quotes it."""
-    quoted = name if re.fullmatch(r"[\w\u4e00-\u9fff]+", name) else "'" + name.replace("'", "''") + "'"
-    return f"{quoted}!{column_letters(column)}{row + 1}"
+def _quoted(name: str) -> str:
+    """A sheet name as a reference writes it: quoted when it has spaces or punctuation."""
+    return name if re.fullmatch(r"[\w\u4e00-\u9fff]+", name) else "'" + name.replace("'", "''") + "'"
 
 
 # --------------------------------------------------------------------------- XLSX extras
@@ -253,18 +252,20 @@ def _render_sheet(out: TextBuilder, name: str, sheet, percent_cells: set[tuple[i
             rows.append((r, texts))
     if not rows:
         return cells
+    sheet = _quoted(name)
+    letters = {c: column_letters(left + c) for _, texts in rows for c, _ in texts}
     table_rows = [i for i, (_, texts) in enumerate(rows) if len(texts) >= 2]
     first, last = (table_rows[0], table_rows[-1]) if table_rows else (len(rows), len(rows) - 1)
     for i, (r, texts) in enumerate(rows):
         if first <= i <= last:
             line: list[tuple[str, str]] = [("", "")] * (texts[-1][0] + 1)
             for c, text in texts:
-                line[c] = (text, _sheet_ref(name, top + r, left + c))
+                line[c] = (text, f"{sheet}!{letters[c]}{top + r + 1}")
             out.row(line)
         else:
             out.end_table()
             c, text = texts[0]
-            out.line(" ".join(t for _, t in texts), _sheet_ref(name, top + r, left + c))
+            out.line(" ".join(t for _, t in texts), f"{sheet}!{letters[c]}{top + r + 1}")
     out.end_table()
     out.line("")
     return cells
