@@ -1,0 +1,507 @@
+"""Mirror noise out, before the parser reads a document: traditional characters, pinyin
+glosses, spam lines, HTML tag debris, masked figures, glued table cells.
+
+Real reports often reach us through third-party mirrors that convert the page to
+traditional characters and inject a pinyin gloss after many of them (補(bǔ)貼, 項(xiàng)目),
+add their own banner lines, leave tag debris (``<dfn id="dn89e">``), mask figures (``***``,
+``××``) or lose a table's cell separators (``40004000100%`` for 4000 | 4000 | 100%).
+The parser's rules are written for clean simplified text, so :func:`normalize_document`
+rewrites the text the parser reads, and :class:`Normalized` maps what it found back.
+
+Design
+------
+* **The parser runs on the normalised text; spans are mapped back at one boundary.**
+  :func:`fiscal_eval.parse.parse_document` parses ``Normalized.document`` and hands the
+  Report to :meth:`Normalized.restore`, which maps every ``span`` in it (evidence,
+  candidates, fund lines, rates, indicators, sections …) back into the original text
+  through an :class:`OffsetMap`, sets ``Report.text`` to the original and cuts each
+  ``Evidence.sentence`` again from the original, so what an analyst is shown as the
+  source is what the file says (glosses, traditional characters and all). Values the
+  parser derives (field values, labels, section titles, problems) stay in the
+  normalised form, which is the one comparable across reports: 丽江市古城区自然资源局,
+  not 麗江市古城區自然資源局. One hook, no change inside the extractors, and nothing
+  to undo in Context (whose ``f`` stays a same-length fold of the text it is given).
+* **An OffsetMap is a list of breakpoints.** The normalised text is the original with
+  stretches deleted (glosses, tags, spam lines), some replaced (``&nbsp;`` by one
+  character) or inserted (a separator between glued cells); everything else is copied,
+  so one breakpoint per edit says where each copied run came from. A span maps back by
+  bisection; a span ending just before a deleted gloss does not swallow it (补 of 補(bǔ)
+  maps to 補, 贴 to 貼).
+* **Same-length steps need no breakpoints.** OpenCC's ``t2s`` conversion maps one
+  character to one (its traditional→simplified dictionaries keep lengths: checked after
+  each call, and a text whose length changed is left unconverted), and a masked figure
+  is widened in place (``**3.5万元`` → ``*****万元``).
+* **Clean text costs one scan.** Every kind of noise has a tell-tale character or word;
+  one regex search over the text finds none on clean simplified text (the common case)
+  and the document is returned as it is (``normalize_document`` returns ``None``).
+* **Conservative.** Traditional→simplified runs only when the document is written in
+  traditional characters (a few incidental 乾/於 in simplified text are left alone);
+  a gloss is a single tone-marked pinyin syllable in brackets right after a CJK
+  character; a line is dropped as spam only when it carries a site/contact marker and
+  no report vocabulary, figure or date; glued numbers are split only when exactly one
+  split agrees with the rate printed after them (else the text is left for the parser
+  to abstain on). Whatever was changed is reported as one document warning.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from functools import lru_cache
+
+from fiscal_eval.model import Document, Evidence, Report, Span, Table, sentence_at
+
+__all__ = ["OffsetMap", "Normalized", "normalize_document", "normalize_text", "to_simplified"]
+
+# --------------------------------------------------------------------------- vocabulary
+
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+# Frequent characters that exist only in traditional script: OpenCC's s2t of the ~1,200
+# commonest simplified characters, keeping those t2s changes back (the test holds each one
+# to that), less 乾 於 鍾 夥, which also appear in simplified text (乾隆, names). A document
+# in traditional characters is dense with them (30–40 % of its CJK characters); one in
+# simplified characters has none, or a stray few.
+_TRAD_HINT = (
+    "這個們來爲國說時會對過發後裏種經麼學現當沒動還進樣開從實軍無與長機關點業將兩間問並應"
+    "戰頭體見產話內給門兒東聲員論處義幾認條氣題爾別變總電數報結務場計資許統區隊決馬書則聽"
+    "卻達強難權設記類據邊張該規萬覺術領確傳師觀讓識帶導爭運飛風聯組濟車親極辦議證轉準遠臺"
+    "單羅愛擊備連調質團價黨華級離況亞請際約線斷滿視須寫稱嗎輕農裝廣顯標談喫圖歷醫專費號盡"
+    "較語僅隨選紅響雖勢參衆構節維劃敵陳態護興驗責營夠嚴續講終緊黃絕羣項圍織鬥雙紀採舉殺蘇"
+    "訴細願錢網熱屬臉職樂剛狀獨彈創錯蘭試腦預誰陽繼驚傷藥適衛險陸習勞財環納歡獲負雲龍樹層"
+    "衝範異漢簡擔靜積餘檢靈協佔徵揮勝階審堅媽劉讀壓銀買養懷執亂幫歲優鐵稅藝陣腳惡塊頓島戶"
+    "評寶釋顧貨歐換聞壞討麗監臨艦魚雜誤灣減編測敗夢溫劍漸貴槍樓縣畫遺祕謝魯慮銷詩趕劇損舊"
+    "錄葉鄉禮婦歸飯額順輸搖脫補謂療澤滅筆鮮詞聖擇尋廠煙諾倫奧賣載宮陰園謀榮孫頂鎮練爺館礎"
+    "寧紙諸訓莊絲戲隱訪軟薩盤擴蓋穩億擁楊齊賽牀虛購揚綠貿畢輪庫跡競棄偉緩潛閃燈針絡純頁傑"
+    "築鄭貝吳圓殘誠寬擺毀趙搶糧績"
+)
+_TRAD_MIN, _TRAD_SHARE = 3, 0.05  # hint characters: at least 3, and 5 % of the CJK ones
+
+# Site and contact markers of a mirror's own lines (checked on simplified text).
+_SPAM_MARK = (
+    r"https?://|www\.|[A-Za-z0-9-]\.(?:com|cn|net|org|cc|tk|top|xyz|info|vip)\b"
+    r"|QQ|微信|公众号|客服|由会员分享|在线阅读|下载文档|下载后|侵权|举报|版权说明|版权所有"
+    r"|免责声明|本站|本网站|文档简介|扫码|二维码"
+)
+# What a report's own line says: its vocabulary, a figure, a date. A line with any of them
+# is kept whatever else it carries.
+_REPORT_WORDS = re.compile(
+    r"绩效|预算|资金|项目|支出|自评|评价|得分|分值|部门|单位|主管|实施|年度|执行|经费|拨款"
+    r"|财政|报告|指标|目标|合计|总额|万元|\d\s*%|(?:19|20)\d\d\s*[-年/.]"
+)
+_MAX_SPAM_LINE = 200  # a longer line is a paragraph of the report, whatever it contains
+
+# HTML elements (a tag debris rule must not eat "得分<60"): only these names.
+_TAGS = (
+    "a|abbr|address|article|aside|audio|b|bdi|bdo|big|blockquote|body|br|button|canvas|caption"
+    "|center|cite|code|col|colgroup|data|dd|del|details|dfn|dialog|div|dl|dt|em|embed"
+    "|fieldset|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|html|i|iframe|image"
+    "|img|input|ins|kbd|label|legend|li|link|main|map|mark|meta|meter|nav|noscript|object|ol"
+    "|optgroup|option|output|p|param|picture|pre|progress|q|rp|rt|ruby|s|samp|script|section"
+    "|select|small|source|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td"
+    "|template|textarea|tfoot|th|thead|time|title|tr|track|tt|u|ul|var|video|wbr"
+)
+_TAG_RE = re.compile(
+    rf"<!--.{{0,2000}}?-->|</?(?:{_TAGS})(?=[\s/>])(?:\s[^<>]{{0,500}})?/?>", re.IGNORECASE | re.DOTALL
+)
+_ENTITY_RE = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});")
+
+# A pinyin gloss: one syllable of at most 6 letters with its tone mark, in ASCII or
+# full-width brackets, right after a CJK character. 数(A), 值(B) are not glosses.
+_GLOSS_RE = re.compile(rf"(?<=[{_CJK}])[(（](?=[a-zü{_TONE}]{{1,6}}[)）])[a-zü]*[{_TONE}][a-zü]*[)）]")
+
+# A masked figure: two or more mask characters, or one closing a number where no operand
+# follows (9×分 is masked; 6×100%, 值×100% multiply). The whole number it touches is
+# masked too, so that no part of it ("**3.5" → 3.5) is read as the figure.
+_MASK_CH = "*＊×✱"
+_MASK_ANY = rf"[{_MASK_CH}]{{2,}}|(?<=\d)[{_MASK_CH}](?![\d(（{_MASK_CH}])"
+_MASK_RE = re.compile(
+    r"(?:(?<![\d.])\d(?:\d|[.,．](?=\d))*[.．]?)?"  # the digits before the mask
+    rf"(?:{_MASK_ANY})(?:[\d{_MASK_CH}]|[.,．](?=[\d{_MASK_CH}]))*"  # and after it
+)
+_DIGIT_RE = re.compile(r"[\d.,，．]")
+
+# Glued table cells closing on a rate: 40004000100% / 194.9194.9100% / 64.864.864.8100%.
+# Ten or more digits (with their points) before a %: no rate or amount is written so.
+_GLUED_RE = re.compile(r"(?<![\d.])(\d[\d.]{9,40})(?=[%％])")
+
+# The one scan clean text gets: any tell-tale of any step above.
+_SUSPECT_RE = re.compile(
+    rf"[{_TONE}{_TRAD_HINT}]|<[a-zA-Z!/]|&[#a-zA-Z]|{_MASK_ANY}|{_SPAM_MARK}|{_GLUED_RE.pattern}"
+)
+_TRAD_HINT_RE = re.compile(f"[{_TRAD_HINT}]")
+_CJK_RE = re.compile(f"[{_CJK}]")
+_SPAM_MARK_RE = re.compile(_SPAM_MARK)
+
+
+# --------------------------------------------------------------------------- offset map
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """Offsets in the normalised text → offsets in the original, as breakpoints.
+
+    Segment ``i`` starts at normalised offset ``norm[i]`` and original offset ``orig[i]``.
+    A copied segment (``orig_end[i] is None``) runs one for one; a replaced or inserted
+    one stands for the original stretch ``orig[i]:orig_end[i]`` (empty for an insertion),
+    and every offset in it maps to that stretch.
+
+    >>> m = OffsetMap.from_edits("補(bǔ)貼", [(1, 5, "")])
+    >>> m.span((1, 2)), m.span((0, 2)), m.to_normalised(5)
+    ((5, 6), (0, 6), 1)
+    """
+
+    norm: tuple[int, ...]
+    orig: tuple[int, ...]
+    orig_end: tuple[int | None, ...]
+    norm_len: int
+    orig_len: int
+
+    @classmethod
+    def from_edits(cls, text: str, edits: list[tuple[int, int, str]]) -> "OffsetMap":
+        """The map of ``apply_edits(text, edits)`` (edits sorted, not overlapping)."""
+        return _apply(text, edits)[1]
+
+    def _seg(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.norm, pos) - 1)
+
+    def to_original(self, pos: int) -> int:
+        i = self._seg(pos)
+        return self.orig[i] + (pos - self.norm[i]) if self.orig_end[i] is None else self.orig[i]
+
+    def span(self, span: Span) -> Span:
+        """The original stretch of a normalised span."""
+        a, b = span
+        lo = self.to_original(a)
+        if b <= a:
+            return lo, lo
+        i = self._seg(b - 1)
+        hi = self.orig[i] + (b - self.norm[i]) if self.orig_end[i] is None else self.orig_end[i]
+        return lo, max(lo, hi)
+
+    def to_normalised(self, pos: int) -> int:
+        """Where original offset ``pos`` landed (a deleted one: where the deletion was)."""
+        i = max(0, bisect.bisect_right(self.orig, pos) - 1)
+        nxt = self.norm[i + 1] if i + 1 < len(self.norm) else self.norm_len
+        if self.orig_end[i] is not None:
+            return self.norm[i] if pos < self.orig_end[i] else nxt
+        return min(self.norm[i] + (pos - self.orig[i]), nxt)
+
+    def span_to_normalised(self, span: Span) -> Span:
+        a = self.to_normalised(span[0])
+        return a, max(a, self.to_normalised(span[1]))
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, OffsetMap]:
+    out: list[str] = []
+    norm, orig, orig_end = [0], [0], [None]
+    n = pos = 0
+    for s, e, rep in edits:
+        out.append(text[pos:s])
+        n += s - pos
+        if rep:
+            norm.append(n), orig.append(s), orig_end.append(e)
+            out.append(rep)
+            n += len(rep)
+        norm.append(n), orig.append(e), orig_end.append(None)
+        pos = e
+    out.append(text[pos:])
+    n += len(text) - pos
+    return "".join(out), OffsetMap(tuple(norm), tuple(orig), tuple(orig_end), n, len(text))
+
+
+# --------------------------------------------------------------------------- OpenCC
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    # Imported on first use: clean simplified text never loads the dictionaries.
+    try:
+        import opencc
+    except ImportError:  # a declared dependency; without it the text is left as it is
+        return None
+    return opencc.OpenCC("t2s.json")
+
+
+def to_simplified(text: str) -> str | None:
+    """``text`` in simplified characters (OpenCC t2s), or None when that cannot be done
+    character for character (OpenCC missing, or a conversion that changed the length).
+
+    >>> to_simplified("項目資金績效自評報告")
+    '项目资金绩效自评报告'
+    """
+    cc = _converter()
+    if cc is None:
+        return None
+    out = cc.convert(text)
+    return out if len(out) == len(text) else None
+
+
+def is_traditional(text: str) -> bool:
+    """Whether ``text`` is written in traditional characters (not just holding a few)."""
+    hints = len(_TRAD_HINT_RE.findall(text))
+    return hints >= _TRAD_MIN and hints >= _TRAD_SHARE * len(_CJK_RE.findall(text))
+
+
+# --------------------------------------------------------------------------- the steps
+
+
+def _tag_edits(text: str) -> list[tuple[int, int, str]]:
+    edits = [(m.start(), m.end(), "") for m in _TAG_RE.finditer(text)]
+    for m in _ENTITY_RE.finditer(text):
+        ch = html.unescape(m.group())
+        if len(ch) == 1:
+            edits.append((m.start(), m.end(), ch))
+    return edits
+
+
+def _gloss_edits(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), "") for m in _GLOSS_RE.finditer(text)]
+
+
+def _spam_edits(text: str) -> list[tuple[int, int, str]]:
+    """The mirror's own lines: a site or contact marker, and nothing of a report."""
+    edits, seen = [], set()
+    for m in _SPAM_MARK_RE.finditer(text):
+        lo = text.rfind("\n", 0, m.start()) + 1
+        if lo in seen:
+            continue
+        seen.add(lo)
+        hi = text.find("\n", m.end())
+        hi = len(text) if hi < 0 else hi
+        line = text[lo:hi]
+        if len(line.strip()) <= _MAX_SPAM_LINE and not _REPORT_WORDS.search(line):
+            edits.append((lo, hi, ""))  # the line's words; its line break stays
+    return edits
+
+
+def _glued_edits(text: str) -> list[tuple[int, int, str]]:
+    edits = []
+    for m in _GLUED_RE.finditer(text):
+        cells = split_glued(m.group(1), text, m.end(1))
+        if cells is None:
+            continue
+        pos = m.start(1)
+        for cell in cells[:-1]:
+            pos += len(cell)
+            edits.append((pos, pos, " "))
+    return edits
+
+
+def split_glued(digits: str, text: str = "", end: int = 0) -> list[str] | None:
+    """The cells of a run of glued figures closing on a rate (``"40004000100"`` before
+    ``%``): 2 or 3 amounts then the rate, each well formed (no leading zero, at most one
+    point, the amounts stated to one number of decimals), where the rate (not 0) is the
+    ratio of a later amount to an earlier one as printed. None unless exactly one split
+    does so.
+
+    >>> split_glued("40004000100"), split_glued("194.9194.9100"), split_glued("64.864.864.8100")
+    (['4000', '4000', '100'], ['194.9', '194.9', '100'], ['64.8', '64.8', '64.8', '100'])
+    >>> split_glued("12345678910") is None  # no split whose rate agrees
+    True
+    """
+    found: list[list[str]] = []
+    for cut in range(1, len(digits)):
+        head, rate = digits[:cut], digits[cut:]
+        if not _well_formed(rate):
+            continue
+        rate_v = float(rate)
+        if rate_v <= 0:  # any run of digits then 0 "agrees" with 0 %: never decides
+            continue
+        tol = 0.5 * 10 ** -_decimals(rate) + 1e-9
+        for amounts in _amount_splits(head, 3):
+            vals = [float(a) for a in amounts]
+            if len({_decimals(a) for a in amounts}) == 1 and any(
+                vals[i] > 0 and abs(100 * vals[j] / vals[i] - rate_v) <= tol
+                for i in range(len(vals)) for j in range(i + 1, len(vals))
+            ):
+                found.append(amounts + [rate])
+                if len(found) > 1:
+                    return None
+    return found[0] if found else None
+
+
+def _decimals(num: str) -> int:
+    return len(num) - num.index(".") - 1 if "." in num else 0
+
+
+def _well_formed(num: str) -> bool:
+    if not num or num.count(".") > 1 or num[0] == "." or num[-1] == ".":
+        return False
+    return not (num[0] == "0" and len(num) > 1 and num[1] != ".")
+
+
+def _amount_splits(s: str, most: int) -> list[list[str]]:
+    """Ways to cut ``s`` into 2..``most`` well-formed numbers."""
+    out = []
+
+    def go(rest: str, acc: list[str]) -> None:
+        if len(acc) >= 2 and not rest:
+            out.append(acc)
+        if len(acc) == most or not rest:
+            return
+        for k in range(1, len(rest) + 1):
+            if _well_formed(rest[:k]):
+                go(rest[k:], acc + [rest[:k]])
+
+    go(s, [])
+    return out
+
+
+def _mask(text: str) -> tuple[str, int]:
+    """Masked figures widened over the digits they touch (same length). (text, count)"""
+    count = 0
+
+    def widen(m: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return _DIGIT_RE.sub("*", m.group())
+
+    return _MASK_RE.sub(widen, text), count
+
+
+def _merge(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Sorted, with edits inside an earlier deletion dropped (a gloss in a spam line)."""
+    out: list[tuple[int, int, str]] = []
+    for edit in sorted(edits, key=lambda x: (x[0], -x[1])):
+        if out and edit[0] < out[-1][1]:
+            continue
+        out.append(edit)
+    return out
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A document rewritten for the parser, and how to map its spans back."""
+
+    original: Document
+    document: Document
+    map: OffsetMap
+    changes: tuple[str, ...]
+
+    def restore(self, report: Report) -> Report:
+        """``report`` (parsed from ``document``) with every span in the original text,
+        ``text`` the original's, and each evidence sentence cut from the original."""
+        text = self.original.text
+        out = _remap(report, self.map, text)
+        object.__setattr__(out, "text", text)  # a fresh copy made by _remap
+        return out
+
+
+def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
+    """(normalised text, its map to ``text``, what was changed), or None when ``text``
+    needs nothing.
+
+    >>> normalize_text("補(bǔ)貼資金")[0], normalize_text("补贴资金")
+    ('补贴资金', None)
+    """
+    if _SUSPECT_RE.search(text) is None:
+        return None
+    traditional = is_traditional(text)
+    simple = to_simplified(text) if traditional else text
+    changes: list[str] = []
+    if traditional and simple is None:
+        changes.append("traditional characters not converted (OpenCC unavailable)")
+        traditional, simple = False, text
+    tags, glosses = _tag_edits(simple), _gloss_edits(simple)
+    spam = _spam_edits(simple)
+    glued = _glued_edits(simple)
+    edits = _merge(tags + glosses + spam + glued)
+    out, omap = _apply(text, edits)
+    if traditional:
+        # Converted again without the glosses, so phrases glossed inside convert as phrases.
+        out = to_simplified(out) or _apply(simple, edits)[0]
+        changes.append("traditional characters converted to simplified (OpenCC t2s)")
+    out, masked = _mask(out)
+    kept = {id(e) for e in edits}
+    for label, group in (("pinyin glosses", glosses), ("HTML tags or entities", tags),
+                         ("mirror spam lines", spam), ("glued table figures split", glued)):
+        n = sum(1 for e in group if id(e) in kept)
+        if n:
+            changes.append(f"{n} {label}" + ("" if "split" in label else " removed"))
+    if masked:
+        changes.append(f"{masked} masked figures left unread")
+    if not changes:
+        return None
+    return out, omap, tuple(changes)
+
+
+def normalize_document(doc: Document) -> Normalized | None:
+    """``doc`` with its text normalised for the parser (tables and anchors moved with it),
+    or None when there is nothing to normalise — the common case, found in one scan."""
+    done = normalize_text(doc.text)
+    if done is None:
+        return None
+    text, omap, changes = done
+    traditional = any(c.startswith("traditional characters converted") for c in changes)
+    note = ("text normalised before parsing: " + "; ".join(changes)
+            + " (spans and evidence point into the original text)")
+    new = Document(
+        source=doc.source,
+        text=text,
+        format=doc.format,
+        tables=tuple(_move_table(t, omap, traditional) for t in doc.tables),
+        encoding=doc.encoding,
+        # The report's id stays the original text's.
+        sha256=doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+        metadata=doc.metadata,
+        warnings=doc.warnings + (note,),
+        anchors=tuple(_replace(a, span=omap.span_to_normalised(a.span)) for a in doc.anchors),
+    )
+    return Normalized(original=doc, document=new, map=omap, changes=changes)
+
+
+def _cell_text(text: str, traditional: bool) -> str:
+    text = _GLOSS_RE.sub("", text)
+    if traditional:
+        text = to_simplified(text) or text
+    return text
+
+
+def _move_table(table: Table, omap: OffsetMap, traditional: bool) -> Table:
+    rows = tuple(
+        tuple(_replace(c, text=_cell_text(c.text, traditional), span=omap.span_to_normalised(c.span))
+              for c in row)
+        for row in table.rows
+    )
+    return Table(rows=rows, span=omap.span_to_normalised(table.span))
+
+
+# --------------------------------------------------------------------------- remapping
+
+
+def _replace(obj, **changes):
+    # A shallow copy with fields set (records are frozen; nothing else holds the copy).
+    new = object.__new__(type(obj))
+    for f in fields(obj):
+        object.__setattr__(new, f.name, changes.get(f.name, getattr(obj, f.name)))
+    return new
+
+
+def _remap(obj, omap: OffsetMap, text: str):
+    """``obj`` with every ``span`` field (in records, tuples and mappings) mapped back."""
+    if isinstance(obj, Evidence):
+        span = omap.span(obj.span)
+        return _replace(obj, span=span, sentence=sentence_at(text, span))
+    if is_dataclass(obj) and not isinstance(obj, type):
+        changes = {}
+        for f in fields(obj):
+            v = getattr(obj, f.name)
+            if f.name == "span" and isinstance(v, tuple) and len(v) == 2:
+                changes[f.name] = omap.span(v)
+            elif isinstance(v, (tuple, Mapping)) or is_dataclass(v):
+                changes[f.name] = _remap(v, omap, text)
+        return _replace(obj, **changes)
+    if isinstance(obj, tuple):
+        return tuple(_remap(v, omap, text) for v in obj)
+    if isinstance(obj, Mapping):
+        return {k: _remap(v, omap, text) for k, v in obj.items()}
+    return obj
