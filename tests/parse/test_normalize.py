@@ -116,6 +116,45 @@ def test_mirrored_report_parses_like_its_simplified_twin():
     assert mirrored.report_id != clean.report_id
 
 
+def test_mirrored_html_form_parses_like_its_twin():
+    from fiscal_eval.sources.html import read_html
+
+    def page(title, name, unit, head, total):
+        return ("<html><body><h1>" + title + "</h1><table><tr><td>" + name + "</td><td colspan=5>"
+                + unit + "</td></tr><tr>" + "".join(f"<td>{h}</td>" for h in head) + "</tr><tr><td>"
+                + total + "</td><td>880</td><td>880</td><td>836</td><td>10</td><td>95%</td>"
+                "<td>9.5</td></tr></table></body></html>")
+
+    clean = read_html(page("某县水利局2022年度项目支出绩效自评表", "项目名称", "小型水库除险加固工程",
+                           ["项目资金(万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+                           "年度资金总额").encode(), "a.html")
+    mirrored = read_html(page("某縣水利局2022年度項(xiàng)目支出績(jī)效自評(píng)表", "項(xiàng)目名稱",
+                              "小型水庫(kù)除險(xiǎn)加固工程",
+                              ["項目資金(萬(wàn)元)", "年初預(yù)算數(shù)", "全年預算數", "全年執(zhí)行數", "分值",
+                               "執行率", "得分"], "年度資金總額").encode(), "b.html")
+    a, b = parse_document(clean), parse_document(mirrored)
+    assert {f: getattr(b, f) for f in FIELDS} == {f: getattr(a, f) for f in FIELDS}
+    assert (b.budget_yuan, b.spent_yuan, b.execution_rate_reported) == (8_800_000.0, 8_360_000.0, 0.95)
+    assert b.project_name == "小型水库除险加固工程"
+    assert mirrored.text[slice(*b.evidence["spent_yuan"].span)] == "836"
+    assert b.evidence["project_name"].sentence == "項(xiàng)目名稱 | 小型水庫(kù)除險(xiǎn)加固工程"
+
+
+def test_anchors_move_with_the_text():
+    from fiscal_eval.model import Anchor
+
+    text = "某局2021年度項(xiàng)目績(jī)效自評報告\n年初預算安排100萬元，實際支出95萬元。"
+    cut = text.index("\n")
+    doc = Document(source="t.docx", format="docx", text=text,
+                   anchors=(Anchor((0, cut), "段落1"), Anchor((cut + 1, len(text)), "段落2")))
+    norm = normalize_document(doc)
+    assert [norm.document.text[slice(*a.span)] for a in norm.document.anchors] == [
+        "某局2021年度项目绩效自评报告", "年初预算安排100万元，实际支出95万元。"]
+    r = parse_document(doc)
+    assert (r.budget_yuan, r.evidence["budget_yuan"].where) == (1_000_000.0, "段落2")
+    assert r.evidence["year"].where == "段落1"
+
+
 def test_clean_report_is_not_touched():
     assert normalize_document(Document(source="t.txt", format="text", text=SIMPLIFIED)) is None
     r = _parse(SIMPLIFIED)
