@@ -49,6 +49,7 @@ import bisect
 import hashlib
 import html
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache
@@ -114,22 +115,21 @@ _ENTITY_RE = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});")
 
 # A pinyin gloss: one syllable of at most 6 letters with its tone mark, in ASCII or
 # full-width brackets, right after a CJK character. 数(A), 值(B) are not glosses.
-_GLOSS_RE = re.compile(rf"(?<=[{_CJK}])[(（](?=[a-zü{_TONE}]{{1,6}}[)）])[a-zü]*[{_TONE}][a-zü]*[)）]")
+# (The bracket first: a pattern opening with a character class is skipped ahead to.)
+_GLOSS_RE = re.compile(
+    rf"[(（](?<=[{_CJK}][(（])(?=[a-zü{_TONE}]{{1,6}}[)）])[a-zü]*[{_TONE}][a-zü]*[)）]"
+)
 
 # A masked figure: two or more mask characters, or one closing a number where no operand
 # follows (9×分 is masked; 6×100%, 值×100% multiply). The whole number it touches is
 # masked too, so that no part of it ("**3.5" → 3.5) is read as the figure.
 _MASK_CH = "*＊×✱"
-_MASK_ANY = rf"[{_MASK_CH}]{{2,}}|(?<=\d)[{_MASK_CH}](?![\d(（{_MASK_CH}])"
-_MASK_RE = re.compile(
-    r"(?:(?<![\d.])\d(?:\d|[.,．](?=\d))*[.．]?)?"  # the digits before the mask
-    rf"(?:{_MASK_ANY})(?:[\d{_MASK_CH}]|[.,．](?=[\d{_MASK_CH}]))*"  # and after it
-)
-_DIGIT_RE = re.compile(r"[\d.,，．]")
+_MASK_SET, _DIGITS, _POINTS = frozenset(_MASK_CH), frozenset("0123456789"), frozenset(".,．")
+_DIGIT_RE = re.compile(r"[\d.,．]")
 
 # Glued table cells closing on a rate: 40004000100% / 194.9194.9100% / 64.864.864.8100%.
 # Ten or more digits (with their points) before a %: no rate or amount is written so.
-_GLUED_RE = re.compile(r"(?<![\d.])(\d[\d.]{9,40})(?=[%％])")
+_GLUED_MIN, _GLUED_MAX = 10, 40
 
 # Tell-tales, one cheap scan each (each opens with a character class, which the regex
 # engine skips ahead to; one alternation of them all was 5x slower than the five scans).
@@ -137,7 +137,7 @@ _HINT_RE = re.compile(f"[{_TONE}{_TRAD_HINT}]")
 _TONE_RE = re.compile(f"[{_TONE}]")
 _TAG_TELL = re.compile(r"<(?=[a-zA-Z!/])|&(?=[#a-zA-Z])")
 _MASK_TELL = re.compile(rf"[{_MASK_CH}](?:(?=[{_MASK_CH}])|(?<=\d[{_MASK_CH}])(?![\d(（]))")
-_GLUED_TELL = re.compile(r"[%％](?<=[\d.]{10}[%％])")
+_GLUED_TELL = re.compile(rf"[%％](?<=[\d.]{{{_GLUED_MIN}}}[%％])")
 _TRAD_HINT_RE = re.compile(f"[{_TRAD_HINT}]")
 _CJK_RE = re.compile(f"[{_CJK}]")
 _SPAM_MARK_RE = re.compile(_SPAM_MARK)
@@ -168,8 +168,9 @@ class OffsetMap:
 
     @classmethod
     def from_edits(cls, text: str, edits: list[tuple[int, int, str]]) -> "OffsetMap":
-        """The map of ``apply_edits(text, edits)`` (edits sorted, not overlapping)."""
-        return _apply(text, edits)[1]
+        """The map of ``text`` with ``edits`` made: (start, end, replacement), sorted and
+        not overlapping."""
+        return _apply(text, [(s, e, rep, "") for s, e, rep in edits])[1]
 
     def _seg(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.norm, pos) - 1)
@@ -201,11 +202,11 @@ class OffsetMap:
         return a, max(a, self.to_normalised(span[1]))
 
 
-def _apply(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, OffsetMap]:
+def _apply(text: str, edits: list[tuple[int, int, str, str]]) -> tuple[str, OffsetMap]:
     out: list[str] = []
     norm, orig, orig_end = [0], [0], [None]
     n = pos = 0
-    for s, e, rep in edits:
+    for s, e, rep, _ in edits:
         out.append(text[pos:s])
         n += s - pos
         if rep:
@@ -246,8 +247,18 @@ def to_simplified(text: str) -> str | None:
     return out if len(out) == len(text) else None
 
 
+_SAMPLE_WINDOWS, _SAMPLE_WIDTH = 64, 2000
+
+
 def is_traditional(text: str) -> bool:
-    """Whether ``text`` is written in traditional characters (not just holding a few)."""
+    """Whether ``text`` is written in traditional characters (not just holding a few).
+
+    Counted on at most 64 windows of 2,000 characters spread over the text, so a large
+    file costs no more than a page-sized one (counting every character of an 8 MB file
+    took most of its normalisation)."""
+    if len(text) > _SAMPLE_WINDOWS * _SAMPLE_WIDTH:
+        step = len(text) // _SAMPLE_WINDOWS
+        text = "\n".join(text[i:i + _SAMPLE_WIDTH] for i in range(0, len(text), step))
     hints = len(_TRAD_HINT_RE.findall(text))
     return hints >= _TRAD_MIN and hints >= _TRAD_SHARE * len(_CJK_RE.findall(text))
 
@@ -255,20 +266,26 @@ def is_traditional(text: str) -> bool:
 # --------------------------------------------------------------------------- the steps
 
 
-def _tag_edits(text: str) -> list[tuple[int, int, str]]:
-    edits = [(m.start(), m.end(), "") for m in _TAG_RE.finditer(text)]
+# An edit: (start, end, replacement, what it is) on the original text's offsets; the last
+# element only counts what was done.
+_TAG, _GLOSS, _SPAM, _GLUED = ("HTML tags or entities removed", "pinyin glosses removed",
+                               "mirror spam lines removed", "runs of glued table figures split")
+
+
+def _tag_edits(text: str) -> list[tuple[int, int, str, str]]:
+    edits = [(m.start(), m.end(), "", _TAG) for m in _TAG_RE.finditer(text)]
     for m in _ENTITY_RE.finditer(text):
         ch = html.unescape(m.group())
         if len(ch) == 1:
-            edits.append((m.start(), m.end(), ch))
+            edits.append((m.start(), m.end(), ch, _TAG))
     return edits
 
 
-def _gloss_edits(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), "") for m in _GLOSS_RE.finditer(text)]
+def _gloss_edits(text: str) -> list[tuple[int, int, str, str]]:
+    return [(m.start(), m.end(), "", _GLOSS) for m in _GLOSS_RE.finditer(text)]
 
 
-def _spam_edits(text: str) -> list[tuple[int, int, str]]:
+def _spam_edits(text: str) -> list[tuple[int, int, str, str]]:
     """The mirror's own lines: a site or contact marker, and nothing of a report."""
     edits, seen = [], set()
     for m in _SPAM_MARK_RE.finditer(text):
@@ -280,24 +297,28 @@ def _spam_edits(text: str) -> list[tuple[int, int, str]]:
         hi = len(text) if hi < 0 else hi
         line = text[lo:hi]
         if len(line.strip()) <= _MAX_SPAM_LINE and not _REPORT_WORDS.search(line):
-            edits.append((lo, hi, ""))  # the line's words; its line break stays
+            edits.append((lo, hi, "", _SPAM))  # the line's words; its line break stays
     return edits
 
 
-def _glued_edits(text: str) -> list[list[tuple[int, int, str]]]:
+def _glued_edits(text: str) -> list[tuple[int, int, str, str]]:
     """A space inserted between the cells of each run of glued figures that
-    :func:`split_glued` splits (one list of insertions per run)."""
-    runs = []
-    for m in _GLUED_RE.finditer(text):
-        cells = split_glued(m.group(1))
+    :func:`split_glued` splits (the first insertion of a run counts the run)."""
+    edits = []
+    for m in _GLUED_TELL.finditer(text):
+        end = lo = m.start()
+        while lo > 0 and end - lo <= _GLUED_MAX and (text[lo - 1] in _DIGITS or text[lo - 1] == "."):
+            lo -= 1
+        if end - lo > _GLUED_MAX or text[lo] not in _DIGITS:
+            continue
+        cells = split_glued(text[lo:end])
         if cells is None:
             continue
-        pos, run = m.start(1), []
-        for cell in cells[:-1]:
+        pos = lo
+        for k, cell in enumerate(cells[:-1]):
             pos += len(cell)
-            run.append((pos, pos, " "))
-        runs.append(run)
-    return runs
+            edits.append((pos, pos, " ", _GLUED if k == 0 else ""))
+    return edits
 
 
 def split_glued(digits: str) -> list[str] | None:
@@ -361,20 +382,37 @@ def _amount_splits(s: str, most: int) -> list[list[str]]:
 
 
 def _mask(text: str) -> tuple[str, int]:
-    """Masked figures widened over the digits they touch (same length). (text, count)"""
-    count = 0
+    """Masked figures widened over the digits they touch (same length): (text, how many
+    figures). Walked out from each tell-tale by hand: masks are rare, and a regex that may
+    open with a digit is tried at every digit of the text (50x slower here)."""
+    pieces, count, done, n = [], 0, 0, len(text)
+    for m in _MASK_TELL.finditer(text):
+        i = m.start()
+        if i < done:
+            continue
+        lo = i  # back over the number the mask closes: 12.3** / 1,2**
+        while lo > 0 and (text[lo - 1] in _DIGITS or (
+                text[lo - 1] in _POINTS and lo > 1 and text[lo - 2] in _DIGITS
+                and (text[lo] in _DIGITS or text[lo - 1] != ","))):
+            lo -= 1
+        hi = i  # on over the mask and the digits after it: **3.5 / ××5.00
+        while hi < n and (text[hi] in _DIGITS or text[hi] in _MASK_SET or (
+                text[hi] in _POINTS and hi + 1 < n
+                and (text[hi + 1] in _DIGITS or text[hi + 1] in _MASK_SET))):
+            hi += 1
+        run = text[lo:hi]
+        # A figure (digits masked, or a unit after it), not markdown's **bold**.
+        if any(c in _DIGITS for c in run) or text[hi:hi + 1] in ("万", "亿", "千", "元", "%", "％", "分"):
+            count += 1
+        pieces += [text[done:lo], _DIGIT_RE.sub("*", run)]
+        done = hi
+    pieces.append(text[done:])
+    return "".join(pieces), count
 
-    def widen(m: re.Match) -> str:
-        nonlocal count
-        count += 1
-        return _DIGIT_RE.sub("*", m.group())
 
-    return _MASK_RE.sub(widen, text), count
-
-
-def _merge(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _merge(edits: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
     """Sorted, with edits inside an earlier deletion dropped (a gloss in a spam line)."""
-    out: list[tuple[int, int, str]] = []
+    out: list[tuple[int, int, str, str]] = []
     for edit in sorted(edits, key=lambda x: (x[0], -x[1])):
         if out and edit[0] < out[-1][1]:
             continue
@@ -419,29 +457,32 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
     if not (hint or has_tags or has_mask or has_glued or has_spam):
         return None
     traditional = hint and is_traditional(text)
-    simple = to_simplified(text) if traditional else text
     changes: list[str] = []
-    if traditional and simple is None:
-        changes.append("traditional characters not converted (OpenCC unavailable)")
-        traditional, simple = False, text
-    tags = _tag_edits(simple) if has_tags else []
-    glosses = _gloss_edits(simple) if hint and _TONE_RE.search(text) else []
-    spam = _spam_edits(simple) if has_spam or traditional else []
-    runs = _glued_edits(simple) if has_glued else []
-    edits = _merge(tags + glosses + spam + [e for run in runs for e in run])
+    edits = _merge((_tag_edits(text) if has_tags else [])
+                   + (_gloss_edits(text) if hint and _TONE_RE.search(text) else [])
+                   + (_glued_edits(text) if has_glued else []))
     out, omap = _apply(text, edits)
     if traditional:
-        # Converted again without the glosses, so phrases glossed inside convert as phrases.
-        out = to_simplified(out) or _apply(simple, edits)[0]
-        changes.append("traditional characters converted to simplified (OpenCC t2s)")
+        # After the glosses are out, so that glossed phrases convert as phrases.
+        simple = to_simplified(out)
+        if simple is None:
+            changes.append("traditional characters not converted (OpenCC unavailable)")
+            traditional = False
+        else:
+            out = simple
+            changes.append("traditional characters converted to simplified (OpenCC t2s)")
+    if has_spam or traditional:
+        # Spam is told on the text as the parser reads it (simplified, no glosses); its
+        # lines go from the original, and the rest is made again without them.
+        spam = [(*omap.span((lo, hi)), "", _SPAM) for lo, hi, _, _ in _spam_edits(out)]
+        if spam:
+            edits = _merge(edits + spam)
+            out, omap = _apply(text, edits)
+            if traditional:
+                out = to_simplified(out) or out
     out, masked = _mask(out) if has_mask else (out, 0)
-    kept = {id(e) for e in edits}
-    for label, group in (("pinyin glosses removed", glosses), ("HTML tags or entities removed", tags),
-                         ("mirror spam lines removed", spam),
-                         ("runs of glued table figures split", [run[0] for run in runs])):
-        n = sum(1 for e in group if id(e) in kept)
-        if n:
-            changes.append(f"{label}: {n}")
+    done = Counter(e[3] for e in edits)
+    changes += [f"{what}: {done[what]}" for what in (_GLOSS, _TAG, _SPAM, _GLUED) if done[what]]
     if masked:
         changes.append(f"masked figures left unread: {masked}")
     if not changes:

@@ -202,8 +202,9 @@ def test_masked_budget_is_not_read(written):
 
 def test_masked_score_and_formulas():
     assert _parse("某县某局2021年度项目绩效自评报告\n自评得分9×分。").score is None
-    # A product is not a mask.
+    # A product is not a mask, nor is markdown's bold.
     assert normalize_text("执行率=实际支出/预算数×100%，即(6/11)×100%=54.54%，5×4=20") is None
+    assert normalize_text("**重要**：资金100万元") is None
 
 
 def test_six_decimal_wan_yuan_read_exactly():
