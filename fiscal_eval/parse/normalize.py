@@ -112,6 +112,7 @@ _TAG_RE = re.compile(
     rf"<!--.{{0,2000}}?-->|</?(?:{_TAGS})(?=[\s/>])(?:\s[^<>]{{0,500}})?/?>", re.IGNORECASE | re.DOTALL
 )
 _ENTITY_RE = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});")
+_DEBRIS_REST = re.compile(r"[\s\d.、·•*-]*")  # what a line of tag debris holds besides its tags
 
 # A pinyin gloss: one syllable of at most 6 letters with its tone mark, in ASCII or
 # full-width brackets, right after a CJK character. 数(A), 值(B) are not glosses.
@@ -268,16 +269,29 @@ def is_traditional(text: str) -> bool:
 
 # An edit: (start, end, replacement, what it is) on the original text's offsets; the last
 # element only counts what was done.
-_TAG, _GLOSS, _SPAM, _GLUED = ("HTML tags or entities removed", "pinyin glosses removed",
-                               "mirror spam lines removed", "runs of glued table figures split")
+_GLOSS, _TAG, _ENTITY = "pinyin glosses removed", "lines of HTML tag debris removed", "HTML entities decoded"
+_SPAM, _GLUED = "mirror spam lines removed", "runs of glued table figures split"
 
 
 def _tag_edits(text: str) -> list[tuple[int, int, str, str]]:
-    edits = [(m.start(), m.end(), "", _TAG) for m in _TAG_RE.finditer(text)]
+    """Lines of tag debris (nothing but tags, list markers and space: ``  1. <sup
+    id="dn89e"></sup>``) emptied, and character entities decoded. A tag inside a line of
+    words is left: it is part of what the line says (or of a name that must reach the
+    page escaped, not silently rewritten)."""
+    edits, seen = [], set()
+    for m in _TAG_RE.finditer(text):
+        lo = text.rfind("\n", 0, m.start()) + 1
+        if lo in seen:
+            continue
+        seen.add(lo)
+        hi = text.find("\n", m.end())
+        hi = len(text) if hi < 0 else hi
+        if _DEBRIS_REST.fullmatch(_TAG_RE.sub("", text[lo:hi])):
+            edits.append((lo, hi, "", _TAG))
     for m in _ENTITY_RE.finditer(text):
         ch = html.unescape(m.group())
         if len(ch) == 1:
-            edits.append((m.start(), m.end(), ch, _TAG))
+            edits.append((m.start(), m.end(), ch, _ENTITY))
     return edits
 
 
@@ -482,7 +496,8 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
                 out = to_simplified(out) or out
     out, masked = _mask(out) if has_mask else (out, 0)
     done = Counter(e[3] for e in edits)
-    changes += [f"{what}: {done[what]}" for what in (_GLOSS, _TAG, _SPAM, _GLUED) if done[what]]
+    changes += [f"{what}: {done[what]}" for what in (_GLOSS, _TAG, _ENTITY, _SPAM, _GLUED)
+                if done[what]]
     if masked:
         changes.append(f"masked figures left unread: {masked}")
     if not changes:

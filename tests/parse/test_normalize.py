@@ -187,6 +187,9 @@ def test_html_debris_removed_comparisons_kept():
     assert out == "\n某局2021年度绩效自评报告\xa0\n自评得分<60分为差。"
     i = out.index("自评得分")
     assert text[omap.to_original(i):].startswith("自评得分<60")
+    # A tag inside a line of words is part of what it says (a hostile name must reach the
+    # page, escaped there), not debris.
+    assert normalize_text("../和平县<script>alert(1)</script>局2021年度绩效自评报告") is None
 
 
 # --------------------------------------------------------------------------- masked figures
