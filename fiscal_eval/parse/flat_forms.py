@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from fiscal_eval.model import FundLine, RateStatement
 from fiscal_eval.parse.forms import column_measure
-from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, parse_number, parse_percent
+from fiscal_eval.parse.numbers import decimals_of, parse_amount, parse_number, parse_percent
 from fiscal_eval.parse.vocab import vocab
 
 __all__ = ["flat_form", "FlatForm"]
@@ -145,7 +145,7 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
     for col, m in money:
         role, rank = _ROLES[col]
         u = m.group("unit") or unit
-        amounts.append((FundLine(label=label, role=role, amount_yuan=parse_number(m.group("num")) * float(UNIT_YUAN[u]),
+        amounts.append((FundLine(label=label, role=role, amount_yuan=parse_amount(m.group("num"), u),
                                  span=m.span("num"), unit=u, decimals=decimals_of(m.group("num")), measure=role),
                         rank, why))
     rates = []

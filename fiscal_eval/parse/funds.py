@@ -298,7 +298,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                     line = FundLine(
                         label=clean_label(label.removeprefix("其中")) or label,
                         role=role if is_total else "line_item",
-                        amount_yuan=val.value * float(UNIT_YUAN[val.unit or unit]),
+                        amount_yuan=parse_amount(repr(val.value), val.unit or unit),
                         span=c.span,
                         unit=val.unit or unit,
                         parent=None if is_total else totals.get(head),
@@ -321,7 +321,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
             line = FundLine(
                 label=label,
                 role=role,
-                amount_yuan=val.value * float(UNIT_YUAN[val.unit or unit]),
+                amount_yuan=parse_amount(repr(val.value), val.unit or unit),
                 span=c.span,
                 unit=val.unit or unit,
                 context=ctx.context_path(c.span[0]),
