@@ -34,28 +34,19 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
        for f in ("budget_yuan", "available_yuan", "spent_yuan")},
     ("007.txt", "budget_yuan"): "the form's 年度资金总额 row is all zeros (unfilled); the label takes the 其中 row",
     ("007.txt", "spent_yuan"): "label 89.974万元 from the form's 其中 row; the prose states 共完成预算资金89.97万元 (read)",
-    **{("017.txt", f): "traditional characters with pinyin glosses (normalisation step)"
-       for f in ("budget_yuan", "spent_yuan", "execution_rate_reported")},
-    **{("019.txt", f): "OCR'd form, header words misread and cells glued (64.864.864.8100%)"
+    **{("019.txt", f): "OCR'd form, header words misread (年初预匏数, 调整预算将) and cells glued"
        for f in ("budget_yuan", "spent_yuan")},
     ("020.txt", "execution_rate_reported"): "OCR'd form: 'O76%107.6' (rate, weight and points glued)",
     **{("021.txt", f): "OCR'd form: '89+82' for 89.82, columns lost" for f in ("available_yuan", "spent_yuan")},
-    **{("023.txt", f): "form cells glued (202010100.00%10, 总分100100): normalisation step"
-       for f in ("budget_yuan", "spent_yuan", "execution_rate_reported", "score")},
+    ("023.txt", "score"): "总分100100: 分值 and 得分 glued, no rate to split them by",
     **{("024.txt", f): "form row short of a cell ('880 880 880 10 10' under six columns) and no rate "
        "to check by: undecidable, kept as candidates" for f in ("budget_yuan", "spent_yuan")},
     ("e006.txt", "budget_yuan"): "the total is named by no budget word ('12类…资金3728万元')",
-    ("e007.txt", "budget_yuan"): "traditional characters with pinyin glosses (normalisation step)",
     ("c001.txt", "execution_rate_reported"): "'完成率均达到100%': bare 完成率 is as often an indicator's",
-    ("c008.txt", "budget_yuan"): "traditional characters with pinyin glosses (normalisation step)",
-    **{("c012.txt", f): "form cells glued (194.9194.9100%): normalisation step"
-       for f in ("budget_yuan", "spent_yuan", "execution_rate_reported")},
     ("c014.txt", "spent_yuan"): "财政拨款支出合计 names one source of money (a part) in every other report",
     ("c017.txt", "spent_yuan"): "'涉及一般公共预算支出': one source of money, not read as the whole",
     **{("w009.txt", f): "OCR'd form with its cells out of order" for f in ("spent_yuan", "execution_rate_reported")},
     ("w016.txt", "grade"): "grade word 好 (a 好/较好/一般/差 scheme no grade scale knows yet)",
-    **{("w018.txt", f): "form cells glued (40004000100%): normalisation step"
-       for f in ("budget_yuan", "spent_yuan", "execution_rate_reported")},
     ("w019.txt", "execution_rate_reported"): "form cells glued ('79.27107.93': rate, weight, points)",
 }
 # Known wrong values (a stated figure read as another): (file, field) -> the value read.
