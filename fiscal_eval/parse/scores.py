@@ -85,13 +85,24 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
             if value == 100 and _OTHER_SCORE.search(ctx.f, m.end(), ctx.sentence_bounds(m.start())[1]):
                 continue  # "总分100分，自评得分95分": 100 is the maximum, not the score
             options.append(Option(value, m.span("num"), m.group("label"), rank, f"“{m.group('label')}”",
-                                  item=is_item(ctx, m.start()),
+                                  item=is_item(ctx, m.start()) or _indicator_before(ctx, m.start()),
                                   excluded=LOST_COMPONENT if in_component(ctx, m.start()) else "",
                                   slack=0.005))
     if table_total is not None:
         options.append(Option(table_total.value, table_total.span, table_total.label, 3,
                               f"指标表“{table_total.label}”行", slack=0.005))
     return choose(options)
+
+
+# "产出指标(50分)自评得分45分": the points of an indicator (or of a group of them).
+_INDICATOR_BEFORE = re.compile(r"指标|\(\d{1,3}分\)")
+
+
+def _indicator_before(ctx: Context, pos: int) -> bool:
+    """Whether the clause before a score label at ``pos`` names an indicator."""
+    lo = max(ctx.sentence_bounds(pos)[0], pos - 24)
+    clause = re.split(r"[,;:]", ctx.f[lo:pos])[-1]
+    return bool(_INDICATOR_BEFORE.search(clause))
 
 
 def find_score(ctx: Context, table_total: Found | None) -> Found | None:

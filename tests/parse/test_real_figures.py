@@ -177,6 +177,17 @@ def test_an_items_points_are_not_the_total_score():
     assert r.score is None
 
 
+def test_an_indicators_points_give_way_to_the_total():
+    r = _parse(HEAD + "产出指标自评得分45分，效益指标(30分)自评得分28分。经综合评价，自评得分95分，评价等级为优秀。\n")
+    assert (r.score, r.grade) == (95.0, "优秀")
+    assert {c.value: c.lost for c in r.candidates["score"]}[45.0] == "分项数字，不是总数"
+
+
+def test_different_totals_with_nothing_to_decide_leave_the_score_unknown():
+    r = _parse(HEAD + "一、项目甲\n项目甲自评得分92分。\n二、项目乙\n项目乙自评得分85分。\n")
+    assert r.score is None and sorted(c.value for c in r.candidates["score"]) == [85.0, 92.0]
+
+
 def test_figures_of_one_component_section_are_not_the_reports():
     r = _parse("某省2020年度中央自然灾害救灾资金绩效自评报告\n一、中央自然灾害森林草原航空消防补助资金\n"
                "(一)资金情况\n安排补助救灾资金2513万元，实际执行2513万元，执行率100%。\n")
