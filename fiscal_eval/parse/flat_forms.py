@@ -68,12 +68,25 @@ def _compact(f: str, lo: int, hi: int) -> tuple[str, list[int]]:
     return "".join(chars), where
 
 
+# Header mentions looked at before giving up (each costs a window of ~500 characters).
+_MAX_HINTS = 50
+
+
 def _flat_form(f: str) -> FlatForm:
-    hint = _HINT.search(f)
-    if hint is None:
-        return [], []
-    lo = max(0, hint.start() - 12)
-    hi = min(len(f), hint.end() + 400)
+    pos = 0
+    for _ in range(_MAX_HINTS):
+        hint = _HINT.search(f, pos)
+        if hint is None:
+            break
+        found = _form_near(f, max(0, hint.start() - 12), min(len(f), hint.end() + 400))
+        if found is not None:
+            return found
+        pos = hint.end()
+    return [], []
+
+
+def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
+    """The first header run in ``f[lo:hi]`` followed by its total row, read; else None."""
     text, where = _compact(f, lo, hi)
     words = list(_header_word().finditer(text))
     i = 0
@@ -83,11 +96,12 @@ def _flat_form(f: str) -> FlatForm:
         while i + len(run) < len(words) and words[i + len(run)].start() == run[-1].end():
             run.append(words[i + len(run)])
         i += len(run)
-        cols = [column_measure(m.group()) for m in run]
+        cols = [column_measure(w.group()) for w in run]
         unit = None
         # "年度预算数(万元)" over its sub-columns: a group header, not a column.
-        if len(cols) > 1 and _UNIT.search(run[0].group()) and cols[1] in ("budget_init", "budget_adj"):
-            unit = _UNIT.search(run[0].group()).group(1)
+        group = _UNIT.search(run[0].group())
+        if len(cols) > 1 and group and cols[1] in ("budget_init", "budget_adj"):
+            unit = group.group(1)
             cols = cols[1:]
         if sum(c in _MONEY for c in cols) < 2:
             continue
@@ -99,10 +113,10 @@ def _flat_form(f: str) -> FlatForm:
             continue
         if unit is None:
             before = f[max(0, where[run[0].start()] - 60):where[run[0].start()]]
-            m = _UNIT.search(_GAP.sub("", before)) or _UNIT.search("".join(m.group() for m in run))
-            unit = m.group(1) if m else "万元"
+            declared = _UNIT.search(_GAP.sub("", before)) or _UNIT.search("".join(w.group() for w in run))
+            unit = declared.group(1) if declared else "万元"
         return _read(found, cols, unit, total.group().rstrip(":："))
-    return [], []
+    return None
 
 
 def _row(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | None, re.Match[str]]]:

@@ -106,7 +106,6 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
 
 # "(含…)" asides: a list word inside one does not itemise the amounts after it.
 _PARENTHESISED = re.compile(r"\([^()]*(?:\)|$)")
-_TOTAL_WORDS = re.compile(r"^(?:合计|总计|共计|累计)\S{2,}")  # "合计批复总投资", not a bare 合计 row
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
@@ -371,7 +370,7 @@ def _slack(line: FundLine) -> float:
 def _option(a: Amount, reason: str = "") -> Option:
     line = a.line
     return Option(value=line.amount_yuan, span=line.span, label=line.label, rank=a.rank,
-                  reason=reason or a.reason or f"“{line.label}”", total=a.total or bool(_TOTAL_WORDS.match(line.label)),
+                  reason=reason or a.reason or f"“{line.label}”", total=a.total,
                   level=a.level, item=a.item, excluded=a.excluded or (LOST_COMPONENT if a.component else ""),
                   slack=_slack(line), ref=a)
 
