@@ -231,7 +231,7 @@ def _raw_doc(data: bytes) -> int:
     return len(convert(data, "bench.doc", ".doc", "docx"))
 
 
-def formats_throughput(root: Path, reports: int = 40, repeat: int = _RUNS) -> dict[str, dict[str, float]]:
+def formats_throughput(root: Path, reports: int = 40, repeat: int = _RUNS) -> dict[str, dict[str, float | None]]:
     """Per format, our reports/s and reading time a file beside the raw library's (module
     docstring). ``reports`` sizes the synthetic corpus rendered (a few files a format)."""
     from fiscal_eval.api import parse_reports
@@ -261,7 +261,7 @@ def formats_throughput(root: Path, reports: int = 40, repeat: int = _RUNS) -> di
             path.write_bytes(data)
             groups["doc"].append(path)
         raws["doc"] = _raw_doc
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, dict[str, float | None]] = {}
     for fmt, files in groups.items():
         if not files or not all(p.is_file() for p in files):
             continue

@@ -168,7 +168,7 @@ class OffsetMap:
     orig_len: int
 
     @classmethod
-    def from_edits(cls, text: str, edits: list[tuple[int, int, str]]) -> "OffsetMap":
+    def from_edits(cls, text: str, edits: list[tuple[int, int, str]]) -> OffsetMap:
         """The map of ``text`` with ``edits`` made: (start, end, replacement), sorted and
         not overlapping."""
         return _apply(text, [(s, e, rep, "") for s, e, rep in edits])[1]
