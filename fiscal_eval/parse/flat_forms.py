@@ -28,7 +28,7 @@ _VALUE = re.compile(r"[\s|]*(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.,])\s*(?P<
 # them (most prose reports) are answered without looking further.
 _HINT = re.compile(r"(?:预算数|年初预算|调整后预算|全年预算)[^。]{0,120}?(?:执行数|预算执行)", re.S)
 _MONEY = ("budget_init", "budget_adj", "spent")
-_ROLES = {"budget_init": ("budget", 1), "budget_adj": ("budget", 2), "spent": ("spent", 1)}  # as vocab.toml
+_ROLES = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1), "spent": ("spent", 1)}  # as vocab.toml
 _UNFILLED = "表格合计行的金额全为0（未填写），不是预算或支出数"
 _CONTRADICTED = "表格该行的数与表头对不上（执行率与执行数÷预算数不符），列位可能错了"
 _INCOMPLETE = "表格该行缺格，无执行率核对，哪一格是哪一列不能确定"

@@ -332,7 +332,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
 
 
 _TOTAL_ROW = re.compile(r"合\s*计|总\s*计|小\s*计|年度资金总额|资金总额|总\s*额|合计金额")
-_GRID_ROLES: dict[str, tuple[Role, int]] = {"budget_init": ("budget", 1), "budget_adj": ("budget", 2),
+_GRID_ROLES: dict[str, tuple[Role, int]] = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1),
                                             "spent": ("spent", 1)}
 _UNSOUND = "表格该行的数与表头对不上（缺格，或执行率与执行数÷预算数不符），列位不能确定"
 
@@ -387,8 +387,8 @@ def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
             replace(_option(a, f"{a.reason or a.line.label}（下达的资金）"), rank=a.rank + 10)
             for a in amounts if role in a.fallback]
         if field == "budget_yuan" and any(o.value for o in direct):
-            # A form's 年初预算数 0.00 beside a 调整后预算数: no year-start budget was set,
-            # the money came by adjustment; 0 is not the budget.
+            # A budget of 0 beside a stated one (a form's 年初预算数 0.00 beside its
+            # 调整后预算数 3.36): a cell left unfilled, not the budget.
             direct = [o for o in direct if o.value] + [replace(o, rank=9) for o in direct if not o.value]
         if direct:
             chosen[field] = choose(direct)

@@ -33,9 +33,8 @@ def test_mof_form():
     assert r.status == "ok", r.errors
     assert (r.agency, r.region, r.year, r.kind, r.project_name) == (
         "某某县交通运输局", "某某县", 2021, "project", "乡村道路养护项目")
-    # 年初预算数 is the budget (DESIGN §4: 年初预算 / 预算安排 / 年度预算数; the real
-    # corpus's labels read forms so); 全年预算数 stands in only where 年初 is 0 or absent.
-    assert (r.budget_yuan, r.spent_yuan) == (1200000.0, 1385000.0)
+    # 全年预算数 (the adjusted budget) is the budget; 年初预算数 stays a line.
+    assert (r.budget_yuan, r.spent_yuan) == (1500000.0, 1385000.0)
     assert r.execution_rate_reported == 0.9233
     assert (r.score, r.grade, r.published_date) == (95.23, "优", "2022-03-08")
     assert [(i.level1, i.level2, i.level3, i.max_points, i.points) for i in r.indicators] == [
