@@ -33,6 +33,7 @@ from functools import lru_cache, partial
 from typing import NamedTuple
 
 from fiscal_eval.model import Arithmetic, Flag, FundLine, Indicator, RateStatement, Report, Severity, Span
+from fiscal_eval.parse.choose import LOST_COMPONENT, LOST_ITEM
 from fiscal_eval.parse.funds import role_of
 from fiscal_eval.parse.numbers import UNIT_YUAN
 from fiscal_eval.parse.rates import concept_of, evaluate
@@ -354,6 +355,12 @@ def _recompute(report: Report, rate: RateStatement,
 # --------------------------------------------------------------------------- rate_mismatch
 
 
+def _part_spans(report: Report) -> frozenset[Span]:
+    """Spans of figures the parser set aside as one part's (an item, a component)."""
+    return frozenset(c.span for cands in report.candidates.values() for c in cands
+                     if c.lost in (LOST_ITEM, LOST_COMPONENT))
+
+
 @check("rate_mismatch")
 def stated_rates(report: Report, make: FlagMaker) -> Iterator[Flag]:
     """A stated rate (执行率, 到位率, 预算完成率, or any rate with a printed formula) that
@@ -364,9 +371,14 @@ def stated_rates(report: Report, make: FlagMaker) -> Iterator[Flag]:
     form row, or the report's: arrival = available ÷ budget, completion = spent ÷ budget,
     execution = spent ÷ available (财预〔2020〕10号 附件1 预算执行率) or spent ÷ budget (the
     自评表's 执行率). An execution rate is flagged only when neither definition matches.
+    The rate of one item of a breakdown or of one component (the parser's candidates say
+    which: "分项目如下：①…到位率30.88%") is not checked against the report's totals.
     """
     amounts = _report_amounts(report) if report.rates else {}
+    parts = _part_spans(report) if report.candidates else frozenset()
     for rate in report.rates:
+        if rate.span in parts and not rate.formula:
+            continue
         candidates = _recompute(report, rate, amounts)
         if not candidates or any(matches_stated(rate.value, rate.decimals, c.value, rel_slack=c.rel_slack)
                                  for c in candidates):

@@ -199,6 +199,14 @@ def test_different_totals_with_nothing_to_decide_leave_the_score_unknown():
     assert r.score is None and sorted(c.value for c in r.candidates["score"]) == [85.0, 92.0]
 
 
+def test_an_items_rate_is_neither_the_reports_nor_checked_against_its_totals():
+    r = _parse(HEAD + "上级安排资金4871.71万元，实际到位1696.76万元，到位率34.83%。"
+                      "分项目如下：①森林防火补助应到位68万元，实际到位21万元，到位率30.88%；"
+                      "②护林员项目应到位1605万元，实际到位1604.75万元，到位率100%。\n")
+    assert (r.budget_yuan, r.available_yuan, r.arrival_rate_reported) == (48717100.0, 16967600.0, 0.3483)
+    assert not [f for f in r.flags if f.code == "rate_mismatch"]
+
+
 def test_figures_of_one_component_section_are_not_the_reports():
     r = _parse("某省2020年度中央自然灾害救灾资金绩效自评报告\n一、中央自然灾害森林草原航空消防补助资金\n"
                "(一)资金情况\n安排补助救灾资金2513万元，实际执行2513万元，执行率100%。\n")
