@@ -27,6 +27,8 @@ __all__ = [
     "manifest",
     "IngestSummary",
     "metrics",
+    "evaluate",
+    "Evaluation",
     "Report",
     "Document",
     "Flag",
@@ -46,6 +48,8 @@ _LAZY = {
     "manifest": "fiscal_eval.store",
     "IngestSummary": "fiscal_eval.store",
     "metrics": "fiscal_eval.metrics",
+    "evaluate": "fiscal_eval.evaluation",
+    "Evaluation": "fiscal_eval.evaluation",
 }
 
 
