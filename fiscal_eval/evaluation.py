@@ -91,6 +91,7 @@ __all__ = [
     "Evaluation",
     "evaluate",
     "same",
+    "typed_value",
     "selected",
 ]
 
@@ -205,8 +206,8 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _from_text(field: str, text: str | None) -> Any:
-    """:func:`_as_text` undone, for JSON: the value with its type."""
+def typed_value(field: str, text: str | None) -> Any:
+    """A value as the case tables hold it (:func:`_as_text`), with its type again."""
     if text is None:
         return None
     if field in _INTS:
@@ -428,8 +429,8 @@ class Evaluation:
         ``totals``, ``fields`` (counts by field), ``files``, ``cases`` (every case, the
         label and returned values with their types), ``ignored_keys``."""
         cases = [
-            {**row, "label": _from_text(row["field"], row["label"]),
-             "returned": _from_text(row["field"], row["returned"])}
+            {**row, "label": typed_value(row["field"], row["label"]),
+             "returned": typed_value(row["field"], row["returned"])}
             for row in self.cases.iter_rows(named=True)
         ]
         return {
