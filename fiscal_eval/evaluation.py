@@ -523,7 +523,7 @@ def evaluate(
     cases: dict[str, list[Any]] = {c: [] for c in CASE_COLUMNS}
     files: dict[str, list[Any]] = {c: [] for c in FILE_COLUMNS}
     ignored: set[str] = set()
-    seen: set[str] = set()
+    seen: set[str] = set()  # the sources selected
 
     def file_row(source: str, path: str | None, status: FileStatus, error: str | None) -> None:
         for c, v in zip(FILE_COLUMNS, (source, path, status, error)):
@@ -571,10 +571,10 @@ def evaluate(
                                            _as_text(returned), sentence, label_sentence, note)):
                 cases[c].append(v)
 
-    if patterns and not files["source"]:
-        raise LabelsError(f"{shown}: 没有标注文件匹配 {' / '.join(patterns)}")
-    if not files["source"]:
+    if not entries:
         raise LabelsError(f"{shown}: 标注文件是空的")
+    if patterns and not seen:
+        raise LabelsError(f"{shown}: 没有标注文件匹配 {' / '.join(patterns)}")
     case_frame = pl.DataFrame(cases, schema=CASE_COLUMNS)
     return Evaluation(
         labels=shown,
