@@ -416,12 +416,12 @@ def eval_(
                        help="Labels file: a JSON list, one object a report file (README: Measuring the parser)."),
     ],
     root: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--root", show_default=False,
                      help="Folder the labels' `source` names are relative to (default: the labels file's folder)."),
     ] = None,
     only: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--only", show_default=False,
                      help="Score only these files: a prefix (n) or a glob ('n0*.txt'); repeat for several."),
     ] = None,
@@ -432,17 +432,17 @@ def eval_(
         bool, typer.Option("--cases", help="List every case that is not correct, with its sentences."),
     ] = False,
     min_found: Annotated[
-        Optional[float],
+        float | None,
         typer.Option("--min-found", min=0.0, max=1.0, show_default=False,
                      help="Exit 1 unless at least this fraction of the stated fields is found (e.g. 0.9)."),
     ] = None,
     max_wrong: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--max-wrong", min=0, show_default=False,
                      help="Exit 1 when more stated fields than this come back with another value."),
     ] = None,
     max_invented: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--max-invented", min=0, show_default=False,
                      help="Exit 1 when more values than this are returned where the label is null."),
     ] = None,

@@ -71,6 +71,10 @@ import polars as pl
 
 from fiscal_eval.errors import LabelsError
 from fiscal_eval.model import Kind, Report, sentence_at
+
+# The parser's own number patterns: they run on fold()-ed text, which keeps offsets.
+from fiscal_eval.parse.numbers import AMOUNT_RE, NUMBER_RE, PERCENT_RE, fold, parse_amount, parse_number, parse_percent
+from fiscal_eval.parse.vocab import vocab
 from fiscal_eval.sources import display_path
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -274,11 +278,6 @@ def _comparable(field: str, value: Any) -> bool:
 
 def _find_in_text(text: str, field: str, label: Any) -> tuple[int, int] | None:
     """The span of the first figure (or string) in ``text`` equal to the label."""
-    # NOTE: imported here: the parser's number patterns (folded text keeps offsets).
-    from fiscal_eval.parse.numbers import (
-        AMOUNT_RE, NUMBER_RE, PERCENT_RE, fold, parse_amount, parse_number, parse_percent,
-    )
-
     folded = fold(text)
     if field in _AMOUNTS:
         for m in AMOUNT_RE.finditer(folded):
@@ -304,8 +303,6 @@ def _find_in_text(text: str, field: str, label: Any) -> tuple[int, int] | None:
         m = re.search(rf"(?<!\d){int(label)}(?!\d)", folded)
         return m.span() if m else None
     if field == "kind":
-        from fiscal_eval.parse.vocab import vocab
-
         pattern = vocab().meta.get(str(label))
         m = pattern.search(folded) if pattern else None
         return m.span() if m else None
