@@ -381,7 +381,7 @@ def _eval_table(ev: Evaluation) -> Table:
                 Text(percent(row["invented_rate"], _MISSING) or _MISSING)]
 
     for i, row in enumerate(ev.by_field.iter_rows(named=True)):
-        table.add_row(*cells(FIELD_NAMES.get(row["field"], row["field"]), row),
+        table.add_row(*cells(FIELD_NAMES[row["field"]], row),
                       end_section=i == ev.by_field.height - 1)
     total = cells("合计 total", ev.totals)
     for cell in total:
@@ -399,7 +399,7 @@ def _print_cases(console: Console, ev: Evaluation) -> None:
     for c in bad.iter_rows(named=True):
         field = c["field"]
         console.print(Text(
-            f"{_terminal_safe(c['source'])}  {FIELD_NAMES.get(field, field)}  "
+            f"{_terminal_safe(c['source'])}  {FIELD_NAMES[field]}  "
             f"{OUTCOMES[c['outcome']]} {c['outcome']}  标注 {_shown(field, c['label'])}  "
             f"返回 {_shown(field, c['returned'])}"), soft_wrap=True)
         for what, key in (("返回值出处", "sentence"), ("标注值所在句", "label_sentence"), ("说明", "note")):

@@ -281,22 +281,21 @@ def _find_in_text(text: str, field: str, label: Any) -> tuple[int, int] | None:
     folded = fold(text)
     if field in _AMOUNTS:
         for m in AMOUNT_RE.finditer(folded):
-            if _safe_same(field, label, lambda: parse_amount(m["num"], m["unit"])):
+            if _equal(field, label, parse_amount, m["num"], m["unit"]):
                 return m.span()
         # A form's cells carry no unit: the header says 万元 (or 元) once.
         for m in NUMBER_RE.finditer(folded):
-            for scale in (10_000, 1):
-                if _safe_same(field, label, lambda: parse_number(m.group()) * scale):
-                    return m.span()
+            if any(_equal(field, label, parse_amount, m.group(), unit) for unit in ("万元", "元")):
+                return m.span()
         return None
     if field in _RATES:
         for m in PERCENT_RE.finditer(folded):
-            if _safe_same(field, label, lambda: parse_percent(m["num"])):
+            if _equal(field, label, parse_percent, m["num"]):
                 return m.span()
         return None
     if field in _SCORES:
-        for m in re.finditer(rf"(?:{NUMBER_RE.pattern})(?=\s?分)", folded):
-            if _safe_same(field, label, lambda: parse_number(m.group())):
+        for m in _SCORE_RE.finditer(folded):
+            if _equal(field, label, parse_number, m.group()):
                 return m.span()
         return None
     if field in _INTS:
@@ -309,10 +308,14 @@ def _find_in_text(text: str, field: str, label: Any) -> tuple[int, int] | None:
     return _find_string(text, str(label))
 
 
-def _safe_same(field: str, label: Any, value: Callable[[], float]) -> bool:
+_SCORE_RE = re.compile(rf"(?:{NUMBER_RE.pattern})(?=\s?分)")  # a number of points: 95分
+
+
+def _equal(field: str, label: Any, convert: Callable[..., float], *written: str) -> bool:
+    """Whether the figure ``written`` (converted) is the label; False if it is no number."""
     try:
-        return same(field, label, value())
-    except (ValueError, OverflowError):
+        return same(field, label, convert(*written))
+    except (ValueError, KeyError, OverflowError):
         return False
 
 
