@@ -82,7 +82,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "FIELDS",
-    "FIELD_NAMES",
     "OUTCOMES",
     "Outcome",
     "CASE_COLUMNS",
@@ -105,21 +104,11 @@ FIELDS: tuple[str, ...] = (
     "spent_yuan", "execution_rate_reported", "score", "grade",
 )
 
-#: What a reader sees for each field (Chinese first, the key after).
-FIELD_NAMES: dict[str, str] = {
-    "agency": "单位 agency", "year": "年度 year", "kind": "类型 kind",
-    "project_name": "项目名称 project_name", "budget_yuan": "预算 budget_yuan",
-    "available_yuan": "到位 available_yuan", "spent_yuan": "支出 spent_yuan",
-    "execution_rate_reported": "执行率 execution_rate_reported", "score": "自评得分 score",
-    "grade": "等级 grade",
-}
-
 Outcome = Literal["found", "missed", "wrong", "invented", "null_ok"]
 
-#: Each outcome and its Chinese name (module docstring: what each means).
-OUTCOMES: dict[str, str] = {
-    "found": "找到", "missed": "漏掉", "wrong": "错误", "invented": "臆造", "null_ok": "正确留空",
-}
+#: The outcomes of a case (module docstring: what each means; present/labels.py: their
+#: Chinese names).
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 
 AMOUNT_TOLERANCE_YUAN = 0.5
 AMOUNT_RELATIVE_TOLERANCE = 1e-9

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 import fiscal_eval
 from fiscal_eval import cli
 from fiscal_eval.errors import FiscalEvalError, LabelsError
-from fiscal_eval.evaluation import FIELDS, evaluate, same, selected
+from fiscal_eval.evaluation import FIELDS, OUTCOMES, evaluate, same, selected
 
 runner = CliRunner()
 
@@ -211,7 +212,7 @@ def test_cli_cases_lists_non_correct_cases_with_sentences_escaped(corpus: Path) 
     assert result.exit_code == 0, result.output
     assert "不正确的个案 cases not correct: 4" in result.output
     assert "臆造 invented" in result.output and "自评得分95分。" in result.output
-    assert "标注 100.00 万元" in result.output
+    assert "标注 label 100.00 万元" in result.output
     assert "大家一共\\x1b[2J\\u202e花了100万元买东西。" in result.output
     assert "\x1b" not in result.output and "\u202e" not in result.output
 
@@ -321,3 +322,16 @@ def test_shared_labels_totals_equal_an_independent_count() -> None:
         # Every returned value has its sentence (a value without one is a defect).
         returned = part.cases.filter(part.cases["returned"].is_not_null())
         assert returned["sentence"].null_count() == 0, split
+
+
+def test_docs_list_every_json_key_and_outcome(corpus: Path) -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "evaluation.md").read_text("utf-8")
+    result = runner.invoke(cli.app, ["eval", str(_clean(corpus)), "--json"])
+    out = json.loads(result.stdout)
+    listed = set(re.findall(r"^\| `(\w+)` \|", doc, re.MULTILINE))
+    assert set(out) <= listed
+    for key in ("totals", "files", "cases", "gate"):
+        row = next(line for line in doc.splitlines() if line.startswith(f"| `{key}` |"))
+        inner = out[key] if isinstance(out[key], dict) else out[key][0]
+        assert all(k in row for k in inner), key
+    assert {f"`{o}`" for o in OUTCOMES} <= set(re.findall(r"`\w+`", doc))
