@@ -21,6 +21,8 @@ from typing import Callable, Iterable, Iterator
 from fiscal_eval.errors import ReadError, UnsupportedFormatError
 from fiscal_eval.model import Document
 from fiscal_eval.sources import html as _html
+from fiscal_eval.sources import image as _image
+from fiscal_eval.sources import pdf as _pdf
 from fiscal_eval.sources import text as _text
 from fiscal_eval.sources.text import document_from_text
 
@@ -59,7 +61,6 @@ _NOT_YET: dict[str, str] = {
     ".doc": "Word document: Word reader not available yet",
     ".docx": "Word document: Word reader not available yet",
     ".wps": "WPS document: Word reader not available yet",
-    ".pdf": "PDF document: PDF reader not available yet",
     ".ofd": "OFD document: OFD reader not available yet",
     ".xls": "spreadsheet: spreadsheet reader not available yet",
     ".xlsx": "spreadsheet: spreadsheet reader not available yet",
@@ -72,7 +73,6 @@ _NOT_YET: dict[str, str] = {
 }
 # The same, recognised by content when the suffix says nothing.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "PDF document: PDF reader not available yet"),
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
         "Word/Excel document (OLE2): Word and spreadsheet readers not available yet",
@@ -395,5 +395,7 @@ def _inputs(folder: str) -> Iterator[str]:
 
 # --------------------------------------------------------------------------- the readers
 # One line a reader. Sniffers are asked in this order; text is the default.
+register("pdf", _pdf.read_pdf, suffixes=(".pdf",), sniff=_pdf.looks_like_pdf)
+register("image", _image.read_image, suffixes=(".png", ".jpg", ".jpeg", ".tif", ".tiff"), sniff=_image.looks_like_image)
 register("html", _html.read_html, suffixes=(".html", ".htm", ".shtml", ".xhtml"), sniff=_html.looks_like_html)
 register("text", _text.read_text, suffixes=(".txt", ".text"))
