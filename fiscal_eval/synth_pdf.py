@@ -93,10 +93,13 @@ def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     table: list[str] = []
     titled = False
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
         if "\t" in line:
             table.append(line)
             continue
+        if table and not line.strip() and "\t" in (lines[i + 1] if i + 1 < len(lines) else ""):
+            continue  # one empty line inside a table (the text reader's rule too)
         if table:
             blocks.append(_Block("table", tuple(table)))
             table = []
@@ -195,9 +198,15 @@ def render_pdf(text: str, *, font: Path | None = None) -> bytes:
                            v_align="MIDDLE", headings_style=FontFace()) as table:
                 for row, span in zip(rows, spans):
                     out = table.row()
-                    for cell, n in zip(row, span):
+                    last = max((j for j, c in enumerate(row) if c.strip()), default=0)
+                    for j, (cell, n) in enumerate(zip(row, span)):
+                        if j > last and span[last] == 1:
+                            break  # covered by the last cell, spanning the row's end
                         if n:
-                            out.cell(cell, rowspan=n)
+                            # The row's last text spans the empty cells after it, as a form's
+                            # long answer does (a paragraph in one narrow column would not fit a page).
+                            wide = len(row) - j if j == last and n == 1 else 1
+                            out.cell(cell, rowspan=n, colspan=wide)
             pdf.ln(4)
     return bytes(pdf.output())
 

@@ -68,11 +68,11 @@ def _page(frame: Any, number: int, source: str) -> Page:
     scale = min(1.0, ocr.OCR_LONG_SIDE / max(width, height))
     if scale < 1.0:
         frame = frame.resize((max(int(width * scale), 1), max(int(height * scale), 1)), Image.LANCZOS)
-    read = ocr.read_page_image(np.asarray(frame), source)
+    read = ocr.read_page_image(np.asarray(frame), source, tolerance=_TOLERANCE_PT * dpi / 72 * scale)
     back = 1 / scale
     runs = tuple(Run(r.text, r.x0 * back, r.top * back, r.x1 * back, r.bottom * back, r.confidence) for r in read.runs)
     rules = tuple(Rule(r.horizontal, r.at * back, r.start * back, r.end * back) for r in read.rules)
-    return Page(number, width, height, runs, rules, tolerance=_TOLERANCE_PT * dpi / 72)
+    return Page(number, width, height, runs, rules, tolerance=_TOLERANCE_PT * dpi / 72, gap_spaces=False)
 
 
 def read_image(data: bytes, source: str = "<bytes>") -> Document:

@@ -43,7 +43,7 @@ from typing import Iterable, Sequence
 
 from fiscal_eval.model import Anchor, Cell, Table
 
-__all__ = ["Run", "Rule", "Page", "Assembled", "assemble", "COLUMN_GAP"]
+__all__ = ["Run", "Rule", "Page", "Assembled", "assemble", "table_rules", "COLUMN_GAP"]
 
 COLUMN_GAP = 1.8
 """A horizontal gap wider than this many text heights separates two cells of a line."""
@@ -100,6 +100,10 @@ class Page:
     runs: tuple[Run, ...]
     rules: tuple[Rule, ...] = ()
     tolerance: float = _TOLERANCE
+    # Spaces from gaps between runs (a text layer that positions words without a space
+    # character); off for OCR, whose character boxes are too rough for it and whose
+    # recogniser writes the spaces it reads into its runs.
+    gap_spaces: bool = True
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,7 @@ class _Grid:
     top: float
     bottom: float
     rows: list[list[_Piece | None]]
+    xs: list[float]  # its column borders, to tell a table continued on the next page
 
 
 def _lowest(values: Iterable[float | None]) -> float | None:
@@ -194,7 +199,7 @@ def _group_lines(runs: Sequence[Run]) -> list[list[Run]]:
     return lines
 
 
-def _join_runs(runs: Sequence[Run]) -> str:
+def _join_runs(runs: Sequence[Run], gap_spaces: bool = True) -> str:
     """The runs of one line as text: a space between two Latin words set apart, none
     between CJK characters; a character drawn twice (fake bold) once."""
     out: list[str] = []
@@ -205,7 +210,7 @@ def _join_runs(runs: Sequence[Run]) -> str:
             if run.text == previous.text and abs(run.x0 - previous.x0) < 0.3 * width:
                 continue  # the same glyph overprinted
             gap = run.x0 - previous.x1
-            if gap > 0.2 * max(run.height, previous.height) and _needs_space(out[-1], run.text):
+            if gap_spaces and gap > 0.2 * max(run.height, previous.height) and _needs_space(out[-1], run.text):
                 out.append(" ")
         out.append(run.text)
         previous = run
@@ -221,18 +226,21 @@ def _needs_space(left: str, right: str) -> bool:
 def _split_cells(runs: list[Run]) -> list[list[Run]]:
     """A line's runs cut where the gap exceeds :data:`COLUMN_GAP` text heights."""
     cells = [[runs[0]]]
+    tallest = runs[0].bottom - runs[0].top  # of the cell being built
     for previous, run in zip(runs, runs[1:]):
-        height = max(statistics.median(r.height for r in cells[-1]), run.height)
-        if run.x0 - previous.x1 > COLUMN_GAP * height:
+        height = run.bottom - run.top
+        if run.x0 - previous.x1 > COLUMN_GAP * max(tallest, height):
             cells.append([run])
+            tallest = height
         else:
             cells[-1].append(run)
+            tallest = max(tallest, height)
     return cells
 
 
-def _piece(runs: Sequence[Run], page: int, text: str | None = None) -> _Piece:
+def _piece(runs: Sequence[Run], page: int, gap_spaces: bool = True) -> _Piece:
     return _Piece(
-        text=_join_runs(runs) if text is None else text,
+        text=_join_runs(runs, gap_spaces),
         page=page,
         x0=min(r.x0 for r in runs),
         top=min(r.top for r in runs),
@@ -295,6 +303,7 @@ class _Frame:
     xs: list[float]
     ys: list[float]
     owner: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)  # the (merged) rules it is drawn with
 
 
 def _frames(rules: Sequence[Rule], tol: float) -> list[_Frame]:
@@ -329,7 +338,7 @@ def _frames(rules: Sequence[Rule], tol: float) -> list[_Frame]:
         xs = _positions((r.at for r in group_v), tol)
         if len(ys) < 2 or len(xs) < 2 or (len(ys) == 2 and len(xs) == 2):
             continue  # a lone rule, an underline, or a frame around a paragraph
-        frame = _Frame(xs, ys)
+        frame = _Frame(xs, ys, rules=group_h + group_v)
         rows, cols = len(ys) - 1, len(xs) - 1
         # Union-find over grid cells: a missing rule between neighbours merges them.
         cell_parent = {(i, j): (i, j) for i in range(rows) for j in range(cols)}
@@ -357,6 +366,17 @@ def _frames(rules: Sequence[Rule], tol: float) -> list[_Frame]:
     return frames
 
 
+def table_rules(rules: Sequence[Rule], tolerance: float = _TOLERANCE) -> list[Rule]:
+    """The rules that draw tables (merged where collinear); lone rules (an underline, a
+    long dash, a frame around a paragraph) are left out.
+
+    >>> grid = [Rule(True, y, 0, 100) for y in (0, 20, 40)] + [Rule(False, x, 0, 40) for x in (0, 50, 100)]
+    >>> len(table_rules(grid + [Rule(True, 300, 0, 80)]))
+    6
+    """
+    return [rule for frame in _frames(rules, tolerance) for rule in frame.rules]
+
+
 def _cut_run(run: Run, cuts: list[float]) -> list[Run]:
     """An OCR box that spans cell borders, cut at them in proportion to its characters'
     widths (a CJK character counted 1, a Latin one 0.55)."""
@@ -382,7 +402,7 @@ def _cut_run(run: Run, cuts: list[float]) -> list[Run]:
     return [p for p in pieces if p.text.strip()]
 
 
-def _place(frame: _Frame, runs: list[Run], page: int, tol: float) -> tuple[_Grid, list[Run]]:
+def _place(frame: _Frame, runs: list[Run], page: int, tol: float, gap_spaces: bool) -> tuple[_Grid, list[Run]]:
     """The frame's runs placed in its cells; returns the grid and the runs outside it."""
     xs, ys = frame.xs, frame.ys
     inside: dict[tuple[int, int], list[Run]] = {}
@@ -415,18 +435,18 @@ def _place(frame: _Frame, runs: list[Run], page: int, tol: float) -> tuple[_Grid
             bottom = ys[max(c[0] for c in members) + 1]
             right = xs[max(c[1] for c in members) + 1]
             cell_runs = inside.get(owner, [])
-            text = _cell_text(cell_runs)
+            text = _cell_text(cell_runs, gap_spaces)
             row.append(_Piece(text, page, xs[j], ys[i], right, bottom,
                               _lowest(r.confidence for r in cell_runs)))
         rows.append(row)
-    return _Grid(page, ys[0], ys[-1], rows), outside
+    return _Grid(page, ys[0], ys[-1], rows, list(xs)), outside
 
 
-def _cell_text(runs: list[Run]) -> str:
+def _cell_text(runs: list[Run], gap_spaces: bool = True) -> str:
     """A cell's runs as one line of text: its lines in order, joined where they wrapped."""
     text = ""
     for line in _group_lines(runs):
-        part = _join_runs(line)
+        part = _join_runs(line, gap_spaces)
         if text and part and _LATIN.match(text[-1]) and _LATIN.match(part[0]):
             text += " "
         text += part
@@ -441,11 +461,11 @@ def _page_items(page: Page) -> list[_Line | _Grid]:
     runs = [r for r in page.runs if r.text and r.x1 >= r.x0 and r.bottom > r.top]
     items: list[_Line | _Grid] = []
     for frame in _frames(page.rules, page.tolerance):
-        grid, runs = _place(frame, runs, page.number, page.tolerance)
+        grid, runs = _place(frame, runs, page.number, page.tolerance, page.gap_spaces)
         if any(cell is not None and cell.text for row in grid.rows for cell in row):
             items.append(grid)
     for line in _group_lines(runs):
-        pieces = [_piece(cell, page.number) for cell in _split_cells(line)]
+        pieces = [_piece(cell, page.number, page.gap_spaces) for cell in _split_cells(line)]
         pieces = [p for p in pieces if p.text]
         if not pieces:
             continue
@@ -518,7 +538,7 @@ def assemble(pages: Sequence[Page], *, where: str = "第{page}页") -> Assembled
     Examples
     --------
     >>> runs = [Run(c, 10 + 10 * i, 10, 20 + 10 * i, 20) for i, c in enumerate("预算执行率为")]
-    >>> runs += [Run(c, 10 + 10 * i, 30, 20 + 10 * i, 40) for i, c in enumerate("84.61%。")]
+    >>> runs += [Run(c, 10 + 10 * i, 24, 20 + 10 * i, 34) for i, c in enumerate("84.61%。")]
     >>> rules = [Rule(True, y, 0, 100) for y in (50, 65, 80)]
     >>> rules += [Rule(False, x, 50, 80) for x in (0, 50, 100)]
     >>> runs += [Run("甲", 5, 52, 15, 62), Run("1", 55, 52, 60, 62), Run("乙", 5, 67, 15, 77)]
@@ -540,6 +560,12 @@ def assemble(pages: Sequence[Page], *, where: str = "第{page}页") -> Assembled
     last: tuple[_Line, _Body, int] | None = None
     gap_rows: list[tuple[Cell, ...]] = []  # rows of a table made of wide-gap lines
     gap_span: list[int] = []
+    # The ruled table being written: its rows, span and column borders. A table that
+    # goes on with the same columns (over a page break, or split by an empty line) is
+    # the same table: Word repeats no header and starts no new table there.
+    ruled_rows: list[tuple[Cell, ...]] = []
+    ruled_span: list[int] = []
+    ruled_xs: list[float] = []
 
     def anchor(piece: _Piece, start: int) -> None:
         if piece.text:
@@ -576,6 +602,13 @@ def assemble(pages: Sequence[Page], *, where: str = "第{page}页") -> Assembled
             tables.append(Table(tuple(gap_rows), (gap_span[0], gap_span[1])))
         gap_rows, gap_span = [], []
 
+    def flush_ruled() -> None:
+        nonlocal ruled_rows, ruled_span, ruled_xs, ruled
+        if ruled_rows:
+            tables.append(Table(tuple(ruled_rows), (ruled_span[0], ruled_span[1])))
+            ruled += 1
+        ruled_rows, ruled_span, ruled_xs = [], [], []
+
     def emit_row(cells: Sequence[_Piece | None]) -> tuple[tuple[Cell, ...], int, int]:
         texts = [c.text if c is not None else "" for c in cells]
         while texts and not texts[-1]:
@@ -597,17 +630,20 @@ def assemble(pages: Sequence[Page], *, where: str = "第{page}页") -> Assembled
                 flush_para()
                 flush_gap_rows()
                 last = None
-                rows = [row for row in item.rows if any(c is not None and c.text for c in row)]
-                table_rows = []
-                span = [position, position]
-                for row in rows:
-                    cells, _, end = emit_row(row)
-                    table_rows.append(cells)
-                    span[1] = end
-                tables.append(Table(tuple(table_rows), (span[0], span[1])))
-                ruled += 1
+                tol = 2 * pages[0].tolerance
+                same = len(item.xs) == len(ruled_xs) and all(abs(a - b) <= tol for a, b in zip(item.xs, ruled_xs))
+                if not same:
+                    flush_ruled()
+                    ruled_span = [position, position]
+                    ruled_xs = item.xs
+                for row in item.rows:
+                    if any(c is not None and c.text for c in row):
+                        cells, _, end = emit_row(row)
+                        ruled_rows.append(cells)
+                        ruled_span[1] = end
                 previous_bottom = item.bottom
                 continue
+            flush_ruled()
             assert body is not None
             if len(item.pieces) > 1:  # a line of cells set apart by wide gaps
                 flush_para()
@@ -631,6 +667,7 @@ def assemble(pages: Sequence[Page], *, where: str = "第{page}页") -> Assembled
             previous_bottom = item.bottom
     flush_para()
     flush_gap_rows()
+    flush_ruled()
     text = "\n".join(lines)
     anchors.sort(key=lambda a: a.span[0])
     return Assembled(text, tuple(sorted(tables, key=lambda t: t.span[0])), tuple(anchors), ruled)

@@ -130,6 +130,7 @@ def _text_runs(page: Any, display: Matrix) -> tuple[list[Run], int]:
                                                raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharAngle)
         chars: list[tuple[str, tuple[float, float, float, float], int]] = []
         bad = 0
+        a, b, c, d, e, f = display
         for i in range(count):
             if generated(handle, i) == 1:
                 continue
@@ -141,9 +142,13 @@ def _text_runs(page: Any, display: Matrix) -> tuple[list[Run], int]:
                 continue
             if not loose(handle, i, ref):
                 continue
+            # The box displayed (inlined _box: this loop runs for every character).
+            left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+            x0, y0 = a * left + c * bottom + e, b * left + d * bottom + f
+            x1, y1 = a * right + c * top + e, b * right + d * top + f
+            box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
             # Angles to the nearest 5°: a watermark is drawn at 30–45°, body text at 0.
-            chars.append((chr(code), _box(display, rect.left, rect.bottom, rect.right, rect.top),
-                          round(angle_of(handle, i) * 36 / 3.14159265)))
+            chars.append((chr(code), box, round(angle_of(handle, i) * 36 / 3.14159265)))
     finally:
         textpage.close()
     if not chars:
@@ -262,12 +267,12 @@ def _ocr_page(page: Any, number: int, width: float, height: float, source: str) 
         gray = np.asarray(bitmap.to_pil().convert("L"))
     finally:
         bitmap.close()
-    read = ocr.read_page_image(gray, source)
+    read = ocr.read_page_image(gray, source, tolerance=2.5 * scale)
     to_pt = 1 / scale
     runs = tuple(Run(r.text, r.x0 * to_pt, r.top * to_pt, r.x1 * to_pt, r.bottom * to_pt, r.confidence)
                  for r in read.runs)
     rules = tuple(Rule(r.horizontal, r.at * to_pt, r.start * to_pt, r.end * to_pt) for r in read.rules)
-    return Page(number, width, height, runs, rules)
+    return Page(number, width, height, runs, rules, gap_spaces=False)
 
 
 def _read_page(page: Any, number: int, source: str) -> tuple[Page, bool]:
