@@ -118,7 +118,7 @@ def read_image(data: bytes, source: str = "<bytes>") -> Document:
             if index >= limits.pages:
                 incomplete = f"stopped after {limits.pages} of {total} pages: the limit is {limits.pages} pages a file"
                 break
-            if deadline.expired:
+            if index and deadline.expired:
                 incomplete = f"stopped after {index} of {total} pages: the time limit of {limits.seconds:g} s a file was reached"
                 break
             try:
@@ -136,6 +136,8 @@ def read_image(data: bytes, source: str = "<bytes>") -> Document:
                 raise ReadError(source, f"damaged {kind} image: cannot be decoded ({exc})") from None
     out = assemble(pages)
     if sum(1 for ch in out.text if not ch.isspace()) < _FEW_CHARS:
+        if incomplete:
+            raise ReadError(source, f"no text in the pages read; {incomplete}")
         raise ReadError(source, f"not a report: OCR found no text in the {kind} image")
     metadata = {"pages": str(total), "ocr_pages": ",".join(str(p.number) for p in pages)}
     if incomplete:

@@ -328,11 +328,8 @@ def read_pdf(data: bytes, source: str = "<bytes>", *, on_page: Callable[[int, bo
         if total == 0:
             raise ReadError(source, "PDF has no pages")
         title = (document.get_metadata_value("Title") or "").strip()
-        for index in range(min(total, limits.pages)):
-            if deadline.expired:
-                incomplete = (f"stopped after {index} of {total} pages: the time limit of "
-                              f"{limits.seconds:g} s a file was reached")
-                break
+        last = min(total, limits.pages)
+        for index in range(last):
             page = document[index]
             try:
                 read, by_ocr = _read_page(page, index + 1, source)
@@ -343,12 +340,18 @@ def read_pdf(data: bytes, source: str = "<bytes>", *, on_page: Callable[[int, bo
                 ocr_pages.append(index + 1)
             if on_page is not None:
                 on_page(index + 1, by_ocr)
+            if deadline.expired and index + 1 < total:
+                incomplete = (f"stopped after {index + 1} of {total} pages: the time limit of "
+                              f"{limits.seconds:g} s a file was reached")
+                break
         if not incomplete and total > limits.pages:
             incomplete = f"stopped after {limits.pages} of {total} pages: the limit is {limits.pages} pages a file"
     finally:
         document.close()
     out = assemble(pages)
     if sum(1 for ch in out.text if not ch.isspace()) < _FEW_CHARS:
+        if incomplete:
+            raise ReadError(source, f"no text in the pages read; {incomplete}")
         how = "OCR found none on its scanned pages" if ocr_pages else "no text layer and no scanned pages"
         raise ReadError(source, f"not a report: no text in the PDF ({how})")
     metadata = {"pages": str(total), "ocr_pages": ",".join(map(str, ocr_pages))}
