@@ -14,7 +14,12 @@ Each figure is one key of the JSON object :func:`run` returns:
 * ``metrics_1m_s`` — seconds for every table metric (execution, MoF points, grades, year-
   over-year, ranks, PEFA PI-1 and PI-2.1, flag counts) over a 1,000,000-report table
   with its fund lines and flags (the text metrics are not in it: :func:`metrics_1m`);
-* ``peak_rss_mb`` — peak memory of a subprocess ingesting ``rss_reports`` reports.
+* ``peak_rss_mb`` — peak memory of a subprocess ingesting ``rss_reports`` reports;
+* ``pdf_reports_per_s`` — synthetic reports as text-layer PDFs read, parsed and audited per
+  second (one core), beside ``pdfium_reports_per_s``, pypdfium2's own text extraction of
+  the same files, and ``pdf_read_vs_pdfium`` (our reading — characters with boxes, rules,
+  tables, reading order — ÷ pdfium's, same files, taken in turns);
+* ``ocr_s_per_page`` — seconds a scanned page takes to read by OCR (engine started).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-__all__ = ["run", "parse_throughput", "metrics_1m"]
+__all__ = ["run", "parse_throughput", "metrics_1m", "pdf_figures"]
 
 _RUNS = 3  # timed runs a speed figure is the best of
 
@@ -138,6 +143,61 @@ def metrics_1m(seed: Any, rows: int = 1_000_000) -> float:
     return min(once() for _ in range(_RUNS))
 
 
+def pdf_figures(root: Path, reports: int = 24, ocr_pages: int = 1, seed: int = 13) -> dict[str, float]:
+    """PDF and OCR figures (see the module docstring) on ``reports`` synthetic reports
+    rendered to PDF under ``root``, and ``ocr_pages`` scanned pages (0 skips OCR)."""
+    import pypdfium2 as pdfium
+
+    from fiscal_eval.api import parse_file
+    from fiscal_eval.sources.pdf import read_pdf
+    from fiscal_eval.synth import generate
+    from fiscal_eval.synth_pdf import rasterise, render_corpus, scan_pdf
+
+    generate(agencies=reports, years=1, seed=seed, out=root)
+    files = render_corpus(root, formats=("pdf",)).files["pdf"]
+    datas = [p.read_bytes() for p in files]
+
+    def timed(fn: Any) -> float:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    def raw() -> None:
+        for data in datas:
+            document = pdfium.PdfDocument(data)
+            for i in range(len(document)):
+                page = document[i]
+                textpage = page.get_textpage()
+                textpage.get_text_range()
+                textpage.close()
+                page.close()
+            document.close()
+
+    def ours() -> None:
+        for data in datas:
+            read_pdf(data)
+
+    parse = lambda: [parse_file(p) for p in files]  # noqa: E731
+    parse()  # warm: imports, the vocabulary
+    raws, reads, parses = [], [], []
+    for _ in range(_RUNS):
+        raws.append(timed(raw))
+        reads.append(timed(ours))
+        parses.append(timed(parse))
+    out = {
+        "pdf_reports": len(files),
+        "pdf_reports_per_s": round(len(files) / min(parses), 1),
+        "pdfium_reports_per_s": round(len(files) / min(raws), 1),
+        "pdf_read_vs_pdfium": round(min(reads) / min(raws), 1),
+    }
+    if ocr_pages:
+        pages = rasterise(datas[0], seed=seed)[:ocr_pages]
+        scanned = scan_pdf(pages)
+        read_pdf(scan_pdf(pages[:1]))  # start the engine
+        out["ocr_s_per_page"] = round(timed(lambda: read_pdf(scanned)) / len(pages), 1)
+    return out
+
+
 def _rss_ingest(folder: Path, store: Path, jobs: int) -> float:
     """Peak RSS (MB) of a fresh process ingesting ``folder``, workers included."""
     # NOTE: the process's own peak is VmHWM (the peak of its address space since exec),
@@ -188,11 +248,13 @@ def _age(files: list[str]) -> None:
 
 
 def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 1_000_000,
-        jobs: int | None = None, workdir: str | Path | None = None) -> dict[str, Any]:
+        jobs: int | None = None, workdir: str | Path | None = None, pdf_reports: int = 24,
+        ocr_pages: int = 1) -> dict[str, Any]:
     """Run every benchmark and return the figures (see the module docstring).
 
     ``reports`` sizes the parse and ingest corpus; ``rss_reports`` the memory run (0 skips
-    it); ``metrics_rows`` the metrics table.
+    it); ``metrics_rows`` the metrics table; ``pdf_reports`` the PDF corpus (0 skips it) and
+    ``ocr_pages`` the scanned pages timed (0 skips OCR).
     """
     from fiscal_eval.frames import tables
     from fiscal_eval.api import parse_paths
@@ -239,6 +301,9 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
         seed = tables(parse_paths([*files[:200], *([samples] if samples.is_dir() else [])]))
         out["metrics_rows"] = metrics_rows
         out["metrics_1m_s"] = round(metrics_1m(seed, metrics_rows), 2)
+
+        if pdf_reports:
+            out.update(pdf_figures(tmp / "pdf", pdf_reports, ocr_pages))
 
         if rss_reports:
             big = tmp / "rss"

@@ -491,7 +491,8 @@ class _Body:
 
 
 def _body(items: list[_Line | _Grid]) -> _Body | None:
-    lines = [item for item in items if isinstance(item, _Line) and len(item.pieces) == 1]
+    every = [item for item in items if isinstance(item, _Line)]
+    lines = [item for item in every if len(item.pieces) == 1] or every
     if not lines:
         return None
     return _Body(min(line.x0 for line in lines), max(line.x1 for line in lines))

@@ -140,10 +140,11 @@ def glyph_height(gray: "np.ndarray") -> float:
     import cv2
     import numpy as np
 
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # A median blur first: scanner noise makes specks that would pass for tiny glyphs.
+    _, ink = cv2.threshold(cv2.medianBlur(gray, 3), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     w, h, area = stats[1:count, 2], stats[1:count, 3], stats[1:count, 4]
-    keep = (h >= 3) & (h <= gray.shape[0] / 20) & (w <= 4 * h) & (h <= 4 * w) & (area >= 6)
+    keep = (h >= 5) & (h <= gray.shape[0] / 4) & (w <= 4 * h) & (h <= 4 * w) & (area >= 15)
     return float(np.percentile(h[keep], 90)) if keep.any() else 20.0
 
 
@@ -246,7 +247,8 @@ def read_page_image(gray: "np.ndarray", source: str, tolerance: float = 5.0) -> 
     straight, angle = _straighten(gray)
     glyph = glyph_height(straight)
     rules = find_rules(straight, glyph)
-    clean = _erase(straight, table_rules(rules, tolerance), glyph)
+    # Only long rules are painted out: a grid of short "rules" is strokes of characters.
+    clean = _erase(straight, [r for r in table_rules(rules, tolerance) if r.end - r.start >= 2.5 * glyph], glyph)
     try:
         image = np.ascontiguousarray(np.stack([clean] * 3, axis=-1))
         result, _ = _engine()(image, return_word_box=True)

@@ -293,3 +293,12 @@ def test_reading_a_text_pdf_costs_little_beside_pdfium_itself(corpus):
 def test_a_read_error_is_raised_for_bytes_that_are_not_a_pdf():
     with pytest.raises(ReadError, match="damaged PDF"):
         read_pdf(b"%PDF-1.7 not really", "x.pdf")
+
+
+def test_bench_pdf_figures(tmp_path):
+    from fiscal_eval import bench
+
+    figures = bench.pdf_figures(tmp_path, reports=4, ocr_pages=0)
+    assert figures["pdf_reports"] == 4
+    assert figures["pdf_reports_per_s"] > 0 and figures["pdfium_reports_per_s"] > figures["pdf_reports_per_s"]
+    assert figures["pdf_read_vs_pdfium"] > 1
