@@ -24,11 +24,16 @@ import json
 import random
 import shutil
 import subprocess
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from fiscal_eval.errors import FiscalEvalError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from PIL import Image
 
 __all__ = [
     "FontMissingError",
@@ -159,6 +164,7 @@ def render_pdf(text: str, *, font: Path | None = None) -> bytes:
         The PDF file.
     """
     from fpdf import FPDF
+    from fpdf.enums import WrapMode
     from fpdf.fonts import FontFace
 
     pdf = FPDF(unit="pt", format="A4")
@@ -181,11 +187,11 @@ def render_pdf(text: str, *, font: Path | None = None) -> bytes:
             pdf.ln(_BODY_PT * 0.6)
         elif block.kind == "title":
             pdf.set_font("cjk", size=_TITLE_PT)
-            pdf.multi_cell(width, _TITLE_PT * _LINE, block.lines[0], align="C", wrapmode="CHAR",
+            pdf.multi_cell(width, _TITLE_PT * _LINE, block.lines[0], align="C", wrapmode=WrapMode.CHAR,
                            new_x="LMARGIN", new_y="NEXT")
         elif block.kind in ("para", "right"):
             pdf.set_font("cjk", size=_BODY_PT)
-            pdf.multi_cell(width, _BODY_PT * _LINE, block.lines[0], wrapmode="CHAR",
+            pdf.multi_cell(width, _BODY_PT * _LINE, block.lines[0], wrapmode=WrapMode.CHAR,
                            align="R" if block.kind == "right" else "L", new_x="LMARGIN", new_y="NEXT")
         else:
             pdf.set_font("cjk", size=_BODY_PT - 1)
@@ -194,7 +200,7 @@ def render_pdf(text: str, *, font: Path | None = None) -> bytes:
             widths = _column_widths(pdf, rows, width)
             pdf.ln(2)
             with pdf.table(col_widths=widths, width=width, line_height=(_BODY_PT - 1) * 1.5,
-                           text_align="LEFT", first_row_as_headings=False, wrapmode="CHAR",
+                           text_align="LEFT", first_row_as_headings=False, wrapmode=WrapMode.CHAR,
                            v_align="MIDDLE", headings_style=FontFace()) as table:
                 for row, span in zip(rows, spans):
                     out = table.row()
@@ -211,7 +217,7 @@ def render_pdf(text: str, *, font: Path | None = None) -> bytes:
     return bytes(pdf.output())
 
 
-_EPOCH = __import__("datetime").datetime(2024, 1, 1, tzinfo=__import__("datetime").timezone.utc)
+_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)  # a fixed creation date: same text, same bytes
 
 
 def _column_widths(pdf: Any, rows: list[list[str]], total: float) -> tuple[float, ...]:
@@ -230,7 +236,7 @@ def _column_widths(pdf: Any, rows: list[list[str]], total: float) -> tuple[float
 
 
 def rasterise(pdf: bytes, *, seed: int = 0, dpi: int = _SCAN_DPI, max_angle: float = 1.0,
-              noise: float = 8.0) -> list["Image.Image"]:  # noqa: F821 - Pillow, imported late
+              noise: float = 8.0) -> list[Image.Image]:
     """The pages of ``pdf`` as a scanner returns a printed copy: grey, ``dpi`` dots per
     inch, turned by up to ``max_angle`` degrees, with Gaussian noise of ``noise`` grey
     levels and a slight blur. Seeded: the same input gives the same pixels."""
@@ -244,10 +250,10 @@ def rasterise(pdf: bytes, *, seed: int = 0, dpi: int = _SCAN_DPI, max_angle: flo
     try:
         for index in range(len(document)):
             page = document[index]
-            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")  # pyright: ignore[reportArgumentType]
             page.close()
             angle = rng.uniform(-max_angle, max_angle)
-            image = image.rotate(angle, resample=Image.BILINEAR, expand=False, fillcolor=255)
+            image = image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255)
             image = image.filter(ImageFilter.GaussianBlur(0.6))
             noisy = np.asarray(image, dtype=np.float32)
             noisy = noisy + np.random.default_rng(rng.randrange(2**32)).normal(0, noise, noisy.shape)
@@ -257,7 +263,7 @@ def rasterise(pdf: bytes, *, seed: int = 0, dpi: int = _SCAN_DPI, max_angle: flo
     return pages
 
 
-def scan_pdf(pages: Sequence["Image.Image"], *, dpi: int = _SCAN_DPI) -> bytes:  # noqa: F821
+def scan_pdf(pages: Sequence[Image.Image], *, dpi: int = _SCAN_DPI) -> bytes:
     """Page images as one image-only PDF (no text layer), as a scanner's software saves it."""
     out = io.BytesIO()
     first, *rest = pages
@@ -265,7 +271,7 @@ def scan_pdf(pages: Sequence["Image.Image"], *, dpi: int = _SCAN_DPI) -> bytes: 
     return out.getvalue()
 
 
-def scan_png(page: "Image.Image", *, dpi: int = _SCAN_DPI) -> bytes:  # noqa: F821
+def scan_png(page: Image.Image, *, dpi: int = _SCAN_DPI) -> bytes:
     """One page image as PNG bytes."""
     out = io.BytesIO()
     page.save(out, format="PNG", dpi=(dpi, dpi), optimize=False)

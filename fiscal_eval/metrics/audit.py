@@ -26,12 +26,12 @@ call (regexes are module constants, the vocabulary is the parser's cached one).
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
+from typing import NamedTuple
 
 from fiscal_eval.model import Arithmetic, Flag, FundLine, Indicator, RateStatement, Report, Severity, Span
 from fiscal_eval.parse.funds import role_of
@@ -799,9 +799,6 @@ def missing_fields(report: Report, make: FlagMaker) -> Iterator[Flag]:
 
 # --------------------------------------------------------------------------- ocr_read
 
-_RATE_FIELDS = frozenset({"execution_rate_reported", "arrival_rate_reported"})
-
-
 @check("ocr_read")
 def ocr_figures(report: Report, make: FlagMaker) -> Iterator[Flag]:
     """A figure read by OCR from a scanned page or an image: OCR misreads digits (6/8,
@@ -811,7 +808,7 @@ def ocr_figures(report: Report, make: FlagMaker) -> Iterator[Flag]:
         value = getattr(report, field, None)
         if evidence.ocr_confidence is None or isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
-        shown = (_pct(value, 2) if field in _RATE_FIELDS else _yuan(value) if field.endswith("_yuan")
+        shown = (_pct(value, 2) if field in _RATE_FIELDS.values() else _yuan(value) if field.endswith("_yuan")
                  else _pts(value) if field == "score" else str(value))
         where = f" on {evidence.where}" if evidence.where else ""
         yield make("info", field, f"{shown} 经OCR识别 (read by OCR{where}, confidence "

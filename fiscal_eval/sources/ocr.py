@@ -90,7 +90,7 @@ def ocr_available() -> bool:
 # --------------------------------------------------------------------------- straightening
 
 
-def skew_angle(gray: "np.ndarray", *, limit: float = 3.0) -> float:
+def skew_angle(gray: np.ndarray, *, limit: float = 3.0) -> float:
     """The angle (degrees, counter-clockwise) the page's text lines are turned by.
 
     Projection profile: ink rows are sharpest (row sums most uneven) when the lines are
@@ -118,7 +118,7 @@ def skew_angle(gray: "np.ndarray", *, limit: float = 3.0) -> float:
     return -float(fine)
 
 
-def _straighten(gray: "np.ndarray") -> tuple["np.ndarray", float]:
+def _straighten(gray: np.ndarray) -> tuple[np.ndarray, float]:
     import cv2
 
     angle = skew_angle(gray)
@@ -133,7 +133,7 @@ def _straighten(gray: "np.ndarray") -> tuple["np.ndarray", float]:
 # --------------------------------------------------------------------------- ruling lines
 
 
-def glyph_height(gray: "np.ndarray") -> float:
+def glyph_height(gray: np.ndarray) -> float:
     """The height of a body-text character in a page image, in pixels: the 90th
     percentile of the heights of ink blobs of a character's proportions (a CJK character
     is one to a few blobs nearly its full height; lines and specks are left out)."""
@@ -148,7 +148,7 @@ def glyph_height(gray: "np.ndarray") -> float:
     return float(np.percentile(h[keep], 90)) if keep.any() else 20.0
 
 
-def find_rules(gray: "np.ndarray", glyph: float) -> list[Rule]:
+def find_rules(gray: np.ndarray, glyph: float) -> list[Rule]:
     """Horizontal and vertical ruling lines in a page image (pixel units).
 
     Ink is opened with a line-shaped kernel longer than any stroke of a character
@@ -173,7 +173,7 @@ def find_rules(gray: "np.ndarray", glyph: float) -> list[Rule]:
     return rules
 
 
-def _erase(gray: "np.ndarray", rules: Sequence[Rule], glyph: float) -> "np.ndarray":
+def _erase(gray: np.ndarray, rules: Sequence[Rule], glyph: float) -> np.ndarray:
     """A copy of the image with the tables' rules painted white: a character touching a
     cell border (the 一 of 一级指标) is then read, not merged into the line."""
     import cv2
@@ -228,7 +228,7 @@ class OcrPage:
     angle: float
 
 
-def read_page_image(gray: "np.ndarray", source: str, tolerance: float = 5.0) -> OcrPage:
+def read_page_image(gray: np.ndarray, source: str, tolerance: float = 5.0) -> OcrPage:
     """OCR one page image (a 2-D uint8 array): straighten it, find its rules, paint the
     tables' rules out, read the text.
 
