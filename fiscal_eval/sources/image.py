@@ -18,7 +18,7 @@ from typing import Any
 from fiscal_eval.errors import ReadError
 from fiscal_eval.model import Document
 from fiscal_eval.sources import ocr
-from fiscal_eval.sources.layout import Page, Rule, Run, assemble
+from fiscal_eval.sources.geometry import Page, Rule, Run, assemble
 
 __all__ = ["looks_like_image", "read_image"]
 

@@ -8,9 +8,9 @@ one process a core.
 
 A page image is first straightened (scans come in turned by a degree or so: the angle
 whose rotation makes the rows of ink most uneven, the projection-profile method), then
-read into :class:`~fiscal_eval.sources.layout.Run` s, one a box of text with its
+read into :class:`~fiscal_eval.sources.geometry.Run` s, one a box of text with its
 confidence, and searched for the ruling lines of tables (long thin runs of ink left by a
-morphological opening), so that :func:`~fiscal_eval.sources.layout.assemble` rebuilds
+morphological opening), so that :func:`~fiscal_eval.sources.geometry.assemble` rebuilds
 the page's lines and tables exactly as it does for a text layer.
 """
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from fiscal_eval.errors import ReadError
-from fiscal_eval.sources.layout import Rule, Run
+from fiscal_eval.sources.geometry import Rule, Run
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -241,7 +241,7 @@ def read_page_image(gray: np.ndarray, source: str, tolerance: float = 5.0) -> Oc
     """
     import numpy as np
 
-    from fiscal_eval.sources.layout import table_rules
+    from fiscal_eval.sources.geometry import table_rules
 
     h, w = gray.shape
     straight, angle = _straighten(gray)

@@ -7,7 +7,7 @@ with, cell borders drawn one by one or as rectangles, thin filled rectangles too
 with (almost) no text but a large image — a scan — or whose text layer is garbage (a
 font without a Unicode map gives private-use characters) is rendered and read by OCR
 instead (:mod:`fiscal_eval.sources.ocr`). Both end as the same page geometry, which
-:func:`fiscal_eval.sources.layout.assemble` turns into the Document: lines in reading
+:func:`fiscal_eval.sources.geometry.assemble` turns into the Document: lines in reading
 order, wrapped paragraphs re-joined, page numbers dropped, ruled tables as one line a
 row with cells joined by tabs, and an anchor (``第3页`` and the box, in points from the
 page's top-left) for every line and cell.
@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterator
 from fiscal_eval.errors import ReadError
 from fiscal_eval.model import Document
 from fiscal_eval.sources import ocr
-from fiscal_eval.sources.layout import Page, Rule, Run, assemble
+from fiscal_eval.sources.geometry import Page, Rule, Run, assemble
 
 __all__ = ["looks_like_pdf", "read_pdf"]
 

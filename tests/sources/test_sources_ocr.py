@@ -193,7 +193,7 @@ def test_straightening_finds_the_angle_a_page_was_turned_by(angle):
 
 
 def test_rules_are_found_in_a_scanned_form_and_make_its_tables():
-    from fiscal_eval.sources.layout import table_rules
+    from fiscal_eval.sources.geometry import table_rules
 
     gray = _page_image(0.0, FORM)
     glyph = ocr.glyph_height(gray)
