@@ -35,8 +35,10 @@ so that ``stated = found + missed + wrong`` and ``nulls = invented + null_ok``.
 * rates (``execution_rate_reported``, a fraction): within 5e-5 (half of 0.01 %);
 * ``score``: within 0.005 (half of the last decimal a report writes);
 * ``year``: equal;
-* text (``agency``, ``kind``, ``project_name``, ``grade``): equal after Unicode NFKC and
-  with all whitespace removed (全角/半角 and stray spaces are not errors).
+* text (``agency``, ``kind``, ``project_name``, ``grade``): equal after Unicode NFKC,
+  with all whitespace and pinyin glosses removed and in simplified characters (全角/半角,
+  stray spaces, 遂溪縣水務(wù)局 for 遂溪县水务局 are not errors: the parser reports
+  names of mirror pages in simplified characters, without the mirror's glosses).
 
 A file the labels name that does not exist, and a label entry that cannot be scored (no
 ``source``, a value of the wrong type, a source named twice), is a row of
@@ -71,6 +73,7 @@ import polars as pl
 
 from fiscal_eval.errors import LabelsError
 from fiscal_eval.model import Kind, Report, sentence_at
+from fiscal_eval.parse.normalize import plain_name
 
 # The parser's own number patterns: they run on fold()-ed text, which keeps offsets.
 from fiscal_eval.parse.numbers import AMOUNT_RE, NUMBER_RE, PERCENT_RE, fold, parse_amount, parse_number, parse_percent
@@ -153,7 +156,7 @@ _COUNTS = ("stated", "found", "missed", "wrong", "nulls", "invented", "null_ok")
 
 
 def _norm_text(value: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKC", value) if not ch.isspace())
+    return plain_name("".join(ch for ch in unicodedata.normalize("NFKC", value) if not ch.isspace()))
 
 
 def same(field: str, label: Any, returned: Any) -> bool:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import opencc
 import pytest
 from typer.testing import CliRunner
 
@@ -286,7 +287,10 @@ def _independent_eq(field: str, label, got) -> bool:
         return got == label
 
     def norm(s: str) -> str:
-        return "".join(unicodedata.normalize("NFKC", s).split())
+        # NFKC, no whitespace, no pinyin glosses (補(bǔ)), simplified characters
+        s = "".join(unicodedata.normalize("NFKC", s).split())
+        s = re.sub(r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)", "", s)
+        return opencc.OpenCC("t2s.json").convert(s)
 
     return norm(got) == norm(label)
 
