@@ -502,28 +502,40 @@ def synth(
     first_year: Annotated[int, typer.Option("--first-year", help="The first fiscal year.")] = 2019,
     formats: Annotated[
         str,
-        typer.Option("--formats", help="Also render reports as: docx,xlsx,xls,zip,compilation, or 'all' "
-                                       "(into formats/, truth in formats_truth.jsonl; xls needs LibreOffice)."),
+        typer.Option("--formats", help="Also render reports as: docx,xlsx,xls,zip,compilation,pdf,scan.pdf,"
+                                       "scan.png, or 'all' (into formats/; xls needs LibreOffice; scans are "
+                                       "PDF pages rasterised at 150 dpi, slightly turned, with noise)."),
     ] = "",
     per_format: Annotated[int, typer.Option("--per-format", min=1, help="Reports rendered in each format.")] = 6,
 ) -> None:
     """Write a synthetic corpus (marked 合成数据 SYNTHETIC) and its truth.jsonl."""
     from fiscal_eval.synth import generate
-    from fiscal_eval.synth_formats import FORMATS, write_formats
+    from fiscal_eval.synth_formats import FORMATS as OFFICE
+    from fiscal_eval.synth_formats import write_formats
+    from fiscal_eval.synth_pdf import FORMATS as PDF
+    from fiscal_eval.synth_pdf import render_corpus
 
-    wanted = FORMATS if formats.strip() == "all" else tuple(f.strip() for f in formats.split(",") if f.strip())
-    unknown = sorted(set(wanted) - set(FORMATS))
+    known = (*OFFICE, *PDF)
+    wanted = known if formats.strip() == "all" else tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = sorted(set(wanted) - set(known))
     if unknown:
-        typer.echo(f"error: unknown format {unknown[0]!r}; formats: {', '.join(FORMATS)}, all", err=True)
+        typer.echo(f"error: unknown format {unknown[0]!r}; formats: {', '.join(known)}, all", err=True)
         raise typer.Exit(2)
     summary = _call(lambda: generate(agencies=agencies, years=years, seed=seed, out=out, first_year=first_year))
     typer.echo(f"{summary.reports} synthetic reports ({summary.agencies} agencies × {len(summary.years)} years, "
                f"{summary.flagged} with an injected discrepancy) in {summary.out}/reports; truth in "
                f"{summary.out}/truth.jsonl")
-    if wanted:
-        rendered = _call(lambda: write_formats(out, wanted, per_format=per_format, seed=seed))
+    office = tuple(f for f in wanted if f in OFFICE)
+    if office:
+        rendered = _call(lambda: write_formats(out, office, per_format=per_format, seed=seed))
         made = ", ".join(f"{n} {fmt}" for fmt, n in rendered.files.items())
         typer.echo(f"rendered {made} into {rendered.out}; truth of each in {PurePath(out) / 'formats_truth.jsonl'}")
+    pdf = tuple(f for f in wanted if f in PDF)
+    if pdf:
+        target = PurePath(out) / "formats"
+        corpus = _call(lambda: render_corpus(out, formats=pdf, limit=per_format, seed=seed, out=target))
+        made = ", ".join(f"{len(paths)} {fmt}" for fmt, paths in corpus.files.items())
+        typer.echo(f"rendered {made} into {target}; the truth of NAME.pdf is that of reports/NAME.txt")
 
 
 # --------------------------------------------------------------------------- bench
