@@ -207,8 +207,9 @@ def _titles(ctx: Context) -> list[_Title]:
             continue
         text, idx = _compact(f, s, e)
         gm = genre.search(text)
-        if gm is None or _HEADING_NUM.match(text) or re.match(r"[-•·]", text) or re.search(r">|位置", text):
-            continue  # a heading, an item of the portal's metadata list, a breadcrumb
+        if gm is None or _HEADING_NUM.match(text) or re.match(r"[-•·]", text) or re.search(r">|位置", text) \
+                or re.match(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]", text):
+            continue  # a heading, an item of the portal's metadata list, a breadcrumb, a field (评价方式:…)
         if len(text) <= 90 and not _NO_TITLE_CHARS.search(line.strip()):
             if k > 0:  # a title broken over two lines
                 ps, pe = lines[k - 1]
@@ -301,6 +302,12 @@ def _title_parts(t: _Title) -> _TitleParts:
                 break
         if best:
             agency, rest_from = (best, t.span(j, j + len(best))), j + len(best)
+    if agency is None and not region and prefix:
+        if (rm := re.match(r"[\u4e00-\u9fff]{2,6}?(?:省|市|州|盟|县|区|旗)", prefix)) \
+                and _REGION_ONLY.match(rm.group()) and re.search(r"(?:资金|经费|补助|补贴)$", prefix):
+            # "宣州区教育督导评价奖励补助资金转移支付…": the region receiving a fund named for
+            # the whole country; a project keeps its place (银川市兴庆区…改造项目).
+            region, rest_from = True, j + rm.end()
     objects: list[tuple[str, Span, str]] = []
     # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改))
     for m in re.finditer(r"\((?P<p>[^()]{2,60})\)", s):
@@ -700,7 +707,7 @@ def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _
     field = None
     for m in rx.finditer(f):
         name = _clean_project(m.group("v"), as_written=True)
-        if re.match(r"[\s|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
+        if re.match(r"[ \t|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
                 or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name):
             continue  # a table's header row, not a value
         if len(name) >= 2:
