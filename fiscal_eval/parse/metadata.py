@@ -350,7 +350,12 @@ _NOT_ORG = re.compile(r"我|绩效|报告|自评|评价|根据|按照|关于|通
 # 我局, 本单位, 该中心, 各乡镇, 全县…: no name (place names start with almost any character,
 # 本溪市, 将乐县, 全南县: only these forms).
 _PRONOUN = re.compile(r"^(?:我|该|各|本(?:单位|部门|局|委|级|院|校|中心|机关)|全[县市区省州镇乡])")
-_FINANCE_OR_PORTAL = re.compile(r"财政局|财政厅|财政部|人民政府办公室|政府办公厅|政府办$|人民政府$|政府网")
+# Who publishes for others: a county-or-higher government or its office (the portal), the
+# finance bureau, the media. (A township's 人民政府 is a unit; it publishes its own.)
+_FINANCE_OR_PORTAL = re.compile(r"财政局|财政厅|财政部|人民政府办公室|政府办公厅|政府办$|(?:省|市|县|区|州|旗|盟)人民政府$|政府网"
+                                r"|融媒体中心|新闻中心|报社|电视台|广播电视")
+# Third parties that evaluate for others (会计师事务所, 咨询公司): never the unit evaluated.
+_THIRD_PARTY = re.compile(r"事务所|咨询|评估")
 _DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
 _UNIT_VOICE = re.compile(r"我(?:局|委|厅|办|单位|中心|校|院|处|站|所|镇|乡|部|馆|队|会|街道)")
 _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
@@ -485,7 +490,7 @@ def _org_line_above(ctx: Context, pos: int) -> tuple[str, Span] | None:
         line = f[start:end]
         if line.strip():
             name = line.strip()
-            if _plausible_org(name) and _REGION.match(name):
+            if _plausible_org(name) and _REGION.match(name) and not _FINANCE_OR_PORTAL.search(name):
                 lo = start + line.index(name)
                 return name, (lo, lo + len(name))
             return None
@@ -510,7 +515,7 @@ def _sentence_orgs(ctx: Context) -> Iterable[tuple[str, Span, str]]:
                     (_HEREINAFTER, "the unit the report abbreviates (以下简称)")):
         for m in rx.finditer(f):
             name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位)", "", m.group("a"))
-            if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name):
+            if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name):
                 lo = m.end("a") - len(name)
                 yield name, (lo, m.end("a")), why
 
@@ -659,7 +664,8 @@ _GENERIC = re.compile(
     r"|中央|省级|市级|县级|区级|县级专项|市级专项)?"
     r"(?:项目|资金|项目资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金)"
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
-    r"|(?:财政)?衔接(?:推进乡村振兴)?资金|一般公共预算项目|.*(?:19|20)\d\d年度.*)$")
+    r"|(?:财政)?衔接(?:推进乡村振兴)?资金|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?"
+    r"|.*(?:19|20)\d\d年度.*)$")
 
 
 def _generic_project(name: str) -> bool:
@@ -744,6 +750,17 @@ def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _
             lo = m.start("n") + max(0, m.group("n").find(name))
             if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
                 cands.append(_C(name, (lo, lo + len(name)), "下达…资金", "the fund the report says was allocated", 2))
+                break
+    for sec in ctx.sections[:6]:
+        # "(一)项目基本情况 社会服务与管理项目为省商务厅本级的经常性项目…"
+        if re.search(r"项目(?:基本)?(?:情况|概况|概括)$", sec.title):
+            body = ctx.f[ctx.line_bounds(sec.span[0])[1]:sec.span[1]]
+            bm = re.match(r"\s*(?P<p>[^\s,;:。、“”\"()]{4,40}?项目)(?:是|为|系)", body)
+            if bm and not _generic_project(bm.group("p")) and not _PRONOUN.match(bm.group("p")) \
+                    and not re.match(r"本|此|该", bm.group("p")):
+                lo = ctx.line_bounds(sec.span[0])[1] + bm.start("p")
+                cands.append(_C(bm.group("p"), (lo, lo + len(bm.group("p"))), sec.title,
+                                "the project the 项目概况 section opens with", 3))
                 break
     m = re.search(r"对[^。\n]{0,30}?“(?P<p>[^”\n]{3,60})”[^。\n]{0,40}?(?:评价|自评)", head)
     if m:

@@ -39,7 +39,6 @@ NOT_YET = {
     ("e005.txt", "project_name"): "a bundle of 15 reports (共15个): the first report's project is only in its heading",
     ("c002.txt", "project_name"): "only the abbreviation 衔接资金 names the fund in the title sentence",
     ("c020.txt", "project_name"): "the text writes 中央农村环境整治专项资金; the label's name is in a notice's title",
-    ("c024.txt", "project_name"): "named only in the first sentence of the body",
     ("w005.txt", "project_name"): "title and body name the fund differently",
     ("w009.txt", "project_name"): "OCR garbled the 项目名称 cell, which contradicts the title",
     ("w010.txt", "project_name"): "the title adds the batch (第八批), the allocation sentence does not",
@@ -138,6 +137,18 @@ class TestRules:
         assert (r.year, r.kind, r.project_name) == (2021, "project", "中央财政水利发展资金")
         r = _parse("发布机构: 某某县卫生健康委员会\n某某县2021年度基本公共卫生服务项目绩效自评报告\n我县共有卫生院12家。")
         assert r.agency is None and "我县" in r.candidates["agency"][0].lost
+
+    def test_publishers_that_publish_for_others(self):
+        for publisher in ("某某县人民政府办公室", "某某县融媒体中心", "某某市财政局", "某某县人民政府"):
+            r = _parse(f"发布机构: {publisher}\n中央某某补助资金转移支付2022年度绩效自评报告\n一、绩效目标分解下达情况")
+            assert r.agency is None, publisher
+        r = _parse("发布机构: 某某县某某局\n中央某某补助资金转移支付2022年度绩效自评报告\n我局收到资金后及时下拨。")
+        assert r.agency == "某某县某某局"
+
+    def test_project_named_where_its_section_opens(self):
+        r = _parse("一、项目概况\n(一)项目基本情况\n某某服务保障项目为本厅的经常性项目，用于保障日常运转。\n"
+                   "二、项目资金使用情况\n年初预算100万元。")
+        assert (r.kind, r.project_name) == ("project", "某某服务保障项目")
 
     def test_title_forms(self):
         cases = {
