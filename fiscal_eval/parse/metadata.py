@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fiscal_eval.model import Candidate, Span
 from fiscal_eval.parse.context import Context, clean_label
@@ -42,7 +43,12 @@ _DATE = re.compile(
 # (增发2023年国债 is the bond issued in 2023, whatever year is evaluated).
 _YEAR = re.compile(r"(?<![\d\-.〔\[【])(?P<y>(?:19|20)\d\d)(?![\d\-.])(?!\s*年?度?\s*(?:国债|抗疫特别国债))"
                    r"(?!\s*年\s*\d{1,2}\s*月)\s*(?P<u>年度|年|(?=[\u4e00-\u9fff]))")
-_HEAD = 8000  # metadata sits near the top: rules other than form fields read this much
+# Metadata sits near the top: titles are read in the first _TITLE_HEAD characters, the
+# other rules in the first _HEAD, form fields in the first _FORM_HEAD (a report's own
+# form may follow its prose; a county's compilation of reports goes on for megabytes).
+_TITLE_HEAD = 4000
+_HEAD = 8000
+_FORM_HEAD = 30000
 REJECTED = 7  # a candidate of this tier or worse is shown, never chosen (its reason says why)
 
 
@@ -115,6 +121,9 @@ def _choose(cands: list[_C], same: Callable[[object, object], bool] | None = Non
                                   for c in order))
     agreeing = [c for c in order if same(c.value, best.value)]
     winner = fuller(agreeing) if fuller else best
+    found = Found(winner.value, winner.span, winner.label, winner.tier)
+    if all(c.value == winner.value for c in order):
+        return Choice(found)  # one value, however often stated: nothing to show
     out = []
     for c in order:
         if c is winner:
@@ -126,7 +135,7 @@ def _choose(cands: list[_C], same: Callable[[object, object], bool] | None = Non
         else:
             out.append(Candidate(c.value, c.span, c.label, c.reason, False,
                                  f"outranked by {winner.reason}"))
-    return Choice(Found(winner.value, winner.span, winner.label, winner.tier), tuple(out))
+    return Choice(found, tuple(out))
 
 
 # ----------------------------------------------------------------------------- titles
@@ -152,15 +161,20 @@ class _Title:
         return (self.idx[i], self.idx[j - 1] + 1)
 
 
+_SPACE = re.compile(r"\s")
+_SPACES = re.compile(r"\s+")
+_RUN = re.compile(r"\S+")
+
+
 def _compact(f: str, lo: int, hi: int) -> tuple[str, list[int]]:
     """f[lo:hi] without whitespace, and each kept character's offset."""
-    chars, idx = [], []
-    for i in range(lo, hi):
-        ch = f[i]
-        if not ch.isspace():
-            chars.append(ch)
-            idx.append(i)
-    return "".join(chars), idx
+    seg = f[lo:hi]
+    if not _SPACE.search(seg):
+        return seg, list(range(lo, hi))
+    idx: list[int] = []
+    for m in _RUN.finditer(f, lo, hi):
+        idx.extend(range(m.start(), m.end()))
+    return _SPACES.sub("", seg), idx
 
 
 _HEADING_NUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+\.(?!\d)|[①-⑳])")
@@ -184,11 +198,13 @@ def _titles(ctx: Context) -> list[_Title]:
     f = ctx.f
     genre = vocab().meta["title"]
     head = f[:_HEAD]
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", head) if m.group().strip()]
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", f[:_TITLE_HEAD])]
     out: list[_Title] = []
     last_file = -9
     for k, (s, e) in enumerate(lines[:80]):
         line = f[s:e]
+        if "评" not in line and "绩效" not in line:
+            continue  # no genre word: no title (most lines; compacting them all was the cost)
         stripped = line.strip()
         m = _FILE_IN_BRACKETS.search(line) or _FILE_LINE.match(stripped)
         if m:
@@ -205,12 +221,12 @@ def _titles(ctx: Context) -> list[_Title]:
             if genre.search(text):
                 out.append(_Title(text, tuple(idx), "标题", 1))
             continue
-        text, idx = _compact(f, s, e)
+        text, idx = _compact(f, s, min(e, s + 300))  # a title is short; a run-in one opens its line
         gm = genre.search(text)
         if gm is None or _HEADING_NUM.match(text) or re.match(r"[-•·]", text) or re.search(r">|位置", text) \
                 or re.match(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]", text):
             continue  # a heading, an item of the portal's metadata list, a breadcrumb, a field (评价方式:…)
-        if len(text) <= 90 and not _NO_TITLE_CHARS.search(line.strip()):
+        if len(text) <= 90 and e - s <= 300 and not _NO_TITLE_CHARS.search(line.strip()):
             if k > 0:  # a title broken over two lines
                 ps, pe = lines[k - 1]
                 ptext, pidx = _compact(f, ps, pe)
@@ -269,6 +285,7 @@ _SUBJECT_END = re.compile(
     r"|专项转移支付|转移支付|中央|省级|市级|县级|财政支出|财政项目|财政资金|预算绩效|预算执行|绩效|\(")
 
 
+@lru_cache(maxsize=256)
 def _title_parts(t: _Title) -> _TitleParts:
     s = t.text
     genre = vocab().meta["title"].search(s)
@@ -401,26 +418,43 @@ def _fullest(cands: list[_C]) -> _C:
     return next(c for c in cands if len(str(c.value)) == longest)
 
 
-def _field_values(ctx: Context, label_rx: str, limit: int | None = None) -> list[tuple[str, Span, str]]:
+def _field_values(ctx: Context, label_rx: str, anchor: str | None,
+                  limit: int = _FORM_HEAD) -> list[tuple[str, Span, str]]:
     """(value, span, label) of every "label: value" form field (value up to the next
-    label, a separator or a stop word)."""
+    label, a separator or a stop word).
+
+    When every label holds one of the ``anchor`` words, at most 8 characters in, the
+    label pattern is tried only just before those (trying its many alternatives at
+    every character was most of the metadata's time)."""
     meta = vocab().meta
     stop = "|".join(p.pattern for p in (meta["unit_field"], meta["supervisor_field"], meta["project_field"])) \
         + _STOP_EXTRA
     rx = re.compile(rf"(?P<label>{label_rx})(?:/项目负责人)?{_FIELD_SEP}(?:为)?(?:\((?:公章|盖章|签章)\))?{_FIELD_SEP}"
                     rf"(?P<v>(?:(?!{stop})[^\s:,;|。、\t“”\"/]){{2,60}})")
     lab = re.compile(rf"^(?:{label_rx})")
-    f = ctx.f if limit is None else ctx.f[:limit]
-    out, pos = [], 0
-    while True:
-        m = rx.search(f, pos)
-        if m is None:
-            return out
+    f = ctx.f[:limit]
+    out: list[tuple[str, Span, str]] = []
+    pos = 0
+
+    def take(m: re.Match[str]) -> int:
         if lab.match(m.group("v")):
-            pos = m.start("v")  # "主管部门 实施单位 X": the value is the next label
-            continue
+            return m.start("v")  # "主管部门 实施单位 X": the value is the next label
         out.append((m.group("v"), m.span("v"), clean_label(m.group("label"))))
-        pos = m.end()
+        return m.end()
+
+    if anchor is None:
+        while (m := rx.search(f, pos)) is not None:
+            pos = take(m)
+        return out
+    for hit in re.finditer(anchor, f):
+        if hit.start() < pos:
+            continue
+        for start in range(max(pos, hit.start() - 8), hit.start() + 1):
+            m = rx.match(f, start)
+            if m is not None:
+                pos = take(m)
+                break
+    return out
 
 
 def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
@@ -428,21 +462,25 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
     f = ctx.f
     cands: list[_C] = []
     supervisors: set[str] = set()
-    for tier, rx, reason in ((1, meta["unit_field"], "实施单位/项目单位 field: the unit whose spending is evaluated"),
-                             (2, meta["supervisor_field"], "主管部门 field: the supervising department")):
-        for value, span, label in _field_values(ctx, rx.pattern):
-            name = _clean_org(value)
-            if not _plausible_org(name):
-                continue
-            lo = span[0] + value.find(name) if name in value else span[0]
-            t, why = tier, reason
-            if tier == 2 and meta["higher_supervisor"].match(label):
-                t, why = REJECTED, "a higher level's supervising department (中央/省/市级主管部门)"
-            cands.append(_C(name, (lo, lo + len(name)), label, why, t))
-            if tier == 2:
-                supervisors.add(name)
+    # One scan for both kinds of field (the text may be long): the label says which.
+    either = f"{meta['supervisor_field'].pattern}|{meta['unit_field'].pattern}"
+    for value, span, label in _field_values(ctx, either, "单位|部门"):
+        name = _clean_org(value)
+        if not _plausible_org(name):
+            continue
+        lo = span[0] + value.find(name) if name in value else span[0]
+        if not meta["supervisor_field"].fullmatch(label):
+            t, why = 1, "实施单位/项目单位 field: the unit whose spending is evaluated"
+        elif meta["higher_supervisor"].match(label):
+            t, why = REJECTED, "a higher level's supervising department (中央/省/市级主管部门)"
+        else:
+            t, why = 2, "主管部门 field: the supervising department"
+            supervisors.add(name)
+        cands.append(_C(name, (lo, lo + len(name)), label, why, t))
     # A bare 部门 cell of a department-wide form ("部门 | 金寨县…中心 |").
-    for m in re.finditer(r"(?m)(?:^|\|)[ \t]*部门[ \t]*\|[ \t]*(?P<v>[^|\n\t ]{3,40})", f[:_HEAD]):
+    for m in re.finditer(r"部门[ \t]*\|[ \t]*(?P<v>[^|\n\t ]{3,40})", f[:_HEAD]):
+        if not re.search(r"(?:^|[\n|])[ \t]*$", f[max(0, m.start() - 20):m.start()]):
+            continue  # "…部门 |" ending a longer cell: not the 部门 field
         name = _clean_org(m.group("v"))
         if _plausible_org(name):
             cands.append(_C(name, m.span("v"), "部门", "部门 field of a department-wide form", 1))
@@ -457,11 +495,14 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             above = _org_line_above(ctx, t.idx[0])
             if above is not None:
                 cands.append(_C(above[0], above[1], "title", "the unit's name on the line above the title", 1))
-    sig = _signature(ctx)
+    # The weaker sources below are read only when no form field or title names the unit
+    # (they could only lose), except the publisher, which the analyst is shown.
+    named = any(c.tier <= 2 for c in cands)
+    sig = None if named else _signature(ctx)
     if sig is not None:
         cands.append(_C(sig.value, sig.span, "signature", "signature above the closing date", 3))
-    voice_region = bool(_REGION_VOICE.search(f[:_HEAD])) and not _UNIT_VOICE.search(f[:_HEAD])
-    for value, span, label in _field_values(ctx, meta["publisher_field"].pattern, limit=_HEAD):
+    voice_region = bool(_REGION_VOICE.search(f, 0, _HEAD)) and not _UNIT_VOICE.search(f, 0, _HEAD)
+    for value, span, label in _field_values(ctx, meta["publisher_field"].pattern, None, limit=_HEAD):
         name = _clean_org(value)
         if not _plausible_org(name):
             continue
@@ -475,8 +516,9 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
         else:
             tier, why = 4, "the page's publisher (发布机构/来源)"
         cands.append(_C(name, (lo, lo + len(name)), label, why, tier))
-    for name, span, why in _sentence_orgs(ctx):
-        cands.append(_C(name, span, "sentence", why, 5))
+    if not any(c.tier < 5 for c in cands):
+        for name, span, why in _sentence_orgs(ctx):
+            cands.append(_C(name, span, "sentence", why, 5))
     return cands
 
 
@@ -498,26 +540,37 @@ def _org_line_above(ctx: Context, pos: int) -> tuple[str, Span] | None:
     return None
 
 
-_SENTENCE_ORG = re.compile(
-    r"(?:^|[\s,;:。、)])(?P<a>[^\s,;:。、\d“”\"()]{3,30}?)(?:19|20)\d\d\s*年度?"
-    r"(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)")
-_ORG_YEAR = re.compile(
-    r"(?:^|[\s,;:。、)])(?P<a>[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)[\u4e00-\u9fff]{2,25}?)(?:19|20)\d\d\s*年")
-_HEREINAFTER = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)[\u4e00-\u9fff]{2,25}?)\(以下简称")
+_YEAR_AT = re.compile(r"(?:19|20)\d\d\s*年")
+_RUN_BEFORE = re.compile(r"(?:^|(?<=[\s,;:。、)]))[^\s,;:。、\d“”\"()]{3,30}$")
+_CJK_RUN_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))[\u4e00-\u9fff]{4,33}$")
+_EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)")
+_REGION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)[\u4e00-\u9fff]{2,25}")
 
 
 def _sentence_orgs(ctx: Context) -> Iterable[tuple[str, Span, str]]:
     """Units the body names as its subject: "保靖县电子政务办公室2019年部门整体支出绩效评价
-    得分…", "(一)南昌市烈士陵园管理处2022年度共有…", "洪山区卫生和计划生育委员会(以下简称…)"."""
-    f = ctx.f[:_HEAD]
-    for rx, why in ((_SENTENCE_ORG, "a sentence naming the unit before the year evaluated"),
-                    (_ORG_YEAR, "a sentence opening with the unit and the year"),
-                    (_HEREINAFTER, "the unit the report abbreviates (以下简称)")):
-        for m in rx.finditer(f):
-            name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位)", "", m.group("a"))
-            if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name):
-                lo = m.end("a") - len(name)
-                yield name, (lo, m.end("a")), why
+    得分…", "(一)南昌市烈士陵园管理处2022年度共有…", "洪山区卫生和计划生育委员会(以下简称…)".
+    Anchored on the year (or 以下简称) and read backwards: one pass, whatever the length."""
+    f = ctx.f
+    found: list[tuple[str, int, int, str]] = []
+    for y in _YEAR_AT.finditer(f, 0, _HEAD):
+        run = _RUN_BEFORE.search(f, max(0, y.start() - 31), y.start())
+        if run is None:
+            continue
+        if _EVAL_AFTER.match(f, y.end()):
+            found.append((run.group(), run.start(), y.start(), "a sentence naming the unit before the year evaluated"))
+        if _REGION_ORG.fullmatch(run.group()):
+            found.append((run.group(), run.start(), y.start(), "a sentence opening with the unit and the year"))
+    pos = f.find("(以下简称", 0, _HEAD)
+    while pos >= 0:
+        run = _CJK_RUN_BEFORE.search(f, max(0, pos - 34), pos)
+        if run and _REGION_ORG.fullmatch(run.group()):
+            found.append((run.group(), run.start(), pos, "the unit the report abbreviates (以下简称)"))
+        pos = f.find("(以下简称", pos + 1, _HEAD)
+    for text, lo, hi, why in found:
+        name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)", "", text)
+        if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name):
+            yield name, (hi - len(name), hi), why
 
 
 def find_agency(ctx: Context, title: Found | None = None) -> Choice:
@@ -703,6 +756,13 @@ _ALLOCATION = re.compile(
 
 
 def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
+    cached = getattr(ctx, "_meta_projects", None)
+    if cached is None:
+        cached = ctx._meta_projects = _read_project_candidates(ctx, titles)  # type: ignore[attr-defined]
+    return cached
+
+
+def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
     meta = vocab().meta
     f = ctx.f
     stop = "|".join(p.pattern for p in (meta["unit_field"], meta["supervisor_field"], meta["year_field"])) \
@@ -711,7 +771,7 @@ def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _
                     rf"(?P<v>(?:(?!{stop})[^\s:,;|。\t“”\"]){{2,60}})")
     cands: list[_C] = []
     field = None
-    for m in rx.finditer(f):
+    for m in rx.finditer(f, 0, _FORM_HEAD):
         name = _clean_project(m.group("v"), as_written=True)
         if re.match(r"[ \t|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
                 or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name):
