@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from fiscal_eval.model import Document, Evidence, Report
+from fiscal_eval.model import Candidate, Document, Evidence, Report
 from fiscal_eval.parse.context import Context
 from fiscal_eval.parse.funds import choose_funds, extract_amounts
 from fiscal_eval.parse.indicators import prose_indicators, table_indicators
@@ -59,7 +59,8 @@ def parse_document(doc: Document) -> Report:
     """
     ctx = Context(doc)
     evidence: dict[str, Evidence] = {}
-    candidates: dict[str, tuple] = {}  # field -> the Candidates it was chosen from (model.Candidate)
+    # Field -> the values it was chosen from (or declined), each with why it won or lost.
+    candidates: dict[str, tuple[Candidate, ...]] = {}
 
     def keep(field: str, found: Found | None):
         if found is None:
@@ -79,7 +80,7 @@ def parse_document(doc: Document) -> Report:
     title = find_title(ctx)
     if title is not None:
         evidence["title"] = ctx.evidence(title.span, "title")
-    def choose(field: str, choice):
+    def choose(field: str, choice):  # metadata.Choice: keep its candidates when they say something
         if choice.keep:
             candidates[field] = choice.candidates
         return keep(field, choice.found)

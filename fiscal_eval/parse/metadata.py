@@ -115,9 +115,9 @@ def _choose(cands: list[_C], same: Callable[[object, object], bool] | None = Non
             best, rivals = decided, []
     if rivals:
         names = " / ".join(dict.fromkeys(str(c.value) for c in order if c.tier == best.tier))
-        lost = f"same rank, different values ({names}): no rule decides"
+        lost = f"同级候选值不一致（{names}），无规则可定"
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
-                                            lost if c.tier == best.tier else "outranked; the best-ranked disagree")
+                                            lost if c.tier == best.tier else "级别较低；最高级候选值互相矛盾")
                                   for c in order))
     agreeing = [c for c in order if same(c.value, best.value)]
     winner = fuller(agreeing) if fuller else best
@@ -130,11 +130,11 @@ def _choose(cands: list[_C], same: Callable[[object, object], bool] | None = Non
             out.append(Candidate(c.value, c.span, c.label, c.reason, True, ""))
         elif same(c.value, winner.value):
             out.append(Candidate(c.value, c.span, c.label, c.reason, False,
-                                 "agrees with the chosen value" if c.value != winner.value
-                                 else "same value"))
+                                 "与所选值一致（简称或全称）" if c.value != winner.value
+                                 else "同一值"))
         else:
             out.append(Candidate(c.value, c.span, c.label, c.reason, False,
-                                 f"outranked by {winner.reason}"))
+                                 f"不及“{winner.reason}”"))
     return Choice(found, tuple(out))
 
 
@@ -470,11 +470,11 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             continue
         lo = span[0] + value.find(name) if name in value else span[0]
         if not meta["supervisor_field"].fullmatch(label):
-            t, why = 1, "实施单位/项目单位 field: the unit whose spending is evaluated"
+            t, why = 1, "实施单位/项目单位栏：被评价支出的单位"
         elif meta["higher_supervisor"].match(label):
-            t, why = REJECTED, "a higher level's supervising department (中央/省/市级主管部门)"
+            t, why = REJECTED, "上级主管部门（中央/省/市级），不是被评价单位"
         else:
-            t, why = 2, "主管部门 field: the supervising department"
+            t, why = 2, "主管部门栏：被评价单位的主管部门"
             supervisors.add(name)
         cands.append(_C(name, (lo, lo + len(name)), label, why, t))
     # A bare 部门 cell of a department-wide form ("部门 | 金寨县…中心 |").
@@ -483,24 +483,24 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             continue  # "…部门 |" ending a longer cell: not the 部门 field
         name = _clean_org(m.group("v"))
         if _plausible_org(name):
-            cands.append(_C(name, m.span("v"), "部门", "部门 field of a department-wide form", 1))
+            cands.append(_C(name, m.span("v"), "部门", "部门整体支出自评表的“部门”栏", 1))
     for t in titles:
         parts = _title_parts(t)
         if parts.agency is not None:
             name, span = parts.agency
             tier = 1 if t.tier == 1 else 3
-            why = "title: the unit the report is about" if t.tier == 1 else "the sentence announcing the report"
+            why = "标题所列单位" if t.tier == 1 else "“现将……报告如下”句所列单位"
             cands.append(_C(name, span, "title" if t.tier == 1 else t.source, why, tier))
         if t.tier == 1 and t.idx:
             above = _org_line_above(ctx, t.idx[0])
             if above is not None:
-                cands.append(_C(above[0], above[1], "title", "the unit's name on the line above the title", 1))
+                cands.append(_C(above[0], above[1], "title", "标题上一行的单位名称", 1))
     # The weaker sources below are read only when no form field or title names the unit
     # (they could only lose), except the publisher, which the analyst is shown.
     named = any(c.tier <= 2 for c in cands)
     sig = None if named else _signature(ctx)
     if sig is not None:
-        cands.append(_C(sig.value, sig.span, "signature", "signature above the closing date", 3))
+        cands.append(_C(sig.value, sig.span, "signature", "文末落款", 3))
     voice_region = bool(_REGION_VOICE.search(f, 0, _HEAD)) and not _UNIT_VOICE.search(f, 0, _HEAD)
     for value, span, label in _field_values(ctx, meta["publisher_field"].pattern, None, limit=_HEAD):
         name = _clean_org(value)
@@ -508,13 +508,13 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             continue
         lo = span[0] + value.find(name) if name in value else span[0]
         if _FINANCE_OR_PORTAL.search(name):
-            tier, why = REJECTED, "publisher is the portal or the finance bureau, which publish for other units"
+            tier, why = REJECTED, "发布者为门户网站、政府办公室、财政部门或媒体，代其他单位发布"
         elif _DIVISION.match(name):
-            tier, why = REJECTED, "publisher is an internal division, not a unit"
+            tier, why = REJECTED, "发布者为内设科室，不是单位"
         elif voice_region:
-            tier, why = REJECTED, "the report speaks for a region (我县/我市), not for the page's publisher"
+            tier, why = REJECTED, "报告以地区口吻撰写（我县/我市），发布机构未必是被评价单位"
         else:
-            tier, why = 4, "the page's publisher (发布机构/来源)"
+            tier, why = 4, "网页的发布机构/来源"
         cands.append(_C(name, (lo, lo + len(name)), label, why, tier))
     if not any(c.tier < 5 for c in cands):
         for name, span, why in _sentence_orgs(ctx):
@@ -558,14 +558,14 @@ def _sentence_orgs(ctx: Context) -> Iterable[tuple[str, Span, str]]:
         if run is None:
             continue
         if _EVAL_AFTER.match(f, y.end()):
-            found.append((run.group(), run.start(), y.start(), "a sentence naming the unit before the year evaluated"))
+            found.append((run.group(), run.start(), y.start(), "正文在评价年度前所列单位"))
         if _REGION_ORG.fullmatch(run.group()):
-            found.append((run.group(), run.start(), y.start(), "a sentence opening with the unit and the year"))
+            found.append((run.group(), run.start(), y.start(), "正文以单位和年度开头的句子"))
     pos = f.find("(以下简称", 0, _HEAD)
     while pos >= 0:
         run = _CJK_RUN_BEFORE.search(f, max(0, pos - 34), pos)
         if run and _REGION_ORG.fullmatch(run.group()):
-            found.append((run.group(), run.start(), pos, "the unit the report abbreviates (以下简称)"))
+            found.append((run.group(), run.start(), pos, "正文“（以下简称）”所指单位"))
         pos = f.find("(以下简称", pos + 1, _HEAD)
     for text, lo, hi, why in found:
         name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)", "", text)
@@ -628,6 +628,11 @@ def find_region(ctx: Context, agency: str | None) -> str | None:
 
 # ----------------------------------------------------------------------------- year
 
+_YEAR_REASON = {"对…年度…评价": "正文“对…年度…进行评价”", "field": "评价年度栏",
+                "…年度…绩效自评": "正文“…年度…绩效自评”", "most frequent 年度": "全文最常见的“…年度”",
+                "most frequent 年": "全文最常见的“…年”", "截至…年12月31日": "正文“截至…年12月31日”"}
+
+
 def find_year(ctx: Context, title: Found | None = None) -> Choice:
     """The fiscal year evaluated — not the year of publication. The titles (page title,
     file name, the form's own heading) must agree; then 评价年度 fields and "对2021年度…
@@ -638,7 +643,7 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
         parts = _title_parts(t)
         if parts.year is not None:
             label = "title" if t.tier == 1 else t.source
-            cands.append(_C(parts.year[0], parts.year[1], label, f"{t.source}: the year the title names", t.tier))
+            cands.append(_C(parts.year[0], parts.year[1], label, f"{t.source}所列年度", t.tier))
     patterns = [
         (r"对\s*((?:19|20)\d\d)\s*年度?(?!\s*国债)[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
         (rf"(?:{vocab().meta['year_field'].pattern})[\s:|\t]*((?:19|20)\d\d)\s*年?", "field", 2),
@@ -648,7 +653,7 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
     for pattern, label, tier in patterns:
         m = re.search(pattern, f)
         if m:
-            cands.append(_C(int(m.group(1)), m.span(1), label, label, tier))
+            cands.append(_C(int(m.group(1)), m.span(1), label, _YEAR_REASON[label], tier))
     if not cands:
         # Last resorts: the year written most often as "YYYY年度", then as "YYYY年" (not a
         # date), then the year whose 12月31日 the figures are stated at.
@@ -662,7 +667,7 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
                 first.setdefault(m.group(1), m.start(1))
             if counts:
                 year = counts.most_common(1)[0][0]
-                cands.append(_C(int(year), (first[year], first[year] + 4), label, label, tier))
+                cands.append(_C(int(year), (first[year], first[year] + 4), label, _YEAR_REASON[label], tier))
                 break
     return _choose(cands)
 
@@ -678,28 +683,28 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
     for t in _titles(ctx):
         label = "title" if t.tier == 1 else t.source
         if meta["department_title"].search(t.text):
-            cands.append(_C("department", t.span(), label, f"{t.source} says 部门整体", 1 if t.tier == 1 else 2))
+            cands.append(_C("department", t.span(), label, f"{t.source}含“部门整体”等字样", 1 if t.tier == 1 else 2))
         elif meta["project_title"].search(t.text):
-            cands.append(_C("project", t.span(), label, f"{t.source} names a project or fund", 1 if t.tier == 1 else 2))
+            cands.append(_C("project", t.span(), label, f"{t.source}含项目/资金字样", 1 if t.tier == 1 else 2))
     if cands:
         first = min(cands, key=lambda c: (c.tier, c.span[0]))
         cands = [c if c is first else _C(c.value, c.span, c.label, c.reason, c.tier + 10) for c in cands]
     if has_project_field:
-        cands.append(_C("project", project_field_span or (0, 0), "项目名称", "a 项目名称 field", 3))
+        cands.append(_C("project", project_field_span or (0, 0), "项目名称", "“项目名称”栏", 3))
     for s in ctx.sections[:3]:
         heading = ctx.line_bounds(s.span[0])  # the heading line, not the whole section
         if re.search(r"部门概况|部门基本情况|单位概况|单位基本情况", s.title):
-            cands.append(_C("department", heading, s.title, "a department heading", 4))
+            cands.append(_C("department", heading, s.title, "部门概况类标题", 4))
             break
         if re.search(r"项目基本情况|项目概况|绩效目标分解下达情况", s.title):
-            cands.append(_C("project", heading, s.title, "a project heading", 4))
+            cands.append(_C("project", heading, s.title, "项目概况类标题", 4))
             break
     if not cands:
         dept = len(meta["department"].findall(ctx.f))
         proj = len(meta["project"].findall(ctx.f))
         if dept or proj:
             cands.append(_C("department" if dept > proj else "project", (0, 0), "counts",
-                            "which words the text uses more", 5))
+                            "按全文部门/项目用词多少", 5))
     if not cands:
         return Choice(None)
     # The best signal decides kind; weaker ones do not veto it (a project report has
@@ -778,7 +783,7 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             continue  # a table's header row, not a value
         if len(name) >= 2:
             lo = m.start("v") + max(0, m.group("v").find(name))
-            c = _C(name, (lo, lo + len(name)), clean_label(m.group("label")), "a 项目名称 field", 1)
+            c = _C(name, (lo, lo + len(name)), clean_label(m.group("label")), "“项目名称”栏", 1)
             field = field or c
             cands.append(c)
     fund_report = True
@@ -787,7 +792,7 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         for name, span, how in parts.objects:
             tier = 2 if t.tier == 1 else 3
             label = "title" if t.tier == 1 else t.source
-            why = {"括号": "the project the title names in brackets"}.get(how, f"{t.source}: the project or fund it names")
+            why = {"括号": "标题括号内的项目名"}.get(how, f"{t.source}所列项目或资金")
             if t.tier == 1 and not t.first and cands and any(c.tier == 2 for c in cands):
                 tier = 12  # a later title restates the page's; the first title's words win
             cands.append(_C(name, span, label, why, tier))
@@ -799,7 +804,7 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         name = _clean_project(m.group("p"))
         if not _generic_project(name) and not re.search(r"我[县市区省单局]|本单位|各", name):
             lo = m.end("p") - len(name)
-            cands.append(_C(name, (lo, m.end("p")), "对…项目进行评价", "the project the body says it evaluated", 2))
+            cands.append(_C(name, (lo, m.end("p")), "对…项目进行评价", "正文“对……项目进行自评”所列项目", 2))
     if fund_report and not field:
         # A transfer-payment report names its fund where the money is allocated (the
         # first allocation: the ones after it split the fund into its parts).
@@ -809,7 +814,7 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             name = _clean_project(m.group("n"))
             lo = m.start("n") + max(0, m.group("n").find(name))
             if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
-                cands.append(_C(name, (lo, lo + len(name)), "下达…资金", "the fund the report says was allocated", 2))
+                cands.append(_C(name, (lo, lo + len(name)), "下达…资金", "正文“下达……资金”所列资金", 2))
                 break
     for sec in ctx.sections[:6]:
         # "(一)项目基本情况 社会服务与管理项目为省商务厅本级的经常性项目…"
@@ -820,13 +825,13 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
                     and not re.match(r"本|此|该", bm.group("p")):
                 lo = ctx.line_bounds(sec.span[0])[1] + bm.start("p")
                 cands.append(_C(bm.group("p"), (lo, lo + len(bm.group("p"))), sec.title,
-                                "the project the 项目概况 section opens with", 3))
+                                "项目概况段首所列项目", 3))
                 break
     m = re.search(r"对[^。\n]{0,30}?“(?P<p>[^”\n]{3,60})”[^。\n]{0,40}?(?:评价|自评)", head)
     if m:
         name = _clean_project(m.group("p"))
         lo = m.start("p") + max(0, m.group("p").find(name))
-        cands.append(_C(name, (lo, lo + len(name)), "quoted", "the quoted name of what was evaluated", 4))
+        cands.append(_C(name, (lo, lo + len(name)), "quoted", "正文引号内的评价对象", 4))
     return cands, field
 
 
@@ -841,17 +846,17 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         return Choice(None)
     if kind != "project":
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
-                                            "the report is department-wide") for c in cands))
+                                            "报告为部门整体支出，不列项目名") for c in cands))
     fields = [c for c in cands if c.tier == 1]
     named = [c for c in cands if c.label == "title"]
     if fields and named and not any(_project_key(a.value) == _project_key(b.value) for a in fields for b in named):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
-                                            "the 项目名称 field and the title name different projects")
+                                            "“项目名称”栏与标题所列项目不一致")
                                   for c in cands))
     multi = _MULTI.search(ctx.f[:_HEAD])
     if multi and not any(c.tier == 1 for c in cands):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
-                                            f"the report covers several projects ({multi.group()})")
+                                            f"报告涉及多个项目（{multi.group()}）")
                                   for c in cands))
     return _choose(cands, same=lambda a, b: _project_key(a) == _project_key(b))
 

@@ -86,12 +86,12 @@ def test_candidates_on_real_reports(parsed):
     r = parsed("w009.txt")
     cands = {c.value: c for c in r.candidates["agency"]}
     assert r.agency == "原州区农技中心" and cands["原州区农技中心"].chosen
-    assert cands["原州区农业农村局"].lost.startswith("outranked by 实施单位")
+    assert cands["原州区农业农村局"].lost.startswith("不及“实施单位")
     assert not cands["农业农村厅"].chosen
     # The file name says 2022, the form's heading 2023: no year, both kept.
     r = parsed("w019.txt")
     assert r.year is None and {c.value for c in r.candidates["year"]} == {2022, 2023}
-    assert all("no rule decides" in c.lost for c in r.candidates["year"] if c.label in ("title",))
+    assert all("无规则可定" in c.lost for c in r.candidates["year"] if c.label in ("title",))
     # Title and allocation sentence name the fund differently: declined, both kept.
     r = parsed("w005.txt")
     assert r.project_name is None
@@ -133,7 +133,7 @@ class TestRules:
     def test_region_voice_and_finance_publisher(self):
         r = _parse("发布机构: 某某县财政局\n某某县2021年度中央财政水利发展资金绩效自评报告\n"
                    "一、绩效目标分解下达情况\n2021年共下达我县中央财政水利发展资金500万元。")
-        assert r.agency is None and r.candidates["agency"][0].lost.startswith("publisher is the portal")
+        assert r.agency is None and r.candidates["agency"][0].lost.startswith("发布者为门户网站")
         assert (r.year, r.kind, r.project_name) == (2021, "project", "中央财政水利发展资金")
         r = _parse("发布机构: 某某县卫生健康委员会\n某某县2021年度基本公共卫生服务项目绩效自评报告\n我县共有卫生院12家。")
         assert r.agency is None and "我县" in r.candidates["agency"][0].lost
