@@ -309,6 +309,8 @@ def _title_parts(t: _Title) -> _TitleParts:
         region, rest_from = True, b  # a place (县, 镇), or 我局: no unit named
     elif prefix and _plausible_org(prefix):
         agency, rest_from = (prefix, t.span(j, b)), b
+    elif prefix and (_JOINT.search(prefix) or "、" in prefix) and _is_org(prefix):
+        region, rest_from = True, b  # a joint report: no one unit
     elif prefix:
         # "旺苍县卫生健康局基本药物制度补助资金…": the unit, then the fund it reports on.
         best = None
@@ -363,7 +365,7 @@ def _title_parts(t: _Title) -> _TitleParts:
 
 _STRONG_SUFFIX = re.compile(r"(?:局|委员会|委|人民政府|政府|厅|办公室|办|管委会|学校|中学|小学|幼儿园|医院|卫生院|政协|法院|检察院|中心)$")
 _NOT_ORG = re.compile(r"我|绩效|报告|自评|评价|根据|按照|关于|通知|《|》|以下|项目|资金|经费|预算|网站|门户|欢迎|访问|首页|位置"
-                      r"|\d|[:|,;。!?]")
+                      r"|\d|\s|[:|,;。!?、<>]")
 # 我局, 本单位, 该中心, 各乡镇, 全县…: no name (place names start with almost any character,
 # 本溪市, 将乐县, 全南县: only these forms).
 _PRONOUN = re.compile(r"^(?:我|该|各|本(?:单位|部门|局|委|级|院|校|中心|机关)|全[县市区省州镇乡])")
@@ -386,10 +388,15 @@ def _is_org(name: str) -> bool:
         and not _REGION_ONLY.match(name)
 
 
+# Two units run together: "某某省财政厅某某省农业农村厅" (a joint report names no one unit).
+_JOINT = re.compile(r"(?:厅|局|委员会|办公室)[\u4e00-\u9fff]{1,8}?(?:省|市|县|区|州|旗)[\u4e00-\u9fff]*?"
+                    r"(?:厅|局|委员会|委|办公室)$")
+
+
 def _plausible_org(name: str) -> bool:
     """An organisation's name, not a phrase around one (我局, 根据…财政局, …项目)."""
     return (2 < len(name) <= 30 and _is_org(name) and not _NOT_ORG.search(name)
-            and not _PRONOUN.match(name))
+            and not _PRONOUN.match(name) and not _JOINT.search(name))
 
 
 def _clean_org(name: str) -> str:
@@ -491,7 +498,9 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             tier = 1 if t.tier == 1 else 3
             why = "标题所列单位" if t.tier == 1 else "“现将……报告如下”句所列单位"
             cands.append(_C(name, span, "title" if t.tier == 1 else t.source, why, tier))
-        if t.tier == 1 and t.idx:
+        if t.tier == 1 and t.idx and parts.agency is None:
+            # A cover: the unit's name, then a title naming none (a title that names a
+            # unit, a school say, is not overruled by the line above it).
             above = _org_line_above(ctx, t.idx[0])
             if above is not None:
                 cands.append(_C(above[0], above[1], "title", "标题上一行的单位名称", 1))

@@ -166,6 +166,17 @@ class TestRules:
             r = _parse(title + "\n一、基本情况\n本年度工作按计划完成。")
             assert (r.agency, r.year, r.kind, r.project_name) == want, title
 
+    def test_joint_reports_and_portal_banners_name_no_unit(self):
+        r = _parse("某某省财政厅某某省农业农村厅关于2022年度中央某某资金绩效自评的报告\n一、绩效目标分解下达情况")
+        assert (r.agency, r.year, r.project_name) == (None, 2022, "中央某某资金")
+        r = _parse("某某县财政局、某某县教育局关于2022年度城乡某某补助经费绩效自评报告\n")
+        assert (r.agency, r.project_name) == (None, "城乡某某补助经费")
+        r = _parse("某某县人民政府\n某某县2021年度某某转移支付资金绩效自评报告\n下达我县某某转移支付资金300万元。")
+        assert r.agency is None  # the portal's banner above the title
+        r = _parse("某某县第一小学2023年度项目支出绩效自评报告\n来源:某某县教育局\n一、自评结论")
+        assert r.agency == "某某县第一小学"  # the school, not the bureau publishing its page
+        assert [c.lost for c in r.candidates["agency"] if not c.chosen] == ["不及“标题所列单位”"]
+
     def test_title_broken_over_two_lines(self):
         r = _parse("某某市林业局2021年度\n项目绩效自评报告\n(森林防火补助经费项目)\n一、项目基本情况")
         assert (r.agency, r.year, r.kind, r.project_name) == ("某某市林业局", 2021, "project", "森林防火补助经费项目")
