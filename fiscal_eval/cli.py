@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import PurePath
-from typing import Annotated, NoReturn, Optional, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,8 +27,8 @@ from rich.text import Text
 
 from fiscal_eval import parse_paths
 from fiscal_eval.errors import FiscalEvalError
-from fiscal_eval.display import percent, wan
 from fiscal_eval.model import Report
+from fiscal_eval.present.display import percent, wan
 from fiscal_eval.sources import display_path
 
 __all__ = ["app"]
@@ -66,7 +66,7 @@ def _version_callback(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option(
             "--version",
             callback=_version_callback,
@@ -120,22 +120,26 @@ def _summary(reports: Sequence[Report]) -> str:
     return f"{n} file{'' if n == 1 else 's'}: {parts}"
 
 
-def _unread_folders(paths: Sequence[str], reports: Sequence[Report]) -> list[Report]:
-    """The named folders that held nothing to read (empty, or not listable).
+def _unread_paths(paths: Sequence[str], reports: Sequence[Report]) -> list[Report]:
+    """The named paths that do not exist, and the named folders that held nothing to
+    read (empty, or not listable).
 
     The library returns each as a failed report of its own, so that it shows in the
-    output; a folder named on the command line that reads as nothing is most likely a
-    mistyped or unmounted path, so the command also ends with an error.
+    output; a path named on the command line that reads as nothing is most likely a
+    mistyped or unmounted one, so the command also ends with an error (exit 2, as
+    ``ingest`` does).
     """
     # A report's source is the path as iter_input_files spells it, shown by display_path
     # (a non-UTF-8 name as \xNN): match on that, look at the real path.
     named = {display_path(str(PurePath(p))): p for p in paths}
     return [r for r in reports
-            if r.status == "failed" and r.source in named and os.path.isdir(named[r.source])]
+            if r.status == "failed" and r.source in named
+            and (os.path.isdir(named[r.source]) or not os.path.lexists(named[r.source]))]
 
 
 def _refuse_unread(unread: Sequence[Report]) -> None:
-    """End with one ``error:`` line a folder that held nothing to read, and exit 2."""
+    """End with one ``error:`` line a path that does not exist or a folder that held
+    nothing to read, and exit 2."""
     if unread:
         for r in unread:
             typer.echo(f"error: {r.errors[0] if r.errors else r.source}", err=True)
@@ -196,7 +200,7 @@ def parse(
     ],
     as_json: Annotated[
         bool,
-        typer.Option("--json", help="One JSON object a line (the JSON contract, DESIGN §4)."),
+        typer.Option("--json", help="One JSON object a line (the JSON contract: docs/json-contract.md)."),
     ] = False,
     strict: Annotated[
         bool,
@@ -205,10 +209,11 @@ def parse(
 ) -> None:
     """Parse reports and print one row (or one JSON line) per file read.
 
-    Exit 2 when a folder named holds no input files (it is listed as failed too).
+    Exit 2 when a path named does not exist or a folder named holds no input files (it
+    is listed as failed too).
     """
     reports = _call(parse_paths, list(paths))
-    unread = _unread_folders(paths, reports)
+    unread = _unread_paths(paths, reports)
     if as_json:
         for r in reports:
             typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
@@ -234,7 +239,7 @@ def ingest(
     ],
     store: Annotated[str, typer.Option("--store", help="The store's folder.")] = "data/store",
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--jobs", min=1, help="Worker processes (default: all cores).", show_default=False),
     ] = None,
     prune: Annotated[
@@ -290,9 +295,12 @@ def audit(
         bool, typer.Option("--json", help="One JSON object a report: source, status, flags.")
     ] = False,
 ) -> None:
-    """Recompute every figure and print what does not add up (DESIGN §6 flag codes)."""
+    """Recompute every figure and print what does not add up (the flag codes of docs/).
+
+    Exit 2 when a path named does not exist or a folder named holds no input files.
+    """
     reports = _call(parse_paths, list(paths))
-    unread = _unread_folders(paths, reports)
+    unread = _unread_paths(paths, reports)
     if as_json:
         for r in reports:
             typer.echo(json.dumps({"source": r.source, "status": r.status, "errors": list(r.errors),
@@ -343,7 +351,7 @@ def synth(
 @app.command()
 def bench(
     reports: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--reports", min=1, show_default=False,
                      help="Corpus size for parse/ingest (default 2000, at least 10); "
                           "with --batch, reports rendered (default 12)."),
@@ -358,20 +366,20 @@ def bench(
                                      "loop over the same reports (batch_vs_naive, seconds_per_report)."),
     ] = False,
     store: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--store", show_default=False,
                      help="With --batch: the store to report on (default: a temporary samples + synthetic one)."),
     ] = None,
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--jobs", min=1, show_default=False, help="With --batch: worker processes (default: all cores)."),
     ] = None,
 ) -> None:
     """Measure parse, ingest, re-ingest, metrics and memory (or, with --batch, the report batch); print the figures."""
     if batch:
-        from fiscal_eval import batch_bench
+        from fiscal_eval.bench import render
 
-        figures = _call(lambda: batch_bench.batch_vs_naive(store, reports=reports or 12, jobs=jobs))
+        figures = _call(lambda: render.batch_vs_naive(store, reports=reports or 12, jobs=jobs))
     else:
         if reports is not None and reports < 10:
             _fail("--reports must be at least 10 (without --batch)", EXIT_ERROR)
@@ -393,29 +401,34 @@ def batch(
     store: Annotated[str, typer.Option("--store", help="The store's folder.")] = "data/store",
     out: Annotated[str, typer.Option("--out", help="Folder for the HTML reports and index.html.")] = "reports_out",
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--jobs", min=1, show_default=False, help="Reports run at once (default: all cores)."),
     ] = None,
     agency: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--agency", show_default=False, help="Only this agency's reports (its name as stored)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-run reports whose inputs are unchanged too.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds one report may take.")] = 600,
     lessons: Annotated[bool, typer.Option("--lessons", help="Also render the lesson notebooks.")] = False,
     limit: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--limit", min=0, show_default=False, help="Run at most N of the reports due (a quick look)."),
+    ] = None,
+    notebooks: Annotated[
+        str | None,
+        typer.Option("--notebooks", show_default=False,
+                     help="Folder of your own report notebooks (named as in batch.yml; default: the package's)."),
     ] = None,
 ) -> None:
     """Render every report notebook over the store to offline HTML, with an index.html.
 
     Exit 1 when any report failed (each failure is listed, and shown in the index).
     """
-    from fiscal_eval.batch import run_batch
+    from fiscal_eval.render.batch import run_batch
 
     result = _call(lambda: run_batch(store, out, jobs=jobs, agency=agency, force=force, timeout=timeout,
-                                     lessons=lessons, limit=limit))
+                                     lessons=lessons, notebooks=notebooks, limit=limit))
     for run in result.failed:
         typer.echo(f"failed: {run.title} ({run.name}): {run.error}", err=True)
     typer.echo(str(result))

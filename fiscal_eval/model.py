@@ -13,8 +13,9 @@ Conventions
 from __future__ import annotations
 
 import copy as _copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 __all__ = [
     "SENTENCE_END",
@@ -291,7 +292,7 @@ class Flag:
 
 # --------------------------------------------------------------------------- the report
 
-# The JSON contract of DESIGN §4: scripts outside the project read these names.
+# The JSON contract (docs/json-contract.md): scripts outside the project read these names.
 CONTRACT_KEYS: tuple[str, ...] = (
     "source",
     "status",
@@ -358,7 +359,7 @@ class Report:
     # with more than one candidate, or with one the parser declined.
     candidates: Mapping[str, tuple[Candidate, ...]] = field(default_factory=dict)
 
-    def with_flags(self, flags: tuple[Flag, ...]) -> "Report":
+    def with_flags(self, flags: tuple[Flag, ...]) -> Report:
         """A copy of this report carrying ``flags`` (the report itself is never mutated)."""
         # A shallow copy with one field set, not replace(): that runs __init__ over all 33
         # fields again (about 10 µs, for every report audited). Nothing else holds the
@@ -372,7 +373,7 @@ class Report:
         return sentence_at(self.text, span)
 
     def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
-        """The report in the JSON contract of DESIGN §4 (plus ``evidence`` if asked).
+        """The report in the JSON contract of docs/json-contract.md (plus ``evidence`` if asked).
 
         Examples
         --------
@@ -460,7 +461,7 @@ def sentence_at(text: str, span: Span) -> str:
 
 
 # --------------------------------------------------------------------------- table schemas
-# Every column of the tables of DESIGN §3, named once. Values are polars dtype names,
+# Every column of the tables (docs/tables.md), named once. Values are polars dtype names,
 # resolved in fiscal_eval.tables (kept as strings so this module imports nothing heavy).
 
 REPORT_COLUMNS: dict[str, str] = {

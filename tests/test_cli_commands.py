@@ -76,6 +76,17 @@ def test_a_named_empty_folder_is_an_error(tmp_path: Path, command: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["parse", "audit"])
+def test_a_named_path_that_does_not_exist_is_an_error(tmp_path: Path, command: str) -> None:
+    """A mistyped path (data/sampels) exits 2, as ingest does; the other inputs are still reported."""
+    missing = tmp_path / "sampels"
+    result = runner.invoke(app, [command, str(missing), SAMPLE_000])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [f"error: {missing}: file not found"]
+    assert "000_8f7748dd4a7239a6.txt" in result.stdout
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["parse", "audit"])
 def test_a_named_empty_folder_with_a_non_utf8_name_is_an_error(tmp_path: Path, command: str) -> None:
     # The report names the folder as \xff (display_path); the command must still know it.
     os.mkdir(os.fsencode(tmp_path) + b"/\xff-empty")

@@ -25,12 +25,12 @@ call (regexes are module constants, the vocabulary is the parser's cached one).
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
+from typing import NamedTuple
 
 from fiscal_eval.model import Arithmetic, Flag, FundLine, Indicator, RateStatement, Report, Severity, Span
 from fiscal_eval.parse.funds import role_of
