@@ -322,8 +322,11 @@ def _title_parts(t: _Title) -> _TitleParts:
         if best:
             agency, rest_from = (best, t.span(j, j + len(best))), j + len(best)
     if agency is None and not region and prefix:
+        ym = _YEAR.search(s, j + 1, g0)
+        named = re.sub(r"(?:中央|中央对地方)?(?:专项)?转移支付$", "", s[j:ym.start() if ym else g0])
         if (rm := re.match(r"[\u4e00-\u9fff]{2,6}?(?:省|市|州|盟|县|区|旗)", prefix)) \
-                and _REGION_ONLY.match(rm.group()) and re.search(r"(?:资金|经费|补助|补贴)$", prefix):
+                and _REGION_ONLY.match(rm.group()) and not re.search(r"我|下达|拨|安排|对|关于", rm.group()) \
+                and re.search(r"(?:资金|经费|补助|补贴)(?:\([^()]*\))?$", named):
             # "宣州区教育督导评价奖励补助资金转移支付…": the region receiving a fund named for
             # the whole country; a project keeps its place (银川市兴庆区…改造项目).
             region, rest_from = True, j + rm.end()
@@ -340,9 +343,11 @@ def _title_parts(t: _Title) -> _TitleParts:
         rest_from = i  # no unit named: the title names the project itself (…改造项目绩效自评报告)
     obj_lo = rest_from
     while obj_lo < g0:  # the glue before the name: 关于, 上报, 转移支付, the year evaluated
-        gm_ = re.match(r"关于|上报|专项转移支付|转移支付|的|对", s[obj_lo:g0])
+        gm_ = re.match(r"关于|上报|专项转移支付|转移支付|的|对|下达(?:给)?(?:我[县市区省州旗乡镇])?", s[obj_lo:g0])
         ym_ = re.match(r"(?:19|20)\d\d(?:年度?)?", s[obj_lo:g0])
-        if ym_ and _REGION.match(s[obj_lo + ym_.end():g0]) and not _REGION_ONLY.match(s[obj_lo + ym_.end():g0]):
+        after = s[obj_lo + ym_.end():g0] if ym_ else ""
+        if ym_ and not ym_.group().endswith("度") and (rg := _REGION.match(after)) \
+                and not _REGION_ONLY.match(after) and not re.search(r"我|下达|拨|安排|对|关于", rg.group()):
             break  # "2024年固始县祖师庙镇…项目": the year is part of the project's name
         step = gm_ or ym_
         if step is None:
@@ -351,7 +356,7 @@ def _title_parts(t: _Title) -> _TitleParts:
     ym = _YEAR.search(s, obj_lo + 1, g0)  # "…补助经费转移支付2023年度绩效…": the name ends at the year
     obj = s[obj_lo:ym.start() if ym and ym.start() > obj_lo else g0]
     obj = re.sub(r"(?:预算执行情况|执行情况|使用情况|资金使用|转移支付区域|区域)?(?:\((?:项目)?\))?$", "", obj)
-    obj = re.sub(r"(?:专项)?转移支付$|项目支出$|支出$|的$", "", obj)
+    obj = re.sub(r"(?:中央对地方|中央)?(?:专项)?转移支付$|项目支出$|支出$|的$", "", obj)
     obj = re.sub(r"(?:预算执行情况|执行情况)$", "", obj)
     if obj and _FUND_END.search(re.sub(r"\([^()]*\)$", "", obj)) and not _generic_project(obj):
         name = _clean_project(obj)
@@ -731,8 +736,8 @@ _GENERIC = re.compile(
     r"|中央|省级|市级|县级|区级|县级专项|市级专项)?"
     r"(?:项目|资金|项目资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金)"
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
-    r"|(?:财政)?衔接(?:推进乡村振兴)?资金|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?"
-    r"|.*(?:19|20)\d\d年度.*)$")
+    r"|(?:财政)?衔接(?:推进乡村振兴)?资金|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
+    r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目)$")
 
 
 def _generic_project(name: str) -> bool:
@@ -747,9 +752,11 @@ def _clean_project(name: str, as_written: bool = False) -> str:
     field's value (``as_written``) keeps its year."""
     name = re.sub(r"^[\dA-Z]{10,}-", "", name.strip())  # budget code prefix
     name = re.sub(r"^(?:关于|上报|对|的)+", "", name)
+    if as_written:
+        return re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name).strip()
     name = re.sub(r"^(?:我[县市区省州旗乡镇]|[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))(?=中央|省级|(?:19|20)\d\d|财政)",
                   "", name)
-    if not as_written and not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
+    if not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
         name = re.sub(r"^(?:19|20)\d\d年度?", "", name)
     name = re.sub(r"^中央对(?!地方)[\u4e00-\u9fff]{2,8}?转移支付(?=.{4})", "", name)
     name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name)
@@ -779,7 +786,8 @@ def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _
 def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
     meta = vocab().meta
     f = ctx.f
-    stop = "|".join(p.pattern for p in (meta["unit_field"], meta["supervisor_field"], meta["year_field"])) \
+    year_labels = meta["year_field"].pattern.replace("|年度", "")  # a name may hold 年度
+    stop = "|".join((meta["unit_field"].pattern, meta["supervisor_field"].pattern, year_labels)) \
         + _STOP_EXTRA
     rx = re.compile(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}"
                     rf"(?P<v>(?:(?!{stop})[^\s:,;|。\t“”\"]){{2,60}})")

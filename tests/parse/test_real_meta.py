@@ -193,6 +193,21 @@ class TestRules:
                    "根据关于开展2024年度资金绩效自评工作的通知要求，现将自评情况报告如下：")
         assert (r.agency, r.year, r.project_name) == ("某某市林业局", 2024, "增发2023年国债项目资金")
 
+    def test_names_that_are_not_one_project(self):
+        # a bundle (打捆项目), the unit's whole budget (全局…专项资金和预算项目)
+        r = _parse("抗疫特别国债项目(打捆项目)绩效目标自评表(2020年度)\n一、基本情况")
+        assert (r.kind, r.project_name) == ("project", None)
+        r = _parse("某某市某某局关于2023年度项目绩效自评工作的报告\n我局对全局2023年市级部门专项资金和预算项目进行了绩效自评。")
+        assert (r.agency, r.project_name) == ("某某市某某局", None)
+
+    def test_names_with_years_and_transfer_words(self):
+        r = _parse("某某区2019-2020年度供热补贴项目绩效自评表\n项目名称\t某某区2019-2020年度供热补贴项目\n")
+        assert r.project_name == "某某区2019-2020年度供热补贴项目"  # a field keeps its 年度
+        r = _parse("某某省某某示范项目中央专项转移支付2021年度绩效自评报告\n下达某某服务业发展资金1000万元。")
+        assert r.project_name == "某某省某某示范项目"  # the project, not the fund paying for it
+        r = _parse("某某省自然灾害救灾中央直达资金冬春救助资金2021年度绩效自评报告\n一、基本情况")
+        assert r.project_name == "自然灾害救灾中央直达资金冬春救助资金"  # the province receives the fund
+
     def test_captions_are_not_projects(self):
         for caption in ("(修改)", "(2021年度)", "(共3个)", "(公章)"):
             r = _parse(f"某某县某某局2021年度项目支出绩效自评报告{caption}\n一、项目基本情况")
