@@ -335,14 +335,31 @@ def synth(
     years: Annotated[int, typer.Option("--years", min=1, help="Consecutive fiscal years each.")] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same corpus.")] = 0,
     out: Annotated[str, typer.Option("--out", help="Folder: reports/ and truth.jsonl.")] = "data/synthetic",
+    first_year: Annotated[int, typer.Option("--first-year", help="The first fiscal year.")] = 2019,
+    formats: Annotated[
+        str,
+        typer.Option("--formats", help="Also render reports as: docx,xlsx,xls,zip,compilation, or 'all' "
+                                       "(into formats/, truth in formats_truth.jsonl; xls needs LibreOffice)."),
+    ] = "",
+    per_format: Annotated[int, typer.Option("--per-format", min=1, help="Reports rendered in each format.")] = 6,
 ) -> None:
     """Write a synthetic corpus (marked 合成数据 SYNTHETIC) and its truth.jsonl."""
     from fiscal_eval.synth import generate
+    from fiscal_eval.synth_formats import FORMATS, write_formats
 
-    summary = _call(lambda: generate(agencies=agencies, years=years, seed=seed, out=out))
+    wanted = FORMATS if formats.strip() == "all" else tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = sorted(set(wanted) - set(FORMATS))
+    if unknown:
+        typer.echo(f"error: unknown format {unknown[0]!r}; formats: {', '.join(FORMATS)}, all", err=True)
+        raise typer.Exit(2)
+    summary = _call(lambda: generate(agencies=agencies, years=years, seed=seed, out=out, first_year=first_year))
     typer.echo(f"{summary.reports} synthetic reports ({summary.agencies} agencies × {len(summary.years)} years, "
                f"{summary.flagged} with an injected discrepancy) in {summary.out}/reports; truth in "
                f"{summary.out}/truth.jsonl")
+    if wanted:
+        rendered = _call(lambda: write_formats(out, wanted, per_format=per_format, seed=seed))
+        made = ", ".join(f"{n} {fmt}" for fmt, n in rendered.files.items())
+        typer.echo(f"rendered {made} into {rendered.out}; truth of each in {PurePath(out) / 'formats_truth.jsonl'}")
 
 
 # --------------------------------------------------------------------------- bench

@@ -22,6 +22,7 @@ from fiscal_eval.parse.metadata import (
     find_year,
 )
 from fiscal_eval.parse.narrative import find_quantities, problems_and_improvements
+from fiscal_eval.parse.normalize import normalize_document
 from fiscal_eval.parse.rates import extract_arithmetic, extract_rates
 from fiscal_eval.parse.scores import Found, find_grade, find_grade_scale, find_score, find_subtotals
 from fiscal_eval.parse.vocab import vocab
@@ -57,6 +58,15 @@ def parse_document(doc: Document) -> Report:
     >>> r.agency, r.year, r.budget_yuan, r.spent_yuan, r.execution_rate_reported, r.grade
     ('某县某局', 2021, 1000000.0, 950000.0, 0.95, '优秀')
     """
+    # Mirror noise (traditional characters, pinyin glosses, spam lines …): the rules read
+    # the normalised text, and every span comes back pointing into the original.
+    norm = normalize_document(doc)
+    if norm is None:
+        return _parse(doc)
+    return norm.restore(_parse(norm.document))
+
+
+def _parse(doc: Document) -> Report:
     ctx = Context(doc)
     evidence: dict[str, Evidence] = {}
     # Field -> the values it was chosen from (or declined), each with why it won or lost.

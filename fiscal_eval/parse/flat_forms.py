@@ -6,7 +6,7 @@ found no budget or spent figure."""
 from __future__ import annotations
 import re
 from fiscal_eval.model import FundLine, RateStatement
-from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, parse_number, parse_percent
+from fiscal_eval.parse.numbers import decimals_of, parse_amount, parse_percent
 
 _TOK = re.compile(r"[^\s|]+")
 _NUMTOK = re.compile(r"^-?\d+(?:\.\d+)?%?$")
@@ -101,7 +101,7 @@ def _flat_form(ctx) -> tuple[list[tuple[FundLine, int]], list[RateStatement]]:
                 role = "spent" if col == "spent" else "budget"
                 rank = 1 if col != "budget_init" else 2
                 amounts.append((FundLine(label=toks[j][0], role=role,
-                                         amount_yuan=parse_number(nt) * float(UNIT_YUAN[unit]),
+                                         amount_yuan=parse_amount(nt, unit),
                                          span=(ns, ne), unit=unit, decimals=decimals_of(nt), measure=role), rank))
         break
     return amounts, rates

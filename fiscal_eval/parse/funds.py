@@ -15,7 +15,7 @@ from fiscal_eval.model import FundLine, Role
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
 from fiscal_eval.parse.flat_forms import flat_form
 from fiscal_eval.parse.forms import read_cell, row_label, table_unit
-from fiscal_eval.parse.numbers import AMOUNT_RE, UNIT_YUAN, decimals_of, parse_amount
+from fiscal_eval.parse.numbers import AMOUNT_RE, decimals_of, parse_amount
 from fiscal_eval.parse.vocab import vocab
 
 __all__ = ["Amount", "extract_amounts", "choose_funds", "role_of", "FIELD_ROLES"]
@@ -203,7 +203,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                     line = FundLine(
                         label=clean_label(label.removeprefix("其中")) or label,
                         role=role_here,
-                        amount_yuan=val.value * float(UNIT_YUAN[val.unit or unit]),
+                        amount_yuan=parse_amount(repr(val.value), val.unit or unit),
                         span=c.span,
                         unit=val.unit or unit,
                         parent=None if is_total else totals.get(i),
@@ -224,7 +224,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
             line = FundLine(
                 label=label,
                 role=role,
-                amount_yuan=val.value * float(UNIT_YUAN[val.unit or unit]),
+                amount_yuan=parse_amount(repr(val.value), val.unit or unit),
                 span=c.span,
                 unit=val.unit or unit,
                 context=ctx.context_path(c.span[0]),
