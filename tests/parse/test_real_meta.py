@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from fiscal_eval.parse import parse_document
+from fiscal_eval.parse.normalize import normalize_text
 from fiscal_eval.sources.text import document_from_text, read_text
 
 REAL = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "real"
@@ -18,14 +19,19 @@ LABELS = json.loads((REAL / "labels.json").read_text("utf-8")) if (REAL / "label
 TUNE = [x for x in LABELS if not x["source"].startswith("n")]  # the n… files are the test split
 FIELDS = ("agency", "year", "kind", "project_name")
 
+
+def simplified(value):
+    """A label as the parser returns it: some labels keep a mirror's traditional characters
+    and pinyin glosses (遂溪縣水務(wù)局); the parser reads the normalised text (遂溪县水务局)."""
+    if not isinstance(value, str):
+        return value
+    done = normalize_text(value)
+    return done[0] if done else value
+
+
 # Stated in the label but not returned yet, and why: these may be None or the label's value,
 # never another.
-TRADITIONAL = "traditional characters with pinyin glosses: read once the text is normalised"
 NOT_YET = {
-    **{(f, field): TRADITIONAL for f in ("017.txt", "018.txt", "e007.txt", "c007.txt", "c008.txt", "c011.txt",
-                                         "c025.txt", "w017.txt")
-       for field in ("agency", "kind")},
-    **{(f, "project_name"): TRADITIONAL for f in ("017.txt", "018.txt", "e007.txt", "c008.txt", "c025.txt")},
     ("005.txt", "agency"): "named only as the subject of body sentences (市人民政府驻北京联络处2022年今年以来…)",
     ("011.txt", "agency"): "named only in the site banner (欢迎来到南县政协网站)",
     ("019.txt", "agency"): "OCR turned 实施单位 into 实施第位",
@@ -33,6 +39,8 @@ NOT_YET = {
     ("c020.txt", "agency"): "named only as the department leading the allocation, in a sentence",
     ("c024.txt", "agency"): "named only as 省商务厅本级 / in the titles of its rules",
     ("e006.txt", "agency"): "only the publisher names a unit, and the report speaks for the county (我县)",
+    ("e007.txt", "agency"): "only the publisher names a unit, and the report speaks for the district (我区)",
+    ("c025.txt", "agency"): "named only as the subject of the body's first sentences",
     ("015.txt", "year"): "not stated (the label infers it from the 填报日期)",
     ("006.txt", "project_name"): "title and body name the fund differently; the label joins both",
     ("022.txt", "project_name"): "the title names the fund's projects (…资金项目); the label is built from the body",
@@ -68,9 +76,9 @@ def parsed():
 def test_tuning_split_field(parsed, label, field):
     got, want = getattr(parsed(label["source"]), field), label[field]
     if (label["source"], field) in NOT_YET:
-        assert got in (None, want), f"{NOT_YET[label['source'], field]}: got {got!r}"
+        assert got in (None, want, simplified(want)), f"{NOT_YET[label['source'], field]}: got {got!r}"
     else:
-        assert got == want
+        assert got in (want, simplified(want))
 
 
 @needs_corpus
@@ -112,7 +120,7 @@ def test_evidence_spans_slice_the_names(parsed):
             value = getattr(r, field)
             if value is not None:
                 lo, hi = r.evidence[field].span
-                assert "".join(fold(r.text[lo:hi]).split()) == value, (label["source"], field)
+                assert simplified("".join(fold(r.text[lo:hi]).split())) == value, (label["source"], field)
 
 
 # --------------------------------------------------------------------------- small texts
