@@ -223,7 +223,8 @@ def _titles(ctx: Context) -> list[_Title]:
             continue
         text, idx = _compact(f, s, min(e, s + 300))  # a title is short; a run-in one opens its line
         gm = genre.search(text)
-        if gm is None or _HEADING_NUM.match(text) or re.match(r"[-•·]", text) or re.search(r">|位置", text) \
+        if gm is None or _HEADING_NUM.match(text) or re.match(r"[-•·]", text) or re.search(r"首页|位置", text) \
+                or ">" in re.sub(r"<[^<>]*>", "", line) \
                 or re.match(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]", text):
             continue  # a heading, an item of the portal's metadata list, a breadcrumb, a field (评价方式:…)
         if len(text) <= 90 and e - s <= 300 and not _NO_TITLE_CHARS.search(line.strip()):
@@ -282,7 +283,7 @@ class _TitleParts:
 # or the fund ("…局部门整体支出…", "…人民政府转移支付2022年度…", "…文物局中央转移支付…").
 _SUBJECT_END = re.compile(
     r"(?:19|20)\d\d|关于|部门整体|部门绩效|部门预算|整体|单位整体|单位自评|本级|机关|项目支出|项目绩效|项目资金"
-    r"|专项转移支付|转移支付|中央|省级|市级|县级|财政支出|财政项目|财政资金|预算绩效|预算执行|绩效|\(")
+    r"|专项转移支付|转移支付|中央|省级|市级|县级|财政支出|财政项目|财政资金|预算绩效|预算执行|绩效|\((?!\d+\))")
 
 
 @lru_cache(maxsize=256)
@@ -307,7 +308,7 @@ def _title_parts(t: _Title) -> _TitleParts:
     if prefix and (_REGION_ONLY.match(prefix) or _PLACE.fullmatch(prefix)
                    or re.fullmatch(r"我[\u4e00-\u9fff]{1,2}|本单位|本部门", prefix)):
         region, rest_from = True, b  # a place (县, 镇), or 我局: no unit named
-    elif prefix and _plausible_org(prefix):
+    elif prefix and _title_org(prefix):
         agency, rest_from = (prefix, t.span(j, b)), b
     elif prefix and (_JOINT.search(prefix) or "、" in prefix) and _is_org(prefix):
         region, rest_from = True, b  # a joint report: no one unit
@@ -398,6 +399,14 @@ _JOINT = re.compile(r"(?:厅|局|委员会|办公室)[\u4e00-\u9fff]{1,8}?(?:省
                     r"(?:厅|局|委员会|委|办公室)$")
 
 
+def _title_org(name: str) -> bool:
+    """The whole subject of a title (all before its year), or a form's 单位 cell, is the
+    unit's name as the text gives it — odd characters included (escaped downstream, not
+    judged here) — unless it is a phrase: 我局, a joint report, words of the genre."""
+    return (1 < len(name) <= 40 and _is_org(name) and not _PRONOUN.match(name) and not _JOINT.search(name)
+            and not re.search(r"我|绩效|报告|自评|评价|根据|按照|关于|通知|项目|资金|经费|预算|网站|门户|欢迎|、", name))
+
+
 def _plausible_org(name: str) -> bool:
     """An organisation's name, not a phrase around one (我局, 根据…财政局, …项目)."""
     return (2 < len(name) <= 30 and _is_org(name) and not _NOT_ORG.search(name)
@@ -442,7 +451,7 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
     stop = "|".join(p.pattern for p in (meta["unit_field"], meta["supervisor_field"], meta["project_field"])) \
         + _STOP_EXTRA
     rx = re.compile(rf"(?P<label>{label_rx})(?:/项目负责人)?{_FIELD_SEP}(?:为)?(?:\((?:公章|盖章|签章)\))?{_FIELD_SEP}"
-                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。、\t“”\"/]){{2,60}})")
+                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。、\t“”\"]){{2,60}})")
     lab = re.compile(rf"^(?:{label_rx})")
     f = ctx.f[:limit]
     out: list[tuple[str, Span, str]] = []
@@ -451,7 +460,10 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
     def take(m: re.Match[str]) -> int:
         if lab.match(m.group("v")):
             return m.start("v")  # "主管部门 实施单位 X": the value is the next label
-        out.append((m.group("v"), m.span("v"), clean_label(m.group("label"))))
+        value = m.group("v")
+        if "/项目负责人" in f[m.end("label"):m.start("v")]:
+            value = value.split("/")[0]  # "实施单位/项目负责人 某某中心/张三"
+        out.append((value, (m.start("v"), m.start("v") + len(value)), clean_label(m.group("label"))))
         return m.end()
 
     if anchor is None:
@@ -478,7 +490,7 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
     either = f"{meta['supervisor_field'].pattern}|{meta['unit_field'].pattern}"
     for value, span, label in _field_values(ctx, either, "单位|部门"):
         name = _clean_org(value)
-        if not _plausible_org(name):
+        if not _title_org(name):  # a form's cell is the name as given, odd characters and all
             continue
         lo = span[0] + value.find(name) if name in value else span[0]
         if not meta["supervisor_field"].fullmatch(label):
