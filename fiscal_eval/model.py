@@ -87,12 +87,14 @@ class Anchor:
     reader can find again: ``"Sheet1!C7"``, ``"第3页"``, ``"表2 第4行第3列"``, ``"段落12"``.
 
     ``ocr_confidence`` is set (0–1) when the stretch was read by OCR from an image, so
-    every figure read from it carries that mark.
+    every figure read from it carries that mark. ``box`` is where it sits on its page,
+    ``(x0, top, x1, bottom)`` from the page's top-left (points in a PDF, pixels in an image).
     """
 
     span: Span
     where: str
     ocr_confidence: float | None = None
+    box: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import random
 import re
 import shutil
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -157,7 +158,7 @@ def docx_package(body: str, *, header: str | None = None, footer: str | None = N
     return _zip(files)
 
 
-def _zip(files: dict[str, str | bytes]) -> bytes:
+def _zip(files: Mapping[str, str | bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
@@ -290,6 +291,7 @@ def xlsx_bytes(rows: list[list[Any]], merges: list[str], *, title: str = "自评
 
     book = Workbook()
     sheet = book.active
+    assert sheet is not None  # a new Workbook always has its first sheet
     sheet.title = title
     for row in rows:
         sheet.append(row)

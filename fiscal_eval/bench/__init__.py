@@ -22,7 +22,12 @@ Each figure is one key of the JSON object :func:`run` returns:
   library alone on the same files (python-docx's paragraphs and table cells for Word,
   python-calamine's sheets for workbooks, zipfile's members for a zip, LibreOffice's
   conversion for .doc), and ``read_vs_raw``, our reading overhead as a ratio
-  (:func:`formats_throughput`).
+  (:func:`formats_throughput`);
+* ``pdf_reports_per_s`` — synthetic reports as text-layer PDFs read, parsed and audited per
+  second (one core), beside ``pdfium_reports_per_s``, pypdfium2's own text extraction of
+  the same files, and ``pdf_read_vs_pdfium`` (our reading — characters with boxes, rules,
+  tables, reading order — ÷ pdfium's, same files, taken in turns);
+* ``ocr_s_per_page`` — seconds a scanned page takes to read by OCR (engine started).
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-__all__ = ["run", "parse_throughput", "metrics_1m", "formats_throughput"]
+__all__ = ["run", "parse_throughput", "metrics_1m", "formats_throughput", "pdf_figures"]
 
 _RUNS = 3  # timed runs a speed figure is the best of
 
@@ -145,6 +150,61 @@ def metrics_1m(seed: Any, rows: int = 1_000_000) -> float:
     return min(once() for _ in range(_RUNS))
 
 
+def pdf_figures(root: Path, reports: int = 24, ocr_pages: int = 1, seed: int = 13) -> dict[str, float]:
+    """PDF and OCR figures (see the module docstring) on ``reports`` synthetic reports
+    rendered to PDF under ``root``, and ``ocr_pages`` scanned pages (0 skips OCR)."""
+    import pypdfium2 as pdfium
+
+    from fiscal_eval import parse_file
+    from fiscal_eval.sources.pdf import read_pdf
+    from fiscal_eval.synth import generate
+    from fiscal_eval.synth_pdf import rasterise, render_corpus, scan_pdf
+
+    generate(agencies=reports, years=1, seed=seed, out=root)
+    files = render_corpus(root, formats=("pdf",)).files["pdf"]
+    datas = [p.read_bytes() for p in files]
+
+    def timed(fn: Any) -> float:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    def raw() -> None:
+        for data in datas:
+            document = pdfium.PdfDocument(data)
+            for i in range(len(document)):
+                page = document[i]
+                textpage = page.get_textpage()
+                textpage.get_text_range()
+                textpage.close()
+                page.close()
+            document.close()
+
+    def ours() -> None:
+        for data in datas:
+            read_pdf(data)
+
+    parse = lambda: [parse_file(p) for p in files]  # noqa: E731
+    parse()  # warm: imports, the vocabulary
+    raws, reads, parses = [], [], []
+    for _ in range(_RUNS):
+        raws.append(timed(raw))
+        reads.append(timed(ours))
+        parses.append(timed(parse))
+    out = {
+        "pdf_reports": len(files),
+        "pdf_reports_per_s": round(len(files) / min(parses), 1),
+        "pdfium_reports_per_s": round(len(files) / min(raws), 1),
+        "pdf_read_vs_pdfium": round(min(reads) / min(raws), 1),
+    }
+    if ocr_pages:
+        pages = rasterise(datas[0], seed=seed)[:ocr_pages]
+        scanned = scan_pdf(pages)
+        read_pdf(scan_pdf(pages[:1]))  # start the engine
+        out["ocr_s_per_page"] = round(timed(lambda: read_pdf(scanned)) / len(pages), 1)
+    return out
+
+
 def _rss_ingest(folder: Path, store: Path, jobs: int) -> float:
     """Peak RSS (MB) of a fresh process ingesting ``folder``, workers included."""
     # NOTE: the process's own peak is VmHWM (the peak of its address space since exec),
@@ -231,7 +291,7 @@ def _raw_doc(data: bytes) -> int:
     return len(convert(data, "bench.doc", ".doc", "docx"))
 
 
-def formats_throughput(root: Path, reports: int = 40, repeat: int = _RUNS) -> dict[str, dict[str, float]]:
+def formats_throughput(root: Path, reports: int = 40, repeat: int = _RUNS) -> dict[str, dict[str, float | None]]:
     """Per format, our reports/s and reading time a file beside the raw library's (module
     docstring). ``reports`` sizes the synthetic corpus rendered (a few files a format)."""
     from fiscal_eval.api import parse_reports
@@ -261,7 +321,7 @@ def formats_throughput(root: Path, reports: int = 40, repeat: int = _RUNS) -> di
             path.write_bytes(data)
             groups["doc"].append(path)
         raws["doc"] = _raw_doc
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, dict[str, float | None]] = {}
     for fmt, files in groups.items():
         if not files or not all(p.is_file() for p in files):
             continue
@@ -297,11 +357,13 @@ def _timed(work) -> float:
 
 
 def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 1_000_000,
-        jobs: int | None = None, workdir: str | Path | None = None) -> dict[str, Any]:
+        jobs: int | None = None, workdir: str | Path | None = None, pdf_reports: int = 24,
+        ocr_pages: int = 1) -> dict[str, Any]:
     """Run every benchmark and return the figures (see the module docstring).
 
     ``reports`` sizes the parse and ingest corpus; ``rss_reports`` the memory run (0 skips
-    it); ``metrics_rows`` the metrics table.
+    it); ``metrics_rows`` the metrics table; ``pdf_reports`` the PDF corpus (0 skips it) and
+    ``ocr_pages`` the scanned pages timed (0 skips OCR).
     """
     from fiscal_eval import ingest, parse_paths, tables
     from fiscal_eval.util.workers import worker_count
@@ -348,6 +410,8 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
         out["metrics_1m_s"] = round(metrics_1m(seed, metrics_rows), 2)
 
         out["formats"] = formats_throughput(tmp / "formats")
+        if pdf_reports:
+            out.update(pdf_figures(tmp / "pdf", pdf_reports, ocr_pages))
 
         if rss_reports:
             big = tmp / "rss"

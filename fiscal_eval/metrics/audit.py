@@ -7,7 +7,8 @@ are DESIGN §6's and stable: scripts outside the project filter on them.
 
 Severities: ``"error"`` for arithmetic that does not hold (rates, sums, scores, printed
 formulas, grade bands), ``"warning"`` for a quantity stated twice with different values
-and for missing amounts, ``"info"`` for a missing score or grade.
+and for missing amounts, ``"info"`` for a missing score or grade and for a figure read by
+OCR from a scanned page.
 
 Every flag names the ``field`` it concerns (a Report attribute such as
 ``"execution_rate_reported"``, or ``"<record>:<label>"`` such as ``"subtotal:投入"``), the
@@ -58,6 +59,7 @@ CODES: tuple[str, ...] = (
     "formula_error",
     "conflicting_values",
     "missing_field",
+    "ocr_read",
 )
 
 FlagMaker = Callable[..., Flag]
@@ -793,3 +795,22 @@ def missing_fields(report: Report, make: FlagMaker) -> Iterator[Flag]:
     for field, any_of, severity, words in _REQUIRED.get(report.kind, _REQUIRED[None]):
         if all(getattr(report, f) is None for f in any_of):
             yield make(severity, field, f"no {words} found in {where}")
+
+
+# --------------------------------------------------------------------------- ocr_read
+
+@check("ocr_read")
+def ocr_figures(report: Report, make: FlagMaker) -> Iterator[Flag]:
+    """A figure read by OCR from a scanned page or an image: OCR misreads digits (6/8,
+    1/7, a lost decimal point) without knowing it, so each such figure is marked, with the
+    page and the recogniser's confidence, to be checked against the scan before use."""
+    for field, evidence in report.evidence.items():
+        value = getattr(report, field, None)
+        if evidence.ocr_confidence is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        shown = (_pct(value, 2) if field in _RATE_FIELDS.values() else _yuan(value) if field.endswith("_yuan")
+                 else _pts(value) if field == "score" else str(value))
+        where = f" on {evidence.where}" if evidence.where else ""
+        yield make("info", field, f"{shown} 经OCR识别 (read by OCR{where}, confidence "
+                   f"{evidence.ocr_confidence:.2f}): 请对照扫描件核对 (check it against the scan)",
+                   reported=shown, span=evidence.span)

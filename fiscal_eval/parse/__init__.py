@@ -193,4 +193,5 @@ def _status(fields: dict, doc: Document) -> tuple[str, tuple[str, ...]]:
     if fields["year"] is None:
         missing.append("the fiscal year evaluated")
     errors += [f"{doc.source}: missing {m}" for m in missing]
-    return ("partial" if missing else "ok"), tuple(errors)
+    # A reader stopped by a limit (pages, time) read only part of the file (its warning says why).
+    return ("partial" if missing or doc.metadata.get("incomplete") else "ok"), tuple(errors)

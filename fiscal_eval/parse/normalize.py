@@ -168,7 +168,7 @@ class OffsetMap:
     orig_len: int
 
     @classmethod
-    def from_edits(cls, text: str, edits: list[tuple[int, int, str]]) -> "OffsetMap":
+    def from_edits(cls, text: str, edits: list[tuple[int, int, str]]) -> OffsetMap:
         """The map of ``text`` with ``edits`` made: (start, end, replacement), sorted and
         not overlapping."""
         return _apply(text, [(s, e, rep, "") for s, e, rep in edits])[1]
@@ -576,3 +576,14 @@ def _remap(obj, omap: OffsetMap, text: str):
     if isinstance(obj, Mapping):
         return {k: _remap(v, omap, text) for k, v in obj.items()}
     return obj
+
+
+def plain_name(name: str) -> str:
+    """A name as the parser would report it: pinyin glosses removed, in simplified
+    characters (for comparing a label written from a mirror page with a parsed value).
+
+    >>> plain_name("遂溪縣水務(wù)局")
+    '遂溪县水务局'
+    """
+    name = _GLOSS_RE.sub("", name)
+    return to_simplified(name) or name

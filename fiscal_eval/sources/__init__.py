@@ -37,6 +37,8 @@ from fiscal_eval.model import Document
 from fiscal_eval.sources import convert as _convert
 from fiscal_eval.sources import docx as _docx
 from fiscal_eval.sources import html as _html
+from fiscal_eval.sources import image as _image
+from fiscal_eval.sources import pdf as _pdf
 from fiscal_eval.sources import sheets as _sheets
 from fiscal_eval.sources import text as _text
 from fiscal_eval.sources.archives import ARCHIVE_FORMATS, expand_archive, member_suffix
@@ -85,8 +87,6 @@ _NOT_REPORTS: dict[str, str] = {
 }
 # Formats recognised by content that have no reader (yet, or at all): why, in words.
 _NO_READER: dict[str, str] = {
-    "pdf": "PDF document: PDF reader not available yet",
-    "image": "image: OCR reader not available yet",
     "ofd": "OFD document: OFD reader not available yet",
     "ooxml": "Office Open XML package that is neither a Word document nor a workbook (a presentation?): no reader for it",
     "ole": "OLE2 compound file that is neither a Word document nor a workbook (a presentation, an e-mail?): no reader for it",
@@ -556,3 +556,5 @@ register("xls", _convert.read_legacy_sheets, suffixes=(".xls", ".et"))
 register("ods", _sheets.read_ods, suffixes=(".ods",))
 register("doc", _convert.read_legacy_word, suffixes=(".doc", ".wps"))
 register("odt", _convert.read_odt, suffixes=(".odt",))
+register("pdf", _pdf.read_pdf, suffixes=(".pdf",))
+register("image", _image.read_image, suffixes=(".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"))

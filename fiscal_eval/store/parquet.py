@@ -616,7 +616,7 @@ def _plan(files: Mapping[str, str], old: dict[str, list[_Row]], since_ns: int | 
         size, mtime_ns = _stat(path)
         rows = old.get(key)
         row = rows[0] if rows else None
-        if row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
+        if rows and row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
             trusted = since_ns is not None and mtime_ns is not None and mtime_ns < since_ns - _RACY_NS
             if trusted or row.sha256 is None:  # NOTE: nothing to hash (a FIFO, a folder …)
                 kept[key] = rows
@@ -625,7 +625,7 @@ def _plan(files: Mapping[str, str], old: dict[str, list[_Row]], since_ns: int | 
             # row is written again under this ingest's start, and is trusted from then on.
         # A stored file is hashed to tell a touch from an edit; a new one is hashed by its
         # worker from the bytes it parses.
-        if row is not None and (sha := _sha256(path)) is not None and sha == row.sha256:
+        if rows and row is not None and (sha := _sha256(path)) is not None and sha == row.sha256:
             kept[key] = [r._replace(size=size, mtime_ns=mtime_ns) for r in rows]
             restat += 1
             continue

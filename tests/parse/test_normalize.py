@@ -14,7 +14,6 @@ from fiscal_eval.model import Document
 from fiscal_eval.parse import parse_document
 from fiscal_eval.parse.normalize import (
     _TRAD_HINT,
-    OffsetMap,
     normalize_document,
     normalize_text,
     split_glued,
@@ -296,7 +295,7 @@ def test_real_mirrors_evidence_points_into_the_original(name):
     assert r.status != "failed"  # all eight were "not a report" before normalisation
     assert r.text == doc.text
     norm = normalize_document(doc)
-    for field, ev in r.evidence.items():
+    for _field, ev in r.evidence.items():
         lo, hi = ev.span
         if hi > lo:  # the span, normalised, is the figure or words the parser read
             shown = normalize_text(doc.text[lo:hi])

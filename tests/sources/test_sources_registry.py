@@ -164,7 +164,7 @@ def test_damaged_zip_packages_fail_naming_their_format(tmp_path: Path, name: str
 def test_pdf_without_its_reader_is_recognised_by_content(tmp_path: Path, name: str, no_pdf_reader):
     path = tmp_path / name
     path.write_bytes(b"%PDF-1.4\n" + bytes(10))
-    with pytest.raises(UnsupportedFormatError, match="PDF reader not available yet"):
+    with pytest.raises(UnsupportedFormatError, match="no reader for format 'pdf'"):
         read_document(path)
 
 
