@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fiscal_eval.parse import parse_document
-from fiscal_eval.parse.normalize import normalize_text
+from fiscal_eval.parse.normalize import plain_name
 from fiscal_eval.sources.text import document_from_text, read_text
 
 REAL = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "real"
@@ -23,10 +23,7 @@ FIELDS = ("agency", "year", "kind", "project_name")
 def simplified(value):
     """A label as the parser returns it: some labels keep a mirror's traditional characters
     and pinyin glosses (遂溪縣水務(wù)局); the parser reads the normalised text (遂溪县水务局)."""
-    if not isinstance(value, str):
-        return value
-    done = normalize_text(value)
-    return done[0] if done else value
+    return plain_name(value) if isinstance(value, str) else value
 
 
 # Stated in the label but not returned yet, and why: these may be None or the label's value,
