@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from fiscal_eval.model import Document, Evidence, Report
+from fiscal_eval.model import Candidate, Document, Evidence, Report
 from fiscal_eval.parse.context import Context
 from fiscal_eval.parse.funds import choose_funds, extract_amounts
 from fiscal_eval.parse.indicators import prose_indicators, table_indicators
@@ -15,6 +15,7 @@ from fiscal_eval.parse.metadata import (
     find_agency,
     find_kind,
     find_project_name,
+    project_field_span,
     find_published_date,
     find_region,
     find_title,
@@ -68,6 +69,8 @@ def parse_document(doc: Document) -> Report:
 def _parse(doc: Document) -> Report:
     ctx = Context(doc)
     evidence: dict[str, Evidence] = {}
+    # Field -> the values it was chosen from (or declined), each with why it won or lost.
+    candidates: dict[str, tuple[Candidate, ...]] = {}
 
     def keep(field: str, found: Found | None):
         if found is None:
@@ -87,12 +90,17 @@ def _parse(doc: Document) -> Report:
     title = find_title(ctx)
     if title is not None:
         evidence["title"] = ctx.evidence(title.span, "title")
-    agency = keep("agency", find_agency(ctx, title))
+    def choose(field: str, choice):  # metadata.Choice: keep its candidates when they say something
+        if choice.keep:
+            candidates[field] = choice.candidates
+        return keep(field, choice.found)
+
+    agency = choose("agency", find_agency(ctx, title))
     region = find_region(ctx, agency)
-    year = keep("year", find_year(ctx, title))
-    project_found = find_project_name(ctx, title)
-    kind = keep("kind", find_kind(ctx, title, project_found is not None and project_found.rank == 1))
-    project_name = keep("project_name", project_found) if kind == "project" else None
+    year = choose("year", find_year(ctx, title))
+    field_span = project_field_span(ctx)
+    kind = choose("kind", find_kind(ctx, title, field_span is not None, field_span))
+    project_name = choose("project_name", find_project_name(ctx, title, kind))
     published = keep("published_date", find_published_date(ctx))
 
     # ---------------------------------------------------------------- money
@@ -147,6 +155,7 @@ def _parse(doc: Document) -> Report:
         quantities=tuple(find_quantities(ctx)),
         problems=tuple(problems),
         improvements=tuple(improvements),
+        candidates=candidates,
     )
     status, errors = _status(fields, doc)
     return Report(**fields, status=status, errors=errors)
