@@ -15,6 +15,7 @@ from fiscal_eval.parse.metadata import (
     find_agency,
     find_kind,
     find_project_name,
+    project_field_span,
     find_published_date,
     find_region,
     find_title,
@@ -96,12 +97,17 @@ def _parse(doc: Document) -> Report:
     title = find_title(ctx)
     if title is not None:
         evidence["title"] = ctx.evidence(title.span, "title")
-    agency = keep("agency", find_agency(ctx, title))
+    def choose(field: str, choice):  # metadata.Choice: keep its candidates when they say something
+        if choice.keep:
+            candidates[field] = choice.candidates
+        return keep(field, choice.found)
+
+    agency = choose("agency", find_agency(ctx, title))
     region = find_region(ctx, agency)
-    year = keep("year", find_year(ctx, title))
-    project_found = find_project_name(ctx, title)
-    kind = keep("kind", find_kind(ctx, title, project_found is not None and project_found.rank == 1))
-    project_name = keep("project_name", project_found) if kind == "project" else None
+    year = choose("year", find_year(ctx, title))
+    field_span = project_field_span(ctx)
+    kind = choose("kind", find_kind(ctx, title, field_span is not None, field_span))
+    project_name = choose("project_name", find_project_name(ctx, title, kind))
     published = keep("published_date", find_published_date(ctx))
 
     # ---------------------------------------------------------------- money
