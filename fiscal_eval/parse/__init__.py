@@ -23,8 +23,15 @@ from fiscal_eval.parse.metadata import (
 )
 from fiscal_eval.parse.narrative import find_quantities, problems_and_improvements
 from fiscal_eval.parse.normalize import normalize_document
-from fiscal_eval.parse.rates import extract_arithmetic, extract_rates
-from fiscal_eval.parse.scores import Found, find_grade, find_grade_scale, find_score, find_subtotals
+from fiscal_eval.parse.rates import choose_rate, extract_arithmetic, extract_rates
+from fiscal_eval.parse.scores import (
+    Found,
+    as_found,
+    choose_grade,
+    choose_score,
+    find_grade_scale,
+    find_subtotals,
+)
 from fiscal_eval.parse.vocab import vocab
 
 __all__ = ["parse_document", "failed_report"]
@@ -105,21 +112,31 @@ def _parse(doc: Document) -> Report:
 
     # ---------------------------------------------------------------- money
     values: dict[str, float | None] = {}
-    for field, amount in choose_funds(amounts).items():
-        values[field] = amount.line.amount_yuan
-        evidence[field] = ctx.evidence(amount.line.span, amount.line.label)
-    v = vocab()
-    execution = _best_rate(rates, v.execution_concepts)
-    if execution is not None:
-        evidence["execution_rate_reported"] = ctx.evidence(execution.span, execution.label)
-    arrival = _best_rate(rates, ("arrival",))
-    if arrival is not None:
-        evidence["arrival_rate_reported"] = ctx.evidence(arrival.span, arrival.label)
+    for field, choice in choose_funds(amounts).items():
+        if choice.candidates:
+            candidates[field] = choice.candidates
+        if choice.option is not None:
+            values[field] = choice.value
+            evidence[field] = ctx.evidence(choice.option.span, choice.option.label)
+    rate_values: dict[str, float | None] = {}
+    for field, concepts in (("execution_rate_reported", vocab().execution_concepts),
+                            ("arrival_rate_reported", ("arrival",))):
+        choice = choose_rate(ctx, rates, concepts)
+        if choice.candidates:
+            candidates[field] = choice.candidates
+        if choice.option is not None:
+            rate_values[field] = choice.value
+            evidence[field] = ctx.evidence(choice.option.span, choice.option.label)
 
     # ---------------------------------------------------------------- scores
-    score_found = find_score(ctx, table_total)
+    score_choice = choose_score(ctx, table_total)
+    score_found = as_found(score_choice)
     score = keep("score", score_found)
-    grade = keep("grade", find_grade(ctx, score_found))
+    grade_choice = choose_grade(ctx, score_found)
+    grade = keep("grade", as_found(grade_choice))
+    for field, choice in (("score", score_choice), ("grade", grade_choice)):
+        if choice.candidates:
+            candidates[field] = choice.candidates
     scale = find_grade_scale(ctx)
     subtotals = find_subtotals(ctx, score_found)
     problems, improvements = problems_and_improvements(ctx)
@@ -139,8 +156,8 @@ def _parse(doc: Document) -> Report:
         available_yuan=values.get("available_yuan"),
         spent_yuan=values.get("spent_yuan"),
         balance_yuan=values.get("balance_yuan"),
-        execution_rate_reported=execution.value if execution else None,
-        arrival_rate_reported=arrival.value if arrival else None,
+        execution_rate_reported=rate_values.get("execution_rate_reported"),
+        arrival_rate_reported=rate_values.get("arrival_rate_reported"),
         score=score,
         grade=grade,
         grade_scale=scale,
@@ -159,19 +176,6 @@ def _parse(doc: Document) -> Report:
     )
     status, errors = _status(fields, doc)
     return Report(**fields, status=status, errors=errors)
-
-
-def _best_rate(rates, concepts):
-    ranked = [r for r in rates if r.concept in concepts]
-    if not ranked:
-        return None
-    from fiscal_eval.parse.rates import concept_of
-
-    def key(r):
-        c = concept_of(r.label)
-        return (concepts.index(r.concept), c[1] if c else 9, r.span[0])
-
-    return min(ranked, key=key)
 
 
 def _status(fields: dict, doc: Document) -> tuple[str, tuple[str, ...]]:

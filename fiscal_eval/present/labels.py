@@ -58,6 +58,7 @@ LABELS: dict[str, str] = {
     "score_total_mismatch": "总分不符 score_total_mismatch", "score_over_max": "得分超分值 score_over_max",
     "grade_band_mismatch": "等级与得分不符 grade_band_mismatch", "formula_error": "公式错误 formula_error",
     "conflicting_values": "数值前后矛盾 conflicting_values", "missing_field": "缺少字段 missing_field",
+    "undecided_value": "数值未能确定 undecided_value",
     # a parse scored against labels (fiscal_eval.evaluation): outcomes, their counts, a case
     "stated": "文中写明 stated", "found": "找到 found", "missed": "漏掉 missed", "wrong": "错误 wrong",
     "nulls": "未写明 nulls", "invented": "臆造 invented", "null_ok": "正确留空 null ok",
