@@ -1,7 +1,10 @@
 # fiscal_eval developer tasks. Needs only python3 (with venv) and make.
 #   make demo   samples + a synthetic corpus -> store -> every report as offline HTML
 #               (prints the path of reports_out/index.html; about a minute)
-#   make test   run the test suite
+#   make test   install/check the Debian packages the tests use (scripts/ensure-system-deps.sh
+#               says which), then ruff, pyright and the test suite in parallel (a few minutes)
+#   make test-fast   the same without the slow tests (notebooks, browser)
+#   make lint   ruff and pyright only
 #   make venv   create .venv and install fiscal_eval (editable, with the dev extra)
 #   make bench  measure parse/ingest/metrics speed and memory (prints JSON; minutes)
 #   make clean  remove .venv, build output and caches
@@ -10,7 +13,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: venv demo test bench clean
+.PHONY: venv demo test test-fast lint system-deps bench clean
 
 venv: $(VENV)/.installed
 
@@ -32,15 +35,40 @@ $(VENV)/.installed: pyproject.toml $(wildcard fiscal_eval/__init__.py)
 DEMO_AGENCIES ?= 12
 DEMO_YEARS    ?= 3
 
+# A second synthetic corpus, of earlier years, is rendered in the formats agencies publish
+# in (Word, the MoF form as Excel, .xls where LibreOffice is installed, a zip, a compilation
+# of many reports in one Word file, PDF with a text layer, and scanned PDF read by OCR):
+# only its rendered files are ingested.
 demo: venv
 	$(BIN)/fiscal-eval synth --agencies $(DEMO_AGENCIES) --years $(DEMO_YEARS) --seed 0 --out data/synthetic
-	$(BIN)/fiscal-eval ingest data/samples data/synthetic/reports --store data/store
+	$(BIN)/fiscal-eval synth --agencies 8 --years 3 --first-year 2016 --seed 1 --out data/synthetic-formats \
+		--formats docx,xlsx,xls,zip,compilation,pdf,scan.pdf --per-format 3
+	$(BIN)/fiscal-eval ingest data/samples data/synthetic/reports data/synthetic-formats/formats --store data/store
 	@$(BIN)/fiscal-eval batch --store data/store --out reports_out; rc=$$?; \
 	echo "Reports: $(CURDIR)/reports_out/index.html"; exit $$rc
 
+# chromium, fonts-wqy-microhei (and python3-venv where needed): installed when missing and
+# apt is usable, else the script says why and the run goes on.
+system-deps:
+	@scripts/ensure-system-deps.sh
+
+lint: venv
+	$(BIN)/ruff check fiscal_eval tests notebooks
+	$(BIN)/pyright --pythonpath $(BIN)/python
+
+# Tests run in parallel (pytest-xdist, one worker a core); --dist loadfile keeps a test
+# file on one worker, so a module's expensive fixture (a corpus, a store) is built once.
+PYTEST = $(BIN)/python -m pytest -q -n auto --dist loadfile
+
 # pytest exits 5 when it collected no tests: a run that tested nothing is a failure.
-test: venv
-	@$(BIN)/python -m pytest -q; rc=$$?; \
+# system-deps first: the venv needs python3-venv on a bare Debian.
+test: system-deps venv lint
+	@$(PYTEST); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (exit 5); a run that tests nothing fails" >&2; fi; \
+	exit $$rc
+
+test-fast: venv lint
+	@$(PYTEST) -m "not slow"; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (exit 5); a run that tests nothing fails" >&2; fi; \
 	exit $$rc
 
@@ -49,5 +77,5 @@ bench: venv
 	$(BIN)/fiscal-eval bench --json --reports 2000 --rss-reports 100000
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis fiscal_eval/render/notebooks
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -9,9 +9,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fiscal_eval.api import audit, parse_file, parse_paths, parse_text
 from fiscal_eval.errors import FiscalEvalError, FiscalEvalWarning, ReadError
 from fiscal_eval.model import Document, Flag, Report
+
+if TYPE_CHECKING:  # imported on first use (_LAZY below); named here for type checkers
+    from fiscal_eval import metrics
+    from fiscal_eval.evaluation import Evaluation, evaluate
+    from fiscal_eval.store import IngestSummary, Tables, ingest, load, manifest, tables
 
 __version__ = "0.1.0"
 
@@ -27,6 +34,8 @@ __all__ = [
     "manifest",
     "IngestSummary",
     "metrics",
+    "evaluate",
+    "Evaluation",
     "Report",
     "Document",
     "Flag",
@@ -39,13 +48,15 @@ __all__ = [
 
 _LAZY = {
     # polars and pyarrow are imported only when a table is asked for: parsing stays light.
-    "tables": "fiscal_eval.frames",
-    "Tables": "fiscal_eval.frames",
+    "tables": "fiscal_eval.store",
+    "Tables": "fiscal_eval.store",
     "ingest": "fiscal_eval.store",
     "load": "fiscal_eval.store",
     "manifest": "fiscal_eval.store",
     "IngestSummary": "fiscal_eval.store",
     "metrics": "fiscal_eval.metrics",
+    "evaluate": "fiscal_eval.evaluation",
+    "Evaluation": "fiscal_eval.evaluation",
 }
 
 

@@ -3,7 +3,8 @@
 Each command turns its options into one library call and prints the result; no parsing
 or metric logic lives here. Exit codes: 0 done (even if some inputs are ``failed`` or
 ``partial``: they are rows, not errors), 1 ``--strict`` and some input was not fully
-read, or ``batch`` and some report failed, 2 fiscal_eval could not go on
+read, ``batch`` and some report failed, or ``eval`` and a threshold it was given
+not met, 2 fiscal_eval could not go on
 (:class:`~fiscal_eval.errors.FiscalEvalError`), bad usage, or a folder named holds
 nothing to read, 3 an unexpected internal error (a bug; set ``FISCAL_EVAL_DEBUG=1`` for
 the traceback). No input ever makes the command print a Python traceback.
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import PurePath
-from typing import Annotated, NoReturn, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,9 +29,12 @@ from rich.text import Text
 
 from fiscal_eval import parse_paths
 from fiscal_eval.errors import FiscalEvalError
-from fiscal_eval.display import percent, wan
 from fiscal_eval.model import Report
+from fiscal_eval.present.display import percent, wan
 from fiscal_eval.sources import display_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fiscal_eval.evaluation import Evaluation
 
 __all__ = ["app"]
 
@@ -66,7 +71,7 @@ def _version_callback(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option(
             "--version",
             callback=_version_callback,
@@ -120,22 +125,26 @@ def _summary(reports: Sequence[Report]) -> str:
     return f"{n} file{'' if n == 1 else 's'}: {parts}"
 
 
-def _unread_folders(paths: Sequence[str], reports: Sequence[Report]) -> list[Report]:
-    """The named folders that held nothing to read (empty, or not listable).
+def _unread_paths(paths: Sequence[str], reports: Sequence[Report]) -> list[Report]:
+    """The named paths that do not exist, and the named folders that held nothing to
+    read (empty, or not listable).
 
     The library returns each as a failed report of its own, so that it shows in the
-    output; a folder named on the command line that reads as nothing is most likely a
-    mistyped or unmounted path, so the command also ends with an error.
+    output; a path named on the command line that reads as nothing is most likely a
+    mistyped or unmounted one, so the command also ends with an error (exit 2, as
+    ``ingest`` does).
     """
     # A report's source is the path as iter_input_files spells it, shown by display_path
     # (a non-UTF-8 name as \xNN): match on that, look at the real path.
     named = {display_path(str(PurePath(p))): p for p in paths}
     return [r for r in reports
-            if r.status == "failed" and r.source in named and os.path.isdir(named[r.source])]
+            if r.status == "failed" and r.source in named
+            and (os.path.isdir(named[r.source]) or not os.path.lexists(named[r.source]))]
 
 
 def _refuse_unread(unread: Sequence[Report]) -> None:
-    """End with one ``error:`` line a folder that held nothing to read, and exit 2."""
+    """End with one ``error:`` line a path that does not exist or a folder that held
+    nothing to read, and exit 2."""
     if unread:
         for r in unread:
             typer.echo(f"error: {r.errors[0] if r.errors else r.source}", err=True)
@@ -196,7 +205,7 @@ def parse(
     ],
     as_json: Annotated[
         bool,
-        typer.Option("--json", help="One JSON object a line (the JSON contract, DESIGN §4)."),
+        typer.Option("--json", help="One JSON object a line (the JSON contract: docs/json-contract.md)."),
     ] = False,
     strict: Annotated[
         bool,
@@ -205,10 +214,11 @@ def parse(
 ) -> None:
     """Parse reports and print one row (or one JSON line) per file read.
 
-    Exit 2 when a folder named holds no input files (it is listed as failed too).
+    Exit 2 when a path named does not exist or a folder named holds no input files (it
+    is listed as failed too).
     """
     reports = _call(parse_paths, list(paths))
-    unread = _unread_folders(paths, reports)
+    unread = _unread_paths(paths, reports)
     if as_json:
         for r in reports:
             typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
@@ -234,7 +244,7 @@ def ingest(
     ],
     store: Annotated[str, typer.Option("--store", help="The store's folder.")] = "data/store",
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--jobs", min=1, help="Worker processes (default: all cores).", show_default=False),
     ] = None,
     prune: Annotated[
@@ -290,9 +300,12 @@ def audit(
         bool, typer.Option("--json", help="One JSON object a report: source, status, flags.")
     ] = False,
 ) -> None:
-    """Recompute every figure and print what does not add up (DESIGN §6 flag codes)."""
+    """Recompute every figure and print what does not add up (the flag codes of docs/).
+
+    Exit 2 when a path named does not exist or a folder named holds no input files.
+    """
     reports = _call(parse_paths, list(paths))
-    unread = _unread_folders(paths, reports)
+    unread = _unread_paths(paths, reports)
     if as_json:
         for r in reports:
             typer.echo(json.dumps({"source": r.source, "status": r.status, "errors": list(r.errors),
@@ -318,6 +331,165 @@ def audit(
     _refuse_unread(unread)
 
 
+# --------------------------------------------------------------------------- eval
+
+# Characters a terminal acts on instead of showing (C0/C1 controls, DEL) and the bidi
+# controls that reorder what follows them: document text is untrusted.
+_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _terminal_safe(text: object) -> str:
+    """``text`` with every control and bidi character written as an escape (``\\x1b``,
+    ``\\u202e``), so that a document cannot move the cursor, recolour or reorder the
+    terminal.
+
+    >>> _terminal_safe("甲\\x1b[31m乙\\u202e丙")
+    '甲\\\\x1b[31m乙\\\\u202e丙'
+    """
+    return _UNSAFE_RE.sub(lambda m: ascii(m.group())[1:-1], str(text))
+
+
+def _json_safe(dumped: str) -> str:
+    """JSON text with the C1 and bidi controls ``json.dumps`` leaves raw written as
+    ``\\uXXXX`` (still valid JSON: they can only stand inside its strings)."""
+    return _UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
+def _shown(field: str, value: str | None) -> str:
+    """A label or returned value as a reader reads it: amounts in 万元, rates in %."""
+    from fiscal_eval.evaluation import typed_value
+
+    if value is None:
+        return _MISSING
+    typed = typed_value(field, value)
+    if field.endswith("_yuan"):
+        return f"{wan(typed)} 万元"
+    if field == "execution_rate_reported":
+        return percent(typed) or _MISSING
+    return _terminal_safe(value)
+
+
+def _eval_table(ev: Evaluation) -> Table:
+    """The counts by field, one row a field and a total row: Chinese first."""
+    from fiscal_eval.present.labels import label
+
+    counts = ("stated", "found", "missed", "wrong", "nulls", "invented", "null_ok")
+    table = Table(show_lines=False)
+    table.add_column(label("field").replace(" ", "\n", 1))
+    # Two-line headers (Chinese over the key): the table stays narrow enough for 100 columns.
+    for column in (*counts, "found_rate", "invented_rate"):
+        table.add_column(label(column).replace(" ", "\n", 1), justify="right")
+
+    def cells(name: str, row: dict[str, Any]) -> list[Text]:
+        return [Text(name), *(Text(str(row[k])) for k in counts),
+                Text(percent(row["found_rate"], _MISSING) or _MISSING),
+                Text(percent(row["invented_rate"], _MISSING) or _MISSING)]
+
+    for i, row in enumerate(ev.by_field.iter_rows(named=True)):
+        table.add_row(*cells(label(row["field"]), row), end_section=i == ev.by_field.height - 1)
+    total = cells("合计 total", ev.totals)
+    for cell in total:
+        cell.stylize("bold")
+    table.add_row(*total)
+    return table
+
+
+def _print_cases(console: Console, ev: Evaluation) -> None:
+    """Every case that is not correct, with the sentence of each value."""
+    from fiscal_eval.present.labels import label
+
+    bad = ev.cases.filter(~ev.cases["outcome"].is_in(["found", "null_ok"]))
+    console.print(Text(f"不正确的个案 cases not correct: {bad.height}", style="bold"))
+    for c in bad.iter_rows(named=True):
+        field = c["field"]
+        console.print(Text(
+            f"{_terminal_safe(c['source'])}  {label(field)}  {label(c['outcome'])}  "
+            f"{label('label')} {_shown(field, c['label'])}  {label('returned')} {_shown(field, c['returned'])}"),
+            soft_wrap=True)
+        for key in ("sentence", "label_sentence", "note"):
+            if c[key]:
+                # soft_wrap: a sentence has no spaces for rich to break at; the terminal wraps it
+                console.print(Text(f"    ↳ {label(key)}：{_terminal_safe(c[key])}"), soft_wrap=True)
+
+
+@app.command("eval")
+def eval_(
+    labels: Annotated[
+        str,
+        typer.Argument(metavar="LABELS.json", show_default=False,
+                       help="Labels file: a JSON list, one object a report file (README: Measuring the parser)."),
+    ],
+    root: Annotated[
+        str | None,
+        typer.Option("--root", show_default=False,
+                     help="Folder the labels' `source` names are relative to (default: the labels file's folder)."),
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", show_default=False,
+                     help="Score only these files: a prefix (n) or a glob ('n0*.txt'); repeat for several."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object: totals, fields, files, cases, gate."),
+    ] = False,
+    cases: Annotated[
+        bool, typer.Option("--cases", help="List every case that is not correct, with its sentences."),
+    ] = False,
+    min_found: Annotated[
+        float | None,
+        typer.Option("--min-found", min=0.0, max=1.0, show_default=False,
+                     help="Exit 1 unless at least this fraction of the stated fields is found (e.g. 0.9)."),
+    ] = None,
+    max_wrong: Annotated[
+        int | None,
+        typer.Option("--max-wrong", min=0, show_default=False,
+                     help="Exit 1 when more stated fields than this come back with another value."),
+    ] = None,
+    max_invented: Annotated[
+        int | None,
+        typer.Option("--max-invented", min=0, show_default=False,
+                     help="Exit 1 when more values than this are returned where the label is null."),
+    ] = None,
+) -> None:
+    """Score the parser against a labels file: per field found / missed / wrong / invented.
+
+    With any of --min-found, --max-wrong, --max-invented: exit 1 when one is not met, or
+    when a file the labels name is missing or its entry invalid. Exit 2 when the labels
+    file cannot be read or --only selects nothing.
+    """
+    from fiscal_eval.evaluation import evaluate
+
+    ev = _call(lambda: evaluate(labels, root=root, only=list(only or ())))
+    failures = ev.failures(min_found=min_found, max_wrong=max_wrong, max_invented=max_invented)
+    if as_json:
+        out = ev.to_dict()
+        out["gate"] = {"min_found": min_found, "max_wrong": max_wrong, "max_invented": max_invented,
+                       "failures": list(failures)}
+        typer.echo(_json_safe(json.dumps(out, ensure_ascii=False)))
+        for line in failures:
+            typer.echo(f"未达标 not met: {line}", err=True)  # stderr: stdout stays one JSON object
+    else:
+        console = _console()
+        statuses = Counter(ev.files["status"].to_list())
+        scored = sum(statuses[s] for s in _STATUSES)
+        selection = f"（--only {' '.join(ev.only)}）" if ev.only else ""
+        console.print(Text(_terminal_safe(
+            f"标注 {ev.labels}{selection}：评分文件 {scored}（"
+            + "，".join(f"{s} {statuses[s]}" for s in _STATUSES)
+            + f"），文件缺失 {statuses['missing']}，标注无效 {statuses['invalid']}")))
+        console.print(_eval_table(ev))
+        for row in ev.problems.iter_rows(named=True):
+            console.print(Text(_terminal_safe(f"! {row['source']}: {row['error']}")))
+        if ev.ignored_keys:
+            console.print(Text(_terminal_safe(f"标注中未评分的键 keys not scored: {', '.join(ev.ignored_keys)}")))
+        if cases:
+            _print_cases(console, ev)
+        for line in failures:
+            console.print(Text(f"未达标 not met: {line}"))
+    if failures:
+        raise typer.Exit(EXIT_NOT_ALL_OK)
+
+
 # --------------------------------------------------------------------------- synth
 
 
@@ -327,14 +499,43 @@ def synth(
     years: Annotated[int, typer.Option("--years", min=1, help="Consecutive fiscal years each.")] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same corpus.")] = 0,
     out: Annotated[str, typer.Option("--out", help="Folder: reports/ and truth.jsonl.")] = "data/synthetic",
+    first_year: Annotated[int, typer.Option("--first-year", help="The first fiscal year.")] = 2019,
+    formats: Annotated[
+        str,
+        typer.Option("--formats", help="Also render reports as: docx,xlsx,xls,zip,compilation,pdf,scan.pdf,"
+                                       "scan.png, or 'all' (into formats/; xls needs LibreOffice; scans are "
+                                       "PDF pages rasterised at 150 dpi, slightly turned, with noise)."),
+    ] = "",
+    per_format: Annotated[int, typer.Option("--per-format", min=1, help="Reports rendered in each format.")] = 6,
 ) -> None:
     """Write a synthetic corpus (marked 合成数据 SYNTHETIC) and its truth.jsonl."""
     from fiscal_eval.synth import generate
+    from fiscal_eval.synth_formats import FORMATS as OFFICE
+    from fiscal_eval.synth_formats import write_formats
+    from fiscal_eval.synth_pdf import FORMATS as PDF
+    from fiscal_eval.synth_pdf import render_corpus
 
-    summary = _call(lambda: generate(agencies=agencies, years=years, seed=seed, out=out))
+    known = (*OFFICE, *PDF)
+    wanted = known if formats.strip() == "all" else tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = sorted(set(wanted) - set(known))
+    if unknown:
+        typer.echo(f"error: unknown format {unknown[0]!r}; formats: {', '.join(known)}, all", err=True)
+        raise typer.Exit(2)
+    summary = _call(lambda: generate(agencies=agencies, years=years, seed=seed, out=out, first_year=first_year))
     typer.echo(f"{summary.reports} synthetic reports ({summary.agencies} agencies × {len(summary.years)} years, "
                f"{summary.flagged} with an injected discrepancy) in {summary.out}/reports; truth in "
                f"{summary.out}/truth.jsonl")
+    office = tuple(f for f in wanted if f in OFFICE)
+    if office:
+        rendered = _call(lambda: write_formats(out, office, per_format=per_format, seed=seed))
+        made = ", ".join(f"{n} {fmt}" for fmt, n in rendered.files.items())
+        typer.echo(f"rendered {made} into {rendered.out}; truth of each in {PurePath(out) / 'formats_truth.jsonl'}")
+    pdf = tuple(f for f in wanted if f in PDF)
+    if pdf:
+        target = PurePath(out) / "formats"
+        corpus = _call(lambda: render_corpus(out, formats=pdf, limit=per_format, seed=seed, out=target))
+        made = ", ".join(f"{len(paths)} {fmt}" for fmt, paths in corpus.files.items())
+        typer.echo(f"rendered {made} into {target}; the truth of NAME.pdf is that of reports/NAME.txt")
 
 
 # --------------------------------------------------------------------------- bench
@@ -343,7 +544,7 @@ def synth(
 @app.command()
 def bench(
     reports: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--reports", min=1, show_default=False,
                      help="Corpus size for parse/ingest (default 2000, at least 10); "
                           "with --batch, reports rendered (default 12)."),
@@ -358,20 +559,20 @@ def bench(
                                      "loop over the same reports (batch_vs_naive, seconds_per_report)."),
     ] = False,
     store: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--store", show_default=False,
                      help="With --batch: the store to report on (default: a temporary samples + synthetic one)."),
     ] = None,
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--jobs", min=1, show_default=False, help="With --batch: worker processes (default: all cores)."),
     ] = None,
 ) -> None:
     """Measure parse, ingest, re-ingest, metrics and memory (or, with --batch, the report batch); print the figures."""
     if batch:
-        from fiscal_eval import batch_bench
+        from fiscal_eval.bench import render
 
-        figures = _call(lambda: batch_bench.batch_vs_naive(store, reports=reports or 12, jobs=jobs))
+        figures = _call(lambda: render.batch_vs_naive(store, reports=reports or 12, jobs=jobs))
     else:
         if reports is not None and reports < 10:
             _fail("--reports must be at least 10 (without --batch)", EXIT_ERROR)
@@ -393,29 +594,34 @@ def batch(
     store: Annotated[str, typer.Option("--store", help="The store's folder.")] = "data/store",
     out: Annotated[str, typer.Option("--out", help="Folder for the HTML reports and index.html.")] = "reports_out",
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--jobs", min=1, show_default=False, help="Reports run at once (default: all cores)."),
     ] = None,
     agency: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--agency", show_default=False, help="Only this agency's reports (its name as stored)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Re-run reports whose inputs are unchanged too.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds one report may take.")] = 600,
     lessons: Annotated[bool, typer.Option("--lessons", help="Also render the lesson notebooks.")] = False,
     limit: Annotated[
-        Optional[int],
+        int | None,
         typer.Option("--limit", min=0, show_default=False, help="Run at most N of the reports due (a quick look)."),
+    ] = None,
+    notebooks: Annotated[
+        str | None,
+        typer.Option("--notebooks", show_default=False,
+                     help="Folder of your own report notebooks (named as in batch.yml; default: the package's)."),
     ] = None,
 ) -> None:
     """Render every report notebook over the store to offline HTML, with an index.html.
 
     Exit 1 when any report failed (each failure is listed, and shown in the index).
     """
-    from fiscal_eval.batch import run_batch
+    from fiscal_eval.render.batch import run_batch
 
     result = _call(lambda: run_batch(store, out, jobs=jobs, agency=agency, force=force, timeout=timeout,
-                                     lessons=lessons, limit=limit))
+                                     lessons=lessons, notebooks=notebooks, limit=limit))
     for run in result.failed:
         typer.echo(f"failed: {run.title} ({run.name}): {run.error}", err=True)
     typer.echo(str(result))

@@ -13,8 +13,9 @@ Conventions
 from __future__ import annotations
 
 import copy as _copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 __all__ = [
     "SENTENCE_END",
@@ -86,12 +87,14 @@ class Anchor:
     reader can find again: ``"Sheet1!C7"``, ``"第3页"``, ``"表2 第4行第3列"``, ``"段落12"``.
 
     ``ocr_confidence`` is set (0–1) when the stretch was read by OCR from an image, so
-    every figure read from it carries that mark.
+    every figure read from it carries that mark. ``box`` is where it sits on its page,
+    ``(x0, top, x1, bottom)`` from the page's top-left (points in a PDF, pixels in an image).
     """
 
     span: Span
     where: str
     ocr_confidence: float | None = None
+    box: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -291,7 +294,7 @@ class Flag:
 
 # --------------------------------------------------------------------------- the report
 
-# The JSON contract of DESIGN §4: scripts outside the project read these names.
+# The JSON contract (docs/json-contract.md): scripts outside the project read these names.
 CONTRACT_KEYS: tuple[str, ...] = (
     "source",
     "status",
@@ -358,7 +361,7 @@ class Report:
     # with more than one candidate, or with one the parser declined.
     candidates: Mapping[str, tuple[Candidate, ...]] = field(default_factory=dict)
 
-    def with_flags(self, flags: tuple[Flag, ...]) -> "Report":
+    def with_flags(self, flags: tuple[Flag, ...]) -> Report:
         """A copy of this report carrying ``flags`` (the report itself is never mutated)."""
         # A shallow copy with one field set, not replace(): that runs __init__ over all 33
         # fields again (about 10 µs, for every report audited). Nothing else holds the
@@ -372,7 +375,7 @@ class Report:
         return sentence_at(self.text, span)
 
     def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
-        """The report in the JSON contract of DESIGN §4 (plus ``evidence`` if asked).
+        """The report in the JSON contract of docs/json-contract.md (plus ``evidence`` if asked).
 
         Examples
         --------
@@ -460,7 +463,7 @@ def sentence_at(text: str, span: Span) -> str:
 
 
 # --------------------------------------------------------------------------- table schemas
-# Every column of the tables of DESIGN §3, named once. Values are polars dtype names,
+# Every column of the tables (docs/tables.md), named once. Values are polars dtype names,
 # resolved in fiscal_eval.tables (kept as strings so this module imports nothing heavy).
 
 REPORT_COLUMNS: dict[str, str] = {
@@ -541,11 +544,15 @@ EVIDENCE_COLUMNS: dict[str, str] = {
     "span_end": "Int32",
 }
 
-# The store's manifest: one row per input file, failed ones included (inputs in = rows).
+# The store's manifest: one row per input, failed ones included (inputs in = rows). An
+# input is a file, or one report a file holds: an archive's member, a compilation's part.
 # ``ingested_at`` is UTC (naive: the schema strings name a dtype without arguments).
 MANIFEST_COLUMNS: dict[str, str] = {
     "path": "Utf8",  # the input file, absolute (the named folders resolved)
-    "sha256": "Utf8",  # of its bytes; null when it could not be read
+    # null for the file itself; "!a.docx" (archive member), "#2" (compilation part):
+    # path + member is the report's source
+    "member": "Utf8",
+    "sha256": "Utf8",  # of the file's bytes; null when it could not be read
     "size": "Int64",
     "mtime_ns": "Int64",
     "status": "Utf8",  # ok | partial | failed

@@ -1,4 +1,4 @@
-"""Fixtures shared by the notebook tests."""
+"""Fixtures shared by the notebook tests; the ``slow`` mark on every test that runs one."""
 
 from __future__ import annotations
 
@@ -24,3 +24,12 @@ def notebook_kernel(tmp_path_factory):
         mp.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
         mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
         yield name
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A test that starts a Jupyter kernel runs notebooks: slow (seconds to a minute each).
+    # Marked here, from the fixture, so a new notebook test cannot be left unmarked;
+    # test_batch.py and test_browser.py mark themselves (their kernels are the batch's).
+    for item in items:
+        if "notebook_kernel" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

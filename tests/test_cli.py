@@ -77,7 +77,7 @@ def fake_parse(monkeypatch: pytest.MonkeyPatch):
 def test_json_emits_one_contract_object_per_line(fake_parse) -> None:
     calls = fake_parse([OK, PARTIAL, FAILED])
     result = runner.invoke(cli.app, ["parse", "data/samples", "missing.txt", "--json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # missing.txt, named, does not exist: after every row
     assert calls == [["data/samples", "missing.txt"]]  # paths passed through as given
     lines = result.stdout.splitlines()
     assert len(lines) == 3

@@ -52,7 +52,7 @@ def test_synth_then_ingest(tmp_path):
 
 
 def test_bench_figures(tmp_path):
-    figures = bench.run(40, rss_reports=0, metrics_rows=20_000, jobs=2, workdir=tmp_path)
+    figures = bench.run(40, rss_reports=0, metrics_rows=20_000, jobs=2, workdir=tmp_path, pdf_reports=0)
     for key in ("parse_reports_per_s", "ingest_reports_per_s", "reingest_speedup",
                 "parse_vs_floor", "metrics_1m_s"):
         assert figures[key] > 0, key
@@ -73,6 +73,17 @@ def test_a_named_empty_folder_is_an_error(tmp_path: Path, command: str) -> None:
     ]
     assert "Traceback" not in result.output
     assert "000_8f7748dd4a7239a6.txt" in result.stdout  # the other inputs are still reported
+
+
+@pytest.mark.parametrize("command", ["parse", "audit"])
+def test_a_named_path_that_does_not_exist_is_an_error(tmp_path: Path, command: str) -> None:
+    """A mistyped path (data/sampels) exits 2, as ingest does; the other inputs are still reported."""
+    missing = tmp_path / "sampels"
+    result = runner.invoke(app, [command, str(missing), SAMPLE_000])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [f"error: {missing}: file not found"]
+    assert "000_8f7748dd4a7239a6.txt" in result.stdout
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("command", ["parse", "audit"])

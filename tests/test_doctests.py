@@ -15,10 +15,12 @@ import pytest
 import fiscal_eval
 
 OWN_TEST = {
-    "fiscal_eval.views": "tests/test_views.py",
-    "fiscal_eval.charts": "tests/test_charts.py",
-    "fiscal_eval.explore": "tests/test_explore.py",
-    "fiscal_eval.teaching": "tests/test_teaching.py",
+    "fiscal_eval.present.views": "tests/present/test_views.py",
+    "fiscal_eval.present.charts": "tests/present/test_charts.py",
+    "fiscal_eval.present.explore": "tests/present/test_explore.py",
+    "fiscal_eval.teaching.checker": "tests/teaching/test_teaching.py",
+    "fiscal_eval.teaching.corpus": "tests/teaching/test_teaching.py",
+    "fiscal_eval.teaching.key": "tests/teaching/test_teaching.py",
     "fiscal_eval.sources": "tests/sources/test_sources_registry.py",
 }
 MODULES = sorted(

@@ -1,6 +1,6 @@
 """Metrics and audit: the judgement stage.
 
-:func:`compute` takes the parsed tables (:class:`fiscal_eval.frames.Tables`, eager or
+:func:`compute` takes the parsed tables (:class:`fiscal_eval.store.frames.Tables`, eager or
 lazy) and returns every metric table at once; each metric lives in its own module
 (execution, grading, text, trends) and cites the rule it implements.
 """
@@ -101,7 +101,7 @@ def flag_counts(flags: pl.DataFrame) -> pl.DataFrame:
     Rows are ordered most flags first, then by ``code``, then by ``severity`` (both
     alphabetically), so equal counts always come out in the same order (a ``group_by``
     alone returns its groups in an order that changes from run to run). Both
-    ``Metrics.flag_counts`` and :func:`fiscal_eval.views.flags_by_type` are this function.
+    ``Metrics.flag_counts`` and :func:`fiscal_eval.present.views.flags_by_type` are this function.
 
     >>> flag_counts(pl.DataFrame({"report_id": ["a", "a", "b", "b"],
     ...                           "code": ["sum_mismatch", "rate_mismatch", "rate_mismatch", "formula_error"],
@@ -120,7 +120,7 @@ def compute(tables: Any) -> Metrics:
 
     Parameters
     ----------
-    tables : fiscal_eval.frames.Tables
+    tables : fiscal_eval.store.frames.Tables
         From :func:`fiscal_eval.tables` or :func:`fiscal_eval.load` (eager or lazy);
         not mutated.
 

@@ -8,7 +8,8 @@ zero or NaN is null — never ``inf`` — so a missing figure stays visibly miss
 from __future__ import annotations
 
 from collections import namedtuple
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import polars as pl
 

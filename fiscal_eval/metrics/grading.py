@@ -83,7 +83,7 @@ class GradeCheck:
 @lru_cache(maxsize=1)
 def _load() -> tuple[dict[str, GradeScale], tuple[float, ...]]:
     """The scales of grade_scales.toml (in file order) and the level thresholds."""
-    text = resources.files(__package__).joinpath("grade_scales.toml").read_text("utf-8")
+    text = resources.files("fiscal_eval.metrics").joinpath("grade_scales.toml").read_text("utf-8")
     data = tomllib.loads(text)
     loaded = {
         name: GradeScale(

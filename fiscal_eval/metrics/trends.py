@@ -6,7 +6,7 @@ are ranked among themselves. Inputs are never mutated.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import polars as pl
 

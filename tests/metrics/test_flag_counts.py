@@ -8,9 +8,10 @@ import polars as pl
 import pytest
 
 import fiscal_eval
-from fiscal_eval import metrics, views
-from fiscal_eval.frames import schema
+from fiscal_eval import metrics
 from fiscal_eval.model import FLAG_COLUMNS
+from fiscal_eval.present import views
+from fiscal_eval.store.frames import schema
 
 # Eight codes, three severities: many ties in ``flags`` for a group_by to shuffle.
 _CODES = ["rate_mismatch", "sum_mismatch", "score_subtotal_mismatch", "score_total_mismatch",

@@ -1,0 +1,711 @@
+"""What each section of a report notebook shows, as small polars frames.
+
+The notebooks (agency_report, cross_year, portfolio) call one function a section and
+hand the result to :mod:`fiscal_eval.present.charts`; all selection and arithmetic lives here,
+where it is tested, not in notebook cells. Columns keep the names of
+:mod:`fiscal_eval.model` and the metric schemas (``execution_rate_budget`` and
+``execution_rate_available`` stay apart, amounts stay in yuan); only display code
+(:mod:`fiscal_eval.present.charts` and :meth:`Facts.table`) turns them into 万元 and Chinese
+labels, writing figures with :mod:`fiscal_eval.present.display`.
+
+Synthetic reports are compared and ranked only with synthetic ones, and every view that
+can show synthetic data says so (:func:`synthetic_note`). No function mutates its input.
+
+Examples in this module use ``c``, the five samples as a corpus:
+
+>>> import fiscal_eval
+>>> c = corpus_of(fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples"])))
+>>> default_agency_year(c)
+('中共保山市委网信办', 2019)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.metrics import Metrics, compute, flag_counts
+from fiscal_eval.metrics.trends import ranks
+from fiscal_eval.model import Report
+from fiscal_eval.present.display import percent, wan
+from fiscal_eval.present.labels import ITEM, NO, NOT_AVAILABLE, SYNTHETIC_MARK, SYNTHETIC_NOTE, VALUE, YES, label
+from fiscal_eval.store import frames
+from fiscal_eval.store.frames import Tables
+
+__all__ = [
+    "SYNTHETIC_NOTE", "Corpus", "Facts", "open_corpus", "clear_corpus_cache", "corpus_of",
+    "default_agency_year", "resolve_agency_year", "resolve_year", "latest_year", "synthetic_note",
+    # one agency, one year
+    "reports_of", "facts", "agency_facts", "funds_flow", "execution_rates", "indicator_points",
+    "flags_with_sentences", "text_quality", "problems_and_measures", "peers",
+    # one agency, its years
+    "series", "pefa", "flags_over_time", "recurring",
+    # one year, all agencies
+    "portfolio_reports", "score_distribution", "grade_distribution", "execution_vs_score",
+    "rankings", "flags_by_type", "template_share_table",
+    # tables and parsed Reports (the lessons)
+    "of_agency", "agency_years", "report_text", "agency_statements", "find", "recompute", "flags_by_year",
+    "corpus_summary", "evidence", "indicator_totals", "section_points", "subtotal_check",
+]
+
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A corpus's tables and every metric over them (what every view takes first)."""
+
+    tables: Tables
+    metrics: Metrics
+
+
+def corpus_of(tables: Tables) -> Corpus:
+    """Tables (from :func:`fiscal_eval.tables` or a store) with their metrics computed."""
+    return Corpus(tables, compute(tables))
+
+
+# Corpora already opened in this process, by store generation (see open_corpus), most
+# recently used last; at most one generation per store and _CACHE_STORES stores.
+_CACHE_STORES = 2
+_corpora: OrderedDict[tuple, Corpus] = OrderedDict()
+_corpora_lock = threading.Lock()
+
+
+def _generation_key(store: str | Path) -> tuple:
+    """What identifies the store's live generation: the store's folder, the generation's
+    name and its directory's identity (device, inode, mtime), so that a store deleted and
+    ingested again at the same path (``gen-000001`` once more) is not taken for the old one.
+    Raises FiscalEvalError when there is no store (or a damaged one)."""
+    from fiscal_eval.store.parquet import _live  # NOTE: read-only use of the store's live generation
+
+    folder = _live(store)
+    st = folder.stat()
+    return (str(Path(store).resolve()), folder.name, st.st_dev, st.st_ino, st.st_mtime_ns)
+
+
+def open_corpus(store: str | Path) -> Corpus:
+    """Load a store (eagerly) and compute its metrics: the first call of every report notebook.
+
+    The result is cached per store *generation*: opening an unchanged store again in the
+    same process (another notebook on the same kernel, the explorer) returns the same
+    :class:`Corpus` without loading or computing anything; an ingest that changes the
+    store makes a new generation, and the next open computes again. At most one
+    generation per store is kept, and at most two stores (the least recently opened is
+    dropped), so memory stays bounded. The corpus is shared: treat its frames as read-only
+    (every function here does).
+    """
+    from fiscal_eval.store import load
+
+    key = _generation_key(store)
+    with _corpora_lock:
+        cached = _corpora.get(key)
+        if cached is not None:
+            _corpora.move_to_end(key)
+            return cached
+    corpus = corpus_of(load(store))
+    # NOTE: load() reads whatever generation is live when it runs; cache the result only if
+    # that is still the generation the key names (an ingest may have committed meanwhile).
+    if _generation_key(store) == key:
+        with _corpora_lock:
+            for other in [k for k in _corpora if k[0] == key[0]]:
+                del _corpora[other]  # the store's older generation: deleted on disk anyway
+            _corpora[key] = corpus
+            while len(_corpora) > _CACHE_STORES:
+                _corpora.popitem(last=False)
+    return corpus
+
+
+def clear_corpus_cache() -> None:
+    """Forget every corpus :func:`open_corpus` cached (the next open loads and computes)."""
+    with _corpora_lock:
+        _corpora.clear()
+
+
+def _ok(c: Corpus) -> pl.DataFrame:
+    return c.tables.reports.filter(pl.col("status") != "failed", pl.col("agency").is_not_null(),
+                                   pl.col("year").is_not_null())
+
+
+def _ok_metrics(c: Corpus) -> pl.DataFrame:
+    return c.metrics.per_report.filter(pl.col("status") != "failed", pl.col("agency").is_not_null(),
+                                       pl.col("year").is_not_null())
+
+
+def latest_year(c: Corpus) -> int:
+    """The latest fiscal year the corpus has.
+
+    >>> latest_year(c)
+    2021
+    """
+    years = _ok(c)["year"]
+    if years.len() == 0:
+        raise FiscalEvalError("no readable report with an agency and a year in this store")
+    return int(years.max())  # pyright: ignore[reportArgumentType]  # not empty: checked above
+
+
+def default_agency_year(c: Corpus) -> tuple[str, int]:
+    """The first agency (real before synthetic, then by name) and its latest year."""
+    rows = _ok(c)
+    if rows.height == 0:
+        raise FiscalEvalError("no readable report with an agency and a year in this store")
+    row = rows.sort("synthetic", "agency", "year", descending=[False, False, True]).select("agency", "year").row(0)
+    return row[0], int(row[1])
+
+
+def resolve_agency_year(c: Corpus, agency: str = "", year: int = 0) -> tuple[str, int]:
+    """A notebook's parameters made concrete: "" = the first agency, 0 = its latest year.
+
+    >>> resolve_agency_year(c, "和平县政务服务数据管理局")
+    ('和平县政务服务数据管理局', 2020)
+    """
+    if not agency:
+        agency, latest = default_agency_year(c)
+        return agency, int(year or latest)
+    years = _ok(c).filter(pl.col("agency") == agency)["year"]
+    if years.len() == 0:
+        raise FiscalEvalError(f"no report of {agency!r} in this store")
+    return agency, int(year or years.max())  # pyright: ignore[reportArgumentType]  # not empty
+
+
+def resolve_year(c: Corpus, year: int = 0) -> int:
+    """0 = the corpus's latest year."""
+    return int(year or latest_year(c))
+
+
+def synthetic_note(c: Corpus, agency: str | None = None, year: int | None = None,
+                   region: str = "") -> str | None:
+    """The synthetic-data warning when the selection holds synthetic reports, else None
+    (a note that says how many when real and synthetic reports are mixed).
+
+    >>> synthetic_note(c, "中共保山市委网信办", 2019) is None
+    True
+    """
+    rows = _ok(c)
+    if agency is not None:
+        rows = rows.filter(pl.col("agency") == agency)
+    if year is not None:
+        rows = rows.filter(pl.col("year") == year)
+    if region:
+        rows = rows.filter(pl.col("region") == region)
+    synthetic = int(rows["synthetic"].sum())
+    if synthetic == 0:
+        return None
+    if synthetic == rows.height:
+        return SYNTHETIC_NOTE
+    return (f"{SYNTHETIC_MARK}：本页 {rows.height} 份报告中有 {synthetic} 份是 fiscal_eval 合成的演示数据，"
+            "不是任何真实机构的数据；图中以灰色或方形标出，排名只在合成报告之间进行。")
+
+
+# ----------------------------------------------------------------------------- agency-year
+
+
+def reports_of(c: Corpus, agency: str, year: int) -> pl.DataFrame:
+    """The agency's readable reports of the year, the one the page analyses first.
+
+    An agency may publish several reports a year (a department-wide one and one per
+    project). The page analyses one: the department-wide report if there is one, else the
+    first project by name; ``analysed`` marks it, and the notebook lists the others.
+
+    >>> reports_of(c, "和平县政务服务数据管理局", 2020).select("kind", "analysed").row(0)
+    ('project', True)
+    """
+    rows = (
+        _analysis_order(_ok(c).filter(pl.col("agency") == agency, pl.col("year") == year))
+        .select("report_id", "kind", "project_name", "source", "status", "synthetic")
+    )
+    if rows.height == 0:
+        raise FiscalEvalError(f"no report of {agency!r} for {year} in this store")
+    return rows.with_columns((pl.int_range(pl.len()) == 0).alias("analysed"))
+
+
+def _analysis_order(reports: pl.DataFrame) -> pl.DataFrame:
+    return reports.sort(pl.col("kind") != "department", "project_name", "source", nulls_last=False)
+
+
+def _report_id(c: Corpus, agency: str, year: int) -> str:
+    return reports_of(c, agency, year)["report_id"][0]
+
+
+def _per_report(c: Corpus, agency: str, year: int) -> dict:
+    rid = _report_id(c, agency, year)
+    return c.metrics.per_report.filter(pl.col("report_id") == rid).row(0, named=True)
+
+
+def _pefa_text(frame: pl.DataFrame, agency: str) -> tuple[str | None, str | None]:
+    row = frame.filter(pl.col("agency") == agency)
+    if row.height == 0:
+        return None, "no figures for this agency"
+    r = row.row(0, named=True)
+    if r["pefa_grade"] is not None:
+        years = r["pefa_years"] or []
+        return f"{r['pefa_grade']}（{min(years)}–{max(years)}）" if years else r["pefa_grade"], None
+    return None, r["pefa_reason"]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """One report's key figures (names as in ``metrics.per_report``; amounts in yuan,
+    rates as fractions), with the agency's PEFA grades (``None`` and a reason when the
+    years or lines do not allow one)."""
+
+    report_id: str
+    agency: str
+    region: str | None
+    year: int
+    kind: str | None
+    project_name: str | None
+    synthetic: bool
+    budget_yuan: float | None
+    available_yuan: float | None
+    spent_yuan: float | None
+    arrival_rate: float | None
+    execution_rate_budget: float | None
+    execution_rate_available: float | None
+    execution_rate_reported: float | None
+    mof_execution_points: float | None
+    mof_rate_basis: str | None
+    score: float | None
+    grade: str | None
+    grade_expected: str | None
+    grade_ok: bool | None
+    flag_count: int
+    pefa_pi1: str | None
+    pefa_pi1_reason: str | None
+    pefa_pi2_1: str | None
+    pefa_pi2_1_reason: str | None
+
+    def table(self) -> pl.DataFrame:
+        """The facts as display rows (项目 / 数值): amounts in 万元, rates in percent, as
+        :mod:`fiscal_eval.present.display` writes them."""
+
+        def yes_no(x: bool | None) -> str | None:
+            return None if x is None else (YES if x else NO)
+
+        def pefa(grade: str | None, reason: str | None) -> str:
+            return grade if grade is not None else f"{NOT_AVAILABLE}（{reason}）"
+
+        items = [
+            ("agency", self.agency), ("region", self.region), ("year", str(self.year)),
+            ("kind", self.kind), ("project_name", self.project_name),
+            ("budget_yuan", wan(self.budget_yuan)), ("available_yuan", wan(self.available_yuan)),
+            ("spent_yuan", wan(self.spent_yuan)),
+            ("arrival_rate", percent(self.arrival_rate)),
+            ("execution_rate_budget", percent(self.execution_rate_budget)),
+            ("execution_rate_available", percent(self.execution_rate_available)),
+            ("execution_rate_reported", percent(self.execution_rate_reported)),
+            ("mof_execution_points",
+             None if self.mof_execution_points is None else str(round(self.mof_execution_points, 2))),
+            ("score", None if self.score is None else str(self.score)),
+            ("grade", self.grade), ("grade_expected", self.grade_expected),
+            ("grade_ok", yes_no(self.grade_ok)),
+            ("pefa_pi1", pefa(self.pefa_pi1, self.pefa_pi1_reason)),
+            ("pefa_pi2_1", pefa(self.pefa_pi2_1, self.pefa_pi2_1_reason)),
+            ("flag_count", str(self.flag_count)),
+        ]
+        return pl.DataFrame({ITEM: [label(k) for k, _ in items], VALUE: [v for _, v in items]},
+                            schema={ITEM: pl.Utf8, VALUE: pl.Utf8})
+
+
+def facts(c: Corpus, agency: str, year: int) -> Facts:
+    """The analysed report's key figures: budget → available → spent, both execution
+    rates and the stated one, MoF execution points (10 × min(rate, 1), 财预〔2020〕10号),
+    score and grade, flags, and the agency's PEFA PI-1 / PI-2.1.
+
+    >>> f = facts(c, "中共保山市委网信办", 2019)
+    >>> f.budget_yuan, f.spent_yuan, round(f.execution_rate_available, 4), f.execution_rate_reported
+    (710000.0, 600651.81, 0.846, 0.8461)
+    >>> f.project_name, f.pefa_pi1, f.pefa_pi1_reason[:14]
+    ('电子政务业务经费', None, 'needs 3 years ')
+    """
+    r = _per_report(c, agency, year)
+    r["project_name"] = c.tables.reports.filter(pl.col("report_id") == r["report_id"])["project_name"][0]
+    pi1, pi1_reason = _pefa_text(c.metrics.pefa_pi1, agency)
+    pi2, pi2_reason = _pefa_text(c.metrics.pefa_pi2_1, agency)
+    extra = {"pefa_pi1": pi1, "pefa_pi1_reason": pi1_reason, "pefa_pi2_1": pi2, "pefa_pi2_1_reason": pi2_reason}
+    values: dict[str, Any] = {f.name: extra[f.name] if f.name in extra else r.get(f.name) for f in fields(Facts)}
+    return Facts(**values)
+
+
+def agency_facts(c: Corpus, agency: str, year: int) -> pl.DataFrame:
+    """:func:`facts` as display rows (项目 / 数值), amounts in 万元.
+
+    >>> dict(agency_facts(c, "中共保山市委网信办", 2019).iter_rows())["预算 budget（万元）"]
+    '71.00'
+    """
+    return facts(c, agency, year).table()
+
+
+def funds_flow(c: Corpus, agency: str, year: int) -> pl.DataFrame:
+    """预算 → 到位 → 支出: ``role`` (budget / available / spent, model.Role) and
+    ``amount_yuan``, for the stages the report states.
+
+    >>> funds_flow(c, "中共保山市委网信办", 2019).rows()
+    [('budget', 710000.0), ('available', 710000.0), ('spent', 600651.81)]
+    """
+    r = _per_report(c, agency, year)
+    stages = [(role, r[f"{role}_yuan"]) for role in ("budget", "available", "spent")]
+    stages = [(role, v) for role, v in stages if v is not None]
+    return pl.DataFrame({"role": [s for s, _ in stages], "amount_yuan": [v for _, v in stages]},
+                        schema={"role": pl.Utf8, "amount_yuan": pl.Float64})
+
+
+def execution_rates(c: Corpus, agency: str, year: int) -> pl.DataFrame:
+    """The report's execution rates, recomputed both ways and as stated: ``metric`` (the
+    metric's column name) and ``value`` (a fraction).
+
+    >>> execution_rates(c, "中共保山市委网信办", 2019)["metric"].to_list()
+    ['execution_rate_budget', 'execution_rate_available', 'execution_rate_reported']
+    """
+    r = _per_report(c, agency, year)
+    names = ("execution_rate_budget", "execution_rate_available", "execution_rate_reported")
+    rows = [(n, r[n]) for n in names if r[n] is not None]
+    return pl.DataFrame({"metric": [n for n, _ in rows], "value": [v for _, v in rows]},
+                        schema={"metric": pl.Utf8, "value": pl.Float64})
+
+
+def indicator_points(c: Corpus, agency: str, year: int) -> pl.DataFrame:
+    """Scored indicators in the report's order: ``level1``, ``indicator`` (the finest
+    level named: level3, else level2, else level1), ``max_points``, ``points``.
+
+    >>> ind = indicator_points(c, "和平县政务服务数据管理局", 2020)
+    >>> ind.height, ind["points"].sum()
+    (21, 88.0)
+    """
+    rid = _report_id(c, agency, year)
+    return (
+        c.tables.indicators.filter(pl.col("report_id") == rid)
+        .select("level1", pl.coalesce("level3", "level2", "level1").alias("indicator"), "max_points", "points")
+    )
+
+
+def flags_with_sentences(c: Corpus, agency: str, year: int) -> pl.DataFrame:
+    """The audit's flags: code, severity, the field, reported and expected values, the
+    message, the figure as written and the sentence it came from (document text: display
+    it escaped, :func:`fiscal_eval.present.charts.table`).
+
+    >>> f = flags_with_sentences(c, "和平县政务服务数据管理局", 2020)
+    >>> f.select("code", "reported", "expected").row(0)
+    ('formula_error', '(3)÷(2)', '(3)÷(1)')
+    """
+    rid = _report_id(c, agency, year)
+    return (
+        c.tables.flags.filter(pl.col("report_id") == rid)
+        .select("severity", "code", "field", "reported", "expected", "message", "figure", "sentence")
+    )
+
+
+def text_quality(c: Corpus, agency: str, year: int) -> pl.DataFrame:
+    """Template share, specificity and empty problem/improvement sections of the report."""
+    rid = _report_id(c, agency, year)
+    cols = [x for x in ("sentences", "template_share", "specificity", "no_problems", "no_improvements")
+            if x in c.metrics.per_report.columns]
+    return c.metrics.per_report.filter(pl.col("report_id") == rid).select(cols)
+
+
+def problems_and_measures(c: Corpus, agency: str, year: int) -> pl.DataFrame:
+    """Problems found, then improvements planned, as the report states them (``section``
+    is ``problems`` or ``improvements``; ``text`` is document text).
+
+    >>> problems_and_measures(c, "开远市人民政府大数据研究中心", 2020).row(0)[0]
+    'problems'
+    """
+    rid = _report_id(c, agency, year)
+    return (
+        c.tables.statements.filter(pl.col("report_id") == rid)
+        .sort(pl.col("section") != "problems", "position")
+        .select("section", "position", "text")
+    )
+
+
+def peers(c: Corpus, agency: str, year: int) -> pl.DataFrame:
+    """Reports of the same year and region, real with real and synthetic with synthetic:
+    score, grade and both execution rates, best score first; ``is_self`` marks the
+    agency's own (analysed) report.
+
+    >>> peers(c, "中共保山市委网信办", 2019)["agency"].to_list()
+    ['中共保山市委网信办']
+    """
+    me = _per_report(c, agency, year)
+    region = pl.col("region") == me["region"] if me["region"] is not None else pl.col("region").is_null()
+    return (
+        _ok_metrics(c).filter(pl.col("year") == year, pl.col("synthetic") == me["synthetic"], region)
+        .select("agency", "kind", "score", "grade", "execution_rate_budget", "execution_rate_available",
+                (pl.col("report_id") == me["report_id"]).alias("is_self"))
+        .sort("score", "agency", descending=[True, False], nulls_last=True)
+    )
+
+
+# ----------------------------------------------------------------------------- cross-year
+
+
+def series(c: Corpus, agency: str) -> pl.DataFrame:
+    """The agency's years, oldest first: amounts (yuan), both execution rates, score,
+    grade, flags. With several reports in a year, the one the agency page analyses.
+
+    >>> series(c, "中共保山市委网信办").select("year", "budget_yuan", "score").rows()
+    [(2019, 710000.0, 97.46)]
+    """
+    analysed = (_analysis_order(_ok(c).filter(pl.col("agency") == agency))
+                .unique("year", keep="first", maintain_order=True)["report_id"])
+    return (
+        c.metrics.per_report.filter(pl.col("report_id").is_in(analysed.implode()))
+        .sort("year")
+        .select("year", "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_budget",
+                "execution_rate_available", "score", "grade", "flag_count")
+    )
+
+
+def pefa(c: Corpus, agency: str) -> pl.DataFrame:
+    """PEFA PI-1 and PI-2.1 for the agency: the window's years and values, the grade, or
+    why it cannot be graded (docs/rules.md: two of the last three years in the band).
+
+    >>> pefa(c, "中共保山市委网信办").select("pefa_indicator", "pefa_status").rows()
+    [('PI-1', 'insufficient_data')]
+    """
+    frames = [m.filter(pl.col("agency") == agency) for m in (c.metrics.pefa_pi1, c.metrics.pefa_pi2_1)]
+    return pl.concat(frames).select("pefa_indicator", "pefa_years", "pefa_values", "pefa_grade",
+                                    "pefa_status", "pefa_reason")
+
+
+def flags_over_time(c: Corpus, agency: str) -> pl.DataFrame:
+    """Flags per year, code and severity (``flags``: how many).
+
+    >>> flags_over_time(c, "和平县政务服务数据管理局").rows()
+    [(2020, 'formula_error', 'error', 1)]
+    """
+    reports = _ok(c).filter(pl.col("agency") == agency).select("report_id", "year")
+    return (c.tables.flags.join(reports, on="report_id").group_by("year", "code", "severity")
+            .agg(pl.len().alias("flags")).sort("year", "code"))
+
+
+def recurring(c: Corpus, agency: str) -> pl.DataFrame:
+    """Problems the agency states again in other years (``problem``, ``years``, ``count``)."""
+    return c.metrics.recurring_problems.filter(pl.col("agency") == agency).select("problem", "years", "count")
+
+
+# ----------------------------------------------------------------------------- portfolio
+
+
+def portfolio_reports(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
+    """Per-report metrics of a year (and region, if given), readable reports only."""
+    rows = _ok_metrics(c).filter(pl.col("year") == year)
+    return rows.filter(pl.col("region") == region) if region else rows
+
+
+def score_distribution(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
+    """Each scored report's ``score`` with its ``grade_level`` (1 差 … 5 优) and ``synthetic``."""
+    return (portfolio_reports(c, year, region).filter(pl.col("score").is_not_null())
+            .select("agency", "score", "grade", "grade_level", "synthetic").sort("score"))
+
+
+def grade_distribution(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
+    """Reports per grade word, best level first (grade inflation: how many say 优), real
+    and synthetic counted apart.
+
+    >>> grade_distribution(c, 2020).rows()
+    [('良好', 4, False, 1)]
+    """
+    return (portfolio_reports(c, year, region).filter(pl.col("grade").is_not_null())
+            .group_by("grade", "grade_level", "synthetic").agg(pl.len().alias("reports"))
+            .sort(["grade_level", "synthetic", "grade"], descending=[True, False, False], nulls_last=True)
+            .select("grade", "grade_level", "synthetic", "reports"))
+
+
+def execution_vs_score(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
+    """Both execution rates against the self-score, one row per report with a score and
+    a spent ÷ budget rate."""
+    return (portfolio_reports(c, year, region)
+            .select("agency", "execution_rate_budget", "execution_rate_available", "score", "grade", "synthetic")
+            .drop_nulls(["execution_rate_budget", "score"]))
+
+
+def rankings(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
+    """Reports of the year ranked by self-score and by execution rate (dense ranks, 1 =
+    best; :func:`fiscal_eval.metrics.trends.ranks`) — across the year, or within the region
+    when one is given — real and synthetic ranked apart (real first).
+
+    >>> rankings(c, 2020).select("score_rank", "agency").rows()
+    [(1, '和平县政务服务数据管理局'), (None, '开远市人民政府大数据研究中心')]
+    """
+    rows = portfolio_reports(c, year, region)
+    ranked = ranks(rows.select("report_id", "year", "score", "budget_yuan", "spent_yuan", "synthetic"), by=("year",))
+    return (
+        rows.join(ranked.select("report_id", "score_rank", "execution_rate_rank"), on="report_id")
+        .sort(["synthetic", "score_rank", "execution_rate_rank", "agency"], nulls_last=True)
+        .select("score_rank", "agency", "region", "kind", "score", "grade", "execution_rate_rank",
+                "execution_rate_budget", "flag_count", "synthetic")
+    )
+
+
+def flags_by_type(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
+    """Flags of the year by code and severity: how many (``flags``) and in how many
+    reports (``reports``), in :func:`fiscal_eval.metrics.flag_counts`'s order (most flags
+    first, then by code, then by severity).
+
+    >>> flags_by_type(c, 2020).columns
+    ['code', 'severity', 'flags', 'reports']
+    """
+    ids = portfolio_reports(c, year, region)["report_id"]
+    return flag_counts(c.tables.flags.filter(pl.col("report_id").is_in(ids.implode())))
+
+
+def template_share_table(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
+    """Template share per report of the year, highest first (``sentences`` beside it)."""
+    return (portfolio_reports(c, year, region)
+            .select("agency", "template_share", "sentences", "synthetic")
+            .drop_nulls("template_share").sort(["template_share", "agency"], descending=[True, False]))
+
+
+# --------------------------------------------------------------------------- tables and Reports
+# Views over a set of tables (fiscal_eval.tables, fiscal_eval.load) or one parsed Report,
+# for the lessons (fiscal_eval.teaching re-exports them) and anyone reading a corpus in a
+# notebook: what a cell would otherwise write as dataframe code.
+
+
+def of_agency(frame: Any, agency: str) -> Any:
+    """The rows of ``frame`` (a polars DataFrame with an ``agency`` column) of one agency,
+    by year when there is a year column.
+
+    >>> of_agency(pl.DataFrame({"agency": ["a", "b", "a"], "year": [2021, 2020, 2020]}), "a")["year"].to_list()
+    [2020, 2021]
+    """
+    rows = frame.filter(pl.col("agency") == agency)
+    return rows.sort("year") if "year" in rows.columns else rows
+
+
+_AGENCY_COLUMNS = ("budget_yuan", "available_yuan", "spent_yuan", "arrival_rate", "execution_rate_budget",
+                   "execution_rate_available", "balance_computed_yuan", "mof_execution_points", "score",
+                   "grade", "flag_count")
+
+
+def agency_years(metrics: Any, agency: str, *, year: int | None = None,
+                 columns: Iterable[str] = _AGENCY_COLUMNS) -> Any:
+    """One agency's rows of ``metrics.per_report``, one a year (only ``year``'s when
+    given): ``year``, ``synthetic`` and ``columns`` — by default the amounts, both
+    execution rates, arrival rate, balance, MoF points, score, grade and flag count."""
+    rows = of_agency(metrics.per_report, agency)
+    if year is not None:
+        rows = rows.filter(pl.col("year") == year)
+    return rows.select("year", "synthetic", *columns)
+
+
+def report_text(tables: Any, agency: str, year: int) -> str:
+    """The document text of an agency's report for ``year`` (a synthetic one begins with
+    its 【合成数据 SYNTHETIC】 banner)."""
+    ids = tables.reports.filter(pl.col("agency") == agency, pl.col("year") == year)["report_id"]
+    texts = tables.texts.filter(pl.col("report_id").is_in(ids.implode()))["text"].to_list()
+    if len(texts) != 1:
+        raise FiscalEvalError(f"{len(texts)} reports of {agency} for {year}, expected one")
+    return texts[0]
+
+
+def agency_statements(tables: Any, agency: str, section: str = "problems") -> Any:
+    """An agency's stated problems (or ``section="improvements"``), one a row, by year."""
+    rows = tables.statements.filter(pl.col("section") == section).join(
+        tables.reports.select("report_id", "agency", "year", "synthetic"), on="report_id")
+    return of_agency(rows, agency).select("year", "synthetic", "position", "text")
+
+
+def find(report: Report, *words: str) -> str:
+    """The sentences (table rows: their line) of ``report`` holding any of ``words``, in
+    text order, one a line — to read a figure where the report states it.
+
+    >>> import fiscal_eval
+    >>> r000 = fiscal_eval.parse_file("data/samples/000_8f7748dd4a7239a6.txt")
+    >>> print(find(r000, "预算执行率为"))  # doctest: +ELLIPSIS
+    2019年,市财政局收回项目资金...预算执行率为84.61%。
+    """
+    first: dict[str, int] = {}  # sentence -> where it was first found
+    for word in filter(None, words):
+        start = report.text.find(word)
+        while start >= 0:
+            sentence = report.sentence((start, start + len(word)))
+            first[sentence] = min(first.get(sentence, start), start)
+            start = report.text.find(word, start + len(word))
+    return "\n".join(sorted(first, key=first.__getitem__))
+
+
+def recompute(report: Report, label: str) -> float:
+    """The value of the calculation a report writes out for ``label`` (004:
+    预算完成率＝(15.8+335.46-72.08-2.05)/(15.8+335.46-72.08)×100%), as a fraction.
+
+    >>> import fiscal_eval
+    >>> round(recompute(fiscal_eval.parse_file("data/samples/004_45e604a4b21bbf7f.txt"), "预算完成率"), 6)
+    0.992657
+    """
+    from fiscal_eval.parse.rates import evaluate
+
+    for arithmetic in report.arithmetic:
+        if arithmetic.label == label:
+            return evaluate(arithmetic.expression)
+    raise FiscalEvalError(f"{report.source} writes out no calculation of {label}")
+
+
+def flags_by_year(tables: Any, agency: str | None = None) -> Any:
+    """The audit flags with their report's agency and year and the sentence behind each;
+    only ``agency``'s (by year) when given."""
+    flags = tables.flags.join(tables.reports.select("report_id", "agency", "year", "synthetic"), on="report_id")
+    if agency is not None:
+        flags = of_agency(flags, agency)
+    return flags.select("agency", "year", "synthetic", "code", "severity", "field", "reported", "expected",
+                        "sentence")
+
+
+def corpus_summary(tables: Any) -> Any:
+    """Real and synthetic apart: how many reports, agencies and fiscal years a set of
+    tables holds."""
+    return (tables.reports.group_by("synthetic")
+            .agg(pl.len().alias("reports"), pl.col("agency").n_unique().alias("agencies"),
+                 pl.col("year").n_unique().alias("years"))
+            .sort("synthetic"))
+
+
+def evidence(report: Report, *fields: str) -> Any:
+    """Where ``fields`` (all the report states, when none are named) came from: one row a
+    field, with the figure as written and its sentence."""
+    rows = frames.tables([report]).evidence
+    if fields:
+        rows = rows.filter(pl.col("field").is_in(list(fields)))
+    return rows.select("field", "figure", "sentence")
+
+
+def indicator_totals(report: Report) -> dict[str, float]:
+    """A report's indicator points and maximum points, each added up (an indicator
+    without points, "—" in the form, adds nothing).
+
+    >>> import fiscal_eval
+    >>> indicator_totals(fiscal_eval.parse_file("data/samples/003_0aae5738ae055c76.txt"))
+    {'points': 88.0, 'max_points': 100.0}
+    """
+    return {what: sum(getattr(i, what) or 0.0 for i in report.indicators) for what in ("points", "max_points")}
+
+
+def section_points(report: Report) -> dict[str, float]:
+    """The points of a report's indicators added up per 一级指标 (level1), in order.
+
+    >>> import fiscal_eval
+    >>> section_points(fiscal_eval.parse_file("data/samples/004_45e604a4b21bbf7f.txt"))
+    {'投入': 17.0, '过程': 59.0, '产出及效率': 20.0}
+    """
+    sums: dict[str, float] = {}
+    for ind in report.indicators:
+        if ind.level1 is not None and ind.points is not None:
+            sums[ind.level1] = sums.get(ind.level1, 0.0) + ind.points
+    return sums
+
+
+def subtotal_check(report: Report) -> Any:
+    """Per stated section subtotal (小计): what the report states beside what its items
+    add up to (:func:`section_points`), and the difference — the audit's
+    ``score_subtotal_mismatch`` laid out as a table."""
+    sums = section_points(report)
+    rows = [(s.label, s.points, sums.get(s.label)) for s in report.subtotals]
+    frame = pl.DataFrame(rows, schema={"section": pl.Utf8, "stated": pl.Float64, "items_sum": pl.Float64},
+                         orient="row")
+    return frame.with_columns((pl.col("items_sum") - pl.col("stated")).alias("difference"))

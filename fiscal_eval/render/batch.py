@@ -1,0 +1,803 @@
+"""The report batch: every agency's reports from the store, as offline HTML, with an index.
+
+:func:`run_batch` reads which notebook runs for what from ``batch.yml`` (one report per
+agency-year, per agency, per fiscal year …), runs each through papermill with its
+parameters as typed values, exports each to one self-contained HTML file and writes
+``index.html`` listing every report with its status, the data it was made from and when.
+
+* **Parallel and fast**: one warm template process per core, a forked child per report
+  (:mod:`fiscal_eval.render.kernels`, where the isolation argument is made).
+* **Failures are rows**: a notebook that raises, times out or dies is recorded with the
+  error's name, message and cell number (in the index, in :class:`BatchResult`, in its
+  own page) and the batch goes on.
+* **Incremental**: a report whose inputs (notebook file, parameters, the data of its
+  ``data`` scope, the fiscal_eval code) are unchanged since it last succeeded is not
+  re-run; ``.batch-state.json`` in the output folder remembers them. Failed reports are
+  always re-run.
+* **Safe names**: file names are built from slugified parameters plus a hash of them;
+  agency names are document text (quotes, ``<script>``, ``../``, slashes): they never
+  reach a path unsanitised, and every text in the index is HTML-escaped.
+
+Output layout::
+
+    reports_out/
+      index.html
+      agency_report-云岭市交通运输局-2019-3f2a9c1e.html
+      cross_year-云岭市交通运输局-8d0b6a24.html
+      portfolio-2021-5c1e07aa.html
+      .batch-state.json        what each report was made from, for the next run
+      .batch.lock              held by a running batch (one at a time per folder)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import hashlib
+import html
+import itertools
+import json
+import os
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal, Union
+from urllib.parse import quote
+
+from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.present.labels import KIND_TITLES, SYNTHETIC_MARK
+from fiscal_eval.util.atomic import write_atomic
+from fiscal_eval.util.locks import exclusive
+from fiscal_eval.util.progress import progress_bar
+from fiscal_eval.util.slugs import slug  # NOTE: also batch.slug, as before (in __all__)
+from fiscal_eval.util.workers import worker_count
+
+__all__ = [
+    "DEFAULT_CONFIG",
+    "STATE_FILE",
+    "ReportSpec",
+    "ReportRun",
+    "BatchResult",
+    "load_config",
+    "default_notebooks",
+    "plan",
+    "Planned",
+    "slug",
+    "report_name",
+    "run_batch",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+DEFAULT_CONFIG = Path(__file__).with_name("batch.yml")
+# The notebooks as shipped in a wheel: the build copies the checkout's notebooks/ here
+# (setup.py); a checkout (an editable install) has none here and uses notebooks/ itself.
+_PACKAGED_NOTEBOOKS = Path(__file__).with_name("notebooks")
+_CHECKOUT_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+STATE_FILE = ".batch-state.json"
+_STATE_FORMAT = 1
+
+ForEach = Literal["agency_year", "agency", "year", "notebook"]
+DataScope = Literal["agency", "year", "store"]
+_FOR_EACH = ("agency_year", "agency", "year", "notebook")
+_SCOPES = ("agency", "year", "store")
+_UNIT_FIELDS = {"agency_year": ("agency", "year"), "agency": ("agency",), "year": ("year",), "notebook": ()}
+_FILLABLE = ("store", "agency", "year")
+
+
+# --------------------------------------------------------------------------- config
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One kind of report, as declared in ``batch.yml``."""
+
+    kind: str
+    notebook: str  # absolute path or glob
+    for_each: ForEach
+    parameters: tuple[str, ...]
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    matrix: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    data: DataScope = "store"
+    group: str = "reports"
+    title: str = "{kind}"
+
+
+def default_notebooks() -> Path:
+    """Where the package's ``batch.yml`` finds its notebooks: the copy shipped in the
+    wheel (``fiscal_eval/render/notebooks``) when installed, else the checkout's
+    ``notebooks/`` (the place people edit them)."""
+    return _PACKAGED_NOTEBOOKS if _PACKAGED_NOTEBOOKS.is_dir() else _CHECKOUT_NOTEBOOKS
+
+
+def load_config(path: PathLike | None = None, notebooks: PathLike | None = None) -> dict[str, ReportSpec]:
+    """The report kinds declared in a batch config (default: the package's ``batch.yml``).
+
+    Relative notebook paths are resolved against ``notebooks`` when given; else against
+    :func:`default_notebooks` for the package's config, and the config file's folder for
+    another one.
+
+    Raises
+    ------
+    FiscalEvalError
+        The file cannot be read, or an entry is malformed (the message names it).
+
+    Examples
+    --------
+    >>> specs = load_config()
+    >>> specs["agency_report"].for_each, specs["agency_report"].parameters
+    ('agency_year', ('store', 'agency', 'year'))
+    >>> specs["portfolio"].fixed
+    {'region': ''}
+    """
+    import yaml
+
+    path = Path(path) if path is not None else DEFAULT_CONFIG
+    if notebooks is not None:
+        base = Path(notebooks).expanduser()
+        if not base.is_dir():
+            raise FiscalEvalError(f"notebooks folder not found: {base}")
+    else:
+        base = default_notebooks() if path == DEFAULT_CONFIG else path.parent
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise FiscalEvalError(f"cannot read the batch config {path}: {exc}") from None
+    entries = raw.get("reports") if isinstance(raw, dict) else None
+    if not isinstance(entries, dict) or not entries:
+        raise FiscalEvalError(f"batch config {path}: no `reports:` mapping of report kinds")
+    specs: dict[str, ReportSpec] = {}
+    for kind, entry in entries.items():
+        where = f"batch config {path}, report kind {kind!r}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str):
+            raise FiscalEvalError(f"{where}: needs a `notebook:` path")
+        unknown = set(entry) - {"notebook", "for_each", "parameters", "fixed", "matrix", "data", "group", "title"}
+        if unknown:
+            raise FiscalEvalError(f"{where}: unknown key(s) {sorted(unknown)}")
+        for_each = entry.get("for_each", "notebook")
+        if for_each not in _FOR_EACH:
+            raise FiscalEvalError(f"{where}: for_each must be one of {_FOR_EACH}, not {for_each!r}")
+        parameters = tuple(entry.get("parameters") or ())
+        bad = [p for p in parameters if p not in _FILLABLE or (p != "store" and p not in _UNIT_FIELDS[for_each])]
+        if bad:
+            raise FiscalEvalError(f"{where}: cannot fill parameter(s) {bad} for each {for_each}")
+        data = entry.get("data", "store")
+        if data not in _SCOPES:
+            raise FiscalEvalError(f"{where}: data must be one of {_SCOPES}, not {data!r}")
+        matrix = entry.get("matrix") or {}
+        if not isinstance(matrix, dict) or not all(isinstance(v, list) and v for v in matrix.values()):
+            raise FiscalEvalError(f"{where}: matrix must map parameter names to non-empty lists")
+        fixed = entry.get("fixed") or {}
+        if not isinstance(fixed, dict):
+            raise FiscalEvalError(f"{where}: fixed must map parameter names to values")
+        notebook = entry["notebook"]
+        notebook = notebook if os.path.isabs(notebook) else os.path.normpath(base / notebook)
+        specs[str(kind)] = ReportSpec(
+            kind=str(kind),
+            notebook=str(Path(notebook).resolve()) if not glob.has_magic(notebook) else notebook,
+            for_each=for_each,
+            parameters=parameters,
+            fixed=dict(fixed),
+            matrix={k: tuple(v) for k, v in matrix.items()},
+            data=data,
+            group=str(entry.get("group", "reports")),
+            title=str(entry.get("title", "{kind}")),
+        )
+    return specs
+
+
+# --------------------------------------------------------------------------- names
+
+
+def report_name(kind: str, values: Mapping[str, Any]) -> str:
+    """The file name (without ``.html``) of a report: kind, slugs of its values, a hash.
+
+    The hash (8 hex digits of SHA-256 of the kind and the exact values) keeps two names
+    apart whose slugs agree (``"A/B"`` and ``"A B"``).
+
+    Examples
+    --------
+    >>> report_name("agency_report", {"agency": "云岭市交通运输局", "year": 2019})
+    'agency_report-云岭市交通运输局-2019-3f03668b'
+    >>> report_name("agency_report", {"agency": "../<script>", "year": 2019})
+    'agency_report-script-2019-471b738b'
+    """
+    digest = hashlib.sha256(json.dumps([kind, dict(values)], ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    parts = [slug(kind) or "report", *(s for s in (slug(v) for v in values.values()) if s)]
+    return "-".join([*parts, digest.hexdigest()[:8]])
+
+
+# --------------------------------------------------------------------------- the store
+
+
+@dataclass(frozen=True)
+class _Store:
+    """What the batch knows of the store: its units, fingerprints and counts."""
+
+    path: Path
+    generation: str | None
+    fingerprint: str
+    counts: dict[str, Any]
+    agency_years: list[tuple[str, int]]
+    agencies: list[str]
+    years: list[int]
+    scope_hash: dict[tuple[str, Any], str]
+    synthetic: dict[tuple[str, Any], bool]
+
+
+def _digest(rows: Sequence[Sequence[Any]]) -> str:
+    h = hashlib.sha256()
+    for row in sorted(rows, key=lambda r: tuple("" if v is None else str(v) for v in r)):
+        h.update(json.dumps([None if v is None else str(v) for v in row], ensure_ascii=False).encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def _read_store(path: Path) -> _Store:
+    import polars as pl
+
+    from fiscal_eval import store as _store
+
+    # One generation for every figure: read apart, an ingest committing in between would
+    # pair one generation's reports with another's manifest and name.
+    snap = _store.snapshot(path, {"reports": ["report_id", "agency", "year", "status", "synthetic"]})
+    reports, manifest, generation = snap.tables["reports"], snap.manifest, snap.generation
+    rows = manifest.join(reports, on="report_id", how="left").select(
+        "path", "sha256", "report_id", "ingested_at", "agency", "year", "synthetic"
+    )
+    key_cols = ["path", "sha256", "report_id", "ingested_at"]
+    fingerprint = _digest(rows.select(key_cols).rows())
+    scope_hash: dict[tuple[str, Any], str] = {("store", None): fingerprint}
+    synthetic: dict[tuple[str, Any], bool] = {("store", None): bool(rows["synthetic"].fill_null(False).any())}
+    for scope in ("agency", "year"):
+        for (value,), group in rows.filter(pl.col(scope).is_not_null()).group_by([scope]):
+            scope_hash[(scope, value)] = _digest(group.select(key_cols).rows())
+            synthetic[(scope, value)] = bool(group["synthetic"].fill_null(False).any())
+    usable = reports.filter(pl.col("agency").is_not_null() & pl.col("year").is_not_null())
+    agency_years = sorted({(a, int(y)) for a, y in usable.select("agency", "year").rows()})
+    statuses = manifest["status"].value_counts().rows()
+    counts = {
+        "inputs": manifest.height,
+        **{f"inputs_{s}": n for s, n in statuses},
+        "reports": usable.height,
+        "without_agency_or_year": reports.height - usable.height,
+        "agencies": len({a for a, _ in agency_years}),
+        "years": sorted({y for _, y in agency_years}),
+        "synthetic_reports": int(reports["synthetic"].fill_null(False).sum()),
+    }
+    return _Store(
+        path=path,
+        generation=generation,
+        fingerprint=fingerprint,
+        counts=counts,
+        agency_years=agency_years,
+        agencies=sorted({a for a, _ in agency_years}),
+        years=sorted({y for _, y in agency_years}),
+        scope_hash=scope_hash,
+        synthetic=synthetic,
+    )
+
+
+def _code_hash() -> str:
+    """A hash of the fiscal_eval package's files: a report made by other code is re-made."""
+    root = Path(__file__).resolve().parents[1]  # fiscal_eval/, not only render/
+    h = hashlib.sha256()
+    for file in sorted(root.rglob("*")):
+        if file.is_file() and file.suffix in {".py", ".toml", ".yml", ".yaml", ".json", ".j2", ".css", ".js"}:
+            h.update(file.relative_to(root).as_posix().encode("utf-8"))
+            h.update(hashlib.sha256(file.read_bytes()).digest())
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- planning
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One report a batch would make (see :func:`plan`)."""
+
+    name: str
+    spec: ReportSpec
+    notebook: str
+    values: dict[str, Any]  # the report's own values (agency, year, matrix), for names and titles
+    parameters: dict[str, Any]  # what papermill passes (store included)
+    title: str
+    data_key: tuple[str, Any]
+    synthetic: bool
+
+
+def _units(spec: ReportSpec, info: _Store) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(notebook, values) for every report of a kind."""
+    if spec.for_each == "notebook":
+        notebooks = sorted(glob.glob(spec.notebook)) if glob.has_magic(spec.notebook) else [spec.notebook]
+        for nb in notebooks:
+            yield str(Path(nb).resolve()), {"notebook": Path(nb).stem}
+        return
+    if spec.for_each == "agency_year":
+        base = [{"agency": a, "year": y} for a, y in info.agency_years]
+    elif spec.for_each == "agency":
+        base = [{"agency": a} for a in info.agencies]
+    else:
+        base = [{"year": y} for y in info.years]
+    for values in base:
+        yield spec.notebook, values
+
+
+def _plan(specs: Mapping[str, ReportSpec], info: _Store) -> list[Planned]:
+    planned: list[Planned] = []
+    for spec in specs.values():
+        names = list(spec.matrix)
+        combos = list(itertools.product(*spec.matrix.values())) or [()]
+        for notebook, unit in _units(spec, info):
+            for combo in combos:
+                values = {**unit, **dict(zip(names, combo))}
+                parameters: dict[str, Any] = {}
+                for p in spec.parameters:
+                    parameters[p] = str(info.path) if p == "store" else unit[p]
+                parameters.update(spec.fixed)
+                parameters.update(dict(zip(names, combo)))
+                if spec.data == "store":
+                    data_key: tuple[str, Any] = ("store", None)
+                else:
+                    data_key = (spec.data, unit.get(spec.data))
+                    if data_key[1] is None:  # the unit does not name it: the whole store
+                        data_key = ("store", None)
+                title_values = {"kind": spec.kind, "agency": "", "year": "", "notebook": "", **values}
+                try:
+                    title = spec.title.format_map(title_values)
+                except (KeyError, IndexError, ValueError):
+                    title = f"{spec.kind} " + " ".join(str(v) for v in values.values())
+                synth_key = ("agency", unit["agency"]) if "agency" in unit else (
+                    ("year", unit["year"]) if "year" in unit else ("store", None))
+                uses_store = "store" in spec.parameters
+                planned.append(Planned(
+                    name=report_name(spec.kind, values),
+                    spec=spec,
+                    notebook=notebook,
+                    values=values,
+                    parameters=parameters,
+                    title=title,
+                    data_key=data_key,
+                    synthetic=uses_store and info.synthetic.get(synth_key, False),
+                ))
+    return planned
+
+
+def plan(store: PathLike, *, config: PathLike | None = None, notebooks: PathLike | None = None,
+         lessons: bool = False) -> list[Planned]:
+    """The reports a batch over ``store`` would make (every one, unchanged or not), in
+    order: each with its notebook (an absolute path), its ``parameters`` as papermill
+    gets them and its ``title``. Lessons only with ``lessons``. Nothing is run or written.
+
+    Raises
+    ------
+    FiscalEvalError
+        No store, or a bad config.
+    """
+    planned = _plan(load_config(config, notebooks), _read_store(Path(store).resolve()))
+    return [item for item in planned if item.spec.group != "lessons" or lessons]
+
+
+def _file_hash(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _input_key(item: Planned, info: _Store, code: str) -> str:
+    """What a report is made from; an unchanged key means an unchanged report."""
+    payload = {
+        "notebook": _file_hash(item.notebook),
+        "parameters": {k: v for k, v in item.parameters.items() if k != "store"},
+        "data": info.scope_hash.get(item.data_key, info.fingerprint),
+        "code": code,
+    }
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """One report in the index: what it is, how it went, what it was made from."""
+
+    name: str
+    kind: str
+    title: str
+    parameters: dict[str, Any]  # without the store path
+    notebook: str  # the notebook's file name
+    html: str | None  # file name in the output folder, when written
+    status: str  # "ok" | "failed"
+    skipped: bool = False  # not re-run this time: its inputs had not changed
+    error_name: str | None = None
+    error_value: str | None = None
+    cell: int | None = None
+    execution_count: int | None = None
+    made_at: str = ""
+    seconds: float = 0.0  # wall-clock, fork to exit
+    run_seconds: float | None = None  # of which running the notebook
+    export_seconds: float | None = None  # and exporting it to HTML
+    generation: str | None = None
+    fingerprint: str | None = None
+    synthetic: bool = False
+    key: str = ""
+
+    @property
+    def error(self) -> str | None:
+        """``ValueError at cell 5: message`` for a failed report, else None."""
+        if self.status == "ok":
+            return None
+        where = f" at cell {self.cell}" if self.cell else ""
+        return f"{self.error_name}{where}: {self.error_value or ''}".rstrip(": ")
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a :func:`run_batch` did.
+
+    Attributes
+    ----------
+    out, index : Path
+        The output folder and its ``index.html``.
+    reports : tuple of ReportRun
+        Every report the index lists (this run's and earlier runs' still current).
+    ran, skipped : int
+        Reports run this time; reports left as they were (inputs unchanged).
+    failed : tuple of ReportRun
+        Reports run this time that failed.
+    seconds : float
+        Wall-clock time.
+    """
+
+    out: Path
+    index: Path
+    reports: tuple[ReportRun, ...]
+    ran: int
+    skipped: int
+    failed: tuple[ReportRun, ...]
+    seconds: float
+    store: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when no report run this time failed."""
+        return not self.failed
+
+    def __str__(self) -> str:
+        n = len(self.reports)
+        bad = sum(1 for r in self.reports if r.status != "ok")
+        return (
+            f"{n} report{'' if n == 1 else 's'}: {n - bad} ok, {bad} failed; "
+            f"{self.ran} run, {self.skipped} unchanged; {self.seconds:.1f} s; index: {self.index}"
+        )
+
+
+def _load_state(out: Path) -> dict[str, dict[str, Any]]:
+    try:
+        raw = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict) or raw.get("format") != _STATE_FORMAT or not isinstance(raw.get("reports"), dict):
+        return {}
+    return raw["reports"]
+
+
+def _save_state(out: Path, reports: Mapping[str, ReportRun]) -> None:
+    payload = {"format": _STATE_FORMAT, "reports": {name: asdict(r) for name, r in reports.items()}}
+    write_atomic(out / STATE_FILE, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _from_state(entry: Mapping[str, Any]) -> ReportRun | None:
+    try:
+        known = {k: v for k, v in entry.items() if k in ReportRun.__dataclass_fields__}
+        return ReportRun(**known)
+    except TypeError:
+        return None
+
+
+def _inside(out: Path, name: str | None) -> Path | None:
+    """``out/name`` if that is a file name directly inside ``out`` (state files are data too)."""
+    if not name or "/" in name or "\\" in name or name in (".", "..") or "\0" in name:
+        return None
+    path = out / name
+    return path if path.resolve().parent == out.resolve() else None
+
+
+# --------------------------------------------------------------------------- index.html
+
+_INDEX_CSS = """
+body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC",sans-serif;
+margin:2rem auto;max-width:1200px;padding:0 1rem;color:#222;line-height:1.5}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:2px solid #4c78a8}
+table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;
+text-align:left;vertical-align:top}th{background:#f3f6fa}td.num{text-align:right;white-space:nowrap}
+.ok{color:#1a7f37;font-weight:600}.failed{color:#c62828;font-weight:600}.err{color:#c62828;font-size:.85rem}
+.synthetic{background:#fff3cd;color:#7a5b00;border:1px solid #e0c36a;border-radius:3px;padding:0 .3rem;
+font-size:.8rem;white-space:nowrap}.muted{color:#666;font-size:.85rem}
+dl{display:grid;grid-template-columns:max-content auto;
+gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}code{font-size:.85rem}
+"""
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _when(iso: str) -> str:
+    """``2026-11-22 23:02 UTC`` from an ISO time in UTC."""
+    try:
+        return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError):
+        return iso
+
+
+def _render_index(out: Path, reports: Sequence[ReportRun], info: _Store, made_at: str, summary: str) -> str:
+    from fiscal_eval import __version__
+
+    counts = info.counts
+    inputs = ", ".join(f"{counts.get(f'inputs_{s}', 0)} {s}" for s in ("ok", "partial", "failed"))
+    years = counts.get("years") or []
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>绩效自评报告分析 · 报告目录 (report index)</title>",
+        f"<style>{_INDEX_CSS}</style></head><body>",
+        "<h1>绩效自评报告分析 · 报告目录</h1>",
+        f'<p class="muted">report index · made {_e(_when(made_at))} by fiscal_eval {_e(__version__)} · '
+        f"{_e(summary)}</p>",
+        "<h2>数据 data</h2><dl>",
+        f"<dt>store</dt><dd><code>{_e(info.path)}</code></dd>",
+        f"<dt>generation</dt><dd><code>{_e(info.generation or '—')}</code></dd>",
+        f"<dt>manifest hash</dt><dd><code>{_e(info.fingerprint[:16])}</code></dd>",
+        f"<dt>inputs</dt><dd>{_e(counts.get('inputs', 0))} files ({_e(inputs)})</dd>",
+        f"<dt>reports</dt><dd>{_e(counts.get('reports', 0))} with agency and year, "
+        f"{_e(counts.get('agencies', 0))} agencies, years "
+        f"{_e(f'{years[0]}–{years[-1]}' if years else '—')}</dd>",
+    ]
+    if counts.get("without_agency_or_year"):
+        parts.append(f"<dt>not reported</dt><dd>{_e(counts['without_agency_or_year'])} stored input(s) without "
+                     "an agency or a fiscal year (see the store's manifest)</dd>")
+    if counts.get("synthetic_reports"):
+        parts.append(f'<dt>synthetic</dt><dd><span class="synthetic">{SYNTHETIC_MARK}</span> '
+                     f"{_e(counts['synthetic_reports'])} of the stored reports are synthetic "
+                     "(generated for testing and teaching, not any agency's data)</dd>")
+    parts.append("</dl>")
+
+    by_kind: dict[str, list[ReportRun]] = {}
+    for r in reports:
+        by_kind.setdefault(r.kind, []).append(r)
+    for kind, runs in by_kind.items():
+        bad = sum(1 for r in runs if r.status != "ok")
+        parts.append(f"<h2>{_e(KIND_TITLES.get(kind, kind))} <span class=\"muted\">{len(runs)} reports"
+                     f"{f', {bad} failed' if bad else ''}</span></h2>")
+        parts.append("<table><thead><tr><th>report</th><th>parameters</th><th>status</th>"
+                     "<th>data</th><th>made</th><th class=\"num\">s</th></tr></thead><tbody>")
+        for r in sorted(runs, key=lambda r: json.dumps(r.parameters, ensure_ascii=False, sort_keys=True)):
+            link = _e(r.title)
+            if r.html and _inside(out, r.html) is not None and (out / r.html).is_file():
+                link = f'<a href="{_e(quote(r.html))}">{link}</a>'
+            badge = f' <span class="synthetic">{SYNTHETIC_MARK}</span>' if r.synthetic else ""
+            params = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in r.parameters.items())
+            if r.status == "ok":
+                status = '<span class="ok">ok</span>'
+            else:
+                where = f" at cell {r.cell}" if r.cell else ""
+                status = (f'<span class="failed">failed</span><div class="err">{_e(r.error_name)}{_e(where)}'
+                          f"{': ' if r.error_value else ''}{_e((r.error_value or '')[:300])}</div>")
+            data = f"<code>{_e(r.generation or '—')}</code> · <code>{_e((r.fingerprint or '')[:12])}</code>"
+            made = _e(_when(r.made_at)) + (' <span class="muted">(unchanged)</span>' if r.skipped else "")
+            parts.append(f"<tr><td>{link}{badge}<div class=\"muted\">{_e(r.notebook)}</div></td>"
+                         f"<td>{_e(params)}</td><td>{status}</td><td>{data}</td><td>{made}</td>"
+                         f"<td class=\"num\">{r.seconds:.2f}</td></tr>")
+        parts.append("</tbody></table>")
+    if not reports:
+        parts.append("<p>No reports: the store holds no report with an agency and a fiscal year.</p>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- running
+
+def run_batch(
+    store: PathLike = "data/store",
+    out: PathLike = "reports_out",
+    *,
+    jobs: int | None = None,
+    agency: str | None = None,
+    force: bool = False,
+    timeout: float = 600,
+    progress: bool | None = None,
+    lessons: bool = False,
+    config: PathLike | None = None,
+    notebooks: PathLike | None = None,
+    limit: int | None = None,
+) -> BatchResult:
+    """Run every report notebook over the store and export each to offline HTML.
+
+    Parameters
+    ----------
+    store : path
+        The Parquet store (:func:`fiscal_eval.store.ingest`).
+    out : path
+        The output folder (created): one HTML file per report, ``index.html`` and
+        ``.batch-state.json``.
+    jobs : int, optional
+        Reports run at once (warm worker processes); default the usable cores.
+    agency : str, optional
+        Only this agency's reports (its agency and cross-year reports).
+    force : bool
+        Run every report, even those whose inputs are unchanged.
+    timeout : float
+        Seconds one report may take (run and export); then it is stopped and failed.
+    progress : bool, optional
+        A progress bar on stderr; default only when stderr is a terminal.
+    lessons : bool
+        Also render the lesson notebooks (the ``lessons`` group of the config).
+    config : path, optional
+        A batch config other than the package's ``batch.yml``.
+    notebooks : path, optional
+        The folder relative notebook paths of the config are read from (your own
+        notebooks); default :func:`default_notebooks` for the package's config.
+    limit : int, optional
+        Run at most this many of the reports due (a quick look, or a benchmark).
+
+    Returns
+    -------
+    BatchResult
+        Every report's status; failed reports are in ``failed``, not raised.
+
+    Raises
+    ------
+    FiscalEvalError
+        No store, a bad config, an unknown agency, a notebook file missing, or no worker
+        could start.
+
+    Examples
+    --------
+    >>> result = run_batch("data/store", "reports_out")  # doctest: +SKIP
+    >>> print(result)  # doctest: +SKIP
+    61 reports: 61 ok, 0 failed; 61 run, 0 unchanged; 38.2 s; index: reports_out/index.html
+    """
+    from fiscal_eval.render.kernels import Job, Outcome, WarmPool
+
+    started = time.perf_counter()
+    n_jobs = worker_count(jobs)
+    if timeout <= 0:
+        raise FiscalEvalError(f"timeout must be positive, not {timeout}")
+    # NOTE: the workers warm up (imports, ~3 s) while the store is read and the plan made.
+    pool = WarmPool(n_jobs).start()
+    stack = contextlib.ExitStack()
+    try:
+        specs = load_config(config, notebooks)
+        root = Path(store).resolve()
+        info = _read_store(root)
+        if agency is not None and agency not in info.agencies:
+            known = ", ".join(info.agencies[:10]) + (" …" if len(info.agencies) > 10 else "")
+            raise FiscalEvalError(
+                f"no reports of agency {agency!r} in the store at {root} (agencies: {known or 'none'})"
+            )
+
+        plan = _plan(specs, info)
+        for item in plan:
+            if not Path(item.notebook).is_file():
+                raise FiscalEvalError(f"notebook for {item.spec.kind!r} not found: {item.notebook} "
+                                      "(give the folder that holds it with --notebooks DIR)")
+        selected = [
+            item for item in plan
+            if (item.spec.group != "lessons" or lessons)
+            and (agency is None or item.values.get("agency") == agency)
+        ]
+
+        outdir = Path(out)
+        outdir.mkdir(parents=True, exist_ok=True)
+        outdir = outdir.resolve()
+        # NOTE: one batch at a time per output folder (two would overwrite each other's state).
+        stack.enter_context(exclusive(outdir / ".batch.lock",
+                                      busy=f"another batch is writing {outdir}; try again when it ends"))
+        code = _code_hash()
+        state: dict[str, ReportRun] = {}
+        for name, entry in _load_state(outdir).items():
+            run = _from_state(entry) if isinstance(entry, dict) else None
+            if run is not None and name == run.name:
+                state[name] = run
+        # Reports no longer due (an agency gone from the store, a kind removed): page and row go.
+        current = {item.name for item in plan}
+        for name in [n for n in state if n not in current]:
+            page = _inside(outdir, state[name].html)
+            if page is not None:
+                page.unlink(missing_ok=True)
+            del state[name]
+
+        due: list[tuple[Planned, str]] = []
+        skipped = 0
+        for item in selected:
+            key = _input_key(item, info, code)
+            before = state.get(item.name)
+            page = _inside(outdir, before.html) if before is not None else None
+            if (not force and before is not None and before.status == "ok" and before.key == key
+                    and page is not None and page.is_file()):
+                state[item.name] = replace(before, skipped=True)
+                skipped += 1
+                continue
+            due.append((item, key))
+        if limit is not None:
+            due = due[: max(0, limit)]
+        by_name = {item.name: (item, key) for item, key in due}
+        failed: list[ReportRun] = []
+        generation, fingerprint = info.generation, info.fingerprint
+        made_at = datetime.now(UTC).isoformat(timespec="seconds")
+
+        def record(outcome: Outcome) -> None:
+            item, key = by_name[outcome.name]
+            run = ReportRun(
+                name=item.name,
+                kind=item.spec.kind,
+                title=item.title,
+                parameters={k: v for k, v in item.parameters.items() if k != "store"},
+                notebook=Path(item.notebook).name,
+                html=f"{item.name}.html" if outcome.html_written else None,
+                status=outcome.status,
+                error_name=outcome.error_name,
+                error_value=outcome.error_value,
+                cell=outcome.cell,
+                execution_count=outcome.execution_count,
+                made_at=outcome.finished_at or made_at,
+                seconds=outcome.seconds,
+                run_seconds=outcome.run_seconds,
+                export_seconds=outcome.export_seconds,
+                generation=generation,
+                fingerprint=fingerprint,
+                synthetic=item.synthetic,
+                key=key if outcome.status == "ok" else "",
+            )
+            if run.html is None:  # no new page: an older one would show what is no longer so
+                (outdir / f"{item.name}.html").unlink(missing_ok=True)
+            state[item.name] = run
+            if run.status != "ok":
+                failed.append(run)
+            _save_state(outdir, state)
+            advance(note=item.name)
+
+        for item in selected:  # reports skipped keep their row; refresh what the plan knows now
+            if item.name in state and state[item.name].skipped:
+                state[item.name] = replace(state[item.name], title=item.title, synthetic=item.synthetic)
+
+        try:
+            with progress_bar("reports", len(due), progress) as advance:
+                if due:
+                    jobs_ = [
+                        Job(name=item.name, notebook=item.notebook, parameters=item.parameters,
+                            html=str(outdir / f"{item.name}.html"), title=item.title, timeout=float(timeout))
+                        for item, _ in due
+                    ]
+                    pool.shrink(len(jobs_))
+                    try:
+                        pool.run(jobs_, record)
+                    except RuntimeError as exc:
+                        raise FiscalEvalError(str(exc)) from None
+        finally:
+            _save_state(outdir, state)
+            order = {item.name: i for i, item in enumerate(plan)}
+            listed = sorted(state.values(), key=lambda r: order.get(r.name, len(order)))
+            seconds = time.perf_counter() - started
+            ran = len(due)
+            result = BatchResult(
+                out=outdir,
+                index=outdir / "index.html",
+                reports=tuple(listed),
+                ran=ran,
+                skipped=skipped,
+                failed=tuple(failed),
+                seconds=seconds,
+                store={"path": str(root), "generation": generation, "fingerprint": fingerprint, **info.counts},
+            )
+            summary = f"{len(listed)} reports, {sum(1 for r in listed if r.status != 'ok')} failed"
+            write_atomic(result.index, _render_index(outdir, listed, info, made_at, summary).encode("utf-8"))
+        return result
+    finally:
+        pool.close()
+        stack.close()

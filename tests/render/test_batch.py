@@ -1,0 +1,400 @@
+"""The report batch (fiscal_eval.render.batch, fiscal_eval.render.kernels): runs, failures, re-runs,
+hostile names, kernel-reuse isolation, offline HTML; the real notebooks end to end."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from batch_support import (
+    FIXTURES,
+    HOSTILE_AGENCIES,
+    make_store,
+    real_batch,
+    real_notebooks_missing,
+    small_store,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from fiscal_eval import cli
+from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.render import batch as batch_mod
+from fiscal_eval.render.batch import BatchResult, load_config, report_name, run_batch, slug
+from fiscal_eval.render.export import external_resources
+
+# Every test here renders notebooks through the batch (or opens a browser): slow.
+pytestmark = pytest.mark.slow
+
+FIXTURE_CONFIG = FIXTURES / "batch_fixture.yml"
+
+
+def _pages(out: Path) -> list[Path]:
+    return sorted(p for p in out.iterdir() if p.suffix == ".html")
+
+
+def _probe(page: Path) -> dict:
+    """The JSON the isolation probe printed, from its exported page."""
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    return json.loads(re.search(r"PROBE (\{.*?\})\n", text).group(1))
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_slug_keeps_chinese_and_drops_path_characters() -> None:
+    assert slug("云岭市交通运输局") == "云岭市交通运输局"
+    assert slug("../../etc/passwd") == "etc-passwd"
+    assert slug('"<script>alert(1)</script>"') == "script-alert-1-script"
+    assert slug("a\\b/c\0d\ne") == "a-b-c-d-e"
+    assert slug("x" * 200) == "x" * 48
+
+
+def test_report_names_differ_when_slugs_agree() -> None:
+    a = report_name("agency_report", {"agency": "甲/乙", "year": 2020})
+    b = report_name("agency_report", {"agency": "甲 乙", "year": 2020})
+    assert a != b and a.rsplit("-", 1)[0] == b.rsplit("-", 1)[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(agency=st.text(min_size=0, max_size=300), year=st.integers(min_value=-10**6, max_value=10**6))
+def test_report_name_is_one_safe_file_name(tmp_path_factory: pytest.TempPathFactory, agency: str, year: int) -> None:
+    name = report_name("agency_report", {"agency": agency, "year": year}) + ".html"
+    assert "/" not in name and "\\" not in name and "\0" not in name
+    assert not name.startswith(".") and ".." not in name
+    assert len(name.encode("utf-8")) <= 255
+    out = Path("/srv/reports_out")
+    assert (out / name).resolve().parent == out
+
+
+def test_config_declares_the_three_reports() -> None:
+    specs = load_config()
+    assert {s.kind: (s.for_each, s.parameters) for s in specs.values() if s.group == "reports"} == {
+        "agency_report": ("agency_year", ("store", "agency", "year")),
+        "cross_year": ("agency", ("store", "agency")),
+        "portfolio": ("year", ("store", "year")),
+    }
+    assert specs["portfolio"].fixed == {"region": ""}
+
+
+def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("reports:\n  x:\n    notebook: a.ipynb\n    for_each: province\n", encoding="utf-8")
+    with pytest.raises(FiscalEvalError, match="for_each must be one of"):
+        load_config(bad)
+    bad.write_text("reports:\n  x:\n    notebook: a.ipynb\n    for_each: year\n    parameters: [agency]\n",
+                   encoding="utf-8")
+    with pytest.raises(FiscalEvalError, match="cannot fill parameter"):
+        load_config(bad)
+
+
+# --------------------------------------------------------------------------- a batch with failures
+
+
+@pytest.fixture(scope="module")
+def fixture_batch(tmp_path_factory: pytest.TempPathFactory) -> BatchResult:
+    """The fixture notebooks over the small store: echo for agencies, broken for years."""
+    out = tmp_path_factory.mktemp("fixture-batch") / "out"
+    return run_batch(small_store(), out, config=FIXTURE_CONFIG, jobs=2, progress=False)
+
+
+def test_batch_goes_on_past_failing_notebooks(fixture_batch: BatchResult) -> None:
+    kinds = {}
+    for r in fixture_batch.reports:
+        kinds.setdefault(r.kind, []).append(r.status)
+    assert set(kinds["agency_report"]) == {"ok"} and len(kinds["agency_report"]) == 14
+    assert set(kinds["cross_year"]) == {"ok"} and len(kinds["cross_year"]) == 11
+    assert kinds["portfolio"] == ["failed"] * 3  # 2019, 2020, 2021
+    assert not fixture_batch.ok and len(fixture_batch.failed) == 3
+    failure = fixture_batch.failed[0]
+    assert failure.error_name == "ValueError"
+    assert failure.cell == 5  # the fifth cell of broken.ipynb, markdown counted
+    assert failure.error_value == "deliberately broken for '全部'"
+    assert failure.error == "ValueError at cell 5: deliberately broken for '全部'"
+
+
+def test_index_lists_every_report_with_status_data_and_time(fixture_batch: BatchResult) -> None:
+    index = fixture_batch.index.read_text(encoding="utf-8")
+    for r in fixture_batch.reports:
+        assert html.escape(r.title) in index
+        assert f'href="{html.escape(quote(r.html))}"' in index
+    assert index.count('<span class="failed">failed</span>') == 3
+    assert "ValueError at cell 5: deliberately broken for &#x27;全部&#x27;" in index
+    assert index.count('<span class="ok">ok</span>') == 25
+    store_info = fixture_batch.store
+    assert store_info["generation"] in index and store_info["fingerprint"][:16] in index
+    assert "14 with agency and year" in index
+    assert "合成数据 SYNTHETIC" in index  # the synthetic agencies are marked
+    assert fixture_batch.reports[0].made_at[:4] in index
+
+
+def test_failed_report_has_a_page_with_the_error(fixture_batch: BatchResult) -> None:
+    page = fixture_batch.out / fixture_batch.failed[0].html
+    text = page.read_text(encoding="utf-8")
+    assert "deliberately broken for" in text and "ValueError" in text
+    assert "print(&quot;never runs&quot;)" not in text and "never runs" not in text  # code hidden
+
+
+def test_parameters_arrive_as_typed_values(fixture_batch: BatchResult) -> None:
+    run = next(r for r in fixture_batch.reports if r.kind == "agency_report" and r.parameters["year"] == 2019)
+    text = html.unescape((fixture_batch.out / run.html).read_text(encoding="utf-8"))
+    assert "year: 2019 int" in text  # the echo notebook asserts isinstance(year, int) too
+
+
+def test_pages_and_index_load_nothing_from_the_network(fixture_batch: BatchResult) -> None:
+    pages = _pages(fixture_batch.out)
+    assert len(pages) == len(fixture_batch.reports) + 1
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert external_resources(text) == [], page.name
+        assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']?(https?:)?//", text, re.I), page.name
+
+
+def test_hostile_agency_names_stay_inside_out_and_render_as_text(fixture_batch: BatchResult) -> None:
+    out = fixture_batch.out
+    hostile = [r for r in fixture_batch.reports if r.parameters.get("agency") in HOSTILE_AGENCIES]
+    assert len(hostile) == 6  # an agency report and a cross-year report each
+    assert {p.parent for p in out.rglob("*")} == {out}  # nothing written below or beside out/
+    index = fixture_batch.index.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in index
+    assert "../和平县&lt;script&gt;alert(1)&lt;/script&gt;局" in index
+    for r in hostile:
+        assert (out / r.html).resolve().parent == out
+        assert "/" not in r.html and not r.html.startswith(".")
+        page = (out / r.html).read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in page
+        # the parameter arrived exactly (the echo notebook prints it back)
+        assert f"agency: {html.escape(r.parameters['agency'], quote=False)}" in page
+
+
+def test_cli_batch_exits_1_when_a_report_failed(fixture_batch: BatchResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def fake(store, out, **kwargs):
+        calls.append((store, out, kwargs))
+        return fixture_batch
+
+    monkeypatch.setattr(batch_mod, "run_batch", fake)
+    result = CliRunner().invoke(cli.app, ["batch", "--store", "S", "--out", "O", "--jobs", "3", "--agency", "甲",
+                                          "--force", "--timeout", "9"])
+    assert result.exit_code == 1, result.output
+    assert "failed: " in result.output and "ValueError at cell 5" in result.output
+    assert calls == [("S", "O", {"jobs": 3, "agency": "甲", "force": True, "timeout": 9.0,
+                                 "lessons": False, "notebooks": None, "limit": None})]
+    ok = BatchResult(out=Path("O"), index=Path("O/index.html"), reports=(), ran=0, skipped=0, failed=(), seconds=0.1)
+    monkeypatch.setattr(batch_mod, "run_batch", lambda store, out, **kwargs: ok)
+    result = CliRunner().invoke(cli.app, ["batch"])
+    assert result.exit_code == 0 and "index: O/index.html" in result.output
+
+
+def test_cli_batch_without_a_store_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli.app, ["batch", "--store", str(tmp_path / "none"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "no store at" in result.output
+
+
+def test_unknown_agency_is_an_error() -> None:
+    with pytest.raises(FiscalEvalError, match="no reports of agency"):
+        run_batch(small_store(), "unused", config=FIXTURE_CONFIG, agency="无此单位")
+
+
+# --------------------------------------------------------------------------- re-runs
+
+
+def test_rerun_skips_unchanged_reports_and_reruns_what_changed(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "corpus", agencies=2, years=2, hostile=False)
+    config_dir = tmp_path / "config"
+    shutil.copytree(FIXTURES, config_dir)
+    config = config_dir / "batch_fixture.yml"
+    out = tmp_path / "out"
+
+    first = run_batch(store, out, config=config, jobs=2, progress=False)
+    n = len(first.reports)
+    assert first.ran == n and first.skipped == 0 and len(first.failed) == 3
+    made = {r.name: r.made_at for r in first.reports}
+    mtimes = {p.name: p.stat().st_mtime_ns for p in _pages(out)}
+
+    again = run_batch(store, out, config=config, jobs=2, progress=False)
+    assert again.skipped == n - 3 and again.ran == 3  # failed reports are always re-run
+    assert {r.name for r in again.reports} == set(made)
+    for r in again.reports:
+        if r.status == "ok":
+            assert r.skipped and r.made_at == made[r.name]
+            assert (out / r.html).stat().st_mtime_ns == mtimes[r.html]
+    assert "(unchanged)" in again.index.read_text(encoding="utf-8")
+
+    # New data for one agency: with `data: agency`, only that agency's reports re-run
+    # (and the store-wide portfolio, which failed anyway).
+    agency = "云岭市交通运输局"
+    extra = tmp_path / "corpus" / "more"
+    extra.mkdir()
+    text = (tmp_path / "corpus" / "synthetic" / "reports" / "云岭市交通运输局_2019.txt").read_text(encoding="utf-8")
+    (extra / "new.txt").write_text(text.replace("2019", "2022"), encoding="utf-8")
+    from fiscal_eval import store as store_mod
+
+    store_mod.ingest([Path(__file__).resolve().parents[2] / "data" / "samples", tmp_path / "corpus" / "synthetic" / "reports",
+                      extra], store, jobs=1)
+    third = run_batch(store, out, config=config, jobs=2, progress=False)
+    rerun = {r.name for r in third.reports if not r.skipped}
+    expected = {r.name for r in third.reports if r.parameters.get("agency") == agency or r.kind == "portfolio"}
+    assert rerun == expected
+    assert any(r.parameters.get("year") == 2022 for r in third.reports if r.parameters.get("agency") == agency)
+
+    # An edited notebook re-runs the reports made from it; --force re-runs everything.
+    echo = config_dir / "echo.ipynb"
+    echo.write_text(echo.read_text(encoding="utf-8").replace("测试报告 echo", "测试报告 echo v2"), encoding="utf-8")
+    fourth = run_batch(store, out, config=config, jobs=2, progress=False)
+    assert fourth.skipped == 0
+    forced = run_batch(store, out, config=config, jobs=2, progress=False, force=True)
+    assert forced.ran == len(forced.reports) and forced.skipped == 0
+
+
+def test_reports_gone_from_the_store_leave_the_index(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "corpus", agencies=2, years=1, hostile=False)
+    out = tmp_path / "out"
+    first = run_batch(store, out, config=FIXTURE_CONFIG, jobs=2, progress=False)
+    from fiscal_eval import store as store_mod
+
+    store_mod.ingest([tmp_path / "corpus" / "synthetic" / "reports"], store, jobs=1)  # the samples removed
+    second = run_batch(store, out, config=FIXTURE_CONFIG, jobs=2, progress=False)
+    gone = {r.html for r in first.reports} - {r.html for r in second.reports}
+    assert gone and all(not (out / name).exists() for name in gone)
+    assert len(_pages(out)) == len(second.reports) + 1
+
+
+def test_two_batches_cannot_write_one_folder_at_once(tmp_path: Path) -> None:
+    import fcntl
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".batch.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(FiscalEvalError, match="another batch is writing"):
+            run_batch(small_store(), out, config=FIXTURE_CONFIG, jobs=1, progress=False)
+
+
+def test_agency_option_runs_only_that_agency(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_batch(small_store(), out, config=FIXTURE_CONFIG, jobs=1, agency="云岭市教育局", progress=False)
+    assert result.ran == 3 and {r.parameters["agency"] for r in result.reports} == {"云岭市教育局"}
+    assert result.ok
+
+
+# --------------------------------------------------------------------------- kernels
+
+
+def test_a_report_sees_nothing_of_the_report_before_it_on_the_same_kernel(tmp_path: Path) -> None:
+    """Report a leaves a global, a patched module attribute (ours and polars'), a newly
+    imported module, an environment variable, a sys.path entry and a working directory
+    behind; report b, forked from the same warm template right after, sees none."""
+    result = run_batch(small_store(), tmp_path / "out", config=FIXTURES / "batch_isolation.yml", jobs=1,
+                       progress=False)
+    assert result.ok, [r.error for r in result.failed]
+    runs = {r.parameters["role"]: r for r in result.reports}
+    a = result.out / runs["a"].html
+    b = result.out / runs["b"].html
+    assert "TRACES LEFT" in a.read_text(encoding="utf-8")  # a did leave them, in its own process
+    probe_a, probe_b = _probe(a), _probe(b)
+    assert probe_a["template_pid"] == probe_b["template_pid"]  # the same warm kernel ...
+    assert probe_a["pid"] != probe_b["pid"]  # ... a fresh copy of it per report
+    for probe in (probe_a, probe_b):
+        assert not any(probe[k] for k in ("global", "module_attr", "polars_attr", "new_module", "env", "sys_path"))
+        assert probe["cwd"] == os.getcwd()
+        assert probe["polars_works"] == [1, 2, 3]  # polars' thread pool works in a forked child
+    assert probe_a["execution_count"] == probe_b["execution_count"]
+    assert probe_a["user_ns_keys"] == probe_b["user_ns_keys"]
+    assert "LEAKED_GLOBAL" not in probe_b["user_ns_keys"]
+
+
+def test_a_report_past_its_timeout_is_stopped_and_the_rest_go_on(tmp_path: Path) -> None:
+    result = run_batch(small_store(), tmp_path / "out", config=FIXTURES / "batch_timeout.yml", jobs=2,
+                       timeout=4, progress=False)
+    by_kind = {r.kind: r for r in result.reports}
+    sleepy = by_kind["sleepy"]
+    assert sleepy.status == "failed" and sleepy.error_name == "TimeoutError" and sleepy.cell == 2
+    assert sleepy.seconds < 30
+    assert all(r.status == "ok" for r in result.reports if r.kind == "echo")
+    assert "TimeoutError" in (result.out / sleepy.html).read_text(encoding="utf-8")
+    assert "TimeoutError at cell 2" in result.index.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the real notebooks
+
+
+@pytest.fixture(scope="module")
+def real() -> BatchResult:
+    missing = real_notebooks_missing()
+    if missing:
+        pytest.skip(f"the report notebooks are not written yet: {', '.join(missing)} missing from notebooks/")
+    return real_batch()
+
+
+def test_real_notebooks_render_every_report(real: BatchResult) -> None:
+    assert real.ok, "\n".join(f"{r.name}: {r.error}" for r in real.failed)
+    kinds = [r.kind for r in real.reports]
+    assert kinds.count("agency_report") == 14 and kinds.count("cross_year") == 11 and kinds.count("portfolio") == 3
+
+
+def test_real_reports_are_offline_with_charts_inline_and_code_hidden(real: BatchResult) -> None:
+    for r in real.reports:
+        text = (real.out / r.html).read_text(encoding="utf-8")
+        assert external_resources(text) == [], r.name
+        assert "vegaEmbed" in text, r.name  # charts embedded with their JavaScript inline
+        assert re.search(r"[\u4e00-\u9fff]", text), r.name
+        assert "views.open_corpus" not in text and "charts.show(" not in text, r.name  # code hidden
+
+
+def test_real_reports_mark_synthetic_data(real: BatchResult) -> None:
+    synthetic = [r for r in real.reports if r.synthetic and r.kind == "agency_report"]
+    assert synthetic
+    for r in synthetic:
+        page = (real.out / r.html).read_text(encoding="utf-8")
+        assert "SYNTHETIC" in page or "合成" in page, r.name
+
+
+def test_real_reports_show_hostile_agency_names_as_text(real: BatchResult) -> None:
+    for r in real.reports:
+        if r.parameters.get("agency") in HOSTILE_AGENCIES:
+            page = (real.out / r.html).read_text(encoding="utf-8")
+            assert "<script>alert(1)" not in page, r.name
+
+
+def test_the_store_is_read_from_one_generation_while_an_ingest_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import polars as pl
+
+    from fiscal_eval import store as store_mod
+
+    samples = sorted((Path(__file__).resolve().parents[2] / "data" / "samples").iterdir())[:3]
+    corpus, db = tmp_path / "in", tmp_path / "store"
+    corpus.mkdir()
+    for sample in samples:
+        shutil.copyfile(sample, corpus / sample.name)
+    store_mod.ingest(corpus, db, jobs=1)
+    (corpus / samples[0].name).unlink()
+    committed: list[str] = []
+
+    def then_ingest(read):  # the first table read of the batch lets an ingest commit after it
+        def wrapped(*args, **kwargs):
+            out = read(*args, **kwargs)
+            if not committed:
+                committed.append("gen-000002")
+                store_mod.ingest(corpus, db, jobs=1)
+            return out
+        return wrapped
+
+    monkeypatch.setattr(pl, "read_parquet", then_ingest(pl.read_parquet))
+    monkeypatch.setattr(pl, "scan_parquet", then_ingest(pl.scan_parquet))
+    info = batch_mod._read_store(db)
+    monkeypatch.undo()
+
+    assert committed == ["gen-000002"]
+    assert (info.generation, info.counts["inputs"], info.counts["reports"]) == ("gen-000002", 2, 2)
+    assert info.fingerprint == batch_mod._read_store(db).fingerprint

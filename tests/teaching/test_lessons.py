@@ -1,0 +1,134 @@
+"""The lesson notebooks (notebooks/teaching/): each runs through papermill, with the
+solutions filled in (every check says correct) and without (every exercise says
+unanswered, nothing raises); they are committed without outputs; their exercise cells
+are exactly the key's exercises.
+
+The kernel is this interpreter: the fixture writes a kernelspec for ``sys.executable``
+into a temporary folder (``ipykernel.kernelspec.install(prefix=…)``) and puts it on
+``JUPYTER_PATH``, so a fresh clone after ``make venv`` needs no kernel installed by hand
+and no user-level kernelspec can shadow it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from fiscal_eval import teaching
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = ROOT / "notebooks" / "teaching"
+NOTEBOOKS = sorted(LESSONS.glob("*.ipynb"))
+VERDICT = re.compile(r'data-verdict="(\w+)"')
+CHECK_CALL = re.compile(r'check\("(\d\d\.\d+)"')
+
+
+def _lesson(path: Path) -> str:
+    return path.name[:2]
+
+
+@pytest.fixture(scope="module")
+def kernel(notebook_kernel):
+    """This interpreter as a kernel (tests/conftest.py: no kernelspec installed by hand)."""
+    return notebook_kernel
+
+
+@pytest.fixture(scope="module")
+def lesson_paths(tmp_path_factory):
+    """Typed parameters pointing at a temporary store and teaching corpus (built by the
+    first lesson that needs them, reused by the next), and the real samples."""
+    base = tmp_path_factory.mktemp("lessons")
+    return {"samples": str(ROOT / "data" / "samples"), "store": str(base / "store"),
+            "synthetic": str(base / "synthetic")}
+
+
+def _run(notebook: Path, out: Path, kernel: str, parameters: dict) -> nbformat.NotebookNode:
+    import papermill
+
+    return papermill.execute_notebook(
+        str(notebook), str(out), parameters=parameters, kernel_name=kernel,
+        cwd=str(notebook.parent), progress_bar=False, execution_timeout=300, request_save_on_cell_execute=False,
+    )
+
+
+def _verdicts(nb: nbformat.NotebookNode) -> list[str]:
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            found += VERDICT.findall(output.get("data", {}).get("text/html", ""))
+    return found
+
+
+def _errors(nb: nbformat.NotebookNode) -> list[str]:
+    return [f"{o.get('ename')}: {o.get('evalue')}" for c in nb.cells for o in c.get("outputs", [])
+            if o.get("output_type") == "error"]
+
+
+def test_there_are_five_lessons_or_more():
+    assert len(NOTEBOOKS) >= 5
+    assert [_lesson(p) for p in NOTEBOOKS] == sorted({_lesson(p) for p in NOTEBOOKS})
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lesson_with_solutions_checks_correct(notebook, kernel, lesson_paths, tmp_path):
+    nb = _run(notebook, tmp_path / notebook.name, kernel, {"show_solutions": True, **lesson_paths})
+    assert _errors(nb) == []
+    verdicts = _verdicts(nb)
+    assert len(teaching.exercises(_lesson(notebook))) > 0
+    assert verdicts == ["correct"] * len(teaching.exercises(_lesson(notebook)))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lesson_without_solutions_runs_and_asks(notebook, kernel, lesson_paths, tmp_path):
+    nb = _run(notebook, tmp_path / notebook.name, kernel, {"show_solutions": False, **lesson_paths})
+    assert _errors(nb) == []
+    assert _verdicts(nb) == ["unanswered"] * len(teaching.exercises(_lesson(notebook)))
+
+
+# --------------------------------------------------------------------------- conventions
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(str(path), as_version=4)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_lesson_is_committed_without_outputs(notebook):
+    nb = _read(notebook)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
+    assert "papermill" not in nb.metadata
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_first_code_cell_holds_the_typed_parameters(notebook):
+    first = next(c for c in _read(notebook).cells if c.cell_type == "code")
+    assert "parameters" in first.metadata.get("tags", [])
+    for line in ("show_solutions: bool = False  #", "samples: str = ", "store: str = ", "synthetic: str = "):
+        assert line in first.source, line
+    assert all("#" in line for line in first.source.splitlines() if ":" in line and "=" in line)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_exercise_cells_are_the_keys_exercises(notebook):
+    """Each exercise of the key appears once, in key order, in its lesson; each exercise
+    cell is the two lines the students see (their answer, then check)."""
+    cells = [c for c in _read(notebook).cells if c.cell_type == "code" and CHECK_CALL.search(c.source)]
+    ids = [CHECK_CALL.search(c.source).group(1) for c in cells]
+    assert ids == teaching.exercises(_lesson(notebook))
+    for cell, eid in zip(cells, ids):
+        assert cell.source == (f'answer = solution("{eid}") if show_solutions else None  # ← 你的答案 (your answer)\n'
+                               f'check("{eid}", answer)')
+
+
+def test_synthetic_agencies_are_marked_where_shown():
+    """A lesson that shows a synthetic agency says so in its narrative."""
+    for notebook in NOTEBOOKS:
+        text = json.dumps([c.source for c in _read(notebook).cells], ensure_ascii=False)
+        if "云岭市" in text:
+            assert "【合成数据 SYNTHETIC】" in text, notebook.name
