@@ -44,19 +44,25 @@ DEFAULT_SIZES = {
 }
 
 # CPU seconds (the machine is shared: wall time measures the neighbours too), wall
-# seconds, peak resident memory (VmHWM) and the report's status.
+# seconds, peak resident memory (VmHWM) and the reports' statuses (a compilation is split).
 _CHILD = r"""
 import sys, time
-from fiscal_eval.api import parse_file
+from collections import Counter
+try:
+    from fiscal_eval.api import parse_reports
+except ImportError:  # an older checkout: one report a file
+    from fiscal_eval.api import parse_file
+    parse_reports = lambda path: [parse_file(path)]
 start, wall = time.process_time(), time.perf_counter()
-report = parse_file(sys.argv[1])
+reports = parse_reports(sys.argv[1])
 seconds, wall = time.process_time() - start, time.perf_counter() - wall
+statuses = Counter(r.status for r in reports)
 peak = 0
 with open('/proc/self/status') as status:
     for line in status:
         if line.startswith('VmHWM:'):
             peak = int(line.split()[1]) / 1024
-print(f"{seconds:.3f} {wall:.3f} {peak:.0f} {report.status}")
+print(f"{seconds:.3f} {wall:.3f} {peak:.0f} " + ",".join(f"{k}:{v}" for k, v in sorted(statuses.items())))
 """
 
 
