@@ -357,7 +357,13 @@ def _title_parts(t: _Title) -> _TitleParts:
     ym = _YEAR.search(s, obj_lo + 1, g0)  # "…补助经费转移支付2023年度绩效…": the name ends at the year
     obj = s[obj_lo:ym.start() if ym and ym.start() > obj_lo else g0]
     obj = re.sub(r"(?:预算执行情况|执行情况|使用情况|资金使用|转移支付区域|区域)?(?:\((?:项目)?\))?$", "", obj)
+    named_transfer = obj
     obj = re.sub(r"(?:中央对地方|中央)?(?:专项)?转移支付$|项目支出$|支出$|的$", "", obj)
+    if named_transfer.endswith("转移支付") and re.fullmatch(r"[\u4e00-\u9fff]{2,30}", obj) \
+            and not _FUND_END.search(obj) and not re.fullmatch(r"(?:中央|省级|市级|县级|区级|地方)+(?:专项)?", obj):
+        # "中央食品监管专项转移支付", "农村综合改革转移支付": a transfer named by its subject
+        # alone, with no fund word to stand for it; the transfer is the fund's name.
+        obj = named_transfer
     obj = re.sub(r"(?:预算执行情况|执行情况)$", "", obj)
     if obj and _FUND_END.search(re.sub(r"\([^()]*\)$", "", obj)) and not _generic_project(obj):
         name = _clean_project(obj)
@@ -788,6 +794,11 @@ _ALLOCATION = re.compile(
     r"(?:共计|合计|共|总计)?\d")
 
 
+_PURPOSE = re.compile(
+    r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
+    r"(?:项目)?的?(?:绩效)?管理", re.M)
+
+
 def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
     cached = getattr(ctx, "_meta_projects", None)
     if cached is None:
@@ -840,11 +851,21 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         for m in _ALLOCATION.finditer(head):
             if ctx.f.rfind("《", 0, m.start()) > ctx.f.rfind("》", 0, m.start()):
                 continue  # inside a document's title: 《关于下达…资金的通知》
-            name = _clean_project(m.group("n"))
+            # "下达…专项转移支付预算资金3万元": 预算资金 is the money allocated, not the name.
+            name = re.sub(r"(?<=转移支付)(?:预算)?资金$|(?<=资金|经费)预算资金$", "", _clean_project(m.group("n")))
             lo = m.start("n") + max(0, m.group("n").find(name))
             if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
                 cands.append(_C(name, (lo, lo + len(name)), "下达…资金", "正文“下达……资金”所列资金", 2))
                 break
+    # "为加强财政衔接推进乡村振兴补助资金绩效管理，…": the opening sentence of a fund's
+    # report states the fund whose management it serves (a word for funds in general —
+    # 专项资金, 财政资金 — names none).
+    pm = _PURPOSE.search(f, 0, 600)
+    if pm:
+        name = _clean_project(pm.group("n"))
+        if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套|转移支付)?资金$", name):
+            lo = pm.start("n") + max(0, pm.group("n").find(name))
+            cands.append(_C(name, (lo, lo + len(name)), "为加强…资金管理", "开篇“为加强……资金绩效管理”所列资金", 3))
     for sec in ctx.sections[:6]:
         # "(一)项目基本情况 社会服务与管理项目为省商务厅本级的经常性项目…"
         if re.search(r"项目(?:基本)?(?:情况|概况|概括)$", sec.title):

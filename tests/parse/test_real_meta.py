@@ -42,7 +42,6 @@ NOT_YET = {
     ("006.txt", "project_name"): "title and body name the fund differently; the label joins both",
     ("022.txt", "project_name"): "the title names the fund's projects (…资金项目); the label is built from the body",
     ("e005.txt", "project_name"): "a bundle of 15 reports (共15个): the first report's project is only in its heading",
-    ("c002.txt", "project_name"): "only the abbreviation 衔接资金 names the fund in the title sentence",
     ("c020.txt", "project_name"): "the text writes 中央农村环境整治专项资金; the label's name is in a notice's title",
     ("w005.txt", "project_name"): "title and body name the fund differently",
     ("w009.txt", "project_name"): "OCR garbled the 项目名称 cell, which contradicts the title",
@@ -128,6 +127,29 @@ def _parse(text: str):
 
 class TestRules:
     """General rules on texts written for these tests (no corpus needed)."""
+
+    def test_transfer_named_by_its_subject(self):
+        # The national template: "XX专项转移支付…绩效自评报告", "中央下达XX专项转移支付预算…".
+        # With no fund word, the transfer is the fund's name; 预算资金 after it is the
+        # money allocated, not part of the name.
+        r = _parse("附件2\n某某省某某县2022年中央药品监管专项转移支付绩效自评报告\n"
+                   "一、绩效目标分解下达情况\n2022年中央下达中央药品监管专项转移支付预算资金6万元,由我局实施。")
+        assert (r.project_name, r.agency, r.year) == ("中央药品监管专项转移支付", None, 2022)
+        lo, hi = r.evidence["project_name"].span
+        assert r.text[lo:hi] == "中央药品监管专项转移支付"
+
+    def test_levels_of_a_transfer_are_no_name(self):
+        r = _parse("某某乡中央、市级专项转移支付绩效自评报告\n一、基本情况\n我乡共实施4个项目。")
+        assert r.project_name is None
+
+    def test_fund_named_by_the_opening_purpose(self):
+        # "为加强XX资金绩效管理，…": the fund whose management the report serves; a word
+        # for funds in general names none.
+        r = _parse("某某市财政局:\n为加强财政衔接推进乡村振兴补助资金绩效管理,提高资金使用效益,"
+                   "现将某某市2023年度衔接资金绩效自评情况报告如下:\n一、工作开展情况")
+        assert r.project_name == "财政衔接推进乡村振兴补助资金"
+        r = _parse("为加强专项资金绩效管理,提高资金使用效益,现将我县2023年度专项资金绩效自评情况报告如下:\n一、基本情况")
+        assert r.project_name is None
 
     def test_unit_field_over_supervisor(self):
         r = _parse("项目支出绩效自评表\n(2022年度)\n项目名称\t校舍维修经费\n主管部门\t某某县教育局\t实施单位\t某某县第二中学\n"
