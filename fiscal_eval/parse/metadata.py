@@ -796,7 +796,7 @@ _ALLOCATION = re.compile(
 
 _PURPOSE = re.compile(
     r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
-    r"(?:项目)?的?(?:绩效)?管理", re.M)
+    r"(?:项目)?的?绩效管理", re.M)
 
 
 def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
@@ -863,7 +863,8 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     pm = _PURPOSE.search(f, 0, 600)
     if pm:
         name = _clean_project(pm.group("n"))
-        if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套|转移支付)?资金$", name):
+        if not _generic_project(name) and not re.fullmatch(
+                r"(?:中央|省级|市级|县级|财政|预算|部门|专项|项目|本级|补助|配套|转移支付|性)+(?:资金|经费)", name):
             lo = pm.start("n") + max(0, pm.group("n").find(name))
             cands.append(_C(name, (lo, lo + len(name)), "为加强…资金管理", "开篇“为加强……资金绩效管理”所列资金", 3))
     for sec in ctx.sections[:6]:

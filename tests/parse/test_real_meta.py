@@ -148,8 +148,9 @@ class TestRules:
         r = _parse("某某市财政局:\n为加强财政衔接推进乡村振兴补助资金绩效管理,提高资金使用效益,"
                    "现将某某市2023年度衔接资金绩效自评情况报告如下:\n一、工作开展情况")
         assert r.project_name == "财政衔接推进乡村振兴补助资金"
-        r = _parse("为加强专项资金绩效管理,提高资金使用效益,现将我县2023年度专项资金绩效自评情况报告如下:\n一、基本情况")
-        assert r.project_name is None
+        for opening in ("为加强专项资金绩效管理", "为加强财政预算资金绩效管理", "为加强农业发展资金管理"):
+            r = _parse(f"{opening},提高资金使用效益,现将我县2023年度资金绩效自评情况报告如下:\n一、基本情况")
+            assert r.project_name is None, opening  # no name, or no 绩效管理 it serves
 
     def test_unit_field_over_supervisor(self):
         r = _parse("项目支出绩效自评表\n(2022年度)\n项目名称\t校舍维修经费\n主管部门\t某某县教育局\t实施单位\t某某县第二中学\n"
