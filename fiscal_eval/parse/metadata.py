@@ -344,7 +344,7 @@ def _title_parts(t: _Title) -> _TitleParts:
         rest_from = i  # no unit named: the title names the project itself (…改造项目绩效自评报告)
     obj_lo = rest_from
     while obj_lo < g0:  # the glue before the name: 关于, 上报, 转移支付, the year evaluated
-        gm_ = re.match(r"关于|上报|专项转移支付|转移支付|的|对|下达(?:给)?(?:我[县市区省州旗乡镇])?", s[obj_lo:g0])
+        gm_ = re.match(r"关于|上报|本级|专项转移支付|转移支付|的|对|下达(?:给)?(?:我[县市区省州旗乡镇])?", s[obj_lo:g0])
         ym_ = re.match(r"(?:19|20)\d\d(?:年度?)?", s[obj_lo:g0])
         after = s[obj_lo + ym_.end():g0] if ym_ else ""
         if ym_ and not ym_.group().endswith("度") and (rg := _REGION.match(after)) \
@@ -754,13 +754,28 @@ _GENERIC = re.compile(
     r"|中央|省级|市级|县级|区级|县级专项|市级专项)?"
     r"(?:项目|资金|项目资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金)"
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
-    r"|(?:财政)?衔接(?:推进乡村振兴)?资金|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
+    r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
     r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目)$")
 
 
 def _generic_project(name: str) -> bool:
-    """A word for projects in general, or for a fund's projects (…资金项目), not a name."""
+    """A word for projects in general, or for a fund's projects (…资金项目), not a name.
+    (直达资金 is the channel many transfers are paid through, 农业相关转移支付 the heading
+    of the MoF notices allocating several farm funds at once: neither is one fund.)"""
     return bool(_GENERIC.match(name)) or len(name) < 3
+
+
+def _several_funds(name: str) -> bool:
+    """A title naming several funds: "林业改革发展资金、林业草原生态保护恢复资金", "…补助资金
+    和学生资助补助资金", or one fund with its categories "(A类、B类)". A project whose
+    name lists its parts (办公宿舍楼、食堂及餐厅暖通改造经费) is one project: only when
+    every part is itself a fund (or a category) are there several."""
+    for part in [name, *re.findall(r"\(([^()]*)\)", name)]:
+        parts = re.split(r"、|和|及", re.sub(r"\([^()]*\)", "", part) if part is name else part)
+        if len(parts) > 1 and all(re.search(r"(?:资金|经费|补助|补贴|基金|转移支付|[A-Za-z一二三四五六七八九十]类)$", p)
+                                  for p in parts):
+            return True
+    return False
 
 
 def _clean_project(name: str, as_written: bool = False) -> str:
@@ -903,6 +918,11 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
     if fields and named and not any(_project_key(a.value) == _project_key(b.value) for a in fields for b in named):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             "“项目名称”栏与标题所列项目不一致")
+                                  for c in cands))
+    several = [c for c in cands if c.label == "title" and c.tier < REJECTED and _several_funds(str(c.value))]
+    if several and not fields:
+        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
+                                            f"标题列出多项资金（{several[0].value}），报告不止一个项目")
                                   for c in cands))
     multi = _MULTI.search(ctx.f[:_HEAD])
     if multi and not any(c.tier == 1 for c in cands):

@@ -142,6 +142,28 @@ class TestRules:
         r = _parse("某某乡中央、市级专项转移支付绩效自评报告\n一、基本情况\n我乡共实施4个项目。")
         assert r.project_name is None
 
+    @pytest.mark.parametrize("title", [
+        "某某县2022年度林业改革发展资金、林业草原生态保护恢复资金绩效自评报告",
+        "某某县2022年度义务教育薄弱环节改善与能力提升补助资金和学生资助补助资金绩效自评报告",
+        "2021年度中央财政林业改革发展资金(A类、B类)绩效自评报告",
+        "某某旗2022年中央直达资金绩效自评报告",
+        "某某省2022年度农业相关转移支付资金绩效自评报告",
+    ])
+    def test_several_funds_are_no_project(self, title):
+        r = _parse(f"{title}\n一、基本情况\n我局高度重视。")
+        assert r.project_name is None and r.kind == "project"
+        if "直达" not in title and "相关" not in title:  # a channel or a heading is no candidate at all
+            assert r.candidates["project_name"]  # several funds: kept for the analyst
+
+    @pytest.mark.parametrize(("title", "fund"), [
+        ("某某县2022年度办公楼、食堂及宿舍维修改造经费绩效自评报告", "办公楼、食堂及宿舍维修改造经费"),
+        ("某某市本级2022年度重点生态保护修复治理资金绩效自评报告", "重点生态保护修复治理资金"),
+        ("2022年度某某省林业改革发展资金绩效自评报告", "林业改革发展资金"),
+    ])
+    def test_one_fund_or_project_in_a_title(self, title, fund):
+        r = _parse(f"{title}\n一、基本情况\n我局高度重视。")
+        assert (r.project_name, r.agency) == (fund, None)
+
     def test_fund_named_by_the_opening_purpose(self):
         # "为加强XX资金绩效管理，…": the fund whose management the report serves; a word
         # for funds in general names none.
