@@ -164,6 +164,14 @@ class TestRules:
         r = _parse(f"{title}\n一、基本情况\n我局高度重视。")
         assert (r.project_name, r.agency) == (fund, None)
 
+    def test_undertaking_unit_of_the_national_cover(self):
+        # The 农业部 cover: 项目名称 / 承担单位(公章) / 主管部门 — the 承担单位 spends.
+        r = _parse("某某作物良种推广项目绩效自评报告\n考评类型 项目完成结果考评\n项目名称 某某作物良种推广项目\n"
+                   "承担单位(公章) 某某市农业科学研究院\n主管部门 某某市农业农村局\n一、项目基本情况")
+        assert (r.agency, r.project_name) == ("某某市农业科学研究院", "某某作物良种推广项目")
+        r = _parse("某某作物良种推广项目绩效自评报告\n一、基本情况\n由承担单位负责组织实施。")
+        assert r.agency is None
+
     def test_fund_named_by_the_opening_purpose(self):
         # "为加强XX资金绩效管理，…": the fund whose management the report serves; a word
         # for funds in general names none.
