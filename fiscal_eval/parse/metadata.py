@@ -327,9 +327,12 @@ def _title_parts(t: _Title) -> _TitleParts:
         named = re.sub(r"(?:中央|中央对地方)?(?:专项)?转移支付$", "", s[j:ym.start() if ym else g0])
         if (rm := re.match(r"[\u4e00-\u9fff]{2,6}?(?:省|市|州|盟|县|区|旗)", prefix)) \
                 and _REGION_ONLY.match(rm.group()) and not re.search(r"我|下达|拨|安排|对|关于", rm.group()) \
-                and re.search(r"(?:资金|经费|补助|补贴)(?:\([^()]*\))?$", named):
-            # "宣州区教育督导评价奖励补助资金转移支付…": the region receiving a fund named for
-            # the whole country; a project keeps its place (银川市兴庆区…改造项目).
+                and (re.search(r"(?:资金|经费|补助|补贴)(?:\([^()]*\))?$", named)
+                     or (s[j:ym.start() if ym else g0].endswith("转移支付")
+                         and not re.search(r"(?:项目|工程)$", named))):
+            # "宣州区教育督导评价奖励补助资金转移支付…", "甘肃省水污染防治专项转移支付2017年度…"
+            # (the national template's title): the region receiving a fund or transfer named
+            # for the whole country; a project keeps its place (银川市兴庆区…改造项目).
             region, rest_from = True, j + rm.end()
     objects: list[tuple[str, Span, str]] = []
     # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改))

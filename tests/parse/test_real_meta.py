@@ -138,6 +138,16 @@ class TestRules:
         lo, hi = r.evidence["project_name"].span
         assert r.text[lo:hi] == "中央药品监管专项转移支付"
 
+    @pytest.mark.parametrize(("title", "fund"), [
+        ("某某省水污染防治专项转移支付2017年度绩效自评报告", "水污染防治专项转移支付"),
+        ("某某市林业改革发展资金2022年度绩效自评报告", "林业改革发展资金"),
+    ])
+    def test_region_before_a_national_transfer(self, title, fund):
+        # The MoF template's title "[地区]XX专项转移支付YYYY年度绩效自评报告": the region
+        # receives the transfer; it is not part of the fund's name.
+        r = _parse(f"{title}\n一、基本情况\n我厅高度重视。")
+        assert (r.project_name, r.agency) == (fund, None)
+
     def test_levels_of_a_transfer_are_no_name(self):
         r = _parse("某某乡中央、市级专项转移支付绩效自评报告\n一、基本情况\n我乡共实施4个项目。")
         assert r.project_name is None
