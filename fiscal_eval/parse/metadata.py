@@ -800,8 +800,9 @@ def _clean_project(name: str, as_written: bool = False) -> str:
 
 
 def _project_key(name: object) -> str:
-    """Two names of one project agree when they differ only by a leading year or 专项."""
-    return re.sub(r"^(?:19|20)\d\d年度?", "", str(name)).replace("专项", "")
+    """Two names of one project agree when they differ only by a leading year, a leading
+    财政 (财政衔接推进乡村振兴补助资金 / 衔接推进乡村振兴补助资金) or 专项."""
+    return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央财政|财政)?", "", str(name)).replace("专项", "")
 
 
 _MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
@@ -812,6 +813,9 @@ _ALLOCATION = re.compile(
     r"(?:共计|合计|共|总计)?\d")
 
 
+_FUND_EVALUATED = re.compile(
+    r"(?:对|开展)(?:我[局县市区旗省委厅单位]{1,2})?(?:(?:19|20)\d\d年度?)?(?:[^。\n,;“”]{0,24}?的)?"
+    r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费))的?(?:使用情况)?(?:进行|开展)?了?(?:绩效)?(?:自评|自我评价)")
 _PURPOSE = re.compile(
     r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
     r"(?:项目)?的?绩效管理", re.M)
@@ -875,6 +879,16 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
                 cands.append(_C(name, (lo, lo + len(name)), "下达…资金", "正文“下达……资金”所列资金", 2))
                 break
+    # "对我局2021年…的食品监管补助资金进行自评", "开展衔接推进乡村振兴补助资金绩效自评工作":
+    # the fund the body says it evaluated (a tier below the titles and allocations, which
+    # name it more fully).
+    for m in _FUND_EVALUATED.finditer(head):
+        name = _clean_project(m.group("p"))
+        if not _generic_project(name) and not re.fullmatch(
+                r"(?:中央|省级|市级|县级|财政|预算|部门|专项|项目|本级|补助|配套|转移支付|上级|各级)+(?:资金|经费)", name):
+            lo = m.end("p") - len(name)
+            cands.append(_C(name, (lo, m.end("p")), "对…资金进行自评", "正文“对……资金进行自评”所列资金", 3))
+            break
     # "为加强财政衔接推进乡村振兴补助资金绩效管理，…": the opening sentence of a fund's
     # report states the fund whose management it serves (a word for funds in general —
     # 专项资金, 财政资金 — names none).
@@ -932,7 +946,13 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             f"报告涉及多个项目（{multi.group()}）")
                                   for c in cands))
-    return _choose(cands, same=lambda a, b: _project_key(a) == _project_key(b))
+    def fuller(agreeing: list[_C]) -> _C:
+        # Among names of one fund stated at the winner's tier, the one saying most
+        # (财政衔接推进乡村振兴补助资金 over 衔接推进乡村振兴补助资金).
+        top = [c for c in agreeing if c.tier == agreeing[0].tier]
+        return max(top, key=lambda c: len(str(c.value)))
+
+    return _choose(cands, same=lambda a, b: _project_key(a) == _project_key(b), fuller=fuller)
 
 
 def project_field_span(ctx: Context) -> Span | None:

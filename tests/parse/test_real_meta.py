@@ -182,6 +182,17 @@ class TestRules:
         r = _parse("某某作物良种推广项目绩效自评报告\n一、基本情况\n由承担单位负责组织实施。")
         assert r.agency is None
 
+    def test_fund_the_body_says_it_evaluated(self):
+        # No title: "对我局2021年…的X资金进行自评" names the fund; "专项资金" names none.
+        r = _parse("某某县某某资金绩效自评报告\n根据有关通知要求,对我局2021年中央对地方转移支付的某某监管补助资金进行自评,"
+                   "现将自评情况报告如下:\n一、基本情况")
+        assert r.project_name == "某某资金"  # the title's name, a tier above
+        r = _parse("项目支出绩效自评\n根据有关通知要求,对我局2021年中央对地方转移支付的某某监管补助资金进行自评,"
+                   "现将自评情况报告如下:\n一、项目基本情况")
+        assert r.project_name == "某某监管补助资金"
+        r = _parse("项目支出绩效自评\n根据要求,我局对2022年度专项资金进行了绩效自评。\n一、项目基本情况")
+        assert r.project_name is None
+
     def test_fund_named_by_the_opening_purpose(self):
         # "为加强XX资金绩效管理，…": the fund whose management the report serves; a word
         # for funds in general names none.
