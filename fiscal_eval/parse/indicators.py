@@ -135,7 +135,7 @@ def table_indicators(ctx: Context) -> tuple[list[Indicator], Found | None]:
         # (local forms put 预算执行率 among the indicators: counted once).
         execution = _execution_points(ctx)
         if execution is not None:
-            out.insert(0, execution)
+            out.append(execution)
     return out, total
 
 
