@@ -307,9 +307,12 @@ class Context:
         # stretch around the figure: whole, it was copied into every field's evidence.
         lo = max(lo, span[0] - _EVIDENCE_REACH)
         hi = min(hi, span[1] + _EVIDENCE_REACH)
-        # sentence_at on just this stretch (plus its closing 。): the same sentence, without
-        # walking the text character by character.
-        sentence = sentence_at(self.text[lo:hi + 1], (span[0] - lo, span[1] - lo))
+        # sentence_at on just this stretch (plus its closing 。), asked for the whole of it:
+        # the same sentence (no stop lies between the stretch's ends and the figure, so
+        # its walks to the stops would end at the stretch's ends), without walking the
+        # text character by character.
+        stretch = self.text[lo:hi + 1]
+        sentence = sentence_at(stretch, (0, len(stretch)))
         anchor = self.anchor_at(span[0])
         if anchor is None:
             return Evidence(span=span, sentence=sentence, label=label)

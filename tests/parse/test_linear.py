@@ -145,3 +145,16 @@ def test_distinct_compares_only_values_within_reach():
             return slack[i] + slack[j]
 
         assert _distinct(values, tol, 2 * max(slack, default=0.0)) == plain(values, tol)
+
+
+_PROSE = list("预算执行率为84.61%甲乙\t ") + ["。", "！", "？", "!", "?", "\n", "，"]
+
+
+@given(_text(_PROSE, 40), st.integers(0, 40), st.integers(0, 6))
+def test_evidence_is_the_sentence_around_the_span(text, start, length):
+    from fiscal_eval.model import sentence_at
+
+    start = min(start, len(text))
+    span = (start, min(len(text), start + length))
+    ctx = Context(Document(source="t", format="text", text=text))
+    assert ctx.evidence(span).sentence == sentence_at(text, span)
