@@ -88,17 +88,16 @@ def parse_reports_and_hash(path: str | Path, *, check: bool = True) -> tuple[lis
     them as ``\\xNN`` there, while the real path is the one opened. A member's is
     ``path!member``, a compilation's part ``path#k``.
 
-    The file is read and parsed under a ceiling of CPU seconds and memory
+    The file's reports are parsed under one ceiling of CPU seconds and memory
     (:mod:`fiscal_eval.util.budget`): a file that passes it is one failed report naming
-    the limit.
+    the limit. (Reading has its own limits: sizes, conversions, OCR pages and seconds.)
     """
     source = display_path(path)
-    sha: str | None = None
+    with _collector_paused():
+        found = read_documents(path, source=source)
+    sha = found.sha256
     try:
         with file_budget():
-            with _collector_paused():
-                found = read_documents(path, source=source)
-            sha = found.sha256
             reports: list[Report] = []
             for item in found.items:
                 if isinstance(item, ReadError):

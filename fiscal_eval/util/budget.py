@@ -1,10 +1,11 @@
-"""A ceiling on what one input file may cost to read and parse: CPU seconds and memory.
+"""A ceiling on what parsing one input file may cost: CPU seconds and memory.
 
 Parsing is linear in a file's size (a 40 MB compilation takes about 30 CPU seconds and
 600 MB here), but a file nobody foresaw must still not stall an ingest, which holds the
 store's lock, or exhaust the machine's memory. :func:`file_budget` watches the work on
 one file and stops it when it passes either ceiling; the caller turns that into a failed
-row naming the limit, and the run goes on with the next file.
+row naming the limit, and the run goes on with the next file. (Reading a file has its
+own ceilings, in :mod:`fiscal_eval.sources.limits` and the OCR reader's.)
 
 The defaults are ten times what an honest 40 MB compilation needs in time and three
 times in memory: only the pathological reach them. Set them per process (and so for the
