@@ -95,23 +95,22 @@ def parse_reports_and_hash(path: str | Path, *, check: bool = True) -> tuple[lis
     source = display_path(path)
     with _collector_paused():
         found = read_documents(path, source=source)
-    sha = found.sha256
-    try:
-        with file_budget():
-            reports: list[Report] = []
-            for item in found.items:
-                if isinstance(item, ReadError):
-                    fmt = _format_of(item.source)
-                    reports.append(failed_report(display_path(item.source), fmt, item.reason))
-                    continue
-                doc = item
-                name = display_path(doc.source)
-                if doc.source != name:
-                    doc = dataclasses.replace(doc, source=name)
-                with _collector_paused():
+        sha = found.sha256
+        try:
+            with file_budget():
+                reports: list[Report] = []
+                for item in found.items:
+                    if isinstance(item, ReadError):
+                        fmt = _format_of(item.source)
+                        reports.append(failed_report(display_path(item.source), fmt, item.reason))
+                        continue
+                    doc = item
+                    name = display_path(doc.source)
+                    if doc.source != name:
+                        doc = dataclasses.replace(doc, source=name)
                     reports.append(_guarded(lambda d=doc: parse_document(d), name, doc.format, check))
-    except OverBudget as stop:
-        return [failed_report(source, _format_of(source), stop.reason, sha256=sha)], sha
+        except OverBudget as stop:
+            return [failed_report(source, _format_of(source), stop.reason, sha256=sha)], sha
     return reports, sha
 
 
@@ -149,7 +148,7 @@ def parse_paths(paths: Iterable[str | Path], *, check: bool = True) -> list[Repo
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a file is read, and while a report is parsed.
+    """Python's cycle collector off while a file is read and its reports parsed.
 
     Reading and parsing make no reference cycles worth collecting, but millions of
     objects (cells, lines, spans): each full collection walked them all, a fifth of the
