@@ -16,8 +16,8 @@ ingest's worker processes, which inherit the environment)::
 How: a timer signal (SIGALRM, every 0.1 s) checks the CPU seconds spent since the file
 began and the growth of the process's resident memory, and raises :class:`OverBudget`
 in the code that is running — the regex engine included, which checks for signals in
-long matches. Signals are delivered to the main thread only, so in other threads the
-file is parsed without a ceiling.
+long matches. Signals are delivered to the main thread only, so in other threads (and
+where there are no timer signals: Windows) the file is parsed without a ceiling.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def file_budget(budget: Budget | None = None) -> Iterator[None]:
     """
     budget = budget or Budget.from_env()
     watched = budget.cpu_seconds > 0 or budget.memory_bytes > 0
-    if (not watched or getattr(_active, "on", False)
+    if (not watched or not hasattr(signal, "setitimer") or getattr(_active, "on", False)
             or threading.current_thread() is not threading.main_thread()
             or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, signal.SIG_IGN, None)):
         yield
