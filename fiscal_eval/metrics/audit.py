@@ -32,7 +32,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -266,28 +266,50 @@ def _report_amounts(report: Report) -> dict[str, list[_Amount]]:
 
 
 class _Index:
-    """What the rate checks look up for every rate, found once a report: each rate
-    scanning every line and calculation was quadratic in a compilation of reports."""
+    """What the rate checks look up for every rate, found once a report (each part when
+    first needed): each rate scanning every line and calculation was quadratic in a
+    compilation of reports."""
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        self._newlines: list[int] | None = None
+
+    @cached_property
+    def _measured(self) -> tuple[list[FundLine], list[int]]:
         # Lines under a measure column by start, ties in reverse order of the report's
         # list, so that a slice read backwards is rightmost first, ties in list order.
-        measured = sorted((x.span[0], -i, x) for i, x in enumerate(report.fund_lines) if x.measure in _ROLE_WORDS)
-        self.measured = [x for _, _, x in measured]
-        self.measured_starts = [start for start, _, _ in measured]
-        self.by_label: dict[str, FundLine] = {}
-        for line in report.fund_lines:
-            self.by_label.setdefault(line.label, line)
-        spans = sorted(a.span for a in report.arithmetic)
-        self.arith_starts = [lo for lo, _ in spans]
-        self.arith_reach = list(accumulate((hi for _, hi in spans), max))  # furthest end so far
+        measured = sorted((x.span[0], -i, x) for i, x in enumerate(self.report.fund_lines)
+                          if x.measure in _ROLE_WORDS)
+        return [x for _, _, x in measured], [start for start, _, _ in measured]
+
+    def measured_on(self, lo: int, hi: int) -> list[FundLine]:
+        """The measured lines starting in [lo, hi), rightmost first."""
+        lines, starts = self._measured
+        return lines[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)][::-1]
+
+    @cached_property
+    def by_label(self) -> dict[str, FundLine]:
+        by_label: dict[str, FundLine] = {}
+        for line in self.report.fund_lines:
+            by_label.setdefault(line.label, line)
+        return by_label
+
+    @cached_property
+    def _arithmetic(self) -> tuple[list[int], list[int]]:
+        spans = sorted(a.span for a in self.report.arithmetic)
+        return [lo for lo, _ in spans], list(accumulate((hi for _, hi in spans), max))  # furthest end so far
+
+    def in_arithmetic(self, span: Span) -> bool:
+        """Whether a calculation starting at or before ``span`` reaches past its end."""
+        starts, reach = self._arithmetic
+        i = bisect.bisect_right(starts, span[0])
+        return i > 0 and reach[i - 1] >= span[1]
+
+    @cached_property
+    def _newlines(self) -> list[int]:
+        return [m.start() for m in re.finditer("\n", self.report.text)]
 
     def line_bounds(self, span: Span) -> Span:
         """From the line start before ``span`` to the line end after it."""
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.report.text)]
         nl = self._newlines
         i = bisect.bisect_left(nl, span[0])
         j = bisect.bisect_left(nl, span[1])
@@ -302,9 +324,7 @@ def _row_amounts(report: Report, span: Span, index: _Index | None = None) -> dic
     out: dict[str, list[_Amount]] = defaultdict(list)
     # Rightmost first: a form lists 年初预算数 before 全年预算数, and the latter is the
     # 执行率's denominator; the former is still accepted as a candidate.
-    first = bisect.bisect_left(index.measured_starts, lo)
-    last = bisect.bisect_left(index.measured_starts, hi)
-    for line in reversed(index.measured[first:last]):
+    for line in index.measured_on(lo, hi):
         out[line.measure].append(_Amount(line.amount_yuan, _slack(line), _ROLE_WORDS[line.measure]))
     return out
 
@@ -359,8 +379,7 @@ def _is_ref_formula(rate: RateStatement) -> bool:
 def _covered_by_arithmetic(report: Report, span: Span, index: _Index | None = None) -> bool:
     # A calculation starting at or before the span reaches past its end.
     index = index or _Index(report)
-    i = bisect.bisect_right(index.arith_starts, span[0])
-    return i > 0 and index.arith_reach[i - 1] >= span[1]
+    return index.in_arithmetic(span)
 
 
 def _recompute(report: Report, rate: RateStatement,

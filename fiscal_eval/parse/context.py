@@ -51,6 +51,11 @@ _INNER_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 # How far evidence reaches either side of its figure at most (report sentences are far
 # shorter: the longest in the samples, the synthetic and the shared real corpus is 832).
 _EVIDENCE_REACH = 2000
+# Below these sizes the plain scans are cheaper than building an index for them: a
+# stretch of text (characters) searched or counted again, a list (of headings, tables)
+# looked through again.
+_SHORT = 2000
+_FEW = 64
 # Sorted runs of covered rows kept apart before they are merged (a run a table reader).
 _MAX_RUNS = 8
 # Longest match found_before() reasons about: vocabulary words are a few characters.
@@ -118,6 +123,7 @@ class Context:
         # Kept as a few sorted runs, one a table reader (see cover()).
         self._covered: list[tuple[list[Span], list[int]]] = []  # (spans, their starts)
         self._line: Span = (0, -1)  # the line line_bounds found last
+        self._line_start: Span = (0, -1)  # the line start line_start found last, and where asked
         self._searched: dict[tuple, re.Match[str] | None] = {}
         self._found_from: dict[tuple, tuple[int, int | None]] = {}
         self._found_before: dict[tuple, tuple[int, int | None]] = {}
@@ -149,6 +155,17 @@ class Context:
         hi = self.f.find("\n", pos)
         self._line = lo, (len(self.f) if hi < 0 else hi)
         return self._line
+
+    def line_start(self, pos: int) -> int:
+        """Where the line holding ``pos`` starts (``line_bounds(pos)[0]``). Asked for
+        rising positions, the text between two of them is read once."""
+        lo, seen = self._line_start
+        if lo <= seen <= pos and self.f.find("\n", seen, pos) < 0:
+            self._line_start = lo, pos
+            return lo
+        lo = self.f.rfind("\n", 0, pos) + 1
+        self._line_start = lo, pos
+        return lo
 
     def left_clause(self, pos: int, floor: int) -> tuple[str, int]:
         """The words before ``pos`` back to a clause stop (not before ``floor``).
@@ -210,8 +227,11 @@ class Context:
 
     def in_parentheses(self, lo: int, pos: int) -> bool:
         """Whether ``pos`` sits inside (…) opened after ``lo``."""
-        # Brackets counted by bisection in their positions listed once: counting them
-        # in the text from the sentence's start for each figure was quadratic.
+        if pos - lo <= _SHORT:
+            seg = self.f[lo:pos]
+            return seg.count("(") > seg.count(")")
+        # Far back: brackets counted by bisection in their positions listed once (counting
+        # them from the sentence's start for each figure was quadratic in a long one).
         opens, closes = self._parens
         return (bisect.bisect_left(opens, pos) - bisect.bisect_left(opens, lo)
                 > bisect.bisect_left(closes, pos) - bisect.bisect_left(closes, lo))
@@ -249,7 +269,7 @@ class Context:
         Exact for patterns without anchors, lookarounds or backreferences whose matches
         are at most _LOCAL_WIDTH long (vocabulary alternations); others are searched
         afresh each time."""
-        width = _local_width(rx)
+        width = _local_width(rx) if pos - lo > _SHORT else None
         if width is None:
             return rx.search(self.f[lo:pos]) is not None
         key = (rx, lo)
@@ -277,6 +297,8 @@ class Context:
 
     def heading_at(self, start: int) -> Heading | None:
         """The heading whose line starts at ``start``, if any."""
+        if len(self.headings) <= _FEW:
+            return next((h for h in self.headings if h.start == start), None)
         return self._heading_by_start.get(start)
 
     @cached_property
@@ -287,6 +309,8 @@ class Context:
     def tables_in(self, lo: int, hi: int) -> list[Table]:
         """The tables starting in [lo, hi), in document order (by bisection: sections ask
         this in turn, and a scan of every table for each was quadratic)."""
+        if len(self.tables) <= _FEW:
+            return [t for t in self.tables if lo <= t.span[0] < hi]
         starts = self._table_starts
         if starts is None:  # NOTE: readers list tables in text order; this is a safety net
             return [t for t in self.tables if lo <= t.span[0] < hi]

@@ -16,7 +16,7 @@ from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose, in_
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
 from fiscal_eval.parse.flat_forms import flat_form
 from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
-from fiscal_eval.parse.numbers import AMOUNT_RE, UNIT_YUAN, decimals_of, parse_amount
+from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, find_amounts, parse_amount
 from fiscal_eval.parse.vocab import vocab
 
 __all__ = ["Amount", "extract_amounts", "choose_funds", "role_of", "FIELD_ROLES"]
@@ -129,7 +129,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     first_named: int | None = None  # the first amount of the sentence a role names
     markers: list[int] = []  # amounts with a total marker and nothing listed before them
     incomplete: dict[int, int] = {}  # list total -> how far its items are marked incomplete
-    for m in AMOUNT_RE.finditer(f):
+    for m in find_amounts(f):
         start, end = m.span()
         if ctx.in_covered(start):
             continue

@@ -12,7 +12,7 @@ from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose, in_
 from fiscal_eval.parse.context import Context, clean_label
 from fiscal_eval.parse.flat_forms import flat_form
 from fiscal_eval.parse.forms import read_cell, row_label
-from fiscal_eval.parse.numbers import PERCENT_RE, decimals_of, parse_number, parse_percent
+from fiscal_eval.parse.numbers import decimals_of, find_percents, parse_number, parse_percent
 from fiscal_eval.parse.vocab import vocab
 
 __all__ = ["extract_rates", "extract_arithmetic", "evaluate", "concept_of", "choose_rate"]
@@ -115,13 +115,13 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
     f = ctx.f
     out: list[RateStatement] = []
     ends: deque[int] = deque(maxlen=_RATE_REACH)  # where the last percents read end
-    for m in PERCENT_RE.finditer(f):
+    for m in find_percents(f):
         start, end = m.span()
         if ctx.in_covered(start):
             continue
         if _OPERATOR_BEFORE.search(f[max(0, start - 3):start]) or _OPERATOR_AFTER.match(f[end:end + 3]):
             continue
-        line_start = ctx.line_bounds(start)[0]
+        line_start = ctx.line_start(start)
         if line_start + 4 > start and re.match(r"\s*\d+\.\s", f[line_start:start + 4]):
             continue  # "1. 20%": a list number, not a stray-space decimal
         bounds = ctx.sentence_bounds(start)

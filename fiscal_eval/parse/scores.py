@@ -150,7 +150,7 @@ def find_grade_scale(ctx: Context) -> GradeScale | None:
     # Only lines holding three grade words can hold a scale: find those first.
     counts: dict[int, int] = {}
     for m in vocab().grade_word.finditer(f):
-        line_start = ctx.line_bounds(m.start())[0]
+        line_start = ctx.line_start(m.start())
         counts[line_start] = counts.get(line_start, 0) + 1
     for start in sorted(s for s, n in counts.items() if n >= 3):
         end = f.find("\n", start)

@@ -31,6 +31,8 @@ MARKER_RE = re.compile(
     r"|(?P<l6>[①-⑳])"
     r")[ \t]*"
 )
+# Sections below which children() scans them all rather than index them (cheaper then).
+_FEW = 64
 _RANK = {"part": 0, "l1": 1, "l2": 2, "l3": 3, "l4": 4, "l5": 5, "l6": 6}
 _INNER_STOP = re.compile(r"[,;，；]")
 _TITLE_END = re.compile(r"[。:：]")
@@ -132,20 +134,24 @@ class SectionIndex:
         # Each section's chain of ancestors (itself last), computed once: sections nest,
         # so the sections holding a position are the chain of the innermost one.
         self._chains: list[list[Section]] = []
-        # Each section's direct sub-sections (one level deeper, inside it), listed in the
-        # same pass: a scan of all sections for each one was quadratic (100,000 repeated
-        # headings took minutes).
-        self._children: dict[int, list[Section]] = {}
-        self._ids = {id(sec) for sec in sections}
         open_: list[Section] = []
         for sec in sections:
             while open_ and not (open_[-1].span[0] <= sec.span[0] < open_[-1].span[1]):
                 open_.pop()
-            for outer in open_:
-                if sec.level == outer.level + 1 and outer.span[0] < sec.span[0]:
-                    self._children.setdefault(id(outer), []).append(sec)
             open_.append(sec)
             self._chains.append(list(open_))
+        self._children: dict[int, list[Section]] | None = None  # made when first asked
+
+    def _list_children(self) -> dict[int, list[Section]]:
+        """Each section's direct sub-sections (one level deeper, inside it), from the
+        chains in one pass: a scan of all sections for each one was quadratic (100,000
+        repeated headings took minutes)."""
+        children: dict[int, list[Section]] = {id(sec): [] for sec in self.sections}
+        for sec, chain in zip(self.sections, self._chains):
+            for outer in chain[:-1]:
+                if sec.level == outer.level + 1 and outer.span[0] < sec.span[0]:
+                    children[id(outer)].append(sec)
+        return children
 
     def chain(self, pos: int) -> list[Section]:
         """Sections containing ``pos``, outermost first."""
@@ -158,8 +164,11 @@ class SectionIndex:
 
     def children(self, section: Section) -> list[Section]:
         """Direct sub-sections of ``section``."""
-        if id(section) in self._ids:
-            return list(self._children.get(id(section), ()))
-        lo, hi = section.span  # a section from elsewhere: look for its sub-sections
+        if len(self.sections) > _FEW:
+            if self._children is None:
+                self._children = self._list_children()
+            if id(section) in self._children:
+                return list(self._children[id(section)])
+        lo, hi = section.span  # few sections (a scan is cheaper), or one from elsewhere
         return [s for s in self.sections
                 if s.level == section.level + 1 and lo < s.span[0] < hi]

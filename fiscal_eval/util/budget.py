@@ -14,9 +14,9 @@ ingest's worker processes, which inherit the environment)::
     FISCAL_EVAL_MAX_SECONDS=600 FISCAL_EVAL_MAX_MEMORY_MB=4096 fiscal-eval ingest …
 
 How: a timer signal (SIGALRM, every 0.1 s) checks the CPU seconds spent since the file
-began and the growth of the process's resident memory, and raises :class:`OverBudget`
-in the code that is running — the regex engine included, which checks for signals in
-long matches. Signals are delivered to the main thread only, so in other threads (and
+began and the growth of the process's resident memory since the first check, and raises
+:class:`OverBudget` in the code that is running — the regex engine included, which
+checks for signals in long matches. Signals are delivered to the main thread only, so in other threads (and
 where there are no timer signals: Windows) the file is parsed without a ceiling.
 """
 
@@ -30,6 +30,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fiscal_eval.errors import FiscalEvalError
 
@@ -53,14 +54,19 @@ class Budget:
         >>> Budget.from_env() == Budget() or "FISCAL_EVAL_MAX_SECONDS" in os.environ
         True
         """
-        default = cls()
-        seconds = _env_number("FISCAL_EVAL_MAX_SECONDS", default.cpu_seconds)
-        megabytes = _env_number("FISCAL_EVAL_MAX_MEMORY_MB", default.memory_bytes / (1024 * 1024))
-        return cls(cpu_seconds=seconds, memory_bytes=int(megabytes * 1024 * 1024))
+        return _from_env(os.environ.get("FISCAL_EVAL_MAX_SECONDS"), os.environ.get("FISCAL_EVAL_MAX_MEMORY_MB"))
 
 
-def _env_number(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
+@lru_cache(maxsize=8)
+def _from_env(seconds: str | None, megabytes: str | None) -> Budget:
+    default = Budget()
+    cpu = _number("FISCAL_EVAL_MAX_SECONDS", seconds, default.cpu_seconds)
+    mb = _number("FISCAL_EVAL_MAX_MEMORY_MB", megabytes, default.memory_bytes / (1024 * 1024))
+    return Budget(cpu_seconds=cpu, memory_bytes=int(mb * 1024 * 1024))
+
+
+def _number(name: str, raw: str | None, default: float) -> float:
+    raw = (raw or "").strip()
     if not raw:
         return default
     try:
@@ -112,7 +118,9 @@ def file_budget(budget: Budget | None = None) -> Iterator[None]:
         yield
         return
     cpu_start = time.process_time()
-    memory_start = _resident_bytes()
+    # Memory is measured from the first check on: reading it costs more than parsing a
+    # small report's worth of it, and most files are done before the first check.
+    memory_start: list[int | None] = []
     collecting = gc.isenabled()
     stopped: list[str] = []
     done = [False]
@@ -123,9 +131,11 @@ def file_budget(budget: Budget | None = None) -> Iterator[None]:
         if budget.cpu_seconds > 0 and time.process_time() - cpu_start > budget.cpu_seconds:
             stopped.append(f"stopped: parsing took more than the limit of {budget.cpu_seconds:g} CPU seconds "
                            "(FISCAL_EVAL_MAX_SECONDS)")
-        elif budget.memory_bytes > 0 and memory_start is not None:
+        elif budget.memory_bytes > 0:
             now = _resident_bytes()
-            if now is not None and now - memory_start > budget.memory_bytes:
+            if not memory_start:
+                memory_start.append(now)
+            elif now is not None and memory_start[0] is not None and now - memory_start[0] > budget.memory_bytes:
                 stopped.append(f"stopped: parsing needed more than the limit of "
                                f"{budget.memory_bytes / (1024 * 1024):g} MB of memory (FISCAL_EVAL_MAX_MEMORY_MB)")
         if stopped:

@@ -157,4 +157,36 @@ def test_evidence_is_the_sentence_around_the_span(text, start, length):
     start = min(start, len(text))
     span = (start, min(len(text), start + length))
     ctx = Context(Document(source="t", format="text", text=text))
-    assert ctx.evidence(span).sentence == sentence_at(text, span)
+    # As it was read before: sentence_at walking from the span to the stops.
+    lo, _ = ctx.sentence_bounds(span[0])
+    _, hi = ctx.sentence_bounds(max(span[0], span[1] - 1))
+    assert ctx.evidence(span).sentence == sentence_at(text[lo:hi + 1], (span[0] - lo, span[1] - lo))
+    if not any(ch in "。！？!?\n" for ch in text[span[0]:span[1]]):
+        assert ctx.evidence(span).sentence == sentence_at(text, span)
+
+
+_NUMBERISH = list("0123456789") * 2 + list("-.,, %元万千亿。;)a") + [",000", ",12", "1,234", ",1234"]
+
+
+@settings(max_examples=400)
+@given(_text(_NUMBERISH, 40))
+def test_figures_in_long_thousands_chains_are_the_plain_scans(text):
+    from fiscal_eval.parse.numbers import (
+        _AMOUNT_IN_GROUPS, _PERCENT_IN_GROUPS, AMOUNT_RE, PERCENT_RE, find_amounts, find_percents)
+
+    for guarded, plain, found in ((_AMOUNT_IN_GROUPS, AMOUNT_RE, find_amounts), (_PERCENT_IN_GROUPS, PERCENT_RE, find_percents)):
+        want = [(m.span(), m.groupdict()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in guarded.finditer(text)] == want
+        chained = text + ",000" * 8  # a long chain: the guarded scan is the one used
+        assert [(m.span(), m.groupdict()) for m in found(chained)] == [
+            (m.span(), m.groupdict()) for m in plain.finditer(chained)]
+
+
+@given(_text(list("甲乙 \n"), 40), st.lists(st.integers(0, 40), max_size=12), st.booleans())
+def test_line_start_and_bounds_are_the_plain_searches(text, positions, rising):
+    ctx = Context(Document(source="t", format="text", text=text))
+    for pos in sorted(positions) if rising else positions:
+        pos = min(pos, len(text))
+        hi = text.find("\n", pos)
+        assert ctx.line_start(pos) == text.rfind("\n", 0, pos) + 1
+        assert ctx.line_bounds(pos) == (text.rfind("\n", 0, pos) + 1, len(text) if hi < 0 else hi)
