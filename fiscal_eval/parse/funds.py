@@ -109,6 +109,10 @@ _PARENTHESISED = re.compile(r"\([^()]*(?:\)|$)")
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
+# A list under money planned or allocated (budget, 下达 income, what arrived) ends at money
+# of a later stage named by its own words (what arrived, what was spent).
+_STAGE_BEFORE = ("budget", "income", "available")
+_STAGE_AFTER = ("available", "spent")
 # A cited document's title (《…关于下达…预算的通知》): its words name the notice, not the amount.
 _TITLES = re.compile(r"《[^《》]*》")
 
@@ -170,6 +174,12 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         if role != "available" and v.all_arrived.search(_CLAUSE_END.split(f[end:end + 24], 1)[0]):
             fallback = tuple(dict.fromkeys(fallback + ("available",)))
             reason = reason or "“全部到位”"
+        # "共下达资金180万元，其中中央100万元、省级80万元，已支付180万元": money that
+        # arrived or was spent, named by its own words, is no part of a list under the
+        # money allocated: it ends the list ("预算100万元，其中已支出80万元": spent 80).
+        if (list_parent is not None and role in _STAGE_AFTER
+                and out[list_parent].line.role in _STAGE_BEFORE and role != out[list_parent].line.role):
+            list_parent = None
         parent = None
         if list_parent is not None and not ctx.in_parentheses(bounds[0], start):
             parent, role, rank, fallback = list_parent, "line_item", 9, ()

@@ -1,0 +1,73 @@
+"""Wordings of the budget / arrived / spent / 执行率 seen in reports outside the shared
+corpus (issue 11: recall on reports nobody here has seen). The sentences are our own,
+written after the way those reports state their figures; each rule is one that at least
+two independent reports (or the MoF form) use. Precision first: every rule also has a
+sentence where it must not give a value.
+"""
+
+from __future__ import annotations
+
+import fiscal_eval
+from fiscal_eval.metrics.audit import audit
+from fiscal_eval.parse import parse_document
+from fiscal_eval.sources.text import document_from_text
+
+HEAD = "某县2023年度专项资金绩效自评报告\n一、资金投入及使用情况\n"
+
+
+def _parse(text: str) -> fiscal_eval.Report:
+    return audit(parse_document(document_from_text(HEAD + text, "t.txt")))
+
+
+# ------------------------------------------------------------------ 执行 = spent
+
+
+def test_money_executed_is_money_spent():
+    r = _parse("上级下达救灾资金共计500万元。截至年底，资金已执行300万元，预算执行率60%。\n")
+    assert r.budget_yuan == 5_000_000
+    assert r.spent_yuan == 3_000_000
+    assert r.execution_rate_reported == 0.6
+
+
+def test_actual_execution_is_money_spent():
+    r = _parse("项目年初预算80万元，全年实际执行76万元，执行率95%。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (800_000, 760_000)
+
+
+def test_payment_completed_is_money_spent():
+    r = _parse("路网项目资金120万元列入部门预算，年内已完成支付120万元。\n")
+    assert r.spent_yuan == 1_200_000
+
+
+def test_an_execution_standard_is_no_amount_spent():
+    # "执行…标准": a rate of pay, not money executed.
+    r = _parse("护理费按每人每月300元的标准执行。\n")
+    assert r.spent_yuan is None
+
+
+# ------------------------------------------------------------------ lists end at a later stage
+
+
+def test_money_spent_after_a_list_of_levels_is_not_an_item():
+    r = _parse("2023年共下达资金180万元，其中中央资金100万元、省级资金80万元，"
+               "截至12月31日已支付170万元。\n")
+    assert r.budget_yuan == 1_800_000
+    assert r.spent_yuan == 1_700_000
+
+
+def test_spent_of_a_budget_listed_with_其中_is_spent():
+    r = _parse("该项目预算资金100万元，其中已支出90万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (1_000_000, 900_000)
+
+
+def test_items_of_the_same_stage_stay_items():
+    # Spending broken down by level: the parts are not the report's spent.
+    r = _parse("全年实际支出100万元，其中中央资金支出60万元，省级资金支出40万元。\n")
+    assert r.spent_yuan == 1_000_000
+    r = _parse("下达资金100万元，其中中央下达60万元、省级下达40万元。\n")
+    assert r.budget_yuan == 1_000_000
+
+
+def test_an_indicators_cost_cap_is_not_the_budget():
+    r = _parse("成本指标：项目总成本≤90万元，实际完成值90万元。\n")
+    assert r.budget_yuan is None and r.spent_yuan is None
