@@ -71,3 +71,27 @@ def test_items_of_the_same_stage_stay_items():
 def test_an_indicators_cost_cap_is_not_the_budget():
     r = _parse("成本指标：项目总成本≤90万元，实际完成值90万元。\n")
     assert r.budget_yuan is None and r.spent_yuan is None
+
+
+# ------------------------------------------------------------------ arrived, allocated
+
+
+def test_money_that_all_arrived_is_available():
+    r = _parse("县财政共下达我局衔接资金500万元。\n项目资金500万元均已到位。\n"
+               "项目资金共500万元，已完成拨付480万元，执行率96%。\n")
+    assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (5_000_000, 5_000_000, 4_800_000)
+
+
+def test_an_allocation_issued_as_a_budget_quota_is_the_budget():
+    r = _parse("根据省财政厅预算文件，2023年我县燃煤锅炉淘汰专项资金指标154万元。\n")
+    assert r.budget_yuan == 1_540_000
+    # 指标 as an indicator is not money allocated.
+    r = _parse("资金指标完成情况良好，数量指标5项。\n")
+    assert r.budget_yuan is None
+
+
+def test_per_project_figures_with_no_total_leave_the_report_figures_unknown():
+    r = _parse("项目一：集体经济项目，全年预算数50万元，执行数50万元。\n"
+               "项目二：加工车间项目，全年预算数80万元，执行数80万元。\n")
+    assert r.budget_yuan is None and r.spent_yuan is None
+    assert {c.value for c in r.candidates["budget_yuan"]} == {500_000, 800_000}
