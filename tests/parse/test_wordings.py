@@ -95,3 +95,13 @@ def test_per_project_figures_with_no_total_leave_the_report_figures_unknown():
                "项目二：加工车间项目，全年预算数80万元，执行数80万元。\n")
     assert r.budget_yuan is None and r.spent_yuan is None
     assert {c.value for c in r.candidates["budget_yuan"]} == {500_000, 800_000}
+
+
+def test_a_plan_column_of_a_funds_table_is_the_budget():
+    table = ("资金使用情况表（单位：万元）\n资金来源 | 计划安排 | 实际到位 | 实际支出\n"
+             "中央资金 | 100 | 100 | 90\n省级资金 | 50 | 50 | 45\n")
+    r = _parse(table + "合计 | 150 | 150 | 135\n")
+    assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (1_500_000, 1_500_000, 1_350_000)
+    # Rows of levels and no total row: the total is not stated.
+    r = _parse(table)
+    assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (None, None, None)
