@@ -105,3 +105,13 @@ def test_a_plan_column_of_a_funds_table_is_the_budget():
     # Rows of levels and no total row: the total is not stated.
     r = _parse(table)
     assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (None, None, None)
+
+
+# ------------------------------------------------------------------ rates
+
+
+def test_progress_of_payment_or_budget_execution_is_the_execution_rate():
+    assert _parse("全年预算150万元，资金支付进度80%。\n").execution_rate_reported == 0.8
+    assert _parse("项目资金150万元，预算执行进度为80%。\n").execution_rate_reported == 0.8
+    # A project's progress of work is not its money's.
+    assert _parse("项目执行进度80%，工程进度90%。\n").execution_rate_reported is None
