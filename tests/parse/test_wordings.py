@@ -115,3 +115,11 @@ def test_progress_of_payment_or_budget_execution_is_the_execution_rate():
     assert _parse("项目资金150万元，预算执行进度为80%。\n").execution_rate_reported == 0.8
     # A project's progress of work is not its money's.
     assert _parse("项目执行进度80%，工程进度90%。\n").execution_rate_reported is None
+
+
+def test_money_issued_right_before_the_figure_keeps_its_verb():
+    # "…共下达105万元": the label ends in 下达, not in a stray 下 (达 is filler only as 达到).
+    r = _parse("我局2022年衔接资金共下达105万元，用于灌溉项目。\n衔接资金105万元已全部到位。\n")
+    assert (r.budget_yuan, r.available_yuan) == (1_050_000, 1_050_000)
+    r = _parse("我局2022年衔接资金累计下达105万元。\n")
+    assert r.budget_yuan == 1_050_000 and r.available_yuan is None
