@@ -123,3 +123,11 @@ def test_money_issued_right_before_the_figure_keeps_its_verb():
     assert (r.budget_yuan, r.available_yuan) == (1_050_000, 1_050_000)
     r = _parse("我局2022年衔接资金累计下达105万元。\n")
     assert r.budget_yuan == 1_050_000 and r.available_yuan is None
+
+
+def test_money_spent_named_as_资金支出_right_before_the_figure():
+    r = _parse("全年资金支出120万元，资金支出率80%。\n")
+    assert (r.spent_yuan, r.execution_rate_reported) == (1_200_000, 0.8)
+    # A section about spending is no figure of it.
+    r = _parse("补助资金支出情况：按进度拨付。\n")
+    assert r.spent_yuan is None
