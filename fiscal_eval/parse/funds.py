@@ -101,6 +101,10 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
         fallback = ("budget", "available") if arrived else ("budget",)
     elif role == "budget" and arrived:
         fallback = ("available",)
+    elif role == "available" and _ALLOCATED.search(matched):
+        # "实际下拨166万元": money issued to the unit arrived, and stands for its budget
+        # ("收到上级下拨…" names what was received, not what was allocated).
+        fallback = ("budget",)
     return role, rank, fallback
 
 

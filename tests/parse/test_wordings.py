@@ -131,3 +131,14 @@ def test_money_spent_named_as_资金支出_right_before_the_figure():
     # A section about spending is no figure of it.
     r = _parse("补助资金支出情况：按进度拨付。\n")
     assert r.spent_yuan is None
+
+
+def test_execution_amount_and_money_actually_issued():
+    r = _parse("至2023年底我局项目执行金额900万元，执行率90%。\n")
+    assert (r.spent_yuan, r.execution_rate_reported) == (9_000_000, 0.9)
+    # 实际下拨: what arrived, and (named by no budget word) the budget it stands for.
+    r = _parse("财政预算实际下拨166万元，实际支付161.5万元，结余4.5万元。\n")
+    assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (1_660_000, 1_660_000, 1_615_000)
+    # Money received (收到…下拨) is what arrived, never the budget.
+    r = _parse("我校收到上级下拨专项资金合计149.63万元，实际发放107.78万元。\n")
+    assert (r.budget_yuan, r.available_yuan) == (None, 1_496_300)
