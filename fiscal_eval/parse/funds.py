@@ -121,6 +121,17 @@ _STAGE_AFTER = ("available", "spent")
 _TITLES = re.compile(r"《[^《》]*》")
 
 
+# When money was spent or arrived, and filler: not a subject of the money.
+_WHEN = re.compile(r"截[至止]?[^,;]*?(?:日|底|末|前)|目前|当前|年底|年末|全年|本年|年内|累计|已|共|资金|全部")
+
+
+def _subjectless(label: str) -> bool:
+    """Whether a label is only its role words, a time and filler ("截至12月31日已支付")."""
+    _, _, matched = role_of(label)
+    rest = _WHEN.sub("", label.replace(matched, "", 1)) if matched else label
+    return sum(1 for ch in rest if is_cjk(ch)) < 2
+
+
 def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     """Amounts in prose. A line item's ``parent`` is an index into the document's list,
     where ``shift`` table amounts come before these."""
@@ -181,8 +192,10 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         # "共下达资金180万元，其中中央100万元、省级80万元，已支付180万元": money that
         # arrived or was spent, named by its own words, is no part of a list under the
         # money allocated: it ends the list ("预算100万元，其中已支出80万元": spent 80).
+        # Only money with no subject of its own: "甲项目实际支出60万元" under a list is an item.
         if (list_parent is not None and role in _STAGE_AFTER
-                and out[list_parent].line.role in _STAGE_BEFORE and role != out[list_parent].line.role):
+                and out[list_parent].line.role in _STAGE_BEFORE and role != out[list_parent].line.role
+                and _subjectless(label)):
             list_parent = None
         parent = None
         if list_parent is not None and not ctx.in_parentheses(bounds[0], start):

@@ -142,3 +142,8 @@ def test_execution_amount_and_money_actually_issued():
     # Money received (收到…下拨) is what arrived, never the budget.
     r = _parse("我校收到上级下拨专项资金合计149.63万元，实际发放107.78万元。\n")
     assert (r.budget_yuan, r.available_yuan) == (None, 1_496_300)
+
+
+def test_spending_of_named_items_under_a_list_stays_items():
+    r = _parse("全年实际支出100万元。预算资金100万元，其中：甲项目实际支出60万元，乙项目实际支出40万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (1_000_000, 1_000_000)
