@@ -147,3 +147,13 @@ def test_execution_amount_and_money_actually_issued():
 def test_spending_of_named_items_under_a_list_stays_items():
     r = _parse("全年实际支出100万元。预算资金100万元，其中：甲项目实际支出60万元，乙项目实际支出40万元。\n")
     assert (r.budget_yuan, r.spent_yuan) == (1_000_000, 1_000_000)
+
+
+def test_bare_execution_planned_total_investment_and_renminbi():
+    r = _parse("2023年预算150.00万元，执行120.00万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (1_500_000, 1_200_000)
+    r = _parse("项目计划总投资150万元，实际完成投资120万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (1_500_000, 1_200_000)
+    # "人民币" is no name of the figure: the words before the colon are.
+    r = _parse("项目预算资金：人民币150万元。\n")
+    assert r.budget_yuan == 1_500_000
