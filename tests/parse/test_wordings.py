@@ -157,3 +157,11 @@ def test_bare_execution_planned_total_investment_and_renminbi():
     # "人民币" is no name of the figure: the words before the colon are.
     r = _parse("项目预算资金：人民币150万元。\n")
     assert r.budget_yuan == 1_500_000
+
+
+def test_a_departments_budgeted_revenue_is_its_budget():
+    r = _parse("2023年部门预算收入1500万元，全年支出1200万元，预算执行率80%。\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (15_000_000, 12_000_000, 0.8)
+    # One source of revenue is a part, not the budget.
+    r = _parse("2023年一般公共预算收入1500万元。\n")
+    assert r.budget_yuan is None
