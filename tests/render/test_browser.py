@@ -14,9 +14,9 @@ import re
 import shutil
 import subprocess
 import tempfile
-from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from batch_support import FIXTURES, HOSTILE_AGENCIES, ROOT, real_batch, real_notebooks_missing, small_store
