@@ -35,6 +35,13 @@ padding:.25rem .5rem;vertical-align:top}.fe-table caption{text-align:left;font-w
   h1,h2,h3{break-after:avoid;page-break-after:avoid}
   a{color:inherit;text-decoration:none}
   .jp-OutputArea-output{overflow:visible !important}
+  /* JupyterLab keeps each output whole on a page: a long table then leaves half a page
+     empty before it. Let tables and text flow; charts and the verdict stay whole. */
+  .jp-OutputArea-child{break-inside:auto !important;page-break-inside:auto !important}
+  .jp-OutputArea-child:has(.fe-chart),.jp-OutputArea-child:has(.fe-verdict){break-inside:avoid !important}
+  .jp-OutputArea-output,.jp-RenderedHTMLCommon{max-width:none !important;width:100% !important}
+  .jp-Notebook,.jp-Cell{padding:0 !important;margin:0 !important}
+  thead{display:table-header-group}
 }
 .fe-nav{font-size:.9rem;margin:0 0 .8rem;padding:.4rem .6rem;background:#f3f6fa;border-radius:4px;line-height:1.9}
 .fe-nav a{margin-right:.9rem;white-space:nowrap}.fe-nav .fe-here{font-weight:600;margin-right:.9rem}

@@ -47,7 +47,14 @@ from typing import Any, Literal, Union
 from urllib.parse import quote
 
 from fiscal_eval.errors import FiscalEvalError
-from fiscal_eval.present.labels import INDEX_TITLE, KIND_TITLES, MATRIX_TITLES, SEVERITIES, SYNTHETIC_MARK
+from fiscal_eval.present.labels import (
+    INDEX_TITLE,
+    KIND_TITLES,
+    MATRIX_TITLES,
+    PAGE_TITLES,
+    SEVERITIES,
+    SYNTHETIC_MARK,
+)
 from fiscal_eval.util.atomic import write_atomic
 from fiscal_eval.util.locks import exclusive
 from fiscal_eval.util.progress import progress_bar
@@ -188,7 +195,8 @@ def load_config(path: PathLike | None = None, notebooks: PathLike | None = None)
             matrix={k: tuple(v) for k, v in matrix.items()},
             data=data,
             group=str(entry.get("group", "reports")),
-            title=str(entry.get("title", "{kind}")),
+            # A kind's page title is present/labels.py's (one place), unless the config names one.
+            title=str(entry.get("title", PAGE_TITLES.get(str(kind), "{kind}"))),
             min_years=min_years,
         )
     return specs

@@ -82,6 +82,10 @@ def test_config_declares_the_three_reports() -> None:
         "portfolio": ("year", ("store", "year")),
     }
     assert specs["portfolio"].fixed == {"region": ""}
+    from fiscal_eval.present.labels import PAGE_TITLES
+
+    assert {k: specs[k].title for k in PAGE_TITLES} == PAGE_TITLES  # titles defined once, in labels
+    assert specs["cross_year"].min_years == 2 and specs["agency_report"].min_years == 1
 
 
 def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
@@ -92,6 +96,9 @@ def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("reports:\n  x:\n    notebook: a.ipynb\n    for_each: year\n    parameters: [agency]\n",
                    encoding="utf-8")
     with pytest.raises(FiscalEvalError, match="cannot fill parameter"):
+        load_config(bad)
+    bad.write_text("reports:\n  x:\n    notebook: a.ipynb\n    for_each: agency\n    min_years: 0\n", encoding="utf-8")
+    with pytest.raises(FiscalEvalError, match="min_years must be"):
         load_config(bad)
 
 
