@@ -35,9 +35,15 @@ $(VENV)/.installed: pyproject.toml $(wildcard fiscal_eval/__init__.py)
 DEMO_AGENCIES ?= 12
 DEMO_YEARS    ?= 3
 
+# A second synthetic corpus, of earlier years, is rendered in the formats agencies publish
+# in (Word, the MoF form as Excel, .xls where LibreOffice is installed, a zip, a compilation
+# of many reports in one Word file, PDF with a text layer, and scanned PDF read by OCR):
+# only its rendered files are ingested.
 demo: venv
 	$(BIN)/fiscal-eval synth --agencies $(DEMO_AGENCIES) --years $(DEMO_YEARS) --seed 0 --out data/synthetic
-	$(BIN)/fiscal-eval ingest data/samples data/synthetic/reports --store data/store
+	$(BIN)/fiscal-eval synth --agencies 8 --years 3 --first-year 2016 --seed 1 --out data/synthetic-formats \
+		--formats docx,xlsx,xls,zip,compilation,pdf,scan.pdf --per-format 3
+	$(BIN)/fiscal-eval ingest data/samples data/synthetic/reports data/synthetic-formats/formats --store data/store
 	@$(BIN)/fiscal-eval batch --store data/store --out reports_out; rc=$$?; \
 	echo "Reports: $(CURDIR)/reports_out/index.html"; exit $$rc
 

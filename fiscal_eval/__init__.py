@@ -17,6 +17,7 @@ from fiscal_eval.model import Document, Flag, Report
 
 if TYPE_CHECKING:  # imported on first use (_LAZY below); named here for type checkers
     from fiscal_eval import metrics
+    from fiscal_eval.evaluation import Evaluation, evaluate
     from fiscal_eval.store import IngestSummary, Tables, ingest, load, manifest, tables
 
 __version__ = "0.1.0"
@@ -33,6 +34,8 @@ __all__ = [
     "manifest",
     "IngestSummary",
     "metrics",
+    "evaluate",
+    "Evaluation",
     "Report",
     "Document",
     "Flag",
@@ -52,6 +55,8 @@ _LAZY = {
     "manifest": "fiscal_eval.store",
     "IngestSummary": "fiscal_eval.store",
     "metrics": "fiscal_eval.metrics",
+    "evaluate": "fiscal_eval.evaluation",
+    "Evaluation": "fiscal_eval.evaluation",
 }
 
 

@@ -1,8 +1,10 @@
 """The library's entry points for notebooks and scripts: files in, Reports out.
 
-Every input gives exactly one Report, whatever is wrong with it: an unreadable or
-unsupported file is a Report with status "failed" and an error naming the file and the
-problem (inputs in = reports out; nothing is dropped, nothing raises for bad content).
+Every input gives a Report, whatever is wrong with it: an unreadable or unsupported
+file is a Report with status "failed" and an error naming the file and the problem
+(nothing is dropped, nothing raises for bad content). A file that holds several inputs —
+an archive's members, a compilation's reports — gives one Report each
+(``bundle.zip!a.docx``, ``汇编.docx#3``), a member that cannot be read a failed one.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ from fiscal_eval.errors import ReadError
 from fiscal_eval.metrics.audit import audit
 from fiscal_eval.model import Report
 from fiscal_eval.parse import failed_report, parse_document
-from fiscal_eval.sources import display_path, document_from_text, iter_input_files, read_document
+from fiscal_eval.sources import display_path, document_from_text, iter_input_files, read_documents
 
-__all__ = ["parse_file", "parse_file_and_hash", "parse_text", "parse_paths", "audit"]
+__all__ = ["parse_file", "parse_file_and_hash", "parse_reports", "parse_reports_and_hash", "parse_text",
+           "parse_paths", "audit"]
 
 
 def parse_file(path: str | Path, *, check: bool = True) -> Report:
-    """Read and parse one report file (text or HTML), never raising for its content.
+    """Read and parse one report file (text, HTML, Word, a workbook …), never raising for
+    its content. A file holding several reports (an archive, a compilation) gives a failed
+    Report saying so: :func:`parse_reports` reads each of them.
 
     Parameters
     ----------
@@ -50,23 +55,56 @@ def parse_file(path: str | Path, *, check: bool = True) -> Report:
 
 
 def parse_file_and_hash(path: str | Path, *, check: bool = True) -> tuple[Report, str | None]:
-    """:func:`parse_file`, and the SHA-256 of the bytes it parsed (None when the file
-    could not be read), so that a caller keeping a manifest (the store) reads each file
-    once.
+    """:func:`parse_file`, and the SHA-256 of the file's bytes (None when it could not be
+    read)."""
+    reports, sha = parse_reports_and_hash(path, check=check)
+    if len(reports) == 1:
+        return reports[0], sha
+    source = display_path(path)
+    reason = (f"holds {len(reports)} reports (an archive or a compilation): read them with "
+              "parse_reports or parse_paths")
+    return failed_report(source, _format_of(source), reason, sha256=sha), sha
 
-    The report's ``source`` is the path as text any output can hold
+
+def parse_reports(path: str | Path, *, check: bool = True) -> list[Report]:
+    """Every report one file holds: the file itself, each member of an archive, each
+    report of a compilation; one Report each, failed ones included, in order.
+
+    >>> [r.status for r in parse_reports("data/samples/000_8f7748dd4a7239a6.txt")]
+    ['ok']
+    """
+    return parse_reports_and_hash(path, check=check)[0]
+
+
+def parse_reports_and_hash(path: str | Path, *, check: bool = True) -> tuple[list[Report], str | None]:
+    """:func:`parse_reports`, and the SHA-256 of the file's bytes (None when it could not
+    be read), so that a caller keeping a manifest (the store) reads each file once.
+
+    A report's ``source`` is the path as text any output can hold
     (:func:`~fiscal_eval.sources.display_path`): a file name of non-UTF-8 bytes keeps
-    them as ``\\xNN`` there, while the real path is the one opened.
+    them as ``\\xNN`` there, while the real path is the one opened. A member's is
+    ``path!member``, a compilation's part ``path#k``.
     """
     source = display_path(path)
-    fmt = Path(source).suffix.lstrip(".").lower() or "unknown"
-    try:
-        doc = read_document(path)
-    except ReadError as exc:
-        return failed_report(source, fmt, exc.reason), None
-    if doc.source != source:
-        doc = dataclasses.replace(doc, source=source)
-    return _guarded(lambda: parse_document(doc), source, fmt, check), doc.sha256
+    found = read_documents(path, source=source)
+    reports: list[Report] = []
+    for item in found.items:
+        if isinstance(item, ReadError):
+            fmt = _format_of(item.source)
+            reports.append(failed_report(display_path(item.source), fmt, item.reason))
+            continue
+        doc = item
+        name = display_path(doc.source)
+        if doc.source != name:
+            doc = dataclasses.replace(doc, source=name)
+        reports.append(_guarded(lambda d=doc: parse_document(d), name, doc.format, check))
+    return reports, found.sha256
+
+
+def _format_of(source: str) -> str:
+    """A failed input's format, as its name says (the member's, for an archive member)."""
+    name = source.rsplit("!", 1)[-1].split("#", 1)[0]
+    return Path(name).suffix.lstrip(".").lower() or "unknown"
 
 
 def parse_text(text: str, source: str = "<text>", *, check: bool = True) -> Report:
@@ -82,12 +120,13 @@ def parse_text(text: str, source: str = "<text>", *, check: bool = True) -> Repo
 
 def parse_paths(paths: Iterable[str | Path], *, check: bool = True) -> list[Report]:
     """Parse files and folders (folders recursively, every non-hidden file), one Report
-    per input file, in a stable order. A path that does not exist gives a failed Report.
+    per report each file holds (:func:`parse_reports`), in a stable order. A path that
+    does not exist gives a failed Report.
 
     >>> [r.status for r in parse_paths(["data/samples"])]
     ['ok', 'ok', 'ok', 'ok', 'ok']
     """
-    return [parse_file(p, check=check) for p in iter_input_files(paths)]
+    return [report for p in iter_input_files(paths) for report in parse_reports(p, check=check)]
 
 
 def _guarded(parse: Callable[[], Report], source: str, fmt: str, check: bool) -> Report:

@@ -3,7 +3,8 @@
 Each command turns its options into one library call and prints the result; no parsing
 or metric logic lives here. Exit codes: 0 done (even if some inputs are ``failed`` or
 ``partial``: they are rows, not errors), 1 ``--strict`` and some input was not fully
-read, or ``batch`` and some report failed, 2 fiscal_eval could not go on
+read, ``batch`` and some report failed, or ``eval`` and a threshold it was given
+not met, 2 fiscal_eval could not go on
 (:class:`~fiscal_eval.errors.FiscalEvalError`), bad usage, or a folder named holds
 nothing to read, 3 an unexpected internal error (a bug; set ``FISCAL_EVAL_DEBUG=1`` for
 the traceback). No input ever makes the command print a Python traceback.
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import PurePath
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -30,6 +32,9 @@ from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.model import Report
 from fiscal_eval.present.display import percent, wan
 from fiscal_eval.sources import display_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fiscal_eval.evaluation import Evaluation
 
 __all__ = ["app"]
 
@@ -326,6 +331,165 @@ def audit(
     _refuse_unread(unread)
 
 
+# --------------------------------------------------------------------------- eval
+
+# Characters a terminal acts on instead of showing (C0/C1 controls, DEL) and the bidi
+# controls that reorder what follows them: document text is untrusted.
+_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _terminal_safe(text: object) -> str:
+    """``text`` with every control and bidi character written as an escape (``\\x1b``,
+    ``\\u202e``), so that a document cannot move the cursor, recolour or reorder the
+    terminal.
+
+    >>> _terminal_safe("甲\\x1b[31m乙\\u202e丙")
+    '甲\\\\x1b[31m乙\\\\u202e丙'
+    """
+    return _UNSAFE_RE.sub(lambda m: ascii(m.group())[1:-1], str(text))
+
+
+def _json_safe(dumped: str) -> str:
+    """JSON text with the C1 and bidi controls ``json.dumps`` leaves raw written as
+    ``\\uXXXX`` (still valid JSON: they can only stand inside its strings)."""
+    return _UNSAFE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
+def _shown(field: str, value: str | None) -> str:
+    """A label or returned value as a reader reads it: amounts in 万元, rates in %."""
+    from fiscal_eval.evaluation import typed_value
+
+    if value is None:
+        return _MISSING
+    typed = typed_value(field, value)
+    if field.endswith("_yuan"):
+        return f"{wan(typed)} 万元"
+    if field == "execution_rate_reported":
+        return percent(typed) or _MISSING
+    return _terminal_safe(value)
+
+
+def _eval_table(ev: Evaluation) -> Table:
+    """The counts by field, one row a field and a total row: Chinese first."""
+    from fiscal_eval.present.labels import label
+
+    counts = ("stated", "found", "missed", "wrong", "nulls", "invented", "null_ok")
+    table = Table(show_lines=False)
+    table.add_column(label("field").replace(" ", "\n", 1))
+    # Two-line headers (Chinese over the key): the table stays narrow enough for 100 columns.
+    for column in (*counts, "found_rate", "invented_rate"):
+        table.add_column(label(column).replace(" ", "\n", 1), justify="right")
+
+    def cells(name: str, row: dict[str, Any]) -> list[Text]:
+        return [Text(name), *(Text(str(row[k])) for k in counts),
+                Text(percent(row["found_rate"], _MISSING) or _MISSING),
+                Text(percent(row["invented_rate"], _MISSING) or _MISSING)]
+
+    for i, row in enumerate(ev.by_field.iter_rows(named=True)):
+        table.add_row(*cells(label(row["field"]), row), end_section=i == ev.by_field.height - 1)
+    total = cells("合计 total", ev.totals)
+    for cell in total:
+        cell.stylize("bold")
+    table.add_row(*total)
+    return table
+
+
+def _print_cases(console: Console, ev: Evaluation) -> None:
+    """Every case that is not correct, with the sentence of each value."""
+    from fiscal_eval.present.labels import label
+
+    bad = ev.cases.filter(~ev.cases["outcome"].is_in(["found", "null_ok"]))
+    console.print(Text(f"不正确的个案 cases not correct: {bad.height}", style="bold"))
+    for c in bad.iter_rows(named=True):
+        field = c["field"]
+        console.print(Text(
+            f"{_terminal_safe(c['source'])}  {label(field)}  {label(c['outcome'])}  "
+            f"{label('label')} {_shown(field, c['label'])}  {label('returned')} {_shown(field, c['returned'])}"),
+            soft_wrap=True)
+        for key in ("sentence", "label_sentence", "note"):
+            if c[key]:
+                # soft_wrap: a sentence has no spaces for rich to break at; the terminal wraps it
+                console.print(Text(f"    ↳ {label(key)}：{_terminal_safe(c[key])}"), soft_wrap=True)
+
+
+@app.command("eval")
+def eval_(
+    labels: Annotated[
+        str,
+        typer.Argument(metavar="LABELS.json", show_default=False,
+                       help="Labels file: a JSON list, one object a report file (README: Measuring the parser)."),
+    ],
+    root: Annotated[
+        str | None,
+        typer.Option("--root", show_default=False,
+                     help="Folder the labels' `source` names are relative to (default: the labels file's folder)."),
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", show_default=False,
+                     help="Score only these files: a prefix (n) or a glob ('n0*.txt'); repeat for several."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object: totals, fields, files, cases, gate."),
+    ] = False,
+    cases: Annotated[
+        bool, typer.Option("--cases", help="List every case that is not correct, with its sentences."),
+    ] = False,
+    min_found: Annotated[
+        float | None,
+        typer.Option("--min-found", min=0.0, max=1.0, show_default=False,
+                     help="Exit 1 unless at least this fraction of the stated fields is found (e.g. 0.9)."),
+    ] = None,
+    max_wrong: Annotated[
+        int | None,
+        typer.Option("--max-wrong", min=0, show_default=False,
+                     help="Exit 1 when more stated fields than this come back with another value."),
+    ] = None,
+    max_invented: Annotated[
+        int | None,
+        typer.Option("--max-invented", min=0, show_default=False,
+                     help="Exit 1 when more values than this are returned where the label is null."),
+    ] = None,
+) -> None:
+    """Score the parser against a labels file: per field found / missed / wrong / invented.
+
+    With any of --min-found, --max-wrong, --max-invented: exit 1 when one is not met, or
+    when a file the labels name is missing or its entry invalid. Exit 2 when the labels
+    file cannot be read or --only selects nothing.
+    """
+    from fiscal_eval.evaluation import evaluate
+
+    ev = _call(lambda: evaluate(labels, root=root, only=list(only or ())))
+    failures = ev.failures(min_found=min_found, max_wrong=max_wrong, max_invented=max_invented)
+    if as_json:
+        out = ev.to_dict()
+        out["gate"] = {"min_found": min_found, "max_wrong": max_wrong, "max_invented": max_invented,
+                       "failures": list(failures)}
+        typer.echo(_json_safe(json.dumps(out, ensure_ascii=False)))
+        for line in failures:
+            typer.echo(f"未达标 not met: {line}", err=True)  # stderr: stdout stays one JSON object
+    else:
+        console = _console()
+        statuses = Counter(ev.files["status"].to_list())
+        scored = sum(statuses[s] for s in _STATUSES)
+        selection = f"（--only {' '.join(ev.only)}）" if ev.only else ""
+        console.print(Text(_terminal_safe(
+            f"标注 {ev.labels}{selection}：评分文件 {scored}（"
+            + "，".join(f"{s} {statuses[s]}" for s in _STATUSES)
+            + f"），文件缺失 {statuses['missing']}，标注无效 {statuses['invalid']}")))
+        console.print(_eval_table(ev))
+        for row in ev.problems.iter_rows(named=True):
+            console.print(Text(_terminal_safe(f"! {row['source']}: {row['error']}")))
+        if ev.ignored_keys:
+            console.print(Text(_terminal_safe(f"标注中未评分的键 keys not scored: {', '.join(ev.ignored_keys)}")))
+        if cases:
+            _print_cases(console, ev)
+        for line in failures:
+            console.print(Text(f"未达标 not met: {line}"))
+    if failures:
+        raise typer.Exit(EXIT_NOT_ALL_OK)
+
+
 # --------------------------------------------------------------------------- synth
 
 
@@ -335,14 +499,43 @@ def synth(
     years: Annotated[int, typer.Option("--years", min=1, help="Consecutive fiscal years each.")] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same corpus.")] = 0,
     out: Annotated[str, typer.Option("--out", help="Folder: reports/ and truth.jsonl.")] = "data/synthetic",
+    first_year: Annotated[int, typer.Option("--first-year", help="The first fiscal year.")] = 2019,
+    formats: Annotated[
+        str,
+        typer.Option("--formats", help="Also render reports as: docx,xlsx,xls,zip,compilation,pdf,scan.pdf,"
+                                       "scan.png, or 'all' (into formats/; xls needs LibreOffice; scans are "
+                                       "PDF pages rasterised at 150 dpi, slightly turned, with noise)."),
+    ] = "",
+    per_format: Annotated[int, typer.Option("--per-format", min=1, help="Reports rendered in each format.")] = 6,
 ) -> None:
     """Write a synthetic corpus (marked 合成数据 SYNTHETIC) and its truth.jsonl."""
     from fiscal_eval.synth import generate
+    from fiscal_eval.synth_formats import FORMATS as OFFICE
+    from fiscal_eval.synth_formats import write_formats
+    from fiscal_eval.synth_pdf import FORMATS as PDF
+    from fiscal_eval.synth_pdf import render_corpus
 
-    summary = _call(lambda: generate(agencies=agencies, years=years, seed=seed, out=out))
+    known = (*OFFICE, *PDF)
+    wanted = known if formats.strip() == "all" else tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = sorted(set(wanted) - set(known))
+    if unknown:
+        typer.echo(f"error: unknown format {unknown[0]!r}; formats: {', '.join(known)}, all", err=True)
+        raise typer.Exit(2)
+    summary = _call(lambda: generate(agencies=agencies, years=years, seed=seed, out=out, first_year=first_year))
     typer.echo(f"{summary.reports} synthetic reports ({summary.agencies} agencies × {len(summary.years)} years, "
                f"{summary.flagged} with an injected discrepancy) in {summary.out}/reports; truth in "
                f"{summary.out}/truth.jsonl")
+    office = tuple(f for f in wanted if f in OFFICE)
+    if office:
+        rendered = _call(lambda: write_formats(out, office, per_format=per_format, seed=seed))
+        made = ", ".join(f"{n} {fmt}" for fmt, n in rendered.files.items())
+        typer.echo(f"rendered {made} into {rendered.out}; truth of each in {PurePath(out) / 'formats_truth.jsonl'}")
+    pdf = tuple(f for f in wanted if f in PDF)
+    if pdf:
+        target = PurePath(out) / "formats"
+        corpus = _call(lambda: render_corpus(out, formats=pdf, limit=per_format, seed=seed, out=target))
+        made = ", ".join(f"{len(paths)} {fmt}" for fmt, paths in corpus.files.items())
+        typer.echo(f"rendered {made} into {target}; the truth of NAME.pdf is that of reports/NAME.txt")
 
 
 # --------------------------------------------------------------------------- bench

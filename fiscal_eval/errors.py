@@ -11,6 +11,7 @@ __all__ = [
     "FiscalEvalError",
     "ReadError",
     "UnsupportedFormatError",
+    "LabelsError",
     "FiscalEvalWarning",
 ]
 
@@ -30,6 +31,11 @@ class ReadError(FiscalEvalError):
 
 class UnsupportedFormatError(ReadError):
     """Raised when no reader is registered for a file's format."""
+
+
+class LabelsError(FiscalEvalError):
+    """Raised when a labels file cannot be scored at all (unreadable, not a JSON list, or
+    nothing in it selected); a bad entry in it is a row of the evaluation instead."""
 
 
 class FiscalEvalWarning(UserWarning):

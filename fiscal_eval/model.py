@@ -87,12 +87,14 @@ class Anchor:
     reader can find again: ``"Sheet1!C7"``, ``"第3页"``, ``"表2 第4行第3列"``, ``"段落12"``.
 
     ``ocr_confidence`` is set (0–1) when the stretch was read by OCR from an image, so
-    every figure read from it carries that mark.
+    every figure read from it carries that mark. ``box`` is where it sits on its page,
+    ``(x0, top, x1, bottom)`` from the page's top-left (points in a PDF, pixels in an image).
     """
 
     span: Span
     where: str
     ocr_confidence: float | None = None
+    box: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -542,11 +544,15 @@ EVIDENCE_COLUMNS: dict[str, str] = {
     "span_end": "Int32",
 }
 
-# The store's manifest: one row per input file, failed ones included (inputs in = rows).
+# The store's manifest: one row per input, failed ones included (inputs in = rows). An
+# input is a file, or one report a file holds: an archive's member, a compilation's part.
 # ``ingested_at`` is UTC (naive: the schema strings name a dtype without arguments).
 MANIFEST_COLUMNS: dict[str, str] = {
     "path": "Utf8",  # the input file, absolute (the named folders resolved)
-    "sha256": "Utf8",  # of its bytes; null when it could not be read
+    # null for the file itself; "!a.docx" (archive member), "#2" (compilation part):
+    # path + member is the report's source
+    "member": "Utf8",
+    "sha256": "Utf8",  # of the file's bytes; null when it could not be read
     "size": "Int64",
     "mtime_ns": "Int64",
     "status": "Utf8",  # ok | partial | failed

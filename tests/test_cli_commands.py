@@ -52,7 +52,7 @@ def test_synth_then_ingest(tmp_path):
 
 
 def test_bench_figures(tmp_path):
-    figures = bench.run(40, rss_reports=0, metrics_rows=20_000, jobs=2, workdir=tmp_path)
+    figures = bench.run(40, rss_reports=0, metrics_rows=20_000, jobs=2, workdir=tmp_path, pdf_reports=0)
     for key in ("parse_reports_per_s", "ingest_reports_per_s", "reingest_speedup",
                 "parse_vs_floor", "metrics_1m_s"):
         assert figures[key] > 0, key

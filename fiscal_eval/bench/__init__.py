@@ -15,11 +15,24 @@ Each figure is one key of the JSON object :func:`run` returns:
   points, grades, year-over-year, ranks, PEFA PI-1 and PI-2.1, flag counts, the wide
   per-report table) over a 1,000,000-report table with its fund lines and flags (the
   text metrics run over no text: :func:`metrics_1m`);
-* ``peak_rss_mb`` — peak memory of a subprocess ingesting ``rss_reports`` reports.
+* ``peak_rss_mb`` — peak memory of a subprocess ingesting ``rss_reports`` reports;
+* ``formats`` — per format the synthetic generator renders (docx, xlsx, xls, zip,
+  compilation, and doc where LibreOffice is installed): ``reports_per_s`` read, parsed
+  and audited on one core, ``read_ms``/``raw_ms`` a file for our reader and for the raw
+  library alone on the same files (python-docx's paragraphs and table cells for Word,
+  python-calamine's sheets for workbooks, zipfile's members for a zip, LibreOffice's
+  conversion for .doc), and ``read_vs_raw``, our reading overhead as a ratio
+  (:func:`formats_throughput`);
+* ``pdf_reports_per_s`` — synthetic reports as text-layer PDFs read, parsed and audited per
+  second (one core), beside ``pdfium_reports_per_s``, pypdfium2's own text extraction of
+  the same files, and ``pdf_read_vs_pdfium`` (our reading — characters with boxes, rules,
+  tables, reading order — ÷ pdfium's, same files, taken in turns);
+* ``ocr_s_per_page`` — seconds a scanned page takes to read by OCR (engine started).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -32,7 +45,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-__all__ = ["run", "parse_throughput", "metrics_1m"]
+__all__ = ["run", "parse_throughput", "metrics_1m", "formats_throughput", "pdf_figures"]
 
 _RUNS = 3  # timed runs a speed figure is the best of
 
@@ -137,6 +150,61 @@ def metrics_1m(seed: Any, rows: int = 1_000_000) -> float:
     return min(once() for _ in range(_RUNS))
 
 
+def pdf_figures(root: Path, reports: int = 24, ocr_pages: int = 1, seed: int = 13) -> dict[str, float]:
+    """PDF and OCR figures (see the module docstring) on ``reports`` synthetic reports
+    rendered to PDF under ``root``, and ``ocr_pages`` scanned pages (0 skips OCR)."""
+    import pypdfium2 as pdfium
+
+    from fiscal_eval import parse_file
+    from fiscal_eval.sources.pdf import read_pdf
+    from fiscal_eval.synth import generate
+    from fiscal_eval.synth_pdf import rasterise, render_corpus, scan_pdf
+
+    generate(agencies=reports, years=1, seed=seed, out=root)
+    files = render_corpus(root, formats=("pdf",)).files["pdf"]
+    datas = [p.read_bytes() for p in files]
+
+    def timed(fn: Any) -> float:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    def raw() -> None:
+        for data in datas:
+            document = pdfium.PdfDocument(data)
+            for i in range(len(document)):
+                page = document[i]
+                textpage = page.get_textpage()
+                textpage.get_text_range()
+                textpage.close()
+                page.close()
+            document.close()
+
+    def ours() -> None:
+        for data in datas:
+            read_pdf(data)
+
+    parse = lambda: [parse_file(p) for p in files]  # noqa: E731
+    parse()  # warm: imports, the vocabulary
+    raws, reads, parses = [], [], []
+    for _ in range(_RUNS):
+        raws.append(timed(raw))
+        reads.append(timed(ours))
+        parses.append(timed(parse))
+    out = {
+        "pdf_reports": len(files),
+        "pdf_reports_per_s": round(len(files) / min(parses), 1),
+        "pdfium_reports_per_s": round(len(files) / min(raws), 1),
+        "pdf_read_vs_pdfium": round(min(reads) / min(raws), 1),
+    }
+    if ocr_pages:
+        pages = rasterise(datas[0], seed=seed)[:ocr_pages]
+        scanned = scan_pdf(pages)
+        read_pdf(scan_pdf(pages[:1]))  # start the engine
+        out["ocr_s_per_page"] = round(timed(lambda: read_pdf(scanned)) / len(pages), 1)
+    return out
+
+
 def _rss_ingest(folder: Path, store: Path, jobs: int) -> float:
     """Peak RSS (MB) of a fresh process ingesting ``folder``, workers included."""
     # NOTE: the process's own peak is VmHWM (the peak of its address space since exec),
@@ -185,12 +253,117 @@ def _age(files: list[str]) -> None:
         os.utime(p, ns=(hour_ago, hour_ago))
 
 
+def _raw_docx(data: bytes) -> int:
+    """python-docx's own extraction: every paragraph's and table cell's text."""
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    size = sum(len(p.text) for p in document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            size += sum(len(cell.text) for cell in row.cells)
+    return size
+
+
+def _raw_sheets(data: bytes) -> int:
+    """python-calamine's own extraction: every sheet's values."""
+    import io
+
+    import python_calamine as calamine
+
+    with calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+        return sum(len(book.get_sheet_by_name(name).to_python()) for name in book.sheet_names)
+
+
+def _raw_zip(data: bytes) -> int:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(len(archive.read(info)) for info in archive.infolist())
+
+
+def _raw_doc(data: bytes) -> int:
+    from fiscal_eval.sources.convert import convert
+
+    return len(convert(data, "bench.doc", ".doc", "docx"))
+
+
+def formats_throughput(root: Path, reports: int = 40, repeat: int = _RUNS) -> dict[str, dict[str, float | None]]:
+    """Per format, our reports/s and reading time a file beside the raw library's (module
+    docstring). ``reports`` sizes the synthetic corpus rendered (a few files a format)."""
+    from fiscal_eval.api import parse_reports
+    from fiscal_eval.sources import read_documents
+    from fiscal_eval.sources.convert import soffice
+    from fiscal_eval.synth import generate
+    from fiscal_eval.synth_formats import docx_bytes, libreoffice_convert, write_formats
+
+    generate(agencies=max(reports // 2, 4), years=2, seed=13, out=root)
+    write_formats(root, per_format=max(reports // 8, 2), compilation_size=20)
+    folder = root / "formats"
+    groups: dict[str, list[Path]] = {
+        "docx": sorted(p for p in folder.glob("*.docx") if p.name != "汇编.docx"),
+        "xlsx": sorted(folder.glob("*.xlsx")),
+        "xls": sorted(folder.glob("*.xls")),
+        "zip": sorted(folder.glob("*.zip")),
+        "compilation": [folder / "汇编.docx"],
+    }
+    raws = {"docx": _raw_docx, "compilation": _raw_docx, "xlsx": _raw_sheets, "xls": _raw_sheets, "zip": _raw_zip}
+    if soffice() is not None:
+        # Two files: each is a LibreOffice run of seconds; the ratio is what matters.
+        texts = sorted((root / "reports").glob("*.txt"))[:2]
+        legacy = libreoffice_convert({f"{p.stem}.docx": docx_bytes(p.read_text("utf-8")) for p in texts}, "doc")
+        groups["doc"] = []
+        for name, data in legacy.items():
+            path = folder / name.replace(".docx", ".doc")
+            path.write_bytes(data)
+            groups["doc"].append(path)
+        raws["doc"] = _raw_doc
+    out: dict[str, dict[str, float | None]] = {}
+    for fmt, files in groups.items():
+        if not files or not all(p.is_file() for p in files):
+            continue
+        rounds = 1 if fmt == "doc" else repeat
+        blobs = [p.read_bytes() for p in files]
+        raw_fn = raws[fmt]
+        try:
+            raw = min(_timed(lambda: [raw_fn(b) for b in blobs]) for _ in range(rounds))
+        except ImportError:  # NOTE: python-docx is a dev dependency; without it no raw figure
+            raw = float("nan")
+        read = min(_timed(lambda: [read_documents(p) for p in files]) for _ in range(rounds))
+        found = [0]
+
+        def parse_all() -> None:
+            found[0] = sum(len(parse_reports(p)) for p in files)
+
+        parse = min(_timed(parse_all) for _ in range(rounds))
+        out[fmt] = {
+            "files": len(files),
+            "reports": found[0],
+            "reports_per_s": round(found[0] / parse, 1),
+            "read_ms": round(read / len(files) * 1000, 2),
+            "raw_ms": round(raw / len(files) * 1000, 2),
+            "read_vs_raw": round(read / raw, 2) if raw == raw and raw > 0 else None,
+        }
+    return out
+
+
+def _timed(work) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
 def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 1_000_000,
-        jobs: int | None = None, workdir: str | Path | None = None) -> dict[str, Any]:
+        jobs: int | None = None, workdir: str | Path | None = None, pdf_reports: int = 24,
+        ocr_pages: int = 1) -> dict[str, Any]:
     """Run every benchmark and return the figures (see the module docstring).
 
     ``reports`` sizes the parse and ingest corpus; ``rss_reports`` the memory run (0 skips
-    it); ``metrics_rows`` the metrics table.
+    it); ``metrics_rows`` the metrics table; ``pdf_reports`` the PDF corpus (0 skips it) and
+    ``ocr_pages`` the scanned pages timed (0 skips OCR).
     """
     from fiscal_eval import ingest, parse_paths, tables
     from fiscal_eval.util.workers import worker_count
@@ -236,6 +409,10 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
         out["metrics_rows"] = metrics_rows
         out["metrics_1m_s"] = round(metrics_1m(seed, metrics_rows), 2)
 
+        out["formats"] = formats_throughput(tmp / "formats")
+        if pdf_reports:
+            out.update(pdf_figures(tmp / "pdf", pdf_reports, ocr_pages))
+
         if rss_reports:
             big = tmp / "rss"
             _corpus(big, rss_reports, seed=12)
@@ -246,3 +423,11 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
             shutil.rmtree(tmp, ignore_errors=True)
     out["self_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return out
+
+
+if __name__ == "__main__":  # python -m fiscal_eval.bench [reports | formats]
+    if sys.argv[1:] == ["formats"]:
+        with tempfile.TemporaryDirectory(prefix="fiscal_eval_bench_") as folder:
+            print(json.dumps(formats_throughput(Path(folder)), ensure_ascii=False))
+    else:
+        print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 2000, rss_reports=0), ensure_ascii=False))

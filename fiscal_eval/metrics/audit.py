@@ -7,7 +7,8 @@ are DESIGN §6's and stable: scripts outside the project filter on them.
 
 Severities: ``"error"`` for arithmetic that does not hold (rates, sums, scores, printed
 formulas, grade bands), ``"warning"`` for a quantity stated twice with different values
-and for missing amounts, ``"info"`` for a missing score or grade.
+and for missing amounts, ``"info"`` for a missing score or grade and for a figure read by
+OCR from a scanned page.
 
 Every flag names the ``field`` it concerns (a Report attribute such as
 ``"execution_rate_reported"``, or ``"<record>:<label>"`` such as ``"subtotal:投入"``), the
@@ -33,6 +34,7 @@ from functools import lru_cache, partial
 from typing import NamedTuple
 
 from fiscal_eval.model import Arithmetic, Flag, FundLine, Indicator, RateStatement, Report, Severity, Span
+from fiscal_eval.parse.choose import LOST_COMPONENT, LOST_ITEM
 from fiscal_eval.parse.funds import role_of
 from fiscal_eval.parse.numbers import UNIT_YUAN
 from fiscal_eval.parse.rates import concept_of, evaluate
@@ -58,6 +60,8 @@ CODES: tuple[str, ...] = (
     "formula_error",
     "conflicting_values",
     "missing_field",
+    "ocr_read",
+    "undecided_value",
 )
 
 FlagMaker = Callable[..., Flag]
@@ -353,6 +357,12 @@ def _recompute(report: Report, rate: RateStatement,
 # --------------------------------------------------------------------------- rate_mismatch
 
 
+def _part_spans(report: Report) -> frozenset[Span]:
+    """Spans of figures the parser set aside as one part's (an item, a component)."""
+    return frozenset(c.span for cands in report.candidates.values() for c in cands
+                     if c.lost in (LOST_ITEM, LOST_COMPONENT))
+
+
 @check("rate_mismatch")
 def stated_rates(report: Report, make: FlagMaker) -> Iterator[Flag]:
     """A stated rate (执行率, 到位率, 预算完成率, or any rate with a printed formula) that
@@ -363,9 +373,14 @@ def stated_rates(report: Report, make: FlagMaker) -> Iterator[Flag]:
     form row, or the report's: arrival = available ÷ budget, completion = spent ÷ budget,
     execution = spent ÷ available (财预〔2020〕10号 附件1 预算执行率) or spent ÷ budget (the
     自评表's 执行率). An execution rate is flagged only when neither definition matches.
+    The rate of one item of a breakdown or of one component (the parser's candidates say
+    which: "分项目如下：①…到位率30.88%") is not checked against the report's totals.
     """
     amounts = _report_amounts(report) if report.rates else {}
+    parts = _part_spans(report) if report.candidates else frozenset()
     for rate in report.rates:
+        if rate.span in parts and not rate.formula:
+            continue
         candidates = _recompute(report, rate, amounts)
         if not candidates or any(matches_stated(rate.value, rate.decimals, c.value, rel_slack=c.rel_slack)
                                  for c in candidates):
@@ -793,3 +808,74 @@ def missing_fields(report: Report, make: FlagMaker) -> Iterator[Flag]:
     for field, any_of, severity, words in _REQUIRED.get(report.kind, _REQUIRED[None]):
         if all(getattr(report, f) is None for f in any_of):
             yield make(severity, field, f"no {words} found in {where}")
+
+
+# --------------------------------------------------------------------------- ocr_read
+
+@check("ocr_read")
+def ocr_figures(report: Report, make: FlagMaker) -> Iterator[Flag]:
+    """A figure read by OCR from a scanned page or an image: OCR misreads digits (6/8,
+    1/7, a lost decimal point) without knowing it, so each such figure is marked, with the
+    page and the recogniser's confidence, to be checked against the scan before use."""
+    for field, evidence in report.evidence.items():
+        value = getattr(report, field, None)
+        if evidence.ocr_confidence is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        shown = (_pct(value, 2) if field in _RATE_FIELDS.values() else _yuan(value) if field.endswith("_yuan")
+                 else _pts(value) if field == "score" else str(value))
+        where = f" on {evidence.where}" if evidence.where else ""
+        yield make("info", field, f"{shown} 经OCR识别 (read by OCR{where}, confidence "
+                   f"{evidence.ocr_confidence:.2f}): 请对照扫描件核对 (check it against the scan)",
+                   reported=shown, span=evidence.span)
+
+
+# --------------------------------------------------------------------------- undecided_value
+
+# A field's name as an analyst reads it (messages are in Chinese, like every page).
+_FIELD_WORDS: dict[str, str] = {
+    "budget_yuan": "预算数", "available_yuan": "实际到位数", "spent_yuan": "实际支出数",
+    "balance_yuan": "结余", "execution_rate_reported": "执行率", "arrival_rate_reported": "到位率",
+    "score": "自评得分", "grade": "评价等级", "agency": "单位", "year": "年度", "kind": "类型",
+    "project_name": "项目名称", "published_date": "发布日期",
+}
+_SHOWN_MAX = 6  # candidates named in one message; the rest are counted
+_UNIT_CHARS = re.compile(r"[元万亿%]")
+
+
+def _shown(report: Report, field: str, value: object, span: Span) -> str:
+    """A candidate as the text wrote it ("9,056万元"), else its value in the field's unit."""
+    written = report.text[span[0]:span[1]].strip() if 0 <= span[0] < span[1] <= len(report.text) else ""
+    if written and _UNIT_CHARS.search(written):
+        return written
+    if isinstance(value, float) and field.endswith("_yuan"):
+        return f"{value / 10000:,.2f}万元" if abs(value) >= 10000 else f"{value:,.2f}元"
+    if isinstance(value, float) and field.endswith("_reported"):
+        return f"{value * 100:g}%"
+    return written or str(value)
+
+
+@check("undecided_value")
+def undecided_values(report: Report, make: FlagMaker) -> Iterator[Flag]:
+    """A field the text offers values for but does not decide between (issue 11, item 3):
+    the parser left it null rather than guess, and ``Report.candidates[field]`` keeps the
+    values with why each lost. An info flag naming them, so the analyst sees
+    "9,056万元 / 804万元 / 2,040.56万元，未见合计" instead of one of them."""
+    for field, candidates in report.candidates.items():
+        if not candidates or getattr(report, field, None) is not None:
+            continue
+        shown: list[str] = []
+        for c in candidates:
+            text = _shown(report, field, c.value, c.span)
+            if text not in shown:
+                shown.append(text)
+        listed = " / ".join(shown[:_SHOWN_MAX]) + (f" 等{len(shown)}个" if len(shown) > _SHOWN_MAX else "")
+        reasons = "；".join(dict.fromkeys(c.lost for c in candidates if c.lost))
+        words = _FIELD_WORDS.get(field, field)
+        yield make(
+            "info",
+            field,
+            f"{words}未能确定：文中有 {listed}，{reasons or '无从取舍'}",
+            reported=listed,
+            expected=None,
+            span=candidates[0].span,
+        )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from fiscal_eval.model import Document, Evidence, Report
+from fiscal_eval.model import Candidate, Document, Evidence, Report
 from fiscal_eval.parse.context import Context
 from fiscal_eval.parse.funds import choose_funds, extract_amounts
 from fiscal_eval.parse.indicators import prose_indicators, table_indicators
@@ -15,14 +15,23 @@ from fiscal_eval.parse.metadata import (
     find_agency,
     find_kind,
     find_project_name,
+    project_field_span,
     find_published_date,
     find_region,
     find_title,
     find_year,
 )
 from fiscal_eval.parse.narrative import find_quantities, problems_and_improvements
-from fiscal_eval.parse.rates import extract_arithmetic, extract_rates
-from fiscal_eval.parse.scores import Found, find_grade, find_grade_scale, find_score, find_subtotals
+from fiscal_eval.parse.normalize import normalize_document
+from fiscal_eval.parse.rates import choose_rate, extract_arithmetic, extract_rates
+from fiscal_eval.parse.scores import (
+    Found,
+    as_found,
+    choose_grade,
+    choose_score,
+    find_grade_scale,
+    find_subtotals,
+)
 from fiscal_eval.parse.vocab import vocab
 
 __all__ = ["parse_document", "failed_report"]
@@ -56,8 +65,19 @@ def parse_document(doc: Document) -> Report:
     >>> r.agency, r.year, r.budget_yuan, r.spent_yuan, r.execution_rate_reported, r.grade
     ('某县某局', 2021, 1000000.0, 950000.0, 0.95, '优秀')
     """
+    # Mirror noise (traditional characters, pinyin glosses, spam lines …): the rules read
+    # the normalised text, and every span comes back pointing into the original.
+    norm = normalize_document(doc)
+    if norm is None:
+        return _parse(doc)
+    return norm.restore(_parse(norm.document))
+
+
+def _parse(doc: Document) -> Report:
     ctx = Context(doc)
     evidence: dict[str, Evidence] = {}
+    # Field -> the values it was chosen from (or declined), each with why it won or lost.
+    candidates: dict[str, tuple[Candidate, ...]] = {}
 
     def keep(field: str, found: Found | None):
         if found is None:
@@ -77,31 +97,46 @@ def parse_document(doc: Document) -> Report:
     title = find_title(ctx)
     if title is not None:
         evidence["title"] = ctx.evidence(title.span, "title")
-    agency = keep("agency", find_agency(ctx, title))
+    def choose(field: str, choice):  # metadata.Choice: keep its candidates when they say something
+        if choice.keep:
+            candidates[field] = choice.candidates
+        return keep(field, choice.found)
+
+    agency = choose("agency", find_agency(ctx, title))
     region = find_region(ctx, agency)
-    year = keep("year", find_year(ctx, title))
-    project_found = find_project_name(ctx, title)
-    kind = keep("kind", find_kind(ctx, title, project_found is not None and project_found.rank == 1))
-    project_name = keep("project_name", project_found) if kind == "project" else None
+    year = choose("year", find_year(ctx, title))
+    field_span = project_field_span(ctx)
+    kind = choose("kind", find_kind(ctx, title, field_span is not None, field_span))
+    project_name = choose("project_name", find_project_name(ctx, title, kind))
     published = keep("published_date", find_published_date(ctx))
 
     # ---------------------------------------------------------------- money
     values: dict[str, float | None] = {}
-    for field, amount in choose_funds(amounts).items():
-        values[field] = amount.line.amount_yuan
-        evidence[field] = ctx.evidence(amount.line.span, amount.line.label)
-    v = vocab()
-    execution = _best_rate(rates, v.execution_concepts)
-    if execution is not None:
-        evidence["execution_rate_reported"] = ctx.evidence(execution.span, execution.label)
-    arrival = _best_rate(rates, ("arrival",))
-    if arrival is not None:
-        evidence["arrival_rate_reported"] = ctx.evidence(arrival.span, arrival.label)
+    for field, choice in choose_funds(amounts).items():
+        if choice.candidates:
+            candidates[field] = choice.candidates
+        if choice.option is not None:
+            values[field] = choice.value
+            evidence[field] = ctx.evidence(choice.option.span, choice.option.label)
+    rate_values: dict[str, float | None] = {}
+    for field, concepts in (("execution_rate_reported", vocab().execution_concepts),
+                            ("arrival_rate_reported", ("arrival",))):
+        choice = choose_rate(ctx, rates, concepts)
+        if choice.candidates:
+            candidates[field] = choice.candidates
+        if choice.option is not None:
+            rate_values[field] = choice.value
+            evidence[field] = ctx.evidence(choice.option.span, choice.option.label)
 
     # ---------------------------------------------------------------- scores
-    score_found = find_score(ctx, table_total)
+    score_choice = choose_score(ctx, table_total)
+    score_found = as_found(score_choice)
     score = keep("score", score_found)
-    grade = keep("grade", find_grade(ctx, score_found))
+    grade_choice = choose_grade(ctx, score_found)
+    grade = keep("grade", as_found(grade_choice))
+    for field, choice in (("score", score_choice), ("grade", grade_choice)):
+        if choice.candidates:
+            candidates[field] = choice.candidates
     scale = find_grade_scale(ctx)
     subtotals = find_subtotals(ctx, score_found)
     problems, improvements = problems_and_improvements(ctx)
@@ -121,8 +156,8 @@ def parse_document(doc: Document) -> Report:
         available_yuan=values.get("available_yuan"),
         spent_yuan=values.get("spent_yuan"),
         balance_yuan=values.get("balance_yuan"),
-        execution_rate_reported=execution.value if execution else None,
-        arrival_rate_reported=arrival.value if arrival else None,
+        execution_rate_reported=rate_values.get("execution_rate_reported"),
+        arrival_rate_reported=rate_values.get("arrival_rate_reported"),
         score=score,
         grade=grade,
         grade_scale=scale,
@@ -137,22 +172,10 @@ def parse_document(doc: Document) -> Report:
         quantities=tuple(find_quantities(ctx)),
         problems=tuple(problems),
         improvements=tuple(improvements),
+        candidates=candidates,
     )
     status, errors = _status(fields, doc)
     return Report(**fields, status=status, errors=errors)
-
-
-def _best_rate(rates, concepts):
-    ranked = [r for r in rates if r.concept in concepts]
-    if not ranked:
-        return None
-    from fiscal_eval.parse.rates import concept_of
-
-    def key(r):
-        c = concept_of(r.label)
-        return (concepts.index(r.concept), c[1] if c else 9, r.span[0])
-
-    return min(ranked, key=key)
 
 
 def _status(fields: dict, doc: Document) -> tuple[str, tuple[str, ...]]:
@@ -174,4 +197,5 @@ def _status(fields: dict, doc: Document) -> tuple[str, tuple[str, ...]]:
     if fields["year"] is None:
         missing.append("the fiscal year evaluated")
     errors += [f"{doc.source}: missing {m}" for m in missing]
-    return ("partial" if missing else "ok"), tuple(errors)
+    # A reader stopped by a limit (pages, time) read only part of the file (its warning says why).
+    return ("partial" if missing or doc.metadata.get("incomplete") else "ok"), tuple(errors)

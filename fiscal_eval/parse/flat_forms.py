@@ -1,107 +1,169 @@
 """自评表 forms whose grid was flattened by text extraction: one cell per line, cells
-separated by " | " or by spaces ("年初预算数 全年预算数 全年执行数 分值 执行率 得分
-年度资金总额: 880 880 880 10 10"). Real PDF/Word extractions come out like this; the
-header run and the total row are rebuilt by position. Used only when the table readers
-found no budget or spent figure."""
+separated by " | " or by spaces, header words split over lines or run together
+("年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额: 880 880 880 10 10",
+"全年预算数(A)全年执行数(B)执行率(B/A)\\n年度资金总额: 372.29万元 372.29万元 100%").
+Real PDF/Word extractions come out like this. The header run and the total row are
+rebuilt by position, and the mapping is kept only when the row confirms it: its 执行率
+agrees with 执行数 ÷ 预算数, or it has no rate and its money is not all zero. Used only
+when the table readers found no budget or spent figure."""
 from __future__ import annotations
+
 import re
+from functools import lru_cache
+
 from fiscal_eval.model import FundLine, RateStatement
-from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, parse_number, parse_percent
+from fiscal_eval.parse.forms import column_measure
+from fiscal_eval.parse.numbers import decimals_of, parse_amount, parse_number, parse_percent
+from fiscal_eval.parse.vocab import vocab
 
-_TOK = re.compile(r"[^\s|]+")
-_NUMTOK = re.compile(r"^-?\d+(?:\.\d+)?%?$")
+__all__ = ["flat_form", "FlatForm"]
+
 _UNIT = re.compile(r"\((亿元|万元|千元|元)\)")
-_TOTAL = re.compile(r"^(?:年度资金总额|资金总额|总额|合计|总计)[::]?$")
-_COLS = [  # (regex on a header token, measure)
-    (re.compile(r"^(?:全年预算数|调整后预算数?|年度预算数|全年\(调整\)预算数)"), "budget_adj"),
-    (re.compile(r"^年初预算数?"), "budget_init"),
-    (re.compile(r"^(?:全年执行数|预算执行数|执行数|实际支出)"), "spent"),
-    (re.compile(r"^(?:预算)?执行率"), "rate"),
-    (re.compile(r"^(?:分值|权重|得分|原因|满分)"), "other"),
-]
-
-
-__all__ = ["flat_form"]
-
-
-def _measure(tok: str) -> str | None:
-    for rx, m in _COLS:
-        if rx.match(tok):
-            return m
-    return None
-
-
+_TOTAL = re.compile(r"(?:年度资金总额|资金总额|总额|合计|总计)[:：]?")
+# What a flattened grid puts between its cells, removed to find header words however split.
+_GAP = re.compile(r"[\s|\u00a0]+")
+# One value of the total row: a number with its unit or percent sign, after separators.
+_VALUE = re.compile(r"[\s|]*(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.,])\s*(?P<unit>%|亿元|万元|千元|元)?")
 # A form's header words, a budget column before an execution column: documents without
-# them (most prose reports) are answered without tokenising anything.
-_HINT = re.compile(r"(?:预算数|年初预算|调整后预算|全年预算)[^。]{0,80}?(?:执行数|预算执行)")
+# them (most prose reports) are answered without looking further.
+_HINT = re.compile(r"(?:预算数|年初预算|调整后预算|全年预算)[^。]{0,120}?(?:执行数|预算执行)", re.S)
+_MONEY = ("budget_init", "budget_adj", "spent")
+_ROLES = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1), "spent": ("spent", 1)}  # as vocab.toml
+_UNFILLED = "表格合计行的金额全为0（未填写），不是预算或支出数"
+_CONTRADICTED = "表格该行的数与表头对不上（执行率与执行数÷预算数不符），列位可能错了"
+_INCOMPLETE = "表格该行缺格，无执行率核对，哪一格是哪一列不能确定"
+
+# (FundLine, rank, why it may not be chosen ("" if it may)) rows and rate statements.
+FlatForm = tuple[list[tuple[FundLine, int, str]], list[RateStatement]]
 
 
-def flat_form(ctx) -> tuple[list[tuple[FundLine, int]], list[RateStatement]]:
-    """(amount lines with their rank, rates) of the first flattened MoF form header run
-    followed by its total row. Cached on the context (funds and rates both ask)."""
+@lru_cache(maxsize=1)
+def _header_word() -> re.Pattern[str]:
+    """Any [fund_columns] header word, with a marker after it ("(A)", "(万元)", "(10分)")."""
+    words = "|".join(f"(?:{rx.pattern.lstrip('^')})" for _, rx in vocab().fund_columns)
+    return re.compile(rf"(?:{words})(?:\([^()]{{0,8}}\))?")
+
+
+def flat_form(ctx) -> FlatForm:
+    """(amount lines with their rank and exclusion, rates) of the first flattened MoF
+    form header run followed by its total row. Cached on the context (funds and rates
+    both ask)."""
     cached = getattr(ctx, "_flat_form", None)
     if cached is None:
-        cached = ctx._flat_form = _flat_form(ctx)
+        cached = ctx._flat_form = _flat_form(ctx.f)
     return cached
 
 
-def _flat_form(ctx) -> tuple[list[tuple[FundLine, int]], list[RateStatement]]:
-    f = ctx.f
-    hint = _HINT.search(f)
-    if hint is None:
-        return [], []
-    # Tokenise only from the first header word on (a split word may start just before it).
-    lo = max(0, hint.start() - 12)
-    toks = [(m.group(), m.start(), m.end()) for m in _TOK.finditer(f, lo)]
-    # join split header words ("全年" + "预算数")
-    merged = []
+def _compact(f: str, lo: int, hi: int) -> tuple[str, list[int]]:
+    """``f[lo:hi]`` without the gaps between cells, and each kept character's offset."""
+    chars: list[str] = []
+    where: list[int] = []
+    pos = lo
+    for m in _GAP.finditer(f, lo, hi):
+        chars.append(f[pos:m.start()])
+        where.extend(range(pos, m.start()))
+        pos = m.end()
+    chars.append(f[pos:hi])
+    where.extend(range(pos, hi))
+    return "".join(chars), where
+
+
+# Header mentions looked at before giving up (each costs a window of ~500 characters).
+_MAX_HINTS = 50
+
+
+def _flat_form(f: str) -> FlatForm:
+    pos = 0
+    for _ in range(_MAX_HINTS):
+        hint = _HINT.search(f, pos)
+        if hint is None:
+            break
+        found = _form_near(f, max(0, hint.start() - 12), min(len(f), hint.end() + 400))
+        if found is not None:
+            return found
+        pos = hint.end()
+    return [], []
+
+
+def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
+    """The first header run in ``f[lo:hi]`` followed by its total row, read; else None."""
+    text, where = _compact(f, lo, hi)
+    words = list(_header_word().finditer(text))
     i = 0
-    while i < len(toks):
-        t, s, e = toks[i]
-        if i + 1 < len(toks) and _measure(t) is None and len(t) <= 3 and _measure(t + toks[i + 1][0]):
-            merged.append((t + toks[i + 1][0], s, toks[i + 1][2]))
-            i += 2
-            continue
-        merged.append((t, s, e))
-        i += 1
-    toks = merged
-    amounts, rates = [], []
-    for i, (t, s, e) in enumerate(toks):
-        if _measure(t) not in ("budget_adj", "budget_init", "spent"):
-            continue
-        # a header run starting here: consecutive measure tokens
-        cols, j = [], i
-        while j < len(toks) and _measure(toks[j][0]):
-            cols.append(_measure(toks[j][0]))
-            j += 1
-        # a group header "年度预算数(万元)" followed by its sub-columns
+    while i < len(words):
+        # A header run: header words with nothing but cell gaps between them.
+        run = [words[i]]
+        while i + len(run) < len(words) and words[i + len(run)].start() == run[-1].end():
+            run.append(words[i + len(run)])
+        i += len(run)
+        cols = [column_measure(w.group()) for w in run]
         unit = None
-        if len(cols) > 1 and _UNIT.search(toks[i][0]) and cols[1] in ("budget_init", "budget_adj"):
-            unit = _UNIT.search(toks[i][0]).group(1)
+        # "年度预算数(万元)" over its sub-columns: a group header, not a column.
+        group = _UNIT.search(run[0].group())
+        if len(cols) > 1 and group and cols[1] in ("budget_init", "budget_adj"):
+            unit = group.group(1)
             cols = cols[1:]
-        if sum(c in ("budget_adj", "budget_init", "spent") for c in cols) < 2:
+        if sum(c in _MONEY for c in cols) < 2:
             continue
-        if j >= len(toks) or not _TOTAL.match(toks[j][0]):
+        total = _TOTAL.match(text, run[-1].end())
+        if total is None:
             continue
-        nums = []
-        k = j + 1
-        while k < len(toks) and _NUMTOK.match(toks[k][0]) and len(nums) < len(cols):
-            nums.append(toks[k])
-            k += 1
-        if not nums:
+        found = _row(f, where[total.end() - 1] + 1, cols)
+        if not found:
             continue
         if unit is None:
-            m = _UNIT.search(f[max(0, s - 60):s].replace(" ", "").replace("\n", ""))
-            unit = m.group(1) if m else "万元"
-        for col, (nt, ns, ne) in zip(cols, nums):
-            if col == "rate" and nt.endswith("%"):
-                rates.append(RateStatement(label="执行率", concept="execution", value=parse_percent(nt[:-1]),
-                                           decimals=decimals_of(nt[:-1]), span=(ns, ne)))
-            elif col in ("budget_adj", "budget_init", "spent") and not nt.endswith("%"):
-                role = "spent" if col == "spent" else "budget"
-                rank = 1 if col != "budget_init" else 2
-                amounts.append((FundLine(label=toks[j][0], role=role,
-                                         amount_yuan=parse_number(nt) * float(UNIT_YUAN[unit]),
-                                         span=(ns, ne), unit=unit, decimals=decimals_of(nt), measure=role), rank))
-        break
+            before = f[max(0, where[run[0].start()] - 60):where[run[0].start()]]
+            declared = _UNIT.search(_GAP.sub("", before)) or _UNIT.search("".join(w.group() for w in run))
+            unit = declared.group(1) if declared else "万元"
+        return _read(found, cols, unit, total.group().rstrip(":："))
+    return None
+
+
+def _row(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | None, re.Match[str]]]:
+    """The total row's values from ``pos``, paired with the header's columns in order."""
+    out = []
+    for col in cols:
+        if col == "text":
+            break
+        m = _VALUE.match(f, pos)
+        if m is None:
+            break
+        out.append((col, m))
+        pos = m.end()
+    return out
+
+
+def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None], unit: str,
+          label: str) -> FlatForm:
+    if any(c in _MONEY and m.group("unit") == "%" for c, m in found):
+        return [], []  # a percent under a money column: the cells are not where the header says
+    money = [(c, m) for c, m in found if c in _MONEY]
+    rate = next((m for c, m in found if c == "rate"), None)
+    values = {c: parse_number(m.group("num")) for c, m in money}
+    why = ""
+    if values and not any(values.values()):
+        why = _UNFILLED
+    elif rate is not None and rate.group("unit") == "%" and "spent" in values:
+        # The row's own 执行率 confirms (or refutes) which number is which.
+        stated = parse_percent(rate.group("num"))
+        step = 10.0 ** -(decimals_of(rate.group("num")) + 2)
+        budgets = [values[c] for c in ("budget_init", "budget_adj") if values.get(c)]
+        if not any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets):
+            why = _CONTRADICTED
+    elif (rate is not None or len(found) < sum(1 for c in cols if c != "text")
+            or sum(c in _MONEY for c, _ in money) < sum(c in _MONEY for c in cols)):
+        # No rate to check by, and a cell short (or a number under 执行率): which
+        # number is which cannot be told ("880 880 880 10 10" under six columns).
+        why = _INCOMPLETE
+    amounts = []
+    for col, m in money:
+        role, rank = _ROLES[col]
+        u = m.group("unit") or unit
+        amounts.append((FundLine(label=label, role=role, amount_yuan=parse_amount(m.group("num"), u),
+                                 span=m.span("num"), unit=u, decimals=decimals_of(m.group("num")), measure=role),
+                        rank, why))
+    rates = []
+    if rate is not None and rate.group("unit") == "%" and not why:
+        rates.append(RateStatement(label="执行率", concept="execution", value=parse_percent(rate.group("num")),
+                                   decimals=decimals_of(rate.group("num")), span=(rate.start("num"), rate.end())))
     return amounts, rates

@@ -8,8 +8,10 @@ from functools import lru_cache
 
 from fiscal_eval.model import Cell, Table
 from fiscal_eval.parse.numbers import decimals_of, fold, parse_number, parse_percent
+from fiscal_eval.parse.vocab import vocab
 
-__all__ = ["CellValue", "read_cell", "split_max", "table_unit", "row_label"]
+__all__ = ["CellValue", "read_cell", "split_max", "table_unit", "row_label", "column_measure",
+           "FundGrid", "fund_grid", "GridRow", "grid_row", "declared_unit"]
 
 _PLAIN = re.compile(
     r"^\s*(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\. ?\d+)?)\s*(?P<pct>%)?\s*(?P<unit>亿元|万元|千元|元)?\s*$"
@@ -65,6 +67,12 @@ def split_max(label: str) -> tuple[str, float | None]:
     return label[: m.start()].strip(), float(m.group("num"))
 
 
+def declared_unit(text: str) -> str | None:
+    """The money unit ``text`` declares ("(万元)", "单位：万元"), or None."""
+    m = _UNIT_DECL.search(fold(text))
+    return m.group(1) if m else None
+
+
 def table_unit(table: Table, before: str) -> str:
     """The money unit a table declares ("(万元)", "单位：万元") in its first rows or the
     line before it; 元 if it declares none."""
@@ -87,4 +95,134 @@ def _row_label(texts: tuple[str, ...]) -> tuple[int, str] | None:
         t = text.strip()
         if t and _read_text(text) is None and not re.fullmatch(r"[\d.()]+", fold(t)):
             return i, t
+    return None
+
+
+# ---------------------------------------------------------------- the money grid of a 自评表
+
+_MONEY = ("budget_init", "budget_adj", "spent")
+_NUMERIC = _MONEY + ("rate", "points")
+_UNIT_IN_HEADER = re.compile(r"\((?:亿元|万元|千元|元)\)")
+_BLANK = re.compile(r"^[\s—\-–/／|]*$")
+
+
+@lru_cache(maxsize=8192)
+def column_measure(text: str) -> str | None:
+    """What a 自评表 money-grid header cell names (vocab.toml [fund_columns]), or None.
+
+    >>> column_measure("全年预算数(A)"), column_measure("执行率(B/A)"), column_measure("项目名称")
+    ('budget_adj', 'rate', None)
+    """
+    t = re.sub(r"\s+", "", fold(text))
+    for measure, rx in vocab().fund_columns:
+        if rx.match(t):
+            return measure
+    return None
+
+
+@dataclass(frozen=True)
+class FundGrid:
+    """A money-grid header row: the measure each cell names, and where its data begins
+    (after its label cells, and after a group cell such as "年度预算数(万元)")."""
+
+    measures: tuple[str | None, ...]
+    start: int
+
+
+def fund_grid(texts: tuple[str, ...]) -> FundGrid | None:
+    """The money grid a header row declares (two money columns at least), or None."""
+    measures = [column_measure(t) for t in texts]
+    if sum(m in _MONEY for m in measures) < 2:
+        return None
+    start = next(i for i, m in enumerate(measures) if m is not None)
+    # "年度预算数(万元) | 年初预算 | 调整后预算数 …": a group cell over the budget columns.
+    if (_UNIT_IN_HEADER.search(fold(texts[start])) and start + 1 < len(measures)
+            and measures[start + 1] in ("budget_init", "budget_adj")):
+        measures[start] = None
+        start += 1
+    return FundGrid(tuple(measures), start)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One row's values under a money grid: cell index and value by measure, and whether
+    the row's own 执行率 confirms the mapping (``checked``) or contradicts it."""
+
+    cells: dict[str, tuple[int, CellValue]]
+    checked: bool
+    conflict: bool
+    complete: bool = True  # every numeric column got a number
+
+    @property
+    def sound(self) -> bool:
+        """Whether the mapping may be trusted: its rate agrees, or it has no rate and
+        a number in every numeric column."""
+        return self.checked or (not self.conflict and self.complete)
+
+
+def _rate_agrees(rate: CellValue, spent: float, budgets: list[float]) -> bool:
+    unit = 10.0 ** -(rate.decimals + 2)  # one unit of the rate's last stated digit
+    return any(b and abs(spent / b - rate.value) <= unit + 1e-12 for b in budgets)
+
+
+def _map(grid: FundGrid, texts: tuple[str, ...], pairs: list[tuple[int, int]]) -> GridRow | None:
+    """The row read through ``pairs`` (header column, row cell); None when a numeric
+    column gets words (the mapping is shifted) or no budget and spent are read."""
+    cells: dict[str, tuple[int, CellValue]] = {}
+    complete = True
+    for col, i in pairs:
+        measure = grid.measures[col]
+        if measure not in _NUMERIC:
+            continue
+        if i >= len(texts) or _BLANK.match(texts[i]):
+            complete = False
+            continue
+        val = _read_text(texts[i])
+        if val is None or val.percent != (measure == "rate"):
+            return None
+        cells.setdefault(measure, (i, val))
+    budgets = [cells[m][1].value for m in ("budget_init", "budget_adj") if m in cells]
+    if not budgets or "spent" not in cells:
+        return None
+    rate = cells.get("rate")
+    complete = complete and len(pairs) >= sum(m in _NUMERIC for m in grid.measures[grid.start:])
+    if rate is None:
+        return GridRow(cells, False, False, complete)
+    ok = _rate_agrees(rate[1], cells["spent"][1].value, budgets)
+    return GridRow(cells, ok, not ok, complete)
+
+
+def grid_row(grid: FundGrid, texts: tuple[str, ...], label_at: int) -> GridRow | None:
+    """A data row's values under ``grid``, mapped by position only when that is sound.
+
+    The row's cells are laid against the header's columns three ways: cell for cell;
+    from the cell after the row's label against the header's first data column (a
+    header without the label cell, or with a merged one, shifts the grid by one); the
+    same after empty cells. A mapping that puts words under a numeric column is out.
+    One mapping whose 执行率 agrees with 执行数 ÷ 预算数 wins; with no rate, the
+    mappings must agree. Else None: the row does not say which number is which.
+
+    >>> g = fund_grid(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"))
+    >>> r = grid_row(g, ("年度资金总额", "329.77", "329.77", "338.31", "10", "102.59%"), 0)
+    >>> r.cells["spent"][1].value, r.checked
+    (338.31, True)
+    """
+    width = len(grid.measures)
+    data = [i for i in range(label_at + 1, len(texts))]
+    filled = [i for i in data if not _BLANK.match(texts[i])]
+    layouts = [
+        [(c, c) for c in range(grid.start, width) if c > label_at],
+        list(zip(range(grid.start, width), data)),
+    ]
+    if filled and filled[0] != label_at + 1:
+        layouts.append(list(zip(range(grid.start, width), range(filled[0], len(texts)))))
+    rows = [r for r in (_map(grid, texts, pairs) for pairs in layouts) if r is not None]
+    checked = [r for r in rows if r.checked]
+    # No rate to check by: only a row with a number in every numeric column is read.
+    pick = checked or [r for r in rows if not r.conflict and r.complete]
+    money = {tuple((m, r.cells[m][1].value) for m in _MONEY if m in r.cells) for r in pick}
+    if len(money) == 1:
+        return pick[0]
+    if not pick and rows:
+        return rows[0]  # read, but not confirmed (see GridRow.sound): the caller abstains
     return None

@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
+from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose, in_component, is_item
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
 from fiscal_eval.parse.flat_forms import flat_form
-from fiscal_eval.parse.forms import read_cell, row_label, table_unit
+from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
 from fiscal_eval.parse.numbers import AMOUNT_RE, UNIT_YUAN, decimals_of, parse_amount
 from fiscal_eval.parse.vocab import vocab
 
@@ -38,6 +39,14 @@ class Amount:
     # Roles this amount may also stand for when nothing better is stated
     # (下达 = allocated: the budget, and what arrived).
     fallback: tuple[str, ...] = ()
+    # What the choice rules need (see choose.Option): a stated total of amounts listed
+    # with it, the funding level it is an allocation of, one item of a breakdown.
+    total: bool = False
+    level: str = ""
+    item: bool = False
+    component: bool = False
+    excluded: str = ""  # why it may be shown but never chosen (a form row that contradicts itself)
+    reason: str = ""  # why it is a candidate, in words (the label words it was named by)
 
 
 @lru_cache(maxsize=16384)
@@ -74,7 +83,7 @@ def _plan_titles(titles: tuple[str, ...]) -> bool:
 
 def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Role, int, tuple[str, ...]]:
     v = vocab()
-    role, rank, matched = role_of(label)
+    role, rank, matched = role_of(_TITLES.sub("", label))
     if role in ("budget", "available", "spent", "income"):
         subject = label if not _is_bare(label, matched) else ctx.f[sentence_start:pos]
         if v.subject_part.search(subject) and not v.subject_whole.search(label):
@@ -82,24 +91,26 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     if role == "spent" and _plan_context(ctx, pos):
         return "other", 9, ()
     fallback: tuple[str, ...] = ()
-    # Money 下达 (issued) to the unit stands for the budget, and for what arrived when
-    # the report says it all arrived: plain 下达资金, or 到位率 100% in the same sentence.
-    # "批复下达预算资金10万元" alone says what was approved, not what arrived.
-    if "下达" not in label:
+    # Money 下达 (issued) to the unit stands for the budget, and for what arrived only
+    # when the report says it all arrived (到位率 100%, 全部到位 in the same sentence):
+    # "下达我县…资金200万元" alone says what was allocated, not what arrived.
+    if not _ALLOCATED.search(label):
         return role, rank, fallback
-    arrived = "预算" not in label or bool(_ALL_ARRIVED.search(ctx.f, *ctx.sentence_bounds(pos)))
-    if role == "income" and "下达" in matched:
+    arrived = bool(v.all_arrived.search(ctx.f, *ctx.sentence_bounds(pos)))
+    if role == "income" and _ALLOCATED.search(matched):
         fallback = ("budget", "available") if arrived else ("budget",)
-    elif role == "budget" and "下达" in label and arrived:
+    elif role == "budget" and arrived:
         fallback = ("available",)
     return role, rank, fallback
 
 
 # "(含…)" asides: a list word inside one does not itemise the amounts after it.
 _PARENTHESISED = re.compile(r"\([^()]*(?:\)|$)")
-_TOTAL_WORDS = re.compile(r"^(?:合计|总计|共计|累计)\S{2,}")  # "合计批复总投资", not a bare 合计 row
-_ALL_ARRIVED = re.compile(r"到位率\s*(?:为|达到?)?\s*100(?:\.0+)?\s*%")
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
+_ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
+_CLAUSE_END = re.compile(r"[,;:。!?\n]")
+# A cited document's title (《…关于下达…预算的通知》): its words name the notice, not the amount.
+_TITLES = re.compile(r"《[^《》]*》")
 
 
 def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
@@ -112,6 +123,8 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     sent: tuple[int, int] | None = None
     last_idx: int | None = None
     list_parent: int | None = None
+    first_named: int | None = None  # the first amount of the sentence a role names
+    markers: list[int] = []  # amounts with a total marker and nothing listed before them
     for m in AMOUNT_RE.finditer(f):
         start, end = m.span()
         if ctx.in_covered(start):
@@ -119,7 +132,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         bounds = ctx.sentence_bounds(start)
         if bounds != sent:
             carried = last_idx
-            sent, last_idx, list_parent = bounds, None, None
+            sent, last_idx, list_parent, first_named = bounds, None, None, None
             # "…实际支出3,050.12万元。其中：基本支出…": a sentence that opens with a
             # list word itemises the last amount of the sentence before, on the same line.
             if (carried is not None and _LIST_OPENING.match(f, bounds[0])
@@ -133,7 +146,30 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         if last_idx is not None and v.list_items.search(between) and list_parent is None:
             list_parent = last_idx
         label = clean_label(clause)
+        # A total marker states a total of what is listed with it: amounts before it in
+        # the sentence, its 其中 items, or the clause before ("分2批次下达…，合计X万元").
+        # A marker alone ("共支出成本35.3万元" of one project) is no such total.
+        stated_total = last_idx is not None
+        if ((not label or v.total_marker.fullmatch(label)) and last_idx is None
+                and clause_start > bounds[0] and v.total_marker.search(clause)):
+            # "…下达我区…资金，合计13,804万元": the total's words are the clause before.
+            clause, clause_start = ctx.left_clause(clause_start - 1, bounds[0])
+            clause += f[clause_start + len(clause):start]
+            label = clean_label(clause)
+            stated_total = True
         role, rank, fallback = _assign(label, ctx, start, bounds[0])
+        reason = _reason(label)
+        # "…下达9,056万元，省级下达804万元，共计9,860万元": a total named only by its marker
+        # is a total of the money listed before it in the sentence, and takes its role.
+        marked = bool(v.total_marker.search(clause))
+        if marked and stated_total and role == "other" and sum(1 for ch in label if is_cjk(ch)) <= 2 and first_named is not None:
+            named = out[first_named]
+            role, rank, fallback = named.line.role, named.rank, named.fallback
+            reason = f"合计（所列{_reason(named.line.label) or named.line.label}）"
+        # "…资金2179万元目前已全部拨付": the same clause says the amount all arrived.
+        if role != "available" and v.all_arrived.search(_CLAUSE_END.split(f[end:end + 24], 1)[0]):
+            fallback = tuple(dict.fromkeys(fallback + ("available",)))
+            reason = reason or "“全部到位”"
         parent = None
         if list_parent is not None and not ctx.in_parentheses(bounds[0], start):
             parent, role, rank, fallback = list_parent, "line_item", 9, ()
@@ -148,12 +184,66 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             context=ctx.context_path(start),
             decimals=decimals_of(num),
         )
-        out.append(Amount(line, rank, fallback))
+        level = v.fund_level.search(label)
+        out.append(Amount(line, rank, fallback, total=marked and stated_total,
+                          level=level.group(1) if level else "",
+                          item=is_item(ctx, start), component=in_component(ctx, start),
+                          reason=reason))
+        if marked and not stated_total:
+            markers.append(len(out) - 1)
         last_idx = len(out) - 1
+        if first_named is None and role in ("budget", "available", "spent", "income"):
+            first_named = last_idx
         # "…1.33万元等": the list names only some of the items.
         if parent is not None and f[end:end + 2].lstrip().startswith("等"):
             _mark_incomplete(out, parent + shift)
+    # "共下达…1,206万元，其中：中央…": a marked total with its parts listed after it.
+    # Parts by funding level (中央…、省级…、市级…) make it the whole allocation: the budget.
+    levels: dict[int, set[str]] = {}
+    for a in out:
+        if a.line.parent is not None:
+            levels.setdefault(a.line.parent, set()).add(a.level)
+    for i in markers:
+        if i + shift in levels:
+            a = out[i]
+            if len(levels[i + shift] - {""}) >= 2 and "budget" not in a.fallback and a.line.role != "budget":
+                a = replace(a, fallback=a.fallback + ("budget",), reason=a.reason or "分级资金的合计")
+            out[i] = replace(a, total=True)
     return out
+
+
+# "资金合计(万元) 年度预算资金总额): 1084.25", "计划安排资金 (万元) |\n700 |": a form
+# field whose label declares the unit, and one bare number after a colon or in the next cell.
+_UNIT_LINE = re.compile(r"\((?P<unit>亿元|万元|千元|元)\)(?:[^\n\d|]{0,40}[:：][ \t]*|[ \t]*\|?[ \t]*\n[ \t|]*)"
+                        r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)[ \t|]*(?=\n|$)")
+
+
+def _unit_line_amounts(ctx: Context) -> list[Amount]:
+    """Bare numbers of form lines whose label declares the unit (a key-value form
+    flattened to text): an amount only where the label's words give it a role."""
+    out = []
+    for m in _UNIT_LINE.finditer(ctx.f):
+        start = m.start("num")
+        if ctx.in_covered(start):
+            continue
+        lo = ctx.line_bounds(m.start())[0]
+        label = clean_label(ctx.f[lo:m.start()] + ctx.f[m.end("unit") + 1:start].replace("|", " "))
+        role, rank, matched = role_of(_TITLES.sub("", label))
+        if role not in ("budget", "available", "spent"):
+            continue
+        num, unit = m.group("num"), m.group("unit")
+        line = FundLine(label=label, role=role, amount_yuan=parse_amount(num, unit), span=(start, m.end("num")),
+                        unit=unit, context=ctx.context_path(start), decimals=decimals_of(num))
+        out.append(Amount(line, rank, total=bool(vocab().total_marker.search(label)),
+                          item=is_item(ctx, start), component=in_component(ctx, start),
+                          reason=f"“{matched}”（单位见于标签）"))
+    return out
+
+
+def _reason(label: str) -> str:
+    """Why an amount is a candidate, in words: the vocabulary words its label holds."""
+    _, _, matched = role_of(_TITLES.sub("", label))
+    return f"“{matched}”" if matched else ""
 
 
 def _mark_incomplete(out: list[Amount], parent: int) -> None:
@@ -170,7 +260,9 @@ def _table_amounts(ctx: Context) -> list[Amount]:
         before = ctx.f[max(0, table.span[0] - 80):table.span[0]]
         unit = table_unit(table, before)
         columns: dict[int, tuple[Role, int, str]] = {}
-        totals: dict[int, int] = {}  # column -> index in out of its total row
+        grid: FundGrid | None = None  # a 自评表 money grid (年初预算数 | 全年预算数 | 全年执行数 …)
+        header: tuple[str, ...] = ()
+        totals: dict[str, int] = {}  # column -> index in out of its total row
         for row in table.rows:
             labelled = row_label(row)
             if labelled is None or ctx.in_covered(row[0].span[0]):
@@ -178,42 +270,46 @@ def _table_amounts(ctx: Context) -> list[Amount]:
             li, label_text = labelled
             numeric = [(i, c, read_cell(c)) for i, c in enumerate(row) if i > li]
             numeric = [(i, c, val) for i, c, val in numeric if val is not None and not val.percent]
-            header_roles = {}
-            for i, c in enumerate(row):
-                if i <= li or read_cell(c) is not None:
-                    continue
-                role, rank, _ = role_of(c.text)
-                if role in ("budget", "available", "spent"):
-                    header_roles[i] = (role, rank, c.text)
-            if len(header_roles) >= 2 and not numeric:
-                columns, totals = header_roles, {}
-                continue
+            texts = tuple(c.text for c in row)
             if not numeric:
+                header_roles = {}
+                for i, c in enumerate(row):
+                    if i <= li or read_cell(c) is not None:
+                        continue
+                    role, rank, _ = role_of(c.text)
+                    if role in ("budget", "available", "spent"):
+                        header_roles[i] = (role, rank, c.text)
+                new_grid = fund_grid(texts)
+                if new_grid is not None or len(header_roles) >= 2:
+                    columns, grid, header, totals = header_roles, new_grid, texts, {}
+                    unit = declared_unit(" ".join(texts)) or unit  # "年度预算数(万元)": the grid's own
                 continue
             label = clean_label(label_text)
             row_span = (row[0].span[0], row[-1].span[1])
-            is_total = bool(re.fullmatch(r"合\s*计|总\s*计|小\s*计|年度资金总额|资金总额|合计金额", label))
-            col_hits = [(i, c, val) for i, c, val in numeric if i in columns]
-            if col_hits:
-                for i, c, val in col_hits:
-                    role, rank, _ = columns[i]
-                    # Under role columns a total row states the role; other rows are
-                    # its lines ("其中：当年财政拨款", "1 | 网络费").
-                    role_here: Role = role if is_total else "line_item"
+            is_total = bool(_TOTAL_ROW.fullmatch(label))
+            # Under role columns a total row states the role; other rows are its lines
+            # ("其中：当年财政拨款", "1 | 网络费").
+            hits = _grid_hits(grid, header, row, li, is_total) if grid is not None else None
+            if hits is None and grid is None:
+                hits = [(i, c, val, *columns[i], True) for i, c, val in numeric if i in columns]
+            if hits:
+                for i, c, val, role, rank, head, sound in hits:
                     line = FundLine(
                         label=clean_label(label.removeprefix("其中")) or label,
-                        role=role_here,
-                        amount_yuan=val.value * float(UNIT_YUAN[val.unit or unit]),
+                        role=role if is_total else "line_item",
+                        amount_yuan=parse_amount(repr(val.value), val.unit or unit),
                         span=c.span,
                         unit=val.unit or unit,
-                        parent=None if is_total else totals.get(i),
+                        parent=None if is_total else totals.get(head),
                         context=ctx.context_path(c.span[0]),
                         decimals=val.decimals,
                         measure=role,
                     )
-                    out.append(Amount(line, rank if is_total else 9))
+                    out.append(Amount(line, rank if is_total else 9, total=is_total,
+                                      excluded="" if sound else _UNSOUND,
+                                      reason=f"表格“{label}”行“{head}”列"))
                     if is_total:
-                        totals[i] = len(out) - 1
+                        totals[head] = len(out) - 1
                 ctx.cover(row_span)
                 continue
             # A row named by its role words: the first number after the label.
@@ -224,40 +320,76 @@ def _table_amounts(ctx: Context) -> list[Amount]:
             line = FundLine(
                 label=label,
                 role=role,
-                amount_yuan=val.value * float(UNIT_YUAN[val.unit or unit]),
+                amount_yuan=parse_amount(repr(val.value), val.unit or unit),
                 span=c.span,
                 unit=val.unit or unit,
                 context=ctx.context_path(c.span[0]),
                 decimals=val.decimals,
             )
-            out.append(Amount(line, rank))
+            out.append(Amount(line, rank, reason=f"表格行“{matched}”"))
             ctx.cover(row_span)
     return out
+
+
+_TOTAL_ROW = re.compile(r"合\s*计|总\s*计|小\s*计|年度资金总额|资金总额|总\s*额|合计金额")
+_GRID_ROLES: dict[str, tuple[Role, int]] = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1),
+                                            "spent": ("spent", 1)}
+_UNSOUND = "表格该行的数与表头对不上（缺格，或执行率与执行数÷预算数不符），列位不能确定"
+
+
+def _grid_hits(grid: FundGrid, header: tuple[str, ...], row, li: int, is_total: bool):
+    """(cell index, cell, value, role, rank, header words, sound) of a row's money under a
+    自评表 grid, mapped by position only where the row confirms it (forms.grid_row);
+    None when the row does not say which number is which."""
+    got = grid_row(grid, tuple(c.text for c in row), li)
+    if got is None:
+        return None
+    hits = []
+    for measure, (i, val) in got.cells.items():
+        if measure in _GRID_ROLES:
+            col = next(k for k, m in enumerate(grid.measures) if m == measure)
+            role, rank = _GRID_ROLES[measure]
+            hits.append((i, row[i], val, role, rank, header[col], got.sound))
+    return sorted(hits, key=lambda h: h[0])
 
 
 def extract_amounts(ctx: Context) -> list[Amount]:
     """Every amount of the document: form tables first, then prose, in text order."""
     table = _table_amounts(ctx)
     if not any(a.line.role in ("budget", "spent") for a in table):
-        table += [Amount(line, rank) for line, rank in flat_form(ctx)[0]]
-    return table + _prose_amounts(ctx, shift=len(table))
+        table += [Amount(line, rank, excluded=why, reason=f"表格“{line.label}”行（按表头列序）")
+                  for line, rank, why in flat_form(ctx)[0]]
+    return table + _prose_amounts(ctx, shift=len(table)) + _unit_line_amounts(ctx)
 
 
-def choose_funds(amounts: list[Amount]) -> dict[str, Amount]:
-    """The report's budget, available, spent and balance: per role the best-ranked amount
-    (then the earliest); an allocation (下达) stands in where nothing better is stated."""
-    chosen: dict[str, Amount] = {}
+def _slack(line: FundLine) -> float:
+    """Half a unit of an amount's last stated digit, in yuan (71.00万元: 50 元)."""
+    return 0.5 * 10.0 ** -line.decimals * float(UNIT_YUAN.get(line.unit, 1))
 
-    def key(a: Amount) -> tuple[int, bool, int]:
-        # At equal rank a stated total ("合计批复总投资…") beats the parts listed before it.
-        return a.rank, not _TOTAL_WORDS.match(a.line.label), a.line.span[0]
 
+def _option(a: Amount, reason: str = "") -> Option:
+    line = a.line
+    return Option(value=line.amount_yuan, span=line.span, label=line.label, rank=a.rank,
+                  reason=reason or a.reason or f"“{line.label}”", total=a.total,
+                  level=a.level, item=a.item, excluded=a.excluded or (LOST_COMPONENT if a.component else ""),
+                  slack=_slack(line), ref=a)
+
+
+def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
+    """The report's budget, available, spent and balance, each chosen from its candidates
+    (:func:`fiscal_eval.parse.choose.choose`): the amounts its role words name, else the
+    allocations (下达) that stand in for it. A field whose candidates disagree with no
+    stated total to decide has a Choice with no option (the field stays null)."""
+    chosen: dict[str, Choice] = {}
     for field, role in FIELD_ROLES.items():
-        direct = [a for a in amounts if a.line.role == role]
+        # Allocations (下达) stand in for the role, below every amount its words name.
+        direct = [_option(a) for a in amounts if a.line.role == role] + [
+            replace(_option(a, f"{a.reason or a.line.label}（下达的资金）"), rank=a.rank + 10)
+            for a in amounts if role in a.fallback]
+        if field == "budget_yuan" and any(o.value for o in direct):
+            # A budget of 0 beside a stated one (a form's 年初预算数 0.00 beside its
+            # 调整后预算数 3.36): a cell left unfilled, not the budget.
+            direct = [o for o in direct if o.value] + [replace(o, rank=9) for o in direct if not o.value]
         if direct:
-            chosen[field] = min(direct, key=key)
-            continue
-        standby = [a for a in amounts if role in a.fallback]
-        if standby:
-            chosen[field] = min(standby, key=key)
+            chosen[field] = choose(direct)
     return chosen

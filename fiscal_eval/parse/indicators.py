@@ -65,10 +65,14 @@ def table_indicators(ctx: Context) -> tuple[list[Indicator], Found | None]:
             cells = [c.text.strip() for c in row]
             first = next((c for c in cells if c), "")
             if total_rx.match(first.replace(" ", "")):
-                # The total is the points column's value; without one, the first number.
+                # The total is the points column's value; else, in a table with no
+                # maximum column, the first number (merged cells shift the row). With a
+                # maximum (权重/分值) column, another number is the weights' sum
+                # ("合计 | 100"), and an empty points cell states no score.
                 pi = header.get("points")
                 candidates = [row[pi]] if pi is not None and pi < len(row) else []
-                candidates += list(row[1:])
+                if header.get("max_points") is None:
+                    candidates += list(row[1:])
                 for c in candidates:
                     val = read_cell(c)
                     if val is not None and not val.percent:

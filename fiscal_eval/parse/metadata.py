@@ -1,118 +1,625 @@
 """Who reports, for which year, on what: agency, region, fiscal year, kind, project name,
-published date. Each found value keeps its span; candidates are ranked, best first."""
+published date.
+
+Agency, year, kind and project name are each chosen from candidates: every place the
+text states a value (a form field, a title, the page's publisher, a sentence …), with
+the reason it is one and a tier. The best tier wins and the candidates it beat say why
+they lost. Two candidates of the winning tier that name different values mean the text
+contradicts itself and no rule decides: the field is None and the candidates stay for
+the analyst. An invented agency or project name is worse than none.
+
+Rules assume simplified characters (traditional text is normalised before the parser).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
+from fiscal_eval.model import Candidate, Span
 from fiscal_eval.parse.context import Context, clean_label
 from fiscal_eval.parse.scores import Found
 from fiscal_eval.parse.vocab import vocab
 
-__all__ = ["find_title", "find_agency", "find_region", "find_year", "find_kind",
+__all__ = ["Choice", "find_title", "find_agency", "find_region", "find_year", "find_kind",
            "find_project_name", "find_published_date"]
 
 _FIELD_SEP = r"[\s:|•·\t]*"
-_STOP_EXTRA = r"|项目负责人|负责人|联系人|联系电话|资金情况|项目资金|自评得分|绩效目标"
-_NAME = r"[^\s:,;|。、\t“”\"]{2,40}"
+_STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|项目资金|自评得分|绩效目标|评价方式|评价机构"
+               r"|报告日期|填报日期|专项实施期|市县财政部门|项目起止")
 _REGION = re.compile(r"^(?:中共)?(?P<r>[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))")
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|村|社区|苏木)")  # below a county: a place, not a unit
 _REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|州|盟|县|区|旗)$")
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.]\s*(?P<m1>\d{1,2})\s*[-/.]\s*(?P<d1>\d{1,2})(?!\d)"
     r"|年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日)"
 )
+# A fiscal year as titles and sentences write it: 2021年度, 2021年, (2021年), 2018绩效 —
+# not a range (2019-2020年), not part of a date or a longer number, not a bond's name
+# (增发2023年国债 is the bond issued in 2023, whatever year is evaluated).
+_YEAR = re.compile(r"(?<![\d\-.〔\[【])(?P<y>(?:19|20)\d\d)(?![\d\-.])(?!\s*年?度?\s*(?:国债|抗疫特别国债))"
+                   r"(?!\s*年\s*\d{1,2}\s*月)\s*(?P<u>年度|年|(?=[\u4e00-\u9fff]))")
+# Metadata sits near the top: titles are read in the first _TITLE_HEAD characters, the
+# other rules in the first _HEAD, form fields in the first _FORM_HEAD (a report's own
+# form may follow its prose; a county's compilation of reports goes on for megabytes).
+_TITLE_HEAD = 4000
+_HEAD = 8000
+_FORM_HEAD = 30000
+REJECTED = 7  # a candidate of this tier or worse is shown, never chosen (its reason says why)
+
+
+# ----------------------------------------------------------------------------- candidates
+
+@dataclass(frozen=True)
+class _C:
+    """A candidate while choosing: value, span, the words that named it, why it is a
+    candidate, and its tier (1 best)."""
+
+    value: object
+    span: Span
+    label: str
+    reason: str
+    tier: int
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A field's choice: the value found (or None) and every candidate with its fate."""
+
+    found: Found | None
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def keep(self) -> bool:
+        """Whether the Report keeps the candidates: several distinct values, or a field
+        the parser declined although the text offered something."""
+        values = {repr(c.value) for c in self.candidates}
+        return len(values) > 1 or (self.found is None and bool(self.candidates))
+
+    @property
+    def value(self):
+        return None if self.found is None else self.found.value
+
+
+def _choose(cands: list[_C], same: Callable[[object, object], bool] | None = None,
+            fuller: Callable[[list[_C]], _C] | None = None,
+            decide: Callable[[_C, list[_C]], _C | None] | None = None) -> Choice:
+    """The best-tier candidate, unless one of the same tier names another value and
+    ``decide`` (a rule for that clash) does not settle it: then None.
+
+    ``same`` says when two values agree (default: equal); ``fuller`` picks, among the
+    candidates agreeing with the winner, the form to report (default: the winner)."""
+    if not cands:
+        return Choice(None)
+    same = same or (lambda a, b: a == b)
+    seen: set[tuple[str, str, Span]] = set()
+    uniq = []
+    for c in cands:  # the same value at the same place from two rules is one candidate
+        key = (repr(c.value), c.reason, c.span)
+        if key not in seen:
+            seen.add(key)
+            uniq.append(c)
+    order = sorted(uniq, key=lambda c: (c.tier, c.span[0]))
+    best = order[0]
+    if best.tier >= REJECTED:
+        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False, c.reason)
+                                  for c in order))
+    rivals = [c for c in order if c.tier == best.tier and not same(c.value, best.value)]
+    if rivals and decide is not None:
+        decided = decide(best, [c for c in order if c.tier == best.tier])
+        if decided is not None:
+            best, rivals = decided, []
+    if rivals:
+        names = " / ".join(dict.fromkeys(str(c.value) for c in order if c.tier == best.tier))
+        lost = f"同级候选值不一致（{names}），无规则可定"
+        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
+                                            lost if c.tier == best.tier else "级别较低；最高级候选值互相矛盾")
+                                  for c in order))
+    agreeing = [c for c in order if same(c.value, best.value)]
+    winner = fuller(agreeing) if fuller else best
+    found = Found(winner.value, winner.span, winner.label, winner.tier)
+    if all(c.value == winner.value for c in order):
+        return Choice(found)  # one value, however often stated: nothing to show
+    out = []
+    for c in order:
+        if c is winner:
+            out.append(Candidate(c.value, c.span, c.label, c.reason, True, ""))
+        elif same(c.value, winner.value):
+            out.append(Candidate(c.value, c.span, c.label, c.reason, False,
+                                 "与所选值一致（简称或全称）" if c.value != winner.value
+                                 else "同一值"))
+        else:
+            out.append(Candidate(c.value, c.span, c.label, c.reason, False,
+                                 f"不及“{winner.reason}”"))
+    return Choice(found, tuple(out))
+
+
+# ----------------------------------------------------------------------------- titles
+
+@dataclass(frozen=True)
+class _Title:
+    """A title as one string without whitespace ("2021 年" -> "2021年"), where each of
+    its characters sits in the text, and what kind of title it is."""
+
+    text: str
+    idx: tuple[int, ...]
+    source: str  # 标题 / 文件名 / 首行标题 / 现将…如下
+    tier: int  # 1 the page's titles, 2 the sentence that announces the report
+    first: bool = False  # the first title of the text (its evidence)
+
+    def span(self, i: int = 0, j: int | None = None) -> Span:
+        j = len(self.text) if j is None else j
+        if not self.idx:
+            return (0, 0)
+        i = min(i, len(self.idx) - 1)
+        if j <= i:
+            return (self.idx[i], self.idx[i])
+        return (self.idx[i], self.idx[j - 1] + 1)
+
+
+_SPACE = re.compile(r"\s")
+_SPACES = re.compile(r"\s+")
+_RUN = re.compile(r"\S+")
+
+
+def _compact(f: str, lo: int, hi: int) -> tuple[str, list[int]]:
+    """f[lo:hi] without whitespace, and each kept character's offset."""
+    seg = f[lo:hi]
+    if not _SPACE.search(seg):
+        return seg, list(range(lo, hi))
+    idx: list[int] = []
+    for m in _RUN.finditer(f, lo, hi):
+        idx.extend(range(m.start(), m.end()))
+    return _SPACES.sub("", seg), idx
+
+
+_HEADING_NUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+\.(?!\d)|[①-⑳])")
+_TITLE_FIELD = re.compile(r"^\s*(?:\[\s*)?(?:标\s*题|名\s*称)\s*(?:\]\s*)?[:：]?\s*\|?\s*(?P<t>[^|]+)")
+_FILE_IN_BRACKETS = re.compile(r"《(?P<n>[^《》\n]{4,100}?)\.(?:docx?|pdf|wps|xlsx?|txt)》", re.I)
+_FILE_LINE = re.compile(r"^(?P<n>.{4,120}?)\.(?:docx?|pdf|wps|xlsx?)$", re.I)
+_TITLE_PREFIX = re.compile(r"^(?:附件\d*[:：]?(?:\d+[.、])?|\d+、|关于(?=[\u4e00-\u9fff]))+")
+_CONTINUATION = re.compile(r"^(?:转移支付|项目|支出|资金|绩效|服务|专项|经费|工作|评价|自评)")
+_NO_TITLE_CHARS = re.compile(r"[\t|,;。!?；，]")
+_SUBJECT = re.compile(r"现(?:将|对)(?P<t>[^。\n]{4,90}?)(?:情况)?(?:报告|汇报|(?:予以|给予)?公开)?(?:如下|[:])")
+
+
+def _titles(ctx: Context) -> list[_Title]:
+    """The titles near the top: title lines (joined when the title was broken over two
+    lines, with a "(…)" line under them), a 标题/名称 field, a file name (《….docx》,
+    "….pdf"), the run-in title a long first line opens with — and, a tier lower, the
+    sentence announcing the report ("现将2022年度…绩效自评情况报告如下"). Cached."""
+    cached = getattr(ctx, "_meta_titles", None)
+    if cached is not None:
+        return cached
+    f = ctx.f
+    genre = vocab().meta["title"]
+    head = f[:_HEAD]
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", f[:_TITLE_HEAD])]
+    out: list[_Title] = []
+    last_file = -9
+    for k, (s, e) in enumerate(lines[:80]):
+        line = f[s:e]
+        if "评" not in line and "绩效" not in line:
+            continue  # no genre word: no title (most lines; compacting them all was the cost)
+        stripped = line.strip()
+        m = _FILE_IN_BRACKETS.search(line) or _FILE_LINE.match(stripped)
+        if m:
+            lo = s + (m.start("n") if m.re is _FILE_IN_BRACKETS else line.index(stripped) + m.start("n"))
+            hi = lo + len(m.group("n"))
+            text, idx = _compact(f, lo, hi)
+            if genre.search(text):
+                out.append(_Title(text, tuple(idx), "文件名", 1))
+                last_file = k
+                continue
+        fm = _TITLE_FIELD.match(line)
+        if fm:
+            text, idx = _compact(f, s + fm.start("t"), s + fm.end("t"))
+            if genre.search(text):
+                out.append(_Title(text, tuple(idx), "标题", 1))
+            continue
+        text, idx = _compact(f, s, min(e, s + 300))  # a title is short; a run-in one opens its line
+        gm = genre.search(text)
+        if gm is None or _HEADING_NUM.match(text) or re.match(r"[-•·]", text) or re.search(r"首页|位置", text) \
+                or ">" in re.sub(r"<[^<>]*>", "", line) \
+                or re.match(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]", text):
+            continue  # a heading, an item of the portal's metadata list, a breadcrumb, a field (评价方式:…)
+        if len(text) <= 90 and e - s <= 300 and not _NO_TITLE_CHARS.search(line.strip()):
+            if k > 0:  # a title broken over two lines
+                ps, pe = lines[k - 1]
+                ptext, pidx = _compact(f, ps, pe)
+                if (len(ptext) <= 40 and not re.search(r"[:：|,;。!?\t【】\[\]]", ptext)
+                        and not genre.search(ptext) and not _HEADING_NUM.match(ptext)
+                        and not re.search(r"\d{4}[-/]\d{1,2}|\d{1,2}:\d\d", ptext)
+                        and ((not _YEAR.search(text) and _YEAR.search(ptext)) or _CONTINUATION.match(text))):
+                    text, idx = ptext + text, pidx + idx
+            if k + 1 < len(lines):  # "(项目名)" alone under the title
+                ns, ne = lines[k + 1]
+                ntext, nidx = _compact(f, ns, ne)
+                if re.fullmatch(r"\([^()]{2,60}\)", ntext) and not re.search(r"\([^()]*\)$", text):
+                    text, idx = text + ntext, idx + nidx
+            out.append(_Title(text, tuple(idx), "标题", 1))
+        elif (k < 2 or k - last_file <= 2) and 4 <= gm.end() <= 70 and not re.search(r"[|:：,;。]", text[:gm.end()]):
+            # The run-in title a long first line opens with (line breaks lost), and a
+            # short "(2021年度)" right after it.
+            end = gm.end()
+            pm = re.match(r"\([^()]{2,20}\)", text[end:])
+            if pm:
+                end += pm.end()
+            out.append(_Title(text[:end], tuple(idx[:end]), "首行标题", 1))
+    sm = _SUBJECT.search(head)
+    if sm and re.search(r"绩效|自评|评价", sm.group("t")):
+        text, idx = _compact(f, sm.start("t"), sm.end("t"))
+        out.append(_Title(text, tuple(idx), "现将…如下", 2))
+    if out:
+        out[0] = _Title(out[0].text, out[0].idx, out[0].source, out[0].tier, True)
+    ctx._meta_titles = out  # type: ignore[attr-defined]
+    return out
+
+
+def find_title(ctx: Context) -> Found | None:
+    """The title: the first line near the top naming the genre (…绩效自评报告)."""
+    for t in _titles(ctx):
+        if t.tier == 1:
+            return Found(t.text, t.span(), "title", 1)
+    return None
+
+
+@dataclass(frozen=True)
+class _TitleParts:
+    """What a title says: who (an organisation, or a region), which year, what (the
+    project or fund), and the kind words."""
+
+    agency: tuple[str, Span] | None
+    region: bool  # the title opens with a region, not a unit (昌宁县2020年度…)
+    year: tuple[int, Span] | None
+    objects: tuple[tuple[str, Span, str], ...]  # (name, span, how: 括号 / 标题)
+
+
+# Where the subject of a title ends: its year, 关于, or the words that start the kind
+# or the fund ("…局部门整体支出…", "…人民政府转移支付2022年度…", "…文物局中央转移支付…").
+_SUBJECT_END = re.compile(
+    r"(?:19|20)\d\d|关于|部门整体|部门绩效|部门预算|整体|单位整体|单位自评|本级|机关|项目支出|项目绩效|项目资金"
+    r"|专项转移支付|转移支付|中央|省级|市级|县级|财政支出|财政项目|财政资金|预算绩效|预算执行|绩效|\((?!\d+\))")
+
+
+@lru_cache(maxsize=256)
+def _title_parts(t: _Title) -> _TitleParts:
+    s = t.text
+    genre = vocab().meta["title"].search(s)
+    g0 = genre.start() if genre else len(s)
+    pm = _TITLE_PREFIX.match(s)
+    i = pm.end() if pm else 0
+    year = None
+    for ym in _YEAR.finditer(s, i):
+        if ym.start() < max(g0, 1) or ym.group("u") or s[ym.end():ym.end() + 1] == ")":
+            year = (int(ym.group("y")), t.span(ym.start("y"), ym.end("y")))
+            break
+    # the subject: from the start (after a leading year) to the first boundary
+    lead = re.match(r"(?:19|20)\d\d年度?", s[i:])
+    j = i + (lead.end() if lead else 0)
+    bm = _SUBJECT_END.search(s, j + 1, max(g0, j + 1))
+    b = bm.start() if bm else g0
+    prefix = s[j:b]
+    agency, region, rest_from = None, False, j
+    if prefix and (_REGION_ONLY.match(prefix) or _PLACE.fullmatch(prefix)
+                   or re.fullmatch(r"我[\u4e00-\u9fff]{1,2}|本单位|本部门", prefix)):
+        region, rest_from = True, b  # a place (县, 镇), or 我局: no unit named
+    elif prefix and _title_org(prefix):
+        agency, rest_from = (prefix, t.span(j, b)), b
+    elif prefix and (_JOINT.search(prefix) or "、" in prefix) and _is_org(prefix):
+        region, rest_from = True, b  # a joint report: no one unit
+    elif prefix:
+        # "旺苍县卫生健康局基本药物制度补助资金…": the unit, then the fund it reports on.
+        best = None
+        for end in range(len(prefix) - 1, 2, -1):
+            cand = prefix[:end]
+            if _STRONG_SUFFIX.search(cand) and _plausible_org(cand) and _REGION.match(cand):
+                best = cand
+                break
+        if best:
+            agency, rest_from = (best, t.span(j, j + len(best))), j + len(best)
+    if agency is None and not region and prefix:
+        ym = _YEAR.search(s, j + 1, g0)
+        named = re.sub(r"(?:中央|中央对地方)?(?:专项)?转移支付$", "", s[j:ym.start() if ym else g0])
+        if (rm := re.match(r"[\u4e00-\u9fff]{2,6}?(?:省|市|州|盟|县|区|旗)", prefix)) \
+                and _REGION_ONLY.match(rm.group()) and not re.search(r"我|下达|拨|安排|对|关于", rm.group()) \
+                and re.search(r"(?:资金|经费|补助|补贴)(?:\([^()]*\))?$", named):
+            # "宣州区教育督导评价奖励补助资金转移支付…": the region receiving a fund named for
+            # the whole country; a project keeps its place (银川市兴庆区…改造项目).
+            region, rest_from = True, j + rm.end()
+    objects: list[tuple[str, Span, str]] = []
+    # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改))
+    for m in re.finditer(r"\((?P<p>[^()]{2,60})\)", s):
+        p = m.group("p")
+        if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d", p):
+            name = _clean_project(p)
+            lo = m.start("p") + max(0, p.find(name))
+            objects.append((name, t.span(lo, lo + len(name)), "括号"))
+    # the words between the subject (and its year) and the genre
+    if agency is None and not region:
+        rest_from = i  # no unit named: the title names the project itself (…改造项目绩效自评报告)
+    obj_lo = rest_from
+    while obj_lo < g0:  # the glue before the name: 关于, 上报, 转移支付, the year evaluated
+        gm_ = re.match(r"关于|上报|专项转移支付|转移支付|的|对|下达(?:给)?(?:我[县市区省州旗乡镇])?", s[obj_lo:g0])
+        ym_ = re.match(r"(?:19|20)\d\d(?:年度?)?", s[obj_lo:g0])
+        after = s[obj_lo + ym_.end():g0] if ym_ else ""
+        if ym_ and not ym_.group().endswith("度") and (rg := _REGION.match(after)) \
+                and not _REGION_ONLY.match(after) and not re.search(r"我|下达|拨|安排|对|关于", rg.group()):
+            break  # "2024年固始县祖师庙镇…项目": the year is part of the project's name
+        step = gm_ or ym_
+        if step is None:
+            break
+        obj_lo += step.end()
+    ym = _YEAR.search(s, obj_lo + 1, g0)  # "…补助经费转移支付2023年度绩效…": the name ends at the year
+    obj = s[obj_lo:ym.start() if ym and ym.start() > obj_lo else g0]
+    obj = re.sub(r"(?:预算执行情况|执行情况|使用情况|资金使用|转移支付区域|区域)?(?:\((?:项目)?\))?$", "", obj)
+    obj = re.sub(r"(?:中央对地方|中央)?(?:专项)?转移支付$|项目支出$|支出$|的$", "", obj)
+    obj = re.sub(r"(?:预算执行情况|执行情况)$", "", obj)
+    if obj and _FUND_END.search(re.sub(r"\([^()]*\)$", "", obj)) and not _generic_project(obj):
+        name = _clean_project(obj)
+        lo = s.find(name, obj_lo)
+        if lo >= 0:
+            objects.append((name, t.span(lo, lo + len(name)), "标题"))
+    return _TitleParts(agency, region, year, tuple(objects))
+
+
+# ----------------------------------------------------------------------------- agency
+
+_STRONG_SUFFIX = re.compile(r"(?:局|委员会|委|人民政府|政府|厅|办公室|办|管委会|学校|中学|小学|幼儿园|医院|卫生院|政协|法院|检察院|中心)$")
+_NOT_ORG = re.compile(r"我|绩效|报告|自评|评价|根据|按照|关于|通知|《|》|以下|项目|资金|经费|预算|网站|门户|欢迎|访问|首页|位置"
+                      r"|\d|\s|[:|,;。!?、<>]")
+# 我局, 本单位, 该中心, 各乡镇, 全县…: no name (place names start with almost any character,
+# 本溪市, 将乐县, 全南县: only these forms).
+_PRONOUN = re.compile(r"^(?:我|该|各|本(?:单位|部门|局|委|级|院|校|中心|机关)|全[县市区省州镇乡])")
+# Who publishes for others: a county-or-higher government or its office (the portal), the
+# finance bureau, the media. (A township's 人民政府 is a unit; it publishes its own.)
+_FINANCE_OR_PORTAL = re.compile(r"财政局|财政厅|财政部|人民政府办公室|政府办公厅|政府办$|(?:省|市|县|区|州|旗|盟)人民政府$|政府网"
+                                r"|融媒体中心|新闻中心|报社|电视台|广播电视")
+# Third parties that evaluate for others (会计师事务所, 咨询公司): never the unit evaluated.
+_THIRD_PARTY = re.compile(r"事务所|咨询|评估")
+_DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
+_UNIT_VOICE = re.compile(r"我(?:局|委|厅|办|单位|中心|校|院|处|站|所|镇|乡|部|馆|队|会|街道)")
+_REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
 
 
 def _is_org(name: str) -> bool:
-    return bool(vocab().meta["org_suffix"].search(name)) and not _REGION_ONLY.match(name)
+    meta = vocab().meta
+    if name.endswith("单位"):  # "台江县教育和科技单位": only with the place it belongs to
+        return len(name) >= 7 and bool(_REGION.match(name))
+    return bool(meta["org_suffix"].search(name) or meta["org_suffix_extra"].search(name)) \
+        and not _REGION_ONLY.match(name)
+
+
+# Two units run together: "某某省财政厅某某省农业农村厅" (a joint report names no one unit).
+_JOINT = re.compile(r"(?:厅|局|委员会|办公室)[\u4e00-\u9fff]{1,8}?(?:省|市|县|区|州|旗)[\u4e00-\u9fff]*?"
+                    r"(?:厅|局|委员会|委|办公室)$")
+
+
+def _title_org(name: str) -> bool:
+    """The whole subject of a title (all before its year), or a form's 单位 cell, is the
+    unit's name as the text gives it — odd characters included (escaped downstream, not
+    judged here) — unless it is a phrase: 我局, a joint report, words of the genre."""
+    return (1 < len(name) <= 40 and _is_org(name) and not _PRONOUN.match(name) and not _JOINT.search(name)
+            and not re.search(r"我|绩效|报告|自评|评价|根据|按照|关于|通知|项目|资金|经费|预算|网站|门户|欢迎|、", name))
+
+
+def _plausible_org(name: str) -> bool:
+    """An organisation's name, not a phrase around one (我局, 根据…财政局, …项目)."""
+    return (2 < len(name) <= 30 and _is_org(name) and not _NOT_ORG.search(name)
+            and not _PRONOUN.match(name) and not _JOINT.search(name))
 
 
 def _clean_org(name: str) -> str:
     name = vocab().meta["stamp"].sub("", name)
-    name = name.strip(" \t()（）:：")
-    return re.sub(r"(?<=[局委院办厅所站队馆心校])(?:本级|部门|机关)$", "", name)
+    name = re.sub(r"^[\dA-Za-z]{2,}-", "", name)  # budget-unit code: "219001-…"
+    name = re.sub(r"\((?:行政)?(?:主管部门|一级预算单位|二级预算单位|预算单位|本级)\).*$", "", name)
+    name = re.sub(r"\([^)]*$", "", name)  # an unclosed "(" the field's value was cut in
+    name = name.strip(" \t()（）:：/")
+    return re.sub(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$", "", name)
 
 
-def find_title(ctx: Context) -> Found | None:
-    """The title: an early line naming the genre (…绩效自评报告)."""
-    rx = vocab().meta["title"]
-    pos = 0
-    for _ in range(40):
-        end = ctx.f.find("\n", pos)
-        end = len(ctx.f) if end < 0 else end
-        line = ctx.f[pos:end]
-        # A title is a line of its own: no table cells, no sentence punctuation.
-        if rx.search(line) and len(line.strip()) <= 90 and not re.search(r"[\t|,;。]", line.strip()):
-            lead = len(line) - len(line.lstrip())
-            return Found(ctx.text[pos + lead:end].rstrip(), (pos + lead, end), "title", 1)
-        if end >= len(ctx.f):
-            break
-        pos = end + 1
-    return None
+def _same_org(a: object, b: object) -> bool:
+    """Two names of one unit: equal, or one the other without its region
+    (宣州区应急管理局 / 宣城市宣州区应急管理局)."""
+    a, b = str(a), str(b)
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return long.endswith(short) and bool(re.fullmatch(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))+",
+                                                      long[:-len(short)]))
 
 
-def _field_value(ctx: Context, label_rx: str) -> list[Found]:
+def _fullest(cands: list[_C]) -> _C:
+    """Among candidates naming one unit, the best-ranked of those giving its full name."""
+    longest = max(len(str(c.value)) for c in cands)
+    return next(c for c in cands if len(str(c.value)) == longest)
+
+
+def _field_values(ctx: Context, label_rx: str, anchor: str | None,
+                  limit: int = _FORM_HEAD) -> list[tuple[str, Span, str]]:
+    """(value, span, label) of every "label: value" form field (value up to the next
+    label, a separator or a stop word).
+
+    When every label holds one of the ``anchor`` words, at most 8 characters in, the
+    label pattern is tried only just before those (trying its many alternatives at
+    every character was most of the metadata's time)."""
     meta = vocab().meta
-    stop = "|".join(p.pattern for p in (meta["agency_field"], meta["project_field"])) + _STOP_EXTRA
-    rx = re.compile(rf"(?P<label>{label_rx}){_FIELD_SEP}(?:\((?:公章|盖章|签章)\))?{_FIELD_SEP}"
-                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。、\t“”\"]){{2,40}})")
+    stop = "|".join(p.pattern for p in (meta["unit_field"], meta["supervisor_field"], meta["project_field"])) \
+        + _STOP_EXTRA
+    rx = re.compile(rf"(?P<label>{label_rx})(?:/项目负责人)?{_FIELD_SEP}(?:为)?(?:\((?:公章|盖章|签章)\))?{_FIELD_SEP}"
+                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。、\t“”\"]){{2,60}})")
     lab = re.compile(rf"^(?:{label_rx})")
-    out, pos = [], 0
-    while True:
-        m = rx.search(ctx.f, pos)
-        if m is None:
-            return out
+    f = ctx.f[:limit]
+    out: list[tuple[str, Span, str]] = []
+    pos = 0
+
+    def take(m: re.Match[str]) -> int:
         if lab.match(m.group("v")):
-            pos = m.start("v")  # "主管部门 实施单位 X": the value is the next label
+            return m.start("v")  # "主管部门 实施单位 X": the value is the next label
+        value = m.group("v")
+        if "/项目负责人" in f[m.end("label"):m.start("v")]:
+            value = value.split("/")[0]  # "实施单位/项目负责人 某某中心/张三"
+        out.append((value, (m.start("v"), m.start("v") + len(value)), clean_label(m.group("label"))))
+        return m.end()
+
+    if anchor is None:
+        while (m := rx.search(f, pos)) is not None:
+            pos = take(m)
+        return out
+    for hit in re.finditer(anchor, f):
+        if hit.start() < pos:
             continue
-        out.append(Found(m.group("v"), m.span("v"), m.group("label"), 1))
-        pos = m.end()
+        for start in range(max(pos, hit.start() - 8), hit.start() + 1):
+            m = rx.match(f, start)
+            if m is not None:
+                pos = take(m)
+                break
+    return out
 
 
-def find_agency(ctx: Context, title: Found | None) -> Found | None:
-    """The reporting agency: a form field (主管部门…), the title before its year, the
-    signature above the closing date, the portal's 发布机构, a sentence naming the
-    agency before the year evaluated — in that order."""
+def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
     meta = vocab().meta
-    for found in _field_value(ctx, meta["agency_field"].pattern):
-        name = _clean_org(found.value)  # type: ignore[arg-type]
-        if _is_org(name):
-            return Found(name, found.span, found.label, 1)
-    if title is not None:
-        m = re.match(r"\s*(?P<a>.+?)\s*(?:19|20)\d\d\s*年", ctx.f[title.span[0]:title.span[1]])
-        if m:
-            name = _clean_org(m.group("a"))
-            if _is_org(name):
-                lo = title.span[0] + m.start("a")
-                return Found(name, (lo, lo + len(m.group("a"))), "title", 2)
-    org_then_kind = re.compile(
-        r"(?:(?:19|20)\d\d\s*年度?\s*)?(?P<a>[\u4e00-\u9fff]{1,10}?(?:省|市|州|县|区|旗)[\u4e00-\u9fff]{1,25}?"
-        + meta["org_suffix"].pattern.rstrip("$")
-        + r")(?=\s*(?:(?:19|20)\d\d|部门|单位|整体|机关|项目|专项|财政|[\u4e00-\u9fff]{0,40}?绩效自评))")
-    if title is not None:
-        m = org_then_kind.search(ctx.f, title.span[0], title.span[1])
-        if m and _is_org(_clean_org(m.group("a"))):
-            return Found(_clean_org(m.group("a")), m.span("a"), "title", 2)
-    sig = _signature(ctx)
+    f = ctx.f
+    cands: list[_C] = []
+    supervisors: set[str] = set()
+    # One scan for both kinds of field (the text may be long): the label says which.
+    either = f"{meta['supervisor_field'].pattern}|{meta['unit_field'].pattern}"
+    for value, span, label in _field_values(ctx, either, "单位|部门"):
+        name = _clean_org(value)
+        if not _title_org(name):  # a form's cell is the name as given, odd characters and all
+            continue
+        lo = span[0] + value.find(name) if name in value else span[0]
+        if not meta["supervisor_field"].fullmatch(label):
+            t, why = 1, "实施单位/项目单位栏：被评价支出的单位"
+        elif meta["higher_supervisor"].match(label):
+            t, why = REJECTED, "上级主管部门（中央/省/市级），不是被评价单位"
+        else:
+            t, why = 2, "主管部门栏：被评价单位的主管部门"
+            supervisors.add(name)
+        cands.append(_C(name, (lo, lo + len(name)), label, why, t))
+    # A bare 部门 cell of a department-wide form ("部门 | 金寨县…中心 |").
+    for m in re.finditer(r"部门[ \t]*\|[ \t]*(?P<v>[^|\n\t ]{3,40})", f[:_HEAD]):
+        if not re.search(r"(?:^|[\n|])[ \t]*$", f[max(0, m.start() - 20):m.start()]):
+            continue  # "…部门 |" ending a longer cell: not the 部门 field
+        name = _clean_org(m.group("v"))
+        if _plausible_org(name):
+            cands.append(_C(name, m.span("v"), "部门", "部门整体支出自评表的“部门”栏", 1))
+    for t in titles:
+        parts = _title_parts(t)
+        if parts.agency is not None:
+            name, span = parts.agency
+            tier = 1 if t.tier == 1 else 3
+            why = "标题所列单位" if t.tier == 1 else "“现将……报告如下”句所列单位"
+            cands.append(_C(name, span, "title" if t.tier == 1 else t.source, why, tier))
+        if t.tier == 1 and t.idx and parts.agency is None:
+            # A cover: the unit's name, then a title naming none (a title that names a
+            # unit, a school say, is not overruled by the line above it).
+            above = _org_line_above(ctx, t.idx[0])
+            if above is not None:
+                cands.append(_C(above[0], above[1], "title", "标题上一行的单位名称", 1))
+    # The weaker sources below are read only when no form field or title names the unit
+    # (they could only lose), except the publisher, which the analyst is shown.
+    named = any(c.tier <= 2 for c in cands)
+    sig = None if named else _signature(ctx)
     if sig is not None:
-        return sig
-    for found in _field_value(ctx, meta["publisher_field"].pattern):
-        name = _clean_org(found.value)  # type: ignore[arg-type]
-        if _is_org(name):
-            return Found(name, found.span, found.label, 4)
-    rx = re.compile(r"(?:^|[\s,;:。、])(?P<a>[^\s,;:。、\d“”\"]{3,30}?)(?:19|20)\d\d\s*年度?"
-                    r"(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)")
-    for m in rx.finditer(ctx.f):
-        name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位)", "", m.group("a"))
-        if _is_org(name):
-            return Found(name, m.span("a"), "sentence", 5)
-    for m in re.finditer(r"(?:(?:19|20)\d\d\s*年度?)(?P<a>[\u4e00-\u9fff]{3,30}?(?:局|委员会|中心|院|校|办公室|政府))"
-                         r"(?=[^。\n]{0,40}?绩效(?:自评|评价))", ctx.f):
-        if _is_org(m.group("a")):
-            return Found(m.group("a"), m.span("a"), "sentence", 6)
+        cands.append(_C(sig.value, sig.span, "signature", "文末落款", 3))
+    voice_region = bool(_REGION_VOICE.search(f, 0, _HEAD)) and not _UNIT_VOICE.search(f, 0, _HEAD)
+    for value, span, label in _field_values(ctx, meta["publisher_field"].pattern, None, limit=_HEAD):
+        name = _clean_org(value)
+        if not _plausible_org(name):
+            continue
+        lo = span[0] + value.find(name) if name in value else span[0]
+        if _FINANCE_OR_PORTAL.search(name):
+            tier, why = REJECTED, "发布者为门户网站、政府办公室、财政部门或媒体，代其他单位发布"
+        elif _DIVISION.match(name):
+            tier, why = REJECTED, "发布者为内设科室，不是单位"
+        elif voice_region:
+            tier, why = REJECTED, "报告以地区口吻撰写（我县/我市），发布机构未必是被评价单位"
+        else:
+            tier, why = 4, "网页的发布机构/来源"
+        cands.append(_C(name, (lo, lo + len(name)), label, why, tier))
+    if not any(c.tier < 5 for c in cands):
+        for name, span, why in _sentence_orgs(ctx):
+            cands.append(_C(name, span, "sentence", why, 5))
+    return cands
+
+
+def _org_line_above(ctx: Context, pos: int) -> tuple[str, Span] | None:
+    """A line holding only an organisation's name right above ``pos`` (a cover page:
+    the unit, then the report's title)."""
+    f = ctx.f
+    end = f.rfind("\n", 0, pos)
+    while end > 0:
+        start = f.rfind("\n", 0, end) + 1
+        line = f[start:end]
+        if line.strip():
+            name = line.strip()
+            if _plausible_org(name) and _REGION.match(name) and not _FINANCE_OR_PORTAL.search(name):
+                lo = start + line.index(name)
+                return name, (lo, lo + len(name))
+            return None
+        end = start - 1
     return None
+
+
+_YEAR_AT = re.compile(r"(?:19|20)\d\d\s*年")
+_RUN_BEFORE = re.compile(r"(?:^|(?<=[\s,;:。、)]))[^\s,;:。、\d“”\"()]{3,30}$")
+_CJK_RUN_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))[\u4e00-\u9fff]{4,33}$")
+_EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)")
+_REGION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)[\u4e00-\u9fff]{2,25}")
+
+
+def _sentence_orgs(ctx: Context) -> Iterable[tuple[str, Span, str]]:
+    """Units the body names as its subject: "保靖县电子政务办公室2019年部门整体支出绩效评价
+    得分…", "(一)南昌市烈士陵园管理处2022年度共有…", "洪山区卫生和计划生育委员会(以下简称…)".
+    Anchored on the year (or 以下简称) and read backwards: one pass, whatever the length."""
+    f = ctx.f
+    found: list[tuple[str, int, int, str]] = []
+    for y in _YEAR_AT.finditer(f, 0, _HEAD):
+        run = _RUN_BEFORE.search(f, max(0, y.start() - 31), y.start())
+        if run is None:
+            continue
+        if _EVAL_AFTER.match(f, y.end()):
+            found.append((run.group(), run.start(), y.start(), "正文在评价年度前所列单位"))
+        if _REGION_ORG.fullmatch(run.group()):
+            found.append((run.group(), run.start(), y.start(), "正文以单位和年度开头的句子"))
+    pos = f.find("(以下简称", 0, _HEAD)
+    while pos >= 0:
+        run = _CJK_RUN_BEFORE.search(f, max(0, pos - 34), pos)
+        if run and _REGION_ORG.fullmatch(run.group()):
+            found.append((run.group(), run.start(), pos, "正文“（以下简称）”所指单位"))
+        pos = f.find("(以下简称", pos + 1, _HEAD)
+    for text, lo, hi, why in found:
+        name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)", "", text)
+        if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name):
+            yield name, (hi - len(name), hi), why
+
+
+def find_agency(ctx: Context, title: Found | None = None) -> Choice:
+    """The unit whose spending is evaluated: a form's 实施单位/项目单位 or the unit the
+    title names; else the 主管部门 field; the signature; the page's publisher (not a
+    portal, the finance bureau or a division, and only when the report does not speak
+    for a region); a sentence naming the unit. 我局/我县 alone name nothing."""
+    titles = _titles(ctx)
+    cands = _agency_candidates(ctx, titles)
+    supervisors = {c.value for c in cands if c.reason.startswith("主管部门")}
+
+    def decide(best: _C, tier: list[_C]) -> _C | None:
+        # A title naming the supervising department and a 实施单位 naming its subordinate
+        # unit: the department filed the form for its own project.
+        from_title = [c for c in tier if c.label == "title"]
+        others = [c for c in tier if c.label != "title"]
+        if from_title and all(_same_org(c.value, from_title[0].value) for c in from_title) \
+                and any(_same_org(from_title[0].value, s) for s in supervisors) \
+                and all(c.reason.startswith("实施单位") for c in others):
+            return from_title[0]
+        return None
+
+    return _choose(cands, same=_same_org, fuller=_fullest, decide=decide)
 
 
 def _signature(ctx: Context) -> Found | None:
@@ -125,7 +632,7 @@ def _signature(ctx: Context) -> Found | None:
             lines.append((pos + m.start(), m.group()))
     for i, (start, line) in enumerate(lines):
         name = line.strip()
-        if not (2 < len(name) <= 30) or re.search(r"[,;。:、\d]", name) or not _is_org(name):
+        if not (2 < len(name) <= 30) or re.search(r"[,;。:、\d]", name) or not _plausible_org(name):
             continue
         nxt = [ln for _, ln in lines[i + 1:i + 3]]
         if any(_DATE.search(ln) and len(ln.strip()) <= 16 for ln in nxt):
@@ -145,104 +652,251 @@ def find_region(ctx: Context, agency: str | None) -> str | None:
     return m.group("r") if m else None
 
 
-def find_year(ctx: Context, title: Found | None) -> Found | None:
-    """The fiscal year evaluated — not the year of publication."""
+# ----------------------------------------------------------------------------- year
+
+_YEAR_REASON = {"对…年度…评价": "正文“对…年度…进行评价”", "field": "评价年度栏",
+                "…年度…绩效自评": "正文“…年度…绩效自评”", "most frequent 年度": "全文最常见的“…年度”",
+                "most frequent 年": "全文最常见的“…年”", "截至…年12月31日": "正文“截至…年12月31日”"}
+
+
+def find_year(ctx: Context, title: Found | None = None) -> Choice:
+    """The fiscal year evaluated — not the year of publication. The titles (page title,
+    file name, the form's own heading) must agree; then 评价年度 fields and "对2021年度…
+    评价"; then "2021年度…绩效自评" anywhere; then the year most often written."""
     f = ctx.f
-    if title is not None:
-        m = re.search(r"((?:19|20)\d\d)\s*年", f[title.span[0]:title.span[1]])
-        if m:
-            lo = title.span[0] + m.start(1)
-            return Found(int(m.group(1)), (lo, lo + 4), "title", 1)
+    cands: list[_C] = []
+    for t in _titles(ctx):
+        parts = _title_parts(t)
+        if parts.year is not None:
+            label = "title" if t.tier == 1 else t.source
+            cands.append(_C(parts.year[0], parts.year[1], label, f"{t.source}所列年度", t.tier))
     patterns = [
-        (r"对\s*((?:19|20)\d\d)\s*年度?[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
-        (rf"(?:{vocab().meta['year_field'].pattern})[\s:|\t]*((?:19|20)\d\d)\s*年?", "field", 3),
-        (r"((?:19|20)\d\d)\s*年度?(?:部门整体支出|项目支出|财政支出|整体支出|部门预算|项目)?[^。\n]{0,10}?绩效(?:自评|评价)",
-         "…年度…绩效自评", 4),
+        (r"对\s*((?:19|20)\d\d)\s*年度?(?!\s*国债)[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
+        (rf"(?:{vocab().meta['year_field'].pattern})[\s:|\t]*((?:19|20)\d\d)\s*年?", "field", 2),
+        (r"((?:19|20)\d\d)\s*年度?(?!\s*国债)(?:部门整体支出|项目支出|财政支出|整体支出|部门预算|项目)?[^。\n]{0,10}?"
+         r"绩效(?:自评|评价)", "…年度…绩效自评", 3),
     ]
-    for pattern, label, rank in patterns:
+    for pattern, label, tier in patterns:
         m = re.search(pattern, f)
         if m:
-            return Found(int(m.group(1)), m.span(1), label, rank)
-    # Last resorts: the year written most often as "YYYY年度", then as "YYYY年" (not a date).
-    for pattern, label, rank in ((r"((?:19|20)\d\d)\s*年度", "most frequent 年度", 5),
-                                 (r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)", "most frequent 年", 6)):
-        counts: Counter[str] = Counter()
-        first: dict[str, int] = {}
-        for m in re.finditer(pattern, f):
-            counts[m.group(1)] += 1
-            first.setdefault(m.group(1), m.start(1))
-        if counts:
-            year = counts.most_common(1)[0][0]
-            return Found(int(year), (first[year], first[year] + 4), label, rank)
-    return None
+            cands.append(_C(int(m.group(1)), m.span(1), label, _YEAR_REASON[label], tier))
+    if not cands:
+        # Last resorts: the year written most often as "YYYY年度", then as "YYYY年" (not a
+        # date), then the year whose 12月31日 the figures are stated at.
+        for pattern, label, tier in ((r"((?:19|20)\d\d)\s*年度(?!\s*国债)", "most frequent 年度", 4),
+                                     (r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)(?!\s*国债)", "most frequent 年", 5),
+                                     (r"截[至止]\s*((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日", "截至…年12月31日", 6)):
+            counts: Counter[str] = Counter()
+            first: dict[str, int] = {}
+            for m in re.finditer(pattern, f):
+                counts[m.group(1)] += 1
+                first.setdefault(m.group(1), m.start(1))
+            if counts:
+                year = counts.most_common(1)[0][0]
+                cands.append(_C(int(year), (first[year], first[year] + 4), label, _YEAR_REASON[label], tier))
+                break
+    return _choose(cands)
 
 
-def find_kind(ctx: Context, title: Found | None, has_project_field: bool) -> Found | None:
-    """project or department: the title's words, a 项目名称 field, the first headings,
-    then which vocabulary the text uses more."""
+# ----------------------------------------------------------------------------- kind
+
+def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool = False,
+              project_field_span: Span | None = None) -> Choice:
+    """project or department: the titles' words (部门整体 before 项目/资金), a 项目名称
+    field, the first headings, then which vocabulary the text uses more."""
     meta = vocab().meta
-    if title is not None:
-        t = ctx.f[title.span[0]:title.span[1]]
-        if meta["department"].search(t):
-            return Found("department", title.span, "title", 1)
-        if re.search(r"项目", t):
-            return Found("project", title.span, "title", 1)
+    cands: list[_C] = []
+    for t in _titles(ctx):
+        label = "title" if t.tier == 1 else t.source
+        if meta["department_title"].search(t.text):
+            cands.append(_C("department", t.span(), label, f"{t.source}含“部门整体”等字样", 1 if t.tier == 1 else 2))
+        elif meta["project_title"].search(t.text):
+            cands.append(_C("project", t.span(), label, f"{t.source}含项目/资金字样", 1 if t.tier == 1 else 2))
+    if cands:
+        first = min(cands, key=lambda c: (c.tier, c.span[0]))
+        cands = [c if c is first else _C(c.value, c.span, c.label, c.reason, c.tier + 10) for c in cands]
     if has_project_field:
-        return Found("project", (0, 0), "项目名称", 2)
+        cands.append(_C("project", project_field_span or (0, 0), "项目名称", "“项目名称”栏", 3))
     for s in ctx.sections[:3]:
         heading = ctx.line_bounds(s.span[0])  # the heading line, not the whole section
         if re.search(r"部门概况|部门基本情况|单位概况|单位基本情况", s.title):
-            return Found("department", heading, s.title, 3)
-        if re.search(r"项目基本情况|项目概况", s.title):
-            return Found("project", heading, s.title, 3)
-    dept = len(meta["department"].findall(ctx.f))
-    proj = len(meta["project"].findall(ctx.f))
-    if dept or proj:
-        return Found("department" if dept > proj else "project", (0, 0), "counts", 4)
-    return None
+            cands.append(_C("department", heading, s.title, "部门概况类标题", 4))
+            break
+        if re.search(r"项目基本情况|项目概况|绩效目标分解下达情况", s.title):
+            cands.append(_C("project", heading, s.title, "项目概况类标题", 4))
+            break
+    if not cands:
+        dept = len(meta["department"].findall(ctx.f))
+        proj = len(meta["project"].findall(ctx.f))
+        if dept or proj:
+            cands.append(_C("department" if dept > proj else "project", (0, 0), "counts",
+                            "按全文部门/项目用词多少", 5))
+    if not cands:
+        return Choice(None)
+    # The best signal decides kind; weaker ones do not veto it (a project report has
+    # department words too).
+    best = min(cands, key=lambda c: (c.tier, c.span[0]))
+    return _choose([best] + [_C(c.value, c.span, c.label, c.reason, c.tier + 20)
+                             for c in cands if c is not best])
 
 
-def find_project_name(ctx: Context, title: Found | None) -> Found | None:
-    """The project evaluated: a 项目名称 field, the title's parentheses, the title between
-    year and 绩效, or the quoted name in the sentence that says what was evaluated."""
+# ----------------------------------------------------------------------------- project
+
+_FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补|基金|专项|转移支付)$")
+_GENERIC = re.compile(
+    r"^(?:(?:部门|单位|本级|财政|专项|建设|乡村振兴|财政资金|专项资金|财政专项|预算|部门预算|本单位|年度|整体"
+    r"|中央|省级|市级|县级|区级|县级专项|市级专项)?"
+    r"(?:项目|资金|项目资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金)"
+    r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
+    r"|(?:财政)?衔接(?:推进乡村振兴)?资金|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
+    r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目)$")
+
+
+def _generic_project(name: str) -> bool:
+    """A word for projects in general, or for a fund's projects (…资金项目), not a name."""
+    return bool(_GENERIC.match(name)) or len(name) < 3
+
+
+def _clean_project(name: str, as_written: bool = False) -> str:
+    """A project's name without what the sentence or title put around it: 关于/上报,
+    the year evaluated and the receiving region (下达金凤区2017年…资金) — but a
+    "2024年固始县…项目" keeps its year, part of how such projects are named. A form
+    field's value (``as_written``) keeps its year."""
+    name = re.sub(r"^[\dA-Z]{10,}-", "", name.strip())  # budget code prefix
+    name = re.sub(r"^(?:关于|上报|对|的)+", "", name)
+    if as_written:
+        return re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name).strip()
+    name = re.sub(r"^(?:我[县市区省州旗乡镇]|[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))(?=中央|省级|(?:19|20)\d\d|财政)",
+                  "", name)
+    if not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
+        name = re.sub(r"^(?:19|20)\d\d年度?", "", name)
+    name = re.sub(r"^中央对(?!地方)[\u4e00-\u9fff]{2,8}?转移支付(?=.{4})", "", name)
+    name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name)
+    return name.strip()
+
+
+def _project_key(name: object) -> str:
+    """Two names of one project agree when they differ only by a leading year or 专项."""
+    return re.sub(r"^(?:19|20)\d\d年度?", "", str(name)).replace("专项", "")
+
+
+_MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
+                    r"|项目共\s*(?P<m>\d+)\s*个|\(共\d+个\)")
+_ALLOCATION = re.compile(
+    r"(?:下达|下拨)(?:给)?(?:我[县市区省州旗乡镇]|广西|内蒙古|西藏|宁夏|新疆)?的?(?:(?:19|20)\d\d年度?)?"
+    r"(?P<n>[\u4e00-\u9fff“”]{4,40}?(?:资金|经费|转移支付)(?:\([^()\d]{2,20}\))?)(?:预算)?[,，]?"
+    r"(?:共计|合计|共|总计)?\d")
+
+
+def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
+    cached = getattr(ctx, "_meta_projects", None)
+    if cached is None:
+        cached = ctx._meta_projects = _read_project_candidates(ctx, titles)  # type: ignore[attr-defined]
+    return cached
+
+
+def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
     meta = vocab().meta
-    stop = "|".join(p.pattern for p in (meta["agency_field"], meta["year_field"])) + _STOP_EXTRA
+    f = ctx.f
+    year_labels = meta["year_field"].pattern.replace("|年度", "")  # a name may hold 年度
+    stop = "|".join((meta["unit_field"].pattern, meta["supervisor_field"].pattern, year_labels)) \
+        + _STOP_EXTRA
     rx = re.compile(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}"
                     rf"(?P<v>(?:(?!{stop})[^\s:,;|。\t“”\"]){{2,60}})")
-    for m in rx.finditer(ctx.f):
-        name = re.sub(r"^[\dA-Z]{10,}-", "", m.group("v").strip())  # budget code prefix
-        if re.match(r"[\s|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", ctx.f[m.end("v"):m.end("v") + 30]) \
+    cands: list[_C] = []
+    field = None
+    for m in rx.finditer(f, 0, _FORM_HEAD):
+        name = _clean_project(m.group("v"), as_written=True)
+        if re.match(r"[ \t|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
                 or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name):
             continue  # a table's header row, not a value
         if len(name) >= 2:
-            return Found(name, m.span("v"), m.group("label"), 1)
-    if title is not None:
-        lo, hi = title.span
-        # the parentheses may sit on the title line or alone on the next line
-        window_end = hi
-        after = ctx.f[hi:hi + 120].lstrip("\n ")
-        if after.startswith("("):
-            window_end = min(len(ctx.f), hi + 120)
-        m = re.search(r"\((?P<p>[^()\n]{2,60})\)", ctx.f[lo:window_end])
-        if m:
-            return Found(m.group("p").strip(), (lo + m.start("p"), lo + m.end("p")), "title", 2)
-        m = re.search(r"(?:(?:19|20)\d\d\s*年度?)?\s*(?P<p>[^\s()\d][^\s()]{1,39}?(?:项目|资金))(?:支出)?\s*"
-                      r"(?:(?:19|20)\d\d\s*年度?)?\s*(?:绩效|自评)", ctx.f[lo:hi])
-        if m:
-            p = m.group("p")
-            org = re.match(r"[\u4e00-\u9fff]{1,10}?(?:省|市|州|县|区)[\u4e00-\u9fff]{1,25}?(?:局|委员会|中心|医院|学校|中学|院|校)", p)
-            if org and len(p) - org.end() >= 4:
-                p = re.sub(r"^(?:19|20)\d\d\s*年度?", "", p[org.end():])
-            if not re.fullmatch(r"(?:建设|乡村振兴|财政资金|专项资金|财政)?(?:项目|资金)", p) and not p.endswith("支出项目"):
-                return Found(p, (lo + m.end("p") - len(p), lo + m.end("p")), "title", 3)
-    m = re.search(r"对[^。\n]{0,30}?“(?P<p>[^”\n]{3,60})”[^。\n]{0,40}?(?:评价|自评)", ctx.f)
+            lo = m.start("v") + max(0, m.group("v").find(name))
+            c = _C(name, (lo, lo + len(name)), clean_label(m.group("label")), "“项目名称”栏", 1)
+            field = field or c
+            cands.append(c)
+    fund_report = True
+    for t in titles:
+        parts = _title_parts(t)
+        for name, span, how in parts.objects:
+            tier = 2 if t.tier == 1 else 3
+            label = "title" if t.tier == 1 else t.source
+            why = {"括号": "标题括号内的项目名"}.get(how, f"{t.source}所列项目或资金")
+            if t.tier == 1 and not t.first and cands and any(c.tier == 2 for c in cands):
+                tier = 12  # a later title restates the page's; the first title's words win
+            cands.append(_C(name, span, label, why, tier))
+            if t.tier == 1 and re.search(r"(?:项目|工程)$", name):
+                fund_report = False
+    head = f[:_HEAD]
+    # "对…项目进行自评": the project the body says it evaluated.
+    for m in re.finditer(r"对(?P<p>[^。\n,的“”]{4,50}?项目)的?(?:支出|资金)?(?:情况)?(?:进行|开展)了?(?:绩效)?(?:自评|评价)", head):
+        name = _clean_project(m.group("p"))
+        if not _generic_project(name) and not re.search(r"我[县市区省单局]|本单位|各", name):
+            lo = m.end("p") - len(name)
+            cands.append(_C(name, (lo, m.end("p")), "对…项目进行评价", "正文“对……项目进行自评”所列项目", 2))
+    if fund_report and not field:
+        # A transfer-payment report names its fund where the money is allocated (the
+        # first allocation: the ones after it split the fund into its parts).
+        for m in _ALLOCATION.finditer(head):
+            if ctx.f.rfind("《", 0, m.start()) > ctx.f.rfind("》", 0, m.start()):
+                continue  # inside a document's title: 《关于下达…资金的通知》
+            name = _clean_project(m.group("n"))
+            lo = m.start("n") + max(0, m.group("n").find(name))
+            if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
+                cands.append(_C(name, (lo, lo + len(name)), "下达…资金", "正文“下达……资金”所列资金", 2))
+                break
+    for sec in ctx.sections[:6]:
+        # "(一)项目基本情况 社会服务与管理项目为省商务厅本级的经常性项目…"
+        if re.search(r"项目(?:基本)?(?:情况|概况|概括)$", sec.title):
+            body = ctx.f[ctx.line_bounds(sec.span[0])[1]:sec.span[1]]
+            bm = re.match(r"\s*(?P<p>[^\s,;:。、“”\"()]{4,40}?项目)(?:是|为|系)", body)
+            if bm and not _generic_project(bm.group("p")) and not _PRONOUN.match(bm.group("p")) \
+                    and not re.match(r"本|此|该", bm.group("p")):
+                lo = ctx.line_bounds(sec.span[0])[1] + bm.start("p")
+                cands.append(_C(bm.group("p"), (lo, lo + len(bm.group("p"))), sec.title,
+                                "项目概况段首所列项目", 3))
+                break
+    m = re.search(r"对[^。\n]{0,30}?“(?P<p>[^”\n]{3,60})”[^。\n]{0,40}?(?:评价|自评)", head)
     if m:
-        return Found(m.group("p"), m.span("p"), "quoted", 4)
-    m = re.search(r"对(?:[^。\n,]{0,12}?年度?)?(?P<p>[^。\n,的]{4,40}?项目)的?(?:支出|资金)?(?:情况)?进行了?(?:绩效)?(?:自评|评价)", ctx.f)
-    if m:
-        return Found(m.group("p"), m.span("p"), "对…项目进行评价", 5)
-    return None
+        name = _clean_project(m.group("p"))
+        lo = m.start("p") + max(0, m.group("p").find(name))
+        cands.append(_C(name, (lo, lo + len(name)), "quoted", "正文引号内的评价对象", 4))
+    return cands, field
 
+
+def find_project_name(ctx: Context, title: Found | None = None, kind: str | None = "project") -> Choice:
+    """The project evaluated: a 项目名称 field; else the titles' project or fund (in
+    brackets or between the unit and 绩效), the fund the body says was allocated and
+    the project it says it evaluated — these must agree —; else a quoted name. None for
+    a department-wide or multi-project report."""
+    titles = _titles(ctx)
+    cands, _ = _project_candidates(ctx, titles)
+    if not cands:
+        return Choice(None)
+    if kind != "project":
+        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
+                                            "报告为部门整体支出，不列项目名") for c in cands))
+    fields = [c for c in cands if c.tier == 1]
+    named = [c for c in cands if c.label == "title"]
+    if fields and named and not any(_project_key(a.value) == _project_key(b.value) for a in fields for b in named):
+        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
+                                            "“项目名称”栏与标题所列项目不一致")
+                                  for c in cands))
+    multi = _MULTI.search(ctx.f[:_HEAD])
+    if multi and not any(c.tier == 1 for c in cands):
+        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
+                                            f"报告涉及多个项目（{multi.group()}）")
+                                  for c in cands))
+    return _choose(cands, same=lambda a, b: _project_key(a) == _project_key(b))
+
+
+def project_field_span(ctx: Context) -> Span | None:
+    """The span of the first 项目名称 field's value, if the text has one."""
+    _, field = _project_candidates(ctx, _titles(ctx))
+    return field.span if field else None
+
+
+# ----------------------------------------------------------------------------- dates
 
 def _iso(m: re.Match[str]) -> str | None:
     y = int(m.group("y"))

@@ -7,13 +7,14 @@ import re
 from functools import lru_cache
 
 from fiscal_eval.model import Arithmetic, RateStatement
+from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose, in_component, is_item
 from fiscal_eval.parse.context import Context, clean_label
 from fiscal_eval.parse.flat_forms import flat_form
 from fiscal_eval.parse.forms import read_cell, row_label
 from fiscal_eval.parse.numbers import PERCENT_RE, decimals_of, parse_number, parse_percent
 from fiscal_eval.parse.vocab import vocab
 
-__all__ = ["extract_rates", "extract_arithmetic", "evaluate", "concept_of"]
+__all__ = ["extract_rates", "extract_arithmetic", "evaluate", "concept_of", "choose_rate"]
 
 
 @lru_cache(maxsize=16384)
@@ -25,6 +26,20 @@ def concept_of(label: str) -> tuple[str, int] | None:
     return None
 
 
+# How many characters may stand between a rate's name and its figure ("执行率(%)为").
+_NAME_GAP = 6
+
+
+def _named(label: str) -> tuple[str, int] | None:
+    """The rate the words right before a percent name: the last rate name in the label,
+    ending near its end. In cells glued into one "clause" (…管理制度严格执行率100%100%…
+    补贴保障率100%), a name far back is another figure's."""
+    last = None
+    for last in vocab().rate_any.finditer(label):
+        pass
+    if last is None or len(label) - last.end() > _NAME_GAP:
+        return None
+    return concept_of(last.group())
 # A percent inside a calculation ("×100%", "≤100%") is an operand, not a statement.
 _OPERATOR_BEFORE = re.compile(r"[×*/÷+(≤≦≥≧<>]\s*$")
 _OPERATOR_AFTER = re.compile(r"^\s*[×*/÷=]")
@@ -111,7 +126,9 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
                 re.match(r"\s*(?:以上|以下|及以上|的(?:需|应|须|要))", f[end:end + 5]):
             continue
         label = clean_label(clause)
-        concept = concept_of(label)
+        # The rate's name is the words right before it: in a run of cells glued into one
+        # "clause" (…管理制度严格执行率100%100%…补贴保障率), a name far back is another's.
+        concept = _named(label)
         if concept is None:
             continue
         num = m.group("num")
@@ -122,6 +139,25 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
             decimals=decimals_of(num), span=(start, end), formula=formula,
         ))
     return out
+
+
+def choose_rate(ctx: Context, rates: list[RateStatement], concepts: tuple[str, ...]) -> Choice:
+    """The report's own rate of one of ``concepts`` (best first), chosen from every
+    statement of them (:func:`fiscal_eval.parse.choose.choose`): the concept, then the
+    rank of its words; items of a breakdown (各项目执行率 …) and a component section's
+    rates never stand for the report's; different values with nothing to decide: none."""
+    options = []
+    for r in rates:
+        if r.concept not in concepts:
+            continue
+        c = concept_of(r.label)
+        options.append(Option(
+            value=r.value, span=r.span, label=r.label,
+            rank=concepts.index(r.concept) * 10 + (c[1] if c else 9),
+            reason=f"“{r.label}”", item=is_item(ctx, r.span[0]),
+            excluded=LOST_COMPONENT if in_component(ctx, r.span[0]) else "",
+            slack=0.5 * 10.0 ** -(r.decimals + 2), ref=r))
+    return choose(options)
 
 
 def extract_rates(ctx: Context) -> list[RateStatement]:

@@ -8,11 +8,13 @@ from functools import lru_cache
 from typing import Any
 
 from fiscal_eval.model import GradeBand, GradeScale, Span, Subtotal
+from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose, in_component, is_item
 from fiscal_eval.parse.context import Context, clean_label
 from fiscal_eval.parse.numbers import parse_number
 from fiscal_eval.parse.vocab import vocab
 
-__all__ = ["Found", "find_score", "find_grade", "find_grade_scale", "find_subtotals"]
+__all__ = ["Found", "as_found", "find_score", "find_grade", "choose_score", "choose_grade", "find_grade_scale",
+           "find_subtotals"]
 
 _NUM = r"(?P<num>(?<![\d.])\d{1,3}(?:\.\d+)?)(?![\d.%])"
 _FILLER = r"(?:[为是:\s\t]|分数|\(分\)){0,4}"
@@ -36,8 +38,10 @@ def _patterns() -> dict[str, Any]:
     """The score, grade and scale regexes, built from the vocabulary once."""
     v = vocab()
     words = v.grade_word.pattern
-    grade_label = (rf"(?P<label>{v.grade_label.pattern})(?:[为是:\s\t\"“'‘「『]|评定|确定){{0,5}}"
-                   rf"(?P<grade>{words})(?=(?:等级|等次|档次|等|级)?(?:[\s\"”'’」』。,;)!]|$))")
+    # A grade word broken by a PDF line break ("优 秀") is still the word.
+    spaced = "|".join(r"\s?".join(map(re.escape, w)) for w in v.grade_words)
+    grade_label = (rf"(?P<label>{v.grade_label.pattern})(?:[为是均:\s\t\"“'‘「『]|评定|确定){{0,5}}"
+                   rf"(?P<grade>{spaced})(?=(?:等级|等次|档次|等|级)?(?:[\s\"”'’」』。,;)!]|$))")
     return {
         "totals": [re.compile(f"(?P<label>{p.pattern}){_FILLER}{_NUM}") for p in v.score_total],
         "grade": re.compile(grade_label),
@@ -49,9 +53,23 @@ def _patterns() -> dict[str, Any]:
     }
 
 
-def find_score(ctx: Context, table_total: Found | None) -> Found | None:
-    """The report's own total score: prose labels by rank, then a table's 合计 row."""
-    best: Found | None = None
+# Bonus points (加分) can take a total past 100: "自评得分102.8分".
+_BONUS_MAX = 120
+
+
+def as_found(choice: Choice) -> Found | None:
+    """The chosen option as a Found (None when nothing was chosen)."""
+    o = choice.option
+    return None if o is None else Found(o.value, o.span, o.label, o.rank)
+
+
+def choose_score(ctx: Context, table_total: Found | None) -> Choice:
+    """The report's own total score, chosen from every statement of one: prose labels by
+    rank (总得分 before 自评得分 …), then an indicator table's total row. Points of one
+    indicator ("该项得分6分") and a scale ("90-100 优秀") are no candidates; a section
+    about one component states that component's score; different totals at the best
+    rank with nothing to decide leave the score unknown."""
+    options: list[Option] = []
     for rank, rx in enumerate(_patterns()["totals"], start=1):
         for m in rx.finditer(ctx.f):
             if ctx.in_covered(m.start()):
@@ -61,31 +79,59 @@ def find_score(ctx: Context, table_total: Found | None) -> Found | None:
             if _RANGE_AFTER.match(ctx.f[m.end():m.end() + 6]):
                 continue  # "自评得分：90-100 优秀" is a scale, not a score
             value = parse_number(m.group("num"))
-            if not 0 <= value <= 100:
+            if not 0 <= value <= 100 and not (
+                    value <= _BONUS_MAX and ctx.f[m.end():m.end() + 2].lstrip().startswith("分")):
                 continue
             if value == 100 and _OTHER_SCORE.search(ctx.f, m.end(), ctx.sentence_bounds(m.start())[1]):
                 continue  # "总分100分，自评得分95分": 100 is the maximum, not the score
-            found = Found(value, m.span("num"), m.group("label"), rank)
-            if best is None or (found.rank, found.span[0]) < (best.rank, best.span[0]):
-                best = found
-        if best is not None:
-            return best
-    return table_total
+            options.append(Option(value, m.span("num"), m.group("label"), rank, f"“{m.group('label')}”",
+                                  item=is_item(ctx, m.start()) or _indicator_before(ctx, m.start()),
+                                  excluded=LOST_COMPONENT if in_component(ctx, m.start()) else "",
+                                  slack=0.005))
+    if table_total is not None:
+        options.append(Option(table_total.value, table_total.span, table_total.label, 3,
+                              f"指标表“{table_total.label}”行", slack=0.005))
+    return choose(options)
 
 
-def find_grade(ctx: Context, score: Found | None) -> Found | None:
-    """The grade as written: after a grade label (自评结果：优秀, 评价等为"优"), else
-    right after the score ("98分，优秀")."""
-    m = _patterns()["grade"].search(ctx.f)
-    if m:
-        return Found(m.group("grade"), m.span("grade"), m.group("label"), 1)
-    if score is not None:
+# "产出指标(50分)自评得分45分": the points of an indicator (or of a group of them).
+_INDICATOR_BEFORE = re.compile(r"指标|\(\d{1,3}分\)")
+
+
+def _indicator_before(ctx: Context, pos: int) -> bool:
+    """Whether the clause before a score label at ``pos`` names an indicator."""
+    lo = max(ctx.sentence_bounds(pos)[0], pos - 24)
+    clause = re.split(r"[,;:]", ctx.f[lo:pos])[-1]
+    return bool(_INDICATOR_BEFORE.search(clause))
+
+
+def find_score(ctx: Context, table_total: Found | None) -> Found | None:
+    """The report's own total score (see :func:`choose_score`), or None."""
+    return as_found(choose_score(ctx, table_total))
+
+
+def choose_grade(ctx: Context, score: Found | None) -> Choice:
+    """The grade as written, chosen from every statement of one: after a grade label
+    (自评结果：优秀, 评价等为"优"), else right after the score ("98分，优秀"). A grade
+    word split by a line break ("优 秀") is read whole."""
+    options: list[Option] = []
+    for m in _patterns()["grade"].finditer(ctx.f):
+        grade = re.sub(r"\s+", "", m.group("grade"))
+        options.append(Option(grade, m.span("grade"), m.group("label"), 1, f"“{m.group('label')}”",
+                              excluded=LOST_COMPONENT if in_component(ctx, m.start()) else ""))
+    if not options and score is not None:
         after = ctx.f[score.span[1]:score.span[1] + 16]
         m = _patterns()["grade_after_score"].match(after)
         if m:
             lo = score.span[1] + m.start("grade")
-            return Found(m.group("grade"), (lo, lo + len(m.group("grade"))), "", 2)
-    return None
+            options.append(Option(re.sub(r"\s+", "", m.group("grade")), (lo, score.span[1] + m.end("grade")),
+                                  "", 2, "紧接总分"))
+    return choose(options)
+
+
+def find_grade(ctx: Context, score: Found | None) -> Found | None:
+    """The grade as written (see :func:`choose_grade`), or None."""
+    return as_found(choose_grade(ctx, score))
 
 
 _BAND = re.compile(

@@ -37,6 +37,12 @@ class Vocab:
     section_plan: re.Pattern[str]
     section_actual: re.Pattern[str]
     list_items: re.Pattern[str]
+    total_marker: re.Pattern[str]
+    fund_level: re.Pattern[str]
+    breakdown: re.Pattern[str]
+    all_arrived: re.Pattern[str]
+    component: re.Pattern[str]
+    component_not: re.Pattern[str]
     execution_concepts: tuple[str, ...]
     score_total: tuple[re.Pattern[str], ...]
     score_total_row: re.Pattern[str]
@@ -46,6 +52,7 @@ class Vocab:
     grade_word: re.Pattern[str]
     grade_label: re.Pattern[str]
     indicator_columns: dict[str, re.Pattern[str]]
+    fund_columns: tuple[tuple[str, re.Pattern[str]], ...]
     form_row_ref: re.Pattern[str]
     form_formula: re.Pattern[str]
     meta: dict[str, re.Pattern[str]]
@@ -70,6 +77,12 @@ def vocab() -> Vocab:
         section_plan=c(raw["subject"]["plan"]),
         section_actual=c(raw["subject"]["actual"]),
         list_items=c(raw["lists"]["items"]),
+        total_marker=c(raw["totals"]["marker"]),
+        fund_level=c(raw["totals"]["level"]),
+        breakdown=c(raw["totals"]["breakdown"]),
+        all_arrived=c(raw["totals"]["arrived"]),
+        component=c(raw["totals"]["component"]),
+        component_not=c(raw["totals"]["template"]),
         execution_concepts=tuple(raw["execution_rate"]["concepts"]),
         score_total=tuple(c(p) for p in raw["score"]["total"]),
         score_total_row=c(raw["score"]["total_row"]),
@@ -79,6 +92,7 @@ def vocab() -> Vocab:
         grade_word=c("|".join(words)),
         grade_label=c(raw["grade"]["label"]),
         indicator_columns={k: c(v) for k, v in raw["indicator_columns"].items()},
+        fund_columns=tuple((k, c(v)) for k, v in raw["fund_columns"].items()),
         form_row_ref=c(raw["form"]["row_ref"]),
         form_formula=c(raw["form"]["formula"]),
         meta={k: c(v) for k, v in raw["metadata"].items()},

@@ -52,11 +52,15 @@ __all__ = ["RULE", "MESSAGES", "message", "materiality", "gap_text", "Gap", "gap
 RULE = ("严重程度按差额大小判定：报告所写数字与重新计算的结果相差不超过其末位的 2 个单位"
         "（如 84.61% 与 84.60%），属四舍五入或末位笔误，列为“提示”；相差达到该数字的 5% 及以上，"
         "列为“严重”；介于两者之间为“一般”。等级与得分不符列为“严重”（报告的结论本身有误）；"
-        "公式印错列为“一般”；缺少金额为“一般”，缺少得分或等级为“提示”。")
+        "公式印错列为“一般”；缺少金额为“一般”，缺少得分或等级为“提示”；"
+        "从扫描件识别的数字、文中未能确定的数值为“提示”（请对照原件）。")
 
 #: Severities, most severe first (the order findings are listed in).
 SEVERITY_ORDER: tuple[str, ...] = tuple(SEVERITIES)
 
+# Findings that are not a gap between two numbers (a formula, a grade, a figure missing,
+# read by OCR or left undecided): graded by what they mean, not by size.
+_NOT_A_GAP = ("formula_error", "grade_band_mismatch", "missing_field", "ocr_read", "undecided_value")
 # Materiality thresholds (see RULE).
 _ROUNDING_UNITS = 2
 _SERIOUS_SHARE = 0.05
@@ -105,7 +109,7 @@ def gap(row: Mapping[str, Any]) -> Gap | None:
     """The gap of a flag whose reported and expected values are both numbers (None for
     a formula, a grade word, or a missing value). With several expected values (a
     quantity stated three ways), the widest gap."""
-    if row.get("code") in ("formula_error", "grade_band_mismatch", "missing_field"):
+    if row.get("code") in _NOT_A_GAP:
         return None
     rep = _number(row.get("reported"))
     if rep is None or not row.get("expected"):
@@ -271,11 +275,33 @@ def _conflict(row: Mapping[str, Any]) -> str | None:
 
 _MISSING = {"budget_yuan": "预算数或实际到位金额", "available_yuan": "实际到位金额", "spent_yuan": "实际支出金额",
             "score": "自评得分", "grade": "自评等级"}
+# A report field as the sentences name it.
+_FIELD_WORDS = {"budget_yuan": "预算数", "available_yuan": "实际到位数", "spent_yuan": "实际支出数",
+                "balance_yuan": "结余", "execution_rate_reported": "执行率", "arrival_rate_reported": "到位率",
+                "score": "自评得分", "grade": "自评等级", "agency": "单位名称", "year": "年度",
+                "kind": "报告类型", "project_name": "项目名称", "published_date": "发布日期"}
 
 
 def _missing(row: Mapping[str, Any]) -> str | None:
     what = _MISSING.get(row.get("field") or "")
     return f"报告中未找到{what}" if what else None
+
+
+def _ocr(row: Mapping[str, Any]) -> str | None:
+    m = re.search(r"read by OCR(?: on (?P<where>[^,)]+))?, confidence (?P<conf>[\d.]+)", row.get("message") or "")
+    what = _FIELD_WORDS.get(row.get("field") or "", "这个数字")
+    where = f"{m['where']}，" if m and m["where"] and not _LATIN.search(m["where"]) else ""
+    conf = f"识别置信度 {m['conf']}" if m else "由文字识别读出"
+    figure = f" {row['reported']} " if row.get("reported") else ""
+    return f"{what}{figure}是从扫描件识别出来的（{where}{conf}），请对照扫描件核对"
+
+
+def _undecided(row: Mapping[str, Any]) -> str | None:
+    msg = row.get("message") or ""
+    if msg and not _LATIN.search(msg):
+        return msg  # the audit writes this one in Chinese already
+    what = _FIELD_WORDS.get(row.get("field") or "", "这个数字")
+    return f"{what}未能确定：文中有 {row.get('reported')}，无从取舍" if row.get("reported") else f"{what}未能确定"
 
 
 #: The Chinese sentence of each flag code, built from the flag's row (code, severity,
@@ -290,6 +316,8 @@ MESSAGES: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     "formula_error": _formula,
     "conflicting_values": _conflict,
     "missing_field": _missing,
+    "ocr_read": _ocr,
+    "undecided_value": _undecided,
 }
 
 

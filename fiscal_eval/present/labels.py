@@ -67,6 +67,14 @@ LABELS: dict[str, str] = {
     "score_total_mismatch": "总分不符", "score_over_max": "得分超过分值",
     "grade_band_mismatch": "等级与得分不符", "formula_error": "公式错误",
     "conflicting_values": "数值前后矛盾", "missing_field": "缺少数字",
+    "undecided_value": "数值未能确定", "ocr_read": "扫描件识别的数字",
+    # a parse scored against labels (fiscal_eval.evaluation, the `fiscal-eval eval` table):
+    # outcomes, their counts, a case
+    "stated": "文中写明 stated", "found": "找到 found", "missed": "漏掉 missed", "wrong": "错误 wrong",
+    "nulls": "未写明 nulls", "invented": "臆造 invented", "null_ok": "正确留空 null ok",
+    "found_rate": "找到率 found %", "invented_rate": "臆造率 invented %", "outcome": "结果 outcome",
+    "label": "标注 label", "returned": "返回 returned", "label_sentence": "标注值所在句 label's sentence",
+    "note": "说明 note",
 }
 
 

@@ -1,9 +1,21 @@
 """Readers: one module a format, each turning a file's bytes into a :class:`Document`.
 
 A reader is a function ``read(data: bytes, source: str) -> Document``. This module keeps
-the registry (:data:`READERS`, format name → reader) and picks a reader for a file: by its
-suffix, else by sniffing its bytes. Adding a reader is adding its module and one
-:func:`register` line at the bottom of this file.
+the registry (:data:`READERS`, format name → reader) and picks a reader for a file **by
+its content**: magic bytes, then a ZIP's member names (``word/document.xml`` → DOCX,
+``xl/workbook.xml`` → XLSX, ``mimetype`` → ODS/ODT), then an OLE2 file's streams
+(``WordDocument`` → DOC/WPS, ``Workbook`` → XLS/ET), see :mod:`.sniff`. Bytes with no
+binary signature are HTML or text, told apart by the suffix and then by sniffing. A
+suffix that says otherwise than the content is reported as a warning on the Document
+(the content is read); a suffix that claims a binary format the bytes do not have fails
+("damaged or not a …"), unless the bytes are an HTML page or text (portals serve HTML
+saved as .doc). Adding a reader is adding its module and one :func:`register` line at
+the bottom of this file.
+
+One file can hold several inputs: an archive's members (``a.zip!b.docx``) and the reports
+of a compilation (汇编; ``a.docx#2``). :func:`read_documents` returns them all, each a
+Document or the :class:`ReadError` that says why it could not be read;
+:func:`read_document` reads a file that is one document.
 
 Files that cannot be read raise :class:`~fiscal_eval.errors.ReadError` (or its subclass
 :class:`~fiscal_eval.errors.UnsupportedFormatError`) whose message names the file and
@@ -12,16 +24,26 @@ says why in plain words; the caller records it as a failed input and goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple, Union
 
 from fiscal_eval.errors import ReadError, UnsupportedFormatError
 from fiscal_eval.model import Document
+from fiscal_eval.sources import convert as _convert
+from fiscal_eval.sources import docx as _docx
 from fiscal_eval.sources import html as _html
+from fiscal_eval.sources import image as _image
+from fiscal_eval.sources import pdf as _pdf
+from fiscal_eval.sources import sheets as _sheets
 from fiscal_eval.sources import text as _text
+from fiscal_eval.sources.archives import ARCHIVE_FORMATS, expand_archive, member_suffix
+from fiscal_eval.sources.limits import LIMITS, Deadline
+from fiscal_eval.sources.sniff import FORMAT_NAMES, SUFFIX_FORMATS, sniff_format
 from fiscal_eval.sources.text import document_from_text
 
 __all__ = [
@@ -29,8 +51,10 @@ __all__ = [
     "READERS",
     "SUFFIXES",
     "MAX_BYTES",
+    "Inputs",
     "register",
     "read_document",
+    "read_documents",
     "read_bytes",
     "iter_input_files",
     "folder_problem",
@@ -54,31 +78,20 @@ _DEFAULT_FORMAT = "text"
 MAX_BYTES = 50 * 1024 * 1024
 """Files larger than this are refused: no self-evaluation report is near it."""
 
-# Formats we know and do not read yet; a registered reader for the suffix takes precedence.
-_NOT_YET: dict[str, str] = {
-    ".doc": "Word document: Word reader not available yet",
-    ".docx": "Word document: Word reader not available yet",
-    ".wps": "WPS document: Word reader not available yet",
-    ".pdf": "PDF document: PDF reader not available yet",
-    ".ofd": "OFD document: OFD reader not available yet",
-    ".xls": "spreadsheet: spreadsheet reader not available yet",
-    ".xlsx": "spreadsheet: spreadsheet reader not available yet",
-    ".et": "WPS spreadsheet: spreadsheet reader not available yet",
-    # Data files that sit beside reports (a generator's truth.jsonl, a store's tables):
-    # never a report, whatever words they hold.
+# Data files that sit beside reports (a generator's truth.jsonl, a store's tables): never
+# a report, whatever words they hold.
+_NOT_REPORTS: dict[str, str] = {
     ".json": "JSON data file, not a report",
     ".jsonl": "JSON Lines data file, not a report",
     ".parquet": "Parquet data file, not a report",
 }
-# The same, recognised by content when the suffix says nothing.
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "PDF document: PDF reader not available yet"),
-    (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "Word/Excel document (OLE2): Word and spreadsheet readers not available yet",
-    ),
-    (b"PK\x03\x04", "ZIP container (.docx/.xlsx/.ofd?): Word and spreadsheet readers not available yet"),
-)
+# Formats recognised by content that have no reader (yet, or at all): why, in words.
+_NO_READER: dict[str, str] = {
+    "ofd": "OFD document: OFD reader not available yet",
+    "ooxml": "Office Open XML package that is neither a Word document nor a workbook (a presentation?): no reader for it",
+    "ole": "OLE2 compound file that is neither a Word document nor a workbook (a presentation, an e-mail?): no reader for it",
+    "encrypted": "password-protected Office document (encrypted): cannot be read without its password",
+}
 
 
 def register(
@@ -93,14 +106,17 @@ def register(
     Parameters
     ----------
     name : str
-        The format name; becomes ``Document.format`` by convention.
+        The format name; becomes ``Document.format`` by convention. Formats recognised by
+        content (:func:`~fiscal_eval.sources.sniff.sniff_format`: "docx", "pdf" …) go to
+        the reader registered under their name.
     reader : callable
         ``reader(data: bytes, source: str) -> Document``.
     suffixes : iterable of str
-        File suffixes (with the dot, any case) read with this reader.
+        File suffixes (with the dot, any case) read with this reader when the content has
+        no binary signature of its own.
     sniff : callable, optional
-        ``sniff(data) -> bool``: whether bytes of a file with an unknown suffix are this
-        format. Sniffers are asked in registration order.
+        ``sniff(data) -> bool``: whether bytes without a binary signature and of an unknown
+        suffix are this format. Sniffers are asked in registration order.
 
     Returns
     -------
@@ -129,19 +145,58 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _sniff_format(data: bytes, source: str) -> str:
-    """The format of bytes whose suffix says nothing; known unreadable formats raise."""
-    for magic, reason in _MAGIC:
-        if data.startswith(magic):
-            raise UnsupportedFormatError(source, reason)
+# Formats whose files are a ZIP (or an OLE2 file): bytes sniffed as a bare container of
+# that kind, with such a suffix, go to that suffix's reader.
+_CONTAINER_OF = {"zip": ("docx", "xlsx", "ods", "odt"), "ooxml": ("docx", "xlsx"), "ole": ("doc", "xls")}
+
+
+def _claimed(suffix: str) -> str | None:
+    """The format a suffix claims: a registered reader's, else a binary format known here."""
+    return SUFFIXES.get(suffix) or SUFFIX_FORMATS.get(suffix)
+
+
+def _choose(data: bytes, source: str, suffix: str) -> tuple[str, str | None]:
+    """(format, warning): what the bytes are, and what to say when the suffix disagrees."""
+    claimed = _claimed(suffix)
+    sniffed = sniff_format(data)
+    if sniffed is None:
+        for name, sniff in _SNIFFERS.items():
+            if name not in ("text", "html") and sniff(data):
+                sniffed = name  # NOTE: a registered binary sniffer (another reader's)
+                break
+    if sniffed in _CONTAINER_OF and claimed in _CONTAINER_OF[sniffed]:
+        # A .docx whose ZIP is broken or lacks its parts: its own reader says what is wrong.
+        return claimed, None
+    if sniffed is not None:
+        if claimed is not None and claimed != sniffed and claimed not in ("text", "html"):
+            return sniffed, (f"the name says {suffix} ({FORMAT_NAMES.get(claimed, claimed)}) but the content is "
+                             f"a {FORMAT_NAMES.get(sniffed, sniffed)}; read as what it is")
+        if claimed in ("text", "html"):
+            return sniffed, f"the name says {suffix} but the content is a {FORMAT_NAMES.get(sniffed, sniffed)}; read as what it is"
+        return sniffed, None
+    if claimed is not None and claimed not in ("text", "html"):
+        # A binary suffix over bytes without its signature: an HTML page saved as .doc
+        # (portals do this), text, or a damaged file.
+        what = FORMAT_NAMES.get(claimed, claimed)
+        if _html.looks_like_html(data):
+            return "html", f"the name says {suffix} ({what}) but the content is an HTML page; read as HTML"
+        try:
+            _text.decode_bytes(data[:65536], source)
+        except ReadError:
+            raise ReadError(source, f"damaged or not a {what}: the bytes do not start as one") from None
+        return "text", f"the name says {suffix} ({what}) but the content is plain text; read as text"
+    if claimed is not None:
+        return claimed, None
     for name, sniff in _SNIFFERS.items():
         if sniff(data):
-            return name
-    return _DEFAULT_FORMAT
+            return name, None
+    return _DEFAULT_FORMAT, None
 
 
-def read_bytes(data: bytes, source: str = "<bytes>", *, format: str | None = None) -> Document:
-    """Read bytes already in memory with the reader of ``format`` (sniffed if None).
+def read_bytes(
+    data: bytes, source: str = "<bytes>", *, format: str | None = None, suffix: str = ""
+) -> Document:
+    """Read bytes already in memory with the reader of ``format`` (by content if None).
 
     Parameters
     ----------
@@ -150,18 +205,23 @@ def read_bytes(data: bytes, source: str = "<bytes>", *, format: str | None = Non
     source : str
         Names the input in the Document and in errors.
     format : str, optional
-        A registered format name; by default sniffed from the bytes (HTML, else text).
+        A registered format name; by default chosen from the bytes (see the module
+        docstring), with ``suffix`` deciding between HTML and text.
+    suffix : str
+        The file's suffix (".docx"), when it has one: a claim the content is checked against.
 
     Returns
     -------
     Document
+        With a warning when the suffix and the content disagree.
 
     Raises
     ------
     ReadError
-        Empty, binary or undecodable bytes.
+        Empty, binary, damaged, password-protected or undecodable bytes.
     UnsupportedFormatError
-        No reader for ``format``, or the bytes are a known format not read yet (PDF …).
+        No reader for ``format``, or the bytes are a known format not read (an archive,
+        which :func:`read_documents` opens; a PDF before its reader is registered …).
 
     Examples
     --------
@@ -172,51 +232,25 @@ def read_bytes(data: bytes, source: str = "<bytes>", *, format: str | None = Non
     """
     if not data:
         raise ReadError(source, "empty file (0 bytes)")
-    name = format or _sniff_format(data, source)
-    reader = READERS.get(name)
+    warning = None
+    if format is None:
+        format, warning = _choose(data, source, suffix.lower())
+    reader = READERS.get(format)
     if reader is None:
-        raise UnsupportedFormatError(source, f"no reader for format {name!r}")
-    return reader(data, source)
+        if format in ARCHIVE_FORMATS:
+            raise UnsupportedFormatError(source, f"{FORMAT_NAMES[format]}: holds files; read it with read_documents")
+        if format in _NO_READER:
+            exc = UnsupportedFormatError if format not in ("encrypted",) else ReadError
+            raise exc(source, _NO_READER[format])
+        raise UnsupportedFormatError(source, f"no reader for format {format!r}")
+    doc = reader(data, source)
+    if warning:
+        doc = dataclasses.replace(doc, warnings=(warning, *doc.warnings))
+    return doc
 
 
-def read_document(path: str | os.PathLike[str]) -> Document:
-    """Read one input file into a :class:`Document`.
-
-    The reader is chosen by suffix (``.txt``/``.text`` → text, ``.html``/``.htm``/
-    ``.shtml`` → html), else by the bytes (an HTML page, else text). Only regular files
-    (or symlinks to them) are opened: a FIFO would block the read forever.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The file; recorded as given in ``Document.source``.
-
-    Returns
-    -------
-    Document
-
-    Raises
-    ------
-    ReadError
-        The file is missing, a folder, a FIFO/socket/device, a symlink loop, empty,
-        larger than :data:`MAX_BYTES`, binary, or undecodable; the message names the
-        file and the reason.
-    UnsupportedFormatError
-        A format not read yet (.doc/.docx/.pdf/.xls/.xlsx …).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     path = Path(folder, "r.txt")
-    ...     _ = path.write_bytes("预算执行率为84.61%".encode("gbk"))
-    ...     doc = read_document(path)
-    >>> doc.text, doc.format, doc.encoding
-    ('预算执行率为84.61%', 'text', 'gb18030')
-    >>> read_document("no/such/report.txt")
-    Traceback (most recent call last):
-    fiscal_eval.errors.ReadError: no/such/report.txt: file not found
-    """
+def _read_file(path: str | os.PathLike[str]) -> tuple[str, bytes]:
+    """(source, bytes) of one input file, every reason it cannot be read a ReadError."""
     source = os.fspath(path)
     file = Path(source)
     try:
@@ -239,9 +273,8 @@ def read_document(path: str | os.PathLike[str]) -> Document:
         limit = _megabytes(MAX_BYTES)
         raise ReadError(source, f"file too large ({_megabytes(info.st_size)}; the limit is {limit})")
     suffix = file.suffix.lower()
-    name = SUFFIXES.get(suffix)
-    if name is None and suffix in _NOT_YET:
-        raise UnsupportedFormatError(source, _NOT_YET[suffix])
+    if suffix in _NOT_REPORTS:
+        raise UnsupportedFormatError(source, _NOT_REPORTS[suffix])
     try:
         with file.open("rb") as handle:
             # The size stat() gave, and one byte more to see whether the file has grown
@@ -256,7 +289,126 @@ def read_document(path: str | os.PathLike[str]) -> Document:
         raise ReadError(source, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > MAX_BYTES:
         raise ReadError(source, f"file too large (over the limit of {_megabytes(MAX_BYTES)})")
-    return read_bytes(data, source, format=name)
+    return source, data
+
+
+def read_document(path: str | os.PathLike[str]) -> Document:
+    """Read one input file that is one document into a :class:`Document`.
+
+    The reader is chosen by content (see the module docstring): a ``.docx`` that is an
+    HTML page is read as HTML, with a warning. Only regular files (or symlinks to them)
+    are opened: a FIFO would block the read forever.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file; recorded as given in ``Document.source``.
+
+    Returns
+    -------
+    Document
+
+    Raises
+    ------
+    ReadError
+        The file is missing, a folder, a FIFO/socket/device, a symlink loop, empty,
+        larger than :data:`MAX_BYTES`, binary, damaged, password-protected or
+        undecodable; the message names the file and the reason.
+    UnsupportedFormatError
+        A format not read (a PDF before its reader is registered, a data file), or an
+        archive (:func:`read_documents` opens those).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder, "r.txt")
+    ...     _ = path.write_bytes("预算执行率为84.61%".encode("gbk"))
+    ...     doc = read_document(path)
+    >>> doc.text, doc.format, doc.encoding
+    ('预算执行率为84.61%', 'text', 'gb18030')
+    >>> read_document("no/such/report.txt")
+    Traceback (most recent call last):
+    fiscal_eval.errors.ReadError: no/such/report.txt: file not found
+    """
+    source, data = _read_file(path)
+    return read_bytes(data, source, suffix=Path(source).suffix)
+
+
+class Inputs(NamedTuple):
+    """What one file holds: its documents, each a Document or the ReadError saying why it
+    could not be read, in order; and the SHA-256 of the file's bytes (None if unread)."""
+
+    items: list[Union[Document, ReadError]]
+    sha256: str | None
+
+
+def read_documents(path: str | os.PathLike[str], *, source: str | None = None) -> Inputs:
+    """Every document one file holds: the file itself, an archive's members (nested
+    archives opened once more), and each report of a compilation, split.
+
+    Never raises for content: a file or member that cannot be read is a ReadError in the
+    list. ``source`` names the file in the Documents (default: the path as given);
+    members are ``source!member`` and parts of a compilation ``source#2``.
+
+    Examples
+    --------
+    >>> import io, tempfile, zipfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder, "a.zip")
+    ...     with zipfile.ZipFile(path, "w") as z:
+    ...         z.writestr("1.txt", "自评得分90分"); z.writestr("2.docx", b"PK\\x03\\x04 broken")
+    ...     found = read_documents(path, source="a.zip")
+    >>> [(d.source, type(d).__name__) for d in found.items]
+    [('a.zip!1.txt', 'Document'), ('a.zip!2.docx', 'ReadError')]
+    """
+    try:
+        name, data = _read_file(path)
+    except ReadError as exc:
+        if source is not None:
+            exc = type(exc)(source, exc.reason)
+        return Inputs([exc], None)
+    source = name if source is None else source
+    sha = hashlib.sha256(data).hexdigest()
+    items: list[Union[Document, ReadError]] = []
+    _expand(data, source, Path(name).suffix, 0, Deadline(source), items)
+    return Inputs(items, sha)
+
+
+def _expand(data: bytes, source: str, suffix: str, depth: int, deadline: Deadline,
+            items: list[Union[Document, ReadError]]) -> None:
+    """Append the documents ``data`` holds to ``items`` (archives opened to one level)."""
+    from fiscal_eval.sources.compilations import split_compilation
+
+    if not data:
+        items.append(ReadError(source, "empty file (0 bytes)"))
+        return
+    try:
+        format, warning = _choose(data, source, suffix.lower())
+        if format in ARCHIVE_FORMATS and format not in READERS:
+            if depth > LIMITS.nesting:
+                items.append(ReadError(source, f"{FORMAT_NAMES[format]} nested deeper than {LIMITS.nesting} level: not opened"))
+                return
+            members = expand_archive(data, source, format, deadline)
+            if not members:
+                items.append(ReadError(source, f"{FORMAT_NAMES[format]} holds no files"))
+            for member in members:
+                inner = f"{source}!{member.name}"
+                if member.data is None:
+                    items.append(ReadError(inner, member.problem or "not read"))
+                else:
+                    _expand(member.data, inner, member_suffix(member.name), depth + 1, deadline, items)
+            return
+        doc = read_bytes(data, source, format=format)
+        if warning:
+            doc = dataclasses.replace(doc, warnings=(warning, *doc.warnings))
+    except ReadError as exc:
+        items.append(exc)
+        return
+    except Exception as exc:  # NOTE: a reader's bug on hostile bytes is this input's failure, not the run's
+        items.append(ReadError(source, f"internal reader error ({type(exc).__name__}: {exc})"))
+        return
+    items.extend(split_compilation(doc))
 
 
 def _kind(mode: int) -> str:
@@ -394,6 +546,15 @@ def _inputs(folder: str) -> Iterator[str]:
 
 
 # --------------------------------------------------------------------------- the readers
-# One line a reader. Sniffers are asked in this order; text is the default.
+# One line a reader. Binary formats are recognised by content (sniff.py); for the rest,
+# sniffers are asked in this order; text is the default.
 register("html", _html.read_html, suffixes=(".html", ".htm", ".shtml", ".xhtml"), sniff=_html.looks_like_html)
 register("text", _text.read_text, suffixes=(".txt", ".text"))
+register("docx", _docx.read_docx, suffixes=(".docx", ".docm", ".dotx"))
+register("xlsx", _sheets.read_xlsx, suffixes=(".xlsx", ".xlsm", ".xlsb"))
+register("xls", _convert.read_legacy_sheets, suffixes=(".xls", ".et"))
+register("ods", _sheets.read_ods, suffixes=(".ods",))
+register("doc", _convert.read_legacy_word, suffixes=(".doc", ".wps"))
+register("odt", _convert.read_odt, suffixes=(".odt",))
+register("pdf", _pdf.read_pdf, suffixes=(".pdf",))
+register("image", _image.read_image, suffixes=(".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"))

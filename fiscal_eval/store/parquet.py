@@ -20,10 +20,12 @@ Layout on disk::
 
 Guarantees
 ----------
-* **Inputs in = manifest rows.** Every input file has a manifest row (``path``,
+* **Inputs in = manifest rows.** Every input has a manifest row (``path``, ``member``,
   ``sha256``, ``size``, ``mtime_ns``, ``status``, ``errors``, ``report_id``,
   ``ingested_at``), a failed one included, and a ``reports`` row with the same
-  ``report_id``.
+  ``report_id``. An input is a file, or each report a file holds: an archive's members
+  (``member`` "!a.docx") and a compilation's reports ("#2") are a row each, all with the
+  file's ``path``, stat and hash, and are skipped, re-parsed or removed together.
 * **Incremental.** A file whose size and mtime equal the manifest's is skipped without
   being read; one whose stat differs is hashed, and re-parsed only if its content changed.
   A stat is trusted only for an mtime older than the ingest that recorded it (less a
@@ -150,7 +152,7 @@ class IngestSummary:
     Attributes
     ----------
     files : int
-        Input files (= manifest rows).
+        Input files.
     parsed : int
         Files parsed this run (new, or content changed).
     skipped : int
@@ -164,6 +166,9 @@ class IngestSummary:
     unread_folders : tuple of str
         One message a named folder that gave no input file, naming it and saying why (no
         input files, cannot be listed); each is also a failed manifest row.
+    reports : int
+        Manifest rows: one a file, or one a report it holds (archive members,
+        compilation parts); equal to ``files`` when no file holds several.
     """
 
     files: int
@@ -174,10 +179,12 @@ class IngestSummary:
     partial: int
     seconds: float
     unread_folders: tuple[str, ...] = ()
+    reports: int = 0
 
     def __str__(self) -> str:
+        held = f" holding {self.reports} reports" if self.reports and self.reports != self.files else ""
         return (
-            f"{self.files} file{'' if self.files == 1 else 's'}: {self.parsed} parsed, "
+            f"{self.files} file{'' if self.files == 1 else 's'}{held}: {self.parsed} parsed, "
             f"{self.skipped} skipped, {self.removed} removed; {self.failed} failed, "
             f"{self.partial} partial; {self.seconds:.1f} s"
         )
@@ -198,9 +205,10 @@ class _Task:
 
 @dataclass(frozen=True, slots=True)
 class _Outcome:
-    """A parsed file as the manifest needs it; ``report_id`` as its chunk's rows carry it."""
+    """A parsed report as the manifest needs it; ``report_id`` as its chunk's rows carry it."""
 
     path: str
+    member: str | None
     size: int | None
     mtime_ns: int | None
     sha256: str | None
@@ -236,15 +244,21 @@ def _suffixed(report_id: str, path: str) -> str:
     return f"{report_id}-{hashlib.sha256(path.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
-def _parse_one(path: str) -> tuple[Report, str | None]:
-    """Parse and audit one file (a bug in either is the report's error, not a crash: see
-    :func:`~fiscal_eval.api.parse_file_and_hash`), and the SHA-256 of its bytes: the
-    reader's, of the bytes it parsed, so the file is read once; only a file the readers
-    refuse (empty, binary, unsupported …) is read again to hash it."""
-    from fiscal_eval.api import parse_file_and_hash
+def _parse_one(path: str) -> tuple[list[Report], str | None]:
+    """Parse and audit the reports of one file (a bug in either is the report's error, not
+    a crash: see :func:`~fiscal_eval.api.parse_reports_and_hash`), and the SHA-256 of its
+    bytes, taken from the bytes parsed so the file is read once; only a file that could
+    not be read at all (a FIFO, permission denied …) is read again to hash it."""
+    from fiscal_eval.api import parse_reports_and_hash
 
-    report, sha = parse_file_and_hash(path)
-    return report, sha or _sha256(path)
+    reports, sha = parse_reports_and_hash(path)
+    return reports, sha or _sha256(path)
+
+
+def _member(report: Report, key: str) -> str | None:
+    """What of the file ``key`` the report is ("!a.docx", "#2"), None for the file itself."""
+    source = display_path(report.source)
+    return source[len(key):] if source.startswith(key) and len(source) > len(key) else None
 
 
 def _parse_chunk(tasks: Sequence[_Task]) -> tuple[list[_Outcome], dict[str, pl.DataFrame]]:
@@ -258,24 +272,26 @@ def _parse_chunk(tasks: Sequence[_Task]) -> tuple[list[_Outcome], dict[str, pl.D
     outcomes: list[_Outcome] = []
     seen: set[str] = set()
     for task in tasks:
-        report, sha = _parse_one(task.path)
-        rid = report.report_id
-        if rid in seen:
-            report = dataclasses.replace(report, report_id=_suffixed(rid, task.key))
-        seen.add(report.report_id)
-        reports.append(report)
-        outcomes.append(
-            _Outcome(
-                path=task.key,
-                size=task.size,
-                mtime_ns=task.mtime_ns,
-                sha256=sha,
-                status=report.status,
-                errors=display_path("; ".join(report.errors)) or None,
-                parser_id=rid,
-                report_id=report.report_id,
+        found, sha = _parse_one(task.path)
+        for report in found:
+            rid = report.report_id
+            if rid in seen:
+                report = dataclasses.replace(report, report_id=_suffixed(rid, display_path(report.source)))
+            seen.add(report.report_id)
+            reports.append(report)
+            outcomes.append(
+                _Outcome(
+                    path=task.key,
+                    member=_member(report, task.key),
+                    size=task.size,
+                    mtime_ns=task.mtime_ns,
+                    sha256=sha,
+                    status=report.status,
+                    errors=display_path("; ".join(report.errors)) or None,
+                    parser_id=rid,
+                    report_id=report.report_id,
+                )
             )
-        )
     built = tables(reports)
     return outcomes, {name: getattr(built, name) for name in _TABLE_COLUMNS}
 
@@ -509,7 +525,7 @@ def _assign_ids(outcomes: list[_Outcome], taken: set[str]) -> dict[str, str]:
     """
     renames: dict[str, str] = {}
     for i, out in enumerate(outcomes):
-        final = out.parser_id if out.parser_id not in taken else _suffixed(out.parser_id, out.path)
+        final = out.parser_id if out.parser_id not in taken else _suffixed(out.parser_id, out.path + (out.member or ""))
         taken.add(final)
         if final != out.report_id:
             renames[out.report_id] = final
@@ -544,6 +560,7 @@ class _Row(NamedTuple):
     """A manifest row (MANIFEST_COLUMNS, in order); a tuple, as 100k of them are held."""
 
     path: str
+    member: str | None
     sha256: str | None
     size: int | None
     mtime_ns: int | None
@@ -556,13 +573,20 @@ class _Row(NamedTuple):
 assert _Row._fields == tuple(MANIFEST_COLUMNS), "_Row and MANIFEST_COLUMNS disagree"
 
 
-def _read_manifest(folder: Path) -> tuple[dict[str, _Row], int | None]:
-    """The manifest's rows by path, and the time its stats were taken after (None: unknown,
-    a store written before that was recorded)."""
+def _read_manifest(folder: Path) -> tuple[dict[str, list[_Row]], int | None]:
+    """The manifest's rows by path (a file holding several reports has several), and the
+    time its stats were taken after (None: unknown, a store written before that was
+    recorded). A manifest written before ``member`` existed reads as one row a file."""
     path = folder / f"{_MANIFEST}.parquet"
     frame = pl.read_parquet(path)
+    if "member" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("member"))
+    frame = frame.select(list(MANIFEST_COLUMNS))
     since = pq.read_metadata(path).metadata.get(_STATS_SINCE.encode())
-    return {row[0]: _Row(*row) for row in frame.iter_rows()}, int(since) if since else None
+    rows: dict[str, list[_Row]] = {}
+    for row in frame.iter_rows():
+        rows.setdefault(row[0], []).append(_Row(*row))
+    return rows, int(since) if since else None
 
 
 def _manifest_frame(rows: list[_Row]) -> pl.DataFrame:
@@ -573,40 +597,41 @@ def _manifest_frame(rows: list[_Row]) -> pl.DataFrame:
 class _Plan:
     """What an ingest must do, decided from stats (and hashes where stats changed)."""
 
-    kept: dict[str, _Row]  # path -> its stored row (stat refreshed if only touched)
+    kept: dict[str, list[_Row]]  # path -> its stored rows (stat refreshed if only touched)
     tasks: list[_Task]  # files to parse: new, or content changed
-    removed: list[_Row]  # stored files no longer among the inputs
+    removed: list[_Row]  # stored rows of files no longer among the inputs
     drop: set[str]  # report ids whose rows leave the tables
     restat: int  # files touched, or racily clean, but unchanged (hash equal): only the manifest changes
 
 
-def _plan(files: Mapping[str, str], old: dict[str, _Row], since_ns: int | None) -> _Plan:
+def _plan(files: Mapping[str, str], old: dict[str, list[_Row]], since_ns: int | None) -> _Plan:
     """Compare the inputs (manifest path -> real path) with the stored manifest: same size
     and mtime -> keep unread, unless the mtime is racily close to ``since_ns`` (when the
     stored stats were taken); else, for a stored file, hash it and keep it if its content
-    is unchanged."""
-    kept: dict[str, _Row] = {}
+    is unchanged. A file's rows (one a report it holds) go together."""
+    kept: dict[str, list[_Row]] = {}
     tasks: list[_Task] = []
     restat = 0
     for key, path in files.items():
         size, mtime_ns = _stat(path)
-        row = old.get(key)
-        if row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
+        rows = old.get(key)
+        row = rows[0] if rows else None
+        if rows and row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
             trusted = since_ns is not None and mtime_ns is not None and mtime_ns < since_ns - _RACY_NS
             if trusted or row.sha256 is None:  # NOTE: nothing to hash (a FIFO, a folder …)
-                kept[key] = row
+                kept[key] = rows
                 continue
             # Racily clean: the same stat proves nothing; hashed below. If unchanged, the
             # row is written again under this ingest's start, and is trusted from then on.
         # A stored file is hashed to tell a touch from an edit; a new one is hashed by its
         # worker from the bytes it parses.
-        if row is not None and (sha := _sha256(path)) is not None and sha == row.sha256:
-            kept[key] = row._replace(size=size, mtime_ns=mtime_ns)
+        if rows and row is not None and (sha := _sha256(path)) is not None and sha == row.sha256:
+            kept[key] = [r._replace(size=size, mtime_ns=mtime_ns) for r in rows]
             restat += 1
             continue
         tasks.append(_Task(path, key, size, mtime_ns))
-    removed = [row for key, row in old.items() if key not in files]
-    drop = {row.report_id for key, row in old.items() if key not in kept}
+    removed = [row for key, rows in old.items() if key not in files for row in rows]
+    drop = {row.report_id for key, rows in old.items() if key not in kept for row in rows}
     return _Plan(kept, tasks, removed, drop, restat)
 
 
@@ -622,7 +647,7 @@ def _write_generation(
     """Write a complete generation into ``folder`` (manifest last); returns its manifest rows."""
     arrow_schemas = {name: _arrow_schema(cols) for name, cols in _TABLE_COLUMNS.items()}
     ingested_at = datetime.now(UTC).replace(tzinfo=None)
-    parsed: dict[str, _Row] = {}
+    parsed: dict[str, list[_Row]] = {}
     if old_dir is not None and not plan.tasks and not plan.drop:
         # Only stats changed: the tables are the old ones, byte for byte.
         for name in _TABLE_COLUMNS:
@@ -632,7 +657,7 @@ def _write_generation(
         try:
             if old_dir is not None:
                 _keep_old_rows(sinks, old_dir, plan.drop)
-            taken = {row.report_id for row in plan.kept.values()}
+            taken = {row.report_id for rows in plan.kept.values() for row in rows}
             with progress_bar("parsing", len(plan.tasks), progress) as advance:
                 for outcomes, frames in _run(_chunks(plan.tasks, jobs), jobs, len(plan.tasks)):
                     renames = _assign_ids(outcomes, taken)
@@ -641,15 +666,15 @@ def _write_generation(
                             frame = frame.with_columns(pl.col("report_id").replace(renames))
                         sinks[name].add(frame.to_arrow())
                     for out in outcomes:
-                        parsed[out.path] = _Row(
-                            out.path, out.sha256, out.size, out.mtime_ns, out.status,
+                        parsed.setdefault(out.path, []).append(_Row(
+                            out.path, out.member, out.sha256, out.size, out.mtime_ns, out.status,
                             out.errors, out.report_id, ingested_at,
-                        )
+                        ))
                     advance(len(outcomes))
         finally:
             for sink in sinks.values():
                 sink.close()
-    rows = [plan.kept[p] if p in plan.kept else parsed[p] for p in files]
+    rows = [row for p in files for row in (plan.kept[p] if p in plan.kept else parsed[p])]
     # The manifest last: a generation folder with a manifest is a complete one.
     _manifest_frame(rows).write_parquet(
         folder / f"{_MANIFEST}.parquet", compression="zstd", metadata={_STATS_SINCE: str(since_ns)}
@@ -742,7 +767,8 @@ def ingest(
             _refuse_to_prune(absent, files, plan, old)
         unread = tuple(f"{display_path(a)}: {folder_problem(a)}" for a in absent if os.path.isdir(a))
         if old_dir is not None and not plan.tasks and not plan.removed and not plan.restat:
-            return _summary(files, plan, plan.kept.values(), started, unread)  # nothing changed
+            kept = [row for rows in plan.kept.values() for row in rows]
+            return _summary(files, plan, kept, started, unread)  # nothing changed
 
         number = _next_generation(root)
         generation = f"gen-{number:06d}"
@@ -760,12 +786,13 @@ def ingest(
         return _summary(files, plan, rows, started, unread)
 
 
-def _refuse_to_prune(absent: Sequence[str], files: Mapping[str, str], plan: _Plan, old: dict[str, _Row]) -> None:
+def _refuse_to_prune(absent: Sequence[str], files: Mapping[str, str], plan: _Plan, old: dict[str, list[_Row]]) -> None:
     """Raise when named paths are missing or empty and stored rows would be removed: the
     stored files no longer among the inputs, and stored rows of the missing paths
     themselves (a row already stored as failed is not lost)."""
     missing = {display_path(a) for a in absent}
-    lost = [row for p, row in old.items() if p not in files or (p in missing and p not in plan.kept)]
+    lost = [row for p, rows in old.items() for row in rows
+            if p not in files or (p in missing and p not in plan.kept)]
     if not lost:
         return  # a new path, or one already stored as failed: nothing is lost
     what = "; ".join(
@@ -788,11 +815,12 @@ def _summary(
         files=len(files),
         parsed=len(plan.tasks),
         skipped=len(files) - len(plan.tasks),
-        removed=len(plan.removed),
+        removed=len({row.path for row in plan.removed}),
         failed=statuses.count("failed"),
         partial=statuses.count("partial"),
         seconds=time.perf_counter() - started,
         unread_folders=unread,
+        reports=len(statuses),
     )
 
 

@@ -151,7 +151,7 @@ def test_every_code_has_a_check_and_codes_are_design_6():
     assert set(CODES) == {c.code for c in CHECKS}
     assert CODES == ("rate_mismatch", "sum_mismatch", "score_subtotal_mismatch", "score_total_mismatch",
                      "score_over_max", "grade_band_mismatch", "formula_error", "conflicting_values",
-                     "missing_field")
+                     "missing_field", "ocr_read", "undecided_value")
 
 
 def test_check_rejects_unknown_code():

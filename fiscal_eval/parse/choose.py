@@ -1,0 +1,195 @@
+"""Choosing a field's value from the candidates the text offers, or abstaining.
+
+Every figure field (budget, available, spent, execution rate, score, grade) is chosen
+here from :class:`Option` rows the extractors found, by rules that say why one wins:
+the rank of the words that name it, a stated total (共计/合计) of the others, agreement
+of repeated statements. When candidates disagree and no rule decides, nothing is chosen:
+the field stays null and the candidates are kept (``Report.candidates``) with the
+reason each lost, for the analyst to see instead of a guess (issue 11, item 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import re
+from functools import lru_cache
+
+from fiscal_eval.model import Candidate, Span
+from fiscal_eval.parse.context import Context, is_cjk
+from fiscal_eval.parse.vocab import vocab
+
+__all__ = ["Option", "Choice", "choose", "in_component", "is_item"]
+
+# Why a candidate lost, in the words an analyst reads (Chinese, like every message).
+LOST_RANK = "表述级别较低（有更明确的表述）"
+LOST_ITEM = "分项数字，不是总数"
+LOST_COMPONENT = "所在章节只述其中一个组成部分"
+LOST_PART = "合计的组成部分"
+LOST_CONFLICT = "与其他候选值不一致，文中未见合计"
+LOST_REPEAT = "同一数值，取首次出现处"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A value the text offers for a field, with what the choice rules need to know.
+
+    ``rank``: the rank of the words naming it (vocab.toml; lower is better).
+    ``total``: it is a stated total of amounts listed with it ("…，共计X万元", "共X万元，
+    其中…"). ``level``: the funding level it is an allocation of (中央, 省级 …): amounts
+    of different levels are different money even when equal. ``item``: one item of a
+    breakdown (分项目如下…, 一是…), never the report's own figure while the report states
+    one. ``excluded``: why it is a candidate that can never be chosen (stated in a section
+    about one named component; read from a form row that contradicts itself). ``slack``: values within this of each other agree (rounding).
+    """
+
+    value: Any
+    span: Span
+    label: str
+    rank: int
+    reason: str
+    total: bool = False
+    level: str = ""
+    item: bool = False
+    excluded: str = ""  # why it is shown but can never be chosen (a component's figure …)
+    slack: float = 0.0
+    ref: Any = None  # the extractor's own record, handed back with the choice
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The option chosen (None when the text does not decide) and every candidate."""
+
+    option: Option | None
+    candidates: tuple[Candidate, ...]
+    reason: str = ""
+
+    @property
+    def value(self) -> Any:
+        return None if self.option is None else self.option.value
+
+
+def _agree(a: Option, b: Option) -> bool:
+    if a.level and b.level and a.level != b.level:
+        return False  # 省级下拨3.89万元 and 市级下拨3.89万元 are two sums, not one stated twice
+    if isinstance(a.value, (int, float)) and isinstance(b.value, (int, float)):
+        return abs(a.value - b.value) <= a.slack + b.slack + 1e-9 * max(1.0, abs(a.value))
+    return a.value == b.value
+
+
+def _one_value(options: Sequence[Option]) -> list[Option] | None:
+    """The options, earliest first, when they all state one value (else None). Linear:
+    a 20,000-row table offers 20,000 candidates."""
+    ordered = sorted(options, key=lambda o: o.span[0])
+    first = ordered[0]
+    return ordered if all(_agree(first, o) for o in ordered) else None
+
+
+def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
+    """The option the rules choose, or None when the candidates disagree undecided.
+
+    Rules, in order: items of a breakdown give way to figures that are not items; the
+    best rank of naming words wins; equal values stated several times are one value;
+    between different values, a stated total (共计/合计 over the others) wins when it is
+    at least as large as each of them; else nothing is chosen.
+
+    >>> a = Option(90560000.0, (0, 5), "中央下达", 3, "下达", level="中央")
+    >>> b = Option(8040000.0, (9, 13), "省级下达", 3, "下达", level="省级")
+    >>> c = choose([a, b])
+    >>> c.option is None, [x.lost for x in c.candidates] == [LOST_CONFLICT] * 2
+    (True, True)
+    >>> t = Option(98600000.0, (20, 26), "共计", 3, "下达", total=True)
+    >>> choose([a, b, t]).value
+    98600000.0
+    """
+    lost: dict[int, str] = {id(o): o.excluded for o in options if o.excluded}
+    whole = [o for o in options if not o.excluded]
+    if not whole:
+        return Choice(None, _candidates(options, None, "", lost))
+    pool = [o for o in whole if not o.item] or whole
+    if len(pool) < len(whole):
+        for o in whole:
+            if o.item:
+                lost[id(o)] = LOST_ITEM
+    best = min(o.rank for o in pool)
+    top = [o for o in pool if o.rank == best]
+    for o in pool:
+        if o.rank != best:
+            lost[id(o)] = LOST_RANK
+    same = _one_value(top)
+    chosen: Option | None = None
+    reason = ""
+    if same is not None:
+        chosen = same[0]
+        reason = chosen.reason if len(same) == 1 else f"{chosen.reason}；同一数值出现{len(same)}次"
+        for o in same[1:]:
+            lost[id(o)] = LOST_REPEAT
+    else:
+        numbers = [o.value for o in top if isinstance(o.value, (int, float))]
+        biggest = max(numbers) if len(numbers) == len(top) else None
+        totals = None if biggest is None else [o for o in pool if o.total and o.value >= biggest]
+        same_total = _one_value(totals) if totals else None
+        if same_total is not None:
+            chosen = same_total[0]
+            reason = f"{chosen.reason}；文中所列合计"
+            for o in top:
+                if not _agree(o, chosen):
+                    lost[id(o)] = LOST_PART
+            for o in same_total[1:]:
+                lost[id(o)] = LOST_REPEAT
+        else:
+            for o in top:
+                lost[id(o)] = LOST_CONFLICT
+    if chosen is not None:
+        lost.pop(id(chosen), None)
+    candidates = _candidates(options, chosen, reason, lost)
+    if chosen is not None and len(candidates) == 1 and not keep_single:
+        candidates = ()
+    return Choice(chosen, candidates, reason)
+
+
+def _candidates(options: Sequence[Option], chosen: Option | None, reason: str,
+                lost: dict[int, str]) -> tuple[Candidate, ...]:
+    return tuple(
+        Candidate(value=o.value, span=o.span, label=o.label,
+                  reason=reason if o is chosen else o.reason, chosen=o is chosen,
+                  lost="" if o is chosen else lost.get(id(o), LOST_RANK))
+        for o in sorted(options, key=lambda o: o.span[0])
+    )
+
+
+# ------------------------------------------------------------------ what a figure is part of
+
+# "一是…", "①…", "(2)…" opening the stretch before a figure: one item of an enumeration.
+_ENUMERATED = re.compile(r"(?:^|[,:;])\s*(?:[一二三四五六七八九十]{1,2}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}(?:[、)]|\.(?!\d)))")
+
+
+def in_component(ctx: Context, pos: int) -> bool:
+    """Whether ``pos`` lies in a section about one named fund or project of several
+    (vocab.toml [totals].component): its figures are that component's, not the report's."""
+    return _component_titles(tuple(sec.title for sec in ctx.chain(pos)))
+
+
+@lru_cache(maxsize=4096)
+def _component_titles(titles: tuple[str, ...]) -> bool:
+    v = vocab()
+    for title in titles:
+        t = title.strip()
+        if (v.component.search(t) and not v.component_not.search(t)
+                and sum(1 for ch in t if is_cjk(ch)) >= 4):
+            return True
+    return False
+
+
+def is_item(ctx: Context, pos: int) -> bool:
+    """Whether the figure at ``pos`` is one item of a breakdown: its sentence opens one
+    ("分项目如下：…"), or the stretch since the last ; or sentence start is enumerated."""
+    f = ctx.f
+    sentence_start = ctx.sentence_bounds(pos)[0]
+    if vocab().breakdown.match(f[sentence_start:sentence_start + 24]):
+        return True
+    # Looked for in the last 200 characters only: a sentence may be a whole flattened file.
+    floor = max(sentence_start, pos - 200)
+    lo = max(floor, f.rfind(";", floor, pos) + 1)
+    return bool(_ENUMERATED.search(f[lo:pos]))

@@ -1,0 +1,144 @@
+"""Compilations (汇编): one document holding many units' reports, split into one Document a
+report, by the title each report opens with.
+
+A report's title is a line of its own naming a fiscal year and the genre (the parser's
+title words, ``vocab.toml`` ``meta.title``: "XX局2021年度项目支出绩效自评报告"). A
+document is a compilation when at least two such lines, different from one another, each
+open at least :data:`MIN_BODY` characters of text before the next. Not split on: a line
+naming the compilation itself (汇编, 目录), an attachment's title (the line before says
+附件/附表: a report's own form), table-of-contents entries (no body under them), a title
+repeated in page headers.
+
+Each part is ``source#k`` (k from 1); its text, tables and anchors are the slice of the
+whole, and every anchor says which part and range it belongs to, so a figure's evidence
+reads ``段落45（汇编第2篇：段落40–段落88）``, or ``汇编第2篇：第120–260行`` in a document
+without anchors. The text before the first title (cover, contents) belongs to no part.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import hashlib
+import re
+from functools import lru_cache
+
+from fiscal_eval.model import Anchor, Cell, Document, Table
+
+__all__ = ["split_compilation", "report_titles", "MIN_BODY"]
+
+MIN_BODY = 200
+"""Characters a title must open before the next one, to start a report of its own."""
+
+_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
+_NOT_A_REPORT_TITLE = re.compile(r"汇编|目录|^附件|^附表|^\S{0,4}[:：]")
+_ATTACHMENT = re.compile(r"^\s*(?:附件|附表)\s*\S{0,6}\s*$")
+_TOC_TAIL = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\s)\s*\d+\s*$")
+
+
+@lru_cache(maxsize=1)
+def _title_pattern() -> re.Pattern[str]:
+    from fiscal_eval.parse.vocab import vocab  # NOTE: the genre words live in one place
+
+    return vocab().meta["title"]
+
+
+def report_titles(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the lines that open a report of a compilation (see the module
+    docstring); empty unless there are at least two.
+
+    >>> body = "预算安排100万元，实际支出95万元。" * 20
+    >>> text = f"甲局2021年度项目绩效自评报告\\n{body}\\n乙局2021年度项目绩效自评报告\\n{body}"
+    >>> [text[a:b] for a, b in report_titles(text)]
+    ['甲局2021年度项目绩效自评报告', '乙局2021年度项目绩效自评报告']
+    """
+    title = _title_pattern()
+    if len(title.findall(text, 0, len(text))) < 2:
+        return []  # NOTE: most documents stop here, for the price of one regex scan
+    from fiscal_eval.parse.numbers import fold
+
+    folded = fold(text)
+    lines: list[tuple[int, int, str]] = []
+    position = 0
+    for line in folded.split("\n"):
+        lines.append((position, position + len(line), line))
+        position += len(line) + 1
+    candidates: list[tuple[int, int, str]] = []
+    previous = ""
+    for start, end, line in lines:
+        stripped = line.strip()
+        if (stripped and len(stripped) <= 90 and title.search(stripped) and _YEAR.search(stripped)
+                and not re.search(r"[\t|,;。]", stripped) and not _NOT_A_REPORT_TITLE.search(stripped)
+                and not _TOC_TAIL.search(stripped) and not _ATTACHMENT.match(previous)):
+            lead = len(line) - len(line.lstrip())
+            candidates.append((start + lead, start + lead + len(stripped), stripped))
+        if stripped:
+            previous = stripped
+    kept: list[tuple[int, int, str]] = []
+    for i, (start, end, line) in enumerate(candidates):
+        following = candidates[i + 1][0] if i + 1 < len(candidates) else len(text)
+        body = len(re.sub(r"\s", "", folded[end:following]))
+        if body >= MIN_BODY:
+            kept.append((start, end, line))
+    if len(kept) < 2 or len({re.sub(r"\s", "", line) for *_, line in kept}) < 2:
+        return []
+    return [(start, end) for start, end, _ in kept]
+
+
+def _shift_table(table: Table, offset: int) -> Table:
+    rows = tuple(tuple(Cell(c.text, (c.span[0] - offset, c.span[1] - offset)) for c in row) for row in table.rows)
+    return Table(rows, (table.span[0] - offset, table.span[1] - offset))
+
+
+def _range(doc: Document, anchors: list[Anchor], start: int, end: int) -> str:
+    """The part's place in the file: its first and last anchors, else its line numbers."""
+    if anchors:
+        first, last = anchors[0].where, anchors[-1].where
+        return first if first == last else f"{first}–{last}"
+    first_line = doc.text.count("\n", 0, start) + 1
+    last_line = first_line + doc.text.count("\n", start, max(start, end - 1))
+    return f"第{first_line}–{last_line}行"
+
+
+def split_compilation(doc: Document) -> list[Document]:
+    """``[doc]``, or one Document a report when ``doc`` is a compilation (module docstring).
+
+    >>> body = "预算安排100万元，实际支出95万元。" * 20
+    >>> text = f"汇编\\n甲局2021年度项目绩效自评报告\\n{body}\\n乙局2021年度项目绩效自评报告\\n{body}"
+    >>> parts = split_compilation(Document(source="c.txt", text=text, format="text"))
+    >>> [(p.source, p.text[:14], p.anchors[0].where) for p in parts]
+    [('c.txt#1', '甲局2021年度项目绩效自评', '汇编第1篇：第2–3行'), ('c.txt#2', '乙局2021年度项目绩效自评', '汇编第2篇：第4–5行')]
+    """
+    titles = report_titles(doc.text)
+    if not titles:
+        return [doc]
+    starts = [a.span[0] for a in doc.anchors]
+    parts: list[Document] = []
+    total = len(titles)
+    for k, (start, _) in enumerate(titles, start=1):
+        end = titles[k][0] if k < total else len(doc.text)
+        text = doc.text[start:end].rstrip("\n")
+        end = start + len(text)
+        inside = doc.anchors[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+        inside = [a for a in inside if a.span[1] <= end]
+        where = _range(doc, inside, start, end)
+        label = f"汇编第{k}篇：{where}"
+        if inside:
+            anchors = tuple(
+                Anchor((a.span[0] - start, a.span[1] - start), f"{a.where}（{label}）", a.ocr_confidence)
+                for a in inside
+            )
+        else:
+            anchors = (Anchor((0, len(text)), label),)
+        tables = tuple(_shift_table(t, start) for t in doc.tables if start <= t.span[0] and t.span[1] <= end)
+        digest = hashlib.sha256(f"{doc.sha256 or ''}#{k}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+        parts.append(dataclasses.replace(
+            doc,
+            source=f"{doc.source}#{k}",
+            text=text,
+            tables=tables,
+            anchors=anchors,
+            sha256=digest,
+            metadata={**doc.metadata, "part": str(k), "parts": str(total), "range": where},
+        ))
+    return parts
