@@ -346,5 +346,6 @@ def test_explore_notebook_runs(tmp_path, notebook_kernel):
     # The kernel filled the widgets: their saved state holds the facts, a chart and the mark.
     state = json.dumps(nb.metadata["widgets"], ensure_ascii=False)
     assert BAOSHAN in state and "84.61%" in state and 'vegaEmbed(\\"#fe-chart-' in state
-    assert "预算执行率为<mark>84.61%</mark>。" in state
+    # the most severe finding first (by materiality): the 733/707 count, not the 0.01-point rate
+    assert "覆盖<mark>733</mark>个单位。" in state
     assert "已用随附的 5 份样本报告" in state and (tmp_path / "store").is_dir()
