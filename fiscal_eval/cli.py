@@ -533,7 +533,7 @@ def synth(
     pdf = tuple(f for f in wanted if f in PDF)
     if pdf:
         target = PurePath(out) / "formats"
-        corpus = _call(lambda: render_corpus(out, formats=pdf, limit=per_format, seed=seed, out=target))
+        corpus = _call(lambda: render_corpus(out, formats=pdf, limit=per_format, seed=seed, out=str(target)))
         made = ", ".join(f"{len(paths)} {fmt}" for fmt, paths in corpus.files.items())
         typer.echo(f"rendered {made} into {target}; the truth of NAME.pdf is that of reports/NAME.txt")
 
