@@ -19,7 +19,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from importlib import metadata
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -532,8 +532,8 @@ def synth(
         typer.echo(f"rendered {made} into {rendered.out}; truth of each in {PurePath(out) / 'formats_truth.jsonl'}")
     pdf = tuple(f for f in wanted if f in PDF)
     if pdf:
-        target = PurePath(out) / "formats"
-        corpus = _call(lambda: render_corpus(out, formats=pdf, limit=per_format, seed=seed, out=str(target)))
+        target = Path(out) / "formats"
+        corpus = _call(lambda: render_corpus(out, formats=pdf, limit=per_format, seed=seed, out=target))
         made = ", ".join(f"{len(paths)} {fmt}" for fmt, paths in corpus.files.items())
         typer.echo(f"rendered {made} into {target}; the truth of NAME.pdf is that of reports/NAME.txt")
 

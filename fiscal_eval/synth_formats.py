@@ -238,6 +238,8 @@ def mof_form(truth: dict[str, Any], rng: random.Random) -> tuple[list[list[Any]]
         loss -= take
         points.append(Decimal(most - take))
     total = rate_points + sum(points)
+    from fiscal_eval.parse.indicators import EXECUTION_LEVEL1  # the parser's name for those points
+
     agency, project, year = truth["agency"], truth["project_name"], truth["year"]
     rows: list[list[Any]] = [
         ["项目支出绩效自评表"],
@@ -277,8 +279,11 @@ def mof_form(truth: dict[str, Any], rng: random.Random) -> tuple[list[list[Any]]
         "published_date": None, "budget_yuan": float(budget * 10000), "available_yuan": None,
         "spent_yuan": float(spent * 10000), "execution_rate_reported": float(rate),
         "score": float(total), "grade": None,
+        # The money grid's 分值/得分 of 年度资金总额 are read as one more indicator, last.
         "indicators": [{"level1": l1, "level2": l2, "level3": l3, "max_points": float(most), "points": float(p)}
-                       for (l1, l2, l3, most), p in zip(_SPEC, points)],
+                       for (l1, l2, l3, most), p in zip(_SPEC, points)]
+                      + [{"level1": EXECUTION_LEVEL1, "level2": None, "level3": None, "max_points": 10.0,
+                          "points": float(rate_points)}],
     }
     return rows, merges, form_truth
 

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, RateStatement
+from fiscal_eval.parse.forms import FUND_TOTAL as _TOTAL
 from fiscal_eval.parse.forms import column_measure
 from fiscal_eval.parse.numbers import decimals_of, parse_amount, parse_number, parse_percent
 from fiscal_eval.parse.vocab import vocab
@@ -19,7 +20,6 @@ from fiscal_eval.parse.vocab import vocab
 __all__ = ["flat_form", "FlatForm"]
 
 _UNIT = re.compile(r"\((亿元|万元|千元|元)\)")
-_TOTAL = re.compile(r"(?:年度资金总额|资金总额|总额|合计|总计)[:：]?")
 # What a flattened grid puts between its cells, removed to find header words however split.
 _GAP = re.compile(r"[\s|\u00a0]+")
 # One value of the total row: a number with its unit or percent sign, after separators.

@@ -11,7 +11,7 @@ from fiscal_eval.parse.numbers import decimals_of, fold, parse_number, parse_per
 from fiscal_eval.parse.vocab import vocab
 
 __all__ = ["CellValue", "read_cell", "split_max", "table_unit", "row_label", "column_measure",
-           "FundGrid", "fund_grid", "GridRow", "grid_row", "declared_unit"]
+           "FundGrid", "fund_grid", "GridRow", "grid_row", "declared_unit", "FUND_TOTAL", "MAX_POINTS_HEADER"]
 
 _PLAIN = re.compile(
     r"^\s*(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\. ?\d+)?)\s*(?P<pct>%)?\s*(?P<unit>亿元|万元|千元|元)?\s*$"
@@ -104,6 +104,10 @@ _MONEY = ("budget_init", "budget_adj", "spent")
 _NUMERIC = _MONEY + ("rate", "points")
 _UNIT_IN_HEADER = re.compile(r"\((?:亿元|万元|千元|元)\)")
 _BLANK = re.compile(r"^[\s—\-–/／|]*$")
+# The money grid's total row label (年度资金总额: …), folded, with or without its colon.
+FUND_TOTAL = re.compile(r"(?:年度资金总额|资金总额|总额|合计|总计)[:：]?")
+# A [fund_columns] points header naming the maximum (分值 10), not the points earned (得分).
+MAX_POINTS_HEADER = re.compile(r"^(?:分值|权重|满分)")
 
 
 @lru_cache(maxsize=8192)

@@ -8,15 +8,20 @@ from functools import lru_cache
 
 from fiscal_eval.model import Indicator
 from fiscal_eval.parse.context import Context, clean_label
-from fiscal_eval.parse.forms import read_cell, split_max
+from fiscal_eval.parse.forms import (FUND_TOTAL, MAX_POINTS_HEADER, fund_grid, grid_row, read_cell, row_label,
+                                     split_max)
 from fiscal_eval.parse.numbers import fold, parse_number
 from fiscal_eval.parse.scores import Found
 from fiscal_eval.parse.sections import MARKER_RE
 from fiscal_eval.parse.vocab import vocab
 
-__all__ = ["table_indicators", "prose_indicators"]
+__all__ = ["table_indicators", "prose_indicators", "EXECUTION_LEVEL1"]
 
 _LEVELS = ("level1", "level2", "level3")
+# The MoF 自评表 (财预〔2020〕10号) scores the budget execution rate (10 points) in its
+# money grid, not in the indicator table (90 points): read, it is an indicator of its own.
+EXECUTION_LEVEL1 = "预算执行率"
+_EXECUTION_NAME = re.compile(r"预算执行|执行率")
 
 
 def _header_map(row) -> dict[str, int] | None:
@@ -124,7 +129,56 @@ def table_indicators(ctx: Context) -> tuple[list[Indicator], Found | None]:
                 origin="table",
             ))
             ctx.cover((row[0].span[0], row[-1].span[1]))
+    if any(i.points is not None for i in out) and not any(
+            _EXECUTION_NAME.search(n) for i in out for n in (i.level1, i.level2, i.level3) if n):
+        # Only beside an indicator table that does not score the execution rate itself
+        # (local forms put 预算执行率 among the indicators: counted once).
+        execution = _execution_points(ctx)
+        if execution is not None:
+            out.append(execution)
     return out, total
+
+
+def _execution_points(ctx: Context) -> Indicator | None:
+    """The money grid's execution-rate points: 分值 and 得分 of its 年度资金总额 row
+    ("年度资金总额 | 43.2 | 43.2 | 37.24 | 10 | 86% | 9"), read only where the row's cells
+    are placed soundly under the header (see :func:`~fiscal_eval.parse.forms.grid_row`)."""
+    for table in ctx.tables:
+        grid = header = None
+        for row in table.rows:
+            texts = tuple(c.text for c in row)
+            found = fund_grid(texts)
+            if found is not None:
+                grid, header = found, texts
+                continue
+            if grid is None or header is None:
+                continue
+            label = row_label(row)
+            if label is None or not FUND_TOTAL.fullmatch(fold(label[1]).replace(" ", "")):
+                continue
+            read = grid_row(grid, texts, label[0])
+            if read is None or not read.sound or "spent" not in read.cells:
+                break
+            # Where the row's cells sit against the header's columns (shifted or not).
+            shift = read.cells["spent"][0] - grid.measures.index("spent")
+            max_points = points = None
+            span = None
+            for col, measure in enumerate(grid.measures):
+                at = col + shift
+                if measure != "points" or not 0 <= at < len(row):
+                    continue
+                val = read_cell(row[at])
+                if val is None or val.percent:
+                    continue
+                if MAX_POINTS_HEADER.match(fold(header[col]).replace(" ", "")):
+                    max_points = max_points if max_points is not None else val.value
+                elif points is None:
+                    points, span = val.value, row[at].span
+            if points is None and max_points is None:
+                break
+            return Indicator(level1=EXECUTION_LEVEL1, level2=None, level3=None, max_points=max_points,
+                             points=points, span=span or row[label[0]].span, origin="table")
+    return None
 
 
 def _paragraph_label(ctx: Context, pos: int) -> str | None:

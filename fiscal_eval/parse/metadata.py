@@ -327,9 +327,12 @@ def _title_parts(t: _Title) -> _TitleParts:
         named = re.sub(r"(?:中央|中央对地方)?(?:专项)?转移支付$", "", s[j:ym.start() if ym else g0])
         if (rm := re.match(r"[\u4e00-\u9fff]{2,6}?(?:省|市|州|盟|县|区|旗)", prefix)) \
                 and _REGION_ONLY.match(rm.group()) and not re.search(r"我|下达|拨|安排|对|关于", rm.group()) \
-                and re.search(r"(?:资金|经费|补助|补贴)(?:\([^()]*\))?$", named):
-            # "宣州区教育督导评价奖励补助资金转移支付…": the region receiving a fund named for
-            # the whole country; a project keeps its place (银川市兴庆区…改造项目).
+                and (re.search(r"(?:资金|经费|补助|补贴)(?:\([^()]*\))?$", named)
+                     or (s[j:ym.start() if ym else g0].endswith("转移支付")
+                         and not re.search(r"(?:项目|工程)$", named))):
+            # "宣州区教育督导评价奖励补助资金转移支付…", "甘肃省水污染防治专项转移支付2017年度…"
+            # (the national template's title): the region receiving a fund or transfer named
+            # for the whole country; a project keeps its place (银川市兴庆区…改造项目).
             region, rest_from = True, j + rm.end()
     objects: list[tuple[str, Span, str]] = []
     # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改))
@@ -344,7 +347,7 @@ def _title_parts(t: _Title) -> _TitleParts:
         rest_from = i  # no unit named: the title names the project itself (…改造项目绩效自评报告)
     obj_lo = rest_from
     while obj_lo < g0:  # the glue before the name: 关于, 上报, 转移支付, the year evaluated
-        gm_ = re.match(r"关于|上报|专项转移支付|转移支付|的|对|下达(?:给)?(?:我[县市区省州旗乡镇])?", s[obj_lo:g0])
+        gm_ = re.match(r"关于|上报|本级|专项转移支付|转移支付|的|对|下达(?:给)?(?:我[县市区省州旗乡镇])?", s[obj_lo:g0])
         ym_ = re.match(r"(?:19|20)\d\d(?:年度?)?", s[obj_lo:g0])
         after = s[obj_lo + ym_.end():g0] if ym_ else ""
         if ym_ and not ym_.group().endswith("度") and (rg := _REGION.match(after)) \
@@ -357,7 +360,13 @@ def _title_parts(t: _Title) -> _TitleParts:
     ym = _YEAR.search(s, obj_lo + 1, g0)  # "…补助经费转移支付2023年度绩效…": the name ends at the year
     obj = s[obj_lo:ym.start() if ym and ym.start() > obj_lo else g0]
     obj = re.sub(r"(?:预算执行情况|执行情况|使用情况|资金使用|转移支付区域|区域)?(?:\((?:项目)?\))?$", "", obj)
+    named_transfer = obj
     obj = re.sub(r"(?:中央对地方|中央)?(?:专项)?转移支付$|项目支出$|支出$|的$", "", obj)
+    if named_transfer.endswith("转移支付") and re.fullmatch(r"[\u4e00-\u9fff]{2,30}", obj) \
+            and not _FUND_END.search(obj) and not re.fullmatch(r"(?:中央|省级|市级|县级|区级|地方)+(?:专项)?", obj):
+        # "中央食品监管专项转移支付", "农村综合改革转移支付": a transfer named by its subject
+        # alone, with no fund word to stand for it; the transfer is the fund's name.
+        obj = named_transfer
     obj = re.sub(r"(?:预算执行情况|执行情况)$", "", obj)
     if obj and _FUND_END.search(re.sub(r"\([^()]*\)$", "", obj)) and not _generic_project(obj):
         name = _clean_project(obj)
@@ -748,13 +757,28 @@ _GENERIC = re.compile(
     r"|中央|省级|市级|县级|区级|县级专项|市级专项)?"
     r"(?:项目|资金|项目资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金)"
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
-    r"|(?:财政)?衔接(?:推进乡村振兴)?资金|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
+    r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
     r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目)$")
 
 
 def _generic_project(name: str) -> bool:
-    """A word for projects in general, or for a fund's projects (…资金项目), not a name."""
+    """A word for projects in general, or for a fund's projects (…资金项目), not a name.
+    (直达资金 is the channel many transfers are paid through, 农业相关转移支付 the heading
+    of the MoF notices allocating several farm funds at once: neither is one fund.)"""
     return bool(_GENERIC.match(name)) or len(name) < 3
+
+
+def _several_funds(name: str) -> bool:
+    """A title naming several funds: "林业改革发展资金、林业草原生态保护恢复资金", "…补助资金
+    和学生资助补助资金", or one fund with its categories "(A类、B类)". A project whose
+    name lists its parts (办公宿舍楼、食堂及餐厅暖通改造经费) is one project: only when
+    every part is itself a fund (or a category) are there several."""
+    for part in [name, *re.findall(r"\(([^()]*)\)", name)]:
+        parts = re.split(r"、|和|及", re.sub(r"\([^()]*\)", "", part) if part is name else part)
+        if len(parts) > 1 and all(re.search(r"(?:资金|经费|补助|补贴|基金|转移支付|[A-Za-z一二三四五六七八九十]类)$", p)
+                                  for p in parts):
+            return True
+    return False
 
 
 def _clean_project(name: str, as_written: bool = False) -> str:
@@ -776,8 +800,9 @@ def _clean_project(name: str, as_written: bool = False) -> str:
 
 
 def _project_key(name: object) -> str:
-    """Two names of one project agree when they differ only by a leading year or 专项."""
-    return re.sub(r"^(?:19|20)\d\d年度?", "", str(name)).replace("专项", "")
+    """Two names of one project agree when they differ only by a leading year, a leading
+    财政 (财政衔接推进乡村振兴补助资金 / 衔接推进乡村振兴补助资金) or 专项."""
+    return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央财政|财政)?", "", str(name)).replace("专项", "")
 
 
 _MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
@@ -786,6 +811,14 @@ _ALLOCATION = re.compile(
     r"(?:下达|下拨)(?:给)?(?:我[县市区省州旗乡镇]|广西|内蒙古|西藏|宁夏|新疆)?的?(?:(?:19|20)\d\d年度?)?"
     r"(?P<n>[\u4e00-\u9fff“”]{4,40}?(?:资金|经费|转移支付)(?:\([^()\d]{2,20}\))?)(?:预算)?[,，]?"
     r"(?:共计|合计|共|总计)?\d")
+
+
+_FUND_EVALUATED = re.compile(
+    r"(?:对|开展)(?:我[局县市区旗省委厅单位]{1,2})?(?:(?:19|20)\d\d年度?)?(?:[^。\n,;“”]{0,24}?的)?"
+    r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费))的?(?:使用情况)?(?:进行|开展)?了?(?:绩效)?(?:自评|自我评价)")
+_PURPOSE = re.compile(
+    r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
+    r"(?:项目)?的?绩效管理", re.M)
 
 
 def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
@@ -840,11 +873,32 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         for m in _ALLOCATION.finditer(head):
             if ctx.f.rfind("《", 0, m.start()) > ctx.f.rfind("》", 0, m.start()):
                 continue  # inside a document's title: 《关于下达…资金的通知》
-            name = _clean_project(m.group("n"))
+            # "下达…专项转移支付预算资金3万元": 预算资金 is the money allocated, not the name.
+            name = re.sub(r"(?<=转移支付)(?:预算)?资金$|(?<=资金|经费)预算资金$", "", _clean_project(m.group("n")))
             lo = m.start("n") + max(0, m.group("n").find(name))
             if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
                 cands.append(_C(name, (lo, lo + len(name)), "下达…资金", "正文“下达……资金”所列资金", 2))
                 break
+    # "对我局2021年…的食品监管补助资金进行自评", "开展衔接推进乡村振兴补助资金绩效自评工作":
+    # the fund the body says it evaluated (a tier below the titles and allocations, which
+    # name it more fully).
+    for m in _FUND_EVALUATED.finditer(head):
+        name = _clean_project(m.group("p"))
+        if not _generic_project(name) and not re.fullmatch(
+                r"(?:中央|省级|市级|县级|财政|预算|部门|专项|项目|本级|补助|配套|转移支付|上级|各级)+(?:资金|经费)", name):
+            lo = m.end("p") - len(name)
+            cands.append(_C(name, (lo, m.end("p")), "对…资金进行自评", "正文“对……资金进行自评”所列资金", 3))
+            break
+    # "为加强财政衔接推进乡村振兴补助资金绩效管理，…": the opening sentence of a fund's
+    # report states the fund whose management it serves (a word for funds in general —
+    # 专项资金, 财政资金 — names none).
+    pm = _PURPOSE.search(f, 0, 600)
+    if pm:
+        name = _clean_project(pm.group("n"))
+        if not _generic_project(name) and not re.fullmatch(
+                r"(?:中央|省级|市级|县级|财政|预算|部门|专项|项目|本级|补助|配套|转移支付|性)+(?:资金|经费)", name):
+            lo = pm.start("n") + max(0, pm.group("n").find(name))
+            cands.append(_C(name, (lo, lo + len(name)), "为加强…资金管理", "开篇“为加强……资金绩效管理”所列资金", 3))
     for sec in ctx.sections[:6]:
         # "(一)项目基本情况 社会服务与管理项目为省商务厅本级的经常性项目…"
         if re.search(r"项目(?:基本)?(?:情况|概况|概括)$", sec.title):
@@ -882,12 +936,23 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             "“项目名称”栏与标题所列项目不一致")
                                   for c in cands))
+    several = [c for c in cands if c.label == "title" and c.tier < REJECTED and _several_funds(str(c.value))]
+    if several and not fields:
+        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
+                                            f"标题列出多项资金（{several[0].value}），报告不止一个项目")
+                                  for c in cands))
     multi = _MULTI.search(ctx.f[:_HEAD])
     if multi and not any(c.tier == 1 for c in cands):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             f"报告涉及多个项目（{multi.group()}）")
                                   for c in cands))
-    return _choose(cands, same=lambda a, b: _project_key(a) == _project_key(b))
+    def fuller(agreeing: list[_C]) -> _C:
+        # Among names of one fund stated at the winner's tier, the one saying most
+        # (财政衔接推进乡村振兴补助资金 over 衔接推进乡村振兴补助资金).
+        top = [c for c in agreeing if c.tier == agreeing[0].tier]
+        return max(top, key=lambda c: len(str(c.value)))
+
+    return _choose(cands, same=lambda a, b: _project_key(a) == _project_key(b), fuller=fuller)
 
 
 def project_field_span(ctx: Context) -> Span | None:

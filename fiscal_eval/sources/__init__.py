@@ -29,8 +29,9 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple, Union
+from typing import NamedTuple
 
 from fiscal_eval.errors import ReadError, UnsupportedFormatError
 from fiscal_eval.model import Document
@@ -88,8 +89,10 @@ _NOT_REPORTS: dict[str, str] = {
 # Formats recognised by content that have no reader (yet, or at all): why, in words.
 _NO_READER: dict[str, str] = {
     "ofd": "OFD document: OFD reader not available yet",
-    "ooxml": "Office Open XML package that is neither a Word document nor a workbook (a presentation?): no reader for it",
-    "ole": "OLE2 compound file that is neither a Word document nor a workbook (a presentation, an e-mail?): no reader for it",
+    "ooxml": ("Office Open XML package that is neither a Word document nor a workbook (a presentation?): "
+              "no reader for it"),
+    "ole": ("OLE2 compound file that is neither a Word document nor a workbook (a presentation, an e-mail?): "
+            "no reader for it"),
     "encrypted": "password-protected Office document (encrypted): cannot be read without its password",
 }
 
@@ -164,7 +167,7 @@ def _choose(data: bytes, source: str, suffix: str) -> tuple[str, str | None]:
             if name not in ("text", "html") and sniff(data):
                 sniffed = name  # NOTE: a registered binary sniffer (another reader's)
                 break
-    if sniffed in _CONTAINER_OF and claimed in _CONTAINER_OF[sniffed]:
+    if sniffed in _CONTAINER_OF and claimed is not None and claimed in _CONTAINER_OF[sniffed]:
         # A .docx whose ZIP is broken or lacks its parts: its own reader says what is wrong.
         return claimed, None
     if sniffed is not None:
@@ -172,7 +175,8 @@ def _choose(data: bytes, source: str, suffix: str) -> tuple[str, str | None]:
             return sniffed, (f"the name says {suffix} ({FORMAT_NAMES.get(claimed, claimed)}) but the content is "
                              f"a {FORMAT_NAMES.get(sniffed, sniffed)}; read as what it is")
         if claimed in ("text", "html"):
-            return sniffed, f"the name says {suffix} but the content is a {FORMAT_NAMES.get(sniffed, sniffed)}; read as what it is"
+            return sniffed, (f"the name says {suffix} but the content is a "
+                             f"{FORMAT_NAMES.get(sniffed, sniffed)}; read as what it is")
         return sniffed, None
     if claimed is not None and claimed not in ("text", "html"):
         # A binary suffix over bytes without its signature: an HTML page saved as .doc
@@ -339,7 +343,7 @@ class Inputs(NamedTuple):
     """What one file holds: its documents, each a Document or the ReadError saying why it
     could not be read, in order; and the SHA-256 of the file's bytes (None if unread)."""
 
-    items: list[Union[Document, ReadError]]
+    items: list[Document | ReadError]
     sha256: str | None
 
 
@@ -370,13 +374,13 @@ def read_documents(path: str | os.PathLike[str], *, source: str | None = None) -
         return Inputs([exc], None)
     source = name if source is None else source
     sha = hashlib.sha256(data).hexdigest()
-    items: list[Union[Document, ReadError]] = []
+    items: list[Document | ReadError] = []
     _expand(data, source, Path(name).suffix, 0, Deadline(source), items)
     return Inputs(items, sha)
 
 
 def _expand(data: bytes, source: str, suffix: str, depth: int, deadline: Deadline,
-            items: list[Union[Document, ReadError]]) -> None:
+            items: list[Document | ReadError]) -> None:
     """Append the documents ``data`` holds to ``items`` (archives opened to one level)."""
     from fiscal_eval.sources.compilations import split_compilation
 
@@ -387,7 +391,8 @@ def _expand(data: bytes, source: str, suffix: str, depth: int, deadline: Deadlin
         format, warning = _choose(data, source, suffix.lower())
         if format in ARCHIVE_FORMATS and format not in READERS:
             if depth > LIMITS.nesting:
-                items.append(ReadError(source, f"{FORMAT_NAMES[format]} nested deeper than {LIMITS.nesting} level: not opened"))
+                items.append(ReadError(
+                    source, f"{FORMAT_NAMES[format]} nested deeper than {LIMITS.nesting} level: not opened"))
                 return
             members = expand_archive(data, source, format, deadline)
             if not members:

@@ -113,7 +113,8 @@ def _sevenzip_members(data: bytes, source: str, deadline: Deadline) -> Iterator[
             raise ReadError(source, f"7z archive holds {len(infos):,} files, over the limit of {LIMITS.members:,}")
         declared = sum(info.uncompressed or 0 for info in infos)
         if declared > LIMITS.unpacked_bytes:
-            raise ReadError(source, f"7z archive unpacks to {declared:,} bytes, over the limit of {LIMITS.unpacked_bytes:,}")
+            raise ReadError(
+                source, f"7z archive unpacks to {declared:,} bytes, over the limit of {LIMITS.unpacked_bytes:,}")
         over = {info.filename for info in infos if (info.uncompressed or 0) > LIMITS.member_bytes}
         wanted = [info.filename for info in infos if info.filename not in over]
         try:
@@ -124,7 +125,8 @@ def _sevenzip_members(data: bytes, source: str, deadline: Deadline) -> Iterator[
         for info in infos:
             name = _clean(info.filename)
             if info.filename in over:
-                yield Member(name, None, f"member unpacks to {info.uncompressed:,} bytes, over the limit of {LIMITS.member_bytes:,}")
+                yield Member(name, None, f"member unpacks to {info.uncompressed:,} bytes, "
+                                         f"over the limit of {LIMITS.member_bytes:,}")
             elif info.filename in contents:
                 yield Member(name, contents[info.filename])
             else:
@@ -151,11 +153,13 @@ def _sevenzip_read(archive, names: list[str]) -> dict[str, bytes]:
 
 def _rar_members(data: bytes, source: str, deadline: Deadline) -> Iterator[Member]:
     try:
-        import rarfile
+        import rarfile  # pyright: ignore[reportMissingImports]  # optional: not a declared dependency
     except ImportError:
-        raise ReadError(source, "RAR archive: the RAR reader is not installed (pip install rarfile, and Debian's unrar-free or libarchive-tools)") from None
+        raise ReadError(source, "RAR archive: the RAR reader is not installed "
+                                "(pip install rarfile, and Debian's unrar-free or libarchive-tools)") from None
     if not any(shutil.which(tool) for tool in ("unrar", "unar", "bsdtar", "7z")):
-        raise ReadError(source, "RAR archive: no program to unpack it (install Debian's unrar-free or libarchive-tools)")
+        raise ReadError(source,
+                        "RAR archive: no program to unpack it (install Debian's unrar-free or libarchive-tools)")
     try:
         archive = rarfile.RarFile(io.BytesIO(data))
     except Exception as exc:  # NOTE: rarfile raises its own errors on damage

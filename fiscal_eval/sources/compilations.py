@@ -65,7 +65,7 @@ def report_titles(text: str) -> list[tuple[int, int]]:
         position += len(line) + 1
     candidates: list[tuple[int, int, str]] = []
     previous = ""
-    for start, end, line in lines:
+    for start, _end, line in lines:
         stripped = line.strip()
         if (stripped and len(stripped) <= 90 and title.search(stripped) and _YEAR.search(stripped)
                 and not re.search(r"[\t|,;。]", stripped) and not _NOT_A_REPORT_TITLE.search(stripped)
@@ -106,8 +106,10 @@ def split_compilation(doc: Document) -> list[Document]:
     >>> body = "预算安排100万元，实际支出95万元。" * 20
     >>> text = f"汇编\\n甲局2021年度项目绩效自评报告\\n{body}\\n乙局2021年度项目绩效自评报告\\n{body}"
     >>> parts = split_compilation(Document(source="c.txt", text=text, format="text"))
-    >>> [(p.source, p.text[:14], p.anchors[0].where) for p in parts]
-    [('c.txt#1', '甲局2021年度项目绩效自评', '汇编第1篇：第2–3行'), ('c.txt#2', '乙局2021年度项目绩效自评', '汇编第2篇：第4–5行')]
+    >>> for p in parts:
+    ...     print(p.source, p.text[:14], p.anchors[0].where)
+    c.txt#1 甲局2021年度项目绩效自评 汇编第1篇：第2–3行
+    c.txt#2 乙局2021年度项目绩效自评 汇编第2篇：第4–5行
     """
     titles = report_titles(doc.text)
     if not titles:

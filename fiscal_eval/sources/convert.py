@@ -179,7 +179,8 @@ def read_legacy_sheets(data: bytes, source: str = "<bytes>") -> Document:
         converted = convert(data, source, ".xls", "xlsx")
     doc = read_sheets(converted, source, format="xlsx")
     return replace(doc, format="xls", sha256=_sha(data),
-                   warnings=(*doc.warnings, "read through LibreOffice (the spreadsheet reader could not read it directly)"))
+                   warnings=(*doc.warnings,
+                             "read through LibreOffice (the spreadsheet reader could not read it directly)"))
 
 
 def _sha(data: bytes) -> str:

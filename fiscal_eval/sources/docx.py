@@ -62,7 +62,8 @@ _WRAPPERS = frozenset(
     {_SDT_CONTENT, _w("customXml"), _w("ins"), _w("moveTo"), _w("smartTag"), _w("hyperlink"),
      _w("fldSimple"), _w("r"), _w("object"), _w("drawing"), _w("pict"), _CHOICE, _ALTERNATE}
 )
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第?\s*\d+\s*页?\s*(?:[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|Page \d+.*)[-—–\s]*$")
+_PAGE_NUMBER = re.compile(
+    r"^[-—–\s]*(?:第?\s*\d+\s*页?\s*(?:[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|Page \d+.*)[-—–\s]*$")
 _NOTE_TYPES_SKIPPED = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True,

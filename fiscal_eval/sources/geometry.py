@@ -38,8 +38,8 @@ from __future__ import annotations
 import bisect
 import re
 import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from fiscal_eval.model import Anchor, Cell, Table
 
@@ -412,17 +412,17 @@ def _place(frame: _Frame, runs: list[Run], page: int, tol: float, gap_spaces: bo
         if not (xs[0] < cx < xs[-1] and ys[0] < cy < ys[-1]):
             outside.append(run)
             continue
-        row = bisect.bisect_right(ys, cy) - 1
+        at_row = bisect.bisect_right(ys, cy) - 1
         pieces = [run]
         if len(run.text) > 1:
             # A box crossing a real border between two cells of its row is cut there.
             cuts = [x for k, x in enumerate(xs[1:-1], 1)
-                    if run.x0 + tol < x < run.x1 - tol and frame.owner[(row, k - 1)] != frame.owner[(row, k)]]
+                    if run.x0 + tol < x < run.x1 - tol and frame.owner[(at_row, k - 1)] != frame.owner[(at_row, k)]]
             if cuts:
                 pieces = _cut_run(run, cuts)
         for piece in pieces:
             col = min(max(bisect.bisect_right(xs, (piece.x0 + piece.x1) / 2) - 1, 0), len(xs) - 2)
-            inside.setdefault(frame.owner[(row, col)], []).append(piece)
+            inside.setdefault(frame.owner[(at_row, col)], []).append(piece)
     rows: list[list[_Piece | None]] = []
     for i in range(len(ys) - 1):
         row: list[_Piece | None] = []
@@ -661,7 +661,8 @@ def assemble(pages: Sequence[Page], *, where: str = "第{page}页") -> Assembled
                 para.append(item.pieces[0])
             else:
                 flush_para()
-                if previous_bottom is not None and item.top - previous_bottom > 0.8 * item.height and lines and lines[-1]:
+                if (previous_bottom is not None and item.top - previous_bottom > 0.8 * item.height
+                        and lines and lines[-1]):
                     emit_line("")  # space above: a paragraph break, as a blank line
                 para = [item.pieces[0]]
             last = (item, body, item.page)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from html.parser import HTMLParser
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 from fiscal_eval.model import Cell, Document, Table
 from fiscal_eval.sources.text import decode_bytes
@@ -38,9 +38,15 @@ class RenderedHtml(NamedTuple):
 # --------------------------------------------------------------------------- sniffing
 
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html)\b", re.IGNORECASE)
-_SPACES = re.compile(r"\s*")
 _HTML_INSIDE = re.compile(r"<(?:body|table)\b", re.IGNORECASE)
 _SNIFF_BYTES = 65536
+
+
+def _skip_spaces(text: str, position: int) -> int:
+    """The first position at or after ``position`` that is no white space."""
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
 
 
 def looks_like_html(data: bytes) -> bool:
@@ -64,12 +70,12 @@ def looks_like_html(data: bytes) -> bool:
         text = head.decode("latin-1").lstrip("\ufeff\xef\xbb\xbf")
     # Leading comments are skipped with find(), not a regex: a regex over many comments
     # backtracks badly when no <html> follows them.
-    position = _SPACES.match(text).end()
+    position = _skip_spaces(text, 0)
     while text.startswith("<!--", position):
         end = text.find("-->", position + 4)
         if end < 0:
             return False
-        position = _SPACES.match(text, end + 3).end()
+        position = _skip_spaces(text, end + 3)
     return bool(_HTML_START.match(text, position) or _HTML_INSIDE.search(text))
 
 
@@ -131,7 +137,7 @@ class _Node:
     def __init__(self, tag: str, attrs: dict[str, str], drop: bool = False) -> None:
         self.tag = tag
         self.attrs = attrs
-        self.children: list[Union[_Node, str]] = []
+        self.children: list[_Node | str] = []
         self.drop = drop
 
 
@@ -361,7 +367,7 @@ def _is_layout(table: _Node, rows: list[list[_Node]]) -> bool:
 def _inline_text(node: _Node) -> str:
     """All the text under ``node`` on one line; block boundaries and <br> become spaces."""
     parts: list[str] = []
-    pending: list[Union[_Node, str]] = list(reversed(node.children))
+    pending: list[_Node | str] = list(reversed(node.children))
     while pending:
         child = pending.pop()
         if isinstance(child, str):
@@ -407,7 +413,7 @@ class _Renderer:
     """Turns the tree into lines: prose lines (str) and table rows (:class:`_Row`)."""
 
     def __init__(self) -> None:
-        self.lines: list[Union[str, _Row]] = []
+        self.lines: list[str | _Row] = []
         self.current: list[str] = []
         self.tables = 0
 
@@ -460,7 +466,7 @@ class _Renderer:
             self.tables += 1
 
 
-def _assemble(lines: list[Union[str, _Row]]) -> tuple[str, tuple[Table, ...]]:
+def _assemble(lines: list[str | _Row]) -> tuple[str, tuple[Table, ...]]:
     """Join lines into the text (one blank line at most in a row) and place table cells."""
     out: list[str] = []
     rows: dict[int, list[tuple[Cell, ...]]] = {}

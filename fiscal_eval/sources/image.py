@@ -67,7 +67,7 @@ def _page(frame: Any, number: int, source: str) -> Page:
     width, height = frame.size
     scale = min(1.0, ocr.OCR_LONG_SIDE / max(width, height))
     if scale < 1.0:
-        frame = frame.resize((max(int(width * scale), 1), max(int(height * scale), 1)), Image.LANCZOS)
+        frame = frame.resize((max(int(width * scale), 1), max(int(height * scale), 1)), Image.Resampling.LANCZOS)
     read = ocr.read_page_image(np.asarray(frame), source, tolerance=_TOLERANCE_PT * dpi / 72 * scale)
     back = 1 / scale
     runs = tuple(Run(r.text, r.x0 * back, r.top * back, r.x1 * back, r.bottom * back, r.confidence) for r in read.runs)
@@ -119,7 +119,8 @@ def read_image(data: bytes, source: str = "<bytes>") -> Document:
                 incomplete = f"stopped after {limits.pages} of {total} pages: the limit is {limits.pages} pages a file"
                 break
             if index and deadline.expired:
-                incomplete = f"stopped after {index} of {total} pages: the time limit of {limits.seconds:g} s a file was reached"
+                incomplete = (f"stopped after {index} of {total} pages: "
+                              f"the time limit of {limits.seconds:g} s a file was reached")
                 break
             try:
                 image.seek(index)

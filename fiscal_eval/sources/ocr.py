@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from fiscal_eval.errors import ReadError
 from fiscal_eval.sources.geometry import Rule, Run

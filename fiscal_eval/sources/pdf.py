@@ -22,7 +22,8 @@ from __future__ import annotations
 import ctypes
 import hashlib
 from collections import Counter
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from fiscal_eval.errors import ReadError
 from fiscal_eval.model import Document
@@ -214,7 +215,8 @@ def _page_art(page: Any, display: Matrix) -> tuple[list[Rule], float]:
         if count <= 0 or budget[0] < 0:
             return
         raw.FPDFPath_GetDrawMode(obj, fill, stroke)
-        if stroke.value and raw.FPDFPageObj_GetStrokeColor(obj, r, g, b, a) and min(r.value, g.value, b.value) >= _WHITE:
+        if (stroke.value and raw.FPDFPageObj_GetStrokeColor(obj, r, g, b, a)
+                and min(r.value, g.value, b.value) >= _WHITE):
             return  # a white line: invisible on paper
         m = _compose(display, to_page)
         edges: list[tuple[tuple[float, float], tuple[float, float]]] = []

@@ -49,7 +49,8 @@ SUFFIX_FORMATS: dict[str, str] = {
     ".zip": "zip", ".7z": "7z", ".rar": "rar",
 }
 
-_MAGIC: tuple[tuple[bytes, str], ...] = (
+# None: a signature too weak alone, checked below with more bytes.
+_MAGIC: tuple[tuple[bytes, str | None], ...] = (
     (b"%PDF-", "pdf"),
     (b"7z\xbc\xaf\x27\x1c", "7z"),
     (b"Rar!\x1a\x07", "rar"),

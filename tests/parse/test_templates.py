@@ -37,12 +37,15 @@ def test_mof_form():
     assert (r.budget_yuan, r.spent_yuan) == (1500000.0, 1385000.0)
     assert r.execution_rate_reported == 0.9233
     assert (r.score, r.grade, r.published_date) == (95.23, "优", "2022-03-08")
+    # The money grid's execution-rate points (分值 10, 得分 9.23) come last: with the
+    # indicators' 86 they make the total 95.23 (财预〔2020〕10号: 10 + 90).
     assert [(i.level1, i.level2, i.level3, i.max_points, i.points) for i in r.indicators] == [
         ("产出指标", "数量指标", "养护里程", 20, 19),
         ("产出指标", "质量指标", "路况优良率", 15, 15),
         ("产出指标", "时效指标", "完成时限", 15, 15),
         ("效益指标", "社会效益指标", "群众出行便利度", 30, 28),
         ("满意度指标", "服务对象满意度指标", "群众满意度", 10, 9),
+        ("预算执行率", None, None, 10, 9.23),
     ]
     first = r.indicators[0]
     assert (first.target, first.actual, first.note) == ("120公里", "118公里", "部分路段因雨季延后")
