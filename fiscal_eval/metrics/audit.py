@@ -26,11 +26,14 @@ call (regexes are module constants, the vocabulary is the parser's cached one).
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from itertools import accumulate
 from typing import NamedTuple
 
 from fiscal_eval.model import Arithmetic, Flag, FundLine, Indicator, RateStatement, Report, Severity, Span
@@ -262,19 +265,47 @@ def _report_amounts(report: Report) -> dict[str, list[_Amount]]:
     return out
 
 
-def _row_amounts(report: Report, span: Span) -> dict[str, list[_Amount]]:
+class _Index:
+    """What the rate checks look up for every rate, found once a report: each rate
+    scanning every line and calculation was quadratic in a compilation of reports."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self._newlines: list[int] | None = None
+        # Lines under a measure column by start, ties in reverse order of the report's
+        # list, so that a slice read backwards is rightmost first, ties in list order.
+        measured = sorted((x.span[0], -i, x) for i, x in enumerate(report.fund_lines) if x.measure in _ROLE_WORDS)
+        self.measured = [x for _, _, x in measured]
+        self.measured_starts = [start for start, _, _ in measured]
+        self.by_label: dict[str, FundLine] = {}
+        for line in report.fund_lines:
+            self.by_label.setdefault(line.label, line)
+        spans = sorted(a.span for a in report.arithmetic)
+        self.arith_starts = [lo for lo, _ in spans]
+        self.arith_reach = list(accumulate((hi for _, hi in spans), max))  # furthest end so far
+
+    def line_bounds(self, span: Span) -> Span:
+        """From the line start before ``span`` to the line end after it."""
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.report.text)]
+        nl = self._newlines
+        i = bisect.bisect_left(nl, span[0])
+        j = bisect.bisect_left(nl, span[1])
+        return (nl[i - 1] + 1 if i else 0), (nl[j] if j < len(nl) else len(self.report.text))
+
+
+def _row_amounts(report: Report, span: Span, index: _Index | None = None) -> dict[str, list[_Amount]]:
     """Amounts a form table states on the same row as a rate ("年度资金总额 | 100 | 100 | 95 |
     … | 95.00%"), by the column's role. A 自评表 row's 执行率 is that row's own ratio."""
-    text = report.text
-    lo = text.rfind("\n", 0, span[0]) + 1
-    hi = text.find("\n", span[1])
-    hi = len(text) if hi < 0 else hi
+    index = index or _Index(report)
+    lo, hi = index.line_bounds(span)
     out: dict[str, list[_Amount]] = defaultdict(list)
     # Rightmost first: a form lists 年初预算数 before 全年预算数, and the latter is the
     # 执行率's denominator; the former is still accepted as a candidate.
-    for line in sorted(report.fund_lines, key=lambda x: -x.span[0]):
-        if line.measure in _ROLE_WORDS and lo <= line.span[0] < hi:
-            out[line.measure].append(_Amount(line.amount_yuan, _slack(line), _ROLE_WORDS[line.measure]))
+    first = bisect.bisect_left(index.measured_starts, lo)
+    last = bisect.bisect_left(index.measured_starts, hi)
+    for line in reversed(index.measured[first:last]):
+        out[line.measure].append(_Amount(line.amount_yuan, _slack(line), _ROLE_WORDS[line.measure]))
     return out
 
 
@@ -290,11 +321,9 @@ def _by_definition(rate: RateStatement, amounts: Mapping[str, list[_Amount]]) ->
     return out
 
 
-def _ref_amounts(report: Report, rate: RateStatement) -> dict[str, _Amount] | None:
+def _ref_amounts(report: Report, rate: RateStatement, index: _Index | None = None) -> dict[str, _Amount] | None:
     """The amounts a form formula's row numbers stand for, or None if one is not an amount."""
-    by_label: dict[str, FundLine] = {}
-    for line in report.fund_lines:
-        by_label.setdefault(line.label, line)
+    by_label = (index or _Index(report)).by_label
     out = {}
     for number in _ROW_REF.findall(rate.formula or ""):
         line = by_label.get(rate.refs.get(number, ""))
@@ -304,10 +333,10 @@ def _ref_amounts(report: Report, rate: RateStatement) -> dict[str, _Amount] | No
     return out
 
 
-def _by_formula(report: Report, rate: RateStatement) -> _Recomputed | None:
+def _by_formula(report: Report, rate: RateStatement, index: _Index | None = None) -> _Recomputed | None:
     """The rate recomputed by the form formula it prints ("(3)÷(2)"), row numbers replaced
     by the amounts of those rows; None when a row is not an amount or the formula fails."""
-    refs = _ref_amounts(report, rate)
+    refs = _ref_amounts(report, rate, index)
     if not refs:
         return None
     formula = rate.formula or ""
@@ -327,20 +356,23 @@ def _is_ref_formula(rate: RateStatement) -> bool:
     return bool(formula and rate.refs and _ROW_REF.search(formula) and _REF_FORMULA.fullmatch(formula))
 
 
-def _covered_by_arithmetic(report: Report, span: Span) -> bool:
-    return any(a.span[0] <= span[0] and span[1] <= a.span[1] for a in report.arithmetic)
+def _covered_by_arithmetic(report: Report, span: Span, index: _Index | None = None) -> bool:
+    # A calculation starting at or before the span reaches past its end.
+    index = index or _Index(report)
+    i = bisect.bisect_right(index.arith_starts, span[0])
+    return i > 0 and index.arith_reach[i - 1] >= span[1]
 
 
 def _recompute(report: Report, rate: RateStatement,
-               amounts: Mapping[str, list[_Amount]]) -> list[_Recomputed] | None:
+               amounts: Mapping[str, list[_Amount]], index: _Index | None = None) -> list[_Recomputed] | None:
     """Every value the rate may be consistent with; None when it cannot be recomputed here."""
     if _is_ref_formula(rate):
         # The value is checked by the formula it prints; whether that formula is the
         # right one is formula_error's business (003: 100.60% = (3)÷(2) holds).
-        by_formula = _by_formula(report, rate)
+        by_formula = _by_formula(report, rate, index)
         return [by_formula] if by_formula else None
     if rate.formula:
-        if _covered_by_arithmetic(report, rate.span):
+        if _covered_by_arithmetic(report, rate.span, index):
             return None  # the written calculation is checked as an Arithmetic
         try:
             return [_Recomputed(evaluate(rate.formula), 0.0, rate.formula)]
@@ -350,7 +382,7 @@ def _recompute(report: Report, rate: RateStatement,
         # Not a ratio of the report's own amounts (人员控制率 …), or the rate of a part of
         # the money (基本支出执行率): the report's totals cannot check it.
         return None
-    row = _row_amounts(report, rate.span)
+    row = _row_amounts(report, rate.span, index)
     return _by_definition(rate, row or amounts) or None
 
 
@@ -378,10 +410,11 @@ def stated_rates(report: Report, make: FlagMaker) -> Iterator[Flag]:
     """
     amounts = _report_amounts(report) if report.rates else {}
     parts = _part_spans(report) if report.candidates else frozenset()
+    index = _Index(report) if report.rates else None
     for rate in report.rates:
         if rate.span in parts and not rate.formula:
             continue
-        candidates = _recompute(report, rate, amounts)
+        candidates = _recompute(report, rate, amounts, index)
         if not candidates or any(matches_stated(rate.value, rate.decimals, c.value, rel_slack=c.rel_slack)
                                  for c in candidates):
             continue
@@ -686,13 +719,25 @@ def _cjk_count(text: str) -> int:
     return len(_CJK.findall(text))
 
 
-def _distinct(values: list[tuple[float, Span]], tol: Callable[[int, int], float]) -> list[tuple[float, Span]]:
-    """First statement of each distinct value (values within ``tol(i, j)`` are one)."""
-    kept: list[tuple[int, tuple[float, Span]]] = []
+def _distinct(values: list[tuple[float, Span]], tol: Callable[[int, int], float],
+              reach: float = math.inf) -> list[tuple[float, Span]]:
+    """First statement of each distinct value (values within ``tol(i, j)`` are one).
+
+    ``reach`` bounds ``tol``: only the kept values that near are compared (found by
+    bisection), where comparing with every kept value was quadratic in a compilation
+    stating one quantity per report."""
+    kept: list[tuple[float, Span]] = []
+    near: list[tuple[float, int]] = []  # (value, index) of the kept, sorted
     for i, item in enumerate(values):
-        if all(abs(item[0] - other[0]) > tol(i, j) for j, other in kept):
-            kept.append((i, item))
-    return [item for _, item in kept]
+        if reach == math.inf:
+            lo, hi = 0, len(near)
+        else:
+            lo = bisect.bisect_left(near, (item[0] - reach, -1))
+            hi = bisect.bisect_right(near, (item[0] + reach, len(values)))
+        if all(abs(item[0] - value) > tol(i, j) for value, j in near[lo:hi]):
+            kept.append(item)
+            bisect.insort(near, (item[0], i))
+    return kept
 
 
 @check("conflicting_values")
@@ -713,7 +758,7 @@ def repeated_quantities(report: Report, make: FlagMaker) -> Iterator[Flag]:
     for (context, unit), stated in groups.items():
         if len(stated) < 2:
             continue
-        distinct = _distinct(stated, lambda i, j: _EPS)
+        distinct = _distinct(stated, lambda i, j: _EPS, _EPS)
         if len(distinct) < 2:
             continue
         (first, span), rest = distinct[0], distinct[1:]
@@ -764,7 +809,8 @@ def repeated_totals(report: Report, make: FlagMaker) -> Iterator[Flag]:
             titles = {s.path: s.title for s in report.sections}
         lines = [x for x in lines if not _plan_section(titles, x.context)]
         distinct = _distinct([(x.amount_yuan, x.span) for x in lines],
-                             lambda i, j: _slack(lines[i]) + _slack(lines[j]))
+                             lambda i, j: _slack(lines[i]) + _slack(lines[j]),
+                             2 * max((_slack(x) for x in lines), default=0.0))
         if len(distinct) < 2:
             continue
         (first, span), rest = distinct[0], distinct[1:]

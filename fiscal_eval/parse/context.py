@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 
 from fiscal_eval.model import SENTENCE_END, Anchor, Document, Evidence, Span, Table, sentence_at
 from fiscal_eval.parse.numbers import fold
-from fiscal_eval.parse.sections import SectionIndex, build_sections, find_headings
+from fiscal_eval.parse.sections import Heading, SectionIndex, build_sections, find_headings
 
 __all__ = ["Context", "clean_label", "is_cjk"]
 
@@ -21,7 +21,70 @@ _LEAD = re.compile(
     r"|\(\d{1,2}\)|\d{1,2}[、.](?!\d)|[)\]】])+"
 )
 _TRAIL = re.compile(r"(?:\s|为|是|共计|共|达到|(?<!下)达|约|人民币|[:—\-(\[【])+$")
+# _TRAIL's words, for _strip_trail: the characters it strips one at a time (达 apart: not
+# the end of 下达), and the words (共计, 达到, 人民币) whose last character it never strips alone.
+_TRAIL_CHARS = frozenset("为是共约:—-([【")
+_TRAIL_WORDS = ("共计", "达到", "人民币")
+
+
+def _strip_trail(label: str) -> str:
+    """``_TRAIL.sub("", label)``, read from the end in one pass.
+
+    The regex tries every start in a run of filler and runs each to the end of the label:
+    120 KB of 为 before a figure took 51 s. Read backwards, every word is decided by its
+    last character (计, 到 and 币 end only 共计, 达到 and 人民币, and are filler only in them),
+    so one pass finds where the filler starts. tests/parse/test_linear.py holds it to _TRAIL.
+    """
+    i = len(label)
+    while i > 0:
+        ch = label[i - 1]
+        if ch in _TRAIL_CHARS or ch.isspace() or (ch == "达" and not (i > 1 and label[i - 2] == "下")):
+            i -= 1
+            continue
+        for word in _TRAIL_WORDS:
+            if i >= len(word) and label.startswith(word, i - len(word)):
+                i -= len(word)
+                break
+        else:
+            break
+    return label[:i]
 _INNER_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+# How far evidence reaches either side of its figure at most (report sentences are far
+# shorter: the longest in the samples, the synthetic and the shared real corpus is 832).
+_EVIDENCE_REACH = 2000
+# Sorted runs of covered rows kept apart before they are merged (a run a table reader).
+_MAX_RUNS = 8
+# Longest match found_before() reasons about: vocabulary words are a few characters.
+_LOCAL_WIDTH = 200
+# Regex nodes after which a match depends on text outside it (anchors, \b, lookarounds,
+# backreferences): found_before() cannot split the search around such a pattern.
+_NONLOCAL = frozenset({"AT", "ASSERT", "ASSERT_NOT", "GROUPREF", "GROUPREF_EXISTS", "GROUPREF_IGNORE",
+                       "GROUPREF_LOC_IGNORE", "GROUPREF_UNI_IGNORE"})
+
+
+@lru_cache(maxsize=256)
+def _local_width(rx: re.Pattern[str]) -> int | None:
+    """The longest match ``rx`` can make, if it is at most _LOCAL_WIDTH and the pattern
+    holds nothing that looks outside the match; else None."""
+    try:
+        from re import _parser  # NOTE: CPython's own regex parser (sre_parse before 3.11)
+        parsed = _parser.parse(rx.pattern, rx.flags)
+        width = parsed.getwidth()[1]
+    except Exception:  # noqa: BLE001 - another Python's re: searched afresh instead
+        return None
+
+    def local(node) -> bool:
+        if isinstance(node, _parser.SubPattern):
+            return all(local(item) for item in node.data)
+        if isinstance(node, (tuple, list)):
+            if len(node) == 2 and str(node[0]) in _NONLOCAL:
+                return False
+            return all(local(item) for item in node)
+        return True
+
+    return width if width <= _LOCAL_WIDTH and local(parsed) else None
 
 
 def is_cjk(ch: str) -> bool:
@@ -40,7 +103,7 @@ def clean_label(label: str) -> str:
     prev = None
     while prev != label:
         prev = label
-        label = _TRAIL.sub("", _LEAD.sub("", label))
+        label = _strip_trail(_LEAD.sub("", label))
     return label.strip()
 
 
@@ -55,8 +118,12 @@ class Context:
         self.sections = build_sections(self.text, self.headings)
         self.index = SectionIndex(self.sections)
         # Table rows the table readers consumed (see cover()): prose extractors skip them.
-        self._covered: list[Span] = []  # sorted
-        self._covered_starts: list[int] = []  # their starts, for bisect
+        # Kept as a few sorted runs, one a table reader (see cover()).
+        self._covered: list[tuple[list[Span], list[int]]] = []  # (spans, their starts)
+        self._line: Span = (0, -1)  # the line line_bounds found last
+        self._searched: dict[tuple, re.Match[str] | None] = {}
+        self._found_from: dict[tuple, tuple[int, int | None]] = {}
+        self._found_before: dict[tuple, tuple[int, int | None]] = {}
 
     @cached_property
     def tables(self) -> tuple[Table, ...]:
@@ -76,9 +143,15 @@ class Context:
         return lo, hi
 
     def line_bounds(self, pos: int) -> Span:
+        # The last line found is kept: extractors ask for the line of each figure in
+        # turn, and on a one-line file of many megabytes each look-up walked the line.
+        lo, hi = self._line
+        if lo <= pos <= hi:  # a line's bounds hold for its end (the \n) too
+            return lo, hi
         lo = self.f.rfind("\n", 0, pos) + 1
         hi = self.f.find("\n", pos)
-        return lo, (len(self.f) if hi < 0 else hi)
+        self._line = lo, (len(self.f) if hi < 0 else hi)
+        return self._line
 
     def left_clause(self, pos: int, floor: int) -> tuple[str, int]:
         """The words before ``pos`` back to a clause stop (not before ``floor``).
@@ -110,24 +183,118 @@ class Context:
 
     def cover(self, span: Span) -> None:
         """Mark a table row as read: prose extractors skip what it spans."""
-        # Kept sorted as rows come (an insertion, at the end as rows come in text order),
-        # not sorted again at each lookup: the table readers interleave the two, and a
-        # 20,000-row table took 9 s that way.
-        i = bisect.bisect_right(self._covered, span)
-        self._covered.insert(i, span)
-        self._covered_starts.insert(i, span[0])
+        # Each table reader covers rows in text order, the readers one after another: a
+        # row joins the last sorted run, or starts a new one. (One sorted list took an
+        # insertion in its middle a row, quadratic in a compilation of forms; sorting
+        # again at each lookup took 9 s for a 20,000-row table.)
+        runs = self._covered
+        if runs and runs[-1][0][-1] <= span:
+            runs[-1][0].append(span)
+            runs[-1][1].append(span[0])
+            return
+        runs.append(([span], [span[0]]))
+        if len(runs) > _MAX_RUNS:  # NOTE: readers list rows in order; a safety net
+            spans = sorted(s for run, _ in runs for s in run)
+            runs[:] = [(spans, [s[0] for s in spans])]
 
     def in_covered(self, pos: int) -> bool:
         """Whether ``pos`` lies in the last covered row starting at or before it."""
-        i = bisect.bisect_right(self._covered_starts, pos) - 1
-        return i >= 0 and pos < self._covered[i][1]
+        last: Span | None = None
+        for spans, starts in self._covered:
+            i = bisect.bisect_right(starts, pos) - 1
+            if i >= 0 and (last is None or spans[i] > last):
+                last = spans[i]
+        return last is not None and pos < last[1]
+
+    @cached_property
+    def _parens(self) -> tuple[list[int], list[int]]:
+        return ([m.start() for m in re.finditer(r"\(", self.f)],
+                [m.start() for m in re.finditer(r"\)", self.f)])
 
     def in_parentheses(self, lo: int, pos: int) -> bool:
         """Whether ``pos`` sits inside (…) opened after ``lo``."""
-        seg = self.f[lo:pos]
-        return seg.count("(") > seg.count(")")
+        # Brackets counted by bisection in their positions listed once: counting them
+        # in the text from the sentence's start for each figure was quadratic.
+        opens, closes = self._parens
+        return (bisect.bisect_left(opens, pos) - bisect.bisect_left(opens, lo)
+                > bisect.bisect_left(closes, pos) - bisect.bisect_left(closes, lo))
+
+    # ----------------------------------------------------------------- searches
+    # Extractors ask the same question of one sentence for each figure in it ("does the
+    # sentence so far name a part of the money?"). Asked afresh each time, that is
+    # quadratic in a long sentence; these answer each question as a plain search would,
+    # reading each stretch of text once.
+
+    def search_in(self, rx: re.Pattern[str], lo: int, hi: int) -> re.Match[str] | None:
+        """``rx.search(self.f, lo, hi)``, searched once for each (rx, lo, hi)."""
+        key = (rx, lo, hi)
+        if key not in self._searched:
+            self._searched[key] = rx.search(self.f, lo, hi)
+        return self._searched[key]
+
+    def found_from(self, rx: re.Pattern[str], pos: int, end: int) -> bool:
+        """Whether ``rx.search(self.f, pos, end)`` finds a match; asked for rising ``pos``
+        with one ``end``, each stretch is searched once."""
+        key = (rx, end)
+        last = self._found_from.get(key)
+        if last is not None:
+            searched_from, hit = last
+            if searched_from <= pos and (hit is None or hit >= pos):
+                return hit is not None  # a match starts at ``hit`` >= pos, or none from here
+        m = rx.search(self.f, pos, end)
+        self._found_from[key] = (pos, m.start() if m else None)
+        return m is not None
+
+    def found_before(self, rx: re.Pattern[str], lo: int, pos: int) -> bool:
+        """Whether ``rx.search(self.f[lo:pos])`` finds a match; asked for rising ``pos``
+        with one ``lo``, each stretch is searched once (plus the longest match's length).
+
+        Exact for patterns without anchors, lookarounds or backreferences whose matches
+        are at most _LOCAL_WIDTH long (vocabulary alternations); others are searched
+        afresh each time."""
+        width = _local_width(rx)
+        if width is None:
+            return rx.search(self.f[lo:pos]) is not None
+        key = (rx, lo)
+        no_match_to, hit_to = self._found_before.get(key, (lo, None))
+        if hit_to is not None and hit_to <= pos:
+            return True  # a match within [lo, hit_to) lies within [lo, pos)
+        if pos <= no_match_to:
+            return False  # none within [lo, no_match_to)
+        # Any match within [lo, pos) but not within [lo, no_match_to) ends past
+        # no_match_to, so starts after no_match_to - width.
+        start = max(lo, no_match_to - width)
+        if rx.search(self.f[start:pos]) is not None:
+            self._found_before[key] = (no_match_to, pos if hit_to is None else min(hit_to, pos))
+            return True
+        self._found_before[key] = (pos, hit_to)
+        return False
 
     # ----------------------------------------------------------------- sections
+    @cached_property
+    def _heading_by_start(self) -> dict[int, Heading]:
+        by_start: dict[int, Heading] = {}
+        for h in self.headings:
+            by_start.setdefault(h.start, h)
+        return by_start
+
+    def heading_at(self, start: int) -> Heading | None:
+        """The heading whose line starts at ``start``, if any."""
+        return self._heading_by_start.get(start)
+
+    @cached_property
+    def _table_starts(self) -> list[int] | None:
+        starts = [t.span[0] for t in self.tables]
+        return starts if all(a <= b for a, b in zip(starts, starts[1:])) else None
+
+    def tables_in(self, lo: int, hi: int) -> list[Table]:
+        """The tables starting in [lo, hi), in document order (by bisection: sections ask
+        this in turn, and a scan of every table for each was quadratic)."""
+        starts = self._table_starts
+        if starts is None:  # NOTE: readers list tables in text order; this is a safety net
+            return [t for t in self.tables if lo <= t.span[0] < hi]
+        return list(self.tables[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)])
+
     def chain(self, pos: int):
         return self.index.chain(pos)
 
@@ -139,6 +306,10 @@ class Context:
     def evidence(self, span: Span, label: str = "") -> Evidence:
         lo, _ = self.sentence_bounds(span[0])
         _, hi = self.sentence_bounds(max(span[0], span[1] - 1))
+        # A "sentence" of megabytes (text without 。 or line breaks) is shown as the
+        # stretch around the figure: whole, it was copied into every field's evidence.
+        lo = max(lo, span[0] - _EVIDENCE_REACH)
+        hi = min(hi, span[1] + _EVIDENCE_REACH)
         # sentence_at on just this stretch (plus its closing 。): the same sentence, without
         # walking the text character by character.
         sentence = sentence_at(self.text[lo:hi + 1], (span[0] - lo, span[1] - lo))

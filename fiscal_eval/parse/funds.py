@@ -85,8 +85,11 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     v = vocab()
     role, rank, matched = role_of(_TITLES.sub("", label))
     if role in ("budget", "available", "spent", "income"):
-        subject = label if not _is_bare(label, matched) else ctx.f[sentence_start:pos]
-        if v.subject_part.search(subject) and not v.subject_whole.search(label):
+        if _is_bare(label, matched):  # the subject is the sentence so far
+            part = ctx.found_before(v.subject_part, sentence_start, pos)
+        else:
+            part = v.subject_part.search(label) is not None
+        if part and not v.subject_whole.search(label):
             return "other", 9, ()
     if role == "spent" and _plan_context(ctx, pos):
         return "other", 9, ()
@@ -96,7 +99,7 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     # "下达我县…资金200万元" alone says what was allocated, not what arrived.
     if not _ALLOCATED.search(label):
         return role, rank, fallback
-    arrived = bool(v.all_arrived.search(ctx.f, *ctx.sentence_bounds(pos)))
+    arrived = bool(ctx.search_in(v.all_arrived, *ctx.sentence_bounds(pos)))
     if role == "income" and _ALLOCATED.search(matched):
         fallback = ("budget", "available") if arrived else ("budget",)
     elif role == "budget" and arrived:
@@ -144,6 +147,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     list_parent: int | None = None
     first_named: int | None = None  # the first amount of the sentence a role names
     markers: list[int] = []  # amounts with a total marker and nothing listed before them
+    incomplete: dict[int, int] = {}  # list total -> how far its items are marked incomplete
     for m in AMOUNT_RE.finditer(f):
         start, end = m.span()
         if ctx.in_covered(start):
@@ -223,7 +227,9 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             first_named = last_idx
         # "…1.33万元等": the list names only some of the items.
         if parent is not None and f[end:end + 2].lstrip().startswith("等"):
-            _mark_incomplete(out, parent + shift)
+            # Items come after their total, and those before incomplete[parent] are marked.
+            _mark_incomplete(out, parent + shift, incomplete.get(parent, parent + 1))
+            incomplete[parent] = len(out)
     # "共下达…1,206万元，其中：中央…": a marked total with its parts listed after it.
     # Parts by funding level (中央…、省级…、市级…) make it the whole allocation: the budget.
     levels: dict[int, set[str]] = {}
@@ -273,8 +279,9 @@ def _reason(label: str) -> str:
     return f"“{matched}”" if matched else ""
 
 
-def _mark_incomplete(out: list[Amount], parent: int) -> None:
-    for i, a in enumerate(out):
+def _mark_incomplete(out: list[Amount], parent: int, first: int = 0) -> None:
+    for i in range(first, len(out)):
+        a = out[i]
         if a.line.parent == parent:
             out[i] = replace(a, line=replace(a.line, complete=False))
 

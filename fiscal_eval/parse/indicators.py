@@ -181,24 +181,36 @@ def _execution_points(ctx: Context) -> Indicator | None:
     return None
 
 
+_LABEL_STOP = re.compile(r"[,;。:]")
+_LABEL_MAX = 30
+
+
 def _paragraph_label(ctx: Context, pos: int) -> str | None:
     """The label of a numbered paragraph holding ``pos`` ("（1）本部门在…" -> its first clause)."""
     lo, hi = ctx.line_bounds(pos)
-    m = MARKER_RE.match(ctx.f, lo)
+    # The line's marker, read once a line (a line may hold many scored items).
+    markers = ctx.__dict__.setdefault("_paragraph_markers", {})
+    m = markers[lo] if lo in markers else markers.setdefault(lo, MARKER_RE.match(ctx.f, lo))
     if not m or m.lastgroup is None or m.end() > pos:
         return None
-    if any(h.start == lo for h in ctx.headings):
+    if ctx.heading_at(lo) is not None:
         return None  # a heading line: its title is already in the chain
-    rest = ctx.f[m.end():hi]
-    first = re.split(r"[,;。:]", rest, maxsplit=1)[0]
-    return ctx.text[m.end():m.end() + min(len(first), 30)].strip() or None
+    # The first clause, at most _LABEL_MAX characters of it: only that far is looked at.
+    end = min(hi, m.end() + _LABEL_MAX)
+    stop = _LABEL_STOP.search(ctx.f, m.end(), end)
+    return ctx.text[m.end():stop.start() if stop else end].strip() or None
 
 
 def prose_indicators(ctx: Context) -> list[Indicator]:
     """Points written in prose, placed in the section tree: the sections under the chapter
     give level1/level2, the item's own heading or numbered paragraph gives level3."""
     v = vocab()
-    rx = re.compile(rf"(?:{v.score_item.pattern})\s*[为:]?\s*(?P<num>\d{{1,3}}(?:\.\d+)?)\s*分")
+    # Possessive spaces (\s*+): a run of spaces is all taken or the match fails there,
+    # where plain \s*…\s* tried every split of a long run (the same matches: neither
+    # [为:] nor a digit is a space).
+    rx = re.compile(rf"(?:{v.score_item.pattern})\s*+[为:]?\s*+(?P<num>\d{{1,3}}(?:\.\d+)?)\s*分")
+    max_rx = re.compile(rf"(?:{v.score_item_max.pattern})\s*+[为:]?\s*+(\d{{1,3}}(?:\.\d+)?)\s*分")
+    maxima: dict[tuple[int, int], re.Match[str] | None] = {}  # a sentence's stated maximum
     out: list[Indicator] = []
     for m in rx.finditer(ctx.f):
         start = m.start("num")
@@ -213,8 +225,10 @@ def prose_indicators(ctx: Context) -> list[Indicator]:
         level1 = names[0] if names else None
         level2 = names[1] if len(names) > 1 else None
         level3 = names[-1] if len(names) > 2 else None
-        lo, hi = ctx.sentence_bounds(start)
-        mx = re.search(rf"(?:{v.score_item_max.pattern})\s*[为:]?\s*(\d{{1,3}}(?:\.\d+)?)\s*分", ctx.f[lo:hi])
+        bounds = ctx.sentence_bounds(start)
+        if bounds not in maxima:  # once a sentence: one may hold many items
+            maxima[bounds] = max_rx.search(ctx.f[bounds[0]:bounds[1]])
+        mx = maxima[bounds]
         out.append(Indicator(
             level1=level1, level2=level2, level3=level3,
             max_points=parse_number(mx.group(1)) if mx else None,

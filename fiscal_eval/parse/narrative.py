@@ -36,12 +36,12 @@ def _statements(ctx: Context, section: Section, column_rx: re.Pattern[str]) -> l
     closing signature are not statements."""
     v = vocab()
     lo, hi = section.span
-    head = next((h for h in ctx.headings if h.start == lo), None)
+    head = ctx.heading_at(lo)
     body_lo = head.title_end if head else lo
     kids = ctx.index.children(section)
     intro_hi = kids[0].span[0] if kids else hi
     items: list[str] = []
-    tables = [t for t in ctx.tables if lo <= t.span[0] < hi]
+    tables = ctx.tables_in(lo, hi)
     for table in tables:
         header = None
         for row in table.rows:
@@ -89,9 +89,9 @@ def problems_and_improvements(ctx: Context) -> tuple[list[str], list[str]]:
     for name, rx, col_rx in (("problems", v.problems, re.compile(r"问题")),
                              ("improvements", v.improvements, re.compile(r"改进|建议|措施"))):
         matches = [s for s in ctx.sections if rx.search(s.title)]
-        for s in matches:
-            inner = [o for o in matches if o is not s and s.span[0] < o.span[0] < s.span[1]]
-            if inner:
+        for k, s in enumerate(matches):
+            # Sections come in text order: one inside s, if any, is the next one.
+            if k + 1 < len(matches) and s.span[0] < matches[k + 1].span[0] < s.span[1]:
                 continue
             found[name].extend(_statements(ctx, s, col_rx))
     return found["problems"], found["improvements"]

@@ -63,6 +63,15 @@ def fold(text: str) -> str:
 _START = r"[-\d](?<![\d.][-\d])"
 _INT = r"(?:(?<=-)(?:\d{1,3}(?:,\d{3})+|\d+)|(?<=\d)(?:\d{0,2}(?:,\d{3})+|\d*))"
 _NUM = rf"{_START}{_INT}(?:\.\d+)?(?![\d])"
+# Not the first digit of a three-digit thousands group ("1,000,000" from its second
+# group on) when the one to three digits before its comma began a number: the start
+# there read this group and the same ones after it to the same end, and a figure
+# (amount or percent: a unit or % after the last group) either matched and covered this
+# digit, or failed as a start here would. Skipping these starts finds the same figures;
+# trying them read a long chain again from each of its groups (quadratic: "1,000,000,…"
+# of 10,000 groups took 5 s). NUMBER_RE keeps them: a number may end at any comma.
+_NOT_IN_GROUPS = r"(?:(?!\d\d(?!\d))|" + "".join(
+    rf"(?<!{before}\d{{{k}}},\d)" for k in (1, 2, 3) for before in (r"[^\d.]", "^")) + ")"
 NUMBER_RE = re.compile(_NUM)
 
 UNIT_YUAN: dict[str, Decimal] = {
@@ -75,7 +84,7 @@ UNIT_YUAN: dict[str, Decimal] = {
 
 # number + unit: "71.00万元", "4,331,899.35元", "0.01 万元".
 AMOUNT_RE = re.compile(
-    rf"(?P<num>{_START}{_INT}(?:\.\d+)?)\s?"
+    rf"(?P<num>{_START}{_NOT_IN_GROUPS}{_INT}(?:\.\d+)?)\s?"
     # A bare 万 closing a clause ("安排资金19204.096万。") is 万元 written short.
     r"(?P<unit>亿元|万元|千元|元|万(?=[。,;)\s]|$))"
 )
@@ -83,7 +92,7 @@ AMOUNT_RE = re.compile(
 # Percents: "84.61%", "100. 60%" (a stray space after the point, as 003's form prints),
 # "-21.49%". The sign must hug the digits.
 PERCENT_RE = re.compile(
-    rf"(?P<num>{_START}{_INT}(?:\. ?\d+)?)\s?%"
+    rf"(?P<num>{_START}{_NOT_IN_GROUPS}{_INT}(?:\. ?\d+)?)\s?%"
 )
 
 

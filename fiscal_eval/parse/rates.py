@@ -4,6 +4,7 @@ written-out calculations ("（6/11）×100%=54.54%")."""
 from __future__ import annotations
 
 import re
+from collections import deque
 from functools import lru_cache
 
 from fiscal_eval.model import Arithmetic, RateStatement
@@ -102,20 +103,31 @@ def _table_rates(ctx: Context) -> list[RateStatement]:
     return out
 
 
+# A rate's words run back to its clause's start: in a flattened form, over the row's
+# other percents ("…控制率%定量指标100%92%100%", 22 of them at most in the samples, the
+# synthetic and the shared real reports). A bound is needed all the same: in a sentence
+# of thousands of percents and no comma, each took all the words before it as its name
+# (quadratic time and memory).
+_RATE_REACH = 32
+
+
 def _prose_rates(ctx: Context) -> list[RateStatement]:
     f = ctx.f
     out: list[RateStatement] = []
+    ends: deque[int] = deque(maxlen=_RATE_REACH)  # where the last percents read end
     for m in PERCENT_RE.finditer(f):
         start, end = m.span()
         if ctx.in_covered(start):
             continue
         if _OPERATOR_BEFORE.search(f[max(0, start - 3):start]) or _OPERATOR_AFTER.match(f[end:end + 3]):
             continue
-        line_start = f.rfind("\n", 0, start) + 1
-        if re.match(r"\s*\d+\.\s", f[line_start:start + 4]) and line_start + 4 > start:
+        line_start = ctx.line_bounds(start)[0]
+        if line_start + 4 > start and re.match(r"\s*\d+\.\s", f[line_start:start + 4]):
             continue  # "1. 20%": a list number, not a stray-space decimal
         bounds = ctx.sentence_bounds(start)
-        clause, _ = ctx.left_clause(start, bounds[0])
+        # The words naming a rate reach back over _RATE_REACH earlier percents at most.
+        clause, _ = ctx.left_clause(start, max(bounds[0], ends[0] if len(ends) == _RATE_REACH else 0))
+        ends.append(end)
         # "预算完成率=(…)×100%=99.26%": the name is before the first "=".
         formula = None
         if "=" in clause:
@@ -247,6 +259,53 @@ def evaluate(expr: str) -> float:
     return result
 
 
+# The operand chain of _ARITH alone, every quantifier possessive: none can give back
+# and lead to a match (a bracket, digit, sign or space given back is what the next item
+# cannot start with), so it reads what _ARITH's expression reads, without backtracking.
+_CHAIN = re.compile(
+    r"\({0,3}+-?\d++(?:\.\d++)?+%?+\){0,3}+(?: ?+[+\-*/×÷] ?+\({0,3}+-?\d++(?:\.\d++)?+%?+\){0,3}+)*+"
+)
+_OPERAND_START = re.compile(r"[(\-\d]")
+_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
+
+
+def _line_calculations(f: str, lo: int, hi: int):
+    """``_ARITH.finditer(f, lo, hi)``, in time linear in the line.
+
+    finditer tries every start, and each start inside a long chain of operands ("1+1+…")
+    that is not followed by "=" read the chain to its end again: quadratic. A start
+    inside the chain read from an earlier start reads on to the same end (the rest of an
+    operand, then the same operators and operands), with fewer operators, so when the
+    earlier start fails, every start up to the chain's end fails too: the scan skips
+    there (but for the last operand's decimals, when another ".5" follows them).
+    tests/parse/test_linear.py holds this to finditer.
+    """
+    pos = lo
+    while True:
+        start = _OPERAND_START.search(f, pos, hi)
+        if start is None:
+            return
+        p = start.start()
+        m = _ARITH.match(f, p, hi)
+        if m is not None:
+            yield m
+            pos = m.end()
+            continue
+        chain = _CHAIN.match(f, p, hi)
+        if chain is None or chain.end() == p:
+            pos = p + 1
+            continue
+        end = chain.end()
+        if f.startswith(".", end) and _DIGIT.match(f, end + 1, hi):
+            # "…1.5.5": the last operand's decimals, read from inside, are an integer
+            # that takes ".5" as its own decimals: those starts are tried.
+            point = f.rfind(".", p, end)
+            if point >= p and _DIGITS.fullmatch(f, point + 1, end):
+                end = point + 1
+        pos = end
+
+
 def _calculations(f: str):
     """_ARITH's matches in ``f``, scanning only the lines that hold "=": a calculation
     never spans a line (its pattern has no line break), most reports write none, and the
@@ -256,7 +315,7 @@ def _calculations(f: str):
         lo = f.rfind("\n", 0, pos) + 1
         hi = f.find("\n", pos)
         hi = len(f) if hi < 0 else hi
-        yield from _ARITH.finditer(f, lo, hi)
+        yield from _line_calculations(f, lo, hi)
         pos = f.find("=", hi)
 
 
@@ -264,6 +323,7 @@ def extract_arithmetic(ctx: Context) -> list[Arithmetic]:
     """Written calculations "label=expression=result" in prose."""
     f = ctx.f
     out: list[Arithmetic] = []
+    previous = 0  # where the last calculation ends
     for m in _calculations(f):
         expr = m.group("expr").strip()
         if not re.search(r"\d", expr) or not re.search(r"[*/×÷]|\d\s*[+\-]\s*\d", expr):
@@ -274,7 +334,9 @@ def extract_arithmetic(ctx: Context) -> list[Arithmetic]:
                 continue
         start = m.start("expr")
         bounds = ctx.sentence_bounds(start)
-        clause, _ = ctx.left_clause(start, bounds[0])
+        # Back to the previous calculation at most, as for rates.
+        clause, _ = ctx.left_clause(start, max(bounds[0], previous))
+        previous = m.end()
         label = clean_label(clause.partition("=")[0])
         res = m.group("res")
         pct = bool(m.group("pct"))

@@ -48,7 +48,7 @@ def _patterns() -> dict[str, Any]:
         "grade_after_score": re.compile(
             rf"\s*分?\s*[,(]?\s*(?:等级|等次|为)?\s*[\"“]?(?P<grade>{words})(?=[\"”)。,;\s]|$)"),
         "band": re.compile(_BAND.pattern + rf"(?P<grade>{words})"),
-        "subtotal": re.compile(r"(?P<label>[^\d,;]{1,16}?)(?:绩效|指标|类指标|部分)?(?:得分)?\s*[为是:]?\s*"
+        "subtotal": re.compile(r"(?P<label>[^\d,;]{1,16}?)(?:绩效|指标|类指标|部分)?(?:得分)?\s*+[为是:]?\s*+"
                                + _NUM + r"\s*分"),
     }
 
@@ -82,7 +82,7 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
             if not 0 <= value <= 100 and not (
                     value <= _BONUS_MAX and ctx.f[m.end():m.end() + 2].lstrip().startswith("分")):
                 continue
-            if value == 100 and _OTHER_SCORE.search(ctx.f, m.end(), ctx.sentence_bounds(m.start())[1]):
+            if value == 100 and ctx.found_from(_OTHER_SCORE, m.end(), ctx.sentence_bounds(m.start())[1]):
                 continue  # "总分100分，自评得分95分": 100 is the maximum, not the score
             options.append(Option(value, m.span("num"), m.group("label"), rank, f"“{m.group('label')}”",
                                   item=is_item(ctx, m.start()) or _indicator_before(ctx, m.start()),
@@ -134,9 +134,11 @@ def find_grade(ctx: Context, score: Found | None) -> Found | None:
     return as_found(choose_grade(ctx, score))
 
 
+# \s*+ (possessive): none of what follows a run of spaces starts with one, so the same
+# matches; plain \s* tried every split of a long run between its six neighbours.
 _BAND = re.compile(
-    r"(?P<a>\d{1,3})\s*分?\s*(?:\(含\))?\s*(?:(?P<dash>[-~—至])\s*(?P<b>\d{1,3})\s*分?\s*(?:\(含\)|\(不含\))?)?"
-    r"\s*(?P<dir>及以上|以上|及以下|以下|\(含\)以上|\(含\)以下)?\s*(?:分)?\s*(?:为|:|的为|评为|定为)?\s*[\"“]?"
+    r"(?P<a>\d{1,3})\s*+分?\s*+(?:\(含\))?\s*+(?:(?P<dash>[-~—至])\s*+(?P<b>\d{1,3})\s*+分?\s*+(?:\(含\)|\(不含\))?)?"
+    r"\s*+(?P<dir>及以上|以上|及以下|以下|\(含\)以上|\(含\)以下)?\s*+(?:分)?\s*+(?:为|:|的为|评为|定为)?\s*+[\"“]?"
 )
 
 
@@ -148,7 +150,7 @@ def find_grade_scale(ctx: Context) -> GradeScale | None:
     # Only lines holding three grade words can hold a scale: find those first.
     counts: dict[int, int] = {}
     for m in vocab().grade_word.finditer(f):
-        line_start = f.rfind("\n", 0, m.start()) + 1
+        line_start = ctx.line_bounds(m.start())[0]
         counts[line_start] = counts.get(line_start, 0) + 1
     for start in sorted(s for s, n in counts.items() if n >= 3):
         end = f.find("\n", start)

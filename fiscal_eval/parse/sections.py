@@ -132,10 +132,18 @@ class SectionIndex:
         # Each section's chain of ancestors (itself last), computed once: sections nest,
         # so the sections holding a position are the chain of the innermost one.
         self._chains: list[list[Section]] = []
+        # Each section's direct sub-sections (one level deeper, inside it), listed in the
+        # same pass: a scan of all sections for each one was quadratic (100,000 repeated
+        # headings took minutes).
+        self._children: dict[int, list[Section]] = {}
+        self._ids = {id(sec) for sec in sections}
         open_: list[Section] = []
         for sec in sections:
             while open_ and not (open_[-1].span[0] <= sec.span[0] < open_[-1].span[1]):
                 open_.pop()
+            for outer in open_:
+                if sec.level == outer.level + 1 and outer.span[0] < sec.span[0]:
+                    self._children.setdefault(id(outer), []).append(sec)
             open_.append(sec)
             self._chains.append(list(open_))
 
@@ -150,6 +158,8 @@ class SectionIndex:
 
     def children(self, section: Section) -> list[Section]:
         """Direct sub-sections of ``section``."""
-        lo, hi = section.span
+        if id(section) in self._ids:
+            return list(self._children.get(id(section), ()))
+        lo, hi = section.span  # a section from elsewhere: look for its sub-sections
         return [s for s in self.sections
                 if s.level == section.level + 1 and lo < s.span[0] < hi]

@@ -90,12 +90,13 @@ def _shift_table(table: Table, offset: int) -> Table:
     return Table(rows, (table.span[0] - offset, table.span[1] - offset))
 
 
-def _range(doc: Document, anchors: list[Anchor], start: int, end: int) -> str:
-    """The part's place in the file: its first and last anchors, else its line numbers."""
+def _range(doc: Document, anchors: list[Anchor], start: int, end: int, line_before: int | None = None) -> str:
+    """The part's place in the file: its first and last anchors, else its line numbers
+    (``line_before``: how many lines end before ``start``, when the caller counted them)."""
     if anchors:
         first, last = anchors[0].where, anchors[-1].where
         return first if first == last else f"{first}–{last}"
-    first_line = doc.text.count("\n", 0, start) + 1
+    first_line = (doc.text.count("\n", 0, start) if line_before is None else line_before) + 1
     last_line = first_line + doc.text.count("\n", start, max(start, end - 1))
     return f"第{first_line}–{last_line}行"
 
@@ -115,15 +116,22 @@ def split_compilation(doc: Document) -> list[Document]:
     if not titles:
         return [doc]
     starts = [a.span[0] for a in doc.anchors]
+    # Tables by start, and lines counted from one part to the next: looked up for each
+    # part, from the top, they were quadratic in a compilation of thousands of reports.
+    by_start = sorted(range(len(doc.tables)), key=lambda i: doc.tables[i].span[0])
+    table_starts = [doc.tables[i].span[0] for i in by_start]
     parts: list[Document] = []
     total = len(titles)
+    lines, counted_to = 0, 0  # lines ending before counted_to
     for k, (start, _) in enumerate(titles, start=1):
         end = titles[k][0] if k < total else len(doc.text)
         text = doc.text[start:end].rstrip("\n")
         end = start + len(text)
         inside = doc.anchors[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
         inside = [a for a in inside if a.span[1] <= end]
-        where = _range(doc, inside, start, end)
+        lines += doc.text.count("\n", counted_to, start)
+        counted_to = start
+        where = _range(doc, inside, start, end, lines)
         label = f"汇编第{k}篇：{where}"
         if inside:
             anchors = tuple(
@@ -132,13 +140,14 @@ def split_compilation(doc: Document) -> list[Document]:
             )
         else:
             anchors = (Anchor((0, len(text)), label),)
-        tables = tuple(_shift_table(t, start) for t in doc.tables if start <= t.span[0] and t.span[1] <= end)
+        mine = sorted(by_start[bisect.bisect_left(table_starts, start):bisect.bisect_left(table_starts, end)])
+        part_tables = tuple(_shift_table(doc.tables[i], start) for i in mine if doc.tables[i].span[1] <= end)
         digest = hashlib.sha256(f"{doc.sha256 or ''}#{k}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
         parts.append(dataclasses.replace(
             doc,
             source=f"{doc.source}#{k}",
             text=text,
-            tables=tables,
+            tables=part_tables,
             anchors=anchors,
             sha256=digest,
             metadata={**doc.metadata, "part": str(k), "parts": str(total), "range": where},
