@@ -305,7 +305,8 @@ def _row_amounts(report: Report, span: Span, index: _Index | None = None) -> dic
     first = bisect.bisect_left(index.measured_starts, lo)
     last = bisect.bisect_left(index.measured_starts, hi)
     for line in reversed(index.measured[first:last]):
-        out[line.measure].append(_Amount(line.amount_yuan, _slack(line), _ROLE_WORDS[line.measure]))
+        if line.measure is not None:  # the index lists measured lines only
+            out[line.measure].append(_Amount(line.amount_yuan, _slack(line), _ROLE_WORDS[line.measure]))
     return out
 
 
