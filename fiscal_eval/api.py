@@ -20,6 +20,7 @@ from fiscal_eval.metrics.audit import audit
 from fiscal_eval.model import Report
 from fiscal_eval.parse import failed_report, parse_document
 from fiscal_eval.sources import display_path, document_from_text, iter_input_files, read_documents
+from fiscal_eval.util.budget import OverBudget, file_budget
 
 __all__ = ["parse_file", "parse_file_and_hash", "parse_reports", "parse_reports_and_hash", "parse_text",
            "parse_paths", "audit"]
@@ -86,23 +87,33 @@ def parse_reports_and_hash(path: str | Path, *, check: bool = True) -> tuple[lis
     (:func:`~fiscal_eval.sources.display_path`): a file name of non-UTF-8 bytes keeps
     them as ``\\xNN`` there, while the real path is the one opened. A member's is
     ``path!member``, a compilation's part ``path#k``.
+
+    The file is read and parsed under a ceiling of CPU seconds and memory
+    (:mod:`fiscal_eval.util.budget`): a file that passes it is one failed report naming
+    the limit.
     """
     source = display_path(path)
-    with _collector_paused():
-        found = read_documents(path, source=source)
-    reports: list[Report] = []
-    for item in found.items:
-        if isinstance(item, ReadError):
-            fmt = _format_of(item.source)
-            reports.append(failed_report(display_path(item.source), fmt, item.reason))
-            continue
-        doc = item
-        name = display_path(doc.source)
-        if doc.source != name:
-            doc = dataclasses.replace(doc, source=name)
-        with _collector_paused():
-            reports.append(_guarded(lambda d=doc: parse_document(d), name, doc.format, check))
-    return reports, found.sha256
+    sha: str | None = None
+    try:
+        with file_budget():
+            with _collector_paused():
+                found = read_documents(path, source=source)
+            sha = found.sha256
+            reports: list[Report] = []
+            for item in found.items:
+                if isinstance(item, ReadError):
+                    fmt = _format_of(item.source)
+                    reports.append(failed_report(display_path(item.source), fmt, item.reason))
+                    continue
+                doc = item
+                name = display_path(doc.source)
+                if doc.source != name:
+                    doc = dataclasses.replace(doc, source=name)
+                with _collector_paused():
+                    reports.append(_guarded(lambda d=doc: parse_document(d), name, doc.format, check))
+    except OverBudget as stop:
+        return [failed_report(source, _format_of(source), stop.reason, sha256=sha)], sha
+    return reports, sha
 
 
 def _format_of(source: str) -> str:
@@ -119,8 +130,11 @@ def parse_text(text: str, source: str = "<text>", *, check: bool = True) -> Repo
     """
     if not text.strip():
         return failed_report(source, "text", "empty text")
-    with _collector_paused():
-        return _guarded(lambda: parse_document(document_from_text(text, source)), source, "text", check)
+    try:
+        with file_budget(), _collector_paused():
+            return _guarded(lambda: parse_document(document_from_text(text, source)), source, "text", check)
+    except OverBudget as stop:
+        return failed_report(source, "text", stop.reason)
 
 
 def parse_paths(paths: Iterable[str | Path], *, check: bool = True) -> list[Report]:

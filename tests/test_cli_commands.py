@@ -52,7 +52,8 @@ def test_synth_then_ingest(tmp_path):
 
 
 def test_bench_figures(tmp_path):
-    figures = bench.run(40, rss_reports=0, metrics_rows=20_000, jobs=2, workdir=tmp_path, pdf_reports=0)
+    figures = bench.run(40, rss_reports=0, metrics_rows=20_000, jobs=2, workdir=tmp_path, pdf_reports=0,
+                        compilation_mb=(0.05, 0.2))
     for key in ("parse_reports_per_s", "ingest_reports_per_s", "reingest_speedup",
                 "parse_vs_floor", "metrics_1m_s"):
         assert figures[key] > 0, key
@@ -61,6 +62,11 @@ def test_bench_figures(tmp_path):
     assert figures["parse_us_per_report"] > figures["floor_us_per_report"] > 0
     ratio = figures["parse_us_per_report"] / figures["floor_us_per_report"]
     assert ratio == pytest.approx(figures["parse_vs_floor"], rel=0.05)
+    # The compilation at two sizes: four times the bytes, split into four times the reports.
+    small, large = figures["compilation"]["0.05MB"], figures["compilation"]["0.2MB"]
+    assert figures["compilation"]["bytes_ratio"] == pytest.approx(4, rel=0.1)
+    assert large["reports"] == pytest.approx(4 * small["reports"], rel=0.1) and small["reports"] >= 10
+    assert figures["compilation"]["size_ratio"] == pytest.approx(large["cpu_s"] / small["cpu_s"], abs=0.1)
 
 
 @pytest.mark.parametrize("command", ["parse", "audit"])
