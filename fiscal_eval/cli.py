@@ -613,6 +613,8 @@ def batch(
         typer.Option("--notebooks", show_default=False,
                      help="Folder of your own report notebooks (named as in batch.yml; default: the package's)."),
     ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print each page to a PDF (A4) beside it, with "
+                                                    "headless Chromium where installed (says so when not).")] = False,
 ) -> None:
     """Render every report notebook over the store to offline HTML, with an index.html.
 
@@ -621,10 +623,12 @@ def batch(
     from fiscal_eval.render.batch import run_batch
 
     result = _call(lambda: run_batch(store, out, jobs=jobs, agency=agency, force=force, timeout=timeout,
-                                     lessons=lessons, notebooks=notebooks, limit=limit))
+                                     lessons=lessons, notebooks=notebooks, limit=limit, pdf=pdf))
     for run in result.failed:
         typer.echo(f"failed: {run.title} ({run.name}): {run.error}", err=True)
     typer.echo(str(result))
+    if result.pdf is not None:
+        typer.echo(str(result.pdf), err=result.pdf.browser is None or bool(result.pdf.failed))
     if not result.ok:
         raise typer.Exit(EXIT_NOT_ALL_OK)
 

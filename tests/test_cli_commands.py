@@ -66,7 +66,9 @@ def test_bench_figures(tmp_path):
     small, large = figures["compilation"]["0.05MB"], figures["compilation"]["0.2MB"]
     assert figures["compilation"]["bytes_ratio"] == pytest.approx(4, rel=0.1)
     assert large["reports"] == pytest.approx(4 * small["reports"], rel=0.1) and small["reports"] >= 10
-    assert figures["compilation"]["size_ratio"] == pytest.approx(large["cpu_s"] / small["cpu_s"], abs=0.1)
+    # cpu_s is rounded to the millisecond: the ratio of the rounded figures agrees to 5 %
+    # (the small test sizes take tens of milliseconds).
+    assert figures["compilation"]["size_ratio"] == pytest.approx(large["cpu_s"] / small["cpu_s"], rel=0.05, abs=0.1)
 
 
 @pytest.mark.parametrize("command", ["parse", "audit"])

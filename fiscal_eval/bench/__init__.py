@@ -402,7 +402,7 @@ def size_figures(root: Path, files: list[str], sizes_mb: tuple[float, float] = (
         runs = [_parse_in_child(path) for _ in range(_RUNS if k == 0 else 1)]
         best, peak, count = min(runs)
         seconds.append(best)
-        out[f"{mb:g}MB"] = {"bytes": size, "reports": count, "cpu_s": round(best, 2), "peak_rss_mb": round(peak, 1)}
+        out[f"{mb:g}MB"] = {"bytes": size, "reports": count, "cpu_s": round(best, 3), "peak_rss_mb": round(peak, 1)}
         path.unlink()
     out["size_ratio"] = round(seconds[1] / seconds[0], 1)
     out["bytes_ratio"] = round(out[f"{sizes_mb[1]:g}MB"]["bytes"] / out[f"{sizes_mb[0]:g}MB"]["bytes"], 1)

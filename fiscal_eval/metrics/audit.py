@@ -325,7 +325,8 @@ def _row_amounts(report: Report, span: Span, index: _Index | None = None) -> dic
     # Rightmost first: a form lists 年初预算数 before 全年预算数, and the latter is the
     # 执行率's denominator; the former is still accepted as a candidate.
     for line in index.measured_on(lo, hi):
-        out[line.measure].append(_Amount(line.amount_yuan, _slack(line), _ROLE_WORDS[line.measure]))
+        if line.measure is not None:  # the index lists measured lines only
+            out[line.measure].append(_Amount(line.amount_yuan, _slack(line), _ROLE_WORDS[line.measure]))
     return out
 
 

@@ -20,11 +20,11 @@ _LEAD = re.compile(
     r"^(?:\s|[:—\-•·]|其中|分别为|分别是|包括|(?:19|20)\d\d\s*年(?:度)?(?![初末底])|\d{5,}\s*-?"
     r"|\(\d{1,2}\)|\d{1,2}[、.](?!\d)|[)\]】])+"
 )
-_TRAIL = re.compile(r"(?:\s|为|是|共计|共|达到|达|约|[:—\-(\[【])+$")
-# _TRAIL's words, for _strip_trail: the characters it strips one at a time, and the pairs
-# (共计, 达到) whose last character it never strips alone.
-_TRAIL_CHARS = frozenset("为是共达约:—-([【")
-_TRAIL_PAIRS = {"计": "共", "到": "达"}
+_TRAIL = re.compile(r"(?:\s|为|是|共计|共|达到|(?<!下)达|约|人民币|[:—\-(\[【])+$")
+# _TRAIL's words, for _strip_trail: the characters it strips one at a time (达 apart: not
+# the end of 下达), and the words (共计, 达到, 人民币) whose last character it never strips alone.
+_TRAIL_CHARS = frozenset("为是共约:—-([【")
+_TRAIL_WORDS = ("共计", "达到", "人民币")
 
 
 def _strip_trail(label: str) -> str:
@@ -32,16 +32,19 @@ def _strip_trail(label: str) -> str:
 
     The regex tries every start in a run of filler and runs each to the end of the label:
     120 KB of 为 before a figure took 51 s. Read backwards, every word is decided by its
-    last character (计 and 到 end only 共计 and 达到, and are filler only in them), so one
-    pass finds where the filler starts. tests/parse/test_linear.py holds it to _TRAIL.
+    last character (计, 到 and 币 end only 共计, 达到 and 人民币, and are filler only in them),
+    so one pass finds where the filler starts. tests/parse/test_linear.py holds it to _TRAIL.
     """
     i = len(label)
     while i > 0:
         ch = label[i - 1]
-        if ch in _TRAIL_CHARS or ch.isspace():
+        if ch in _TRAIL_CHARS or ch.isspace() or (ch == "达" and not (i > 1 and label[i - 2] == "下")):
             i -= 1
-        elif i > 1 and _TRAIL_PAIRS.get(ch) == label[i - 2]:
-            i -= 2
+            continue
+        for word in _TRAIL_WORDS:
+            if i >= len(word) and label.startswith(word, i - len(word)):
+                i -= len(word)
+                break
         else:
             break
     return label[:i]

@@ -104,6 +104,10 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
         fallback = ("budget", "available") if arrived else ("budget",)
     elif role == "budget" and arrived:
         fallback = ("available",)
+    elif role == "available" and _ALLOCATED.search(matched):
+        # "实际下拨166万元": money issued to the unit arrived, and stands for its budget
+        # ("收到上级下拨…" names what was received, not what was allocated).
+        fallback = ("budget",)
     return role, rank, fallback
 
 
@@ -112,8 +116,23 @@ _PARENTHESISED = re.compile(r"\([^()]*(?:\)|$)")
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
+# A list under money planned or allocated (budget, 下达 income, what arrived) ends at money
+# of a later stage named by its own words (what arrived, what was spent).
+_STAGE_BEFORE = ("budget", "income", "available")
+_STAGE_AFTER = ("available", "spent")
 # A cited document's title (《…关于下达…预算的通知》): its words name the notice, not the amount.
 _TITLES = re.compile(r"《[^《》]*》")
+
+
+# When money was spent or arrived, and filler: not a subject of the money.
+_WHEN = re.compile(r"截[至止]?[^,;]*?(?:日|底|末|前)|目前|当前|年底|年末|全年|本年|年内|累计|已|共|资金|全部")
+
+
+def _subjectless(label: str) -> bool:
+    """Whether a label is only its role words, a time and filler ("截至12月31日已支付")."""
+    _, _, matched = role_of(label)
+    rest = _WHEN.sub("", label.replace(matched, "", 1)) if matched else label
+    return sum(1 for ch in rest if is_cjk(ch)) < 2
 
 
 def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
@@ -174,6 +193,14 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         if role != "available" and v.all_arrived.search(_CLAUSE_END.split(f[end:end + 24], 1)[0]):
             fallback = tuple(dict.fromkeys(fallback + ("available",)))
             reason = reason or "“全部到位”"
+        # "共下达资金180万元，其中中央100万元、省级80万元，已支付180万元": money that
+        # arrived or was spent, named by its own words, is no part of a list under the
+        # money allocated: it ends the list ("预算100万元，其中已支出80万元": spent 80).
+        # Only money with no subject of its own: "甲项目实际支出60万元" under a list is an item.
+        if (list_parent is not None and role in _STAGE_AFTER
+                and out[list_parent].line.role in _STAGE_BEFORE and role != out[list_parent].line.role
+                and _subjectless(label)):
+            list_parent = None
         parent = None
         if list_parent is not None and not ctx.in_parentheses(bounds[0], start):
             parent, role, rank, fallback = list_parent, "line_item", 9, ()

@@ -13,12 +13,11 @@ tables with :func:`table`, which escapes every value: report text is untrusted d
 Examples
 --------
 >>> import polars as pl
->>> chart = grade_distribution(pl.DataFrame({"grade": ["优秀"], "grade_level": [5],
-...                                          "synthetic": [False], "reports": [3]}))
+>>> chart = grade_distribution(pl.DataFrame({"grade_class": ["优"], "synthetic": [False], "reports": [3]}))
 >>> chart.to_dict()["encoding"]["y"]["field"]
 'reports'
 >>> label("execution_rate_budget")
-'执行率（支出÷预算）spent/budget'
+'执行率（支出÷预算）'
 """
 
 from __future__ import annotations
@@ -34,10 +33,21 @@ import altair as alt
 import polars as pl
 
 from fiscal_eval.present.display import YUAN_PER_WAN, percent, wan
-from fiscal_eval.present.labels import CHART_TITLES, LABELS, NO_DATA, label
+from fiscal_eval.present.labels import (
+    CHART_TITLES,
+    GRADE_CLASSES,
+    LABELS,
+    NO_DATA,
+    SEVERITIES,
+    VALUE_LABELS,
+    label,
+    value_label,
+)
+from fiscal_eval.present.style import PAGE_CSS
 
 __all__ = [
     "FONT", "LABELS", "label", "show", "chart_html", "bundle_html", "table", "table_html", "banner", "to_svg", "to_png",
+    "heading", "summary", "summary_html", "note", "PAGE_CSS",
     "funds_flow", "execution_bands", "indicator_points", "peers",
     "series", "flags_over_time",
     "score_distribution", "grade_distribution", "execution_vs_score", "flags_by_type", "template_share",
@@ -53,7 +63,6 @@ _WIDTH = 520
 _PERCENT = {"pefa_values", "arrival_rate", "execution_rate_budget", "execution_rate_available",
             "execution_rate_reported",
             "template_share", "specificity"}
-_VALUE_COLUMNS = {"role", "metric", "code", "section"}  # columns whose values are labelled too
 
 
 @alt.theme.register("fiscal_eval", enable=True)
@@ -105,9 +114,7 @@ _ids = itertools.count(1)
 # an old output still on the page must not take the new chart ("#fe-chart-1" is the first
 # match in the page).
 _RUN = os.urandom(4).hex()
-_MISSING_JS = json.dumps("（图表未绘制：本页缺少 Vega 脚本，请重新运行此单元格 "
-                         "chart not drawn: this page lacks the Vega JavaScript, run the cell again）",
-                         ensure_ascii=False)
+_MISSING_JS = json.dumps("（图表未绘制：本页缺少绘图脚本，请重新运行此单元格）", ensure_ascii=False)
 
 
 def _bundle() -> str:
@@ -261,8 +268,8 @@ def _cell(column: str, value: Any) -> str:
         return f"{value:,.4g}" if abs(value) < 10 else f"{value:,.2f}"
     if isinstance(value, list):
         return html.escape("、".join(_cell(column, v) for v in value))
-    if column in _VALUE_COLUMNS and isinstance(value, str):
-        return html.escape(label(value))
+    if column in VALUE_LABELS and isinstance(value, str):
+        return html.escape(value_label(column, value))
     return html.escape(str(value))
 
 
@@ -285,10 +292,51 @@ def table_html(frame: pl.DataFrame, *, max_rows: int = 50, caption: str | None =
         + "</tr>"
         for row in frame.head(max_rows).iter_rows()
     )
-    more = (f'<p class="fe-more">… {frame.height - max_rows} more rows</p>'
+    more = (f'<p class="fe-more">…… 另有 {frame.height - max_rows} 行未列出</p>'
             if frame.height > max_rows else "")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return f'<table class="fe-table">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}'
+
+
+def heading(text: str) -> None:
+    """Display a page's title (escaped) with the page's styles: the first thing a
+    report page shows, naming the agency and year it is about."""
+    from IPython.display import HTML, display
+
+    display(HTML(f"<style>{PAGE_CSS}</style><h1 class=\"fe-title\">{html.escape(text)}</h1>"))
+
+
+def summary_html(verdict: Any) -> str:
+    """A verdict (:class:`fiscal_eval.present.verdict.Verdict`) as an escaped HTML block:
+    its title, its sentences, and its points each with its severity's mark."""
+    parts = [f'<div class="fe-verdict"><h2>{html.escape(verdict.title)}</h2>']
+    parts += [f"<p>{html.escape(s)}</p>" for s in verdict.sentences]
+    if verdict.points:
+        parts.append("<ul>")
+        for severity, text in verdict.points:
+            mark = (f'<span class="fe-sev fe-sev-{html.escape(severity)}">{html.escape(SEVERITIES[severity])}</span>'
+                    if severity in SEVERITIES else "")
+            parts.append(f"<li>{mark}{html.escape(text)}</li>")
+        parts.append("</ul>")
+    parts += [f'<p class="fe-note">{html.escape(s)}</p>' for s in verdict.notes]
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def summary(verdict: Any) -> None:
+    """Display a verdict (:func:`summary_html`)."""
+    from IPython.display import HTML, display
+
+    display(HTML(summary_html(verdict)))
+
+
+def note(text: str | None) -> None:
+    """Display a sentence computed from the data (or a rule), escaped."""
+    if not text:
+        return
+    from IPython.display import HTML, display
+
+    display(HTML(f'<p class="fe-note">{html.escape(text)}</p>'))
 
 
 def banner(text: str | None) -> None:
@@ -322,8 +370,7 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     """The chart as SVG text; its Chinese labels are ``<text>`` in the CJK font family.
 
     >>> import polars as pl
-    >>> "优秀" in to_svg(grade_distribution(pl.DataFrame({"grade": ["优秀"], "grade_level": [5],
-    ...     "synthetic": [False], "reports": [3]})))
+    >>> "优" in to_svg(grade_distribution(pl.DataFrame({"grade_class": ["优"], "synthetic": [False], "reports": [3]})))
     True
     """
     import vl_convert
@@ -346,9 +393,20 @@ def to_png(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0) ->
 # ----------------------------------------------------------------------------- builders
 
 
+# Columns whose values are codes: the data a chart carries gets ``<column>_zh`` beside
+# each, its display words, for tooltips (a tooltip shows a field's value as it is).
+_CODED = ("role", "metric", "code", "severity", "measure", "kind")
+
+
 def _data(frame: pl.DataFrame) -> alt.Data:
     # Values, not a DataFrame: no pandas round trip, and the spec carries its data inline.
-    return alt.Data(values=frame.to_dicts())
+    rows = frame.to_dicts()
+    for column in (c for c in _CODED if c in frame.columns):
+        source = "code" if column == "measure" else column  # measures are column names: label()
+        for row in rows:
+            value = row[column]
+            row[f"{column}_zh"] = value_label(source, value) if isinstance(value, str) else value
+    return alt.Data(values=rows)
 
 
 def _meta(chart: Any, frame: pl.DataFrame) -> Any:
@@ -370,9 +428,12 @@ def _label_expr(names: list[str] | tuple[str, ...]) -> str:
 
 _ROLES = ("budget", "available", "spent")
 _RATES = ("execution_rate_budget", "execution_rate_available", "execution_rate_reported")
-_SEVERITY = alt.Scale(domain=["error", "warning", "info"], range=["#c0392b", "#e07b39", "#7f8c8d"])
+_SEVERITY = alt.Scale(domain=list(SEVERITIES), range=["#c0392b", "#e07b39", "#7f8c8d"])
+_SEVERITY_LEGEND = alt.Legend(title=label("severity"), labelExpr=(
+    f"{json.dumps(SEVERITIES, ensure_ascii=False)}[datum.label] || datum.label"))
 _SOURCE = alt.Scale(domain=[False, True], range=["#1f5a96", "#bdc3c7"])  # real, synthetic
-_SOURCE_LEGEND = alt.Legend(title="数据 data", labelExpr="datum.value ? '合成 synthetic' : '真实 real'")
+_SOURCE_LEGEND = alt.Legend(title="数据来源", labelExpr="datum.value ? '合成数据' : '真实报告'")
+_GRADE_ORDER = list(dict.fromkeys(GRADE_CLASSES.values()))
 
 
 def funds_flow(flow: pl.DataFrame, *, title: str = CHART_TITLES["funds_flow"]) -> alt.Chart:
@@ -383,7 +444,7 @@ def funds_flow(flow: pl.DataFrame, *, title: str = CHART_TITLES["funds_flow"]) -
         x=alt.X("role:N", sort=list(_ROLES), title=None, axis=alt.Axis(labelAngle=0, labelExpr=_label_expr(_ROLES))),
         y=alt.Y("amount_wan:Q", title="金额（万元）"),
         color=alt.Color("role:N", legend=None, sort=list(_ROLES)),
-        tooltip=[alt.Tooltip("role:N", title="环节 stage"), alt.Tooltip("amount_wan:Q", title="万元", format=",.2f")],
+        tooltip=[alt.Tooltip("role_zh:N", title="环节"), alt.Tooltip("amount_wan:Q", title="万元", format=",.2f")],
     ).properties(width=_WIDTH * 0.6, height=220)
     return _meta(chart, flow)
 
@@ -401,18 +462,18 @@ def execution_bands(rates: pl.DataFrame, *,
     x_scale = alt.Scale(domain=[lo, hi], clamp=True)
     shade = alt.Chart(alt.Data(values=[{"band": b, "lo": a, "hi": z} for b, a, z in segments])).mark_rect(
         opacity=0.35).encode(
-        x=alt.X("lo:Q", title="执行率 execution rate", axis=alt.Axis(format="%"), scale=x_scale),
+        x=alt.X("lo:Q", title="执行率", axis=alt.Axis(format="%"), scale=x_scale),
         x2="hi:Q",
         color=alt.Color("band:N", title="PEFA PI-1",
                         scale=alt.Scale(domain=["A 95–105%", "B 90–110%", "C 85–115%"],
                                         range=["#1e8449", "#82e0aa", "#f9e79f"])),
     )
-    rule = alt.Chart(alt.Data(values=[{"x": 1.0, "text": "MoF 满分 100%"}])).encode(x="x:Q")
+    rule = alt.Chart(alt.Data(values=[{"x": 1.0, "text": "执行率得分满分线 100%"}])).encode(x="x:Q")
     points = alt.Chart(_data(rates)).mark_point(size=140, filled=True, color="#1f5a96", opacity=1).encode(
         x=alt.X("value:Q", scale=x_scale),
         y=alt.Y("metric:N", title=None, sort=list(_RATES), axis=alt.Axis(labelExpr=_label_expr(_RATES))),
-        tooltip=[alt.Tooltip("metric:N", title="口径 metric"),
-                 alt.Tooltip("value:Q", title="执行率 rate", format=".2%")],
+        tooltip=[alt.Tooltip("metric_zh:N", title="口径"),
+                 alt.Tooltip("value:Q", title="执行率", format=".2%")],
     )
     chart = alt.layer(
         shade, rule.mark_rule(strokeDash=[4, 3], color="#555"),
@@ -429,7 +490,7 @@ def indicator_points(ind: pl.DataFrame, *, title: str = CHART_TITLES["indicator_
         y=alt.Y("indicator:N", sort=alt.EncodingSortField("order"), title=None))
     tip = [alt.Tooltip("level1:N", title=label("level1")), alt.Tooltip("indicator:N", title=label("indicator")),
            alt.Tooltip("points:Q", title=label("points")), alt.Tooltip("max_points:Q", title=label("max_points"))]
-    mx = base.mark_bar(color="#d6e4f0").encode(x=alt.X("max_points:Q", title="分值 / 得分 points"), tooltip=tip)
+    mx = base.mark_bar(color="#d6e4f0").encode(x=alt.X("max_points:Q", title="分值 / 得分"), tooltip=tip)
     pts = base.mark_bar(height=8).encode(x="points:Q", color=alt.Color("level1:N", title=label("level1")),
                                          tooltip=tip)
     chart = alt.layer(mx, pts, title=title).properties(width=_WIDTH * 0.7, height=alt.Step(16))
@@ -441,7 +502,7 @@ def peers(frame: pl.DataFrame, *, title: str = CHART_TITLES["peers"]) -> alt.Cha
     reports without a score are left out."""
     scored = frame.filter(pl.col("score").is_not_null())
     tips = [alt.Tooltip("agency:N", title=label("agency")), alt.Tooltip("score:Q", title=label("score")),
-            alt.Tooltip("grade:N", title=label("grade"))]
+            alt.Tooltip("grade_class:N", title=label("grade_class"))]
     tips += [alt.Tooltip(f"{c}:Q", title=label(c), format=".2%") for c in _RATES[:2] if c in frame.columns]
     chart = alt.Chart(_data(scored), title=title).mark_bar().encode(
         y=alt.Y("agency:N", sort="-x", title=None),
@@ -466,7 +527,7 @@ def series(frame: pl.DataFrame, *measures: str, title: str | None = None) -> alt
             .drop_nulls("value"))
     if amounts:
         long = long.with_columns(pl.col("value") / YUAN_PER_WAN)
-    axis_title = label(measures[0]) if len(measures) == 1 else ("比率 rate" if percent else unit)
+    axis_title = label(measures[0]) if len(measures) == 1 else ("比率" if percent else unit)
     title = title or (label(measures[0]) if len(measures) == 1 else CHART_TITLES["series"])
     chart = alt.Chart(_data(long), title=title).mark_line(
         point=True).encode(
@@ -475,7 +536,7 @@ def series(frame: pl.DataFrame, *measures: str, title: str | None = None) -> alt
                 axis=alt.Axis(format="%" if percent else ",.0f")),
         color=alt.Color("measure:N", title=None, sort=list(measures),
                         legend=alt.Legend(labelExpr=_label_expr(measures), orient="bottom")),
-        tooltip=[alt.Tooltip("year:O", title=label("year")), alt.Tooltip("measure:N", title="指标"),
+        tooltip=[alt.Tooltip("year:O", title=label("year")), alt.Tooltip("measure_zh:N", title="指标"),
                  alt.Tooltip("value:Q", title=unit or "数值", format=".2%" if percent else ",.2f")],
     ).properties(width=_WIDTH * 0.6, height=200)
     return _meta(chart, long)
@@ -486,11 +547,11 @@ def flags_over_time(frame: pl.DataFrame, *, title: str = CHART_TITLES["flags_ove
     codes = sorted(set(frame["code"].to_list())) if "code" in frame.columns else []
     chart = alt.Chart(_data(frame), title=title).mark_bar().encode(
         x=alt.X("year:O", title=label("year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("sum(flags):Q", title="数量 flags", axis=_count_axis(
+        y=alt.Y("sum(flags):Q", title="处数", axis=_count_axis(
             frame.group_by("year").agg(pl.col("flags").sum())["flags"].max() if frame.height else 1)),
         color=alt.Color("code:N", title=label("code"), legend=alt.Legend(labelExpr=_label_expr(codes))),
-        tooltip=[alt.Tooltip("year:O", title=label("year")), alt.Tooltip("code:N", title=label("code")),
-                 alt.Tooltip("flags:Q", title="数量")],
+        tooltip=[alt.Tooltip("year:O", title=label("year")), alt.Tooltip("code_zh:N", title=label("code")),
+                 alt.Tooltip("flags:Q", title="处数")],
     ).properties(width=_WIDTH * 0.6, height=200)
     return _meta(chart, frame)
 
@@ -521,33 +582,35 @@ def score_distribution(frame: pl.DataFrame, *, title: str = CHART_TITLES["score_
 
 
 def grade_distribution(grades: pl.DataFrame, *, title: str = CHART_TITLES["grade_distribution"]) -> alt.Chart:
-    """Reports per grade word (``grade``, ``grade_level``, ``synthetic``, ``reports``),
-    best grade first, real and synthetic stacked apart."""
-    order = (grades.sort("grade_level", descending=True, nulls_last=True)["grade"].unique(maintain_order=True)
-             .to_list() if grades.height else [])
+    """Reports per grade class (``grade_class``, ``synthetic``, ``reports``), 优 → 差
+    (a word of no known scale after them), real and synthetic stacked apart."""
+    present = grades["grade_class"].unique(maintain_order=True).to_list() if grades.height else []
+    order = [g for g in _GRADE_ORDER if g in present] + [g for g in present if g not in _GRADE_ORDER]
     chart = alt.Chart(_data(grades), title=title).mark_bar().encode(
-        x=alt.X("grade:N", sort=order, title=label("grade"), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("grade_class:N", sort=order, title=label("grade_class"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("reports:Q", title=label("reports"), axis=_count_axis(
-            grades.group_by("grade").agg(pl.col("reports").sum())["reports"].max() if grades.height else 1)),
+            grades.group_by("grade_class").agg(pl.col("reports").sum())["reports"].max() if grades.height else 1)),
         color=alt.Color("synthetic:N", scale=_SOURCE, legend=_SOURCE_LEGEND),
-        tooltip=[alt.Tooltip("grade:N", title=label("grade")), alt.Tooltip("reports:Q", title=label("reports"))],
+        tooltip=[alt.Tooltip("grade_class:N", title=label("grade_class")),
+                 alt.Tooltip("reports:Q", title=label("reports"))],
     ).properties(width=_WIDTH * 0.6, height=220)
     return _meta(chart, grades)
 
 
 def execution_vs_score(frame: pl.DataFrame, *, rate: str = "execution_rate_budget",
-                       title: str = "执行率与自评得分 Execution vs self-score") -> alt.LayerChart:
-    """One point per report (``agency``, ``rate``, ``score``, ``grade``, ``synthetic``):
+                       title: str = CHART_TITLES["execution_vs_score"]) -> alt.LayerChart:
+    """One point per report (``agency``, ``rate``, ``score``, ``grade_class``, ``synthetic``):
     a low execution rate with a high self-score is worth a question. The dashed lines
     are 100 % execution and the 90-point 优 threshold."""
     points = alt.Chart(_data(frame)).mark_point(size=90, filled=True, opacity=0.85).encode(
         x=alt.X(f"{rate}:Q", title=label(rate), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
         y=alt.Y("score:Q", title=label("score"), scale=alt.Scale(zero=False)),
-        color=alt.Color("grade:N", title=label("grade")),
+        color=alt.Color("grade_class:N", title=label("grade_class"), sort=_GRADE_ORDER),
         shape=alt.Shape("synthetic:N", legend=_SOURCE_LEGEND),
         tooltip=[alt.Tooltip("agency:N", title=label("agency")),
-                 alt.Tooltip(f"{rate}:Q", title="执行率 rate", format=".2%"),
-                 alt.Tooltip("score:Q", title=label("score")), alt.Tooltip("grade:N", title=label("grade"))],
+                 alt.Tooltip(f"{rate}:Q", title="执行率", format=".2%"),
+                 alt.Tooltip("score:Q", title=label("score")),
+                 alt.Tooltip("grade_class:N", title=label("grade_class"))],
     )
     x_rule = alt.Chart(alt.Data(values=[{"x": 1.0}])).mark_rule(strokeDash=[4, 3], color="#999").encode(x="x:Q")
     y_rule = alt.Chart(alt.Data(values=[{"y": 90}])).mark_rule(strokeDash=[4, 3], color="#999").encode(y="y:Q")
@@ -560,11 +623,11 @@ def flags_by_type(flags: pl.DataFrame, *, title: str = CHART_TITLES["flags_by_ty
     codes = sorted(set(flags["code"].to_list())) if "code" in flags.columns else []
     chart = alt.Chart(_data(flags), title=title).mark_bar().encode(
         y=alt.Y("code:N", sort="-x", title=None, axis=alt.Axis(labelExpr=_label_expr(codes))),
-        x=alt.X("flags:Q", title="数量 flags", axis=_count_axis(
+        x=alt.X("flags:Q", title="处数", axis=_count_axis(
             flags.group_by("code").agg(pl.col("flags").sum())["flags"].max() if flags.height else 1)),
-        color=alt.Color("severity:N", title=label("severity"), scale=_SEVERITY),
-        tooltip=[alt.Tooltip("code:N", title=label("code")), alt.Tooltip("severity:N", title=label("severity")),
-                 alt.Tooltip("flags:Q", title="数量 flags"),
+        color=alt.Color("severity:N", title=label("severity"), scale=_SEVERITY, legend=_SEVERITY_LEGEND),
+        tooltip=[alt.Tooltip("code_zh:N", title=label("code")), alt.Tooltip("severity_zh:N", title=label("severity")),
+                 alt.Tooltip("flags:Q", title="处数"),
                  *([alt.Tooltip("reports:Q", title=label("reports"))] if "reports" in flags.columns else [])],
     ).properties(width=_WIDTH * 0.7, height=alt.Step(22))
     return _meta(chart, flags)
@@ -581,7 +644,7 @@ def template_share(frame: pl.DataFrame, *, title: str = CHART_TITLES["template_s
         x=alt.X("template_share:Q", title=label("template_share"), axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("agency:N", title=label("agency")),
-                 alt.Tooltip("template_share:Q", title="占比 share", format=".1%")],
+                 alt.Tooltip("template_share:Q", title="占比", format=".1%")],
         **enc,
     ).properties(width=_WIDTH * 0.7, height=alt.Step(18))
     return _meta(chart, frame)

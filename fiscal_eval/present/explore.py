@@ -40,8 +40,8 @@ import polars as pl
 
 from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.model import sentence_at
-from fiscal_eval.present import charts, views
-from fiscal_eval.present.labels import CHART_TITLES, ITEM, NO_DATA, VALUE
+from fiscal_eval.present import charts, findings, sheets, views
+from fiscal_eval.present.labels import CHART_TITLES, ITEM, NO_DATA, SEVERITIES, VALUE, label
 from fiscal_eval.util import slugs
 
 __all__ = ["Explorer", "explorer", "highlight", "marked_sentence", "slug", "flag_sources", "ALL"]
@@ -49,8 +49,6 @@ __all__ = ["Explorer", "explorer", "highlight", "marked_sentence", "slug", "flag
 ALL = "（全部 all）"
 NONE = "（不比较 none）"
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks around the figure until escaped
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?\d[\d,]*(\.\d+)?%?")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -102,18 +100,18 @@ def slug(text: str, *, limit: int = 40) -> str:
 
 
 def flag_sources(c: views.Corpus, agency: str, year: int) -> pl.DataFrame:
-    """The analysed report's flags (as :func:`fiscal_eval.present.views.flags_with_sentences`) with
-    ``source_html``:
+    """The analysed report's flags (as :func:`fiscal_eval.present.findings.graded`: severity by
+    materiality, the message in Chinese, most severe first) with ``source_html``:
     the sentence escaped with the flagged figure in ``<mark>``, located by the flag's span
     in the report text (by the figure's first occurrence when the span does not fit).
 
     >>> import fiscal_eval
     >>> c = views.corpus_of(fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples"])))
-    >>> flag_sources(c, "中共保山市委网信办", 2019)["source_html"][0].endswith("预算执行率为<mark>84.61%</mark>。")
+    >>> flag_sources(c, "中共保山市委网信办", 2019)["source_html"][1].endswith("预算执行率为<mark>84.61%</mark>。")
     True
     """
     rid = views.reports_of(c, agency, year)["report_id"][0]
-    flags = c.tables.flags.filter(pl.col("report_id") == rid)
+    flags = findings.graded(c.tables.flags.filter(pl.col("report_id") == rid))
     texts = c.tables.texts.filter(pl.col("report_id") == rid)["text"]
     text = texts[0] if texts.len() else None
     out = []
@@ -125,7 +123,7 @@ def flag_sources(c: views.Corpus, agency: str, year: int) -> pl.DataFrame:
             if re.sub(r"</?mark>", "", exact) == html.escape(f["sentence"] or ""):
                 shown = exact
         out.append(shown)
-    return (flags.select("severity", "code", "field", "reported", "expected", "message", "figure", "sentence")
+    return (flags.select("severity", "code", "field", "reported", "expected", "message", "gap", "figure", "sentence")
             .with_columns(pl.Series("source_html", out, dtype=pl.Utf8)))
 
 
@@ -136,14 +134,11 @@ def _banner_html(text: str | None) -> str:
             f'padding:8px 12px;font-weight:bold;color:#922b21">{html.escape(text)}</div>')
 
 
-def _cell_text(value: Any) -> Any:
-    """A value as a spreadsheet cell: lists joined; text that a spreadsheet would run as a
-    formula (=, +, -, @ first) prefixed with ' unless it is a plain number."""
-    if isinstance(value, list):
-        value = "、".join(str(v) for v in value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+def _notice_html(text: str | None) -> str:
+    if not text:
+        return ""
+    return ('<div class="fe-notice" style="border:1px solid #1f5a96;background:#eef4fb;padding:8px 12px;'
+            f'color:#1f3f66">{html.escape(text)}</div>')
 
 
 # ----------------------------------------------------------------------------- the app
@@ -170,7 +165,8 @@ class Explorer:
     (('和平县政务服务数据管理局', 2020), True)
     """
 
-    def __init__(self, corpus: views.Corpus, *, export_dir: str | Path = "reports_out/exports") -> None:
+    def __init__(self, corpus: views.Corpus, *, export_dir: str | Path = "reports_out/exports",
+                 notice: str | None = None) -> None:
         self.corpus = corpus
         self._reports = corpus.tables.reports.filter(
             pl.col("status") != "failed", pl.col("agency").is_not_null(), pl.col("year").is_not_null())
@@ -183,9 +179,10 @@ class Explorer:
 
         regions = sorted({r for r in self._reports["region"].to_list() if r})
         wide = w.Layout(width="auto")
-        self.region = w.Dropdown(options=[ALL, *regions], value=ALL, description="地区 region", layout=wide)
-        self.agency = w.Dropdown(description="单位 agency", layout=w.Layout(width="26em"))
-        self.year = w.Dropdown(description="年度 year", layout=wide)
+        self.region = w.Dropdown(options=[ALL, *regions], value=ALL, description="地区", layout=wide)
+        self.agency = w.Dropdown(description="单位", layout=w.Layout(width="26em"))
+        self.year = w.Dropdown(description="年度", layout=wide)
+        self.notice = w.HTML(_notice_html(notice))
         self.banner = w.HTML()
         self.facts = w.HTML()
         self.chart = w.Output()
@@ -198,10 +195,10 @@ class Explorer:
                               "data": {"text/html": charts.bundle_html(), "text/plain": ""}},)
         self.flag = w.Select(description="审核发现", rows=5, layout=w.Layout(width="95%"))
         self.source = w.HTML()
-        self.compare_agency = w.Dropdown(description="比较 compare", layout=w.Layout(width="26em"))
-        self.compare_year = w.Dropdown(description="年度 year", layout=wide)
+        self.compare_agency = w.Dropdown(description="比较", layout=w.Layout(width="26em"))
+        self.compare_year = w.Dropdown(description="年度", layout=wide)
         self.comparison = w.HTML()
-        self.export_dir = w.Text(value=str(export_dir), description="导出到 to")
+        self.export_dir = w.Text(value=str(export_dir), description="导出到")
         self.export_button = w.Button(description="导出 CSV / Excel", icon="download")
         self.export_status = w.HTML()
 
@@ -225,13 +222,13 @@ class Explorer:
             return w.HTML(f"<h4 style='margin:8px 0 2px'>{html.escape(text)}</h4>")
 
         self.widget = w.VBox([
-            w.HBox([self.region, self.agency, self.year]), self.banner,
-            heading("关键数字 Key figures"), self.facts,
-            heading("图表 Charts"), self.vega, self.chart,
-            heading("审核发现 Flags（选择一项查看原文 choose one to see its sentence）"), self.flag, self.source,
-            heading("并列比较 Compare side by side"), w.HBox([self.compare_agency, self.compare_year]),
+            self.notice, w.HBox([self.region, self.agency, self.year]), self.banner,
+            heading("关键数字"), self.facts,
+            heading("图表"), self.vega, self.chart,
+            heading("审核发现（选择一项，查看原文句子）"), self.flag, self.source,
+            heading("并列比较"), w.HBox([self.compare_agency, self.compare_year]),
             self.comparison,
-            heading("导出 Export"), w.HBox([self.export_dir, self.export_button]), self.export_status,
+            heading("导出（CSV 与 Excel）"), w.HBox([self.export_dir, self.export_button]), self.export_status,
         ])
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
@@ -341,12 +338,13 @@ class Explorer:
         self.facts.value = charts.table_html(views.agency_facts(c, agency, year), caption=f"{agency} {year}")
         if reports.height > 1:  # a department-wide report and project ones: say which is shown
             self.facts.value += charts.table_html(
-                reports.select("analysed", "kind", "project_name", "source"),
-                caption=f"本年度 {reports.height} 份报告，上表为 analysed 一份 reports this year")
+                views.report_list(c, agency, year),
+                caption=f"本年度 {reports.height} 份报告，上表为“本页分析”标为“是”的一份")
         self._draw_charts(agency, year)
         self._flags = flag_sources(c, agency, year)
         with self._quiet():
-            self.flag.options = [(f"{r['severity']} · {r['code']} · {r['message'][:60]}", i)
+            self.flag.options = [(f"{SEVERITIES.get(r['severity'], r['severity'])} · {label(r['code'])} · "
+                                  f"{r['message'][:60]}", i)
                                  for i, r in enumerate(self._flags.iter_rows(named=True))]
             self.flag.value = 0 if self._flags.height else None
             self._fill_compare()
@@ -372,7 +370,7 @@ class Explorer:
         # kernel): the same code draws in JupyterLab and in a plain-Python test.
         self.chart.outputs = ({"output_type": "display_data", "metadata": {},
                                "data": {"text/html": "".join(parts),
-                                        "text/plain": f"charts of {agency} {year}"}},)
+                                        "text/plain": f"{agency} {year} 图表"}},)
 
     @property
     def chart_html(self) -> str:
@@ -382,14 +380,16 @@ class Explorer:
     def _show_source(self) -> None:
         i = self.flag.value
         if i is None or self._flags.height == 0:
-            self.source.value = ('<p class="fe-empty">（本报告无审核发现 no flags）</p>'
+            self.source.value = ('<p class="fe-empty">（本报告没有审核发现）</p>'
                                  if self._flags.height == 0 else "")
             return
         f = self._flags.row(i, named=True)
         quote = (f'<blockquote style="border-left:3px solid #e07b39;padding-left:8px">{f["source_html"]}</blockquote>'
-                 if f["source_html"] else "<p>（无原文出处 no source sentence）</p>")
-        self.source.value = (f'<div class="fe-source"><b>{html.escape(f["code"])}</b>'
-                             f'（{html.escape(f["severity"])}）：{html.escape(f["message"])}{quote}</div>')
+                 if f["source_html"] else "<p>（没有原文出处）</p>")
+        gap = f"（相差 {html.escape(str(f['gap']))}）" if f["gap"] else ""
+        self.source.value = (f'<div class="fe-source"><b>{html.escape(label(f["code"]))}</b>'
+                             f'（{html.escape(SEVERITIES.get(f["severity"], str(f["severity"])))}）：'
+                             f'{html.escape(f["message"])}{gap}{quote}</div>')
 
     @property
     def highlight_html(self) -> str:
@@ -419,7 +419,7 @@ class Explorer:
             self.comparison.value = ""
             return
         note = views.synthetic_note(self.corpus, *self.selection)
-        self.comparison.value = _banner_html(note) + charts.table_html(frame, caption="并列比较 side by side")
+        self.comparison.value = _banner_html(note) + charts.table_html(frame, caption="并列比较")
 
     # ------------------------------------------------------------------ export
 
@@ -433,66 +433,64 @@ class Explorer:
         return ("synthetic_" if views.synthetic_note(self.corpus, agency, year) else "") + stem
 
     def export_frames(self) -> dict[str, pl.DataFrame]:
-        """What an export writes, by sheet name: facts, flags, indicators, and the
+        """What an export writes, by file suffix: facts (as the page shows them), flags
+        (the page's findings, with the figures as written), indicators, and the
         comparison when one is set."""
         c, (agency, year) = self.corpus, self.selection
-        frames = {"facts": views.agency_facts(c, agency, year),
-                  "flags": views.flags_with_sentences(c, agency, year),
+        rid = views.reports_of(c, agency, year)["report_id"][0]
+        flags = findings.graded(c.tables.flags.filter(pl.col("report_id") == rid)).select(
+            "severity", "code", "message", "gap", "reported", "expected", "figure", "sentence")
+        frames = {"facts": views.agency_facts(c, agency, year), "flags": flags,
                   "indicators": views.indicator_points(c, agency, year)}
         comparison = self.comparison_frame()
         if comparison is not None:
             frames["comparison"] = comparison
         return frames
 
+    def export_sheets(self) -> dict[str, sheets.Sheet]:
+        """The export as spreadsheet sheets, by sheet name: figures typed (amounts in 万元
+        and rates as numbers with their formats), headers and codes in Chinese."""
+        c, (agency, year) = self.corpus, self.selection
+        frames = self.export_frames()
+        out = {"关键数字": sheets.facts_sheet(views.facts(c, agency, year)),
+               "审核发现": sheets.frame_sheet(frames["flags"]),
+               "指标得分": sheets.frame_sheet(frames["indicators"])}
+        other = self.compare_selection
+        if other is not None and "comparison" in frames:
+            left, right = frames["comparison"].columns[1:]
+            out["并列比较"] = sheets.side_by_side({left: views.facts(c, agency, year),
+                                                   right: views.facts(c, *other)})
+        return out
+
     def export(self, path_stem: str | Path | None = None) -> list[Path]:
-        """Write the selection as ``<stem>_<sheet>.csv`` files (UTF-8 with BOM, so Excel
-        reads the Chinese) and one ``<stem>.xlsx`` workbook (a sheet each; a ``note``
-        sheet first when the data is synthetic). Text that a spreadsheet would run as a
-        formula is written as text. Returns the files written.
+        """Write the selection as ``<stem>_<part>.csv`` files (UTF-8 with BOM, so Excel
+        reads the Chinese) and one ``<stem>.xlsx`` workbook (a sheet each; a 说明 sheet
+        first when the data is synthetic): numbers as numbers with number formats, text
+        that a spreadsheet would run as a formula written as text. Returns the files
+        written.
 
         ``path_stem`` defaults to ``export_dir / default_stem()``; its folder is created.
         """
-        from openpyxl import Workbook
-
         stem = Path(path_stem) if path_stem is not None else Path(self.export_dir.value) / self.default_stem()
         stem.parent.mkdir(parents=True, exist_ok=True)
-        frames = self.export_frames()
-        written = []
-        for name, frame in frames.items():
-            path = stem.with_name(f"{stem.name}_{name}.csv")
-            frame.with_columns(pl.col(pl.Utf8).map_elements(_cell_text, return_dtype=pl.Utf8)).write_csv(
-                path, include_bom=True)
-            written.append(path)
-        book = Workbook()
-        book.remove(book.active)  # pyright: ignore[reportArgumentType]  # a new Workbook has one sheet
+        parts = self.export_sheets()
+        suffixes = dict(zip(parts, ("facts", "flags", "indicators", "comparison")))
+        written = [sheets.write_csv(stem.with_name(f"{stem.name}_{suffixes[name]}.csv"), sheet)
+                   for name, sheet in parts.items()]
         note = views.synthetic_note(self.corpus, *self.selection)
-        if note:
-            book.create_sheet("note").append([note])
-        for name, frame in frames.items():
-            sheet = book.create_sheet(name)
-            sheet.append(frame.columns)
-            for row in frame.iter_rows():
-                sheet.append([_cell_text(v) if isinstance(v, list) else v for v in row])
-        for sheet in book.worksheets:
-            for row in sheet.iter_rows():
-                for cell in row:
-                    if cell.data_type == "f":  # document text starting with "=": keep it text
-                        cell.data_type = "s"
-        xlsx = stem.with_name(f"{stem.name}.xlsx")
-        book.save(xlsx)
-        written.append(xlsx)
+        written.append(sheets.write_xlsx(stem.with_name(f"{stem.name}.xlsx"), parts, note))
         return written
 
     def _on_export(self, _: Any = None) -> None:
         try:
             files = self.export()
         except (OSError, FiscalEvalError) as exc:
-            self.export_status.value = (f'<span style="color:#c0392b">导出失败 export failed: '
+            self.export_status.value = (f'<span style="color:#c0392b">导出失败：'
                                         f"{html.escape(str(exc))}</span>")
             return
         folder = html.escape(str(files[0].parent))
         names = "、".join(html.escape(p.name) for p in files)
-        self.export_status.value = f"已导出 exported to {folder}: {names}"
+        self.export_status.value = f"已导出到 {folder}：{names}"
 
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -507,14 +505,41 @@ def _resolve(path: str | Path) -> Path:
     return _ROOT / p
 
 
-def explorer(store: str | Path = "data/store") -> Explorer:
+#: What the explorer opens on when there is no store yet: the samples shipped with the checkout.
+SAMPLES = "data/samples"
+
+
+def _fresh_store(store: Path, samples: Path, names: tuple[str, str]) -> str:
+    """Build ``store`` from the bundled samples; the notice that says so (``names``: the
+    store and the samples as the caller named them, not the machine's absolute paths)."""
+    from fiscal_eval.store import ingest
+
+    result = ingest([samples], store, progress=False)
+    return (f"还没有数据存储 {names[0]}：已用随附的 {result.files} 份样本报告（{names[1]}）建立，"
+            "下面显示的是这些样本。要看你自己的报告，先导入："
+            f"fiscal-eval ingest 报告所在的文件夹 --store {names[0]}，然后重新运行本单元格。")
+
+
+def explorer(store: str | Path = "data/store", *, samples: str | Path | None = SAMPLES) -> Explorer:
     """The explorer over a store (what ``notebooks/explore.ipynb`` displays); a relative
     ``store`` is looked for in the working folder, then in the checkout's root, and exports
     go to the checkout's ``reports_out/exports`` when there is one.
 
-    >>> explorer("no/such/store")  # doctest: +ELLIPSIS
+    On a fresh clone there is no store yet: then, unless ``samples`` is None, the store is
+    built from the bundled sample reports (``data/samples``) and the explorer says so at
+    its top, with the command that imports one's own reports.
+
+    >>> explorer("no/such/store", samples=None)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     fiscal_eval.errors.FiscalEvalError: no store at ...
     """
     exports = _resolve("reports_out") / "exports"
-    return Explorer(views.open_corpus(_resolve(store)), export_dir=exports)
+    path = _resolve(store)
+    notice = None
+    if samples is not None and not path.exists():
+        folder = _resolve(samples)
+        if folder.is_dir():
+            if not path.is_absolute():  # a fresh clone: the store goes where the docs say, in the checkout
+                path = (_ROOT / path) if (_ROOT / "pyproject.toml").is_file() else path
+            notice = _fresh_store(path, folder, (Path(store).as_posix(), Path(samples).as_posix()))
+    return Explorer(views.open_corpus(path), export_dir=exports, notice=notice)

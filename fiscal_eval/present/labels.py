@@ -1,13 +1,19 @@
 """Display labels and display column names, defined once.
 
-What a reader sees for a column, a role, a flag code, a report kind or a chart is looked
-up here; :mod:`~fiscal_eval.present.charts`, :mod:`~fiscal_eval.present.views`,
+What a reader sees for a column, a value (a report kind, a severity, a status …), a flag
+code, a report kind of the batch or a chart is looked up here;
+:mod:`~fiscal_eval.present.charts`, :mod:`~fiscal_eval.present.views`,
+:mod:`~fiscal_eval.present.findings`, :mod:`~fiscal_eval.present.verdict`,
 :mod:`~fiscal_eval.present.explore` and :mod:`fiscal_eval.render.batch` import these
 rather than writing their own. Data columns keep the names of :mod:`fiscal_eval.model`
-and the metric schemas; only display turns them into these words.
+and the metric schemas (and values their codes: ``project``, ``error``); only display
+turns them into these words, in Chinese: the pages are read by finance-bureau analysts
+and the officials they brief.
 
 >>> label("execution_rate_budget")
-'执行率（支出÷预算）spent/budget'
+'执行率（支出÷预算）'
+>>> value_label("kind", "department"), value_label("severity", "info"), value_label("kind", "其他")
+('部门整体', '提示', '其他')
 >>> label("no_such_column")
 'no_such_column'
 """
@@ -15,51 +21,55 @@ and the metric schemas; only display turns them into these words.
 from __future__ import annotations
 
 __all__ = [
-    "LABELS", "label", "ITEM", "VALUE", "KIND_TITLES", "CHART_TITLES", "NO_DATA",
-    "SYNTHETIC_MARK", "SYNTHETIC_NOTE", "YES", "NO", "NOT_AVAILABLE",
+    "LABELS", "label", "VALUE_LABELS", "value_label", "ITEM", "VALUE", "KIND_TITLES", "CHART_TITLES",
+    "NO_DATA", "SYNTHETIC_MARK", "SYNTHETIC_NOTE", "YES", "NO", "NOT_AVAILABLE", "SEVERITIES",
+    "GRADE_CLASSES", "grade_class", "MATRIX_TITLES", "INDEX_TITLE", "PAGE_TITLES", "page_title",
 ]
 
-#: Chinese names (with the English key term) of the columns, roles, rates, flag codes and
-#: statement sections the views return; anything not here is shown as it is.
+#: Chinese names of the columns, roles, rates, flag codes and statement sections the
+#: views return; anything not here is shown as it is.
 LABELS: dict[str, str] = {
     # columns
-    "agency": "单位 agency", "region": "地区 region", "year": "年度 year", "kind": "类型 kind",
-    "project_name": "项目 project", "source": "来源文件 source", "status": "解析状态 status",
-    "synthetic": "合成 synthetic", "analysed": "本页分析 analysed", "is_self": "本单位 self",
-    "budget_yuan": "预算 budget（万元）", "available_yuan": "到位 available（万元）",
-    "spent_yuan": "支出 spent（万元）",
-    "arrival_rate": "到位率 arrival rate",
-    "execution_rate_budget": "执行率（支出÷预算）spent/budget",
-    "execution_rate_available": "预算执行率（支出÷到位）spent/available",
-    "execution_rate_reported": "报告所述执行率 stated rate",
-    "mof_execution_points": "财政部执行率得分 MoF points (of 10)",
-    "score": "自评得分 score", "grade": "自评等级 grade", "grade_level": "等级档次 grade level",
-    "grade_expected": "按得分应为 grade by score", "grade_ok": "等级与得分相符 grade consistent",
-    "pefa_pi1": "PEFA PI-1 总支出偏离 aggregate outturn", "pefa_pi2_1": "PEFA PI-2.1 支出结构偏离 composition",
-    "score_rank": "得分排名 score rank", "execution_rate_rank": "执行率排名 execution rank",
-    "flag_count": "审核发现 flags", "flags": "审核发现 flags", "reports": "报告数 reports",
-    "severity": "严重程度 severity", "code": "类型 code", "field": "字段 field",
-    "reported": "报告所述 reported", "expected": "重新计算 expected", "message": "说明 message",
-    "figure": "原文数字 figure", "sentence": "原文句子 sentence",
-    "level1": "一级指标 level1", "indicator": "指标 indicator", "max_points": "分值 max", "points": "得分 points",
-    "section": "部分 section", "position": "序号 #", "text": "原文 text",
-    "sentences": "句子数 sentences", "template_share": "模板句占比 template share",
-    "specificity": "含数字句子占比 specificity", "no_problems": "未写问题 no problems",
-    "no_improvements": "未写措施 no measures",
-    "pefa_indicator": "PEFA 指标", "pefa_years": "年度 years", "pefa_values": "数值 values",
-    "pefa_grade": "评级 grade", "pefa_status": "状态 status", "pefa_reason": "原因 reason",
-    "problem": "问题 problem", "years": "出现年度 years", "count": "次数 count",
+    "agency": "单位", "region": "地区", "year": "年度", "kind": "报告类型",
+    "project_name": "项目名称", "source": "来源文件", "status": "解析情况",
+    "synthetic": "合成数据", "analysed": "本页分析", "is_self": "本单位",
+    "budget_yuan": "预算（万元）", "available_yuan": "到位（万元）", "spent_yuan": "支出（万元）",
+    "balance_computed_yuan": "结余（万元）",
+    "arrival_rate": "到位率（到位÷预算）",
+    "execution_rate_budget": "执行率（支出÷预算）",
+    "execution_rate_available": "预算执行率（支出÷到位）",
+    "execution_rate_reported": "报告所写执行率",
+    "mof_execution_points": "执行率得分（满分 10 分）",
+    "score": "自评得分", "grade": "自评等级", "grade_class": "等级档次", "grade_level": "等级档次",
+    "grade_word": "报告原文等级",
+    "grade_expected": "按得分应为", "grade_ok": "等级与得分相符",
+    "pefa_pi1": "PEFA PI-1 总支出偏离", "pefa_pi2_1": "PEFA PI-2.1 支出结构偏离",
+    "score_rank": "得分排名", "execution_rate_rank": "执行率排名",
+    "flag_count": "审核发现", "flags": "审核发现", "reports": "报告数",
+    "severity": "严重程度", "code": "问题类型", "field": "字段",
+    "reported": "报告所写", "expected": "重新计算", "message": "说明", "gap": "差额",
+    "figure": "原文数字", "sentence": "原文句子",
+    "level1": "一级指标", "indicator": "指标", "max_points": "分值", "points": "得分",
+    "section": "部分", "position": "序号", "text": "原文",
+    "sentences": "句子数", "template_share": "模板句占比",
+    "specificity": "含数字句子占比", "no_problems": "未写问题", "no_improvements": "未写措施",
+    "pefa_indicator": "PEFA 指标", "pefa_years": "年度", "pefa_values": "数值",
+    "pefa_grade": "评级", "pefa_status": "状态", "pefa_reason": "说明",
+    "problem": "问题", "years": "出现年度", "count": "次数",
+    "check": "核对项目", "verdict": "结论",
+    "serious": "严重", "moderate": "一般", "minor": "提示",
     # roles (model.Role) and statement sections
-    "budget": "预算 budget", "available": "到位 available", "spent": "支出 spent",
-    "problems": "问题 problems", "improvements": "措施 improvements",
+    "budget": "预算", "available": "到位", "spent": "支出",
+    "problems": "问题", "improvements": "措施",
     # flag codes (docs/flags.md)
-    "rate_mismatch": "比率不符 rate_mismatch", "sum_mismatch": "合计不符 sum_mismatch",
-    "score_subtotal_mismatch": "小计不符 score_subtotal_mismatch",
-    "score_total_mismatch": "总分不符 score_total_mismatch", "score_over_max": "得分超分值 score_over_max",
-    "grade_band_mismatch": "等级与得分不符 grade_band_mismatch", "formula_error": "公式错误 formula_error",
-    "conflicting_values": "数值前后矛盾 conflicting_values", "missing_field": "缺少字段 missing_field",
-    "undecided_value": "数值未能确定 undecided_value",
-    # a parse scored against labels (fiscal_eval.evaluation): outcomes, their counts, a case
+    "rate_mismatch": "比率不符", "sum_mismatch": "合计不符",
+    "score_subtotal_mismatch": "小计不符",
+    "score_total_mismatch": "总分不符", "score_over_max": "得分超过分值",
+    "grade_band_mismatch": "等级与得分不符", "formula_error": "公式错误",
+    "conflicting_values": "数值前后矛盾", "missing_field": "缺少数字",
+    "undecided_value": "数值未能确定", "ocr_read": "扫描件识别的数字",
+    # a parse scored against labels (fiscal_eval.evaluation, the `fiscal-eval eval` table):
+    # outcomes, their counts, a case
     "stated": "文中写明 stated", "found": "找到 found", "missed": "漏掉 missed", "wrong": "错误 wrong",
     "nulls": "未写明 nulls", "invented": "臆造 invented", "null_ok": "正确留空 null ok",
     "found_rate": "找到率 found %", "invented_rate": "臆造率 invented %", "outcome": "结果 outcome",
@@ -73,35 +83,100 @@ def label(name: str) -> str:
     return LABELS.get(name, name)
 
 
+#: The audit's severities as a reader sees them, most severe first.
+SEVERITIES: dict[str, str] = {"error": "严重", "warning": "一般", "info": "提示"}
+
+#: What a column's *values* are shown as (columns whose values are codes).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "kind": {"project": "项目", "department": "部门整体"},
+    "severity": SEVERITIES,
+    "status": {"ok": "完整", "partial": "部分读出", "failed": "未能读出"},
+    "section": {"problems": "问题", "improvements": "措施"},
+    "pefa_status": {"ok": "已评级", "insufficient_data": "年度不足"},
+}
+# Columns whose values are column names, roles or flag codes: shown by label().
+for _column in ("role", "metric", "code"):
+    VALUE_LABELS[_column] = LABELS
+
+
+def value_label(column: str, value: str) -> str:
+    """How a value of ``column`` is shown (itself when it has no label)."""
+    return VALUE_LABELS.get(column, {}).get(value, value)
+
+
 #: The two columns of a key-figures table (:meth:`fiscal_eval.present.views.Facts.table`).
 ITEM, VALUE = "项目", "数值"
 YES, NO = "是", "否"
-NOT_AVAILABLE = "无 n/a"  # a figure the data do not allow (followed by the reason)
+NOT_AVAILABLE = "无"  # a figure the data do not allow (followed by the reason)
+
+#: One grade class per grade level (:func:`fiscal_eval.metrics.grading.grade_level`, 1 差 …
+#: 5 优): 优/优秀, 良/良好, 中/中等/及格/合格/一般, 差/较差/不及格/不合格 are one class
+#: each in every chart and table; the report's own word is kept in its detail.
+GRADE_CLASSES: dict[int, str] = {5: "优", 4: "良", 3: "中", 2: "中", 1: "差"}
+
+
+def grade_class(level: int | None) -> str | None:
+    """The grade class of a grade level (None for an unknown word).
+
+    >>> grade_class(5), grade_class(3), grade_class(2), grade_class(None)
+    ('优', '中', '中', None)
+    """
+    return None if level is None else GRADE_CLASSES.get(int(level))
+
 
 #: Report kinds of ``batch.yml``, as the index page names its sections.
 KIND_TITLES: dict[str, str] = {
-    "agency_report": "单位年度报告 agency reports",
-    "cross_year": "跨年度报告 cross-year reports",
-    "portfolio": "总览 portfolio",
-    "lesson": "教学讲义 lessons",
+    "agency_report": "单位年度报告",
+    "cross_year": "单位历年报告",
+    "portfolio": "年度总览",
+    "lesson": "教学讲义",
 }
+
+#: Matrix values of ``batch.yml`` as people name them (the lessons' two handouts).
+MATRIX_TITLES: dict[str, dict[object, str]] = {
+    "show_solutions": {False: "学生版", True: "教师版"},
+}
+
+INDEX_TITLE = "绩效自评报告复核 · 目录"
+
+#: Each report page's title (its first line, naming the agency and year it is about);
+#: ``batch.yml`` gives the pages the same titles.
+PAGE_TITLES: dict[str, str] = {
+    "agency_report": "{agency} {year} 年度绩效自评复核",
+    "cross_year": "{agency} 历年绩效自评复核",
+    "portfolio": "{year} 年度绩效自评总览",
+}
+
+
+def page_title(kind: str, **values: object) -> str:
+    """A report page's title.
+
+    >>> page_title("agency_report", agency="中共保山市委网信办", year=2019)
+    '中共保山市委网信办 2019 年度绩效自评复核'
+    >>> page_title("portfolio", year=2020, region="保山市")
+    '2020 年度绩效自评总览（保山市）'
+    """
+    title = PAGE_TITLES[kind].format(**values)
+    region = values.get("region")
+    return f"{title}（{region}）" if region else title
 
 #: Chart titles, by chart builder (:mod:`fiscal_eval.present.charts`).
 CHART_TITLES: dict[str, str] = {
-    "funds_flow": "资金流向 Funds: 预算 → 到位 → 支出",
-    "execution_bands": "执行率与 PEFA PI-1 区间 Execution vs PEFA bands",
-    "indicator_points": "指标得分与分值 Points vs max",
-    "peers": "同年同地区比较 Peers (same year, region)",
-    "series": "历年变化 Over the years",
-    "flags_over_time": "历年审核发现 Flags over time",
-    "score_distribution": "自评得分分布 Self-scores",
-    "grade_distribution": "等级分布 Grades (grade inflation)",
-    "flags_by_type": "审核发现 Flags by type",
-    "template_share": "模板化程度 Template share",
+    "funds_flow": "资金流向：预算 → 到位 → 支出",
+    "execution_bands": "执行率与 PEFA PI-1 区间",
+    "indicator_points": "指标得分与分值",
+    "peers": "同年同地区比较",
+    "series": "历年变化",
+    "flags_over_time": "历年审核发现",
+    "score_distribution": "自评得分分布",
+    "grade_distribution": "等级分布",
+    "execution_vs_score": "执行率与自评得分",
+    "flags_by_type": "审核发现类型",
+    "template_share": "模板化程度",
 }
-NO_DATA = "（无数据 no data for this chart）"
+NO_DATA = "（无数据，不绘制此图）"
 
 #: The mark on everything synthetic (a badge, a banner's first words).
 SYNTHETIC_MARK = "合成数据 SYNTHETIC"
 #: The banner of a page whose data are all synthetic.
-SYNTHETIC_NOTE = f"{SYNTHETIC_MARK}：以下数据由 fiscal_eval 合成生成，仅供演示与教学，不是任何真实机构的数据。"
+SYNTHETIC_NOTE = f"{SYNTHETIC_MARK}：以下数据由程序合成，仅供演示与教学，不是任何真实机构的数据。"

@@ -34,8 +34,21 @@ from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.metrics import Metrics, compute, flag_counts
 from fiscal_eval.metrics.trends import ranks
 from fiscal_eval.model import Report
+from fiscal_eval.present import findings as _findings
 from fiscal_eval.present.display import percent, wan
-from fiscal_eval.present.labels import ITEM, NO, NOT_AVAILABLE, SYNTHETIC_MARK, SYNTHETIC_NOTE, VALUE, YES, label
+from fiscal_eval.present.labels import (
+    GRADE_CLASSES,
+    ITEM,
+    NO,
+    NOT_AVAILABLE,
+    SYNTHETIC_MARK,
+    SYNTHETIC_NOTE,
+    VALUE,
+    YES,
+    grade_class,
+    label,
+    value_label,
+)
 from fiscal_eval.store import frames
 from fiscal_eval.store.frames import Tables
 
@@ -43,8 +56,9 @@ __all__ = [
     "SYNTHETIC_NOTE", "Corpus", "Facts", "open_corpus", "clear_corpus_cache", "corpus_of",
     "default_agency_year", "resolve_agency_year", "resolve_year", "latest_year", "synthetic_note",
     # one agency, one year
-    "reports_of", "facts", "agency_facts", "funds_flow", "execution_rates", "indicator_points",
-    "flags_with_sentences", "text_quality", "problems_and_measures", "peers",
+    "reports_of", "report_list", "facts", "agency_facts", "funds_flow", "execution_rates", "indicator_points",
+    "flags_with_sentences", "findings", "text_quality", "problems_and_measures", "peers",
+    "pefa_reason", "with_grade_class", "GRADE_ORDER",
     # one agency, its years
     "series", "pefa", "flags_over_time", "recurring",
     # one year, all agencies
@@ -137,6 +151,25 @@ def _ok_metrics(c: Corpus) -> pl.DataFrame:
                                        pl.col("year").is_not_null())
 
 
+#: Grade classes, best first (labels.GRADE_CLASSES).
+GRADE_ORDER: tuple[str, ...] = tuple(dict.fromkeys(GRADE_CLASSES.values()))
+
+
+def with_grade_class(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (with ``grade_level`` and ``grade``, as ``metrics.per_report``) with
+    ``grade_class``: 优 / 良 / 中 / 差 — 优 and 优秀 one class, 中 and 中等 one … — or the
+    word itself when it belongs to no known scale. The report's own word stays in ``grade``.
+
+    >>> frame = pl.DataFrame({"grade": ["优秀", "中等", "甲"], "grade_level": [5, 3, None]})
+    >>> with_grade_class(frame)["grade_class"].to_list()
+    ['优', '中', '甲']
+    """
+    classes = {level: name for level, name in GRADE_CLASSES.items()}
+    return frame.with_columns(
+        pl.coalesce(pl.col("grade_level").cast(pl.Int64).replace_strict(classes, default=None, return_dtype=pl.Utf8),
+                    pl.col("grade")).alias("grade_class"))
+
+
 def latest_year(c: Corpus) -> int:
     """The latest fiscal year the corpus has.
 
@@ -198,7 +231,7 @@ def synthetic_note(c: Corpus, agency: str | None = None, year: int | None = None
         return None
     if synthetic == rows.height:
         return SYNTHETIC_NOTE
-    return (f"{SYNTHETIC_MARK}：本页 {rows.height} 份报告中有 {synthetic} 份是 fiscal_eval 合成的演示数据，"
+    return (f"{SYNTHETIC_MARK}：本页 {rows.height} 份报告中有 {synthetic} 份是程序合成的演示数据，"
             "不是任何真实机构的数据；图中以灰色或方形标出，排名只在合成报告之间进行。")
 
 
@@ -224,6 +257,19 @@ def reports_of(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     return rows.with_columns((pl.int_range(pl.len()) == 0).alias("analysed"))
 
 
+def report_list(c: Corpus, agency: str, year: int) -> pl.DataFrame:
+    """:func:`reports_of` as a page lists it: kind, project, the source file's name (not
+    the path it had on the machine that ingested it), how fully it was read, and which one
+    the page analyses.
+
+    >>> report_list(c, "中共保山市委网信办", 2019).row(0)
+    ('project', '电子政务业务经费', '000_8f7748dd4a7239a6.txt', 'ok', True)
+    """
+    rows = reports_of(c, agency, year)
+    names = [None if s is None else Path(s.replace("\\", "/")).name for s in rows["source"].to_list()]
+    return rows.select("kind", "project_name", pl.Series("source", names, dtype=pl.Utf8), "status", "analysed")
+
+
 def _analysis_order(reports: pl.DataFrame) -> pl.DataFrame:
     return reports.sort(pl.col("kind") != "department", "project_name", "source", nulls_last=False)
 
@@ -237,15 +283,38 @@ def _per_report(c: Corpus, agency: str, year: int) -> dict:
     return c.metrics.per_report.filter(pl.col("report_id") == rid).row(0, named=True)
 
 
-def _pefa_text(frame: pl.DataFrame, agency: str) -> tuple[str | None, str | None]:
+#: What each PEFA indicator needs, in the words of its "cannot grade" reason.
+_PEFA_NEEDS = {"PI-1": "预算与实际支出", "PI-2.1": "各预算线（经济分类）的预算与实际支出"}
+
+
+def pefa_reason(indicator: str, years: list[int] | None, last_year: int | None) -> str:
+    """Why PEFA ``indicator`` cannot be graded, in words: which years the window needs
+    and which it lacks (``years``: the years with figures, ``last_year``: the window's
+    last year; None when the agency has no usable year at all).
+
+    >>> pefa_reason("PI-1", [2019], 2019)
+    '需要 2017–2019 三个年度的预算与实际支出，只有 1 个年度（缺 2017、2018 年）'
+    >>> pefa_reason("PI-2.1", [], None)
+    '报告没有写出各预算线（经济分类）的预算与实际支出'
+    """
+    needs = _PEFA_NEEDS.get(indicator, "所需的数字")
+    if last_year is None:
+        return f"报告没有写出{needs}"
+    window = list(range(int(last_year) - 2, int(last_year) + 1))
+    have = sorted({int(y) for y in years or []} & set(window))
+    missing = "、".join(str(y) for y in window if y not in have)
+    return f"需要 {window[0]}–{window[-1]} 三个年度的{needs}，只有 {len(have)} 个年度（缺 {missing} 年）"
+
+
+def _pefa_text(frame: pl.DataFrame, agency: str, indicator: str) -> tuple[str | None, str | None]:
     row = frame.filter(pl.col("agency") == agency)
     if row.height == 0:
-        return None, "no figures for this agency"
+        return None, pefa_reason(indicator, None, None)
     r = row.row(0, named=True)
     if r["pefa_grade"] is not None:
         years = r["pefa_years"] or []
         return f"{r['pefa_grade']}（{min(years)}–{max(years)}）" if years else r["pefa_grade"], None
-    return None, r["pefa_reason"]
+    return None, pefa_reason(indicator, r["pefa_years"], r.get("pefa_last_year"))
 
 
 @dataclass(frozen=True)
@@ -280,9 +349,17 @@ class Facts:
     pefa_pi2_1: str | None
     pefa_pi2_1_reason: str | None
 
-    def table(self) -> pl.DataFrame:
-        """The facts as display rows (项目 / 数值): amounts in 万元, rates in percent, as
-        :mod:`fiscal_eval.present.display` writes them."""
+    @property
+    def grade_class(self) -> str | None:
+        """The grade's class (优 / 良 / 中 / 差: one class for 优 and 优秀 …)."""
+        from fiscal_eval.metrics.grading import grade_level
+
+        return grade_class(grade_level(self.grade)) if self.grade is not None else None
+
+    def items(self) -> list[tuple[str, Any, str]]:
+        """The facts as (column, value, how it is written): ``wan`` amounts (yuan, shown
+        in 万元), ``percent`` rates (fractions), ``points``, ``int`` or ``text`` — typed
+        values for a spreadsheet, :meth:`table` for a page."""
 
         def yes_no(x: bool | None) -> str | None:
             return None if x is None else (YES if x else NO)
@@ -290,25 +367,45 @@ class Facts:
         def pefa(grade: str | None, reason: str | None) -> str:
             return grade if grade is not None else f"{NOT_AVAILABLE}（{reason}）"
 
-        items = [
-            ("agency", self.agency), ("region", self.region), ("year", str(self.year)),
-            ("kind", self.kind), ("project_name", self.project_name),
-            ("budget_yuan", wan(self.budget_yuan)), ("available_yuan", wan(self.available_yuan)),
-            ("spent_yuan", wan(self.spent_yuan)),
-            ("arrival_rate", percent(self.arrival_rate)),
-            ("execution_rate_budget", percent(self.execution_rate_budget)),
-            ("execution_rate_available", percent(self.execution_rate_available)),
-            ("execution_rate_reported", percent(self.execution_rate_reported)),
+        grade = self.grade
+        if grade is not None and self.grade_class is not None and self.grade_class != grade:
+            grade = f"{grade}（{self.grade_class}档）"  # the report's word, and its class
+        return [
+            ("agency", self.agency, "text"), ("region", self.region, "text"), ("year", self.year, "int"),
+            ("kind", None if self.kind is None else value_label("kind", self.kind), "text"),
+            ("project_name", self.project_name, "text"),
+            ("budget_yuan", self.budget_yuan, "wan"), ("available_yuan", self.available_yuan, "wan"),
+            ("spent_yuan", self.spent_yuan, "wan"),
+            ("arrival_rate", self.arrival_rate, "percent"),
+            ("execution_rate_budget", self.execution_rate_budget, "percent"),
+            ("execution_rate_available", self.execution_rate_available, "percent"),
+            ("execution_rate_reported", self.execution_rate_reported, "percent"),
             ("mof_execution_points",
-             None if self.mof_execution_points is None else str(round(self.mof_execution_points, 2))),
-            ("score", None if self.score is None else str(self.score)),
-            ("grade", self.grade), ("grade_expected", self.grade_expected),
-            ("grade_ok", yes_no(self.grade_ok)),
-            ("pefa_pi1", pefa(self.pefa_pi1, self.pefa_pi1_reason)),
-            ("pefa_pi2_1", pefa(self.pefa_pi2_1, self.pefa_pi2_1_reason)),
-            ("flag_count", str(self.flag_count)),
+             None if self.mof_execution_points is None else round(self.mof_execution_points, 2), "points"),
+            ("score", self.score, "points"),
+            ("grade", grade, "text"), ("grade_expected", self.grade_expected, "text"),
+            ("grade_ok", yes_no(self.grade_ok), "text"),
+            ("pefa_pi1", pefa(self.pefa_pi1, self.pefa_pi1_reason), "text"),
+            ("pefa_pi2_1", pefa(self.pefa_pi2_1, self.pefa_pi2_1_reason), "text"),
+            ("flag_count", self.flag_count, "int"),
         ]
-        return pl.DataFrame({ITEM: [label(k) for k, _ in items], VALUE: [v for _, v in items]},
+
+    def table(self) -> pl.DataFrame:
+        """The facts as display rows (项目 / 数值): amounts in 万元, rates in percent, as
+        :mod:`fiscal_eval.present.display` writes them; the grade as the report writes
+        it, with its class when the word differs (优秀（优档）)."""
+
+        def shown(value: Any, how: str) -> str | None:
+            if value is None:
+                return None
+            if how == "wan":
+                return wan(value)
+            if how == "percent":
+                return percent(value)
+            return str(value)
+
+        items = self.items()
+        return pl.DataFrame({ITEM: [label(k) for k, _, _ in items], VALUE: [shown(v, h) for _, v, h in items]},
                             schema={ITEM: pl.Utf8, VALUE: pl.Utf8})
 
 
@@ -320,13 +417,13 @@ def facts(c: Corpus, agency: str, year: int) -> Facts:
     >>> f = facts(c, "中共保山市委网信办", 2019)
     >>> f.budget_yuan, f.spent_yuan, round(f.execution_rate_available, 4), f.execution_rate_reported
     (710000.0, 600651.81, 0.846, 0.8461)
-    >>> f.project_name, f.pefa_pi1, f.pefa_pi1_reason[:14]
-    ('电子政务业务经费', None, 'needs 3 years ')
+    >>> f.project_name, f.pefa_pi1, f.pefa_pi1_reason[:17]
+    ('电子政务业务经费', None, '需要 2017–2019 三个年度')
     """
     r = _per_report(c, agency, year)
     r["project_name"] = c.tables.reports.filter(pl.col("report_id") == r["report_id"])["project_name"][0]
-    pi1, pi1_reason = _pefa_text(c.metrics.pefa_pi1, agency)
-    pi2, pi2_reason = _pefa_text(c.metrics.pefa_pi2_1, agency)
+    pi1, pi1_reason = _pefa_text(c.metrics.pefa_pi1, agency, "PI-1")
+    pi2, pi2_reason = _pefa_text(c.metrics.pefa_pi2_1, agency, "PI-2.1")
     extra = {"pefa_pi1": pi1, "pefa_pi1_reason": pi1_reason, "pefa_pi2_1": pi2, "pefa_pi2_1_reason": pi2_reason}
     values: dict[str, Any] = {f.name: extra[f.name] if f.name in extra else r.get(f.name) for f in fields(Facts)}
     return Facts(**values)
@@ -335,7 +432,7 @@ def facts(c: Corpus, agency: str, year: int) -> Facts:
 def agency_facts(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     """:func:`facts` as display rows (项目 / 数值), amounts in 万元.
 
-    >>> dict(agency_facts(c, "中共保山市委网信办", 2019).iter_rows())["预算 budget（万元）"]
+    >>> dict(agency_facts(c, "中共保山市委网信办", 2019).iter_rows())["预算（万元）"]
     '71.00'
     """
     return facts(c, agency, year).table()
@@ -400,6 +497,20 @@ def flags_with_sentences(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     )
 
 
+def findings(c: Corpus, agency: str, year: int) -> pl.DataFrame:
+    """The analysed report's flags as the page lists them, most severe first:
+    ``severity`` graded by materiality, ``code``, ``message`` (one Chinese sentence),
+    ``gap`` (the gap in words) and ``sentence`` (document text: display it escaped) —
+    :func:`fiscal_eval.present.findings.graded`.
+
+    >>> findings(c, "中共保山市委网信办", 2019).select("severity", "code", "gap").rows()
+    [('warning', 'conflicting_values', '26个单位'), ('info', 'rate_mismatch', '0.01 个百分点')]
+    """
+    rid = _report_id(c, agency, year)
+    return _findings.graded(c.tables.flags.filter(pl.col("report_id") == rid)).select(
+        "severity", "code", "message", "gap", "sentence")
+
+
 def text_quality(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     """Template share, specificity and empty problem/improvement sections of the report."""
     rid = _report_id(c, agency, year)
@@ -412,20 +523,20 @@ def problems_and_measures(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     """Problems found, then improvements planned, as the report states them (``section``
     is ``problems`` or ``improvements``; ``text`` is document text).
 
-    >>> problems_and_measures(c, "开远市人民政府大数据研究中心", 2020).row(0)[0]
-    'problems'
+    >>> problems_and_measures(c, "开远市人民政府大数据研究中心", 2020).row(0)[:2]
+    ('problems', 1)
     """
     rid = _report_id(c, agency, year)
     return (
         c.tables.statements.filter(pl.col("report_id") == rid)
         .sort(pl.col("section") != "problems", "position")
-        .select("section", "position", "text")
+        .select("section", (pl.col("position") + 1).alias("position"), "text")  # counted from 1, as people do
     )
 
 
 def peers(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     """Reports of the same year and region, real with real and synthetic with synthetic:
-    score, grade and both execution rates, best score first; ``is_self`` marks the
+    score, grade class and both execution rates, best score first; ``is_self`` marks the
     agency's own (analysed) report.
 
     >>> peers(c, "中共保山市委网信办", 2019)["agency"].to_list()
@@ -434,8 +545,8 @@ def peers(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     me = _per_report(c, agency, year)
     region = pl.col("region") == me["region"] if me["region"] is not None else pl.col("region").is_null()
     return (
-        _ok_metrics(c).filter(pl.col("year") == year, pl.col("synthetic") == me["synthetic"], region)
-        .select("agency", "kind", "score", "grade", "execution_rate_budget", "execution_rate_available",
+        with_grade_class(_ok_metrics(c).filter(pl.col("year") == year, pl.col("synthetic") == me["synthetic"], region))
+        .select("agency", "kind", "score", "grade_class", "execution_rate_budget", "execution_rate_available",
                 (pl.col("report_id") == me["report_id"]).alias("is_self"))
         .sort("score", "agency", descending=[True, False], nulls_last=True)
     )
@@ -446,7 +557,7 @@ def peers(c: Corpus, agency: str, year: int) -> pl.DataFrame:
 
 def series(c: Corpus, agency: str) -> pl.DataFrame:
     """The agency's years, oldest first: amounts (yuan), both execution rates, score,
-    grade, flags. With several reports in a year, the one the agency page analyses.
+    grade class, flags. With several reports in a year, the one the agency page analyses.
 
     >>> series(c, "中共保山市委网信办").select("year", "budget_yuan", "score").rows()
     [(2019, 710000.0, 97.46)]
@@ -454,10 +565,10 @@ def series(c: Corpus, agency: str) -> pl.DataFrame:
     analysed = (_analysis_order(_ok(c).filter(pl.col("agency") == agency))
                 .unique("year", keep="first", maintain_order=True)["report_id"])
     return (
-        c.metrics.per_report.filter(pl.col("report_id").is_in(analysed.implode()))
+        with_grade_class(c.metrics.per_report.filter(pl.col("report_id").is_in(analysed.implode())))
         .sort("year")
         .select("year", "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_budget",
-                "execution_rate_available", "score", "grade", "flag_count")
+                "execution_rate_available", "score", "grade_class", "flag_count")
     )
 
 
@@ -466,22 +577,35 @@ def pefa(c: Corpus, agency: str) -> pl.DataFrame:
     why it cannot be graded (docs/rules.md: two of the last three years in the band).
 
     >>> pefa(c, "中共保山市委网信办").select("pefa_indicator", "pefa_status").rows()
-    [('PI-1', 'insufficient_data')]
+    [('PI-1', 'insufficient_data'), ('PI-2.1', 'insufficient_data')]
     """
-    frames = [m.filter(pl.col("agency") == agency) for m in (c.metrics.pefa_pi1, c.metrics.pefa_pi2_1)]
-    return pl.concat(frames).select("pefa_indicator", "pefa_years", "pefa_values", "pefa_grade",
-                                    "pefa_status", "pefa_reason")
+    rows = []
+    for indicator, frame in (("PI-1", c.metrics.pefa_pi1), ("PI-2.1", c.metrics.pefa_pi2_1)):
+        mine = frame.filter(pl.col("agency") == agency)
+        if mine.height == 0:
+            rows.append({"pefa_indicator": indicator, "pefa_years": [], "pefa_values": [], "pefa_grade": None,
+                         "pefa_status": "insufficient_data", "pefa_reason": pefa_reason(indicator, None, None)})
+            continue
+        r = mine.row(0, named=True)
+        reason = None if r["pefa_grade"] is not None else pefa_reason(indicator, r["pefa_years"],
+                                                                       r.get("pefa_last_year"))
+        rows.append({k: r[k] for k in ("pefa_indicator", "pefa_years", "pefa_values", "pefa_grade", "pefa_status")}
+                    | {"pefa_reason": reason})
+    return pl.DataFrame(rows, schema={"pefa_indicator": pl.Utf8, "pefa_years": pl.List(pl.Int32),
+                                      "pefa_values": pl.List(pl.Float64), "pefa_grade": pl.Utf8,
+                                      "pefa_status": pl.Utf8, "pefa_reason": pl.Utf8})
 
 
 def flags_over_time(c: Corpus, agency: str) -> pl.DataFrame:
-    """Flags per year, code and severity (``flags``: how many).
+    """Flags per year, code and severity by materiality (``flags``: how many).
 
     >>> flags_over_time(c, "和平县政务服务数据管理局").rows()
-    [(2020, 'formula_error', 'error', 1)]
+    [(2020, 'formula_error', 'warning', 1)]
     """
     reports = _ok(c).filter(pl.col("agency") == agency).select("report_id", "year")
-    return (c.tables.flags.join(reports, on="report_id").group_by("year", "code", "severity")
-            .agg(pl.len().alias("flags")).sort("year", "code"))
+    flags = _findings.graded(c.tables.flags.join(reports, on="report_id"))
+    return (flags.group_by("year", "code", "severity")
+            .agg(pl.len().cast(pl.UInt32).alias("flags")).sort("year", "code", "severity"))
 
 
 def recurring(c: Corpus, agency: str) -> pl.DataFrame:
@@ -499,29 +623,32 @@ def portfolio_reports(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
 
 
 def score_distribution(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
-    """Each scored report's ``score`` with its ``grade_level`` (1 差 … 5 优) and ``synthetic``."""
-    return (portfolio_reports(c, year, region).filter(pl.col("score").is_not_null())
-            .select("agency", "score", "grade", "grade_level", "synthetic").sort("score"))
+    """Each scored report's ``score`` with its ``grade_class`` (优 / 良 / 中 / 差) and ``synthetic``."""
+    return (with_grade_class(portfolio_reports(c, year, region)).filter(pl.col("score").is_not_null())
+            .select("agency", "score", "grade_class", "synthetic").sort("score"))
 
 
 def grade_distribution(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
-    """Reports per grade word, best level first (grade inflation: how many say 优), real
-    and synthetic counted apart.
+    """Reports per grade class (优 and 优秀 are one class …), best first (grade
+    inflation: how many say 优), real and synthetic counted apart; a grade word of no
+    known scale is a class of its own, last.
 
     >>> grade_distribution(c, 2020).rows()
-    [('良好', 4, False, 1)]
+    [('良', False, 1)]
     """
-    return (portfolio_reports(c, year, region).filter(pl.col("grade").is_not_null())
-            .group_by("grade", "grade_level", "synthetic").agg(pl.len().alias("reports"))
-            .sort(["grade_level", "synthetic", "grade"], descending=[True, False, False], nulls_last=True)
-            .select("grade", "grade_level", "synthetic", "reports"))
+    rank = {g: i for i, g in enumerate(GRADE_ORDER)}
+    return (with_grade_class(portfolio_reports(c, year, region)).filter(pl.col("grade_class").is_not_null())
+            .group_by("grade_class", "synthetic").agg(pl.len().cast(pl.UInt32).alias("reports"))
+            .sort([pl.col("grade_class").replace_strict(rank, default=len(rank), return_dtype=pl.Int32),
+                   "synthetic", "grade_class"])
+            .select("grade_class", "synthetic", "reports"))
 
 
 def execution_vs_score(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
     """Both execution rates against the self-score, one row per report with a score and
     a spent ÷ budget rate."""
-    return (portfolio_reports(c, year, region)
-            .select("agency", "execution_rate_budget", "execution_rate_available", "score", "grade", "synthetic")
+    return (with_grade_class(portfolio_reports(c, year, region))
+            .select("agency", "execution_rate_budget", "execution_rate_available", "score", "grade_class", "synthetic")
             .drop_nulls(["execution_rate_budget", "score"]))
 
 
@@ -536,23 +663,23 @@ def rankings(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
     rows = portfolio_reports(c, year, region)
     ranked = ranks(rows.select("report_id", "year", "score", "budget_yuan", "spent_yuan", "synthetic"), by=("year",))
     return (
-        rows.join(ranked.select("report_id", "score_rank", "execution_rate_rank"), on="report_id")
+        with_grade_class(rows.join(ranked.select("report_id", "score_rank", "execution_rate_rank"), on="report_id"))
         .sort(["synthetic", "score_rank", "execution_rate_rank", "agency"], nulls_last=True)
-        .select("score_rank", "agency", "region", "kind", "score", "grade", "execution_rate_rank",
+        .select("score_rank", "agency", "region", "kind", "score", "grade_class", "execution_rate_rank",
                 "execution_rate_budget", "flag_count", "synthetic")
     )
 
 
 def flags_by_type(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
-    """Flags of the year by code and severity: how many (``flags``) and in how many
-    reports (``reports``), in :func:`fiscal_eval.metrics.flag_counts`'s order (most flags
-    first, then by code, then by severity).
+    """Flags of the year by code and severity (by materiality): how many (``flags``)
+    and in how many reports (``reports``), in :func:`fiscal_eval.metrics.flag_counts`'s
+    order (most flags first, then by code, then by severity).
 
     >>> flags_by_type(c, 2020).columns
     ['code', 'severity', 'flags', 'reports']
     """
     ids = portfolio_reports(c, year, region)["report_id"]
-    return flag_counts(c.tables.flags.filter(pl.col("report_id").is_in(ids.implode())))
+    return flag_counts(_findings.graded(c.tables.flags.filter(pl.col("report_id").is_in(ids.implode()))))
 
 
 def template_share_table(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
@@ -709,3 +836,48 @@ def subtotal_check(report: Report) -> Any:
     frame = pl.DataFrame(rows, schema={"section": pl.Utf8, "stated": pl.Float64, "items_sum": pl.Float64},
                          orient="row")
     return frame.with_columns((pl.col("items_sum") - pl.col("stated")).alias("difference"))
+
+
+# --------------------------------------------------------------------------- the index
+
+
+#: The columns :func:`index_figures` reads of the reports and flags tables (the batch
+#: reads only these from the store).
+INDEX_REPORT_COLUMNS: tuple[str, ...] = (
+    "report_id", "source", "agency", "region", "year", "kind", "project_name", "status", "synthetic",
+    "budget_yuan", "available_yuan", "spent_yuan", "score", "grade", "grade_scheme")
+INDEX_FLAG_COLUMNS: tuple[str, ...] = (
+    "report_id", "code", "severity", "field", "reported", "expected", "message", "figure")
+
+
+def index_figures(reports: pl.DataFrame, flags: pl.DataFrame) -> pl.DataFrame:
+    """One row an agency-year, for the index: the report an agency page analyses (the
+    department-wide one first), its ``region``, ``kind``, ``score``, ``grade_class``,
+    ``execution_rate_budget``, and its flags by severity by materiality (``error``,
+    ``warning``, ``info``: how many); by region, agency and year.
+
+    >>> import fiscal_eval
+    >>> t = fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples"]))
+    >>> index_figures(t.reports, t.flags).filter(pl.col("agency") == "中共保山市委网信办").select(
+    ...     "grade_class", "error", "warning", "info").row(0)
+    ('优', 0, 1, 1)
+    """
+    from fiscal_eval.metrics.execution import execution_metrics
+    from fiscal_eval.metrics.grading import grade_metrics
+
+    ok = reports.filter(pl.col("status") != "failed", pl.col("agency").is_not_null(), pl.col("year").is_not_null())
+    analysed = _analysis_order(ok).unique(["agency", "year"], keep="first", maintain_order=True)
+    rates = execution_metrics(analysed).select("report_id", "execution_rate_budget")
+    grades = grade_metrics(analysed).select("report_id", "grade_level")
+    mine = flags.filter(pl.col("report_id").is_in(analysed["report_id"].implode()))
+    graded = _findings.graded(mine) if mine.height else mine.with_columns(pl.lit(None, pl.Utf8).alias("gap"))
+    counts = {s: graded.filter(pl.col("severity") == s).group_by("report_id").agg(pl.len().alias(s))
+              for s in ("error", "warning", "info")}
+    out = analysed.select("report_id", "region", "agency", "year", "kind", "project_name", "synthetic", "score",
+                          "grade").join(rates, on="report_id", how="left").join(grades, on="report_id", how="left")
+    for severity, frame in counts.items():
+        out = out.join(frame, on="report_id", how="left").with_columns(pl.col(severity).fill_null(0).cast(pl.Int64))
+    return (with_grade_class(out)
+            .sort(pl.col("region").fill_null("\uffff"), "agency", "year")
+            .select("region", "agency", "year", "kind", "project_name", "synthetic", "score", "grade", "grade_class",
+                    "execution_rate_budget", "error", "warning", "info"))

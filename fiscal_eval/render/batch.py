@@ -47,7 +47,14 @@ from typing import Any, Literal, Union
 from urllib.parse import quote
 
 from fiscal_eval.errors import FiscalEvalError
-from fiscal_eval.present.labels import KIND_TITLES, SYNTHETIC_MARK
+from fiscal_eval.present.labels import (
+    INDEX_TITLE,
+    KIND_TITLES,
+    MATRIX_TITLES,
+    PAGE_TITLES,
+    SEVERITIES,
+    SYNTHETIC_MARK,
+)
 from fiscal_eval.util.atomic import write_atomic
 from fiscal_eval.util.locks import exclusive
 from fiscal_eval.util.progress import progress_bar
@@ -103,6 +110,7 @@ class ReportSpec:
     data: DataScope = "store"
     group: str = "reports"
     title: str = "{kind}"
+    min_years: int = 1  # for_each agency: only agencies with reports of at least this many years
 
 
 def default_notebooks() -> Path:
@@ -153,7 +161,8 @@ def load_config(path: PathLike | None = None, notebooks: PathLike | None = None)
         where = f"batch config {path}, report kind {kind!r}"
         if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str):
             raise FiscalEvalError(f"{where}: needs a `notebook:` path")
-        unknown = set(entry) - {"notebook", "for_each", "parameters", "fixed", "matrix", "data", "group", "title"}
+        unknown = set(entry) - {"notebook", "for_each", "parameters", "fixed", "matrix", "data", "group", "title",
+                                "min_years"}
         if unknown:
             raise FiscalEvalError(f"{where}: unknown key(s) {sorted(unknown)}")
         for_each = entry.get("for_each", "notebook")
@@ -172,6 +181,9 @@ def load_config(path: PathLike | None = None, notebooks: PathLike | None = None)
         fixed = entry.get("fixed") or {}
         if not isinstance(fixed, dict):
             raise FiscalEvalError(f"{where}: fixed must map parameter names to values")
+        min_years = entry.get("min_years", 1)
+        if not isinstance(min_years, int) or isinstance(min_years, bool) or min_years < 1:
+            raise FiscalEvalError(f"{where}: min_years must be a whole number of years, at least 1")
         notebook = entry["notebook"]
         notebook = notebook if os.path.isabs(notebook) else os.path.normpath(base / notebook)
         specs[str(kind)] = ReportSpec(
@@ -183,7 +195,9 @@ def load_config(path: PathLike | None = None, notebooks: PathLike | None = None)
             matrix={k: tuple(v) for k, v in matrix.items()},
             data=data,
             group=str(entry.get("group", "reports")),
-            title=str(entry.get("title", "{kind}")),
+            # A kind's page title is present/labels.py's (one place), unless the config names one.
+            title=str(entry.get("title", PAGE_TITLES.get(str(kind), "{kind}"))),
+            min_years=min_years,
         )
     return specs
 
@@ -225,6 +239,10 @@ class _Store:
     years: list[int]
     scope_hash: dict[tuple[str, Any], str]
     synthetic: dict[tuple[str, Any], bool]
+    figures: Any = None  # polars frame: the index's key figures a row (present.views.index_figures)
+
+    def years_of(self, agency: str) -> list[int]:
+        return [y for a, y in self.agency_years if a == agency]
 
 
 def _digest(rows: Sequence[Sequence[Any]]) -> str:
@@ -239,10 +257,11 @@ def _read_store(path: Path) -> _Store:
     import polars as pl
 
     from fiscal_eval import store as _store
+    from fiscal_eval.present.views import INDEX_FLAG_COLUMNS, INDEX_REPORT_COLUMNS, index_figures
 
     # One generation for every figure: read apart, an ingest committing in between would
     # pair one generation's reports with another's manifest and name.
-    snap = _store.snapshot(path, {"reports": ["report_id", "agency", "year", "status", "synthetic"]})
+    snap = _store.snapshot(path, {"reports": list(INDEX_REPORT_COLUMNS), "flags": list(INDEX_FLAG_COLUMNS)})
     reports, manifest, generation = snap.tables["reports"], snap.manifest, snap.generation
     rows = manifest.join(reports, on="report_id", how="left").select(
         "path", "sha256", "report_id", "ingested_at", "agency", "year", "synthetic"
@@ -277,6 +296,7 @@ def _read_store(path: Path) -> _Store:
         years=sorted({y for _, y in agency_years}),
         scope_hash=scope_hash,
         synthetic=synthetic,
+        figures=index_figures(reports, snap.tables["flags"]),
     )
 
 
@@ -318,7 +338,7 @@ def _units(spec: ReportSpec, info: _Store) -> Iterator[tuple[str, dict[str, Any]
     if spec.for_each == "agency_year":
         base = [{"agency": a, "year": y} for a, y in info.agency_years]
     elif spec.for_each == "agency":
-        base = [{"agency": a} for a in info.agencies]
+        base = [{"agency": a} for a in info.agencies if len(info.years_of(a)) >= spec.min_years]
     else:
         base = [{"year": y} for y in info.years]
     for values in base:
@@ -331,8 +351,12 @@ def _plan(specs: Mapping[str, ReportSpec], info: _Store) -> list[Planned]:
         names = list(spec.matrix)
         combos = list(itertools.product(*spec.matrix.values())) or [()]
         for notebook, unit in _units(spec, info):
+            heading = _heading(notebook) if spec.for_each == "notebook" else ""
             for combo in combos:
                 values = {**unit, **dict(zip(names, combo))}
+                # Matrix values as people name them (the lessons' 学生版 / 教师版), in the
+                # page's file name and title; papermill still gets the values themselves.
+                shown = {**unit, **{n: MATRIX_TITLES.get(n, {}).get(v, v) for n, v in zip(names, combo)}}
                 parameters: dict[str, Any] = {}
                 for p in spec.parameters:
                     parameters[p] = str(info.path) if p == "store" else unit[p]
@@ -344,7 +368,8 @@ def _plan(specs: Mapping[str, ReportSpec], info: _Store) -> list[Planned]:
                     data_key = (spec.data, unit.get(spec.data))
                     if data_key[1] is None:  # the unit does not name it: the whole store
                         data_key = ("store", None)
-                title_values = {"kind": spec.kind, "agency": "", "year": "", "notebook": "", **values}
+                title_values = {"kind": spec.kind, "agency": "", "year": "", "notebook": "",
+                                "notebook_title": heading or unit.get("notebook", ""), **shown}
                 try:
                     title = spec.title.format_map(title_values)
                 except (KeyError, IndexError, ValueError):
@@ -353,7 +378,7 @@ def _plan(specs: Mapping[str, ReportSpec], info: _Store) -> list[Planned]:
                     ("year", unit["year"]) if "year" in unit else ("store", None))
                 uses_store = "store" in spec.parameters
                 planned.append(Planned(
-                    name=report_name(spec.kind, values),
+                    name=report_name(spec.kind, shown),
                     spec=spec,
                     notebook=notebook,
                     values=values,
@@ -363,6 +388,21 @@ def _plan(specs: Mapping[str, ReportSpec], info: _Store) -> list[Planned]:
                     synthetic=uses_store and info.synthetic.get(synth_key, False),
                 ))
     return planned
+
+
+def _heading(notebook: str) -> str:
+    """A notebook's first Markdown heading (its title as people read it), or ""."""
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return ""
+    for cell in cells:
+        if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            for line in ("".join(source) if isinstance(source, list) else str(source)).splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return ""
 
 
 def plan(store: PathLike, *, config: PathLike | None = None, notebooks: PathLike | None = None,
@@ -461,6 +501,7 @@ class BatchResult:
     failed: tuple[ReportRun, ...]
     seconds: float
     store: dict[str, Any] = field(default_factory=dict)
+    pdf: Any = None  # fiscal_eval.render.pdf.PdfResult, when asked for (run_batch(pdf=True))
 
     @property
     def ok(self) -> bool:
@@ -509,19 +550,6 @@ def _inside(out: Path, name: str | None) -> Path | None:
 
 # --------------------------------------------------------------------------- index.html
 
-_INDEX_CSS = """
-body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC",sans-serif;
-margin:2rem auto;max-width:1200px;padding:0 1rem;color:#222;line-height:1.5}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:2px solid #4c78a8}
-table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;
-text-align:left;vertical-align:top}th{background:#f3f6fa}td.num{text-align:right;white-space:nowrap}
-.ok{color:#1a7f37;font-weight:600}.failed{color:#c62828;font-weight:600}.err{color:#c62828;font-size:.85rem}
-.synthetic{background:#fff3cd;color:#7a5b00;border:1px solid #e0c36a;border-radius:3px;padding:0 .3rem;
-font-size:.8rem;white-space:nowrap}.muted{color:#666;font-size:.85rem}
-dl{display:grid;grid-template-columns:max-content auto;
-gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}code{font-size:.85rem}
-"""
-
 def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
@@ -534,70 +562,254 @@ def _when(iso: str) -> str:
         return iso
 
 
+def _href(name: str) -> str:
+    return _e(quote(f"{name}.html"))
+
+
+def _nav_label(item: Planned) -> str:
+    """How a related page is named in a page's navigation."""
+    values, each = item.values, item.spec.for_each
+    if each == "agency_year":
+        return f"{values.get('year')} 年度报告"
+    if each == "agency":
+        return "历年报告"
+    if each == "year":
+        return f"{values.get('year')} 年度总览"
+    return item.title
+
+
+def _navigation(plan: Sequence[Planned]) -> dict[str, str]:
+    """Each page's navigation bar: back to the index, then its related pages — an
+    agency's pages (every year's, and its cross-year page) and the year's overview for
+    an agency page; the other years' overviews for an overview; the other handout of
+    the same lesson. Names are document text: escaped."""
+    by_agency: dict[Any, list[Planned]] = {}
+    by_kind: dict[str, list[Planned]] = {}
+    for item in plan:
+        if "agency" in item.values:
+            by_agency.setdefault(item.values["agency"], []).append(item)
+        by_kind.setdefault(item.spec.kind, []).append(item)
+    navs: dict[str, str] = {}
+    for item in plan:
+        values = item.values
+        if "agency" in values:
+            related = sorted(by_agency[values["agency"]],
+                             key=lambda x: (x.spec.for_each != "agency", x.values.get("year") or 0))
+            related += [x for x in plan if x.spec.for_each == "year" and "year" in values
+                        and x.values.get("year") == values["year"]]
+            group = f'<span class="fe-here">{_e(values["agency"])}</span>'
+        elif item.spec.for_each == "notebook":
+            related = [x for x in by_kind[item.spec.kind] if x.values.get("notebook") == values.get("notebook")]
+            group = ""
+        else:
+            related = sorted(by_kind[item.spec.kind], key=lambda x: str(x.values.get("year", "")))
+            group = ""
+        links = []
+        for other in related:
+            text = _e(_nav_label(other))
+            links.append(f'<span class="fe-here">{text}</span>' if other.name == item.name
+                         else f'<a href="{_href(other.name)}">{text}</a>')
+        navs[item.name] = (f'<nav class="fe-nav"><a href="index.html">← 返回目录</a>{group}'
+                           + "".join(links) + "</nav>")
+    return navs
+
+
+# The index's filter box: rows whose region, agency, year (or project) hold the text stay;
+# a region left with no row is hidden. index.html#q=保山 opens filtered (a link can share it).
+_FILTER_JS = """(function () {
+  var box = document.getElementById("fe-filter");
+  if (!box) return;
+  function apply() {
+    var q = box.value.trim().toLowerCase();
+    document.querySelectorAll("[data-filter]").forEach(function (row) {
+      row.hidden = q !== "" && row.getAttribute("data-filter").toLowerCase().indexOf(q) < 0;
+    });
+    document.querySelectorAll(".fe-group").forEach(function (group) {
+      group.hidden = !group.querySelector("[data-filter]:not([hidden])");
+    });
+  }
+  box.addEventListener("input", apply);
+  if (location.hash.indexOf("#q=") === 0) {
+    box.value = decodeURIComponent(location.hash.slice(3));
+    apply();
+  }
+})();"""
+
+
+
+def _link(out: Path, run: ReportRun | None, text: str) -> str:
+    """A link to a run's page when the page is there (a failed run's page says why it
+    failed: it is linked too, marked); else the text."""
+    if run is None:
+        return _e(text)
+    there = bool(run.html) and _inside(out, run.html) is not None and (out / str(run.html)).is_file()
+    link = f'<a href="{_e(quote(str(run.html)))}">{_e(text)}</a>' if there else _e(text)
+    return link if run.status == "ok" else f'{link} <span class="failed">未能生成</span>'
+
+
+
+def _sev_cells(row: Mapping[str, Any]) -> str:
+    return "".join(f'<td class="num{" sev-" + s if row.get(s) else ""}">{_e(row.get(s) or 0)}</td>'
+                   for s in SEVERITIES)
+
+
 def _render_index(out: Path, reports: Sequence[ReportRun], info: _Store, made_at: str, summary: str) -> str:
+    import polars as pl
+
     from fiscal_eval import __version__
+    from fiscal_eval.present.display import percent
+    from fiscal_eval.present.labels import value_label
+    from fiscal_eval.present.style import INDEX_CSS
 
     counts = info.counts
-    inputs = ", ".join(f"{counts.get(f'inputs_{s}', 0)} {s}" for s in ("ok", "partial", "failed"))
-    years = counts.get("years") or []
+    failed = [r for r in reports if r.status != "ok"]
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        '<html lang="zh"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>绩效自评报告分析 · 报告目录 (report index)</title>",
-        f"<style>{_INDEX_CSS}</style></head><body>",
-        "<h1>绩效自评报告分析 · 报告目录</h1>",
-        f'<p class="muted">report index · made {_e(_when(made_at))} by fiscal_eval {_e(__version__)} · '
-        f"{_e(summary)}</p>",
-        "<h2>数据 data</h2><dl>",
-        f"<dt>store</dt><dd><code>{_e(info.path)}</code></dd>",
-        f"<dt>generation</dt><dd><code>{_e(info.generation or '—')}</code></dd>",
-        f"<dt>manifest hash</dt><dd><code>{_e(info.fingerprint[:16])}</code></dd>",
-        f"<dt>inputs</dt><dd>{_e(counts.get('inputs', 0))} files ({_e(inputs)})</dd>",
-        f"<dt>reports</dt><dd>{_e(counts.get('reports', 0))} with agency and year, "
-        f"{_e(counts.get('agencies', 0))} agencies, years "
-        f"{_e(f'{years[0]}–{years[-1]}' if years else '—')}</dd>",
+        f"<title>{_e(INDEX_TITLE)}</title>",
+        f"<style>{INDEX_CSS}</style></head><body>",
+        f"<h1>{_e(INDEX_TITLE)}</h1>",
+        f'<p class="muted">{_e(summary)} · 生成于 {_e(_when(made_at))}</p>',
     ]
-    if counts.get("without_agency_or_year"):
-        parts.append(f"<dt>not reported</dt><dd>{_e(counts['without_agency_or_year'])} stored input(s) without "
-                     "an agency or a fiscal year (see the store's manifest)</dd>")
     if counts.get("synthetic_reports"):
-        parts.append(f'<dt>synthetic</dt><dd><span class="synthetic">{SYNTHETIC_MARK}</span> '
-                     f"{_e(counts['synthetic_reports'])} of the stored reports are synthetic "
-                     "(generated for testing and teaching, not any agency's data)</dd>")
-    parts.append("</dl>")
+        parts.append(f'<p><span class="synthetic">{SYNTHETIC_MARK}</span> 存储中有 '
+                     f"{_e(counts['synthetic_reports'])} 份报告是合成数据（仅供演示与教学，不是任何真实机构的数据），"
+                     "在下表中标出。</p>")
+    parts.append('<input id="fe-filter" class="fe-filter" type="search" placeholder="筛选：输入单位、地区或年度" '
+                 'aria-label="筛选">')
+    if failed:
+        parts.append(f'<h2>未能生成的页面 <span class="muted">{len(failed)} 页</span></h2><ul>')
+        parts += [f'<li>{_e(r.title)}：<span class="err">{_e(r.error)}</span></li>' for r in failed]
+        parts.append("</ul>")
 
-    by_kind: dict[str, list[ReportRun]] = {}
+    runs: dict[tuple[str, Any, Any], ReportRun] = {}
     for r in reports:
-        by_kind.setdefault(r.kind, []).append(r)
-    for kind, runs in by_kind.items():
-        bad = sum(1 for r in runs if r.status != "ok")
-        parts.append(f"<h2>{_e(KIND_TITLES.get(kind, kind))} <span class=\"muted\">{len(runs)} reports"
-                     f"{f', {bad} failed' if bad else ''}</span></h2>")
-        parts.append("<table><thead><tr><th>report</th><th>parameters</th><th>status</th>"
-                     "<th>data</th><th>made</th><th class=\"num\">s</th></tr></thead><tbody>")
-        for r in sorted(runs, key=lambda r: json.dumps(r.parameters, ensure_ascii=False, sort_keys=True)):
-            link = _e(r.title)
-            if r.html and _inside(out, r.html) is not None and (out / r.html).is_file():
-                link = f'<a href="{_e(quote(r.html))}">{link}</a>'
-            badge = f' <span class="synthetic">{SYNTHETIC_MARK}</span>' if r.synthetic else ""
-            params = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in r.parameters.items())
-            if r.status == "ok":
-                status = '<span class="ok">ok</span>'
-            else:
-                where = f" at cell {r.cell}" if r.cell else ""
-                status = (f'<span class="failed">failed</span><div class="err">{_e(r.error_name)}{_e(where)}'
-                          f"{': ' if r.error_value else ''}{_e((r.error_value or '')[:300])}</div>")
-            data = f"<code>{_e(r.generation or '—')}</code> · <code>{_e((r.fingerprint or '')[:12])}</code>"
-            made = _e(_when(r.made_at)) + (' <span class="muted">(unchanged)</span>' if r.skipped else "")
-            parts.append(f"<tr><td>{link}{badge}<div class=\"muted\">{_e(r.notebook)}</div></td>"
-                         f"<td>{_e(params)}</td><td>{status}</td><td>{data}</td><td>{made}</td>"
-                         f"<td class=\"num\">{r.seconds:.2f}</td></tr>")
+        runs[(r.kind, r.parameters.get("agency"), r.parameters.get("year"))] = r
+    figures = info.figures if info.figures is not None else pl.DataFrame()
+    shown: set[str] = set()
+
+    # The overview of each year first: what an analyst opens first.
+    portfolio = [r for r in reports if r.kind == "portfolio"]
+    if portfolio:
+        parts.append(f"<h2>{_e(KIND_TITLES['portfolio'])}</h2>")
+        parts.append('<table><thead><tr><th>年度</th><th class="num">报告数</th><th class="num">其中合成</th>'
+                     '<th class="num">90 分及以上</th>'
+                     + "".join(f'<th class="num">{_e(v)}</th>' for v in SEVERITIES.values())
+                     + "</tr></thead><tbody>")
+        for r in sorted(portfolio, key=lambda r: str(r.parameters.get("year"))):
+            shown.add(r.name)
+            year = r.parameters.get("year")
+            rows = figures.filter(pl.col("year") == year) if figures.height else figures
+            synthetic = int(rows["synthetic"].sum()) if rows.height else 0
+            high = int((rows["score"] >= 90).sum()) if rows.height else 0
+            totals = {s: int(rows[s].sum()) for s in SEVERITIES} if rows.height else {}
+            parts.append(f'<tr data-filter="{_e(year)}"><td>{_link(out, r, f"{year} 年度总览")}</td>'
+                         f'<td class="num">{rows.height}</td><td class="num">{synthetic}</td>'
+                         f'<td class="num">{high}</td>{_sev_cells(totals)}</tr>')
         parts.append("</tbody></table>")
+
+    # Every agency, by region, a row a year: the key figures and the findings by severity.
+    if figures.height and any(r.kind in ("agency_report", "cross_year") for r in reports):
+        parts.append(f"<h2>{_e(KIND_TITLES['agency_report'])}</h2>"
+                     '<p class="muted">审核发现按差额大小分为严重、一般、提示（规则见各单位年度报告页）；'
+                     "执行率 = 支出 ÷ 预算。</p>")
+        for (region,), group in figures.group_by(["region"], maintain_order=True):
+            name = region or "未注明地区"
+            parts.append(f'<section class="fe-group"><h3>{_e(name)}</h3><table><thead><tr><th>单位</th>'
+                         '<th>年度报告</th><th>类型</th><th class="num">自评得分</th><th>等级</th>'
+                         '<th class="num">执行率</th>'
+                         + "".join(f'<th class="num">{_e(v)}</th>' for v in SEVERITIES.values())
+                         + "<th>历年</th></tr></thead><tbody>")
+            previous = None
+            for row in group.iter_rows(named=True):
+                agency, year = row["agency"], row["year"]
+                page = runs.get(("agency_report", agency, year))
+                cross = runs.get(("cross_year", agency, None))
+                for run in (page, cross):
+                    if run is not None:
+                        shown.add(run.name)
+                first = agency != previous
+                previous = agency
+                badge = f' <span class="synthetic">{SYNTHETIC_MARK}</span>' if row["synthetic"] else ""
+                score = "—" if row["score"] is None else f"{row['score']:g}"
+                kind = value_label("kind", row["kind"]) if row["kind"] else "—"
+                filter_text = " ".join(str(x) for x in (name, agency, year, row["project_name"] or ""))
+                parts.append(
+                    f'<tr data-filter="{_e(filter_text)}"><td>{_e(agency) + badge if first else ""}</td>'
+                    f"<td>{_link(out, page, f'{year} 年') if page else _e(year)}</td><td>{_e(kind)}</td>"
+                    f'<td class="num">{_e(score)}</td><td>{_e(row["grade_class"] or "—")}</td>'
+                    f'<td class="num">{_e(percent(row["execution_rate_budget"], missing="—"))}</td>'
+                    f"{_sev_cells(row)}<td>{_link(out, cross, '历年报告') if cross and first else ''}</td></tr>")
+            parts.append("</tbody></table></section>")
+
+    # Lessons: each notebook's two handouts side by side.
+    lessons = [r for r in reports if r.kind == "lesson"]
+    if lessons:
+        parts.append(f"<h2>{_e(KIND_TITLES['lesson'])}</h2><table><tbody>")
+        by_notebook: dict[str, list[ReportRun]] = {}
+        for r in lessons:
+            by_notebook.setdefault(r.notebook, []).append(r)
+            shown.add(r.name)
+        for _, handouts in sorted(by_notebook.items()):
+            title = handouts[0].title.rsplit("（", 1)[0]
+            links = " · ".join(_link(out, h, h.title.rsplit("（", 1)[-1].rstrip("）"))
+                               for h in sorted(handouts, key=lambda h: json.dumps(h.parameters, sort_keys=True)))
+            parts.append(f'<tr data-filter="{_e(title)}"><td>{_e(title)}</td><td>{links}</td></tr>')
+        parts.append("</tbody></table>")
+
+    # Anything else (a kind of one's own batch.yml, or a page the figures do not cover).
+    rest = [r for r in reports if r.name not in shown]
+    for kind in dict.fromkeys(r.kind for r in rest):
+        runs_ = [r for r in rest if r.kind == kind]
+        parts.append(f"<h2>{_e(KIND_TITLES.get(kind, kind))}</h2><ul>")
+        parts += [f'<li data-filter="{_e(r.title)}">{_link(out, r, r.title)}'
+                  + (f' <span class="synthetic">{SYNTHETIC_MARK}</span>' if r.synthetic else "") + "</li>"
+                  for r in sorted(runs_, key=lambda r: json.dumps(r.parameters, ensure_ascii=False, sort_keys=True))]
+        parts.append("</ul>")
     if not reports:
-        parts.append("<p>No reports: the store holds no report with an agency and a fiscal year.</p>")
+        parts.append("<p>没有可生成的页面：存储中没有写明单位和年度的报告。</p>")
+
+    parts.append(_run_log(out, reports, info, made_at, __version__))
+    parts.append(f"<script>{_FILTER_JS}</script>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def _run_log(out: Path, reports: Sequence[ReportRun], info: _Store, made_at: str, version: str) -> str:
+    """The operational detail, folded: the data each page was made from, when, how long."""
+    counts = info.counts
+    inputs = "，".join(f"{label} {counts.get(f'inputs_{s}', 0)}"
+                      for s, label in (("ok", "完整"), ("partial", "部分读出"), ("failed", "未能读出")))
+    years = counts.get("years") or []
+    parts = [
+        "<details><summary>运行记录（数据版本、生成时间与耗时）</summary>",
+        f'<p class="muted">fiscal_eval {_e(version)} · 本次生成于 {_e(_when(made_at))}</p><dl>',
+        f"<dt>数据存储</dt><dd><code>{_e(info.path.name)}</code></dd>",
+        f"<dt>数据版本</dt><dd><code>{_e(info.generation or '—')}</code></dd>",
+        f"<dt>清单摘要</dt><dd><code>{_e(info.fingerprint[:16])}</code></dd>",
+        f"<dt>输入文件</dt><dd>{_e(counts.get('inputs', 0))} 个（{_e(inputs)}）</dd>",
+        f"<dt>报告</dt><dd>{_e(counts.get('reports', 0))} 份写明单位和年度，{_e(counts.get('agencies', 0))} 个单位，"
+        f"年度 {_e(f'{years[0]}–{years[-1]}' if years else '—')}</dd>",
+    ]
+    if counts.get("without_agency_or_year"):
+        parts.append(f"<dt>未列入</dt><dd>{_e(counts['without_agency_or_year'])} 个输入文件没有读出单位或年度"
+                     "（见存储的清单 manifest）</dd>")
+    parts.append("</dl><table><thead><tr><th>页面</th><th>参数</th><th>状态</th><th>数据</th><th>生成时间</th>"
+                 '<th class="num">秒</th></tr></thead><tbody>')
+    for r in reports:
+        params = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in r.parameters.items())
+        if r.status == "ok":
+            status = '<span class="ok">ok</span>'
+        else:
+            status = f'<span class="failed">failed</span><div class="err">{_e((r.error or "")[:300])}</div>'
+        data = f"<code>{_e(r.generation or '—')}</code> · <code>{_e((r.fingerprint or '')[:12])}</code>"
+        made = _e(_when(r.made_at)) + (' <span class="muted">（未变，沿用）</span>' if r.skipped else "")
+        parts.append(f"<tr><td>{_link(out, r, r.title)}<div class=\"muted\">{_e(r.notebook)}</div></td>"
+                     f"<td>{_e(params)}</td><td>{status}</td><td>{data}</td><td>{made}</td>"
+                     f'<td class="num">{r.seconds:.2f}</td></tr>')
+    parts.append("</tbody></table></details>")
+    return "".join(parts)
 
 
 # --------------------------------------------------------------------------- running
@@ -615,6 +827,7 @@ def run_batch(
     config: PathLike | None = None,
     notebooks: PathLike | None = None,
     limit: int | None = None,
+    pdf: bool = False,
 ) -> BatchResult:
     """Run every report notebook over the store and export each to offline HTML.
 
@@ -644,6 +857,10 @@ def run_batch(
         notebooks); default :func:`default_notebooks` for the package's config.
     limit : int, optional
         Run at most this many of the reports due (a quick look, or a benchmark).
+    pdf : bool
+        Also print every page to a PDF beside it (A4) with headless Chromium
+        (:mod:`fiscal_eval.render.pdf`); where none is installed no PDF is written and
+        ``BatchResult.pdf`` says so.
 
     Returns
     -------
@@ -682,6 +899,7 @@ def run_batch(
             )
 
         plan = _plan(specs, info)
+        navs = _navigation([item for item in plan if item.spec.group != "lessons" or lessons])
         for item in plan:
             if not Path(item.notebook).is_file():
                 raise FiscalEvalError(f"notebook for {item.spec.kind!r} not found: {item.notebook} "
@@ -771,7 +989,8 @@ def run_batch(
                 if due:
                     jobs_ = [
                         Job(name=item.name, notebook=item.notebook, parameters=item.parameters,
-                            html=str(outdir / f"{item.name}.html"), title=item.title, timeout=float(timeout))
+                            html=str(outdir / f"{item.name}.html"), title=item.title, timeout=float(timeout),
+                            nav=navs.get(item.name, ""))
                         for item, _ in due
                     ]
                     pool.shrink(len(jobs_))
@@ -795,8 +1014,15 @@ def run_batch(
                 seconds=seconds,
                 store={"path": str(root), "generation": generation, "fingerprint": fingerprint, **info.counts},
             )
-            summary = f"{len(listed)} reports, {sum(1 for r in listed if r.status != 'ok')} failed"
+            bad = sum(1 for r in listed if r.status != "ok")
+            summary = f"共 {len(listed)} 页" + (f"，{bad} 页未能生成" if bad else "")
             write_atomic(result.index, _render_index(outdir, listed, info, made_at, summary).encode("utf-8"))
+        if pdf:
+            from fiscal_eval.render.pdf import write_pdfs
+
+            pages = [outdir / r.html for r in result.reports
+                     if r.status == "ok" and r.html and (outdir / r.html).is_file()]
+            result = replace(result, pdf=write_pdfs([result.index, *pages], jobs=n_jobs, timeout=timeout))
         return result
     finally:
         pool.close()

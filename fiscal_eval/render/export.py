@@ -70,11 +70,13 @@ def exporter() -> Any:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        language_code="zh",  # <html lang="zh">: browsers pick Chinese fonts and line breaking
     )
 
 
-def to_html(nb: Any, title: str, html_exporter: Any | None = None) -> str:
-    """One executed notebook as one self-contained HTML page.
+def to_html(nb: Any, title: str, html_exporter: Any | None = None, nav: str = "") -> str:
+    """One executed notebook as one self-contained HTML page, with the page styles
+    (:data:`fiscal_eval.present.style.PAGE_CSS`: screen and A4 print) in its head.
 
     Parameters
     ----------
@@ -84,6 +86,9 @@ def to_html(nb: Any, title: str, html_exporter: Any | None = None) -> str:
         The page's ``<title>`` (escaped by the template).
     html_exporter : HTMLExporter, optional
         From :func:`exporter`; a new one by default.
+    nav : str
+        HTML put first in the page's body (the batch's links to the index and related
+        pages); already escaped by whoever built it.
 
     Raises
     ------
@@ -91,7 +96,10 @@ def to_html(nb: Any, title: str, html_exporter: Any | None = None) -> str:
         The page would fetch something from the network (see :func:`external_resources`).
     """
     converter: Any = html_exporter if html_exporter is not None else exporter()
-    body, _ = converter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    from fiscal_eval.present.style import PAGE_CSS
+
+    body, _ = converter.from_notebook_node(
+        nb, resources={"metadata": {"name": title}, "fiscal_eval_css": PAGE_CSS, "fiscal_eval_nav": nav})
     remote = external_resources(body)
     if remote:
         raise ValueError(f"the exported page would load {len(remote)} external resource(s): {remote[:3]}")

@@ -104,6 +104,7 @@ class Job:
     html: str  # the HTML file to write (absolute path)
     title: str  # the page title
     timeout: float  # seconds, for the whole report (run + export)
+    nav: str = ""  # HTML put first in the page's body: links to the index and related pages
 
 
 @dataclass(frozen=True)
@@ -408,15 +409,15 @@ def _failure_page(job: Job, outcome: dict[str, Any]) -> str:
     """A page for a report that produced no notebook to export (it died, or timed out)."""
     from html import escape
 
-    where = f" at cell {outcome['cell']}" if outcome.get("cell") else ""
+    where = f"（第 {outcome['cell']} 个单元格出错）" if outcome.get("cell") else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\">"
-        f"<title>{escape(job.title)}</title></head><body>"
+        f"<title>{escape(job.title)}</title></head><body>{job.nav}"
         f"<h1>{escape(job.title)}</h1>"
-        f"<p><strong>报告生成失败 (failed){escape(where)}:</strong> "
-        f"{escape(str(outcome.get('error_name')))}: {escape(str(outcome.get('error_value') or ''))}</p>"
-        f"<p>notebook: {escape(os.path.basename(job.notebook))}; parameters: "
-        f"{escape(json.dumps({k: v for k, v in job.parameters.items() if k != 'store'}, ensure_ascii=False))}</p>"
+        f"<p><strong>本页未能生成{escape(where)}</strong>，请把下面的信息交给维护报告的同事：</p>"
+        f"<pre>{escape(str(outcome.get('error_name')))}: {escape(str(outcome.get('error_value') or ''))}\n"
+        f"notebook: {escape(os.path.basename(job.notebook))}; parameters: "
+        f"{escape(json.dumps({k: v for k, v in job.parameters.items() if k != 'store'}, ensure_ascii=False))}</pre>"
         "</body></html>\n"
     )
 
@@ -461,7 +462,7 @@ def _run_child(job: Job, report: Callable[[str, dict[str, Any]], None]) -> dict[
     started = time.perf_counter()
     try:
         if nb is not None:
-            page = export.to_html(nb, job.title, _TEMPLATE["exporter"])
+            page = export.to_html(nb, job.title, _TEMPLATE["exporter"], nav=job.nav)
         else:
             page = _failure_page(job, result)
         write_atomic(Path(job.html), page.encode("utf-8"))

@@ -35,6 +35,9 @@ from fiscal_eval.teaching.checker import (
     Feedback,
     Mistake,
     Verdict,
+    Withheld,
+    after,
+    answered,
     check,
     exercise,
     exercises,
@@ -53,7 +56,7 @@ from fiscal_eval.teaching.key import LessonData, derive, verify_key
 
 __all__ = [
     "Verdict", "Feedback", "Mistake", "Exercise", "CORPUS", "ROOT",
-    "check", "solution", "exercise", "exercises",
+    "check", "solution", "exercise", "exercises", "after", "answered", "Withheld",
     "LessonData", "derive", "verify_key",
     "resolve", "sample", "samples", "synthetic_corpus", "open_store", "pi2_example",
     # views (fiscal_eval.present.views)

@@ -30,7 +30,8 @@ from typing import Any, Literal
 
 from fiscal_eval.errors import FiscalEvalError
 
-__all__ = ["Verdict", "Feedback", "Mistake", "Exercise", "CORPUS", "check", "solution", "exercise", "exercises"]
+__all__ = ["Verdict", "Feedback", "Mistake", "Exercise", "CORPUS", "check", "solution", "exercise", "exercises",
+           "after", "answered", "Withheld"]
 
 Verdict = Literal["correct", "close", "wrong", "unanswered"]
 ExerciseType = Literal["number", "text", "grade", "set", "dict"]
@@ -394,7 +395,7 @@ def _partial_hint(ex: Exercise, answer: Any, expected: Any) -> str | None:
         missing, extra = expected - answer, answer - expected
         if len(missing) + len(extra) == 1 and expected:
             return "还少一个 (one missing)。" if missing else "多了一个 (one too many)。"
-        if len(missing) == 1 and len(extra) == 1:
+        if len(missing) == 1 and len(extra) == 1 and len(expected) > 1:  # of one element: just wrong
             return "有一个不对 (one of them is wrong)。"
         return None
     if ex.type == "dict":
@@ -444,12 +445,20 @@ def check(exercise_id: str, answer: Any) -> Feedback:
     'close'
     """
     ex = exercise(exercise_id)
+    feedback = _judge(ex, answer)
+    if feedback.verdict != "unanswered":
+        _ANSWERED[ex.id] = feedback.verdict
+    return feedback
+
+
+def _judge(ex: Exercise, answer: Any) -> Feedback:
     if answer is None or answer is Ellipsis:
         return Feedback(ex.id, "unanswered",
                         f"还没有作答 (unanswered)：{ex.asks}。把答案写进 answer = …，再运行这一格。")
     try:
         given = _read(ex, answer)
     except _Unreadable as exc:
+        # The answer has the wrong shape: say which shape is asked.
         return Feedback(ex.id, "wrong", f"{exc}。题目 (question)：{ex.asks}" + (f"（{ex.unit}）" if ex.unit else ""))
     echo = f"你的答案 (your answer): {_show(given)}。"
     expected = _expected(ex)
@@ -461,8 +470,135 @@ def check(exercise_id: str, answer: Any) -> Feedback:
             return Feedback(ex.id, "close", f"{echo}提示 (hint)：{mistake.hint}")
     if ex.close_tol is not None and _same(ex, given, expected, float(ex.close_tol)):
         return Feedback(ex.id, "close", f"{echo}提示 (hint)：{ex.hint or '差一点 (almost)：检查精度 (precision)。'}")
+    if _too_few_decimals(ex, given, expected, answer):
+        return Feedback(ex.id, "close", f"{echo}提示 (hint)：{_PRECISION_HINT}")
     partial = _partial_hint(ex, given, expected)
     if partial is not None:
         return Feedback(ex.id, "close", f"{echo}提示 (hint)：{partial}")
-    unit = f"答案的形式 (form)：{ex.unit}。" if ex.unit else ""
-    return Feedback(ex.id, "wrong", f"{echo}{unit}再读一遍题目 (re-read the question)：{ex.asks}。")
+    if not _shape_ok(ex, given, expected):
+        form = f"答案的形式 (form)：{ex.unit}。" if ex.unit else ""
+        return Feedback(ex.id, "wrong", f"{echo}{form}再读一遍题目 (re-read the question)：{ex.asks}。")
+    # The form is right (a number, the right keys, words …): saying the form again would
+    # tell the student nothing; the values are what is wrong.
+    what = {"number": "数值", "dict": "各项的数值", "set": "选出的项", "text": "写法", "grade": "等级"}[ex.type]
+    return Feedback(ex.id, "wrong",
+                    f"{echo}形式对了 (the form is right)，但{what}不对 (not the right value)。"
+                    f"再读一遍题目 (re-read the question)：{ex.asks}。")
+
+
+_PRECISION_HINT = "你的数字四舍五入后对得上，但位数太少 (too few decimals)：多保留几位小数再作答。"
+
+
+def _decimals(raw: Any) -> int | None:
+    """The decimals an answer was written with (0.93 → 2), or None when unknown."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+        return None
+    text = unicodedata.normalize("NFKC", raw).replace(",", "").strip().rstrip("%") if isinstance(raw, str) \
+        else repr(raw)
+    if "e" in text.lower() or not _PLAIN_NUMBER.fullmatch(text.lstrip("+")):
+        return None
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def _rounds_to(raw: Any, value: float, target: float) -> bool:
+    """Whether ``value`` (written as ``raw``) is ``target`` rounded or truncated to the
+    decimals it was written with — and those decimals still say something (at least two
+    significant digits of the target: 1 for 0.995 says nothing)."""
+    d = _decimals(raw)
+    if d is None or not isinstance(target, float) or target == 0:
+        return False
+    unit = 10.0 ** -d
+    if unit > abs(target) / 10:
+        return False
+    rounded = round(target, d)
+    truncated = math.trunc(target / unit) * unit
+    return min(abs(value - rounded), abs(value - truncated)) <= unit * 1e-6
+
+
+def _too_few_decimals(ex: Exercise, given: Any, expected: Any, raw: Any) -> bool:
+    """A number (or each number of a dict) that is the expected value at a lower precision."""
+    if ex.type == "number":
+        return isinstance(given, float) and _rounds_to(raw, given, expected)
+    if ex.type == "dict" and isinstance(raw, Mapping) and set(given) == set(expected):
+        raws = {str(k).strip(): v for k, v in raw.items()}
+        low = [k for k in expected if isinstance(expected[k], float) and isinstance(given[k], float)
+               and not _same_value(ex, given[k], expected[k], ex.tol) and _rounds_to(raws[k], given[k], expected[k])]
+        right = [k for k in expected if _same_value(ex, given[k], expected[k], ex.tol)]
+        return bool(low) and len(low) + len(right) == len(expected)
+    return False
+
+
+def _shape_ok(ex: Exercise, given: Any, expected: Any) -> bool:
+    """Whether the answer has the form the exercise asks for (its values aside)."""
+    if ex.type == "dict":
+        return set(given) == set(expected) and all(
+            isinstance(given[k], float) == isinstance(expected[k], float) for k in expected)
+    if ex.type == "set":
+        numeric = {bool(_PLAIN_NUMBER.fullmatch(e)) for e in expected}
+        return not numeric or {bool(_PLAIN_NUMBER.fullmatch(e)) for e in given} <= numeric
+    return True  # a number read as a number, a word as a word
+
+
+# --------------------------------------------------------------------------- after the answer
+
+# The exercises answered in this process (a notebook's kernel), and how: what :func:`after`
+# waits for. An unanswered check does not count.
+_ANSWERED: dict[str, Verdict] = {}
+
+
+def answered(*exercise_ids: str) -> bool:
+    """Whether every one of ``exercise_ids`` has been answered (checked with an answer,
+    right or wrong) in this process."""
+    return all(i in _ANSWERED for i in exercise_ids)
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """What :func:`after` shows in place of the library's values until the exercises are
+    answered: a note saying which."""
+
+    exercise_ids: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        return (f"先完成练习 {'、'.join(self.exercise_ids)}，再运行这一格：这里显示库算出的结果，"
+                "用来核对你自己的答案 (answer first, then run this cell to check with the library)。")
+
+    def __repr__(self) -> str:
+        return f"（{self.message}）"
+
+    def _repr_html_(self) -> str:
+        return (f'<div class="fiscal-eval-withheld" style="border-left:4px solid #90a4ae;background:#f5f7f8;'
+                f'padding:0.4em 0.8em;margin:0.2em 0;color:#455a64">{escape(self.message)}</div>')
+
+
+@dataclass(frozen=True)
+class _Text:
+    """Text shown as printed (lines kept, no quotes)."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def after(exercise_ids: str | Iterable[str], value: Any) -> Any:
+    """The library's own values for "用库核对" (check with the library) — shown only once
+    the student has answered ``exercise_ids`` in this notebook; until then a note saying
+    so (:class:`Withheld`). A student's copy (nothing answered) never shows the answers; the
+    teacher's copy (the solutions filled in and checked) shows them. Text is shown as
+    printed.
+
+    >>> _ANSWERED.clear()  # a fresh notebook: nothing answered yet
+    >>> after("01.1", 2019)  # doctest: +ELLIPSIS
+    （先完成练习 01.1，再运行这一格：这里显示库算出的结果，用来核对你自己的答案 ...）
+    >>> _ = check("01.1", 2020)
+    >>> after("01.1", 2019)
+    2019
+    """
+    ids = (exercise_ids,) if isinstance(exercise_ids, str) else tuple(exercise_ids)
+    for i in ids:
+        exercise(i)  # an unknown id is a mistake in the notebook: KeyError
+    if not answered(*ids):
+        return Withheld(ids)
+    return _Text(value) if isinstance(value, str) else value

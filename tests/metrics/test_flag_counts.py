@@ -59,7 +59,10 @@ def test_flag_counts_of_no_flags_has_the_schema():
 
 def test_compute_and_views_count_flags_the_same_way(many):
     """metrics.compute's flag_counts and views.flags_by_type are the one function, so they
-    list a year's flags in the same order."""
+    list a year's flags in the same order — the page's by the severity a reader sees (by
+    materiality, present.findings), the same function over those."""
+    from fiscal_eval.present import findings
+
     samples = fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples"]))
     ids = samples.reports.filter(pl.col("year") == 2019)["report_id"].sort().to_list()
     assert len(ids) >= 2
@@ -68,4 +71,7 @@ def test_compute_and_views_count_flags_the_same_way(many):
     c = views.corpus_of(replace(samples, flags=flags))
     expected = _expected(flags)
     assert c.metrics.flag_counts.rows() == expected
-    assert views.flags_by_type(c, 2019).rows() == expected
+    shown = views.flags_by_type(c, 2019)
+    assert shown.rows() == _expected(findings.graded(flags))
+    assert shown.rows() == metrics.flag_counts(findings.graded(flags)).rows()
+    assert shown["flags"].sum() == flags.height  # every flag counted once, whatever its grade

@@ -25,7 +25,7 @@ def _text(alphabet: list[str], max_size: int = 40):
     return st.lists(st.sampled_from(alphabet), max_size=max_size).map("".join)
 
 
-_FILLER = list("为是共计达到约:—-([【 \t\n\u3000甲乙1") + ["共计", "达到", "预算"]
+_FILLER = list("为是共计达到约下人民币:—-([【 \t\n\u3000甲乙1") + ["共计", "达到", "预算", "下达", "人民币"]
 
 
 @given(_text(_FILLER))

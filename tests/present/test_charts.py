@@ -35,14 +35,15 @@ def test_theme_puts_a_cjk_font_first():
 
 def test_funds_flow_in_wan_from_yuan(c):
     spec = charts.funds_flow(views.funds_flow(c, "中共保山市委网信办", 2019)).to_dict()
-    assert spec["data"]["values"] == [{"role": "budget", "amount_yuan": 710000.0},
-                                      {"role": "available", "amount_yuan": 710000.0},
-                                      {"role": "spent", "amount_yuan": 600651.81}]
+    assert spec["data"]["values"] == [{"role": "budget", "amount_yuan": 710000.0, "role_zh": "预算"},
+                                      {"role": "available", "amount_yuan": 710000.0, "role_zh": "到位"},
+                                      {"role": "spent", "amount_yuan": 600651.81, "role_zh": "支出"}]
     assert spec["transform"] == [{"calculate": "datum.amount_yuan / 10000", "as": "amount_wan"}]
     assert spec["encoding"]["y"]["field"] == "amount_wan" and spec["encoding"]["y"]["title"] == "金额（万元）"
     assert spec["encoding"]["x"]["sort"] == ["budget", "available", "spent"]
-    assert "预算 budget" in spec["encoding"]["x"]["axis"]["labelExpr"]
-    assert {t["field"] for t in spec["encoding"]["tooltip"]} == {"role", "amount_wan"}
+    assert '"budget": "预算"' in spec["encoding"]["x"]["axis"]["labelExpr"]
+    # tooltips show the Chinese word, not the code
+    assert {t["field"] for t in spec["encoding"]["tooltip"]} == {"role_zh", "amount_wan"}
 
 
 def test_execution_bands_are_pefa_pi1_and_mof(c):
@@ -77,7 +78,7 @@ def test_indicator_points_keep_the_report_order(c):
 
 def test_peers_highlight_self_and_drop_unscored():
     frame = pl.DataFrame({"agency": ["甲", "乙", "丙"], "kind": ["project"] * 3, "score": [95.0, None, 90.0],
-                          "grade": ["优", None, "优"], "execution_rate_budget": [0.9, 0.8, 1.0],
+                          "grade_class": ["优", None, "优"], "execution_rate_budget": [0.9, 0.8, 1.0],
                           "execution_rate_available": [0.9, 0.8, 1.0], "is_self": [True, False, False]})
     spec = charts.peers(frame).to_dict()
     assert [v["agency"] for v in spec["data"]["values"]] == ["甲", "丙"]
@@ -92,12 +93,14 @@ def test_series_draws_amounts_in_wan():
         (2019, "budget_yuan", 100.0), (2020, "budget_yuan", 200.0), (2019, "spent_yuan", 90.0)]
     assert spec["encoding"]["y"]["title"] == "万元" and spec["encoding"]["x"]["field"] == "year"
     one = charts.series(frame, "score").to_dict()
-    assert one["encoding"]["y"]["title"] == "自评得分 score"
+    assert one["encoding"]["y"]["title"] == "自评得分"
 
 
 def test_portfolio_builders_on_views(c):
     grades = charts.grade_distribution(views.grade_distribution(c, 2019)).to_dict()
-    assert grades["encoding"]["x"]["sort"] == ["优", "优秀"]  # both level 5: best level first
+    # 优 and 优秀 are one grade class: one bar, not two
+    assert grades["encoding"]["x"]["field"] == "grade_class" and grades["encoding"]["x"]["sort"] == ["优"]
+    assert [(v["grade_class"], v["reports"]) for v in grades["data"]["values"]] == [("优", 2)]
     assert grades["encoding"]["color"]["field"] == "synthetic"
     scores = charts.score_distribution(views.score_distribution(c, 2019)).to_dict()
     assert scores["layer"][0]["encoding"]["x"]["bin"] == {"step": 5, "extent": [0, 100]}
@@ -106,7 +109,8 @@ def test_portfolio_builders_on_views(c):
     assert evs["layer"][0]["encoding"]["x"]["field"] == "execution_rate_budget"
     assert evs["layer"][0]["encoding"]["y"]["field"] == "score"
     flags = charts.flags_by_type(views.flags_by_type(c, 2019)).to_dict()
-    assert flags["encoding"]["y"]["field"] == "code" and "比率不符 rate_mismatch" in flags["encoding"]["y"]["axis"]["labelExpr"]
+    assert flags["encoding"]["y"]["field"] == "code" and '"rate_mismatch": "比率不符"' in flags["encoding"]["y"]["axis"]["labelExpr"]
+    assert flags["encoding"]["color"]["legend"]["labelExpr"].startswith('{"error": "严重"')
     ts = charts.template_share(views.template_share_table(c, 2019)).to_dict()
     assert ts["encoding"]["x"]["field"] == "template_share" and ts["encoding"]["x"]["scale"]["domain"] == [0, 1]
 
@@ -146,7 +150,7 @@ def test_every_builder_has_tooltips_and_chinese_titles(c, name):
 
 
 def test_chart_html_is_offline_and_escapes_script_end():
-    chart = charts.grade_distribution(pl.DataFrame({"grade": ["</script><b>优</b>"], "grade_level": [5],
+    chart = charts.grade_distribution(pl.DataFrame({"grade_class": ["</script><b>优</b>"],
                                                     "synthetic": [False], "reports": [3]}))
     first = charts.chart_html(chart, with_bundle=True)
     later = charts.chart_html(chart, with_bundle=False)
@@ -167,7 +171,7 @@ def test_show_sends_the_bundle_once(monkeypatch):
     charts.show(charts.flags_by_type(pl.DataFrame(schema={"code": pl.Utf8, "severity": pl.Utf8, "flags": pl.UInt32})))
     assert [s.count("window.vegaEmbed=") for s in shown] == [1, 0, 0]
     assert [s.count('vegaEmbed("#fe-chart-') for s in shown] == [1, 1, 0]
-    assert "无数据 no data" in shown[2]  # an empty chart says so instead of drawing blank axes
+    assert "无数据" in shown[2]  # an empty chart says so instead of drawing blank axes
 
 
 class _Kernel:
@@ -329,8 +333,9 @@ def test_table_html_escapes_document_text_and_labels_columns():
                                           "budget_yuan": [710000.0], "execution_rate_budget": [0.846],
                                           "code": ["rate_mismatch"], "synthetic": [True]}))
     assert "<img" not in out and "&lt;img" in out
-    assert "自评得分 score" in out and "预算 budget（万元）" in out
-    assert ">71.00<" in out and ">84.60%<" in out and "比率不符 rate_mismatch" in out and ">是<" in out
+    assert ">自评得分<" in out and ">预算（万元）<" in out
+    assert ">71.00<" in out and ">84.60%<" in out and ">比率不符<" in out and ">是<" in out
+    assert "rate_mismatch" not in out and "budget_yuan" not in out  # no codes, no field names
 
 
 def test_table_and_banner_escape(monkeypatch):
@@ -348,12 +353,12 @@ def test_table_and_banner_escape(monkeypatch):
 
 
 def test_svg_has_the_chinese_as_text_in_the_cjk_font():
-    chart = charts.grade_distribution(pl.DataFrame({"grade": ["优秀", "良好"], "grade_level": [5, 4],
+    chart = charts.grade_distribution(pl.DataFrame({"grade_class": ["优", "良"],
                                                     "synthetic": [False, False], "reports": [5, 2]}))
     svg = charts.to_svg(chart)
     texts = re.findall(r'<text[^>]*font-family="([^"]*)"[^>]*>([^<]*)</text>', svg)
     words = {t for _, t in texts}
-    assert {"优秀", "良好", "自评等级 grade", "等级分布 Grades (grade inflation)"} <= words
+    assert {"优", "良", "等级档次", "等级分布"} <= words
     assert all(f.startswith("WenQuanYi Micro Hei") for f, t in texts if re.search(r"[\u4e00-\u9fff]", t))
 
 

@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 import fiscal_eval
+from fiscal_eval.errors import FiscalEvalError
 from fiscal_eval.present import explore, views
 from fiscal_eval.present.explore import ALL, NONE, Explorer, marked_sentence
 from fiscal_eval.present.labels import CHART_TITLES, NO_DATA, label
@@ -63,7 +64,10 @@ def _outputs(app: Explorer) -> list[str]:
 
 
 def _codes(app: Explorer) -> list[str]:
-    return [label.split(" · ")[1] for label, _ in app.flag.options]
+    """The flag codes of the options, read back from their Chinese names."""
+    names = {label(code): code for code in ("rate_mismatch", "conflicting_values", "missing_field",
+                                             "formula_error", "score_subtotal_mismatch", "grade_band_mismatch")}
+    return [names[text.split(" · ")[1]] for text, _ in app.flag.options]
 
 
 def test_doctests():
@@ -136,7 +140,9 @@ def test_flags_and_highlight(app):
     app.flag.value = codes.index("rate_mismatch")
     assert app.highlight_html.endswith("预算执行率为<mark>84.61%</mark>。")
     assert app.highlight_html.count("<mark>") == 1
-    assert "预算执行率为<mark>84.61%</mark>。" in app.source.value and "rate_mismatch" in app.source.value
+    assert "预算执行率为<mark>84.61%</mark>。" in app.source.value and "比率不符" in app.source.value
+    assert "rate_mismatch" not in app.source.value and "（提示）" in app.source.value  # by materiality
+    assert "相差 0.01 个百分点" in app.source.value
     app.flag.value = codes.index("conflicting_values")
     assert "覆盖<mark>733</mark>个单位。" in app.highlight_html
 
@@ -144,10 +150,10 @@ def test_flags_and_highlight(app):
 def test_flag_without_a_sentence_and_report_without_flags(app):
     app.agency.value = "开远市人民政府大数据研究中心"  # two missing_field flags, no span
     assert set(_codes(app)) == {"missing_field"}
-    assert app.highlight_html == "" and "无原文出处" in app.source.value
+    assert app.highlight_html == "" and "没有原文出处" in app.source.value
     app.agency.value = "保山市政务服务管理局"  # no flags
     assert app.flag.options == () and app.flag.value is None
-    assert app.highlight_html == "" and "no flags" in app.source.value
+    assert app.highlight_html == "" and "没有审核发现" in app.source.value
 
 
 def test_highlight_marks_the_flagged_occurrence(hostile_corpus):
@@ -226,25 +232,32 @@ def test_export_writes_csv_and_excel(app, corpus, tmp_path):
     files = app.export(tmp_path / "sel")
     assert [p.name for p in files] == ["sel_facts.csv", "sel_flags.csv", "sel_indicators.csv", "sel.xlsx"]
     assert files[0].read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese
-    facts = pl.read_csv(files[0])
+    facts = pl.read_csv(files[0], infer_schema=False)
     assert facts.columns == ["项目", "数值"] and facts.height == views.agency_facts(corpus, HEPING, 2020).height
-    assert dict(facts.rows())[label("score")] == "88.0"
+    assert dict(facts.rows())[label("score")] == "88.0" and dict(facts.rows())[label("budget_yuan")] == "270.0"
     flags = pl.read_csv(files[1])
-    assert flags["code"].to_list() == ["formula_error"] and flags["figure"].to_list() == ["100. 60%"]
+    assert flags["问题类型"].to_list() == ["公式错误"] and flags["原文数字"].to_list() == ["100. 60%"]
+    assert flags["严重程度"].to_list() == ["一般"]  # a misprinted formula, by materiality
     indicators = pl.read_csv(files[2])
-    assert indicators.height == 21 and indicators["points"].sum() == 88.0
+    assert indicators.height == 21 and indicators["得分"].sum() == 88.0
     book = openpyxl.load_workbook(files[3])
-    assert book.sheetnames == ["facts", "flags", "indicators"]
-    rows = list(book["flags"].iter_rows(values_only=True))
-    assert list(rows[0]) == views.flags_with_sentences(corpus, HEPING, 2020).columns
-    assert [r[1] for r in rows[1:]] == ["formula_error"]
-    ind = list(book["indicators"].iter_rows(values_only=True))
+    assert book.sheetnames == ["关键数字", "审核发现", "指标得分"]
+    rows = list(book["审核发现"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("严重程度", "问题类型", "说明") and [r[1] for r in rows[1:]] == ["公式错误"]
+    ind = list(book["指标得分"].iter_rows(values_only=True))
     assert len(ind) == 22 and sum(r[3] or 0 for r in ind[1:]) == 88.0
+    # numbers are numbers, with number formats: amounts in 万元, rates as percentages
+    cells = {row[0].value: row[1] for row in book["关键数字"].iter_rows(min_row=2)}
+    budget, rate, score = cells[label("budget_yuan")], cells[label("execution_rate_budget")], cells[label("score")]
+    assert (budget.value, budget.data_type, budget.number_format) == (270.0, "n", "#,##0.00")
+    assert rate.data_type == "n" and rate.number_format == "0.00%" and abs(rate.value - 0.99405556) < 1e-6
+    assert (score.value, score.number_format) == (88.0, "0.00")
+    assert cells[label("agency")].data_type == "s"
     app.agency.value = BAOSHAN  # a report without indicators: a header-only sheet, not an error
     files = app.export(tmp_path / "baoshan")
-    assert set(pl.read_csv(files[1])["code"]) == {"rate_mismatch", "conflicting_values"}
+    assert set(pl.read_csv(files[1])["问题类型"]) == {"比率不符", "数值前后矛盾"}
     assert pl.read_csv(files[2]).height == 0
-    assert dict(pl.read_csv(files[0]).rows())["预算执行率（支出÷到位）spent/available"] == "84.60%"
+    assert dict(pl.read_csv(files[0], infer_schema=False).rows())["预算执行率（支出÷到位）"] == "84.60%"
 
 
 def test_export_of_a_comparison_and_default_names(app, tmp_path):
@@ -252,7 +265,7 @@ def test_export_of_a_comparison_and_default_names(app, tmp_path):
     app.compare_agency.value = HEPING
     app.export_dir.value = str(tmp_path / "out")
     app.export_button.click()
-    assert "已导出 exported" in app.export_status.value
+    assert "已导出到" in app.export_status.value
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     stem = app.default_stem()
     assert stem.startswith(f"{BAOSHAN}_") and f"_2019_vs_{HEPING}_" in stem and stem.endswith("_2020")
@@ -260,14 +273,17 @@ def test_export_of_a_comparison_and_default_names(app, tmp_path):
                              ("_facts.csv", "_flags.csv", "_indicators.csv", "_comparison.csv", ".xlsx"))
     comparison = pl.read_csv(tmp_path / "out" / f"{stem}_comparison.csv")
     assert comparison.columns == ["项目", f"{BAOSHAN} 2019", f"{HEPING} 2020"]
-    assert openpyxl.load_workbook(tmp_path / "out" / f"{stem}.xlsx").sheetnames[-1] == "comparison"
+    book = openpyxl.load_workbook(tmp_path / "out" / f"{stem}.xlsx")
+    assert book.sheetnames[-1] == "并列比较"
+    cells = {row[0].value: (row[1].value, row[2].value) for row in book["并列比较"].iter_rows(min_row=2)}
+    assert cells[label("score")] == (97.46, 88.0)  # numbers side by side, not text
 
 
 def test_export_failure_is_reported(app, tmp_path):
     (tmp_path / "file").write_text("not a folder")
     app.export_dir.value = str(tmp_path / "file" / "sub")
     app.export_button.click()
-    assert "导出失败 export failed" in app.export_status.value
+    assert "导出失败" in app.export_status.value
 
 
 def test_synthetic_export_is_marked(app, corpus, tmp_path):
@@ -275,18 +291,21 @@ def test_synthetic_export_is_marked(app, corpus, tmp_path):
     assert app.default_stem().startswith("synthetic_")
     files = app.export(tmp_path / "syn")
     book = openpyxl.load_workbook(files[-1])
-    assert book.sheetnames[0] == "note" and "SYNTHETIC" in book["note"]["A1"].value
+    assert book.sheetnames[0] == "说明" and "SYNTHETIC" in book["说明"]["A1"].value
 
 
-def test_formula_like_text_stays_text(app, tmp_path, monkeypatch):
+def test_formula_like_text_stays_text(tmp_path):
+    from fiscal_eval.present import sheets
+
     frame = pl.DataFrame({"text": ["=HYPERLINK(\"http://x\",\"y\")", "-5.2", "@SUM(A1)", "正常"],
                           "n": [1.0, 2.0, 3.0, 4.0]})
-    monkeypatch.setattr(app, "export_frames", lambda: {"facts": frame})
-    csv, xlsx = app.export(tmp_path / "f")
-    assert pl.read_csv(csv)["text"].to_list() == ["'=HYPERLINK(\"http://x\",\"y\")", "-5.2", "'@SUM(A1)", "正常"]
-    sheet = openpyxl.load_workbook(xlsx)["facts"]
-    assert sheet["A2"].value == "=HYPERLINK(\"http://x\",\"y\")" and sheet["A2"].data_type == "s"
-    assert sheet["B2"].value == 1.0
+    sheet = sheets.frame_sheet(frame)
+    csv = sheets.write_csv(tmp_path / "f.csv", sheet)
+    xlsx = sheets.write_xlsx(tmp_path / "f.xlsx", {"表": sheet})
+    assert pl.read_csv(csv)["原文"].to_list() == ["'=HYPERLINK(\"http://x\",\"y\")", "-5.2", "'@SUM(A1)", "正常"]
+    ws = openpyxl.load_workbook(xlsx)["表"]
+    assert ws["A2"].value == "=HYPERLINK(\"http://x\",\"y\")" and ws["A2"].data_type == "s"
+    assert ws["B2"].value == 1.0 and ws["B2"].data_type == "n"
 
 
 def test_relative_paths_also_from_the_checkout(tmp_path, monkeypatch):
@@ -302,12 +321,22 @@ def test_the_widget_displays(app):
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
+def test_a_fresh_clone_opens_on_the_samples(tmp_path):
+    """No store yet: the explorer builds one from the bundled samples and says so."""
+    app = explore.explorer(tmp_path / "store")
+    assert (tmp_path / "store").is_dir() and app.selection == (BAOSHAN, 2019)
+    assert "还没有数据存储" in app.notice.value and "5 份样本报告" in app.notice.value
+    assert "fiscal-eval ingest" in app.notice.value and str(ROOT) not in app.notice.value.replace(str(tmp_path), "")
+    again = explore.explorer(tmp_path / "store")  # the store is there now: no notice
+    assert again.notice.value == ""
+    with pytest.raises(FiscalEvalError, match="no store at"):
+        explore.explorer(tmp_path / "other", samples=None)
+
+
 def test_explore_notebook_runs(tmp_path, notebook_kernel):
+    """The notebook as a newcomer runs it on a fresh clone: no store yet."""
     import papermill
 
-    from fiscal_eval.store import ingest
-
-    ingest([SAMPLES], store=tmp_path / "store", jobs=1, progress=False)
     nb = papermill.execute_notebook(str(ROOT / "notebooks" / "explore.ipynb"), str(tmp_path / "out.ipynb"),
                                     parameters={"store": str(tmp_path / "store")},
                                     kernel_name=notebook_kernel, progress_bar=False, execution_timeout=300, cwd=str(ROOT))
@@ -317,4 +346,6 @@ def test_explore_notebook_runs(tmp_path, notebook_kernel):
     # The kernel filled the widgets: their saved state holds the facts, a chart and the mark.
     state = json.dumps(nb.metadata["widgets"], ensure_ascii=False)
     assert BAOSHAN in state and "84.61%" in state and 'vegaEmbed(\\"#fe-chart-' in state
-    assert "预算执行率为<mark>84.61%</mark>。" in state
+    # the most severe finding first (by materiality): the 733/707 count, not the 0.01-point rate
+    assert "覆盖<mark>733</mark>个单位。" in state
+    assert "已用随附的 5 份样本报告" in state and (tmp_path / "store").is_dir()

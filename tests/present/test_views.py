@@ -60,11 +60,11 @@ def test_amounts_are_written_one_way_everywhere(corpus):
 
     f = replace(views.facts(corpus, *SAMPLE_000), budget_yuan=12_345_678.9, spent_yuan=710_000.0)
     table = dict(f.table().iter_rows())
-    assert table["预算 budget（万元）"] == display.wan(12_345_678.9) == "1,234.57"
-    assert table["支出 spent（万元）"] == display.wan(710_000.0) == "71.00"
+    assert table["预算（万元）"] == display.wan(12_345_678.9) == "1,234.57"
+    assert table["支出（万元）"] == display.wan(710_000.0) == "71.00"
     html = charts.table_html(pl.DataFrame({"budget_yuan": [12_345_678.9], "spent_yuan": [710_000.0]}))
     assert ">1,234.57<" in html and ">71.00<" in html
-    assert table["报告所述执行率 stated rate"] == display.percent(f.execution_rate_reported) == "84.61%"
+    assert table["报告所写执行率"] == display.percent(f.execution_rate_reported) == "84.61%"
 
 
 def test_facts_of_000(corpus):
@@ -74,14 +74,17 @@ def test_facts_of_000(corpus):
     assert round(f.mof_execution_points, 2) == 8.46 and f.mof_rate_basis == "available"
     assert (f.score, f.grade, f.grade_ok, f.flag_count) == (97.46, "优秀", True, 2)
     assert f.project_name == "电子政务业务经费" and not f.synthetic
-    assert f.pefa_pi1 is None and "needs 3 years" in f.pefa_pi1_reason
+    assert f.pefa_pi1 is None
+    assert f.pefa_pi1_reason == "需要 2017–2019 三个年度的预算与实际支出，只有 1 个年度（缺 2017、2018 年）"
     table = dict(views.agency_facts(corpus, *SAMPLE_000).iter_rows())
-    assert table["预算 budget（万元）"] == "71.00" and table["支出 spent（万元）"] == "60.07"
-    assert table["预算执行率（支出÷到位）spent/available"] == "84.60%"
-    assert table["报告所述执行率 stated rate"] == "84.61%"
-    assert table["财政部执行率得分 MoF points (of 10)"] == "8.46"
-    assert table["审核发现 flags"] == "2"
-    assert table["PEFA PI-1 总支出偏离 aggregate outturn"].startswith("无 n/a（needs 3 years")
+    assert table["预算（万元）"] == "71.00" and table["支出（万元）"] == "60.07"
+    assert table["预算执行率（支出÷到位）"] == "84.60%"
+    assert table["报告所写执行率"] == "84.61%"
+    assert table["执行率得分（满分 10 分）"] == "8.46"
+    assert table["审核发现"] == "2"
+    assert table["报告类型"] == "项目"  # not "project"
+    assert table["自评等级"] == "优秀（优档）"  # the report's word, and its class
+    assert table["PEFA PI-1 总支出偏离"].startswith("无（需要 2017–2019 三个年度")
 
 
 def test_facts_of_a_synthetic_agency_have_pefa(corpus, synthetic):
@@ -147,7 +150,7 @@ def test_synthetic_note(corpus, synthetic):
     assert views.synthetic_note(corpus, *SAMPLE_000) is None
     assert views.synthetic_note(corpus, synthetic) == views.SYNTHETIC_NOTE
     mixed = views.synthetic_note(corpus, year=2019)
-    assert mixed.startswith("合成数据 SYNTHETIC") and "份是 fiscal_eval 合成" in mixed
+    assert mixed.startswith("合成数据 SYNTHETIC") and "份是程序合成的演示数据" in mixed
     assert views.synthetic_note(corpus, year=2019, region="保山市") is None  # only 000 there
 
 
@@ -155,14 +158,19 @@ def test_series_pefa_and_flags_over_time(corpus, synthetic):
     s = views.series(corpus, synthetic)
     assert s["year"].to_list() == [2019, 2020, 2021]
     assert {"budget_yuan", "spent_yuan", "execution_rate_budget", "score"} <= set(s.columns)
-    assert set(s.columns) & set(REPORT_COLUMNS) >= {"budget_yuan", "spent_yuan", "score", "grade"}
+    assert set(s.columns) & set(REPORT_COLUMNS) >= {"budget_yuan", "spent_yuan", "score"}
+    assert s["grade_class"].to_list() == [views.with_grade_class(r)["grade_class"][0] for r in (
+        corpus.metrics.per_report.filter(pl.col("agency") == synthetic, pl.col("year") == y) for y in (2019, 2020, 2021))]
     pefa = views.pefa(corpus, synthetic)
     pi1 = pefa.filter(pl.col("pefa_indicator") == "PI-1").row(0, named=True)
     assert pi1["pefa_status"] == "ok" and pi1["pefa_years"] == [2019, 2020, 2021]
     real = views.pefa(corpus, SAMPLE_000[0])
-    assert real["pefa_status"].to_list() == ["insufficient_data"]
+    assert real["pefa_status"].to_list() == ["insufficient_data", "insufficient_data"]
+    assert real["pefa_reason"][1] == "报告没有写出各预算线（经济分类）的预算与实际支出"
     fot = views.flags_over_time(corpus, SAMPLE_000[0])
     assert sorted(fot["code"].to_list()) == ["conflicting_values", "rate_mismatch"] and fot["flags"].sum() == 2
+    # severity by materiality: the 0.01-point rate difference is 提示, the 733/707 count 一般
+    assert dict(fot.select("code", "severity").rows()) == {"rate_mismatch": "info", "conflicting_values": "warning"}
     assert views.recurring(corpus, SAMPLE_000[0]).height == 0
 
 
@@ -170,10 +178,10 @@ def test_portfolio(corpus):
     grades = views.grade_distribution(corpus, 2019)
     scored = views.portfolio_reports(corpus, 2019).filter(pl.col("grade").is_not_null())
     assert grades["reports"].sum() == scored.height
-    levels = grades["grade_level"].to_list()
-    assert levels == sorted(levels, reverse=True)  # best grade first
+    order = [views.GRADE_ORDER.index(g) for g in grades["grade_class"].unique(maintain_order=True)]
+    assert order == sorted(order)  # best grade first
     real = grades.filter(~pl.col("synthetic"))
-    assert sorted(real["grade"].to_list()) == ["优", "优秀"]  # 000 and 004
+    assert real.select("grade_class", "reports").rows() == [("优", 2)]  # 000's 优秀 and 004's 优: one grade
     dist = views.score_distribution(corpus, 2019)
     assert dist.height == views.portfolio_reports(corpus, 2019)["score"].drop_nulls().len()
     evs = views.execution_vs_score(corpus, 2019)

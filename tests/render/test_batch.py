@@ -9,7 +9,7 @@ import os
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from batch_support import (
@@ -82,6 +82,10 @@ def test_config_declares_the_three_reports() -> None:
         "portfolio": ("year", ("store", "year")),
     }
     assert specs["portfolio"].fixed == {"region": ""}
+    from fiscal_eval.present.labels import PAGE_TITLES
+
+    assert {k: specs[k].title for k in PAGE_TITLES} == PAGE_TITLES  # titles defined once, in labels
+    assert specs["cross_year"].min_years == 2 and specs["agency_report"].min_years == 1
 
 
 def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
@@ -92,6 +96,9 @@ def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("reports:\n  x:\n    notebook: a.ipynb\n    for_each: year\n    parameters: [agency]\n",
                    encoding="utf-8")
     with pytest.raises(FiscalEvalError, match="cannot fill parameter"):
+        load_config(bad)
+    bad.write_text("reports:\n  x:\n    notebook: a.ipynb\n    for_each: agency\n    min_years: 0\n", encoding="utf-8")
+    with pytest.raises(FiscalEvalError, match="min_years must be"):
         load_config(bad)
 
 
@@ -130,7 +137,12 @@ def test_index_lists_every_report_with_status_data_and_time(fixture_batch: Batch
     assert index.count('<span class="ok">ok</span>') == 25
     store_info = fixture_batch.store
     assert store_info["generation"] in index and store_info["fingerprint"][:16] in index
-    assert "14 with agency and year" in index
+    assert "14 份写明单位和年度" in index
+    # the operational detail is folded away, after what an analyst reads
+    details = index.index("<details>")
+    assert index.index(store_info["generation"]) > details and index.index('<span class="ok">ok</span>') > details
+    assert str(small_store()) not in index  # no absolute paths of the machine
+    assert "未能生成的页面" in index and index.index("未能生成的页面") < details
     assert "合成数据 SYNTHETIC" in index  # the synthetic agencies are marked
     assert fixture_batch.reports[0].made_at[:4] in index
 
@@ -187,7 +199,7 @@ def test_cli_batch_exits_1_when_a_report_failed(fixture_batch: BatchResult, monk
     assert result.exit_code == 1, result.output
     assert "failed: " in result.output and "ValueError at cell 5" in result.output
     assert calls == [("S", "O", {"jobs": 3, "agency": "甲", "force": True, "timeout": 9.0,
-                                 "lessons": False, "notebooks": None, "limit": None})]
+                                 "lessons": False, "notebooks": None, "limit": None, "pdf": False})]
     ok = BatchResult(out=Path("O"), index=Path("O/index.html"), reports=(), ran=0, skipped=0, failed=(), seconds=0.1)
     monkeypatch.setattr(batch_mod, "run_batch", lambda store, out, **kwargs: ok)
     result = CliRunner().invoke(cli.app, ["batch"])
@@ -227,7 +239,7 @@ def test_rerun_skips_unchanged_reports_and_reruns_what_changed(tmp_path: Path) -
         if r.status == "ok":
             assert r.skipped and r.made_at == made[r.name]
             assert (out / r.html).stat().st_mtime_ns == mtimes[r.html]
-    assert "(unchanged)" in again.index.read_text(encoding="utf-8")
+    assert "（未变，沿用）" in again.index.read_text(encoding="utf-8")
 
     # New data for one agency: with `data: agency`, only that agency's reports re-run
     # (and the store-wide portfolio, which failed anyway).
@@ -338,7 +350,13 @@ def real() -> BatchResult:
 def test_real_notebooks_render_every_report(real: BatchResult) -> None:
     assert real.ok, "\n".join(f"{r.name}: {r.error}" for r in real.failed)
     kinds = [r.kind for r in real.reports]
-    assert kinds.count("agency_report") == 14 and kinds.count("cross_year") == 11 and kinds.count("portfolio") == 3
+    # a cross-year page only where an agency has at least two years: the three synthetic ones
+    assert kinds.count("agency_report") == 14 and kinds.count("cross_year") == 3 and kinds.count("portfolio") == 3
+    for r in real.reports:
+        if r.kind == "cross_year":
+            years = {x.parameters["year"] for x in real.reports
+                     if x.kind == "agency_report" and x.parameters["agency"] == r.parameters["agency"]}
+            assert len(years) >= 2
 
 
 def test_real_reports_are_offline_with_charts_inline_and_code_hidden(real: BatchResult) -> None:
@@ -348,6 +366,53 @@ def test_real_reports_are_offline_with_charts_inline_and_code_hidden(real: Batch
         assert "vegaEmbed" in text, r.name  # charts embedded with their JavaScript inline
         assert re.search(r"[\u4e00-\u9fff]", text), r.name
         assert "views.open_corpus" not in text and "charts.show(" not in text, r.name  # code hidden
+
+
+def test_the_index_is_the_front_door(real: BatchResult) -> None:
+    """Portfolio pages first; then region → agency → year, each row with its key figures
+    and findings by severity; a filter box; the operational columns folded away."""
+    index = real.index.read_text(encoding="utf-8")
+    assert '<html lang="zh">' in index and "<title>绩效自评报告复核 · 目录</title>" in index
+    assert index.index("年度总览") < index.index("单位年度报告") < index.index("<details>")
+    assert index.index("<h3>保山市</h3>") < index.index("<h3>保靖县</h3>")  # grouped by region
+    row = re.search(r'<tr data-filter="保山市 中共保山市委网信办 2019[^"]*">(.*?)</tr>', index).group(1)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert cells[0] == "中共保山市委网信办" and ">2019 年</a>" in cells[1] and cells[2] == "项目"
+    assert cells[3:9] == ["97.46", "优", "84.60%", "0", "1", "1"]  # score, grade, execution, 严重/一般/提示
+    assert cells[9] == ""  # one year only: no cross-year page
+    syn = next(r for r in real.reports if r.kind == "cross_year")
+    assert f'href="{html.escape(quote(syn.html))}">历年报告</a>' in index
+    assert '<input id="fe-filter"' in index and 'addEventListener("input"' in index
+    assert "https://" not in index and external_resources(index) == []
+
+
+def test_every_page_links_back_and_to_the_agencys_other_pages(real: BatchResult) -> None:
+    by_name = {r.name: r for r in real.reports}
+    for r in real.reports:
+        page = (real.out / r.html).read_text(encoding="utf-8")
+        nav = re.search(r'<nav class="fe-nav">(.*?)</nav>', page).group(1)
+        assert '<a href="index.html">← 返回目录</a>' in nav, r.name
+        targets = re.findall(r'href="([^"]+)\.html"', nav)
+        assert all(unquote(t) in by_name or t == "index" for t in targets), r.name
+        if r.kind == "cross_year":  # its agency's every year
+            years = sorted(x.parameters["year"] for x in real.reports
+                           if x.kind == "agency_report" and x.parameters["agency"] == r.parameters["agency"])
+            assert [f"{y} 年度报告" for y in years] == re.findall(r">(\d{4} 年度报告)</a>", nav)
+        if r.kind == "agency_report" and r.synthetic:  # ↔ its cross-year page and the year's overview
+            assert ">历年报告</a>" in nav and f'>{r.parameters["year"]} 年度总览</a>' in nav
+        assert "@page{size:A4" in page and "@media print" in page  # prints on A4
+
+
+def test_lesson_handouts_are_named_for_people() -> None:
+    from fiscal_eval.render.batch import plan
+
+    lessons = [p for p in plan(small_store(), lessons=True) if p.spec.group == "lessons"]
+    assert lessons and len(lessons) % 2 == 0
+    for item in lessons:
+        handout = "教师版" if item.parameters["show_solutions"] else "学生版"
+        assert item.title.endswith(f"（{handout}）") and item.title.startswith("第 ")
+        assert f"-{handout}-" in item.name and "-true-" not in item.name and "-false-" not in item.name
+        assert isinstance(item.parameters["show_solutions"], bool)  # the notebook still gets a bool
 
 
 def test_real_reports_mark_synthetic_data(real: BatchResult) -> None:

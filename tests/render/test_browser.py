@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from batch_support import FIXTURES, HOSTILE_AGENCIES, ROOT, real_batch, real_notebooks_missing, small_store
@@ -68,12 +69,13 @@ class Rendered:
         return re.sub(r"<[^>]+>", " ", body)
 
 
-def render(page: Path, screenshot: Path | None = None, height: int = 2400) -> Rendered:
-    """Open ``page`` in headless chromium; the DOM once scripts have run, and the console."""
+def render(page: Path, screenshot: Path | None = None, height: int = 2400, fragment: str = "") -> Rendered:
+    """Open ``page`` (``#fragment``) in headless chromium; the DOM once scripts have run,
+    and the console."""
     browser = _chromium()
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
         base = [browser, *_FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=10000"]
-        done = subprocess.run([*base, "--dump-dom", page.resolve().as_uri()],
+        done = subprocess.run([*base, "--dump-dom", page.resolve().as_uri() + fragment],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr[-2000:]
         if screenshot is not None:
@@ -121,7 +123,7 @@ def test_index_page_opens_cleanly(tmp_path: Path) -> None:
     result = run_batch(small_store(), tmp_path / "out", config=FIXTURES / "batch_fixture.yml", jobs=2, progress=False)
     rendered = render(result.index)
     assert rendered.errors == []
-    assert "报告目录" in rendered.text and "deliberately broken" in rendered.text
+    assert "绩效自评报告复核 · 目录" in rendered.text and "deliberately broken" in rendered.text
     # hostile agency names are text in the page, never elements
     assert HOSTILE_AGENCIES[0] in rendered.text.replace("&lt;", "<").replace("&gt;", ">")
     assert "<script>alert(1)" not in rendered.dom
@@ -160,6 +162,30 @@ def test_real_report_draws_its_charts_offline(real: BatchResult, kind: str) -> N
         assert run.parameters["agency"] in rendered.text
     if run.synthetic:
         assert "SYNTHETIC" in rendered.text or "合成" in rendered.text
+
+
+def test_index_filter_box_hides_what_does_not_match(real: BatchResult) -> None:
+    """The filter runs offline in the page: index.html#q=保山市 opens with only that region's rows."""
+    everything = render(real.index)
+    rows = re.findall(r"<tr data-filter=[^>]*>", everything.dom)
+    assert rows and not any("hidden" in row for row in rows)
+    filtered = render(real.index, fragment="#q=" + quote("保山市"))
+    assert filtered.errors == []
+    shown = [r for r in re.findall(r"<tr data-filter=\"([^\"]*)\"(?![^>]*hidden)", filtered.dom)]
+    assert shown and all("保山市" in r for r in shown)
+    assert re.search(r'<section class="fe-group" hidden=""><h3>云岭市</h3>', filtered.dom)  # a region emptied
+
+
+def test_real_agency_page_reads_as_chinese_and_opens_with_the_verdict(real: BatchResult) -> None:
+    run = next(r for r in real.reports if r.kind == "agency_report" and r.parameters["agency"] == "中共保山市委网信办")
+    rendered = render(real.out / run.html, screenshot=SCREENSHOTS / "browser-agency_report-real.png")
+    text = " ".join(rendered.text.split())
+    assert rendered.errors == []
+    assert text.index("中共保山市委网信办 2019 年度绩效自评复核") < text.index("复核结论") < text.index("一、基本事实")
+    assert "预算执行率报告为 84.61%，按 实际支出 600,651.81 ÷ 实际到位 710,000.00 计算应为 84.60%" in text
+    assert "← 返回目录" in text
+    for internal in ("execution_rate", "report_id", "rate_mismatch", "warning", "Parquet", "fiscal_eval", "/tmp/"):
+        assert internal not in text, internal
 
 
 @pytest.mark.parametrize("agency", HOSTILE_AGENCIES)

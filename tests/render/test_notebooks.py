@@ -42,6 +42,26 @@ def _html(nb: nbformat.NotebookNode) -> str:
                      if "text/html" in o.get("data", {}))
 
 
+# Latin words a reader may see on a page: the PEFA indicators and the synthetic mark.
+ALLOWED_LATIN = {"PEFA", "PI", "SYNTHETIC"}
+
+
+def _visible_text(html: str) -> str:
+    """What a reader sees: the outputs' text without scripts, styles and tags."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def _no_internals(html: str, store: str) -> None:
+    """Chinese first, no internals: no field names, codes, report ids, paths or tooling."""
+    # the source file's own name stays: it is how an analyst finds the document
+    text = re.sub(r"[\w.-]+\.(?:txt|html?|pdf|docx?|xlsx?)\b", " ", _visible_text(html))
+    latin = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]{1,}", text)) - ALLOWED_LATIN
+    assert not latin, f"Latin words on the page: {sorted(latin)[:20]}"
+    assert store not in html and "Parquet" not in html and "fiscal_eval.views" not in html
+    assert not re.search(r"\b[0-9a-f]{16}\b", text), "a report_id on the page"
+
+
 def _charts(html: str) -> int:
     """Charts drawn; and the Vega bundle must be inline exactly once (the first chart)."""
     assert html.count("window.vegaEmbed=") == 1, "the Vega JavaScript must be inline once per notebook"
@@ -78,11 +98,17 @@ def test_agency_report(tmp_path, store, notebook_kernel):
     nb = _run(REPORTS[0], tmp_path / "out.ipynb", notebook_kernel,
               {"store": store, "agency": "和平县政务服务数据管理局", "year": 2020})
     html = _html(nb)
-    assert "和平县政务服务数据管理局 2020" in html
+    assert '<h1 class="fe-title">和平县政务服务数据管理局 2020 年度绩效自评复核</h1>' in html  # the title names them
     assert _charts(html) == 4  # funds, execution bands, indicators, peers
-    assert "公式错误 formula_error" in html and "(6)=(3) ÷ (2)" in html  # the flag and its sentence
-    assert "88.0" in html and "良好" in html  # score and grade among the facts
+    assert ">公式错误<" in html and "(6)=(3) ÷ (2)" in html  # the flag and its sentence
+    assert "实际到位率的公式印为 (3)÷(2)" in html and ">一般<" in html  # in Chinese, graded by materiality
+    assert "88.0" in html and "良好（良档）" in html  # score and grade among the facts
     assert "合成数据 SYNTHETIC" not in html  # a real agency: no banner
+    # the verdict first, computed: before any section
+    assert html.index("fe-title") < html.index("复核结论") < html.index("关键数字") < html.index("fe-chart-")
+    assert "重新计算了报告中的 3 个数字（执行率、到位率、公式），1 个与报告不符。" in html
+    assert "000_8f7748dd4a7239a6" not in html and "003_0aae5738ae055c76.txt" in html  # the file's name only
+    _no_internals(html, store)
 
 
 def test_agency_report_synthetic_banner(tmp_path, store, notebook_kernel, synthetic_agency):
@@ -99,6 +125,8 @@ def test_cross_year(tmp_path, store, notebook_kernel, synthetic_agency):
     assert synthetic_agency in html and "PI-1" in html and "合成数据 SYNTHETIC" in html
     assert _charts(html) >= 3  # amounts, rates, score (+ flags when there are any)
     assert ">2019<" in html and ">2021<" in html
+    assert f"{synthetic_agency} 历年绩效自评复核" in html and "2019–2021 年共 3 个年度的报告。" in html
+    _no_internals(html, store)
 
 
 def test_portfolio(tmp_path, store, notebook_kernel):
@@ -106,6 +134,9 @@ def test_portfolio(tmp_path, store, notebook_kernel):
     html = _html(nb)
     assert "中共保山市委网信办" in html and _charts(html) == 5
     assert "合成数据 SYNTHETIC" in html  # 2019 mixes the samples with synthetic reports
+    assert "几乎所有报告" not in html  # no canned sentence: the spread is computed
+    assert "真实报告 2 份，2 份写了自评得分：最低 97.46 分、最高 98 分" in html
+    _no_internals(html, store)
     one = _run(REPORTS[2], tmp_path / "one.ipynb", notebook_kernel, {"store": store, "year": 2019, "region": "保山市"})
     html = _html(one)
     assert "中共保山市委网信办" in html and "合成数据 SYNTHETIC" not in html

@@ -73,6 +73,39 @@ def test_there_are_five_lessons_or_more():
     assert [_lesson(p) for p in NOTEBOOKS] == sorted({_lesson(p) for p in NOTEBOOKS})
 
 
+WITHHELD = 'class="fiscal-eval-withheld"'
+
+
+def _gated(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """The "用库核对" cells: the library's values, shown only after the answer."""
+    return [c for c in nb.cells if c.cell_type == "code" and "teaching.after(" in c.source]
+
+
+def _output_text(cell: nbformat.NotebookNode) -> str:
+    return "\n".join(str(v) for o in cell.get("outputs", []) for v in (o.get("data", {}) or {}).values()) + \
+        "".join(o.get("text", "") for o in cell.get("outputs", []))
+
+
+def _library_values(lesson: str) -> dict[str, list[str]]:
+    """The ratios a lesson asks the student to compute, as the library prints them (six
+    decimals of a fraction: 0.961577…), by exercise — what a "用库核对" cell would show.
+    (Figures the student reads off the report, 600651.81, are in the report's text.)"""
+    from fiscal_eval.teaching.checker import _expected
+
+    out: dict[str, list[str]] = {}
+    for eid in teaching.exercises(lesson):
+        ex = teaching.exercise(eid)
+        key = [ex.expected] if ex.type == "number" else list(ex.expected.values()) if ex.type == "dict" else []
+        if not any(isinstance(k, str) and "/" in k for k in key):
+            continue  # not a ratio computed from the report's figures
+        values = [_expected(ex)] if ex.type == "number" else [v for v in _expected(ex).values() if isinstance(v, float)]
+        shown = [f"{v:.6f}".rstrip("0")[:8] for v in values
+                 if isinstance(v, float) and not v.is_integer() and len(f"{v:.6f}".rstrip("0")) >= 7]
+        if shown:
+            out[eid] = shown
+    return out
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_lesson_with_solutions_checks_correct(notebook, kernel, lesson_paths, tmp_path):
     nb = _run(notebook, tmp_path / notebook.name, kernel, {"show_solutions": True, **lesson_paths})
@@ -80,6 +113,9 @@ def test_lesson_with_solutions_checks_correct(notebook, kernel, lesson_paths, tm
     verdicts = _verdicts(nb)
     assert len(teaching.exercises(_lesson(notebook))) > 0
     assert verdicts == ["correct"] * len(teaching.exercises(_lesson(notebook)))
+    # the teacher's copy: every "用库核对" cell shows the library's values
+    gated = _gated(nb)
+    assert gated and all(WITHHELD not in _output_text(c) and c.get("outputs") for c in gated)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
@@ -87,6 +123,14 @@ def test_lesson_without_solutions_runs_and_asks(notebook, kernel, lesson_paths, 
     nb = _run(notebook, tmp_path / notebook.name, kernel, {"show_solutions": False, **lesson_paths})
     assert _errors(nb) == []
     assert _verdicts(nb) == ["unanswered"] * len(teaching.exercises(_lesson(notebook)))
+    # the student's copy never shows an answer: the "用库核对" cells wait for one ...
+    for cell in _gated(nb):
+        assert WITHHELD in _output_text(cell), cell.source[:60]
+    # ... and no computed answer is printed anywhere on the page
+    shown = "\n".join(_output_text(c) for c in nb.cells if c.cell_type == "code")
+    for eid, values in _library_values(_lesson(notebook)).items():
+        for value in values:
+            assert value not in shown, f"{eid}: {value} is shown in the student's copy"
 
 
 # --------------------------------------------------------------------------- conventions

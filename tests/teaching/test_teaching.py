@@ -312,3 +312,98 @@ def test_lessons_preparing_one_store_at_once_take_turns(tmp_path):
     results = [run.communicate(timeout=120) for run in runs]
     expected = str(5 + teaching.CORPUS["agencies"] * teaching.CORPUS["years"])
     assert [(run.returncode, out.strip()) for run, (out, _) in zip(runs, results)] == [(0, expected)] * 4, results
+
+
+# --------------------------------------------------------------------------- every answer shape
+
+
+def _right_shape_wrong_value(eid):
+    """An answer of the form the exercise asks for, with values that are no known mistake."""
+    from fiscal_eval.teaching.checker import _PLAIN_NUMBER, _expected
+
+    ex = exercise(eid)
+    expected = _expected(ex)
+    if ex.type == "number":
+        return expected * 1.7 + 3.3
+    if ex.type == "dict":
+        return {k: v * 1.7 + 3.3 if isinstance(v, float) else "无此项" for k, v in expected.items()}
+    if ex.type == "set":
+        return {98765} if any(_PLAIN_NUMBER.fullmatch(e) for e in expected) else {"无此项"}
+    if ex.type == "grade" and str(expected).isascii():
+        return "Z"
+    return "无此答案"
+
+
+_WRONG_SHAPE = {"number": {"a": 1}, "dict": 5.0, "set": {"a": 1}, "text": 88, "grade": 88}
+
+
+@pytest.mark.parametrize("eid", exercises())
+def test_a_wrong_value_of_the_right_shape_is_not_told_its_shape(eid):
+    """The hint must fit the answer: an answer already in the asked form (a dict keyed by
+    year …) is told its values are wrong, not told the form it already has."""
+    ex = exercise(eid)
+    feedback = check(eid, _right_shape_wrong_value(eid))
+    assert feedback.verdict == "wrong", feedback.message
+    assert "形式对了" in feedback.message and "答案的形式" not in feedback.message
+    assert not (ex.unit and ex.unit in feedback.message)
+    assert not teaching.key._reveals(ex, ECHO.sub("", feedback.message))
+
+
+@pytest.mark.parametrize("eid", exercises())
+def test_a_wrong_shape_is_told_the_shape_asked(eid):
+    ex = exercise(eid)
+    feedback = check(eid, _WRONG_SHAPE[ex.type])
+    assert feedback.verdict == "wrong"
+    assert "形式对了" not in feedback.message
+    assert ex.unit in feedback.message or "需要" in feedback.message
+    assert not teaching.key._reveals(ex, ECHO.sub("", feedback.message))
+
+
+def _low_precision(eid):
+    """The exercise's (non-whole) numbers rounded to two decimals, as a hasty student writes them."""
+    from fiscal_eval.teaching.checker import _expected
+
+    ex = exercise(eid)
+    expected = _expected(ex)
+    if ex.type == "number" and not float(expected).is_integer():
+        return round(expected, 2)
+    if ex.type == "dict" and all(isinstance(v, float) and not v.is_integer() for v in expected.values()):
+        return {k: round(v, 2) for k, v in expected.items()}
+    return None
+
+
+# (amounts in yuan, 600651.81, are whole at two decimals: correct, not a precision slip)
+@pytest.mark.parametrize("eid", [e for e in exercises() if _low_precision(e) is not None
+                                 and check(e, _low_precision(e)).verdict != "correct"])
+def test_too_few_decimals_is_close_and_says_so(eid):
+    feedback = check(eid, _low_precision(eid))
+    assert feedback.verdict == "close", feedback.message
+    assert "小数" in feedback.message or "位数" in feedback.message or "精度" in feedback.message
+
+
+def test_the_issues_example_a_dict_by_year_at_low_precision():
+    feedback = check("02.6", {"2020": 0.99, "2021": 0.93, "2022": 0.95})
+    assert feedback.verdict == "close" and "位数太少" in feedback.message
+    assert "以年份为键" not in feedback.message  # the form it already has
+    assert "形式对了" in check("02.6", {"2020": 0.5, "2021": 0.5, "2022": 0.5}).message
+
+
+# --------------------------------------------------------------------------- after the answer
+
+
+def test_library_values_wait_for_the_answer(monkeypatch):
+    from fiscal_eval.teaching import checker
+
+    monkeypatch.setattr(checker, "_ANSWERED", {})
+    table = pl.DataFrame({"year": [2022], "arrival_rate": [0.9616]})
+    held = teaching.after(("02.1", "02.2"), table)
+    assert isinstance(held, teaching.Withheld) and "02.1、02.2" in held.message
+    assert "0.9616" not in held._repr_html_() and 'class="fiscal-eval-withheld"' in held._repr_html_()
+    check("02.1", None)  # unanswered does not count
+    check("02.2", 0.5)
+    assert isinstance(teaching.after(("02.1", "02.2"), table), teaching.Withheld)
+    check("02.1", 0.1)  # a wrong answer counts: it has been checked
+    assert teaching.after(("02.1", "02.2"), table) is table
+    assert repr(teaching.after("02.1", "第一行\n第二行")) == "第一行\n第二行"  # text as printed
+    with pytest.raises(KeyError):
+        teaching.after("99.9", 1)
