@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import combinations
 
 from fiscal_eval.model import FundLine, RateStatement
 from fiscal_eval.parse.forms import FUND_TOTAL as _TOTAL
-from fiscal_eval.parse.forms import column_measure
+from fiscal_eval.parse.forms import MAX_POINTS_HEADER, column_measure
 from fiscal_eval.parse.numbers import decimals_of, parse_amount, parse_number, parse_percent
 from fiscal_eval.parse.vocab import vocab
 
@@ -115,7 +116,8 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
             before = f[max(0, where[run[0].start()] - 60):where[run[0].start()]]
             declared = _UNIT.search(_GAP.sub("", before)) or _UNIT.search("".join(w.group() for w in run))
             unit = declared.group(1) if declared else "万元"
-        return _read(found, cols, unit, total.group().rstrip(":："))
+        heads = [w.group() for w in run][len(run) - len(cols):]
+        return _read(found, cols, heads, unit, total.group().rstrip(":："))
     return None
 
 
@@ -133,8 +135,77 @@ def _row(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | None, re.
     return out
 
 
-def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None], unit: str,
-          label: str) -> FlatForm:
+def _value(m: re.Match[str]) -> float:
+    return parse_number(m.group("num"))
+
+
+def _rate_checks(rate: re.Match[str], values: dict[str, float]) -> bool:
+    """Whether a 执行率 cell (with or without its %) equals 执行数 ÷ a 预算数 of the row,
+    to the rate's last stated digit."""
+    if "spent" not in values:
+        return False
+    stated = parse_percent(rate.group("num"))
+    step = 10.0 ** -(decimals_of(rate.group("num")) + 2)
+    budgets = [values[c] for c in ("budget_init", "budget_adj") if values.get(c)]
+    return any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets)
+
+
+def _placement_money(pairs: list[tuple[str | None, str, re.Match[str]]]) -> dict[str, float] | None:
+    """The money of the row read through one placement of its values under the header's
+    columns (measure, header words, value); None when the placement is impossible: a
+    percent outside 执行率, a 分值 above 100, 得分 above its 分值, a 执行率 that 执行数 ÷
+    预算数 does not give, no money at all."""
+    money: dict[str, float] = {}
+    rate = None
+    most = points = None
+    for col, head, m in pairs:
+        percent = m.group("unit") == "%"
+        if col == "rate":
+            rate = m
+            continue
+        if percent:
+            return None
+        if col in _MONEY:
+            money[col] = _value(m)
+        elif col == "points":
+            if _value(m) > 100:
+                return None
+            if MAX_POINTS_HEADER.match(head):
+                most = _value(m)
+            else:
+                points = _value(m)
+    if not money or (most is not None and points is not None and points > most + 1e-9):
+        return None
+    if rate is not None and not _rate_checks(rate, money):
+        return None
+    return money
+
+
+def _resolve(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
+             heads: list[str]) -> list[tuple[str | None, re.Match[str]]] | None:
+    """A row short of cells (or with a 执行率 without its %) read only when it can be
+    read one way: every placement of its values, in order, under the header's columns
+    that is possible (:func:`_placement_money`) gives the same money in the same columns.
+    "880 880 880 10 10" under 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分: only
+    a blank 执行率 leaves every cell possible (880 cannot be a 分值, 10 cannot be 880 ÷ 880
+    as a rate), so 880 is the budget and the spent. None when placements disagree."""
+    width = next((i for i, c in enumerate(cols) if c == "text"), len(cols))
+    values = [m for _, m in found]
+    if not 0 < len(values) <= width or width - len(values) > 3:
+        return None
+    readings: dict[tuple, list[tuple[str | None, re.Match[str]]]] = {}
+    for kept in combinations(range(width), len(values)):
+        pairs = [(cols[i], heads[i], m) for i, m in zip(kept, values)]
+        money = _placement_money(pairs)
+        if money is not None:
+            readings.setdefault(tuple(sorted(money.items())), [(c, m) for c, _, m in pairs])
+    if len(readings) != 1:
+        return None
+    return next(iter(readings.values()))
+
+
+def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None], heads: list[str],
+          unit: str, label: str) -> FlatForm:
     if any(c in _MONEY and m.group("unit") == "%" for c, m in found):
         return [], []  # a percent under a money column: the cells are not where the header says
     money = [(c, m) for c, m in found if c in _MONEY]
@@ -155,6 +226,11 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
         # No rate to check by, and a cell short (or a number under 执行率): which
         # number is which cannot be told ("880 880 880 10 10" under six columns).
         why = _INCOMPLETE
+        resolved = _resolve(found, cols, heads)
+        if resolved is not None:
+            found, why = resolved, ""
+            money = [(c, m) for c, m in found if c in _MONEY]
+            rate = next((m for c, m in found if c == "rate"), None)
     amounts = []
     for col, m in money:
         role, rank = _ROLES[col]
@@ -163,7 +239,7 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
                                  span=m.span("num"), unit=u, decimals=decimals_of(m.group("num")), measure=role),
                         rank, why))
     rates = []
-    if rate is not None and rate.group("unit") == "%" and not why:
+    if rate is not None and not why:
         rates.append(RateStatement(label="执行率", concept="execution", value=parse_percent(rate.group("num")),
                                    decimals=decimals_of(rate.group("num")), span=(rate.start("num"), rate.end())))
     return amounts, rates
