@@ -184,12 +184,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             list_parent = last_idx
         # A heading glued into the clause ("…项目(二)资金及项目绩效目标我校…安排"): the
         # figure's words start after it.
-        heading = None
-        for heading in _GLUED_HEADING.finditer(clause):
-            pass
-        if heading is not None:
-            clause_start += heading.end()
-            clause = clause[heading.end():]
+        clause, clause_start = _after_heading(clause, clause_start)
         label = clean_label(clause)
         # A total marker states a total of what is listed with it: amounts before it in
         # the sentence, its 其中 items, or the clause before ("分2批次下达…，合计X万元").
@@ -200,6 +195,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             # "…下达我区…资金，合计13,804万元": the total's words are the clause before.
             clause, clause_start = ctx.left_clause(clause_start - 1, bounds[0])
             clause += f[clause_start + len(clause):start]
+            clause, clause_start = _after_heading(clause, clause_start)
             label = clean_label(clause)
             stated_total = True
         # "财政安排支出共计87.06万元": the total word the label lost (clean_label drops
@@ -275,9 +271,11 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     for i in markers:
         if i + shift in levels:
             a = out[i]
-            # (Not money received or spent: "收到…共2330.9万元，其中：中央…、地方…" is what arrived.)
+            # Not money received or spent ("收到…共2330.9万元"), nor money the vocabulary
+            # names as no stock of the budget ("纳入绩效评价的资金共43485万元": the scope).
             if (len(levels[i + shift] - {""}) >= 2 and "budget" not in a.fallback
-                    and a.line.role not in ("budget", "available", "spent")):
+                    and a.line.role not in ("budget", "available", "spent")
+                    and not (a.line.role == "other" and role_of(_TITLES.sub("", a.line.label))[2])):
                 a = replace(a, fallback=a.fallback + ("budget",), reason=a.reason or "分级资金的合计")
             out[i] = replace(a, total=True)
     _mark_listed(out, f, ctx)
@@ -292,6 +290,16 @@ _GLUED_HEADING = re.compile(r"[一二三四五六七八九十]{1,2}、|\([一二
 _STANDARD_BEFORE = re.compile(r"(?:生均|人均|户均|亩均|每(?:人|生|户|亩|名|位|个|辆|次|年|月)[^\d,;:]{0,3}|标准(?:为|是)?)\s*$")
 _STANDARD_AFTER = re.compile(r"\s*/\s*(?:人|生|户|亩|名|年|月|次|辆|个)")
 _TRAILING_TOTAL = re.compile(r"支出\s*(共计)\s*$")
+
+
+def _after_heading(clause: str, start: int) -> tuple[str, int]:
+    """The clause from just after the last heading glued into it."""
+    heading = None
+    for heading in _GLUED_HEADING.finditer(clause):
+        pass
+    if heading is None:
+        return clause, start
+    return clause[heading.end():], start + heading.end()
 
 
 def _standard(f: str, start: int, end: int, floor: int) -> bool:
