@@ -204,6 +204,13 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         role_label = label + trailing.group(1) if trailing and not label.endswith(trailing.group(1)) else label
         role, rank, fallback = _assign(role_label, ctx, start, bounds[0])
         reason = _reason(role_label)
+        # "2021年批复…项目9个,项目资金1950万元": money named only as the project's money
+        # takes the allocation verb (批复/下达/安排/分配) of its sentence, when no amount
+        # came before it there: allocated, so the budget where nothing names one better.
+        if (role == "other" and last_idx is None and _BARE_MONEY.fullmatch(label)
+                and _ALLOCATING.search(_TITLES.sub("", f[bounds[0]:clause_start]))):
+            role, rank, fallback = "income", 3, ("budget",)
+            reason = f"“{label}”（句中“{_ALLOCATING.search(_TITLES.sub('', f[bounds[0]:clause_start])).group()}”）"
         # "…下达9,056万元，省级下达804万元，共计9,860万元": a total named only by its marker
         # is a total of the money listed before it in the sentence, and takes its role.
         marked = bool(v.total_marker.search(clause))
@@ -282,6 +289,11 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     _mark_levels(out)
     _mark_named_components(out, f)
     return out
+
+
+# Money named by no verb, only as the project's (or fund's) money.
+_BARE_MONEY = re.compile(r"(?:项目|专项|预算)?(?:资金|经费)(?:总额)?")
+_ALLOCATING = re.compile(r"批复|下达|安排|分配|下拨")
 
 
 # A heading glued into running text: "二、", "(三)" (a figure's own "1、" is not one).
