@@ -297,7 +297,8 @@ _ALLOCATING = re.compile(r"批复|下达|安排|分配|下拨")
 
 
 # A heading glued into running text: "二、", "(三)" (a figure's own "1、" is not one).
-_GLUED_HEADING = re.compile(r"[一二三四五六七八九十]{1,2}、|\([一二三四五六七八九十]{1,2}\)")
+# 一、 is left out: in running text it ends words (统一、唯一、) more often than it opens one.
+_GLUED_HEADING = re.compile(r"(?<![第一])[二三四五六七八九十]{1,2}、|\([一二三四五六七八九十]{1,2}\)")
 # A rate per head or unit before or after a figure: "生均1000元", "每人500元", "300元/人".
 _STANDARD_BEFORE = re.compile(r"(?:生均|人均|户均|亩均|每(?:人|生|户|亩|名|位|个|辆|次|年|月)[^\d,;:]{0,3}|标准(?:为|是)?)\s*$")
 _STANDARD_AFTER = re.compile(r"\s*/\s*(?:人|生|户|亩|名|年|月|次|辆|个)")
@@ -359,7 +360,10 @@ def _mark_listed(out: list[Amount], f: str, ctx: Context) -> None:
     def close() -> None:
         if len(run) >= 2 and not any(out[i].total for i in run):
             for i in run:
-                out[i] = replace(out[i], excluded=out[i].excluded or LOST_LISTED)
+                # A figure named by the vocabulary's most explicit words (调整后预算数,
+                # 实际到位, 实际支出) states the report's own, list or not.
+                if out[i].rank > 1:
+                    out[i] = replace(out[i], excluded=out[i].excluded or LOST_LISTED)
         run.clear()
 
     for i, a in enumerate(out):

@@ -85,6 +85,11 @@ def test_a_budget_and_its_spending_side_by_side_are_two_figures_not_a_list():
     assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (1000000.0, 900000.0, 0.9)
 
 
+def test_the_most_explicit_figure_of_a_list_is_the_reports():
+    r = _parse(HEAD + "年初预算100万元、调整后预算120万元，用于项目建设。\n")
+    assert r.budget_yuan == 1200000.0
+
+
 def test_a_component_the_allocation_lists_by_name_is_one_item_of_it():
     r = _parse(HEAD + "下达我县2022年中央财政林业改革发展资金921.25万元，包含国有林管护补助、"
                       "天然商品林停伐管护补助、森林防火补助。\n二、绩效情况分析\n"
