@@ -94,11 +94,14 @@ class StorageError(FiscalEvalError):
         super().__init__(f"cannot {what}: {reason} at {where}{detail}")
 
 
+# The errors that are the disk refusing (full, over quota, read-only, permissions): the
+# machine's state, reported with exit 2, never as a bug.
+STORAGE_ERRNOS = frozenset({_errno.ENOSPC, _errno.EDQUOT, _errno.EROFS, _errno.EACCES, _errno.EPERM})
+
+
 def storage_errno(error: BaseException) -> bool:
     """Whether ``error`` is the disk refusing (full, read-only, permissions), not a bug."""
-    return isinstance(error, OSError) and error.errno in (
-        _errno.ENOSPC, _errno.EDQUOT, _errno.EROFS, _errno.EACCES, _errno.EPERM
-    )
+    return isinstance(error, OSError) and error.errno in STORAGE_ERRNOS
 
 
 def _free_bytes(path: str) -> int | None:

@@ -282,7 +282,13 @@ def ingest(
     root = Path(store)
     if root.exists() and not root.is_dir():
         raise FiscalEvalError(f"store {os.fspath(store)} is a file, not a folder")
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / _LOCK).touch()  # NOTE: a read-only or foreign folder is refused here, before any work
+    except OSError as exc:
+        if storage_errno(exc):
+            raise StorageError(f"write the store at {root}", root, exc) from None
+        raise
 
     # NOTE: one writer at a time: two ingests at once would delete each other's work.
     busy = f"store at {root} is being written by another ingest; try again when it ends"
@@ -326,8 +332,13 @@ def ingest(
                 needed = max(written, _bytes_under(old.folder) if old.folder else 0) or None
                 raise StorageError(f"write the new generation of the store at {root}", root, exc, needed) from None
             raise
-        _flip(root, generation)
-        write_atomic(root / _VERSION, f"{number}\n")
+        try:
+            _flip(root, generation)
+            write_atomic(root / _VERSION, f"{number}\n")
+        except OSError as exc:  # NOTE: the new generation stays an orphan, removed by the next ingest
+            if storage_errno(exc):
+                raise StorageError(f"make {generation} the live generation of the store at {root}", root, exc) from None
+            raise
         _clean(root, keep=generation)
         return _summary(files, plan, rows, started, unread, repaired)
 
