@@ -557,7 +557,7 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             tier, why = 4, "网页的发布机构/来源"
         cands.append(_C(name, (lo, lo + len(name)), label, why, tier))
     if not any(c.tier < 5 for c in cands):
-        for name, span, why in _sentence_orgs(ctx):
+        for name, span, why in _sentence_orgs(ctx, voice_region):
             cands.append(_C(name, span, "sentence", why, 5))
     return cands
 
@@ -587,10 +587,12 @@ _EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|�
 _REGION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)[\u4e00-\u9fff]{2,25}")
 
 
-def _sentence_orgs(ctx: Context) -> Iterable[tuple[str, Span, str]]:
+def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[str, Span, str]]:
     """Units the body names as its subject: "保靖县电子政务办公室2019年部门整体支出绩效评价
-    得分…", "(一)南昌市烈士陵园管理处2022年度共有…", "洪山区卫生和计划生育委员会(以下简称…)".
-    Anchored on the year (or 以下简称) and read backwards: one pass, whatever the length."""
+    得分…", "(一)南昌市烈士陵园管理处2022年度共有…", "洪山区卫生和计划生育委员会(以下简称…)",
+    "X高度重视", "…后，X牵头提出…" (not in a report speaking for a county: ``voice_region``),
+    "X成立于…", a unit opening two sentences. Anchored on the year, 以下简称 or the verb and
+    read backwards: one pass, whatever the length."""
     f = ctx.f
     found: list[tuple[str, int, int, str]] = []
     for y in _YEAR_AT.finditer(f, 0, _HEAD):
@@ -609,6 +611,8 @@ def _sentence_orgs(ctx: Context) -> Iterable[tuple[str, Span, str]]:
         pos = f.find("(以下简称", pos + 1, _HEAD)
     for m in _SUBJECT_OF.finditer(f, 0, _HEAD):
         run = _CLAUSE_START_RUN.search(f, max(0, m.start() - 31), m.start())
+        if m.group() == "牵头" and voice_region:
+            continue  # a county's report: the department leading one task is not the county's whole
         if run and not _PREPOSITION.match(run.group()):
             found.append((run.group(), run.start(), m.start(), "正文以单位为主语的句子（" + m.group() + "）"))
     found.extend(_repeated_subjects(f))

@@ -351,3 +351,20 @@ class TestRules:
         if agency:
             lo, hi = r.evidence["agency"].span
             assert r.text[lo:hi] == agency
+
+    def test_department_leading_a_countys_task_is_not_its_agency(self):
+        r = _parse("某某县2022年度某某补助资金绩效自评报告\n一、基本情况\n我县高度重视。收到资金后,县某某局牵头提出资金分配方案。\n")
+        assert r.agency is None
+
+    @pytest.mark.parametrize(("text", "want"), [
+        # the department's own evaluation of one of its projects
+        ("2022 年某某工作项目部门评价报告\n一、项目基本情况\n年初安排预算资金 1 万元。", (None, 2022, "project", "某某工作项目")),
+        # "关于X的绩效自评报告": the unit, then the project it reports on
+        ("某某县某某局关于某某设备购置经费的绩效自评报告\n一、项目基本情况\n", ("某某县某某局", None, "project", "某某设备购置经费")),
+        # "对X项目进行自评" where the title names no project
+        ("某某县某某局2021年度项目支出绩效自评报告\n我局对某某设备购置项目进行自评,现将情况报告如下:\n",
+         ("某某县某某局", 2021, "project", "某某设备购置项目")),
+    ])
+    def test_more_title_forms(self, text, want):
+        r = _parse(text)
+        assert (r.agency, r.year, r.kind, r.project_name) == want
