@@ -619,8 +619,8 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
     for text, lo, hi, why in found:
         name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)", "", text)
         if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
-                and not _GOVERNING.search(name):
-            yield name, (hi - len(name), hi), why
+                and not _GOVERNING.search(name) and not _DIVISION.match(name):
+            yield name, (hi - len(name), hi), why  # (a 财务科 organising the work is a division)
 
 
 # What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
@@ -838,6 +838,8 @@ def _clean_project(name: str, as_written: bool = False) -> str:
     field's value (``as_written``) keeps its year."""
     name = re.sub(r"^[\dA-Z]{10,}-", "", name.strip())  # budget code prefix
     name = re.sub(r"^(?:关于|上报|对|的)+", "", name)
+    # "现将我办专项工作经费绩效自评情况报告如下": the writer (我办, 本单位) is no part of the name
+    name = re.sub(r"^(?:我|本)(?:单位|部门|中心|街道|[局委厅办校院处站所部馆队会])的?(?=.{4})", "", name)
     if as_written:
         return re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name).strip()
     name = re.sub(r"^(?:我[县市区省州旗乡镇]|[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))(?=中央|省级|(?:19|20)\d\d|财政)",

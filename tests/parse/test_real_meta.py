@@ -344,6 +344,9 @@ class TestRules:
         ("明确办公室设在县某某办,由县某某办牵头组织,其他部门协同配合。", None),
         ("县委县政府高度重视,及时成立绩效评价领导小组。", None),
         ("收到资金后,某某县财政局牵头提出资金分配方案。", None),
+        ("单位领导高度重视,财务股组织开展自评工作。", None),
+        ("局党组高度重视,认真组织开展自评。", None),
+        ("市委市政府高度重视。", None),
     ])
     def test_unit_that_is_the_subject_of_the_body(self, body, agency):
         r = _parse(f"某某补助资金转移支付2022年度绩效自评报告\n一、基本情况\n{body}\n二、绩效情况分析\n")
@@ -368,3 +371,8 @@ class TestRules:
     def test_more_title_forms(self, text, want):
         r = _parse(text)
         assert (r.agency, r.year, r.kind, r.project_name) == want
+
+    def test_the_writer_is_no_part_of_the_name(self):
+        r = _parse("部门评价报告\n根据县财政局要求,我办对2021年专项工作经费绩效情况进行检查,"
+                   "现将我办专项工作经费绩效自评情况报告如下:\n一、项目基本情况")
+        assert r.project_name == "专项工作经费"
