@@ -52,46 +52,42 @@ path while the file is unchanged.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import itertools
-import math
-import multiprocessing
 import os
-import re
 import shutil
-import stat
 import time
 import uuid
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar, Union
+from typing import Any
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from fiscal_eval.errors import FiscalEvalError
-from fiscal_eval.model import (
-    EVIDENCE_COLUMNS,
-    FLAG_COLUMNS,
-    FUND_LINE_COLUMNS,
-    INDICATOR_COLUMNS,
-    MANIFEST_COLUMNS,
-    REPORT_COLUMNS,
-    SECTION_COLUMNS,
-    STATEMENT_COLUMNS,
-    TEXT_COLUMNS,
-    Report,
+from fiscal_eval.model import MANIFEST_COLUMNS
+from fiscal_eval.sources import display_path, folder_problem
+from fiscal_eval.store.frames import Tables
+from fiscal_eval.store.generations import (
+    _LOCK,
+    _MANIFEST,
+    _TABLE_COLUMNS,
+    _VERSION,
+    PathLike,
+    _arrow_schema,
+    _clean,
+    _compatible,
+    _current,
+    _flip,
+    _keep_old_rows,
+    _link_or_copy,
+    _next_generation,
+    _Sink,
+    live_generation,
+    read_live,
 )
-from fiscal_eval.sources import display_path, folder_problem, iter_input_files
-from fiscal_eval.store.frames import Tables, schema, tables
+from fiscal_eval.store.plan import _STATS_SINCE, _input_files, _manifest_frame, _Plan, _plan, _read_manifest, _Row
+from fiscal_eval.store.pool import POOL_MIN_FILES, _assign_ids, _chunks, _run
 from fiscal_eval.util.atomic import fsync, write_atomic
 from fiscal_eval.util.locks import exclusive
 from fiscal_eval.util.progress import progress_bar
@@ -99,50 +95,10 @@ from fiscal_eval.util.workers import worker_count
 
 __all__ = [
     "IngestSummary", "MANIFEST_COLUMNS", "DEFAULT_STORE", "Snapshot", "ingest", "load", "manifest", "snapshot",
+    "live_generation", "read_live", "POOL_MIN_FILES",
 ]
 
-PathLike = Union[str, "os.PathLike[str]"]
-T = TypeVar("T")
-
 DEFAULT_STORE = "data/store"
-
-# Every Tables field is a file of the store, with its schema from model.py.
-_TABLE_COLUMNS: dict[str, dict[str, str]] = {
-    "reports": REPORT_COLUMNS,
-    "fund_lines": FUND_LINE_COLUMNS,
-    "indicators": INDICATOR_COLUMNS,
-    "flags": FLAG_COLUMNS,
-    "sections": SECTION_COLUMNS,
-    "evidence": EVIDENCE_COLUMNS,
-    "statements": STATEMENT_COLUMNS,
-    "texts": TEXT_COLUMNS,
-}
-assert set(_TABLE_COLUMNS) == {f.name for f in dataclasses.fields(Tables)}, "a table without a schema"
-
-_MANIFEST = "manifest"
-_CURRENT = "CURRENT"
-_VERSION = "VERSION"
-_LOCK = ".lock"
-_GENERATION = re.compile(r"^gen-(\d+)$")
-# Key of the manifest's Parquet metadata: the wall-clock time (ns) the ingest that wrote it
-# started, before it took any stat. Every row's size and mtime were checked after it.
-_STATS_SINCE = "fiscal_eval.stats_since_ns"
-# A stored mtime this close to (or after) that time is "racily clean", as git calls it:
-# the file may have been rewritten within the file system's timestamp granularity (2 s on
-# FAT, 1 s on ext3/HFS+; the kernel's coarse clock even on ns file systems) after its stat
-# was taken, keeping its size and mtime. Such a row is hashed, not trusted.
-_RACY_NS = 2_000_000_000
-
-# Below this many files to parse, parse in-process: starting "spawn" workers (a fresh
-# interpreter importing polars each) costs more than a second core saves.
-POOL_MIN_FILES = 64
-# Files per worker task: large enough to amortise pickling, small enough that the
-# progress bar moves and a chunk's frames stay a few MB (sections and texts dominate).
-_CHUNK_MAX = 256
-# Parquet row groups are flushed at this size: few groups for small tables, bounded
-# memory for the text-heavy ones.
-_FLUSH_BYTES = 8 * 1024 * 1024
-_FLUSH_ROWS = 65_536
 
 
 @dataclass(frozen=True)
@@ -189,450 +145,6 @@ class IngestSummary:
             f"{self.partial} partial; {self.seconds:.1f} s"
         )
 
-
-# --------------------------------------------------------------------------- the worker
-
-
-@dataclass(frozen=True, slots=True)
-class _Task:
-    """One file to parse, with the stat the parent took before anything read it."""
-
-    path: str  # as the file system names it (may hold undecodable bytes as surrogates)
-    key: str  # the manifest's path: display_path(path)
-    size: int | None
-    mtime_ns: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """A parsed report as the manifest needs it; ``report_id`` as its chunk's rows carry it."""
-
-    path: str
-    member: str | None
-    size: int | None
-    mtime_ns: int | None
-    sha256: str | None
-    status: str
-    errors: str | None
-    parser_id: str
-    report_id: str
-
-
-def _sha256(path: str) -> str | None:
-    """The SHA-256 of a regular file's bytes, or None when it cannot be read or is not a
-    regular file (reading a FIFO would block the ingest forever)."""
-    digest = hashlib.sha256()
-    try:
-        # NOTE: O_NONBLOCK so that opening a FIFO returns at once; fstat then refuses it.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        while block := os.read(fd, 1 << 20):
-            digest.update(block)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return digest.hexdigest()
-
-
-def _suffixed(report_id: str, path: str) -> str:
-    """The id of a report whose parser id another path already holds."""
-    return f"{report_id}-{hashlib.sha256(path.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
-
-
-def _parse_one(path: str) -> tuple[list[Report], str | None]:
-    """Parse and audit the reports of one file (a bug in either is the report's error, not
-    a crash: see :func:`~fiscal_eval.api.parse_reports_and_hash`), and the SHA-256 of its
-    bytes, taken from the bytes parsed so the file is read once; only a file that could
-    not be read at all (a FIFO, permission denied …) is read again to hash it."""
-    from fiscal_eval.api import parse_reports_and_hash
-
-    reports, sha = parse_reports_and_hash(path)
-    return reports, sha or _sha256(path)
-
-
-def _member(report: Report, key: str) -> str | None:
-    """What of the file ``key`` the report is ("!a.docx", "#2"), None for the file itself."""
-    source = display_path(report.source)
-    return source[len(key):] if source.startswith(key) and len(source) > len(key) else None
-
-
-def _parse_chunk(tasks: Sequence[_Task]) -> tuple[list[_Outcome], dict[str, pl.DataFrame]]:
-    """Worker: parse + audit a chunk of files and return its manifest rows and frames.
-
-    Top-level so "spawn" workers can import it. The chunk's Report objects are dropped
-    here: only frames (a few MB) travel back to the parent. Two files of the chunk with
-    the same content get distinct ids (the second suffixed), as :func:`_assign_ids` would.
-    """
-    reports: list[Report] = []
-    outcomes: list[_Outcome] = []
-    seen: set[str] = set()
-    for task in tasks:
-        found, sha = _parse_one(task.path)
-        for report in found:
-            rid = report.report_id
-            if rid in seen:
-                report = dataclasses.replace(report, report_id=_suffixed(rid, display_path(report.source)))
-            seen.add(report.report_id)
-            reports.append(report)
-            outcomes.append(
-                _Outcome(
-                    path=task.key,
-                    member=_member(report, task.key),
-                    size=task.size,
-                    mtime_ns=task.mtime_ns,
-                    sha256=sha,
-                    status=report.status,
-                    errors=display_path("; ".join(report.errors)) or None,
-                    parser_id=rid,
-                    report_id=report.report_id,
-                )
-            )
-    built = tables(reports)
-    return outcomes, {name: getattr(built, name) for name in _TABLE_COLUMNS}
-
-
-# --------------------------------------------------------------------------- on disk
-
-
-def _arrow_schema(columns: dict[str, str]) -> pa.Schema:
-    """The Arrow schema polars writes for a model.py column schema."""
-    return pl.DataFrame(schema=schema(columns)).to_arrow().schema
-
-
-class _Sink:
-    """A Parquet file written as rows arrive, in row groups of bounded size."""
-
-    def __init__(self, path: Path, arrow_schema: pa.Schema) -> None:
-        self.path = path
-        self._schema = arrow_schema
-        self._writer = pq.ParquetWriter(path, arrow_schema, compression="zstd")
-        self._pending: list[pa.Table] = []
-        self._rows = 0
-        self._bytes = 0
-
-    def add(self, table: pa.Table) -> None:
-        """Queue rows; written once enough have gathered for a row group."""
-        if table.num_rows == 0:
-            return
-        self._pending.append(table.cast(self._schema))
-        self._rows += table.num_rows
-        self._bytes += table.nbytes
-        if self._bytes >= _FLUSH_BYTES or self._rows >= _FLUSH_ROWS:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._pending:
-            self._writer.write_table(pa.concat_tables(self._pending))
-        self._pending, self._rows, self._bytes = [], 0, 0
-
-    def close(self) -> None:
-        """Write what is queued and close the file."""
-        self._flush()
-        self._writer.close()
-
-
-def _flip(root: Path, generation: str) -> None:
-    """Make ``generation`` the live one: the commit point of an ingest."""
-    write_atomic(root / _CURRENT, generation + "\n")
-    fsync(root)
-
-
-def _generation_number(name: str) -> int | None:
-    match = _GENERATION.match(name)
-    return int(match.group(1)) if match else None
-
-
-def _current(root: Path) -> Path | None:
-    """The live generation's directory, or None when ``root`` holds no store."""
-    try:
-        name = (root / _CURRENT).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except OSError as exc:
-        raise FiscalEvalError(f"cannot read the store at {root}: {exc.strerror or exc}") from None
-    folder = root / name
-    if _generation_number(name) is None or not (folder / f"{_MANIFEST}.parquet").is_file():
-        raise FiscalEvalError(
-            f"store at {root} is damaged: {_CURRENT} names {name!r}, which holds no "
-            f"{_MANIFEST}.parquet; delete the folder and run `fiscal-eval ingest DIR` again"
-        )
-    return folder
-
-
-def _live(store: PathLike) -> Path:
-    """The live generation of ``store``, or the error that says there is no store."""
-    folder = _current(Path(store))
-    if folder is None:
-        raise FiscalEvalError(f"no store at {os.fspath(store)}: run `fiscal-eval ingest DIR` first")
-    return folder
-
-
-def _read_live(store: PathLike, read: Callable[[Path], T]) -> T:
-    """``read(live generation)``, again if an ingest committed and deleted it meanwhile."""
-    for _ in range(3):
-        folder = _live(store)
-        try:
-            return read(folder)
-        except FileNotFoundError:
-            if _live(store) == folder:  # NOTE: not a race with an ingest: a damaged store
-                raise FiscalEvalError(
-                    f"store at {os.fspath(store)} is damaged: {folder.name} lacks a table file"
-                ) from None
-    return read(_live(store))
-
-
-def _clean(root: Path, keep: str) -> None:
-    """Delete every generation but ``keep``, and what killed ingests left behind."""
-    for entry in root.iterdir():
-        if entry.name == keep:
-            continue
-        leftover = _generation_number(entry.name) is not None or entry.name.startswith(".tmp-")
-        if entry.is_dir() and leftover:
-            shutil.rmtree(entry, ignore_errors=True)
-        elif entry.name.startswith((f".{_CURRENT}.", f".{_VERSION}.")):  # a killed write_atomic
-            entry.unlink(missing_ok=True)
-
-
-def _next_generation(root: Path) -> int:
-    """One more than any generation on disk (a killed ingest may have left a newer one)."""
-    numbers = [n for e in root.iterdir() if (n := _generation_number(e.name)) is not None]
-    return max(numbers, default=0) + 1
-
-
-def _link_or_copy(src: Path, dst: Path) -> None:
-    """Carry an unchanged (immutable) Parquet file into a new generation."""
-    try:
-        os.link(src, dst)
-    except OSError:  # NOTE: a file system without hard links; a copy is correct, only slower
-        shutil.copyfile(src, dst)
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-class _Inputs(NamedTuple):
-    """The input files of an ingest, and the named paths that gave none."""
-
-    files: dict[str, str]  # manifest path (display_path) -> absolute real path, in input order
-    absent: list[str]  # named paths that do not exist, or folders with no input file (real)
-
-
-def _input_files(paths: Iterable[PathLike], root: Path) -> _Inputs:
-    """The input files as absolute path strings, in input order, each once.
-
-    The named paths are resolved (so ``data/samples`` and ``./data/samples`` are the same
-    input); files under them are named through the resolved folder. Files inside the
-    store itself are left out: ``fiscal-eval ingest data`` must not ingest its own
-    Parquet files. A named path that does not exist, or a folder with no input file, is
-    still an input (it fails naming itself) and is also listed in ``absent``: a mistyped
-    or unmounted path must not read as "every stored file was deleted".
-
-    A file is stored under :func:`~fiscal_eval.sources.display_path` of its path, which
-    Parquet can hold (a file name of non-UTF-8 bytes cannot be), and opened by its real
-    path. NOTE: two names that differ only as ``\\xff`` (written out) and the byte 0xff
-    display alike; the first in input order is read, as with a path named twice.
-    """
-    inside = str(root.resolve()) + os.sep
-    files: dict[str, str] = {}
-    absent: list[str] = []
-    for raw in paths:
-        named = _absolute(raw)
-        found = [p for p in (str(f) for f in iter_input_files([named])) if not p.startswith(inside)]
-        if not found or (found == [str(named)] and (named.is_dir() or not os.path.lexists(named))):
-            absent.append(str(named))
-        for path in found:
-            files.setdefault(display_path(path), path)
-    return _Inputs(files, absent)
-
-
-def _absolute(path: PathLike) -> Path:
-    """``path`` resolved; made absolute only when it cannot be (a symlink loop, which then
-    fails as an input naming itself)."""
-    try:
-        return Path(path).resolve()
-    except (OSError, RuntimeError):  # NOTE: Python < 3.13 raises RuntimeError on a loop
-        return Path(os.path.abspath(path))
-
-
-def _stat(path: str) -> tuple[int | None, int | None]:
-    """``(size, mtime_ns)``, or ``(None, None)`` for a path that cannot be stat'ed."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None, None
-    return info.st_size, info.st_mtime_ns
-
-
-def _chunks(tasks: Sequence[_Task], jobs: int) -> list[list[_Task]]:
-    """Contiguous chunks (input order is kept), about four per worker, at most _CHUNK_MAX."""
-    if not tasks:
-        return []
-    size = max(1, min(_CHUNK_MAX, math.ceil(len(tasks) / (jobs * 4))))
-    return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
-
-
-# --------------------------------------------------------------------------- running
-
-
-def _run(
-    chunks: list[list[_Task]], jobs: int, total: int
-) -> Iterator[tuple[list[_Outcome], dict[str, pl.DataFrame]]]:
-    """Parse the chunks, yielding results in chunk order (in-process, or in a worker pool).
-
-    At most two chunks a worker are in flight, so finished chunks cannot pile up in the
-    parent's memory while it waits for an earlier, slower one.
-    """
-    if jobs == 1 or total < POOL_MIN_FILES or len(chunks) == 1:
-        for chunk in chunks:
-            yield _parse_chunk(chunk)
-        return
-    # NOTE: "spawn", not the Linux default "fork": forking a process that runs polars'
-    # thread pool can deadlock the child.
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context)
-    try:
-        pending: deque[Future[tuple[list[_Outcome], dict[str, pl.DataFrame]]]] = deque()
-        queue = iter(chunks)
-        for chunk in itertools.islice(queue, 2 * jobs):
-            pending.append(pool.submit(_parse_chunk, chunk))
-        while pending:
-            try:
-                result = pending.popleft().result()
-            except BrokenProcessPool:
-                raise FiscalEvalError(
-                    "a worker process stopped abruptly (killed, out of memory, or started by a "
-                    "script that calls ingest without `if __name__ == \"__main__\":` around it); "
-                    "the store is unchanged; fix that, or pass jobs=1 (--jobs 1) to parse in "
-                    "this process"
-                ) from None
-            following = next(queue, None)
-            if following is not None:
-                pending.append(pool.submit(_parse_chunk, following))
-            yield result
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _assign_ids(outcomes: list[_Outcome], taken: set[str]) -> dict[str, str]:
-    """Give each parsed file its store id; returns the renames its chunk's rows need.
-
-    ``taken`` holds the ids already in use (kept rows, earlier chunks) and is updated.
-    """
-    renames: dict[str, str] = {}
-    for i, out in enumerate(outcomes):
-        final = out.parser_id if out.parser_id not in taken else _suffixed(out.parser_id, out.path + (out.member or ""))
-        taken.add(final)
-        if final != out.report_id:
-            renames[out.report_id] = final
-        outcomes[i] = dataclasses.replace(out, report_id=final)
-    return renames
-
-
-def _keep_old_rows(sinks: dict[str, _Sink], old: Path, drop: set[str]) -> None:
-    """Stream the old generation's rows into the new files, less the ``drop`` reports."""
-    value_set = pa.array(sorted(drop), type=pa.string())
-    for name, sink in sinks.items():
-        for batch in pq.ParquetFile(old / f"{name}.parquet").iter_batches(batch_size=16_384):
-            table = pa.Table.from_batches([batch])
-            if len(value_set):
-                ids = pc.cast(table.column("report_id"), pa.string())
-                table = table.filter(pc.invert(pc.is_in(ids, value_set=value_set)))  # pyright: ignore[reportAttributeAccessIssue]  # generated at import
-            sink.add(table)
-
-
-def _compatible(old: Path) -> bool:
-    """Whether the old generation's files have today's columns (model.py may have grown)."""
-    try:
-        return all(
-            pq.read_schema(old / f"{name}.parquet").equals(_arrow_schema(cols), check_metadata=False)
-            for name, cols in _TABLE_COLUMNS.items()
-        )
-    except (OSError, pa.ArrowException):
-        return False
-
-
-class _Row(NamedTuple):
-    """A manifest row (MANIFEST_COLUMNS, in order); a tuple, as 100k of them are held."""
-
-    path: str
-    member: str | None
-    sha256: str | None
-    size: int | None
-    mtime_ns: int | None
-    status: str
-    errors: str | None
-    report_id: str
-    ingested_at: datetime
-
-
-assert _Row._fields == tuple(MANIFEST_COLUMNS), "_Row and MANIFEST_COLUMNS disagree"
-
-
-def _read_manifest(folder: Path) -> tuple[dict[str, list[_Row]], int | None]:
-    """The manifest's rows by path (a file holding several reports has several), and the
-    time its stats were taken after (None: unknown, a store written before that was
-    recorded). A manifest written before ``member`` existed reads as one row a file."""
-    path = folder / f"{_MANIFEST}.parquet"
-    frame = pl.read_parquet(path)
-    if "member" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("member"))
-    frame = frame.select(list(MANIFEST_COLUMNS))
-    since = pq.read_metadata(path).metadata.get(_STATS_SINCE.encode())
-    rows: dict[str, list[_Row]] = {}
-    for row in frame.iter_rows():
-        rows.setdefault(row[0], []).append(_Row(*row))
-    return rows, int(since) if since else None
-
-
-def _manifest_frame(rows: list[_Row]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=schema(MANIFEST_COLUMNS), orient="row")
-
-
-@dataclass
-class _Plan:
-    """What an ingest must do, decided from stats (and hashes where stats changed)."""
-
-    kept: dict[str, list[_Row]]  # path -> its stored rows (stat refreshed if only touched)
-    tasks: list[_Task]  # files to parse: new, or content changed
-    removed: list[_Row]  # stored rows of files no longer among the inputs
-    drop: set[str]  # report ids whose rows leave the tables
-    restat: int  # files touched, or racily clean, but unchanged (hash equal): only the manifest changes
-
-
-def _plan(files: Mapping[str, str], old: dict[str, list[_Row]], since_ns: int | None) -> _Plan:
-    """Compare the inputs (manifest path -> real path) with the stored manifest: same size
-    and mtime -> keep unread, unless the mtime is racily close to ``since_ns`` (when the
-    stored stats were taken); else, for a stored file, hash it and keep it if its content
-    is unchanged. A file's rows (one a report it holds) go together."""
-    kept: dict[str, list[_Row]] = {}
-    tasks: list[_Task] = []
-    restat = 0
-    for key, path in files.items():
-        size, mtime_ns = _stat(path)
-        rows = old.get(key)
-        row = rows[0] if rows else None
-        if rows and row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
-            trusted = since_ns is not None and mtime_ns is not None and mtime_ns < since_ns - _RACY_NS
-            if trusted or row.sha256 is None:  # NOTE: nothing to hash (a FIFO, a folder …)
-                kept[key] = rows
-                continue
-            # Racily clean: the same stat proves nothing; hashed below. If unchanged, the
-            # row is written again under this ingest's start, and is trusted from then on.
-        # A stored file is hashed to tell a touch from an edit; a new one is hashed by its
-        # worker from the bytes it parses.
-        if rows and row is not None and (sha := _sha256(path)) is not None and sha == row.sha256:
-            kept[key] = [r._replace(size=size, mtime_ns=mtime_ns) for r in rows]
-            restat += 1
-            continue
-        tasks.append(_Task(path, key, size, mtime_ns))
-    removed = [row for key, rows in old.items() if key not in files for row in rows]
-    drop = {row.report_id for key, rows in old.items() if key not in kept for row in rows}
-    return _Plan(kept, tasks, removed, drop, restat)
 
 
 def _write_generation(
@@ -864,11 +376,11 @@ def load(store: PathLike = DEFAULT_STORE, *, lazy: bool = False) -> Tables:
     fiscal_eval.errors.FiscalEvalError: no store at ...nowhere: run `fiscal-eval ingest DIR` first
     """
     if lazy:
-        folder = _live(store)
+        folder = live_generation(store)
         # NOTE: Tables of LazyFrames: the same columns, read when collected.
         lazy_tables: dict[str, Any] = {name: pl.scan_parquet(folder / f"{name}.parquet") for name in _TABLE_COLUMNS}
         return Tables(**lazy_tables)
-    return _read_live(store, lambda folder: Tables(
+    return read_live(store, lambda folder: Tables(
         **{name: pl.read_parquet(folder / f"{name}.parquet") for name in _TABLE_COLUMNS}
     ))
 
@@ -889,7 +401,7 @@ def manifest(store: PathLike = DEFAULT_STORE) -> pl.DataFrame:
     >>> manifest(folder)["status"].to_list()
     ['ok', 'ok', 'ok', 'ok', 'ok']
     """
-    return _read_live(store, lambda folder: pl.read_parquet(folder / f"{_MANIFEST}.parquet"))
+    return read_live(store, lambda folder: pl.read_parquet(folder / f"{_MANIFEST}.parquet"))
 
 
 @dataclass(frozen=True)
@@ -959,4 +471,4 @@ def snapshot(
             },
         )
 
-    return _read_live(store, read)
+    return read_live(store, read)
