@@ -30,7 +30,10 @@ __all__ = ["Choice", "find_title", "find_agency", "find_region", "find_year", "f
 
 _FIELD_SEP = r"[\s:|•·\t]*"
 _STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|项目资金|自评得分|绩效目标|评价方式|评价机构"
-               r"|报告日期|填报日期|专项实施期|市县财政部门|项目起止")
+               r"|报告日期|填报日期|专项实施期|市县财政部门|项目起止"
+               # the next cell of a form run together with the unit's (…局预算编码302001,
+               # …中心资金投入情况(万元))
+               r"|预算编码|单位编码|预算代码|单位代码|资金投入")
 _REGION = re.compile(r"^(?:中共)?(?P<r>[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|村|社区|苏木)")  # below a county: a place, not a unit
 _REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|州|盟|县|区|旗)$")
@@ -338,8 +341,8 @@ def _title_parts(t: _Title) -> _TitleParts:
     # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改))
     for m in re.finditer(r"\((?P<p>[^()]{2,60})\)", s):
         p = m.group("p")
-        if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d", p):
-            name = _clean_project(p)
+        if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d+(?!\d*年)", p):
+            name = _clean_project(p, as_written=True)  # a bracket names it as written, year and all
             lo = m.start("p") + max(0, p.find(name))
             objects.append((name, t.span(lo, lo + len(name)), "括号"))
     # the words between the subject (and its year) and the genre
@@ -416,6 +419,14 @@ def _title_org(name: str) -> bool:
             and not re.search(r"我|绩效|报告|自评|评价|根据|按照|关于|通知|项目|资金|经费|预算|网站|门户|欢迎|、", name))
 
 
+def _bare_department(name: str) -> bool:
+    """A department's word with no place or level before it (林业局, 扶贫办): it names a
+    kind of unit found in every county, not one unit. (市人社, 省规划展览馆 name theirs by
+    the level of the site that publishes them.)"""
+    return not (_REGION.match(name) or _PLACE.match(name) or name[0] in "省市州县区旗盟乡镇") \
+        and len(name) <= 6
+
+
 def _plausible_org(name: str) -> bool:
     """An organisation's name, not a phrase around one (我局, 根据…财政局, …项目)."""
     return (2 < len(name) <= 30 and _is_org(name) and not _NOT_ORG.search(name)
@@ -428,7 +439,13 @@ def _clean_org(name: str) -> str:
     name = re.sub(r"\((?:行政)?(?:主管部门|一级预算单位|二级预算单位|预算单位|本级)\).*$", "", name)
     name = re.sub(r"\([^)]*$", "", name)  # an unclosed "(" the field's value was cut in
     name = name.strip(" \t()（）:：/")
-    return re.sub(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$", "", name)
+    name = re.sub(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$", "", name)
+    # "某县林业和草原局资源管理科": the unit and the division doing the work; the unit is
+    # the one evaluated (a division alone, 财务股, is never the agency).
+    dm = re.match(r"(?P<u>.{4,}?(?:局|委员会|厅|人民政府|中心|管委会))[\u4e00-\u9fff]{2,8}(?:科|股|(?<!办公)室)$", name)
+    if dm and _REGION.match(dm.group("u")):
+        name = dm.group("u")
+    return name
 
 
 def _same_org(a: object, b: object) -> bool:
@@ -439,6 +456,13 @@ def _same_org(a: object, b: object) -> bool:
         return True
     short, long = sorted((a, b), key=len)
     regions = r"(?:[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))+"
+    # An autonomous county, prefecture or banner goes by its short form: 寻甸县 for
+    # 寻甸回族彝族自治县, 红河州 for 红河哈尼族彝族自治州.
+    am = re.match(r"(?P<p>[\u4e00-\u9fff]{2,3}?)(?P<l>县|州|旗)", short)
+    if am and long.startswith(am.group("p")):
+        lm = re.match(re.escape(am.group("p")) + r"[\u4e00-\u9fff]{2,12}?族(?:自治)" + am.group("l"), long)
+        if lm and long[lm.end():] == short[am.end():]:
+            return True
     if not long.endswith(short):
         return False
     # 宣州区应急管理局 in 宣城市宣州区应急管理局; 省规划展览馆 for 海南省规划展览馆 (a unit
@@ -549,6 +573,8 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
         lo = span[0] + value.find(name) if name in value else span[0]
         if _FINANCE_OR_PORTAL.search(name):
             tier, why = REJECTED, "发布者为门户网站、政府办公室、财政部门或媒体，代其他单位发布"
+        elif _bare_department(name):
+            tier, why = REJECTED, "发布者只写部门类别（无地名），未指明哪个单位"
         elif _DIVISION.match(name):
             tier, why = REJECTED, "发布者为内设科室，不是单位"
         elif voice_region:
@@ -801,12 +827,14 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
 
 # ----------------------------------------------------------------------------- project
 
-_FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补|基金|专项|转移支付)$")
+_FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补|基金|专项|转移支付"
+                       r"|(?:备用|公益|奖励|抚恤|救助|慰问|助学|奖学|补偿|周转)金)$")
 _GENERIC = re.compile(
     r"^(?:(?:部门|单位|本级|财政|专项|建设|乡村振兴|财政资金|专项资金|财政专项|预算|部门预算|本单位|年度|整体"
     r"|中央|省级|市级|县级|区级|县级专项|市级专项)?"
     r"(?:项目|资金|项目资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金)"
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
+    r"|(?:中央|省级|省)?(?:对|支付|支持|补助)地方(?:发展)?项目"  # the MoF form's template heading
     r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
     r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目)$")
 
@@ -841,7 +869,8 @@ def _clean_project(name: str, as_written: bool = False) -> str:
     # "现将我办专项工作经费绩效自评情况报告如下": the writer (我办, 本单位) is no part of the name
     name = re.sub(r"^(?:我|本)(?:单位|部门|中心|街道|[局委厅办校院处站所部馆队会])的?(?=.{4})", "", name)
     if as_written:
-        return re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name).strip()
+        name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name).strip()
+        return re.sub(r"(?<=项目)支出$", "", name)  # "…补助资金项目支出": the project
     name = re.sub(r"^(?:我[县市区省州旗乡镇]|[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))(?=中央|省级|(?:19|20)\d\d|财政)",
                   "", name)
     if not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
@@ -1018,7 +1047,7 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
                                             "报告为部门整体支出，不列项目名") for c in cands))
     fields = [c for c in cands if c.tier == 1]
     named = [c for c in cands if c.label == "title"]
-    if fields and named and not any(_project_key(a.value) == _project_key(b.value) for a in fields for b in named):
+    if fields and named and not any(_same_project(a.value, b.value) for a in fields for b in named):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             "“项目名称”栏与标题所列项目不一致")
                                   for c in cands))
