@@ -309,8 +309,11 @@ def _title_parts(t: _Title) -> _TitleParts:
     prefix = s[j:b]
     agency, region, rest_from = None, False, j
     if prefix and (_REGION_ONLY.match(prefix) or _PLACE.fullmatch(prefix)
-                   or re.fullmatch(r"我[\u4e00-\u9fff]{1,2}|本单位|本部门", prefix)):
-        region, rest_from = True, b  # a place (县, 镇), or 我局: no unit named
+                   or re.fullmatch(r"我[\u4e00-\u9fff]{1,2}|本单位|本部门", prefix)
+                   or (re.search(r"[*_【】A-Za-z]", prefix) and re.match(r"(?:19|20)\d\d", s[b:]))):
+        # a place (县, 镇), 我局, or a place the mirror masked or replaced with spam
+        # (**河县, 某某网-【…】) before the year: no unit named
+        region, rest_from = True, b
     elif prefix and _title_org(prefix):
         agency, rest_from = (prefix, t.span(j, b)), b
     elif prefix and (_JOINT.search(prefix) or "、" in prefix) and _is_org(prefix):
@@ -651,7 +654,8 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
 
 # What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
 # "…后，X牵头提出资金分配方案", "X成立于2010年", "X的主要职能是…", "X隶属于…".
-_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于")
+_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于"
+                         r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))")  # "X主要有部门预算项目支出、…二类支出"
 _CLAUSE_START_RUN = re.compile(r"(?:^|(?<=[\s,;:。!?)]))[\u4e00-\u9fff]{3,30}$")
 # A run opening with one of these is not its clause's subject ("由县扶贫办牵头").
 _PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协调|配合|请|按照|根据|通过|将|把|为)")
@@ -807,9 +811,14 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
         if re.search(r"部门概况|部门基本情况|单位概况|单位基本情况", s.title):
             cands.append(_C("department", heading, s.title, "部门概况类标题", 4))
             break
-        if re.search(r"项目基本情况|项目概况|绩效目标分解下达情况", s.title):
+        if re.search(r"项目基本情况|项目概况|绩效目标分解下达情况|转移支付概况", s.title):
             cands.append(_C("project", heading, s.title, "项目概况类标题", 4))
             break
+    if not cands:
+        # "对2023年城乡义务教育补助经费项目实施情况开展了自评": the report evaluates a project or fund
+        m = re.search(r"对[^。\n]{0,40}?(?:项目|资金|经费)[^。\n]{0,10}?(?:开展|进行)了?(?:绩效)?(?:自评|评价)", ctx.f[:_HEAD])
+        if m:
+            cands.append(_C("project", m.span(), "对…项目…自评", "正文“对……项目/资金……开展自评”", 4))
     if not cands:
         dept = len(meta["department"].findall(ctx.f))
         proj = len(meta["project"].findall(ctx.f))
@@ -827,7 +836,7 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
 
 # ----------------------------------------------------------------------------- project
 
-_FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补|基金|专项|转移支付"
+_FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补|基金|专项|转移支付|资金统筹整合"
                        r"|(?:备用|公益|奖励|抚恤|救助|慰问|助学|奖学|补偿|周转)金)$")
 _GENERIC = re.compile(
     r"^(?:(?:部门|单位|本级|财政|专项|建设|乡村振兴|财政资金|专项资金|财政专项|预算|部门预算|本单位|年度|整体"
@@ -880,6 +889,15 @@ def _clean_project(name: str, as_written: bool = False) -> str:
     return name.strip()
 
 
+def _balanced(name: str) -> str:
+    """A name without a bracket or quote left open where its value was cut
+    ("…发展(" -> "…发展"): a name's inner brackets and quotes come in pairs."""
+    for op, cl in (("(", ")"), ("“", "”")):
+        while name.count(op) > name.count(cl):
+            name = name[:name.rfind(op)]
+    return name.strip()
+
+
 def _project_key(name: object) -> str:
     """Two names of one project agree when they differ only by a leading year, a leading
     财政 or 中央 (财政衔接推进乡村振兴补助资金 / 衔接推进乡村振兴补助资金) or 专项."""
@@ -925,6 +943,10 @@ _PURPOSE = re.compile(
     r"(?:项目)?的?绩效管理", re.M)
 
 
+_ONE_PROJECT = re.compile(r"项目(?:为|有|共)?(?:一|1)个[:：,，]?(?P<p>[^\s,;:。、“”\"()]{4,40}?项目)(?=[\s,;。(]|$)")
+_USED_FOR = re.compile(r"用于(?:实施|建设)(?P<p>[^\s,;:。、“”\"()]{4,40}?项目)(?=[\s,;。(]|$)")
+
+
 def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
     cached = getattr(ctx, "_meta_projects", None)
     if cached is None:
@@ -938,12 +960,14 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     year_labels = meta["year_field"].pattern.replace("|年度", "")  # a name may hold 年度
     stop = "|".join((meta["unit_field"].pattern, meta["supervisor_field"].pattern, year_labels)) \
         + _STOP_EXTRA
+    # a name may hold a quoted phrase (省级农业高质量发展(“两强一增”行动)): a quote opens
+    # a run only when it closes within it
     rx = re.compile(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}"
-                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。\t“”\"]){{2,60}})")
+                    rf"(?P<v>(?:(?!{stop})(?:[^\s:,;|。\t“”\"]|“[^“”\n|]{{1,20}}”)){{2,60}})")
     cands: list[_C] = []
     field = None
     for m in rx.finditer(f, 0, _FORM_HEAD):
-        name = _clean_project(m.group("v"), as_written=True)
+        name = _balanced(_clean_project(m.group("v"), as_written=True))
         if re.match(r"[ \t|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
                 or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name):
             continue  # a table's header row, not a value
@@ -1025,6 +1049,17 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
                 cands.append(_C(bm.group("p"), (lo, lo + len(bm.group("p"))), sec.title,
                                 "项目概况段首所列项目", 3))
                 break
+    # "我校2022年项目为一个:生均公用经费项目": the text says there is one project, and names it.
+    m = _ONE_PROJECT.search(head)
+    if m and not _generic_project(m.group("p")):
+        cands.append(_C(m.group("p"), m.span("p"), "项目为一个", "正文写明只有一个项目并列出其名", 2))
+    # "…资金共下达105万元,用于实施X项目" naming one project, the same each time: the
+    # project the fund paid for (a second project named the same way: several, none chosen).
+    used = {mm.group("p"): mm for mm in _USED_FOR.finditer(head)}
+    if len(used) == 1:
+        (p, mm), = used.items()
+        if not _generic_project(p) and not re.search(r"等|、|和|及|各|我|本", p) and head.count(p) >= 2:
+            cands.append(_C(p, mm.span("p"), "用于实施…项目", "正文“用于实施……项目”所列唯一项目", 3))
     m = re.search(r"对[^。\n]{0,30}?“(?P<p>[^”\n]{3,60})”[^。\n]{0,40}?(?:评价|自评)", head)
     if m:
         name = _clean_project(m.group("p"))
