@@ -399,6 +399,7 @@ _THIRD_PARTY = re.compile(r"事务所|咨询|评估")
 _DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
 _UNIT_VOICE = re.compile(r"我(?:局|委|厅|办|单位|中心|校|院|处|站|所|镇|乡|部|馆|队|会|街道)")
 _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
+_JOINT_WORK = re.compile(r"领导小组|各部门|相关部门|各乡镇|牵头")
 
 
 def _is_org(name: str) -> bool:
@@ -569,19 +570,24 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
     if sig is not None:
         cands.append(_C(sig.value, sig.span, "signature", "文末落款", 3))
     voice_region = bool(_REGION_VOICE.search(f, 0, _HEAD)) and not _UNIT_VOICE.search(f, 0, _HEAD)
+    # A county's report (我县) published by the bureau managing the fund is that bureau's;
+    # one written by a leading group or several departments is no one unit's.
+    joint_work = voice_region and bool(_JOINT_WORK.search(f, 0, _HEAD))
+    # "我市财政局对…进行了绩效自评": the finance bureau evaluates its own fund.
+    finance_writes = bool(re.search(r"我[县市区州旗]?财政局", f[:_HEAD]))
     for value, span, label in _field_values(ctx, meta["publisher_field"].pattern, None, limit=_HEAD):
         name = _clean_org(value)
         if not _plausible_org(name):
             continue
         lo = span[0] + value.find(name) if name in value else span[0]
-        if _FINANCE_OR_PORTAL.search(name):
+        if _FINANCE_OR_PORTAL.search(name) and not (finance_writes and re.search(r"财政局$", name)):
             tier, why = REJECTED, "发布者为门户网站、政府办公室、财政部门或媒体，代其他单位发布"
         elif _bare_department(name):
             tier, why = REJECTED, "发布者只写部门类别（无地名），未指明哪个单位"
         elif _DIVISION.match(name):
             tier, why = REJECTED, "发布者为内设科室，不是单位"
-        elif voice_region:
-            tier, why = REJECTED, "报告以地区口吻撰写（我县/我市），发布机构未必是被评价单位"
+        elif joint_work:
+            tier, why = REJECTED, "报告以地区口吻撰写（我县/我市）并由领导小组或多部门开展，发布机构未必是被评价单位"
         else:
             tier, why = 4, "网页的发布机构/来源"
         cands.append(_C(name, (lo, lo + len(name)), label, why, tier))
