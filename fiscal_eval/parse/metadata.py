@@ -1071,7 +1071,18 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         name = _clean_project(m.group("p"))
         lo = m.start("p") + max(0, m.group("p").find(name))
         cands.append(_C(name, (lo, lo + len(name)), "quoted", "正文引号内的评价对象", 4))
-    return cands, field
+    # "农业生产发展专项转移支付" where the text also writes "农业生产发展资金": the transfer
+    # is the channel, the fund's own name is the one with the fund word.
+    out = []
+    for c in cands:
+        v = str(c.value)
+        if c.tier > 1 and re.search(r"(?:专项)?转移支付$", v):
+            fund = re.sub(r"(?:专项)?转移支付$", "资金", v)
+            pos = head.find(fund)
+            if len(fund) >= 6 and pos >= 0 and not re.match(r"(?:中央|省级|市级|县级)?(?:专项)?资金$", fund):
+                c = _C(fund, (pos, pos + len(fund)), c.label, c.reason, c.tier)
+        out.append(c)
+    return out, field
 
 
 def find_project_name(ctx: Context, title: Found | None = None, kind: str | None = "project") -> Choice:
@@ -1106,7 +1117,11 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         # Among names of one fund stated at the winner's tier, the one saying most
         # (财政衔接推进乡村振兴补助资金 over 衔接推进乡村振兴补助资金).
         top = [c for c in agreeing if c.tier == agreeing[0].tier]
-        return max(top, key=lambda c: len(str(c.value)))
+        best = max(top, key=lambda c: len(str(c.value)))
+        # "困难群众救助补助专项转移支付资金" / "困难群众救助补助资金": the words added are
+        # the channel, not the name
+        bare = re.sub(r"(?:专项)?转移支付(?=资金$)", "", str(best.value))
+        return next((c for c in top if str(c.value) == bare), best)
 
     def decide(best: _C, tier: list[_C]) -> _C | None:
         # The page's title names the fund one way, a body sentence (an allocation, "对…
