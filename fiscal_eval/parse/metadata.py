@@ -345,7 +345,7 @@ def _title_parts(t: _Title) -> _TitleParts:
     for m in re.finditer(r"\((?P<p>[^()]{2,60})\)", s):
         p = m.group("p")
         if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d+(?!\d*年)", p):
-            name = _clean_project(p, as_written=True)  # a bracket names it as written, year and all
+            name = _clean_project(p, keep_year=True)  # a bracket names it as written, year and all
             lo = m.start("p") + max(0, p.find(name))
             objects.append((name, t.span(lo, lo + len(name)), "括号"))
     # the words between the subject (and its year) and the genre
@@ -874,7 +874,7 @@ def _several_funds(name: str) -> bool:
     return False
 
 
-def _clean_project(name: str, as_written: bool = False) -> str:
+def _clean_project(name: str, as_written: bool = False, keep_year: bool = False) -> str:
     """A project's name without what the sentence or title put around it: 关于/上报,
     the year evaluated and the receiving region (下达金凤区2017年…资金) — but a
     "2024年固始县…项目" keeps its year, part of how such projects are named. A form
@@ -888,7 +888,7 @@ def _clean_project(name: str, as_written: bool = False) -> str:
         return re.sub(r"(?<=项目)支出$", "", name)  # "…补助资金项目支出": the project
     name = re.sub(r"^(?:我[县市区省州旗乡镇]|[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))(?=中央|省级|(?:19|20)\d\d|财政)",
                   "", name)
-    if not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
+    if not keep_year and not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
         name = re.sub(r"^(?:19|20)\d\d年度?", "", name)
     name = re.sub(r"^中央对(?!地方)[\u4e00-\u9fff]{2,8}?转移支付(?=.{4})", "", name)
     name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name)
@@ -949,7 +949,7 @@ _PURPOSE = re.compile(
     r"(?:项目)?的?绩效管理", re.M)
 
 
-_ONE_PROJECT = re.compile(r"项目(?:为|有|共)?(?:一|1)个[:：,，]?(?P<p>[^\s,;:。、“”\"()]{4,40}?项目)(?=[\s,;。(]|$)")
+_ONE_PROJECT = re.compile(r"项目(?:为|有|共)?(?:一|1)个(?:[:：]|[,，]?(?:即|为))(?P<p>[^\s,;:。、“”\"()]{4,40}?项目)(?=[\s,;。(]|$)")
 _USED_FOR = re.compile(r"用于(?:实施|建设)(?P<p>[^\s,;:。、“”\"()]{4,40}?项目)(?=[\s,;。(]|$)")
 
 
