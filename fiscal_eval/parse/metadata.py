@@ -464,7 +464,7 @@ def _same_org(a: object, b: object) -> bool:
     # 寻甸回族彝族自治县, 红河州 for 红河哈尼族彝族自治州.
     am = re.match(r"(?P<p>[\u4e00-\u9fff]{2,3}?)(?P<l>县|州|旗)", short)
     if am and long.startswith(am.group("p")):
-        lm = re.match(re.escape(am.group("p")) + r"[\u4e00-\u9fff]{2,12}?族(?:自治)" + am.group("l"), long)
+        lm = re.match(re.escape(am.group("p")) + r"[\u4e00-\u9fff]{1,12}?族自治" + am.group("l"), long)
         if lm and long[lm.end():] == short[am.end():]:
             return True
     if not long.endswith(short):
