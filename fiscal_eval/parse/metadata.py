@@ -780,12 +780,15 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
         # date), then the year whose 12月31日 the figures are stated at.
         for pattern, label, tier in ((r"((?:19|20)\d\d)\s*年度(?!\s*国债)", "most frequent 年度", 4),
                                      (r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)(?!\s*国债)", "most frequent 年", 5),
-                                     (r"截[至止]\s*((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日", "截至…年12月31日", 6)):
+                                     (r"截[至止]\s*((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日"
+                                      r"|((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日\s*(?:之前|以前|前|止)",
+                                      "截至…年12月31日", 6)):
             counts: Counter[str] = Counter()
             first: dict[str, int] = {}
             for m in re.finditer(pattern, f):
-                counts[m.group(1)] += 1
-                first.setdefault(m.group(1), m.start(1))
+                g = next(i for i in range(1, (m.re.groups or 1) + 1) if m.group(i))  # the alternative that matched
+                counts[m.group(g)] += 1
+                first.setdefault(m.group(g), m.start(g))
             if counts:
                 year = counts.most_common(1)[0][0]
                 cands.append(_C(int(year), (first[year], first[year] + 4), label, _YEAR_REASON[label], tier))

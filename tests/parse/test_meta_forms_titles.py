@@ -200,3 +200,14 @@ class TestSubjectKindAndFundNames:
         r = _parse("某某市民政局 关于2021年度困难群众某某补助专项转移支付资金绩效自评报告\n一、绩效目标分解下达情况\n"
                    "2021年我局共收到中央下达困难群众某某补助资金9056万元。\n")
         assert (r.agency, r.project_name) == ("某某市民政局", "困难群众某某补助资金")
+
+
+class TestYear:
+    def test_year_from_the_years_end_the_money_was_spent_by(self):
+        # No year but in dates: the money "spent before 31 December 2022" is FY2022's.
+        r = _parse("某某奖励资金项目支出绩效评价自评报告\n一、项目基本情况\n项目资金28.6万元于2022年10月30日下达某某镇。"
+                   "我镇于2022年12月31日之前全部支出。")
+        assert r.year == 2022
+        # a date alone (the day money arrived) states no fiscal year
+        r = _parse("某某奖励资金项目支出绩效评价自评报告\n一、项目基本情况\n项目资金28.6万元于2022年10月30日下达某某镇。")
+        assert r.year is None
