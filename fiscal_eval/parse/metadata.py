@@ -30,7 +30,10 @@ __all__ = ["Choice", "find_title", "find_agency", "find_region", "find_year", "f
 
 _FIELD_SEP = r"[\s:|•·\t]*"
 _STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|项目资金|自评得分|绩效目标|评价方式|评价机构"
-               r"|报告日期|填报日期|专项实施期|市县财政部门|项目起止")
+               r"|报告日期|填报日期|专项实施期|市县财政部门|项目起止"
+               # the next cell of a form run together with the unit's (…局预算编码302001,
+               # …中心资金投入情况(万元))
+               r"|预算编码|单位编码|预算代码|单位代码|资金投入")
 _REGION = re.compile(r"^(?:中共)?(?P<r>[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|村|社区|苏木)")  # below a county: a place, not a unit
 _REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|州|盟|县|区|旗)$")
@@ -306,8 +309,11 @@ def _title_parts(t: _Title) -> _TitleParts:
     prefix = s[j:b]
     agency, region, rest_from = None, False, j
     if prefix and (_REGION_ONLY.match(prefix) or _PLACE.fullmatch(prefix)
-                   or re.fullmatch(r"我[\u4e00-\u9fff]{1,2}|本单位|本部门", prefix)):
-        region, rest_from = True, b  # a place (县, 镇), or 我局: no unit named
+                   or re.fullmatch(r"我[\u4e00-\u9fff]{1,2}|本单位|本部门", prefix)
+                   or (re.search(r"[*_【】A-Za-z]", prefix) and re.match(r"(?:19|20)\d\d", s[b:]))):
+        # a place (县, 镇), 我局, or a place the mirror masked or replaced with spam
+        # (**河县, 某某网-【…】) before the year: no unit named
+        region, rest_from = True, b
     elif prefix and _title_org(prefix):
         agency, rest_from = (prefix, t.span(j, b)), b
     elif prefix and (_JOINT.search(prefix) or "、" in prefix) and _is_org(prefix):
@@ -338,8 +344,8 @@ def _title_parts(t: _Title) -> _TitleParts:
     # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改))
     for m in re.finditer(r"\((?P<p>[^()]{2,60})\)", s):
         p = m.group("p")
-        if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d", p):
-            name = _clean_project(p)
+        if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d+(?!\d*年)", p):
+            name = _clean_project(p, keep_year=True)  # a bracket names it as written, year and all
             lo = m.start("p") + max(0, p.find(name))
             objects.append((name, t.span(lo, lo + len(name)), "括号"))
     # the words between the subject (and its year) and the genre
@@ -393,6 +399,7 @@ _THIRD_PARTY = re.compile(r"事务所|咨询|评估")
 _DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
 _UNIT_VOICE = re.compile(r"我(?:局|委|厅|办|单位|中心|校|院|处|站|所|镇|乡|部|馆|队|会|街道)")
 _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
+_JOINT_WORK = re.compile(r"领导小组|各部门|相关部门|各乡镇|牵头")
 
 
 def _is_org(name: str) -> bool:
@@ -416,6 +423,14 @@ def _title_org(name: str) -> bool:
             and not re.search(r"我|绩效|报告|自评|评价|根据|按照|关于|通知|项目|资金|经费|预算|网站|门户|欢迎|、", name))
 
 
+def _bare_department(name: str) -> bool:
+    """A department's word with no place or level before it (林业局, 扶贫办): it names a
+    kind of unit found in every county, not one unit. (市人社, 省规划展览馆 name theirs by
+    the level of the site that publishes them.)"""
+    return not (_REGION.match(name) or _PLACE.match(name) or name[0] in "省市州县区旗盟乡镇") \
+        and len(name) <= 6
+
+
 def _plausible_org(name: str) -> bool:
     """An organisation's name, not a phrase around one (我局, 根据…财政局, …项目)."""
     return (2 < len(name) <= 30 and _is_org(name) and not _NOT_ORG.search(name)
@@ -428,7 +443,13 @@ def _clean_org(name: str) -> str:
     name = re.sub(r"\((?:行政)?(?:主管部门|一级预算单位|二级预算单位|预算单位|本级)\).*$", "", name)
     name = re.sub(r"\([^)]*$", "", name)  # an unclosed "(" the field's value was cut in
     name = name.strip(" \t()（）:：/")
-    return re.sub(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$", "", name)
+    name = re.sub(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$", "", name)
+    # "某县林业和草原局资源管理科": the unit and the division doing the work; the unit is
+    # the one evaluated (a division alone, 财务股, is never the agency).
+    dm = re.match(r"(?P<u>.{4,}?(?:局|委员会|厅|人民政府|中心|管委会))[\u4e00-\u9fff]{2,8}(?:科|股|(?<!办公)室)$", name)
+    if dm and _REGION.match(dm.group("u")):
+        name = dm.group("u")
+    return name
 
 
 def _same_org(a: object, b: object) -> bool:
@@ -439,6 +460,13 @@ def _same_org(a: object, b: object) -> bool:
         return True
     short, long = sorted((a, b), key=len)
     regions = r"(?:[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))+"
+    # An autonomous county, prefecture or banner goes by its short form: 寻甸县 for
+    # 寻甸回族彝族自治县, 红河州 for 红河哈尼族彝族自治州.
+    am = re.match(r"(?P<p>[\u4e00-\u9fff]{2,3}?)(?P<l>县|州|旗)", short)
+    if am and long.startswith(am.group("p")):
+        lm = re.match(re.escape(am.group("p")) + r"[\u4e00-\u9fff]{1,12}?族自治" + am.group("l"), long)
+        if lm and long[lm.end():] == short[am.end():]:
+            return True
     if not long.endswith(short):
         return False
     # 宣州区应急管理局 in 宣城市宣州区应急管理局; 省规划展览馆 for 海南省规划展览馆 (a unit
@@ -542,17 +570,24 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
     if sig is not None:
         cands.append(_C(sig.value, sig.span, "signature", "文末落款", 3))
     voice_region = bool(_REGION_VOICE.search(f, 0, _HEAD)) and not _UNIT_VOICE.search(f, 0, _HEAD)
+    # A county's report (我县) published by the bureau managing the fund is that bureau's;
+    # one written by a leading group or several departments is no one unit's.
+    joint_work = voice_region and bool(_JOINT_WORK.search(f, 0, _HEAD))
+    # "我市财政局对…进行了绩效自评": the finance bureau evaluates its own fund.
+    finance_writes = bool(re.search(r"我[县市区州旗]?财政局", f[:_HEAD]))
     for value, span, label in _field_values(ctx, meta["publisher_field"].pattern, None, limit=_HEAD):
         name = _clean_org(value)
         if not _plausible_org(name):
             continue
         lo = span[0] + value.find(name) if name in value else span[0]
-        if _FINANCE_OR_PORTAL.search(name):
+        if _FINANCE_OR_PORTAL.search(name) and not (finance_writes and re.search(r"财政局$", name)):
             tier, why = REJECTED, "发布者为门户网站、政府办公室、财政部门或媒体，代其他单位发布"
+        elif _bare_department(name):
+            tier, why = REJECTED, "发布者只写部门类别（无地名），未指明哪个单位"
         elif _DIVISION.match(name):
             tier, why = REJECTED, "发布者为内设科室，不是单位"
-        elif voice_region:
-            tier, why = REJECTED, "报告以地区口吻撰写（我县/我市），发布机构未必是被评价单位"
+        elif joint_work:
+            tier, why = REJECTED, "报告以地区口吻撰写（我县/我市）并由领导小组或多部门开展，发布机构未必是被评价单位"
         else:
             tier, why = 4, "网页的发布机构/来源"
         cands.append(_C(name, (lo, lo + len(name)), label, why, tier))
@@ -625,7 +660,8 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
 
 # What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
 # "…后，X牵头提出资金分配方案", "X成立于2010年", "X的主要职能是…", "X隶属于…".
-_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于")
+_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于"
+                         r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))")  # "X主要有部门预算项目支出、…二类支出"
 _CLAUSE_START_RUN = re.compile(r"(?:^|(?<=[\s,;:。!?)]))[\u4e00-\u9fff]{3,30}$")
 # A run opening with one of these is not its clause's subject ("由县扶贫办牵头").
 _PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协调|配合|请|按照|根据|通过|将|把|为)")
@@ -744,12 +780,15 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
         # date), then the year whose 12月31日 the figures are stated at.
         for pattern, label, tier in ((r"((?:19|20)\d\d)\s*年度(?!\s*国债)", "most frequent 年度", 4),
                                      (r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)(?!\s*国债)", "most frequent 年", 5),
-                                     (r"截[至止]\s*((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日", "截至…年12月31日", 6)):
+                                     (r"截[至止]\s*((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日"
+                                      r"|((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日\s*(?:之前|以前|前|止)",
+                                      "截至…年12月31日", 6)):
             counts: Counter[str] = Counter()
             first: dict[str, int] = {}
             for m in re.finditer(pattern, f):
-                counts[m.group(1)] += 1
-                first.setdefault(m.group(1), m.start(1))
+                g = next(i for i in range(1, (m.re.groups or 1) + 1) if m.group(i))  # the alternative that matched
+                counts[m.group(g)] += 1
+                first.setdefault(m.group(g), m.start(g))
             if counts:
                 year = counts.most_common(1)[0][0]
                 cands.append(_C(int(year), (first[year], first[year] + 4), label, _YEAR_REASON[label], tier))
@@ -781,9 +820,14 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
         if re.search(r"部门概况|部门基本情况|单位概况|单位基本情况", s.title):
             cands.append(_C("department", heading, s.title, "部门概况类标题", 4))
             break
-        if re.search(r"项目基本情况|项目概况|绩效目标分解下达情况", s.title):
+        if re.search(r"项目基本情况|项目概况|绩效目标分解下达情况|转移支付概况", s.title):
             cands.append(_C("project", heading, s.title, "项目概况类标题", 4))
             break
+    if not cands:
+        # "对2023年城乡义务教育补助经费项目实施情况开展了自评": the report evaluates a project or fund
+        m = re.search(r"对[^。\n]{0,40}?(?:项目|资金|经费)[^。\n]{0,10}?(?:开展|进行)了?(?:绩效)?(?:自评|评价)", ctx.f[:_HEAD])
+        if m:
+            cands.append(_C("project", m.span(), "对…项目…自评", "正文“对……项目/资金……开展自评”", 4))
     if not cands:
         dept = len(meta["department"].findall(ctx.f))
         proj = len(meta["project"].findall(ctx.f))
@@ -801,12 +845,14 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
 
 # ----------------------------------------------------------------------------- project
 
-_FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补|基金|专项|转移支付)$")
+_FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补|基金|专项|转移支付|资金统筹整合"
+                       r"|(?:备用|公益|奖励|抚恤|救助|慰问|助学|奖学|补偿|周转)金)$")
 _GENERIC = re.compile(
     r"^(?:(?:部门|单位|本级|财政|专项|建设|乡村振兴|财政资金|专项资金|财政专项|预算|部门预算|本单位|年度|整体"
     r"|中央|省级|市级|县级|区级|县级专项|市级专项)?"
     r"(?:项目|资金|项目资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金)"
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
+    r"|(?:中央|省级|省)?(?:对|支付|支持|补助)地方(?:发展)?项目"  # the MoF form's template heading
     r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
     r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目)$")
 
@@ -831,7 +877,7 @@ def _several_funds(name: str) -> bool:
     return False
 
 
-def _clean_project(name: str, as_written: bool = False) -> str:
+def _clean_project(name: str, as_written: bool = False, keep_year: bool = False) -> str:
     """A project's name without what the sentence or title put around it: 关于/上报,
     the year evaluated and the receiving region (下达金凤区2017年…资金) — but a
     "2024年固始县…项目" keeps its year, part of how such projects are named. A form
@@ -841,13 +887,23 @@ def _clean_project(name: str, as_written: bool = False) -> str:
     # "现将我办专项工作经费绩效自评情况报告如下": the writer (我办, 本单位) is no part of the name
     name = re.sub(r"^(?:我|本)(?:单位|部门|中心|街道|[局委厅办校院处站所部馆队会])的?(?=.{4})", "", name)
     if as_written:
-        return re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name).strip()
+        name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name).strip()
+        return re.sub(r"(?<=项目)支出$", "", name)  # "…补助资金项目支出": the project
     name = re.sub(r"^(?:我[县市区省州旗乡镇]|[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))(?=中央|省级|(?:19|20)\d\d|财政)",
                   "", name)
-    if not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
+    if not keep_year and not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
         name = re.sub(r"^(?:19|20)\d\d年度?", "", name)
     name = re.sub(r"^中央对(?!地方)[\u4e00-\u9fff]{2,8}?转移支付(?=.{4})", "", name)
     name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name)
+    return name.strip()
+
+
+def _balanced(name: str) -> str:
+    """A name without a bracket or quote left open where its value was cut
+    ("…发展(" -> "…发展"): a name's inner brackets and quotes come in pairs."""
+    for op, cl in (("(", ")"), ("“", "”")):
+        while name.count(op) > name.count(cl):
+            name = name[:name.rfind(op)]
     return name.strip()
 
 
@@ -896,6 +952,10 @@ _PURPOSE = re.compile(
     r"(?:项目)?的?绩效管理", re.M)
 
 
+_ONE_PROJECT = re.compile(r"项目(?:为|有|共)?(?:一|1)个(?:[:：]|[,，]?(?:即|为))(?P<p>[^\s,;:。、“”\"()]{4,40}?项目)(?=[\s,;。(]|$)")
+_USED_FOR = re.compile(r"用于(?:实施|建设)(?P<p>[^\s,;:。、“”\"()]{4,40}?项目)(?=[\s,;。(]|$)")
+
+
 def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
     cached = getattr(ctx, "_meta_projects", None)
     if cached is None:
@@ -909,12 +969,14 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     year_labels = meta["year_field"].pattern.replace("|年度", "")  # a name may hold 年度
     stop = "|".join((meta["unit_field"].pattern, meta["supervisor_field"].pattern, year_labels)) \
         + _STOP_EXTRA
+    # a name may hold a quoted phrase (省级农业高质量发展(“两强一增”行动)): a quote opens
+    # a run only when it closes within it
     rx = re.compile(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}"
-                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。\t“”\"]){{2,60}})")
+                    rf"(?P<v>(?:(?!{stop})(?:[^\s:,;|。\t“”\"]|“[^“”\n|]{{1,20}}”)){{2,60}})")
     cands: list[_C] = []
     field = None
     for m in rx.finditer(f, 0, _FORM_HEAD):
-        name = _clean_project(m.group("v"), as_written=True)
+        name = _balanced(_clean_project(m.group("v"), as_written=True))
         if re.match(r"[ \t|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
                 or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name):
             continue  # a table's header row, not a value
@@ -996,12 +1058,34 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
                 cands.append(_C(bm.group("p"), (lo, lo + len(bm.group("p"))), sec.title,
                                 "项目概况段首所列项目", 3))
                 break
+    # "我校2022年项目为一个:生均公用经费项目": the text says there is one project, and names it.
+    m = _ONE_PROJECT.search(head)
+    if m and not _generic_project(m.group("p")):
+        cands.append(_C(m.group("p"), m.span("p"), "项目为一个", "正文写明只有一个项目并列出其名", 2))
+    # "…资金共下达105万元,用于实施X项目" naming one project, the same each time: the
+    # project the fund paid for (a second project named the same way: several, none chosen).
+    used = {mm.group("p"): mm for mm in _USED_FOR.finditer(head)}
+    if len(used) == 1:
+        (p, mm), = used.items()
+        if not _generic_project(p) and not re.search(r"等|、|和|及|各|我|本", p) and head.count(p) >= 2:
+            cands.append(_C(p, mm.span("p"), "用于实施…项目", "正文“用于实施……项目”所列唯一项目", 3))
     m = re.search(r"对[^。\n]{0,30}?“(?P<p>[^”\n]{3,60})”[^。\n]{0,40}?(?:评价|自评)", head)
     if m:
         name = _clean_project(m.group("p"))
         lo = m.start("p") + max(0, m.group("p").find(name))
         cands.append(_C(name, (lo, lo + len(name)), "quoted", "正文引号内的评价对象", 4))
-    return cands, field
+    # "农业生产发展专项转移支付" where the text also writes "农业生产发展资金": the transfer
+    # is the channel, the fund's own name is the one with the fund word.
+    out = []
+    for c in cands:
+        v = str(c.value)
+        if c.tier > 1 and re.search(r"(?:专项)?转移支付$", v):
+            fund = re.sub(r"(?:专项)?转移支付$", "资金", v)
+            pos = head.find(fund)
+            if len(fund) >= 6 and pos >= 0 and not re.match(r"(?:中央|省级|市级|县级)?(?:专项)?资金$", fund):
+                c = _C(fund, (pos, pos + len(fund)), c.label, c.reason, c.tier)
+        out.append(c)
+    return out, field
 
 
 def find_project_name(ctx: Context, title: Found | None = None, kind: str | None = "project") -> Choice:
@@ -1018,7 +1102,7 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
                                             "报告为部门整体支出，不列项目名") for c in cands))
     fields = [c for c in cands if c.tier == 1]
     named = [c for c in cands if c.label == "title"]
-    if fields and named and not any(_project_key(a.value) == _project_key(b.value) for a in fields for b in named):
+    if fields and named and not any(_same_project(a.value, b.value) for a in fields for b in named):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             "“项目名称”栏与标题所列项目不一致")
                                   for c in cands))
@@ -1036,7 +1120,11 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         # Among names of one fund stated at the winner's tier, the one saying most
         # (财政衔接推进乡村振兴补助资金 over 衔接推进乡村振兴补助资金).
         top = [c for c in agreeing if c.tier == agreeing[0].tier]
-        return max(top, key=lambda c: len(str(c.value)))
+        best = max(top, key=lambda c: len(str(c.value)))
+        # "困难群众救助补助专项转移支付资金" / "困难群众救助补助资金": the words added are
+        # the channel, not the name
+        bare = re.sub(r"(?:专项)?转移支付(?=资金$)", "", str(best.value))
+        return next((c for c in top if str(c.value) == bare), best)
 
     def decide(best: _C, tier: list[_C]) -> _C | None:
         # The page's title names the fund one way, a body sentence (an allocation, "对…
