@@ -24,7 +24,7 @@ _UNIT = re.compile(r"\((亿元|万元|千元|元)\)")
 # What a flattened grid puts between its cells, removed to find header words however split.
 _GAP = re.compile(r"[\s|\u00a0]+")
 # One value of the total row: a number with its unit or percent sign, after separators.
-_VALUE = re.compile(r"[\s|]*(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.,])\s*(?P<unit>%|亿元|万元|千元|元)?")
+_VALUE = re.compile(r"[\s|]*(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.,])\s*(?P<unit>%|亿元|万元|千元|元|万(?![\u4e00-\u9fff]))?")
 # A form's header words, a budget column before an execution column: documents without
 # them (most prose reports) are answered without looking further.
 _HINT = re.compile(r"(?:预算数|年初预算|调整后预算|全年预算)[^。]{0,120}?(?:执行数|预算执行)", re.S)
@@ -111,8 +111,12 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
             found = _row(f, where[total.end() - 1] + 1, cols)
             label = total.group().rstrip(":：")
         else:
+            heads = [w.group() for w in run][len(run) - len(cols):]
             found = _uncaptioned(f, where[run[-1].end() - 1] + 1, cols)
             label = "表头下首行（其中各行不超过它）"
+            if not found:
+                found = _uncaptioned_checked(f, where[run[-1].end() - 1] + 1, cols, heads)
+                label = "表头下首行（执行率与执行数÷预算数相符）"
         if not found:
             continue
         if unit is None:
@@ -160,6 +164,24 @@ def _uncaptioned(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | N
     return found
 
 
+def _uncaptioned_checked(f: str, pos: int, cols: list[str | None],
+                         heads: list[str]) -> list[tuple[str | None, re.Match[str]]]:
+    """Values printed right after a header that has a 执行率 column, with no row label
+    ("全年预算数 全年执行数 分值 执行率 得分 65.66 65.07 10 99% 9"): read only when they
+    fill every column and the row's own arithmetic confirms the columns (its 执行率,
+    with its %, is 执行数 ÷ 预算数; 分值 and 得分 possible); else nothing."""
+    width = next((i for i, c in enumerate(cols) if c == "text"), len(cols))
+    if "rate" not in cols[:width]:
+        return []
+    found = _row(f, pos, cols)
+    if len(found) != width:
+        return []
+    rate = next(m for c, m in found if c == "rate")
+    if rate.group("unit") != "%" or _placement_money([(c, h, m) for (c, m), h in zip(found, heads)]) is None:
+        return []
+    return found
+
+
 def _row(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | None, re.Match[str]]]:
     """The total row's values from ``pos``, paired with the header's columns in order."""
     out = []
@@ -178,15 +200,35 @@ def _value(m: re.Match[str]) -> float:
     return parse_number(m.group("num"))
 
 
+def _rate_readings(rate: re.Match[str]) -> list[tuple[float, int]]:
+    """What a 执行率 cell may state, as (fraction, decimals of its percent): "95.8%" is
+    0.958; without its % sign it may be a percent ("95.8") or a fraction the form printed
+    as a decimal ("0.958" = 95.8 %), which only the row's arithmetic tells apart."""
+    num = rate.group("num")
+    d = decimals_of(num)
+    out = [(parse_percent(num), d)]
+    if rate.group("unit") != "%" and d >= 2 and parse_number(num) <= 2:
+        out.append((parse_number(num), d - 2))
+    return out
+
+
+def _checked_rate(rate: re.Match[str], values: dict[str, float]) -> tuple[float, int] | None:
+    """The reading of a 执行率 cell (fraction, percent decimals) that equals 执行数 ÷ a
+    预算数 of the row to the rate's last stated digit, or None."""
+    if "spent" not in values:
+        return None
+    budgets = [values[c] for c in ("budget_init", "budget_adj") if values.get(c)]
+    for stated, d in _rate_readings(rate):
+        step = 10.0 ** -(d + 2)
+        if any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets):
+            return stated, d
+    return None
+
+
 def _rate_checks(rate: re.Match[str], values: dict[str, float]) -> bool:
     """Whether a 执行率 cell (with or without its %) equals 执行数 ÷ a 预算数 of the row,
     to the rate's last stated digit."""
-    if "spent" not in values:
-        return False
-    stated = parse_percent(rate.group("num"))
-    step = 10.0 ** -(decimals_of(rate.group("num")) + 2)
-    budgets = [values[c] for c in ("budget_init", "budget_adj") if values.get(c)]
-    return any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets)
+    return _checked_rate(rate, values) is not None
 
 
 def _placement_money(pairs: list[tuple[str | None, str, re.Match[str]]]) -> dict[str, float] | None:
@@ -270,6 +312,8 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
             found, why = resolved, ""
             money = [(c, m) for c, m in found if c in _MONEY]
             rate = next((m for c, m in found if c == "rate"), None)
+    values = {c: parse_number(m.group("num")) for c, m in money}
+    reading = _checked_rate(rate, values) if rate is not None else None
     amounts = []
     for col, m in money:
         role, rank = _ROLES[col]
@@ -279,8 +323,9 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
                         rank, why))
     rates = []
     if rate is not None and not why:
-        rates.append(RateStatement(label="执行率", concept="execution", value=parse_percent(rate.group("num")),
-                                   decimals=decimals_of(rate.group("num")), span=(rate.start("num"), rate.end())))
+        value, decimals = reading or (parse_percent(rate.group("num")), decimals_of(rate.group("num")))
+        rates.append(RateStatement(label="执行率", concept="execution", value=value,
+                                   decimals=decimals, span=(rate.start("num"), rate.end())))
     return amounts, rates
 
 

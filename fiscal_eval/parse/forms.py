@@ -14,7 +14,7 @@ __all__ = ["CellValue", "read_cell", "split_max", "table_unit", "row_label", "co
            "FundGrid", "fund_grid", "GridRow", "grid_row", "declared_unit", "FUND_TOTAL", "MAX_POINTS_HEADER"]
 
 _PLAIN = re.compile(
-    r"^\s*(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\. ?\d+)?)\s*(?P<pct>%)?\s*(?P<unit>亿元|万元|千元|元)?\s*$"
+    r"^\s*(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\. ?\d+)?)\s*(?P<pct>%)?\s*(?P<unit>亿元|万元|千元|元|万)?\s*$"
 )
 _MAX_IN_LABEL = re.compile(r"\s*\(\s*(?P<num>\d+(?:\.\d+)?)\s*分?\s*\)\s*$")
 _UNIT_DECL = re.compile(r"(?:单位\s*:?\s*|\(|\[)(亿元|万元|千元|元)")
@@ -182,6 +182,10 @@ def _map(grid: FundGrid, texts: tuple[str, ...], pairs: list[tuple[int, int]]) -
             complete = False
             continue
         val = _read_text(texts[i])
+        if measure == "rate" and val is not None and not val.percent and val.decimals >= 2 and val.value <= 2:
+            # "0.958" under 执行率: the rate printed as a fraction (95.8 %); the row's
+            # arithmetic below confirms it or the mapping is not sound.
+            val = CellValue(val.value, val.decimals - 2, True, None)
         if val is None or val.percent != (measure == "rate"):
             return None
         cells.setdefault(measure, (i, val))

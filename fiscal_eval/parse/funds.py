@@ -17,6 +17,7 @@ from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, C
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
 from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
+from fiscal_eval.parse.metadata import find_title
 from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, find_amounts, parse_amount
 from fiscal_eval.parse.vocab import vocab
 
@@ -86,11 +87,13 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     v = vocab()
     role, rank, matched = role_of(_TITLES.sub("", label))
     if role in ("budget", "available", "spent", "income"):
-        if _is_bare(label, matched):  # the subject is the sentence so far
+        bare = _is_bare(label, matched)
+        if bare:  # the subject is the sentence so far
             part = ctx.found_before(v.subject_part, sentence_start, pos)
         else:
             part = v.subject_part.search(label) is not None
-        if part and not v.subject_whole.search(label):
+        if (part and not v.subject_whole.search(label)
+                and not _title_subject(ctx, ctx.f[sentence_start:pos] if bare else label)):
             return "other", 9, ()
     if role == "spent" and _plan_context(ctx, pos):
         return "other", 9, ()
@@ -110,6 +113,20 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
         # ("收到上级下拨…" names what was received, not what was allocated).
         fallback = ("budget",)
     return role, rank, fallback
+
+
+def _title_subject(ctx: Context, words: str) -> bool:
+    """Whether every part word in ``words`` ([subject].part) is one the report's title
+    names as its own subject ("…局2023年度项目支出绩效单位自评报告": there 项目支出 is
+    the whole the report evaluates, not a part of it)."""
+    title = find_title(ctx)
+    if title is None:
+        return False
+    named = {m.group() for m in vocab().subject_part.finditer(title.value)}
+    if not named:
+        return False
+    used = {m.group() for m in vocab().subject_part.finditer(words)}
+    return bool(used) and used <= named
 
 
 # "(含…)" asides: a list word inside one does not itemise the amounts after it.
