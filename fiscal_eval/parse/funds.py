@@ -273,7 +273,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         )
         level = v.fund_level.search(label)
         out.append(Amount(line, rank, fallback, total=marked and stated_total,
-                          level=level.group(1) if level else "",
+                          level=_CENTRAL.get(level.group(1), level.group(1)) if level else "",
                           item=is_item(ctx, start), component=in_component(ctx, start),
                           reason=reason))
         if marked and not stated_total:
@@ -419,6 +419,8 @@ def _mark_levels(out: list[Amount]) -> None:
         out[i] = replace(out[i], excluded=out[i].excluded or LOST_LEVEL)
 
 
+# 财政部下达: the central level's allocation, whoever writes it.
+_CENTRAL = {"财政部": "中央"}
 # Names of one level written several ways.
 _LEVEL_NAMES = {"省本级": "省级", "自治区本级": "自治区", "市本级": "市级", "县本级": "县级", "区本级": "区级"}
 
@@ -603,7 +605,40 @@ def extract_amounts(ctx: Context) -> list[Amount]:
     if not any(a.line.role in ("budget", "spent") for a in table):
         table += [Amount(line, rank, excluded=why, reason="表格粘连单元格（执行率核对）")
                   for line, rank, why in glued_rates(ctx)[0]]
-    return table + _prose_amounts(ctx, shift=len(table)) + _unit_line_amounts(ctx)
+    return _mark_masked(ctx, table + _prose_amounts(ctx, shift=len(table)) + _unit_line_amounts(ctx))
+
+
+# A figure a mirror site hid ("下达给我单位资金 点击查看>> 万元", "****万元"): stated, but
+# its value cannot be read.
+_MASKED = re.compile(r"(?:点击查看\s*>*|\*{2,}|[xX]{2,})\s*(?:亿元|万元|千元|元)")
+LOST_MASKED = "文中同类数额被网站遮挡（看不到数值），无法确定哪一个是报告的总数"
+
+
+def _mark_masked(ctx: Context, out: list[Amount]) -> list[Amount]:
+    """Figures named like a hidden one, and no better: the hidden one may be the report's
+    total (or another allocation of it), so none of them may be chosen. A hidden figure
+    in a list (其中…) is an item and hides nothing."""
+    hidden: dict[str, int] = {}  # role -> the best rank a hidden figure of it has
+    v = vocab()
+    for m in _MASKED.finditer(ctx.f):
+        start = m.start()
+        lo = ctx.sentence_bounds(start)[0]
+        if ctx.in_covered(start) or v.list_items.search(_PARENTHESISED.sub("", ctx.f[lo:start])):
+            continue
+        label = clean_label(ctx.left_clause(start, lo)[0])
+        role, rank, fallback = _assign(label, ctx, start, lo)
+        for r, k in [(role, rank)] + [(f, rank + 10) for f in fallback]:
+            if r in ("budget", "available", "spent"):
+                hidden[r] = min(hidden.get(r, k), k)
+    if not hidden:
+        return out
+    for i, a in enumerate(out):
+        if a.line.parent is not None or a.item or a.excluded:
+            continue
+        stands = [(a.line.role, a.rank)] + [(f, a.rank + 10) for f in a.fallback]  # as choose_funds ranks them
+        if any(r in hidden and k >= hidden[r] for r, k in stands):
+            out[i] = replace(a, excluded=LOST_MASKED)
+    return out
 
 
 def _slack(line: FundLine) -> float:
