@@ -190,12 +190,34 @@ def _component_titles(titles: tuple[str, ...]) -> bool:
     return False
 
 
+# A line that ends by opening a list ("…合计7505万元,已支出2171.13万元。其中:"): the
+# lines after it, in the same section, are its items.
+_LIST_LINE_END = re.compile(r"其中\s*[:：]?[ \t]*$")
+_LIST_REACH = 1500  # characters looked back for such a line
+
+
+def _under_list_line(ctx: Context, pos: int) -> bool:
+    f = ctx.f
+    line_start = f.rfind("\n", 0, pos) + 1
+    floor = max(0, line_start - _LIST_REACH)
+    at = f.rfind("其中", floor, line_start)
+    if at < 0:
+        return False
+    end = f.find("\n", at)
+    if end < 0 or end >= line_start or not _LIST_LINE_END.match(f, at, end):
+        return False
+    here, there = ctx.chain(pos), ctx.chain(at)
+    return bool(here) == bool(there) and (not here or here[-1] == there[-1])
+
+
 def is_item(ctx: Context, pos: int) -> bool:
     """Whether the figure at ``pos`` is one item of a breakdown: its sentence opens one
     ("分项目如下：…"), or the stretch since the last ; or sentence start is enumerated."""
     f = ctx.f
     sentence_start = ctx.sentence_bounds(pos)[0]
     if vocab().breakdown.match(f[sentence_start:sentence_start + 24]):
+        return True
+    if _under_list_line(ctx, pos):
         return True
     # Looked for in the last 200 characters only: a sentence may be a whole flattened file.
     floor = max(sentence_start, pos - 200)
