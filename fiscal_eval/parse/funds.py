@@ -302,6 +302,14 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                     and not (a.line.role == "other" and role_of(_TITLES.sub("", a.line.label))[2])):
                 a = replace(a, fallback=a.fallback + ("budget",), reason=a.reason or "分级资金的合计")
             out[i] = replace(a, total=True)
+        elif out[i].line.role in ("budget", "income", "available", "spent"):
+            # "合计下达我区…53106万元。…下达各市县…39565.55万元,安排自治区本级…13540.45万元":
+            # the amounts right after a marked total that sum to it are its parts.
+            parts = _sum_after(out, i, f)
+            if parts:
+                out[i] = replace(out[i], total=True)
+                for j in parts:
+                    out[j] = replace(out[j], item=True)
     _mark_listed(out, f, ctx)
     _mark_levels(out)
     _mark_named_components(out, f)
@@ -362,6 +370,34 @@ def _sum_of_run(out: list[Amount], value: float, f: str, pos: int) -> int | None
         if k >= 1 and abs(total - value) <= slack + 1e-6 * max(1.0, value):
             return j
     return None
+
+
+# How far after a marked total its parts may be stated (characters).
+_PARTS_REACH = 1200
+
+
+def _sum_after(out: list[Amount], i: int, f: str) -> list[int]:
+    """The indices of the two or more amounts right after ``out[i]`` (no item of a list
+    between) that sum to it, to their stated digits; [] when none do. Only money a
+    stage no later than the total's (a total allocated is not a sum of amounts spent)."""
+    value = out[i].line.amount_yuan
+    stage = _STAGE[out[i].line.role]
+    total, slack, parts = 0.0, _slack(out[i].line), []
+    for j in range(i + 1, min(len(out), i + 1 + _SUM_REACH)):
+        a = out[j]
+        if a.line.span[0] - out[i].line.span[1] > _PARTS_REACH or a.reason.startswith("标准"):
+            return []
+        if a.line.parent is not None or a.line.role not in _STAGE or a.line.role in ("balance", "carryover") \
+                or _STAGE[a.line.role] > stage:
+            continue
+        total += a.line.amount_yuan
+        slack += _slack(a.line)
+        parts.append(j)
+        if len(parts) >= 2 and abs(total - value) <= slack + 1e-6 * max(1.0, value):
+            return parts
+        if total > value + slack:
+            return []
+    return []
 
 
 # Stages of money: a list ("A、B") does not run from one stage into a later one
