@@ -450,17 +450,35 @@ def _spent_rate_run(run: str, loose: bool = False) -> set[tuple[float, float, fl
     return spent_some or out
 
 
-_ROW_NAME = re.compile(r"[ \t|\u00a0]*(?:年度资金总额|资金总额|合计|总计)[ \t]*:?")
+_ROW_NAME = re.compile(r"[\s|\u00a0]*(?:年度资金总额|资金总额|合计|总计)[ \t]*:?")
 
 
 # The cells right after a grid's header: numbers and percents, apart or glued, to the first percent.
-_CELLS = re.compile(r"[ \t|\u00a0]*(?:[\d.]+[ \t|\u00a0]*){0,3}[\d.]+%")
+# A money cell may keep its unit ("年度资金总额50万元47.6895.00%").
+_CELLS = re.compile(r"[ \t|\u00a0]*(?:[\d.]+(?:万元|元|万)?[ \t|\u00a0]*){0,3}[\d.]+%")
 
 
 def _spent_rate_cells(cells: list[re.Match[str]]) -> tuple[tuple[int, int], ...] | None:
     """The spans of 预算数, 执行数 and 执行率 in the cells after a grid's 执行数 | 执行率
     header, when the rate is the quotient of the two cells before it; glued cells are
     parted where one reading alone gives that ("64.864.864.8100%")."""
+    if len(cells) == 2 and _NUMBER.fullmatch(cells[0].group()):
+        # "50万元47.6895.00%": the 预算数 apart, 执行数 and 执行率 glued: parted where one
+        # split alone gives 执行数 ÷ 预算数 as the rate (to its digit, else in whole percents).
+        budget, run = _number(cells[0].group(), 6), cells[1]
+        body = run.group().removesuffix("%")
+        if not budget or not run.group().endswith("%"):
+            return None
+        for loose in (False, True):
+            splits = [k for k in range(1, len(body)) if _number(body[:k], 6) is not None
+                      and _number(body[k:], 2) is not None
+                      and _rate_agrees(_number(body[:k], 6) / budget, body[k:], loose)]
+            if len(splits) == 1:
+                k = run.start() + splits[0]
+                return cells[0].span(), (run.start(), k), (k, run.end())
+            if splits:
+                return None
+        return None
     if len(cells) == 1:
         run = cells[0]
         # Read to the rate's last digit; a rate in whole percents that no split gives

@@ -638,7 +638,7 @@ def extract_amounts(ctx: Context) -> list[Amount]:
     if not any(a.line.role in ("budget", "spent") for a in table):
         table += [Amount(line, rank, excluded=why, reason=f"表格“{line.label}”行（按表头列序）")
                   for line, rank, why in flat_form(ctx)[0]]
-    if not any(a.line.role in ("budget", "spent") for a in table):
+    if not any(a.line.role in ("budget", "spent") and not a.excluded for a in table):
         table += [Amount(line, rank, excluded=why, reason="表格粘连单元格（执行率核对）")
                   for line, rank, why in glued_rates(ctx)[0]]
     return _mark_masked(ctx, table + _prose_amounts(ctx, shift=len(table)) + _unit_line_amounts(ctx))
