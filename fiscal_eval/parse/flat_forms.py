@@ -28,8 +28,15 @@ _VALUE = re.compile(r"[\s|]*(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.,])\s*(?P<
 # A form's header words, a budget column before an execution column: documents without
 # them (most prose reports) are answered without looking further.
 _HINT = re.compile(r"(?:预算数|年初预算|调整后预算|全年预算)[^。]{0,120}?(?:执行数|预算执行)", re.S)
-_MONEY = ("budget_init", "budget_adj", "spent")
-_ROLES = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1), "spent": ("spent", 1)}  # as vocab.toml
+_MONEY = ("budget_init", "budget_adj", "available", "spent")
+_ROLES = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1), "available": ("available", 1),
+          "spent": ("spent", 1)}  # as vocab.toml
+# Budgets a rate may divide by: the money columns' and the net budget (read for checks only).
+_BUDGETS = ("budget_init", "budget_adj", "budget_net")
+# Columns read but never given as figures: the row's number, money moved out of the budget.
+_SILENT = ("row_no", "money_other")
+# "列次 0 1 2 3 …" (the form's column numbers) between the header and the total row.
+_COLUMN_NUMBERS = re.compile(r"列次\d+[^\d:：。]{0,8}?(?=年度资金总额|资金总额)")
 _UNFILLED = "表格合计行的金额全为0（未填写），不是预算或支出数"
 _CONTRADICTED = "表格该行的数与表头对不上（执行率与执行数÷预算数不符），列位可能错了"
 _INCOMPLETE = "表格该行缺格，无执行率核对，哪一格是哪一列不能确定"
@@ -107,9 +114,15 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
         if sum(c in _MONEY for c in cols) < 2:
             continue
         total = _TOTAL.match(text, run[-1].end())
+        numbers = _COLUMN_NUMBERS.match(text, run[-1].end())
+        if total is None and numbers is not None:
+            total = _TOTAL.match(text, numbers.end())
         if total is not None:
             found = _row(f, where[total.end() - 1] + 1, cols)
             label = total.group().rstrip(":：")
+            declared = _UNIT.search(total.group())  # "年度资金总额(万元):"
+            if unit is None and declared is not None:
+                unit = declared.group(1)
         else:
             heads = [w.group() for w in run][len(run) - len(cols):]
             found = _uncaptioned(f, where[run[-1].end() - 1] + 1, cols)
@@ -170,7 +183,7 @@ def _uncaptioned_checked(f: str, pos: int, cols: list[str | None],
     ("全年预算数 全年执行数 分值 执行率 得分 65.66 65.07 10 99% 9"): read only when they
     fill every column and the row's own arithmetic confirms the columns (its 执行率,
     with its %, is 执行数 ÷ 预算数; 分值 and 得分 possible); else nothing."""
-    width = next((i for i, c in enumerate(cols) if c == "text"), len(cols))
+    width = _width(cols)
     if "rate" not in cols[:width]:
         return []
     found = _row(f, pos, cols)
@@ -217,7 +230,7 @@ def _checked_rate(rate: re.Match[str], values: dict[str, float]) -> tuple[float,
     预算数 of the row to the rate's last stated digit, or None."""
     if "spent" not in values:
         return None
-    budgets = [values[c] for c in ("budget_init", "budget_adj") if values.get(c)]
+    budgets = [values[c] for c in _BUDGETS if values.get(c)]
     for stated, d in _rate_readings(rate):
         step = 10.0 ** -(d + 2)
         if any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets):
@@ -237,17 +250,29 @@ def _placement_money(pairs: list[tuple[str | None, str, re.Match[str]]]) -> dict
     percent outside 执行率, a 分值 above 100, 得分 above its 分值, a 执行率 that 执行数 ÷
     预算数 does not give, no money at all."""
     money: dict[str, float] = {}
-    rate = None
+    checks: dict[str, float] = {}  # money and the net budget, for the rates' arithmetic
+    rate = arrival = None
     most = points = None
     for col, head, m in pairs:
         percent = m.group("unit") == "%"
         if col == "rate":
             rate = m
             continue
+        if col == "arrival_rate":
+            if not percent:
+                return None
+            arrival = m
+            continue
         if percent:
             return None
+        if col == "row_no":
+            if m.group("unit") or "." in m.group("num") or _value(m) > 99:
+                return None
+            continue
         if col in _MONEY:
             money[col] = _value(m)
+        if col in _MONEY or col in ("budget_net", "money_other"):
+            checks[col] = _value(m)
         elif col == "points":
             if _value(m) > 100:
                 return None
@@ -257,9 +282,21 @@ def _placement_money(pairs: list[tuple[str | None, str, re.Match[str]]]) -> dict
                 points = _value(m)
     if not money or (most is not None and points is not None and points > most + 1e-9):
         return None
-    if rate is not None and not _rate_checks(rate, money):
+    # 扣除统筹整合资金后预算金额 (C) is 全年预算数 (A) less 统筹整合资金数 (B, blank for none).
+    if "budget_net" in checks and ("budget_adj" not in checks or abs(
+            checks["budget_adj"] - checks.get("money_other", 0.0) - checks["budget_net"]) > 1e-6):
+        return None
+    if rate is not None and not _rate_checks(rate, checks):
+        return None
+    # 预算到位 (D/C): what arrived over the budget, to the rate's last digit.
+    if arrival is not None and not _rate_checks(arrival, {**checks, "spent": checks.get("available", -1.0)}):
         return None
     return money
+
+
+def _width(cols: list[str | None]) -> int:
+    """How many value columns come before the first text column."""
+    return next((i for i, c in enumerate(cols) if c == "text"), len(cols))
 
 
 def _resolve(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
@@ -270,7 +307,7 @@ def _resolve(found: list[tuple[str | None, re.Match[str]]], cols: list[str | Non
     "880 880 880 10 10" under 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分: only
     a blank 执行率 leaves every cell possible (880 cannot be a 分值, 10 cannot be 880 ÷ 880
     as a rate), so 880 is the budget and the spent. None when placements disagree."""
-    width = next((i for i, c in enumerate(cols) if c == "text"), len(cols))
+    width = _width(cols)
     values = [m for _, m in found]
     if not 0 < len(values) <= width or width - len(values) > 3:
         return None
@@ -288,10 +325,15 @@ def _resolve(found: list[tuple[str | None, re.Match[str]]], cols: list[str | Non
 def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None], heads: list[str],
           unit: str, label: str) -> FlatForm:
     if any(c in _MONEY and m.group("unit") == "%" for c, m in found):
-        return [], []  # a percent under a money column: the cells are not where the header says
+        # A percent under a money column: the cells are not where the header says; a
+        # row short of cells is read only where one placement of them is possible.
+        resolved = _resolve(found, cols, heads) if len(found) < _width(cols) else None
+        if resolved is None:
+            return [], []
+        found = resolved
     money = [(c, m) for c, m in found if c in _MONEY]
     rate = next((m for c, m in found if c == "rate"), None)
-    values = {c: parse_number(m.group("num")) for c, m in money}
+    values = {c: parse_number(m.group("num")) for c, m in found if c in _MONEY or c == "budget_net"}
     why = ""
     if values and not any(values.values()):
         why = _UNFILLED
@@ -299,7 +341,7 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
         # The row's own 执行率 confirms (or refutes) which number is which.
         stated = parse_percent(rate.group("num"))
         step = 10.0 ** -(decimals_of(rate.group("num")) + 2)
-        budgets = [values[c] for c in ("budget_init", "budget_adj") if values.get(c)]
+        budgets = [values[c] for c in _BUDGETS if values.get(c)]
         if not any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets):
             why = _CONTRADICTED
     elif (rate is not None or len(found) < sum(1 for c in cols if c != "text")
@@ -312,7 +354,7 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
             found, why = resolved, ""
             money = [(c, m) for c, m in found if c in _MONEY]
             rate = next((m for c, m in found if c == "rate"), None)
-    values = {c: parse_number(m.group("num")) for c, m in money}
+    values = {c: parse_number(m.group("num")) for c, m in found if c in _MONEY or c == "budget_net"}
     reading = _checked_rate(rate, values) if rate is not None else None
     amounts = []
     for col, m in money:
