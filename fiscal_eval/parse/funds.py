@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
-from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, Choice, Option, choose, in_component,
-                                      is_item)
+from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_MASKED, Choice, Option, choose,
+                                      in_component, is_item)
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
 from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
@@ -120,7 +120,9 @@ def _title_subject(ctx: Context, words: str) -> bool:
     names as its own subject ("…局2023年度项目支出绩效单位自评报告": there 项目支出 is
     the whole the report evaluates, not a part of it)."""
     title = find_title(ctx)
-    if title is None:
+    # A title naming the department's whole spending too (部门整体及项目支出…): there the
+    # project spending is a part of that whole.
+    if title is None or vocab().meta["department_title"].search(title.value):
         return False
     named = {m.group() for m in vocab().subject_part.finditer(title.value)}
     if not named:
@@ -377,8 +379,8 @@ _PARTS_REACH = 1200
 
 
 def _sum_after(out: list[Amount], i: int, f: str) -> list[int]:
-    """The indices of the two or more amounts right after ``out[i]`` (no item of a list
-    between) that sum to it, to their stated digits; [] when none do. Only money a
+    """The indices of the two or more amounts right after ``out[i]`` (items of lists
+    skipped) that sum to it, to their stated digits; [] when none do. Only money of a
     stage no later than the total's (a total allocated is not a sum of amounts spent)."""
     value = out[i].line.amount_yuan
     stage = _STAGE[out[i].line.role]
@@ -647,7 +649,6 @@ def extract_amounts(ctx: Context) -> list[Amount]:
 # A figure a mirror site hid ("下达给我单位资金 点击查看>> 万元", "****万元"): stated, but
 # its value cannot be read.
 _MASKED = re.compile(r"(?:点击查看\s*>*|\*{2,}|[xX]{2,})\s*(?:亿元|万元|千元|元)")
-LOST_MASKED = "文中同类数额被网站遮挡（看不到数值），无法确定哪一个是报告的总数"
 
 
 def _mark_masked(ctx: Context, out: list[Amount]) -> list[Amount]:

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import fiscal_eval
 from fiscal_eval.parse import parse_document
-from fiscal_eval.parse.choose import LOST_ITEM, LOST_LEVEL
-from fiscal_eval.parse.funds import LOST_MASKED
+from fiscal_eval.parse.choose import LOST_ITEM, LOST_LEVEL, LOST_MASKED
 from fiscal_eval.sources.text import document_from_text
 
 
@@ -119,6 +118,11 @@ def test_project_spending_is_the_whole_of_a_project_spending_report():
 
 def test_project_spending_is_a_part_of_a_department_wide_report():
     r = _parse("某州某局2023年度部门整体支出绩效自评报告\n一、基本情况\n" + PROJECTS)
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
+
+
+def test_project_spending_is_a_part_of_a_report_on_the_department_and_its_projects():
+    r = _parse("某州某局2023年度部门整体及项目支出绩效自评报告\n一、基本情况\n" + PROJECTS)
     assert (r.budget_yuan, r.spent_yuan) == (None, None)
 
 
