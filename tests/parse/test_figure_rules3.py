@@ -187,3 +187,20 @@ def test_a_marked_amount_that_its_followers_do_not_sum_to_is_no_total_of_them():
     r = _parse(HEAD + SUM_AFTER.format(part="13500.45"))
     assert r.budget_yuan != 531060000.0
     assert not any(c.lost == LOST_ITEM for c in r.candidates["budget_yuan"])
+
+
+TRANSFER_PIPES = (
+    "年度:2024年\n资金投入情况(万元) | 行次 | 全年预算数(A) | 统筹整合资金数(B) | 扣除统筹整合资金后预算金额(C) | "
+    "全年到位资金(D) | 预算到位(D/C×100%) | 全年执行资金(E) | 预算执行(E/C×100%) | 佐证材料\n"
+    "年度资金总额(万元): | 1 | 80.000000 | | 80.000000 | 80.000000 | 100.00% | 60.000000 | {rate} | 预算下达文件\n"
+    "其中:中央财政资金(万元) | 2 | 80.000000 | | 80.000000 | 80.000000 | 100.00% | 60.000000 | 75.00% |\n")
+
+
+def test_the_transfer_payment_grid_as_a_pipe_table():
+    r = _parse(FORM + TRANSFER_PIPES.format(rate="75.00%"))
+    assert _money(r) == (800000.0, 800000.0, 600000.0, 0.75)
+
+
+def test_the_transfer_payment_grid_as_a_pipe_table_whose_rate_disagrees_gives_no_money():
+    r = _parse(FORM + TRANSFER_PIPES.format(rate="70.00%"))
+    assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (None, None, None)
