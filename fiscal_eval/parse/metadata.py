@@ -187,6 +187,9 @@ _FILE_LINE = re.compile(r"^(?P<n>.{4,120}?)\.(?:docx?|pdf|wps|xlsx?)$", re.I)
 _TITLE_PREFIX = re.compile(r"^(?:附件\d*[:：]?(?:\d+[.、])?|\d+、|关于(?=[\u4e00-\u9fff]))+")
 _CONTINUATION = re.compile(r"^(?:转移支付|项目|支出|资金|绩效|服务|专项|经费|工作|评价|自评)")
 _NO_TITLE_CHARS = re.compile(r"[\t|,;。!?；，]")
+# Words a mirror masked at a line's start ("(略)", "点击查看>>") and the fragments of one or
+# two characters left between them and the next words.
+_MASK_BEFORE = re.compile(r"^\s*(?:(?:\(略\)|点击查看>*|\*{2,})\s*(?:\S{1,2}\s+)?)+")
 _SUBJECT = re.compile(r"现(?:将|对)(?P<t>[^。\n]{4,90}?)(?:情况)?(?:报告|汇报|(?:予以|给予)?公开)?(?:如下|[:])")
 
 
@@ -224,6 +227,9 @@ def _titles(ctx: Context) -> list[_Title]:
             if genre.search(text):
                 out.append(_Title(text, tuple(idx), "标题", 1))
             continue
+        mask = _MASK_BEFORE.match(line)
+        if mask:  # "(略) 分 某某资金绩效自评": the mirror masked the words before the title
+            s += mask.end()
         text, idx = _compact(f, s, min(e, s + 300))  # a title is short; a run-in one opens its line
         gm = genre.search(text)
         if gm is None or _HEADING_NUM.match(text) or re.match(r"[-•·]", text) or re.search(r"首页|位置", text) \
@@ -341,10 +347,15 @@ def _title_parts(t: _Title) -> _TitleParts:
             # for the whole country; a project keeps its place (银川市兴庆区…改造项目).
             region, rest_from = True, j + rm.end()
     objects: list[tuple[str, Span, str]] = []
-    # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改))
-    for m in re.finditer(r"\((?P<p>[^()]{2,60})\)", s):
+    # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改)),
+    # also one the page left open at the title's end ("…自评报告(2022年…补助资金"); not
+    # the channel a fund is paid through ("…补助资金(省对下转移支付)")
+    for m in re.finditer(r"\((?P<p>[^()]{2,60})(?:\)|$)", s):
         p = m.group("p")
-        if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d+(?!\d*年)", p):
+        if m.group().endswith(")") is False and m.start() < g0:
+            continue  # an open bracket before the genre words is no name cut at the end
+        if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d+(?!\d*年)", p) \
+                and not _CHANNEL.fullmatch(p):
             name = _clean_project(p, keep_year=True)  # a bracket names it as written, year and all
             lo = m.start("p") + max(0, p.find(name))
             objects.append((name, t.span(lo, lo + len(name)), "括号"))
@@ -364,7 +375,16 @@ def _title_parts(t: _Title) -> _TitleParts:
             break
         obj_lo += step.end()
     ym = _YEAR.search(s, obj_lo + 1, g0)  # "…补助经费转移支付2023年度绩效…": the name ends at the year
+    split: tuple[int, int] | None = None
     obj = s[obj_lo:ym.start() if ym and ym.start() > obj_lo else g0]
+    if ym and ym.start() > obj_lo and not _FUND_END.search(obj) and _FUND_WORD.fullmatch(s[ym.end():g0]):
+        # "保山市国家文物保护2020年度专项资金绩效自评报告": the year splits the fund's name,
+        # its subject before, its fund word after; the region before it receives the fund.
+        rg = _REGION.match(obj)
+        subject = obj[rg.end():] if rg and _REGION_ONLY.match(rg.group()) else obj
+        if len(subject) >= 4 and not _PLACE.match(subject) and _FUND_END.search(subject + s[ym.end():g0]):
+            split = (obj_lo + len(obj) - len(subject), g0)
+            obj = subject + s[ym.end():g0]
     obj = re.sub(r"(?:预算执行情况|执行情况|使用情况|资金使用|转移支付区域|区域)?(?:\((?:项目)?\))?$", "", obj)
     named_transfer = obj
     obj = re.sub(r"(?:中央对地方|中央)?(?:专项)?转移支付$|项目支出$|支出$|的$", "", obj)
@@ -374,10 +394,16 @@ def _title_parts(t: _Title) -> _TitleParts:
         # alone, with no fund word to stand for it; the transfer is the fund's name.
         obj = named_transfer
     obj = re.sub(r"(?:预算执行情况|执行情况)$", "", obj)
+    # "…补助资金转移支付项目绩效目标自评表", "…补助资金(省对下转移支付)项目2018年度绩效…": the
+    # fund's name is closed (by its bracket, or by the channel it is paid through); the
+    # 项目 after it is the genre's ("项目绩效自评"), no part of the name.
+    obj = re.sub(r"(?<=资金|经费|补助|补贴)(?:专项)?转移支付项目$", "", obj)
+    obj = re.sub(r"(?<=资金|经费|补助|补贴)(\([^()]{2,20}\))项目$", r"\1", obj)
     if obj and _FUND_END.search(re.sub(r"\([^()]*\)$", "", obj)) and not _generic_project(obj):
         name = _clean_project(obj)
-        lo = s.find(name, obj_lo)
-        if lo >= 0:
+        if split is not None and name == obj:
+            objects.append((name, t.span(*split), "标题"))
+        elif (lo := s.find(name, obj_lo)) >= 0:
             objects.append((name, t.span(lo, lo + len(name)), "标题"))
     return _TitleParts(agency, region, year, tuple(objects))
 
@@ -845,6 +871,10 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
 
 # ----------------------------------------------------------------------------- project
 
+# A fund word alone (what a title writes after the year when the year splits the name).
+_FUND_WORD = re.compile(r"(?:专项|补助|转移支付)?(?:资金|经费)")
+# The channel a fund is paid through, in brackets after its name: no name of its own.
+_CHANNEL = re.compile(r"(?:中央|省|市|县|自治区)?(?:对下|对地方|对)?(?:一般性|专项)?转移支付(?:资金)?")
 _FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补|基金|专项|转移支付|资金统筹整合"
                        r"|(?:备用|公益|奖励|抚恤|救助|慰问|助学|奖学|补偿|周转)金)$")
 _GENERIC = re.compile(
@@ -854,7 +884,10 @@ _GENERIC = re.compile(
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
     r"|(?:中央|省级|省)?(?:对|支付|支持|补助)地方(?:发展)?项目"  # the MoF form's template heading
     r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
-    r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目)$")
+    r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目"
+    # the recipient, not the fund ("下达给我单位资金"); a fund's projects, all of them
+    # ("对…资金支持所有项目进行自评": several)
+    r"|(?:给|向)?(?:我|本单位|本部门).*|.*(?:所有|全部|各个?|相关)项目)$")
 
 
 def _generic_project(name: str) -> bool:
@@ -910,7 +943,9 @@ def _balanced(name: str) -> str:
 def _project_key(name: object) -> str:
     """Two names of one project agree when they differ only by a leading year, a leading
     财政 or 中央 (财政衔接推进乡村振兴补助资金 / 衔接推进乡村振兴补助资金) or 专项."""
-    return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央财政|财政|中央)?", "", str(name)).replace("专项", "")
+    # (中央支持地方/中央补助地方…: the national name of a fund a province also writes bare)
+    return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央(?:财政)?(?:支持|补助|对)地方|中央财政|财政|中央)?", "",
+                  str(name)).replace("专项", "")
 
 
 def _same_project(a: object, b: object) -> bool:
