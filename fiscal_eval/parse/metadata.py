@@ -928,7 +928,15 @@ def _clean_project(name: str, as_written: bool = False, keep_year: bool = False)
         name = re.sub(r"^(?:19|20)\d\d年度?", "", name)
     name = re.sub(r"^中央对(?!地方)[\u4e00-\u9fff]{2,8}?转移支付(?=.{4})", "", name)
     name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name)
+    name = re.sub(r"(?<=.{4}专项)项目$", "", name)  # "…监测专项项目": 专项 already says it is one
     return name.strip()
+
+
+def _unit_and_year_off(name: str) -> str:
+    """"环境监测站2021年度百岁宫大气监测专项项目": the unit and the year before the project's
+    name are the sentence's, not the name's."""
+    m = re.match(r"(?P<o>[\u4e00-\u9fff]{2,20}?)(?P<y>(?:19|20)\d\d年度?)(?=.{4})", name)
+    return name[m.end():] if m and _is_org(m.group("o")) else name
 
 
 def _balanced(name: str) -> str:
@@ -980,7 +988,7 @@ _NOTICE = re.compile(r"《[^《》\n]{0,40}?关于(?:提前)?下达(?:(?:19|20)\
                      r"(?P<n>[\u4e00-\u9fff“”()]{4,40}?(?:资金|经费|转移支付)(?:预算)?(?:\([^()]{2,20}\))?)"
                      r"(?:及|和)?(?:绩效目标)?的通知》")
 _FUND_EVALUATED = re.compile(
-    r"(?:对|开展)(?:我[局县市区旗省委厅单位]{1,2})?(?:(?:19|20)\d\d年度?)?(?:[^。\n,;“”]{0,24}?的)?"
+    r"(?:对|开展了?)(?:我[局县市区旗省委厅单位]{1,2})?(?:(?:19|20)\d\d年度?)?(?:[^。\n,;“”]{0,24}?的)?"
     r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费))的?(?:使用情况)?(?:进行|开展)?了?(?:绩效)?(?:自评|自我评价)")
 _PURPOSE = re.compile(
     r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
@@ -1034,8 +1042,9 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
                 fund_report = False
     head = f[:_HEAD]
     # "对…项目进行自评": the project the body says it evaluated.
-    for m in re.finditer(r"对(?P<p>[^。\n,的“”]{4,50}?项目)的?(?:支出|资金)?(?:情况)?(?:进行|开展)了?(?:绩效)?(?:自评|评价)", head):
-        name = _clean_project(m.group("p"))
+    for m in re.finditer(r"对(?P<p>[^。\n,的“”]{4,50}?项目)的?(?:支出|资金)?(?:使用管理|使用|管理|实施)?(?:情况)?"
+                         r"(?:认真)?(?:进行|开展)了?(?:绩效)?(?:自评|评价)", head):
+        name = _clean_project(_unit_and_year_off(m.group("p")))
         if not _generic_project(name) and not re.search(r"我[县市区省单局]|本单位|各", name):
             lo = m.end("p") - len(name)
             cands.append(_C(name, (lo, m.end("p")), "对…项目进行评价", "正文“对……项目进行自评”所列项目", 2))
@@ -1063,14 +1072,14 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
                 lo = m.start("n") + max(0, m.group("n").find(name))
                 cands.append(_C(name, (lo, lo + len(name)), "《下达…资金的通知》", "引用的“下达……资金”通知所列资金", 5))
     # "对我局2021年…的食品监管补助资金进行自评", "开展衔接推进乡村振兴补助资金绩效自评工作":
-    # the fund the body says it evaluated (a tier below the titles and allocations, which
-    # name it more fully).
+    # the fund the body says it evaluated: the tier of the titles and allocations (with
+    # no title, it names the object evaluated, where an allocation may name a part).
     for m in _FUND_EVALUATED.finditer(head):
         name = _clean_project(m.group("p"))
         if not _generic_project(name) and not re.fullmatch(
                 r"(?:中央|省级|市级|县级|财政|预算|部门|专项|项目|本级|补助|配套|转移支付|上级|各级)+(?:资金|经费)", name):
             lo = m.end("p") - len(name)
-            cands.append(_C(name, (lo, m.end("p")), "对…资金进行自评", "正文“对……资金进行自评”所列资金", 3))
+            cands.append(_C(name, (lo, m.end("p")), "对…资金进行自评", "正文“对……资金进行自评”所列资金", 2))
             break
     # "为加强财政衔接推进乡村振兴补助资金绩效管理，…": the opening sentence of a fund's
     # report states the fund whose management it serves (a word for funds in general —
@@ -1155,6 +1164,21 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         # Among names of one fund stated at the winner's tier, the one saying most
         # (财政衔接推进乡村振兴补助资金 over 衔接推进乡村振兴补助资金).
         top = [c for c in agreeing if c.tier == agreeing[0].tier]
+        evaluated = [c for c in top if c.label == "对…资金进行自评"]
+        if evaluated and not any(c.label == "title" for c in top):
+            # no title: the fund as the body says it evaluates it, not an allocation
+            # naming a part of it (…安居工程住房保障财政补助资金 in …安居工程补助资金)
+            key = _project_key(evaluated[0].value)
+            top = [c for c in top if _project_key(c.value) == key]
+        # The same name with its 财政/中央 stated a tier lower is the same name, said fully.
+        keys = {_project_key(c.value) for c in top}
+        top += [c for c in agreeing if c not in top and c.tier < REJECTED and _project_key(c.value) in keys]
+        # "城乡义务教育补助经费" (allocated) / "…补助经费项目" (evaluated): in the body, the
+        # fund's own name is the one with the fund word; 项目 adds the work it pays for.
+        funds = {str(c.value) for c in top if c.label in ("下达…资金", "对…资金进行自评")
+                 and re.search(r"(?:资金|经费)$", str(c.value))}
+        top = [c for c in top if not (c.label not in ("title", "“项目名称”栏") and str(c.value)[:-2] in funds
+                                      and str(c.value).endswith("项目"))] or top
         best = max(top, key=lambda c: len(str(c.value)))
         # "困难群众救助补助专项转移支付资金" / "困难群众救助补助资金": the words added are
         # the channel, not the name
@@ -1167,6 +1191,11 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         # body keeps to its own wording (twice or more) and never repeats the title's,
         # when the text does not say which is the name.
         from_title = [c for c in tier if c.label == "title"]
+        evaluated = [c for c in tier if c.label == "对…资金进行自评"]
+        if not from_title and evaluated and all(_same_project(c.value, evaluated[0].value) for c in evaluated):
+            # No title: the fund the body says it evaluates ("开展了…资金绩效自评工作") is
+            # the report's; an allocation it cites may be one component of it.
+            return evaluated[0]
         if not from_title or not all(_same_project(c.value, from_title[0].value) for c in from_title):
             return None
         rivals = [c for c in tier if not _same_project(c.value, from_title[0].value)]
