@@ -644,8 +644,21 @@ def _org_line_above(ctx: Context, pos: int) -> tuple[str, Span] | None:
 _YEAR_AT = re.compile(r"(?:19|20)\d\d\s*年")
 _RUN_BEFORE = re.compile(r"(?:^|(?<=[\s,;:。、)]))[^\s,;:。、\d“”\"()]{3,30}$")
 _CJK_RUN_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))[\u4e00-\u9fff]{4,33}$")
-_EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)")
+_EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)"
+                         r"|度?[^。\n,;]{0,30}?(?:开展|进行)了?(?:绩效)?自评")  # "…2021年度某某项目使用管理情况认真开展了自评"
 _REGION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)[\u4e00-\u9fff]{2,25}")
+
+
+@lru_cache(maxsize=1)
+def _region_org() -> re.Pattern[str]:
+    """A unit's name opening with its place: a region (…省, …县) or a province's short name."""
+    return re.compile(rf"(?:{_REGION_ORG.pattern}|(?:{vocab().meta['province'].pattern})[\u4e00-\u9fff]{{2,25}})")
+
+
+# "2022年,荆门市民政局较好地完成了…": the unit as the subject of a sentence opened by the year.
+_YEAR_THEN_UNIT = re.compile(
+    r"(?:19|20)\d\d年度?,(?P<o>[\u4e00-\u9fff]{4,30}?(?:局|委员会|委|办公室|中心|厅|院|站|所|馆|人民政府|办事处))"
+    r"(?=较好|圆满|全面|认真|积极|始终|坚持|紧紧|围绕|严格|完成|实现|按照|根据|聚焦|深入|扎实|着力|持续|进一步)")
 
 
 def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[str, Span, str]]:
@@ -662,12 +675,15 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
             continue
         if _EVAL_AFTER.match(f, y.end()):
             found.append((run.group(), run.start(), y.start(), "正文在评价年度前所列单位"))
-        if _REGION_ORG.fullmatch(run.group()):
+        if _region_org().fullmatch(run.group()):
             found.append((run.group(), run.start(), y.start(), "正文以单位和年度开头的句子"))
+    for m in _YEAR_THEN_UNIT.finditer(f, 0, _HEAD):
+        if _region_org().fullmatch(m.group("o")):
+            found.append((m.group("o"), m.start("o"), m.end("o"), "正文以年度开头、以单位为主语的句子"))
     pos = f.find("(以下简称", 0, _HEAD)
     while pos >= 0:
         run = _CJK_RUN_BEFORE.search(f, max(0, pos - 34), pos)
-        if run and _REGION_ORG.fullmatch(run.group()):
+        if run and _region_org().fullmatch(run.group()):
             found.append((run.group(), run.start(), pos, "正文“（以下简称）”所指单位"))
         pos = f.find("(以下简称", pos + 1, _HEAD)
     for m in _SUBJECT_OF.finditer(f, 0, _HEAD):
@@ -678,7 +694,7 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
             found.append((run.group(), run.start(), m.start(), "正文以单位为主语的句子（" + m.group() + "）"))
     found.extend(_repeated_subjects(f))
     for text, lo, hi, why in found:
-        name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)", "", text)
+        name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", text)  # 我单位对环境监测站…
         if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
                 and not _GOVERNING.search(name) and not _DIVISION.match(name):
             yield name, (hi - len(name), hi), why  # (a 财务科 organising the work is a division)
