@@ -501,6 +501,15 @@ def _same_org(a: object, b: object) -> bool:
                 or (short[0] in "省市州县区旗" and re.fullmatch(regions, long[:-len(short) + 1])))
 
 
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` is ``long`` abbreviated the Chinese way: some of its characters, in order,
+    the organisation's word at the end kept (福彩中心 for 宁夏福利彩票发行中心)."""
+    if not (4 <= len(short) < len(long)) or short[-2:] != long[-2:]:
+        return False
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
 def _fullest(cands: list[_C]) -> _C:
     """Among candidates naming one unit, the best-ranked of those giving its full name."""
     longest = max(len(str(c.value)) for c in cands)
@@ -569,6 +578,8 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             t, why = 2, "主管部门栏：被评价单位的主管部门"
             supervisors.add(name)
         cands.append(_C(name, (lo, lo + len(name)), label, why, t))
+    if supervisors and not any(c.tier == 1 for c in cands):
+        cands.extend(_displaced_unit(ctx, supervisors))
     # A bare 部门 cell of a department-wide form ("部门 | 金寨县…中心 |").
     for m in re.finditer(r"部门[ \t]*\|[ \t]*(?P<v>[^|\n\t ]{3,40})", f[:_HEAD]):
         if not re.search(r"(?:^|[\n|])[ \t]*$", f[max(0, m.start() - 20):m.start()]):
@@ -621,6 +632,35 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
         for name, span, why in _sentence_orgs(ctx, voice_region):
             cands.append(_C(name, span, "sentence", why, 5))
     return cands
+
+
+_CELL = re.compile(r"(?:^|(?<=[\s|]))(?P<o>[\u4e00-\u9fff()]{4,30})(?=[\s|]|$)")
+
+
+def _displaced_unit(ctx: Context, supervisors: set[str]) -> list[_C]:
+    """A form flattened to text with its cells out of order: the 实施单位 label followed by
+    another heading, its value standing alone elsewhere ("实施单位 全年预算数 … 指标
+    某县某中心 产出…"). The one cell naming an organisation of the form's place that is not
+    its 主管部门 is the unit; two or more such cells: none."""
+    meta = vocab().meta
+    f = ctx.f[:_FORM_HEAD]
+    labels = list(re.finditer(r"(?:项目)?实施单位|资金使用单位", f))  # the MoF form's cells
+    if not labels or any(_title_org(_clean_org(re.split(r"[\s|]", f[m.end():m.end() + 40])[0] or "x")) for m in labels):
+        return []  # no 实施单位 label, or one whose own value is read where it stands
+    regions = {r.group() for s in supervisors if (r := _REGION.match(s))}
+    found: dict[str, Span] = {}
+    for m in _CELL.finditer(f):
+        name = m.group("o")
+        before = f[max(0, m.start() - 12):m.start()]
+        if not _title_org(name) or any(_same_org(name, s) for s in supervisors) \
+                or not any(name.startswith(r) for r in regions) or _FINANCE_OR_PORTAL.search(name) \
+                or re.search(rf"(?:{meta['agency_field'].pattern}|{meta['publisher_field'].pattern})[\s:|]*$", before):
+            continue
+        found.setdefault(name, m.span("o"))
+    if len(found) != 1:
+        return []
+    (name, span), = found.items()
+    return [_C(name, span, "实施单位", "实施单位栏：扁平化表格中错位的单位名（表中唯一的另一本地单位）", 1)]
 
 
 def _org_line_above(ctx: Context, pos: int) -> tuple[str, Span] | None:
@@ -754,6 +794,12 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
                 and any(_same_org(from_title[0].value, s) for s in supervisors) \
                 and all(c.reason.startswith("实施单位") for c in others):
             return from_title[0]
+        # A title writing the unit's short form (福彩中心) and a form's unit cell its full
+        # name (宁夏福利彩票发行中心): one unit, named in full by the form.
+        if from_title and others and all(c.reason.startswith("实施单位") for c in others) \
+                and all(_same_org(c.value, others[0].value) for c in others) \
+                and all(_abbreviates(str(c.value), str(others[0].value)) for c in from_title):
+            return _fullest(others)
         return None
 
     return _choose(cands, same=_same_org, fuller=_fullest, decide=decide)
