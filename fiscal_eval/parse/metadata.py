@@ -1099,6 +1099,11 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             why = {"括号": "标题括号内的项目名"}.get(how, f"{t.source}所列项目或资金")
             if t.tier == 1 and not t.first and cands and any(c.tier == 2 for c in cands):
                 tier = 12  # a later title restates the page's; the first title's words win
+            if name.endswith("项目资金") and len(name) >= 8 and _body_names_project(ctx, titles, name[:-2]):
+                # "关于2021年度某某项目资金绩效评价报告" (the template's 项目资金绩效评价报告
+                # filled in) and a body writing "某某项目概况": the project is the name, 资金
+                # its money. (Without the body saying so, the title's words are kept.)
+                name, span = name[:-2], (span[0], span[1] - 2 if span[1] - span[0] > 2 else span[1])
             cands.append(_C(name, span, label, why, tier))
             if t.tier == 1 and re.search(r"(?:项目|工程)$", name):
                 fund_report = False
@@ -1267,6 +1272,16 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         return from_title[0]
 
     return _choose(cands, same=_same_project, fuller=fuller, decide=decide)
+
+
+def _body_names_project(ctx: Context, titles: list[_Title], name: str) -> bool:
+    """Whether the text's head, outside its titles, writes ``name`` (…项目) not followed by
+    资金."""
+    spans = [(t.idx[0], t.idx[-1] + 1) for t in titles if t.tier == 1 and t.idx]
+    for m in re.finditer(re.escape(name) + r"(?!资金)", ctx.f[:_HEAD]):
+        if not any(lo <= m.start() < hi for lo, hi in spans):
+            return True
+    return False
 
 
 def _mentions(ctx: Context, titles: list[_Title], names: set[str]) -> int:
