@@ -1139,14 +1139,16 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
                 lo = m.start("n") + max(0, m.group("n").find(name))
                 cands.append(_C(name, (lo, lo + len(name)), "《下达…资金的通知》", "引用的“下达……资金”通知所列资金", 5))
     # "对我局2021年…的食品监管补助资金进行自评", "开展衔接推进乡村振兴补助资金绩效自评工作":
-    # the fund the body says it evaluated: the tier of the titles and allocations (with
-    # no title, it names the object evaluated, where an allocation may name a part).
+    # the fund the body says it evaluated: a tier below a title naming the fund, which
+    # names it more fully; with no title, the tier of the allocations (it names the object
+    # evaluated, where an allocation may name a part of it).
     for m in _FUND_EVALUATED.finditer(head):
         name = _clean_project(m.group("p"))
         if not _generic_project(name) and not re.fullmatch(
                 r"(?:中央|省级|市级|县级|财政|预算|部门|专项|项目|本级|补助|配套|转移支付|上级|各级)+(?:资金|经费)", name):
             lo = m.end("p") - len(name)
-            cands.append(_C(name, (lo, m.end("p")), "对…资金进行自评", "正文“对……资金进行自评”所列资金", 2))
+            tier = 3 if any(c.label == "title" for c in cands) else 2
+            cands.append(_C(name, (lo, m.end("p")), "对…资金进行自评", "正文“对……资金进行自评”所列资金", tier))
             break
     # "为加强财政衔接推进乡村振兴补助资金绩效管理，…": the opening sentence of a fund's
     # report states the fund whose management it serves (a word for funds in general —
