@@ -232,6 +232,15 @@ def parse(
         raise typer.Exit(EXIT_NOT_ALL_OK)
 
 
+# Shared by ingest and batch: the work on a dask cluster (fiscal_eval.store.cluster).
+_CLUSTER_OPTION = typer.Option(
+    "--cluster", metavar="ADDRESS", show_default=False,
+    help="Run the work on a dask.distributed cluster: its scheduler's address (tcp://host:8786), or "
+         "local:N for N local worker processes. Needs the cluster extra (pip install \"fiscal_eval[cluster]\"); "
+         "the files must be at the same paths on every worker.",
+)
+
+
 @app.command()
 def ingest(
     paths: Annotated[
@@ -255,6 +264,7 @@ def ingest(
                  "(without it such an ingest is refused, so a mistyped path cannot empty the store).",
         ),
     ] = False,
+    cluster: Annotated[str | None, _CLUSTER_OPTION] = None,
 ) -> None:
     """Parse and audit reports into the Parquet store; unchanged files are skipped.
 
@@ -266,7 +276,7 @@ def ingest(
     # `fiscal-eval parse` does not need.
     from fiscal_eval import store as _store
 
-    summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs, prune=prune))
+    summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs, prune=prune, cluster=cluster))
     typer.echo(str(summary))
     if summary.unread_folders and not prune:
         for message in summary.unread_folders:
@@ -615,6 +625,7 @@ def batch(
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print each page to a PDF (A4) beside it, with "
                                                     "headless Chromium where installed (says so when not).")] = False,
+    cluster: Annotated[str | None, _CLUSTER_OPTION] = None,
 ) -> None:
     """Render every report notebook over the store to offline HTML, with an index.html.
 
@@ -623,7 +634,8 @@ def batch(
     from fiscal_eval.render.batch import run_batch
 
     result = _call(lambda: run_batch(store, out, jobs=jobs, agency=agency, force=force, timeout=timeout,
-                                     lessons=lessons, notebooks=notebooks, limit=limit, pdf=pdf))
+                                     lessons=lessons, notebooks=notebooks, limit=limit, pdf=pdf,
+                                     cluster=cluster))
     for run in result.failed:
         typer.echo(f"failed: {run.title} ({run.name}): {run.error}", err=True)
     typer.echo(str(result))

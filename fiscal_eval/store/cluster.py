@@ -94,7 +94,7 @@ def connect(cluster: Any) -> Iterator[Any]:
                 except (OSError, TimeoutError, ValueError) as exc:
                     raise FiscalEvalError(
                         f"cannot reach the dask scheduler at {where} ({type(exc).__name__}: {exc}); is "
-                        "`dask scheduler` running there, and the port open? Nothing was changed"
+                        "`dask scheduler` running there, and the port open?"
                     ) from None
         else:  # a cluster object: LocalCluster, SLURMCluster, KubeCluster …
             where = str(getattr(cluster, "scheduler_address", cluster))
@@ -142,7 +142,7 @@ def map_bounded(
     queue = iter(items)
     window = 2 * _threads(client)
     pending: deque[tuple[Any, T]] = deque()
-    done = None if ordered else distributed.as_completed()
+    done = None if ordered else distributed.as_completed(loop=client.loop)
 
     def submit(item: T) -> None:
         future = client.submit(function, item, *args, pure=False)
