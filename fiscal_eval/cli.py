@@ -577,9 +577,18 @@ def bench(
         int | None,
         typer.Option("--jobs", min=1, show_default=False, help="With --batch: worker processes (default: all cores)."),
     ] = None,
+    dask: Annotated[
+        bool,
+        typer.Option("--dask", help="Instead: dask_scaling, ingest and a small batch on the local engine and on "
+                                    "local:1 and local:2 clusters, reports/s and ratios (needs the cluster extra)."),
+    ] = False,
 ) -> None:
     """Measure parse, ingest, re-ingest, metrics and memory (or, with --batch, the report batch); print the figures."""
-    if batch:
+    if dask:
+        from fiscal_eval.bench.dask_scaling import dask_scaling
+
+        figures = _call(lambda: dask_scaling(reports or 400))
+    elif batch:
         from fiscal_eval.bench import render
 
         figures = _call(lambda: render.batch_vs_naive(store, reports=reports or 12, jobs=jobs))
