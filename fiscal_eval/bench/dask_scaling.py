@@ -73,7 +73,7 @@ if __name__ == "__main__":
     import argparse
     import json
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="dask_scaling: ingest and batch, local engine against local clusters")
     parser.add_argument("--reports", type=int, default=400)
     parser.add_argument("--batch-reports", type=int, default=4)
     args = parser.parse_args()

@@ -28,8 +28,9 @@ FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
 def client():
     """Two worker processes of one thread (the machine has two cores); a task that kills
     its worker fails at once (no retry on another), so a lost worker is quick to test."""
-    import dask
     import logging
+
+    import dask
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
