@@ -289,7 +289,9 @@ def ingest(
     # `fiscal-eval parse` does not need.
     from fiscal_eval import store as _store
 
-    summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs, prune=prune, cluster=cluster))
+    # NOTE: cluster only when given: the local call stays the one it was.
+    on = {"cluster": cluster} if cluster is not None else {}
+    summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs, prune=prune, **on))
     typer.echo(str(summary))
     if summary.unread_folders and not prune:
         for message in summary.unread_folders:
