@@ -290,7 +290,7 @@ def ingest(
     from fiscal_eval import store as _store
 
     # NOTE: cluster only when given: the local call stays the one it was.
-    on = {"cluster": cluster} if cluster is not None else {}
+    on: dict[str, Any] = {"cluster": cluster} if cluster is not None else {}
     summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs, prune=prune, **on))
     typer.echo(str(summary))
     if summary.unread_folders and not prune:
