@@ -37,7 +37,7 @@ def synthetic_store(folder: str | Path, reports: int, *, jobs: int = 1, seed: in
 
 
 def portfolio_bytes(reports: int = 10_000, *, store: str | Path | None = None, jobs: int = 1,
-                    timeout: float = 3600) -> dict[str, Any]:
+                    timeout: float = 3600, out: str | Path | None = None) -> dict[str, Any]:
     """Render the latest year's portfolio page and measure it.
 
     Parameters
@@ -46,6 +46,8 @@ def portfolio_bytes(reports: int = 10_000, *, store: str | Path | None = None, j
         Size of the synthetic store made when ``store`` is not given.
     store : path, optional
         A store to render from instead (``reports`` is then read from it).
+    out : path, optional
+        A folder to keep the rendered page in (by default it is deleted).
 
     Returns
     -------
@@ -72,7 +74,7 @@ def portfolio_bytes(reports: int = 10_000, *, store: str | Path | None = None, j
         config.write_text(json.dumps({"reports": {"portfolio": {
             "notebook": notebook, "for_each": "year", "parameters": ["store", "year"],
             "fixed": {"region": ""}, "data": "store"}}}, ensure_ascii=False), encoding="utf-8")
-        out = work / "out"
+        out = Path(out) if out is not None else work / "out"
         result = run_batch(root, out, jobs=1, force=True, timeout=timeout, progress=False, config=config)
         page = next((r for r in result.reports if r.parameters.get("year") == year), None)
         if page is None or page.status != "ok" or page.html is None:
