@@ -23,14 +23,14 @@ __all__ = ["portfolio_bytes", "synthetic_store"]
 _YEARS = 3
 
 
-def synthetic_store(folder: str | Path, reports: int, *, jobs: int = 1, seed: int = 0) -> Path:
-    """A store of ``reports`` synthetic reports (rounded up to whole agencies × three
-    years) ingested into ``folder/store``; the generated texts are deleted afterwards."""
+def synthetic_store(folder: str | Path, reports: int, *, jobs: int = 1, seed: int = 0, years: int = _YEARS) -> Path:
+    """A store of ``reports`` synthetic reports (rounded up to whole agencies × ``years``)
+    ingested into ``folder/store``; the generated texts are deleted afterwards."""
     from fiscal_eval import ingest
     from fiscal_eval.synth import generate
 
     folder = Path(folder)
-    summary = generate(agencies=-(-reports // _YEARS), years=_YEARS, seed=seed, out=folder / "synthetic")
+    summary = generate(agencies=-(-reports // years), years=years, seed=seed, out=folder / "synthetic")
     ingest([summary.out / "reports"], store=folder / "store", jobs=jobs, progress=False)
     shutil.rmtree(folder / "synthetic", ignore_errors=True)
     return folder / "store"

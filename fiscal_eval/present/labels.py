@@ -191,8 +191,8 @@ _SUMMARY_HEAD = "本页共 {reports} 份报告（超过 {limit} 份时" + SUMMAR
 SUMMARY_NOTES: dict[str, str] = {
     "score_distribution": _SUMMARY_HEAD + "图中 {total} 份写了自评得分的报告按得分每 {step} 分分组计数，未逐份显示。",
     "execution_vs_score": _SUMMARY_HEAD + "图中 {total} 份可以计算执行率并写了自评得分的报告按执行率每 {rate_step} "
-                          "个百分点、得分每 {score_step} 分分组计数，颜色越深报告越多（执行率 {rate_max} 及以上的计入最右一列），"
-                          "未逐点显示。",
+                          "个百分点、得分每 {score_step} 分分组计数，颜色越深报告越多"
+                          "（执行率 {rate_max} 及以上的计入最右一列），未逐点显示。",
     "template_share": _SUMMARY_HEAD + "图中 {total} 份报告按模板句占比每 {step} 个百分点分组计数，未逐份列出单位。",
     "rankings": _SUMMARY_HEAD + "表中{groups}列出排名前 {n} 的报告，其余的合为一行（只合计审核发现）。",
 }

@@ -825,13 +825,14 @@ def summary_text(what: str, reports: int, total: int, *, limit: int = SUMMARISE_
     page's ``reports``, above which count it summarises, and how the chart's ``total``
     reports are grouped.
 
-    >>> summary_text("score_distribution", 33_334, 25_010)
-    '本页共 33,334 份报告（超过 2,000 份时汇总显示）：图中 25,010 份写了自评得分的报告按得分每 5 分分组计数，未逐份显示。'
+    >>> print(summary_text("score_distribution", 33_334, 25_010))
+    本页共 33,334 份报告（超过 2,000 份时汇总显示）：图中 25,010 份写了自评得分的报告按得分每 5 分分组计数，未逐份显示。
     """
+    step = _percent_points(SHARE_STEP) if what == "template_share" else f"{SCORE_STEP:g}"
     return SUMMARY_NOTES[what].format(
-        reports=f"{reports:,}", total=f"{total:,}", limit=f"{limit:,}", step=_percent_points(SHARE_STEP) if what == "template_share"
-        else f"{SCORE_STEP:g}", rate_step=_percent_points(RATE_STEP), score_step=f"{GRID_SCORE_STEP:g}",
-        rate_max=f"{RATE_CAP:.0%}", n=TOP_N, groups=groups)
+        reports=f"{reports:,}", total=f"{total:,}", limit=f"{limit:,}", step=step,
+        rate_step=_percent_points(RATE_STEP), score_step=f"{GRID_SCORE_STEP:g}", rate_max=f"{RATE_CAP:.0%}",
+        n=TOP_N, groups=groups)
 
 
 def summary_note(c: Corpus, year: int, region: str, what: str, *,
