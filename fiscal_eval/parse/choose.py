@@ -165,6 +165,11 @@ def _candidates(options: Sequence[Option], chosen: Option | None, reason: str,
 _ENUMERATED = re.compile(r"(?:^|[,:;])\s*(?:[一二三四五六七八九十]{1,2}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}(?:[、)]|\.(?!\d)))")
 
 
+# How far after an enumeration mark a form's or report's title may end ("1、重庆市梁平区
+# 林业局2023年度部门整体绩效自评表"): a unit's name and a year before the genre words.
+_TITLE_REACH = 48
+
+
 def in_component(ctx: Context, pos: int) -> bool:
     """Whether ``pos`` lies in a section about one named fund or project of several
     (vocab.toml [totals].component): its figures are that component's, not the report's."""
@@ -192,4 +197,11 @@ def is_item(ctx: Context, pos: int) -> bool:
     # Looked for in the last 200 characters only: a sentence may be a whole flattened file.
     floor = max(sentence_start, pos - 200)
     lo = max(floor, f.rfind(";", floor, pos) + 1)
-    return bool(_ENUMERATED.search(f[lo:pos]))
+    title = vocab().meta["title"]
+    stretch = f[lo:pos]  # sliced: the marks may open it ("^")
+    for m in _ENUMERATED.finditer(stretch):
+        # "1、部门整体绩效自评表 …": a numbered form or report (a document preview's
+        # page), whose figures are its own, not one item of a breakdown.
+        if not title.search(stretch, m.end(), m.end() + _TITLE_REACH):
+            return True
+    return False

@@ -14,7 +14,7 @@ from functools import lru_cache
 from fiscal_eval.model import FundLine, Role
 from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose, in_component, is_item
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
-from fiscal_eval.parse.flat_forms import flat_form
+from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
 from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, find_amounts, parse_amount
 from fiscal_eval.parse.vocab import vocab
@@ -393,6 +393,9 @@ def extract_amounts(ctx: Context) -> list[Amount]:
     if not any(a.line.role in ("budget", "spent") for a in table):
         table += [Amount(line, rank, excluded=why, reason=f"表格“{line.label}”行（按表头列序）")
                   for line, rank, why in flat_form(ctx)[0]]
+    if not any(a.line.role in ("budget", "spent") for a in table):
+        table += [Amount(line, rank, excluded=why, reason="表格粘连单元格（执行率核对）")
+                  for line, rank, why in glued_rates(ctx)[0]]
     return table + _prose_amounts(ctx, shift=len(table)) + _unit_line_amounts(ctx)
 
 

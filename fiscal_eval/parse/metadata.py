@@ -433,13 +433,18 @@ def _clean_org(name: str) -> str:
 
 def _same_org(a: object, b: object) -> bool:
     """Two names of one unit: equal, or one the other without its region
-    (宣州区应急管理局 / 宣城市宣州区应急管理局)."""
+    (宣州区应急管理局 / 宣城市宣州区应急管理局, 省规划展览馆 / 海南省规划展览馆)."""
     a, b = str(a), str(b)
     if a == b:
         return True
     short, long = sorted((a, b), key=len)
-    return long.endswith(short) and bool(re.fullmatch(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))+",
-                                                      long[:-len(short)]))
+    regions = r"(?:[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))+"
+    if not long.endswith(short):
+        return False
+    # 宣州区应急管理局 in 宣城市宣州区应急管理局; 省规划展览馆 for 海南省规划展览馆 (a unit
+    # of the province, named by its level alone).
+    return bool(re.fullmatch(regions, long[:-len(short)])
+                or (short[0] in "省市州县区旗" and re.fullmatch(regions, long[:-len(short) + 1])))
 
 
 def _fullest(cands: list[_C]) -> _C:
@@ -552,7 +557,7 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             tier, why = 4, "网页的发布机构/来源"
         cands.append(_C(name, (lo, lo + len(name)), label, why, tier))
     if not any(c.tier < 5 for c in cands):
-        for name, span, why in _sentence_orgs(ctx):
+        for name, span, why in _sentence_orgs(ctx, voice_region):
             cands.append(_C(name, span, "sentence", why, 5))
     return cands
 
@@ -582,10 +587,12 @@ _EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|�
 _REGION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)[\u4e00-\u9fff]{2,25}")
 
 
-def _sentence_orgs(ctx: Context) -> Iterable[tuple[str, Span, str]]:
+def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[str, Span, str]]:
     """Units the body names as its subject: "保靖县电子政务办公室2019年部门整体支出绩效评价
-    得分…", "(一)南昌市烈士陵园管理处2022年度共有…", "洪山区卫生和计划生育委员会(以下简称…)".
-    Anchored on the year (or 以下简称) and read backwards: one pass, whatever the length."""
+    得分…", "(一)南昌市烈士陵园管理处2022年度共有…", "洪山区卫生和计划生育委员会(以下简称…)",
+    "X高度重视", "…后，X牵头提出…" (not in a report speaking for a county: ``voice_region``),
+    "X成立于…", a unit opening two sentences. Anchored on the year, 以下简称 or the verb and
+    read backwards: one pass, whatever the length."""
     f = ctx.f
     found: list[tuple[str, int, int, str]] = []
     for y in _YEAR_AT.finditer(f, 0, _HEAD):
@@ -602,10 +609,53 @@ def _sentence_orgs(ctx: Context) -> Iterable[tuple[str, Span, str]]:
         if run and _REGION_ORG.fullmatch(run.group()):
             found.append((run.group(), run.start(), pos, "正文“（以下简称）”所指单位"))
         pos = f.find("(以下简称", pos + 1, _HEAD)
+    for m in _SUBJECT_OF.finditer(f, 0, _HEAD):
+        run = _CLAUSE_START_RUN.search(f, max(0, m.start() - 31), m.start())
+        if m.group() == "牵头" and voice_region:
+            continue  # a county's report: the department leading one task is not the county's whole
+        if run and not _PREPOSITION.match(run.group()):
+            found.append((run.group(), run.start(), m.start(), "正文以单位为主语的句子（" + m.group() + "）"))
+    found.extend(_repeated_subjects(f))
     for text, lo, hi, why in found:
         name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)", "", text)
-        if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name):
-            yield name, (hi - len(name), hi), why
+        if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
+                and not _GOVERNING.search(name) and not _DIVISION.match(name):
+            yield name, (hi - len(name), hi), why  # (a 财务科 organising the work is a division)
+
+
+# What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
+# "…后，X牵头提出资金分配方案", "X成立于2010年", "X的主要职能是…", "X隶属于…".
+_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于")
+_CLAUSE_START_RUN = re.compile(r"(?:^|(?<=[\s,;:。!?)]))[\u4e00-\u9fff]{3,30}$")
+# A run opening with one of these is not its clause's subject ("由县扶贫办牵头").
+_PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协调|配合|请|按照|根据|通过|将|把|为)")
+# The county's party and government lead everything: they are not the unit evaluated.
+_GOVERNING = re.compile(r"党|^(?:[\u4e00-\u9fff]{0,8}?[省市县区州旗]委)?[\u4e00-\u9fff]{0,8}?[省市县区州旗](?:人民)?政府$"
+                        r"|^(?:[省市县区州旗]委)?[省市县区州旗]?(?:人民)?政府$|领导|班子|小组")
+_SENTENCE_START = re.compile(r"(?:^|(?<=[。!?\n]))[ \t]*(?:\d+[.、]|[(（][一二三四五六七八九十\d]+[)）])?"
+                             r"(?P<s>[\u4e00-\u9fff]{4,30})")
+
+
+def _repeated_subjects(f: str) -> list[tuple[str, int, int, str]]:
+    """A unit that opens two sentences or more ("市人民政府驻北京联络处2022年共接待…",
+    "市人民政府驻北京联络处始终坚持…"): the words the openings share, when they end with
+    an organisation's suffix (not cut inside a word: 为强化部|门… is no unit)."""
+    suffix = vocab().meta["org_suffix"]
+    starts: dict[str, list[tuple[str, int]]] = {}
+    for m in _SENTENCE_START.finditer(f, 0, _HEAD):
+        starts.setdefault(m.group("s")[:4], []).append((m.group("s"), m.start("s")))
+    out = []
+    for group in starts.values():
+        if len(group) < 2:
+            continue
+        (a, lo), (b, _) = group[0], group[1]
+        common = 0
+        while common < min(len(a), len(b)) and a[common] == b[common]:
+            common += 1
+        name = a[:common]
+        if len(name) >= 4 and suffix.search(name) and not _PREPOSITION.match(name):
+            out.append((name, lo, lo + len(name), "正文多句以同一单位开头"))
+    return out
 
 
 def find_agency(ctx: Context, title: Found | None = None) -> Choice:
@@ -788,6 +838,8 @@ def _clean_project(name: str, as_written: bool = False) -> str:
     field's value (``as_written``) keeps its year."""
     name = re.sub(r"^[\dA-Z]{10,}-", "", name.strip())  # budget code prefix
     name = re.sub(r"^(?:关于|上报|对|的)+", "", name)
+    # "现将我办专项工作经费绩效自评情况报告如下": the writer (我办, 本单位) is no part of the name
+    name = re.sub(r"^(?:我|本)(?:单位|部门|中心|街道|[局委厅办校院处站所部馆队会])的?(?=.{4})", "", name)
     if as_written:
         return re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name).strip()
     name = re.sub(r"^(?:我[县市区省州旗乡镇]|[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))(?=中央|省级|(?:19|20)\d\d|财政)",
@@ -801,8 +853,28 @@ def _clean_project(name: str, as_written: bool = False) -> str:
 
 def _project_key(name: object) -> str:
     """Two names of one project agree when they differ only by a leading year, a leading
-    财政 (财政衔接推进乡村振兴补助资金 / 衔接推进乡村振兴补助资金) or 专项."""
-    return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央财政|财政)?", "", str(name)).replace("专项", "")
+    财政 or 中央 (财政衔接推进乡村振兴补助资金 / 衔接推进乡村振兴补助资金) or 专项."""
+    return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央财政|财政|中央)?", "", str(name)).replace("专项", "")
+
+
+def _same_project(a: object, b: object) -> bool:
+    """One project named twice: the same key, or the longer name is the shorter with one
+    run of words added inside it (农村危房改造项目 / 农村危房改造及抗震改造项目) — the
+    same head and the same fund word around the insertion, so a name is not taken for
+    another one that merely shares its beginning."""
+    ka, kb = _project_key(a), _project_key(b)
+    if ka == kb:
+        return True
+    short, long = sorted((ka, kb), key=len)
+    if long == short + "项目":  # 某某运维服务经费 / 某某运维服务经费项目
+        return True
+    if len(short) < 6 or len(long) - len(short) > 12:
+        return False
+    head = 0
+    while head < len(short) and short[head] == long[head]:
+        head += 1
+    tail = len(short) - head
+    return 4 <= head and 2 <= tail and long.endswith(short[head:]) and "(" not in long[head:len(long) - tail]
 
 
 _MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
@@ -813,6 +885,9 @@ _ALLOCATION = re.compile(
     r"(?:共计|合计|共|总计)?\d")
 
 
+_NOTICE = re.compile(r"《[^《》\n]{0,40}?关于(?:提前)?下达(?:(?:19|20)\d\d年度?)?(?:第[一二三四五六七八九十\d]+批)?"
+                     r"(?P<n>[\u4e00-\u9fff“”()]{4,40}?(?:资金|经费|转移支付)(?:预算)?(?:\([^()]{2,20}\))?)"
+                     r"(?:及|和)?(?:绩效目标)?的通知》")
 _FUND_EVALUATED = re.compile(
     r"(?:对|开展)(?:我[局县市区旗省委厅单位]{1,2})?(?:(?:19|20)\d\d年度?)?(?:[^。\n,;“”]{0,24}?的)?"
     r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费))的?(?:使用情况)?(?:进行|开展)?了?(?:绩效)?(?:自评|自我评价)")
@@ -879,6 +954,17 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
                 cands.append(_C(name, (lo, lo + len(name)), "下达…资金", "正文“下达……资金”所列资金", 2))
                 break
+        if not any(c.tier <= 2 for c in cands):
+            # No title or allocation names it: the notices the report cites, 《…关于下达
+            # 2021年中央农村环境整治资金的通知》, name the fund they allocate — the weakest
+            # source (below a quoted name): each notice is a candidate, and notices naming
+            # different funds leave the name undecided.
+            for m in _NOTICE.finditer(head):
+                name = _clean_project(re.sub(r"预算(?=$|\()", "", m.group("n")))
+                if "、" in name or _generic_project(name) or re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
+                    continue
+                lo = m.start("n") + max(0, m.group("n").find(name))
+                cands.append(_C(name, (lo, lo + len(name)), "《下达…资金的通知》", "引用的“下达……资金”通知所列资金", 5))
     # "对我局2021年…的食品监管补助资金进行自评", "开展衔接推进乡村振兴补助资金绩效自评工作":
     # the fund the body says it evaluated (a tier below the titles and allocations, which
     # name it more fully).
@@ -952,7 +1038,32 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         top = [c for c in agreeing if c.tier == agreeing[0].tier]
         return max(top, key=lambda c: len(str(c.value)))
 
-    return _choose(cands, same=lambda a, b: _project_key(a) == _project_key(b), fuller=fuller)
+    def decide(best: _C, tier: list[_C]) -> _C | None:
+        # The page's title names the fund one way, a body sentence (an allocation, "对…
+        # 进行自评") another: the title is the report's own name for it — unless the
+        # body keeps to its own wording (twice or more) and never repeats the title's,
+        # when the text does not say which is the name.
+        from_title = [c for c in tier if c.label == "title"]
+        if not from_title or not all(_same_project(c.value, from_title[0].value) for c in from_title):
+            return None
+        rivals = [c for c in tier if not _same_project(c.value, from_title[0].value)]
+        if _mentions(ctx, titles, {str(c.value) for c in from_title}) == 0 \
+                and max(_mentions(ctx, titles, {str(c.value)}) for c in rivals) >= 2:
+            return None
+        return from_title[0]
+
+    return _choose(cands, same=_same_project, fuller=fuller, decide=decide)
+
+
+def _mentions(ctx: Context, titles: list[_Title], names: set[str]) -> int:
+    """How often the text's head writes one of ``names`` outside its titles."""
+    spans = [(t.idx[0], t.idx[-1] + 1) for t in titles if t.tier == 1 and t.idx]
+    n = 0
+    for name in names:
+        for m in re.finditer(re.escape(name), ctx.f[:_HEAD]):
+            if not any(lo <= m.start() < hi for lo, hi in spans):
+                n += 1
+    return n
 
 
 def project_field_span(ctx: Context) -> Span | None:

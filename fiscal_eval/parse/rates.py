@@ -10,7 +10,7 @@ from functools import lru_cache
 from fiscal_eval.model import Arithmetic, RateStatement
 from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose, in_component, is_item
 from fiscal_eval.parse.context import Context, clean_label
-from fiscal_eval.parse.flat_forms import flat_form
+from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import read_cell, row_label
 from fiscal_eval.parse.numbers import decimals_of, find_percents, parse_number, parse_percent
 from fiscal_eval.parse.vocab import vocab
@@ -177,6 +177,8 @@ def extract_rates(ctx: Context) -> list[RateStatement]:
     table = _table_rates(ctx)
     if not any(r.concept == "execution" for r in table):
         table += flat_form(ctx)[1]
+    if not any(r.concept == "execution" for r in table):
+        table += glued_rates(ctx)[1]
     return table + _prose_rates(ctx)
 
 
