@@ -34,7 +34,7 @@ Each figure is one key of the JSON object :func:`run` returns:
   seconds(40 MB) ÷ seconds(2 MB), which is 20 when parsing is linear in the file's size
   (issue 11 asks at most 25) (:func:`size_figures`);
 * ``portfolio_bytes`` — bytes of the portfolio page (年度总览) the batch writes for the
-  latest year of a synthetic store of ``portfolio_reports`` reports over three years,
+  first year of a synthetic store of ``portfolio_reports`` reports over three years,
   with ``portfolio`` holding the store's and the year's report counts, whether the page
   summarised (above :data:`fiscal_eval.present.views.SUMMARISE_ABOVE` reports a year) and
   the seconds it took (:func:`fiscal_eval.bench.portfolio.portfolio_bytes`; issue 13 asks
