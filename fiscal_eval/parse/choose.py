@@ -20,7 +20,7 @@ from fiscal_eval.model import Candidate, Span
 from fiscal_eval.parse.context import Context, is_cjk
 from fiscal_eval.parse.vocab import vocab
 
-__all__ = ["Option", "Choice", "choose", "in_component", "is_item"]
+__all__ = ["Option", "Choice", "choose", "in_component", "is_item", "LOST_LEVEL", "LOST_LISTED", "LOST_ITEM_SCORE"]
 
 # Why a candidate lost, in the words an analyst reads (Chinese, like every message).
 LOST_RANK = "表述级别较低（有更明确的表述）"
@@ -29,6 +29,9 @@ LOST_COMPONENT = "所在章节只述其中一个组成部分"
 LOST_PART = "合计的组成部分"
 LOST_CONFLICT = "与其他候选值不一致，文中未见合计"
 LOST_REPEAT = "同一数值，取首次出现处"
+LOST_LEVEL = "分级资金之一（文中列了多级资金，未见合计）"
+LOST_LISTED = "并列列举的数额之一，文中未见合计"
+LOST_ITEM_SCORE = "单项指标的得分，不是总分"
 
 
 @dataclass(frozen=True)

@@ -107,9 +107,12 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
         if sum(c in _MONEY for c in cols) < 2:
             continue
         total = _TOTAL.match(text, run[-1].end())
-        if total is None:
-            continue
-        found = _row(f, where[total.end() - 1] + 1, cols)
+        if total is not None:
+            found = _row(f, where[total.end() - 1] + 1, cols)
+            label = total.group().rstrip(":：")
+        else:
+            found = _uncaptioned(f, where[run[-1].end() - 1] + 1, cols)
+            label = "表头下首行（其中各行不超过它）"
         if not found:
             continue
         if unit is None:
@@ -117,8 +120,44 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
             declared = _UNIT.search(_GAP.sub("", before)) or _UNIT.search("".join(w.group() for w in run))
             unit = declared.group(1) if declared else "万元"
         heads = [w.group() for w in run][len(run) - len(cols):]
-        return _read(found, cols, heads, unit, total.group().rstrip(":："))
+        return _read(found, cols, heads, unit, label)
     return None
+
+
+_PARTS_OPEN = re.compile(r"[\s|]*其中\s*:?")
+# A 其中 row's label: words with no digit ("中央财政资金", "其他资金 (包括以前年度结转资 金)").
+_PART_LABEL = re.compile(r"[\s|]*[^\d\s|%:][^\d%|:]{0,39}?(?=[\s|]*\d)")
+
+
+def _uncaptioned(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | None, re.Match[str]]]:
+    """Money printed right after a header of money columns only, with no row label
+    ("全年预算数(A) 全年执行数(B) 7165.32 6992.95 其中:中央财政资金 3144.00 3144.00 …"):
+    the first row read by column only when 其中 rows follow, each of as many values, none
+    and no column's sum above the first row's (it is their total); else nothing."""
+    if len(cols) < 2 or not all(c in _MONEY for c in cols):
+        return []
+    found = _row(f, pos, cols)
+    if len(found) != len(cols) or any(m.group("unit") == "%" for _, m in found):
+        return []
+    head = [_value(m) for _, m in found]
+    opened = _PARTS_OPEN.match(f, found[-1][1].end())
+    if opened is None:
+        return []
+    at, sums, rows = opened.end(), [0.0] * len(cols), 0
+    while rows < 12:
+        label = _PART_LABEL.match(f, at)
+        if label is None:
+            break
+        values = _row(f, label.end(), cols)
+        if len(values) != len(cols) or any(m.group("unit") == "%" for _, m in values):
+            break
+        for k, (_, m) in enumerate(values):
+            sums[k] += _value(m)
+        at, rows = values[-1][1].end(), rows + 1
+    # Cells rounded to 0.01 may sum a few hundredths over their total.
+    if rows == 0 or any(s > h + 0.01 * rows + 1e-9 for s, h in zip(sums, head)):
+        return []
+    return found
 
 
 def _row(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | None, re.Match[str]]]:
@@ -255,7 +294,7 @@ _RATE_WEIGHT_POINTS = re.compile(
     r"(?:预算)?执行率(?:\([^()]{0,5}\))?(?P<rwp>(?:执行率)?(?:权重|分值)(?:\([^()]{0,3}\))?(?:执行率)?得分)"
     r"|(?:分值|权重)(?:\([^()]{0,3}\))?(?P<wrp>(?:预算)?执行率(?:\([^()]{0,5}\))?得分)")
 # The spent and rate columns of a money grid, with the (B) and (B/A) a form may print.
-_SPENT_RATE = re.compile(r"执行数(?:\([A-Z]\))?(?:预算)?执行率(?:\([A-Z/÷]{1,5}\))?")
+_SPENT_RATE = re.compile(r"执行数(?:\([A-Z]\))?(?:预算)?执行率(?:\([A-Z/÷×*\d%]{1,12}\))?")
 _RUN = re.compile(r"[\d.%]+")
 # Numbers in a run, as text: no leading point, one point at most, no leading zero.
 _NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
@@ -313,7 +352,21 @@ def _earns(rate: float, weight: float, points: float, points_text: str) -> bool:
     return abs(weight * min(rate, 100.0) / 100.0 - points) <= step + 1e-9
 
 
-def _spent_rate_run(run: str) -> set[tuple[float, float, float, int, int]]:
+def _rate_agrees(quotient: float, rate_text: str, loose: bool) -> bool:
+    """Whether 执行数 ÷ 预算数 gives the printed rate: to its last digit, or (``loose``) for
+    a rate printed in whole percents ("31.00%" for 46 ÷ 148 = 31.08 %), rounded or cut."""
+    rate = float(rate_text) / 100.0
+    if not loose:
+        return abs(quotient - rate) <= 10.0 ** -(decimals_of(rate_text) + 2) + 1e-12
+    if not _WHOLE_PERCENT.fullmatch(rate_text):
+        return False
+    return rate - 0.005 - 1e-12 <= quotient < rate + 0.01
+
+
+_WHOLE_PERCENT = re.compile(r"\d+(?:\.0+)?")
+
+
+def _spent_rate_run(run: str, loose: bool = False) -> set[tuple[float, float, float, int, int]]:
     """Every (budget, spent, rate, rate decimals, where its last three cells part) such that the run
     is money cells then a rate, the last two money cells 预算数 and 执行数, the rate their
     quotient to its last digit ("64.864.864.8100%": 64.8 | 64.8 | 64.8 | 100%)."""
@@ -332,8 +385,9 @@ def _spent_rate_run(run: str) -> set[tuple[float, float, float, int, int]]:
                 budget, spent = _number(money[-2], 6), _number(money[-1], 6)
                 if rate is None or not budget or spent is None or any(_number(m, 6) is None for m in money):
                     return
-                step = 10.0 ** -(decimals_of(rate_text) + 2)
-                if abs(spent / budget - rate / 100.0) <= step + 1e-12:
+                if rate == 0 and spent != 0:
+                    return  # 0 % is what a form prints for nothing spent, not for 10 of 390390
+                if _rate_agrees(spent / budget, rate_text, loose):
                     ends = [sum(map(len, cells[:k + 1])) for k in range(len(cells))]
                     out.add((budget, spent, rate, decimals_of(rate_text),
                              (ends[-4] if len(cells) > 3 else 0, ends[-3], ends[-2], ends[-1] + 1)))
@@ -343,7 +397,15 @@ def _spent_rate_run(run: str) -> set[tuple[float, float, float, int, int]]:
                 split(end, cells + [body[pos:end]])
 
     split(0, [])
-    return out
+    # A run ending in "00%" reads as "…|100%" and as "…|0|0%" ("390390100%": 390 | 390 |
+    # 100 %, or 3903901 | 0 | 0 %). The form prints the spent cell it has; a total row
+    # that spent nothing reads only as zeros ("10200%": 102 | 0 | 0 %). Where money spent
+    # is one reading, the all-nothing readings are the glue's artefact.
+    spent_some = {x for x in out if x[1] > 0}
+    return spent_some or out
+
+
+_ROW_NAME = re.compile(r"[ \t|\u00a0]*(?:年度资金总额|资金总额|合计|总计)[ \t]*:?")
 
 
 # The cells right after a grid's header: numbers and percents, apart or glued, to the first percent.
@@ -356,7 +418,9 @@ def _spent_rate_cells(cells: list[re.Match[str]]) -> tuple[tuple[int, int], ...]
     parted where one reading alone gives that ("64.864.864.8100%")."""
     if len(cells) == 1:
         run = cells[0]
-        found = _spent_rate_run(run.group())
+        # Read to the rate's last digit; a rate in whole percents that no split gives
+        # exactly may be a rounded or cut one: read then only where one split gives it.
+        found = _spent_rate_run(run.group()) or _spent_rate_run(run.group(), loose=True)
         if len({x[:3] for x in found}) != 1:
             return None
         b0, b1, s1, r1 = (run.start() + c for c in next(iter(found))[4])
@@ -407,7 +471,9 @@ def _glued(f: str) -> FlatForm:
                                       decimals=decimals, span=span)]
     for header in _SPENT_RATE.finditer(text):
         after = where[header.end() - 1] + 1
-        row = _CELLS.match(f, after)
+        # "…执行率(B/A×100%)年度资金总额:390390100%": the total row's label before its cells.
+        named = _ROW_NAME.match(f, after)
+        row = _CELLS.match(f, named.end() if named else after)
         if row is None:
             continue
         cells = list(_RUN.finditer(f, row.start(), row.end()))

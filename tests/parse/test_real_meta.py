@@ -33,8 +33,6 @@ NOT_YET = {
     ("019.txt", "agency"): "OCR turned 实施单位 into 实施第位",
     ("c002.txt", "agency"): "a city (巩义市) speaking for itself: a place, not a unit",
     ("c024.txt", "agency"): "named only as 省商务厅本级 / in the titles of its rules",
-    ("e006.txt", "agency"): "only the publisher names a unit, and the report speaks for the county (我县)",
-    ("e007.txt", "agency"): "only the publisher names a unit, and the report speaks for the district (我区)",
     ("015.txt", "year"): "not stated (the label infers it from the 填报日期)",
     ("006.txt", "project_name"): "title and body name the fund differently (the body three times, never "
                                  "the title's name); the label joins both",
@@ -220,8 +218,17 @@ class TestRules:
                    "一、绩效目标分解下达情况\n2021年共下达我县中央财政水利发展资金500万元。")
         assert r.agency is None and r.candidates["agency"][0].lost.startswith("发布者为门户网站")
         assert (r.year, r.kind, r.project_name) == (2021, "project", "中央财政水利发展资金")
+        # A county's report (我县) published by the bureau managing the fund: the bureau's
+        # report; one a leading group or several departments wrote is no one unit's.
         r = _parse("发布机构: 某某县卫生健康委员会\n某某县2021年度基本公共卫生服务项目绩效自评报告\n我县共有卫生院12家。")
-        assert r.agency is None and "我县" in r.candidates["agency"][0].lost
+        assert r.agency == "某某县卫生健康委员会"
+        r = _parse("发布机构: 某某县卫生健康委员会\n某某县2021年度基本公共卫生服务项目绩效自评报告\n"
+                   "我县成立绩效评价领导小组,各部门协同配合。")
+        assert r.agency is None and "领导小组" in r.candidates["agency"][0].lost
+        # The finance bureau publishes for others, unless the text says it wrote the report.
+        r = _parse("发布机构: 某某市财政局\n某某市中央对地方转移支付2023年度绩效自评报告(某某保险保费)\n"
+                   "我市财政局对某某保险保费补贴转移支付进行了绩效自评。")
+        assert r.agency == "某某市财政局"
 
     def test_publishers_that_publish_for_others(self):
         for publisher in ("某某县人民政府办公室", "某某县融媒体中心", "某某市财政局", "某某县人民政府"):
