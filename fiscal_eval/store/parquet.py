@@ -92,6 +92,7 @@ from fiscal_eval.model import (
 )
 from fiscal_eval.sources import display_path, folder_problem, iter_input_files
 from fiscal_eval.store.frames import Tables, schema, tables
+from fiscal_eval.util import lifeline
 from fiscal_eval.util.atomic import fsync, write_atomic
 from fiscal_eval.util.locks import exclusive
 from fiscal_eval.util.progress import progress_bar
@@ -494,7 +495,10 @@ def _run(
     # NOTE: "spawn", not the Linux default "fork": forking a process that runs polars'
     # thread pool can deadlock the child.
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context)
+    # NOTE: workers die with this process (lifeline), not when the parent's clean-up runs:
+    # a killed ingest must leave no worker holding its output open.
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
+                               initializer=lifeline.arm, initargs=(os.getpid(),))
     try:
         pending: deque[Future[tuple[list[_Outcome], dict[str, pl.DataFrame]]]] = deque()
         queue = iter(chunks)
