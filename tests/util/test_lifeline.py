@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-
 ROOT = Path(__file__).resolve().parents[2]
 
 # A parent that starts a worker (which arms its lifeline, says how, and sleeps), prints
