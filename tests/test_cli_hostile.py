@@ -57,7 +57,7 @@ def test_error_lines_of_the_library_escape_controls(monkeypatch):
 
 
 def test_json_stays_valid_and_holds_the_text_as_it_is(monkeypatch):
-    odd = _report(f"a{ESC}.txt", agency=f"甲\x85局\u202e乙")
+    odd = _report(f"a{ESC}.txt", agency="甲\x85局\u202e乙")
     monkeypatch.setattr(cli, "iter_reports", lambda paths: iter([odd]))
     result = runner.invoke(cli.app, ["parse", "x", "--json"])
     (line,) = result.stdout.splitlines()
