@@ -19,6 +19,7 @@ _PARENT = r"""
 import os, subprocess, sys, time
 worker = subprocess.Popen([sys.executable, "-c", '''
 import os, sys, time
+from fiscal_eval.util import lifeline
 if sys.argv[1] == "watch":
     lifeline._pdeathsig = lambda sig: False  # the fallback used where there is no prctl
 print(lifeline.arm(int(sys.argv[2])), flush=True)
@@ -43,12 +44,13 @@ def _alive(pid: int) -> bool:
 def test_the_worker_ends_within_a_second_of_its_parent(how):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     parent = subprocess.Popen([sys.executable, "-c", _PARENT, how], stdout=subprocess.PIPE, text=True, env=env)
-    worker_pid, armed = parent.stdout.readline().split()
+    try:
+        worker_pid, armed = parent.stdout.readline().split()
+    finally:
+        os.kill(parent.pid, signal.SIGKILL)  # the worker has said how it is armed, or died: the parent goes
+        parent.wait()
     worker = int(worker_pid)
     assert armed == how
-    assert _alive(worker)
-    os.kill(parent.pid, signal.SIGKILL)
-    parent.wait()
     for _ in range(50):  # up to 5 s; the watch polls every 0.5 s
         if not _alive(worker):
             break
