@@ -340,10 +340,12 @@ def _cache_vega_bundle(folder: Path) -> None:
 
     default = _bundle_path(folder, json.dumps([None, None]))
     if not default.is_file():
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # a throwaway child builds it: the template stays free of vl-convert's threads
             code = 0
             try:
+                lifeline.arm(parent)
                 write_atomic(default, real().encode("utf-8"))  # pyright: ignore[reportCallIssue]  # stub
             except BaseException:
                 code = 1
