@@ -232,13 +232,14 @@ def ingest_campaign(kills: int, work: Path, rng: random.Random, tally: Tally, re
             tally.notes.append(f"{case}: next ingest (exit {after.returncode}) differs from a clean one: "
                                f"{err.decode(errors='replace')[-300:]}")
         current = target if after.returncode == 0 else None
-        left = survivors(mark, grace=1.0)  # the complete ingest leaves nothing either
-        if left:
+        after_left = survivors(mark, grace=1.0)  # the complete ingest leaves nothing either
+        if after_left:
             tally.orphans += 1
-            tally.orphan_processes += [f"{case}, the complete ingest after it: {pid} {cmd}" for pid, cmd in left]
-            reap(left)
-        log(f"{case}: {len(left)} left, store {'loads' if not problem else 'BROKEN'}, "
-            f"next ingest {'equals a clean one' if same else 'DIFFERS'}")
+            tally.orphan_processes += [f"{case}, the complete ingest after it: {pid} {cmd}"
+                                       for pid, cmd in after_left]
+            reap(after_left)
+        log(f"{case}: {len(left)} left{f' (and {len(after_left)} after the next ingest)' if after_left else ''}, "
+            f"store {'loads' if not problem else 'BROKEN'}, next ingest {'equals a clean one' if same else 'DIFFERS'}")
 
 
 # --------------------------------------------------------------------------- batch
