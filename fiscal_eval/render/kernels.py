@@ -39,6 +39,10 @@ missing. Importing polars starts jemalloc's background threads only, which survi
 
 The per-report timeout is enforced from outside: the worker kills the child's whole
 process group, whatever the notebook is stuck in, and records the cell it was running.
+The group is killed when a report ends in time too: what its notebook started (a server,
+a tool left running) ends with the report. Nothing outlives the batch
+(:mod:`fiscal_eval.util.lifeline`): a batch killed outright sends its workers SIGTERM,
+on which each kills the report it runs; a worker killed outright takes its report with it.
 """
 
 from __future__ import annotations
