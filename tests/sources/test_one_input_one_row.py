@@ -40,10 +40,33 @@ def _nest(root: Path, depth: int) -> Path:
     return root / os.path.join(*["d"] * depth) / "r.txt"
 
 
+def _unnest(root: Path) -> None:
+    """Remove what :func:`_nest` made, a level at a time from the top (shutil.rmtree
+    recurses: pytest's clean-up of old temporary folders would raise RecursionError)."""
+    top, lifted = root / "d", root / "d.lifted"
+    while top.is_dir():
+        if (top / "d").is_dir():
+            os.rename(top / "d", lifted)
+        for name in os.listdir(top):
+            os.unlink(top / name)
+        os.rmdir(top)
+        if not lifted.is_dir():
+            break
+        os.rename(lifted, top)
+
+
+@pytest.fixture
+def deep(tmp_path: Path):
+    """A folder to nest in, emptied of its nesting afterwards."""
+    yield tmp_path
+    _unnest(tmp_path)
+
+
 # --------------------------------------------------------------------------- deep folders
 
 
-def test_a_folder_nested_1100_deep_is_read_with_its_siblings(tmp_path):
+def test_a_folder_nested_1100_deep_is_read_with_its_siblings(deep):
+    tmp_path = deep
     (tmp_path / "top.txt").write_bytes(S003.read_bytes())
     deep = _nest(tmp_path, 1100)
     assert [str(p) for p in iter_input_files([tmp_path])] == [str(deep), str(tmp_path / "top.txt")]
@@ -58,7 +81,8 @@ def test_a_folder_nested_1100_deep_is_read_with_its_siblings(tmp_path):
         "中共保山市委网信办", "和平县政务服务数据管理局"]
 
 
-def test_a_folder_deeper_than_a_path_can_name_is_one_failed_row_and_the_run_goes_on(tmp_path):
+def test_a_folder_deeper_than_a_path_can_name_is_one_failed_row_and_the_run_goes_on(deep):
+    tmp_path = deep
     (tmp_path / "top.txt").write_bytes(S003.read_bytes())
     _nest(tmp_path, 2100)  # 4,200 characters: past PATH_MAX (4,096)
     reports = fiscal_eval.parse_paths([tmp_path])
