@@ -82,8 +82,9 @@ def portfolio_bytes(reports: int = 10_000, *, store: str | Path | None = None, j
             errors = "; ".join(f"{r.error_name}: {r.error_value}" for r in result.failed)
             raise RuntimeError(f"the portfolio page was not rendered ({errors or 'no page planned'})")
         year = int(page.parameters["year"])
-        text = (out / page.html).read_text(encoding="utf-8")
-        size = (out / page.html).stat().st_size
+        html = out / str(page.html)  # not None: chosen above
+        text = html.read_text(encoding="utf-8")
+        size = html.stat().st_size
         return {"portfolio_bytes": size, "portfolio_mb": round(size / 1024 / 1024, 2),
                 "reports": load(root).reports.height, "year": year,
                 "year_reports": ok.filter(pl.col("year") == year).height,
