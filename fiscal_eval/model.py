@@ -455,8 +455,9 @@ def sentence_at(text: str, span: Span) -> str:
     """
     start, end = span
     if 0 <= start <= end <= len(text):
-        lo = _sentence_start(text, start)
-        stop = _SENTENCE_STOP.search(text, end)
+        # (Context.evidence asks for the whole of a stretch it cut: no scan then.)
+        lo = _sentence_start(text, start) if start else 0
+        stop = _SENTENCE_STOP.search(text, end) if end < len(text) else None
         hi = stop.start() if stop else len(text)
     else:  # NOTE: a span outside the text (never one the parser made): read as it always was
         lo = start
