@@ -20,7 +20,8 @@ from fiscal_eval.parse.context import Context, is_cjk
 from fiscal_eval.parse.vocab import vocab
 from fiscal_eval.util.records import record
 
-__all__ = ["Option", "Choice", "choose", "in_component", "is_item"]
+__all__ = ["Option", "Choice", "choose", "in_component", "is_item", "LOST_LEVEL", "LOST_LISTED", "LOST_ITEM_SCORE",
+           "LOST_MASKED"]
 
 # Why a candidate lost, in the words an analyst reads (Chinese, like every message).
 LOST_RANK = "表述级别较低（有更明确的表述）"
@@ -29,6 +30,10 @@ LOST_COMPONENT = "所在章节只述其中一个组成部分"
 LOST_PART = "合计的组成部分"
 LOST_CONFLICT = "与其他候选值不一致，文中未见合计"
 LOST_REPEAT = "同一数值，取首次出现处"
+LOST_LEVEL = "分级资金之一（文中列了多级资金，未见合计）"
+LOST_LISTED = "并列列举的数额之一，文中未见合计"
+LOST_ITEM_SCORE = "单项指标的得分，不是总分"
+LOST_MASKED = "文中同类数额被网站遮挡（看不到数值），无法确定哪一个是报告的总数"
 
 
 @record
@@ -165,6 +170,11 @@ def _candidates(options: Sequence[Option], chosen: Option | None, reason: str,
 _ENUMERATED = re.compile(r"(?:^|[,:;])\s*(?:[一二三四五六七八九十]{1,2}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}(?:[、)]|\.(?!\d)))")
 
 
+# How far after an enumeration mark a form's or report's title may end ("1、重庆市梁平区
+# 林业局2023年度部门整体绩效自评表"): a unit's name and a year before the genre words.
+_TITLE_REACH = 48
+
+
 def in_component(ctx: Context, pos: int) -> bool:
     """Whether ``pos`` lies in a section about one named fund or project of several
     (vocab.toml [totals].component): its figures are that component's, not the report's."""
@@ -182,6 +192,26 @@ def _component_titles(titles: tuple[str, ...]) -> bool:
     return False
 
 
+# A line that ends by opening a list ("…合计7505万元,已支出2171.13万元。其中:"): the
+# lines after it, in the same section, are its items.
+_LIST_LINE_END = re.compile(r"其中\s*[:：]?[ \t]*$")
+_LIST_REACH = 1500  # characters looked back for such a line
+
+
+def _under_list_line(ctx: Context, pos: int) -> bool:
+    f = ctx.f
+    line_start = f.rfind("\n", 0, pos) + 1
+    floor = max(0, line_start - _LIST_REACH)
+    at = f.rfind("其中", floor, line_start)
+    if at < 0:
+        return False
+    end = f.find("\n", at)
+    if end < 0 or end >= line_start or not _LIST_LINE_END.match(f, at, end):
+        return False
+    here, there = ctx.chain(pos), ctx.chain(at)
+    return bool(here) == bool(there) and (not here or here[-1] == there[-1])
+
+
 def is_item(ctx: Context, pos: int) -> bool:
     """Whether the figure at ``pos`` is one item of a breakdown: its sentence opens one
     ("分项目如下：…"), or the stretch since the last ; or sentence start is enumerated."""
@@ -189,7 +219,16 @@ def is_item(ctx: Context, pos: int) -> bool:
     sentence_start = ctx.sentence_bounds(pos)[0]
     if vocab().breakdown.match(f[sentence_start:sentence_start + 24]):
         return True
+    if _under_list_line(ctx, pos):
+        return True
     # Looked for in the last 200 characters only: a sentence may be a whole flattened file.
     floor = max(sentence_start, pos - 200)
     lo = max(floor, f.rfind(";", floor, pos) + 1)
-    return bool(_ENUMERATED.search(f[lo:pos]))
+    title = vocab().meta["title"]
+    stretch = f[lo:pos]  # sliced: the marks may open it ("^")
+    for m in _ENUMERATED.finditer(stretch):
+        # "1、部门整体绩效自评表 …": a numbered form or report (a document preview's
+        # page), whose figures are its own, not one item of a breakdown.
+        if not title.search(stretch, m.end(), m.end() + _TITLE_REACH):
+            return True
+    return False

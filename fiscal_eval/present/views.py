@@ -96,9 +96,9 @@ def _generation_key(store: str | Path) -> tuple:
     name and its directory's identity (device, inode, mtime), so that a store deleted and
     ingested again at the same path (``gen-000001`` once more) is not taken for the old one.
     Raises FiscalEvalError when there is no store (or a damaged one)."""
-    from fiscal_eval.store.parquet import _live  # NOTE: read-only use of the store's live generation
+    from fiscal_eval.store import live_generation
 
-    folder = _live(store)
+    folder = live_generation(store)
     st = folder.stat()
     return (str(Path(store).resolve()), folder.name, st.st_dev, st.st_ino, st.st_mtime_ns)
 

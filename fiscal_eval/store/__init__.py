@@ -1,7 +1,11 @@
 """The store stage: parsed Reports as tables (:mod:`~fiscal_eval.store.frames`) and those
 tables kept on disk as generations of Parquet files (:mod:`~fiscal_eval.store.parquet`).
 
-The public API of both is here, so ``from fiscal_eval.store import ingest, load`` works
+The Parquet store is four modules, one job each: :mod:`~fiscal_eval.store.parquet`
+(ingest, load, manifest, snapshot), :mod:`~fiscal_eval.store.generations` (generations on
+disk, the atomic commit, the live generation), :mod:`~fiscal_eval.store.plan` (inputs,
+stats and hashes, the incremental plan) and :mod:`~fiscal_eval.store.pool` (the workers
+that parse). The public API of all is here, so ``from fiscal_eval.store import ingest, load`` works
 as it did when the store was one module.
 """
 
@@ -17,15 +21,20 @@ if TYPE_CHECKING:
         MANIFEST_COLUMNS,
         IngestSummary,
         Snapshot,
+        StoreCheck,
+        check,
         ingest,
+        live_generation,
         load,
         manifest,
+        read_live,
         snapshot,
     )
 
 __all__ = [
     "Tables", "tables", "schema",
     "IngestSummary", "MANIFEST_COLUMNS", "DEFAULT_STORE", "Snapshot", "ingest", "load", "manifest", "snapshot",
+    "live_generation", "read_live", "check", "StoreCheck",
 ]
 
 _PARQUET = frozenset(__all__[3:])

@@ -54,44 +54,46 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import itertools
-import math
-import multiprocessing
+import io
 import os
-import re
 import shutil
-import stat
 import time
 import uuid
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar, Union
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from fiscal_eval.errors import FiscalEvalError
-from fiscal_eval.model import (
-    EVIDENCE_COLUMNS,
-    FLAG_COLUMNS,
-    FUND_LINE_COLUMNS,
-    INDICATOR_COLUMNS,
-    MANIFEST_COLUMNS,
-    REPORT_COLUMNS,
-    SECTION_COLUMNS,
-    STATEMENT_COLUMNS,
-    TEXT_COLUMNS,
-    Report,
+from fiscal_eval.errors import FiscalEvalError, StorageError, StoreDamagedError, storage_errno
+from fiscal_eval.model import MANIFEST_COLUMNS
+from fiscal_eval.sources import display_path, folder_problem
+from fiscal_eval.store import integrity
+from fiscal_eval.store.frames import Tables
+from fiscal_eval.store.generations import (
+    _CURRENT,
+    _LOCK,
+    _MANIFEST,
+    _TABLE_COLUMNS,
+    _VERSION,
+    PathLike,
+    _arrow_schema,
+    _clean,
+    _compatible,
+    _current,
+    _flip,
+    _keep_old_rows,
+    _link_or_copy,
+    _next_generation,
+    _Sink,
+    live_generation,
+    read_live,
 )
-from fiscal_eval.sources import display_path, folder_problem, iter_input_files
-from fiscal_eval.store.frames import Tables, schema, tables
+from fiscal_eval.store.plan import _STATS_SINCE, _input_files, _manifest_frame, _Plan, _plan, _read_manifest, _Row
+from fiscal_eval.store.pool import POOL_MIN_FILES, _assign_ids, _chunks, _run
 from fiscal_eval.util.atomic import fsync, write_atomic
 from fiscal_eval.util.locks import exclusive
 from fiscal_eval.util.progress import progress_bar
@@ -99,50 +101,10 @@ from fiscal_eval.util.workers import worker_count
 
 __all__ = [
     "IngestSummary", "MANIFEST_COLUMNS", "DEFAULT_STORE", "Snapshot", "ingest", "load", "manifest", "snapshot",
+    "live_generation", "read_live", "POOL_MIN_FILES", "check", "StoreCheck",
 ]
 
-PathLike = Union[str, "os.PathLike[str]"]
-T = TypeVar("T")
-
 DEFAULT_STORE = "data/store"
-
-# Every Tables field is a file of the store, with its schema from model.py.
-_TABLE_COLUMNS: dict[str, dict[str, str]] = {
-    "reports": REPORT_COLUMNS,
-    "fund_lines": FUND_LINE_COLUMNS,
-    "indicators": INDICATOR_COLUMNS,
-    "flags": FLAG_COLUMNS,
-    "sections": SECTION_COLUMNS,
-    "evidence": EVIDENCE_COLUMNS,
-    "statements": STATEMENT_COLUMNS,
-    "texts": TEXT_COLUMNS,
-}
-assert set(_TABLE_COLUMNS) == {f.name for f in dataclasses.fields(Tables)}, "a table without a schema"
-
-_MANIFEST = "manifest"
-_CURRENT = "CURRENT"
-_VERSION = "VERSION"
-_LOCK = ".lock"
-_GENERATION = re.compile(r"^gen-(\d+)$")
-# Key of the manifest's Parquet metadata: the wall-clock time (ns) the ingest that wrote it
-# started, before it took any stat. Every row's size and mtime were checked after it.
-_STATS_SINCE = "fiscal_eval.stats_since_ns"
-# A stored mtime this close to (or after) that time is "racily clean", as git calls it:
-# the file may have been rewritten within the file system's timestamp granularity (2 s on
-# FAT, 1 s on ext3/HFS+; the kernel's coarse clock even on ns file systems) after its stat
-# was taken, keeping its size and mtime. Such a row is hashed, not trusted.
-_RACY_NS = 2_000_000_000
-
-# Below this many files to parse, parse in-process: starting "spawn" workers (a fresh
-# interpreter importing polars each) costs more than a second core saves.
-POOL_MIN_FILES = 64
-# Files per worker task: large enough to amortise pickling, small enough that the
-# progress bar moves and a chunk's frames stay a few MB (sections and texts dominate).
-_CHUNK_MAX = 256
-# Parquet row groups are flushed at this size: few groups for small tables, bounded
-# memory for the text-heavy ones.
-_FLUSH_BYTES = 8 * 1024 * 1024
-_FLUSH_ROWS = 65_536
 
 
 @dataclass(frozen=True)
@@ -169,6 +131,9 @@ class IngestSummary:
     reports : int
         Manifest rows: one a file, or one a report it holds (archive members,
         compilation parts); equal to ``files`` when no file holds several.
+    repaired : tuple of str
+        One message a damaged part of the store this ingest rebuilt (a table whose
+        checksum differed, a missing table, a damaged manifest …), saying what it cost.
     """
 
     files: int
@@ -180,459 +145,17 @@ class IngestSummary:
     seconds: float
     unread_folders: tuple[str, ...] = ()
     reports: int = 0
+    repaired: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         held = f" holding {self.reports} reports" if self.reports and self.reports != self.files else ""
-        return (
+        line = (
             f"{self.files} file{'' if self.files == 1 else 's'}{held}: {self.parsed} parsed, "
             f"{self.skipped} skipped, {self.removed} removed; {self.failed} failed, "
             f"{self.partial} partial; {self.seconds:.1f} s"
         )
+        return "\n".join([line, *(f"repaired: {message}" for message in self.repaired)])
 
-
-# --------------------------------------------------------------------------- the worker
-
-
-@dataclass(frozen=True, slots=True)
-class _Task:
-    """One file to parse, with the stat the parent took before anything read it."""
-
-    path: str  # as the file system names it (may hold undecodable bytes as surrogates)
-    key: str  # the manifest's path: display_path(path)
-    size: int | None
-    mtime_ns: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """A parsed report as the manifest needs it; ``report_id`` as its chunk's rows carry it."""
-
-    path: str
-    member: str | None
-    size: int | None
-    mtime_ns: int | None
-    sha256: str | None
-    status: str
-    errors: str | None
-    parser_id: str
-    report_id: str
-
-
-def _sha256(path: str) -> str | None:
-    """The SHA-256 of a regular file's bytes, or None when it cannot be read or is not a
-    regular file (reading a FIFO would block the ingest forever)."""
-    digest = hashlib.sha256()
-    try:
-        # NOTE: O_NONBLOCK so that opening a FIFO returns at once; fstat then refuses it.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        while block := os.read(fd, 1 << 20):
-            digest.update(block)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return digest.hexdigest()
-
-
-def _suffixed(report_id: str, path: str) -> str:
-    """The id of a report whose parser id another path already holds."""
-    return f"{report_id}-{hashlib.sha256(path.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
-
-
-def _parse_one(path: str) -> tuple[list[Report], str | None]:
-    """Parse and audit the reports of one file (a bug in either is the report's error, not
-    a crash: see :func:`~fiscal_eval.api.parse_reports_and_hash`), and the SHA-256 of its
-    bytes, taken from the bytes parsed so the file is read once; only a file that could
-    not be read at all (a FIFO, permission denied …) is read again to hash it."""
-    from fiscal_eval.api import parse_reports_and_hash
-
-    reports, sha = parse_reports_and_hash(path)
-    return reports, sha or _sha256(path)
-
-
-def _member(report: Report, key: str) -> str | None:
-    """What of the file ``key`` the report is ("!a.docx", "#2"), None for the file itself."""
-    source = display_path(report.source)
-    return source[len(key):] if source.startswith(key) and len(source) > len(key) else None
-
-
-def _parse_chunk(tasks: Sequence[_Task]) -> tuple[list[_Outcome], dict[str, pl.DataFrame]]:
-    """Worker: parse + audit a chunk of files and return its manifest rows and frames.
-
-    Top-level so "spawn" workers can import it. The chunk's Report objects are dropped
-    here: only frames (a few MB) travel back to the parent. Two files of the chunk with
-    the same content get distinct ids (the second suffixed), as :func:`_assign_ids` would.
-    """
-    reports: list[Report] = []
-    outcomes: list[_Outcome] = []
-    seen: set[str] = set()
-    for task in tasks:
-        found, sha = _parse_one(task.path)
-        for report in found:
-            rid = report.report_id
-            if rid in seen:
-                report = dataclasses.replace(report, report_id=_suffixed(rid, display_path(report.source)))
-            seen.add(report.report_id)
-            reports.append(report)
-            outcomes.append(
-                _Outcome(
-                    path=task.key,
-                    member=_member(report, task.key),
-                    size=task.size,
-                    mtime_ns=task.mtime_ns,
-                    sha256=sha,
-                    status=report.status,
-                    errors=display_path("; ".join(report.errors)) or None,
-                    parser_id=rid,
-                    report_id=report.report_id,
-                )
-            )
-    built = tables(reports)
-    return outcomes, {name: getattr(built, name) for name in _TABLE_COLUMNS}
-
-
-# --------------------------------------------------------------------------- on disk
-
-
-def _arrow_schema(columns: dict[str, str]) -> pa.Schema:
-    """The Arrow schema polars writes for a model.py column schema."""
-    return pl.DataFrame(schema=schema(columns)).to_arrow().schema
-
-
-class _Sink:
-    """A Parquet file written as rows arrive, in row groups of bounded size."""
-
-    def __init__(self, path: Path, arrow_schema: pa.Schema) -> None:
-        self.path = path
-        self._schema = arrow_schema
-        self._writer = pq.ParquetWriter(path, arrow_schema, compression="zstd")
-        self._pending: list[pa.Table] = []
-        self._rows = 0
-        self._bytes = 0
-
-    def add(self, table: pa.Table) -> None:
-        """Queue rows; written once enough have gathered for a row group."""
-        if table.num_rows == 0:
-            return
-        self._pending.append(table.cast(self._schema))
-        self._rows += table.num_rows
-        self._bytes += table.nbytes
-        if self._bytes >= _FLUSH_BYTES or self._rows >= _FLUSH_ROWS:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._pending:
-            self._writer.write_table(pa.concat_tables(self._pending))
-        self._pending, self._rows, self._bytes = [], 0, 0
-
-    def close(self) -> None:
-        """Write what is queued and close the file."""
-        self._flush()
-        self._writer.close()
-
-
-def _flip(root: Path, generation: str) -> None:
-    """Make ``generation`` the live one: the commit point of an ingest."""
-    write_atomic(root / _CURRENT, generation + "\n")
-    fsync(root)
-
-
-def _generation_number(name: str) -> int | None:
-    match = _GENERATION.match(name)
-    return int(match.group(1)) if match else None
-
-
-def _current(root: Path) -> Path | None:
-    """The live generation's directory, or None when ``root`` holds no store."""
-    try:
-        name = (root / _CURRENT).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except OSError as exc:
-        raise FiscalEvalError(f"cannot read the store at {root}: {exc.strerror or exc}") from None
-    folder = root / name
-    if _generation_number(name) is None or not (folder / f"{_MANIFEST}.parquet").is_file():
-        raise FiscalEvalError(
-            f"store at {root} is damaged: {_CURRENT} names {name!r}, which holds no "
-            f"{_MANIFEST}.parquet; delete the folder and run `fiscal-eval ingest DIR` again"
-        )
-    return folder
-
-
-def _live(store: PathLike) -> Path:
-    """The live generation of ``store``, or the error that says there is no store."""
-    folder = _current(Path(store))
-    if folder is None:
-        raise FiscalEvalError(f"no store at {os.fspath(store)}: run `fiscal-eval ingest DIR` first")
-    return folder
-
-
-def _read_live(store: PathLike, read: Callable[[Path], T]) -> T:
-    """``read(live generation)``, again if an ingest committed and deleted it meanwhile."""
-    for _ in range(3):
-        folder = _live(store)
-        try:
-            return read(folder)
-        except FileNotFoundError:
-            if _live(store) == folder:  # NOTE: not a race with an ingest: a damaged store
-                raise FiscalEvalError(
-                    f"store at {os.fspath(store)} is damaged: {folder.name} lacks a table file"
-                ) from None
-    return read(_live(store))
-
-
-def _clean(root: Path, keep: str) -> None:
-    """Delete every generation but ``keep``, and what killed ingests left behind."""
-    for entry in root.iterdir():
-        if entry.name == keep:
-            continue
-        leftover = _generation_number(entry.name) is not None or entry.name.startswith(".tmp-")
-        if entry.is_dir() and leftover:
-            shutil.rmtree(entry, ignore_errors=True)
-        elif entry.name.startswith((f".{_CURRENT}.", f".{_VERSION}.")):  # a killed write_atomic
-            entry.unlink(missing_ok=True)
-
-
-def _next_generation(root: Path) -> int:
-    """One more than any generation on disk (a killed ingest may have left a newer one)."""
-    numbers = [n for e in root.iterdir() if (n := _generation_number(e.name)) is not None]
-    return max(numbers, default=0) + 1
-
-
-def _link_or_copy(src: Path, dst: Path) -> None:
-    """Carry an unchanged (immutable) Parquet file into a new generation."""
-    try:
-        os.link(src, dst)
-    except OSError:  # NOTE: a file system without hard links; a copy is correct, only slower
-        shutil.copyfile(src, dst)
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-class _Inputs(NamedTuple):
-    """The input files of an ingest, and the named paths that gave none."""
-
-    files: dict[str, str]  # manifest path (display_path) -> absolute real path, in input order
-    absent: list[str]  # named paths that do not exist, or folders with no input file (real)
-
-
-def _input_files(paths: Iterable[PathLike], root: Path) -> _Inputs:
-    """The input files as absolute path strings, in input order, each once.
-
-    The named paths are resolved (so ``data/samples`` and ``./data/samples`` are the same
-    input); files under them are named through the resolved folder. Files inside the
-    store itself are left out: ``fiscal-eval ingest data`` must not ingest its own
-    Parquet files. A named path that does not exist, or a folder with no input file, is
-    still an input (it fails naming itself) and is also listed in ``absent``: a mistyped
-    or unmounted path must not read as "every stored file was deleted".
-
-    A file is stored under :func:`~fiscal_eval.sources.display_path` of its path, which
-    Parquet can hold (a file name of non-UTF-8 bytes cannot be), and opened by its real
-    path. NOTE: two names that differ only as ``\\xff`` (written out) and the byte 0xff
-    display alike; the first in input order is read, as with a path named twice.
-    """
-    inside = str(root.resolve()) + os.sep
-    files: dict[str, str] = {}
-    absent: list[str] = []
-    for raw in paths:
-        named = _absolute(raw)
-        found = [p for p in (str(f) for f in iter_input_files([named])) if not p.startswith(inside)]
-        if not found or (found == [str(named)] and (named.is_dir() or not os.path.lexists(named))):
-            absent.append(str(named))
-        for path in found:
-            files.setdefault(display_path(path), path)
-    return _Inputs(files, absent)
-
-
-def _absolute(path: PathLike) -> Path:
-    """``path`` resolved; made absolute only when it cannot be (a symlink loop, which then
-    fails as an input naming itself)."""
-    try:
-        return Path(path).resolve()
-    except (OSError, RuntimeError):  # NOTE: Python < 3.13 raises RuntimeError on a loop
-        return Path(os.path.abspath(path))
-
-
-def _stat(path: str) -> tuple[int | None, int | None]:
-    """``(size, mtime_ns)``, or ``(None, None)`` for a path that cannot be stat'ed."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None, None
-    return info.st_size, info.st_mtime_ns
-
-
-def _chunks(tasks: Sequence[_Task], jobs: int) -> list[list[_Task]]:
-    """Contiguous chunks (input order is kept), about four per worker, at most _CHUNK_MAX."""
-    if not tasks:
-        return []
-    size = max(1, min(_CHUNK_MAX, math.ceil(len(tasks) / (jobs * 4))))
-    return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
-
-
-# --------------------------------------------------------------------------- running
-
-
-def _run(
-    chunks: list[list[_Task]], jobs: int, total: int
-) -> Iterator[tuple[list[_Outcome], dict[str, pl.DataFrame]]]:
-    """Parse the chunks, yielding results in chunk order (in-process, or in a worker pool).
-
-    At most two chunks a worker are in flight, so finished chunks cannot pile up in the
-    parent's memory while it waits for an earlier, slower one.
-    """
-    if jobs == 1 or total < POOL_MIN_FILES or len(chunks) == 1:
-        for chunk in chunks:
-            yield _parse_chunk(chunk)
-        return
-    # NOTE: "spawn", not the Linux default "fork": forking a process that runs polars'
-    # thread pool can deadlock the child.
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context)
-    try:
-        pending: deque[Future[tuple[list[_Outcome], dict[str, pl.DataFrame]]]] = deque()
-        queue = iter(chunks)
-        for chunk in itertools.islice(queue, 2 * jobs):
-            pending.append(pool.submit(_parse_chunk, chunk))
-        while pending:
-            try:
-                result = pending.popleft().result()
-            except BrokenProcessPool:
-                raise FiscalEvalError(
-                    "a worker process stopped abruptly (killed, out of memory, or started by a "
-                    "script that calls ingest without `if __name__ == \"__main__\":` around it); "
-                    "the store is unchanged; fix that, or pass jobs=1 (--jobs 1) to parse in "
-                    "this process"
-                ) from None
-            following = next(queue, None)
-            if following is not None:
-                pending.append(pool.submit(_parse_chunk, following))
-            yield result
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _assign_ids(outcomes: list[_Outcome], taken: set[str]) -> dict[str, str]:
-    """Give each parsed file its store id; returns the renames its chunk's rows need.
-
-    ``taken`` holds the ids already in use (kept rows, earlier chunks) and is updated.
-    """
-    renames: dict[str, str] = {}
-    for i, out in enumerate(outcomes):
-        final = out.parser_id if out.parser_id not in taken else _suffixed(out.parser_id, out.path + (out.member or ""))
-        taken.add(final)
-        if final != out.report_id:
-            renames[out.report_id] = final
-        outcomes[i] = dataclasses.replace(out, report_id=final)
-    return renames
-
-
-def _keep_old_rows(sinks: dict[str, _Sink], old: Path, drop: set[str]) -> None:
-    """Stream the old generation's rows into the new files, less the ``drop`` reports."""
-    value_set = pa.array(sorted(drop), type=pa.string())
-    for name, sink in sinks.items():
-        for batch in pq.ParquetFile(old / f"{name}.parquet").iter_batches(batch_size=16_384):
-            table = pa.Table.from_batches([batch])
-            if len(value_set):
-                ids = pc.cast(table.column("report_id"), pa.string())
-                table = table.filter(pc.invert(pc.is_in(ids, value_set=value_set)))  # pyright: ignore[reportAttributeAccessIssue]  # generated at import
-            sink.add(table)
-
-
-def _compatible(old: Path) -> bool:
-    """Whether the old generation's files have today's columns (model.py may have grown)."""
-    try:
-        return all(
-            pq.read_schema(old / f"{name}.parquet").equals(_arrow_schema(cols), check_metadata=False)
-            for name, cols in _TABLE_COLUMNS.items()
-        )
-    except (OSError, pa.ArrowException):
-        return False
-
-
-class _Row(NamedTuple):
-    """A manifest row (MANIFEST_COLUMNS, in order); a tuple, as 100k of them are held."""
-
-    path: str
-    member: str | None
-    sha256: str | None
-    size: int | None
-    mtime_ns: int | None
-    status: str
-    errors: str | None
-    report_id: str
-    ingested_at: datetime
-
-
-assert _Row._fields == tuple(MANIFEST_COLUMNS), "_Row and MANIFEST_COLUMNS disagree"
-
-
-def _read_manifest(folder: Path) -> tuple[dict[str, list[_Row]], int | None]:
-    """The manifest's rows by path (a file holding several reports has several), and the
-    time its stats were taken after (None: unknown, a store written before that was
-    recorded). A manifest written before ``member`` existed reads as one row a file."""
-    path = folder / f"{_MANIFEST}.parquet"
-    frame = pl.read_parquet(path)
-    if "member" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("member"))
-    frame = frame.select(list(MANIFEST_COLUMNS))
-    since = pq.read_metadata(path).metadata.get(_STATS_SINCE.encode())
-    rows: dict[str, list[_Row]] = {}
-    for row in frame.iter_rows():
-        rows.setdefault(row[0], []).append(_Row(*row))
-    return rows, int(since) if since else None
-
-
-def _manifest_frame(rows: list[_Row]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=schema(MANIFEST_COLUMNS), orient="row")
-
-
-@dataclass
-class _Plan:
-    """What an ingest must do, decided from stats (and hashes where stats changed)."""
-
-    kept: dict[str, list[_Row]]  # path -> its stored rows (stat refreshed if only touched)
-    tasks: list[_Task]  # files to parse: new, or content changed
-    removed: list[_Row]  # stored rows of files no longer among the inputs
-    drop: set[str]  # report ids whose rows leave the tables
-    restat: int  # files touched, or racily clean, but unchanged (hash equal): only the manifest changes
-
-
-def _plan(files: Mapping[str, str], old: dict[str, list[_Row]], since_ns: int | None) -> _Plan:
-    """Compare the inputs (manifest path -> real path) with the stored manifest: same size
-    and mtime -> keep unread, unless the mtime is racily close to ``since_ns`` (when the
-    stored stats were taken); else, for a stored file, hash it and keep it if its content
-    is unchanged. A file's rows (one a report it holds) go together."""
-    kept: dict[str, list[_Row]] = {}
-    tasks: list[_Task] = []
-    restat = 0
-    for key, path in files.items():
-        size, mtime_ns = _stat(path)
-        rows = old.get(key)
-        row = rows[0] if rows else None
-        if rows and row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
-            trusted = since_ns is not None and mtime_ns is not None and mtime_ns < since_ns - _RACY_NS
-            if trusted or row.sha256 is None:  # NOTE: nothing to hash (a FIFO, a folder …)
-                kept[key] = rows
-                continue
-            # Racily clean: the same stat proves nothing; hashed below. If unchanged, the
-            # row is written again under this ingest's start, and is trusted from then on.
-        # A stored file is hashed to tell a touch from an edit; a new one is hashed by its
-        # worker from the bytes it parses.
-        if rows and row is not None and (sha := _sha256(path)) is not None and sha == row.sha256:
-            kept[key] = [r._replace(size=size, mtime_ns=mtime_ns) for r in rows]
-            restat += 1
-            continue
-        tasks.append(_Task(path, key, size, mtime_ns))
-    removed = [row for key, rows in old.items() if key not in files for row in rows]
-    drop = {row.report_id for key, rows in old.items() if key not in kept for row in rows}
-    return _Plan(kept, tasks, removed, drop, restat)
 
 
 def _write_generation(
@@ -643,20 +166,26 @@ def _write_generation(
     jobs: int,
     progress: bool | None,
     since_ns: int,
+    old_record: dict[str, Any] | None = None,
+    skip: dict[str, frozenset[int]] | None = None,
 ) -> list[_Row]:
-    """Write a complete generation into ``folder`` (manifest last); returns its manifest rows."""
+    """Write a complete generation into ``folder`` (manifest, then the checksum record,
+    last); returns its manifest rows. ``skip``: damaged row groups of the old tables."""
     arrow_schemas = {name: _arrow_schema(cols) for name, cols in _TABLE_COLUMNS.items()}
     ingested_at = datetime.now(UTC).replace(tzinfo=None)
     parsed: dict[str, list[_Row]] = {}
-    if old_dir is not None and not plan.tasks and not plan.drop:
-        # Only stats changed: the tables are the old ones, byte for byte.
+    reuse: dict[str, Any] = {}
+    if old_dir is not None and not plan.tasks and not plan.drop and not skip:
+        # Only stats changed: the tables are the old ones, byte for byte (verified).
         for name in _TABLE_COLUMNS:
             _link_or_copy(old_dir / f"{name}.parquet", folder / f"{name}.parquet")
+        if old_record is not None:
+            reuse = {name: old_record["tables"][name] for name in _TABLE_COLUMNS}
     else:
         sinks = {name: _Sink(folder / f"{name}.parquet", s) for name, s in arrow_schemas.items()}
         try:
             if old_dir is not None:
-                _keep_old_rows(sinks, old_dir, plan.drop)
+                _keep_old_rows(sinks, old_dir, plan.drop, skip)
             taken = {row.report_id for rows in plan.kept.values() for row in rows}
             with progress_bar("parsing", len(plan.tasks), progress) as advance:
                 for outcomes, frames in _run(_chunks(plan.tasks, jobs), jobs, len(plan.tasks)):
@@ -679,6 +208,7 @@ def _write_generation(
     _manifest_frame(rows).write_parquet(
         folder / f"{_MANIFEST}.parquet", compression="zstd", metadata={_STATS_SINCE: str(since_ns)}
     )
+    integrity.record(folder, reuse)
     for entry in folder.iterdir():
         fsync(entry)
     fsync(folder)
@@ -752,38 +282,131 @@ def ingest(
     root = Path(store)
     if root.exists() and not root.is_dir():
         raise FiscalEvalError(f"store {os.fspath(store)} is a file, not a folder")
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / _LOCK).touch()  # NOTE: a read-only or foreign folder is refused here, before any work
+    except OSError as exc:
+        if storage_errno(exc):
+            raise StorageError(f"write the store at {root}", root, exc) from None
+        raise
 
     # NOTE: one writer at a time: two ingests at once would delete each other's work.
     busy = f"store at {root} is being written by another ingest; try again when it ends"
     with exclusive(root / _LOCK, busy=busy):
         files, absent = _input_files(paths, root)
-        old_dir = _current(root)
-        old, old_since = _read_manifest(old_dir) if old_dir is not None else ({}, None)
+        # NOTE: numbered before _open_old cleans up: a generation never made live keeps its
+        # number from being used again, so a number names one generation only.
+        number = _next_generation(root)
+        old = _open_old(root)
+        old_dir = old.folder
         if old_dir is not None and not _compatible(old_dir):
             old_dir = None  # NOTE: tables of an older schema: parse everything again
-        plan = _plan(files, old if old_dir is not None else {}, old_since)
+        force = {path for path, rows in old.rows.items() if any(r.report_id in old.reparse for r in rows)}
+        plan = _plan(files, old.rows if old_dir is not None else {}, old.since, force)
         if absent and not prune:
-            _refuse_to_prune(absent, files, plan, old)
+            _refuse_to_prune(absent, files, plan, old.rows)
         unread = tuple(f"{display_path(a)}: {folder_problem(a)}" for a in absent if os.path.isdir(a))
-        if old_dir is not None and not plan.tasks and not plan.removed and not plan.restat:
+        repaired = tuple(old.notes) + tuple(
+            f"{note} ({n} file{'' if n == 1 else 's'} parsed again for it)"
+            for note, ids in old.localized
+            for n in [len({p for p in force & set(files) if any(r.report_id in ids for r in old.rows[p])})]
+        )
+        if old_dir is not None and not plan.tasks and not plan.removed and not plan.restat and not old.rewrite:
             kept = [row for rows in plan.kept.values() for row in rows]
             return _summary(files, plan, kept, started, unread)  # nothing changed
 
-        number = _next_generation(root)
         generation = f"gen-{number:06d}"
         tmp = root / f".tmp-{uuid.uuid4().hex}"
-        tmp.mkdir()
         try:
-            rows = _write_generation(tmp, files, plan, old_dir, jobs, progress, since_ns)
+            tmp.mkdir()
+            rows = _write_generation(
+                tmp, files, plan, old_dir, jobs, progress, since_ns, old.record, old.skip if old_dir else None
+            )
             os.replace(tmp, root / generation)
-        except BaseException:
+        except BaseException as exc:
+            written = _bytes_under(tmp)
             shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, OSError) and storage_errno(exc):
+                # NOTE: a new generation is about as large as the live one (unchanged tables
+                # are rewritten, not linked, once any row changed).
+                needed = max(written, _bytes_under(old.folder) if old.folder else 0) or None
+                raise StorageError(f"write the new generation of the store at {root}", root, exc, needed) from None
             raise
-        _flip(root, generation)
-        write_atomic(root / _VERSION, f"{number}\n")
+        try:
+            _flip(root, generation)
+            write_atomic(root / _VERSION, f"{number}\n")
+        except OSError as exc:  # NOTE: the new generation stays an orphan, removed by the next ingest
+            if storage_errno(exc):
+                raise StorageError(f"make {generation} the live generation of the store at {root}", root, exc) from None
+            raise
         _clean(root, keep=generation)
-        return _summary(files, plan, rows, started, unread)
+        return _summary(files, plan, rows, started, unread, repaired)
+
+
+@dataclass
+class _Old:
+    """The live generation as the next ingest finds it: verified, with what a damaged
+    table lost (its rows are parsed again) and what to say about it."""
+
+    folder: Path | None = None
+    rows: dict[str, list[_Row]] = dataclasses.field(default_factory=dict)
+    since: int | None = None
+    record: dict[str, Any] | None = None
+    skip: dict[str, frozenset[int]] = dataclasses.field(default_factory=dict)  # damaged row groups
+    reparse: set[str] = dataclasses.field(default_factory=set)  # report ids whose rows were lost
+    notes: list[str] = dataclasses.field(default_factory=list)  # repairs that cost every file
+    localized: list[tuple[str, frozenset[str]]] = dataclasses.field(default_factory=list)
+    rewrite: bool = False  # a new generation is due even if no input changed
+
+
+def _open_old(root: Path) -> _Old:
+    """Find and verify the live generation (under the store lock), clean up what killed or
+    failed ingests left (generations never made live, temporary folders), and decide what
+    a damaged part costs: a damaged row group, the reports whose rows it held; a damaged
+    manifest, checksum record or ``CURRENT``, or a table whose damage cannot be located,
+    every file (the store is then rebuilt from the inputs)."""
+    try:
+        folder = _current(root)
+    except StoreDamagedError as exc:
+        _clean(root, keep=None)
+        return _Old(notes=[f"{_CURRENT}: {exc.problem}; rebuilt, every file parsed again"], rewrite=True)
+    _clean(root, keep=folder.name if folder is not None else None)
+    if folder is None:
+        return _Old()
+    gen = folder.name
+    rebuild = _Old(rewrite=True)
+    record, damages = integrity.verify(folder, full=True, localize=True)
+    whole = [d for d in damages if d.table in (_MANIFEST, "integrity") or d.ids is None]
+    if whole:
+        rebuild.notes = [f"{gen}/{d.table}: {d.problem}; rebuilt, every file parsed again" for d in damages]
+        return rebuild
+    try:
+        rows, since = _read_manifest(folder)
+    except (OSError, pl.exceptions.PolarsError, pa.ArrowException, ValueError) as exc:  # a store without checksums
+        rebuild.notes = [f"{gen}/{_MANIFEST}: cannot be read ({type(exc).__name__}); rebuilt, every file parsed again"]
+        return rebuild
+    old = _Old(folder, rows, since, record, rewrite=record is None)  # NOTE: record checksums once
+    for damage in damages:
+        assert damage.ids is not None and damage.groups is not None
+        old.skip[damage.table] = damage.groups
+        old.reparse |= damage.ids
+        old.localized.append((f"{gen}/{damage.table}: {damage.problem}; rebuilt", damage.ids))
+    old.rewrite = old.rewrite or bool(damages)
+    return old
+
+
+def _bytes_under(folder: Path | None) -> int:
+    """Bytes of the files under ``folder`` (0 when it is gone)."""
+    total = 0
+    if folder is None:
+        return 0
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                pass
+    return total
 
 
 def _refuse_to_prune(absent: Sequence[str], files: Mapping[str, str], plan: _Plan, old: dict[str, list[_Row]]) -> None:
@@ -808,7 +431,8 @@ def _refuse_to_prune(absent: Sequence[str], files: Mapping[str, str], plan: _Pla
 
 
 def _summary(
-    files: Mapping[str, str], plan: _Plan, rows: Iterable[_Row], started: float, unread: tuple[str, ...]
+    files: Mapping[str, str], plan: _Plan, rows: Iterable[_Row], started: float, unread: tuple[str, ...],
+    repaired: tuple[str, ...] = (),
 ) -> IngestSummary:
     statuses = [row.status for row in rows]
     return IngestSummary(
@@ -821,6 +445,7 @@ def _summary(
         seconds=time.perf_counter() - started,
         unread_folders=unread,
         reports=len(statuses),
+        repaired=repaired,
     )
 
 
@@ -864,13 +489,21 @@ def load(store: PathLike = DEFAULT_STORE, *, lazy: bool = False) -> Tables:
     fiscal_eval.errors.FiscalEvalError: no store at ...nowhere: run `fiscal-eval ingest DIR` first
     """
     if lazy:
-        folder = _live(store)
+        folder = live_generation(store)
+        # NOTE: only sizes and columns (each file's footer) are checked here: hashing every
+        # file would read the whole store, which a lazy load is for avoiding.
+        record, damages = integrity.verify(folder, full=False, tables=[*_TABLE_COLUMNS])
+        if damages:
+            raise StoreDamagedError(store, folder.name, damages[0].table, damages[0].problem)
         # NOTE: Tables of LazyFrames: the same columns, read when collected.
         lazy_tables: dict[str, Any] = {name: pl.scan_parquet(folder / f"{name}.parquet") for name in _TABLE_COLUMNS}
         return Tables(**lazy_tables)
-    return _read_live(store, lambda folder: Tables(
-        **{name: pl.read_parquet(folder / f"{name}.parquet") for name in _TABLE_COLUMNS}
-    ))
+
+    def read(folder: Path) -> Tables:
+        record = integrity.read_record(folder)
+        return Tables(**{name: _read_table(store, folder, name, record) for name in _TABLE_COLUMNS})
+
+    return read_live(store, read)
 
 
 def manifest(store: PathLike = DEFAULT_STORE) -> pl.DataFrame:
@@ -889,7 +522,7 @@ def manifest(store: PathLike = DEFAULT_STORE) -> pl.DataFrame:
     >>> manifest(folder)["status"].to_list()
     ['ok', 'ok', 'ok', 'ok', 'ok']
     """
-    return _read_live(store, lambda folder: pl.read_parquet(folder / f"{_MANIFEST}.parquet"))
+    return read_live(store, lambda folder: _read_table(store, folder, _MANIFEST, integrity.read_record(folder)))
 
 
 @dataclass(frozen=True)
@@ -950,13 +583,139 @@ def snapshot(
         raise ValueError(f"no table {unknown[0]!r} in a store; tables: {', '.join(_TABLE_COLUMNS)}")
 
     def read(folder: Path) -> Snapshot:
+        record = integrity.read_record(folder)
         return Snapshot(
             generation=folder.name,
-            manifest=pl.read_parquet(folder / f"{_MANIFEST}.parquet"),
+            manifest=_read_table(store, folder, _MANIFEST, record),
             tables={
-                name: pl.read_parquet(folder / f"{name}.parquet", columns=list(cols) if cols is not None else None)
+                name: _read_table(store, folder, name, record, list(cols) if cols is not None else None)
                 for name, cols in wanted.items()
             },
         )
 
-    return _read_live(store, read)
+    return read_live(store, read)
+
+
+def _read_table(
+    store: PathLike, folder: Path, name: str, record: dict[str, Any] | None, columns: list[str] | None = None
+) -> pl.DataFrame:
+    """One table of a generation, its bytes checked against the checksum recorded at
+    commit (read once: hashed, then parsed from memory).
+
+    Raises StoreDamagedError naming the store, the generation and the table when the file
+    is missing, differs from its checksum, is another table's file or cannot be read;
+    FileNotFoundError when an ingest deleted the generation meanwhile (read_live retries).
+    """
+    path = folder / f"{name}.parquet"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if live_generation(store) != folder:
+            raise  # NOTE: an ingest committed and deleted it: read_live reads the new one
+        raise StoreDamagedError(store, folder.name, name, "missing") from None
+    except OSError as exc:
+        raise StoreDamagedError(store, folder.name, name, f"cannot be read ({exc.strerror or exc})") from None
+    if record is not None:
+        entry = record["tables"].get(name)
+        if entry is None:
+            raise StoreDamagedError(store, folder.name, name, "not in the checksum record")
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            damage = integrity.verify_table(folder, name, entry, record["tables"], full=True)
+            raise StoreDamagedError(store, folder.name, name, damage.problem if damage else "checksum differs")
+    try:
+        return pl.read_parquet(io.BytesIO(data), columns=columns)
+    except (pl.exceptions.PolarsError, pa.ArrowException, OSError, ValueError) as exc:
+        if isinstance(exc, pl.exceptions.ColumnNotFoundError) and record is not None:
+            raise  # NOTE: a column the caller asked for that the table lacks: not damage
+        raise StoreDamagedError(
+            store, folder.name, name, f"cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})"
+        ) from None
+
+
+def check(store: PathLike = DEFAULT_STORE) -> StoreCheck:
+    """Verify a store: every table of its live generation against the checksum and the
+    columns recorded when it was committed (reads the whole store once).
+
+    Returns
+    -------
+    StoreCheck
+        What was checked and what is damaged (``ok`` when nothing is); leftovers of killed
+        ingests are listed, not counted as damage (the next ingest removes them).
+
+    Raises
+    ------
+    FiscalEvalError
+        No store at ``store``, or a folder that cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = ingest("data/samples", folder)
+    >>> result = check(folder)
+    >>> result.ok, result.generation, len(result.tables)
+    (True, 'gen-000001', 9)
+    """
+    root = Path(store)
+    try:
+        folder = _current(root)
+    except StoreDamagedError as exc:
+        return StoreCheck(os.fspath(store), None, (), (integrity.Damage(exc.table, exc.problem),), False, ())
+    if folder is None:
+        raise FiscalEvalError(f"no store at {os.fspath(store)}: run `fiscal-eval ingest DIR` first")
+    record, damages = integrity.verify(folder, full=True, localize=True)
+    names = tuple(record["tables"]) if record is not None else tuple(integrity.expected_tables())
+    leftovers = tuple(sorted(
+        e.name for e in root.iterdir()
+        if e.name != folder.name and e.is_dir() and (e.name.startswith(".tmp-") or e.name.startswith("gen-"))
+    ))
+    return StoreCheck(os.fspath(store), folder.name, names, tuple(damages), record is not None, leftovers)
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    """What :func:`check` found.
+
+    Attributes
+    ----------
+    store : str
+        The store's folder.
+    generation : str or None
+        The live generation (None when ``CURRENT`` names none).
+    tables : tuple of str
+        The tables checked.
+    damaged : tuple of Damage
+        Each damaged table with what is wrong (``table``, ``problem``).
+    checksums : bool
+        Whether the generation recorded checksums (False: written by an older version;
+        only presence and columns could be checked; the next ingest records them).
+    leftovers : tuple of str
+        Folders of interrupted ingests (removed by the next ingest; not damage).
+    """
+
+    store: str
+    generation: str | None
+    tables: tuple[str, ...]
+    damaged: tuple[integrity.Damage, ...]
+    checksums: bool
+    leftovers: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """No table damaged."""
+        return not self.damaged
+
+    def __str__(self) -> str:
+        where = f"store at {self.store}" + (f", {self.generation}" if self.generation else "")
+        if self.ok:
+            how = "checksums and columns match" if self.checksums else \
+                "tables present with their columns (no checksums recorded: the next ingest records them)"
+            lines = [f"{where}: {len(self.tables)} tables, {how}"]
+        else:
+            n = len(self.damaged)
+            lines = [f"{where}: damaged, {n} table{'' if n == 1 else 's'}"]
+            lines += [f"  {d.table}: {d.problem}" for d in self.damaged]
+            lines.append("run `fiscal-eval ingest` on the same inputs to rebuild what is damaged")
+        if self.leftovers:
+            lines.append(f"leftovers of interrupted ingests (removed by the next ingest): {', '.join(self.leftovers)}")
+        return "\n".join(lines)

@@ -16,9 +16,12 @@ from typer.testing import CliRunner
 
 from fiscal_eval import cli
 from fiscal_eval.api import parse_file
-from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.errors import FiscalEvalError, StoreDamagedError
 from fiscal_eval.store import MANIFEST_COLUMNS, IngestSummary, ingest, load, manifest
+from fiscal_eval.store import generations as store_generations
 from fiscal_eval.store import parquet as store  # the implementation: some tests patch its internals
+from fiscal_eval.store import plan as store_plan
+from fiscal_eval.store import pool as store_pool
 from fiscal_eval.store.frames import Tables, schema, tables
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -30,7 +33,7 @@ AGENCIES = {
     "004_45e604a4b21bbf7f.txt": "保靖县电子政务办公室",
 }
 TABLES = [f for f in Tables.__dataclass_fields__]
-SCHEMAS = {name: schema(cols) for name, cols in store._TABLE_COLUMNS.items()}
+SCHEMAS = {name: schema(cols) for name, cols in store_generations._TABLE_COLUMNS.items()}
 
 
 @pytest.fixture
@@ -113,7 +116,7 @@ def test_layout_on_disk(corpus: Path, db: Path) -> None:
     assert (db / "CURRENT").read_text().strip() == "gen-000001"
     assert (db / "VERSION").read_text().strip() == "1"
     assert sorted(p.name for p in (db / "gen-000001").iterdir()) == sorted(
-        [f"{n}.parquet" for n in TABLES] + ["manifest.parquet"]
+        [f"{n}.parquet" for n in TABLES] + ["manifest.parquet", "integrity.json"]
     )
     (corpus / "000_8f7748dd4a7239a6.txt").unlink()
     ingest(corpus, db)
@@ -213,7 +216,7 @@ def test_reingest_unchanged_reads_no_file_and_rewrites_nothing(
     ingest(corpus, db)
     before = _store_files(db)
     hashed: list[str] = []
-    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(path))
+    monkeypatch.setattr(store_plan, "_sha256", lambda path: hashed.append(path))
 
     summary = ingest(corpus, db)
 
@@ -229,8 +232,8 @@ def test_a_new_file_is_read_once_its_hash_from_the_bytes_parsed(
 
     (corpus / "blob.bin").write_bytes(bytes(range(256)) * 8)  # refused by the readers
     hashed: list[str] = []
-    real_sha256 = store._sha256
-    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(Path(path).name) or real_sha256(path))
+    real_sha256 = store_plan._sha256
+    monkeypatch.setattr(store_plan, "_sha256", lambda path: hashed.append(Path(path).name) or real_sha256(path))
 
     ingest(corpus, db)
 
@@ -247,8 +250,8 @@ def test_touched_file_is_skipped_by_its_hash(corpus: Path, db: Path, monkeypatch
     stat = touched.stat()
     os.utime(touched, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     parsed: list[str] = []
-    real_parse = store._parse_one
-    monkeypatch.setattr(store, "_parse_one", lambda path: parsed.append(path) or real_parse(path))
+    real_parse = store_pool._parse_one
+    monkeypatch.setattr(store_pool, "_parse_one", lambda path: parsed.append(path) or real_parse(path))
 
     summary = ingest(corpus, db)
 
@@ -261,7 +264,7 @@ def test_touched_file_is_skipped_by_its_hash(corpus: Path, db: Path, monkeypatch
     assert_frame_equal(new_manifest.drop("mtime_ns"), old_manifest.drop("mtime_ns"))
     # ... so the next run takes the fast path again.
     hashed: list[str] = []
-    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(path))
+    monkeypatch.setattr(store_plan, "_sha256", lambda path: hashed.append(path))
     assert ingest(corpus, db).skipped == 5 and hashed == []
 
 
@@ -277,8 +280,8 @@ def test_a_same_size_rewrite_in_the_same_mtime_tick_is_not_skipped(
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # within the same tick
     assert (target.stat().st_size, target.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     hashed: list[str] = []
-    real_sha256 = store._sha256
-    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(Path(path).name) or real_sha256(path))
+    real_sha256 = store_plan._sha256
+    monkeypatch.setattr(store_plan, "_sha256", lambda path: hashed.append(Path(path).name) or real_sha256(path))
 
     summary = ingest(corpus, db)
 
@@ -295,15 +298,15 @@ def test_a_racily_clean_row_is_hashed_until_a_later_ingest_vouches_for_it(
     ingest(corpus, db)
     first = manifest(db)
     hashed: list[str] = []
-    real_sha256 = store._sha256
-    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(Path(path).name) or real_sha256(path))
+    real_sha256 = store_plan._sha256
+    monkeypatch.setattr(store_plan, "_sha256", lambda path: hashed.append(Path(path).name) or real_sha256(path))
 
     summary = ingest(corpus, db)  # unchanged: hashed, kept, and recorded under this ingest's start
 
     assert hashed == [target.name] and (summary.parsed, summary.skipped) == (0, 5)
     assert (db / "CURRENT").read_text().strip() == "gen-000002"
     assert_frame_equal(manifest(db), first)  # the same rows, ingested_at included
-    monkeypatch.setattr(store, "_RACY_NS", 0)  # as if the margin had passed since
+    monkeypatch.setattr(store_plan, "_RACY_NS", 0)  # as if the margin had passed since
     hashed.clear()
     assert ingest(corpus, db).skipped == 5 and hashed == []
 
@@ -314,9 +317,10 @@ def test_a_store_without_its_stat_time_hashes_every_file_once(
     ingest(corpus, db)
     path = db / "gen-000001" / "manifest.parquet"
     pl.read_parquet(path).write_parquet(path)  # as written before the time was recorded
+    (db / "gen-000001" / "integrity.json").unlink()  # ... and before checksums were
     hashed: list[str] = []
-    real_sha256 = store._sha256
-    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(path) or real_sha256(path))
+    real_sha256 = store_plan._sha256
+    monkeypatch.setattr(store_plan, "_sha256", lambda path: hashed.append(path) or real_sha256(path))
 
     assert ingest(corpus, db).parsed == 0 and len(hashed) == 5
     hashed.clear()
@@ -550,7 +554,7 @@ def test_a_dead_worker_is_an_error_and_leaves_the_store(
         def shutdown(self, **kwargs: object) -> None:
             pass
 
-    monkeypatch.setattr(store, "ProcessPoolExecutor", DeadPool)
+    monkeypatch.setattr(store_pool, "ProcessPoolExecutor", DeadPool)
     with pytest.raises(FiscalEvalError, match=r"worker process stopped.*jobs=1"):
         ingest(big_corpus, db, jobs=2)
     assert {k: v for k, v in _store_files(db).items() if k != ".lock"} == {
@@ -600,8 +604,9 @@ def test_a_damaged_pointer_is_reported(corpus: Path, db: Path) -> None:
 def test_a_missing_table_file_is_a_damaged_store(corpus: Path, db: Path) -> None:
     ingest(corpus, db)
     (db / "gen-000001" / "sections.parquet").unlink()
-    with pytest.raises(FiscalEvalError, match="damaged: gen-000001 lacks a table file"):
+    with pytest.raises(StoreDamagedError, match="damaged: gen-000001/sections: missing") as caught:
         load(db)
+    assert (caught.value.generation, caught.value.table) == ("gen-000001", "sections")
 
 
 def test_a_file_as_the_store_is_refused(corpus: Path, tmp_path: Path) -> None:
@@ -637,7 +642,7 @@ def test_parallel_ingest_gives_the_same_tables_as_one_process(
             pools.append(1)
             super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(store_pool, "ProcessPoolExecutor", CountingPool)
     serial = ingest(big_corpus, tmp_path / "one", jobs=1)
     assert pools == []
     parallel = ingest(big_corpus, tmp_path / "two", jobs=2)
@@ -690,12 +695,16 @@ def test_cli_ingest_exits_0_with_failed_files(corpus: Path, db: Path) -> None:
     assert manifest(db).height == 6
 
 
-def test_cli_ingest_store_error_is_one_line(db: Path, corpus: Path) -> None:
+def test_cli_ingest_rebuilds_a_store_whose_pointer_is_damaged(db: Path, corpus: Path) -> None:
     result = CliRunner().invoke(cli.app, ["ingest", str(corpus), "--store", str(db), "--jobs", "0"])
     assert result.exit_code == 2  # typer refuses jobs < 1 before any work
     (db / "CURRENT").parent.mkdir(parents=True)
     (db / "CURRENT").write_text("gen-000042\n")
+    checked = CliRunner().invoke(cli.app, ["check", str(db)])
+    assert checked.exit_code == 1 and "CURRENT: it names 'gen-000042'" in checked.output
     result = CliRunner().invoke(cli.app, ["ingest", str(corpus), "--store", str(db)])
-    assert result.exit_code == 2
-    assert "damaged" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    assert "repaired: CURRENT: it names 'gen-000042', which is no generation" in result.output
+    assert "Traceback" not in result.output
+    assert load(db).reports.height == 5
 
