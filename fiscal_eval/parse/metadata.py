@@ -842,6 +842,9 @@ _YEAR_REASON = {"对…年度…评价": "正文“对…年度…进行评价�
                 "most frequent 年": "全文最常见的“…年”", "截至…年12月31日": "正文“截至…年12月31日”"}
 
 
+_YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:-|—|–|－|~|～|至|到)\s*((?:19|20)\d\d)\s*年")
+
+
 def find_year(ctx: Context, title: Found | None = None) -> Choice:
     """The fiscal year evaluated — not the year of publication. The titles (page title,
     file name, the form's own heading) must agree; then 评价年度 fields and "对2021年度…
@@ -849,6 +852,11 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
     f = ctx.f
     cands: list[_C] = []
     for t in _titles(ctx):
+        years = _YEAR_RANGE.search(t.text)
+        if years is not None and int(years.group(1)) < int(years.group(2)):
+            # "关于2017-2019年…绩效自评报告": several years evaluated, none of them the year.
+            return _choose([_C(int(years.group(2)), t.span(years.start(), years.end()), "title",
+                               "标题所列为多个年度，报告不只评价一个年度", REJECTED)])
         parts = _title_parts(t)
         if parts.year is not None:
             label = "title" if t.tier == 1 else t.source
