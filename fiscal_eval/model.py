@@ -1,8 +1,9 @@
 """The records fiscal_eval passes between stages, and the one place that names every column.
 
 Stages exchange frozen dataclasses (``@record``, :mod:`fiscal_eval.util.records`): a reader
-makes a :class:`Document`, the parser makes a :class:`Report`, the audit adds :class:`Flag` rows. Tables (polars) are built from these in
-:mod:`fiscal_eval.tables` with the schemas declared here, so a column is named exactly once.
+makes a :class:`Document`, the parser makes a :class:`Report`, the audit adds :class:`Flag`
+rows. Tables (polars) are built from these in :mod:`fiscal_eval.tables` with the schemas
+declared here, so a column is named exactly once.
 
 Conventions
 -----------

@@ -52,7 +52,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass
-from functools import lru_cache
+from functools import lru_cache, cache
 
 from fiscal_eval.model import Document, Evidence, Report, Span, Table, sentence_at
 
@@ -551,7 +551,7 @@ def _move_table(table: Table, omap: OffsetMap, traditional: bool) -> Table:
 # --------------------------------------------------------------------------- remapping
 
 
-@lru_cache(maxsize=None)  # NOTE: one entry a record type
+@cache  # NOTE: one entry a record type
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
