@@ -28,7 +28,7 @@ dataclasses.FrozenInstanceError: cannot assign to field 'x'
 from __future__ import annotations
 
 import dataclasses
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 __all__ = ["record"]
 
@@ -45,13 +45,16 @@ class _NoValue:
 _NO_VALUE = _NoValue()
 
 
-def record(cls: T) -> T:
+def _record(cls: T) -> T:
     """``@dataclass(frozen=True)`` with a faster ``__init__`` (see the module docstring)."""
     cls = dataclasses.dataclass(frozen=True)(cls)
     if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
         raise TypeError(f"@record {cls.__name__}: no __post_init__ or __slots__ (use @dataclass(frozen=True))")
-    every = getattr(cls, dataclasses._FIELDS).values()  # NOTE: InitVars are among these, fields() hides them
-    if any(f._field_type is not dataclasses._FIELD or not f.init or f.kw_only is True for f in every):
+    # NOTE: InitVars are among the class's private field table, which fields() hides.
+    private = vars(dataclasses)
+    every = getattr(cls, private["_FIELDS"]).values()
+    plain = private["_FIELD"]
+    if any(f._field_type is not plain or not f.init or f.kw_only is True for f in every):
         raise TypeError(f"@record {cls.__name__}: plain fields only (use @dataclass(frozen=True))")
     names = [f.name for f in dataclasses.fields(cls)]
     env: dict[str, object] = {"_NO_VALUE": _NO_VALUE}
@@ -70,10 +73,19 @@ def record(cls: T) -> T:
     lines += [f"    d[{name!r}] = {name}" for name in names]
     source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines) + "\n"
     exec(source, env)  # NOTE: the source is built from the class's field names alone
-    init = env["__init__"]
+    init: Any = env["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
     init.__doc__ = cls.__init__.__doc__
     init.__annotations__ = dict(cls.__init__.__annotations__)
-    cls.__init__ = init
+    setattr(cls, "__init__", init)  # noqa: B010 - a class attribute the checker sees as a method
     return cls
+
+
+if TYPE_CHECKING:  # type checkers see what it is: a frozen dataclass
+    from typing_extensions import dataclass_transform
+
+    @dataclass_transform(frozen_default=True)
+    def record(cls: T) -> T: ...
+else:
+    record = _record
