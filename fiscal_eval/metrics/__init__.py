@@ -10,19 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from fiscal_eval.metrics.execution import execution_metrics, pefa_pi1, pefa_pi2_1
 from fiscal_eval.metrics.grading import grade_metrics
 from fiscal_eval.metrics.text import (
+    FIGURE_SENTENCES,
+    SENTENCES,
+    SPECIFICITY,
     empty_sections,
     recurring_problems,
-    specificity_metrics,
-    template_share,
+    sentence_features,
+    template_share_of,
 )
 from fiscal_eval.metrics.trends import ranks, yoy
 
-__all__ = ["Metrics", "compute", "flag_counts", "per_report"]
+__all__ = ["Metrics", "compute", "from_parts", "flag_counts", "per_report"]
 
 
 @dataclass(frozen=True)
@@ -134,15 +138,36 @@ def compute(tables: Any) -> Metrics:
     1
     """
     reports = _eager(tables.reports)
-    statements = _eager(tables.statements)
     texts = _eager(tables.texts) if getattr(tables, "texts", None) is not None else None
-    flags = _eager(tables.flags)
-    execution = execution_metrics(reports)
-    grades = grade_metrics(reports)
     docs = (texts.join(reports.select("report_id", "agency"), on="report_id")
             if texts is not None else pl.DataFrame(schema={"report_id": pl.Utf8, "agency": pl.Utf8, "text": pl.Utf8}))
-    shares = template_share(docs)
-    spec = specificity_metrics(docs)
+    features, long = sentence_features(docs)
+    return from_parts(reports, _eager(tables.statements), _eager(tables.flags), _eager(tables.fund_lines),
+                      features, long)
+
+
+def from_parts(
+    reports: pl.DataFrame,
+    statements: pl.DataFrame,
+    flags: pl.DataFrame,
+    fund_lines: pl.DataFrame,
+    features: pl.DataFrame,
+    long: pl.DataFrame,
+    sig: np.ndarray | None = None,
+) -> Metrics:
+    """:func:`compute` from the tables and the texts' :func:`~fiscal_eval.metrics.text.sentence_features`
+    (``features``: one row a report that has a text; ``long``: at least its long
+    sentences, with ``sig`` their signatures when a store has them) — what an ingest
+    calls with the features it kept, so that no text is read again."""
+    execution = execution_metrics(reports)
+    grades = grade_metrics(reports)
+    docs = features.select("report_id").join(reports.select("report_id", "agency"), on="report_id")
+    shares = template_share_of(docs, features, long, sig)
+    spec = docs.select("report_id").join(
+        features.select("report_id", SENTENCES, FIGURE_SENTENCES), on="report_id", how="left", maintain_order="left"
+    ).with_columns(
+        pl.when(pl.col(SENTENCES) > 0).then(pl.col(FIGURE_SENTENCES) / pl.col(SENTENCES)).alias(SPECIFICITY)
+    )
     problems = (statements.filter(pl.col("section") == "problems")
                 .join(reports.select("report_id", "agency", "year"), on="report_id")
                 .select("report_id", "agency", "year", pl.col("text").alias("problem")))
@@ -179,7 +204,7 @@ def compute(tables: Any) -> Metrics:
         yoy=yoy(ok),
         ranks=ranks(ok),
         pefa_pi1=pefa_pi1(_pi1_input(ok)),
-        pefa_pi2_1=pefa_pi2_1(_pi2_input(ok, _eager(tables.fund_lines))),
+        pefa_pi2_1=pefa_pi2_1(_pi2_input(ok, fund_lines)),
         flag_counts=flag_counts(flags),
     )
 
