@@ -65,6 +65,7 @@ from typing import Any
 import polars as pl
 
 from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.metrics.stored import MetricsBuilder, link_metrics
 from fiscal_eval.model import MANIFEST_COLUMNS
 from fiscal_eval.sources import display_path, folder_problem
 from fiscal_eval.store.frames import Tables
@@ -164,8 +165,12 @@ def _write_generation(
         # Only stats changed: the tables are the old ones, byte for byte.
         for name in _TABLE_COLUMNS:
             _link_or_copy(old_dir / f"{name}.parquet", folder / f"{name}.parquet")
+        if not link_metrics(old_dir, folder):
+            MetricsBuilder(folder, None).finish()
     else:
         sinks = {name: _Sink(folder / f"{name}.parquet", s) for name, s in arrow_schemas.items()}
+        # The corpus metrics, kept with the tables: fed the parsed texts as they stream by.
+        builder = MetricsBuilder(folder, old_dir, plan.drop)
         try:
             if old_dir is not None:
                 _keep_old_rows(sinks, old_dir, plan.drop)
@@ -177,6 +182,8 @@ def _write_generation(
                         if renames:
                             frame = frame.with_columns(pl.col("report_id").replace(renames))
                         sinks[name].add(frame.to_arrow())
+                        if name == "texts":
+                            builder.add(frame)
                     for out in outcomes:
                         parsed.setdefault(out.path, []).append(_Row(
                             out.path, out.member, out.sha256, out.size, out.mtime_ns, out.status,
@@ -186,6 +193,7 @@ def _write_generation(
         finally:
             for sink in sinks.values():
                 sink.close()
+        builder.finish()
     rows = [row for p in files for row in (plan.kept[p] if p in plan.kept else parsed[p])]
     # The manifest last: a generation folder with a manifest is a complete one.
     _manifest_frame(rows).write_parquet(
