@@ -250,20 +250,52 @@ def _two_samples(folder):
     return files
 
 
-def test_open_corpus_computes_once_per_store_generation(tmp_path, counted):
-    import shutil
+def _as_old_store(store):
+    """The store as a version that kept no metric tables wrote it."""
+    from fiscal_eval.metrics.stored import STORED_FILES
+    from fiscal_eval.store import live_generation
 
+    for name in STORED_FILES:
+        (live_generation(store) / name).unlink()
+
+
+def _ingest_old(inputs, store):
     from fiscal_eval.store import ingest
 
-    files = _two_samples(tmp_path / "in")
+    ingest(inputs, store=store, jobs=1, progress=False)
+    _as_old_store(store)
+
+
+def test_open_corpus_of_a_store_computes_nothing(tmp_path, counted):
+    """The ingest stored the metrics: opening reads them (equal to a recompute)."""
+    from polars.testing import assert_frame_equal
+
+    from fiscal_eval.store import ingest, load
+
+    _two_samples(tmp_path / "in")
     ingest([tmp_path / "in"], store=tmp_path / "store", jobs=1, progress=False)
+    c = views.open_corpus(tmp_path / "store")
+    assert counted == []
+    from fiscal_eval.metrics import compute
+
+    fresh = compute(load(tmp_path / "store"))
+    assert_frame_equal(c.metrics.per_report, fresh.per_report)
+    assert counted == [] and c.tables.reports.height == 2
+
+
+def test_open_corpus_computes_once_per_store_generation(tmp_path, counted):
+    """A store written before metrics were stored: computed at the first open, once."""
+    import shutil
+
+    files = _two_samples(tmp_path / "in")
+    _ingest_old([tmp_path / "in"], tmp_path / "store")
     first = views.open_corpus(tmp_path / "store")
     again = views.open_corpus(str(tmp_path / "in" / ".." / "store"))  # the same store, however named
     assert again is first and len(counted) == 1
     assert first.tables.reports.height == 2
 
     shutil.copy(files[2], tmp_path / "in" / files[2].name)
-    ingest([tmp_path / "in"], store=tmp_path / "store", jobs=1, progress=False)  # a new generation
+    _ingest_old([tmp_path / "in"], tmp_path / "store")  # a new generation
     after = views.open_corpus(tmp_path / "store")
     assert len(counted) == 2 and after is not first and after.tables.reports.height == 3
     assert views.open_corpus(tmp_path / "store") is after and len(counted) == 2
@@ -278,11 +310,11 @@ def test_open_corpus_of_a_store_made_again_at_the_same_path(tmp_path, counted):
     from fiscal_eval.store import ingest
 
     files = _two_samples(tmp_path / "in")
-    ingest([tmp_path / "in"], store=tmp_path / "store", jobs=1, progress=False)
+    _ingest_old([tmp_path / "in"], tmp_path / "store")
     first = views.open_corpus(tmp_path / "store")
     shutil.rmtree(tmp_path / "store")
     (tmp_path / "in" / files[0].name).unlink()
-    ingest([tmp_path / "in"], store=tmp_path / "store", jobs=1, progress=False)
+    _ingest_old([tmp_path / "in"], tmp_path / "store")
     second = views.open_corpus(tmp_path / "store")
     assert len(counted) == 2 and second.tables.reports.height == 1 and first.tables.reports.height == 2
 
@@ -293,7 +325,7 @@ def test_open_corpus_cache_is_bounded(tmp_path, counted):
     _two_samples(tmp_path / "in")
     stores = [tmp_path / f"store{i}" for i in range(4)]
     for s in stores:
-        ingest([tmp_path / "in"], store=s, jobs=1, progress=False)
+        _ingest_old([tmp_path / "in"], s)
         views.open_corpus(s)
     assert len(counted) == 4 and len(views._corpora) == views._CACHE_STORES
     views.open_corpus(stores[-1])  # still cached: the most recent
