@@ -154,15 +154,19 @@ def from_parts(
     features: pl.DataFrame,
     long: pl.DataFrame,
     sig: np.ndarray | None = None,
+    pairs: pl.DataFrame | None = None,
+    record: list[pl.DataFrame] | None = None,
 ) -> Metrics:
     """:func:`compute` from the tables and the texts' :func:`~fiscal_eval.metrics.text.sentence_features`
     (``features``: one row a report that has a text; ``long``: at least its long
     sentences, with ``sig`` their signatures when a store has them) — what an ingest
-    calls with the features it kept, so that no text is read again."""
+    calls with the features it kept, so that no text is read again; ``pairs`` and
+    ``record`` the near-copy decisions it kept and gets back (see
+    :func:`~fiscal_eval.metrics.text.template_share_of`)."""
     execution = execution_metrics(reports)
     grades = grade_metrics(reports)
     docs = features.select("report_id").join(reports.select("report_id", "agency"), on="report_id")
-    shares = template_share_of(docs, features, long, sig)
+    shares = template_share_of(docs, features, long, sig, pairs, record)
     spec = docs.select("report_id").join(
         features.select("report_id", SENTENCES, FIGURE_SENTENCES), on="report_id", how="left", maintain_order="left"
     ).with_columns(

@@ -6,7 +6,8 @@ report's text: ``metric.sentence_features.parquet`` (one row a report: the hashe
 sentences, how many, how many with a figure) and ``metric.long_sentences.parquet`` (the
 distinct long sentences: hash, normalised text, MinHash signature). A re-ingest splits
 and hashes only the reports it parses; the kept reports' features, and the signatures of
-sentences already seen, are read back. The corpus step (exact matches, LSH buckets,
+sentences already seen, are read back, as are the near-copy decisions already taken
+(``metric.sentence_pairs.parquet``: a candidate pair's exact Jaccard, the costly part). The corpus step (exact matches, LSH buckets,
 year-over-year, ranks, PEFA, recurring problems) then runs on those compact columns, never
 on the texts: :func:`fiscal_eval.metrics.from_parts`, the same function
 :func:`fiscal_eval.metrics.compute` ends in, so stored and recomputed metrics are equal.
@@ -31,6 +32,7 @@ import pyarrow.parquet as pq
 from fiscal_eval.metrics import Metrics, from_parts
 from fiscal_eval.metrics.text import (
     HASH,
+    PAIR_COLUMNS_SCHEMA,
     HASHES,
     NORM,
     NUM_PERM,
@@ -49,7 +51,8 @@ __all__ = [
 METRIC_TABLES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Metrics))
 FEATURES = "sentence_features"
 LONG = "long_sentences"
-FEATURE_TABLES: tuple[str, ...] = (FEATURES, LONG)
+PAIRS = "sentence_pairs"
+FEATURE_TABLES: tuple[str, ...] = (FEATURES, LONG, PAIRS)
 #: Every file this module adds to a generation (what a commit carries over or links).
 STORED_FILES: tuple[str, ...] = tuple(f"metric.{name}.parquet" for name in (*METRIC_TABLES, *FEATURE_TABLES))
 # Bumped when sentence splitting, normalising or hashing changes; with polars' version,
@@ -167,6 +170,10 @@ class MetricsBuilder:
         self._writer.close()
         features = pl.read_parquet(metric_file(folder, FEATURES))
         long, sig = self._long_sentences(features)
+        # Near-copy decisions are a function of the two sentences: the old ones hold.
+        known = (pl.read_parquet(metric_file(self.old, PAIRS))
+                 if self.old is not None and metric_file(self.old, PAIRS).is_file() else None)
+        record: list[pl.DataFrame] = []
         metrics = from_parts(
             pl.read_parquet(folder / "reports.parquet", columns=list(_REPORT_COLUMNS)),
             pl.read_parquet(folder / "statements.parquet", columns=["report_id", "section", "text"]),
@@ -174,8 +181,11 @@ class MetricsBuilder:
             pl.scan_parquet(folder / "fund_lines.parquet").select("report_id", "role", "measure", "label",
                                                                   "amount_yuan")
             .filter(pl.col("role") == "line_item").collect(),
-            features, long, sig,
+            features, long, sig, known, record,
         )
+        del known
+        pairs = pl.concat(record) if record else pl.DataFrame(schema=PAIR_COLUMNS_SCHEMA)
+        pairs.write_parquet(metric_file(folder, PAIRS), compression="zstd")
         for name in METRIC_TABLES:
             getattr(metrics, name).write_parquet(metric_file(folder, name), compression="zstd")
         return metrics
