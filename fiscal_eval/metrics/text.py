@@ -512,10 +512,15 @@ def template_share_of(
     signatures row for row when known (computed here otherwise); ``known`` and
     ``record``: the pair decisions of :func:`_similar_pairs` (a store keeps them).
     """
-    agency_key = pl.coalesce(pl.col(R.agency), pl.col(R.report_id)).alias("_agency")
+    agency_key = pl.coalesce(pl.col(R.agency), pl.col(R.report_id))
+    # Reports and agencies as integer codes (_r, _agency): one row a sentence of the corpus
+    # is 17 bytes, not two strings (millions of rows on a national corpus).
+    keyed = reports.lazy().select(R.report_id, agency_key.rank("dense").cast(pl.UInt32).alias("_agency")) \
+        .with_row_index("_r")
     sentences = (
-        reports.lazy().select(R.report_id, agency_key)
-        .join(features.lazy().select(R.report_id, pl.col(HASHES).alias("_hash")), on=R.report_id)
+        features.lazy().select(R.report_id, pl.col(HASHES).alias("_hash"))
+        .join(keyed, on=R.report_id)
+        .select("_r", "_agency", "_hash")
         .explode("_hash")
         .drop_nulls("_hash")
         .with_columns((pl.col("_agency").n_unique().over("_hash") >= 2).alias("_exact"))
@@ -560,12 +565,15 @@ def template_share_of(
         .unique()
     )
     per_report = (
-        sentences.join(near, on=["_hash", "_agency"], how="left")
-        .group_by(R.report_id)
+        sentences.lazy().join(near.lazy(), on=["_hash", "_agency"], how="left")
+        .group_by("_r")
         .agg(
             pl.len().cast(pl.UInt32).alias(SENTENCES),
             (pl.col("_exact") | pl.col("_near").fill_null(False)).sum().cast(pl.UInt32).alias(TEMPLATE_SENTENCES),
         )
+        .join(keyed.select("_r", R.report_id), on="_r")
+        .drop("_r")
+        .collect()
     )
     return _per_report(reports, per_report, TEMPLATE_SENTENCES, TEMPLATE_SHARE)
 
