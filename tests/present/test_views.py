@@ -338,3 +338,28 @@ def test_open_corpus_without_a_store_says_so(tmp_path, counted):
     with pytest.raises(FiscalEvalError, match="no store at"):
         views.open_corpus(tmp_path / "nowhere")
     assert counted == []
+
+
+def test_an_agency_page_reads_only_its_rows_of_a_store(tmp_path, counted):
+    """Opened from a store, the agency and cross-year views push their filters into the
+    Parquet scans and never read a whole table; their figures are those of the corpus
+    held in memory."""
+    import fiscal_eval
+    from fiscal_eval.present import verdict
+    from fiscal_eval.store import ingest
+
+    ingest(["data/samples"], store=tmp_path / "store", jobs=1, progress=False)
+    c = views.open_corpus(tmp_path / "store")
+    mem = views.corpus_of(fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples"])))
+    agency, year = "和平县政务服务数据管理局", 2020
+    for view in (views.agency_facts, views.funds_flow, views.execution_rates, views.indicator_points,
+                 views.findings, views.text_quality, views.problems_and_measures, views.peers,
+                 views.report_list):
+        assert view(c, agency, year).equals(view(mem, agency, year)), view.__name__
+    for view in (views.series, views.pefa, views.flags_over_time, views.recurring):
+        assert view(c, agency).equals(view(mem, agency)), view.__name__
+    assert verdict.agency_verdict(c, agency, year) == verdict.agency_verdict(mem, agency, year)
+    assert c.tables._read == {} and c.metrics._read == {}  # no table was read whole
+    assert len(counted) == 1  # the in-memory corpus only
+    plan = views._scan(c, "flags").filter(pl.col("report_id") == "x").explain()
+    assert "Parquet SCAN" in plan and "SELECTION" in plan and "report_id" in plan.split("SELECTION")[1]
