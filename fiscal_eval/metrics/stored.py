@@ -60,7 +60,7 @@ STORED_FILES: tuple[str, ...] = tuple(f"metric.{name}.parquet" for name in (*MET
 _ALGORITHM = "1"
 FEATURES_VERSION = f"{_ALGORITHM}/polars-{pl.__version__}"
 _VERSION_KEY = b"fiscal_eval.features_version"
-_TEXT_BATCH = 4096  # texts read at a time when features are computed from the stored texts
+_TEXT_BATCH = 1024  # texts read at a time when features are computed from the stored texts
 # The columns of each base table the metrics read (the rest of the store is never opened).
 _REPORT_COLUMNS = ("report_id", "source", "agency", "region", "year", "kind", "project_name", "status",
                    "synthetic", "budget_yuan", "available_yuan", "spent_yuan", "balance_yuan",
@@ -109,19 +109,24 @@ class MetricsBuilder:
 
     The ingest hands it the texts of the reports it parses, chunk by chunk (:meth:`add`),
     and calls :meth:`finish` once the generation's tables are complete and before the
-    commit. ``old`` is the generation it starts from (None: none), ``drop`` the report ids
-    of ``old`` whose rows leave. When ``old`` has no usable features, the chunks are not
-    kept and :meth:`finish` reads every text of the new generation instead.
+    commit. ``old`` is the generation it starts from (None: none, and ``fresh`` when every
+    row comes from the chunks), ``drop`` the report ids of ``old`` whose rows leave. When
+    ``old`` has no usable features, the chunks are not used and :meth:`finish` reads every
+    text of the new generation instead, a batch at a time.
     """
 
-    def __init__(self, folder: Path, old: Path | None, drop: Iterable[str] = ()) -> None:
+    def __init__(self, folder: Path, old: Path | None, drop: Iterable[str] = (), *, fresh: bool = False) -> None:
         self.folder = Path(folder)
         self.old = old if old is not None and _features_version(old) == FEATURES_VERSION else None
         self._drop = set(drop)
         self._writer: pq.ParquetWriter | None = None
         self._long: list[pl.DataFrame] = []
-        if self.old is not None:
+        # Features come from the chunks when the old generation's are reusable, or when
+        # there is no old generation (``fresh``: every row of the new one is a chunk's).
+        self._chunks = self.old is not None or (old is None and fresh)
+        if self._chunks:
             self._open()
+        if self.old is not None:
             self._keep_old()
 
     def _open(self) -> None:
@@ -153,13 +158,13 @@ class MetricsBuilder:
 
     def add(self, texts: pl.DataFrame) -> None:
         """The ``texts`` rows (``report_id``, ``text``) of reports this ingest parsed, ids final."""
-        if self.old is not None:
+        if self._chunks:
             self._take(texts)
 
     def finish(self) -> Metrics:
         """Compute every metric of the generation from its tables and write the metric files."""
         folder = self.folder
-        if self.old is None:  # nothing reusable: features from every stored text, in batches
+        if not self._chunks:  # nothing reusable: features from every stored text, in batches
             self._open()
             texts = pq.ParquetFile(folder / "texts.parquet")
             for batch in texts.iter_batches(batch_size=_TEXT_BATCH, columns=["report_id", "text"]):

@@ -156,11 +156,13 @@ def _write_generation(
     jobs: int,
     progress: bool | None,
     since_ns: int,
-) -> list[_Row]:
+) -> pl.DataFrame:
     """Write a complete generation into ``folder`` (manifest last); returns its manifest rows."""
     arrow_schemas = {name: _arrow_schema(cols) for name, cols in _TABLE_COLUMNS.items()}
     ingested_at = datetime.now(UTC).replace(tzinfo=None)
-    parsed: dict[str, list[_Row]] = {}
+    # The parsed files' manifest rows, a compact frame a chunk (not a tuple a report: the
+    # parent's memory must not grow with the corpus).
+    parsed: list[pl.DataFrame] = []
     if old_dir is not None and not plan.tasks and not plan.drop:
         # Only stats changed: the tables are the old ones, byte for byte.
         for name in _TABLE_COLUMNS:
@@ -170,7 +172,7 @@ def _write_generation(
     else:
         sinks = {name: _Sink(folder / f"{name}.parquet", s) for name, s in arrow_schemas.items()}
         # The corpus metrics, kept with the tables: fed the parsed texts as they stream by.
-        builder = MetricsBuilder(folder, old_dir, plan.drop)
+        builder = MetricsBuilder(folder, old_dir, plan.drop, fresh=old_dir is None)
         try:
             if old_dir is not None:
                 _keep_old_rows(sinks, old_dir, plan.drop)
@@ -184,19 +186,24 @@ def _write_generation(
                         sinks[name].add(frame.to_arrow())
                         if name == "texts":
                             builder.add(frame)
-                    for out in outcomes:
-                        parsed.setdefault(out.path, []).append(_Row(
-                            out.path, out.member, out.sha256, out.size, out.mtime_ns, out.status,
-                            out.errors, out.report_id, ingested_at,
-                        ))
+                    parsed.append(_manifest_frame([_Row(
+                        out.path, out.member, out.sha256, out.size, out.mtime_ns, out.status,
+                        out.errors, out.report_id, ingested_at,
+                    ) for out in outcomes]))
                     advance(len(outcomes))
         finally:
             for sink in sinks.values():
                 sink.close()
         builder.finish()
-    rows = [row for p in files for row in (plan.kept[p] if p in plan.kept else parsed[p])]
+    # Input order: kept and parsed rows by their file's place among the inputs (a file's
+    # several reports stay in their order: the sort is stable).
+    order = pl.DataFrame({"path": list(files)}, schema={"path": pl.Utf8}).with_row_index("_order")
+    rows = (pl.concat([_manifest_frame([row for kept in plan.kept.values() for row in kept]), *parsed])
+            .join(order, on="path", how="left", maintain_order="left")
+            .sort("_order", maintain_order=True).drop("_order"))
+    del parsed, order
     # The manifest last: a generation folder with a manifest is a complete one.
-    _manifest_frame(rows).write_parquet(
+    rows.write_parquet(
         folder / f"{_MANIFEST}.parquet", compression="zstd", metadata={_STATS_SINCE: str(since_ns)}
     )
     for entry in folder.iterdir():
@@ -328,9 +335,10 @@ def _refuse_to_prune(absent: Sequence[str], files: Mapping[str, str], plan: _Pla
 
 
 def _summary(
-    files: Mapping[str, str], plan: _Plan, rows: Iterable[_Row], started: float, unread: tuple[str, ...]
+    files: Mapping[str, str], plan: _Plan, rows: Iterable[_Row] | pl.DataFrame, started: float,
+    unread: tuple[str, ...],
 ) -> IngestSummary:
-    statuses = [row.status for row in rows]
+    statuses = rows["status"].to_list() if isinstance(rows, pl.DataFrame) else [row.status for row in rows]
     return IngestSummary(
         files=len(files),
         parsed=len(plan.tasks),
