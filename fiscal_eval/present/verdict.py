@@ -109,7 +109,7 @@ def agency_verdict(c: views.Corpus, agency: str, year: int) -> Verdict:
     those that disagree (with the gap), the grade check, the execution picture."""
     facts = views.facts(c, agency, year)
     mine = pl.col("report_id") == facts.report_id  # read from a store: only this report's rows
-    report = views._rows(c, "reports", mine).row(0, named=True)
+    report = views._agency_reports(c, agency).filter(mine).row(0, named=True)
     flags = _findings.graded(views._rows(c, "flags", mine))
     rows = flags.to_dicts()
     sentences = [_checks_sentence(report, rows)]

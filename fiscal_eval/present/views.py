@@ -92,6 +92,7 @@ class _StoredTables:
         self._folder, self._names, self._path = folder, names, path
         self._read: dict[str, pl.DataFrame] = {}
         self._lock = threading.Lock()
+        self._memo: OrderedDict[tuple, pl.DataFrame] = OrderedDict()  # see _memoised
 
     def scan(self, name: str) -> pl.LazyFrame:
         if name not in self._names:
@@ -135,6 +136,38 @@ def _rows(c: Corpus, name: str, *predicates: Any, columns: Iterable[Any] | None 
     if columns is not None:
         frame = frame.select(list(columns))
     return _collect(frame, getattr(c.tables, "_folder", None))
+
+
+_MEMO_ENTRIES = 64  # an agency's rows, for the few agencies a kernel's pages look at
+
+
+def _memoised(c: Corpus, key: tuple, read: Any) -> pl.DataFrame:
+    """``read()``, kept per store corpus: a page asks for its agency's rows a dozen times
+    (every view starts from the analysed report); a corpus in memory reads nothing."""
+    memo = getattr(c.tables, "_memo", None)
+    if memo is None:
+        return read()
+    with c.tables._lock:  # pyright: ignore[reportAttributeAccessIssue]  # a _StoredTables
+        if key in memo:
+            memo.move_to_end(key)
+            return memo[key]
+    frame = read()
+    with c.tables._lock:  # pyright: ignore[reportAttributeAccessIssue]
+        memo[key] = frame
+        while len(memo) > _MEMO_ENTRIES:
+            memo.popitem(last=False)
+    return frame
+
+
+def _agency_reports(c: Corpus, agency: str) -> pl.DataFrame:
+    """The agency's readable reports, every year (one scan of the reports table)."""
+    return _memoised(c, ("reports", agency), lambda: _ok(c, pl.col("agency") == agency))
+
+
+def _agency_metrics(c: Corpus, agency: str) -> pl.DataFrame:
+    """The agency's ``metrics.per_report`` rows, every year (one scan)."""
+    return _memoised(c, ("per_report", agency),
+                     lambda: _rows(c, "per_report", pl.col("agency") == agency, metric=True))
 
 
 def corpus_of(tables: Tables) -> Corpus:
@@ -281,7 +314,7 @@ def resolve_agency_year(c: Corpus, agency: str = "", year: int = 0) -> tuple[str
     if not agency:
         agency, latest = default_agency_year(c)
         return agency, int(year or latest)
-    years = _ok(c, pl.col("agency") == agency, columns=["year"])["year"]
+    years = _agency_reports(c, agency)["year"]
     if years.len() == 0:
         raise FiscalEvalError(f"no report of {agency!r} in this store")
     return agency, int(year or years.max())  # pyright: ignore[reportArgumentType]  # not empty
@@ -300,12 +333,11 @@ def synthetic_note(c: Corpus, agency: str | None = None, year: int | None = None
     >>> synthetic_note(c, "中共保山市委网信办", 2019) is None
     True
     """
-    where = [pl.col("agency") == agency] if agency is not None else []
-    if year is not None:
-        where.append(pl.col("year") == year)
+    where = [pl.col("year") == year] if year is not None else []
     if region:
         where.append(pl.col("region") == region)
-    rows = _ok(c, *where, columns=["synthetic"])
+    rows = (_agency_reports(c, agency).filter(*where) if agency is not None
+            else _ok(c, *where, columns=["synthetic"]))
     synthetic = int(rows["synthetic"].sum())
     if synthetic == 0:
         return None
@@ -329,7 +361,7 @@ def reports_of(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     ('project', True)
     """
     rows = (
-        _analysis_order(_ok(c, pl.col("agency") == agency, pl.col("year") == year))
+        _analysis_order(_agency_reports(c, agency).filter(pl.col("year") == year))
         .select("report_id", "kind", "project_name", "source", "status", "synthetic")
     )
     if rows.height == 0:
@@ -360,7 +392,7 @@ def _report_id(c: Corpus, agency: str, year: int) -> str:
 
 def _per_report(c: Corpus, agency: str, year: int) -> dict:
     rid = _report_id(c, agency, year)
-    return _rows(c, "per_report", pl.col("report_id") == rid, metric=True).row(0, named=True)
+    return _agency_metrics(c, agency).filter(pl.col("report_id") == rid).row(0, named=True)
 
 
 #: What each PEFA indicator needs, in the words of its "cannot grade" reason.
@@ -501,8 +533,7 @@ def facts(c: Corpus, agency: str, year: int) -> Facts:
     ('电子政务业务经费', None, '需要 2017–2019 三个年度')
     """
     r = _per_report(c, agency, year)
-    r["project_name"] = _rows(c, "reports", pl.col("report_id") == r["report_id"],
-                              columns=["project_name"])["project_name"][0]
+    r["project_name"] = _agency_reports(c, agency).filter(pl.col("report_id") == r["report_id"])["project_name"][0]
     mine = pl.col("agency") == agency
     pi1, pi1_reason = _pefa_text(_rows(c, "pefa_pi1", mine, metric=True), agency, "PI-1")
     pi2, pi2_reason = _pefa_text(_rows(c, "pefa_pi2_1", mine, metric=True), agency, "PI-2.1")
@@ -598,7 +629,7 @@ def text_quality(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     rid = _report_id(c, agency, year)
     have = _scan(c, "per_report", metric=True).collect_schema().names()
     cols = [x for x in ("sentences", "template_share", "specificity", "no_problems", "no_improvements") if x in have]
-    return _rows(c, "per_report", pl.col("report_id") == rid, columns=cols, metric=True)
+    return _agency_metrics(c, agency).filter(pl.col("report_id") == rid).select(cols)
 
 
 def problems_and_measures(c: Corpus, agency: str, year: int) -> pl.DataFrame:
@@ -644,11 +675,10 @@ def series(c: Corpus, agency: str) -> pl.DataFrame:
     >>> series(c, "中共保山市委网信办").select("year", "budget_yuan", "score").rows()
     [(2019, 710000.0, 97.46)]
     """
-    analysed = (_analysis_order(_ok(c, pl.col("agency") == agency))
+    analysed = (_analysis_order(_agency_reports(c, agency))
                 .unique("year", keep="first", maintain_order=True)["report_id"])
     return (
-        with_grade_class(_rows(c, "per_report", pl.col("agency") == agency,
-                               pl.col("report_id").is_in(analysed.implode()), metric=True))
+        with_grade_class(_agency_metrics(c, agency).filter(pl.col("report_id").is_in(analysed.implode())))
         .sort("year")
         .select("year", "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_budget",
                 "execution_rate_available", "score", "grade_class", "flag_count")
@@ -685,7 +715,7 @@ def flags_over_time(c: Corpus, agency: str) -> pl.DataFrame:
     >>> flags_over_time(c, "和平县政务服务数据管理局").rows()
     [(2020, 'formula_error', 'warning', 1)]
     """
-    reports = _ok(c, pl.col("agency") == agency, columns=["report_id", "year"])
+    reports = _agency_reports(c, agency).select("report_id", "year")
     flags = _findings.graded(_rows(c, "flags", pl.col("report_id").is_in(reports["report_id"].implode()))
                              .join(reports, on="report_id"))
     return (flags.group_by("year", "code", "severity")
