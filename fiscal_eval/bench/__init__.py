@@ -28,6 +28,10 @@ Each figure is one key of the JSON object :func:`run` returns:
   the same files, and ``pdf_read_vs_pdfium`` (our reading — characters with boxes, rules,
   tables, reading order — ÷ pdfium's, same files, taken in turns);
 * ``ocr_s_per_page`` — seconds a scanned page takes to read by OCR (engine started);
+* ``national`` — a store grown to ``national_reports`` reports: ``batch_scaling`` (an
+  agency page's seconds there ÷ with 1,000), ``metrics_incremental_s`` (the corpus
+  metrics of a re-ingest adding 1 %, text metrics included), ``metrics_full_s`` and
+  ``metrics_full_peak_mb`` (:mod:`fiscal_eval.bench.national`);
 * ``compilation`` — one compilation (汇编) of the synthetic reports, as a county publishes
   its units' reports in one file, read, split and parsed at 2 MB and at 40 MB, each in a
   fresh process on one core: CPU seconds and peak memory of each, and ``size_ratio``,
@@ -417,13 +421,17 @@ def _timed(work) -> float:
 
 def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 1_000_000,
         jobs: int | None = None, workdir: str | Path | None = None, pdf_reports: int = 24,
-        ocr_pages: int = 1, compilation_mb: tuple[float, float] | None = (2, 40)) -> dict[str, Any]:
+        ocr_pages: int = 1, compilation_mb: tuple[float, float] | None = (2, 40),
+        national_reports: int = 10_000) -> dict[str, Any]:
     """Run every benchmark and return the figures (see the module docstring).
 
     ``reports`` sizes the parse and ingest corpus; ``rss_reports`` the memory run (0 skips
     it); ``metrics_rows`` the metrics table; ``pdf_reports`` the PDF corpus (0 skips it),
-    ``ocr_pages`` the scanned pages timed (0 skips OCR) and ``compilation_mb`` the two
-    compilation sizes (None skips them).
+    ``ocr_pages`` the scanned pages timed (0 skips OCR), ``compilation_mb`` the two
+    compilation sizes (None skips them) and ``national_reports`` the large store of
+    :mod:`fiscal_eval.bench.national` (``batch_scaling`` against 1,000 reports, the
+    metrics of a 1 % re-ingest and of a full recompute; 0 skips them; ``make
+    bench-national`` runs them at 100,000 and 1,000,000).
     """
     from fiscal_eval import ingest, parse_paths, tables
     from fiscal_eval.util.workers import worker_count
@@ -475,6 +483,11 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
         if pdf_reports:
             out.update(pdf_figures(tmp / "pdf", pdf_reports, ocr_pages))
 
+        if national_reports:
+            from fiscal_eval.bench import national
+
+            out["national"] = national.run(large=national_reports, metrics_reports=national_reports,
+                                           workdir=tmp / "national")
         if rss_reports:
             big = tmp / "rss"
             _corpus(big, rss_reports, seed=12)

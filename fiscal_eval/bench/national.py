@@ -241,6 +241,7 @@ def run(*, small: int = 1_000, large: int = 100_000, metrics_reports: int = 1_00
     import shutil
 
     work = Path(workdir or tempfile.mkdtemp(prefix="fiscal_eval_national_"))
+    work.mkdir(parents=True, exist_ok=True)
     out: dict[str, Any] = {}
     try:
         seed = _seed(work)
