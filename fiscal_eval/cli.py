@@ -3,11 +3,12 @@
 Each command turns its options into one library call and prints the result; no parsing
 or metric logic lives here. Exit codes: 0 done (even if some inputs are ``failed`` or
 ``partial``: they are rows, not errors), 1 ``--strict`` and some input was not fully
-read, ``batch`` and some report failed, or ``eval`` and a threshold it was given
-not met, 2 fiscal_eval could not go on
-(:class:`~fiscal_eval.errors.FiscalEvalError`), bad usage, or a folder named holds
-nothing to read, 3 an unexpected internal error (a bug; set ``FISCAL_EVAL_DEBUG=1`` for
-the traceback). No input ever makes the command print a Python traceback.
+read, ``batch`` and some report failed, ``eval`` and a threshold it was given not met,
+or ``check`` and the store is damaged, 2 fiscal_eval could not go on
+(:class:`~fiscal_eval.errors.FiscalEvalError`; a full disk, a read-only folder or a
+permission refused too), bad usage, or a folder named holds nothing to read, 3 an
+unexpected internal error (a bug; set ``FISCAL_EVAL_DEBUG=1`` for the traceback). No
+input ever makes the command print a Python traceback.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fiscal_eval import parse_paths
-from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.errors import FiscalEvalError, StorageError, storage_errno
 from fiscal_eval.model import Report
 from fiscal_eval.present.display import percent, wan
 from fiscal_eval.sources import display_path
@@ -95,14 +96,26 @@ def _call(fn: Callable[..., T], *args: object) -> T:
         return fn(*args)
     except FiscalEvalError as exc:
         _fail(str(exc) or type(exc).__name__, EXIT_ERROR)
-    except Exception as exc:  # NOTE: a bug, not bad input; keep tracebacks off users' screens
-        if os.environ.get("FISCAL_EVAL_DEBUG"):
-            raise
-        _fail(
-            f"internal error ({type(exc).__name__}: {exc}); this is a bug in fiscal_eval, "
-            "rerun with FISCAL_EVAL_DEBUG=1 for the traceback",
-            EXIT_BUG,
-        )
+    except OSError as exc:
+        if not storage_errno(exc):
+            _unexpected(exc)
+        # NOTE: a full disk, a read-only folder, a permission: the machine's state, not a
+        # bug. The library names these where it knows what it was doing (StorageError);
+        # any other place still gets a plain message and exit 2.
+        _fail(str(StorageError("go on", exc.filename or "the file system", exc)), EXIT_ERROR)
+    except Exception as exc:
+        _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> NoReturn:
+    """A bug, not bad input; keep tracebacks off users' screens (exit 3)."""
+    if os.environ.get("FISCAL_EVAL_DEBUG"):
+        raise exc
+    _fail(
+        f"internal error ({type(exc).__name__}: {exc}); this is a bug in fiscal_eval, "
+        "rerun with FISCAL_EVAL_DEBUG=1 for the traceback",
+        EXIT_BUG,
+    )
 
 
 # --------------------------------------------------------------------------- parse
@@ -272,6 +285,24 @@ def ingest(
         for message in summary.unread_folders:
             typer.echo(f"error: {message}", err=True)
         raise typer.Exit(EXIT_ERROR)
+
+
+@app.command()
+def check(
+    store: Annotated[str, typer.Argument(metavar="STORE", help="The store's folder.")] = "data/store",
+) -> None:
+    """Verify a store: every table against the checksum and columns recorded when it was written.
+
+    Exit 0 when it is intact, 1 when a table is damaged, missing or another table's file
+    (each is named; `fiscal-eval ingest` on the same inputs rebuilds them), 2 when there
+    is no store.
+    """
+    from fiscal_eval import store as _store
+
+    result = _call(lambda: _store.check(store))
+    typer.echo(str(result), err=not result.ok)
+    if not result.ok:
+        raise typer.Exit(EXIT_NOT_ALL_OK)
 
 
 # --------------------------------------------------------------------------- audit

@@ -101,6 +101,13 @@ def _load() -> tuple[dict[str, GradeScale], tuple[float, ...]]:
     return loaded, tuple(sorted((float(x) for x in data["level_lowers"]), reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _unbanded() -> frozenset[str]:
+    """Grade words reports write that no scale gives bands for (``unbanded``): never checked."""
+    text = resources.files("fiscal_eval.metrics").joinpath("grade_scales.toml").read_text("utf-8")
+    return frozenset(str(w) for w in tomllib.loads(text).get("unbanded", ()))
+
+
 def scales() -> dict[str, GradeScale]:
     """Every known scale by name, in priority order (a new dict; the scales are frozen).
 
@@ -264,11 +271,15 @@ def check_grade(score: float | None, grade: str | None, printed_scale: GradeScal
     GradeCheck(ok=False, expected='良', scale='mof')
     >>> check_grade(97.46, "优秀")
     GradeCheck(ok=True, expected='优秀', scale='five_band')
+    >>> check_grade(95, "好").ok is None  # no known scale bands 好
+    True
     """
     word = normalise_grade(grade) if grade is not None else None
     chosen = _choose(word, printed_scale)
     expected = chosen.grade_for(score) if score is not None else None
-    ok = None if score is None or word is None else expected == word
+    # A word no scale bands (好) is checked only under a scale the report prints.
+    unchecked = word is None or (printed_scale is None and word in _unbanded())
+    ok = None if score is None or unchecked else expected == word
     return GradeCheck(ok=ok, expected=expected, scale=chosen.name)
 
 
@@ -308,7 +319,8 @@ def grade_metrics(reports: pl.DataFrame) -> pl.DataFrame:
         chosen = _choose(word, scale_from_scheme(scheme))
         key = scheme_text(chosen)
         used[key] = chosen
-        lookup_rows.append((grade, scheme, word, key, chosen.name, grade_level(word, chosen)))
+        checked = None if scheme is None and word in _unbanded() else word  # as check_grade
+        lookup_rows.append((grade, scheme, checked, key, chosen.name, grade_level(word, chosen)))
     lookup = pl.DataFrame(
         lookup_rows,
         schema={

@@ -97,6 +97,15 @@ def _features_version(folder: Path) -> str | None:
     return value.decode() if value else None
 
 
+def _intact(folder: Path) -> bool:
+    """Whether the feature tables of ``folder`` match its checksum record (a generation
+    without a record: whether they exist); damaged ones are computed again from the texts."""
+    from fiscal_eval.store import integrity
+
+    _, damages = integrity.verify(folder, full=True, tables=[f"metric.{name}" for name in FEATURE_TABLES])
+    return not damages
+
+
 def _features_schema() -> pa.Schema:
     dtypes = {"Utf8": pl.Utf8, "UInt32": pl.UInt32, "List(UInt64)": pl.List(pl.UInt64)}
     columns = {name: dtypes[dtype] for name, dtype in SENTENCE_FEATURE_COLUMNS.items()}
@@ -117,7 +126,7 @@ class MetricsBuilder:
 
     def __init__(self, folder: Path, old: Path | None, drop: Iterable[str] = (), *, fresh: bool = False) -> None:
         self.folder = Path(folder)
-        self.old = old if old is not None and _features_version(old) == FEATURES_VERSION else None
+        self.old = old if old is not None and _features_version(old) == FEATURES_VERSION and _intact(old) else None
         self._drop = set(drop)
         self._writer: pq.ParquetWriter | None = None
         self._long: list[pl.DataFrame] = []

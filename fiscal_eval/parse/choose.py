@@ -20,7 +20,7 @@ from fiscal_eval.model import Candidate, Span
 from fiscal_eval.parse.context import Context, is_cjk
 from fiscal_eval.parse.vocab import vocab
 
-__all__ = ["Option", "Choice", "choose", "in_component", "is_item"]
+__all__ = ["Option", "Choice", "choose", "in_component", "is_item", "LOST_LEVEL", "LOST_LISTED", "LOST_ITEM_SCORE"]
 
 # Why a candidate lost, in the words an analyst reads (Chinese, like every message).
 LOST_RANK = "表述级别较低（有更明确的表述）"
@@ -29,6 +29,9 @@ LOST_COMPONENT = "所在章节只述其中一个组成部分"
 LOST_PART = "合计的组成部分"
 LOST_CONFLICT = "与其他候选值不一致，文中未见合计"
 LOST_REPEAT = "同一数值，取首次出现处"
+LOST_LEVEL = "分级资金之一（文中列了多级资金，未见合计）"
+LOST_LISTED = "并列列举的数额之一，文中未见合计"
+LOST_ITEM_SCORE = "单项指标的得分，不是总分"
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,11 @@ def _candidates(options: Sequence[Option], chosen: Option | None, reason: str,
 _ENUMERATED = re.compile(r"(?:^|[,:;])\s*(?:[一二三四五六七八九十]{1,2}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}(?:[、)]|\.(?!\d)))")
 
 
+# How far after an enumeration mark a form's or report's title may end ("1、重庆市梁平区
+# 林业局2023年度部门整体绩效自评表"): a unit's name and a year before the genre words.
+_TITLE_REACH = 48
+
+
 def in_component(ctx: Context, pos: int) -> bool:
     """Whether ``pos`` lies in a section about one named fund or project of several
     (vocab.toml [totals].component): its figures are that component's, not the report's."""
@@ -192,4 +200,11 @@ def is_item(ctx: Context, pos: int) -> bool:
     # Looked for in the last 200 characters only: a sentence may be a whole flattened file.
     floor = max(sentence_start, pos - 200)
     lo = max(floor, f.rfind(";", floor, pos) + 1)
-    return bool(_ENUMERATED.search(f[lo:pos]))
+    title = vocab().meta["title"]
+    stretch = f[lo:pos]  # sliced: the marks may open it ("^")
+    for m in _ENUMERATED.finditer(stretch):
+        # "1、部门整体绩效自评表 …": a numbered form or report (a document preview's
+        # page), whose figures are its own, not one item of a breakdown.
+        if not title.search(stretch, m.end(), m.end() + _TITLE_REACH):
+            return True
+    return False

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import combinations
 
 from fiscal_eval.model import FundLine, RateStatement
 from fiscal_eval.parse.forms import FUND_TOTAL as _TOTAL
-from fiscal_eval.parse.forms import column_measure
+from fiscal_eval.parse.forms import MAX_POINTS_HEADER, column_measure
 from fiscal_eval.parse.numbers import decimals_of, parse_amount, parse_number, parse_percent
 from fiscal_eval.parse.vocab import vocab
 
-__all__ = ["flat_form", "FlatForm"]
+__all__ = ["flat_form", "FlatForm", "glued_rates"]
 
 _UNIT = re.compile(r"\((亿元|万元|千元|元)\)")
 # What a flattened grid puts between its cells, removed to find header words however split.
@@ -106,17 +107,57 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
         if sum(c in _MONEY for c in cols) < 2:
             continue
         total = _TOTAL.match(text, run[-1].end())
-        if total is None:
-            continue
-        found = _row(f, where[total.end() - 1] + 1, cols)
+        if total is not None:
+            found = _row(f, where[total.end() - 1] + 1, cols)
+            label = total.group().rstrip(":：")
+        else:
+            found = _uncaptioned(f, where[run[-1].end() - 1] + 1, cols)
+            label = "表头下首行（其中各行不超过它）"
         if not found:
             continue
         if unit is None:
             before = f[max(0, where[run[0].start()] - 60):where[run[0].start()]]
             declared = _UNIT.search(_GAP.sub("", before)) or _UNIT.search("".join(w.group() for w in run))
             unit = declared.group(1) if declared else "万元"
-        return _read(found, cols, unit, total.group().rstrip(":："))
+        heads = [w.group() for w in run][len(run) - len(cols):]
+        return _read(found, cols, heads, unit, label)
     return None
+
+
+_PARTS_OPEN = re.compile(r"[\s|]*其中\s*:?")
+# A 其中 row's label: words with no digit ("中央财政资金", "其他资金 (包括以前年度结转资 金)").
+_PART_LABEL = re.compile(r"[\s|]*[^\d\s|%:][^\d%|:]{0,39}?(?=[\s|]*\d)")
+
+
+def _uncaptioned(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | None, re.Match[str]]]:
+    """Money printed right after a header of money columns only, with no row label
+    ("全年预算数(A) 全年执行数(B) 7165.32 6992.95 其中:中央财政资金 3144.00 3144.00 …"):
+    the first row read by column only when 其中 rows follow, each of as many values, none
+    and no column's sum above the first row's (it is their total); else nothing."""
+    if len(cols) < 2 or not all(c in _MONEY for c in cols):
+        return []
+    found = _row(f, pos, cols)
+    if len(found) != len(cols) or any(m.group("unit") == "%" for _, m in found):
+        return []
+    head = [_value(m) for _, m in found]
+    opened = _PARTS_OPEN.match(f, found[-1][1].end())
+    if opened is None:
+        return []
+    at, sums, rows = opened.end(), [0.0] * len(cols), 0
+    while rows < 12:
+        label = _PART_LABEL.match(f, at)
+        if label is None:
+            break
+        values = _row(f, label.end(), cols)
+        if len(values) != len(cols) or any(m.group("unit") == "%" for _, m in values):
+            break
+        for k, (_, m) in enumerate(values):
+            sums[k] += _value(m)
+        at, rows = values[-1][1].end(), rows + 1
+    # Cells rounded to 0.01 may sum a few hundredths over their total.
+    if rows == 0 or any(s > h + 0.01 * rows + 1e-9 for s, h in zip(sums, head)):
+        return []
+    return found
 
 
 def _row(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | None, re.Match[str]]]:
@@ -133,8 +174,77 @@ def _row(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | None, re.
     return out
 
 
-def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None], unit: str,
-          label: str) -> FlatForm:
+def _value(m: re.Match[str]) -> float:
+    return parse_number(m.group("num"))
+
+
+def _rate_checks(rate: re.Match[str], values: dict[str, float]) -> bool:
+    """Whether a 执行率 cell (with or without its %) equals 执行数 ÷ a 预算数 of the row,
+    to the rate's last stated digit."""
+    if "spent" not in values:
+        return False
+    stated = parse_percent(rate.group("num"))
+    step = 10.0 ** -(decimals_of(rate.group("num")) + 2)
+    budgets = [values[c] for c in ("budget_init", "budget_adj") if values.get(c)]
+    return any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets)
+
+
+def _placement_money(pairs: list[tuple[str | None, str, re.Match[str]]]) -> dict[str, float] | None:
+    """The money of the row read through one placement of its values under the header's
+    columns (measure, header words, value); None when the placement is impossible: a
+    percent outside 执行率, a 分值 above 100, 得分 above its 分值, a 执行率 that 执行数 ÷
+    预算数 does not give, no money at all."""
+    money: dict[str, float] = {}
+    rate = None
+    most = points = None
+    for col, head, m in pairs:
+        percent = m.group("unit") == "%"
+        if col == "rate":
+            rate = m
+            continue
+        if percent:
+            return None
+        if col in _MONEY:
+            money[col] = _value(m)
+        elif col == "points":
+            if _value(m) > 100:
+                return None
+            if MAX_POINTS_HEADER.match(head):
+                most = _value(m)
+            else:
+                points = _value(m)
+    if not money or (most is not None and points is not None and points > most + 1e-9):
+        return None
+    if rate is not None and not _rate_checks(rate, money):
+        return None
+    return money
+
+
+def _resolve(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
+             heads: list[str]) -> list[tuple[str | None, re.Match[str]]] | None:
+    """A row short of cells (or with a 执行率 without its %) read only when it can be
+    read one way: every placement of its values, in order, under the header's columns
+    that is possible (:func:`_placement_money`) gives the same money in the same columns.
+    "880 880 880 10 10" under 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分: only
+    a blank 执行率 leaves every cell possible (880 cannot be a 分值, 10 cannot be 880 ÷ 880
+    as a rate), so 880 is the budget and the spent. None when placements disagree."""
+    width = next((i for i, c in enumerate(cols) if c == "text"), len(cols))
+    values = [m for _, m in found]
+    if not 0 < len(values) <= width or width - len(values) > 3:
+        return None
+    readings: dict[tuple, list[tuple[str | None, re.Match[str]]]] = {}
+    for kept in combinations(range(width), len(values)):
+        pairs = [(cols[i], heads[i], m) for i, m in zip(kept, values)]
+        money = _placement_money(pairs)
+        if money is not None:
+            readings.setdefault(tuple(sorted(money.items())), [(c, m) for c, _, m in pairs])
+    if len(readings) != 1:
+        return None
+    return next(iter(readings.values()))
+
+
+def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None], heads: list[str],
+          unit: str, label: str) -> FlatForm:
     if any(c in _MONEY and m.group("unit") == "%" for c, m in found):
         return [], []  # a percent under a money column: the cells are not where the header says
     money = [(c, m) for c, m in found if c in _MONEY]
@@ -155,6 +265,11 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
         # No rate to check by, and a cell short (or a number under 执行率): which
         # number is which cannot be told ("880 880 880 10 10" under six columns).
         why = _INCOMPLETE
+        resolved = _resolve(found, cols, heads)
+        if resolved is not None:
+            found, why = resolved, ""
+            money = [(c, m) for c, m in found if c in _MONEY]
+            rate = next((m for c, m in found if c == "rate"), None)
     amounts = []
     for col, m in money:
         role, rank = _ROLES[col]
@@ -163,7 +278,218 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
                                  span=m.span("num"), unit=u, decimals=decimals_of(m.group("num")), measure=role),
                         rank, why))
     rates = []
-    if rate is not None and rate.group("unit") == "%" and not why:
+    if rate is not None and not why:
         rates.append(RateStatement(label="执行率", concept="execution", value=parse_percent(rate.group("num")),
                                    decimals=decimals_of(rate.group("num")), span=(rate.start("num"), rate.end())))
     return amounts, rates
+
+
+# ---------------------------------------------------------------- cells glued together
+
+# Cells of a form row run together by text extraction ("O76%107.6", "79.27107.93"): a
+# number is read out of such a run only when arithmetic fixes where the cells part.
+# The header words of the execution cells, in the order the form prints them: 执行率 |
+# 权重 | 得分 (the 部门整体 form) or 分值 | 执行率 | 得分 (the MoF project form).
+_RATE_WEIGHT_POINTS = re.compile(
+    r"(?:预算)?执行率(?:\([^()]{0,5}\))?(?P<rwp>(?:执行率)?(?:权重|分值)(?:\([^()]{0,3}\))?(?:执行率)?得分)"
+    r"|(?:分值|权重)(?:\([^()]{0,3}\))?(?P<wrp>(?:预算)?执行率(?:\([^()]{0,5}\))?得分)")
+# The spent and rate columns of a money grid, with the (B) and (B/A) a form may print.
+_SPENT_RATE = re.compile(r"执行数(?:\([A-Z]\))?(?:预算)?执行率(?:\([A-Z/÷×*\d%]{1,12}\))?")
+_RUN = re.compile(r"[\d.%]+")
+# Numbers in a run, as text: no leading point, one point at most, no leading zero.
+_NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+_GLUED_REACH = 160  # characters after the header looked at (compacted)
+_GLUED_RUNS = 3  # runs of digits tried after it
+# The least weight a form gives its 执行率 (MoF: 10; local forms 5 to 20): below it, a
+# weight of 1 or 2 would "earn" 0 points at any rate, and every run would part.
+_LIGHTEST = 5
+
+
+def _number(text: str, most_decimals: int) -> float | None:
+    if not _NUMBER.fullmatch(text) or decimals_of(text) > most_decimals:
+        return None
+    return float(text)
+
+
+def _rate_weight_points(run: str, order: str) -> set[tuple[float, int, int]]:
+    """Every (rate, decimals, where the rate's cell starts and ends in ``run``) such that the run ends in
+    rate, weight and points in ``order`` ("rwp" or "wrp") with points = weight × min(rate,
+    1) to the points' last digit (财预〔2020〕10号: 执行率 points = 分值 × 执行率, capped)."""
+    out = set()
+    n = len(run)
+    for s_start in range(n - 1, 0, -1):
+        points = _number(run[s_start:], 2)
+        if points is None:
+            continue
+        if order == "rwp":
+            for w_start in range(s_start - 1, max(-1, s_start - 4), -1):
+                weight = _number(run[w_start:s_start], 0)
+                if weight is None or not _LIGHTEST <= weight <= 100 or points > weight:
+                    continue
+                r_end = w_start - 1 if run[w_start - 1:w_start] == "%" else w_start
+                for r_start in range(r_end - 1, max(-1, r_end - 7), -1):
+                    rate = _number(run[r_start:r_end], 2)
+                    if rate is not None and _earns(rate, weight, points, run[s_start:]):
+                        out.add((rate, decimals_of(run[r_start:r_end]), r_start, w_start))
+        else:
+            r_end = s_start - 1 if run[s_start - 1:s_start] == "%" else s_start
+            for r_start in range(r_end - 1, max(-1, r_end - 7), -1):
+                rate = _number(run[r_start:r_end], 2)
+                if rate is None:
+                    continue
+                for w_start in range(r_start - 1, max(-1, r_start - 4), -1):
+                    weight = _number(run[w_start:r_start], 0)
+                    if (weight is not None and _LIGHTEST <= weight <= 100 and points <= weight
+                            and _earns(rate, weight, points, run[s_start:])):
+                        out.add((rate, decimals_of(run[r_start:r_end]), r_start, s_start))
+    return out
+
+
+def _earns(rate: float, weight: float, points: float, points_text: str) -> bool:
+    if not 0 < rate <= 200 or points <= 0:
+        return False
+    step = 0.5 * 10.0 ** -decimals_of(points_text)
+    return abs(weight * min(rate, 100.0) / 100.0 - points) <= step + 1e-9
+
+
+def _rate_agrees(quotient: float, rate_text: str, loose: bool) -> bool:
+    """Whether 执行数 ÷ 预算数 gives the printed rate: to its last digit, or (``loose``) for
+    a rate printed in whole percents ("31.00%" for 46 ÷ 148 = 31.08 %), rounded or cut."""
+    rate = float(rate_text) / 100.0
+    if not loose:
+        return abs(quotient - rate) <= 10.0 ** -(decimals_of(rate_text) + 2) + 1e-12
+    if not _WHOLE_PERCENT.fullmatch(rate_text):
+        return False
+    return rate - 0.005 - 1e-12 <= quotient < rate + 0.01
+
+
+_WHOLE_PERCENT = re.compile(r"\d+(?:\.0+)?")
+
+
+def _spent_rate_run(run: str, loose: bool = False) -> set[tuple[float, float, float, int, int]]:
+    """Every (budget, spent, rate, rate decimals, where its last three cells part) such that the run
+    is money cells then a rate, the last two money cells 预算数 and 执行数, the rate their
+    quotient to its last digit ("64.864.864.8100%": 64.8 | 64.8 | 64.8 | 100%)."""
+    if not run.endswith("%"):
+        return set()
+    body = run[:-1]
+    out = set()
+
+    def split(pos: int, cells: list[str]):
+        if len(cells) > 4:
+            return
+        if pos == len(body):
+            if len(cells) >= 3:
+                *money, rate_text = cells
+                rate = _number(rate_text, 2)
+                budget, spent = _number(money[-2], 6), _number(money[-1], 6)
+                if rate is None or not budget or spent is None or any(_number(m, 6) is None for m in money):
+                    return
+                if rate == 0 and spent != 0:
+                    return  # 0 % is what a form prints for nothing spent, not for 10 of 390390
+                if _rate_agrees(spent / budget, rate_text, loose):
+                    ends = [sum(map(len, cells[:k + 1])) for k in range(len(cells))]
+                    out.add((budget, spent, rate, decimals_of(rate_text),
+                             (ends[-4] if len(cells) > 3 else 0, ends[-3], ends[-2], ends[-1] + 1)))
+            return
+        for end in range(pos + 1, len(body) + 1):
+            if _NUMBER.fullmatch(body[pos:end]):
+                split(end, cells + [body[pos:end]])
+
+    split(0, [])
+    # A run ending in "00%" reads as "…|100%" and as "…|0|0%" ("390390100%": 390 | 390 |
+    # 100 %, or 3903901 | 0 | 0 %). The form prints the spent cell it has; a total row
+    # that spent nothing reads only as zeros ("10200%": 102 | 0 | 0 %). Where money spent
+    # is one reading, the all-nothing readings are the glue's artefact.
+    spent_some = {x for x in out if x[1] > 0}
+    return spent_some or out
+
+
+_ROW_NAME = re.compile(r"[ \t|\u00a0]*(?:年度资金总额|资金总额|合计|总计)[ \t]*:?")
+
+
+# The cells right after a grid's header: numbers and percents, apart or glued, to the first percent.
+_CELLS = re.compile(r"[ \t|\u00a0]*(?:[\d.]+[ \t|\u00a0]*){0,3}[\d.]+%")
+
+
+def _spent_rate_cells(cells: list[re.Match[str]]) -> tuple[tuple[int, int], ...] | None:
+    """The spans of 预算数, 执行数 and 执行率 in the cells after a grid's 执行数 | 执行率
+    header, when the rate is the quotient of the two cells before it; glued cells are
+    parted where one reading alone gives that ("64.864.864.8100%")."""
+    if len(cells) == 1:
+        run = cells[0]
+        # Read to the rate's last digit; a rate in whole percents that no split gives
+        # exactly may be a rounded or cut one: read then only where one split gives it.
+        found = _spent_rate_run(run.group()) or _spent_rate_run(run.group(), loose=True)
+        if len({x[:3] for x in found}) != 1:
+            return None
+        b0, b1, s1, r1 = (run.start() + c for c in next(iter(found))[4])
+        return (b0, b1), (b1, s1), (s1, r1)
+    if not 3 <= len(cells) <= 4:
+        return None
+    texts = [c.group() for c in cells]
+    money = [_number(t, 6) for t in texts[:-1]]
+    rate = _number(texts[-1].removesuffix("%"), 2)
+    if None in money or rate is None or not money[-2]:
+        return None
+    step = 10.0 ** -(decimals_of(texts[-1].removesuffix("%")) + 2)
+    if abs(money[-1] / money[-2] - rate / 100.0) > step + 1e-12:
+        return None
+    return cells[-3].span(), cells[-2].span(), cells[-1].span()
+
+
+def glued_rates(ctx) -> FlatForm:
+    """Amounts and the 执行率 of form rows whose cells were glued together, read only
+    where one reading of the run satisfies the form's arithmetic (cached on the context)."""
+    cached = getattr(ctx, "_glued", None)
+    if cached is None:
+        cached = ctx._glued = _glued(ctx.f)
+    return cached
+
+
+def _glued(f: str) -> FlatForm:
+    if "执行率" not in f:
+        return [], []
+    pos = f.find("执行率")
+    lo = max(0, pos - 40)
+    text, where = _compact(f, lo, min(len(f), pos + 4000))
+    for header in _RATE_WEIGHT_POINTS.finditer(text):
+        order = "rwp" if header.group("rwp") else "wrp"
+        # Runs are read in the text itself: a space between two numbers parts two cells.
+        after = where[header.end() - 1] + 1
+        for i, run in enumerate(_RUN.finditer(f, after, min(len(f), after + _GLUED_REACH))):
+            if i >= _GLUED_RUNS:
+                break
+            found = _rate_weight_points(run.group(), order)
+            if not found:
+                continue
+            if len({(r, d) for r, d, _, _ in found}) != 1:
+                break  # two readings: the cells cannot be told apart
+            rate, decimals, r_start, r_end = min(found, key=lambda x: x[2])
+            span = (run.start() + r_start, run.start() + r_end)
+            return [], [RateStatement(label="执行率", concept="execution", value=rate / 100.0,
+                                      decimals=decimals, span=span)]
+    for header in _SPENT_RATE.finditer(text):
+        after = where[header.end() - 1] + 1
+        # "…执行率(B/A×100%)年度资金总额:390390100%": the total row's label before its cells.
+        named = _ROW_NAME.match(f, after)
+        row = _CELLS.match(f, named.end() if named else after)
+        if row is None:
+            continue
+        cells = list(_RUN.finditer(f, row.start(), row.end()))
+        spans = _spent_rate_cells(cells)
+        if spans is None:
+            continue
+        (b0, b1), (s0, s1), (r0, r1) = spans
+        # The grid's money is in 万元 unless declared otherwise (as _form_near reads it).
+        declared = _UNIT.search(_GAP.sub("", f[max(0, where[header.start()] - 200):where[header.start()]]))
+        unit = declared.group(1) if declared else "万元"
+        label = "表格“执行数、执行率”栏前后的数"
+        lines = [(FundLine(label=label, role=role, amount_yuan=parse_amount(f[a:b], unit), span=(a, b),
+                           unit=unit, decimals=decimals_of(f[a:b]), measure=role), 1, "")
+                 for role, a, b in (("budget", b0, b1), ("spent", s0, s1))]
+        rate_text = f[r0:r1].rstrip("%")
+        return lines, [RateStatement(label="执行率", concept="execution", value=parse_percent(rate_text),
+                                     decimals=decimals_of(rate_text), span=(r0, r1))]
+    return [], []
+

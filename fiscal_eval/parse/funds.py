@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
-from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose, in_component, is_item
+from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, Choice, Option, choose, in_component,
+                                      is_item)
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
-from fiscal_eval.parse.flat_forms import flat_form
+from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
 from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, find_amounts, parse_amount
 from fiscal_eval.parse.vocab import vocab
@@ -153,6 +154,19 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         if ctx.in_covered(start):
             continue
         bounds = ctx.sentence_bounds(start)
+        # A heading glued into the running text ("…正常运转二、项目资金使用…") starts a new
+        # topic, as a new sentence does: no list or total reaches over it.
+        if bounds == sent and last_idx is not None and _GLUED_HEADING.search(f, out[last_idx].line.span[1], start):
+            last_idx, list_parent, first_named = None, None, None
+        if _standard(f, start, end, bounds[0]):
+            # "按生均1000元安排", "每人500元": a rate per head, not money of the report; it
+            # is listed (as "other") but neither itemises nor is totalled with the rest.
+            num, unit = m.group("num"), m.group("unit")
+            out.append(Amount(FundLine(label=clean_label(ctx.left_clause(start, bounds[0])[0]), role="other",
+                                       amount_yuan=parse_amount(num, unit), span=(start, end), unit=unit,
+                                       context=ctx.context_path(start), decimals=decimals_of(num)),
+                              9, reason="标准（按人/户计），不是资金总数"))
+            continue
         if bounds != sent:
             carried = last_idx
             sent, last_idx, list_parent, first_named = bounds, None, None, None
@@ -168,6 +182,9 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         between = _PARENTHESISED.sub("", f[floor:start])
         if last_idx is not None and v.list_items.search(between) and list_parent is None:
             list_parent = last_idx
+        # A heading glued into the clause ("…项目(二)资金及项目绩效目标我校…安排"): the
+        # figure's words start after it.
+        clause, clause_start = _after_heading(clause, clause_start)
         label = clean_label(clause)
         # A total marker states a total of what is listed with it: amounts before it in
         # the sentence, its 其中 items, or the clause before ("分2批次下达…，合计X万元").
@@ -178,10 +195,22 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             # "…下达我区…资金，合计13,804万元": the total's words are the clause before.
             clause, clause_start = ctx.left_clause(clause_start - 1, bounds[0])
             clause += f[clause_start + len(clause):start]
+            clause, clause_start = _after_heading(clause, clause_start)
             label = clean_label(clause)
             stated_total = True
-        role, rank, fallback = _assign(label, ctx, start, bounds[0])
-        reason = _reason(label)
+        # "财政安排支出共计87.06万元": the total word the label lost (clean_label drops
+        # 共计) is part of the role's words (支出共计).
+        trailing = _TRAILING_TOTAL.search(clause)
+        role_label = label + trailing.group(1) if trailing and not label.endswith(trailing.group(1)) else label
+        role, rank, fallback = _assign(role_label, ctx, start, bounds[0])
+        reason = _reason(role_label)
+        # "2021年批复…项目9个,项目资金1950万元": money named only as the project's money
+        # takes the allocation verb (批复/下达/安排/分配) of its sentence, when no amount
+        # came before it there: allocated, so the budget where nothing names one better.
+        if (role == "other" and last_idx is None and _BARE_MONEY.fullmatch(label)
+                and _ALLOCATING.search(_TITLES.sub("", f[bounds[0]:clause_start]))):
+            role, rank, fallback = "income", 3, ("budget",)
+            reason = f"“{label}”（句中“{_ALLOCATING.search(_TITLES.sub('', f[bounds[0]:clause_start])).group()}”）"
         # "…下达9,056万元，省级下达804万元，共计9,860万元": a total named only by its marker
         # is a total of the money listed before it in the sentence, and takes its role.
         marked = bool(v.total_marker.search(clause))
@@ -189,6 +218,16 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             named = out[first_named]
             role, rank, fallback = named.line.role, named.rank, named.fallback
             reason = f"合计（所列{_reason(named.line.label) or named.line.label}）"
+        # "…下达…463142万元;…下达…163455万元;…44440万元;…资金合计671037万元": a total
+        # named by its marker alone that is the sum of the amounts of one role just before
+        # it takes their role.
+        if marked and role == "other" and not v.subject_part.search(label):
+            summed = _sum_of_run(out, parse_amount(m.group("num"), m.group("unit")), f, start)
+            if summed is not None:
+                named = out[summed]
+                role, rank, fallback = named.line.role, named.rank, named.fallback
+                reason = f"合计（等于前列{_reason(named.line.label) or named.line.label}之和）"
+                stated_total = True
         # "…资金2179万元目前已全部拨付": the same clause says the amount all arrived.
         if role != "available" and v.all_arrived.search(_CLAUSE_END.split(f[end:end + 24], 1)[0]):
             fallback = tuple(dict.fromkeys(fallback + ("available",)))
@@ -239,10 +278,161 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     for i in markers:
         if i + shift in levels:
             a = out[i]
-            if len(levels[i + shift] - {""}) >= 2 and "budget" not in a.fallback and a.line.role != "budget":
+            # Not money received or spent ("收到…共2330.9万元"), nor money the vocabulary
+            # names as no stock of the budget ("纳入绩效评价的资金共43485万元": the scope).
+            if (len(levels[i + shift] - {""}) >= 2 and "budget" not in a.fallback
+                    and a.line.role not in ("budget", "available", "spent")
+                    and not (a.line.role == "other" and role_of(_TITLES.sub("", a.line.label))[2])):
                 a = replace(a, fallback=a.fallback + ("budget",), reason=a.reason or "分级资金的合计")
             out[i] = replace(a, total=True)
+    _mark_listed(out, f, ctx)
+    _mark_levels(out)
+    _mark_named_components(out, f)
     return out
+
+
+# Money named by no verb, only as the project's (or fund's) money.
+_BARE_MONEY = re.compile(r"(?:项目|专项|预算)?(?:资金|经费)(?:总额)?")
+_ALLOCATING = re.compile(r"批复|下达|安排|分配|下拨")
+
+
+# A heading glued into running text: "二、", "(三)" (a figure's own "1、" is not one).
+# 一、 is left out: in running text it ends words (统一、唯一、) more often than it opens one.
+_GLUED_HEADING = re.compile(r"(?<![第一])[二三四五六七八九十]{1,2}、|\([一二三四五六七八九十]{1,2}\)")
+# A rate per head or unit before or after a figure: "生均1000元", "每人500元", "300元/人".
+_STANDARD_BEFORE = re.compile(r"(?:生均|人均|户均|亩均|每(?:人|生|户|亩|名|位|个|辆|次|年|月)[^\d,;:]{0,3}|标准(?:为|是)?)\s*$")
+_STANDARD_AFTER = re.compile(r"\s*/\s*(?:人|生|户|亩|名|年|月|次|辆|个)")
+_TRAILING_TOTAL = re.compile(r"支出\s*(共计)\s*$")
+
+
+def _after_heading(clause: str, start: int) -> tuple[str, int]:
+    """The clause from just after the last heading glued into it."""
+    heading = None
+    for heading in _GLUED_HEADING.finditer(clause):
+        pass
+    if heading is None:
+        return clause, start
+    return clause[heading.end():], start + heading.end()
+
+
+def _standard(f: str, start: int, end: int, floor: int) -> bool:
+    return bool(_STANDARD_BEFORE.search(f[max(floor, start - 8):start]) or _STANDARD_AFTER.match(f, end))
+
+
+# How many amounts before a marked total its sum may take in ("…;…;…;合计").
+_SUM_REACH = 8
+
+
+def _sum_of_run(out: list[Amount], value: float, f: str, pos: int) -> int | None:
+    """The index of the first of two or more amounts of one role (budget, income,
+    available, spent) that come right before ``pos`` on its line and sum to ``value``."""
+    total = 0.0
+    role = None
+    slack = 0.0
+    line_start = f.rfind("\n", 0, pos)
+    for k, j in enumerate(range(len(out) - 1, max(-1, len(out) - 1 - _SUM_REACH), -1)):
+        a = out[j]
+        if a.line.parent is not None or a.line.span[0] < line_start:
+            return None
+        if role is None:
+            role = a.line.role
+            if role not in ("budget", "income", "available", "spent"):
+                return None
+        elif a.line.role != role:
+            return None
+        total += a.line.amount_yuan
+        slack += _slack(a.line)
+        if k >= 1 and abs(total - value) <= slack + 1e-6 * max(1.0, value):
+            return j
+    return None
+
+
+# Stages of money: a list ("A、B") does not run from one stage into a later one
+# ("预算100万元、支出90万元" states two figures, not two items).
+_STAGE = {"budget": 0, "income": 0, "available": 1, "spent": 2, "balance": 3, "carryover": 3}
+
+
+def _mark_listed(out: list[Amount], f: str, ctx: Context) -> None:
+    """Amounts listed side by side ("收到…中央补助1.5万元、…中央补助1.5万元") with no
+    total of them: each is one of several, never the report's whole figure."""
+    run: list[int] = []
+
+    def close() -> None:
+        if len(run) >= 2 and not any(out[i].total for i in run):
+            for i in run:
+                # A figure named by the vocabulary's most explicit words (调整后预算数,
+                # 实际到位, 实际支出) states the report's own, list or not.
+                if out[i].rank > 1:
+                    out[i] = replace(out[i], excluded=out[i].excluded or LOST_LISTED)
+        run.clear()
+
+    for i, a in enumerate(out):
+        if a.line.parent is not None or a.reason.startswith("标准"):
+            close()
+            continue
+        if run:
+            prev = out[run[-1]]
+            between = f[prev.line.span[1]:a.line.span[0]]
+            s_prev, s_here = _STAGE.get(prev.line.role), _STAGE.get(a.line.role)
+            later = s_prev is not None and s_here is not None and s_here > s_prev
+            if "、" in between and not _SEPARATE.search(between) and not later \
+                    and ctx.sentence_bounds(a.line.span[0])[0] <= prev.line.span[0]:
+                run.append(i)
+                continue
+            close()
+        run.append(i)
+    close()
+
+
+_SEPARATE = re.compile(r"[,;:\n]|其中|合计|共计|总计")
+
+# The roles whose allocations come by funding level.
+_ALLOCATION_ROLES = ("budget", "income", "available", "other")
+
+
+def _mark_levels(out: list[Amount]) -> None:
+    """Allocations of two or more funding levels (中央下达…, 自治区下达…, 地方匹配…) with
+    no stated total: each is one level's money, never the report's whole (the total,
+    where stated, is a candidate of its own)."""
+    levelled = [i for i, a in enumerate(out)
+                if a.level and a.line.parent is None and not a.total and a.line.role in _ALLOCATION_ROLES]
+    if len({_LEVEL_NAMES.get(out[i].level, out[i].level) for i in levelled}) < 2:
+        return
+    for i in levelled:
+        out[i] = replace(out[i], excluded=out[i].excluded or LOST_LEVEL)
+
+
+# Names of one level written several ways.
+_LEVEL_NAMES = {"省本级": "省级", "自治区本级": "自治区", "市本级": "市级", "县本级": "县级", "区本级": "区级"}
+
+# "…资金921.25万元,包含A、B、C项目": the components an amount is made of, named without amounts.
+_CONTAINS = re.compile(r"\s*,?\s*(?:包含|包括)(?P<names>[^\d。;\n]{4,240}?)(?:等)?(?:[。;\n]|$)")
+_NAME_SPLIT = re.compile(r"、|和|及")
+_NAME_TAIL = re.compile(r"(?:等|项目|资金|经费)+$")
+_SHARED_TAIL = 6  # characters a later label must share with the end of a listed name
+
+
+def _mark_named_components(out: list[Amount], f: str) -> None:
+    """A later amount named as one of the components an earlier amount lists ("…资金
+    921.25万元,包含…原天保工程区国有林管护补助、…" then "…国有林管护补助444.2万元"):
+    one item of that amount, not the whole."""
+    names: list[str] = []
+    for i, a in enumerate(out):
+        if names and not a.item and a.line.parent is None and any(_names_part(a.line.label, n) for n in names):
+            out[i] = replace(a, item=True)
+        m = _CONTAINS.match(f, a.line.span[1])
+        if m and "、" in m.group("names"):
+            names += [_NAME_TAIL.sub("", n.strip()) for n in _NAME_SPLIT.split(m.group("names"))]
+            names = [n for n in names if len(n) >= _SHARED_TAIL]
+
+
+def _names_part(label: str, name: str) -> bool:
+    if name in label:
+        return True
+    k = 0
+    while k < min(len(label), len(name)) and label[-1 - k] == name[-1 - k]:
+        k += 1
+    return k >= _SHARED_TAIL
 
 
 # "资金合计(万元) 年度预算资金总额): 1084.25", "计划安排资金 (万元) |\n700 |": a form
@@ -393,6 +583,9 @@ def extract_amounts(ctx: Context) -> list[Amount]:
     if not any(a.line.role in ("budget", "spent") for a in table):
         table += [Amount(line, rank, excluded=why, reason=f"表格“{line.label}”行（按表头列序）")
                   for line, rank, why in flat_form(ctx)[0]]
+    if not any(a.line.role in ("budget", "spent") for a in table):
+        table += [Amount(line, rank, excluded=why, reason="表格粘连单元格（执行率核对）")
+                  for line, rank, why in glued_rates(ctx)[0]]
     return table + _prose_amounts(ctx, shift=len(table)) + _unit_line_amounts(ctx)
 
 

@@ -30,7 +30,10 @@ __all__ = ["Choice", "find_title", "find_agency", "find_region", "find_year", "f
 
 _FIELD_SEP = r"[\s:|•·\t]*"
 _STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|项目资金|自评得分|绩效目标|评价方式|评价机构"
-               r"|报告日期|填报日期|专项实施期|市县财政部门|项目起止")
+               r"|报告日期|填报日期|专项实施期|市县财政部门|项目起止"
+               # the next cell of a form run together with the unit's (…局预算编码302001,
+               # …中心资金投入情况(万元))
+               r"|预算编码|单位编码|预算代码|单位代码|资金投入")
 _REGION = re.compile(r"^(?:中共)?(?P<r>[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|村|社区|苏木)")  # below a county: a place, not a unit
 _REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|州|盟|县|区|旗)$")
@@ -306,8 +309,11 @@ def _title_parts(t: _Title) -> _TitleParts:
     prefix = s[j:b]
     agency, region, rest_from = None, False, j
     if prefix and (_REGION_ONLY.match(prefix) or _PLACE.fullmatch(prefix)
-                   or re.fullmatch(r"我[\u4e00-\u9fff]{1,2}|本单位|本部门", prefix)):
-        region, rest_from = True, b  # a place (县, 镇), or 我局: no unit named
+                   or re.fullmatch(r"我[\u4e00-\u9fff]{1,2}|本单位|本部门", prefix)
+                   or (re.search(r"[*_【】A-Za-z]", prefix) and re.match(r"(?:19|20)\d\d", s[b:]))):
+        # a place (县, 镇), 我局, or a place the mirror masked or replaced with spam
+        # (**河县, 某某网-【…】) before the year: no unit named
+        region, rest_from = True, b
     elif prefix and _title_org(prefix):
         agency, rest_from = (prefix, t.span(j, b)), b
     elif prefix and (_JOINT.search(prefix) or "、" in prefix) and _is_org(prefix):
@@ -338,8 +344,8 @@ def _title_parts(t: _Title) -> _TitleParts:
     # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改))
     for m in re.finditer(r"\((?P<p>[^()]{2,60})\)", s):
         p = m.group("p")
-        if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d", p):
-            name = _clean_project(p)
+        if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d+(?!\d*年)", p):
+            name = _clean_project(p, keep_year=True)  # a bracket names it as written, year and all
             lo = m.start("p") + max(0, p.find(name))
             objects.append((name, t.span(lo, lo + len(name)), "括号"))
     # the words between the subject (and its year) and the genre
@@ -393,6 +399,7 @@ _THIRD_PARTY = re.compile(r"事务所|咨询|评估")
 _DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
 _UNIT_VOICE = re.compile(r"我(?:局|委|厅|办|单位|中心|校|院|处|站|所|镇|乡|部|馆|队|会|街道)")
 _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
+_JOINT_WORK = re.compile(r"领导小组|各部门|相关部门|各乡镇|牵头")
 
 
 def _is_org(name: str) -> bool:
@@ -416,6 +423,14 @@ def _title_org(name: str) -> bool:
             and not re.search(r"我|绩效|报告|自评|评价|根据|按照|关于|通知|项目|资金|经费|预算|网站|门户|欢迎|、", name))
 
 
+def _bare_department(name: str) -> bool:
+    """A department's word with no place or level before it (林业局, 扶贫办): it names a
+    kind of unit found in every county, not one unit. (市人社, 省规划展览馆 name theirs by
+    the level of the site that publishes them.)"""
+    return not (_REGION.match(name) or _PLACE.match(name) or name[0] in "省市州县区旗盟乡镇") \
+        and len(name) <= 6
+
+
 def _plausible_org(name: str) -> bool:
     """An organisation's name, not a phrase around one (我局, 根据…财政局, …项目)."""
     return (2 < len(name) <= 30 and _is_org(name) and not _NOT_ORG.search(name)
@@ -428,18 +443,36 @@ def _clean_org(name: str) -> str:
     name = re.sub(r"\((?:行政)?(?:主管部门|一级预算单位|二级预算单位|预算单位|本级)\).*$", "", name)
     name = re.sub(r"\([^)]*$", "", name)  # an unclosed "(" the field's value was cut in
     name = name.strip(" \t()（）:：/")
-    return re.sub(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$", "", name)
+    name = re.sub(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$", "", name)
+    # "某县林业和草原局资源管理科": the unit and the division doing the work; the unit is
+    # the one evaluated (a division alone, 财务股, is never the agency).
+    dm = re.match(r"(?P<u>.{4,}?(?:局|委员会|厅|人民政府|中心|管委会))[\u4e00-\u9fff]{2,8}(?:科|股|(?<!办公)室)$", name)
+    if dm and _REGION.match(dm.group("u")):
+        name = dm.group("u")
+    return name
 
 
 def _same_org(a: object, b: object) -> bool:
     """Two names of one unit: equal, or one the other without its region
-    (宣州区应急管理局 / 宣城市宣州区应急管理局)."""
+    (宣州区应急管理局 / 宣城市宣州区应急管理局, 省规划展览馆 / 海南省规划展览馆)."""
     a, b = str(a), str(b)
     if a == b:
         return True
     short, long = sorted((a, b), key=len)
-    return long.endswith(short) and bool(re.fullmatch(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))+",
-                                                      long[:-len(short)]))
+    regions = r"(?:[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))+"
+    # An autonomous county, prefecture or banner goes by its short form: 寻甸县 for
+    # 寻甸回族彝族自治县, 红河州 for 红河哈尼族彝族自治州.
+    am = re.match(r"(?P<p>[\u4e00-\u9fff]{2,3}?)(?P<l>县|州|旗)", short)
+    if am and long.startswith(am.group("p")):
+        lm = re.match(re.escape(am.group("p")) + r"[\u4e00-\u9fff]{1,12}?族自治" + am.group("l"), long)
+        if lm and long[lm.end():] == short[am.end():]:
+            return True
+    if not long.endswith(short):
+        return False
+    # 宣州区应急管理局 in 宣城市宣州区应急管理局; 省规划展览馆 for 海南省规划展览馆 (a unit
+    # of the province, named by its level alone).
+    return bool(re.fullmatch(regions, long[:-len(short)])
+                or (short[0] in "省市州县区旗" and re.fullmatch(regions, long[:-len(short) + 1])))
 
 
 def _fullest(cands: list[_C]) -> _C:
@@ -537,22 +570,29 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
     if sig is not None:
         cands.append(_C(sig.value, sig.span, "signature", "文末落款", 3))
     voice_region = bool(_REGION_VOICE.search(f, 0, _HEAD)) and not _UNIT_VOICE.search(f, 0, _HEAD)
+    # A county's report (我县) published by the bureau managing the fund is that bureau's;
+    # one written by a leading group or several departments is no one unit's.
+    joint_work = voice_region and bool(_JOINT_WORK.search(f, 0, _HEAD))
+    # "我市财政局对…进行了绩效自评": the finance bureau evaluates its own fund.
+    finance_writes = bool(re.search(r"我[县市区州旗]?财政局", f[:_HEAD]))
     for value, span, label in _field_values(ctx, meta["publisher_field"].pattern, None, limit=_HEAD):
         name = _clean_org(value)
         if not _plausible_org(name):
             continue
         lo = span[0] + value.find(name) if name in value else span[0]
-        if _FINANCE_OR_PORTAL.search(name):
+        if _FINANCE_OR_PORTAL.search(name) and not (finance_writes and re.search(r"财政局$", name)):
             tier, why = REJECTED, "发布者为门户网站、政府办公室、财政部门或媒体，代其他单位发布"
+        elif _bare_department(name):
+            tier, why = REJECTED, "发布者只写部门类别（无地名），未指明哪个单位"
         elif _DIVISION.match(name):
             tier, why = REJECTED, "发布者为内设科室，不是单位"
-        elif voice_region:
-            tier, why = REJECTED, "报告以地区口吻撰写（我县/我市），发布机构未必是被评价单位"
+        elif joint_work:
+            tier, why = REJECTED, "报告以地区口吻撰写（我县/我市）并由领导小组或多部门开展，发布机构未必是被评价单位"
         else:
             tier, why = 4, "网页的发布机构/来源"
         cands.append(_C(name, (lo, lo + len(name)), label, why, tier))
     if not any(c.tier < 5 for c in cands):
-        for name, span, why in _sentence_orgs(ctx):
+        for name, span, why in _sentence_orgs(ctx, voice_region):
             cands.append(_C(name, span, "sentence", why, 5))
     return cands
 
@@ -582,10 +622,12 @@ _EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|�
 _REGION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)[\u4e00-\u9fff]{2,25}")
 
 
-def _sentence_orgs(ctx: Context) -> Iterable[tuple[str, Span, str]]:
+def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[str, Span, str]]:
     """Units the body names as its subject: "保靖县电子政务办公室2019年部门整体支出绩效评价
-    得分…", "(一)南昌市烈士陵园管理处2022年度共有…", "洪山区卫生和计划生育委员会(以下简称…)".
-    Anchored on the year (or 以下简称) and read backwards: one pass, whatever the length."""
+    得分…", "(一)南昌市烈士陵园管理处2022年度共有…", "洪山区卫生和计划生育委员会(以下简称…)",
+    "X高度重视", "…后，X牵头提出…" (not in a report speaking for a county: ``voice_region``),
+    "X成立于…", a unit opening two sentences. Anchored on the year, 以下简称 or the verb and
+    read backwards: one pass, whatever the length."""
     f = ctx.f
     found: list[tuple[str, int, int, str]] = []
     for y in _YEAR_AT.finditer(f, 0, _HEAD):
@@ -602,10 +644,54 @@ def _sentence_orgs(ctx: Context) -> Iterable[tuple[str, Span, str]]:
         if run and _REGION_ORG.fullmatch(run.group()):
             found.append((run.group(), run.start(), pos, "正文“（以下简称）”所指单位"))
         pos = f.find("(以下简称", pos + 1, _HEAD)
+    for m in _SUBJECT_OF.finditer(f, 0, _HEAD):
+        run = _CLAUSE_START_RUN.search(f, max(0, m.start() - 31), m.start())
+        if m.group() == "牵头" and voice_region:
+            continue  # a county's report: the department leading one task is not the county's whole
+        if run and not _PREPOSITION.match(run.group()):
+            found.append((run.group(), run.start(), m.start(), "正文以单位为主语的句子（" + m.group() + "）"))
+    found.extend(_repeated_subjects(f))
     for text, lo, hi, why in found:
         name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)", "", text)
-        if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name):
-            yield name, (hi - len(name), hi), why
+        if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
+                and not _GOVERNING.search(name) and not _DIVISION.match(name):
+            yield name, (hi - len(name), hi), why  # (a 财务科 organising the work is a division)
+
+
+# What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
+# "…后，X牵头提出资金分配方案", "X成立于2010年", "X的主要职能是…", "X隶属于…".
+_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于"
+                         r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))")  # "X主要有部门预算项目支出、…二类支出"
+_CLAUSE_START_RUN = re.compile(r"(?:^|(?<=[\s,;:。!?)]))[\u4e00-\u9fff]{3,30}$")
+# A run opening with one of these is not its clause's subject ("由县扶贫办牵头").
+_PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协调|配合|请|按照|根据|通过|将|把|为)")
+# The county's party and government lead everything: they are not the unit evaluated.
+_GOVERNING = re.compile(r"党|^(?:[\u4e00-\u9fff]{0,8}?[省市县区州旗]委)?[\u4e00-\u9fff]{0,8}?[省市县区州旗](?:人民)?政府$"
+                        r"|^(?:[省市县区州旗]委)?[省市县区州旗]?(?:人民)?政府$|领导|班子|小组")
+_SENTENCE_START = re.compile(r"(?:^|(?<=[。!?\n]))[ \t]*(?:\d+[.、]|[(（][一二三四五六七八九十\d]+[)）])?"
+                             r"(?P<s>[\u4e00-\u9fff]{4,30})")
+
+
+def _repeated_subjects(f: str) -> list[tuple[str, int, int, str]]:
+    """A unit that opens two sentences or more ("市人民政府驻北京联络处2022年共接待…",
+    "市人民政府驻北京联络处始终坚持…"): the words the openings share, when they end with
+    an organisation's suffix (not cut inside a word: 为强化部|门… is no unit)."""
+    suffix = vocab().meta["org_suffix"]
+    starts: dict[str, list[tuple[str, int]]] = {}
+    for m in _SENTENCE_START.finditer(f, 0, _HEAD):
+        starts.setdefault(m.group("s")[:4], []).append((m.group("s"), m.start("s")))
+    out = []
+    for group in starts.values():
+        if len(group) < 2:
+            continue
+        (a, lo), (b, _) = group[0], group[1]
+        common = 0
+        while common < min(len(a), len(b)) and a[common] == b[common]:
+            common += 1
+        name = a[:common]
+        if len(name) >= 4 and suffix.search(name) and not _PREPOSITION.match(name):
+            out.append((name, lo, lo + len(name), "正文多句以同一单位开头"))
+    return out
 
 
 def find_agency(ctx: Context, title: Found | None = None) -> Choice:
@@ -694,12 +780,15 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
         # date), then the year whose 12月31日 the figures are stated at.
         for pattern, label, tier in ((r"((?:19|20)\d\d)\s*年度(?!\s*国债)", "most frequent 年度", 4),
                                      (r"((?:19|20)\d\d)\s*年(?!\s*\d{1,2}\s*月)(?!\s*国债)", "most frequent 年", 5),
-                                     (r"截[至止]\s*((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日", "截至…年12月31日", 6)):
+                                     (r"截[至止]\s*((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日"
+                                      r"|((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日\s*(?:之前|以前|前|止)",
+                                      "截至…年12月31日", 6)):
             counts: Counter[str] = Counter()
             first: dict[str, int] = {}
             for m in re.finditer(pattern, f):
-                counts[m.group(1)] += 1
-                first.setdefault(m.group(1), m.start(1))
+                g = next(i for i in range(1, (m.re.groups or 1) + 1) if m.group(i))  # the alternative that matched
+                counts[m.group(g)] += 1
+                first.setdefault(m.group(g), m.start(g))
             if counts:
                 year = counts.most_common(1)[0][0]
                 cands.append(_C(int(year), (first[year], first[year] + 4), label, _YEAR_REASON[label], tier))
@@ -731,9 +820,14 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
         if re.search(r"部门概况|部门基本情况|单位概况|单位基本情况", s.title):
             cands.append(_C("department", heading, s.title, "部门概况类标题", 4))
             break
-        if re.search(r"项目基本情况|项目概况|绩效目标分解下达情况", s.title):
+        if re.search(r"项目基本情况|项目概况|绩效目标分解下达情况|转移支付概况", s.title):
             cands.append(_C("project", heading, s.title, "项目概况类标题", 4))
             break
+    if not cands:
+        # "对2023年城乡义务教育补助经费项目实施情况开展了自评": the report evaluates a project or fund
+        m = re.search(r"对[^。\n]{0,40}?(?:项目|资金|经费)[^。\n]{0,10}?(?:开展|进行)了?(?:绩效)?(?:自评|评价)", ctx.f[:_HEAD])
+        if m:
+            cands.append(_C("project", m.span(), "对…项目…自评", "正文“对……项目/资金……开展自评”", 4))
     if not cands:
         dept = len(meta["department"].findall(ctx.f))
         proj = len(meta["project"].findall(ctx.f))
@@ -751,12 +845,14 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
 
 # ----------------------------------------------------------------------------- project
 
-_FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补|基金|专项|转移支付)$")
+_FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补|基金|专项|转移支付|资金统筹整合"
+                       r"|(?:备用|公益|奖励|抚恤|救助|慰问|助学|奖学|补偿|周转)金)$")
 _GENERIC = re.compile(
     r"^(?:(?:部门|单位|本级|财政|专项|建设|乡村振兴|财政资金|专项资金|财政专项|预算|部门预算|本单位|年度|整体"
     r"|中央|省级|市级|县级|区级|县级专项|市级专项)?"
     r"(?:项目|资金|项目资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金)"
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
+    r"|(?:中央|省级|省)?(?:对|支付|支持|补助)地方(?:发展)?项目"  # the MoF form's template heading
     r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
     r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目)$")
 
@@ -781,28 +877,60 @@ def _several_funds(name: str) -> bool:
     return False
 
 
-def _clean_project(name: str, as_written: bool = False) -> str:
+def _clean_project(name: str, as_written: bool = False, keep_year: bool = False) -> str:
     """A project's name without what the sentence or title put around it: 关于/上报,
     the year evaluated and the receiving region (下达金凤区2017年…资金) — but a
     "2024年固始县…项目" keeps its year, part of how such projects are named. A form
     field's value (``as_written``) keeps its year."""
     name = re.sub(r"^[\dA-Z]{10,}-", "", name.strip())  # budget code prefix
     name = re.sub(r"^(?:关于|上报|对|的)+", "", name)
+    # "现将我办专项工作经费绩效自评情况报告如下": the writer (我办, 本单位) is no part of the name
+    name = re.sub(r"^(?:我|本)(?:单位|部门|中心|街道|[局委厅办校院处站所部馆队会])的?(?=.{4})", "", name)
     if as_written:
-        return re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name).strip()
+        name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name).strip()
+        return re.sub(r"(?<=项目)支出$", "", name)  # "…补助资金项目支出": the project
     name = re.sub(r"^(?:我[县市区省州旗乡镇]|[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))(?=中央|省级|(?:19|20)\d\d|财政)",
                   "", name)
-    if not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
+    if not keep_year and not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
         name = re.sub(r"^(?:19|20)\d\d年度?", "", name)
     name = re.sub(r"^中央对(?!地方)[\u4e00-\u9fff]{2,8}?转移支付(?=.{4})", "", name)
     name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name)
     return name.strip()
 
 
+def _balanced(name: str) -> str:
+    """A name without a bracket or quote left open where its value was cut
+    ("…发展(" -> "…发展"): a name's inner brackets and quotes come in pairs."""
+    for op, cl in (("(", ")"), ("“", "”")):
+        while name.count(op) > name.count(cl):
+            name = name[:name.rfind(op)]
+    return name.strip()
+
+
 def _project_key(name: object) -> str:
     """Two names of one project agree when they differ only by a leading year, a leading
-    财政 (财政衔接推进乡村振兴补助资金 / 衔接推进乡村振兴补助资金) or 专项."""
-    return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央财政|财政)?", "", str(name)).replace("专项", "")
+    财政 or 中央 (财政衔接推进乡村振兴补助资金 / 衔接推进乡村振兴补助资金) or 专项."""
+    return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央财政|财政|中央)?", "", str(name)).replace("专项", "")
+
+
+def _same_project(a: object, b: object) -> bool:
+    """One project named twice: the same key, or the longer name is the shorter with one
+    run of words added inside it (农村危房改造项目 / 农村危房改造及抗震改造项目) — the
+    same head and the same fund word around the insertion, so a name is not taken for
+    another one that merely shares its beginning."""
+    ka, kb = _project_key(a), _project_key(b)
+    if ka == kb:
+        return True
+    short, long = sorted((ka, kb), key=len)
+    if long == short + "项目":  # 某某运维服务经费 / 某某运维服务经费项目
+        return True
+    if len(short) < 6 or len(long) - len(short) > 12:
+        return False
+    head = 0
+    while head < len(short) and short[head] == long[head]:
+        head += 1
+    tail = len(short) - head
+    return 4 <= head and 2 <= tail and long.endswith(short[head:]) and "(" not in long[head:len(long) - tail]
 
 
 _MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
@@ -813,12 +941,19 @@ _ALLOCATION = re.compile(
     r"(?:共计|合计|共|总计)?\d")
 
 
+_NOTICE = re.compile(r"《[^《》\n]{0,40}?关于(?:提前)?下达(?:(?:19|20)\d\d年度?)?(?:第[一二三四五六七八九十\d]+批)?"
+                     r"(?P<n>[\u4e00-\u9fff“”()]{4,40}?(?:资金|经费|转移支付)(?:预算)?(?:\([^()]{2,20}\))?)"
+                     r"(?:及|和)?(?:绩效目标)?的通知》")
 _FUND_EVALUATED = re.compile(
     r"(?:对|开展)(?:我[局县市区旗省委厅单位]{1,2})?(?:(?:19|20)\d\d年度?)?(?:[^。\n,;“”]{0,24}?的)?"
     r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费))的?(?:使用情况)?(?:进行|开展)?了?(?:绩效)?(?:自评|自我评价)")
 _PURPOSE = re.compile(
     r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
     r"(?:项目)?的?绩效管理", re.M)
+
+
+_ONE_PROJECT = re.compile(r"项目(?:为|有|共)?(?:一|1)个(?:[:：]|[,，]?(?:即|为))(?P<p>[^\s,;:。、“”\"()]{4,40}?项目)(?=[\s,;。(]|$)")
+_USED_FOR = re.compile(r"用于(?:实施|建设)(?P<p>[^\s,;:。、“”\"()]{4,40}?项目)(?=[\s,;。(]|$)")
 
 
 def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
@@ -834,12 +969,14 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     year_labels = meta["year_field"].pattern.replace("|年度", "")  # a name may hold 年度
     stop = "|".join((meta["unit_field"].pattern, meta["supervisor_field"].pattern, year_labels)) \
         + _STOP_EXTRA
+    # a name may hold a quoted phrase (省级农业高质量发展(“两强一增”行动)): a quote opens
+    # a run only when it closes within it
     rx = re.compile(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}"
-                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。\t“”\"]){{2,60}})")
+                    rf"(?P<v>(?:(?!{stop})(?:[^\s:,;|。\t“”\"]|“[^“”\n|]{{1,20}}”)){{2,60}})")
     cands: list[_C] = []
     field = None
     for m in rx.finditer(f, 0, _FORM_HEAD):
-        name = _clean_project(m.group("v"), as_written=True)
+        name = _balanced(_clean_project(m.group("v"), as_written=True))
         if re.match(r"[ \t|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
                 or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name):
             continue  # a table's header row, not a value
@@ -879,6 +1016,17 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
                 cands.append(_C(name, (lo, lo + len(name)), "下达…资金", "正文“下达……资金”所列资金", 2))
                 break
+        if not any(c.tier <= 2 for c in cands):
+            # No title or allocation names it: the notices the report cites, 《…关于下达
+            # 2021年中央农村环境整治资金的通知》, name the fund they allocate — the weakest
+            # source (below a quoted name): each notice is a candidate, and notices naming
+            # different funds leave the name undecided.
+            for m in _NOTICE.finditer(head):
+                name = _clean_project(re.sub(r"预算(?=$|\()", "", m.group("n")))
+                if "、" in name or _generic_project(name) or re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
+                    continue
+                lo = m.start("n") + max(0, m.group("n").find(name))
+                cands.append(_C(name, (lo, lo + len(name)), "《下达…资金的通知》", "引用的“下达……资金”通知所列资金", 5))
     # "对我局2021年…的食品监管补助资金进行自评", "开展衔接推进乡村振兴补助资金绩效自评工作":
     # the fund the body says it evaluated (a tier below the titles and allocations, which
     # name it more fully).
@@ -910,12 +1058,34 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
                 cands.append(_C(bm.group("p"), (lo, lo + len(bm.group("p"))), sec.title,
                                 "项目概况段首所列项目", 3))
                 break
+    # "我校2022年项目为一个:生均公用经费项目": the text says there is one project, and names it.
+    m = _ONE_PROJECT.search(head)
+    if m and not _generic_project(m.group("p")):
+        cands.append(_C(m.group("p"), m.span("p"), "项目为一个", "正文写明只有一个项目并列出其名", 2))
+    # "…资金共下达105万元,用于实施X项目" naming one project, the same each time: the
+    # project the fund paid for (a second project named the same way: several, none chosen).
+    used = {mm.group("p"): mm for mm in _USED_FOR.finditer(head)}
+    if len(used) == 1:
+        (p, mm), = used.items()
+        if not _generic_project(p) and not re.search(r"等|、|和|及|各|我|本", p) and head.count(p) >= 2:
+            cands.append(_C(p, mm.span("p"), "用于实施…项目", "正文“用于实施……项目”所列唯一项目", 3))
     m = re.search(r"对[^。\n]{0,30}?“(?P<p>[^”\n]{3,60})”[^。\n]{0,40}?(?:评价|自评)", head)
     if m:
         name = _clean_project(m.group("p"))
         lo = m.start("p") + max(0, m.group("p").find(name))
         cands.append(_C(name, (lo, lo + len(name)), "quoted", "正文引号内的评价对象", 4))
-    return cands, field
+    # "农业生产发展专项转移支付" where the text also writes "农业生产发展资金": the transfer
+    # is the channel, the fund's own name is the one with the fund word.
+    out = []
+    for c in cands:
+        v = str(c.value)
+        if c.tier > 1 and re.search(r"(?:专项)?转移支付$", v):
+            fund = re.sub(r"(?:专项)?转移支付$", "资金", v)
+            pos = head.find(fund)
+            if len(fund) >= 6 and pos >= 0 and not re.match(r"(?:中央|省级|市级|县级)?(?:专项)?资金$", fund):
+                c = _C(fund, (pos, pos + len(fund)), c.label, c.reason, c.tier)
+        out.append(c)
+    return out, field
 
 
 def find_project_name(ctx: Context, title: Found | None = None, kind: str | None = "project") -> Choice:
@@ -932,7 +1102,7 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
                                             "报告为部门整体支出，不列项目名") for c in cands))
     fields = [c for c in cands if c.tier == 1]
     named = [c for c in cands if c.label == "title"]
-    if fields and named and not any(_project_key(a.value) == _project_key(b.value) for a in fields for b in named):
+    if fields and named and not any(_same_project(a.value, b.value) for a in fields for b in named):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             "“项目名称”栏与标题所列项目不一致")
                                   for c in cands))
@@ -950,9 +1120,38 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         # Among names of one fund stated at the winner's tier, the one saying most
         # (财政衔接推进乡村振兴补助资金 over 衔接推进乡村振兴补助资金).
         top = [c for c in agreeing if c.tier == agreeing[0].tier]
-        return max(top, key=lambda c: len(str(c.value)))
+        best = max(top, key=lambda c: len(str(c.value)))
+        # "困难群众救助补助专项转移支付资金" / "困难群众救助补助资金": the words added are
+        # the channel, not the name
+        bare = re.sub(r"(?:专项)?转移支付(?=资金$)", "", str(best.value))
+        return next((c for c in top if str(c.value) == bare), best)
 
-    return _choose(cands, same=lambda a, b: _project_key(a) == _project_key(b), fuller=fuller)
+    def decide(best: _C, tier: list[_C]) -> _C | None:
+        # The page's title names the fund one way, a body sentence (an allocation, "对…
+        # 进行自评") another: the title is the report's own name for it — unless the
+        # body keeps to its own wording (twice or more) and never repeats the title's,
+        # when the text does not say which is the name.
+        from_title = [c for c in tier if c.label == "title"]
+        if not from_title or not all(_same_project(c.value, from_title[0].value) for c in from_title):
+            return None
+        rivals = [c for c in tier if not _same_project(c.value, from_title[0].value)]
+        if _mentions(ctx, titles, {str(c.value) for c in from_title}) == 0 \
+                and max(_mentions(ctx, titles, {str(c.value)}) for c in rivals) >= 2:
+            return None
+        return from_title[0]
+
+    return _choose(cands, same=_same_project, fuller=fuller, decide=decide)
+
+
+def _mentions(ctx: Context, titles: list[_Title], names: set[str]) -> int:
+    """How often the text's head writes one of ``names`` outside its titles."""
+    spans = [(t.idx[0], t.idx[-1] + 1) for t in titles if t.tier == 1 and t.idx]
+    n = 0
+    for name in names:
+        for m in re.finditer(re.escape(name), ctx.f[:_HEAD]):
+            if not any(lo <= m.start() < hi for lo, hi in spans):
+                n += 1
+    return n
 
 
 def project_field_span(ctx: Context) -> Span | None:

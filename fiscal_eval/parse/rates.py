@@ -10,7 +10,7 @@ from functools import lru_cache
 from fiscal_eval.model import Arithmetic, RateStatement
 from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose, in_component, is_item
 from fiscal_eval.parse.context import Context, clean_label
-from fiscal_eval.parse.flat_forms import flat_form
+from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import read_cell, row_label
 from fiscal_eval.parse.numbers import decimals_of, find_percents, parse_number, parse_percent
 from fiscal_eval.parse.vocab import vocab
@@ -42,7 +42,8 @@ def _named(label: str) -> tuple[str, int] | None:
         return None
     return concept_of(last.group())
 # A percent inside a calculation ("×100%", "≤100%") is an operand, not a statement.
-_OPERATOR_BEFORE = re.compile(r"[×*/÷+(≤≦≥≧<>]\s*$")
+# An OCR'd × after a bracket (")X100%") is one too.
+_OPERATOR_BEFORE = re.compile(r"(?:[×*/÷+(≤≦≥≧<>]|\)\s*[Xx])\s*$")
 _OPERATOR_AFTER = re.compile(r"^\s*[×*/÷=]")
 
 
@@ -103,6 +104,10 @@ def _table_rates(ctx: Context) -> list[RateStatement]:
     return out
 
 
+# What stands between a formula's last "=" and a percent that is one of its operands.
+_IN_FORMULA = re.compile(r"[()×*/÷+\-]")
+
+
 # A rate's words run back to its clause's start: in a flattened form, over the row's
 # other percents ("…控制率%定量指标100%92%100%", 22 of them at most in the samples, the
 # synthetic and the shared real reports). A bound is needed all the same: in a sentence
@@ -131,6 +136,10 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
         # "预算完成率=(…)×100%=99.26%": the name is before the first "=".
         formula = None
         if "=" in clause:
+            # "预算完成率=(…)÷(…)100%": a percent inside the formula, not after its last
+            # "=", is the formula's operand (a scoring standard prints these), not a result.
+            if _IN_FORMULA.search(clause.rpartition("=")[2]):
+                continue
             name, _, rest = clause.partition("=")
             formula = rest.rstrip("= ").strip() or None
             clause = name
@@ -177,6 +186,8 @@ def extract_rates(ctx: Context) -> list[RateStatement]:
     table = _table_rates(ctx)
     if not any(r.concept == "execution" for r in table):
         table += flat_form(ctx)[1]
+    if not any(r.concept == "execution" for r in table):
+        table += glued_rates(ctx)[1]
     return table + _prose_rates(ctx)
 
 

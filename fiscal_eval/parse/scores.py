@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from fiscal_eval.model import GradeBand, GradeScale, Span, Subtotal
-from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose, in_component, is_item
+from fiscal_eval.parse.choose import LOST_COMPONENT, LOST_ITEM_SCORE, Choice, Option, choose, in_component, is_item
 from fiscal_eval.parse.context import Context, clean_label
 from fiscal_eval.parse.numbers import parse_number
 from fiscal_eval.parse.vocab import vocab
@@ -84,10 +84,12 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                 continue
             if value == 100 and ctx.found_from(_OTHER_SCORE, m.end(), ctx.sentence_bounds(m.start())[1]):
                 continue  # "总分100分，自评得分95分": 100 is the maximum, not the score
+            excluded = LOST_COMPONENT if in_component(ctx, m.start()) else ""
+            if not excluded and _indicator_row(ctx, m.start()):
+                excluded = LOST_ITEM_SCORE
             options.append(Option(value, m.span("num"), m.group("label"), rank, f"“{m.group('label')}”",
                                   item=is_item(ctx, m.start()) or _indicator_before(ctx, m.start()),
-                                  excluded=LOST_COMPONENT if in_component(ctx, m.start()) else "",
-                                  slack=0.005))
+                                  excluded=excluded, slack=0.005))
     if table_total is not None:
         options.append(Option(table_total.value, table_total.span, table_total.label, 3,
                               f"指标表“{table_total.label}”行", slack=0.005))
@@ -96,6 +98,19 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
 
 # "产出指标(50分)自评得分45分": the points of an indicator (or of a group of them).
 _INDICATOR_BEFORE = re.compile(r"指标|\(\d{1,3}分\)")
+
+
+# An indicator's row written in prose: its target and actual value before its points
+# ("1.…免疫密度,年初目标值≥90%,实际完成值≥90%,自评得分20分;").
+_INDICATOR_ROW = re.compile(r"目标值|完成值|指标值|实际值")
+
+
+def _indicator_row(ctx: Context, pos: int) -> bool:
+    """Whether the score label at ``pos`` ends an indicator's row (its target and actual
+    value since the last ; or the sentence start): that indicator's points, never the total."""
+    lo = max(ctx.sentence_bounds(pos)[0], pos - 200)
+    lo = max(lo, ctx.f.rfind(";", lo, pos) + 1)
+    return bool(_INDICATOR_ROW.search(ctx.f, lo, pos))
 
 
 def _indicator_before(ctx: Context, pos: int) -> bool:

@@ -61,13 +61,21 @@ class Vocab:
     instructions: re.Pattern[str]
 
 
+def _grade_words() -> tuple[str, ...]:
+    """Every grade word of grade_scales.toml (bands' words, then `unbanded`), longest
+    first so that 不及格 is not read as 及格."""
+    raw = tomllib.loads(resources.files("fiscal_eval").joinpath("metrics", "grade_scales.toml").read_text("utf-8"))
+    words = [str(w) for entry in raw["scales"].values() for _, w in entry["bands"]] + list(raw.get("unbanded", ()))
+    return tuple(sorted(dict.fromkeys(words), key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def vocab() -> Vocab:
     """The compiled vocabulary (cached: loaded once per process)."""
     raw = tomllib.loads(resources.files(__package__).joinpath("vocab.toml").read_text("utf-8"))
     c = re.compile
     rates = tuple(RateLabel(c(r["pattern"]), r["concept"], r["rank"]) for r in raw["rate"])
-    words = tuple(raw["grade"]["words"])
+    words = _grade_words()
     return Vocab(
         amounts=tuple(AmountLabel(c(a["pattern"]), a["role"], a["rank"]) for a in raw["amount"]),
         rates=rates,

@@ -38,6 +38,7 @@ import html
 import itertools
 import json
 import os
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -46,7 +47,7 @@ from pathlib import Path
 from typing import Any, Literal, Union
 from urllib.parse import quote
 
-from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.errors import STORAGE_ERRNOS, FiscalEvalError, StorageError, storage_errno
 from fiscal_eval.present.labels import (
     INDEX_TITLE,
     KIND_TITLES,
@@ -527,9 +528,35 @@ def _load_state(out: Path) -> dict[str, dict[str, Any]]:
     return raw["reports"]
 
 
+def _write(path: Path, data: bytes, what: str) -> None:
+    """``write_atomic``, a full disk or a refused folder named as such (the old file stays)."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        if storage_errno(exc):
+            raise StorageError(what, path, exc, needed=len(data)) from None
+        raise
+
+
+_ERRNO = re.compile(r"\[Errno (\d+)\]")
+
+
+def _refused_write(outcome: Any, page: Path) -> OSError | None:
+    """The disk's refusal (full, read-only, permissions) that kept a report's page from
+    being written, as the report's process reported it; None for any other outcome."""
+    if outcome.html_written:
+        return None
+    match = _ERRNO.search(f"{outcome.error_name or ''} {outcome.error_value or ''}")
+    if match is None or int(match.group(1)) not in STORAGE_ERRNOS:
+        return None
+    number = int(match.group(1))
+    return OSError(number, os.strerror(number), str(page))
+
+
 def _save_state(out: Path, reports: Mapping[str, ReportRun]) -> None:
     payload = {"format": _STATE_FORMAT, "reports": {name: asdict(r) for name, r in reports.items()}}
-    write_atomic(out / STATE_FILE, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
+    data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+    _write(out / STATE_FILE, data, "save the batch's state")
 
 
 def _from_state(entry: Mapping[str, Any]) -> ReportRun | None:
@@ -911,7 +938,12 @@ def run_batch(
         ]
 
         outdir = Path(out)
-        outdir.mkdir(parents=True, exist_ok=True)
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if storage_errno(exc):
+                raise StorageError("create the output folder", outdir, exc) from None
+            raise
         outdir = outdir.resolve()
         # NOTE: one batch at a time per output folder (two would overwrite each other's state).
         stack.enter_context(exclusive(outdir / ".batch.lock",
@@ -972,8 +1004,18 @@ def run_batch(
                 synthetic=item.synthetic,
                 key=key if outcome.status == "ok" else "",
             )
-            if run.html is None:  # no new page: an older one would show what is no longer so
-                (outdir / f"{item.name}.html").unlink(missing_ok=True)
+            page = outdir / f"{item.name}.html"
+            refused = _refused_write(outcome, page)
+            if refused is not None:
+                # NOTE: the disk refused the new page (pages are written to a temporary file
+                # and renamed, so the old one is whole): keep it, record the report as not
+                # redone, and stop: every page after this one would fail the same way.
+                state[item.name] = replace(run, html=None)
+                needed = page.stat().st_size if page.is_file() else None
+                raise StorageError(f"write the report page {page.name}", page, refused, needed)
+            # NOTE: a report whose page was not written keeps its older page on disk (a
+            # failed write never deletes a good page); the index, run.html None, no longer
+            # links it, and the next batch runs the report again.
             state[item.name] = run
             if run.status != "ok":
                 failed.append(run)
@@ -1016,7 +1058,8 @@ def run_batch(
             )
             bad = sum(1 for r in listed if r.status != "ok")
             summary = f"共 {len(listed)} 页" + (f"，{bad} 页未能生成" if bad else "")
-            write_atomic(result.index, _render_index(outdir, listed, info, made_at, summary).encode("utf-8"))
+            _write(result.index, _render_index(outdir, listed, info, made_at, summary).encode("utf-8"),
+                   "write the batch's index")
         if pdf:
             from fiscal_eval.render.pdf import write_pdfs
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
         MANIFEST_COLUMNS,
         IngestSummary,
         Snapshot,
+        StoreCheck,
+        check,
         ingest,
         live_generation,
         load,
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Tables", "tables", "schema",
     "IngestSummary", "MANIFEST_COLUMNS", "DEFAULT_STORE", "Snapshot", "ingest", "load", "manifest", "snapshot",
-    "live_generation", "read_live",
+    "live_generation", "read_live", "check", "StoreCheck",
 ]
 
 _PARQUET = frozenset(__all__[3:])

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.errors import FiscalEvalError, StoreDamagedError
 from fiscal_eval.model import (
     EVIDENCE_COLUMNS,
     FLAG_COLUMNS,
@@ -60,6 +60,21 @@ _TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "texts": TEXT_COLUMNS,
 }
 assert set(_TABLE_COLUMNS) == {f.name for f in dataclasses.fields(Tables)}, "a table without a schema"
+
+# Tables a generation holds beyond the parsed ones (the corpus metrics of issue 13), name
+# -> columns: one register_table call each. Every table of a generation, these included,
+# gets a checksum and schema at commit (integrity.py) and is verified by readers; one
+# found damaged makes the next ingest write a new generation, whose writer (the ingest's
+# hook that computes it) writes it again.
+_EXTRA_TABLES: dict[str, dict[str, str]] = {}
+
+
+def register_table(name: str, columns: dict[str, str]) -> None:
+    """Declare one more table every generation holds (``name.parquet``, ``columns`` as in
+    model.py): it is then expected, checksummed, verified and rebuilt like the others."""
+    if name in _TABLE_COLUMNS or name == _MANIFEST:
+        raise ValueError(f"table {name!r} is already a table of the store")
+    _EXTRA_TABLES[name] = dict(columns)
 
 _MANIFEST = "manifest"
 _CURRENT = "CURRENT"
@@ -128,12 +143,11 @@ def _current(root: Path) -> Path | None:
         return None
     except OSError as exc:
         raise FiscalEvalError(f"cannot read the store at {root}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        name = "?"
     folder = root / name
-    if _generation_number(name) is None or not (folder / f"{_MANIFEST}.parquet").is_file():
-        raise FiscalEvalError(
-            f"store at {root} is damaged: {_CURRENT} names {name!r}, which holds no "
-            f"{_MANIFEST}.parquet; delete the folder and run `fiscal-eval ingest DIR` again"
-        )
+    if _generation_number(name) is None or not folder.is_dir():
+        raise StoreDamagedError(root, None, _CURRENT, f"it names {name[:40]!r}, which is no generation of the store")
     return folder
 
 
@@ -180,9 +194,7 @@ def read_live(store: PathLike, read: Callable[[Path], T]) -> T:
             return read(folder)
         except FileNotFoundError:
             if live_generation(store) == folder:  # NOTE: not a race with an ingest: a damaged store
-                raise FiscalEvalError(
-                    f"store at {os.fspath(store)} is damaged: {folder.name} lacks a table file"
-                ) from None
+                raise StoreDamagedError(store, folder.name, "?", "a table file is missing") from None
     return read(live_generation(store))
 
 
@@ -191,8 +203,10 @@ _live = live_generation
 _read_live = read_live
 
 
-def _clean(root: Path, keep: str) -> None:
-    """Delete every generation but ``keep``, and what killed ingests left behind."""
+def _clean(root: Path, keep: str | None) -> None:
+    """Delete every generation but ``keep``, and what killed ingests left behind: older
+    generations, generations never made live (a crash or a full disk between writing and
+    the flip), ``.tmp-`` folders and temporary files."""
     for entry in root.iterdir():
         if entry.name == keep:
             continue
@@ -217,11 +231,17 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copyfile(src, dst)
 
 
-def _keep_old_rows(sinks: dict[str, _Sink], old: Path, drop: set[str]) -> None:
-    """Stream the old generation's rows into the new files, less the ``drop`` reports."""
+def _keep_old_rows(
+    sinks: dict[str, _Sink], old: Path, drop: set[str], skip: dict[str, frozenset[int]] | None = None
+) -> None:
+    """Stream the old generation's rows into the new files, less the ``drop`` reports and
+    the ``skip`` row groups of each table (damaged: their reports are in ``drop``)."""
     value_set = pa.array(sorted(drop), type=pa.string())
+    skip = skip or {}
     for name, sink in sinks.items():
-        for batch in pq.ParquetFile(old / f"{name}.parquet").iter_batches(batch_size=16_384):
+        parquet = pq.ParquetFile(old / f"{name}.parquet")
+        groups = [i for i in range(parquet.num_row_groups) if i not in skip.get(name, ())]
+        for batch in parquet.iter_batches(batch_size=16_384, row_groups=groups):
             table = pa.Table.from_batches([batch])
             if len(value_set):
                 ids = pc.cast(table.column("report_id"), pa.string())

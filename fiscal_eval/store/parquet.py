@@ -52,6 +52,9 @@ path while the file is unchanged.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import io
 import os
 import shutil
 import time
@@ -63,13 +66,16 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
 
-from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.errors import FiscalEvalError, StorageError, StoreDamagedError, storage_errno
 from fiscal_eval.metrics.stored import MetricsBuilder, link_metrics
 from fiscal_eval.model import MANIFEST_COLUMNS
 from fiscal_eval.sources import display_path, folder_problem
+from fiscal_eval.store import integrity
 from fiscal_eval.store.frames import Tables
 from fiscal_eval.store.generations import (
+    _CURRENT,
     _LOCK,
     _MANIFEST,
     _TABLE_COLUMNS,
@@ -96,7 +102,7 @@ from fiscal_eval.util.workers import worker_count
 
 __all__ = [
     "IngestSummary", "MANIFEST_COLUMNS", "DEFAULT_STORE", "Snapshot", "ingest", "load", "manifest", "snapshot",
-    "live_generation", "read_live", "POOL_MIN_FILES",
+    "live_generation", "read_live", "POOL_MIN_FILES", "check", "StoreCheck",
 ]
 
 DEFAULT_STORE = "data/store"
@@ -126,6 +132,9 @@ class IngestSummary:
     reports : int
         Manifest rows: one a file, or one a report it holds (archive members,
         compilation parts); equal to ``files`` when no file holds several.
+    repaired : tuple of str
+        One message a damaged part of the store this ingest rebuilt (a table whose
+        checksum differed, a missing table, a damaged manifest …), saying what it cost.
     """
 
     files: int
@@ -137,14 +146,16 @@ class IngestSummary:
     seconds: float
     unread_folders: tuple[str, ...] = ()
     reports: int = 0
+    repaired: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         held = f" holding {self.reports} reports" if self.reports and self.reports != self.files else ""
-        return (
+        line = (
             f"{self.files} file{'' if self.files == 1 else 's'}{held}: {self.parsed} parsed, "
             f"{self.skipped} skipped, {self.removed} removed; {self.failed} failed, "
             f"{self.partial} partial; {self.seconds:.1f} s"
         )
+        return "\n".join([line, *(f"repaired: {message}" for message in self.repaired)])
 
 
 
@@ -156,17 +167,23 @@ def _write_generation(
     jobs: int,
     progress: bool | None,
     since_ns: int,
+    old_record: dict[str, Any] | None = None,
+    skip: dict[str, frozenset[int]] | None = None,
 ) -> pl.DataFrame:
-    """Write a complete generation into ``folder`` (manifest last); returns its manifest rows."""
+    """Write a complete generation into ``folder`` (manifest, then the checksum record,
+    last); returns its manifest rows. ``skip``: damaged row groups of the old tables."""
     arrow_schemas = {name: _arrow_schema(cols) for name, cols in _TABLE_COLUMNS.items()}
     ingested_at = datetime.now(UTC).replace(tzinfo=None)
     # The parsed files' manifest rows, a compact frame a chunk (not a tuple a report: the
     # parent's memory must not grow with the corpus).
     parsed: list[pl.DataFrame] = []
-    if old_dir is not None and not plan.tasks and not plan.drop:
-        # Only stats changed: the tables are the old ones, byte for byte.
+    reuse: dict[str, Any] = {}
+    if old_dir is not None and not plan.tasks and not plan.drop and not skip:
+        # Only stats changed: the tables are the old ones, byte for byte (verified).
         for name in _TABLE_COLUMNS:
             _link_or_copy(old_dir / f"{name}.parquet", folder / f"{name}.parquet")
+        if old_record is not None:
+            reuse = {name: old_record["tables"][name] for name in _TABLE_COLUMNS}
         if not link_metrics(old_dir, folder):
             MetricsBuilder(folder, None).finish()
     else:
@@ -175,7 +192,7 @@ def _write_generation(
         builder = MetricsBuilder(folder, old_dir, plan.drop, fresh=old_dir is None)
         try:
             if old_dir is not None:
-                _keep_old_rows(sinks, old_dir, plan.drop)
+                _keep_old_rows(sinks, old_dir, plan.drop, skip)
             taken = {row.report_id for rows in plan.kept.values() for row in rows}
             with progress_bar("parsing", len(plan.tasks), progress) as advance:
                 for outcomes, frames in _run(_chunks(plan.tasks, jobs), jobs, len(plan.tasks)):
@@ -206,6 +223,7 @@ def _write_generation(
     rows.write_parquet(
         folder / f"{_MANIFEST}.parquet", compression="zstd", metadata={_STATS_SINCE: str(since_ns)}
     )
+    integrity.record(folder, reuse)
     for entry in folder.iterdir():
         fsync(entry)
     fsync(folder)
@@ -279,38 +297,131 @@ def ingest(
     root = Path(store)
     if root.exists() and not root.is_dir():
         raise FiscalEvalError(f"store {os.fspath(store)} is a file, not a folder")
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / _LOCK).touch()  # NOTE: a read-only or foreign folder is refused here, before any work
+    except OSError as exc:
+        if storage_errno(exc):
+            raise StorageError(f"write the store at {root}", root, exc) from None
+        raise
 
     # NOTE: one writer at a time: two ingests at once would delete each other's work.
     busy = f"store at {root} is being written by another ingest; try again when it ends"
     with exclusive(root / _LOCK, busy=busy):
         files, absent = _input_files(paths, root)
-        old_dir = _current(root)
-        old, old_since = _read_manifest(old_dir) if old_dir is not None else ({}, None)
+        # NOTE: numbered before _open_old cleans up: a generation never made live keeps its
+        # number from being used again, so a number names one generation only.
+        number = _next_generation(root)
+        old = _open_old(root)
+        old_dir = old.folder
         if old_dir is not None and not _compatible(old_dir):
             old_dir = None  # NOTE: tables of an older schema: parse everything again
-        plan = _plan(files, old if old_dir is not None else {}, old_since)
+        force = {path for path, rows in old.rows.items() if any(r.report_id in old.reparse for r in rows)}
+        plan = _plan(files, old.rows if old_dir is not None else {}, old.since, force)
         if absent and not prune:
-            _refuse_to_prune(absent, files, plan, old)
+            _refuse_to_prune(absent, files, plan, old.rows)
         unread = tuple(f"{display_path(a)}: {folder_problem(a)}" for a in absent if os.path.isdir(a))
-        if old_dir is not None and not plan.tasks and not plan.removed and not plan.restat:
+        repaired = tuple(old.notes) + tuple(
+            f"{note} ({n} file{'' if n == 1 else 's'} parsed again for it)"
+            for note, ids in old.localized
+            for n in [len({p for p in force & set(files) if any(r.report_id in ids for r in old.rows[p])})]
+        )
+        if old_dir is not None and not plan.tasks and not plan.removed and not plan.restat and not old.rewrite:
             kept = [row for rows in plan.kept.values() for row in rows]
             return _summary(files, plan, kept, started, unread)  # nothing changed
 
-        number = _next_generation(root)
         generation = f"gen-{number:06d}"
         tmp = root / f".tmp-{uuid.uuid4().hex}"
-        tmp.mkdir()
         try:
-            rows = _write_generation(tmp, files, plan, old_dir, jobs, progress, since_ns)
+            tmp.mkdir()
+            rows = _write_generation(
+                tmp, files, plan, old_dir, jobs, progress, since_ns, old.record, old.skip if old_dir else None
+            )
             os.replace(tmp, root / generation)
-        except BaseException:
+        except BaseException as exc:
+            written = _bytes_under(tmp)
             shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, OSError) and storage_errno(exc):
+                # NOTE: a new generation is about as large as the live one (unchanged tables
+                # are rewritten, not linked, once any row changed).
+                needed = max(written, _bytes_under(old.folder) if old.folder else 0) or None
+                raise StorageError(f"write the new generation of the store at {root}", root, exc, needed) from None
             raise
-        _flip(root, generation)
-        write_atomic(root / _VERSION, f"{number}\n")
+        try:
+            _flip(root, generation)
+            write_atomic(root / _VERSION, f"{number}\n")
+        except OSError as exc:  # NOTE: the new generation stays an orphan, removed by the next ingest
+            if storage_errno(exc):
+                raise StorageError(f"make {generation} the live generation of the store at {root}", root, exc) from None
+            raise
         _clean(root, keep=generation)
-        return _summary(files, plan, rows, started, unread)
+        return _summary(files, plan, rows, started, unread, repaired)
+
+
+@dataclass
+class _Old:
+    """The live generation as the next ingest finds it: verified, with what a damaged
+    table lost (its rows are parsed again) and what to say about it."""
+
+    folder: Path | None = None
+    rows: dict[str, list[_Row]] = dataclasses.field(default_factory=dict)
+    since: int | None = None
+    record: dict[str, Any] | None = None
+    skip: dict[str, frozenset[int]] = dataclasses.field(default_factory=dict)  # damaged row groups
+    reparse: set[str] = dataclasses.field(default_factory=set)  # report ids whose rows were lost
+    notes: list[str] = dataclasses.field(default_factory=list)  # repairs that cost every file
+    localized: list[tuple[str, frozenset[str]]] = dataclasses.field(default_factory=list)
+    rewrite: bool = False  # a new generation is due even if no input changed
+
+
+def _open_old(root: Path) -> _Old:
+    """Find and verify the live generation (under the store lock), clean up what killed or
+    failed ingests left (generations never made live, temporary folders), and decide what
+    a damaged part costs: a damaged row group, the reports whose rows it held; a damaged
+    manifest, checksum record or ``CURRENT``, or a table whose damage cannot be located,
+    every file (the store is then rebuilt from the inputs)."""
+    try:
+        folder = _current(root)
+    except StoreDamagedError as exc:
+        _clean(root, keep=None)
+        return _Old(notes=[f"{_CURRENT}: {exc.problem}; rebuilt, every file parsed again"], rewrite=True)
+    _clean(root, keep=folder.name if folder is not None else None)
+    if folder is None:
+        return _Old()
+    gen = folder.name
+    rebuild = _Old(rewrite=True)
+    record, damages = integrity.verify(folder, full=True, localize=True)
+    whole = [d for d in damages if d.table in (_MANIFEST, "integrity") or d.ids is None]
+    if whole:
+        rebuild.notes = [f"{gen}/{d.table}: {d.problem}; rebuilt, every file parsed again" for d in damages]
+        return rebuild
+    try:
+        rows, since = _read_manifest(folder)
+    except (OSError, pl.exceptions.PolarsError, pa.ArrowException, ValueError) as exc:  # a store without checksums
+        rebuild.notes = [f"{gen}/{_MANIFEST}: cannot be read ({type(exc).__name__}); rebuilt, every file parsed again"]
+        return rebuild
+    old = _Old(folder, rows, since, record, rewrite=record is None)  # NOTE: record checksums once
+    for damage in damages:
+        assert damage.ids is not None and damage.groups is not None
+        old.skip[damage.table] = damage.groups
+        old.reparse |= damage.ids
+        old.localized.append((f"{gen}/{damage.table}: {damage.problem}; rebuilt", damage.ids))
+    old.rewrite = old.rewrite or bool(damages)
+    return old
+
+
+def _bytes_under(folder: Path | None) -> int:
+    """Bytes of the files under ``folder`` (0 when it is gone)."""
+    total = 0
+    if folder is None:
+        return 0
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                pass
+    return total
 
 
 def _refuse_to_prune(absent: Sequence[str], files: Mapping[str, str], plan: _Plan, old: dict[str, list[_Row]]) -> None:
@@ -336,7 +447,7 @@ def _refuse_to_prune(absent: Sequence[str], files: Mapping[str, str], plan: _Pla
 
 def _summary(
     files: Mapping[str, str], plan: _Plan, rows: Iterable[_Row] | pl.DataFrame, started: float,
-    unread: tuple[str, ...],
+    unread: tuple[str, ...], repaired: tuple[str, ...] = (),
 ) -> IngestSummary:
     statuses = rows["status"].to_list() if isinstance(rows, pl.DataFrame) else [row.status for row in rows]
     return IngestSummary(
@@ -349,6 +460,7 @@ def _summary(
         seconds=time.perf_counter() - started,
         unread_folders=unread,
         reports=len(statuses),
+        repaired=repaired,
     )
 
 
@@ -393,12 +505,20 @@ def load(store: PathLike = DEFAULT_STORE, *, lazy: bool = False) -> Tables:
     """
     if lazy:
         folder = live_generation(store)
+        # NOTE: only sizes and columns (each file's footer) are checked here: hashing every
+        # file would read the whole store, which a lazy load is for avoiding.
+        record, damages = integrity.verify(folder, full=False, tables=[*_TABLE_COLUMNS])
+        if damages:
+            raise StoreDamagedError(store, folder.name, damages[0].table, damages[0].problem)
         # NOTE: Tables of LazyFrames: the same columns, read when collected.
         lazy_tables: dict[str, Any] = {name: pl.scan_parquet(folder / f"{name}.parquet") for name in _TABLE_COLUMNS}
         return Tables(**lazy_tables)
-    return read_live(store, lambda folder: Tables(
-        **{name: pl.read_parquet(folder / f"{name}.parquet") for name in _TABLE_COLUMNS}
-    ))
+
+    def read(folder: Path) -> Tables:
+        record = integrity.read_record(folder)
+        return Tables(**{name: _read_table(store, folder, name, record) for name in _TABLE_COLUMNS})
+
+    return read_live(store, read)
 
 
 def manifest(store: PathLike = DEFAULT_STORE) -> pl.DataFrame:
@@ -417,7 +537,7 @@ def manifest(store: PathLike = DEFAULT_STORE) -> pl.DataFrame:
     >>> manifest(folder)["status"].to_list()
     ['ok', 'ok', 'ok', 'ok', 'ok']
     """
-    return read_live(store, lambda folder: pl.read_parquet(folder / f"{_MANIFEST}.parquet"))
+    return read_live(store, lambda folder: _read_table(store, folder, _MANIFEST, integrity.read_record(folder)))
 
 
 @dataclass(frozen=True)
@@ -478,13 +598,139 @@ def snapshot(
         raise ValueError(f"no table {unknown[0]!r} in a store; tables: {', '.join(_TABLE_COLUMNS)}")
 
     def read(folder: Path) -> Snapshot:
+        record = integrity.read_record(folder)
         return Snapshot(
             generation=folder.name,
-            manifest=pl.read_parquet(folder / f"{_MANIFEST}.parquet"),
+            manifest=_read_table(store, folder, _MANIFEST, record),
             tables={
-                name: pl.read_parquet(folder / f"{name}.parquet", columns=list(cols) if cols is not None else None)
+                name: _read_table(store, folder, name, record, list(cols) if cols is not None else None)
                 for name, cols in wanted.items()
             },
         )
 
     return read_live(store, read)
+
+
+def _read_table(
+    store: PathLike, folder: Path, name: str, record: dict[str, Any] | None, columns: list[str] | None = None
+) -> pl.DataFrame:
+    """One table of a generation, its bytes checked against the checksum recorded at
+    commit (read once: hashed, then parsed from memory).
+
+    Raises StoreDamagedError naming the store, the generation and the table when the file
+    is missing, differs from its checksum, is another table's file or cannot be read;
+    FileNotFoundError when an ingest deleted the generation meanwhile (read_live retries).
+    """
+    path = folder / f"{name}.parquet"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if live_generation(store) != folder:
+            raise  # NOTE: an ingest committed and deleted it: read_live reads the new one
+        raise StoreDamagedError(store, folder.name, name, "missing") from None
+    except OSError as exc:
+        raise StoreDamagedError(store, folder.name, name, f"cannot be read ({exc.strerror or exc})") from None
+    if record is not None:
+        entry = record["tables"].get(name)
+        if entry is None:
+            raise StoreDamagedError(store, folder.name, name, "not in the checksum record")
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            damage = integrity.verify_table(folder, name, entry, record["tables"], full=True)
+            raise StoreDamagedError(store, folder.name, name, damage.problem if damage else "checksum differs")
+    try:
+        return pl.read_parquet(io.BytesIO(data), columns=columns)
+    except (pl.exceptions.PolarsError, pa.ArrowException, OSError, ValueError) as exc:
+        if isinstance(exc, pl.exceptions.ColumnNotFoundError) and record is not None:
+            raise  # NOTE: a column the caller asked for that the table lacks: not damage
+        raise StoreDamagedError(
+            store, folder.name, name, f"cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})"
+        ) from None
+
+
+def check(store: PathLike = DEFAULT_STORE) -> StoreCheck:
+    """Verify a store: every table of its live generation against the checksum and the
+    columns recorded when it was committed (reads the whole store once).
+
+    Returns
+    -------
+    StoreCheck
+        What was checked and what is damaged (``ok`` when nothing is); leftovers of killed
+        ingests are listed, not counted as damage (the next ingest removes them).
+
+    Raises
+    ------
+    FiscalEvalError
+        No store at ``store``, or a folder that cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = ingest("data/samples", folder)
+    >>> result = check(folder)
+    >>> result.ok, result.generation, len(result.tables)
+    (True, 'gen-000001', 9)
+    """
+    root = Path(store)
+    try:
+        folder = _current(root)
+    except StoreDamagedError as exc:
+        return StoreCheck(os.fspath(store), None, (), (integrity.Damage(exc.table, exc.problem),), False, ())
+    if folder is None:
+        raise FiscalEvalError(f"no store at {os.fspath(store)}: run `fiscal-eval ingest DIR` first")
+    record, damages = integrity.verify(folder, full=True, localize=True)
+    names = tuple(record["tables"]) if record is not None else tuple(integrity.expected_tables())
+    leftovers = tuple(sorted(
+        e.name for e in root.iterdir()
+        if e.name != folder.name and e.is_dir() and (e.name.startswith(".tmp-") or e.name.startswith("gen-"))
+    ))
+    return StoreCheck(os.fspath(store), folder.name, names, tuple(damages), record is not None, leftovers)
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    """What :func:`check` found.
+
+    Attributes
+    ----------
+    store : str
+        The store's folder.
+    generation : str or None
+        The live generation (None when ``CURRENT`` names none).
+    tables : tuple of str
+        The tables checked.
+    damaged : tuple of Damage
+        Each damaged table with what is wrong (``table``, ``problem``).
+    checksums : bool
+        Whether the generation recorded checksums (False: written by an older version;
+        only presence and columns could be checked; the next ingest records them).
+    leftovers : tuple of str
+        Folders of interrupted ingests (removed by the next ingest; not damage).
+    """
+
+    store: str
+    generation: str | None
+    tables: tuple[str, ...]
+    damaged: tuple[integrity.Damage, ...]
+    checksums: bool
+    leftovers: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """No table damaged."""
+        return not self.damaged
+
+    def __str__(self) -> str:
+        where = f"store at {self.store}" + (f", {self.generation}" if self.generation else "")
+        if self.ok:
+            how = "checksums and columns match" if self.checksums else \
+                "tables present with their columns (no checksums recorded: the next ingest records them)"
+            lines = [f"{where}: {len(self.tables)} tables, {how}"]
+        else:
+            n = len(self.damaged)
+            lines = [f"{where}: damaged, {n} table{'' if n == 1 else 's'}"]
+            lines += [f"  {d.table}: {d.problem}" for d in self.damaged]
+            lines.append("run `fiscal-eval ingest` on the same inputs to rebuild what is damaged")
+        if self.leftovers:
+            lines.append(f"leftovers of interrupted ingests (removed by the next ingest): {', '.join(self.leftovers)}")
+        return "\n".join(lines)

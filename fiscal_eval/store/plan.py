@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -169,16 +169,22 @@ class _Plan:
     restat: int  # files touched, or racily clean, but unchanged (hash equal): only the manifest changes
 
 
-def _plan(files: Mapping[str, str], old: dict[str, list[_Row]], since_ns: int | None) -> _Plan:
+def _plan(
+    files: Mapping[str, str], old: dict[str, list[_Row]], since_ns: int | None, force: Set[str] = frozenset()
+) -> _Plan:
     """Compare the inputs (manifest path -> real path) with the stored manifest: same size
     and mtime -> keep unread, unless the mtime is racily close to ``since_ns`` (when the
     stored stats were taken); else, for a stored file, hash it and keep it if its content
-    is unchanged. A file's rows (one a report it holds) go together."""
+    is unchanged. A file's rows (one a report it holds) go together. Files in ``force``
+    (whose stored rows a damaged table lost) are parsed again whatever their stat."""
     kept: dict[str, list[_Row]] = {}
     tasks: list[_Task] = []
     restat = 0
     for key, path in files.items():
         size, mtime_ns = _stat(path)
+        if key in force:
+            tasks.append(_Task(path, key, size, mtime_ns))
+            continue
         rows = old.get(key)
         row = rows[0] if rows else None
         if rows and row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):

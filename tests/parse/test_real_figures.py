@@ -38,20 +38,11 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
                                 "the form's 预算执行率 100.00% is computed",
     ("007.txt", "budget_yuan"): "the form's 年度资金总额 row is all zeros (unfilled); the label takes the 其中 row",
     ("007.txt", "spent_yuan"): "label 89.974万元 from the form's 其中 row; the prose states 共完成预算资金89.97万元 (read)",
-    **{("019.txt", f): "OCR'd form, header words misread (年初预匏数, 调整预算将) and cells glued"
-       for f in ("budget_yuan", "spent_yuan")},
-    ("020.txt", "execution_rate_reported"): "OCR'd form: 'O76%107.6' (rate, weight and points glued)",
     **{("021.txt", f): "OCR'd form: '89+82' for 89.82, columns lost" for f in ("available_yuan", "spent_yuan")},
     ("023.txt", "score"): "总分100100: 分值 and 得分 glued, no rate to split them by",
-    **{("024.txt", f): "form row short of a cell ('880 880 880 10 10' under six columns) and no rate "
-       "to check by: undecidable, kept as candidates" for f in ("budget_yuan", "spent_yuan")},
     ("e006.txt", "budget_yuan"): "the total is named by no budget word ('12类…资金3728万元')",
     ("c001.txt", "execution_rate_reported"): "'完成率均达到100%': bare 完成率 is as often an indicator's",
-    ("c014.txt", "spent_yuan"): "财政拨款支出合计 names one source of money (a part) in every other report",
-    ("c017.txt", "spent_yuan"): "'涉及一般公共预算支出': one source of money, not read as the whole",
     **{("w009.txt", f): "OCR'd form with its cells out of order" for f in ("spent_yuan", "execution_rate_reported")},
-    ("w016.txt", "grade"): "grade word 好 (a 好/较好/一般/差 scheme no grade scale knows yet)",
-    ("w019.txt", "execution_rate_reported"): "form cells glued ('79.27107.93': rate, weight, points)",
 }
 # Known wrong values (a stated figure read as another): (file, field) -> the value read.
 KNOWN_WRONG: dict[tuple[str, str], object] = {
@@ -262,3 +253,108 @@ def test_pipe_form_adjusted_budget_is_the_budget_and_a_zero_cell_is_unfilled():
     r = _parse(FORM_HEAD + "预算执行情况(10分) | 年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 |\n"
                            "总额 | 0.00 | 3.36 | 3.36 | 100.00% | 10 | 10 |\n")
     assert (r.budget_yuan, r.spent_yuan) == (33600.0, 33600.0)
+
+
+def test_flattened_form_row_short_of_a_cell_read_when_only_one_placement_is_possible():
+    # "880 880 880 10 10" under six columns: 880 cannot be a 分值 (over 100), 10 cannot be
+    # the 执行率 (880 ÷ 880 is 100%), so the blank cell is the 执行率: every possible
+    # placement gives budget 880 and spent 880, and no rate is read.
+    r = _parse(FORM_HEAD + "年初预算数 全年预算数(A) 全年执行数(B) 分值 执行率(B/A) 得分\n"
+                           "年度资金总额: 880 880 880 10 10\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (8800000.0, 8800000.0, None)
+    assert not [f for f in r.flags if f.code == "undecided_value" and f.field in ("budget_yuan", "spent_yuan")]
+
+
+def test_flattened_form_row_with_its_rate_written_without_percent_is_checked_by_it():
+    r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+                           "年度资金总额: 120 150 138.5 10 92.33 9.23\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (1500000.0, 1385000.0, 0.9233)
+    # … and a bare number that 执行数 ÷ 预算数 does not give is no rate: the row is undecided.
+    r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+                           "年度资金总额: 120 150 138.5 10 50 9.23\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (None, None, None)
+
+
+def test_flattened_form_row_short_of_two_cells_with_two_readings_stays_undecided():
+    # 150 150 10 10: the 执行数 could be blank (150 150 | 10 | 10 = 分值, 得分) or the 年初
+    # (150 | 150 = 全年, 执行 …): different money, nothing decides.
+    r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n年度资金总额: 150 150 10 10\n")
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
+
+
+def test_a_departments_total_of_appropriations_spent_is_its_spending():
+    r = _parse("某镇人民政府2024年度部门整体支出绩效自评报告\n(三)收支情况\n"
+               "2024年度财政拨款收入合计2024.05万元，财政拨款支出合计2024.05万元，预算执行率100%。\n")
+    # Income is neither a budget nor what arrived; the total spent is the spending.
+    assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (None, None, 20240500.0)
+    r = _parse("某厅2020年度部门整体支出绩效自评情况\n2020年度我厅开展了部门整体支出绩效自评，"
+               "涉及一般公共预算支出282,796.90万元。同时对专项资金开展绩效自评，共涉及资金593,697.88万元。\n")
+    assert r.spent_yuan == 2827969000.0
+    # Spending named outright wins over the appropriations' total.
+    r = _parse("某局2024年度部门整体支出绩效自评报告\n"
+               "财政拨款支出合计800万元；全年实际支出1,000万元，其中财政拨款支出800万元。\n")
+    assert r.spent_yuan == 10000000.0
+
+
+def test_an_appropriation_listed_under_a_total_is_still_a_part():
+    r = _parse("某局2024年度部门整体支出绩效自评报告\n本年支出合计1,000万元，其中：财政拨款支出800万元，其他支出200万元。\n")
+    assert r.spent_yuan == 10000000.0
+
+
+def test_grade_words_of_a_good_fair_scheme_are_read_as_written():
+    r = _parse(HEAD + "资金使用合理，完成情况好，绩效自评，总体绩效评价评为好。\n")
+    assert r.grade == "好"
+    r = _parse(HEAD + "经自评，该项目自评结果为较好。\n")
+    assert r.grade == "较好"
+    r = _parse(HEAD + "经自评，自评等级为优。\n")
+    assert r.grade == "优"
+    # 好 after words that are no grade label is no grade.
+    r = _parse(HEAD + "项目实施效果好，群众满意度高。\n")
+    assert r.grade is None
+
+
+# --------------------------------------------------------------------------- glued cells
+
+def test_glued_rate_weight_points_are_parted_by_the_points_they_earn():
+    # 执行率 | 权重 | 得分 run together: 79.27 | 10 | 7.93 is the one reading where the
+    # points are the weight times the rate (10 × 79.27% = 7.93); 579.27 | 10 | 7.93 is not.
+    r = _parse("某区林业局2022年度部门整体绩效自评表\n自评总分(分)97.93年初预算数全年(调整)预算数全年执行数"
+               "执行率执行率权重执行率得分年度总金额.32.06.5其中财政拨款.32.06.579.27107.93年初绩效目标\n")
+    assert r.execution_rate_reported == pytest.approx(0.7927)
+    assert r.text[slice(*r.evidence["execution_rate_reported"].span)] == "79.27"
+    r = _parse("某中心2021年度部门整体绩效自评表\n年初预算数全年预算数全年执行数执行率(%)执行率权重执行率得分(分)"
+               "O76%107.6当年绩效目标\n")
+    assert r.execution_rate_reported == pytest.approx(0.76)
+
+
+def test_glued_cells_that_do_not_earn_their_points_give_no_rate():
+    # 10 × 79.27% is 7.93, not 8.5: no reading fits, nothing is read.
+    r = _parse("某区林业局2022年度部门整体绩效自评表\n年初预算数全年预算数全年执行数执行率执行率权重执行率得分"
+               "其中财政拨款79.27108.5年初绩效目标\n")
+    assert r.execution_rate_reported is None
+    # Cells apart (spaces between them) are not glued: "880 880 880 10 10" is no rate 1%.
+    r = _parse(FORM_HEAD + "年初预算数 全年预算数(A) 全年执行数(B) 分值 执行率(B/A) 得分\n"
+                           "年度资金总额: 880 880 880 10 10\n")
+    assert r.execution_rate_reported is None
+
+
+def test_glued_money_cells_parted_by_their_rate():
+    # OCR'd header (年初预匏数) and glued cells: 64.8 | 64.8 | 64.8 | 100% is the one way the
+    # run parts with the rate equal to 执行数 ÷ the 预算数 before it.
+    r = _parse("银川市本级部门项目支出绩效自评表(2021年)项目名称初中公用经费资金(万元)年度资金总额年初预匏数"
+               "调整预算将,A、全年执行数(B)执行率(B/A)64.864.864.8100%年度总体目标\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (648000.0, 648000.0, 1.0)
+    # The same cells apart, and a rate that is not their quotient: nothing is read.
+    r = _parse("某单位项目支出绩效自评表(2021年)资金(万元)全年执行数(B)执行率(B/A)64.8 60.2 95%年度总体目标\n")
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
+    r = _parse("某单位项目支出绩效自评表(2021年)资金(万元)全年执行数(B)执行率(B/A)64.8 60.2 92.9%年度总体目标\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (648000.0, 602000.0, 0.929)
+
+
+def test_a_numbered_form_title_is_no_item_of_a_breakdown():
+    # "1、…绩效自评表": a document preview numbers its pages; the form's rate is the report's.
+    r = _parse("1、某县某局2021年度项目支出绩效自评表主管部门某局资金情况执行率为95%。\n")
+    assert r.execution_rate_reported == 0.95
+    # "一是…": an item of a breakdown stays one.
+    r = _parse(HEAD + "各项目执行情况：一是甲项目，执行率为95%；二是乙项目，执行率为80%。\n")
+    assert r.execution_rate_reported is None

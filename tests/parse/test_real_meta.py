@@ -29,25 +29,27 @@ def simplified(value):
 # Stated in the label but not returned yet, and why: these may be None or the label's value,
 # never another.
 NOT_YET = {
-    ("005.txt", "agency"): "named only as the subject of body sentences (市人民政府驻北京联络处2022年今年以来…)",
     ("011.txt", "agency"): "named only in the site banner (欢迎来到南县政协网站)",
     ("019.txt", "agency"): "OCR turned 实施单位 into 实施第位",
     ("c002.txt", "agency"): "a city (巩义市) speaking for itself: a place, not a unit",
-    ("c020.txt", "agency"): "named only as the department leading the allocation, in a sentence",
     ("c024.txt", "agency"): "named only as 省商务厅本级 / in the titles of its rules",
-    ("e006.txt", "agency"): "only the publisher names a unit, and the report speaks for the county (我县)",
-    ("e007.txt", "agency"): "only the publisher names a unit, and the report speaks for the district (我区)",
-    ("c025.txt", "agency"): "named only as the subject of the body's first sentences",
     ("015.txt", "year"): "not stated (the label infers it from the 填报日期)",
-    ("006.txt", "project_name"): "title and body name the fund differently; the label joins both",
+    ("006.txt", "project_name"): "title and body name the fund differently (the body three times, never "
+                                 "the title's name); the label joins both",
     ("022.txt", "project_name"): "the title names the fund's projects (…资金项目); the label is built from the body",
     ("e005.txt", "project_name"): "a bundle of 15 reports (共15个): the first report's project is only in its heading",
-    ("c020.txt", "project_name"): "the text writes 中央农村环境整治专项资金; the label's name is in a notice's title",
-    ("w005.txt", "project_name"): "title and body name the fund differently",
+    ("w005.txt", "project_name"): "title and body name the fund differently (the body three times, never "
+                                 "the title's name)",
     ("w009.txt", "project_name"): "OCR garbled the 项目名称 cell, which contradicts the title",
-    ("w010.txt", "project_name"): "the title adds the batch (第八批), the allocation sentence does not",
-    ("w016.txt", "project_name"): "title and body name the fund differently",
-    ("w022.txt", "project_name"): "title (农村危房改造项目) and body (…及抗震改造项目) differ",
+}
+
+# Labels we believe are wrong, with the value the parser returns and why (reported, not
+# tuned to): the parser must return exactly this value.
+DISPUTED = {
+    ("w010.txt", "project_name"): (
+        "中央农业生产和水利救灾资金(第八批)",
+        "the title writes 2022年度 (the year evaluated) before the fund; the labels of c018, c019, c020, "
+        "c021, w006 drop such a year, this one keeps it"),
 }
 
 needs_corpus = pytest.mark.skipif(not LABELS, reason="../shared/corpus/real is not here")
@@ -71,7 +73,9 @@ def parsed():
 @pytest.mark.parametrize("field", FIELDS)
 def test_tuning_split_field(parsed, label, field):
     got, want = getattr(parsed(label["source"]), field), label[field]
-    if (label["source"], field) in NOT_YET:
+    if (label["source"], field) in DISPUTED:
+        assert got == DISPUTED[label["source"], field][0]
+    elif (label["source"], field) in NOT_YET:
         assert got in (None, want, simplified(want)), f"{NOT_YET[label['source'], field]}: got {got!r}"
     else:
         assert got in (want, simplified(want))
@@ -214,8 +218,17 @@ class TestRules:
                    "一、绩效目标分解下达情况\n2021年共下达我县中央财政水利发展资金500万元。")
         assert r.agency is None and r.candidates["agency"][0].lost.startswith("发布者为门户网站")
         assert (r.year, r.kind, r.project_name) == (2021, "project", "中央财政水利发展资金")
+        # A county's report (我县) published by the bureau managing the fund: the bureau's
+        # report; one a leading group or several departments wrote is no one unit's.
         r = _parse("发布机构: 某某县卫生健康委员会\n某某县2021年度基本公共卫生服务项目绩效自评报告\n我县共有卫生院12家。")
-        assert r.agency is None and "我县" in r.candidates["agency"][0].lost
+        assert r.agency == "某某县卫生健康委员会"
+        r = _parse("发布机构: 某某县卫生健康委员会\n某某县2021年度基本公共卫生服务项目绩效自评报告\n"
+                   "我县成立绩效评价领导小组,各部门协同配合。")
+        assert r.agency is None and "领导小组" in r.candidates["agency"][0].lost
+        # The finance bureau publishes for others, unless the text says it wrote the report.
+        r = _parse("发布机构: 某某市财政局\n某某市中央对地方转移支付2023年度绩效自评报告(某某保险保费)\n"
+                   "我市财政局对某某保险保费补贴转移支付进行了绩效自评。")
+        assert r.agency == "某某市财政局"
 
     def test_publishers_that_publish_for_others(self):
         for publisher in ("某某县人民政府办公室", "某某县融媒体中心", "某某市财政局", "某某县人民政府"):
@@ -291,3 +304,82 @@ class TestRules:
         for caption in ("(修改)", "(2021年度)", "(共3个)", "(公章)"):
             r = _parse(f"某某县某某局2021年度项目支出绩效自评报告{caption}\n一、项目基本情况")
             assert r.project_name is None, caption
+
+    def test_title_names_the_fund_over_one_body_mention(self):
+        # "X转移支付2023年度绩效自评报告" and one allocation sentence wording it otherwise:
+        # the title's name; a body that keeps to its own wording and never repeats the
+        # title's leaves the name undecided, both kept.
+        r = _parse("城乡某某补助经费转移支付2023年度绩效自评报告\n一、基本情况\n"
+                   "2023年上级下达城乡某某生活补助资助项目资金共计50万元,实际发放城乡某某补助经费50万元。")
+        assert (r.project_name, r.year, r.kind) == ("城乡某某补助经费", 2023, "project")
+        assert {c.value for c in r.candidates["project_name"]} == {"城乡某某补助经费", "城乡某某生活补助资助项目资金"}
+        r = _parse("某某县2021年度中央某某公益金支持地方社会事业发展资金绩效自评报告\n"
+                   "现将2021年度下达我县的中央专项某某公益金支持社会事业项目补助资金的绩效目标自评情况予以公开:\n"
+                   "2021年度,下达我县中央专项某某公益金支持社会事业项目补助资金200万元。\n"
+                   "200万元中央专项某某公益金支持社会事业项目补助资金全部用于某某中心建设。")
+        assert r.project_name is None
+        assert "无规则可定" in r.candidates["project_name"][0].lost
+
+    def test_body_names_the_titles_project_more_fully(self):
+        # "…农村危房改造项目自评报告" / "对农村危房改造及抗震改造项目进行自评": one project,
+        # the fuller name.
+        r = _parse("某某镇2022年农村危房改造项目自评报告\n我镇根据要求对农村危房改造及抗震改造项目进行自评,现将自评报告如下:\n")
+        assert r.project_name == "农村危房改造及抗震改造项目"
+        # a name sharing only its beginning is another name: the title's wins, the other kept
+        r = _parse("某某镇2022年农村危房改造项目自评报告\n我镇根据要求对农村道路硬化项目进行自评,现将自评报告如下:\n")
+        assert r.project_name == "农村危房改造项目"
+        assert [c.value for c in r.candidates["project_name"] if not c.chosen] == ["农村道路硬化项目"]
+
+    def test_fund_named_by_the_notices_cited(self):
+        # No title: the notices allocating the fund name it (中央 or not, one fund); notices
+        # naming different funds name none.
+        r = _parse("一、绩效目标分解下达情况\n财政部《关于下达2021年某某环境整治资金预算的通知》(财资环〔2021〕54号),"
+                   "下达某某自治区2021年中央某某环境整治专项资金共计5404万元。\n根据自治区财政厅《某某自治区财政厅关于下达"
+                   "2021年中央某某环境整治资金的通知》,共下达5404万元。")
+        assert r.project_name == "中央某某环境整治资金"
+        r = _parse("一、基本情况\n根据《关于下达2021年某某环境整治资金的通知》和《关于下达2021年某某水利发展资金的通知》,共下达500万元。")
+        assert r.project_name is None and len(r.candidates["project_name"]) == 2
+
+    @pytest.mark.parametrize(("body", "agency"), [
+        ("按照有关通知要求,某某县某某局高度重视,认真组织开展某某补助资金绩效自评工作。", "某某县某某局"),
+        ("收到财政部下达资金后,自治区某某厅牵头提出资金分配方案,分配下达至有关市县。", "自治区某某厅"),
+        ("省某某展览馆成立于2010年7月7日,隶属于省某某厅。海南省某某展览馆的主要职能是展示规划成就。", "海南省某某展览馆"),
+        ("1.产出指标完成情况。市人民政府驻某某联络处2022年共接待500人次。\n"
+         "2.效益指标完成情况。市人民政府驻某某联络处始终坚持服务群众。", "市人民政府驻某某联络处"),
+        # a place, a leading group, a unit led by someone else, the finance bureau: none
+        ("某某市高度重视,认真组织开展衔接资金绩效自评工作。", None),
+        ("明确办公室设在县某某办,由县某某办牵头组织,其他部门协同配合。", None),
+        ("县委县政府高度重视,及时成立绩效评价领导小组。", None),
+        ("收到资金后,某某县财政局牵头提出资金分配方案。", None),
+        ("单位领导高度重视,财务股组织开展自评工作。", None),
+        ("局党组高度重视,认真组织开展自评。", None),
+        ("市委市政府高度重视。", None),
+    ])
+    def test_unit_that_is_the_subject_of_the_body(self, body, agency):
+        r = _parse(f"某某补助资金转移支付2022年度绩效自评报告\n一、基本情况\n{body}\n二、绩效情况分析\n")
+        assert r.agency == agency
+        if agency:
+            lo, hi = r.evidence["agency"].span
+            assert r.text[lo:hi] == agency
+
+    def test_department_leading_a_countys_task_is_not_its_agency(self):
+        r = _parse("某某县2022年度某某补助资金绩效自评报告\n一、基本情况\n我县高度重视。收到资金后,县某某局牵头提出资金分配方案。\n")
+        assert r.agency is None
+
+    @pytest.mark.parametrize(("text", "want"), [
+        # the department's own evaluation of one of its projects
+        ("2022 年某某工作项目部门评价报告\n一、项目基本情况\n年初安排预算资金 1 万元。", (None, 2022, "project", "某某工作项目")),
+        # "关于X的绩效自评报告": the unit, then the project it reports on
+        ("某某县某某局关于某某设备购置经费的绩效自评报告\n一、项目基本情况\n", ("某某县某某局", None, "project", "某某设备购置经费")),
+        # "对X项目进行自评" where the title names no project
+        ("某某县某某局2021年度项目支出绩效自评报告\n我局对某某设备购置项目进行自评,现将情况报告如下:\n",
+         ("某某县某某局", 2021, "project", "某某设备购置项目")),
+    ])
+    def test_more_title_forms(self, text, want):
+        r = _parse(text)
+        assert (r.agency, r.year, r.kind, r.project_name) == want
+
+    def test_the_writer_is_no_part_of_the_name(self):
+        r = _parse("部门评价报告\n根据县财政局要求,我办对2021年专项工作经费绩效情况进行检查,"
+                   "现将我办专项工作经费绩效自评情况报告如下:\n一、项目基本情况")
+        assert r.project_name == "专项工作经费"

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from fiscal_eval import cli
 from fiscal_eval.api import parse_file
-from fiscal_eval.errors import FiscalEvalError
+from fiscal_eval.errors import FiscalEvalError, StoreDamagedError
 from fiscal_eval.store import MANIFEST_COLUMNS, IngestSummary, ingest, load, manifest
 from fiscal_eval.store import generations as store_generations
 from fiscal_eval.store import parquet as store  # the implementation: some tests patch its internals
@@ -118,7 +118,7 @@ def test_layout_on_disk(corpus: Path, db: Path) -> None:
     from fiscal_eval.metrics.stored import STORED_FILES  # the corpus metrics, kept with the tables
 
     assert sorted(p.name for p in (db / "gen-000001").iterdir()) == sorted(
-        [f"{n}.parquet" for n in TABLES] + ["manifest.parquet", *STORED_FILES]
+        [f"{n}.parquet" for n in TABLES] + ["manifest.parquet", "integrity.json", *STORED_FILES]
     )
     (corpus / "000_8f7748dd4a7239a6.txt").unlink()
     ingest(corpus, db)
@@ -319,6 +319,7 @@ def test_a_store_without_its_stat_time_hashes_every_file_once(
     ingest(corpus, db)
     path = db / "gen-000001" / "manifest.parquet"
     pl.read_parquet(path).write_parquet(path)  # as written before the time was recorded
+    (db / "gen-000001" / "integrity.json").unlink()  # ... and before checksums were
     hashed: list[str] = []
     real_sha256 = store_plan._sha256
     monkeypatch.setattr(store_plan, "_sha256", lambda path: hashed.append(path) or real_sha256(path))
@@ -605,8 +606,9 @@ def test_a_damaged_pointer_is_reported(corpus: Path, db: Path) -> None:
 def test_a_missing_table_file_is_a_damaged_store(corpus: Path, db: Path) -> None:
     ingest(corpus, db)
     (db / "gen-000001" / "sections.parquet").unlink()
-    with pytest.raises(FiscalEvalError, match="damaged: gen-000001 lacks a table file"):
+    with pytest.raises(StoreDamagedError, match="damaged: gen-000001/sections: missing") as caught:
         load(db)
+    assert (caught.value.generation, caught.value.table) == ("gen-000001", "sections")
 
 
 def test_a_file_as_the_store_is_refused(corpus: Path, tmp_path: Path) -> None:
@@ -695,12 +697,16 @@ def test_cli_ingest_exits_0_with_failed_files(corpus: Path, db: Path) -> None:
     assert manifest(db).height == 6
 
 
-def test_cli_ingest_store_error_is_one_line(db: Path, corpus: Path) -> None:
+def test_cli_ingest_rebuilds_a_store_whose_pointer_is_damaged(db: Path, corpus: Path) -> None:
     result = CliRunner().invoke(cli.app, ["ingest", str(corpus), "--store", str(db), "--jobs", "0"])
     assert result.exit_code == 2  # typer refuses jobs < 1 before any work
     (db / "CURRENT").parent.mkdir(parents=True)
     (db / "CURRENT").write_text("gen-000042\n")
+    checked = CliRunner().invoke(cli.app, ["check", str(db)])
+    assert checked.exit_code == 1 and "CURRENT: it names 'gen-000042'" in checked.output
     result = CliRunner().invoke(cli.app, ["ingest", str(corpus), "--store", str(db)])
-    assert result.exit_code == 2
-    assert "damaged" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    assert "repaired: CURRENT: it names 'gen-000042', which is no generation" in result.output
+    assert "Traceback" not in result.output
+    assert load(db).reports.height == 5
 
