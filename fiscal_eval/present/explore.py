@@ -168,7 +168,10 @@ class Explorer:
     def __init__(self, corpus: views.Corpus, *, export_dir: str | Path = "reports_out/exports",
                  notice: str | None = None) -> None:
         self.corpus = corpus
-        self._reports = views._ok(corpus)
+        # The selectors' lists only: four columns, one row an agency-year (a store's other
+        # columns are read per selection, by the views).
+        self._reports = views._ok(corpus, columns=["agency", "year", "region", "synthetic"]).unique(
+            maintain_order=True)
         if self._reports.height == 0:
             raise FiscalEvalError("no readable report in this corpus: nothing to explore")
         self._quiet_depth = 0
