@@ -26,7 +26,7 @@ from fiscal_eval.metrics.text import (
 )
 from fiscal_eval.metrics.trends import ranks, yoy
 
-__all__ = ["Metrics", "compute", "from_parts", "flag_counts", "per_report"]
+__all__ = ["Metrics", "Previous", "compute", "from_parts", "flag_counts", "per_report"]
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,51 @@ def flag_counts(flags: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@dataclass(frozen=True)
+class Previous:
+    """The last generation's per-report and per-agency text metrics, for a re-ingest:
+    ``empty_sections`` is a function of one report's statements and
+    ``recurring_problems`` of one agency's, so only the ``fresh`` reports (parsed this
+    time) and the ``agencies`` whose reports came or went are computed again."""
+
+    empty_sections: pl.DataFrame
+    recurring_problems: pl.DataFrame
+    fresh: pl.Series  # report ids
+    agencies: pl.Series  # agency names (null: a report without one)
+
+
+def _statement_metrics(
+    reports: pl.DataFrame, statements: pl.DataFrame, previous: Previous | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``empty_sections`` and ``recurring_problems`` (all again, or only what changed)."""
+    mine = reports
+    if previous is not None:
+        touched = pl.col("agency").is_in(previous.agencies.drop_nulls().implode())
+        mine = reports.filter(pl.col("report_id").is_in(previous.fresh.implode()) | touched)
+        statements = statements.join(mine.select("report_id"), on="report_id", how="semi")
+    problems = (statements.filter(pl.col("section") == "problems")
+                .join(mine.select("report_id", "agency", "year"), on="report_id")
+                .select("report_id", "agency", "year", pl.col("text").alias("problem")))
+    fresh = mine if previous is None else mine.filter(pl.col("report_id").is_in(previous.fresh.implode()))
+    items = fresh.select("report_id").join(
+        statements.group_by("report_id").agg(
+            pl.col("text").filter(pl.col("section") == "problems").alias("problems"),
+            pl.col("text").filter(pl.col("section") == "improvements").alias("improvements"),
+        ),
+        on="report_id", how="left",
+    ).with_columns(pl.col("problems").fill_null([]), pl.col("improvements").fill_null([]))
+    empties = empty_sections(items)
+    recurring = recurring_problems(problems)
+    if previous is None:
+        return empties, recurring
+    kept = previous.empty_sections.join(reports.select("report_id"), on="report_id", how="semi").filter(
+        ~pl.col("report_id").is_in(previous.fresh.implode()))
+    empties = reports.select("report_id").join(pl.concat([kept, empties]), on="report_id", how="left",
+                                               maintain_order="left")
+    others = previous.recurring_problems.filter(~pl.col("agency").is_in(previous.agencies.drop_nulls().implode()))
+    return empties, pl.concat([others, recurring]).sort("agency", "problem")
+
+
 def compute(tables: Any) -> Metrics:
     """Every metric and flag count over a corpus, in one call.
 
@@ -156,13 +201,15 @@ def from_parts(
     sig: np.ndarray | None = None,
     pairs: pl.DataFrame | None = None,
     record: list[pl.DataFrame] | None = None,
+    previous: Previous | None = None,
 ) -> Metrics:
     """:func:`compute` from the tables and the texts' :func:`~fiscal_eval.metrics.text.sentence_features`
     (``features``: one row a report that has a text; ``long``: at least its long
     sentences, with ``sig`` their signatures when a store has them) — what an ingest
     calls with the features it kept, so that no text is read again; ``pairs`` and
     ``record`` the near-copy decisions it kept and gets back (see
-    :func:`~fiscal_eval.metrics.text.template_share_of`)."""
+    :func:`~fiscal_eval.metrics.text.template_share_of`); ``previous`` what of the last
+    generation's metrics still holds (see :class:`Previous`)."""
     execution = execution_metrics(reports)
     grades = grade_metrics(reports)
     docs = features.select("report_id").join(reports.select("report_id", "agency"), on="report_id")
@@ -172,17 +219,7 @@ def from_parts(
     ).with_columns(
         pl.when(pl.col(SENTENCES) > 0).then(pl.col(FIGURE_SENTENCES) / pl.col(SENTENCES)).alias(SPECIFICITY)
     )
-    problems = (statements.filter(pl.col("section") == "problems")
-                .join(reports.select("report_id", "agency", "year"), on="report_id")
-                .select("report_id", "agency", "year", pl.col("text").alias("problem")))
-    items = reports.select("report_id").join(
-        statements.group_by("report_id").agg(
-            pl.col("text").filter(pl.col("section") == "problems").alias("problems"),
-            pl.col("text").filter(pl.col("section") == "improvements").alias("improvements"),
-        ),
-        on="report_id", how="left",
-    ).with_columns(pl.col("problems").fill_null([]), pl.col("improvements").fill_null([]))
-    empties = empty_sections(items)
+    empties, recurring = _statement_metrics(reports, statements, previous)
     ok = reports.filter(pl.col("status") != "failed")
     per_report = (
         reports.select("report_id", "source", "agency", "region", "year", "kind", "status", "synthetic",
@@ -204,7 +241,7 @@ def from_parts(
         template_share=shares,
         specificity=spec,
         empty_sections=empties,
-        recurring_problems=recurring_problems(problems),
+        recurring_problems=recurring,
         yoy=yoy(ok),
         ranks=ranks(ok),
         pefa_pi1=pefa_pi1(_pi1_input(ok)),

@@ -29,7 +29,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fiscal_eval.metrics import Metrics, from_parts
+from fiscal_eval.metrics import Metrics, Previous, from_parts
 from fiscal_eval.metrics.text import (
     HASH,
     PAIR_COLUMNS_SCHEMA,
@@ -130,6 +130,7 @@ class MetricsBuilder:
         self._drop = set(drop)
         self._writer: pq.ParquetWriter | None = None
         self._long: list[pl.DataFrame] = []
+        self._fresh: list[pl.Series] = []  # ids of the reports this ingest parsed
         # Features come from the chunks when the old generation's are reusable, or when
         # there is no old generation (``fresh``: every row of the new one is a chunk's).
         self._chunks = self.old is not None or (old is None and fresh)
@@ -160,6 +161,7 @@ class MetricsBuilder:
     def _take(self, texts: pl.DataFrame) -> None:
         features, long = sentence_features(texts.select("report_id", "text"))
         self._write(features)
+        self._fresh.append(features["report_id"])
         if long.height:
             self._long.append(long)
             if len(self._long) > 16:  # NOTE: bounded: the same long sentences recur in every chunk
@@ -188,14 +190,15 @@ class MetricsBuilder:
         known = (pl.read_parquet(metric_file(self.old, PAIRS))
                  if self.old is not None and metric_file(self.old, PAIRS).is_file() else None)
         record: list[pl.DataFrame] = []
+        reports = pl.read_parquet(folder / "reports.parquet", columns=list(_REPORT_COLUMNS))
         metrics = from_parts(
-            pl.read_parquet(folder / "reports.parquet", columns=list(_REPORT_COLUMNS)),
+            reports,
             pl.read_parquet(folder / "statements.parquet", columns=["report_id", "section", "text"]),
             pl.read_parquet(folder / "flags.parquet", columns=["report_id", "code", "severity"]),
             pl.scan_parquet(folder / "fund_lines.parquet").select("report_id", "role", "measure", "label",
                                                                   "amount_yuan")
             .filter(pl.col("role") == "line_item").collect(),
-            features, long, sig, known, record,
+            features, long, sig, known, record, self._previous(reports),
         )
         del known
         pairs = pl.concat(record) if record else pl.DataFrame(schema=PAIR_COLUMNS_SCHEMA)
@@ -203,6 +206,21 @@ class MetricsBuilder:
         for name in METRIC_TABLES:
             getattr(metrics, name).write_parquet(metric_file(folder, name), compression="zstd")
         return metrics
+
+    def _previous(self, reports: pl.DataFrame) -> Previous | None:
+        """What of the old generation's statement metrics holds (see :class:`Previous`)."""
+        old = self.old
+        if old is None or not has_metrics(old):
+            return None
+        fresh = pl.concat(self._fresh) if self._fresh else pl.Series("report_id", [], dtype=pl.Utf8)
+        gone = pl.Series(sorted(self._drop), dtype=pl.Utf8)
+        agencies = pl.concat([
+            reports.filter(pl.col("report_id").is_in(fresh.implode()))["agency"],
+            pl.scan_parquet(old / "reports.parquet").filter(pl.col("report_id").is_in(gone.implode()))
+            .select("agency").collect()["agency"],
+        ]).unique()
+        return Previous(pl.read_parquet(metric_file(old, "empty_sections")),
+                        pl.read_parquet(metric_file(old, "recurring_problems")), fresh, agencies)
 
     def _long_sentences(self, features: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
         """The generation's distinct long sentences with their signatures (the old
