@@ -245,6 +245,15 @@ def parse(
         raise typer.Exit(EXIT_NOT_ALL_OK)
 
 
+# Shared by ingest and batch: the work on a dask cluster (fiscal_eval.store.cluster).
+_CLUSTER_OPTION = typer.Option(
+    "--cluster", metavar="ADDRESS", show_default=False,
+    help="Run the work on a dask.distributed cluster: its scheduler's address (tcp://host:8786), or "
+         "local:N for N local worker processes. Needs the cluster extra (pip install \"fiscal_eval[cluster]\"); "
+         "the files must be at the same paths on every worker.",
+)
+
+
 @app.command()
 def ingest(
     paths: Annotated[
@@ -268,6 +277,7 @@ def ingest(
                  "(without it such an ingest is refused, so a mistyped path cannot empty the store).",
         ),
     ] = False,
+    cluster: Annotated[str | None, _CLUSTER_OPTION] = None,
 ) -> None:
     """Parse and audit reports into the Parquet store; unchanged files are skipped.
 
@@ -279,7 +289,9 @@ def ingest(
     # `fiscal-eval parse` does not need.
     from fiscal_eval import store as _store
 
-    summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs, prune=prune))
+    # NOTE: cluster only when given: the local call stays the one it was.
+    on = {"cluster": cluster} if cluster is not None else {}
+    summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs, prune=prune, **on))
     typer.echo(str(summary))
     if summary.unread_folders and not prune:
         for message in summary.unread_folders:
@@ -598,9 +610,18 @@ def bench(
         int | None,
         typer.Option("--jobs", min=1, show_default=False, help="With --batch: worker processes (default: all cores)."),
     ] = None,
+    dask: Annotated[
+        bool,
+        typer.Option("--dask", help="Instead: dask_scaling, ingest and a small batch on the local engine and on "
+                                    "local:1 and local:2 clusters, reports/s and ratios (needs the cluster extra)."),
+    ] = False,
 ) -> None:
     """Measure parse, ingest, re-ingest, metrics and memory (or, with --batch, the report batch); print the figures."""
-    if batch:
+    if dask:
+        from fiscal_eval.bench.dask_scaling import dask_scaling
+
+        figures = _call(lambda: dask_scaling(reports or 400))
+    elif batch:
         from fiscal_eval.bench import render
 
         figures = _call(lambda: render.batch_vs_naive(store, reports=reports or 12, jobs=jobs))
@@ -646,6 +667,7 @@ def batch(
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print each page to a PDF (A4) beside it, with "
                                                     "headless Chromium where installed (says so when not).")] = False,
+    cluster: Annotated[str | None, _CLUSTER_OPTION] = None,
 ) -> None:
     """Render every report notebook over the store to offline HTML, with an index.html.
 
@@ -654,7 +676,8 @@ def batch(
     from fiscal_eval.render.batch import run_batch
 
     result = _call(lambda: run_batch(store, out, jobs=jobs, agency=agency, force=force, timeout=timeout,
-                                     lessons=lessons, notebooks=notebooks, limit=limit, pdf=pdf))
+                                     lessons=lessons, notebooks=notebooks, limit=limit, pdf=pdf,
+                                     cluster=cluster))
     for run in result.failed:
         typer.echo(f"failed: {run.title} ({run.name}): {run.error}", err=True)
     typer.echo(str(result))

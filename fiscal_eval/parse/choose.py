@@ -20,7 +20,8 @@ from fiscal_eval.model import Candidate, Span
 from fiscal_eval.parse.context import Context, is_cjk
 from fiscal_eval.parse.vocab import vocab
 
-__all__ = ["Option", "Choice", "choose", "in_component", "is_item", "LOST_LEVEL", "LOST_LISTED", "LOST_ITEM_SCORE"]
+__all__ = ["Option", "Choice", "choose", "in_component", "is_item", "LOST_LEVEL", "LOST_LISTED", "LOST_ITEM_SCORE",
+           "LOST_MASKED", "LOST_UNIT_SLIP"]
 
 # Why a candidate lost, in the words an analyst reads (Chinese, like every message).
 LOST_RANK = "表述级别较低（有更明确的表述）"
@@ -32,6 +33,8 @@ LOST_REPEAT = "同一数值，取首次出现处"
 LOST_LEVEL = "分级资金之一（文中列了多级资金，未见合计）"
 LOST_LISTED = "并列列举的数额之一，文中未见合计"
 LOST_ITEM_SCORE = "单项指标的得分，不是总分"
+LOST_MASKED = "文中同类数额被网站遮挡（看不到数值），无法确定哪一个是报告的总数"
+LOST_UNIT_SLIP = "同一数字一处写“元”、一处写“万元”，单位笔误，不能确定是哪一个"
 
 
 @dataclass(frozen=True)
@@ -144,12 +147,29 @@ def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
         else:
             for o in top:
                 lost[id(o)] = LOST_CONFLICT
+    if chosen is not None and (slips := _unit_slips(chosen, whole)):
+        # "全年预算数2089元" beside "预算资金合计2089万元": one of them has the wrong unit,
+        # and the better-ranked wording does not say which; a 10,000-fold error is worse
+        # than a blank.
+        for o in (chosen, *slips):
+            lost[id(o)] = LOST_UNIT_SLIP
+        chosen, reason = None, ""
     if chosen is not None:
         lost.pop(id(chosen), None)
     candidates = _candidates(options, chosen, reason, lost)
     if chosen is not None and len(candidates) == 1 and not keep_single:
         candidates = ()
     return Choice(chosen, candidates, reason)
+
+
+def _unit_slips(chosen: Option, options: Sequence[Option]) -> list[Option]:
+    """Options stating the chosen amount's digits in the other unit (元 for 万元, or the
+    reverse): exactly 10,000 times or a 10,000th of it."""
+    v = chosen.value
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 1:
+        return []
+    return [o for o in options if isinstance(o.value, (int, float)) and not isinstance(o.value, bool)
+            and o.value >= 1 and any(abs(o.value - v * k) <= 1e-6 * max(o.value, 1.0) for k in (1e4, 1e-4))]
 
 
 def _candidates(options: Sequence[Option], chosen: Option | None, reason: str,
@@ -190,12 +210,34 @@ def _component_titles(titles: tuple[str, ...]) -> bool:
     return False
 
 
+# A line that ends by opening a list ("…合计7505万元,已支出2171.13万元。其中:"): the
+# lines after it, in the same section, are its items.
+_LIST_LINE_END = re.compile(r"其中\s*[:：]?[ \t]*$")
+_LIST_REACH = 1500  # characters looked back for such a line
+
+
+def _under_list_line(ctx: Context, pos: int) -> bool:
+    f = ctx.f
+    line_start = f.rfind("\n", 0, pos) + 1
+    floor = max(0, line_start - _LIST_REACH)
+    at = f.rfind("其中", floor, line_start)
+    if at < 0:
+        return False
+    end = f.find("\n", at)
+    if end < 0 or end >= line_start or not _LIST_LINE_END.match(f, at, end):
+        return False
+    here, there = ctx.chain(pos), ctx.chain(at)
+    return bool(here) == bool(there) and (not here or here[-1] == there[-1])
+
+
 def is_item(ctx: Context, pos: int) -> bool:
     """Whether the figure at ``pos`` is one item of a breakdown: its sentence opens one
     ("分项目如下：…"), or the stretch since the last ; or sentence start is enumerated."""
     f = ctx.f
     sentence_start = ctx.sentence_bounds(pos)[0]
     if vocab().breakdown.match(f[sentence_start:sentence_start + 24]):
+        return True
+    if _under_list_line(ctx, pos):
         return True
     # Looked for in the last 200 characters only: a sentence may be a whole flattened file.
     floor = max(sentence_start, pos - 200)

@@ -24,12 +24,19 @@ _UNIT = re.compile(r"\((亿元|万元|千元|元)\)")
 # What a flattened grid puts between its cells, removed to find header words however split.
 _GAP = re.compile(r"[\s|\u00a0]+")
 # One value of the total row: a number with its unit or percent sign, after separators.
-_VALUE = re.compile(r"[\s|]*(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.,])\s*(?P<unit>%|亿元|万元|千元|元)?")
+_VALUE = re.compile(r"[\s|]*(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.,])\s*(?P<unit>%|亿元|万元|千元|元|万(?![\u4e00-\u9fff]))?")
 # A form's header words, a budget column before an execution column: documents without
 # them (most prose reports) are answered without looking further.
 _HINT = re.compile(r"(?:预算数|年初预算|调整后预算|全年预算)[^。]{0,120}?(?:执行数|预算执行)", re.S)
-_MONEY = ("budget_init", "budget_adj", "spent")
-_ROLES = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1), "spent": ("spent", 1)}  # as vocab.toml
+_MONEY = ("budget_init", "budget_adj", "available", "spent")
+_ROLES = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1), "available": ("available", 1),
+          "spent": ("spent", 1)}  # as vocab.toml
+# Budgets a rate may divide by: the money columns' and the net budget (read for checks only).
+_BUDGETS = ("budget_init", "budget_adj", "budget_net")
+# Columns read but never given as figures: the row's number, money moved out of the budget.
+_SILENT = ("row_no", "money_other")
+# "列次 0 1 2 3 …" (the form's column numbers) between the header and the total row.
+_COLUMN_NUMBERS = re.compile(r"列次\d+[^\d:：。]{0,8}?(?=年度资金总额|资金总额)")
 _UNFILLED = "表格合计行的金额全为0（未填写），不是预算或支出数"
 _CONTRADICTED = "表格该行的数与表头对不上（执行率与执行数÷预算数不符），列位可能错了"
 _INCOMPLETE = "表格该行缺格，无执行率核对，哪一格是哪一列不能确定"
@@ -107,12 +114,22 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
         if sum(c in _MONEY for c in cols) < 2:
             continue
         total = _TOTAL.match(text, run[-1].end())
+        numbers = _COLUMN_NUMBERS.match(text, run[-1].end())
+        if total is None and numbers is not None:
+            total = _TOTAL.match(text, numbers.end())
         if total is not None:
             found = _row(f, where[total.end() - 1] + 1, cols)
             label = total.group().rstrip(":：")
+            declared = _UNIT.search(total.group())  # "年度资金总额(万元):"
+            if unit is None and declared is not None:
+                unit = declared.group(1)
         else:
+            heads = [w.group() for w in run][len(run) - len(cols):]
             found = _uncaptioned(f, where[run[-1].end() - 1] + 1, cols)
             label = "表头下首行（其中各行不超过它）"
+            if not found:
+                found = _uncaptioned_checked(f, where[run[-1].end() - 1] + 1, cols, heads)
+                label = "表头下首行（执行率与执行数÷预算数相符）"
         if not found:
             continue
         if unit is None:
@@ -160,6 +177,24 @@ def _uncaptioned(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | N
     return found
 
 
+def _uncaptioned_checked(f: str, pos: int, cols: list[str | None],
+                         heads: list[str]) -> list[tuple[str | None, re.Match[str]]]:
+    """Values printed right after a header that has a 执行率 column, with no row label
+    ("全年预算数 全年执行数 分值 执行率 得分 65.66 65.07 10 99% 9"): read only when they
+    fill every column and the row's own arithmetic confirms the columns (its 执行率,
+    with its %, is 执行数 ÷ 预算数; 分值 and 得分 possible); else nothing."""
+    width = _width(cols)
+    if "rate" not in cols[:width]:
+        return []
+    found = _row(f, pos, cols)
+    if len(found) != width:
+        return []
+    rate = next(m for c, m in found if c == "rate")
+    if rate.group("unit") != "%" or _placement_money([(c, h, m) for (c, m), h in zip(found, heads)]) is None:
+        return []
+    return found
+
+
 def _row(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | None, re.Match[str]]]:
     """The total row's values from ``pos``, paired with the header's columns in order."""
     out = []
@@ -178,15 +213,35 @@ def _value(m: re.Match[str]) -> float:
     return parse_number(m.group("num"))
 
 
+def _rate_readings(rate: re.Match[str]) -> list[tuple[float, int]]:
+    """What a 执行率 cell may state, as (fraction, decimals of its percent): "95.8%" is
+    0.958; without its % sign it may be a percent ("95.8") or a fraction the form printed
+    as a decimal ("0.958" = 95.8 %), which only the row's arithmetic tells apart."""
+    num = rate.group("num")
+    d = decimals_of(num)
+    out = [(parse_percent(num), d)]
+    if rate.group("unit") != "%" and d >= 2 and parse_number(num) <= 2:
+        out.append((parse_number(num), d - 2))
+    return out
+
+
+def _checked_rate(rate: re.Match[str], values: dict[str, float]) -> tuple[float, int] | None:
+    """The reading of a 执行率 cell (fraction, percent decimals) that equals 执行数 ÷ a
+    预算数 of the row to the rate's last stated digit, or None."""
+    if "spent" not in values:
+        return None
+    budgets = [values[c] for c in _BUDGETS if values.get(c)]
+    for stated, d in _rate_readings(rate):
+        step = 10.0 ** -(d + 2)
+        if any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets):
+            return stated, d
+    return None
+
+
 def _rate_checks(rate: re.Match[str], values: dict[str, float]) -> bool:
     """Whether a 执行率 cell (with or without its %) equals 执行数 ÷ a 预算数 of the row,
     to the rate's last stated digit."""
-    if "spent" not in values:
-        return False
-    stated = parse_percent(rate.group("num"))
-    step = 10.0 ** -(decimals_of(rate.group("num")) + 2)
-    budgets = [values[c] for c in ("budget_init", "budget_adj") if values.get(c)]
-    return any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets)
+    return _checked_rate(rate, values) is not None
 
 
 def _placement_money(pairs: list[tuple[str | None, str, re.Match[str]]]) -> dict[str, float] | None:
@@ -195,17 +250,29 @@ def _placement_money(pairs: list[tuple[str | None, str, re.Match[str]]]) -> dict
     percent outside 执行率, a 分值 above 100, 得分 above its 分值, a 执行率 that 执行数 ÷
     预算数 does not give, no money at all."""
     money: dict[str, float] = {}
-    rate = None
+    checks: dict[str, float] = {}  # money and the net budget, for the rates' arithmetic
+    rate = arrival = None
     most = points = None
     for col, head, m in pairs:
         percent = m.group("unit") == "%"
         if col == "rate":
             rate = m
             continue
+        if col == "arrival_rate":
+            if not percent:
+                return None
+            arrival = m
+            continue
         if percent:
             return None
+        if col == "row_no":
+            if m.group("unit") or "." in m.group("num") or _value(m) > 99:
+                return None
+            continue
         if col in _MONEY:
             money[col] = _value(m)
+        if col in _MONEY or col in ("budget_net", "money_other"):
+            checks[col] = _value(m)
         elif col == "points":
             if _value(m) > 100:
                 return None
@@ -215,9 +282,21 @@ def _placement_money(pairs: list[tuple[str | None, str, re.Match[str]]]) -> dict
                 points = _value(m)
     if not money or (most is not None and points is not None and points > most + 1e-9):
         return None
-    if rate is not None and not _rate_checks(rate, money):
+    # 扣除统筹整合资金后预算金额 (C) is 全年预算数 (A) less 统筹整合资金数 (B, blank for none).
+    if "budget_net" in checks and ("budget_adj" not in checks or abs(
+            checks["budget_adj"] - checks.get("money_other", 0.0) - checks["budget_net"]) > 1e-6):
+        return None
+    if rate is not None and not _rate_checks(rate, checks):
+        return None
+    # 预算到位 (D/C): what arrived over the budget, to the rate's last digit.
+    if arrival is not None and not _rate_checks(arrival, {**checks, "spent": checks.get("available", -1.0)}):
         return None
     return money
+
+
+def _width(cols: list[str | None]) -> int:
+    """How many value columns come before the first text column."""
+    return next((i for i, c in enumerate(cols) if c == "text"), len(cols))
 
 
 def _resolve(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
@@ -228,7 +307,7 @@ def _resolve(found: list[tuple[str | None, re.Match[str]]], cols: list[str | Non
     "880 880 880 10 10" under 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分: only
     a blank 执行率 leaves every cell possible (880 cannot be a 分值, 10 cannot be 880 ÷ 880
     as a rate), so 880 is the budget and the spent. None when placements disagree."""
-    width = next((i for i, c in enumerate(cols) if c == "text"), len(cols))
+    width = _width(cols)
     values = [m for _, m in found]
     if not 0 < len(values) <= width or width - len(values) > 3:
         return None
@@ -246,10 +325,15 @@ def _resolve(found: list[tuple[str | None, re.Match[str]]], cols: list[str | Non
 def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None], heads: list[str],
           unit: str, label: str) -> FlatForm:
     if any(c in _MONEY and m.group("unit") == "%" for c, m in found):
-        return [], []  # a percent under a money column: the cells are not where the header says
+        # A percent under a money column: the cells are not where the header says; a
+        # row short of cells is read only where one placement of them is possible.
+        resolved = _resolve(found, cols, heads) if len(found) < _width(cols) else None
+        if resolved is None:
+            return [], []
+        found = resolved
     money = [(c, m) for c, m in found if c in _MONEY]
     rate = next((m for c, m in found if c == "rate"), None)
-    values = {c: parse_number(m.group("num")) for c, m in money}
+    values = {c: parse_number(m.group("num")) for c, m in found if c in _MONEY or c == "budget_net"}
     why = ""
     if values and not any(values.values()):
         why = _UNFILLED
@@ -257,7 +341,7 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
         # The row's own 执行率 confirms (or refutes) which number is which.
         stated = parse_percent(rate.group("num"))
         step = 10.0 ** -(decimals_of(rate.group("num")) + 2)
-        budgets = [values[c] for c in ("budget_init", "budget_adj") if values.get(c)]
+        budgets = [values[c] for c in _BUDGETS if values.get(c)]
         if not any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets):
             why = _CONTRADICTED
     elif (rate is not None or len(found) < sum(1 for c in cols if c != "text")
@@ -270,6 +354,8 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
             found, why = resolved, ""
             money = [(c, m) for c, m in found if c in _MONEY]
             rate = next((m for c, m in found if c == "rate"), None)
+    values = {c: parse_number(m.group("num")) for c, m in found if c in _MONEY or c == "budget_net"}
+    reading = _checked_rate(rate, values) if rate is not None else None
     amounts = []
     for col, m in money:
         role, rank = _ROLES[col]
@@ -279,8 +365,9 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
                         rank, why))
     rates = []
     if rate is not None and not why:
-        rates.append(RateStatement(label="执行率", concept="execution", value=parse_percent(rate.group("num")),
-                                   decimals=decimals_of(rate.group("num")), span=(rate.start("num"), rate.end())))
+        value, decimals = reading or (parse_percent(rate.group("num")), decimals_of(rate.group("num")))
+        rates.append(RateStatement(label="执行率", concept="execution", value=value,
+                                   decimals=decimals, span=(rate.start("num"), rate.end())))
     return amounts, rates
 
 
@@ -405,17 +492,35 @@ def _spent_rate_run(run: str, loose: bool = False) -> set[tuple[float, float, fl
     return spent_some or out
 
 
-_ROW_NAME = re.compile(r"[ \t|\u00a0]*(?:年度资金总额|资金总额|合计|总计)[ \t]*:?")
+_ROW_NAME = re.compile(r"[\s|\u00a0]*(?:年度资金总额|资金总额|合计|总计)[ \t]*:?")
 
 
 # The cells right after a grid's header: numbers and percents, apart or glued, to the first percent.
-_CELLS = re.compile(r"[ \t|\u00a0]*(?:[\d.]+[ \t|\u00a0]*){0,3}[\d.]+%")
+# A money cell may keep its unit ("年度资金总额50万元47.6895.00%").
+_CELLS = re.compile(r"[ \t|\u00a0]*(?:[\d.]+(?:万元|元|万)?[ \t|\u00a0]*){0,3}[\d.]+%")
 
 
 def _spent_rate_cells(cells: list[re.Match[str]]) -> tuple[tuple[int, int], ...] | None:
     """The spans of 预算数, 执行数 and 执行率 in the cells after a grid's 执行数 | 执行率
     header, when the rate is the quotient of the two cells before it; glued cells are
     parted where one reading alone gives that ("64.864.864.8100%")."""
+    if len(cells) == 2 and _NUMBER.fullmatch(cells[0].group()):
+        # "50万元47.6895.00%": the 预算数 apart, 执行数 and 执行率 glued: parted where one
+        # split alone gives 执行数 ÷ 预算数 as the rate (to its digit, else in whole percents).
+        budget, run = _number(cells[0].group(), 6), cells[1]
+        body = run.group().removesuffix("%")
+        if not budget or not run.group().endswith("%"):
+            return None
+        for loose in (False, True):
+            splits = [k for k in range(1, len(body)) if _number(body[:k], 6) is not None
+                      and _number(body[k:], 2) is not None
+                      and _rate_agrees(_number(body[:k], 6) / budget, body[k:], loose)]
+            if len(splits) == 1:
+                k = run.start() + splits[0]
+                return cells[0].span(), (run.start(), k), (k, run.end())
+            if splits:
+                return None
+        return None
     if len(cells) == 1:
         run = cells[0]
         # Read to the rate's last digit; a rate in whole percents that no split gives

@@ -14,7 +14,7 @@ __all__ = ["CellValue", "read_cell", "split_max", "table_unit", "row_label", "co
            "FundGrid", "fund_grid", "GridRow", "grid_row", "declared_unit", "FUND_TOTAL", "MAX_POINTS_HEADER"]
 
 _PLAIN = re.compile(
-    r"^\s*(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\. ?\d+)?)\s*(?P<pct>%)?\s*(?P<unit>亿元|万元|千元|元)?\s*$"
+    r"^\s*(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\. ?\d+)?)\s*(?P<pct>%)?\s*(?P<unit>亿元|万元|千元|元|万)?\s*$"
 )
 _MAX_IN_LABEL = re.compile(r"\s*\(\s*(?P<num>\d+(?:\.\d+)?)\s*分?\s*\)\s*$")
 _UNIT_DECL = re.compile(r"(?:单位\s*:?\s*|\(|\[)(亿元|万元|千元|元)")
@@ -100,12 +100,14 @@ def _row_label(texts: tuple[str, ...]) -> tuple[int, str] | None:
 
 # ---------------------------------------------------------------- the money grid of a 自评表
 
-_MONEY = ("budget_init", "budget_adj", "spent")
-_NUMERIC = _MONEY + ("rate", "points")
+_MONEY = ("budget_init", "budget_adj", "available", "spent")
+# Numbers a row holds under the grid (vocab.toml [fund_columns]); the percents among them.
+_NUMERIC = _MONEY + ("rate", "points", "row_no", "budget_net", "money_other", "arrival_rate")
+_RATES = ("rate", "arrival_rate")
 _UNIT_IN_HEADER = re.compile(r"\((?:亿元|万元|千元|元)\)")
 _BLANK = re.compile(r"^[\s—\-–/／|]*$")
 # The money grid's total row label (年度资金总额: …), folded, with or without its colon.
-FUND_TOTAL = re.compile(r"(?:年度资金总额|资金总额|总额|合计|总计)[:：]?")
+FUND_TOTAL = re.compile(r"(?:年度资金总额|资金总额|总额|合计|总计)(?:\((?:亿元|万元|千元|元)\))?[:：]?")
 # A [fund_columns] points header naming the maximum (分值 10), not the points earned (得分).
 MAX_POINTS_HEADER = re.compile(r"^(?:分值|权重|满分)")
 
@@ -182,17 +184,31 @@ def _map(grid: FundGrid, texts: tuple[str, ...], pairs: list[tuple[int, int]]) -
             complete = False
             continue
         val = _read_text(texts[i])
-        if val is None or val.percent != (measure == "rate"):
+        if measure in _RATES and val is not None and not val.percent and val.decimals >= 2 and val.value <= 2:
+            # "0.958" under 执行率: the rate printed as a fraction (95.8 %); the row's
+            # arithmetic below confirms it or the mapping is not sound.
+            val = CellValue(val.value, val.decimals - 2, True, None)
+        if val is None or val.percent != (measure in _RATES):
             return None
         cells.setdefault(measure, (i, val))
-    budgets = [cells[m][1].value for m in ("budget_init", "budget_adj") if m in cells]
+    # The net budget (扣除统筹整合资金后) is what the transfer form's rates divide by.
+    budgets = [cells[m][1].value for m in ("budget_init", "budget_adj", "budget_net") if m in cells]
     if not budgets or "spent" not in cells:
         return None
     rate = cells.get("rate")
     complete = complete and len(pairs) >= sum(m in _NUMERIC for m in grid.measures[grid.start:])
+    # 预算到位 (D/C) states what arrived over the budget: a row it contradicts is shifted.
+    arrival = cells.get("arrival_rate")
+    consistent = arrival is None or ("available" in cells
+                                  and _rate_agrees(arrival[1], cells["available"][1].value, budgets))
+    # 扣除统筹整合资金后预算金额 (C) is 全年预算数 (A) less 统筹整合资金数 (B, blank for none).
+    if "budget_net" in cells:
+        net = cells.get("budget_adj", (0, None))[1]
+        moved = cells["money_other"][1].value if "money_other" in cells else 0.0
+        consistent = consistent and net is not None and abs(net.value - moved - cells["budget_net"][1].value) <= 1e-6
     if rate is None:
-        return GridRow(cells, False, False, complete)
-    ok = _rate_agrees(rate[1], cells["spent"][1].value, budgets)
+        return GridRow(cells, False, not consistent, complete)
+    ok = _rate_agrees(rate[1], cells["spent"][1].value, budgets) and consistent
     return GridRow(cells, ok, not ok, complete)
 
 

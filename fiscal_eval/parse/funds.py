@@ -12,11 +12,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
-from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, Choice, Option, choose, in_component,
-                                      is_item)
+from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_MASKED, Choice, Option, choose,
+                                      in_component, is_item)
 from fiscal_eval.parse.context import Context, clean_label, is_cjk
 from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
+from fiscal_eval.parse.metadata import find_title
 from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, find_amounts, parse_amount
 from fiscal_eval.parse.vocab import vocab
 
@@ -86,11 +87,13 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     v = vocab()
     role, rank, matched = role_of(_TITLES.sub("", label))
     if role in ("budget", "available", "spent", "income"):
-        if _is_bare(label, matched):  # the subject is the sentence so far
+        bare = _is_bare(label, matched)
+        if bare:  # the subject is the sentence so far
             part = ctx.found_before(v.subject_part, sentence_start, pos)
         else:
             part = v.subject_part.search(label) is not None
-        if part and not v.subject_whole.search(label):
+        if (part and not v.subject_whole.search(label)
+                and not _title_subject(ctx, ctx.f[sentence_start:pos] if bare else label)):
             return "other", 9, ()
     if role == "spent" and _plan_context(ctx, pos):
         return "other", 9, ()
@@ -110,6 +113,22 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
         # ("收到上级下拨…" names what was received, not what was allocated).
         fallback = ("budget",)
     return role, rank, fallback
+
+
+def _title_subject(ctx: Context, words: str) -> bool:
+    """Whether every part word in ``words`` ([subject].part) is one the report's title
+    names as its own subject ("…局2023年度项目支出绩效单位自评报告": there 项目支出 is
+    the whole the report evaluates, not a part of it)."""
+    title = find_title(ctx)
+    # A title naming the department's whole spending too (部门整体及项目支出…): there the
+    # project spending is a part of that whole.
+    if title is None or vocab().meta["department_title"].search(title.value):
+        return False
+    named = {m.group() for m in vocab().subject_part.finditer(title.value)}
+    if not named:
+        return False
+    used = {m.group() for m in vocab().subject_part.finditer(words)}
+    return bool(used) and used <= named
 
 
 # "(含…)" asides: a list word inside one does not itemise the amounts after it.
@@ -256,7 +275,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         )
         level = v.fund_level.search(label)
         out.append(Amount(line, rank, fallback, total=marked and stated_total,
-                          level=level.group(1) if level else "",
+                          level=_CENTRAL.get(level.group(1), level.group(1)) if level else "",
                           item=is_item(ctx, start), component=in_component(ctx, start),
                           reason=reason))
         if marked and not stated_total:
@@ -285,6 +304,14 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                     and not (a.line.role == "other" and role_of(_TITLES.sub("", a.line.label))[2])):
                 a = replace(a, fallback=a.fallback + ("budget",), reason=a.reason or "分级资金的合计")
             out[i] = replace(a, total=True)
+        elif out[i].line.role in ("budget", "income", "available", "spent"):
+            # "合计下达我区…53106万元。…下达各市县…39565.55万元,安排自治区本级…13540.45万元":
+            # the amounts right after a marked total that sum to it are its parts.
+            parts = _sum_after(out, i, f)
+            if parts:
+                out[i] = replace(out[i], total=True)
+                for j in parts:
+                    out[j] = replace(out[j], item=True)
     _mark_listed(out, f, ctx)
     _mark_levels(out)
     _mark_named_components(out, f)
@@ -347,6 +374,34 @@ def _sum_of_run(out: list[Amount], value: float, f: str, pos: int) -> int | None
     return None
 
 
+# How far after a marked total its parts may be stated (characters).
+_PARTS_REACH = 1200
+
+
+def _sum_after(out: list[Amount], i: int, f: str) -> list[int]:
+    """The indices of the two or more amounts right after ``out[i]`` (items of lists
+    skipped) that sum to it, to their stated digits; [] when none do. Only money of a
+    stage no later than the total's (a total allocated is not a sum of amounts spent)."""
+    value = out[i].line.amount_yuan
+    stage = _STAGE[out[i].line.role]
+    total, slack, parts = 0.0, _slack(out[i].line), []
+    for j in range(i + 1, min(len(out), i + 1 + _SUM_REACH)):
+        a = out[j]
+        if a.line.span[0] - out[i].line.span[1] > _PARTS_REACH or a.reason.startswith("标准"):
+            return []
+        if a.line.parent is not None or a.line.role not in _STAGE or a.line.role in ("balance", "carryover") \
+                or _STAGE[a.line.role] > stage:
+            continue
+        total += a.line.amount_yuan
+        slack += _slack(a.line)
+        parts.append(j)
+        if len(parts) >= 2 and abs(total - value) <= slack + 1e-6 * max(1.0, value):
+            return parts
+        if total > value + slack:
+            return []
+    return []
+
+
 # Stages of money: a list ("A、B") does not run from one stage into a later one
 # ("预算100万元、支出90万元" states two figures, not two items).
 _STAGE = {"budget": 0, "income": 0, "available": 1, "spent": 2, "balance": 3, "carryover": 3}
@@ -402,6 +457,8 @@ def _mark_levels(out: list[Amount]) -> None:
         out[i] = replace(out[i], excluded=out[i].excluded or LOST_LEVEL)
 
 
+# 财政部下达: the central level's allocation, whoever writes it.
+_CENTRAL = {"财政部": "中央"}
 # Names of one level written several ways.
 _LEVEL_NAMES = {"省本级": "省级", "自治区本级": "自治区", "市本级": "市级", "县本级": "县级", "区本级": "区级"}
 
@@ -555,9 +612,9 @@ def _table_amounts(ctx: Context) -> list[Amount]:
     return out
 
 
-_TOTAL_ROW = re.compile(r"合\s*计|总\s*计|小\s*计|年度资金总额|资金总额|总\s*额|合计金额")
+_TOTAL_ROW = re.compile(r"(?:合\s*计|总\s*计|小\s*计|年度资金总额|资金总额|总\s*额|合计金额)(?:\((?:亿元|万元|千元|元)\))?")
 _GRID_ROLES: dict[str, tuple[Role, int]] = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1),
-                                            "spent": ("spent", 1)}
+                                            "available": ("available", 1), "spent": ("spent", 1)}
 _UNSOUND = "表格该行的数与表头对不上（缺格，或执行率与执行数÷预算数不符），列位不能确定"
 
 
@@ -583,10 +640,42 @@ def extract_amounts(ctx: Context) -> list[Amount]:
     if not any(a.line.role in ("budget", "spent") for a in table):
         table += [Amount(line, rank, excluded=why, reason=f"表格“{line.label}”行（按表头列序）")
                   for line, rank, why in flat_form(ctx)[0]]
-    if not any(a.line.role in ("budget", "spent") for a in table):
+    if not any(a.line.role in ("budget", "spent") and not a.excluded for a in table):
         table += [Amount(line, rank, excluded=why, reason="表格粘连单元格（执行率核对）")
                   for line, rank, why in glued_rates(ctx)[0]]
-    return table + _prose_amounts(ctx, shift=len(table)) + _unit_line_amounts(ctx)
+    return _mark_masked(ctx, table + _prose_amounts(ctx, shift=len(table)) + _unit_line_amounts(ctx))
+
+
+# A figure a mirror site hid ("下达给我单位资金 点击查看>> 万元", "****万元"): stated, but
+# its value cannot be read.
+_MASKED = re.compile(r"(?:点击查看\s*>*|\*{2,}|[xX]{2,})\s*(?:亿元|万元|千元|元)")
+
+
+def _mark_masked(ctx: Context, out: list[Amount]) -> list[Amount]:
+    """Figures named like a hidden one, and no better: the hidden one may be the report's
+    total (or another allocation of it), so none of them may be chosen. A hidden figure
+    in a list (其中…) is an item and hides nothing."""
+    hidden: dict[str, int] = {}  # role -> the best rank a hidden figure of it has
+    v = vocab()
+    for m in _MASKED.finditer(ctx.f):
+        start = m.start()
+        lo = ctx.sentence_bounds(start)[0]
+        if ctx.in_covered(start) or v.list_items.search(_PARENTHESISED.sub("", ctx.f[lo:start])):
+            continue
+        label = clean_label(ctx.left_clause(start, lo)[0])
+        role, rank, fallback = _assign(label, ctx, start, lo)
+        for r, k in [(role, rank)] + [(f, rank + 10) for f in fallback]:
+            if r in ("budget", "available", "spent"):
+                hidden[r] = min(hidden.get(r, k), k)
+    if not hidden:
+        return out
+    for i, a in enumerate(out):
+        if a.line.parent is not None or a.item or a.excluded:
+            continue
+        stands = [(a.line.role, a.rank)] + [(f, a.rank + 10) for f in a.fallback]  # as choose_funds ranks them
+        if any(r in hidden and k >= hidden[r] for r, k in stands):
+            out[i] = replace(a, excluded=LOST_MASKED)
+    return out
 
 
 def _slack(line: FundLine) -> float:

@@ -187,6 +187,9 @@ _FILE_LINE = re.compile(r"^(?P<n>.{4,120}?)\.(?:docx?|pdf|wps|xlsx?)$", re.I)
 _TITLE_PREFIX = re.compile(r"^(?:附件\d*[:：]?(?:\d+[.、])?|\d+、|关于(?=[\u4e00-\u9fff]))+")
 _CONTINUATION = re.compile(r"^(?:转移支付|项目|支出|资金|绩效|服务|专项|经费|工作|评价|自评)")
 _NO_TITLE_CHARS = re.compile(r"[\t|,;。!?；，]")
+# Words a mirror masked at a line's start ("(略)", "点击查看>>") and the fragments of one or
+# two characters left between them and the next words.
+_MASK_BEFORE = re.compile(r"^\s*(?:(?:\(略\)|点击查看>*|\*{2,})\s*(?:\S{1,2}\s+)?)+")
 _SUBJECT = re.compile(r"现(?:将|对)(?P<t>[^。\n]{4,90}?)(?:情况)?(?:报告|汇报|(?:予以|给予)?公开)?(?:如下|[:])")
 
 
@@ -224,6 +227,9 @@ def _titles(ctx: Context) -> list[_Title]:
             if genre.search(text):
                 out.append(_Title(text, tuple(idx), "标题", 1))
             continue
+        mask = _MASK_BEFORE.match(line)
+        if mask:  # "(略) 分 某某资金绩效自评": the mirror masked the words before the title
+            s += mask.end()
         text, idx = _compact(f, s, min(e, s + 300))  # a title is short; a run-in one opens its line
         gm = genre.search(text)
         if gm is None or _HEADING_NUM.match(text) or re.match(r"[-•·]", text) or re.search(r"首页|位置", text) \
@@ -341,10 +347,15 @@ def _title_parts(t: _Title) -> _TitleParts:
             # for the whole country; a project keeps its place (银川市兴庆区…改造项目).
             region, rest_from = True, j + rm.end()
     objects: list[tuple[str, Span, str]] = []
-    # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改))
-    for m in re.finditer(r"\((?P<p>[^()]{2,60})\)", s):
+    # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改)),
+    # also one the page left open at the title's end ("…自评报告(2022年…补助资金"); not
+    # the channel a fund is paid through ("…补助资金(省对下转移支付)")
+    for m in re.finditer(r"\((?P<p>[^()]{2,60})(?:\)|$)", s):
         p = m.group("p")
-        if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d+(?!\d*年)", p):
+        if m.group().endswith(")") is False and m.start() < g0:
+            continue  # an open bracket before the genre words is no name cut at the end
+        if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d+(?!\d*年)", p) \
+                and not _CHANNEL.fullmatch(p):
             name = _clean_project(p, keep_year=True)  # a bracket names it as written, year and all
             lo = m.start("p") + max(0, p.find(name))
             objects.append((name, t.span(lo, lo + len(name)), "括号"))
@@ -364,7 +375,16 @@ def _title_parts(t: _Title) -> _TitleParts:
             break
         obj_lo += step.end()
     ym = _YEAR.search(s, obj_lo + 1, g0)  # "…补助经费转移支付2023年度绩效…": the name ends at the year
+    split: tuple[int, int] | None = None
     obj = s[obj_lo:ym.start() if ym and ym.start() > obj_lo else g0]
+    if ym and ym.start() > obj_lo and not _FUND_END.search(obj) and _FUND_WORD.fullmatch(s[ym.end():g0]):
+        # "保山市国家文物保护2020年度专项资金绩效自评报告": the year splits the fund's name,
+        # its subject before, its fund word after; the region before it receives the fund.
+        rg = _REGION.match(obj)
+        subject = obj[rg.end():] if rg and _REGION_ONLY.match(rg.group()) else obj
+        if len(subject) >= 4 and not _PLACE.match(subject) and _FUND_END.search(subject + s[ym.end():g0]):
+            split = (obj_lo + len(obj) - len(subject), g0)
+            obj = subject + s[ym.end():g0]
     obj = re.sub(r"(?:预算执行情况|执行情况|使用情况|资金使用|转移支付区域|区域)?(?:\((?:项目)?\))?$", "", obj)
     named_transfer = obj
     obj = re.sub(r"(?:中央对地方|中央)?(?:专项)?转移支付$|项目支出$|支出$|的$", "", obj)
@@ -374,10 +394,16 @@ def _title_parts(t: _Title) -> _TitleParts:
         # alone, with no fund word to stand for it; the transfer is the fund's name.
         obj = named_transfer
     obj = re.sub(r"(?:预算执行情况|执行情况)$", "", obj)
+    # "…补助资金转移支付项目绩效目标自评表", "…补助资金(省对下转移支付)项目2018年度绩效…": the
+    # fund's name is closed (by its bracket, or by the channel it is paid through); the
+    # 项目 after it is the genre's ("项目绩效自评"), no part of the name.
+    obj = re.sub(r"(?<=资金|经费|补助|补贴)(?:专项)?转移支付项目$", "", obj)
+    obj = re.sub(r"(?<=资金|经费|补助|补贴)(\([^()]{2,20}\))项目$", r"\1", obj)
     if obj and _FUND_END.search(re.sub(r"\([^()]*\)$", "", obj)) and not _generic_project(obj):
         name = _clean_project(obj)
-        lo = s.find(name, obj_lo)
-        if lo >= 0:
+        if split is not None and name == obj:
+            objects.append((name, t.span(*split), "标题"))
+        elif (lo := s.find(name, obj_lo)) >= 0:
             objects.append((name, t.span(lo, lo + len(name)), "标题"))
     return _TitleParts(agency, region, year, tuple(objects))
 
@@ -475,6 +501,15 @@ def _same_org(a: object, b: object) -> bool:
                 or (short[0] in "省市州县区旗" and re.fullmatch(regions, long[:-len(short) + 1])))
 
 
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` is ``long`` abbreviated the Chinese way: some of its characters, in order,
+    the organisation's word at the end kept (福彩中心 for 宁夏福利彩票发行中心)."""
+    if not (4 <= len(short) < len(long)) or short[-2:] != long[-2:]:
+        return False
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
 def _fullest(cands: list[_C]) -> _C:
     """Among candidates naming one unit, the best-ranked of those giving its full name."""
     longest = max(len(str(c.value)) for c in cands)
@@ -543,6 +578,8 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             t, why = 2, "主管部门栏：被评价单位的主管部门"
             supervisors.add(name)
         cands.append(_C(name, (lo, lo + len(name)), label, why, t))
+    if supervisors and not any(c.tier == 1 for c in cands):
+        cands.extend(_displaced_unit(ctx, supervisors))
     # A bare 部门 cell of a department-wide form ("部门 | 金寨县…中心 |").
     for m in re.finditer(r"部门[ \t]*\|[ \t]*(?P<v>[^|\n\t ]{3,40})", f[:_HEAD]):
         if not re.search(r"(?:^|[\n|])[ \t]*$", f[max(0, m.start() - 20):m.start()]):
@@ -597,6 +634,35 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
     return cands
 
 
+_CELL = re.compile(r"(?:^|(?<=[\s|]))(?P<o>[\u4e00-\u9fff()]{4,30})(?=[\s|]|$)")
+
+
+def _displaced_unit(ctx: Context, supervisors: set[str]) -> list[_C]:
+    """A form flattened to text with its cells out of order: the 实施单位 label followed by
+    another heading, its value standing alone elsewhere ("实施单位 全年预算数 … 指标
+    某县某中心 产出…"). The one cell naming an organisation of the form's place that is not
+    its 主管部门 is the unit; two or more such cells: none."""
+    meta = vocab().meta
+    f = ctx.f[:_FORM_HEAD]
+    labels = list(re.finditer(r"(?:项目)?实施单位|资金使用单位", f))  # the MoF form's cells
+    if not labels or any(_title_org(_clean_org(re.split(r"[\s|]", f[m.end():m.end() + 40])[0] or "x")) for m in labels):
+        return []  # no 实施单位 label, or one whose own value is read where it stands
+    regions = {r.group() for s in supervisors if (r := _REGION.match(s))}
+    found: dict[str, Span] = {}
+    for m in _CELL.finditer(f):
+        name = m.group("o")
+        before = f[max(0, m.start() - 12):m.start()]
+        if not _title_org(name) or any(_same_org(name, s) for s in supervisors) \
+                or not any(name.startswith(r) for r in regions) or _FINANCE_OR_PORTAL.search(name) \
+                or re.search(rf"(?:{meta['agency_field'].pattern}|{meta['publisher_field'].pattern})[\s:|]*$", before):
+            continue
+        found.setdefault(name, m.span("o"))
+    if len(found) != 1:
+        return []
+    (name, span), = found.items()
+    return [_C(name, span, "实施单位", "实施单位栏：扁平化表格中错位的单位名（表中唯一的另一本地单位）", 1)]
+
+
 def _org_line_above(ctx: Context, pos: int) -> tuple[str, Span] | None:
     """A line holding only an organisation's name right above ``pos`` (a cover page:
     the unit, then the report's title)."""
@@ -618,8 +684,21 @@ def _org_line_above(ctx: Context, pos: int) -> tuple[str, Span] | None:
 _YEAR_AT = re.compile(r"(?:19|20)\d\d\s*年")
 _RUN_BEFORE = re.compile(r"(?:^|(?<=[\s,;:。、)]))[^\s,;:。、\d“”\"()]{3,30}$")
 _CJK_RUN_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))[\u4e00-\u9fff]{4,33}$")
-_EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)")
+_EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)"
+                         r"|度?[^。\n,;]{0,30}?(?:开展|进行)了?(?:绩效)?自评")  # "…2021年度某某项目使用管理情况认真开展了自评"
 _REGION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)[\u4e00-\u9fff]{2,25}")
+
+
+@lru_cache(maxsize=1)
+def _region_org() -> re.Pattern[str]:
+    """A unit's name opening with its place: a region (…省, …县) or a province's short name."""
+    return re.compile(rf"(?:{_REGION_ORG.pattern}|(?:{vocab().meta['province'].pattern})[\u4e00-\u9fff]{{2,25}})")
+
+
+# "2022年,荆门市民政局较好地完成了…": the unit as the subject of a sentence opened by the year.
+_YEAR_THEN_UNIT = re.compile(
+    r"(?:19|20)\d\d年度?,(?P<o>[\u4e00-\u9fff]{4,30}?(?:局|委员会|委|办公室|中心|厅|院|站|所|馆|人民政府|办事处))"
+    r"(?=较好|圆满|全面|认真|积极|始终|坚持|紧紧|围绕|严格|完成|实现|按照|根据|聚焦|深入|扎实|着力|持续|进一步)")
 
 
 def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[str, Span, str]]:
@@ -636,12 +715,15 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
             continue
         if _EVAL_AFTER.match(f, y.end()):
             found.append((run.group(), run.start(), y.start(), "正文在评价年度前所列单位"))
-        if _REGION_ORG.fullmatch(run.group()):
+        if _region_org().fullmatch(run.group()):
             found.append((run.group(), run.start(), y.start(), "正文以单位和年度开头的句子"))
+    for m in _YEAR_THEN_UNIT.finditer(f, 0, _HEAD):
+        if _region_org().fullmatch(m.group("o")):
+            found.append((m.group("o"), m.start("o"), m.end("o"), "正文以年度开头、以单位为主语的句子"))
     pos = f.find("(以下简称", 0, _HEAD)
     while pos >= 0:
         run = _CJK_RUN_BEFORE.search(f, max(0, pos - 34), pos)
-        if run and _REGION_ORG.fullmatch(run.group()):
+        if run and _region_org().fullmatch(run.group()):
             found.append((run.group(), run.start(), pos, "正文“（以下简称）”所指单位"))
         pos = f.find("(以下简称", pos + 1, _HEAD)
     for m in _SUBJECT_OF.finditer(f, 0, _HEAD):
@@ -652,7 +734,7 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
             found.append((run.group(), run.start(), m.start(), "正文以单位为主语的句子（" + m.group() + "）"))
     found.extend(_repeated_subjects(f))
     for text, lo, hi, why in found:
-        name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)", "", text)
+        name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", text)  # 我单位对环境监测站…
         if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
                 and not _GOVERNING.search(name) and not _DIVISION.match(name):
             yield name, (hi - len(name), hi), why  # (a 财务科 organising the work is a division)
@@ -712,6 +794,12 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
                 and any(_same_org(from_title[0].value, s) for s in supervisors) \
                 and all(c.reason.startswith("实施单位") for c in others):
             return from_title[0]
+        # A title writing the unit's short form (福彩中心) and a form's unit cell its full
+        # name (宁夏福利彩票发行中心): one unit, named in full by the form.
+        if from_title and others and all(c.reason.startswith("实施单位") for c in others) \
+                and all(_same_org(c.value, others[0].value) for c in others) \
+                and all(_abbreviates(str(c.value), str(others[0].value)) for c in from_title):
+            return _fullest(others)
         return None
 
     return _choose(cands, same=_same_org, fuller=_fullest, decide=decide)
@@ -754,6 +842,9 @@ _YEAR_REASON = {"对…年度…评价": "正文“对…年度…进行评价�
                 "most frequent 年": "全文最常见的“…年”", "截至…年12月31日": "正文“截至…年12月31日”"}
 
 
+_YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:-|—|–|－|~|～|至|到)\s*((?:19|20)\d\d)\s*年")
+
+
 def find_year(ctx: Context, title: Found | None = None) -> Choice:
     """The fiscal year evaluated — not the year of publication. The titles (page title,
     file name, the form's own heading) must agree; then 评价年度 fields and "对2021年度…
@@ -761,6 +852,11 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
     f = ctx.f
     cands: list[_C] = []
     for t in _titles(ctx):
+        years = _YEAR_RANGE.search(t.text)
+        if years is not None and int(years.group(1)) < int(years.group(2)):
+            # "关于2017-2019年…绩效自评报告": several years evaluated, none of them the year.
+            return _choose([_C(int(years.group(2)), t.span(years.start(), years.end()), "title",
+                               "标题所列为多个年度，报告不只评价一个年度", REJECTED)])
         parts = _title_parts(t)
         if parts.year is not None:
             label = "title" if t.tier == 1 else t.source
@@ -845,6 +941,10 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
 
 # ----------------------------------------------------------------------------- project
 
+# A fund word alone (what a title writes after the year when the year splits the name).
+_FUND_WORD = re.compile(r"(?:专项|补助|转移支付)?(?:资金|经费)")
+# The channel a fund is paid through, in brackets after its name: no name of its own.
+_CHANNEL = re.compile(r"(?:中央|省|市|县|自治区)?(?:对下|对地方|对)?(?:一般性|专项)?转移支付(?:资金)?")
 _FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补|基金|专项|转移支付|资金统筹整合"
                        r"|(?:备用|公益|奖励|抚恤|救助|慰问|助学|奖学|补偿|周转)金)$")
 _GENERIC = re.compile(
@@ -854,7 +954,10 @@ _GENERIC = re.compile(
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
     r"|(?:中央|省级|省)?(?:对|支付|支持|补助)地方(?:发展)?项目"  # the MoF form's template heading
     r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
-    r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目)$")
+    r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目"
+    # the recipient, not the fund ("下达给我单位资金"); a fund's projects, all of them
+    # ("对…资金支持所有项目进行自评": several)
+    r"|(?:给|向)(?:我|本).*|(?:我|本)(?:单位|部门)?(?:资金|经费)|.*(?:所有|全部|各个?|相关)项目)$")
 
 
 def _generic_project(name: str) -> bool:
@@ -895,7 +998,15 @@ def _clean_project(name: str, as_written: bool = False, keep_year: bool = False)
         name = re.sub(r"^(?:19|20)\d\d年度?", "", name)
     name = re.sub(r"^中央对(?!地方)[\u4e00-\u9fff]{2,8}?转移支付(?=.{4})", "", name)
     name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name)
+    name = re.sub(r"(?<=.{4}专项)项目$", "", name)  # "…监测专项项目": 专项 already says it is one
     return name.strip()
+
+
+def _unit_and_year_off(name: str) -> str:
+    """"环境监测站2021年度百岁宫大气监测专项项目": the unit and the year before the project's
+    name are the sentence's, not the name's."""
+    m = re.match(r"(?P<o>[\u4e00-\u9fff]{2,20}?)(?P<y>(?:19|20)\d\d年度?)(?=.{4})", name)
+    return name[m.end():] if m and _is_org(m.group("o")) else name
 
 
 def _balanced(name: str) -> str:
@@ -910,7 +1021,9 @@ def _balanced(name: str) -> str:
 def _project_key(name: object) -> str:
     """Two names of one project agree when they differ only by a leading year, a leading
     财政 or 中央 (财政衔接推进乡村振兴补助资金 / 衔接推进乡村振兴补助资金) or 专项."""
-    return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央财政|财政|中央)?", "", str(name)).replace("专项", "")
+    # (中央支持地方/中央补助地方…: the national name of a fund a province also writes bare)
+    return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央(?:财政)?(?:支持|补助|对)地方|中央财政|财政|中央)?", "",
+                  str(name)).replace("专项", "")
 
 
 def _same_project(a: object, b: object) -> bool:
@@ -945,7 +1058,7 @@ _NOTICE = re.compile(r"《[^《》\n]{0,40}?关于(?:提前)?下达(?:(?:19|20)\
                      r"(?P<n>[\u4e00-\u9fff“”()]{4,40}?(?:资金|经费|转移支付)(?:预算)?(?:\([^()]{2,20}\))?)"
                      r"(?:及|和)?(?:绩效目标)?的通知》")
 _FUND_EVALUATED = re.compile(
-    r"(?:对|开展)(?:我[局县市区旗省委厅单位]{1,2})?(?:(?:19|20)\d\d年度?)?(?:[^。\n,;“”]{0,24}?的)?"
+    r"(?:对|开展了?)(?:我[局县市区旗省委厅单位]{1,2})?(?:(?:19|20)\d\d年度?)?(?:[^。\n,;“”]{0,24}?的)?"
     r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费))的?(?:使用情况)?(?:进行|开展)?了?(?:绩效)?(?:自评|自我评价)")
 _PURPOSE = re.compile(
     r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
@@ -994,13 +1107,19 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             why = {"括号": "标题括号内的项目名"}.get(how, f"{t.source}所列项目或资金")
             if t.tier == 1 and not t.first and cands and any(c.tier == 2 for c in cands):
                 tier = 12  # a later title restates the page's; the first title's words win
+            if name.endswith("项目资金") and len(name) >= 8 and _body_names_project(ctx, titles, name[:-2]):
+                # "关于2021年度某某项目资金绩效评价报告" (the template's 项目资金绩效评价报告
+                # filled in) and a body writing "某某项目概况": the project is the name, 资金
+                # its money. (Without the body saying so, the title's words are kept.)
+                name, span = name[:-2], (span[0], span[1] - 2 if span[1] - span[0] > 2 else span[1])
             cands.append(_C(name, span, label, why, tier))
             if t.tier == 1 and re.search(r"(?:项目|工程)$", name):
                 fund_report = False
     head = f[:_HEAD]
     # "对…项目进行自评": the project the body says it evaluated.
-    for m in re.finditer(r"对(?P<p>[^。\n,的“”]{4,50}?项目)的?(?:支出|资金)?(?:情况)?(?:进行|开展)了?(?:绩效)?(?:自评|评价)", head):
-        name = _clean_project(m.group("p"))
+    for m in re.finditer(r"对(?P<p>[^。\n,的“”]{4,50}?项目)的?(?:支出|资金)?(?:使用管理|使用|管理|实施)?(?:情况)?"
+                         r"(?:认真)?(?:进行|开展)了?(?:绩效)?(?:自评|评价)", head):
+        name = _clean_project(_unit_and_year_off(m.group("p")))
         if not _generic_project(name) and not re.search(r"我[县市区省单局]|本单位|各", name):
             lo = m.end("p") - len(name)
             cands.append(_C(name, (lo, m.end("p")), "对…项目进行评价", "正文“对……项目进行自评”所列项目", 2))
@@ -1028,14 +1147,16 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
                 lo = m.start("n") + max(0, m.group("n").find(name))
                 cands.append(_C(name, (lo, lo + len(name)), "《下达…资金的通知》", "引用的“下达……资金”通知所列资金", 5))
     # "对我局2021年…的食品监管补助资金进行自评", "开展衔接推进乡村振兴补助资金绩效自评工作":
-    # the fund the body says it evaluated (a tier below the titles and allocations, which
-    # name it more fully).
+    # the fund the body says it evaluated: a tier below a title naming the fund, which
+    # names it more fully; with no title, the tier of the allocations (it names the object
+    # evaluated, where an allocation may name a part of it).
     for m in _FUND_EVALUATED.finditer(head):
         name = _clean_project(m.group("p"))
         if not _generic_project(name) and not re.fullmatch(
                 r"(?:中央|省级|市级|县级|财政|预算|部门|专项|项目|本级|补助|配套|转移支付|上级|各级)+(?:资金|经费)", name):
             lo = m.end("p") - len(name)
-            cands.append(_C(name, (lo, m.end("p")), "对…资金进行自评", "正文“对……资金进行自评”所列资金", 3))
+            tier = 3 if any(c.label == "title" for c in cands) else 2
+            cands.append(_C(name, (lo, m.end("p")), "对…资金进行自评", "正文“对……资金进行自评”所列资金", tier))
             break
     # "为加强财政衔接推进乡村振兴补助资金绩效管理，…": the opening sentence of a fund's
     # report states the fund whose management it serves (a word for funds in general —
@@ -1120,6 +1241,21 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         # Among names of one fund stated at the winner's tier, the one saying most
         # (财政衔接推进乡村振兴补助资金 over 衔接推进乡村振兴补助资金).
         top = [c for c in agreeing if c.tier == agreeing[0].tier]
+        evaluated = [c for c in top if c.label == "对…资金进行自评"]
+        if evaluated and not any(c.label == "title" for c in top):
+            # no title: the fund as the body says it evaluates it, not an allocation
+            # naming a part of it (…安居工程住房保障财政补助资金 in …安居工程补助资金)
+            key = _project_key(evaluated[0].value)
+            top = [c for c in top if _project_key(c.value) == key]
+        # The same name with its 财政/中央 stated a tier lower is the same name, said fully.
+        keys = {_project_key(c.value) for c in top}
+        top += [c for c in agreeing if c not in top and c.tier < REJECTED and _project_key(c.value) in keys]
+        # "城乡义务教育补助经费" (allocated) / "…补助经费项目" (evaluated): in the body, the
+        # fund's own name is the one with the fund word; 项目 adds the work it pays for.
+        funds = {str(c.value) for c in top if c.label in ("下达…资金", "对…资金进行自评")
+                 and re.search(r"(?:资金|经费)$", str(c.value))}
+        top = [c for c in top if not (c.label not in ("title", "“项目名称”栏") and str(c.value)[:-2] in funds
+                                      and str(c.value).endswith("项目"))] or top
         best = max(top, key=lambda c: len(str(c.value)))
         # "困难群众救助补助专项转移支付资金" / "困难群众救助补助资金": the words added are
         # the channel, not the name
@@ -1132,6 +1268,11 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         # body keeps to its own wording (twice or more) and never repeats the title's,
         # when the text does not say which is the name.
         from_title = [c for c in tier if c.label == "title"]
+        evaluated = [c for c in tier if c.label == "对…资金进行自评"]
+        if not from_title and evaluated and all(_same_project(c.value, evaluated[0].value) for c in evaluated):
+            # No title: the fund the body says it evaluates ("开展了…资金绩效自评工作") is
+            # the report's; an allocation it cites may be one component of it.
+            return evaluated[0]
         if not from_title or not all(_same_project(c.value, from_title[0].value) for c in from_title):
             return None
         rivals = [c for c in tier if not _same_project(c.value, from_title[0].value)]
@@ -1141,6 +1282,16 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         return from_title[0]
 
     return _choose(cands, same=_same_project, fuller=fuller, decide=decide)
+
+
+def _body_names_project(ctx: Context, titles: list[_Title], name: str) -> bool:
+    """Whether the text's head, outside its titles, writes ``name`` (…项目) not followed by
+    资金."""
+    spans = [(t.idx[0], t.idx[-1] + 1) for t in titles if t.tier == 1 and t.idx]
+    for m in re.finditer(re.escape(name) + r"(?!资金)", ctx.f[:_HEAD]):
+        if not any(lo <= m.start() < hi for lo, hi in spans):
+            return True
+    return False
 
 
 def _mentions(ctx: Context, titles: list[_Title], names: set[str]) -> int:

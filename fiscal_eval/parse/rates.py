@@ -162,6 +162,14 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
     return out
 
 
+# A form row named "其中:…" (其中:中央财政资金 | … | 100%): the rate of a part of the money.
+_PART_ROW = re.compile(r"[\s|]*其中")
+
+
+def _part_row(ctx: Context, pos: int) -> bool:
+    return bool(_PART_ROW.match(ctx.f, ctx.line_bounds(pos)[0], pos))
+
+
 def choose_rate(ctx: Context, rates: list[RateStatement], concepts: tuple[str, ...]) -> Choice:
     """The report's own rate of one of ``concepts`` (best first), chosen from every
     statement of them (:func:`fiscal_eval.parse.choose.choose`): the concept, then the
@@ -175,7 +183,7 @@ def choose_rate(ctx: Context, rates: list[RateStatement], concepts: tuple[str, .
         options.append(Option(
             value=r.value, span=r.span, label=r.label,
             rank=concepts.index(r.concept) * 10 + (c[1] if c else 9),
-            reason=f"“{r.label}”", item=is_item(ctx, r.span[0]),
+            reason=f"“{r.label}”", item=is_item(ctx, r.span[0]) or _part_row(ctx, r.span[0]),
             excluded=LOST_COMPONENT if in_component(ctx, r.span[0]) else "",
             slack=0.5 * 10.0 ** -(r.decimals + 2), ref=r))
     return choose(options)

@@ -39,6 +39,7 @@ import itertools
 import json
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -855,6 +856,7 @@ def run_batch(
     notebooks: PathLike | None = None,
     limit: int | None = None,
     pdf: bool = False,
+    cluster: Any = None,
 ) -> BatchResult:
     """Run every report notebook over the store and export each to offline HTML.
 
@@ -888,6 +890,12 @@ def run_batch(
         Also print every page to a PDF beside it (A4) with headless Chromium
         (:mod:`fiscal_eval.render.pdf`); where none is installed no PDF is written and
         ``BatchResult.pdf`` says so.
+    cluster : str or dask Client/cluster, optional
+        Render on a dask.distributed cluster (``"local:N"``, ``"tcp://host:8786"``, a
+        Client or cluster object; see :mod:`fiscal_eval.store.cluster`): each worker
+        renders a report into a folder of its own and sends the page back; the pages,
+        the state and the index are written here, the same bytes as a local run. The
+        store must be at the same path on every worker. ``jobs`` is then unused.
 
     Returns
     -------
@@ -897,8 +905,8 @@ def run_batch(
     Raises
     ------
     FiscalEvalError
-        No store, a bad config, an unknown agency, a notebook file missing, or no worker
-        could start.
+        No store, a bad config, an unknown agency, a notebook file missing, no worker
+        could start, or the cluster cannot be reached.
 
     Examples
     --------
@@ -913,7 +921,7 @@ def run_batch(
     if timeout <= 0:
         raise FiscalEvalError(f"timeout must be positive, not {timeout}")
     # NOTE: the workers warm up (imports, ~3 s) while the store is read and the plan made.
-    pool = WarmPool(n_jobs).start()
+    pool: WarmPool | _ClusterPool = WarmPool(n_jobs).start() if cluster is None else _ClusterPool(cluster)
     stack = contextlib.ExitStack()
     try:
         specs = load_config(config, notebooks)
@@ -1070,3 +1078,78 @@ def run_batch(
     finally:
         pool.close()
         stack.close()
+
+
+# --------------------------------------------------------------------------- on a cluster
+
+
+class _ClusterPool:
+    """:class:`~fiscal_eval.render.kernels.WarmPool`'s interface over a dask cluster.
+
+    Each report is rendered on a worker (:func:`_render_on_worker`) into a temporary
+    folder there; its page comes back as bytes and is written here, atomically, before
+    the outcome is recorded, so the output folder needs no shared storage (the store
+    does). A report lost with its worker is a failed report, as a local worker's death is.
+    """
+
+    def __init__(self, cluster: Any) -> None:
+        from fiscal_eval.store.cluster import connect
+
+        self._stack = contextlib.ExitStack()
+        self._client = self._stack.enter_context(connect(cluster))
+
+    def shrink(self, jobs: int) -> None:
+        pass  # NOTE: the cluster's size is its own
+
+    def run(self, jobs: Sequence[Any], on_done: Any) -> None:
+        from fiscal_eval.render.kernels import Outcome
+        from fiscal_eval.store.cluster import map_bounded
+
+        for job, result in map_bounded(self._client, _render_on_worker, jobs, ordered=False):
+            if isinstance(result, BaseException):
+                outcome = Outcome(name=job.name, status="failed", error_name="WorkerLost",
+                                  error_value=f"lost on the cluster ({type(result).__name__}: {result})"[:2000],
+                                  finished_at=datetime.now(UTC).isoformat(timespec="seconds"))
+            else:
+                outcome, page = result
+                if page is not None:
+                    try:
+                        write_atomic(Path(job.html), page)
+                    except OSError as exc:
+                        outcome = replace(outcome, status="failed", html_written=False,
+                                          error_name=f"write: {type(exc).__name__}", error_value=str(exc)[:2000])
+            on_done(outcome)
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+# On a worker: warm pools of one template each, kept between reports (one a worker thread).
+_idle_pools: list[Any] = []
+_idle_lock = threading.Lock()
+
+
+def _render_on_worker(job: Any) -> tuple[Any, bytes | None]:
+    """A dask task: render one report as the local batch does (a warm template's forked
+    child, with its timeout), into a temporary folder; return its outcome and page bytes."""
+    import tempfile
+
+    from fiscal_eval.render.kernels import WarmPool
+
+    with _idle_lock:
+        pool = _idle_pools.pop() if _idle_pools else None
+    pool = pool or WarmPool(1).start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="fiscal-eval-page-") as tmp:
+            local = replace(job, html=os.path.join(tmp, "page.html"))
+            outcomes: list[Any] = []
+            pool.run([local], outcomes.append)
+            outcome = outcomes[0]
+            written = outcome.html_written and os.path.isfile(local.html)
+            page = Path(local.html).read_bytes() if written else None
+    except BaseException:
+        pool.close()
+        raise
+    with _idle_lock:
+        _idle_pools.append(pool)
+    return outcome, page

@@ -71,7 +71,8 @@ def report_titles(text: str) -> list[tuple[int, int]]:
                 and not re.search(r"[\t|,;。]", stripped) and not _NOT_A_REPORT_TITLE.search(stripped)
                 and not _TOC_TAIL.search(stripped) and not _ATTACHMENT.match(previous)):
             lead = len(line) - len(line.lstrip())
-            candidates.append((start + lead, start + lead + len(stripped), stripped))
+            if not (candidates and _inner_cover(candidates[-1][2], previous, stripped)):
+                candidates.append((start + lead, start + lead + len(stripped), stripped))
         if stripped:
             previous = stripped
     kept: list[tuple[int, int, str]] = []
@@ -83,6 +84,16 @@ def report_titles(text: str) -> list[tuple[int, int]]:
     if len(kept) < 2 or len({re.sub(r"\s", "", line) for *_, line in kept}) < 2:
         return []
     return [(start, end) for start, end, _ in kept]
+
+
+def _inner_cover(title: str, above: str, line: str) -> bool:
+    """``line`` is the inner cover of the report ``title`` opened, not a new report: it
+    names no unit (it opens with the year) and the line above it is the unit ``title``
+    named ("寻甸…档案馆2024年部门整体支出绩效自评报告", contents, then "寻甸…档案馆" over
+    "2024年度部门整体支出绩效评价报告"). In a compilation the unit above differs."""
+    unit = re.sub(r"\s", "", above)
+    return (len(unit) >= 2 and bool(_YEAR.match(line)) and re.sub(r"\s", "", title).startswith(unit)
+            and not _YEAR.search(unit))
 
 
 def _shift_table(table: Table, offset: int) -> Table:

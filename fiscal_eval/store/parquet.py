@@ -52,6 +52,7 @@ path while the file is unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -94,7 +95,7 @@ from fiscal_eval.store.generations import (
     read_live,
 )
 from fiscal_eval.store.plan import _STATS_SINCE, _input_files, _manifest_frame, _Plan, _plan, _read_manifest, _Row
-from fiscal_eval.store.pool import POOL_MIN_FILES, _assign_ids, _chunks, _run
+from fiscal_eval.store.pool import POOL_MIN_FILES, _assign_ids, parse_tasks
 from fiscal_eval.util.atomic import fsync, write_atomic
 from fiscal_eval.util.locks import exclusive
 from fiscal_eval.util.progress import progress_bar
@@ -169,6 +170,7 @@ def _write_generation(
     since_ns: int,
     old_record: dict[str, Any] | None = None,
     skip: dict[str, frozenset[int]] | None = None,
+    run: Any = parse_tasks,
 ) -> pl.DataFrame:
     """Write a complete generation into ``folder`` (manifest, then the checksum record,
     last); returns its manifest rows. ``skip``: damaged row groups of the old tables."""
@@ -195,7 +197,7 @@ def _write_generation(
                 _keep_old_rows(sinks, old_dir, plan.drop, skip)
             taken = {row.report_id for rows in plan.kept.values() for row in rows}
             with progress_bar("parsing", len(plan.tasks), progress) as advance:
-                for outcomes, frames in _run(_chunks(plan.tasks, jobs), jobs, len(plan.tasks)):
+                for outcomes, frames in run(plan.tasks, jobs):
                     renames = _assign_ids(outcomes, taken)
                     for name, frame in frames.items():
                         if renames:
@@ -237,6 +239,7 @@ def ingest(
     jobs: int | None = None,
     progress: bool | None = None,
     prune: bool = False,
+    cluster: Any = None,
 ) -> IngestSummary:
     """Parse and audit a corpus into the Parquet store, incrementally and atomically.
 
@@ -261,6 +264,12 @@ def ingest(
         stored rows. Without it such an ingest is refused (a mistyped ``data/sampels``
         would otherwise read as "every stored file was deleted"). Files deleted inside a
         folder that still holds inputs lose their rows either way.
+    cluster : str or dask Client/cluster, optional
+        Parse on a dask.distributed cluster instead (:mod:`~fiscal_eval.store.cluster`):
+        ``"local:N"`` (N local worker processes), a scheduler address
+        (``"tcp://host:8786"``), or a Client or cluster object. The input files must be
+        readable at the same paths on every worker; the store is written here, the same
+        bytes as a local run. Needs the ``cluster`` extra; ``jobs`` is then unused.
 
     Returns
     -------
@@ -272,8 +281,8 @@ def ingest(
     ------
     FiscalEvalError
         No paths given, a named path is missing or empty and stored rows would be removed
-        (see ``prune``), the store is damaged, another ingest is writing it, or a worker
-        process died. The store is then as it was.
+        (see ``prune``), the store is damaged, another ingest is writing it, a worker
+        process died, or the cluster cannot be reached. The store is then as it was.
 
     Examples
     --------
@@ -307,7 +316,14 @@ def ingest(
 
     # NOTE: one writer at a time: two ingests at once would delete each other's work.
     busy = f"store at {root} is being written by another ingest; try again when it ends"
-    with exclusive(root / _LOCK, busy=busy):
+    # The engine that parses: this machine's pool, or a cluster (connected first: an
+    # unreachable scheduler fails before any file is read).
+    engine: contextlib.AbstractContextManager[Any] = contextlib.nullcontext(parse_tasks)
+    if cluster is not None:
+        from fiscal_eval.store.cluster import engine as cluster_engine
+
+        engine = cluster_engine(cluster)
+    with engine as run, exclusive(root / _LOCK, busy=busy):
         files, absent = _input_files(paths, root)
         # NOTE: numbered before _open_old cleans up: a generation never made live keeps its
         # number from being used again, so a number names one generation only.
@@ -335,7 +351,7 @@ def ingest(
         try:
             tmp.mkdir()
             rows = _write_generation(
-                tmp, files, plan, old_dir, jobs, progress, since_ns, old.record, old.skip if old_dir else None
+                tmp, files, plan, old_dir, jobs, progress, since_ns, old.record, old.skip if old_dir else None, run
             )
             os.replace(tmp, root / generation)
         except BaseException as exc:

@@ -158,6 +158,12 @@ def _run(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def parse_tasks(tasks: Sequence[_Task], jobs: int) -> Iterator[tuple[list[_Outcome], dict[str, pl.DataFrame]]]:
+    """The local engine: the tasks parsed here, (outcomes, frames) a chunk, in order. The
+    cluster's (:func:`fiscal_eval.store.cluster.engine`) has the same interface."""
+    return _run(_chunks(tasks, jobs), jobs, len(tasks))
+
+
 def _assign_ids(outcomes: list[_Outcome], taken: set[str]) -> dict[str, str]:
     """Give each parsed file its store id; returns the renames its chunk's rows need.
 
