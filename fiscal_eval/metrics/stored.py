@@ -7,10 +7,13 @@ sentences, how many, how many with a figure) and ``metric.long_sentences.parquet
 distinct long sentences: hash, normalised text, MinHash signature). A re-ingest splits
 and hashes only the reports it parses; the kept reports' features, and the signatures of
 sentences already seen, are read back, as are the near-copy decisions already taken
-(``metric.sentence_pairs.parquet``: a candidate pair's exact Jaccard, the costly part). The corpus step (exact matches, LSH buckets,
-year-over-year, ranks, PEFA, recurring problems) then runs on those compact columns, never
-on the texts: :func:`fiscal_eval.metrics.from_parts`, the same function
-:func:`fiscal_eval.metrics.compute` ends in, so stored and recomputed metrics are equal.
+(``metric.sentence_pairs.parquet``: a candidate pair's exact Jaccard, the costly part).
+The corpus step (exact matches, LSH buckets, year-over-year, ranks, PEFA) then runs on
+those compact columns, never on the texts; empty sections are computed for the parsed
+reports only and recurring problems for the agencies whose reports changed
+(:class:`~fiscal_eval.metrics.Previous`). All of it is :func:`fiscal_eval.metrics.from_parts`,
+the function :func:`fiscal_eval.metrics.compute` ends in, so stored and recomputed metrics
+are equal.
 
 Features are reused only when written by the same algorithm and polars version
 (:data:`FEATURES_VERSION`; sentence hashes are polars'), else the generation's texts are
@@ -32,10 +35,10 @@ import pyarrow.parquet as pq
 from fiscal_eval.metrics import Metrics, Previous, from_parts
 from fiscal_eval.metrics.text import (
     HASH,
-    PAIR_COLUMNS_SCHEMA,
     HASHES,
     NORM,
     NUM_PERM,
+    PAIR_COLUMNS_SCHEMA,
     SENTENCE_FEATURE_COLUMNS,
     SIGNATURE,
     sentence_features,

@@ -307,7 +307,6 @@ def test_open_corpus_of_a_store_made_again_at_the_same_path(tmp_path, counted):
     cache must still see a different store."""
     import shutil
 
-    from fiscal_eval.store import ingest
 
     files = _two_samples(tmp_path / "in")
     _ingest_old([tmp_path / "in"], tmp_path / "store")
@@ -320,7 +319,6 @@ def test_open_corpus_of_a_store_made_again_at_the_same_path(tmp_path, counted):
 
 
 def test_open_corpus_cache_is_bounded(tmp_path, counted):
-    from fiscal_eval.store import ingest
 
     _two_samples(tmp_path / "in")
     stores = [tmp_path / f"store{i}" for i in range(4)]
