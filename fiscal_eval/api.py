@@ -19,11 +19,11 @@ from fiscal_eval.errors import ReadError
 from fiscal_eval.metrics.audit import audit
 from fiscal_eval.model import Report
 from fiscal_eval.parse import failed_report, parse_document
-from fiscal_eval.sources import display_path, document_from_text, iter_input_files, read_documents
+from fiscal_eval.sources import display_names, display_path, document_from_text, iter_input_files, read_documents
 from fiscal_eval.util.budget import OverBudget, file_budget
 
 __all__ = ["parse_file", "parse_file_and_hash", "parse_reports", "parse_reports_and_hash", "parse_text",
-           "parse_paths", "audit"]
+           "parse_paths", "iter_reports", "audit"]
 
 
 def parse_file(path: str | Path, *, check: bool = True) -> Report:
@@ -92,7 +92,11 @@ def parse_reports_and_hash(path: str | Path, *, check: bool = True) -> tuple[lis
     (:mod:`fiscal_eval.util.budget`): a file that passes it is one failed report naming
     the limit. (Reading has its own limits: sizes, conversions, OCR pages and seconds.)
     """
-    source = display_path(path)
+    return _reports_and_hash(path, display_path(path), check)
+
+
+def _reports_and_hash(path: str | Path, source: str, check: bool) -> tuple[list[Report], str | None]:
+    """:func:`parse_reports_and_hash` of ``path``, its reports named ``source``."""
     with _collector_paused():
         found = read_documents(path, source=source)
         sha = found.sha256
@@ -143,7 +147,24 @@ def parse_paths(paths: Iterable[str | Path], *, check: bool = True) -> list[Repo
     >>> [r.status for r in parse_paths(["data/samples"])]
     ['ok', 'ok', 'ok', 'ok', 'ok']
     """
-    return [report for p in iter_input_files(paths) for report in parse_reports(p, check=check)]
+    return list(iter_reports(paths, check=check))
+
+
+def iter_reports(paths: Iterable[str | Path], *, check: bool = True) -> Iterator[Report]:
+    """:func:`parse_paths` one report at a time: a file is read and parsed when the
+    previous one's reports have been taken, so a million files need no more memory than
+    their list of names (``fiscal-eval parse --json`` streams this way).
+
+    Each input file is one or more reports, whatever happens to it: a folder nested
+    deeper than Python's recursion limit is listed, and two file names that display
+    alike (the byte 0xff and ``\\xff`` written out) are two inputs with two names
+    (:func:`~fiscal_eval.sources.display_names`).
+
+    >>> next(iter_reports(["data/samples"])).agency
+    '中共保山市委网信办'
+    """
+    for name, path in display_names(iter_input_files(paths)):
+        yield from _reports_and_hash(path, name, check)[0]
 
 
 @contextmanager

@@ -18,7 +18,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
@@ -29,6 +29,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fiscal_eval import parse_paths
+from fiscal_eval.api import iter_reports
 from fiscal_eval.errors import FiscalEvalError, StorageError, storage_errno
 from fiscal_eval.model import Report
 from fiscal_eval.present.display import percent, wan
@@ -85,8 +86,8 @@ def main(
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    """Print ``error: message`` to stderr and exit with ``code``."""
-    typer.echo(f"error: {message}", err=True)
+    """Print ``error: message`` to stderr (controls escaped: it may name a file) and exit with ``code``."""
+    typer.echo(f"error: {_terminal_safe(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -122,23 +123,33 @@ def _unexpected(exc: Exception) -> NoReturn:
 
 
 def _plain(value: object) -> Text:
-    """A table cell that shows document text literally (no rich markup or emoji codes)."""
+    """A table cell that shows document text literally (no rich markup or emoji codes,
+    controls escaped)."""
     if value is None:
         return Text(_MISSING)
     if isinstance(value, float):
         return Text(f"{value:g}")
-    return Text(str(value))
+    return Text(_terminal_safe(value))
 
 
-def _summary(reports: Sequence[Report]) -> str:
-    """``5 files: 4 ok, 1 partial, 0 failed``."""
-    counts = Counter(r.status for r in reports)
-    n = len(reports)
+def _summary(reports: Sequence[Report] | Counter[str]) -> str:
+    """``5 files: 4 ok, 1 partial, 0 failed`` (of the reports, or of their statuses counted)."""
+    counts = reports if isinstance(reports, Counter) else Counter(r.status for r in reports)
+    n = sum(counts.values())
     parts = ", ".join(f"{counts.get(s, 0)} {s}" for s in _STATUSES)
     return f"{n} file{'' if n == 1 else 's'}: {parts}"
 
 
-def _unread_paths(paths: Sequence[str], reports: Sequence[Report]) -> list[Report]:
+def _each_report(paths: Sequence[str]) -> Iterator[Report]:
+    """:func:`~fiscal_eval.api.iter_reports`, its exceptions an ``error:`` line and an exit
+    code as :func:`_call` makes them."""
+    reports = _call(iter_reports, list(paths))
+    end = object()
+    while (report := _call(next, reports, end)) is not end:
+        yield report  # type: ignore[misc]
+
+
+def _unread_paths(paths: Sequence[str], reports: Iterable[Report]) -> list[Report]:
     """The named paths that do not exist, and the named folders that held nothing to
     read (empty, or not listable).
 
@@ -160,7 +171,7 @@ def _refuse_unread(unread: Sequence[Report]) -> None:
     nothing to read, and exit 2."""
     if unread:
         for r in unread:
-            typer.echo(f"error: {r.errors[0] if r.errors else r.source}", err=True)
+            typer.echo(f"error: {_terminal_safe(r.errors[0] if r.errors else r.source)}", err=True)
         raise typer.Exit(EXIT_ERROR)
 
 
@@ -201,7 +212,7 @@ def _table(reports: Sequence[Report]) -> Table:
             Text(percent(r.execution_rate_reported, _MISSING)),
             _plain(r.score),
             _plain(r.grade),
-            Text("; ".join(r.errors)),
+            _plain("; ".join(r.errors)),
         )
     return table
 
@@ -230,18 +241,26 @@ def parse(
     Exit 2 when a path named does not exist or a folder named holds no input files (it
     is listed as failed too).
     """
-    reports = _call(parse_paths, list(paths))
-    unread = _unread_paths(paths, reports)
     if as_json:
-        for r in reports:
-            typer.echo(json.dumps(r.to_dict(), ensure_ascii=False))
-        typer.echo(_summary(reports), err=True)  # stderr: stdout stays pure JSON lines
+        # NOTE: streamed: one report is read, written and dropped before the next is read
+        # (a million files held at once took 3.7 GB).
+        counts: Counter[str] = Counter()
+        unread: list[Report] = []
+        for r in _each_report(paths):
+            typer.echo(_json_safe(json.dumps(r.to_dict(), ensure_ascii=False)))
+            counts[r.status] += 1
+            if r.status == "failed":
+                unread += _unread_paths(paths, [r])
+        typer.echo(_summary(counts), err=True)  # stderr: stdout stays pure JSON lines
     else:
+        reports = _call(parse_paths, list(paths))
+        unread = _unread_paths(paths, reports)
+        counts = Counter(r.status for r in reports)
         console = _console()
         console.print(_table(reports))
-        typer.echo(_summary(reports))
+        typer.echo(_summary(counts))
     _refuse_unread(unread)
-    if strict and (not reports or any(r.status != "ok" for r in reports)):
+    if strict and (not counts or set(counts) != {"ok"}):
         raise typer.Exit(EXIT_NOT_ALL_OK)
 
 
@@ -290,12 +309,12 @@ def ingest(
     from fiscal_eval import store as _store
 
     # NOTE: cluster only when given: the local call stays the one it was.
-    on = {"cluster": cluster} if cluster is not None else {}
+    on: dict[str, Any] = {"cluster": cluster} if cluster is not None else {}
     summary = _call(lambda: _store.ingest(list(paths), store, jobs=jobs, prune=prune, **on))
-    typer.echo(str(summary))
+    typer.echo(_terminal_lines(summary))
     if summary.unread_folders and not prune:
         for message in summary.unread_folders:
-            typer.echo(f"error: {message}", err=True)
+            typer.echo(f"error: {_terminal_safe(message)}", err=True)
         raise typer.Exit(EXIT_ERROR)
 
 
@@ -312,7 +331,7 @@ def check(
     from fiscal_eval import store as _store
 
     result = _call(lambda: _store.check(store))
-    typer.echo(str(result), err=not result.ok)
+    typer.echo(_terminal_lines(result), err=not result.ok)
     if not result.ok:
         raise typer.Exit(EXIT_NOT_ALL_OK)
 
@@ -351,24 +370,24 @@ def audit(
     unread = _unread_paths(paths, reports)
     if as_json:
         for r in reports:
-            typer.echo(json.dumps({"source": r.source, "status": r.status, "errors": list(r.errors),
-                                   "flags": _flag_rows(r)}, ensure_ascii=False))
+            typer.echo(_json_safe(json.dumps({"source": r.source, "status": r.status, "errors": list(r.errors),
+                                              "flags": _flag_rows(r)}, ensure_ascii=False)))
         _refuse_unread(unread)
         return
     console = _console()
     for r in reports:
-        head = Text(f"{PurePath(r.source).name}  [{r.status}]  {r.agency or _MISSING} {r.year or ''}")
+        head = Text(_terminal_safe(f"{PurePath(r.source).name}  [{r.status}]  {r.agency or _MISSING} {r.year or ''}"))
         head.stylize("bold")
         console.print(head)
         for e in r.errors:
-            console.print(Text(f"  ! {e}"))
+            console.print(Text(_terminal_safe(f"  ! {e}")))
         if not r.flags:
             console.print(Text("  no flags"))
         for row in _flag_rows(r):
-            line = Text(f"  {row['severity']:<7} {row['code']:<24} {row['message']}")
+            line = Text(_terminal_safe(f"  {row['severity']:<7} {row['code']:<24} {row['message']}"))
             console.print(line)
             if row["sentence"]:
-                console.print(Text(f"          ↳ {row['sentence']}"))
+                console.print(Text(_terminal_safe(f"          ↳ {row['sentence']}")))
     n_flags = sum(len(r.flags) for r in reports)
     typer.echo(f"{len(reports)} file{'' if len(reports) == 1 else 's'}: {n_flags} flag{'' if n_flags == 1 else 's'}")
     _refuse_unread(unread)
@@ -390,6 +409,16 @@ def _terminal_safe(text: object) -> str:
     '甲\\\\x1b[31m乙\\\\u202e丙'
     """
     return _UNSAFE_RE.sub(lambda m: ascii(m.group())[1:-1], str(text))
+
+
+def _terminal_lines(text: object) -> str:
+    """Lines of ``text`` (a summary naming files) each :func:`_terminal_safe`.
+
+    >>> print(_terminal_lines("2 files\\nrepaired: a\\x1b[2J.txt"))
+    2 files
+    repaired: a\\x1b[2J.txt
+    """
+    return "\n".join(_terminal_safe(line) for line in str(text).split("\n"))
 
 
 def _json_safe(dumped: str) -> str:
@@ -679,10 +708,10 @@ def batch(
                                      lessons=lessons, notebooks=notebooks, limit=limit, pdf=pdf,
                                      cluster=cluster))
     for run in result.failed:
-        typer.echo(f"failed: {run.title} ({run.name}): {run.error}", err=True)
-    typer.echo(str(result))
+        typer.echo(_terminal_safe(f"failed: {run.title} ({run.name}): {run.error}"), err=True)
+    typer.echo(_terminal_lines(result))
     if result.pdf is not None:
-        typer.echo(str(result.pdf), err=result.pdf.browser is None or bool(result.pdf.failed))
+        typer.echo(_terminal_lines(result.pdf), err=result.pdf.browser is None or bool(result.pdf.failed))
     if not result.ok:
         raise typer.Exit(EXIT_NOT_ALL_OK)
 

@@ -69,6 +69,7 @@ def fake_parse(monkeypatch: pytest.MonkeyPatch):
             return list(reports)
 
         monkeypatch.setattr(cli, "parse_paths", fake)
+        monkeypatch.setattr(cli, "iter_reports", lambda paths: iter(fake(paths)))  # parse --json streams
         return calls
 
     return install

@@ -36,7 +36,13 @@ Each figure is one key of the JSON object :func:`run` returns:
   its units' reports in one file, read, split and parsed at 2 MB and at 40 MB, each in a
   fresh process on one core: CPU seconds and peak memory of each, and ``size_ratio``,
   seconds(40 MB) ÷ seconds(2 MB), which is 20 when parsing is linear in the file's size
-  (issue 11 asks at most 25) (:func:`size_figures`).
+  (issue 11 asks at most 25) (:func:`size_figures`);
+* ``portfolio_bytes`` — bytes of the portfolio page (年度总览) the batch writes for the
+  first year of a synthetic store of ``portfolio_reports`` reports over three years,
+  with ``portfolio`` holding the store's and the year's report counts, whether the page
+  summarised (above :data:`fiscal_eval.present.views.SUMMARISE_ABOVE` reports a year) and
+  the seconds it took (:func:`fiscal_eval.bench.portfolio.portfolio_bytes`; issue 13 asks
+  at most 2 MB at 100,000 reports: ``python -m fiscal_eval.bench portfolio 100000``).
 """
 
 from __future__ import annotations
@@ -54,7 +60,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-__all__ = ["run", "parse_throughput", "metrics_1m", "formats_throughput", "pdf_figures", "size_figures"]
+__all__ = ["run", "parse_throughput", "metrics_1m", "formats_throughput", "pdf_figures", "size_figures",
+           "portfolio_figures"]
 
 _RUNS = 3  # timed runs a speed figure is the best of
 
@@ -413,6 +420,15 @@ def size_figures(root: Path, files: list[str], sizes_mb: tuple[float, float] = (
     return out
 
 
+def portfolio_figures(reports: int, jobs: int = 1) -> dict[str, Any]:
+    """``portfolio_bytes`` and its details (see the module docstring) for a synthetic
+    store of ``reports`` reports."""
+    from fiscal_eval.bench.portfolio import portfolio_bytes
+
+    figures = portfolio_bytes(reports, jobs=jobs)
+    return {"portfolio_bytes": figures.pop("portfolio_bytes"), "portfolio": figures}
+
+
 def _timed(work) -> float:
     start = time.perf_counter()
     work()
@@ -422,16 +438,19 @@ def _timed(work) -> float:
 def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 1_000_000,
         jobs: int | None = None, workdir: str | Path | None = None, pdf_reports: int = 24,
         ocr_pages: int = 1, compilation_mb: tuple[float, float] | None = (2, 40),
-        national_reports: int = 10_000) -> dict[str, Any]:
+        portfolio_reports: int | None = None, national_reports: int = 10_000) -> dict[str, Any]:
     """Run every benchmark and return the figures (see the module docstring).
 
     ``reports`` sizes the parse and ingest corpus; ``rss_reports`` the memory run (0 skips
     it); ``metrics_rows`` the metrics table; ``pdf_reports`` the PDF corpus (0 skips it),
     ``ocr_pages`` the scanned pages timed (0 skips OCR), ``compilation_mb`` the two
-    compilation sizes (None skips them) and ``national_reports`` the large store of
-    :mod:`fiscal_eval.bench.national` (``batch_scaling`` against 1,000 reports, the
-    metrics of a 1 % re-ingest and of a full recompute; 0 skips them; ``make
-    bench-national`` runs them at 100,000 and 1,000,000).
+    compilation sizes (None skips them), ``portfolio_reports`` the store whose portfolio
+    page is measured (default five times ``reports``: 10,000 for the default 2,000, a
+    page that summarises; 0 skips it; 100,000 is issue 13's size, several minutes here)
+    and ``national_reports`` the large store of :mod:`fiscal_eval.bench.national`
+    (``batch_scaling`` against 1,000 reports, the metrics of a 1 % re-ingest and of a
+    full recompute; 0 skips them; ``make bench-national`` runs them at 100,000 and
+    1,000,000).
     """
     from fiscal_eval import ingest, parse_paths, tables
     from fiscal_eval.util.workers import worker_count
@@ -482,6 +501,10 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
             out["compilation"] = size_figures(tmp / "compilation", files, compilation_mb)
         if pdf_reports:
             out.update(pdf_figures(tmp / "pdf", pdf_reports, ocr_pages))
+
+        portfolio_reports = 5 * reports if portfolio_reports is None else portfolio_reports
+        if portfolio_reports:
+            out.update(portfolio_figures(portfolio_reports, jobs=jobs))
 
         if national_reports:
             from fiscal_eval.bench import national

@@ -560,18 +560,46 @@ def flags_over_time(frame: pl.DataFrame, *, title: str = CHART_TITLES["flags_ove
 _MOF_BANDS = [{"x": 60, "text": "中 60"}, {"x": 80, "text": "良 80"}, {"x": 90, "text": "优 90"}]
 
 
+def _range_expr(lo: str, hi: str, fmt: str) -> str:
+    """A Vega expression writing a bin as "lo–hi" in d3 format ``fmt``."""
+    return f"format(datum.{lo}, '{fmt}') + '–' + format(datum.{hi}, '{fmt}')"
+
+
+def _binned_counts(frame: pl.DataFrame, field: str, *, axis_title: str, tip_title: str, fmt: str,
+                   domain: list[float]) -> alt.Chart:
+    """Bars of ``reports`` per bin (``<field>_lo``, ``<field>_hi``, ``synthetic``), real
+    and synthetic stacked apart: a per-report histogram's look from counts a view made."""
+    most = frame.group_by(f"{field}_lo").agg(pl.col("reports").sum())["reports"].max() if frame.height else 1
+    return alt.Chart(_data(frame)).transform_calculate(
+        bin_range=_range_expr(f"{field}_lo", f"{field}_hi", fmt),
+    ).mark_bar().encode(
+        x=alt.X(f"{field}_lo:Q", bin="binned", title=axis_title, scale=alt.Scale(domain=domain),
+                axis=alt.Axis(format=fmt)),
+        x2=f"{field}_hi:Q",
+        y=alt.Y("reports:Q", title=label("reports"), stack="zero", axis=_count_axis(most)),
+        color=alt.Color("synthetic:N", scale=_SOURCE, legend=_SOURCE_LEGEND),
+        tooltip=[alt.Tooltip("bin_range:N", title=tip_title), alt.Tooltip("reports:Q", title=label("reports"))],
+    )
+
+
 def score_distribution(frame: pl.DataFrame, *, title: str = CHART_TITLES["score_distribution"]) -> alt.LayerChart:
     """Reports per 5-point score bin (``score``, ``synthetic``), real and synthetic
-    stacked apart, with the MoF grade thresholds (60 / 80 / 90) as rules."""
-    bars = alt.Chart(_data(frame)).mark_bar().encode(
-        x=alt.X("score:Q", bin=alt.Bin(step=5, extent=[0, 100]), title=label("score"),
-                scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("count():Q", title=label("reports"), axis=_count_axis(
-            frame.group_by((pl.col("score") // 5).clip(0, 19)).len()["len"].max() if frame.height else 1)),
-        color=alt.Color("synthetic:N", scale=_SOURCE, legend=_SOURCE_LEGEND),
-        tooltip=[alt.Tooltip("score:Q", bin=alt.Bin(step=5, extent=[0, 100]), title=label("score")),
-                 alt.Tooltip("count():Q", title=label("reports"))],
-    )
+    stacked apart, with the MoF grade thresholds (60 / 80 / 90) as rules. From counts
+    per bin when the view summarised (``score_lo``, ``score_hi``, ``synthetic``,
+    ``reports``: :func:`fiscal_eval.present.views.score_bins`), the same look."""
+    if "score_lo" in frame.columns:
+        bars = _binned_counts(frame, "score", axis_title=label("score"), tip_title=label("score"), fmt="d",
+                              domain=[0, 100])
+    else:
+        bars = alt.Chart(_data(frame)).mark_bar().encode(
+            x=alt.X("score:Q", bin=alt.Bin(step=5, extent=[0, 100]), title=label("score"),
+                    scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("count():Q", title=label("reports"), axis=_count_axis(
+                frame.group_by((pl.col("score") // 5).clip(0, 19)).len()["len"].max() if frame.height else 1)),
+            color=alt.Color("synthetic:N", scale=_SOURCE, legend=_SOURCE_LEGEND),
+            tooltip=[alt.Tooltip("score:Q", bin=alt.Bin(step=5, extent=[0, 100]), title=label("score")),
+                     alt.Tooltip("count():Q", title=label("reports"))],
+        )
     marks = alt.Chart(alt.Data(values=_MOF_BANDS)).encode(x="x:Q")
     chart = alt.layer(
         bars, marks.mark_rule(strokeDash=[4, 3], color="#555"),
@@ -601,20 +629,45 @@ def execution_vs_score(frame: pl.DataFrame, *, rate: str = "execution_rate_budge
                        title: str = CHART_TITLES["execution_vs_score"]) -> alt.LayerChart:
     """One point per report (``agency``, ``rate``, ``score``, ``grade_class``, ``synthetic``):
     a low execution rate with a high self-score is worth a question. The dashed lines
-    are 100 % execution and the 90-point 优 threshold."""
-    points = alt.Chart(_data(frame)).mark_point(size=90, filled=True, opacity=0.85).encode(
-        x=alt.X(f"{rate}:Q", title=label(rate), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
-        y=alt.Y("score:Q", title=label("score"), scale=alt.Scale(zero=False)),
-        color=alt.Color("grade_class:N", title=label("grade_class"), sort=_GRADE_ORDER),
-        shape=alt.Shape("synthetic:N", legend=_SOURCE_LEGEND),
-        tooltip=[alt.Tooltip("agency:N", title=label("agency")),
-                 alt.Tooltip(f"{rate}:Q", title="执行率", format=".2%"),
-                 alt.Tooltip("score:Q", title=label("score")),
-                 alt.Tooltip("grade_class:N", title=label("grade_class"))],
-    )
+    are 100 % execution and the 90-point 优 threshold. When the view summarised, a grid of
+    counts instead (``rate_lo``, ``rate_hi``, ``score_lo``, ``score_hi``, ``reports``,
+    ``synthetic_reports``: :func:`fiscal_eval.present.views.execution_score_bins`), darker
+    where more reports are, the same lines over it."""
+    if "rate_lo" in frame.columns:
+        from fiscal_eval.present.views import RATE_CAP
+
+        marks = alt.Chart(_data(frame)).transform_calculate(
+            rate_range=(f"datum.rate_lo >= {RATE_CAP} ? '≥' + format({RATE_CAP}, '.0%') : "
+                        + _range_expr("rate_lo", "rate_hi", ".0%")),
+            score_range=_range_expr("score_lo", "score_hi", "d"),
+        ).mark_rect().encode(
+            x=alt.X("rate_lo:Q", title=label(rate), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
+            x2="rate_hi:Q",
+            y=alt.Y("score_lo:Q", title=label("score"), scale=alt.Scale(zero=False)),
+            y2="score_hi:Q",
+            # NOTE: sqrt, and a light blue for one report: a cell of one or two reports (a
+            # low rate with a high score) must stay visible beside cells of thousands.
+            color=alt.Color("reports:Q", title=label("reports"),
+                            scale=alt.Scale(type="sqrt", range=["#c6dbef", "#08306b"]),
+                            legend=alt.Legend(format="d")),
+            tooltip=[alt.Tooltip("rate_range:N", title="执行率"), alt.Tooltip("score_range:N", title=label("score")),
+                     alt.Tooltip("reports:Q", title=label("reports")),
+                     alt.Tooltip("synthetic_reports:Q", title="其中合成数据")],
+        )
+    else:
+        marks = alt.Chart(_data(frame)).mark_point(size=90, filled=True, opacity=0.85).encode(
+            x=alt.X(f"{rate}:Q", title=label(rate), axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
+            y=alt.Y("score:Q", title=label("score"), scale=alt.Scale(zero=False)),
+            color=alt.Color("grade_class:N", title=label("grade_class"), sort=_GRADE_ORDER),
+            shape=alt.Shape("synthetic:N", legend=_SOURCE_LEGEND),
+            tooltip=[alt.Tooltip("agency:N", title=label("agency")),
+                     alt.Tooltip(f"{rate}:Q", title="执行率", format=".2%"),
+                     alt.Tooltip("score:Q", title=label("score")),
+                     alt.Tooltip("grade_class:N", title=label("grade_class"))],
+        )
     x_rule = alt.Chart(alt.Data(values=[{"x": 1.0}])).mark_rule(strokeDash=[4, 3], color="#999").encode(x="x:Q")
     y_rule = alt.Chart(alt.Data(values=[{"y": 90}])).mark_rule(strokeDash=[4, 3], color="#999").encode(y="y:Q")
-    chart = alt.layer(points, x_rule, y_rule, title=title).properties(width=_WIDTH, height=300)
+    chart = alt.layer(marks, x_rule, y_rule, title=title).properties(width=_WIDTH, height=300)
     return _meta(chart, frame)
 
 
@@ -635,7 +688,14 @@ def flags_by_type(flags: pl.DataFrame, *, title: str = CHART_TITLES["flags_by_ty
 
 def template_share(frame: pl.DataFrame, *, title: str = CHART_TITLES["template_share"]) -> alt.Chart:
     """Share of each report's sentences found near-verbatim in other agencies' reports
-    (``agency``, ``template_share``; ``synthetic`` if present), highest first."""
+    (``agency``, ``template_share``; ``synthetic`` if present), highest first. When the
+    view summarised, reports per share bin instead (``template_share_lo``,
+    ``template_share_hi``, ``synthetic``, ``reports``:
+    :func:`fiscal_eval.present.views.template_share_bins`)."""
+    if "template_share_lo" in frame.columns:
+        chart = _binned_counts(frame, "template_share", axis_title=label("template_share"), tip_title="占比",
+                               fmt=".0%", domain=[0, 1]).properties(title=title, width=_WIDTH, height=200)
+        return _meta(chart, frame)
     enc: dict[str, Any] = {}
     if "synthetic" in frame.columns:
         enc["color"] = alt.Color("synthetic:N", scale=_SOURCE, legend=_SOURCE_LEGEND)

@@ -24,6 +24,7 @@ __all__ = [
     "LABELS", "label", "VALUE_LABELS", "value_label", "ITEM", "VALUE", "KIND_TITLES", "CHART_TITLES",
     "NO_DATA", "SYNTHETIC_MARK", "SYNTHETIC_NOTE", "YES", "NO", "NOT_AVAILABLE", "SEVERITIES",
     "GRADE_CLASSES", "grade_class", "MATRIX_TITLES", "INDEX_TITLE", "PAGE_TITLES", "page_title",
+    "SUMMARY_MARK", "SUMMARY_NOTES", "REST_ROW",
 ]
 
 #: Chinese names of the columns, roles, rates, flag codes and statement sections the
@@ -180,3 +181,20 @@ NO_DATA = "（无数据，不绘制此图）"
 SYNTHETIC_MARK = "合成数据 SYNTHETIC"
 #: The banner of a page whose data are all synthetic.
 SYNTHETIC_NOTE = f"{SYNTHETIC_MARK}：以下数据由程序合成，仅供演示与教学，不是任何真实机构的数据。"
+
+#: What a portfolio page says under a chart or table it summarised (its year has more
+#: reports than :data:`fiscal_eval.present.views.SUMMARISE_ABOVE`): how many reports the
+#: page and the chart hold, and how they were grouped. Every note holds SUMMARY_MARK.
+#: Counts (``{reports}``, ``{total}``, ``{limit}``) are written with thousands separators.
+SUMMARY_MARK = "汇总显示"
+_SUMMARY_HEAD = "本页共 {reports} 份报告（超过 {limit} 份时" + SUMMARY_MARK + "）："
+SUMMARY_NOTES: dict[str, str] = {
+    "score_distribution": _SUMMARY_HEAD + "图中 {total} 份写了自评得分的报告按得分每 {step} 分分组计数，未逐份显示。",
+    "execution_vs_score": _SUMMARY_HEAD + "图中 {total} 份可以计算执行率并写了自评得分的报告按执行率每 {rate_step} "
+                          "个百分点、得分每 {score_step} 分分组计数，颜色越深报告越多"
+                          "（执行率 {rate_max} 及以上的计入最右一列），未逐点显示。",
+    "template_share": _SUMMARY_HEAD + "图中 {total} 份报告按模板句占比每 {step} 个百分点分组计数，未逐份列出单位。",
+    "rankings": _SUMMARY_HEAD + "表中{groups}列出排名前 {n} 的报告，其余的合为一行（只合计审核发现）。",
+}
+#: The row that stands for the reports a summarised table does not list.
+REST_ROW = "其余 {n} 份报告"

@@ -117,7 +117,7 @@ def write_csv(path: str | Path, sheet: Sheet) -> Path:
     path = Path(path)
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         out = csv.writer(f)
-        out.writerow(sheet.header)
+        out.writerow([_safe(h) for h in sheet.header])  # headers name agencies too: document text
         for row in sheet.rows:
             out.writerow([f"{v:.2%}" if fmt == FORMATS["percent"] and v is not None
                           else ("" if v is None else _safe(v)) for v, fmt in row])
@@ -137,6 +137,9 @@ def write_xlsx(path: str | Path, sheets: Mapping[str, Sheet], note: str | None =
     for name, sheet in sheets.items():
         ws = book.create_sheet(name[:31])
         ws.append(list(sheet.header))
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # a header naming an agency "=…": text, as in the rows
+                cell.data_type = "s"
         for row in sheet.rows:
             ws.append([v for v, _ in row])
             for cell, (_, fmt) in zip(ws[ws.max_row], row):

@@ -303,6 +303,10 @@ def scores_sentence(c: views.Corpus, year: int, region: str = "") -> str:
 LOW_EXECUTION = 0.85
 
 
+NAMED_AT_MOST = 20
+"""Reports a verdict sentence names one by one; beyond it, the lowest and a count."""
+
+
 def execution_score_sentence(c: views.Corpus, year: int, region: str = "") -> str:
     """Execution against self-grade: the median execution rate, how many are low, and
     which reports grade themselves 优 with a low execution rate."""
@@ -316,8 +320,14 @@ def execution_score_sentence(c: views.Corpus, year: int, region: str = "") -> st
         low = group.filter(pl.col("execution_rate_budget") < LOW_EXECUTION)
         text = ((f"{name}中 " if name else "") + f"{rates.len()} 份报告可以计算执行率（支出÷预算），中位数 "
                 f"{percent(float(rates.median()))}，低于 {LOW_EXECUTION:.0%} 的 {low.height} 份")  # type: ignore[arg-type]
-        praised = low.filter(pl.col("grade_class") == "优")["agency"].to_list()
-        text += ("；其中自评为优档的：" + "、".join(praised)) if praised else "；其中没有自评为优档的"
+        top = low.filter(pl.col("grade_class") == "优")
+        praised = top["agency"].to_list()
+        if len(praised) > NAMED_AT_MOST:  # a national page names the worst few, not thousands
+            worst = top.sort("execution_rate_budget", maintain_order=True).head(NAMED_AT_MOST)["agency"].to_list()
+            shown = "、".join(worst) + f"等 {len(praised)} 份（列出执行率最低的 {NAMED_AT_MOST} 份）"
+        else:
+            shown = "、".join(praised)
+        text += ("；其中自评为优档的：" + shown) if praised else "；其中没有自评为优档的"
         parts.append(text)
     return "；".join(parts) + "。"
 

@@ -41,6 +41,8 @@ from fiscal_eval.present.labels import (
     ITEM,
     NO,
     NOT_AVAILABLE,
+    REST_ROW,
+    SUMMARY_NOTES,
     SYNTHETIC_MARK,
     SYNTHETIC_NOTE,
     VALUE,
@@ -64,6 +66,8 @@ __all__ = [
     # one year, all agencies
     "portfolio_reports", "score_distribution", "grade_distribution", "execution_vs_score",
     "rankings", "flags_by_type", "template_share_table",
+    "SUMMARISE_ABOVE", "TOP_N", "summarises", "summary_note", "summary_text", "score_bins", "execution_score_bins",
+    "template_share_bins", "top_with_rest",
     # tables and parsed Reports (the lessons)
     "of_agency", "agency_years", "report_text", "agency_statements", "find", "recompute", "flags_by_year",
     "corpus_summary", "evidence", "indicator_totals", "section_points", "subtotal_check",
@@ -731,15 +735,128 @@ def recurring(c: Corpus, agency: str) -> pl.DataFrame:
 # ----------------------------------------------------------------------------- portfolio
 
 
+#: Above this many readable reports in a portfolio page's year (and region) its charts and
+#: its ranking summarise — counts in bins, the top of the ranking and the rest in one row —
+#: instead of carrying every report, so the page stays under ~2 MB at any corpus size
+#: (issue 13: 33,000 points inlined made 12.5 MB); each says so (:func:`summary_note`). At
+#: or below it every report is drawn, as always: each costs the page ~330 bytes over the
+#: ~1.3 MB of a small page (the Vega JavaScript is ~0.9 MB of it), so ~1.9 MB at 2,000.
+SUMMARISE_ABOVE = 2_000
+#: Reports a summarised ranking lists in each group (real, synthetic) before its rest row
+#: (two groups and their rest rows stay within the page's 100-row table).
+TOP_N = 40
+#: Bin widths of the summarised charts: self-score points (those of the per-report
+#: histogram too), execution rate (spent ÷ budget) and score points of the execution grid,
+#: template share. Rates from RATE_CAP up share the grid's last column: a few reports with
+#: rates of 300 % would otherwise stretch the axis and squeeze everyone else into a column.
+SCORE_STEP = 5
+RATE_STEP, RATE_CAP, GRID_SCORE_STEP = 0.05, 1.5, 2
+SHARE_STEP = 0.05
+
+
 def portfolio_reports(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
     """Per-report metrics of a year (and region, if given), readable reports only."""
     return _ok_metrics(c, pl.col("year") == year, *([pl.col("region") == region] if region else []))
 
 
-def score_distribution(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
-    """Each scored report's ``score`` with its ``grade_class`` (优 / 良 / 中 / 差) and ``synthetic``."""
-    return (with_grade_class(portfolio_reports(c, year, region)).filter(pl.col("score").is_not_null())
+def summarises(c: Corpus, year: int, region: str = "", *, limit: int | None = SUMMARISE_ABOVE) -> bool:
+    """Whether the portfolio page of ``year`` (and ``region``) summarises: more readable
+    reports than ``limit`` (None: never). One decision for the whole page, so that its
+    charts agree.
+
+    >>> summarises(c, 2020), summarises(c, 2020, limit=1)
+    (False, True)
+    """
+    return limit is not None and portfolio_reports(c, year, region).height > limit
+
+
+def _bins(column: str, step: float, bins: int) -> list[pl.Expr]:
+    """``column``'s bin as ``<column>_lo`` and ``<column>_hi``: ``bins`` bins ``step``
+    wide from 0, values below 0 in the first and from the last bin's start up in the last
+    (a score of 100 in 95–100, as a histogram with extent 0–100 bins it)."""
+    # NOTE: an integer index, not floor(x / step) * step on floats: 0.15 / 0.05 is 2.9999…
+    index = (pl.col(column) / step + 1e-9).floor().clip(0, bins - 1).cast(pl.Int64)
+    return [(index * step).cast(pl.Float64).round(6).alias(f"{column}_lo"),
+            ((index + 1) * step).cast(pl.Float64).round(6).alias(f"{column}_hi")]
+
+
+def score_bins(frame: pl.DataFrame) -> pl.DataFrame:
+    """Scored reports of ``frame`` (``score``, ``synthetic``) counted per SCORE_STEP-point
+    bin from 0 to 100, real and synthetic apart: ``score_lo``, ``score_hi``,
+    ``synthetic``, ``reports``; only bins holding reports.
+
+    >>> score_bins(pl.DataFrame({"score": [88.0, 90.0, 100.0, None], "synthetic": [False] * 4})).rows()
+    [(85.0, 90.0, False, 1), (90.0, 95.0, False, 1), (95.0, 100.0, False, 1)]
+    """
+    return (frame.drop_nulls("score").group_by(*_bins("score", SCORE_STEP, round(100 / SCORE_STEP)), "synthetic")
+            .agg(pl.len().cast(pl.UInt32).alias("reports")).sort("score_lo", "synthetic"))
+
+
+def execution_score_bins(frame: pl.DataFrame, rate: str = "execution_rate_budget") -> pl.DataFrame:
+    """Reports of ``frame`` with ``rate`` and ``score`` counted per cell of a grid:
+    RATE_STEP of rate (from RATE_CAP up in the last column) by GRID_SCORE_STEP points of
+    score: ``rate_lo``, ``rate_hi``, ``score_lo``, ``score_hi``, ``reports`` and, of them,
+    ``synthetic_reports``; only cells holding reports.
+
+    >>> execution_score_bins(pl.DataFrame({"execution_rate_budget": [0.5, 0.52, 4.0], "score": [95.0, 94.0, 80.0],
+    ...                                    "synthetic": [False, True, False]})).rows()
+    [(0.5, 0.55, 94.0, 96.0, 2, 1), (1.5, 1.55, 80.0, 82.0, 1, 0)]
+    """
+    cells = [*_bins(rate, RATE_STEP, round(RATE_CAP / RATE_STEP) + 1),
+             *_bins("score", GRID_SCORE_STEP, round(100 / GRID_SCORE_STEP))]
+    return (frame.drop_nulls([rate, "score"]).group_by(cells)
+            .agg(pl.len().cast(pl.UInt32).alias("reports"),
+                 pl.col("synthetic").sum().cast(pl.UInt32).alias("synthetic_reports"))
+            .rename({f"{rate}_lo": "rate_lo", f"{rate}_hi": "rate_hi"})
+            .sort("rate_lo", "score_lo")
+            .select("rate_lo", "rate_hi", "score_lo", "score_hi", "reports", "synthetic_reports"))
+
+
+def template_share_bins(frame: pl.DataFrame) -> pl.DataFrame:
+    """Reports of ``frame`` (``template_share``, ``synthetic``) counted per SHARE_STEP of
+    template share from 0 to 1, real and synthetic apart: ``template_share_lo``,
+    ``template_share_hi``, ``synthetic``, ``reports``.
+
+    >>> template_share_bins(pl.DataFrame({"template_share": [0.0, 0.15, 1.0], "synthetic": [False] * 3})).rows()
+    [(0.0, 0.05, False, 1), (0.15, 0.2, False, 1), (0.95, 1.0, False, 1)]
+    """
+    return (frame.drop_nulls("template_share")
+            .group_by(*_bins("template_share", SHARE_STEP, round(1 / SHARE_STEP)), "synthetic")
+            .agg(pl.len().cast(pl.UInt32).alias("reports")).sort("template_share_lo", "synthetic"))
+
+
+def top_with_rest(frame: pl.DataFrame, n: int = TOP_N, *, name: str = "agency",
+                  sums: Iterable[str] = ("flag_count",), group: str = "synthetic") -> pl.DataFrame:
+    """The first ``n`` rows of each ``group`` (in ``frame``'s order), each group followed
+    by one row standing for the rest of it: ``name`` says how many (labels.REST_ROW), the
+    ``sums`` columns hold their totals, the others are empty. A group of ``n`` rows or
+    fewer is kept whole, without a rest row.
+
+    >>> f = pl.DataFrame({"agency": ["甲", "乙", "丙"], "flag_count": [1, 2, 3], "synthetic": [False] * 3})
+    >>> top_with_rest(f, 1).rows()
+    [('甲', 1, False), ('其余 2 份报告', 5, False)]
+    """
+    sums = [s for s in sums if s in frame.columns]
+    parts: list[pl.DataFrame] = []
+    for (value,), rows in frame.group_by(group, maintain_order=True):
+        parts.append(rows.head(n))
+        rest = rows.slice(n)
+        if rest.height:
+            summed = {s: rest[s].sum() for s in sums}
+            row = {c: None for c in frame.columns} | summed | {
+                name: REST_ROW.format(n=f"{rest.height:,}"), group: value}
+            parts.append(pl.DataFrame([row], schema=frame.schema))
+    return pl.concat(parts) if parts else frame
+
+
+def score_distribution(c: Corpus, year: int, region: str = "", *,
+                       limit: int | None = SUMMARISE_ABOVE) -> pl.DataFrame:
+    """Each scored report's ``score`` with its ``grade_class`` (优 / 良 / 中 / 差) and
+    ``synthetic``; counts per score bin instead (:func:`score_bins`) when the page
+    summarises (:func:`summarises`)."""
+    rows = (with_grade_class(portfolio_reports(c, year, region)).filter(pl.col("score").is_not_null())
             .select("agency", "score", "grade_class", "synthetic").sort("score"))
+    return score_bins(rows) if summarises(c, year, region, limit=limit) else rows
 
 
 def grade_distribution(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
@@ -758,36 +875,43 @@ def grade_distribution(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
             .select("grade_class", "synthetic", "reports"))
 
 
-def execution_vs_score(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
+def execution_vs_score(c: Corpus, year: int, region: str = "", *,
+                       limit: int | None = SUMMARISE_ABOVE) -> pl.DataFrame:
     """Both execution rates against the self-score, one row per report with a score and
-    a spent ÷ budget rate."""
-    return (with_grade_class(portfolio_reports(c, year, region))
+    a spent ÷ budget rate; counts per grid cell instead (:func:`execution_score_bins`)
+    when the page summarises (:func:`summarises`)."""
+    rows = (with_grade_class(portfolio_reports(c, year, region))
             .select("agency", "execution_rate_budget", "execution_rate_available", "score", "grade_class", "synthetic")
             .drop_nulls(["execution_rate_budget", "score"]))
+    return execution_score_bins(rows) if summarises(c, year, region, limit=limit) else rows
 
 
-def rankings(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
+def rankings(c: Corpus, year: int, region: str = "", *, limit: int | None = SUMMARISE_ABOVE) -> pl.DataFrame:
     """Reports of the year ranked by self-score and by execution rate (dense ranks, 1 =
     best; :func:`fiscal_eval.metrics.trends.ranks`) — across the year, or within the region
-    when one is given — real and synthetic ranked apart (real first).
+    when one is given — real and synthetic ranked apart (real first). When the page
+    summarises (:func:`summarises`), the first TOP_N of each and one row for the rest
+    (:func:`top_with_rest`).
 
     >>> rankings(c, 2020).select("score_rank", "agency").rows()
     [(1, '和平县政务服务数据管理局'), (None, '开远市人民政府大数据研究中心')]
     """
     rows = portfolio_reports(c, year, region)
     ranked = ranks(rows.select("report_id", "year", "score", "budget_yuan", "spent_yuan", "synthetic"), by=("year",))
-    return (
+    table = (
         with_grade_class(rows.join(ranked.select("report_id", "score_rank", "execution_rate_rank"), on="report_id"))
         .sort(["synthetic", "score_rank", "execution_rate_rank", "agency"], nulls_last=True)
         .select("score_rank", "agency", "region", "kind", "score", "grade_class", "execution_rate_rank",
                 "execution_rate_budget", "flag_count", "synthetic")
     )
+    return top_with_rest(table) if summarises(c, year, region, limit=limit) else table
 
 
 def flags_by_type(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
     """Flags of the year by code and severity (by materiality): how many (``flags``)
     and in how many reports (``reports``), in :func:`fiscal_eval.metrics.flag_counts`'s
-    order (most flags first, then by code, then by severity).
+    order (most flags first, then by code, then by severity). A row per code and
+    severity: as many at any corpus size, never summarised.
 
     >>> flags_by_type(c, 2020).columns
     ['code', 'severity', 'flags', 'reports']
@@ -796,11 +920,63 @@ def flags_by_type(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
     return flag_counts(_findings.graded(_rows(c, "flags", pl.col("report_id").is_in(ids.implode()))))
 
 
-def template_share_table(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
-    """Template share per report of the year, highest first (``sentences`` beside it)."""
-    return (portfolio_reports(c, year, region)
+def template_share_table(c: Corpus, year: int, region: str = "", *,
+                         limit: int | None = SUMMARISE_ABOVE) -> pl.DataFrame:
+    """Template share per report of the year, highest first (``sentences`` beside it);
+    counts per share bin instead (:func:`template_share_bins`) when the page summarises
+    (:func:`summarises`)."""
+    rows = (portfolio_reports(c, year, region)
             .select("agency", "template_share", "sentences", "synthetic")
             .drop_nulls("template_share").sort(["template_share", "agency"], descending=[True, False]))
+    return template_share_bins(rows) if summarises(c, year, region, limit=limit) else rows
+
+
+def _percent_points(step: float) -> str:
+    return f"{step * 100:g}"
+
+
+def summary_text(what: str, reports: int, total: int, *, limit: int = SUMMARISE_ABOVE, groups: str = "") -> str:
+    """The note under a summarised chart or table (labels.SUMMARY_NOTES[``what``]): the
+    page's ``reports``, above which count it summarises, and how the chart's ``total``
+    reports are grouped.
+
+    >>> print(summary_text("score_distribution", 33_334, 25_010))
+    本页共 33,334 份报告（超过 2,000 份时汇总显示）：图中 25,010 份写了自评得分的报告按得分每 5 分分组计数，未逐份显示。
+    """
+    step = _percent_points(SHARE_STEP) if what == "template_share" else f"{SCORE_STEP:g}"
+    return SUMMARY_NOTES[what].format(
+        reports=f"{reports:,}", total=f"{total:,}", limit=f"{limit:,}", step=step,
+        rate_step=_percent_points(RATE_STEP), score_step=f"{GRID_SCORE_STEP:g}", rate_max=f"{RATE_CAP:.0%}",
+        n=TOP_N, groups=groups)
+
+
+def summary_note(c: Corpus, year: int, region: str, what: str, *,
+                 limit: int | None = SUMMARISE_ABOVE) -> str | None:
+    """What the portfolio page says under ``what`` (``score_distribution``,
+    ``execution_vs_score``, ``template_share`` or ``rankings``) when it summarised it —
+    how many reports the chart or table stands for and how they are grouped — else None.
+
+    >>> summary_note(c, 2020, "", "score_distribution") is None
+    True
+    >>> summary_note(c, 2020, "", "rankings", limit=1)
+    '本页共 2 份报告（超过 1 份时汇总显示）：表中列出排名前 40 的报告，其余的合为一行（只合计审核发现）。'
+    """
+    if not summarises(c, year, region, limit=limit):
+        return None
+    assert limit is not None  # summarises() is False without one
+    rows = portfolio_reports(c, year, region)
+    if what == "score_distribution":
+        total = rows["score"].drop_nulls().len()
+    elif what == "execution_vs_score":
+        total = rows.drop_nulls(["execution_rate_budget", "score"]).height
+    elif what == "template_share":
+        total = rows["template_share"].drop_nulls().len()
+    elif what == "rankings":
+        total = rows.height
+    else:
+        raise FiscalEvalError(f"no summary note for {what!r}")
+    groups = "真实报告与合成报告各" if rows["synthetic"].n_unique() == 2 else ""
+    return summary_text(what, rows.height, total, limit=limit, groups=groups)
 
 
 # --------------------------------------------------------------------------- tables and Reports

@@ -39,6 +39,10 @@ missing. Importing polars starts jemalloc's background threads only, which survi
 
 The per-report timeout is enforced from outside: the worker kills the child's whole
 process group, whatever the notebook is stuck in, and records the cell it was running.
+The group is killed when a report ends in time too: what its notebook started (a server,
+a tool left running) ends with the report. Nothing outlives the batch
+(:mod:`fiscal_eval.util.lifeline`): a batch killed outright sends its workers SIGTERM,
+on which each kills the report it runs; a worker killed outright takes its report with it.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from fiscal_eval.util import lifeline
 from fiscal_eval.util.atomic import write_atomic
 
 __all__ = ["Job", "Outcome", "WarmPool", "ENGINE_NAME", "WARM_MODULES", "cache_dir"]
@@ -339,10 +344,12 @@ def _cache_vega_bundle(folder: Path) -> None:
 
     default = _bundle_path(folder, json.dumps([None, None]))
     if not default.is_file():
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # a throwaway child builds it: the template stays free of vl-convert's threads
             code = 0
             try:
+                lifeline.arm(parent)
                 write_atomic(default, real().encode("utf-8"))  # pyright: ignore[reportCallIssue]  # stub
             except BaseException:
                 code = 1
@@ -474,11 +481,12 @@ def _run_child(job: Job, report: Callable[[str, dict[str, Any]], None]) -> dict[
     return result
 
 
-def _child_main(job: Job, write_fd: int, log_fd: int) -> None:
-    """Entry of a forked child; never returns."""
+def _child_main(job: Job, write_fd: int, log_fd: int, worker: int) -> None:
+    """Entry of a forked child (``worker``: the pid of the worker that forked it); never returns."""
     code = 0
     try:
         os.setpgid(0, 0)  # its own process group: a timeout kills what it started too
+        lifeline.arm(worker)  # a worker killed outright takes its report with it
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         gc.enable()
@@ -510,10 +518,17 @@ def _run_forked(job: Job, template_pid: int) -> Outcome:
     log = tempfile.TemporaryFile()
     sys.stdout.flush()
     sys.stderr.flush()
+    worker = os.getpid()
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
-        _child_main(job, write_fd, log.fileno())
+        _child_main(job, write_fd, log.fileno(), worker)
+    # NOTE: the child makes its group too, but it may not have run yet when a timeout or
+    # SIGTERM comes: the group must exist for killpg to reach it.
+    try:
+        os.setpgid(pid, pid)
+    except OSError:  # it has already done so (EACCES once it runs its own code), or ended
+        pass
     _RUNNING[:] = [pid]
     os.close(write_fd)
 
@@ -542,11 +557,17 @@ def _run_forked(job: Job, template_pid: int) -> Outcome:
                     cell = message["cell"]
                 elif message["kind"] == "result":
                     result = message
-    if timed_out:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+            if result is not None:
+                # NOTE: not waiting for the pipe's end: a process the notebook started may
+                # hold it open for ever.
+                break
+    # The report's process group goes with it, finished or stopped: whatever its notebook
+    # started (a server, a `sleep 600 &`) must not outlive the report. (Before waitpid:
+    # until the child is reaped its pid, the group's id, cannot be reused.)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
     _, status = os.waitpid(pid, 0)
     _RUNNING.clear()
     seconds = round(time.perf_counter() - started, 3)
@@ -589,10 +610,14 @@ def _on_term(signum: int, frame: Any) -> None:
     os._exit(1)
 
 
-def _worker_main(conn: Connection, cache: str) -> None:
-    """A worker: become a warm template, then fork a child per job received."""
+def _worker_main(conn: Connection, cache: str, parent: int | None = None) -> None:
+    """A worker: become a warm template, then fork a child per job received.
+
+    ``parent``: the batch's pid; when the batch ends, however, the worker gets SIGTERM
+    and so kills the report it runs (its own session keeps Ctrl-C from reaching it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGTERM, _on_term)
+    lifeline.arm(parent, signal.SIGTERM)
     try:
         _warm(Path(cache))
     except BaseException:
@@ -679,7 +704,8 @@ class WarmPool:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
         process = subprocess.Popen(
-            [sys.executable, "-m", "fiscal_eval.render.kernels", str(theirs.fileno()), str(self.cache)],
+            [sys.executable, "-m", "fiscal_eval.render.kernels", str(theirs.fileno()), str(self.cache),
+             str(os.getpid())],
             pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL,
             env=env,
@@ -765,7 +791,7 @@ class WarmPool:
                     self._replace(worker)
 
 
-if __name__ == "__main__":  # a worker, started by WarmPool: python -m fiscal_eval.render.kernels FD CACHE
+if __name__ == "__main__":  # a worker, started by WarmPool: python -m fiscal_eval.render.kernels FD CACHE PARENT
     # NOTE: rfc3987_syntax compiles a Lark grammar when imported (~2 s here), and jsonschema
     # imports it, if installed, only to check the "iri" string formats, which neither
     # altair's nor nbformat's validation asks for. A None entry makes that optional import
@@ -775,4 +801,4 @@ if __name__ == "__main__":  # a worker, started by WarmPool: python -m fiscal_ev
     # (Outcome) unpickles in the batch as fiscal_eval.render.kernels.Outcome.
     from fiscal_eval.render.kernels import _worker_main as _main
 
-    _main(Connection(int(sys.argv[1])), sys.argv[2])
+    _main(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None)

@@ -12,9 +12,12 @@ an error: the HTML pages are the reports.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -68,6 +71,43 @@ class PdfResult:
         return self.message
 
 
+# On Linux Chromium starts through this trampoline, which asks the kernel to kill it when
+# the thread that started it ends (PR_SET_PDEATHSIG, kept across exec): a batch killed
+# outright takes its printing browser with it (issue 15). Inline, not the package's
+# lifeline module: importing the package would cost a second a page.
+_TRAMPOLINE = ("import ctypes,os,signal,sys;ctypes.CDLL(None).prctl(1,signal.SIGKILL);"
+               "os.getppid()==int(sys.argv[1]) or os._exit(1);os.execvp(sys.argv[2],sys.argv[2:])")
+
+
+def _run_tied(command: list[str], timeout: float) -> tuple[int, str]:
+    """Run ``command`` in a session of its own (a timeout ends its helper processes too),
+    dying with this process on Linux; its exit code and standard error."""
+    if sys.platform.startswith("linux"):
+        command = [sys.executable, "-S", "-c", _TRAMPOLINE, str(os.getpid()), *command]
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, start_new_session=True)
+    except OSError as exc:
+        raise RuntimeError(f"Chromium could not start: {exc}") from None
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        process.communicate()
+        raise RuntimeError(f"Chromium took longer than {timeout:g} s") from None
+    finally:
+        _kill_group(process)  # what the browser left running
+    return process.returncode, stderr
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+    elif process.poll() is None:  # pragma: no cover - Windows
+        process.kill()
+
+
 def write_pdf(page: Path, browser: str, *, timeout: float = 120) -> Path:
     """Print one HTML page to ``page`` with ``.pdf`` (written whole, then renamed).
 
@@ -80,17 +120,11 @@ def write_pdf(page: Path, browser: str, *, timeout: float = 120) -> Path:
     target = page.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix="fiscal-eval-pdf-") as profile:
         partial = Path(profile) / "page.pdf"
-        try:
-            done = subprocess.run([browser, *_FLAGS, f"--user-data-dir={profile}/user",
-                                   f"--print-to-pdf={partial}", page.as_uri()],
-                                  capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise RuntimeError(f"Chromium took longer than {timeout:g} s") from None
-        except OSError as exc:
-            raise RuntimeError(f"Chromium could not start: {exc}") from None
-        if done.returncode != 0 or not partial.is_file() or partial.stat().st_size == 0:
-            tail = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
-            raise RuntimeError(f"Chromium exit {done.returncode}: {tail[0][:200]}")
+        command = [browser, *_FLAGS, f"--user-data-dir={profile}/user", f"--print-to-pdf={partial}", page.as_uri()]
+        returncode, stderr = _run_tied(command, timeout)
+        if returncode != 0 or not partial.is_file() or partial.stat().st_size == 0:
+            tail = (stderr or "").strip().splitlines()[-1:] or ["no output"]
+            raise RuntimeError(f"Chromium exit {returncode}: {tail[0][:200]}")
         shutil.move(str(partial), target.with_name(f".{target.name}.part"))
         os.replace(target.with_name(f".{target.name}.part"), target)
     return target

@@ -60,6 +60,7 @@ __all__ = [
     "iter_input_files",
     "folder_problem",
     "display_path",
+    "display_names",
     "document_from_text",
 ]
 
@@ -488,6 +489,48 @@ def display_path(text: str | os.PathLike[str]) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
+def display_names(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str, str]]:
+    """``(name, path)`` for each path, in order: the name it is shown and stored under,
+    :func:`display_path` of it, unless another path shows the same.
+
+    A file name of non-UTF-8 bytes shows them as ``\\xNN``, so the byte 0xff and the four
+    characters ``\\xff`` written out display alike; two such files must stay two inputs.
+    Then the one whose name is UTF-8 shows its backslashes doubled (``\\\\xff``, as an
+    escaped name writes a backslash) and any other its name and the first 8 hex digits of
+    the SHA-256 of its bytes
+    (``a\\xff.txt~1f2e3d4c``). The same path given twice keeps one name.
+
+    Examples
+    --------
+    >>> raw, typed = os.fsdecode(b"a\\xff.txt"), "a\\\\xff.txt"
+    >>> [name for name, _ in display_names([typed, raw, "b.txt"])]
+    ['a\\\\\\\\xff.txt', 'a\\\\xff.txt', 'b.txt']
+    """
+    pairs = [(display_path(p), os.fspath(p)) for p in paths]
+    shared: dict[str, list[str]] = {}
+    for name, path in pairs:
+        group = shared.setdefault(name, [])
+        if path not in group:
+            group.append(path)
+    renamed: dict[str, str] = {}
+    taken = set(shared)
+    for name, group in shared.items():
+        if len(group) < 2:
+            continue
+        # The name as shown goes to a non-UTF-8 one (whose bytes it spells out).
+        keeper = next((path for path in group if path != name), group[0])
+        for path in group:
+            if path == keeper:
+                continue
+            other = name.replace("\\", "\\\\") if path == name else ""
+            if not other or other in taken:
+                raw = os.fsencode(path) if path != name else path.encode("utf-8")
+                other = f"{name}~{hashlib.sha256(raw).hexdigest()[:8]}"
+            taken.add(other)
+            renamed[path] = other
+    return [(renamed.get(path, name), path) for name, path in pairs]
+
+
 def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The input files named by ``paths``, folders expanded, in a deterministic order.
 
@@ -530,24 +573,31 @@ def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 def _inputs(folder: str) -> Iterator[str]:
     """Every non-hidden entry under ``folder`` that is not a folder, without following
     folder links; a folder that cannot be listed is yielded itself. DirEntry types come
-    from the directory listing, so there is no stat per file."""
-    try:
-        with os.scandir(folder) as listing:
-            entries = list(listing)
-    except OSError:
-        yield folder  # NOTE: read_document says why (permission denied, I/O error …)
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
+    from the directory listing, so there is no stat per file.
+
+    NOTE: a stack of folders, not recursion: a tree nested deeper than Python's
+    recursion limit (1,100 folders deep) is listed like any other.
+    """
+    pending = [folder]
+    while pending:
+        current = pending.pop()
         try:
-            is_folder = entry.is_dir(follow_symlinks=False)
-        except OSError:  # NOTE: kept as an input; reading it names the problem
-            is_folder = False
-        if is_folder:
-            yield from _inputs(entry.path)
-        else:
-            yield entry.path
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError:
+            yield current  # NOTE: read_document says why (permission denied, name too long …)
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:  # NOTE: kept as an input; reading it names the problem
+                is_folder = False
+            if is_folder:
+                pending.append(entry.path)
+            else:
+                yield entry.path
 
 
 # --------------------------------------------------------------------------- the readers

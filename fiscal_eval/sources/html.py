@@ -125,8 +125,11 @@ _CLOSES_P = frozenset(
     "h1 h2 h3 h4 h5 h6 header hr li main menu nav ol p pre section table ul".split()
 )
 _TABLE_PARTS = frozenset("table caption thead tbody tfoot tr td th".split())
-# Deeper nesting is flattened: keeps rendering's recursion bounded on hostile input.
-_MAX_DEPTH = 200
+# Deeper nesting is flattened (its elements' text goes to the deepest element kept that
+# shows text). Building and rendering the tree use no recursion; the bound keeps hostile
+# nesting from costing memory for nothing (no page nests this deep: 67 nested tables were
+# 201 levels, and lost their text to the old bound of 200).
+_MAX_DEPTH = 10_000
 
 
 class _Node:
@@ -217,6 +220,11 @@ class _TreeBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = _Node("#root", {})
         self.stack = [self.root]
+        # NOTE: where each tag is open in the stack (indices, rising), and where the open
+        # elements that show text are: closing finds its element without walking the
+        # stack, which 10,000 nested <div>s made quadratic (each start tag closes a <p>).
+        self.open: dict[str, list[int]] = {}
+        self.shows = [0]
         self.title: _Node | None = None
         self.meta: dict[str, str] = {}
 
@@ -233,6 +241,9 @@ class _TreeBuilder(HTMLParser):
             self.title = node
         self.stack[-1].children.append(node)
         if tag not in _VOID and len(self.stack) < _MAX_DEPTH:
+            self.open.setdefault(tag, []).append(len(self.stack))
+            if tag not in _TABLE_PARTS or tag in _CELLS:
+                self.shows.append(len(self.stack))
             self.stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -255,17 +266,22 @@ class _TreeBuilder(HTMLParser):
             self._close({tag}, _TABLE_PARTS)
 
     def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
+        parent = self.stack[-1]
+        if len(self.stack) >= _MAX_DEPTH:
+            # NOTE: flattened nesting: text in a table or row (not a cell) would not show.
+            parent = self.stack[self.shows[-1]]
+        parent.children.append(data)
 
     def _close(self, tags: set[str] | frozenset[str], stop: set[str] | frozenset[str]) -> None:
         """Pop the nearest open element in ``tags`` and all inside it, unless ``stop`` comes first."""
-        for i in range(len(self.stack) - 1, 0, -1):
-            tag = self.stack[i].tag
-            if tag in tags:
-                del self.stack[i:]
-                return
-            if tag in stop:
-                return
+        found = max((self.open[t][-1] for t in tags if self.open.get(t)), default=0)
+        if not found or found < max((self.open[t][-1] for t in stop if self.open.get(t)), default=0):
+            return
+        for node in self.stack[found:]:  # NOTE: each element is popped once: linear overall
+            self.open[node.tag].pop()
+        while self.shows[-1] >= found:
+            self.shows.pop()
+        del self.stack[found:]
 
     def _close_implied(self, tag: str) -> None:
         """Close what a start tag implicitly ends: an open <p>, a previous cell, row or item."""
@@ -425,41 +441,70 @@ class _Renderer:
         self.current = []
 
     def render(self, node: _Node, pre: bool = False) -> None:
+        """Render ``node``'s children. NOTE: a stack of steps, not recursion: nesting as
+        deep as the tree builder keeps (tables in tables in tables) keeps its text."""
+        steps: list[tuple] = [("children", node, pre)]
+        while steps:
+            step = steps.pop()
+            kind = step[0]
+            if kind == "text":
+                self.text(step[1], step[2])
+            elif kind == "flush":
+                self.flush()
+            elif kind == "br":
+                self.flush(force=True)
+            elif kind == "grid":
+                self.grid(step[1])
+            elif kind == "table":
+                steps.extend(reversed(self.table(step[1])))
+            else:
+                _, parent, in_pre = step
+                steps.extend(reversed(self._steps(parent, in_pre)))
+
+    def _steps(self, node: _Node, pre: bool) -> list[tuple]:
+        """The steps that render ``node``'s children, in order."""
+        out: list[tuple] = []
         for child in node.children:
             if isinstance(child, str):
-                if pre:
-                    first, *rest = child.split("\n")
-                    self.current.append(first)
-                    for line in rest:
-                        self.flush(force=True)
-                        self.current.append(line)
-                else:
-                    self.current.append(child)
+                out.append(("text", child, pre))
             elif child.drop:
                 continue
             elif child.tag == "br":
-                self.flush(force=True)
+                out.append(("br",))
             elif child.tag == "table":
-                self.table(child)
+                out.append(("table", child))
             elif child.tag in _BLOCK:
-                self.flush()
-                self.render(child, pre or child.tag == "pre")
-                self.flush()
+                out += [("flush",), ("children", child, pre or child.tag == "pre"), ("flush",)]
             else:
-                self.render(child, pre)
+                out.append(("children", child, pre))
+        return out
 
-    def table(self, table: _Node) -> None:
+    def text(self, text: str, pre: bool) -> None:
+        if pre:
+            first, *rest = text.split("\n")
+            self.current.append(first)
+            for line in rest:
+                self.flush(force=True)
+                self.current.append(line)
+        else:
+            self.current.append(text)
+
+    def table(self, table: _Node) -> list[tuple]:
+        """Start a table: the steps that render it (captions, then its cells as blocks of a
+        layout table or its rows as a data table)."""
         self.flush()
         rows = _table_rows(table)
+        steps: list[tuple] = []
         for child in table.children:
             if isinstance(child, _Node) and child.tag == "caption" and not child.drop:
-                self.render(child)
-                self.flush()
+                steps += [("children", child, False), ("flush",)]
         if _is_layout(table, rows):
             for cell in (cell for row in rows for cell in row if not cell.drop):
-                self.render(cell)
-                self.flush()
-            return
+                steps += [("children", cell, False), ("flush",)]
+            return steps
+        return [*steps, ("grid", rows)]
+
+    def grid(self, rows: list[list[_Node]]) -> None:
         grid = [row for row in _grid(rows) if any(row)]  # spacer rows carry nothing
         if grid:
             self.lines.extend(_Row(self.tables, row) for row in grid)
@@ -579,6 +624,8 @@ def read_html(data: bytes, source: str = "<bytes>") -> Document:
         tables=page.tables,
         encoding=decoded.encoding,
         sha256=hashlib.sha256(data).hexdigest(),
-        metadata=page.metadata,
+        # Bytes replaced in decoding: a figure may be lost there (the report is partial).
+        metadata={**page.metadata, "incomplete": decoded.warnings[-1]} if decoded.repaired and decoded.warnings
+        else page.metadata,
         warnings=decoded.warnings,
     )

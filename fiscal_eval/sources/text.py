@@ -34,12 +34,14 @@ class Decoded(NamedTuple):
     """Text decoded from bytes, the codec that decoded them, and what went wrong on the way.
 
     ``data.decode(encoding)`` gives ``text`` back unless a warning says bytes were dropped
-    or replaced.
+    or replaced; ``repaired`` says bytes of the text were replaced (U+FFFD), so a figure
+    there may be lost: the report is then partial (``Document.metadata["incomplete"]``).
     """
 
     text: str
     encoding: str
     warnings: tuple[str, ...] = ()
+    repaired: bool = False
 
 
 # --------------------------------------------------------------------------- decoding
@@ -72,8 +74,20 @@ _IMPLAUSIBLE = re.compile(
 _PLAUSIBLE_SHARE = 0.9
 
 # A strict decode that fails on this small a share of bytes is damaged text, not another
-# encoding: decode it with U+FFFD for the bad bytes and say so.
+# encoding: decode it with U+FFFD for the bad bytes and say so. A small file may have a
+# damaged byte or two whatever its size (one in a 1.9 KB report was rejected as binary),
+# but no more than one a hundred bytes.
 _DAMAGED_SHARE = 0.001
+_DAMAGED_SPOTS = 3  # two bad bytes can spoil three spots
+_BYTES_A_SPOT = 100
+# One damaged spot: replacement characters at most three characters apart (a bad byte
+# inside a UTF-8 character, or one that unpairs a GB18030 pair, spoils its neighbours).
+_BAD_RUN = re.compile("\ufffd(?:[^\ufffd]{0,3}\ufffd)*")
+
+
+def _damage_allowed(size: int) -> int:
+    """How many damaged spots (bad bytes, a few in a row) text of ``size`` bytes may have."""
+    return max(int(size * _DAMAGED_SHARE), min(_DAMAGED_SPOTS, size // _BYTES_A_SPOT))
 
 
 def decode_bytes(data: bytes, source: str = "<bytes>", *, declared: str | None = None) -> Decoded:
@@ -109,7 +123,7 @@ def decode_bytes(data: bytes, source: str = "<bytes>", *, declared: str | None =
     Examples
     --------
     >>> decode_bytes("预算执行率".encode("gbk"))
-    Decoded(text='预算执行率', encoding='gb18030', warnings=())
+    Decoded(text='预算执行率', encoding='gb18030', warnings=(), repaired=False)
     >>> decode_bytes(codecs.BOM_UTF8 + "自评".encode()).encoding
     'utf-8-sig'
     """
@@ -117,10 +131,15 @@ def decode_bytes(data: bytes, source: str = "<bytes>", *, declared: str | None =
         raise ReadError(source, "empty file (0 bytes)")
     decoded = _decode_bom(data)
     # NUL bytes first: a declared UTF-8 would "decode" UTF-16 text, NULs and all.
+    nuls = 0
     if decoded is None and b"\x00" in data:
         decoded = _decode_utf16_unmarked(data)
         if decoded is None:
-            raise ReadError(source, "binary file, not text: NUL bytes")
+            nuls = data.count(0)
+            if nuls > _damage_allowed(len(data)):
+                raise ReadError(source, "binary file, not text: NUL bytes")
+            # A byte or two zeroed in text (a damaged disk block, a bad copy): decoded
+            # as the rest of the text is, the NULs replaced below.
     weak: str | None = None
     warnings: tuple[str, ...] = ()
     if decoded is None and declared:
@@ -136,6 +155,10 @@ def decode_bytes(data: bytes, source: str = "<bytes>", *, declared: str | None =
         decoded = _decode_guess(data)
     if decoded is None:
         raise ReadError(source, "binary file, not text: undecodable as UTF-8, UTF-16, GB18030 or any encoding")
+    if nuls:
+        decoded = decoded._replace(
+            text=decoded.text.replace("\x00", "\ufffd"), repaired=True,
+            warnings=(*decoded.warnings, f"{nuls} NUL byte(s) in {decoded.encoding} text replaced by U+FFFD"))
     reason = _binary_reason(decoded.text)
     if reason:
         raise ReadError(source, f"binary file, not text: {reason}")
@@ -221,15 +244,17 @@ def _decode_damaged(data: bytes, failures: dict[str, UnicodeDecodeError]) -> Dec
             dropped = len(data) - exc.start
             note = f"file ends inside a {codec} character (truncated?); the last {dropped} byte(s) were dropped"
             return Decoded(text, codec, (note,))
+    # Damage is counted in spots (see _BAD_RUN), not replacement characters.
     best: Decoded | None = None
-    best_bad = int(len(data) * _DAMAGED_SHARE)
+    fewest = _damage_allowed(len(data)) + 1
     for codec in _STRICT:
         text = data.decode(codec, "replace")
-        bad = text.count("\ufffd")
-        if 0 < bad <= best_bad and (best is None or bad < best_bad):
-            best_bad = bad
+        spots = sum(1 for _ in _BAD_RUN.finditer(text))
+        if 0 < spots < fewest:
+            fewest = spots
+            bad = text.count("\ufffd")
             note = f"{bad} undecodable byte sequence(s) in {codec} text replaced by U+FFFD"
-            best = Decoded(text, codec, (note,))
+            best = Decoded(text, codec, (note,), repaired=True)
     return best
 
 
@@ -447,7 +472,8 @@ def find_tables(text: str) -> tuple[Table, ...]:
 
 
 def _document(
-    text: str, source: str, *, encoding: str | None, sha256: str, warnings: tuple[str, ...]
+    text: str, source: str, *, encoding: str | None, sha256: str, warnings: tuple[str, ...],
+    repaired: bool = False,
 ) -> Document:
     """The text reader's pipeline on decoded text: newlines, markup, tables."""
     clean = blank_markup(normalize_newlines(text))
@@ -458,6 +484,8 @@ def _document(
         tables=find_tables(clean),
         encoding=encoding,
         sha256=sha256,
+        # A figure may sit where bytes were replaced: the report is partial, its warning says why.
+        metadata={"incomplete": warnings[-1]} if repaired and warnings else {},
         warnings=warnings,
     )
 
@@ -498,6 +526,7 @@ def read_text(data: bytes, source: str = "<bytes>") -> Document:
         encoding=decoded.encoding,
         sha256=hashlib.sha256(data).hexdigest(),
         warnings=decoded.warnings,
+        repaired=decoded.repaired,
     )
 
 

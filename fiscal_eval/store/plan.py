@@ -20,7 +20,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from fiscal_eval.model import MANIFEST_COLUMNS
-from fiscal_eval.sources import display_path, iter_input_files
+from fiscal_eval.sources import display_names, iter_input_files
 from fiscal_eval.store.frames import schema
 from fiscal_eval.store.generations import _MANIFEST, PathLike
 
@@ -86,19 +86,21 @@ def _input_files(paths: Iterable[PathLike], root: Path) -> _Inputs:
 
     A file is stored under :func:`~fiscal_eval.sources.display_path` of its path, which
     Parquet can hold (a file name of non-UTF-8 bytes cannot be), and opened by its real
-    path. NOTE: two names that differ only as ``\\xff`` (written out) and the byte 0xff
-    display alike; the first in input order is read, as with a path named twice.
+    path; two names that display alike (the byte 0xff, and ``\\xff`` written out) are
+    told apart by :func:`~fiscal_eval.sources.display_names`. A path named twice is read once.
     """
     inside = str(root.resolve()) + os.sep
-    files: dict[str, str] = {}
+    listed: list[str] = []
     absent: list[str] = []
     for raw in paths:
         named = _absolute(raw)
         found = [p for p in (str(f) for f in iter_input_files([named])) if not p.startswith(inside)]
         if not found or (found == [str(named)] and (named.is_dir() or not os.path.lexists(named))):
             absent.append(str(named))
-        for path in found:
-            files.setdefault(display_path(path), path)
+        listed += found
+    files: dict[str, str] = {}
+    for name, path in display_names(listed):
+        files.setdefault(name, path)
     return _Inputs(files, absent)
 
 

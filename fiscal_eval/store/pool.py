@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import math
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,6 +27,7 @@ from fiscal_eval.store import plan
 from fiscal_eval.store.frames import tables
 from fiscal_eval.store.generations import _TABLE_COLUMNS
 from fiscal_eval.store.plan import _Task
+from fiscal_eval.util import lifeline
 
 # Below this many files to parse, parse in-process: starting "spawn" workers (a fresh
 # interpreter importing polars each) costs more than a second core saves.
@@ -134,7 +136,10 @@ def _run(
     # NOTE: "spawn", not the Linux default "fork": forking a process that runs polars'
     # thread pool can deadlock the child.
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context)
+    # NOTE: workers die with this process (lifeline), not when the parent's clean-up runs:
+    # a killed ingest must leave no worker holding its output open.
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context,
+                               initializer=lifeline.arm, initargs=(os.getpid(),))
     try:
         pending: deque[Future[tuple[list[_Outcome], dict[str, pl.DataFrame]]]] = deque()
         queue = iter(chunks)

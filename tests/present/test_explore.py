@@ -24,7 +24,8 @@ SAMPLES = ROOT / "data" / "samples"
 BAOSHAN = "中共保山市委网信办"
 HEPING = "和平县政务服务数据管理局"
 SCRIPT = "<script>alert(1)</script>"
-HOSTILE = (f"{SCRIPT}县财政局2021年度项目绩效自评报告\n"
+# The unit's form field carries the markup (a title opening with markup names no unit).
+HOSTILE = (f"单位名称：{SCRIPT}县财政局\n2021年度项目绩效自评报告\n"
            f"预算安排100万元，实际到位100万元，实际支出90万元，{SCRIPT}预算执行率为95.00%。"
            "自评得分92分，自评结果：优秀。")
 # The flagged figure (the stated execution rate) is the second "100.00%" of its sentence.

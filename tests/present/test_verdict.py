@@ -139,3 +139,14 @@ def test_execution_band():
     assert verdict.execution_band(1.0) == "A 档（95%–105%）"
     assert verdict.execution_band(0.88) == "C 档（85%–115%）"
     assert verdict.execution_band(None) is None
+
+
+
+def test_portfolio_names_at_most_a_few_low_executors(corpus, monkeypatch):
+    # Two reports of 2019 are graded 优 with a low execution rate; with room to name one,
+    # the sentence names the lower and counts both (a national page: 20 of thousands).
+    monkeypatch.setattr(verdict, "NAMED_AT_MOST", 1)
+    text = verdict.execution_score_sentence(corpus, 2019)
+    named = text.split("其中自评为优档的：", 1)[1]
+    assert named.startswith("保靖县电子政务办公室等 2 份")  # 82.6 % against 84.6 %
+    assert "（列出执行率最低的 1 份）" in named and "、" not in named.split("等 ", 1)[0]

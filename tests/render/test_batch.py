@@ -199,7 +199,7 @@ def test_cli_batch_exits_1_when_a_report_failed(fixture_batch: BatchResult, monk
     assert result.exit_code == 1, result.output
     assert "failed: " in result.output and "ValueError at cell 5" in result.output
     assert calls == [("S", "O", {"jobs": 3, "agency": "甲", "force": True, "timeout": 9.0,
-                                 "lessons": False, "notebooks": None, "limit": None, "pdf": False})]
+                                 "lessons": False, "notebooks": None, "limit": None, "pdf": False, "cluster": None})]
     ok = BatchResult(out=Path("O"), index=Path("O/index.html"), reports=(), ran=0, skipped=0, failed=(), seconds=0.1)
     monkeypatch.setattr(batch_mod, "run_batch", lambda store, out, **kwargs: ok)
     result = CliRunner().invoke(cli.app, ["batch"])
