@@ -10,7 +10,6 @@ reason each lost, for the analyst to see instead of a guess (issue 11, item 3).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Sequence
 
 import re
@@ -19,6 +18,7 @@ from functools import lru_cache
 from fiscal_eval.model import Candidate, Span
 from fiscal_eval.parse.context import Context, is_cjk
 from fiscal_eval.parse.vocab import vocab
+from fiscal_eval.util.records import record
 
 __all__ = ["Option", "Choice", "choose", "in_component", "is_item", "LOST_LEVEL", "LOST_LISTED", "LOST_ITEM_SCORE",
            "LOST_MASKED", "LOST_UNIT_SLIP"]
@@ -37,7 +37,7 @@ LOST_MASKED = "文中同类数额被网站遮挡（看不到数值），无法�
 LOST_UNIT_SLIP = "同一数字一处写“元”、一处写“万元”，单位笔误，不能确定是哪一个"
 
 
-@dataclass(frozen=True)
+@record
 class Option:
     """A value the text offers for a field, with what the choice rules need to know.
 
@@ -63,7 +63,7 @@ class Option:
     ref: Any = None  # the extractor's own record, handed back with the choice
 
 
-@dataclass(frozen=True)
+@record
 class Choice:
     """The option chosen (None when the text does not decide) and every candidate."""
 

@@ -140,7 +140,9 @@ _TAG_TELL = re.compile(r"<(?=[a-zA-Z!/])|&(?=[#a-zA-Z])")
 _MASK_TELL = re.compile(rf"[{_MASK_CH}](?:(?=[{_MASK_CH}])|(?<=\d[{_MASK_CH}])(?![\d(（]))")
 _GLUED_TELL = re.compile(rf"[%％](?<=[\d.]{{{_GLUED_MIN}}}[%％])")
 _TRAD_HINT_RE = re.compile(f"[{_TRAD_HINT}]")
-_CJK_RE = re.compile(f"[{_CJK}]")
+# What is not CJK: removed to count the CJK characters (a list of each, as findall made,
+# cost 5x more).
+_NOT_CJK_RE = re.compile(f"[^{_CJK}]+")
 _SPAM_MARK_RE = re.compile(_SPAM_MARK)
 
 
@@ -261,7 +263,7 @@ def is_traditional(text: str) -> bool:
         step = len(text) // _SAMPLE_WINDOWS
         text = "\n".join(text[i:i + _SAMPLE_WIDTH] for i in range(0, len(text), step))
     hints = len(_TRAD_HINT_RE.findall(text))
-    return hints >= _TRAD_MIN and hints >= _TRAD_SHARE * len(_CJK_RE.findall(text))
+    return hints >= _TRAD_MIN and hints >= _TRAD_SHARE * len(_NOT_CJK_RE.sub("", text))
 
 
 # --------------------------------------------------------------------------- the steps
@@ -549,27 +551,43 @@ def _move_table(table: Table, omap: OffsetMap, traditional: bool) -> Table:
 # --------------------------------------------------------------------------- remapping
 
 
+@lru_cache(maxsize=None)  # NOTE: one entry a record type
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+# Values that hold no span: passed over without the checks below (a report holds
+# thousands of them, and fields() and the ABC checks on each were most of restore()).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _replace(obj, **changes):
-    # A shallow copy with fields set (records are frozen; nothing else holds the copy).
+    # A shallow copy with fields set (records are frozen; nothing else holds the copy):
+    # written into the new instance's dict, as @record's __init__ does.
     new = object.__new__(type(obj))
-    for f in fields(obj):
-        object.__setattr__(new, f.name, changes.get(f.name, getattr(obj, f.name)))
+    old, d = obj.__dict__, new.__dict__
+    for name in _field_names(type(obj)):
+        d[name] = changes[name] if name in changes else old[name]
     return new
 
 
 def _remap(obj, omap: OffsetMap, text: str):
     """``obj`` with every ``span`` field (in records, tuples and mappings) mapped back."""
+    if type(obj) in _PLAIN:
+        return obj
     if isinstance(obj, Evidence):
         span = omap.span(obj.span)
         return _replace(obj, span=span, sentence=sentence_at(text, span))
     if is_dataclass(obj) and not isinstance(obj, type):
         changes = {}
-        for f in fields(obj):
-            v = getattr(obj, f.name)
-            if f.name == "span" and isinstance(v, tuple) and len(v) == 2:
-                changes[f.name] = omap.span(v)
+        for name in _field_names(type(obj)):
+            v = getattr(obj, name)
+            if type(v) in _PLAIN:
+                continue
+            if name == "span" and isinstance(v, tuple) and len(v) == 2:
+                changes[name] = omap.span(v)
             elif isinstance(v, (tuple, Mapping)) or is_dataclass(v):
-                changes[f.name] = _remap(v, omap, text)
+                changes[name] = _remap(v, omap, text)
         return _replace(obj, **changes)
     if isinstance(obj, tuple):
         return tuple(_remap(v, omap, text) for v in obj)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from fiscal_eval.model import Section
 from fiscal_eval.parse.numbers import cn_to_int
+from fiscal_eval.util.records import record
 
 __all__ = ["Heading", "find_headings", "build_sections", "SectionIndex", "MARKER_RE"]
 
@@ -38,7 +38,7 @@ _INNER_STOP = re.compile(r"[,;，；]")
 _TITLE_END = re.compile(r"[。:：]")
 
 
-@dataclass(frozen=True)
+@record
 class Heading:
     """A heading line: its marker, title, and where its title and inline body sit."""
 

@@ -358,25 +358,28 @@ _PIPE = re.compile(r"(?:^|(?<=\s))\|(?=\s|$)")
 
 def _cells(line: str, start: int, pieces: list[tuple[int, int]]) -> tuple[Cell, ...]:
     """Cells for the (begin, end) pieces of ``line``, which starts at ``start`` in the text."""
-    cells = []
-    for begin, end in pieces:
-        piece = line[begin:end]
-        value = piece.strip()
-        if value:
-            lead = begin + len(piece) - len(piece.lstrip())
-            cells.append(Cell(value, (start + lead, start + lead + len(value))))
-        else:
-            cells.append(Cell("", (start + begin, start + begin)))
-    return tuple(cells)
+    return tuple(_cell(line[begin:end], start + begin) for begin, end in pieces)
 
 
-def _tab_pieces(line: str) -> list[tuple[int, int]]:
+def _cell(piece: str, at: int) -> Cell:
+    """The cell of ``piece``, which starts at ``at`` in the text: its stripped text, or an
+    empty cell (a zero-width span where it sits)."""
+    value = piece.strip()
+    if not value:
+        return Cell("", (at, at))
+    # Where the stripped text starts: it opens with what strip() left, which no run of
+    # leading spaces holds, so its first occurrence is there (one scan in C).
+    lead = at + piece.find(value)
+    return Cell(value, (lead, lead + len(value)))
+
+
+def _tab_cells(line: str, start: int) -> tuple[Cell, ...]:
     """Every tab separates two cells, so a leading tab is a leading empty cell."""
-    pieces, begin = [], 0
+    cells, at = [], start
     for part in line.split("\t"):
-        pieces.append((begin, begin + len(part)))
-        begin += len(part) + 1
-    return pieces
+        cells.append(_cell(part, at))
+        at += len(part) + 1
+    return tuple(cells)
 
 
 def _pipe_pieces(line: str, seps: list[int]) -> list[tuple[int, int]]:
@@ -407,7 +410,7 @@ def _rows(text: str) -> list[_Row | None]:
         end = start + len(line)
         stripped = line.strip()
         if "\t" in line and stripped:
-            cells = _cells(line, start, _tab_pieces(line))
+            cells = _tab_cells(line, start)
             out.append(_Row(line_no, "tab", "\t" in stripped, start, end, cells))
         elif "|" in line and len(seps := [m.start() for m in _PIPE.finditer(line)]) >= 2:
             cells = _cells(line, start, _pipe_pieces(line, seps))
