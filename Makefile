@@ -7,13 +7,14 @@
 #   make lint   ruff and pyright only
 #   make venv   create .venv and install fiscal_eval (editable, with the dev extra)
 #   make bench  measure parse/ingest/metrics speed and memory (prints JSON; minutes)
+#   make bench-national  the same at a national corpus's size (1M reports; hours)
 #   make clean  remove .venv, build output and caches
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: venv demo test test-fast lint system-deps bench clean
+.PHONY: venv demo test test-fast lint system-deps bench bench-national clean
 
 venv: $(VENV)/.installed
 
@@ -75,6 +76,14 @@ test-fast: venv lint
 # The full-size run: 2,000 reports for speed, 100,000 for peak memory (5 to 10 minutes).
 bench: venv
 	$(BIN)/fiscal-eval bench --json --reports 2000 --rss-reports 100000
+
+# A national corpus (fiscal_eval/bench/national.py): batch_scaling 1,000 -> 100,000 reports,
+# the corpus metrics of a 1 % re-ingest and of a full recompute over 1,000,000 reports,
+# and an ingest of 1,000,000 files (peak memory, time). Hours on 2 cores; sizes as
+# NATIONAL="100000 1000000 1000000" (large store, metrics reports, ingest files; 0 skips).
+NATIONAL ?= 100000 1000000 1000000
+bench-national: venv
+	$(BIN)/python -m fiscal_eval.bench.national $(NATIONAL)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis fiscal_eval/render/notebooks

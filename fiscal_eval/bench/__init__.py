@@ -28,6 +28,10 @@ Each figure is one key of the JSON object :func:`run` returns:
   the same files, and ``pdf_read_vs_pdfium`` (our reading — characters with boxes, rules,
   tables, reading order — ÷ pdfium's, same files, taken in turns);
 * ``ocr_s_per_page`` — seconds a scanned page takes to read by OCR (engine started);
+* ``national`` — a store grown to ``national_reports`` reports: ``batch_scaling`` (an
+  agency page's seconds there ÷ with 1,000), ``metrics_incremental_s`` (the corpus
+  metrics of a re-ingest adding 1 %, text metrics included), ``metrics_full_s`` and
+  ``metrics_full_peak_mb`` (:mod:`fiscal_eval.bench.national`);
 * ``compilation`` — one compilation (汇编) of the synthetic reports, as a county publishes
   its units' reports in one file, read, split and parsed at 2 MB and at 40 MB, each in a
   fresh process on one core: CPU seconds and peak memory of each, and ``size_ratio``,
@@ -434,15 +438,19 @@ def _timed(work) -> float:
 def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 1_000_000,
         jobs: int | None = None, workdir: str | Path | None = None, pdf_reports: int = 24,
         ocr_pages: int = 1, compilation_mb: tuple[float, float] | None = (2, 40),
-        portfolio_reports: int | None = None) -> dict[str, Any]:
+        portfolio_reports: int | None = None, national_reports: int = 10_000) -> dict[str, Any]:
     """Run every benchmark and return the figures (see the module docstring).
 
     ``reports`` sizes the parse and ingest corpus; ``rss_reports`` the memory run (0 skips
     it); ``metrics_rows`` the metrics table; ``pdf_reports`` the PDF corpus (0 skips it),
     ``ocr_pages`` the scanned pages timed (0 skips OCR), ``compilation_mb`` the two
-    compilation sizes (None skips them) and ``portfolio_reports`` the store whose portfolio
+    compilation sizes (None skips them), ``portfolio_reports`` the store whose portfolio
     page is measured (default five times ``reports``: 10,000 for the default 2,000, a
-    page that summarises; 0 skips it; 100,000 is issue 13's size, several minutes here).
+    page that summarises; 0 skips it; 100,000 is issue 13's size, several minutes here)
+    and ``national_reports`` the large store of :mod:`fiscal_eval.bench.national`
+    (``batch_scaling`` against 1,000 reports, the metrics of a 1 % re-ingest and of a
+    full recompute; 0 skips them; ``make bench-national`` runs them at 100,000 and
+    1,000,000).
     """
     from fiscal_eval import ingest, parse_paths, tables
     from fiscal_eval.util.workers import worker_count
@@ -498,6 +506,11 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
         if portfolio_reports:
             out.update(portfolio_figures(portfolio_reports, jobs=jobs))
 
+        if national_reports:
+            from fiscal_eval.bench import national
+
+            out["national"] = national.run(large=national_reports, metrics_reports=national_reports,
+                                           workdir=tmp / "national")
         if rss_reports:
             big = tmp / "rss"
             _corpus(big, rss_reports, seed=12)

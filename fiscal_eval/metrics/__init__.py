@@ -10,19 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from fiscal_eval.metrics.execution import execution_metrics, pefa_pi1, pefa_pi2_1
 from fiscal_eval.metrics.grading import grade_metrics
 from fiscal_eval.metrics.text import (
+    FIGURE_SENTENCES,
+    SENTENCES,
+    SPECIFICITY,
     empty_sections,
     recurring_problems,
-    specificity_metrics,
-    template_share,
+    sentence_features,
+    template_share_of,
 )
 from fiscal_eval.metrics.trends import ranks, yoy
 
-__all__ = ["Metrics", "compute", "flag_counts", "per_report"]
+__all__ = ["Metrics", "Previous", "compute", "from_parts", "flag_counts", "per_report"]
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,51 @@ def flag_counts(flags: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@dataclass(frozen=True)
+class Previous:
+    """The last generation's per-report and per-agency text metrics, for a re-ingest:
+    ``empty_sections`` is a function of one report's statements and
+    ``recurring_problems`` of one agency's, so only the ``fresh`` reports (parsed this
+    time) and the ``agencies`` whose reports came or went are computed again."""
+
+    empty_sections: pl.DataFrame
+    recurring_problems: pl.DataFrame
+    fresh: pl.Series  # report ids
+    agencies: pl.Series  # agency names (null: a report without one)
+
+
+def _statement_metrics(
+    reports: pl.DataFrame, statements: pl.DataFrame, previous: Previous | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``empty_sections`` and ``recurring_problems`` (all again, or only what changed)."""
+    mine = reports
+    if previous is not None:
+        touched = pl.col("agency").is_in(previous.agencies.drop_nulls().implode())
+        mine = reports.filter(pl.col("report_id").is_in(previous.fresh.implode()) | touched)
+        statements = statements.join(mine.select("report_id"), on="report_id", how="semi")
+    problems = (statements.filter(pl.col("section") == "problems")
+                .join(mine.select("report_id", "agency", "year"), on="report_id")
+                .select("report_id", "agency", "year", pl.col("text").alias("problem")))
+    fresh = mine if previous is None else mine.filter(pl.col("report_id").is_in(previous.fresh.implode()))
+    items = fresh.select("report_id").join(
+        statements.group_by("report_id").agg(
+            pl.col("text").filter(pl.col("section") == "problems").alias("problems"),
+            pl.col("text").filter(pl.col("section") == "improvements").alias("improvements"),
+        ),
+        on="report_id", how="left",
+    ).with_columns(pl.col("problems").fill_null([]), pl.col("improvements").fill_null([]))
+    empties = empty_sections(items)
+    recurring = recurring_problems(problems)
+    if previous is None:
+        return empties, recurring
+    kept = previous.empty_sections.join(reports.select("report_id"), on="report_id", how="semi").filter(
+        ~pl.col("report_id").is_in(previous.fresh.implode()))
+    empties = reports.select("report_id").join(pl.concat([kept, empties]), on="report_id", how="left",
+                                               maintain_order="left")
+    others = previous.recurring_problems.filter(~pl.col("agency").is_in(previous.agencies.drop_nulls().implode()))
+    return empties, pl.concat([others, recurring]).sort("agency", "problem")
+
+
 def compute(tables: Any) -> Metrics:
     """Every metric and flag count over a corpus, in one call.
 
@@ -134,26 +183,43 @@ def compute(tables: Any) -> Metrics:
     1
     """
     reports = _eager(tables.reports)
-    statements = _eager(tables.statements)
     texts = _eager(tables.texts) if getattr(tables, "texts", None) is not None else None
-    flags = _eager(tables.flags)
-    execution = execution_metrics(reports)
-    grades = grade_metrics(reports)
     docs = (texts.join(reports.select("report_id", "agency"), on="report_id")
             if texts is not None else pl.DataFrame(schema={"report_id": pl.Utf8, "agency": pl.Utf8, "text": pl.Utf8}))
-    shares = template_share(docs)
-    spec = specificity_metrics(docs)
-    problems = (statements.filter(pl.col("section") == "problems")
-                .join(reports.select("report_id", "agency", "year"), on="report_id")
-                .select("report_id", "agency", "year", pl.col("text").alias("problem")))
-    items = reports.select("report_id").join(
-        statements.group_by("report_id").agg(
-            pl.col("text").filter(pl.col("section") == "problems").alias("problems"),
-            pl.col("text").filter(pl.col("section") == "improvements").alias("improvements"),
-        ),
-        on="report_id", how="left",
-    ).with_columns(pl.col("problems").fill_null([]), pl.col("improvements").fill_null([]))
-    empties = empty_sections(items)
+    features, long = sentence_features(docs)
+    return from_parts(reports, _eager(tables.statements), _eager(tables.flags), _eager(tables.fund_lines),
+                      features, long)
+
+
+def from_parts(
+    reports: pl.DataFrame,
+    statements: pl.DataFrame,
+    flags: pl.DataFrame,
+    fund_lines: pl.DataFrame,
+    features: pl.DataFrame,
+    long: pl.DataFrame,
+    sig: np.ndarray | None = None,
+    pairs: pl.DataFrame | None = None,
+    record: list[pl.DataFrame] | None = None,
+    previous: Previous | None = None,
+) -> Metrics:
+    """:func:`compute` from the tables and the texts' :func:`~fiscal_eval.metrics.text.sentence_features`
+    (``features``: one row a report that has a text; ``long``: at least its long
+    sentences, with ``sig`` their signatures when a store has them) — what an ingest
+    calls with the features it kept, so that no text is read again; ``pairs`` and
+    ``record`` the near-copy decisions it kept and gets back (see
+    :func:`~fiscal_eval.metrics.text.template_share_of`); ``previous`` what of the last
+    generation's metrics still holds (see :class:`Previous`)."""
+    execution = execution_metrics(reports)
+    grades = grade_metrics(reports)
+    docs = features.select("report_id").join(reports.select("report_id", "agency"), on="report_id")
+    shares = template_share_of(docs, features, long, sig, pairs, record)
+    spec = docs.select("report_id").join(
+        features.select("report_id", SENTENCES, FIGURE_SENTENCES), on="report_id", how="left", maintain_order="left"
+    ).with_columns(
+        pl.when(pl.col(SENTENCES) > 0).then(pl.col(FIGURE_SENTENCES) / pl.col(SENTENCES)).alias(SPECIFICITY)
+    )
+    empties, recurring = _statement_metrics(reports, statements, previous)
     ok = reports.filter(pl.col("status") != "failed")
     per_report = (
         reports.select("report_id", "source", "agency", "region", "year", "kind", "status", "synthetic",
@@ -175,11 +241,11 @@ def compute(tables: Any) -> Metrics:
         template_share=shares,
         specificity=spec,
         empty_sections=empties,
-        recurring_problems=recurring_problems(problems),
+        recurring_problems=recurring,
         yoy=yoy(ok),
         ranks=ranks(ok),
         pefa_pi1=pefa_pi1(_pi1_input(ok)),
-        pefa_pi2_1=pefa_pi2_1(_pi2_input(ok, _eager(tables.fund_lines))),
+        pefa_pi2_1=pefa_pi2_1(_pi2_input(ok, fund_lines)),
         flag_counts=flag_counts(flags),
     )
 

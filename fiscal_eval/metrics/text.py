@@ -51,6 +51,11 @@ __all__ = [
     "normalise",
     "split_sentences",
     "template_share",
+    "template_share_of",
+    "sentence_features",
+    "signatures",
+    "SENTENCE_FEATURE_COLUMNS",
+    "LONG_SENTENCE_COLUMNS",
     "specificity",
     "specificity_metrics",
     "recurring_problems",
@@ -259,17 +264,22 @@ def _banding(threshold: float) -> tuple[int, int]:
     )
 
 
-def _candidates(sig: np.ndarray, threshold: float, groups: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(
+    sig: np.ndarray, threshold: float, groups: np.ndarray | None, keys: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Distinct pairs (u < v) sharing an LSH band (and a group, when given).
 
     NOTE: within a band's bucket each item is paired with the next _BUCKET_WINDOW items
     in an order shuffled per band, not with all of them: a big bucket is a cluster of
     near-copies, a few of which decide "has a near-copy", while all pairs are quadratic.
-    So candidates are at most n × bands × window, whatever the corpus.
+    So candidates are at most n × bands × window, whatever the corpus. The shuffle is
+    keyed by ``keys`` (a content hash of each item) when given, so a bucket's pairs depend
+    on its members only, not on what else the corpus holds: a store's metrics updated
+    incrementally then equal those computed afresh.
     """
     n = len(sig)
     r, b = _banding(threshold)
-    ids = np.arange(n, dtype=np.uint64)
+    ids = np.arange(n, dtype=np.uint64) if keys is None else keys.astype(np.uint64)
     us, vs = [], []
     for band in range(b):
         key = np.full(n, band + 1, dtype=np.uint64)
@@ -287,7 +297,9 @@ def _candidates(sig: np.ndarray, threshold: float, groups: np.ndarray | None) ->
     if groups is not None:  # a 64-bit key collision must not pair two groups
         keep = groups[u] == groups[v]
         u, v = u[keep], v[keep]
-    code = np.unique(np.minimum(u, v).astype(np.uint64) << np.uint64(32) | np.maximum(u, v).astype(np.uint64))
+    # sorted, then runs dropped: np.unique's hash path is 5x slower on millions of codes
+    code = np.sort(np.minimum(u, v).astype(np.uint64) << np.uint64(32) | np.maximum(u, v).astype(np.uint64))
+    code = code[np.r_[True, code[1:] != code[:-1]]] if len(code) else code
     return (code >> np.uint64(32)).astype(np.int64), (code & np.uint64(0xFFFFFFFF)).astype(np.int64)
 
 
@@ -320,19 +332,26 @@ def _exact_jaccard(texts: pl.Series, u: np.ndarray, v: np.ndarray) -> np.ndarray
 
 
 def _similar_pairs(
-    texts: pl.Series, threshold: float, groups: np.ndarray | None = None
+    texts: pl.Series, threshold: float, groups: np.ndarray | None = None,
+    keys: np.ndarray | None = None, signatures: np.ndarray | None = None,
+    known: pl.DataFrame | None = None, record: list[pl.DataFrame] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (u < v) of positions in ``texts`` whose shingle Jaccard is ≥ ``threshold``.
 
-    MinHash + LSH give candidates (same ``groups`` value only, when given); each is
-    decided by its signature agreement when that is clearly above or below the
-    threshold, else by its exact Jaccard. Texts shorter than a shingle match nothing.
+    MinHash + LSH give candidates (same ``groups`` value only, when given; ``keys`` order
+    the buckets, see :func:`_candidates`); each is decided by its signature agreement
+    when that is clearly above or below the threshold, else by its exact Jaccard. Texts
+    shorter than a shingle match nothing. ``signatures`` (one row a text) are the texts'
+    :func:`_signatures` when already known (a store keeps them). A pair's exact Jaccard
+    depends on its two texts only, so those computed before (``known``: ``u``, ``v``
+    keys and ``similar``) are reused, and every one decided is appended to ``record``.
     """
     usable = np.flatnonzero(texts.str.len_chars().to_numpy() >= SHINGLE_CHARS)
     if len(usable) < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    sig = _signatures(texts.gather(usable))
-    u, v = _candidates(sig, threshold, None if groups is None else groups[usable])
+    sig = _signatures(texts.gather(usable)) if signatures is None else signatures[usable]
+    u, v = _candidates(sig, threshold, None if groups is None else groups[usable],
+                       None if keys is None else keys[usable])
     agreement = np.concatenate(
         [(sig[u[i : i + _CHUNK // _NUM_PERM]] == sig[v[i : i + _CHUNK // _NUM_PERM]]).mean(axis=1)
          for i in range(0, len(u), _CHUNK // _NUM_PERM)]
@@ -340,10 +359,23 @@ def _similar_pairs(
     )
     keep = agreement >= threshold + _MARGIN
     unsure = np.flatnonzero(~keep & (agreement > threshold - _MARGIN))
-    if len(unsure):
-        exact = _exact_jaccard(texts.gather(usable), u[unsure], v[unsure])
-        keep[unsure] = exact >= threshold - 1e-9
+    todo = unsure
+    if len(unsure) and known is not None and known.height and keys is not None:
+        asked = pl.DataFrame({"u": keys[usable][u[unsure]], "v": keys[usable][v[unsure]], "_i": unsure})
+        found = asked.join(known.select("u", "v", "similar"), on=["u", "v"], how="inner")
+        keep[found["_i"].to_numpy()] = found["similar"].to_numpy()
+        todo = np.setdiff1d(unsure, found["_i"].to_numpy(), assume_unique=True)
+    if len(todo):
+        exact = _exact_jaccard(texts.gather(usable), u[todo], v[todo])
+        keep[todo] = exact >= threshold - 1e-9
+    if record is not None and keys is not None:
+        record.append(pl.DataFrame({"u": keys[usable][u[unsure]], "v": keys[usable][v[unsure]],
+                                    "similar": keep[unsure]}, schema=PAIR_COLUMNS_SCHEMA))
     return usable[u[keep]], usable[v[keep]]
+
+
+#: Candidate pairs decided by exact Jaccard: the two sentences' keys (hashes) and the decision.
+PAIR_COLUMNS_SCHEMA = {"u": pl.UInt64, "v": pl.UInt64, "similar": pl.Boolean}
 
 
 def _components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -402,28 +434,119 @@ def template_share(docs: pl.DataFrame) -> pl.DataFrame:
     >>> template_share(docs).select("report_id", "template_share").rows()
     [('a', 0.5), ('b', 1.0), ('c', 0.0)]
     """
-    agency_key = pl.coalesce(pl.col(R.agency), pl.col(R.report_id)).alias("_agency")
+    features, long = sentence_features(docs)
+    return template_share_of(docs.select(R.report_id, R.agency), features, long)
+
+
+# A report's sentences as template share compares them: the hash of each normalised
+# sentence (a list a report), and the distinct long sentences' text and MinHash signature.
+# Kept by a store per report, so that a re-ingest splits and hashes only the new reports.
+HASHES = "hashes"
+HASH = "hash"
+NORM = "norm"
+SIGNATURE = "signature"
+SENTENCE_FEATURE_COLUMNS: dict[str, str] = {
+    R.report_id: REPORT_COLUMNS[R.report_id],
+    HASHES: "List(UInt64)",  # one a kept sentence, in text order
+    SENTENCES: "UInt32",
+    FIGURE_SENTENCES: "UInt32",
+}
+LONG_SENTENCE_COLUMNS: dict[str, str] = {HASH: "UInt64", NORM: "Utf8"}  # + SIGNATURE, Array(UInt64, 64)
+NUM_PERM = 64
+
+
+def sentence_features(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each report's sentences, hashed, and the distinct long ones' normalised text.
+
+    Per report (one row each, in ``docs`` order, :data:`SENTENCE_FEATURE_COLUMNS`): the
+    hashes of its kept sentences (:func:`split_sentences`, after :func:`normalise`), how
+    many there are and how many carry a figure. And the distinct sentences of at least
+    :data:`LONG_SENTENCE_CHARS` normalised characters (``hash``, ``norm``), sorted by
+    hash. A report's row depends on its text only: a store keeps them per report.
+
+    >>> f, long = sentence_features(pl.DataFrame({"report_id": ["a"],
+    ...     "text": ["项目预算71.00万元，执行率84.61%。进一步提升资金使用效益。"]}))
+    >>> f.select("sentences", "figure_sentences").row(0), long.height  # both under 20 characters
+    ((2, 1), 0)
+    """
+    occurrences = (
+        _sentences(docs, [R.report_id])
+        .select(R.report_id, "_norm", pl.col("_norm").hash().alias(HASH),
+                pl.col("_sentence").str.contains(_FIGURE).alias("_figure"))
+        .collect()
+    )
+    per_report = (
+        docs.select(R.report_id)
+        .join(occurrences.group_by(R.report_id, maintain_order=True).agg(
+            pl.col(HASH).alias(HASHES),
+            pl.len().cast(pl.UInt32).alias(SENTENCES),
+            pl.col("_figure").sum().cast(pl.UInt32).alias(FIGURE_SENTENCES),
+        ), on=R.report_id, how="left", maintain_order="left")
+        .with_columns(pl.col(HASHES).fill_null([]), pl.col(SENTENCES, FIGURE_SENTENCES).fill_null(0))
+    )
+    long = (
+        occurrences.filter(pl.col("_norm").str.len_chars() >= LONG_SENTENCE_CHARS)
+        .select(HASH, pl.col("_norm").alias(NORM))
+        .unique(HASH, keep="first")
+        .sort(HASH)
+    )
+    return per_report, long
+
+
+def signatures(norms: pl.Series) -> np.ndarray:
+    """MinHash signatures (one row of :data:`NUM_PERM` a text) of long sentences."""
+    if norms.len() == 0:
+        return np.empty((0, _NUM_PERM), dtype=np.uint64)
+    return _signatures(norms)
+
+
+def template_share_of(
+    reports: pl.DataFrame, features: pl.DataFrame, long: pl.DataFrame, sig: np.ndarray | None = None,
+    known: pl.DataFrame | None = None, record: list[pl.DataFrame] | None = None,
+) -> pl.DataFrame:
+    """:func:`template_share` from :func:`sentence_features` (a store's, or fresh).
+
+    ``reports``: ``report_id``, ``agency``, one row a report (the output's order);
+    ``features`` per report (more rows are ignored); ``long``: ``hash``, ``norm`` of at
+    least every long sentence the reports hold, sorted by hash, with ``sig`` its
+    signatures row for row when known (computed here otherwise); ``known`` and
+    ``record``: the pair decisions of :func:`_similar_pairs` (a store keeps them).
+    """
+    agency_key = pl.coalesce(pl.col(R.agency), pl.col(R.report_id))
+    # Reports and agencies as integer codes (_r, _agency): one row a sentence of the corpus
+    # is 17 bytes, not two strings (millions of rows on a national corpus).
+    keyed = reports.lazy().select(R.report_id, agency_key.rank("dense").cast(pl.UInt32).alias("_agency")) \
+        .with_row_index("_r")
     sentences = (
-        _sentences(docs, [R.report_id, R.agency])
-        .select(R.report_id, agency_key, "_norm", pl.col("_norm").hash().alias("_hash"))
+        features.lazy().select(R.report_id, pl.col(HASHES).alias("_hash"))
+        .join(keyed, on=R.report_id)
+        .select("_r", "_agency", "_hash")
+        .explode("_hash")
+        .drop_nulls("_hash")
         .with_columns((pl.col("_agency").n_unique().over("_hash") >= 2).alias("_exact"))
         .collect()
     )
     # Distinct long sentences, with the agencies that write each: a near-copy v marks a
     # sentence of agency X as template when v is written by some agency other than X.
+    indexed = long.with_row_index("_row")
     distinct = (
-        sentences.filter(pl.col("_norm").str.len_chars() >= LONG_SENTENCE_CHARS)
+        sentences.lazy().select("_hash", "_agency")
+        .join(indexed.lazy().select(pl.col(HASH).alias("_hash"), "_row"), on="_hash")
         .group_by("_hash")
         .agg(
-            pl.col("_norm").first(),
+            pl.col("_row").first(),
             pl.col("_agency").n_unique().alias("_agencies"),
             pl.col("_agency").first().alias("_one_agency"),
         )
         .sort("_hash")
         .with_row_index("_id")
         .with_columns(pl.col("_id").cast(pl.Int64))
+        .collect()
     )
-    u, v = _similar_pairs(distinct["_norm"], TEMPLATE_JACCARD)
+    rows = distinct["_row"].to_numpy()
+    norms = indexed[NORM].gather(distinct["_row"])
+    u, v = _similar_pairs(norms, TEMPLATE_JACCARD, keys=distinct["_hash"].to_numpy(),
+                          signatures=None if sig is None else sig[rows], known=known, record=record)
     both_ways = pl.DataFrame({"_u": np.concatenate([u, v]), "_v": np.concatenate([v, u])})
     near_of = (
         both_ways.join(distinct.select("_id", "_hash"), left_on="_u", right_on="_id")
@@ -442,14 +565,17 @@ def template_share(docs: pl.DataFrame) -> pl.DataFrame:
         .unique()
     )
     per_report = (
-        sentences.join(near, on=["_hash", "_agency"], how="left")
-        .group_by(R.report_id)
+        sentences.lazy().join(near.lazy(), on=["_hash", "_agency"], how="left")
+        .group_by("_r")
         .agg(
             pl.len().cast(pl.UInt32).alias(SENTENCES),
             (pl.col("_exact") | pl.col("_near").fill_null(False)).sum().cast(pl.UInt32).alias(TEMPLATE_SENTENCES),
         )
+        .join(keyed.select("_r", R.report_id), on="_r")
+        .drop("_r")
+        .collect()
     )
-    return _per_report(docs, per_report, TEMPLATE_SENTENCES, TEMPLATE_SHARE)
+    return _per_report(reports, per_report, TEMPLATE_SENTENCES, TEMPLATE_SHARE)
 
 
 def _per_report(docs: pl.DataFrame, counts: pl.DataFrame, part: str, share: str) -> pl.DataFrame:
@@ -564,7 +690,8 @@ def recurring_problems(problems: pl.DataFrame) -> pl.DataFrame:
     )
     # exact integer group codes: candidate pairs never cross agencies
     agency_code = distinct[R.agency].rank("dense").to_numpy()
-    u, v = _similar_pairs(distinct["_norm"], RECURRING_JACCARD, agency_code)
+    u, v = _similar_pairs(distinct["_norm"], RECURRING_JACCARD, agency_code,
+                          keys=distinct["_norm"].hash().to_numpy())
     clusters = distinct.select("_id", pl.Series("_cluster", _components(distinct.height, u, v)))
     return (
         rows.join(distinct, on=[R.agency, "_norm"])

@@ -111,8 +111,8 @@ def flag_sources(c: views.Corpus, agency: str, year: int) -> pl.DataFrame:
     True
     """
     rid = views.reports_of(c, agency, year)["report_id"][0]
-    flags = findings.graded(c.tables.flags.filter(pl.col("report_id") == rid))
-    texts = c.tables.texts.filter(pl.col("report_id") == rid)["text"]
+    flags = findings.graded(views._rows(c, "flags", pl.col("report_id") == rid))
+    texts = views._rows(c, "texts", pl.col("report_id") == rid)["text"]
     text = texts[0] if texts.len() else None
     out = []
     for f in flags.iter_rows(named=True):
@@ -168,8 +168,10 @@ class Explorer:
     def __init__(self, corpus: views.Corpus, *, export_dir: str | Path = "reports_out/exports",
                  notice: str | None = None) -> None:
         self.corpus = corpus
-        self._reports = corpus.tables.reports.filter(
-            pl.col("status") != "failed", pl.col("agency").is_not_null(), pl.col("year").is_not_null())
+        # The selectors' lists only: four columns, one row an agency-year (a store's other
+        # columns are read per selection, by the views).
+        self._reports = views._ok(corpus, columns=["agency", "year", "region", "synthetic"]).unique(
+            maintain_order=True)
         if self._reports.height == 0:
             raise FiscalEvalError("no readable report in this corpus: nothing to explore")
         self._quiet_depth = 0
@@ -438,7 +440,7 @@ class Explorer:
         comparison when one is set."""
         c, (agency, year) = self.corpus, self.selection
         rid = views.reports_of(c, agency, year)["report_id"][0]
-        flags = findings.graded(c.tables.flags.filter(pl.col("report_id") == rid)).select(
+        flags = findings.graded(views._rows(c, "flags", pl.col("report_id") == rid)).select(
             "severity", "code", "message", "gap", "reported", "expected", "figure", "sentence")
         frames = {"facts": views.agency_facts(c, agency, year), "flags": flags,
                   "indicators": views.indicator_points(c, agency, year)}

@@ -108,8 +108,9 @@ def agency_verdict(c: views.Corpus, agency: str, year: int) -> Verdict:
     """The agency page's verdict on its analysed report: the recomputed figures and
     those that disagree (with the gap), the grade check, the execution picture."""
     facts = views.facts(c, agency, year)
-    report = c.tables.reports.filter(pl.col("report_id") == facts.report_id).row(0, named=True)
-    flags = _findings.graded(c.tables.flags.filter(pl.col("report_id") == facts.report_id))
+    mine = pl.col("report_id") == facts.report_id  # read from a store: only this report's rows
+    report = views._agency_reports(c, agency).filter(mine).row(0, named=True)
+    flags = _findings.graded(views._rows(c, "flags", mine))
     rows = flags.to_dicts()
     sentences = [_checks_sentence(report, rows)]
     if rows:

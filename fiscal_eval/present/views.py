@@ -77,10 +77,101 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Corpus:
-    """A corpus's tables and every metric over them (what every view takes first)."""
+    """A corpus's tables and every metric over them (what every view takes first).
+
+    From :func:`corpus_of`, both are in memory. From :func:`open_corpus`, both are the
+    store's files, read when a view asks: an attribute (``c.tables.flags``,
+    ``c.metrics.per_report``) reads that whole table once, while the views read only the
+    rows a page shows (:func:`_rows`: filters pushed into the Parquet scan).
+    """
 
     tables: Tables
     metrics: Metrics
+
+
+class _StoredTables:
+    """The tables of one store generation, read when asked (see :class:`Corpus`)."""
+
+    def __init__(self, folder: Path, names: tuple[str, ...], path: Any) -> None:
+        self._folder, self._names, self._path = folder, names, path
+        self._read: dict[str, pl.DataFrame] = {}
+        self._lock = threading.Lock()
+        self._memo: OrderedDict[tuple, pl.DataFrame] = OrderedDict()  # see _memoised
+
+    def scan(self, name: str) -> pl.LazyFrame:
+        if name not in self._names:
+            raise AttributeError(name)
+        return pl.scan_parquet(self._path(self._folder, name))
+
+    def __getattr__(self, name: str) -> pl.DataFrame:
+        if name.startswith("_") or name not in self._names:
+            raise AttributeError(name)
+        with self._lock:
+            if name not in self._read:
+                self._read[name] = _collect(self.scan(name), self._folder)
+            return self._read[name]
+
+
+def _collect(frame: pl.LazyFrame, folder: Path | None = None) -> pl.DataFrame:
+    try:
+        return frame.collect()
+    except FileNotFoundError:
+        # NOTE: an ingest committed a new generation and deleted this one under us.
+        raise FiscalEvalError(
+            f"the store changed while this page read it ({folder.name if folder else ''} was replaced by a "
+            "newer ingest): open it again (views.open_corpus)") from None
+
+
+def _scan(c: Corpus, name: str, *, metric: bool = False) -> pl.LazyFrame:
+    """A table of ``c`` (a metric table when ``metric``) as a LazyFrame: a store's is a
+    Parquet scan, so filters and selects decide what is read."""
+    holder: Any = c.metrics if metric else c.tables
+    scan = getattr(holder, "scan", None)
+    return scan(name) if scan is not None else getattr(holder, name).lazy()
+
+
+def _rows(c: Corpus, name: str, *predicates: Any, columns: Iterable[Any] | None = None,
+          metric: bool = False) -> pl.DataFrame:
+    """The rows of table ``name`` matching ``predicates`` (``columns`` of them), read
+    from the store only as far as they need."""
+    frame = _scan(c, name, metric=metric)
+    if predicates:
+        frame = frame.filter(*predicates)
+    if columns is not None:
+        frame = frame.select(list(columns))
+    return _collect(frame, getattr(c.tables, "_folder", None))
+
+
+_MEMO_ENTRIES = 64  # an agency's rows, for the few agencies a kernel's pages look at
+
+
+def _memoised(c: Corpus, key: tuple, read: Any) -> pl.DataFrame:
+    """``read()``, kept per store corpus: a page asks for its agency's rows a dozen times
+    (every view starts from the analysed report); a corpus in memory reads nothing."""
+    memo = getattr(c.tables, "_memo", None)
+    if memo is None:
+        return read()
+    with c.tables._lock:  # pyright: ignore[reportAttributeAccessIssue]  # a _StoredTables
+        if key in memo:
+            memo.move_to_end(key)
+            return memo[key]
+    frame = read()
+    with c.tables._lock:  # pyright: ignore[reportAttributeAccessIssue]
+        memo[key] = frame
+        while len(memo) > _MEMO_ENTRIES:
+            memo.popitem(last=False)
+    return frame
+
+
+def _agency_reports(c: Corpus, agency: str) -> pl.DataFrame:
+    """The agency's readable reports, every year (one scan of the reports table)."""
+    return _memoised(c, ("reports", agency), lambda: _ok(c, pl.col("agency") == agency))
+
+
+def _agency_metrics(c: Corpus, agency: str) -> pl.DataFrame:
+    """The agency's ``metrics.per_report`` rows, every year (one scan)."""
+    return _memoised(c, ("per_report", agency),
+                     lambda: _rows(c, "per_report", pl.col("agency") == agency, metric=True))
 
 
 def corpus_of(tables: Tables) -> Corpus:
@@ -107,27 +198,45 @@ def _generation_key(store: str | Path) -> tuple:
     return (str(Path(store).resolve()), folder.name, st.st_dev, st.st_ino, st.st_mtime_ns)
 
 
+def _stored_corpus(store: str | Path) -> Corpus:
+    """The live generation as a :class:`Corpus` read on demand; its metrics are the
+    stored ones, or, for a store written before ingest kept them, computed once here
+    (whole tables read: run ``fiscal-eval ingest`` again to add them)."""
+    from fiscal_eval.metrics.stored import METRIC_TABLES, has_metrics, metric_file
+    from fiscal_eval.store import live_generation, load
+    from fiscal_eval.store.frames import Tables as _Tables
+
+    folder = live_generation(store)
+    if not has_metrics(folder):
+        return corpus_of(load(store))
+    names = tuple(f.name for f in fields(_Tables))
+    tables: Any = _StoredTables(folder, names, lambda f, n: f / f"{n}.parquet")
+    metrics: Any = _StoredTables(folder, METRIC_TABLES, metric_file)
+    return Corpus(tables, metrics)
+
+
 def open_corpus(store: str | Path) -> Corpus:
-    """Load a store (eagerly) and compute its metrics: the first call of every report notebook.
+    """The store's corpus, the first call of every report notebook: its tables and the
+    metrics the ingest stored with them, read only as far as each view needs (one
+    agency's page reads that agency's rows and the few aggregates it shows, whatever the
+    size of the store). Nothing is computed over the corpus here, except for a store
+    written before metrics were stored (docs/tables.md), whose metrics are computed once.
 
     The result is cached per store *generation*: opening an unchanged store again in the
     same process (another notebook on the same kernel, the explorer) returns the same
-    :class:`Corpus` without loading or computing anything; an ingest that changes the
-    store makes a new generation, and the next open computes again. At most one
-    generation per store is kept, and at most two stores (the least recently opened is
-    dropped), so memory stays bounded. The corpus is shared: treat its frames as read-only
-    (every function here does).
+    :class:`Corpus`; an ingest that changes the store makes a new generation, and the
+    next open reads that one. At most one generation per store is kept, and at most two
+    stores (the least recently opened is dropped), so memory stays bounded. The corpus is
+    shared: treat its frames as read-only (every function here does).
     """
-    from fiscal_eval.store import load
-
     key = _generation_key(store)
     with _corpora_lock:
         cached = _corpora.get(key)
         if cached is not None:
             _corpora.move_to_end(key)
             return cached
-    corpus = corpus_of(load(store))
-    # NOTE: load() reads whatever generation is live when it runs; cache the result only if
+    corpus = _stored_corpus(store)
+    # NOTE: the generation read is whatever is live when it runs; cache the result only if
     # that is still the generation the key names (an ingest may have committed meanwhile).
     if _generation_key(store) == key:
         with _corpora_lock:
@@ -140,19 +249,22 @@ def open_corpus(store: str | Path) -> Corpus:
 
 
 def clear_corpus_cache() -> None:
-    """Forget every corpus :func:`open_corpus` cached (the next open loads and computes)."""
+    """Forget every corpus :func:`open_corpus` cached (the next open reads the store again)."""
     with _corpora_lock:
         _corpora.clear()
 
 
-def _ok(c: Corpus) -> pl.DataFrame:
-    return c.tables.reports.filter(pl.col("status") != "failed", pl.col("agency").is_not_null(),
-                                   pl.col("year").is_not_null())
+_READABLE = (pl.col("status") != "failed", pl.col("agency").is_not_null(), pl.col("year").is_not_null())
 
 
-def _ok_metrics(c: Corpus) -> pl.DataFrame:
-    return c.metrics.per_report.filter(pl.col("status") != "failed", pl.col("agency").is_not_null(),
-                                       pl.col("year").is_not_null())
+def _ok(c: Corpus, *predicates: Any, columns: Iterable[Any] | None = None) -> pl.DataFrame:
+    """Readable reports (an agency and a year) matching ``predicates``."""
+    return _rows(c, "reports", *_READABLE, *predicates, columns=columns)
+
+
+def _ok_metrics(c: Corpus, *predicates: Any) -> pl.DataFrame:
+    """``metrics.per_report`` rows of readable reports matching ``predicates``."""
+    return _rows(c, "per_report", *_READABLE, *predicates, metric=True)
 
 
 #: Grade classes, best first (labels.GRADE_CLASSES).
@@ -180,7 +292,7 @@ def latest_year(c: Corpus) -> int:
     >>> latest_year(c)
     2021
     """
-    years = _ok(c)["year"]
+    years = _ok(c, columns=["year"])["year"]
     if years.len() == 0:
         raise FiscalEvalError("no readable report with an agency and a year in this store")
     return int(years.max())  # pyright: ignore[reportArgumentType]  # not empty: checked above
@@ -188,10 +300,12 @@ def latest_year(c: Corpus) -> int:
 
 def default_agency_year(c: Corpus) -> tuple[str, int]:
     """The first agency (real before synthetic, then by name) and its latest year."""
-    rows = _ok(c)
+    rows = (_scan(c, "reports").filter(*_READABLE).select("synthetic", "agency", "year")
+            .sort("synthetic", "agency", "year", descending=[False, False, True]).head(1))
+    rows = _collect(rows, getattr(c.tables, "_folder", None))
     if rows.height == 0:
         raise FiscalEvalError("no readable report with an agency and a year in this store")
-    row = rows.sort("synthetic", "agency", "year", descending=[False, False, True]).select("agency", "year").row(0)
+    row = rows.select("agency", "year").row(0)
     return row[0], int(row[1])
 
 
@@ -204,7 +318,7 @@ def resolve_agency_year(c: Corpus, agency: str = "", year: int = 0) -> tuple[str
     if not agency:
         agency, latest = default_agency_year(c)
         return agency, int(year or latest)
-    years = _ok(c).filter(pl.col("agency") == agency)["year"]
+    years = _agency_reports(c, agency)["year"]
     if years.len() == 0:
         raise FiscalEvalError(f"no report of {agency!r} in this store")
     return agency, int(year or years.max())  # pyright: ignore[reportArgumentType]  # not empty
@@ -223,13 +337,11 @@ def synthetic_note(c: Corpus, agency: str | None = None, year: int | None = None
     >>> synthetic_note(c, "中共保山市委网信办", 2019) is None
     True
     """
-    rows = _ok(c)
-    if agency is not None:
-        rows = rows.filter(pl.col("agency") == agency)
-    if year is not None:
-        rows = rows.filter(pl.col("year") == year)
+    where = [pl.col("year") == year] if year is not None else []
     if region:
-        rows = rows.filter(pl.col("region") == region)
+        where.append(pl.col("region") == region)
+    rows = (_agency_reports(c, agency).filter(*where) if agency is not None
+            else _ok(c, *where, columns=["synthetic"]))
     synthetic = int(rows["synthetic"].sum())
     if synthetic == 0:
         return None
@@ -253,7 +365,7 @@ def reports_of(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     ('project', True)
     """
     rows = (
-        _analysis_order(_ok(c).filter(pl.col("agency") == agency, pl.col("year") == year))
+        _analysis_order(_agency_reports(c, agency).filter(pl.col("year") == year))
         .select("report_id", "kind", "project_name", "source", "status", "synthetic")
     )
     if rows.height == 0:
@@ -284,7 +396,7 @@ def _report_id(c: Corpus, agency: str, year: int) -> str:
 
 def _per_report(c: Corpus, agency: str, year: int) -> dict:
     rid = _report_id(c, agency, year)
-    return c.metrics.per_report.filter(pl.col("report_id") == rid).row(0, named=True)
+    return _agency_metrics(c, agency).filter(pl.col("report_id") == rid).row(0, named=True)
 
 
 #: What each PEFA indicator needs, in the words of its "cannot grade" reason.
@@ -425,9 +537,10 @@ def facts(c: Corpus, agency: str, year: int) -> Facts:
     ('电子政务业务经费', None, '需要 2017–2019 三个年度')
     """
     r = _per_report(c, agency, year)
-    r["project_name"] = c.tables.reports.filter(pl.col("report_id") == r["report_id"])["project_name"][0]
-    pi1, pi1_reason = _pefa_text(c.metrics.pefa_pi1, agency, "PI-1")
-    pi2, pi2_reason = _pefa_text(c.metrics.pefa_pi2_1, agency, "PI-2.1")
+    r["project_name"] = _agency_reports(c, agency).filter(pl.col("report_id") == r["report_id"])["project_name"][0]
+    mine = pl.col("agency") == agency
+    pi1, pi1_reason = _pefa_text(_rows(c, "pefa_pi1", mine, metric=True), agency, "PI-1")
+    pi2, pi2_reason = _pefa_text(_rows(c, "pefa_pi2_1", mine, metric=True), agency, "PI-2.1")
     extra = {"pefa_pi1": pi1, "pefa_pi1_reason": pi1_reason, "pefa_pi2_1": pi2, "pefa_pi2_1_reason": pi2_reason}
     values: dict[str, Any] = {f.name: extra[f.name] if f.name in extra else r.get(f.name) for f in fields(Facts)}
     return Facts(**values)
@@ -480,7 +593,7 @@ def indicator_points(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     """
     rid = _report_id(c, agency, year)
     return (
-        c.tables.indicators.filter(pl.col("report_id") == rid)
+        _rows(c, "indicators", pl.col("report_id") == rid)
         .select("level1", pl.coalesce("level3", "level2", "level1").alias("indicator"), "max_points", "points")
     )
 
@@ -496,7 +609,7 @@ def flags_with_sentences(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     """
     rid = _report_id(c, agency, year)
     return (
-        c.tables.flags.filter(pl.col("report_id") == rid)
+        _rows(c, "flags", pl.col("report_id") == rid)
         .select("severity", "code", "field", "reported", "expected", "message", "figure", "sentence")
     )
 
@@ -511,16 +624,16 @@ def findings(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     [('warning', 'conflicting_values', '26个单位'), ('info', 'rate_mismatch', '0.01 个百分点')]
     """
     rid = _report_id(c, agency, year)
-    return _findings.graded(c.tables.flags.filter(pl.col("report_id") == rid)).select(
+    return _findings.graded(_rows(c, "flags", pl.col("report_id") == rid)).select(
         "severity", "code", "message", "gap", "sentence")
 
 
 def text_quality(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     """Template share, specificity and empty problem/improvement sections of the report."""
     rid = _report_id(c, agency, year)
-    cols = [x for x in ("sentences", "template_share", "specificity", "no_problems", "no_improvements")
-            if x in c.metrics.per_report.columns]
-    return c.metrics.per_report.filter(pl.col("report_id") == rid).select(cols)
+    have = _scan(c, "per_report", metric=True).collect_schema().names()
+    cols = [x for x in ("sentences", "template_share", "specificity", "no_problems", "no_improvements") if x in have]
+    return _agency_metrics(c, agency).filter(pl.col("report_id") == rid).select(cols)
 
 
 def problems_and_measures(c: Corpus, agency: str, year: int) -> pl.DataFrame:
@@ -532,7 +645,7 @@ def problems_and_measures(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     """
     rid = _report_id(c, agency, year)
     return (
-        c.tables.statements.filter(pl.col("report_id") == rid)
+        _rows(c, "statements", pl.col("report_id") == rid)
         .sort(pl.col("section") != "problems", "position")
         .select("section", (pl.col("position") + 1).alias("position"), "text")  # counted from 1, as people do
     )
@@ -549,7 +662,7 @@ def peers(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     me = _per_report(c, agency, year)
     region = pl.col("region") == me["region"] if me["region"] is not None else pl.col("region").is_null()
     return (
-        with_grade_class(_ok_metrics(c).filter(pl.col("year") == year, pl.col("synthetic") == me["synthetic"], region))
+        with_grade_class(_ok_metrics(c, pl.col("year") == year, pl.col("synthetic") == me["synthetic"], region))
         .select("agency", "kind", "score", "grade_class", "execution_rate_budget", "execution_rate_available",
                 (pl.col("report_id") == me["report_id"]).alias("is_self"))
         .sort("score", "agency", descending=[True, False], nulls_last=True)
@@ -566,10 +679,10 @@ def series(c: Corpus, agency: str) -> pl.DataFrame:
     >>> series(c, "中共保山市委网信办").select("year", "budget_yuan", "score").rows()
     [(2019, 710000.0, 97.46)]
     """
-    analysed = (_analysis_order(_ok(c).filter(pl.col("agency") == agency))
+    analysed = (_analysis_order(_agency_reports(c, agency))
                 .unique("year", keep="first", maintain_order=True)["report_id"])
     return (
-        with_grade_class(c.metrics.per_report.filter(pl.col("report_id").is_in(analysed.implode())))
+        with_grade_class(_agency_metrics(c, agency).filter(pl.col("report_id").is_in(analysed.implode())))
         .sort("year")
         .select("year", "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_budget",
                 "execution_rate_available", "score", "grade_class", "flag_count")
@@ -584,8 +697,8 @@ def pefa(c: Corpus, agency: str) -> pl.DataFrame:
     [('PI-1', 'insufficient_data'), ('PI-2.1', 'insufficient_data')]
     """
     rows = []
-    for indicator, frame in (("PI-1", c.metrics.pefa_pi1), ("PI-2.1", c.metrics.pefa_pi2_1)):
-        mine = frame.filter(pl.col("agency") == agency)
+    for indicator, table in (("PI-1", "pefa_pi1"), ("PI-2.1", "pefa_pi2_1")):
+        mine = _rows(c, table, pl.col("agency") == agency, metric=True)
         if mine.height == 0:
             rows.append({"pefa_indicator": indicator, "pefa_years": [], "pefa_values": [], "pefa_grade": None,
                          "pefa_status": "insufficient_data", "pefa_reason": pefa_reason(indicator, None, None)})
@@ -606,15 +719,17 @@ def flags_over_time(c: Corpus, agency: str) -> pl.DataFrame:
     >>> flags_over_time(c, "和平县政务服务数据管理局").rows()
     [(2020, 'formula_error', 'warning', 1)]
     """
-    reports = _ok(c).filter(pl.col("agency") == agency).select("report_id", "year")
-    flags = _findings.graded(c.tables.flags.join(reports, on="report_id"))
+    reports = _agency_reports(c, agency).select("report_id", "year")
+    flags = _findings.graded(_rows(c, "flags", pl.col("report_id").is_in(reports["report_id"].implode()))
+                             .join(reports, on="report_id"))
     return (flags.group_by("year", "code", "severity")
             .agg(pl.len().cast(pl.UInt32).alias("flags")).sort("year", "code", "severity"))
 
 
 def recurring(c: Corpus, agency: str) -> pl.DataFrame:
     """Problems the agency states again in other years (``problem``, ``years``, ``count``)."""
-    return c.metrics.recurring_problems.filter(pl.col("agency") == agency).select("problem", "years", "count")
+    return _rows(c, "recurring_problems", pl.col("agency") == agency, columns=["problem", "years", "count"],
+                 metric=True)
 
 
 # ----------------------------------------------------------------------------- portfolio
@@ -641,8 +756,7 @@ SHARE_STEP = 0.05
 
 def portfolio_reports(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
     """Per-report metrics of a year (and region, if given), readable reports only."""
-    rows = _ok_metrics(c).filter(pl.col("year") == year)
-    return rows.filter(pl.col("region") == region) if region else rows
+    return _ok_metrics(c, pl.col("year") == year, *([pl.col("region") == region] if region else []))
 
 
 def summarises(c: Corpus, year: int, region: str = "", *, limit: int | None = SUMMARISE_ABOVE) -> bool:
@@ -803,7 +917,7 @@ def flags_by_type(c: Corpus, year: int, region: str = "") -> pl.DataFrame:
     ['code', 'severity', 'flags', 'reports']
     """
     ids = portfolio_reports(c, year, region)["report_id"]
-    return flag_counts(_findings.graded(c.tables.flags.filter(pl.col("report_id").is_in(ids.implode()))))
+    return flag_counts(_findings.graded(_rows(c, "flags", pl.col("report_id").is_in(ids.implode()))))
 
 
 def template_share_table(c: Corpus, year: int, region: str = "", *,

@@ -70,6 +70,7 @@ import polars as pl
 import pyarrow as pa
 
 from fiscal_eval.errors import FiscalEvalError, StorageError, StoreDamagedError, storage_errno
+from fiscal_eval.metrics.stored import MetricsBuilder, link_metrics
 from fiscal_eval.model import MANIFEST_COLUMNS
 from fiscal_eval.sources import display_path, folder_problem
 from fiscal_eval.store import integrity
@@ -170,12 +171,14 @@ def _write_generation(
     old_record: dict[str, Any] | None = None,
     skip: dict[str, frozenset[int]] | None = None,
     run: Any = parse_tasks,
-) -> list[_Row]:
+) -> pl.DataFrame:
     """Write a complete generation into ``folder`` (manifest, then the checksum record,
     last); returns its manifest rows. ``skip``: damaged row groups of the old tables."""
     arrow_schemas = {name: _arrow_schema(cols) for name, cols in _TABLE_COLUMNS.items()}
     ingested_at = datetime.now(UTC).replace(tzinfo=None)
-    parsed: dict[str, list[_Row]] = {}
+    # The parsed files' manifest rows, a compact frame a chunk (not a tuple a report: the
+    # parent's memory must not grow with the corpus).
+    parsed: list[pl.DataFrame] = []
     reuse: dict[str, Any] = {}
     if old_dir is not None and not plan.tasks and not plan.drop and not skip:
         # Only stats changed: the tables are the old ones, byte for byte (verified).
@@ -183,8 +186,12 @@ def _write_generation(
             _link_or_copy(old_dir / f"{name}.parquet", folder / f"{name}.parquet")
         if old_record is not None:
             reuse = {name: old_record["tables"][name] for name in _TABLE_COLUMNS}
+        if not link_metrics(old_dir, folder):
+            MetricsBuilder(folder, None).finish()
     else:
         sinks = {name: _Sink(folder / f"{name}.parquet", s) for name, s in arrow_schemas.items()}
+        # The corpus metrics, kept with the tables: fed the parsed texts as they stream by.
+        builder = MetricsBuilder(folder, old_dir, plan.drop, fresh=old_dir is None)
         try:
             if old_dir is not None:
                 _keep_old_rows(sinks, old_dir, plan.drop, skip)
@@ -196,18 +203,26 @@ def _write_generation(
                         if renames:
                             frame = frame.with_columns(pl.col("report_id").replace(renames))
                         sinks[name].add(frame.to_arrow())
-                    for out in outcomes:
-                        parsed.setdefault(out.path, []).append(_Row(
-                            out.path, out.member, out.sha256, out.size, out.mtime_ns, out.status,
-                            out.errors, out.report_id, ingested_at,
-                        ))
+                        if name == "texts":
+                            builder.add(frame)
+                    parsed.append(_manifest_frame([_Row(
+                        out.path, out.member, out.sha256, out.size, out.mtime_ns, out.status,
+                        out.errors, out.report_id, ingested_at,
+                    ) for out in outcomes]))
                     advance(len(outcomes))
         finally:
             for sink in sinks.values():
                 sink.close()
-    rows = [row for p in files for row in (plan.kept[p] if p in plan.kept else parsed[p])]
+        builder.finish()
+    # Input order: kept and parsed rows by their file's place among the inputs (a file's
+    # several reports stay in their order: the sort is stable).
+    order = pl.DataFrame({"path": list(files)}, schema={"path": pl.Utf8}).with_row_index("_order")
+    rows = (pl.concat([_manifest_frame([row for kept in plan.kept.values() for row in kept]), *parsed])
+            .join(order, on="path", how="left", maintain_order="left")
+            .sort("_order", maintain_order=True).drop("_order"))
+    del parsed, order
     # The manifest last: a generation folder with a manifest is a complete one.
-    _manifest_frame(rows).write_parquet(
+    rows.write_parquet(
         folder / f"{_MANIFEST}.parquet", compression="zstd", metadata={_STATS_SINCE: str(since_ns)}
     )
     integrity.record(folder, reuse)
@@ -447,10 +462,10 @@ def _refuse_to_prune(absent: Sequence[str], files: Mapping[str, str], plan: _Pla
 
 
 def _summary(
-    files: Mapping[str, str], plan: _Plan, rows: Iterable[_Row], started: float, unread: tuple[str, ...],
-    repaired: tuple[str, ...] = (),
+    files: Mapping[str, str], plan: _Plan, rows: Iterable[_Row] | pl.DataFrame, started: float,
+    unread: tuple[str, ...], repaired: tuple[str, ...] = (),
 ) -> IngestSummary:
-    statuses = [row.status for row in rows]
+    statuses = rows["status"].to_list() if isinstance(rows, pl.DataFrame) else [row.status for row in rows]
     return IngestSummary(
         files=len(files),
         parsed=len(plan.tasks),

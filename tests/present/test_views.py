@@ -250,20 +250,52 @@ def _two_samples(folder):
     return files
 
 
-def test_open_corpus_computes_once_per_store_generation(tmp_path, counted):
-    import shutil
+def _as_old_store(store):
+    """The store as a version that kept no metric tables wrote it."""
+    from fiscal_eval.metrics.stored import STORED_FILES
+    from fiscal_eval.store import live_generation
 
+    for name in STORED_FILES:
+        (live_generation(store) / name).unlink()
+
+
+def _ingest_old(inputs, store):
     from fiscal_eval.store import ingest
 
-    files = _two_samples(tmp_path / "in")
+    ingest(inputs, store=store, jobs=1, progress=False)
+    _as_old_store(store)
+
+
+def test_open_corpus_of_a_store_computes_nothing(tmp_path, counted):
+    """The ingest stored the metrics: opening reads them (equal to a recompute)."""
+    from polars.testing import assert_frame_equal
+
+    from fiscal_eval.store import ingest, load
+
+    _two_samples(tmp_path / "in")
     ingest([tmp_path / "in"], store=tmp_path / "store", jobs=1, progress=False)
+    c = views.open_corpus(tmp_path / "store")
+    assert counted == []
+    from fiscal_eval.metrics import compute
+
+    fresh = compute(load(tmp_path / "store"))
+    assert_frame_equal(c.metrics.per_report, fresh.per_report)
+    assert counted == [] and c.tables.reports.height == 2
+
+
+def test_open_corpus_computes_once_per_store_generation(tmp_path, counted):
+    """A store written before metrics were stored: computed at the first open, once."""
+    import shutil
+
+    files = _two_samples(tmp_path / "in")
+    _ingest_old([tmp_path / "in"], tmp_path / "store")
     first = views.open_corpus(tmp_path / "store")
     again = views.open_corpus(str(tmp_path / "in" / ".." / "store"))  # the same store, however named
     assert again is first and len(counted) == 1
     assert first.tables.reports.height == 2
 
     shutil.copy(files[2], tmp_path / "in" / files[2].name)
-    ingest([tmp_path / "in"], store=tmp_path / "store", jobs=1, progress=False)  # a new generation
+    _ingest_old([tmp_path / "in"], tmp_path / "store")  # a new generation
     after = views.open_corpus(tmp_path / "store")
     assert len(counted) == 2 and after is not first and after.tables.reports.height == 3
     assert views.open_corpus(tmp_path / "store") is after and len(counted) == 2
@@ -275,25 +307,23 @@ def test_open_corpus_of_a_store_made_again_at_the_same_path(tmp_path, counted):
     cache must still see a different store."""
     import shutil
 
-    from fiscal_eval.store import ingest
 
     files = _two_samples(tmp_path / "in")
-    ingest([tmp_path / "in"], store=tmp_path / "store", jobs=1, progress=False)
+    _ingest_old([tmp_path / "in"], tmp_path / "store")
     first = views.open_corpus(tmp_path / "store")
     shutil.rmtree(tmp_path / "store")
     (tmp_path / "in" / files[0].name).unlink()
-    ingest([tmp_path / "in"], store=tmp_path / "store", jobs=1, progress=False)
+    _ingest_old([tmp_path / "in"], tmp_path / "store")
     second = views.open_corpus(tmp_path / "store")
     assert len(counted) == 2 and second.tables.reports.height == 1 and first.tables.reports.height == 2
 
 
 def test_open_corpus_cache_is_bounded(tmp_path, counted):
-    from fiscal_eval.store import ingest
 
     _two_samples(tmp_path / "in")
     stores = [tmp_path / f"store{i}" for i in range(4)]
     for s in stores:
-        ingest([tmp_path / "in"], store=s, jobs=1, progress=False)
+        _ingest_old([tmp_path / "in"], s)
         views.open_corpus(s)
     assert len(counted) == 4 and len(views._corpora) == views._CACHE_STORES
     views.open_corpus(stores[-1])  # still cached: the most recent
@@ -306,3 +336,28 @@ def test_open_corpus_without_a_store_says_so(tmp_path, counted):
     with pytest.raises(FiscalEvalError, match="no store at"):
         views.open_corpus(tmp_path / "nowhere")
     assert counted == []
+
+
+def test_an_agency_page_reads_only_its_rows_of_a_store(tmp_path, counted):
+    """Opened from a store, the agency and cross-year views push their filters into the
+    Parquet scans and never read a whole table; their figures are those of the corpus
+    held in memory."""
+    import fiscal_eval
+    from fiscal_eval.present import verdict
+    from fiscal_eval.store import ingest
+
+    ingest(["data/samples"], store=tmp_path / "store", jobs=1, progress=False)
+    c = views.open_corpus(tmp_path / "store")
+    mem = views.corpus_of(fiscal_eval.tables(fiscal_eval.parse_paths(["data/samples"])))
+    agency, year = "和平县政务服务数据管理局", 2020
+    for view in (views.agency_facts, views.funds_flow, views.execution_rates, views.indicator_points,
+                 views.findings, views.text_quality, views.problems_and_measures, views.peers,
+                 views.report_list):
+        assert view(c, agency, year).equals(view(mem, agency, year)), view.__name__
+    for view in (views.series, views.pefa, views.flags_over_time, views.recurring):
+        assert view(c, agency).equals(view(mem, agency)), view.__name__
+    assert verdict.agency_verdict(c, agency, year) == verdict.agency_verdict(mem, agency, year)
+    assert c.tables._read == {} and c.metrics._read == {}  # no table was read whole
+    assert len(counted) == 1  # the in-memory corpus only
+    plan = views._scan(c, "flags").filter(pl.col("report_id") == "x").explain()
+    assert "Parquet SCAN" in plan and "SELECTION" in plan and "report_id" in plan.split("SELECTION")[1]

@@ -76,13 +76,15 @@ def test_every_table_has_its_checksum_and_columns_recorded(corpus: Path, db: Pat
 
     ingest(corpus, db)
     tables = _record(db)["tables"]
-    assert set(tables) == {*TABLES, "manifest"}
+    from fiscal_eval.metrics.stored import STORED_FILES  # the corpus metrics, checksummed alike
+
+    assert set(tables) == {*TABLES, "manifest", *(f.removesuffix(".parquet") for f in STORED_FILES)}
     for name, entry in tables.items():
         data = (db / "gen-000001" / f"{name}.parquet").read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
     assert tables["reports"]["columns"][:2] == [["report_id", "large_string"], ["source", "large_string"]]
     assert [c for c, _ in tables["manifest"]["columns"]] == list(store.MANIFEST_COLUMNS)
-    assert check(db).ok and str(check(db)).endswith("9 tables, checksums and columns match")
+    assert check(db).ok and str(check(db)).endswith(f"{9 + len(STORED_FILES)} tables, checksums and columns match")
 
 
 def test_4_kb_overwritten_in_one_table_is_named_and_rebuilt(corpus: Path, db: Path, tmp_path: Path) -> None:
@@ -259,7 +261,10 @@ def test_cli_check(corpus: Path, db: Path) -> None:
     ingest(corpus, db)
     result = runner.invoke(cli.app, ["check", str(db)])
     assert result.exit_code == 0
-    assert result.output == f"store at {db}, gen-000001: 9 tables, checksums and columns match\n"
+    from fiscal_eval.metrics.stored import STORED_FILES
+
+    tables = 9 + len(STORED_FILES)  # the store's tables, the manifest, the corpus metrics
+    assert result.output == f"store at {db}, gen-000001: {tables} tables, checksums and columns match\n"
     _overwrite(db / "gen-000001" / "reports.parquet", 200, 64)
     result = runner.invoke(cli.app, ["check", str(db)])
     assert result.exit_code == 1

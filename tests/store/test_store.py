@@ -115,8 +115,10 @@ def test_layout_on_disk(corpus: Path, db: Path) -> None:
     ingest(corpus, db)
     assert (db / "CURRENT").read_text().strip() == "gen-000001"
     assert (db / "VERSION").read_text().strip() == "1"
+    from fiscal_eval.metrics.stored import STORED_FILES  # the corpus metrics, kept with the tables
+
     assert sorted(p.name for p in (db / "gen-000001").iterdir()) == sorted(
-        [f"{n}.parquet" for n in TABLES] + ["manifest.parquet", "integrity.json"]
+        [f"{n}.parquet" for n in TABLES] + ["manifest.parquet", "integrity.json", *STORED_FILES]
     )
     (corpus / "000_8f7748dd4a7239a6.txt").unlink()
     ingest(corpus, db)
