@@ -623,18 +623,21 @@ def _navigation(plan: Sequence[Planned]) -> dict[str, str]:
     the same lesson. Names are document text: escaped."""
     by_agency: dict[Any, list[Planned]] = {}
     by_kind: dict[str, list[Planned]] = {}
+    overviews: dict[Any, list[Planned]] = {}  # the year's overviews, by year: looked up, not scanned
     for item in plan:
         if "agency" in item.values:
             by_agency.setdefault(item.values["agency"], []).append(item)
         by_kind.setdefault(item.spec.kind, []).append(item)
+        if item.spec.for_each == "year":
+            overviews.setdefault(item.values.get("year"), []).append(item)
     navs: dict[str, str] = {}
     for item in plan:
         values = item.values
         if "agency" in values:
             related = sorted(by_agency[values["agency"]],
                              key=lambda x: (x.spec.for_each != "agency", x.values.get("year") or 0))
-            related += [x for x in plan if x.spec.for_each == "year" and "year" in values
-                        and x.values.get("year") == values["year"]]
+            if "year" in values:
+                related += overviews.get(values["year"], [])
             group = f'<span class="fe-here">{_e(values["agency"])}</span>'
         elif item.spec.for_each == "notebook":
             related = [x for x in by_kind[item.spec.kind] if x.values.get("notebook") == values.get("notebook")]

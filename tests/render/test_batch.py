@@ -486,3 +486,17 @@ def test_planning_each_agency_is_linear_in_the_store() -> None:
     ratio = min(cost(store(20_000)) for _ in range(3)) / min(cost(store(2_000)) for _ in range(3))
     assert ratio < 40, ratio  # ten times the agencies: about 10 when linear, 100 when quadratic
     assert large.years_of("单位19999") == [2019, 2020, 2021]
+
+    # Planning every page and its navigation bar: linear too (the bar's year overviews were
+    # found by scanning the whole plan for each page).
+    specs = load_config(None)
+
+    def plan_cost(s: batch_mod._Store) -> float:
+        start = time.perf_counter()
+        navs = batch_mod._navigation(batch_mod._plan(specs, s))
+        assert len(navs) > 4 * len(s.agencies)
+        return time.perf_counter() - start
+
+    small_plan, large_plan = store(1_000), store(10_000)
+    ratio = min(plan_cost(large_plan) for _ in range(2)) / min(plan_cost(small_plan) for _ in range(2))
+    assert ratio < 40, ratio
