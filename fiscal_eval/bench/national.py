@@ -25,6 +25,7 @@ measured elsewhere; these figures are about the store's size.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -37,9 +38,11 @@ from typing import Any
 import polars as pl
 import pyarrow.parquet as pq
 
+from fiscal_eval.store.frames import Tables
+
 __all__ = ["grow_store", "page_seconds", "batch_scaling", "metrics_figures", "ingest_figures", "run"]
 
-_TABLES = ("reports", "fund_lines", "indicators", "flags", "sections", "evidence", "statements", "texts")
+_TABLES = tuple(f.name for f in dataclasses.fields(Tables))  # the store's parsed tables, as Tables names them
 _TAGS = "甲乙丙丁戊己庚辛壬癸"  # a replica's number written in these (digits would normalise to #)
 
 

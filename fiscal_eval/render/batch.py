@@ -948,9 +948,13 @@ def run_batch(
 
         plan = _plan(specs, info)
         navs = _navigation([item for item in plan if item.spec.group != "lessons" or lessons])
+        # NOTE: each notebook once, not once a planned page (133,000 stats of a handful of files).
+        first: dict[str, str] = {}
         for item in plan:
-            if not Path(item.notebook).is_file():
-                raise FiscalEvalError(f"notebook for {item.spec.kind!r} not found: {item.notebook} "
+            first.setdefault(item.notebook, item.spec.kind)
+        for notebook, kind in first.items():
+            if not Path(notebook).is_file():
+                raise FiscalEvalError(f"notebook for {kind!r} not found: {notebook} "
                                       "(give the folder that holds it with --notebooks DIR)")
         selected = [
             item for item in plan

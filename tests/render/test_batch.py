@@ -500,3 +500,9 @@ def test_planning_each_agency_is_linear_in_the_store() -> None:
     small_plan, large_plan = store(1_000), store(10_000)
     ratio = min(plan_cost(large_plan) for _ in range(2)) / min(plan_cost(small_plan) for _ in range(2))
     assert ratio < 40, ratio
+
+
+def test_a_missing_notebook_is_named_before_anything_runs(tmp_path: Path) -> None:
+    with pytest.raises(FiscalEvalError, match=r"notebook for 'agency_report' not found: .*agency_report\.ipynb"):
+        run_batch(small_store(), tmp_path / "out", notebooks=tmp_path, progress=False)
+    assert not (tmp_path / "out" / "index.html").exists()
