@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-__all__ = ["generate", "SynthSummary", "STYLES", "BANNER"]
+__all__ = ["generate", "SynthSummary", "STYLES", "BANNER", "MAX_AGENCIES"]
 
 BANNER = "【合成数据 SYNTHETIC】本报告由 fiscal_eval 合成生成，仅供测试与教学，不是任何真实机构的数据。"
 
@@ -385,6 +385,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w]+", "_", text).strip("_")
 
 
+#: The most agencies :func:`generate` can name (places × agency types); more reports take more years.
+MAX_AGENCIES = _PLACES * len(_AGENCY_TYPES)
+
+
 def generate(agencies: int = 20, years: int = 3, seed: int = 0, out: str | Path = "data/synthetic",
              *, first_year: int = 2019, flag_share: float = 0.25) -> SynthSummary:
     """Write a synthetic multi-year corpus (``out/reports/*.txt``) and ``out/truth.jsonl``
@@ -418,8 +422,8 @@ def generate(agencies: int = 20, years: int = 3, seed: int = 0, out: str | Path 
     truths: list[dict[str, Any]] = []
     flagged = 0
     kinds = len(_AGENCY_TYPES)
-    if agencies > _PLACES * kinds:
-        raise ValueError(f"at most {_PLACES * kinds} synthetic agencies")
+    if agencies > MAX_AGENCIES:
+        raise ValueError(f"at most {MAX_AGENCIES} synthetic agencies")
     for a in range(agencies):
         # Several agencies share a region (one of each kind), so regions can be compared;
         # the first 400 regions are spread over the grid, later ones take a third character.

@@ -249,9 +249,10 @@ def _rss_ingest(folder: Path, store: Path, jobs: int) -> float:
 
 
 def _corpus(root: Path, reports: int, seed: int) -> list[str]:
-    from fiscal_eval.synth import generate
+    from fiscal_eval.synth import MAX_AGENCIES, generate
 
-    years = 5
+    # Five years, or more where the synthetic agencies run out (1,000,000 reports: 29 years).
+    years = max(5, -(-reports // MAX_AGENCIES))
     generate(agencies=-(-reports // years), years=years, seed=seed, out=root)
     files = sorted(str(p) for p in (root / "reports").glob("*.txt"))[:reports]
     for extra in sorted((root / "reports").glob("*.txt"))[reports:]:

@@ -196,7 +196,7 @@ def from_parts(
     statements: pl.DataFrame,
     flags: pl.DataFrame,
     fund_lines: pl.DataFrame,
-    features: pl.DataFrame,
+    features: pl.DataFrame | pl.LazyFrame,
     long: pl.DataFrame,
     sig: np.ndarray | None = None,
     pairs: pl.DataFrame | None = None,
@@ -209,13 +209,16 @@ def from_parts(
     calls with the features it kept, so that no text is read again; ``pairs`` and
     ``record`` the near-copy decisions it kept and gets back (see
     :func:`~fiscal_eval.metrics.text.template_share_of`); ``previous`` what of the last
-    generation's metrics still holds (see :class:`Previous`)."""
+    generation's metrics still holds (see :class:`Previous`). ``features`` may be a
+    LazyFrame (a store's file, scanned): its hashes are then read a batch at a time."""
     execution = execution_metrics(reports)
     grades = grade_metrics(reports)
-    docs = features.select("report_id").join(reports.select("report_id", "agency"), on="report_id")
+    # The per-report counts only: the hashes (most of the features) are read in batches.
+    counts = features.select("report_id", SENTENCES, FIGURE_SENTENCES).lazy().collect()
+    docs = counts.select("report_id").join(reports.select("report_id", "agency"), on="report_id")
     shares = template_share_of(docs, features, long, sig, pairs, record)
     spec = docs.select("report_id").join(
-        features.select("report_id", SENTENCES, FIGURE_SENTENCES), on="report_id", how="left", maintain_order="left"
+        counts, on="report_id", how="left", maintain_order="left"
     ).with_columns(
         pl.when(pl.col(SENTENCES) > 0).then(pl.col(FIGURE_SENTENCES) / pl.col(SENTENCES)).alias(SPECIFICITY)
     )

@@ -187,7 +187,8 @@ class MetricsBuilder:
                 self._take(frame)
         assert self._writer is not None
         self._writer.close()
-        features = pl.read_parquet(metric_file(folder, FEATURES))
+        # Scanned, not read: the hashes (most of the file) are read a batch at a time.
+        features = pl.scan_parquet(metric_file(folder, FEATURES))
         long, sig = self._long_sentences(features)
         # Near-copy decisions are a function of the two sentences: the old ones hold.
         known = (pl.read_parquet(metric_file(self.old, PAIRS))
@@ -225,10 +226,11 @@ class MetricsBuilder:
         return Previous(pl.read_parquet(metric_file(old, "empty_sections")),
                         pl.read_parquet(metric_file(old, "recurring_problems")), fresh, agencies)
 
-    def _long_sentences(self, features: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
+    def _long_sentences(self, features: pl.LazyFrame) -> tuple[pl.DataFrame, np.ndarray]:
         """The generation's distinct long sentences with their signatures (the old
         generation's reused, new ones computed), written, sorted by hash."""
-        used = features.select(pl.col(HASHES).explode().alias(HASH)).drop_nulls().unique()
+        used = (features.select(pl.col(HASHES).explode().alias(HASH)).drop_nulls().unique()
+                .collect(engine="streaming"))
         parts = [frame.select(HASH, NORM) for frame in self._long]
         old_sig = None
         if self.old is not None:

@@ -18,6 +18,7 @@ never mutated.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import polars as pl
@@ -501,81 +502,127 @@ def signatures(norms: pl.Series) -> np.ndarray:
 
 
 def template_share_of(
-    reports: pl.DataFrame, features: pl.DataFrame, long: pl.DataFrame, sig: np.ndarray | None = None,
-    known: pl.DataFrame | None = None, record: list[pl.DataFrame] | None = None,
+    reports: pl.DataFrame, features: pl.DataFrame | pl.LazyFrame, long: pl.DataFrame, sig: np.ndarray | None = None,
+    known: pl.DataFrame | None = None, record: list[pl.DataFrame] | None = None, *, batch: int | None = None,
 ) -> pl.DataFrame:
     """:func:`template_share` from :func:`sentence_features` (a store's, or fresh).
 
     ``reports``: ``report_id``, ``agency``, one row a report (the output's order);
-    ``features`` per report (more rows are ignored); ``long``: ``hash``, ``norm`` of at
-    least every long sentence the reports hold, sorted by hash, with ``sig`` its
-    signatures row for row when known (computed here otherwise); ``known`` and
-    ``record``: the pair decisions of :func:`_similar_pairs` (a store keeps them).
+    ``features`` per report (more rows are ignored), a frame or a LazyFrame (a store's
+    file, scanned); ``long``: ``hash``, ``norm`` of at least every long sentence the
+    reports hold, sorted by hash, with ``sig`` its signatures row for row when known
+    (computed here otherwise); ``known`` and ``record``: the pair decisions of
+    :func:`_similar_pairs` (a store keeps them).
+
+    The features are read twice, ``batch`` reports at a time (default
+    :data:`FEATURE_BATCH`), and never exploded whole: what a sentence needs to be judged
+    is a function of its hash alone, the lowest and highest agency writing it and writing
+    its near-copies (see :func:`_template_rule`), a row a distinct sentence. Memory is
+    then that table, the long sentences' signatures and one batch, not one row a
+    sentence of the corpus.
     """
+    size = batch or FEATURE_BATCH
     agency_key = pl.coalesce(pl.col(R.agency), pl.col(R.report_id))
-    # Reports and agencies as integer codes (_r, _agency): one row a sentence of the corpus
-    # is 17 bytes, not two strings (millions of rows on a national corpus).
-    keyed = reports.lazy().select(R.report_id, agency_key.rank("dense").cast(pl.UInt32).alias("_agency")) \
+    # Reports and agencies as integer codes (_r, _agency): a sentence's row is 17 bytes.
+    keyed = reports.select(R.report_id, agency_key.rank("dense").cast(pl.UInt32).alias("_agency")) \
         .with_row_index("_r")
-    sentences = (
-        features.lazy().select(R.report_id, pl.col(HASHES).alias("_hash"))
-        .join(keyed, on=R.report_id)
-        .select("_r", "_agency", "_hash")
-        .explode("_hash")
-        .drop_nulls("_hash")
-        .with_columns((pl.col("_agency").n_unique().over("_hash") >= 2).alias("_exact"))
-        .collect()
-    )
-    # Distinct long sentences, with the agencies that write each: a near-copy v marks a
-    # sentence of agency X as template when v is written by some agency other than X.
+    spans = _agency_spans(keyed, features, size)
+    # Distinct long sentences that occur, by hash, with their agencies' span.
     indexed = long.with_row_index("_row")
     distinct = (
-        sentences.lazy().select("_hash", "_agency")
-        .join(indexed.lazy().select(pl.col(HASH).alias("_hash"), "_row"), on="_hash")
-        .group_by("_hash")
-        .agg(
-            pl.col("_row").first(),
-            pl.col("_agency").n_unique().alias("_agencies"),
-            pl.col("_agency").first().alias("_one_agency"),
-        )
+        spans.join(indexed.select(pl.col(HASH).alias("_hash"), "_row"), on="_hash")
         .sort("_hash")
         .with_row_index("_id")
         .with_columns(pl.col("_id").cast(pl.Int64))
-        .collect()
     )
     rows = distinct["_row"].to_numpy()
     norms = indexed[NORM].gather(distinct["_row"])
     u, v = _similar_pairs(norms, TEMPLATE_JACCARD, keys=distinct["_hash"].to_numpy(),
                           signatures=None if sig is None else sig[rows], known=known, record=record)
+    del norms, rows
+    # A near-copy v of sentence h: the agencies writing v, as their span over all v.
     both_ways = pl.DataFrame({"_u": np.concatenate([u, v]), "_v": np.concatenate([v, u])})
-    near_of = (
-        both_ways.join(distinct.select("_id", "_hash"), left_on="_u", right_on="_id")
-        .join(
-            distinct.select(pl.col("_id").alias("_v"), "_agencies", "_one_agency"),
-            on="_v",
-        )
-        .select("_hash", "_agencies", "_one_agency")
-    )
     near = (
-        sentences.select("_hash", "_agency")
-        .unique()
-        .join(near_of, on="_hash")
-        .filter((pl.col("_agencies") >= 2) | (pl.col("_one_agency") != pl.col("_agency")))
-        .select("_hash", "_agency", pl.lit(True).alias("_near"))
-        .unique()
+        both_ways.join(distinct.select("_id", "_hash"), left_on="_u", right_on="_id")
+        .join(distinct.select(pl.col("_id").alias("_v"), "_amin", "_amax"), on="_v")
+        .group_by("_hash")
+        .agg(pl.col("_amin").min().alias("_umin"), pl.col("_amax").max().alias("_umax"))
     )
-    per_report = (
-        sentences.lazy().join(near.lazy(), on=["_hash", "_agency"], how="left")
-        .group_by("_r")
-        .agg(
-            pl.len().cast(pl.UInt32).alias(SENTENCES),
-            (pl.col("_exact") | pl.col("_near").fill_null(False)).sum().cast(pl.UInt32).alias(TEMPLATE_SENTENCES),
+    del both_ways, distinct
+    rule = spans.join(near, on="_hash", how="left")
+    del spans, near
+    counts = []
+    for part in _feature_batches(features, size):
+        counts.append(
+            part.join(keyed, on=R.report_id)
+            .select("_r", "_agency", pl.col(HASHES).alias("_hash"))
+            .explode("_hash")
+            .drop_nulls("_hash")
+            .join(rule, on="_hash", how="left")
+            .group_by("_r")
+            .agg(pl.len().cast(pl.UInt32).alias(SENTENCES), _template_rule().sum().cast(pl.UInt32)
+                 .alias(TEMPLATE_SENTENCES))
         )
+    per_report = (
+        (pl.concat(counts) if counts else pl.DataFrame(schema={"_r": pl.UInt32, SENTENCES: pl.UInt32,
+                                                               TEMPLATE_SENTENCES: pl.UInt32}))
         .join(keyed.select("_r", R.report_id), on="_r")
         .drop("_r")
-        .collect()
     )
     return _per_report(reports, per_report, TEMPLATE_SENTENCES, TEMPLATE_SHARE)
+
+
+#: Reports a pass over the sentence features holds at a time (see :func:`template_share_of`).
+FEATURE_BATCH = 50_000
+
+
+def _feature_batches(features: pl.DataFrame | pl.LazyFrame, size: int) -> Iterator[pl.DataFrame]:
+    """``report_id`` and ``hashes`` of the features, ``size`` reports at a time."""
+    frame = features.select(R.report_id, HASHES)
+    if isinstance(frame, pl.DataFrame):
+        for offset in range(0, frame.height, size):
+            yield frame.slice(offset, size)
+        return
+    total = frame.select(pl.len()).collect().item()
+    for offset in range(0, total, size):
+        yield frame.slice(offset, size).collect()
+
+
+def _agency_spans(keyed: pl.DataFrame, features: pl.DataFrame | pl.LazyFrame, size: int) -> pl.DataFrame:
+    """Every distinct sentence hash of the reports (``_hash``) with the lowest and highest
+    agency code writing it (``_amin``, ``_amax``): two agencies or more exactly when they
+    differ. Both are merged across batches by min and max, so batches need not align
+    with anything."""
+    spans: list[pl.DataFrame] = []
+
+    def merged(frames: list[pl.DataFrame]) -> pl.DataFrame:
+        return pl.concat(frames).group_by("_hash").agg(pl.col("_amin").min(), pl.col("_amax").max())
+
+    for part in _feature_batches(features, size):
+        spans.append(merged([
+            part.join(keyed.select(R.report_id, "_agency"), on=R.report_id)
+            .select("_agency", pl.col(HASHES).alias("_hash"))
+            .explode("_hash")
+            .drop_nulls("_hash")
+            .select("_hash", pl.col("_agency").alias("_amin"), pl.col("_agency").alias("_amax"))
+        ]))
+        if len(spans) > 8:  # NOTE: bounded: the same sentences recur in every batch
+            spans = [merged(spans)]
+    if not spans:
+        return pl.DataFrame(schema={"_hash": pl.UInt64, "_amin": pl.UInt32, "_amax": pl.UInt32})
+    return merged(spans) if len(spans) > 1 else spans[0]
+
+
+def _template_rule() -> pl.Expr:
+    """Whether a sentence of agency ``_agency`` is a template sentence, from its hash's
+    row: another agency writes the same sentence (its span holds two agencies), or writes
+    a near-copy of it (the near-copies' span, ``_umin``…``_umax``, is not just this agency).
+    The rule of :func:`template_share` (a near-copy v counts when some agency other than
+    the sentence's writes v), in a form that needs no list of agencies."""
+    exact = pl.col("_amin") != pl.col("_amax")
+    near = pl.col("_umin").is_not_null() & ~((pl.col("_umin") == pl.col("_agency"))
+                                             & (pl.col("_umax") == pl.col("_agency")))
+    return exact | near
 
 
 def _per_report(docs: pl.DataFrame, counts: pl.DataFrame, part: str, share: str) -> pl.DataFrame:
