@@ -166,7 +166,7 @@ class MetricsBuilder:
         self._write(features)
         self._fresh.append(features["report_id"])
         if long.height:
-            self._long.append(long)
+            self._long.append(_compact(long))
             if len(self._long) > 16:  # NOTE: bounded: the same long sentences recur in every chunk
                 self._long = [pl.concat(self._long).unique(HASH, keep="first")]
 
@@ -248,9 +248,28 @@ class MetricsBuilder:
         missing = np.flatnonzero(~known)
         if len(missing):
             sig[missing] = signatures(long[NORM].gather(missing))
-        stored = long.with_columns(pl.Series(SIGNATURE, sig, dtype=pl.Array(pl.UInt64, NUM_PERM)))
-        stored.write_parquet(metric_file(self.folder, LONG), compression="zstd")
+        # NOTE: the signatures as an Arrow view of the numpy matrix, not a copy (hundreds
+        # of MB on a national corpus)
+        flat = pa.array(sig.reshape(-1), type=pa.uint64())
+        stored = long.to_arrow().append_column(SIGNATURE, pa.FixedSizeListArray.from_arrays(flat, NUM_PERM))
+        pq.write_table(stored, metric_file(self.folder, LONG), compression="zstd")
+        del stored, flat
         return long, sig
+
+
+def _compact(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its strings copied into buffers of their own.
+
+    A polars string column is views into the buffers it was cut from: the few long
+    sentences kept of a chunk held the whole chunk's normalised text alive (2 KB a report,
+    2 GB over a national corpus). Through Arrow's large strings, only the rows kept are copied.
+    """
+    table = frame.to_arrow()
+    fields = [pa.field(f.name, pa.large_string()) if pa.types.is_string_view(f.type) or pa.types.is_string(f.type)
+              or pa.types.is_large_string(f.type) else f for f in table.schema]
+    compact = pl.from_arrow(table.cast(pa.schema(fields)))
+    assert isinstance(compact, pl.DataFrame)
+    return compact
 
 
 def link_metrics(old: Path, new: Path) -> bool:

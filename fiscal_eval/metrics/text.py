@@ -212,6 +212,8 @@ _BUCKET_WINDOW = 4  # per band, each item meets the next W items of its bucket (
 # (64 permutations: 3 standard deviations at J = 0.8); closer ones get an exact Jaccard.
 _MARGIN = 0.15
 _CHUNK = 4_000_000  # shingles (or pairs) per numpy pass: bounds memory
+_LOOKUPS = 1_000_000  # shingle look-ups per pass of the exact Jaccard (a dozen arrays each)
+_ITEMS = 20_000  # texts shingled at a time for the exact Jaccard
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -281,25 +283,28 @@ def _candidates(
     n = len(sig)
     r, b = _banding(threshold)
     ids = np.arange(n, dtype=np.uint64) if keys is None else keys.astype(np.uint64)
-    us, vs = [], []
+    codes: list[np.ndarray] = []
     for band in range(b):
         key = np.full(n, band + 1, dtype=np.uint64)
         for col in range(band * r, (band + 1) * r):
             key = _mix(key ^ sig[:, col])
         if groups is not None:
             key = _mix(key ^ groups.astype(np.uint64))
-        order = np.lexsort((_mix(ids ^ _PERM_B[band]), key))
+        order = np.lexsort((_mix(ids ^ _PERM_B[band]), key)).astype(np.uint64)
         ranked = key[order]
         for d in range(1, _BUCKET_WINDOW + 1):
             same = ranked[d:] == ranked[:-d]
-            us.append(order[:-d][same])
-            vs.append(order[d:][same])
-    u, v = np.concatenate(us), np.concatenate(vs)
-    if groups is not None:  # a 64-bit key collision must not pair two groups
-        keep = groups[u] == groups[v]
-        u, v = u[keep], v[keep]
+            u, v = order[:-d][same], order[d:][same]
+            if groups is not None:  # a 64-bit key collision must not pair two groups
+                keep = groups[u] == groups[v]
+                u, v = u[keep], v[keep]
+            # NOTE: one 8-byte code a pair as it is found, not two int64 arrays: a national
+            # corpus has tens of millions of candidates before duplicates go
+            codes.append(np.minimum(u, v) << np.uint64(32) | np.maximum(u, v))
     # sorted, then runs dropped: np.unique's hash path is 5x slower on millions of codes
-    code = np.sort(np.minimum(u, v).astype(np.uint64) << np.uint64(32) | np.maximum(u, v).astype(np.uint64))
+    code = np.concatenate(codes)
+    del codes
+    code.sort()
     code = code[np.r_[True, code[1:] != code[:-1]]] if len(code) else code
     return (code >> np.uint64(32)).astype(np.int64), (code & np.uint64(0xFFFFFFFF)).astype(np.int64)
 
@@ -313,14 +318,23 @@ def _exact_jaccard(texts: pl.Series, u: np.ndarray, v: np.ndarray) -> np.ndarray
     """
     involved, local = np.unique(np.concatenate([u, v]), return_inverse=True)
     lu, lv = local[: len(u)].astype(np.uint64), local[len(u) :].astype(np.uint64)
-    item, h = _shingles(texts.gather(involved))
-    table = np.unique(item.astype(np.uint64) << np.uint64(32) | h >> np.uint64(32))
+    # Built a slice of items at a time (the shingling of all of them at once was ten arrays
+    # of every shingle of the corpus); the slices' codes are disjoint and ascending, so
+    # their concatenation is the sorted whole.
+    involved_texts = texts.gather(involved)
+    parts = []
+    for lo in range(0, len(involved), _ITEMS):
+        item, h = _shingles(involved_texts.slice(lo, _ITEMS))
+        parts.append(np.unique((item + lo).astype(np.uint64) << np.uint64(32) | h >> np.uint64(32)))
+    del involved_texts
+    table = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
+    del parts
     sizes = np.bincount((table >> np.uint64(32)).astype(np.int64), minlength=len(involved))
     firsts = np.cumsum(sizes) - sizes
     common = np.zeros(len(u), dtype=np.int64)
     n_u = sizes[lu.astype(np.int64)]
-    # pairs in chunks of about _CHUNK shingle look-ups
-    bounds = np.searchsorted(np.cumsum(n_u), np.arange(_CHUNK, n_u.sum(), _CHUNK))
+    # pairs in chunks of about _LOOKUPS shingle look-ups (a dozen arrays of that length)
+    bounds = np.searchsorted(np.cumsum(n_u), np.arange(_LOOKUPS, n_u.sum(), _LOOKUPS))
     for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(u)]):
         counts = n_u[lo:hi]
         pair = np.repeat(np.arange(lo, hi), counts)
