@@ -252,7 +252,10 @@ class MetricsBuilder:
         # of MB on a national corpus)
         flat = pa.array(sig.reshape(-1), type=pa.uint64())
         stored = long.to_arrow().append_column(SIGNATURE, pa.FixedSizeListArray.from_arrays(flat, NUM_PERM))
-        pq.write_table(stored, metric_file(self.folder, LONG), compression="zstd")
+        written = pl.from_arrow(stored)  # NOTE: zero-copy; polars' writer compresses on every core
+        assert isinstance(written, pl.DataFrame)
+        written.write_parquet(metric_file(self.folder, LONG), compression="zstd")
+        del written
         del stored, flat
         return long, sig
 

@@ -290,7 +290,14 @@ def _candidates(
             key = _mix(key ^ sig[:, col])
         if groups is not None:
             key = _mix(key ^ groups.astype(np.uint64))
-        order = np.lexsort((_mix(ids ^ _PERM_B[band]), key)).astype(np.uint64)
+        # Only items sharing their bucket with another can pair: the others are left out
+        # before the (costly) two-key sort, which then orders the same buckets the same way.
+        by_key = np.argsort(key)
+        ranked = key[by_key]
+        same = ranked[1:] == ranked[:-1]
+        members = by_key[np.r_[same, False] | np.r_[False, same]]
+        del by_key, ranked, same
+        order = members[np.lexsort((_mix(ids[members] ^ _PERM_B[band]), key[members]))].astype(np.uint64)
         ranked = key[order]
         for d in range(1, _BUCKET_WINDOW + 1):
             same = ranked[d:] == ranked[:-d]
