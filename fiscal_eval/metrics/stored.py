@@ -168,7 +168,7 @@ class MetricsBuilder:
         if long.height:
             self._long.append(_compact(long))
             if len(self._long) > 16:  # NOTE: bounded: the same long sentences recur in every chunk
-                self._long = [pl.concat(self._long).unique(HASH, keep="first")]
+                self._long = [_compact(pl.concat(self._long).unique(HASH, keep="first"))]
 
     def add(self, texts: pl.DataFrame) -> None:
         """The ``texts`` rows (``report_id``, ``text``) of reports this ingest parsed, ids final."""

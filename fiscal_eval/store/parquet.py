@@ -213,6 +213,7 @@ def _write_generation(
         finally:
             for sink in sinks.values():
                 sink.close()
+        del taken, sinks  # NOTE: a million ids; the metrics need the memory
         builder.finish()
     # Input order: kept and parsed rows by their file's place among the inputs (a file's
     # several reports stay in their order: the sort is stable).
