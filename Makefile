@@ -8,13 +8,14 @@
 #   make venv   create .venv and install fiscal_eval (editable, with the dev extra)
 #   make bench  measure parse/ingest/metrics speed and memory (prints JSON; minutes)
 #   make bench-national  the same at a national corpus's size (1M reports; hours)
+#   make bench-national-ingest  only the 1M-file ingest: time and peak memory (about an hour)
 #   make clean  remove .venv, build output and caches
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: venv demo test test-fast lint system-deps bench bench-national clean
+.PHONY: venv demo test test-fast lint system-deps bench bench-national bench-national-ingest clean
 
 venv: $(VENV)/.installed
 
@@ -84,6 +85,12 @@ bench: venv
 NATIONAL ?= 100000 1000000 1000000
 bench-national: venv
 	$(BIN)/python -m fiscal_eval.bench.national $(NATIONAL)
+
+# The 1,000,000-file ingest alone (time, peak memory of all its processes; about an hour
+# here, with 5 GB of synthetic files written once under NATIONAL_DIR and reused).
+NATIONAL_DIR ?= /tmp/fiscal_eval_national
+bench-national-ingest: venv
+	$(BIN)/python -m fiscal_eval.bench.national 0 0 1000000 $(NATIONAL_DIR)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis fiscal_eval/render/notebooks

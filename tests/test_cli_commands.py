@@ -52,12 +52,16 @@ def test_synth_then_ingest(tmp_path):
 
 
 def test_bench_figures(tmp_path):
-    figures = bench.run(40, rss_reports=0, metrics_rows=20_000, jobs=2, workdir=tmp_path, pdf_reports=0,
-                        compilation_mb=(0.05, 0.2))
+    figures = bench.run(40, rss_reports=0, metrics_rows=4_000, jobs=2, workdir=tmp_path, pdf_reports=0,
+                        compilation_mb=(0.05, 0.2), portfolio_reports=0, national_reports=0)
     for key in ("parse_reports_per_s", "ingest_reports_per_s", "reingest_speedup",
-                "parse_vs_floor", "metrics_1m_s"):
+                "parse_vs_floor", "metrics_1m_s", "metrics_1m_tables_s", "metrics_1m_full_s",
+                "metrics_1m_full_peak_mb"):
         assert figures[key] > 0, key
-    assert figures["reports"] == 40 and figures["metrics_rows"] == 20_000
+    assert figures["reports"] == 40 and figures["metrics_rows"] == 4_000
+    # The re-ingest's metrics and the full recompute's, each figure of this run: their quotient.
+    assert figures["metrics_1m_incremental_vs_full"] == pytest.approx(
+        figures["metrics_1m_s"] / figures["metrics_1m_full_s"], rel=0.05, abs=0.01)
     # Parsing does more than the floor's one scan; the ratio is its two sides' quotient.
     assert figures["parse_us_per_report"] > figures["floor_us_per_report"] > 0
     ratio = figures["parse_us_per_report"] / figures["floor_us_per_report"]

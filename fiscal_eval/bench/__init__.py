@@ -11,10 +11,16 @@ Each figure is one key of the JSON object :func:`run` returns:
 * ``parse_vs_floor`` — parse time ÷ the time to read, decode and run one regex scan over
   the same files (both on one core: how close parsing is to the I/O limit), with both
   sides as ``floor_us_per_report`` and ``parse_us_per_report``;
-* ``metrics_1m_s`` — seconds for :func:`fiscal_eval.metrics.compute` (execution, MoF
-  points, grades, year-over-year, ranks, PEFA PI-1 and PI-2.1, flag counts, the wide
-  per-report table) over a 1,000,000-report table with its fund lines and flags (the
-  text metrics run over no text: :func:`metrics_1m`);
+* ``metrics_1m_s`` — seconds of the corpus metrics (every table of
+  :class:`fiscal_eval.metrics.Metrics`, template share and specificity included) when a
+  re-ingest adds 1 % new reports to a store of ``metrics_rows`` (1,000,000) reports, the
+  step an ingest runs; beside it ``metrics_1m_full_s`` and ``metrics_1m_full_peak_mb``,
+  the same metrics recomputed afresh from the store in a fresh process, and
+  ``metrics_1m_incremental_vs_full``, the first ÷ the second (:func:`metrics_1m`); and
+  ``metrics_1m_tables_s``, :func:`fiscal_eval.metrics.compute` over a 1,000,000-report
+  table without texts (execution, MoF points, grades, year-over-year, ranks, PEFA PI-1
+  and PI-2.1, flag counts: :func:`metrics_tables_1m`, what ``metrics_1m_s`` was before
+  it included the text metrics);
 * ``peak_rss_mb`` — peak memory of a subprocess ingesting ``rss_reports`` reports;
 * ``formats`` — per format the synthetic generator renders (docx, xlsx, xls, zip,
   compilation, and doc where LibreOffice is installed): ``reports_per_s`` read, parsed
@@ -60,7 +66,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-__all__ = ["run", "parse_throughput", "metrics_1m", "formats_throughput", "pdf_figures", "size_figures",
+__all__ = ["run", "parse_throughput", "metrics_1m", "metrics_tables_1m", "formats_throughput", "pdf_figures", "size_figures",
            "portfolio_figures"]
 
 _RUNS = 3  # timed runs a speed figure is the best of
@@ -113,7 +119,19 @@ def _parse_one_core(files: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def metrics_1m(seed: Any, rows: int = 1_000_000) -> float:
+def metrics_1m(seed_store: Path, work: Path, rows: int = 1_000_000) -> dict[str, Any]:
+    """``metrics_1m_s`` and the full recompute's figures (module docstring): a store of
+    ``rows`` reports grown from ``seed_store``'s rows
+    (:func:`fiscal_eval.bench.national.metrics_figures`, which says how)."""
+    from fiscal_eval.bench.national import metrics_figures
+
+    figures = metrics_figures(work, seed_store, rows)
+    return {"metrics_1m_s": figures["metrics_incremental_s"], "metrics_1m_full_s": figures["metrics_full_s"],
+            "metrics_1m_full_peak_mb": figures["metrics_full_peak_mb"],
+            "metrics_1m_incremental_vs_full": figures["metrics_incremental_vs_full"]}
+
+
+def metrics_tables_1m(seed: Any, rows: int = 1_000_000) -> float:
     """Seconds (best of three) of :func:`fiscal_eval.metrics.compute` over ``rows``
     reports: ``seed`` (parsed :class:`fiscal_eval.Tables`) repeated with distinct report
     ids, agencies and years, its fund lines and flags repeated with them (PEFA PI-2.1
@@ -219,6 +237,47 @@ def pdf_figures(root: Path, reports: int = 24, ocr_pages: int = 1, seed: int = 1
         read_pdf(scan_pdf(pages[:1]))  # start the engine
         out["ocr_s_per_page"] = round(timed(lambda: read_pdf(scanned)) / len(pages), 1)
     return out
+
+
+def _tree_rss(pid: int) -> int:
+    """Summed RSS (bytes) of process ``pid`` and all its descendants, from /proc (Linux)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as stat:
+                    # NOTE: the command name may hold spaces and parentheses: split after the last ")"
+                    parents[int(entry)] = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    tree, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        tree.add(current)
+        todo += [child for child, parent in parents.items() if parent == current and child not in tree]
+    total = 0
+    for member in tree:
+        try:
+            with open(f"/proc/{member}/statm") as statm:
+                total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def _tree_peak(command: list[str], every: float = 0.5) -> tuple[float, float]:
+    """Run ``command``; its wall seconds and the peak of the summed RSS (MB) of it and all
+    its descendants, sampled every ``every`` seconds (a worker's peak and the parent's
+    come at different times: adding each one's own maximum would overstate it)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, _tree_rss(child.pid))
+        time.sleep(every)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, command)
+    return time.perf_counter() - start, peak / 2**20
 
 
 def _rss_ingest(folder: Path, store: Path, jobs: int) -> float:
@@ -495,7 +554,8 @@ def run(reports: int = 2000, *, rss_reports: int = 100_000, metrics_rows: int = 
         samples = Path(__file__).resolve().parents[2] / "data" / "samples"
         seed = tables(parse_paths([*files[:200], *([samples] if samples.is_dir() else [])]))
         out["metrics_rows"] = metrics_rows
-        out["metrics_1m_s"] = round(metrics_1m(seed, metrics_rows), 2)
+        out["metrics_1m_tables_s"] = round(metrics_tables_1m(seed, metrics_rows), 2)
+        out.update(metrics_1m(tmp / "store", tmp / "metrics_1m", metrics_rows))
 
         out["formats"] = formats_throughput(tmp / "formats")
         if compilation_mb:

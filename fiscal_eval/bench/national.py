@@ -14,8 +14,11 @@ same run, as everywhere in :mod:`fiscal_eval.bench`):
 * ``metrics_full_s`` / ``metrics_full_peak_mb`` — the same metrics computed afresh from
   the generation's tables (texts read in batches), in a fresh process: seconds and peak
   memory.
+* ``metrics_incremental_vs_full`` — the first ÷ the second, both of the same run.
 * ``ingest_s`` / ``ingest_peak_rss_mb`` — ``fiscal_eval.ingest`` of ``ingest_reports``
-  synthetic text files into a fresh store, peak memory of all its processes.
+  synthetic text files into a fresh store (two workers on this machine), and the peak of
+  the summed memory of all its processes, sampled (``ingest_peak_kb_per_report``: that
+  peak ÷ the reports). ``make bench-national-ingest`` runs it alone at 1,000,000.
 
 The large stores are made by :func:`grow_store`: a parsed seed store's rows repeated
 under new report ids and agency names (the names also replaced in the texts, so the
@@ -222,20 +225,37 @@ def metrics_figures(work: Path, seed: Path, reports: int = 1_000_000, new_share:
     shutil.rmtree(work / "metrics_new", ignore_errors=True)
     return {"metrics_reports": reports, "metrics_new_reports": new,
             "metrics_incremental_s": round(incremental, 2),
-            "metrics_full_s": round(seconds, 2), "metrics_full_peak_mb": round(peak, 1)}
+            "metrics_full_s": round(seconds, 2), "metrics_full_peak_mb": round(peak, 1),
+            "metrics_incremental_vs_full": round(incremental / seconds, 3)}
+
+
+_INGEST = """
+import sys
+from fiscal_eval import ingest
+if __name__ == "__main__":
+    ingest([sys.argv[1]], store=sys.argv[2], jobs=int(sys.argv[3]), progress=False)
+"""
 
 
 def ingest_figures(work: Path, reports: int, jobs: int | None = None) -> dict[str, Any]:
-    """``ingest_s`` and ``ingest_peak_rss_mb`` of ``reports`` synthetic files, fresh store."""
-    from fiscal_eval.bench import _corpus, _rss_ingest
+    """``ingest_s`` and ``ingest_peak_rss_mb`` of ``reports`` synthetic files into a fresh
+    store: the peak of the summed memory of the ingest and its workers, sampled twice a
+    second (:func:`fiscal_eval.bench._tree_peak`). The corpus is written once: a folder
+    already holding ``reports`` files (a run stopped after writing them) is reused, as
+    1,000,000 files take minutes to write."""
+    import shutil
+
+    from fiscal_eval.bench import _corpus, _tree_peak
     from fiscal_eval.util.workers import worker_count
 
     jobs = worker_count(jobs)
-    _corpus(work / "ingest", reports, seed=12)
-    start = time.perf_counter()
-    peak = _rss_ingest(work / "ingest" / "reports", work / "ingest_store", jobs)
-    return {"ingest_reports": reports, "ingest_s": round(time.perf_counter() - start, 1),
-            "ingest_peak_rss_mb": round(peak, 1), "ingest_jobs": jobs}
+    folder = work / "ingest" / "reports"
+    if not folder.is_dir() or sum(1 for _ in os.scandir(folder)) != reports:
+        _corpus(work / "ingest", reports, seed=12)
+    shutil.rmtree(work / "ingest_store", ignore_errors=True)
+    seconds, peak = _tree_peak([sys.executable, "-c", _INGEST, str(folder), str(work / "ingest_store"), str(jobs)])
+    return {"ingest_reports": reports, "ingest_s": round(seconds, 1), "ingest_peak_rss_mb": round(peak, 1),
+            "ingest_peak_kb_per_report": round(peak * 1024 / reports, 2), "ingest_jobs": jobs}
 
 
 def run(*, small: int = 1_000, large: int = 100_000, metrics_reports: int = 1_000_000,
@@ -247,7 +267,7 @@ def run(*, small: int = 1_000, large: int = 100_000, metrics_reports: int = 1_00
     work.mkdir(parents=True, exist_ok=True)
     out: dict[str, Any] = {}
     try:
-        seed = _seed(work)
+        seed = _seed(work) if large or metrics_reports else work
         if large:
             out.update(batch_scaling(work, seed, small, large))
             for size in (small, large):
@@ -262,7 +282,8 @@ def run(*, small: int = 1_000, large: int = 100_000, metrics_reports: int = 1_00
     return out
 
 
-if __name__ == "__main__":  # python -m fiscal_eval.bench.national [large] [metrics_reports] [ingest_reports]
+if __name__ == "__main__":  # python -m fiscal_eval.bench.national [large] [metrics_reports] [ingest_reports] [workdir]
     sizes = [int(a) for a in sys.argv[1:4]]
     keys = ("large", "metrics_reports", "ingest_reports")
-    print(json.dumps(run(**dict(zip(keys, sizes))), ensure_ascii=False))
+    workdir = sys.argv[4] if len(sys.argv) > 4 else None
+    print(json.dumps(run(**dict(zip(keys, sizes)), workdir=workdir), ensure_ascii=False))
