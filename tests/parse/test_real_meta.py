@@ -156,6 +156,17 @@ class TestRules:
         r = _parse("某某乡中央、市级专项转移支付绩效自评报告\n一、基本情况\n我乡共实施4个项目。")
         assert r.project_name is None
 
+    def test_a_fund_that_built_a_count_of_projects_is_the_project(self):
+        # The labels' convention: a fund's report names the fund as its project; it is
+        # multi-project only where it names the projects separately. "建设13个项目" counts
+        # the fund's works, it names none of them.
+        r = _parse("某某市2024年度财政衔接推进乡村振兴补助资金绩效评价工作自评报告\n一、基本情况\n"
+                   "2024年度安排财政衔接资金2110万元,建设13个项目。")
+        assert (r.project_name, r.kind) == ("财政衔接推进乡村振兴补助资金", "project")
+        # A title naming no fund, a count of projects: several projects, none chosen.
+        r = _parse("某某县2022年度农村道路建设项目绩效自评报告\n一、基本情况\n本年度建设4个项目。")
+        assert r.project_name is None and r.candidates["project_name"]
+
     @pytest.mark.parametrize("title", [
         "某某县2022年度林业改革发展资金、林业草原生态保护恢复资金绩效自评报告",
         "某某县2022年度义务教育薄弱环节改善与能力提升补助资金和学生资助补助资金绩效自评报告",
