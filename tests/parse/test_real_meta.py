@@ -156,6 +156,13 @@ class TestRules:
         r = _parse("某某乡中央、市级专项转移支付绩效自评报告\n一、基本情况\n我乡共实施4个项目。")
         assert r.project_name is None
 
+    def test_department_form_cell_ends_at_the_next_field(self):
+        # 部门整体支出绩效自评表 flattened: "部门名称 X 下属单位个数 N 整体支出规模 …" with no
+        # separators: the unit's cell ends where the next field's words begin.
+        r = _parse("某某卫生院整体支出绩效自评表(2021年度)部门名称某某县某某乡某某卫生院下属单位个数0"
+                   "整体支出规模全年预算数全年执行数执行率")
+        assert r.agency == "某某县某某乡某某卫生院"
+
     def test_a_fund_that_built_a_count_of_projects_is_the_project(self):
         # The labels' convention: a fund's report names the fund as its project; it is
         # multi-project only where it names the projects separately. "建设13个项目" counts
