@@ -745,7 +745,9 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
 # What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
 # "…后，X牵头提出资金分配方案", "X成立于2010年", "X的主要职能是…", "X隶属于…".
 _SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于"
-                         r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))")  # "X主要有部门预算项目支出、…二类支出"
+                         r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))"  # "X主要有部门预算项目支出、…二类支出"
+                         # "…通知要求,X开展并完成了本部门…绩效自评工作": the unit doing the self-evaluation
+                         r"|(?<!组织)开展(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))")
 _CLAUSE_START_RUN = re.compile(r"(?:^|(?<=[\s,;:。!?)]))[\u4e00-\u9fff]{3,30}$")
 # A run opening with one of these is not its clause's subject ("由县扶贫办牵头").
 _PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协调|配合|请|按照|根据|通过|将|把|为)")

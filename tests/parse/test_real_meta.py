@@ -163,6 +163,14 @@ class TestRules:
                    "整体支出规模全年预算数全年执行数执行率")
         assert r.agency == "某某县某某乡某某卫生院"
 
+    def test_the_unit_that_carried_out_the_self_evaluation(self):
+        r = _parse("某某转移支付绩效自评报告\n根据《某某旗财政局关于开展2023年度绩效自评工作的通知》要求,"
+                   "某某旗某某苏木人民政府开展并完成了本部门涉及的转移支付绩效自评工作,结果如下:")
+        assert r.agency == "某某旗某某苏木人民政府"
+        # The finance bureau asking for it is not the unit; nor is a unit organising others.
+        r = _parse("某某转移支付绩效自评报告\n根据要求,某某县财政局开展了转移支付绩效自评工作。")
+        assert r.agency is None
+
     def test_a_fund_that_built_a_count_of_projects_is_the_project(self):
         # The labels' convention: a fund's report names the fund as its project; it is
         # multi-project only where it names the projects separately. "建设13个项目" counts
