@@ -265,6 +265,23 @@ def test_flattened_form_row_short_of_a_cell_read_when_only_one_placement_is_poss
     assert not [f for f in r.flags if f.code == "undecided_value" and f.field in ("budget_yuan", "spent_yuan")]
 
 
+def test_flattened_form_row_whose_blank_cell_is_one_of_the_two_budgets():
+    # "387.66 387.66 10 100% 10" under six columns: the blank cell is 年初预算数 or
+    # 全年预算数 (the 执行率 checks either), so which budget column is blank stays open,
+    # but the budget does not: 387.66 either way, spent 387.66, rate 100 %.
+    r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+                           "年度资金总额: 387.66 387.66 10 100% 10\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (3876600.0, 3876600.0, 1.0)
+    # "400 387.66 10 97% 10": 400 is the budget under either blank, 387.66 the spent
+    # (387.66 ÷ 400 = 97 %); a rate the row does not give leaves it undecided.
+    r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+                           "年度资金总额: 400 387.66 10 97% 10\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (4000000.0, 3876600.0, 0.97)
+    r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+                           "年度资金总额: 400 387.66 10 90% 10\n")
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
+
+
 def test_flattened_form_row_with_its_rate_written_without_percent_is_checked_by_it():
     r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
                            "年度资金总额: 120 150 138.5 10 92.33 9.23\n")
