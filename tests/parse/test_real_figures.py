@@ -182,7 +182,16 @@ def test_an_items_points_are_not_the_total_score():
 def test_an_indicators_points_give_way_to_the_total():
     r = _parse(HEAD + "产出指标自评得分45分，效益指标(30分)自评得分28分。经综合评价，自评得分95分，评价等级为优秀。\n")
     assert (r.score, r.grade) == (95.0, "优秀")
-    assert {c.value: c.lost for c in r.candidates["score"]}[45.0] == "分项数字，不是总数"
+    assert {c.value: c.lost for c in r.candidates["score"]}[45.0] == "单项指标的得分，不是总分"
+
+
+def test_an_indicators_points_alone_are_no_total_score():
+    # "指标评价得分4分" names one indicator's points; the project's 绩效指标 are all of them.
+    r = _parse(HEAD + "受益群众满意度达到95%,指标评价得分4分。\n")
+    assert r.score is None
+    assert {c.value: c.lost for c in r.candidates["score"]}[4.0] == "单项指标的得分，不是总分"
+    r = _parse(HEAD + "本项目绩效指标评价得分92分,评价等级为优。\n")
+    assert (r.score, r.grade) == (92.0, "优")
 
 
 def test_different_totals_with_nothing_to_decide_leave_the_score_unknown():
