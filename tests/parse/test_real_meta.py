@@ -171,6 +171,32 @@ class TestRules:
         r = _parse("某某转移支付绩效自评报告\n根据要求,某某县财政局开展了转移支付绩效自评工作。")
         assert r.agency is None
 
+    @pytest.mark.parametrize("site_title", [
+        "学校项目绩效自评报告(通用5篇)",
+        "工程项目绩效评价报告[热门]",
+        "欢迎阅读财政资金项目支出绩效自评报告(精选4篇),内容由某某网整理。",
+    ])
+    def test_an_essay_sites_page_title_names_no_report(self, site_title):
+        # The site titles a page of several reports by a category: no project, no unit;
+        # its genre words still say the kind when nothing else does.
+        r = _parse(f"{site_title}\n一、基本情况\n我单位高度重视。")
+        assert (r.project_name, r.agency, r.kind) == (None, None, "project")
+
+    def test_the_announcing_sentence_names_the_fund_in_full(self):
+        # "现就…报告如下" announces the report like 现将; 中央财政补助X专项资金 and the body's
+        # X专项资金 are one fund, the fuller name reported.
+        r = _parse("某某资金绩效自评报告 篇1\n根据要求,现就某某县2021年度中央财政补助公共文化服务体系建设专项资金"
+                   "绩效自评情况报告如下:\n一、基本情况\n2021年中央下达公共文化服务体系建设专项资金预算189.28万元。")
+        assert r.project_name == "中央财政补助公共文化服务体系建设专项资金"
+
+    @pytest.mark.parametrize("text", [
+        "2023年共下达我区补助资金246.2万元(其中:中央补助资金226.7万元)。",
+        "我单位从决策、管理、产出和效益等方面对2023年新增地方政府专项债券项目进行绩效自评。",
+    ])
+    def test_a_pronoun_or_a_programme_is_no_project_name(self, text):
+        r = _parse(f"一、绩效目标分解下达情况\n{text}")
+        assert r.project_name is None
+
     def test_a_fund_that_built_a_count_of_projects_is_the_project(self):
         # The labels' convention: a fund's report names the fund as its project; it is
         # multi-project only where it names the projects separately. "建设13个项目" counts
