@@ -342,11 +342,12 @@ def _title_parts(t: _Title) -> _TitleParts:
     elif prefix and (_JOINT.search(prefix) or "、" in prefix) and _is_org(prefix):
         region, rest_from = True, b  # a joint report: no one unit
     elif prefix:
-        # "旺苍县卫生健康局基本药物制度补助资金…": the unit, then the fund it reports on.
+        # "旺苍县卫生健康局基本药物制度补助资金…": the unit, then the fund it reports on
+        # (also a unit named by its level alone: "市环境保护局环境治理财政专项资金…").
         best = None
         for end in range(len(prefix) - 1, 2, -1):
             cand = prefix[:end]
-            if _STRONG_SUFFIX.search(cand) and _plausible_org(cand) and _REGION.match(cand):
+            if _STRONG_SUFFIX.search(cand) and _plausible_org(cand) and (_REGION.match(cand) or cand[0] in "省市县区州"):
                 best = cand
                 break
         if best:

@@ -197,6 +197,10 @@ class TestRules:
         r = _parse(f"一、绩效目标分解下达情况\n{text}")
         assert r.project_name is None
 
+    def test_a_unit_named_by_its_level_then_its_fund(self):
+        r = _parse("市环境保护局环境治理财政专项资金绩效自评报告\n一、专项资金概况\n")
+        assert (r.agency, r.project_name) == ("市环境保护局", "环境治理财政专项资金")
+
     def test_a_fund_that_built_a_count_of_projects_is_the_project(self):
         # The labels' convention: a fund's report names the fund as its project; it is
         # multi-project only where it names the projects separately. "建设13个项目" counts
