@@ -1230,7 +1230,11 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         v = str(c.value)
         if c.tier > 1 and re.search(r"(?:专项)?转移支付$", v):
             fund = re.sub(r"(?:专项)?转移支付$", "资金", v)
-            pos = head.find(fund)
+            # the fund word standing alone, not the end of a longer name (危房改造资金 in
+            # 农村危房改造资金 is not the body naming the title's fund)
+            fm = re.search(r"(?:^|(?<![\u4e00-\u9fff])|(?<=[年度的及和于对将共])|(?<=中央|省级|市级|县级|下达|安排|拨付))"
+                           + re.escape(fund), head)
+            pos = fm.end() - len(fund) if fm else -1
             if len(fund) >= 6 and pos >= 0 and not re.match(r"(?:中央|省级|市级|县级)?(?:专项)?资金$", fund):
                 c = _C(fund, (pos, pos + len(fund)), c.label, c.reason, c.tier)
         out.append(c)

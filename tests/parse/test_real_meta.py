@@ -201,6 +201,16 @@ class TestRules:
         r = _parse("市环境保护局环境治理财政专项资金绩效自评报告\n一、专项资金概况\n")
         assert (r.agency, r.project_name) == ("市环境保护局", "环境治理财政专项资金")
 
+    def test_a_transfer_keeps_its_name_when_the_body_names_a_longer_fund(self):
+        # "危房改造转移支付" in the title; the body's "农村危房改造资金" is not "危房改造资金":
+        # the title's transfer stays the name. The same fund word standing alone replaces it.
+        r = _parse("名  称: 某某市危房改造转移支付2022年度绩效自评报告\n一、基本情况\n"
+                   "2022年初农村危房改造资金预算安排300.7万元,计划补助115户。")
+        assert r.project_name == "危房改造转移支付"
+        r = _parse("某某市农业生产发展专项转移支付2021年度绩效自评报告\n一、基本情况\n"
+                   "2021年下达农业生产发展资金500万元。")
+        assert r.project_name == "农业生产发展资金"
+
     def test_a_fund_that_built_a_count_of_projects_is_the_project(self):
         # The labels' convention: a fund's report names the fund as its project; it is
         # multi-project only where it names the projects separately. "建设13个项目" counts
