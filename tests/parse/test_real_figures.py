@@ -182,6 +182,12 @@ def test_money_that_arrived_in_all_is_the_total_not_one_projects_share():
     assert r.available_yuan == 11307100.0
 
 
+def test_grants_paid_out_are_spending():
+    # "发放补助资金为278.8万元": the subsidy paid to households is the money spent.
+    r = _parse(HEAD + "2022年初农村危房改造资金预算安排300.7万元。实际完成农村危房改造264户,发放补助资金为278.8万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (3007000.0, 2788000.0)
+
+
 def test_an_items_points_are_not_the_total_score():
     r = _parse(HEAD + "产出指标该项得分20分。\n")
     assert r.score is None
