@@ -211,6 +211,11 @@ class TestRules:
                    "2021年下达农业生产发展资金500万元。")
         assert r.project_name == "农业生产发展资金"
 
+    def test_the_fund_whose_targets_were_self_evaluated(self):
+        r = _parse("某某街道对2025年中央农村综合性改革转移支付资金绩效目标实施情况开展自评,"
+                   "并形成绩效自评报告,现将自评情况报告如下:\n一、基本情况\n")
+        assert r.project_name == "中央农村综合性改革转移支付资金"
+
     def test_a_fund_that_built_a_count_of_projects_is_the_project(self):
         # The labels' convention: a fund's report names the fund as its project; it is
         # multi-project only where it names the projects separately. "建设13个项目" counts
