@@ -66,8 +66,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-__all__ = ["run", "parse_throughput", "metrics_1m", "metrics_tables_1m", "formats_throughput", "pdf_figures", "size_figures",
-           "portfolio_figures"]
+__all__ = ["run", "parse_throughput", "metrics_1m", "metrics_tables_1m", "formats_throughput", "pdf_figures",
+           "size_figures", "portfolio_figures"]
 
 _RUNS = 3  # timed runs a speed figure is the best of
 

@@ -17,7 +17,6 @@ from polars.testing import assert_frame_equal
 from fiscal_eval.metrics import text
 from fiscal_eval.metrics.stored import MetricsBuilder
 from fiscal_eval.metrics.text import (
-    SENTENCES,
     TEMPLATE_SENTENCES,
     TEMPLATE_SHARE,
     normalise,
