@@ -214,6 +214,7 @@ _MARGIN = 0.15
 _CHUNK = 4_000_000  # shingles (or pairs) per numpy pass: bounds memory
 _LOOKUPS = 1_000_000  # shingle look-ups per pass of the exact Jaccard (a dozen arrays each)
 _ITEMS = 20_000  # texts shingled at a time for the exact Jaccard
+_PAIRS = 2_000_000  # pairs decided by exact Jaccard at a time
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -317,6 +318,16 @@ def _candidates(
 
 
 def _exact_jaccard(texts: pl.Series, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The exact shingle Jaccard of each pair (texts[u], texts[v]), :data:`_PAIRS` pairs
+    at a time: a full recompute of a national corpus decides ten million pairs, and the
+    shingle table of the texts they involve is the memory this step takes."""
+    if len(u) <= _PAIRS:
+        return _exact_jaccard_part(texts, u, v)
+    return np.concatenate([_exact_jaccard_part(texts, u[i : i + _PAIRS], v[i : i + _PAIRS])
+                           for i in range(0, len(u), _PAIRS)])
+
+
+def _exact_jaccard_part(texts: pl.Series, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """The exact shingle Jaccard of each pair (texts[u], texts[v]).
 
     Each item's distinct shingles sit in one sorted array as ``item << 32 | hash32``;
@@ -376,13 +387,18 @@ def _similar_pairs(
     sig = _signatures(texts.gather(usable)) if signatures is None else signatures[usable]
     u, v = _candidates(sig, threshold, None if groups is None else groups[usable],
                        None if keys is None else keys[usable])
-    agreement = np.concatenate(
-        [(sig[u[i : i + _CHUNK // _NUM_PERM]] == sig[v[i : i + _CHUNK // _NUM_PERM]]).mean(axis=1)
+    # Permutations that agree, a byte a pair (not a float): tens of millions of candidates
+    agree = np.concatenate(
+        [(sig[u[i : i + _CHUNK // _NUM_PERM]] == sig[v[i : i + _CHUNK // _NUM_PERM]]).sum(axis=1, dtype=np.uint8)
          for i in range(0, len(u), _CHUNK // _NUM_PERM)]
-        or [np.empty(0)]
+        or [np.empty(0, dtype=np.uint8)]
     )
-    keep = agreement >= threshold + _MARGIN
-    unsure = np.flatnonzero(~keep & (agreement > threshold - _MARGIN))
+    # The thresholds on the agreement (agree / K) as counts: the same decisions, no floats.
+    counts = np.arange(_NUM_PERM + 2)
+    sure = counts[(counts / _NUM_PERM >= threshold + _MARGIN) | (counts > _NUM_PERM)].min()
+    maybe = counts[(counts / _NUM_PERM > threshold - _MARGIN) | (counts > _NUM_PERM)].min()
+    keep = agree >= sure
+    unsure = np.flatnonzero(~keep & (agree >= maybe))
     todo = unsure
     if len(unsure) and known is not None and known.height and keys is not None:
         asked = pl.DataFrame({"u": keys[usable][u[unsure]], "v": keys[usable][v[unsure]], "_i": unsure})

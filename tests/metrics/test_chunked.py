@@ -97,6 +97,7 @@ def test_exact_jaccard_in_slices_equals_a_direct_count(monkeypatch):
     at_once = text._exact_jaccard(norms, u, v)
     monkeypatch.setattr(text, "_ITEMS", 2)
     monkeypatch.setattr(text, "_LOOKUPS", 7)
+    monkeypatch.setattr(text, "_PAIRS", 3)
     sliced = text._exact_jaccard(norms, u, v)
     np.testing.assert_allclose(at_once, expected)
     np.testing.assert_allclose(sliced, expected)
