@@ -169,9 +169,20 @@ def _agency_reports(c: Corpus, agency: str) -> pl.DataFrame:
 
 
 def _agency_metrics(c: Corpus, agency: str) -> pl.DataFrame:
-    """The agency's ``metrics.per_report`` rows, every year (one scan)."""
-    return _memoised(c, ("per_report", agency),
-                     lambda: _rows(c, "per_report", pl.col("agency") == agency, metric=True))
+    """The ``metrics.per_report`` rows of the agency's readable reports, every year (one
+    scan). Looked up by their regions as well: a store sorts that table by region, then
+    agency (store.layout), so the scan reads the agency's row groups only."""
+
+    def read() -> pl.DataFrame:
+        regions = _agency_reports(c, agency)["region"]
+        where = [pl.col("agency") == agency]
+        if regions.len():
+            named = regions.drop_nulls().unique().sort().to_list()
+            region = pl.col("region").is_in(named) if named else pl.lit(False)
+            where.append(region | pl.col("region").is_null() if regions.null_count() else region)
+        return _ok_metrics(c, *where)
+
+    return _memoised(c, ("per_report", agency), read)
 
 
 def corpus_of(tables: Tables) -> Corpus:
