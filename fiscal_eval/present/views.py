@@ -21,6 +21,8 @@ Examples in this module use ``c``, the five samples as a corpus:
 
 from __future__ import annotations
 
+import functools
+import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -168,6 +170,21 @@ def _agency_reports(c: Corpus, agency: str) -> pl.DataFrame:
     return _memoised(c, ("reports", agency), lambda: _ok(c, pl.col("agency") == agency))
 
 
+_ONE_OF_MAX = 256  # values _one_of spells out; more are one is_in (the whole table is read)
+
+
+def _one_of(column: str, values: pl.Series) -> pl.Expr:
+    """``column`` is one of ``values`` (a null among them: or null), as an OR of
+    equalities: a Parquet scan skips the row groups whose statistics rule out each (it
+    does not for ``is_in``, which reads the whole column)."""
+    named = values.drop_nulls().unique().sort()
+    if named.len() > _ONE_OF_MAX:
+        match = pl.col(column).is_in(named.implode())
+    else:
+        match = functools.reduce(operator.or_, (pl.col(column) == v for v in named.to_list()), pl.lit(False))
+    return match | pl.col(column).is_null() if values.null_count() else match
+
+
 def _agency_metrics(c: Corpus, agency: str) -> pl.DataFrame:
     """The ``metrics.per_report`` rows of the agency's readable reports, every year (one
     scan). Looked up by their regions as well: a store sorts that table by region, then
@@ -177,9 +194,7 @@ def _agency_metrics(c: Corpus, agency: str) -> pl.DataFrame:
         regions = _agency_reports(c, agency)["region"]
         where = [pl.col("agency") == agency]
         if regions.len():
-            named = regions.drop_nulls().unique().sort().to_list()
-            region = pl.col("region").is_in(named) if named else pl.lit(False)
-            where.append(region | pl.col("region").is_null() if regions.null_count() else region)
+            where.append(_one_of("region", regions))
         return _ok_metrics(c, *where)
 
     return _memoised(c, ("per_report", agency), read)
@@ -731,7 +746,7 @@ def flags_over_time(c: Corpus, agency: str) -> pl.DataFrame:
     [(2020, 'formula_error', 'warning', 1)]
     """
     reports = _agency_reports(c, agency).select("report_id", "year")
-    flags = _findings.graded(_rows(c, "flags", pl.col("report_id").is_in(reports["report_id"].implode()))
+    flags = _findings.graded(_rows(c, "flags", _one_of("report_id", reports["report_id"]))
                              .join(reports, on="report_id"))
     return (flags.group_by("year", "code", "severity")
             .agg(pl.len().cast(pl.UInt32).alias("flags")).sort("year", "code", "severity"))
