@@ -15,8 +15,8 @@ so that a Parquet scan filtered on the key (``pl.scan_parquet(…).filter(pl.col
 does not grow with the store (``tests/store/test_layout.py`` counts the row groups).
 
 The rewrite holds at most about :data:`_BUDGET_BYTES` of a table in memory: a larger table
-is sorted a key range at a time (the ranges from a sample of the key column), each range
-read in one pass over the file. Files keep their key-value metadata and gain
+is cut by key ranges (from a sample of the key column) into temporary files, in one pass,
+and sorted a range at a time. Files keep their key-value metadata and gain
 ``fiscal_eval.sorted_by`` (the key), which tells a laid-out file from an older one (read
 the same, only slower). The texts and the metrics' own feature tables are not rewritten:
 no page looks them up, and the metrics rely on texts keeping ingest order.
@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -40,11 +41,8 @@ __all__ = ["SORTED_BY", "ROW_GROUP_ROWS", "SORTED_KEY", "arrange", "arrange_gene
 #: and agency (views._agency_metrics).
 SORTED_BY: dict[str, tuple[str, ...]] = {
     "reports": ("agency",),
-    "fund_lines": ("report_id",),
     "indicators": ("report_id",),
     "flags": ("report_id",),
-    "sections": ("report_id",),
-    "evidence": ("report_id",),
     "statements": ("report_id",),
     "metric.per_report": ("region", "agency"),
     "metric.pefa_pi1": ("agency",),
@@ -57,7 +55,7 @@ SORTED_BY: dict[str, tuple[str, ...]] = {
 ROW_GROUP_ROWS = 4096
 #: The key-value metadata entry naming the key columns a file is sorted by (comma-separated).
 SORTED_KEY = "fiscal_eval.sorted_by"
-_BUDGET_BYTES = 256 * 1024 * 1024  # uncompressed bytes of a table sorted at once
+_BUDGET_BYTES = 64 * 1024 * 1024  # uncompressed bytes of a table sorted at once
 _SAMPLE = 100_000  # keys sampled to cut a larger table into ranges
 
 
@@ -95,7 +93,6 @@ def arrange(path: Path, keys: tuple[str, ...], *, rows_per_group: int | None = N
     """Rewrite ``path`` sorted by ``keys`` (nulls first, stable) in row groups of
     ``rows_per_group`` rows with statistics for ``keys`` only; replaced atomically (a new
     file renamed over it: a hard link to an older generation's file is left intact)."""
-    key = keys[0]  # NOTE: a larger table is cut into ranges of the first key
     rows_per_group = rows_per_group or ROW_GROUP_ROWS
     budget = budget or _BUDGET_BYTES
     parquet = pq.ParquetFile(path)
@@ -104,25 +101,31 @@ def arrange(path: Path, keys: tuple[str, ...], *, rows_per_group: int | None = N
     metadata[SORTED_KEY.encode()] = ",".join(keys).encode()
     schema = parquet.schema_arrow.with_metadata(metadata)
     size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-    ranges = _ranges(parquet, key, -(-size // budget)) if size > budget else [(None, None)]
     tmp = path.with_name(f".{path.name}.arranging")
+    spills: list[Path] = []
     try:
+        if size > budget:  # NOTE: cut by the first key into ranges that each fit the budget
+            spills = _spill(parquet, path, keys[0], _cuts(parquet, keys[0], -(-size // budget)))
         with pq.ParquetWriter(tmp, schema, compression="zstd", write_statistics=list(keys)) as writer:
-            for lo, hi in ranges:
-                part = _read_range(parquet, path, key, lo, hi, whole=len(ranges) == 1)
+            for source in spills or [path]:
+                part = pl.read_parquet(source)
                 if part.height:
                     table = part.sort(list(keys), maintain_order=True, nulls_last=False).to_arrow()
                     writer.write_table(table.cast(schema), row_group_size=rows_per_group)
+                del part
+                if source != path:
+                    source.unlink()
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+        for spill in spills:
+            spill.unlink(missing_ok=True)
 
 
-def _ranges(parquet: pq.ParquetFile, key: str, parts: int) -> list[tuple[str | None, str | None]]:
-    """``parts`` key ranges ``[lo, hi)`` of about equal rows, from a sample of the keys
-    (the first range holds the nulls too); a key is never split between two ranges."""
-    rows = parquet.metadata.num_rows
-    step = max(1, rows // _SAMPLE)
+def _cuts(parquet: pq.ParquetFile, key: str, parts: int) -> list[Any]:
+    """Key values cutting the rows into about ``parts`` ranges of equal rows, from a sample
+    of the key column (read alone, a batch at a time)."""
+    step = max(1, parquet.metadata.num_rows // _SAMPLE)
     sample: list[pl.Series] = []
     seen = 0
     for batch in parquet.iter_batches(batch_size=65_536, columns=[key]):
@@ -132,26 +135,30 @@ def _ranges(parquet: pq.ParquetFile, key: str, parts: int) -> list[tuple[str | N
         seen += len(column)
     keys = pl.concat(sample).drop_nulls().sort()
     if keys.is_empty():
-        return [(None, None)]
-    cuts = sorted({keys[min(keys.len() - 1, i * keys.len() // parts)] for i in range(1, parts)})
-    bounds: list[str | None] = [None, *cuts, None]
-    return list(zip(bounds[:-1], bounds[1:]))
+        return []
+    return sorted({keys[min(keys.len() - 1, i * keys.len() // parts)] for i in range(1, parts)})
 
 
-def _read_range(parquet: pq.ParquetFile, path: Path, key: str, lo: str | None, hi: str | None,
-                *, whole: bool) -> pl.DataFrame:
-    """The rows whose key is in ``[lo, hi)`` (nulls with the first range), in file order."""
-    if whole:
-        frame = pl.from_arrow(pq.read_table(path))
-        assert isinstance(frame, pl.DataFrame)
-        return frame
-    column = pl.col(key)
-    keep = (column.is_null() | (column < hi)) if lo is None else (column >= lo)
-    if lo is not None and hi is not None:
-        keep = keep & (column < hi)
-    parts = []
-    for batch in parquet.iter_batches(batch_size=65_536):
-        frame = pl.from_arrow(pa.Table.from_batches([batch]))
-        assert isinstance(frame, pl.DataFrame)
-        parts.append(frame.filter(keep))
-    return pl.concat(parts) if parts else pl.DataFrame()
+def _spill(parquet: pq.ParquetFile, path: Path, key: str, cuts: list[Any]) -> list[Path]:
+    """The rows of ``path`` in one temporary file a key range (``[cut i-1, cut i)``, nulls
+    in the first), each in file order; one pass, a batch in memory at a time."""
+    files = [path.with_name(f".{path.name}.range-{i:04d}") for i in range(len(cuts) + 1)]
+    writers: dict[int, pq.ParquetWriter] = {}
+    bounds = pl.Series("cuts", cuts)
+    try:
+        for batch in parquet.iter_batches(batch_size=65_536):
+            frame = pl.from_arrow(pa.Table.from_batches([batch]))
+            assert isinstance(frame, pl.DataFrame)
+            # Range i holds the keys in [cuts[i-1], cuts[i]): the cuts at or below the key.
+            where = (pl.lit(bounds).search_sorted(pl.col(key), side="right") if len(bounds)
+                     else pl.lit(0, pl.UInt32))
+            frame = frame.with_columns(pl.when(pl.col(key).is_null()).then(0).otherwise(where).alias("_range"))
+            for (i,), part in frame.partition_by("_range", as_dict=True, maintain_order=True).items():
+                table = part.drop("_range").to_arrow()
+                if i not in writers:
+                    writers[i] = pq.ParquetWriter(files[i], table.schema, compression="lz4")
+                writers[i].write_table(table.cast(writers[i].schema))
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return [files[i] for i in sorted(writers)]

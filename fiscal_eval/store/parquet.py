@@ -15,7 +15,8 @@ Layout on disk::
       gen-000003/
         reports.parquet    fund_lines.parquet  indicators.parquet  flags.parquet
         sections.parquet   evidence.parquet    statements.parquet  texts.parquet
-        manifest.parquet   (written last)
+        manifest.parquet   (written last; the tables pages look rows up in are sorted by
+                           that key, in small row groups: store.layout)
       .tmp-<uuid>/         a generation being written; left behind only by a killed ingest
 
 Guarantees

@@ -92,6 +92,7 @@ def test_a_large_table_is_sorted_a_key_range_at_a_time(seed: Path, tmp_path: Pat
     assert_frame_equal(pl.read_parquet(path), in_store_order("indicators", shuffled))
     meta = pq.read_metadata(path)
     assert meta.num_row_groups >= shuffled.height // 16
+    assert [p.name for p in tmp_path.iterdir()] == ["indicators.parquet"]  # the ranges' files are gone
 
 
 def test_a_reingest_keeps_the_layout_and_the_checksums(seed: Path, tmp_path: Path) -> None:
