@@ -657,9 +657,10 @@ def findings(c: Corpus, agency: str, year: int) -> pl.DataFrame:
 def text_quality(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     """Template share, specificity and empty problem/improvement sections of the report."""
     rid = _report_id(c, agency, year)
-    have = _scan(c, "per_report", metric=True).collect_schema().names()
-    cols = [x for x in ("sentences", "template_share", "specificity", "no_problems", "no_improvements") if x in have]
-    return _agency_metrics(c, agency).filter(pl.col("report_id") == rid).select(cols)
+    mine = _agency_metrics(c, agency)  # NOTE: its columns are the table's (no second footer read)
+    cols = [x for x in ("sentences", "template_share", "specificity", "no_problems", "no_improvements")
+            if x in mine.columns]
+    return mine.filter(pl.col("report_id") == rid).select(cols)
 
 
 def problems_and_measures(c: Corpus, agency: str, year: int) -> pl.DataFrame:

@@ -50,9 +50,12 @@ SORTED_BY: dict[str, tuple[str, ...]] = {
     "metric.recurring_problems": ("agency",),
 }
 #: Rows a row group: a page reads one or two groups a table, and every scan reads every
-#: group's statistics in the footer (4,096 rows: ~1 ms a lookup at 100,000 reports, where
-#: 1,024 doubled the footer and the time).
+#: group's metadata in the footer (4,096 rows: ~1 ms a lookup at 100,000 reports, where
+#: 1,024 doubled the footer and the time). A table of more than MAX_GROUPS groups gets
+#: larger ones: past that, a larger footer costs a scan more than a larger group does
+#: (at 1,000,000 reports, indicators' 1,100 groups made a 1 MB footer).
 ROW_GROUP_ROWS = 4096
+MAX_GROUPS = 256
 #: The key-value metadata entry naming the key columns a file is sorted by (comma-separated).
 SORTED_KEY = "fiscal_eval.sorted_by"
 _BUDGET_BYTES = 64 * 1024 * 1024  # uncompressed bytes of a table sorted at once
@@ -91,7 +94,8 @@ def arrange_generation(folder: Path, tables: Iterable[str] | None = None) -> lis
 def arrange(path: Path, keys: tuple[str, ...], *, rows_per_group: int | None = None,
             budget: int | None = None) -> None:
     """Rewrite ``path`` sorted by ``keys`` (nulls first, stable) in row groups of
-    ``rows_per_group`` rows with statistics for ``keys`` only; replaced atomically (a new
+    ``rows_per_group`` rows (more in a table of over :data:`MAX_GROUPS` groups) with
+    statistics for ``keys`` only; replaced atomically (a new
     file renamed over it: a hard link to an older generation's file is left intact)."""
     rows_per_group = rows_per_group or ROW_GROUP_ROWS
     budget = budget or _BUDGET_BYTES
@@ -101,6 +105,7 @@ def arrange(path: Path, keys: tuple[str, ...], *, rows_per_group: int | None = N
     metadata[SORTED_KEY.encode()] = ",".join(keys).encode()
     schema = parquet.schema_arrow.with_metadata(metadata)
     size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    rows_per_group = max(rows_per_group, -(-meta.num_rows // MAX_GROUPS))
     tmp = path.with_name(f".{path.name}.arranging")
     spills: list[Path] = []
     try:

@@ -95,6 +95,20 @@ def test_a_large_table_is_sorted_a_key_range_at_a_time(seed: Path, tmp_path: Pat
     assert [p.name for p in tmp_path.iterdir()] == ["indicators.parquet"]  # the ranges' files are gone
 
 
+def test_a_large_table_gets_larger_row_groups_not_more_than_max_groups(
+        seed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every scan reads every group's metadata: past MAX_GROUPS, groups grow instead.
+    flags = load(seed).flags
+    assert flags.height > 20
+    path = tmp_path / "flags.parquet"
+    flags.write_parquet(path)
+    monkeypatch.setattr(store_layout, "MAX_GROUPS", 5)
+    arrange(path, ("report_id",), rows_per_group=2)
+    meta = pq.read_metadata(path)
+    assert meta.num_row_groups == 5 and meta.row_group(0).num_rows == -(-flags.height // 5)
+    assert_frame_equal(pl.read_parquet(path), in_store_order("flags", flags))
+
+
 def test_a_reingest_keeps_the_layout_and_the_checksums(seed: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     shutil.copytree(seed, store)
