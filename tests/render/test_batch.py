@@ -569,6 +569,25 @@ def test_scope_digests_are_made_when_asked_and_equal_the_full_digest(monkeypatch
     assert len(dict(info.scope_hash)) == 1 + len(info.agencies) + len(info.years)
 
 
+def test_the_store_digest_is_taken_from_the_last_run_while_the_manifest_is_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    first = run_batch(small_store(), out, config=FIXTURE_CONFIG, jobs=1, agency="云岭市教育局", progress=False)
+    digested: list[int] = []
+    digest = batch_mod._digest
+    monkeypatch.setattr(batch_mod, "_digest", lambda rows: digested.append(len(rows)) or digest(rows))
+    known = batch_mod._known_store(out)
+    assert known is not None and known["fingerprint"] == first.store["fingerprint"]
+    info = batch_mod._read_store(small_store().resolve(), known)
+    assert info.fingerprint == first.store["fingerprint"] and digested == []  # not digested again
+    fresh = batch_mod._read_store(small_store().resolve())
+    assert fresh.fingerprint == info.fingerprint and digested == [first.store["inputs"]]
+    # Another manifest (an earlier run's record of another store): digested afresh.
+    other = batch_mod._read_store(small_store().resolve(), {**known, "manifest_sha256": "0" * 64,
+                                                            "fingerprint": "wrong"})
+    assert other.fingerprint == fresh.fingerprint
+
+
 def test_a_missing_notebook_is_named_before_anything_runs(tmp_path: Path) -> None:
     with pytest.raises(FiscalEvalError, match=r"notebook for 'agency_report' not found: .*agency_report\.ipynb"):
         run_batch(small_store(), tmp_path / "out", notebooks=tmp_path, progress=False)
