@@ -111,7 +111,9 @@ def arrange(path: Path, keys: tuple[str, ...], *, rows_per_group: int | None = N
     try:
         if size > budget:  # NOTE: cut by the first key into ranges that each fit the budget
             spills = _spill(parquet, path, keys[0], _cuts(parquet, keys[0], -(-size // budget)))
-        with pq.ParquetWriter(tmp, schema, compression="zstd", write_statistics=list(keys)) as writer:
+        # NOTE: pyarrow takes a list of columns here (its stubs say bool only)
+        statistics: Any = list(keys)
+        with pq.ParquetWriter(tmp, schema, compression="zstd", write_statistics=statistics) as writer:
             for source in spills or [path]:
                 part = pl.read_parquet(source)
                 if part.height:

@@ -243,6 +243,8 @@ def test_an_agency_page_never_opens_other_agencies_row_groups(grown: dict[int, P
     assert after.keys() == before.keys()
     for name, frame in before.items():
         if isinstance(frame, pl.DataFrame):
-            assert_frame_equal(after[name], frame), name  # pyright: ignore[reportArgumentType]
+            other = after[name]
+            assert isinstance(other, pl.DataFrame), name
+            assert_frame_equal(other, frame)
         else:
             assert after[name] == frame, name
