@@ -1169,9 +1169,9 @@ def run_batch(
             if run.status != "ok":
                 failed.append(run)
             # NOTE: written as reports end (a killed batch keeps what it made), but at most
-            # once every _SAVE_SECONDS and spending at most a tenth of the time on it: the
-            # state of a national batch is 133,000 reports (12 s to write), and once a
-            # report made the batch quadratic. The finally below writes the last of it.
+            # once every _SAVE_SECONDS, and at most a tenth of the time: a national batch's
+            # state holds 133,000 reports (12 s to write); written after every report, it
+            # made a whole batch quadratic. The finally below writes the last of it.
             if time.perf_counter() >= next_save:
                 began = time.perf_counter()
                 _save_state(outdir, state, info)
