@@ -588,6 +588,21 @@ def test_the_store_digest_is_taken_from_the_last_run_while_the_manifest_is_the_s
     assert other.fingerprint == fresh.fingerprint
 
 
+def test_the_state_is_written_at_most_every_few_seconds_and_at_the_end(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Written after every report, a national batch's state (133,000 entries) made the batch
+    # quadratic: now the first report's, then at most every _SAVE_SECONDS, then the last.
+    saves: list[int] = []
+    save = batch_mod._save_state
+    monkeypatch.setattr(batch_mod, "_SAVE_SECONDS", 3600.0)
+    monkeypatch.setattr(batch_mod, "_save_state", lambda out, state, info=None: saves.append(len(state))
+                        or save(out, state, info))
+    out = tmp_path / "out"
+    result = run_batch(small_store(), out, config=FIXTURE_CONFIG, jobs=1, agency="云岭市教育局", progress=False)
+    assert result.ran == 3 and saves == [1, 3]
+    assert set(batch_mod._load_state(out)) == {r.name for r in result.reports}
+
+
 def test_a_missing_notebook_is_named_before_anything_runs(tmp_path: Path) -> None:
     with pytest.raises(FiscalEvalError, match=r"notebook for 'agency_report' not found: .*agency_report\.ipynb"):
         run_batch(small_store(), tmp_path / "out", notebooks=tmp_path, progress=False)
