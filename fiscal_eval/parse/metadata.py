@@ -342,11 +342,12 @@ def _title_parts(t: _Title) -> _TitleParts:
     elif prefix and (_JOINT.search(prefix) or "、" in prefix) and _is_org(prefix):
         region, rest_from = True, b  # a joint report: no one unit
     elif prefix:
-        # "旺苍县卫生健康局基本药物制度补助资金…": the unit, then the fund it reports on.
+        # "旺苍县卫生健康局基本药物制度补助资金…": the unit, then the fund it reports on
+        # (also a unit named by its level alone: "市环境保护局环境治理财政专项资金…").
         best = None
         for end in range(len(prefix) - 1, 2, -1):
             cand = prefix[:end]
-            if _STRONG_SUFFIX.search(cand) and _plausible_org(cand) and _REGION.match(cand):
+            if _STRONG_SUFFIX.search(cand) and _plausible_org(cand) and (_REGION.match(cand) or cand[0] in "省市县区州"):
                 best = cand
                 break
         if best:
@@ -1086,7 +1087,7 @@ _NOTICE = re.compile(r"《[^《》\n]{0,40}?关于(?:提前)?下达(?:(?:19|20)\
                      r"(?:及|和)?(?:绩效目标)?的通知》")
 _FUND_EVALUATED = re.compile(
     r"(?:对|开展了?)(?:我[局县市区旗省委厅单位]{1,2})?(?:(?:19|20)\d\d年度?)?(?:[^。\n,;“”]{0,24}?的)?"
-    r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费))的?(?:使用情况)?(?:进行|开展)?了?(?:绩效)?(?:自评|自我评价)")
+    r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费))的?(?:使用情况|绩效目标(?:实施|完成)情况|预算执行情况)?(?:进行|开展)?了?(?:绩效)?(?:自评|自我评价)")
 _PURPOSE = re.compile(
     r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
     r"(?:项目)?的?绩效管理", re.M)
@@ -1229,7 +1230,11 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         v = str(c.value)
         if c.tier > 1 and re.search(r"(?:专项)?转移支付$", v):
             fund = re.sub(r"(?:专项)?转移支付$", "资金", v)
-            pos = head.find(fund)
+            # the fund word standing alone, not the end of a longer name (危房改造资金 in
+            # 农村危房改造资金 is not the body naming the title's fund)
+            fm = re.search(r"(?:^|(?<![\u4e00-\u9fff])|(?<=[年度的及和于对将共])|(?<=中央|省级|市级|县级|下达|安排|拨付))"
+                           + re.escape(fund), head)
+            pos = fm.end() - len(fund) if fm else -1
             if len(fund) >= 6 and pos >= 0 and not re.match(r"(?:中央|省级|市级|县级)?(?:专项)?资金$", fund):
                 c = _C(fund, (pos, pos + len(fund)), c.label, c.reason, c.tier)
         out.append(c)

@@ -174,6 +174,20 @@ def test_an_allocation_is_not_what_arrived_unless_the_text_says_so():
     assert (r.budget_yuan, r.available_yuan) == (2000000.0, 2000000.0)
 
 
+def test_money_that_arrived_in_all_is_the_total_not_one_projects_share():
+    # "项目资金共到位1130.71万元" is what arrived for the report; the next sentence's
+    # "某某项目到位资金629.5万元" is one project's part of it.
+    r = _parse(HEAD + "1.项目资金到位情况分析。2023年我镇项目资金共到位1130.71万元,其中:财政衔接资金1077.56万元,"
+                      "预拨资金53.15万元。项目资金具体到位情况如下:某某休闲农庄建设项目到位资金629.5万元;\n")
+    assert r.available_yuan == 11307100.0
+
+
+def test_grants_paid_out_are_spending():
+    # "发放补助资金为278.8万元": the subsidy paid to households is the money spent.
+    r = _parse(HEAD + "2022年初农村危房改造资金预算安排300.7万元。实际完成农村危房改造264户,发放补助资金为278.8万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (3007000.0, 2788000.0)
+
+
 def test_an_items_points_are_not_the_total_score():
     r = _parse(HEAD + "产出指标该项得分20分。\n")
     assert r.score is None

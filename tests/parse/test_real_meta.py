@@ -197,6 +197,25 @@ class TestRules:
         r = _parse(f"一、绩效目标分解下达情况\n{text}")
         assert r.project_name is None
 
+    def test_a_unit_named_by_its_level_then_its_fund(self):
+        r = _parse("市环境保护局环境治理财政专项资金绩效自评报告\n一、专项资金概况\n")
+        assert (r.agency, r.project_name) == ("市环境保护局", "环境治理财政专项资金")
+
+    def test_a_transfer_keeps_its_name_when_the_body_names_a_longer_fund(self):
+        # "危房改造转移支付" in the title; the body's "农村危房改造资金" is not "危房改造资金":
+        # the title's transfer stays the name. The same fund word standing alone replaces it.
+        r = _parse("名  称: 某某市危房改造转移支付2022年度绩效自评报告\n一、基本情况\n"
+                   "2022年初农村危房改造资金预算安排300.7万元,计划补助115户。")
+        assert r.project_name == "危房改造转移支付"
+        r = _parse("某某市农业生产发展专项转移支付2021年度绩效自评报告\n一、基本情况\n"
+                   "2021年下达农业生产发展资金500万元。")
+        assert r.project_name == "农业生产发展资金"
+
+    def test_the_fund_whose_targets_were_self_evaluated(self):
+        r = _parse("某某街道对2025年中央农村综合性改革转移支付资金绩效目标实施情况开展自评,"
+                   "并形成绩效自评报告,现将自评情况报告如下:\n一、基本情况\n")
+        assert r.project_name == "中央农村综合性改革转移支付资金"
+
     def test_a_fund_that_built_a_count_of_projects_is_the_project(self):
         # The labels' convention: a fund's report names the fund as its project; it is
         # multi-project only where it names the projects separately. "建设13个项目" counts
