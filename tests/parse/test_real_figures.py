@@ -188,6 +188,14 @@ def test_grants_paid_out_are_spending():
     assert (r.budget_yuan, r.spent_yuan) == (3007000.0, 2788000.0)
 
 
+def test_a_contents_page_heading_number_is_no_score():
+    # "5.1绩效评价得分 / 5.2存在绩效问题": a table of contents; 5.2 numbers the next heading.
+    r = _parse(HEAD + "目录1.引言\n\n5.绩效评价结论\n\n5.1绩效评价得分\n\n5.2存在绩效问题\n\n6.经验教训与建议\n")
+    assert r.score is None
+    r = _parse(HEAD + "五、绩效评价得分\n\n95分\n")
+    assert r.score == 95.0
+
+
 def test_an_items_points_are_not_the_total_score():
     r = _parse(HEAD + "产出指标该项得分20分。\n")
     assert r.score is None
