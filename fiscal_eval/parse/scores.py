@@ -98,6 +98,8 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
     return choose(options)
 
 
+_OVERALL = re.compile(r"综合|总体|整体|最终")
+
 # A number opening a line and running into words other than 分: a heading's number.
 _HEADING_NUMBER = re.compile(r"\d+(?:\.\d+)*[、.]?\s*(?!分)[\u4e00-\u9fff]")
 
@@ -151,7 +153,11 @@ def choose_grade(ctx: Context, score: Found | None) -> Choice:
     options: list[Option] = []
     for m in _patterns()["grade"].finditer(ctx.f):
         grade = re.sub(r"\s+", "", m.group("grade"))
-        options.append(Option(grade, m.span("grade"), m.group("label"), 1, f"“{m.group('label')}”",
+        # "综合评价等级为优，其中…48个项目评价等级为优有37个、为中有5个": the overall grade
+        # outranks the grades the sentence goes on to count.
+        overall = _OVERALL.search(ctx.f, max(0, m.start() - 4), m.start())
+        options.append(Option(grade, m.span("grade"), m.group("label"), 1 if overall else 2,
+                              f"“{overall.group() if overall else ''}{m.group('label')}”",
                               excluded=LOST_COMPONENT if in_component(ctx, m.start()) else ""))
     if not options and score is not None:
         after = ctx.f[score.span[1]:score.span[1] + 16]

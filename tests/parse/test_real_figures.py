@@ -196,6 +196,15 @@ def test_a_contents_page_heading_number_is_no_score():
     assert r.score == 95.0
 
 
+def test_the_overall_grade_outranks_the_grades_it_goes_on_to_count():
+    r = _parse(HEAD + "整体而言,市林业和草原局2024年支出绩效完成情况自评分97分,综合评价等级为“优”,"
+                      "其中:本级48个项目评价等级为“优”有37个、评价等级为“中”有5个。\n")
+    assert (r.score, r.grade) == (97.0, "优")
+    # Grades with no overall word that disagree: nothing decides.
+    r = _parse(HEAD + "产出评价等级为“优”,效益评价等级为“中”。\n")
+    assert r.grade is None
+
+
 def test_an_items_points_are_not_the_total_score():
     r = _parse(HEAD + "产出指标该项得分20分。\n")
     assert r.score is None
