@@ -205,6 +205,13 @@ def test_the_overall_grade_outranks_the_grades_it_goes_on_to_count():
     assert r.grade is None
 
 
+def test_a_departments_budget_revenue_is_its_budget():
+    # "预算收入69.06万元,其中年初预算57.28万元,调整追加11.78万元": the year's budget, in all.
+    r = _parse("某某区妇女联合会2022年度部门整体支出绩效自评报告\n一、部门概况\n"
+               "2022年预算收入69.06万元,其中年初预算57.28万元,调整追加11.78万元。\n")
+    assert r.budget_yuan == 690600.0
+
+
 def test_an_items_points_are_not_the_total_score():
     r = _parse(HEAD + "产出指标该项得分20分。\n")
     assert r.score is None
