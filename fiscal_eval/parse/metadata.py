@@ -308,7 +308,7 @@ class _TitleParts:
 # Where the subject of a title ends: its year, 关于, or the words that start the kind
 # or the fund ("…局部门整体支出…", "…人民政府转移支付2022年度…", "…文物局中央转移支付…").
 _SUBJECT_END = re.compile(
-    r"(?:19|20)\d\d|关于|部门整体|部门绩效|部门预算|整体|单位整体|单位自评|本级|机关|项目支出|项目绩效|项目资金"
+    r"(?:19|20)\d\d|关于|部门整体|部门\(单位\)|单位\(部门\)|部门绩效|部门预算|整体|单位整体|单位自评|本级|机关|项目支出|项目绩效|项目资金"
     r"|专项转移支付|转移支付|中央|省级|市级|县级|财政支出|财政项目|财政资金|预算绩效|预算执行|绩效|\((?!\d+\))")
 
 
@@ -484,6 +484,7 @@ def _plausible_org(name: str) -> bool:
 def _clean_org(name: str) -> str:
     name = vocab().meta["stamp"].sub("", name)
     name = re.sub(r"^[\dA-Za-z]{2,}-", "", name)  # budget-unit code: "219001-…"
+    name = re.sub(r"^(?:19|20)\d\d年度?(?=[\u4e00-\u9fff]{4})", "", name)  # a cover's "2022年度某某馆" line
     name = re.sub(r"\((?:行政)?(?:主管部门|一级预算单位|二级预算单位|预算单位|本级)\).*$", "", name)
     name = re.sub(r"\([^)]*$", "", name)  # an unclosed "(" the field's value was cut in
     name = name.strip(" \t()（）:：/")
