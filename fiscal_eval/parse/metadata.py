@@ -193,6 +193,9 @@ _MASK_BEFORE = re.compile(r"^\s*(?:(?:\(略\)|点击查看>*|\*{2,})\s*(?:\S{1,2
 _SUBJECT = re.compile(r"现(?:将|对)(?P<t>[^。\n]{4,90}?)(?:情况)?(?:报告|汇报|(?:予以|给予)?公开)?(?:如下|[:])")
 
 
+_LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line that is not blank
+
+
 def _titles(ctx: Context) -> list[_Title]:
     """The titles near the top: title lines (joined when the title was broken over two
     lines, with a "(…)" line under them), a 标题/名称 field, a file name (《….docx》,
@@ -204,7 +207,7 @@ def _titles(ctx: Context) -> list[_Title]:
     f = ctx.f
     genre = vocab().meta["title"]
     head = f[:_HEAD]
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", f[:_TITLE_HEAD])]
+    lines = [m.span() for m in _LINE.finditer(f, 0, _TITLE_HEAD)]
     out: list[_Title] = []
     last_file = -9
     for k, (s, e) in enumerate(lines[:80]):
@@ -270,11 +273,14 @@ def _titles(ctx: Context) -> list[_Title]:
 
 
 def find_title(ctx: Context) -> Found | None:
-    """The title: the first line near the top naming the genre (…绩效自评报告)."""
-    for t in _titles(ctx):
-        if t.tier == 1:
-            return Found(t.text, t.span(), "title", 1)
-    return None
+    """The title: the first line near the top naming the genre (…绩效自评报告). Cached."""
+    try:
+        return ctx._meta_title  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    found = next((Found(t.text, t.span(), "title", 1) for t in _titles(ctx) if t.tier == 1), None)
+    ctx._meta_title = found  # type: ignore[attr-defined]
+    return found
 
 
 @dataclass(frozen=True)
@@ -463,6 +469,12 @@ def _plausible_org(name: str) -> bool:
             and not _PRONOUN.match(name) and not _JOINT.search(name))
 
 
+_UNIT_DIVISION = re.compile(r"(?P<u>.{4,}?(?:局|委员会|厅|人民政府|中心|管委会))[\u4e00-\u9fff]{2,8}(?:科|股|(?<!办公)室)$")
+# The characters _UNIT_DIVISION's match ends with: it is tried only on names ending so
+# (its lazy .{4,}? tries every split of a long name, and most names end otherwise).
+_DIVISION_END = ("科", "股", "室")
+
+
 def _clean_org(name: str) -> str:
     name = vocab().meta["stamp"].sub("", name)
     name = re.sub(r"^[\dA-Za-z]{2,}-", "", name)  # budget-unit code: "219001-…"
@@ -472,7 +484,7 @@ def _clean_org(name: str) -> str:
     name = re.sub(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$", "", name)
     # "某县林业和草原局资源管理科": the unit and the division doing the work; the unit is
     # the one evaluated (a division alone, 财务股, is never the agency).
-    dm = re.match(r"(?P<u>.{4,}?(?:局|委员会|厅|人民政府|中心|管委会))[\u4e00-\u9fff]{2,8}(?:科|股|(?<!办公)室)$", name)
+    dm = _UNIT_DIVISION.match(name) if name.rstrip("\n")[-1:] in _DIVISION_END else None
     if dm and _REGION.match(dm.group("u")):
         name = dm.group("u")
     return name
@@ -525,11 +537,8 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
     label pattern is tried only just before those (trying its many alternatives at
     every character was most of the metadata's time)."""
     meta = vocab().meta
-    stop = "|".join(p.pattern for p in (meta["unit_field"], meta["supervisor_field"], meta["project_field"])) \
-        + _STOP_EXTRA
-    rx = re.compile(rf"(?P<label>{label_rx})(?:/项目负责人)?{_FIELD_SEP}(?:为)?(?:\((?:公章|盖章|签章)\))?{_FIELD_SEP}"
-                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。、\t“”\"]){{2,60}})")
-    lab = re.compile(rf"^(?:{label_rx})")
+    rx, lab = _field_rx(label_rx, meta["unit_field"].pattern, meta["supervisor_field"].pattern,
+                        meta["project_field"].pattern)
     f = ctx.f[:limit]
     out: list[tuple[str, Span, str]] = []
     pos = 0
@@ -547,7 +556,7 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
         while (m := rx.search(f, pos)) is not None:
             pos = take(m)
         return out
-    for hit in re.finditer(anchor, f):
+    for hit in _compiled(anchor).finditer(f):
         if hit.start() < pos:
             continue
         for start in range(max(pos, hit.start() - 8), hit.start() + 1):
@@ -556,6 +565,21 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
                 pos = take(m)
                 break
     return out
+
+
+@lru_cache(maxsize=64)
+def _field_rx(label_rx: str, *stop_fields: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """_field_values' field regex and label regex, built once a label pattern (they were
+    rebuilt and looked up by their long source at every call)."""
+    stop = "|".join(stop_fields) + _STOP_EXTRA
+    rx = re.compile(rf"(?P<label>{label_rx})(?:/项目负责人)?{_FIELD_SEP}(?:为)?(?:\((?:公章|盖章|签章)\))?{_FIELD_SEP}"
+                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。、\t“”\"]){{2,60}})")
+    return rx, re.compile(rf"^(?:{label_rx})")
+
+
+# A pattern built from the vocabulary at run time, compiled once (re's own cache looks
+# each one up by its whole source, hashed afresh when the source is built afresh).
+_compiled = lru_cache(maxsize=256)(re.compile)
 
 
 def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
@@ -805,17 +829,21 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
     return _choose(cands, same=_same_org, fuller=_fullest, decide=decide)
 
 
+_NONEMPTY_LINE = re.compile(r"[^\n]+")
+_NOT_IN_SIGNATURE = re.compile(r"[,;。:、\d]")
+
+
 def _signature(ctx: Context) -> Found | None:
     """An organisation's name alone on a line, with a date within the next lines, in the
     last part of the text: the report's signature."""
     lines = []
     pos = max(0, len(ctx.f) - 2500)
-    for m in re.finditer(r"[^\n]+", ctx.f[pos:]):
+    for m in _NONEMPTY_LINE.finditer(ctx.f, pos):
         if m.group().strip():
-            lines.append((pos + m.start(), m.group()))
+            lines.append((m.start(), m.group()))
     for i, (start, line) in enumerate(lines):
         name = line.strip()
-        if not (2 < len(name) <= 30) or re.search(r"[,;。:、\d]", name) or not _plausible_org(name):
+        if not (2 < len(name) <= 30) or _NOT_IN_SIGNATURE.search(name) or not _plausible_org(name):
             continue
         nxt = [ln for _, ln in lines[i + 1:i + 3]]
         if any(_DATE.search(ln) and len(ln.strip()) <= 16 for ln in nxt):
@@ -868,7 +896,7 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
          r"绩效(?:自评|评价)", "…年度…绩效自评", 3),
     ]
     for pattern, label, tier in patterns:
-        m = re.search(pattern, f)
+        m = _compiled(pattern).search(f)
         if m:
             cands.append(_C(int(m.group(1)), m.span(1), label, _YEAR_REASON[label], tier))
     if not cands:
@@ -881,7 +909,7 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
                                       "截至…年12月31日", 6)):
             counts: Counter[str] = Counter()
             first: dict[str, int] = {}
-            for m in re.finditer(pattern, f):
+            for m in _compiled(pattern).finditer(f):
                 g = next(i for i in range(1, (m.re.groups or 1) + 1) if m.group(i))  # the alternative that matched
                 counts[m.group(g)] += 1
                 first.setdefault(m.group(g), m.start(g))
@@ -1084,8 +1112,8 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         + _STOP_EXTRA
     # a name may hold a quoted phrase (省级农业高质量发展(“两强一增”行动)): a quote opens
     # a run only when it closes within it
-    rx = re.compile(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}"
-                    rf"(?P<v>(?:(?!{stop})(?:[^\s:,;|。\t“”\"]|“[^“”\n|]{{1,20}}”)){{2,60}})")
+    rx = _compiled(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}"
+                   rf"(?P<v>(?:(?!{stop})(?:[^\s:,;|。\t“”\"]|“[^“”\n|]{{1,20}}”)){{2,60}})")
     cands: list[_C] = []
     field = None
     for m in rx.finditer(f, 0, _FORM_HEAD):
@@ -1323,25 +1351,29 @@ def _iso(m: re.Match[str]) -> str | None:
         return None
 
 
+_PORTAL_TIME = re.compile(r"(?m)^[ \t]*(?P<d>(?:19|20)\d\d-\d{1,2}-\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[ \t]*$")
+_DATE_LINE = re.compile(r"(?m)^[ \t]*" + _DATE.pattern + r"[ \t]*$")
+
+
 def find_published_date(ctx: Context) -> Found | None:
     """When the report was published: a 发布日期 field, a portal timestamp alone on a line
     near the top, a 填报日期 field, the date under the signature — in that order."""
     meta = vocab().meta
     f = ctx.f
     for label_rx, rank in ((meta["date_field"].pattern, 1), (meta["filled_date_field"].pattern, 3)):
-        for m in re.finditer(rf"(?:{label_rx})[\s:|\t]*", f):
+        for m in _compiled(rf"(?:{label_rx})[\s:|\t]*").finditer(f):
             d = _DATE.match(f, m.end())
             if d and _iso(d):
                 return Found(_iso(d), d.span(), clean_label(m.group()), rank)
         if rank == 1:
             # A portal prints the publishing time alone on a line under the title.
             head = f[:1500]
-            for m in re.finditer(r"(?m)^[ \t]*(?P<d>(?:19|20)\d\d-\d{1,2}-\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[ \t]*$", head):
+            for m in _PORTAL_TIME.finditer(head):
                 d = _DATE.match(f, m.start("d"))
                 if d and _iso(d):
                     return Found(_iso(d), d.span(), "portal timestamp", 2)
     tail_start = max(0, len(f) - 600)
-    dates = [d for d in re.finditer(r"(?m)^[ \t]*" + _DATE.pattern + r"[ \t]*$", f[tail_start:])]
+    dates = [d for d in _DATE_LINE.finditer(f[tail_start:])]
     if dates:
         d = _DATE.search(f, tail_start + dates[-1].start())
         if d and _iso(d):
