@@ -10,7 +10,7 @@ from fiscal_eval.model import SENTENCE_END, Anchor, Document, Evidence, Span, Ta
 from fiscal_eval.parse.numbers import fold
 from fiscal_eval.parse.sections import Heading, SectionIndex, build_sections, find_headings
 
-__all__ = ["Context", "clean_label", "is_cjk"]
+__all__ = ["Context", "clean_label", "is_cjk", "cjk_count"]
 
 # On fold()-ed text, where ！？ are already !?.
 _SENTENCE_STOP_RE = re.compile(f"[{re.escape(fold(SENTENCE_END))}]")
@@ -94,6 +94,14 @@ def _local_width(rx: re.Pattern[str]) -> int | None:
 
 def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def cjk_count(text: str) -> int:
+    """How many characters of ``text`` are CJK ideographs (:func:`is_cjk`), counted in C."""
+    return len(_CJK.findall(text))
 
 
 @lru_cache(maxsize=32768)
@@ -321,6 +329,10 @@ class Context:
 
     def chain(self, pos: int):
         return self.index.chain(pos)
+
+    def chain_titles(self, pos: int) -> tuple[str, ...]:
+        """The titles of the sections holding ``pos``, outermost first."""
+        return self.index.chain_titles(pos)
 
     def context_path(self, pos: int) -> str:
         chain = self.chain(pos)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from fiscal_eval.model import FundLine, Role
 from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_MASKED, Choice, Option, choose,
                                       in_component, is_item)
-from fiscal_eval.parse.context import Context, clean_label, is_cjk
+from fiscal_eval.parse.context import Context, cjk_count, clean_label
 from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
 from fiscal_eval.parse.metadata import find_title
@@ -64,12 +64,12 @@ def role_of(label: str) -> tuple[Role, int, str]:
 def _is_bare(label: str, matched: str) -> bool:
     """A label that is only the role word ("预算安排"): its subject is earlier in the sentence."""
     rest = clean_label(label.replace(matched, "", 1))
-    return sum(1 for ch in rest if is_cjk(ch)) < 2
+    return cjk_count(rest) < 2
 
 
 def _plan_context(ctx: Context, pos: int) -> bool:
     """Whether the innermost section that says so is about the budget as planned."""
-    return _plan_titles(tuple(sec.title for sec in ctx.chain(pos)))
+    return _plan_titles(ctx.chain_titles(pos))
 
 
 @lru_cache(maxsize=4096)
@@ -85,7 +85,7 @@ def _plan_titles(titles: tuple[str, ...]) -> bool:
 
 def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Role, int, tuple[str, ...]]:
     v = vocab()
-    role, rank, matched = role_of(_TITLES.sub("", label))
+    role, rank, matched = role_of(_untitled(label))
     if role in ("budget", "available", "spent", "income"):
         bare = _is_bare(label, matched)
         if bare:  # the subject is the sentence so far
@@ -144,6 +144,11 @@ _STAGE_AFTER = ("available", "spent")
 _TITLES = re.compile(r"《[^《》]*》")
 
 
+def _untitled(text: str) -> str:
+    """``text`` without the cited titles in it (_TITLES; scanned only where one opens)."""
+    return _TITLES.sub("", text) if "《" in text else text
+
+
 # When money was spent or arrived, and filler: not a subject of the money.
 _WHEN = re.compile(r"截[至止]?[^,;]*?(?:日|底|末|前)|目前|当前|年底|年末|全年|本年|年内|累计|已|共|资金|全部")
 
@@ -152,7 +157,7 @@ def _subjectless(label: str) -> bool:
     """Whether a label is only its role words, a time and filler ("截至12月31日已支付")."""
     _, _, matched = role_of(label)
     rest = _WHEN.sub("", label.replace(matched, "", 1)) if matched else label
-    return sum(1 for ch in rest if is_cjk(ch)) < 2
+    return cjk_count(rest) < 2
 
 
 def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
@@ -227,13 +232,13 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         # takes the allocation verb (批复/下达/安排/分配) of its sentence, when no amount
         # came before it there: allocated, so the budget where nothing names one better.
         if (role == "other" and last_idx is None and _BARE_MONEY.fullmatch(label)
-                and _ALLOCATING.search(_TITLES.sub("", f[bounds[0]:clause_start]))):
+                and _ALLOCATING.search(_untitled(f[bounds[0]:clause_start]))):
             role, rank, fallback = "income", 3, ("budget",)
-            reason = f"“{label}”（句中“{_ALLOCATING.search(_TITLES.sub('', f[bounds[0]:clause_start])).group()}”）"
+            reason = f"“{label}”（句中“{_ALLOCATING.search(_untitled(f[bounds[0]:clause_start])).group()}”）"
         # "…下达9,056万元，省级下达804万元，共计9,860万元": a total named only by its marker
         # is a total of the money listed before it in the sentence, and takes its role.
         marked = bool(v.total_marker.search(clause))
-        if marked and stated_total and role == "other" and sum(1 for ch in label if is_cjk(ch)) <= 2 and first_named is not None:
+        if marked and stated_total and role == "other" and cjk_count(label) <= 2 and first_named is not None:
             named = out[first_named]
             role, rank, fallback = named.line.role, named.rank, named.fallback
             reason = f"合计（所列{_reason(named.line.label) or named.line.label}）"
@@ -301,7 +306,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             # names as no stock of the budget ("纳入绩效评价的资金共43485万元": the scope).
             if (len(levels[i + shift] - {""}) >= 2 and "budget" not in a.fallback
                     and a.line.role not in ("budget", "available", "spent")
-                    and not (a.line.role == "other" and role_of(_TITLES.sub("", a.line.label))[2])):
+                    and not (a.line.role == "other" and role_of(_untitled(a.line.label))[2])):
                 a = replace(a, fallback=a.fallback + ("budget",), reason=a.reason or "分级资金的合计")
             out[i] = replace(a, total=True)
         elif out[i].line.role in ("budget", "income", "available", "spent"):
@@ -508,7 +513,7 @@ def _unit_line_amounts(ctx: Context) -> list[Amount]:
             continue
         lo = ctx.line_bounds(m.start())[0]
         label = clean_label(ctx.f[lo:m.start()] + ctx.f[m.end("unit") + 1:start].replace("|", " "))
-        role, rank, matched = role_of(_TITLES.sub("", label))
+        role, rank, matched = role_of(_untitled(label))
         if role not in ("budget", "available", "spent"):
             continue
         num, unit = m.group("num"), m.group("unit")
@@ -522,7 +527,7 @@ def _unit_line_amounts(ctx: Context) -> list[Amount]:
 
 def _reason(label: str) -> str:
     """Why an amount is a candidate, in words: the vocabulary words its label holds."""
-    _, _, matched = role_of(_TITLES.sub("", label))
+    _, _, matched = role_of(_untitled(label))
     return f"“{matched}”" if matched else ""
 
 
@@ -649,6 +654,8 @@ def extract_amounts(ctx: Context) -> list[Amount]:
 # A figure a mirror site hid ("下达给我单位资金 点击查看>> 万元", "****万元"): stated, but
 # its value cannot be read.
 _MASKED = re.compile(r"(?:点击查看\s*>*|\*{2,}|[xX]{2,})\s*(?:亿元|万元|千元|元)")
+# What _MASKED's matches open with: a text holding none of these is scanned no further.
+_MASK_TELLS = ("点击查看", "**", "xx", "xX", "Xx", "XX")
 
 
 def _mark_masked(ctx: Context, out: list[Amount]) -> list[Amount]:
@@ -657,6 +664,8 @@ def _mark_masked(ctx: Context, out: list[Amount]) -> list[Amount]:
     in a list (其中…) is an item and hides nothing."""
     hidden: dict[str, int] = {}  # role -> the best rank a hidden figure of it has
     v = vocab()
+    if not any(tell in ctx.f for tell in _MASK_TELLS):
+        return out
     for m in _MASKED.finditer(ctx.f):
         start = m.start()
         lo = ctx.sentence_bounds(start)[0]

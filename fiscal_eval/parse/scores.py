@@ -198,7 +198,9 @@ def find_subtotals(ctx: Context, score: Found | None) -> list[Subtotal]:
     for clause in re.split(r"([,;])", ctx.f[lo:hi]):
         c_start = pos
         pos += len(clause)
-        m = _patterns()["subtotal"].search(clause)
+        # "…分" closes every subtotal: a clause without it holds none (the pattern's lazy
+        # label tried every start of the clause to find that out).
+        m = _patterns()["subtotal"].search(clause) if "分" in clause else None
         if not m:
             continue
         span = (c_start + m.start("num"), c_start + m.end("num"))
