@@ -133,6 +133,11 @@ def _title_subject(ctx: Context, words: str) -> bool:
 
 # "(含…)" asides: a list word inside one does not itemise the amounts after it.
 _PARENTHESISED = re.compile(r"\([^()]*(?:\)|$)")
+
+
+def _unparenthesised(text: str) -> str:
+    """``text`` without its "(…)" asides (scanned only where one opens)."""
+    return _PARENTHESISED.sub("", text) if "(" in text else text
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
@@ -203,8 +208,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         clause, clause_start = ctx.left_clause(start, max(floor, bounds[0]))
         # A list word between the previous amount and this one opens an itemisation
         # of the previous amount ("…600651.81元,其中:网络通讯费579380.00元").
-        between = _PARENTHESISED.sub("", f[floor:start])
-        if last_idx is not None and v.list_items.search(between) and list_parent is None:
+        if last_idx is not None and list_parent is None and v.list_items.search(_unparenthesised(f[floor:start])):
             list_parent = last_idx
         # A heading glued into the clause ("…项目(二)资金及项目绩效目标我校…安排"): the
         # figure's words start after it.
@@ -224,7 +228,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             stated_total = True
         # "财政安排支出共计87.06万元": the total word the label lost (clean_label drops
         # 共计) is part of the role's words (支出共计).
-        trailing = _TRAILING_TOTAL.search(clause)
+        trailing = _TRAILING_TOTAL.search(clause) if "共计" in clause else None
         role_label = label + trailing.group(1) if trailing and not label.endswith(trailing.group(1)) else label
         role, rank, fallback = _assign(role_label, ctx, start, bounds[0])
         reason = _reason(role_label)
@@ -339,6 +343,8 @@ _TRAILING_TOTAL = re.compile(r"支出\s*(共计)\s*$")
 
 def _after_heading(clause: str, start: int) -> tuple[str, int]:
     """The clause from just after the last heading glued into it."""
+    if "、" not in clause and "(" not in clause:
+        return clause, start  # no heading mark (二、, (三)) to find
     heading = None
     for heading in _GLUED_HEADING.finditer(clause):
         pass
@@ -669,7 +675,7 @@ def _mark_masked(ctx: Context, out: list[Amount]) -> list[Amount]:
     for m in _MASKED.finditer(ctx.f):
         start = m.start()
         lo = ctx.sentence_bounds(start)[0]
-        if ctx.in_covered(start) or v.list_items.search(_PARENTHESISED.sub("", ctx.f[lo:start])):
+        if ctx.in_covered(start) or v.list_items.search(_unparenthesised(ctx.f[lo:start])):
             continue
         label = clean_label(ctx.left_clause(start, lo)[0])
         role, rank, fallback = _assign(label, ctx, start, lo)
