@@ -317,7 +317,18 @@ def _resolve(found: list[tuple[str | None, re.Match[str]]], cols: list[str | Non
         money = _placement_money(pairs)
         if money is not None:
             readings.setdefault(tuple(sorted(money.items())), [(c, m) for c, _, m in pairs])
-    if len(readings) != 1:
+    if len(readings) > 1:
+        # "387664.62 387664.62 10 100% 10" under six columns: the blank cell is 年初预算数 or
+        # 全年预算数, and either way the budget is 387664.62 (the rate checks it), so the
+        # field is decided though the column is not; the reading under 全年预算数 is kept.
+        def budget_blind(money: tuple) -> tuple:
+            budgets = frozenset(v for c, v in money if c in ("budget_init", "budget_adj"))
+            return len(budgets), budgets, tuple(kv for kv in money if kv[0] not in ("budget_init", "budget_adj"))
+        keys = {budget_blind(k) for k in readings}
+        if len(keys) != 1 or next(iter(keys))[0] != 1:
+            return None
+        return next((r for k, r in readings.items() if any(c == "budget_adj" for c, _ in k)), None)
+    if not readings:
         return None
     return next(iter(readings.values()))
 

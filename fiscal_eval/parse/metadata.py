@@ -33,7 +33,9 @@ _STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|
                r"|报告日期|填报日期|专项实施期|市县财政部门|项目起止"
                # the next cell of a form run together with the unit's (…局预算编码302001,
                # …中心资金投入情况(万元))
-               r"|预算编码|单位编码|预算代码|单位代码|资金投入")
+               r"|预算编码|单位编码|预算代码|单位代码|资金投入"
+               # 部门整体支出绩效自评表: 部门名称 X 下属单位个数 N 整体支出规模
+               r"|下属单位|整体支出规模")
 _REGION = re.compile(r"^(?:中共)?(?P<r>[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|村|社区|苏木)")  # below a county: a place, not a unit
 _REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|州|盟|县|区|旗)$")
@@ -150,8 +152,8 @@ class _Title:
 
     text: str
     idx: tuple[int, ...]
-    source: str  # 标题 / 文件名 / 首行标题 / 现将…如下
-    tier: int  # 1 the page's titles, 2 the sentence that announces the report
+    source: str  # 标题 / 文件名 / 首行标题 / 现将…如下 / 站点标题
+    tier: int  # 1 the page's titles, 2 the sentence that announces the report, 3 a site's page title
     first: bool = False  # the first title of the text (its evidence)
 
     def span(self, i: int = 0, j: int | None = None) -> Span:
@@ -190,7 +192,14 @@ _NO_TITLE_CHARS = re.compile(r"[\t|,;。!?；，]")
 # Words a mirror masked at a line's start ("(略)", "点击查看>>") and the fragments of one or
 # two characters left between them and the next words.
 _MASK_BEFORE = re.compile(r"^\s*(?:(?:\(略\)|点击查看>*|\*{2,})\s*(?:\S{1,2}\s+)?)+")
-_SUBJECT = re.compile(r"现(?:将|对)(?P<t>[^。\n]{4,90}?)(?:情况)?(?:报告|汇报|(?:予以|给予)?公开)?(?:如下|[:])")
+_SUBJECT = re.compile(r"现(?:将|对|就)(?P<t>[^。\n]{4,90}?)(?:情况)?(?:报告|汇报|(?:予以|给予)?公开)?(?:如下|[:])")
+
+
+# Essay and document-sharing sites title a page of several reports by a category
+# ("学校项目绩效自评报告(通用5篇)", "…(精选10篇)", "工程项目绩效评价报告[热门]",
+# "欢迎阅读…", "…报告 篇1"): that title names none of them.
+_ESSAY_SITE = re.compile(r"\((?:通用|精选|优选|推荐|热门|优秀|实用|最新)?\s*\d+\s*篇\)|【[^【】]{0,6}\d+篇】"
+                         r"|\[(?:热门|熱門)\]|欢迎阅读|歡迎閱讀|\s篇\s*\d+\s*$")
 
 
 _LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line that is not blank
@@ -209,6 +218,7 @@ def _titles(ctx: Context) -> list[_Title]:
     head = f[:_HEAD]
     lines = [m.span() for m in _LINE.finditer(f, 0, _TITLE_HEAD)]
     out: list[_Title] = []
+    site: list[_Title] = []
     last_file = -9
     for k, (s, e) in enumerate(lines[:80]):
         line = f[s:e]
@@ -229,6 +239,12 @@ def _titles(ctx: Context) -> list[_Title]:
             text, idx = _compact(f, s + fm.start("t"), s + fm.end("t"))
             if genre.search(text):
                 out.append(_Title(text, tuple(idx), "标题", 1))
+            continue
+        if _ESSAY_SITE.search(line):
+            # an essay site's page title over the reports it collects names none of them;
+            # its genre words still say what kind of reports they are (find_kind)
+            stext, sidx = _compact(f, s, min(e, s + 300))
+            site.append(_Title(stext, tuple(sidx), "站点标题", 3))
             continue
         mask = _MASK_BEFORE.match(line)
         if mask:  # "(略) 分 某某资金绩效自评": the mirror masked the words before the title
@@ -269,6 +285,7 @@ def _titles(ctx: Context) -> list[_Title]:
     if out:
         out[0] = _Title(out[0].text, out[0].idx, out[0].source, out[0].tier, True)
     ctx._meta_titles = out  # type: ignore[attr-defined]
+    ctx._meta_site_titles = site  # type: ignore[attr-defined]
     return out
 
 
@@ -331,11 +348,12 @@ def _title_parts(t: _Title) -> _TitleParts:
     elif prefix and (_JOINT.search(prefix) or "、" in prefix) and _is_org(prefix):
         region, rest_from = True, b  # a joint report: no one unit
     elif prefix:
-        # "旺苍县卫生健康局基本药物制度补助资金…": the unit, then the fund it reports on.
+        # "旺苍县卫生健康局基本药物制度补助资金…": the unit, then the fund it reports on
+        # (also a unit named by its level alone: "市环境保护局环境治理财政专项资金…").
         best = None
         for end in range(len(prefix) - 1, 2, -1):
             cand = prefix[:end]
-            if _STRONG_SUFFIX.search(cand) and _plausible_org(cand) and _REGION.match(cand):
+            if _STRONG_SUFFIX.search(cand) and _plausible_org(cand) and (_REGION.match(cand) or cand[0] in "省市县区州"):
                 best = cand
                 break
         if best:
@@ -767,7 +785,9 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
 # What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
 # "…后，X牵头提出资金分配方案", "X成立于2010年", "X的主要职能是…", "X隶属于…".
 _SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于"
-                         r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))")  # "X主要有部门预算项目支出、…二类支出"
+                         r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))"  # "X主要有部门预算项目支出、…二类支出"
+                         # "…通知要求,X开展并完成了本部门…绩效自评工作": the unit doing the self-evaluation
+                         r"|(?<!组织)开展(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))")
 _CLAUSE_START_RUN = re.compile(r"(?:^|(?<=[\s,;:。!?)]))[\u4e00-\u9fff]{3,30}$")
 # A run opening with one of these is not its clause's subject ("由县扶贫办牵头").
 _PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协调|配合|请|按照|根据|通过|将|把|为)")
@@ -939,6 +959,11 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
         cands = [c if c is first else _C(c.value, c.span, c.label, c.reason, c.tier + 10) for c in cands]
     if has_project_field:
         cands.append(_C("project", project_field_span or (0, 0), "项目名称", "“项目名称”栏", 3))
+    for t in getattr(ctx, "_meta_site_titles", ()):
+        if meta["department_title"].search(t.text):
+            cands.append(_C("department", t.span(), t.source, "站点标题含“部门整体”等字样", 5))
+        elif meta["project_title"].search(t.text):
+            cands.append(_C("project", t.span(), t.source, "站点标题含项目/资金字样", 5))
     for s in ctx.sections[:3]:
         heading = ctx.line_bounds(s.span[0])  # the heading line, not the whole section
         if re.search(r"部门概况|部门基本情况|单位概况|单位基本情况", s.title):
@@ -985,7 +1010,10 @@ _GENERIC = re.compile(
     r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目"
     # the recipient, not the fund ("下达给我单位资金"); a fund's projects, all of them
     # ("对…资金支持所有项目进行自评": several)
-    r"|(?:给|向)(?:我|本).*|(?:我|本)(?:单位|部门)?(?:资金|经费)|.*(?:所有|全部|各个?|相关)项目)$")
+    r"|(?:给|向)(?:我|本).*|(?:我|本)(?:单位|部门)?(?:资金|经费)|.*(?:所有|全部|各个?|相关)项目"
+    # 我区补助资金: the recipient's money, named by a pronoun; 学校项目, 工程项目: a kind of
+    # project (an essay site's heading), no project's name; new special bonds: a programme
+    r"|我[县市区省州旗乡镇].*|[\u4e00-\u9fff]{1,2}项目|(?:新增)?(?:地方)?(?:政府)?专项债券?(?:资金)?项目)$")
 
 
 def _generic_project(name: str) -> bool:
@@ -1050,7 +1078,7 @@ def _project_key(name: object) -> str:
     """Two names of one project agree when they differ only by a leading year, a leading
     财政 or 中央 (财政衔接推进乡村振兴补助资金 / 衔接推进乡村振兴补助资金) or 专项."""
     # (中央支持地方/中央补助地方…: the national name of a fund a province also writes bare)
-    return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央(?:财政)?(?:支持|补助|对)地方|中央财政|财政|中央)?", "",
+    return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央(?:财政)?(?:支持|补助|对)地方|中央财政补助|中央财政|财政|中央)?", "",
                   str(name)).replace("专项", "")
 
 
@@ -1230,7 +1258,11 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         v = str(c.value)
         if c.tier > 1 and re.search(r"(?:专项)?转移支付$", v):
             fund = re.sub(r"(?:专项)?转移支付$", "资金", v)
-            pos = head.find(fund)
+            # the fund word standing alone, not the end of a longer name (危房改造资金 in
+            # 农村危房改造资金 is not the body naming the title's fund)
+            fm = re.search(r"(?:^|(?<![\u4e00-\u9fff])|(?<=[年度的及和于对将共])|(?<=中央|省级|市级|县级|下达|安排|拨付))"
+                           + re.escape(fund), head)
+            pos = fm.end() - len(fund) if fm else -1
             if len(fund) >= 6 and pos >= 0 and not re.match(r"(?:中央|省级|市级|县级)?(?:专项)?资金$", fund):
                 c = _C(fund, (pos, pos + len(fund)), c.label, c.reason, c.tier)
         out.append(c)
@@ -1261,7 +1293,9 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
                                             f"标题列出多项资金（{several[0].value}），报告不止一个项目")
                                   for c in cands))
     multi = _MULTI.search(ctx.f[:_HEAD])
-    if multi and not any(c.tier == 1 for c in cands):
+    fund_titled = any(c.label == "title" and c.tier < REJECTED and re.search(r"(?:资金|经费)$", str(c.value))
+                      for c in cands)
+    if multi and not fund_titled and not any(c.tier == 1 for c in cands):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             f"报告涉及多个项目（{multi.group()}）")
                                   for c in cands))

@@ -85,7 +85,7 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
             if value == 100 and ctx.found_from(_OTHER_SCORE, m.end(), ctx.sentence_bounds(m.start())[1]):
                 continue  # "总分100分，自评得分95分": 100 is the maximum, not the score
             excluded = LOST_COMPONENT if in_component(ctx, m.start()) else ""
-            if not excluded and _indicator_row(ctx, m.start()):
+            if not excluded and (_indicator_row(ctx, m.start()) or _one_indicator(ctx, m.start())):
                 excluded = LOST_ITEM_SCORE
             options.append(Option(value, m.span("num"), m.group("label"), rank, f"“{m.group('label')}”",
                                   item=is_item(ctx, m.start()) or _indicator_before(ctx, m.start()),
@@ -111,6 +111,20 @@ def _indicator_row(ctx: Context, pos: int) -> bool:
     lo = max(ctx.sentence_bounds(pos)[0], pos - 200)
     lo = max(lo, ctx.f.rfind(";", lo, pos) + 1)
     return bool(_INDICATOR_ROW.search(ctx.f, lo, pos))
+
+
+# "…满意度达到95%,指标评价得分4分": the label names an indicator outright, and no word
+# gathers the indicators into a whole (各项指标, 综合, 总体 …).
+_ONE_INDICATOR = re.compile(r"(?<!各项)(?<!全部)(?<!所有)(?<!绩效)指标(?:自评|评价)?$")
+_ALL_INDICATORS = re.compile(r"各|全部|所有|综合|总体|整体|合计|共")
+
+
+def _one_indicator(ctx: Context, pos: int) -> bool:
+    """Whether the words right before a score label at ``pos`` make it one indicator's
+    points ("指标评价得分4分"), not the report's total."""
+    before = ctx.f[max(0, pos - 12):pos]
+    clause = re.split(r"[,;:。]", before)[-1]
+    return bool(_ONE_INDICATOR.search(clause)) and not _ALL_INDICATORS.search(clause)
 
 
 def _indicator_before(ctx: Context, pos: int) -> bool:

@@ -174,6 +174,14 @@ def test_an_allocation_is_not_what_arrived_unless_the_text_says_so():
     assert (r.budget_yuan, r.available_yuan) == (2000000.0, 2000000.0)
 
 
+def test_money_that_arrived_in_all_is_the_total_not_one_projects_share():
+    # "项目资金共到位1130.71万元" is what arrived for the report; the next sentence's
+    # "某某项目到位资金629.5万元" is one project's part of it.
+    r = _parse(HEAD + "1.项目资金到位情况分析。2023年我镇项目资金共到位1130.71万元,其中:财政衔接资金1077.56万元,"
+                      "预拨资金53.15万元。项目资金具体到位情况如下:某某休闲农庄建设项目到位资金629.5万元;\n")
+    assert r.available_yuan == 11307100.0
+
+
 def test_an_items_points_are_not_the_total_score():
     r = _parse(HEAD + "产出指标该项得分20分。\n")
     assert r.score is None
@@ -182,7 +190,16 @@ def test_an_items_points_are_not_the_total_score():
 def test_an_indicators_points_give_way_to_the_total():
     r = _parse(HEAD + "产出指标自评得分45分，效益指标(30分)自评得分28分。经综合评价，自评得分95分，评价等级为优秀。\n")
     assert (r.score, r.grade) == (95.0, "优秀")
-    assert {c.value: c.lost for c in r.candidates["score"]}[45.0] == "分项数字，不是总数"
+    assert {c.value: c.lost for c in r.candidates["score"]}[45.0] == "单项指标的得分，不是总分"
+
+
+def test_an_indicators_points_alone_are_no_total_score():
+    # "指标评价得分4分" names one indicator's points; the project's 绩效指标 are all of them.
+    r = _parse(HEAD + "受益群众满意度达到95%,指标评价得分4分。\n")
+    assert r.score is None
+    assert {c.value: c.lost for c in r.candidates["score"]}[4.0] == "单项指标的得分，不是总分"
+    r = _parse(HEAD + "本项目绩效指标评价得分92分,评价等级为优。\n")
+    assert (r.score, r.grade) == (92.0, "优")
 
 
 def test_different_totals_with_nothing_to_decide_leave_the_score_unknown():
@@ -263,6 +280,23 @@ def test_flattened_form_row_short_of_a_cell_read_when_only_one_placement_is_poss
                            "年度资金总额: 880 880 880 10 10\n")
     assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (8800000.0, 8800000.0, None)
     assert not [f for f in r.flags if f.code == "undecided_value" and f.field in ("budget_yuan", "spent_yuan")]
+
+
+def test_flattened_form_row_whose_blank_cell_is_one_of_the_two_budgets():
+    # "387.66 387.66 10 100% 10" under six columns: the blank cell is 年初预算数 or
+    # 全年预算数 (the 执行率 checks either), so which budget column is blank stays open,
+    # but the budget does not: 387.66 either way, spent 387.66, rate 100 %.
+    r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+                           "年度资金总额: 387.66 387.66 10 100% 10\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (3876600.0, 3876600.0, 1.0)
+    # "400 387.66 10 97% 10": 400 is the budget under either blank, 387.66 the spent
+    # (387.66 ÷ 400 = 97 %); a rate the row does not give leaves it undecided.
+    r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+                           "年度资金总额: 400 387.66 10 97% 10\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (4000000.0, 3876600.0, 0.97)
+    r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+                           "年度资金总额: 400 387.66 10 90% 10\n")
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
 
 
 def test_flattened_form_row_with_its_rate_written_without_percent_is_checked_by_it():

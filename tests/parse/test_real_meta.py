@@ -156,6 +156,72 @@ class TestRules:
         r = _parse("某某乡中央、市级专项转移支付绩效自评报告\n一、基本情况\n我乡共实施4个项目。")
         assert r.project_name is None
 
+    def test_department_form_cell_ends_at_the_next_field(self):
+        # 部门整体支出绩效自评表 flattened: "部门名称 X 下属单位个数 N 整体支出规模 …" with no
+        # separators: the unit's cell ends where the next field's words begin.
+        r = _parse("某某卫生院整体支出绩效自评表(2021年度)部门名称某某县某某乡某某卫生院下属单位个数0"
+                   "整体支出规模全年预算数全年执行数执行率")
+        assert r.agency == "某某县某某乡某某卫生院"
+
+    def test_the_unit_that_carried_out_the_self_evaluation(self):
+        r = _parse("某某转移支付绩效自评报告\n根据《某某旗财政局关于开展2023年度绩效自评工作的通知》要求,"
+                   "某某旗某某苏木人民政府开展并完成了本部门涉及的转移支付绩效自评工作,结果如下:")
+        assert r.agency == "某某旗某某苏木人民政府"
+        # The finance bureau asking for it is not the unit; nor is a unit organising others.
+        r = _parse("某某转移支付绩效自评报告\n根据要求,某某县财政局开展了转移支付绩效自评工作。")
+        assert r.agency is None
+
+    @pytest.mark.parametrize("site_title", [
+        "学校项目绩效自评报告(通用5篇)",
+        "工程项目绩效评价报告[热门]",
+        "欢迎阅读财政资金项目支出绩效自评报告(精选4篇),内容由某某网整理。",
+    ])
+    def test_an_essay_sites_page_title_names_no_report(self, site_title):
+        # The site titles a page of several reports by a category: no project, no unit;
+        # its genre words still say the kind when nothing else does.
+        r = _parse(f"{site_title}\n一、基本情况\n我单位高度重视。")
+        assert (r.project_name, r.agency, r.kind) == (None, None, "project")
+
+    def test_the_announcing_sentence_names_the_fund_in_full(self):
+        # "现就…报告如下" announces the report like 现将; 中央财政补助X专项资金 and the body's
+        # X专项资金 are one fund, the fuller name reported.
+        r = _parse("某某资金绩效自评报告 篇1\n根据要求,现就某某县2021年度中央财政补助公共文化服务体系建设专项资金"
+                   "绩效自评情况报告如下:\n一、基本情况\n2021年中央下达公共文化服务体系建设专项资金预算189.28万元。")
+        assert r.project_name == "中央财政补助公共文化服务体系建设专项资金"
+
+    @pytest.mark.parametrize("text", [
+        "2023年共下达我区补助资金246.2万元(其中:中央补助资金226.7万元)。",
+        "我单位从决策、管理、产出和效益等方面对2023年新增地方政府专项债券项目进行绩效自评。",
+    ])
+    def test_a_pronoun_or_a_programme_is_no_project_name(self, text):
+        r = _parse(f"一、绩效目标分解下达情况\n{text}")
+        assert r.project_name is None
+
+    def test_a_unit_named_by_its_level_then_its_fund(self):
+        r = _parse("市环境保护局环境治理财政专项资金绩效自评报告\n一、专项资金概况\n")
+        assert (r.agency, r.project_name) == ("市环境保护局", "环境治理财政专项资金")
+
+    def test_a_transfer_keeps_its_name_when_the_body_names_a_longer_fund(self):
+        # "危房改造转移支付" in the title; the body's "农村危房改造资金" is not "危房改造资金":
+        # the title's transfer stays the name. The same fund word standing alone replaces it.
+        r = _parse("名  称: 某某市危房改造转移支付2022年度绩效自评报告\n一、基本情况\n"
+                   "2022年初农村危房改造资金预算安排300.7万元,计划补助115户。")
+        assert r.project_name == "危房改造转移支付"
+        r = _parse("某某市农业生产发展专项转移支付2021年度绩效自评报告\n一、基本情况\n"
+                   "2021年下达农业生产发展资金500万元。")
+        assert r.project_name == "农业生产发展资金"
+
+    def test_a_fund_that_built_a_count_of_projects_is_the_project(self):
+        # The labels' convention: a fund's report names the fund as its project; it is
+        # multi-project only where it names the projects separately. "建设13个项目" counts
+        # the fund's works, it names none of them.
+        r = _parse("某某市2024年度财政衔接推进乡村振兴补助资金绩效评价工作自评报告\n一、基本情况\n"
+                   "2024年度安排财政衔接资金2110万元,建设13个项目。")
+        assert (r.project_name, r.kind) == ("财政衔接推进乡村振兴补助资金", "project")
+        # A title naming no fund, a count of projects: several projects, none chosen.
+        r = _parse("某某县2022年度农村道路建设项目绩效自评报告\n一、基本情况\n本年度建设4个项目。")
+        assert r.project_name is None and r.candidates["project_name"]
+
     @pytest.mark.parametrize("title", [
         "某某县2022年度林业改革发展资金、林业草原生态保护恢复资金绩效自评报告",
         "某某县2022年度义务教育薄弱环节改善与能力提升补助资金和学生资助补助资金绩效自评报告",
