@@ -13,8 +13,9 @@ from fiscal_eval.parse.sections import Heading, SectionIndex, build_sections, fi
 __all__ = ["Context", "clean_label", "is_cjk", "cjk_count"]
 
 # On fold()-ed text, where ！？ are already !?.
-_SENTENCE_STOP_RE = re.compile(f"[{re.escape(fold(SENTENCE_END))}]")
+_SENTENCE_STOP_CHARS = frozenset(fold(SENTENCE_END))
 _CLAUSE_STOP = ",;、:。!?\n\t"
+assert _SENTENCE_STOP_CHARS <= frozenset(_CLAUSE_STOP)  # Context._stops reads them from the clause stops
 _CLAUSE_STOP_RE = re.compile(f"[{re.escape(_CLAUSE_STOP)}]")
 _LEAD = re.compile(
     r"^(?:\s|[:—\-•·]|其中|分别为|分别是|包括|(?:19|20)\d\d\s*年(?:度)?(?![初末底])|\d{5,}\s*-?"
@@ -146,7 +147,10 @@ class Context:
     # ----------------------------------------------------------------- geometry
     @cached_property
     def _stops(self) -> list[int]:
-        return [m.start() for m in _SENTENCE_STOP_RE.finditer(self.f)]
+        # Every sentence stop is a clause stop: read from those (one scan of the text for
+        # both lists), not from a scan of its own.
+        f = self.f
+        return [i for i in self._clause_stops if f[i] in _SENTENCE_STOP_CHARS]
 
     def sentence_bounds(self, pos: int) -> Span:
         """(start, end) of the sentence holding ``pos``: between 。!? or line breaks."""
