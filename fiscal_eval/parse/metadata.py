@@ -1292,10 +1292,10 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             f"标题列出多项资金（{several[0].value}），报告不止一个项目")
                                   for c in cands))
-    multi = _MULTI.search(ctx.f[:_HEAD])
     fund_titled = any(c.label == "title" and c.tier < REJECTED and re.search(r"(?:资金|经费)$", str(c.value))
                       for c in cands)
-    if multi and not fund_titled and not any(c.tier == 1 for c in cands):
+    # (the scan for a count of projects last: only a report named by no field needs it)
+    if not fund_titled and not any(c.tier == 1 for c in cands) and (multi := _MULTI.search(ctx.f, 0, _HEAD)):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             f"报告涉及多个项目（{multi.group()}）")
                                   for c in cands))
