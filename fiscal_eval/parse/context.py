@@ -135,6 +135,7 @@ class Context:
         # Kept as a few sorted runs, one a table reader (see cover()).
         self._covered: list[tuple[list[Span], list[int]]] = []  # (spans, their starts)
         self._line: Span = (0, -1)  # the line line_bounds found last
+        self._sentence_at: tuple[int, Span] = (-1, (0, 0))  # the position sentence_bounds was asked last
         self._line_start: Span = (0, -1)  # the line start line_start found last, and where asked
         self._searched: dict[tuple, re.Match[str] | None] = {}
         self._found_from: dict[tuple, tuple[int, int | None]] = {}
@@ -154,10 +155,13 @@ class Context:
 
     def sentence_bounds(self, pos: int) -> Span:
         """(start, end) of the sentence holding ``pos``: between 。!? or line breaks."""
+        if pos == self._sentence_at[0]:
+            return self._sentence_at[1]  # extractors ask again of the figure they read
         stops = self._stops
         i = bisect.bisect_left(stops, pos)
         lo = stops[i - 1] + 1 if i > 0 else 0
         hi = stops[i] if i < len(stops) else len(self.f)
+        self._sentence_at = (pos, (lo, hi))
         return lo, hi
 
     def line_bounds(self, pos: int) -> Span:

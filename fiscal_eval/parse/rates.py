@@ -143,8 +143,7 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
             name, _, rest = clause.partition("=")
             formula = rest.rstrip("= ").strip() or None
             clause = name
-        if re.search(r"(?:未|不|低于|高于|超过|不足)(?:达到|达|足|低于|超过)?\s*$", clause) or \
-                re.match(r"\s*(?:以上|以下|及以上|的(?:需|应|须|要))", f[end:end + 5]):
+        if _NOT_REACHED.search(clause) or _BOUND_AFTER.match(f, end, end + 5):
             continue
         label = clean_label(clause)
         # The rate's name is the words right before it: in a run of cells glued into one
@@ -160,6 +159,11 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
             decimals=decimals_of(num), span=(start, end), formula=formula,
         ))
     return out
+
+
+# A threshold, not a statement: "未达到90%", "90%以上", "80%的需…".
+_NOT_REACHED = re.compile(r"(?:未|不|低于|高于|超过|不足)(?:达到|达|足|低于|超过)?\s*$")
+_BOUND_AFTER = re.compile(r"\s*(?:以上|以下|及以上|的(?:需|应|须|要))")
 
 
 # A form row named "其中:…" (其中:中央财政资金 | … | 100%): the rate of a part of the money.
