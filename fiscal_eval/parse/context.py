@@ -359,7 +359,8 @@ class Context:
         # its walks to the stops would end at the stretch's ends), without walking the
         # text character by character.
         stretch = self.text[lo:hi + 1]
-        sentence = sentence_at(stretch, (0, len(stretch)))
+        # Without a tab (a table row's cells) that is the stretch stripped: no call then.
+        sentence = stretch.strip() if "\t" not in stretch else sentence_at(stretch, (0, len(stretch)))
         anchor = self.anchor_at(span[0])
         if anchor is None:
             return Evidence(span=span, sentence=sentence, label=label)
