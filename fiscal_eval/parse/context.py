@@ -153,6 +153,11 @@ class Context:
         f = self.f
         return [i for i in self._clause_stops if f[i] in _SENTENCE_STOP_CHARS]
 
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        """Where each sentence starts: the text's start and just after each stop."""
+        return [0] + [i + 1 for i in self._stops]
+
     def sentence_bounds(self, pos: int) -> Span:
         """(start, end) of the sentence holding ``pos``: between 。!? or line breaks."""
         if pos == self._sentence_at[0]:

@@ -774,7 +774,7 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
             continue  # a county's report: the department leading one task is not the county's whole
         if run and not _PREPOSITION.match(run.group()):
             found.append((run.group(), run.start(), m.start(), "正文以单位为主语的句子（" + m.group() + "）"))
-    found.extend(_repeated_subjects(f))
+    found.extend(_repeated_subjects(ctx))
     for text, lo, hi, why in found:
         name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", text)  # 我单位对环境监测站…
         if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
@@ -794,17 +794,28 @@ _PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协�
 # The county's party and government lead everything: they are not the unit evaluated.
 _GOVERNING = re.compile(r"党|^(?:[\u4e00-\u9fff]{0,8}?[省市县区州旗]委)?[\u4e00-\u9fff]{0,8}?[省市县区州旗](?:人民)?政府$"
                         r"|^(?:[省市县区州旗]委)?[省市县区州旗]?(?:人民)?政府$|领导|班子|小组")
-_SENTENCE_START = re.compile(r"(?:^|(?<=[。!?\n]))[ \t]*(?:\d+[.、]|[(（][一二三四五六七八九十\d]+[)）])?"
+# A sentence's opening words, matched where a sentence starts (Context.sentence_starts:
+# the text's start and just after each 。!? or line break).
+_SENTENCE_OPENING = re.compile(r"[ \t]*(?:\d+[.、]|[(（][一二三四五六七八九十\d]+[)）])?"
                              r"(?P<s>[\u4e00-\u9fff]{4,30})")
 
 
-def _repeated_subjects(f: str) -> list[tuple[str, int, int, str]]:
+def _repeated_subjects(ctx: Context) -> list[tuple[str, int, int, str]]:
     """A unit that opens two sentences or more ("市人民政府驻北京联络处2022年共接待…",
     "市人民政府驻北京联络处始终坚持…"): the words the openings share, when they end with
     an organisation's suffix (not cut inside a word: 为强化部|门… is no unit)."""
     suffix = vocab().meta["org_suffix"]
     starts: dict[str, list[tuple[str, int]]] = {}
-    for m in _SENTENCE_START.finditer(f, 0, _HEAD):
+    f = ctx.f
+    # Tried at each sentence start in turn (a scan of the text with the pattern opening
+    # "(?:^|(?<=[。!?\n]))" entered the matcher at every character); an opening holds
+    # no stop, so the matches are the scan's.
+    for at in ctx.sentence_starts:
+        if at >= _HEAD:
+            break
+        m = _SENTENCE_OPENING.match(f, at, _HEAD)
+        if m is None:
+            continue
         starts.setdefault(m.group("s")[:4], []).append((m.group("s"), m.start("s")))
     out = []
     for group in starts.values():
