@@ -63,8 +63,9 @@ def role_of(label: str) -> tuple[Role, int, str]:
 
 def _is_bare(label: str, matched: str) -> bool:
     """A label that is only the role word ("预算安排"): its subject is earlier in the sentence."""
-    rest = clean_label(label.replace(matched, "", 1))
-    return cjk_count(rest) < 2
+    rest = label.replace(matched, "", 1)
+    # Cleaning only takes characters away: fewer than two before it, fewer after.
+    return cjk_count(rest) < 2 or cjk_count(clean_label(rest)) < 2
 
 
 def _plan_context(ctx: Context, pos: int) -> bool:
