@@ -78,6 +78,8 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                 continue
             if _RANGE_AFTER.match(ctx.f[m.end():m.end() + 6]):
                 continue  # "自评得分：90-100 优秀" is a scale, not a score
+            if _HEADING_NUMBER.match(ctx.f, m.start("num")) and "\n" in ctx.f[m.end("label"):m.start("num")]:
+                continue  # a contents page: "5.1绩效评价得分\n5.2存在绩效问题" — the next heading's number
             value = parse_number(m.group("num"))
             if not 0 <= value <= 100 and not (
                     value <= _BONUS_MAX and ctx.f[m.end():m.end() + 2].lstrip().startswith("分")):
@@ -95,6 +97,11 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                               f"指标表“{table_total.label}”行", slack=0.005))
     return choose(options)
 
+
+_OVERALL = re.compile(r"综合|总体|整体|最终")
+
+# A number opening a line and running into words other than 分: a heading's number.
+_HEADING_NUMBER = re.compile(r"\d+(?:\.\d+)*[、.]?\s*(?!分)[\u4e00-\u9fff]")
 
 # "产出指标(50分)自评得分45分": the points of an indicator (or of a group of them).
 _INDICATOR_BEFORE = re.compile(r"指标|\(\d{1,3}分\)")
@@ -146,7 +153,11 @@ def choose_grade(ctx: Context, score: Found | None) -> Choice:
     options: list[Option] = []
     for m in _patterns()["grade"].finditer(ctx.f):
         grade = re.sub(r"\s+", "", m.group("grade"))
-        options.append(Option(grade, m.span("grade"), m.group("label"), 1, f"“{m.group('label')}”",
+        # "综合评价等级为优，其中…48个项目评价等级为优有37个、为中有5个": the overall grade
+        # outranks the grades the sentence goes on to count.
+        overall = _OVERALL.search(ctx.f, max(0, m.start() - 4), m.start())
+        options.append(Option(grade, m.span("grade"), m.group("label"), 1 if overall else 2,
+                              f"“{overall.group() if overall else ''}{m.group('label')}”",
                               excluded=LOST_COMPONENT if in_component(ctx, m.start()) else ""))
     if not options and score is not None:
         after = ctx.f[score.span[1]:score.span[1] + 16]

@@ -182,6 +182,36 @@ def test_money_that_arrived_in_all_is_the_total_not_one_projects_share():
     assert r.available_yuan == 11307100.0
 
 
+def test_grants_paid_out_are_spending():
+    # "发放补助资金为278.8万元": the subsidy paid to households is the money spent.
+    r = _parse(HEAD + "2022年初农村危房改造资金预算安排300.7万元。实际完成农村危房改造264户,发放补助资金为278.8万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (3007000.0, 2788000.0)
+
+
+def test_a_contents_page_heading_number_is_no_score():
+    # "5.1绩效评价得分 / 5.2存在绩效问题": a table of contents; 5.2 numbers the next heading.
+    r = _parse(HEAD + "目录1.引言\n\n5.绩效评价结论\n\n5.1绩效评价得分\n\n5.2存在绩效问题\n\n6.经验教训与建议\n")
+    assert r.score is None
+    r = _parse(HEAD + "五、绩效评价得分\n\n95分\n")
+    assert r.score == 95.0
+
+
+def test_the_overall_grade_outranks_the_grades_it_goes_on_to_count():
+    r = _parse(HEAD + "整体而言,市林业和草原局2024年支出绩效完成情况自评分97分,综合评价等级为“优”,"
+                      "其中:本级48个项目评价等级为“优”有37个、评价等级为“中”有5个。\n")
+    assert (r.score, r.grade) == (97.0, "优")
+    # Grades with no overall word that disagree: nothing decides.
+    r = _parse(HEAD + "产出评价等级为“优”,效益评价等级为“中”。\n")
+    assert r.grade is None
+
+
+def test_a_departments_budget_revenue_is_its_budget():
+    # "预算收入69.06万元,其中年初预算57.28万元,调整追加11.78万元": the year's budget, in all.
+    r = _parse("某某区妇女联合会2022年度部门整体支出绩效自评报告\n一、部门概况\n"
+               "2022年预算收入69.06万元,其中年初预算57.28万元,调整追加11.78万元。\n")
+    assert r.budget_yuan == 690600.0
+
+
 def test_an_items_points_are_not_the_total_score():
     r = _parse(HEAD + "产出指标该项得分20分。\n")
     assert r.score is None

@@ -211,6 +211,18 @@ class TestRules:
                    "2021年下达农业生产发展资金500万元。")
         assert r.project_name == "农业生产发展资金"
 
+    def test_the_fund_whose_targets_were_self_evaluated(self):
+        r = _parse("某某街道对2025年中央农村综合性改革转移支付资金绩效目标实施情况开展自评,"
+                   "并形成绩效自评报告,现将自评情况报告如下:\n一、基本情况\n")
+        assert r.project_name == "中央农村综合性改革转移支付资金"
+
+    def test_hunan_department_title_names_its_unit(self):
+        # "…档案馆部门(单位)整体支出绩效自评报告" (the Hunan template), broken over two lines,
+        # and a cover's "单位名称(盖章): 2022年度某某馆": the unit, without the year.
+        r = _parse("附件3\n\n2022年度某某市某某区档案馆部门(单位)\n\n整体支出绩效自评报告\n\n"
+                   "单位名称(盖章):\n\n2022年度某某区档案馆\n\n部门整体支出绩效自评报告\n\n一、基本情况\n")
+        assert (r.agency, r.kind, r.year) == ("某某市某某区档案馆", "department", 2022)
+
     def test_a_fund_that_built_a_count_of_projects_is_the_project(self):
         # The labels' convention: a fund's report names the fund as its project; it is
         # multi-project only where it names the projects separately. "建设13个项目" counts
