@@ -109,6 +109,11 @@ def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
     >>> choose([a, b, t]).value
     98600000.0
     """
+    if len(options) == 1 and not options[0].excluded and _agree(options[0], options[0]):
+        # One candidate, not excluded: it is chosen, for its own reason (what the rules
+        # below come to for it, without their lists: most fields have one candidate).
+        o = options[0]
+        return Choice(o, _candidates(options, o, o.reason, {}) if keep_single else (), o.reason)
     lost: dict[int, str] = {id(o): o.excluded for o in options if o.excluded}
     whole = [o for o in options if not o.excluded]
     if not whole:

@@ -694,9 +694,12 @@ def _mark_masked(ctx: Context, out: list[Amount]) -> list[Amount]:
     return out
 
 
+_UNIT_FLOAT = {unit: float(yuan) for unit, yuan in UNIT_YUAN.items()}
+
+
 def _slack(line: FundLine) -> float:
     """Half a unit of an amount's last stated digit, in yuan (71.00万元: 50 元)."""
-    return 0.5 * 10.0 ** -line.decimals * float(UNIT_YUAN.get(line.unit, 1))
+    return 0.5 * 10.0 ** -line.decimals * _UNIT_FLOAT.get(line.unit, 1.0)
 
 
 def _option(a: Amount, reason: str = "") -> Option:
