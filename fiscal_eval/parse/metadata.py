@@ -203,6 +203,8 @@ _ESSAY_SITE = re.compile(r"\((?:通用|精选|优选|推荐|热门|优秀|实用
 
 
 _LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line that is not blank
+_TAG = re.compile(r"<[^<>]*>")
+_FIELD_OPENING = re.compile(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]")  # "评价方式:…": a field, not a title
 
 
 def _titles(ctx: Context) -> list[_Title]:
@@ -251,9 +253,10 @@ def _titles(ctx: Context) -> list[_Title]:
             s += mask.end()
         text, idx = _compact(f, s, min(e, s + 300))  # a title is short; a run-in one opens its line
         gm = genre.search(text)
-        if gm is None or _HEADING_NUM.match(text) or re.match(r"[-•·]", text) or re.search(r"首页|位置", text) \
-                or ">" in re.sub(r"<[^<>]*>", "", line) \
-                or re.match(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]", text):
+        if gm is None or _HEADING_NUM.match(text) or text.startswith(("-", "•", "·")) \
+                or "首页" in text or "位置" in text \
+                or ">" in (_TAG.sub("", line) if "<" in line else line) \
+                or _FIELD_OPENING.match(text):
             continue  # a heading, an item of the portal's metadata list, a breadcrumb, a field (评价方式:…)
         if len(text) <= 90 and e - s <= 300 and not _NO_TITLE_CHARS.search(line.strip()):
             if k > 0:  # a title broken over two lines
