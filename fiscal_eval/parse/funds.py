@@ -139,6 +139,8 @@ _PARENTHESISED = re.compile(r"\([^()]*(?:\)|$)")
 def _unparenthesised(text: str) -> str:
     """``text`` without its "(…)" asides (scanned only where one opens)."""
     return _PARENTHESISED.sub("", text) if "(" in text else text
+
+
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
