@@ -512,6 +512,11 @@ def _clean_org(name: str) -> str:
     return name
 
 
+# What an autonomous county, prefecture or banner's full name adds after its short form's
+# place (寻甸|回族彝族自治县), one pattern a level (not one built, and compiled, a place).
+_AUTONOMOUS = {level: re.compile(r"[\u4e00-\u9fff]{1,12}?族自治" + level) for level in ("县", "州", "旗")}
+
+
 def _same_org(a: object, b: object) -> bool:
     """Two names of one unit: equal, or one the other without its region
     (宣州区应急管理局 / 宣城市宣州区应急管理局, 省规划展览馆 / 海南省规划展览馆)."""
@@ -524,7 +529,7 @@ def _same_org(a: object, b: object) -> bool:
     # 寻甸回族彝族自治县, 红河州 for 红河哈尼族彝族自治州.
     am = re.match(r"(?P<p>[\u4e00-\u9fff]{2,3}?)(?P<l>县|州|旗)", short)
     if am and long.startswith(am.group("p")):
-        lm = re.match(re.escape(am.group("p")) + r"[\u4e00-\u9fff]{1,12}?族自治" + am.group("l"), long)
+        lm = _AUTONOMOUS[am.group("l")].match(long, len(am.group("p")))
         if lm and long[lm.end():] == short[am.end():]:
             return True
     if not long.endswith(short):
@@ -1365,21 +1370,42 @@ def _body_names_project(ctx: Context, titles: list[_Title], name: str) -> bool:
     """Whether the text's head, outside its titles, writes ``name`` (…项目) not followed by
     资金."""
     spans = [(t.idx[0], t.idx[-1] + 1) for t in titles if t.tier == 1 and t.idx]
-    for m in re.finditer(re.escape(name) + r"(?!资金)", ctx.f[:_HEAD]):
-        if not any(lo <= m.start() < hi for lo, hi in spans):
+    head = ctx.f[:_HEAD]
+    # The matches of name(?!资金) as a scan finds them, by str.find (a pattern built from
+    # the name was compiled for every report, and crowded re's cache).
+    pos = 0
+    while (at := head.find(name, pos)) >= 0:
+        if head.startswith("资金", at + len(name)):
+            pos = at + 1
+            continue
+        if not any(lo <= at < hi for lo, hi in spans):
             return True
+        pos = at + max(len(name), 1)
     return False
 
 
 def _mentions(ctx: Context, titles: list[_Title], names: set[str]) -> int:
     """How often the text's head writes one of ``names`` outside its titles."""
     spans = [(t.idx[0], t.idx[-1] + 1) for t in titles if t.tier == 1 and t.idx]
+    head = ctx.f[:_HEAD]
     n = 0
     for name in names:
-        for m in re.finditer(re.escape(name), ctx.f[:_HEAD]):
-            if not any(lo <= m.start() < hi for lo, hi in spans):
+        for at in _occurrences(head, name):
+            if not any(lo <= at < hi for lo, hi in spans):
                 n += 1
     return n
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Where ``re.escape(word)`` matches in ``text`` (non-overlapping, left to right), by
+    str.find: no pattern compiled for each word."""
+    if not word:
+        return list(range(len(text) + 1))
+    out, pos = [], 0
+    while (at := text.find(word, pos)) >= 0:
+        out.append(at)
+        pos = at + len(word)
+    return out
 
 
 def project_field_span(ctx: Context) -> Span | None:
