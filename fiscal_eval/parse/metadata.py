@@ -202,6 +202,15 @@ _ESSAY_SITE = re.compile(r"\((?:通用|精选|优选|推荐|热门|优秀|实用
                          r"|\[(?:热门|熱門)\]|欢迎阅读|歡迎閱讀|\s篇\s*\d+\s*$")
 
 
+# A word every one of _ESSAY_SITE's matches holds: a line without any is not scanned (its
+# "\s篇…$" branch entered the matcher at every character of a long line).
+_ESSAY_WORDS = ("篇", "热门", "熱門", "欢迎阅读", "歡迎閱讀")
+
+
+def _essay_site(line: str) -> bool:
+    return any(w in line for w in _ESSAY_WORDS) and _ESSAY_SITE.search(line) is not None
+
+
 _LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line that is not blank
 _TAG = re.compile(r"<[^<>]*>")
 _FIELD_OPENING = re.compile(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]")  # "评价方式:…": a field, not a title
@@ -242,7 +251,7 @@ def _titles(ctx: Context) -> list[_Title]:
             if genre.search(text):
                 out.append(_Title(text, tuple(idx), "标题", 1))
             continue
-        if _ESSAY_SITE.search(line):
+        if _essay_site(line):
             # an essay site's page title over the reports it collects names none of them;
             # its genre words still say what kind of reports they are (find_kind)
             stext, sidx = _compact(f, s, min(e, s + 300))
@@ -496,14 +505,22 @@ _UNIT_DIVISION = re.compile(r"(?P<u>.{4,}?(?:局|委员会|厅|人民政府|中�
 _DIVISION_END = ("科", "股", "室")
 
 
+_LEVEL_NOTE = re.compile(r"\((?:行政)?(?:主管部门|一级预算单位|二级预算单位|预算单位|本级)\).*$")
+_UNCLOSED = re.compile(r"\([^)]*$")
+_WHOLE_AFTER_UNIT = re.compile(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$")
+_WHOLE_WORDS = ("本级", "部门", "机关")  # what _WHOLE_AFTER_UNIT takes off: it is tried only on names ending so
+
+
 def _clean_org(name: str) -> str:
     name = vocab().meta["stamp"].sub("", name)
     name = re.sub(r"^[\dA-Za-z]{2,}-", "", name)  # budget-unit code: "219001-…"
     name = re.sub(r"^(?:19|20)\d\d年度?(?=[\u4e00-\u9fff]{4})", "", name)  # a cover's "2022年度某某馆" line
-    name = re.sub(r"\((?:行政)?(?:主管部门|一级预算单位|二级预算单位|预算单位|本级)\).*$", "", name)
-    name = re.sub(r"\([^)]*$", "", name)  # an unclosed "(" the field's value was cut in
+    if "(" in name:
+        name = _LEVEL_NOTE.sub("", name)
+        name = _UNCLOSED.sub("", name)  # an unclosed "(" the field's value was cut in
     name = name.strip(" \t()（）:：/")
-    name = re.sub(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$", "", name)
+    if name.rstrip("\n").endswith(_WHOLE_WORDS):
+        name = _WHOLE_AFTER_UNIT.sub("", name)
     # "某县林业和草原局资源管理科": the unit and the division doing the work; the unit is
     # the one evaluated (a division alone, 财务股, is never the agency).
     dm = _UNIT_DIVISION.match(name) if name.rstrip("\n")[-1:] in _DIVISION_END else None
