@@ -125,7 +125,13 @@ def _clean(num: str) -> str:
     # Any whitespace, not just spaces: a caller's looser pattern must not make a
     # "100.\t00" reach float() and raise.
     # fold() changes only non-ASCII characters; figures come from folded text, mostly.
-    return _NOT_IN_NUMBER.sub("", num if num.isascii() else fold(num))
+    if num.isascii():
+        # No comma, space or other whitespace (ASCII's are all unprintable but the space):
+        # nothing to take out.
+        if "," not in num and " " not in num and num.isprintable():
+            return num
+        return _NOT_IN_NUMBER.sub("", num)
+    return _NOT_IN_NUMBER.sub("", fold(num))
 
 
 def parse_number(num: str) -> float:

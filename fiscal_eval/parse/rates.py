@@ -152,10 +152,11 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
         if concept is None:
             continue
         num = m.group("num")
-        if not -3 <= parse_percent(num) <= 3:
+        value = parse_percent(num)
+        if not -3 <= value <= 3:
             continue  # "202010100.00%": cells glued together by text extraction
         out.append(RateStatement(
-            label=label, concept=concept[0], value=parse_percent(num),
+            label=label, concept=concept[0], value=value,
             decimals=decimals_of(num), span=(start, end), formula=formula,
         ))
     return out
