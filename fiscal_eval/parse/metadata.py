@@ -101,6 +101,13 @@ def _choose(cands: list[_C], same: Callable[[object, object], bool] | None = Non
     if not cands:
         return Choice(None)
     same = same or (lambda a, b: a == b)
+    if len(cands) == 1 and cands[0].tier < REJECTED and same(cands[0].value, cands[0].value):
+        # One candidate, not rejected: what the rules below come to for it, without their
+        # lists (most fields have one candidate).
+        c = cands[0]
+        winner = fuller([c]) if fuller else c
+        if winner.value == c.value:
+            return Choice(Found(winner.value, winner.span, winner.label, winner.tier))
     seen: set[tuple[str, str, Span]] = set()
     uniq = []
     for c in cands:  # the same value at the same place from two rules is one candidate
