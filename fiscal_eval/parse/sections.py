@@ -113,11 +113,14 @@ def build_sections(text: str, headings: list[Heading]) -> list[Section]:
     ends = [len(text)] * len(headings)
     placed: list[tuple[str, int]] = []  # (path, level) of each heading
     stack: list[int] = []  # indices of the open sections' headings
+    paths: list[str] = []  # the path of each open section (its parent's, then its marker)
     for i, h in enumerate(headings):
         while stack and headings[stack[-1]].rank >= h.rank:
             ends[stack.pop()] = h.start
+            paths.pop()
+        paths.append(f"{paths[-1]}/{h.marker}" if paths else h.marker)
         stack.append(i)
-        placed.append(("/".join(headings[j].marker for j in stack), len(stack)))
+        placed.append((paths[-1], len(stack)))
     return [
         Section(path=path, title=h.title, level=level, span=(h.start, end),
                 text=text[h.title_end:end].strip())
