@@ -67,6 +67,7 @@ def grow_store(seed_store: str | os.PathLike[str], dest: str | os.PathLike[str],
     from fiscal_eval.metrics.stored import MetricsBuilder
     from fiscal_eval.model import MANIFEST_COLUMNS
     from fiscal_eval.store.frames import schema
+    from fiscal_eval.store.layout import arrange_generation
     from fiscal_eval.util.atomic import write_atomic
 
     seed = _seed_generation(Path(seed_store))
@@ -112,6 +113,7 @@ def grow_store(seed_store: str | os.PathLike[str], dest: str | os.PathLike[str],
     }).cast(schema(MANIFEST_COLUMNS)).write_parquet(folder / "manifest.parquet")  # pyright: ignore[reportArgumentType]
     if metrics:
         MetricsBuilder(folder, None).finish()
+    arrange_generation(folder)  # laid out as an ingest lays out its generation
     write_atomic(dest / "CURRENT", "gen-000001\n")
     write_atomic(dest / "VERSION", "1\n")
     return dest

@@ -21,6 +21,8 @@ Examples in this module use ``c``, the five samples as a corpus:
 
 from __future__ import annotations
 
+import functools
+import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -168,10 +170,34 @@ def _agency_reports(c: Corpus, agency: str) -> pl.DataFrame:
     return _memoised(c, ("reports", agency), lambda: _ok(c, pl.col("agency") == agency))
 
 
+_ONE_OF_MAX = 256  # values _one_of spells out; more are one is_in (the whole table is read)
+
+
+def _one_of(column: str, values: pl.Series) -> pl.Expr:
+    """``column`` is one of ``values`` (a null among them: or null), as an OR of
+    equalities: a Parquet scan skips the row groups whose statistics rule out each (it
+    does not for ``is_in``, which reads the whole column)."""
+    named = values.drop_nulls().unique().sort()
+    if named.len() > _ONE_OF_MAX:
+        match = pl.col(column).is_in(named.implode())
+    else:
+        match = functools.reduce(operator.or_, (pl.col(column) == v for v in named.to_list()), pl.lit(False))
+    return match | pl.col(column).is_null() if values.null_count() else match
+
+
 def _agency_metrics(c: Corpus, agency: str) -> pl.DataFrame:
-    """The agency's ``metrics.per_report`` rows, every year (one scan)."""
-    return _memoised(c, ("per_report", agency),
-                     lambda: _rows(c, "per_report", pl.col("agency") == agency, metric=True))
+    """The ``metrics.per_report`` rows of the agency's readable reports, every year (one
+    scan). Looked up by their regions as well: a store sorts that table by region, then
+    agency (store.layout), so the scan reads the agency's row groups only."""
+
+    def read() -> pl.DataFrame:
+        regions = _agency_reports(c, agency)["region"]
+        where = [pl.col("agency") == agency]
+        if regions.len():
+            where.append(_one_of("region", regions))
+        return _ok_metrics(c, *where)
+
+    return _memoised(c, ("per_report", agency), read)
 
 
 def corpus_of(tables: Tables) -> Corpus:
@@ -631,9 +657,10 @@ def findings(c: Corpus, agency: str, year: int) -> pl.DataFrame:
 def text_quality(c: Corpus, agency: str, year: int) -> pl.DataFrame:
     """Template share, specificity and empty problem/improvement sections of the report."""
     rid = _report_id(c, agency, year)
-    have = _scan(c, "per_report", metric=True).collect_schema().names()
-    cols = [x for x in ("sentences", "template_share", "specificity", "no_problems", "no_improvements") if x in have]
-    return _agency_metrics(c, agency).filter(pl.col("report_id") == rid).select(cols)
+    mine = _agency_metrics(c, agency)  # NOTE: its columns are the table's (no second footer read)
+    cols = [x for x in ("sentences", "template_share", "specificity", "no_problems", "no_improvements")
+            if x in mine.columns]
+    return mine.filter(pl.col("report_id") == rid).select(cols)
 
 
 def problems_and_measures(c: Corpus, agency: str, year: int) -> pl.DataFrame:
@@ -720,7 +747,7 @@ def flags_over_time(c: Corpus, agency: str) -> pl.DataFrame:
     [(2020, 'formula_error', 'warning', 1)]
     """
     reports = _agency_reports(c, agency).select("report_id", "year")
-    flags = _findings.graded(_rows(c, "flags", pl.col("report_id").is_in(reports["report_id"].implode()))
+    flags = _findings.graded(_rows(c, "flags", _one_of("report_id", reports["report_id"]))
                              .join(reports, on="report_id"))
     return (flags.group_by("year", "code", "severity")
             .agg(pl.len().cast(pl.UInt32).alias("flags")).sort("year", "code", "severity"))

@@ -15,7 +15,8 @@ Layout on disk::
       gen-000003/
         reports.parquet    fund_lines.parquet  indicators.parquet  flags.parquet
         sections.parquet   evidence.parquet    statements.parquet  texts.parquet
-        manifest.parquet   (written last)
+        manifest.parquet   (written last; the tables pages look rows up in are sorted by
+                           that key, in small row groups: store.layout)
       .tmp-<uuid>/         a generation being written; left behind only by a killed ingest
 
 Guarantees
@@ -73,7 +74,7 @@ from fiscal_eval.errors import FiscalEvalError, StorageError, StoreDamagedError,
 from fiscal_eval.metrics.stored import MetricsBuilder, link_metrics
 from fiscal_eval.model import MANIFEST_COLUMNS
 from fiscal_eval.sources import display_path, folder_problem
-from fiscal_eval.store import integrity
+from fiscal_eval.store import integrity, layout
 from fiscal_eval.store.frames import Tables
 from fiscal_eval.store.generations import (
     _CURRENT,
@@ -214,6 +215,10 @@ def _write_generation(
             for sink in sinks.values():
                 sink.close()
         builder.finish()
+        # NOTE: after the metrics, which read these tables in ingest order (as they did):
+        # sorted by the keys pages look rows up by (store.layout). Linked tables (above)
+        # are the old generation's, laid out already.
+        layout.arrange_generation(folder)
     # Input order: kept and parsed rows by their file's place among the inputs (a file's
     # several reports stay in their order: the sort is stable).
     order = pl.DataFrame({"path": list(files)}, schema={"path": pl.Utf8}).with_row_index("_order")

@@ -3,6 +3,7 @@ hostile names, kernel-reuse isolation, offline HTML; the real notebooks end to e
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import os
@@ -500,6 +501,106 @@ def test_planning_each_agency_is_linear_in_the_store() -> None:
     small_plan, large_plan = store(1_000), store(10_000)
     ratio = min(plan_cost(large_plan) for _ in range(2)) / min(plan_cost(small_plan) for _ in range(2))
     assert ratio < 40, ratio
+
+
+def _fake_store(n: int) -> batch_mod._Store:
+    pairs = [(f"单位{i}", y) for i in range(n) for y in (2019, 2020, 2021)]
+    return batch_mod._Store(path=Path("."), generation=None, fingerprint="", counts={}, agency_years=pairs,
+                            agencies=[f"单位{i}" for i in range(n)], years=[2019, 2020, 2021], scope_hash={},
+                            synthetic={})
+
+
+def _made(item: batch_mod.Planned) -> batch_mod.ReportRun:
+    """The state entry a run of ``item`` leaves."""
+    return batch_mod.ReportRun(name=item.name, kind=item.spec.kind, title=item.title,
+                               parameters={k: v for k, v in item.parameters.items() if k != "store"},
+                               notebook=Path(item.notebook).name, html=f"{item.name}.html", status="ok")
+
+
+def test_one_agencys_batch_plans_what_it_needs_whatever_the_store_size() -> None:
+    # A batch of one agency's pages plans that agency's pages, the year overviews and the
+    # pages earlier runs made, not every page of the store; what it plans is what a full
+    # plan holds of those units, in the same order, with the same navigation.
+    specs = load_config(None)
+    planned = {}
+    for n in (300, 3_000):
+        info = _fake_store(n)
+        full = batch_mod._plan(specs, info)
+        earlier = {item.name: _made(item) for item in full if item.values.get("agency") == "单位17"}
+        part = batch_mod._plan(specs, info, batch_mod._one_agency("单位5", specs, earlier))
+        wanted = {"单位5", "单位17"}
+        assert [i.name for i in part] == [i.name for i in full
+                                          if i.values.get("agency") in wanted or "agency" not in i.values]
+        mine = [i.name for i in part if i.values.get("agency") == "单位5"]
+        assert len(mine) == 4  # three years and the cross-year page
+        full_navs, part_navs = batch_mod._navigation(full), batch_mod._navigation(part)
+        assert all(part_navs[name] == full_navs[name] for name in mine)
+        planned[n] = len(part)
+    assert planned[3_000] == planned[300]  # counted, not timed: ten times the agencies, the same plan
+
+    # An earlier page that does not name its unit: every unit is planned (nothing wrongly dropped).
+    odd = _made(batch_mod._plan(specs, _fake_store(3))[0])
+    odd = dataclasses.replace(odd, parameters={"year": 2019})
+    assert batch_mod._one_agency("单位1", specs, {odd.name: odd}) is None
+
+
+def test_scope_digests_are_made_when_asked_and_equal_the_full_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    import polars as pl
+
+    info = batch_mod._read_store(small_store())
+    assert len(info.agencies) > 1
+    made: list[int] = []
+    digest = batch_mod._digest
+    monkeypatch.setattr(batch_mod, "_digest", lambda r: made.append(len(r)) or digest(r))
+    agency = info.agencies[0]
+    first = info.scope_hash[("agency", agency)]
+    assert len(made) == 1 and info.scope_hash[("agency", agency)] == first and len(made) == 1
+    assert info.scope_hash.get(("agency", "无此单位"), "none") == "none"
+    # The digest of a scope: its reports' manifest rows, as when every scope was digested
+    # at once (a page made before keeps its key).
+    from fiscal_eval import store as store_mod
+
+    snap = store_mod.snapshot(small_store(), {"reports": ["report_id", "agency", "year"]})
+    joined = snap.manifest.join(snap.tables["reports"], on="report_id", how="left")
+    for scope in ("agency", "year"):
+        for (value,), group in joined.filter(pl.col(scope).is_not_null()).group_by([scope]):
+            assert info.scope_hash[(scope, value)] == digest(group.select(batch_mod._KEY_COLUMNS).rows())
+    assert info.scope_hash[("store", None)] == info.fingerprint == digest(joined.select(batch_mod._KEY_COLUMNS).rows())
+    assert len(dict(info.scope_hash)) == 1 + len(info.agencies) + len(info.years)
+
+
+def test_the_store_digest_is_taken_from_the_last_run_while_the_manifest_is_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    first = run_batch(small_store(), out, config=FIXTURE_CONFIG, jobs=1, agency="云岭市教育局", progress=False)
+    digested: list[int] = []
+    digest = batch_mod._digest
+    monkeypatch.setattr(batch_mod, "_digest", lambda rows: digested.append(len(rows)) or digest(rows))
+    known = batch_mod._known_store(out)
+    assert known is not None and known["fingerprint"] == first.store["fingerprint"]
+    info = batch_mod._read_store(small_store().resolve(), known)
+    assert info.fingerprint == first.store["fingerprint"] and digested == []  # not digested again
+    fresh = batch_mod._read_store(small_store().resolve())
+    assert fresh.fingerprint == info.fingerprint and digested == [first.store["inputs"]]
+    # Another manifest (an earlier run's record of another store): digested afresh.
+    other = batch_mod._read_store(small_store().resolve(), {**known, "manifest_sha256": "0" * 64,
+                                                            "fingerprint": "wrong"})
+    assert other.fingerprint == fresh.fingerprint
+
+
+def test_the_state_is_written_at_most_every_few_seconds_and_at_the_end(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Written after every report, a national batch's state (133,000 entries) made the batch
+    # quadratic: now the first report's, then at most every _SAVE_SECONDS, then the last.
+    saves: list[int] = []
+    save = batch_mod._save_state
+    monkeypatch.setattr(batch_mod, "_SAVE_SECONDS", 3600.0)
+    monkeypatch.setattr(batch_mod, "_save_state", lambda out, state, info=None: saves.append(len(state))
+                        or save(out, state, info))
+    out = tmp_path / "out"
+    result = run_batch(small_store(), out, config=FIXTURE_CONFIG, jobs=1, agency="云岭市教育局", progress=False)
+    assert result.ran == 3 and saves == [1, 3]
+    assert set(batch_mod._load_state(out)) == {r.name for r in result.reports}
 
 
 def test_a_missing_notebook_is_named_before_anything_runs(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from fiscal_eval import cli
 from fiscal_eval.errors import StoreDamagedError
 from fiscal_eval.store import check, ingest, load, manifest
 from fiscal_eval.store import generations as store_generations
+from fiscal_eval.store import layout as store_layout
 from fiscal_eval.store import parquet as store
 from fiscal_eval.store.frames import Tables
 
@@ -119,6 +120,7 @@ def test_a_damaged_row_group_costs_only_the_reports_it_held(
 ) -> None:
     corpus = _copy_samples(tmp_path / "corpus", copies=8)  # 40 reports
     monkeypatch.setattr(store_generations, "_FLUSH_ROWS", 20)  # many small row groups
+    monkeypatch.setattr(store_layout, "ROW_GROUP_ROWS", 20)  # kept small when laid out
     ingest(corpus, db, jobs=1)
     entry = _record(db)["tables"]["sections"]
     groups = entry["row_groups"]
