@@ -178,6 +178,12 @@ _SPACES = re.compile(r"\s+")
 _RUN = re.compile(r"\S+")
 
 
+def _compact_text(f: str, lo: int, hi: int) -> str:
+    """:func:`_compact`'s text alone (no offsets listed)."""
+    seg = f[lo:hi]
+    return _SPACES.sub("", seg) if _SPACE.search(seg) else seg
+
+
 def _compact(f: str, lo: int, hi: int) -> tuple[str, list[int]]:
     """f[lo:hi] without whitespace, and each kept character's offset."""
     seg = f[lo:hi]
@@ -267,13 +273,14 @@ def _titles(ctx: Context) -> list[_Title]:
         mask = _MASK_BEFORE.match(line)
         if mask:  # "(略) 分 某某资金绩效自评": the mirror masked the words before the title
             s += mask.end()
-        text, idx = _compact(f, s, min(e, s + 300))  # a title is short; a run-in one opens its line
+        text = _compact_text(f, s, min(e, s + 300))  # a title is short; a run-in one opens its line
         gm = genre.search(text)
         if gm is None or _HEADING_NUM.match(text) or text.startswith(("-", "•", "·")) \
                 or "首页" in text or "位置" in text \
                 or ">" in (_TAG.sub("", line) if "<" in line else line) \
                 or _FIELD_OPENING.match(text):
             continue  # a heading, an item of the portal's metadata list, a breadcrumb, a field (评价方式:…)
+        idx = _compact(f, s, min(e, s + 300))[1]  # (only for the lines kept: most are headings)
         if len(text) <= 90 and e - s <= 300 and not _NO_TITLE_CHARS.search(line.strip()):
             if k > 0:  # a title broken over two lines
                 ps, pe = lines[k - 1]
