@@ -60,7 +60,7 @@ def _table_rates(ctx: Context) -> list[RateStatement]:
             li, label_text = labelled
             label = clean_label(label_text)
             # A header row naming a rate column ("… | 全年执行数 | 分值 | 执行率 | 得分").
-            words = [(i, c.text.strip()) for i, c in enumerate(row) if c.text.strip() and read_cell(c) is None]
+            words = [(i, t) for i, c in enumerate(row) if (t := c.text.strip()) and read_cell(c) is None]
             if len(words) >= 3 and all(read_cell(c) is None for c in row):
                 found = {i: (t, concept_of(t)) for i, t in words}
                 rate_columns = {i: (t, c[0]) for i, (t, c) in found.items() if c and i > li}
