@@ -8,7 +8,7 @@ whether the amounts agree is the audit's business.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
@@ -20,6 +20,7 @@ from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row
 from fiscal_eval.parse.metadata import find_title
 from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, find_amounts, parse_amount
 from fiscal_eval.parse.vocab import vocab
+from fiscal_eval.util.records import record
 
 __all__ = ["Amount", "extract_amounts", "choose_funds", "role_of", "FIELD_ROLES"]
 
@@ -32,7 +33,7 @@ FIELD_ROLES = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Amount:
     """A fund line while parsing, with the rank of the words that named it."""
 

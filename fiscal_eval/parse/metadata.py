@@ -17,13 +17,13 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 from fiscal_eval.model import Candidate, Span
 from fiscal_eval.parse.context import Context, clean_label
 from fiscal_eval.parse.scores import Found
 from fiscal_eval.parse.vocab import vocab
+from fiscal_eval.util.records import record
 
 __all__ = ["Choice", "find_title", "find_agency", "find_region", "find_year", "find_kind",
            "find_project_name", "find_published_date"]
@@ -59,7 +59,7 @@ REJECTED = 7  # a candidate of this tier or worse is shown, never chosen (its re
 
 # ----------------------------------------------------------------------------- candidates
 
-@dataclass(frozen=True)
+@record
 class _C:
     """A candidate while choosing: value, span, the words that named it, why it is a
     candidate, and its tier (1 best)."""
@@ -71,7 +71,7 @@ class _C:
     tier: int
 
 
-@dataclass(frozen=True)
+@record
 class Choice:
     """A field's choice: the value found (or None) and every candidate with its fate."""
 
@@ -152,7 +152,7 @@ def _choose(cands: list[_C], same: Callable[[object, object], bool] | None = Non
 
 # ----------------------------------------------------------------------------- titles
 
-@dataclass(frozen=True)
+@record
 class _Title:
     """A title as one string without whitespace ("2021 年" -> "2021年"), where each of
     its characters sits in the text, and what kind of title it is."""
@@ -326,7 +326,7 @@ def find_title(ctx: Context) -> Found | None:
     return found
 
 
-@dataclass(frozen=True)
+@record
 class _TitleParts:
     """What a title says: who (an organisation, or a region), which year, what (the
     project or fund), and the kind words."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -12,6 +11,7 @@ from fiscal_eval.parse.choose import LOST_COMPONENT, LOST_ITEM_SCORE, Choice, Op
 from fiscal_eval.parse.context import Context, clean_label
 from fiscal_eval.parse.numbers import parse_number
 from fiscal_eval.parse.vocab import vocab
+from fiscal_eval.util.records import record
 
 __all__ = ["Found", "as_found", "find_score", "find_grade", "choose_score", "choose_grade", "find_grade_scale",
            "find_subtotals"]
@@ -24,7 +24,7 @@ _POINTS = re.compile(r"\d\s*分")  # how every subtotal ends
 _ITEM_BEFORE = re.compile(r"(?:该项|此项|本项|该指标|本指标|此指标|各项)(?:指标)?(?:自评)?$")
 
 
-@dataclass(frozen=True)
+@record
 class Found:
     """A value found in the text, with its span, the words that named it and a rank."""
 
