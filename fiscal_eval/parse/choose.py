@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from fiscal_eval.model import Candidate, Span
-from fiscal_eval.parse.context import Context, is_cjk
+from fiscal_eval.parse.context import Context, cjk_count
 from fiscal_eval.parse.vocab import vocab
 from fiscal_eval.util.records import record
 
@@ -109,6 +109,11 @@ def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
     >>> choose([a, b, t]).value
     98600000.0
     """
+    if len(options) == 1 and not options[0].excluded and _agree(options[0], options[0]):
+        # One candidate, not excluded: it is chosen, for its own reason (what the rules
+        # below come to for it, without their lists: most fields have one candidate).
+        o = options[0]
+        return Choice(o, _candidates(options, o, o.reason, {}) if keep_single else (), o.reason)
     lost: dict[int, str] = {id(o): o.excluded for o in options if o.excluded}
     whole = [o for o in options if not o.excluded]
     if not whole:
@@ -196,7 +201,7 @@ _TITLE_REACH = 48
 def in_component(ctx: Context, pos: int) -> bool:
     """Whether ``pos`` lies in a section about one named fund or project of several
     (vocab.toml [totals].component): its figures are that component's, not the report's."""
-    return _component_titles(tuple(sec.title for sec in ctx.chain(pos)))
+    return _component_titles(ctx.chain_titles(pos))
 
 
 @lru_cache(maxsize=4096)
@@ -205,7 +210,7 @@ def _component_titles(titles: tuple[str, ...]) -> bool:
     for title in titles:
         t = title.strip()
         if (v.component.search(t) and not v.component_not.search(t)
-                and sum(1 for ch in t if is_cjk(ch)) >= 4):
+                and cjk_count(t) >= 4):
             return True
     return False
 

@@ -10,11 +10,12 @@ from fiscal_eval.model import SENTENCE_END, Anchor, Document, Evidence, Span, Ta
 from fiscal_eval.parse.numbers import fold
 from fiscal_eval.parse.sections import Heading, SectionIndex, build_sections, find_headings
 
-__all__ = ["Context", "clean_label", "is_cjk"]
+__all__ = ["Context", "clean_label", "is_cjk", "cjk_count"]
 
 # On fold()-ed text, where ！？ are already !?.
-_SENTENCE_STOP_RE = re.compile(f"[{re.escape(fold(SENTENCE_END))}]")
+_SENTENCE_STOP_CHARS = frozenset(fold(SENTENCE_END))
 _CLAUSE_STOP = ",;、:。!?\n\t"
+assert _SENTENCE_STOP_CHARS <= frozenset(_CLAUSE_STOP)  # Context._stops reads them from the clause stops
 _CLAUSE_STOP_RE = re.compile(f"[{re.escape(_CLAUSE_STOP)}]")
 _LEAD = re.compile(
     r"^(?:\s|[:—\-•·]|其中|分别为|分别是|包括|(?:19|20)\d\d\s*年(?:度)?(?![初末底])|\d{5,}\s*-?"
@@ -96,6 +97,14 @@ def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def cjk_count(text: str) -> int:
+    """How many characters of ``text`` are CJK ideographs (:func:`is_cjk`), counted in C."""
+    return len(_CJK.findall(text))
+
+
 @lru_cache(maxsize=32768)
 def clean_label(label: str) -> str:
     """A label (fold()-ed) without list words, leading years and budget codes, or
@@ -126,6 +135,7 @@ class Context:
         # Kept as a few sorted runs, one a table reader (see cover()).
         self._covered: list[tuple[list[Span], list[int]]] = []  # (spans, their starts)
         self._line: Span = (0, -1)  # the line line_bounds found last
+        self._sentence_at: tuple[int, Span] = (-1, (0, 0))  # the position sentence_bounds was asked last
         self._line_start: Span = (0, -1)  # the line start line_start found last, and where asked
         self._searched: dict[tuple, re.Match[str] | None] = {}
         self._found_from: dict[tuple, tuple[int, int | None]] = {}
@@ -138,14 +148,25 @@ class Context:
     # ----------------------------------------------------------------- geometry
     @cached_property
     def _stops(self) -> list[int]:
-        return [m.start() for m in _SENTENCE_STOP_RE.finditer(self.f)]
+        # Every sentence stop is a clause stop: read from those (one scan of the text for
+        # both lists), not from a scan of its own.
+        f = self.f
+        return [i for i in self._clause_stops if f[i] in _SENTENCE_STOP_CHARS]
+
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        """Where each sentence starts: the text's start and just after each stop."""
+        return [0] + [i + 1 for i in self._stops]
 
     def sentence_bounds(self, pos: int) -> Span:
         """(start, end) of the sentence holding ``pos``: between 。!? or line breaks."""
+        if pos == self._sentence_at[0]:
+            return self._sentence_at[1]  # extractors ask again of the figure they read
         stops = self._stops
         i = bisect.bisect_left(stops, pos)
         lo = stops[i - 1] + 1 if i > 0 else 0
         hi = stops[i] if i < len(stops) else len(self.f)
+        self._sentence_at = (pos, (lo, hi))
         return lo, hi
 
     def line_bounds(self, pos: int) -> Span:
@@ -322,6 +343,10 @@ class Context:
     def chain(self, pos: int):
         return self.index.chain(pos)
 
+    def chain_titles(self, pos: int) -> tuple[str, ...]:
+        """The titles of the sections holding ``pos``, outermost first."""
+        return self.index.chain_titles(pos)
+
     def context_path(self, pos: int) -> str:
         chain = self.chain(pos)
         return chain[-1].path if chain else ""
@@ -339,7 +364,8 @@ class Context:
         # its walks to the stops would end at the stretch's ends), without walking the
         # text character by character.
         stretch = self.text[lo:hi + 1]
-        sentence = sentence_at(stretch, (0, len(stretch)))
+        # Without a tab (a table row's cells) that is the stretch stripped: no call then.
+        sentence = stretch.strip() if "\t" not in stretch else sentence_at(stretch, (0, len(stretch)))
         anchor = self.anchor_at(span[0])
         if anchor is None:
             return Evidence(span=span, sentence=sentence, label=label)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from fiscal_eval.model import Cell, Table
 from fiscal_eval.parse.numbers import decimals_of, fold, parse_number, parse_percent
 from fiscal_eval.parse.vocab import vocab
+from fiscal_eval.util.records import record
 
 __all__ = ["CellValue", "read_cell", "split_max", "table_unit", "row_label", "column_measure",
            "FundGrid", "fund_grid", "GridRow", "grid_row", "declared_unit", "FUND_TOTAL", "MAX_POINTS_HEADER"]
@@ -20,7 +20,7 @@ _MAX_IN_LABEL = re.compile(r"\s*\(\s*(?P<num>\d+(?:\.\d+)?)\s*分?\s*\)\s*$")
 _UNIT_DECL = re.compile(r"(?:单位\s*:?\s*|\(|\[)(亿元|万元|千元|元)")
 
 
-@dataclass(frozen=True)
+@record
 class CellValue:
     """A numeric cell: the value (a fraction for percents), its precision and unit."""
 
@@ -126,7 +126,7 @@ def column_measure(text: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class FundGrid:
     """A money-grid header row: the measure each cell names, and where its data begins
     (after its label cells, and after a group cell such as "年度预算数(万元)")."""
@@ -149,7 +149,7 @@ def fund_grid(texts: tuple[str, ...]) -> FundGrid | None:
     return FundGrid(tuple(measures), start)
 
 
-@dataclass(frozen=True)
+@record
 class GridRow:
     """One row's values under a money grid: cell index and value by measure, and whether
     the row's own 执行率 confirms the mapping (``checked``) or contradicts it."""

@@ -8,18 +8,19 @@ whether the amounts agree is the audit's business.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
 from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_MASKED, Choice, Option, choose,
                                       in_component, is_item)
-from fiscal_eval.parse.context import Context, clean_label, is_cjk
+from fiscal_eval.parse.context import Context, cjk_count, clean_label
 from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
 from fiscal_eval.parse.metadata import find_title
 from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, find_amounts, parse_amount
 from fiscal_eval.parse.vocab import vocab
+from fiscal_eval.util.records import record
 
 __all__ = ["Amount", "extract_amounts", "choose_funds", "role_of", "FIELD_ROLES"]
 
@@ -32,7 +33,7 @@ FIELD_ROLES = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Amount:
     """A fund line while parsing, with the rank of the words that named it."""
 
@@ -63,13 +64,14 @@ def role_of(label: str) -> tuple[Role, int, str]:
 
 def _is_bare(label: str, matched: str) -> bool:
     """A label that is only the role word ("预算安排"): its subject is earlier in the sentence."""
-    rest = clean_label(label.replace(matched, "", 1))
-    return sum(1 for ch in rest if is_cjk(ch)) < 2
+    rest = label.replace(matched, "", 1)
+    # Cleaning only takes characters away: fewer than two before it, fewer after.
+    return cjk_count(rest) < 2 or cjk_count(clean_label(rest)) < 2
 
 
 def _plan_context(ctx: Context, pos: int) -> bool:
     """Whether the innermost section that says so is about the budget as planned."""
-    return _plan_titles(tuple(sec.title for sec in ctx.chain(pos)))
+    return _plan_titles(ctx.chain_titles(pos))
 
 
 @lru_cache(maxsize=4096)
@@ -85,7 +87,7 @@ def _plan_titles(titles: tuple[str, ...]) -> bool:
 
 def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Role, int, tuple[str, ...]]:
     v = vocab()
-    role, rank, matched = role_of(_TITLES.sub("", label))
+    role, rank, matched = role_of(_untitled(label))
     if role in ("budget", "available", "spent", "income"):
         bare = _is_bare(label, matched)
         if bare:  # the subject is the sentence so far
@@ -133,6 +135,13 @@ def _title_subject(ctx: Context, words: str) -> bool:
 
 # "(含…)" asides: a list word inside one does not itemise the amounts after it.
 _PARENTHESISED = re.compile(r"\([^()]*(?:\)|$)")
+
+
+def _unparenthesised(text: str) -> str:
+    """``text`` without its "(…)" asides (scanned only where one opens)."""
+    return _PARENTHESISED.sub("", text) if "(" in text else text
+
+
 _LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
@@ -144,6 +153,11 @@ _STAGE_AFTER = ("available", "spent")
 _TITLES = re.compile(r"《[^《》]*》")
 
 
+def _untitled(text: str) -> str:
+    """``text`` without the cited titles in it (_TITLES; scanned only where one opens)."""
+    return _TITLES.sub("", text) if "《" in text else text
+
+
 # When money was spent or arrived, and filler: not a subject of the money.
 _WHEN = re.compile(r"截[至止]?[^,;]*?(?:日|底|末|前)|目前|当前|年底|年末|全年|本年|年内|累计|已|共|资金|全部")
 
@@ -152,7 +166,7 @@ def _subjectless(label: str) -> bool:
     """Whether a label is only its role words, a time and filler ("截至12月31日已支付")."""
     _, _, matched = role_of(label)
     rest = _WHEN.sub("", label.replace(matched, "", 1)) if matched else label
-    return sum(1 for ch in rest if is_cjk(ch)) < 2
+    return cjk_count(rest) < 2
 
 
 def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
@@ -198,8 +212,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         clause, clause_start = ctx.left_clause(start, max(floor, bounds[0]))
         # A list word between the previous amount and this one opens an itemisation
         # of the previous amount ("…600651.81元,其中:网络通讯费579380.00元").
-        between = _PARENTHESISED.sub("", f[floor:start])
-        if last_idx is not None and v.list_items.search(between) and list_parent is None:
+        if last_idx is not None and list_parent is None and v.list_items.search(_unparenthesised(f[floor:start])):
             list_parent = last_idx
         # A heading glued into the clause ("…项目(二)资金及项目绩效目标我校…安排"): the
         # figure's words start after it.
@@ -219,7 +232,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             stated_total = True
         # "财政安排支出共计87.06万元": the total word the label lost (clean_label drops
         # 共计) is part of the role's words (支出共计).
-        trailing = _TRAILING_TOTAL.search(clause)
+        trailing = _TRAILING_TOTAL.search(clause) if "共计" in clause else None
         role_label = label + trailing.group(1) if trailing and not label.endswith(trailing.group(1)) else label
         role, rank, fallback = _assign(role_label, ctx, start, bounds[0])
         reason = _reason(role_label)
@@ -227,13 +240,13 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         # takes the allocation verb (批复/下达/安排/分配) of its sentence, when no amount
         # came before it there: allocated, so the budget where nothing names one better.
         if (role == "other" and last_idx is None and _BARE_MONEY.fullmatch(label)
-                and _ALLOCATING.search(_TITLES.sub("", f[bounds[0]:clause_start]))):
+                and _ALLOCATING.search(_untitled(f[bounds[0]:clause_start]))):
             role, rank, fallback = "income", 3, ("budget",)
-            reason = f"“{label}”（句中“{_ALLOCATING.search(_TITLES.sub('', f[bounds[0]:clause_start])).group()}”）"
+            reason = f"“{label}”（句中“{_ALLOCATING.search(_untitled(f[bounds[0]:clause_start])).group()}”）"
         # "…下达9,056万元，省级下达804万元，共计9,860万元": a total named only by its marker
         # is a total of the money listed before it in the sentence, and takes its role.
         marked = bool(v.total_marker.search(clause))
-        if marked and stated_total and role == "other" and sum(1 for ch in label if is_cjk(ch)) <= 2 and first_named is not None:
+        if marked and stated_total and role == "other" and cjk_count(label) <= 2 and first_named is not None:
             named = out[first_named]
             role, rank, fallback = named.line.role, named.rank, named.fallback
             reason = f"合计（所列{_reason(named.line.label) or named.line.label}）"
@@ -301,7 +314,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             # names as no stock of the budget ("纳入绩效评价的资金共43485万元": the scope).
             if (len(levels[i + shift] - {""}) >= 2 and "budget" not in a.fallback
                     and a.line.role not in ("budget", "available", "spent")
-                    and not (a.line.role == "other" and role_of(_TITLES.sub("", a.line.label))[2])):
+                    and not (a.line.role == "other" and role_of(_untitled(a.line.label))[2])):
                 a = replace(a, fallback=a.fallback + ("budget",), reason=a.reason or "分级资金的合计")
             out[i] = replace(a, total=True)
         elif out[i].line.role in ("budget", "income", "available", "spent"):
@@ -334,6 +347,8 @@ _TRAILING_TOTAL = re.compile(r"支出\s*(共计)\s*$")
 
 def _after_heading(clause: str, start: int) -> tuple[str, int]:
     """The clause from just after the last heading glued into it."""
+    if "、" not in clause and "(" not in clause:
+        return clause, start  # no heading mark (二、, (三)) to find
     heading = None
     for heading in _GLUED_HEADING.finditer(clause):
         pass
@@ -508,7 +523,7 @@ def _unit_line_amounts(ctx: Context) -> list[Amount]:
             continue
         lo = ctx.line_bounds(m.start())[0]
         label = clean_label(ctx.f[lo:m.start()] + ctx.f[m.end("unit") + 1:start].replace("|", " "))
-        role, rank, matched = role_of(_TITLES.sub("", label))
+        role, rank, matched = role_of(_untitled(label))
         if role not in ("budget", "available", "spent"):
             continue
         num, unit = m.group("num"), m.group("unit")
@@ -522,7 +537,7 @@ def _unit_line_amounts(ctx: Context) -> list[Amount]:
 
 def _reason(label: str) -> str:
     """Why an amount is a candidate, in words: the vocabulary words its label holds."""
-    _, _, matched = role_of(_TITLES.sub("", label))
+    _, _, matched = role_of(_untitled(label))
     return f"“{matched}”" if matched else ""
 
 
@@ -649,6 +664,8 @@ def extract_amounts(ctx: Context) -> list[Amount]:
 # A figure a mirror site hid ("下达给我单位资金 点击查看>> 万元", "****万元"): stated, but
 # its value cannot be read.
 _MASKED = re.compile(r"(?:点击查看\s*>*|\*{2,}|[xX]{2,})\s*(?:亿元|万元|千元|元)")
+# What _MASKED's matches open with: a text holding none of these is scanned no further.
+_MASK_TELLS = ("点击查看", "**", "xx", "xX", "Xx", "XX")
 
 
 def _mark_masked(ctx: Context, out: list[Amount]) -> list[Amount]:
@@ -657,10 +674,12 @@ def _mark_masked(ctx: Context, out: list[Amount]) -> list[Amount]:
     in a list (其中…) is an item and hides nothing."""
     hidden: dict[str, int] = {}  # role -> the best rank a hidden figure of it has
     v = vocab()
+    if not any(tell in ctx.f for tell in _MASK_TELLS):
+        return out
     for m in _MASKED.finditer(ctx.f):
         start = m.start()
         lo = ctx.sentence_bounds(start)[0]
-        if ctx.in_covered(start) or v.list_items.search(_PARENTHESISED.sub("", ctx.f[lo:start])):
+        if ctx.in_covered(start) or v.list_items.search(_unparenthesised(ctx.f[lo:start])):
             continue
         label = clean_label(ctx.left_clause(start, lo)[0])
         role, rank, fallback = _assign(label, ctx, start, lo)
@@ -678,9 +697,12 @@ def _mark_masked(ctx: Context, out: list[Amount]) -> list[Amount]:
     return out
 
 
+_UNIT_FLOAT = {unit: float(yuan) for unit, yuan in UNIT_YUAN.items()}
+
+
 def _slack(line: FundLine) -> float:
     """Half a unit of an amount's last stated digit, in yuan (71.00万元: 50 元)."""
-    return 0.5 * 10.0 ** -line.decimals * float(UNIT_YUAN.get(line.unit, 1))
+    return 0.5 * 10.0 ** -line.decimals * _UNIT_FLOAT.get(line.unit, 1.0)
 
 
 def _option(a: Amount, reason: str = "") -> Option:

@@ -201,15 +201,22 @@ def _paragraph_label(ctx: Context, pos: int) -> str | None:
     return ctx.text[m.end():stop.start() if stop else end].strip() or None
 
 
+@lru_cache(maxsize=4)
+def _item_patterns(item: str, item_max: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The points and the maximum of an item written in prose, built from the vocabulary
+    once (not at every report)."""
+    # Possessive spaces (\s*+): a run of spaces is all taken or the match fails there,
+    # where plain \s*…\s* tried every split of a long run (the same matches: neither
+    # [为:] nor a digit is a space).
+    return (re.compile(rf"(?:{item})\s*+[为:]?\s*+(?P<num>\d{{1,3}}(?:\.\d+)?)\s*分"),
+            re.compile(rf"(?:{item_max})\s*+[为:]?\s*+(\d{{1,3}}(?:\.\d+)?)\s*分"))
+
+
 def prose_indicators(ctx: Context) -> list[Indicator]:
     """Points written in prose, placed in the section tree: the sections under the chapter
     give level1/level2, the item's own heading or numbered paragraph gives level3."""
     v = vocab()
-    # Possessive spaces (\s*+): a run of spaces is all taken or the match fails there,
-    # where plain \s*…\s* tried every split of a long run (the same matches: neither
-    # [为:] nor a digit is a space).
-    rx = re.compile(rf"(?:{v.score_item.pattern})\s*+[为:]?\s*+(?P<num>\d{{1,3}}(?:\.\d+)?)\s*分")
-    max_rx = re.compile(rf"(?:{v.score_item_max.pattern})\s*+[为:]?\s*+(\d{{1,3}}(?:\.\d+)?)\s*分")
+    rx, max_rx = _item_patterns(v.score_item.pattern, v.score_item_max.pattern)
     maxima: dict[tuple[int, int], re.Match[str] | None] = {}  # a sentence's stated maximum
     out: list[Indicator] = []
     for m in rx.finditer(ctx.f):

@@ -17,13 +17,13 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 from fiscal_eval.model import Candidate, Span
 from fiscal_eval.parse.context import Context, clean_label
 from fiscal_eval.parse.scores import Found
 from fiscal_eval.parse.vocab import vocab
+from fiscal_eval.util.records import record
 
 __all__ = ["Choice", "find_title", "find_agency", "find_region", "find_year", "find_kind",
            "find_project_name", "find_published_date"]
@@ -59,7 +59,7 @@ REJECTED = 7  # a candidate of this tier or worse is shown, never chosen (its re
 
 # ----------------------------------------------------------------------------- candidates
 
-@dataclass(frozen=True)
+@record
 class _C:
     """A candidate while choosing: value, span, the words that named it, why it is a
     candidate, and its tier (1 best)."""
@@ -71,7 +71,7 @@ class _C:
     tier: int
 
 
-@dataclass(frozen=True)
+@record
 class Choice:
     """A field's choice: the value found (or None) and every candidate with its fate."""
 
@@ -101,6 +101,13 @@ def _choose(cands: list[_C], same: Callable[[object, object], bool] | None = Non
     if not cands:
         return Choice(None)
     same = same or (lambda a, b: a == b)
+    if len(cands) == 1 and cands[0].tier < REJECTED and same(cands[0].value, cands[0].value):
+        # One candidate, not rejected: what the rules below come to for it, without their
+        # lists (most fields have one candidate).
+        c = cands[0]
+        winner = fuller([c]) if fuller else c
+        if winner.value == c.value:
+            return Choice(Found(winner.value, winner.span, winner.label, winner.tier))
     seen: set[tuple[str, str, Span]] = set()
     uniq = []
     for c in cands:  # the same value at the same place from two rules is one candidate
@@ -145,7 +152,7 @@ def _choose(cands: list[_C], same: Callable[[object, object], bool] | None = Non
 
 # ----------------------------------------------------------------------------- titles
 
-@dataclass(frozen=True)
+@record
 class _Title:
     """A title as one string without whitespace ("2021 年" -> "2021年"), where each of
     its characters sits in the text, and what kind of title it is."""
@@ -169,6 +176,12 @@ class _Title:
 _SPACE = re.compile(r"\s")
 _SPACES = re.compile(r"\s+")
 _RUN = re.compile(r"\S+")
+
+
+def _compact_text(f: str, lo: int, hi: int) -> str:
+    """:func:`_compact`'s text alone (no offsets listed)."""
+    seg = f[lo:hi]
+    return _SPACES.sub("", seg) if _SPACE.search(seg) else seg
 
 
 def _compact(f: str, lo: int, hi: int) -> tuple[str, list[int]]:
@@ -202,6 +215,20 @@ _ESSAY_SITE = re.compile(r"\((?:通用|精选|优选|推荐|热门|优秀|实用
                          r"|\[(?:热门|熱門)\]|欢迎阅读|歡迎閱讀|\s篇\s*\d+\s*$")
 
 
+# A word every one of _ESSAY_SITE's matches holds: a line without any is not scanned (its
+# "\s篇…$" branch entered the matcher at every character of a long line).
+_ESSAY_WORDS = ("篇", "热门", "熱門", "欢迎阅读", "歡迎閱讀")
+
+
+def _essay_site(line: str) -> bool:
+    return any(w in line for w in _ESSAY_WORDS) and _ESSAY_SITE.search(line) is not None
+
+
+_LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line that is not blank
+_TAG = re.compile(r"<[^<>]*>")
+_FIELD_OPENING = re.compile(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]")  # "评价方式:…": a field, not a title
+
+
 def _titles(ctx: Context) -> list[_Title]:
     """The titles near the top: title lines (joined when the title was broken over two
     lines, with a "(…)" line under them), a 标题/名称 field, a file name (《….docx》,
@@ -213,7 +240,7 @@ def _titles(ctx: Context) -> list[_Title]:
     f = ctx.f
     genre = vocab().meta["title"]
     head = f[:_HEAD]
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", f[:_TITLE_HEAD])]
+    lines = [m.span() for m in _LINE.finditer(f, 0, _TITLE_HEAD)]
     out: list[_Title] = []
     site: list[_Title] = []
     last_file = -9
@@ -237,7 +264,7 @@ def _titles(ctx: Context) -> list[_Title]:
             if genre.search(text):
                 out.append(_Title(text, tuple(idx), "标题", 1))
             continue
-        if _ESSAY_SITE.search(line):
+        if _essay_site(line):
             # an essay site's page title over the reports it collects names none of them;
             # its genre words still say what kind of reports they are (find_kind)
             stext, sidx = _compact(f, s, min(e, s + 300))
@@ -246,12 +273,14 @@ def _titles(ctx: Context) -> list[_Title]:
         mask = _MASK_BEFORE.match(line)
         if mask:  # "(略) 分 某某资金绩效自评": the mirror masked the words before the title
             s += mask.end()
-        text, idx = _compact(f, s, min(e, s + 300))  # a title is short; a run-in one opens its line
+        text = _compact_text(f, s, min(e, s + 300))  # a title is short; a run-in one opens its line
         gm = genre.search(text)
-        if gm is None or _HEADING_NUM.match(text) or re.match(r"[-•·]", text) or re.search(r"首页|位置", text) \
-                or ">" in re.sub(r"<[^<>]*>", "", line) \
-                or re.match(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]", text):
+        if gm is None or _HEADING_NUM.match(text) or text.startswith(("-", "•", "·")) \
+                or "首页" in text or "位置" in text \
+                or ">" in (_TAG.sub("", line) if "<" in line else line) \
+                or _FIELD_OPENING.match(text):
             continue  # a heading, an item of the portal's metadata list, a breadcrumb, a field (评价方式:…)
+        idx = _compact(f, s, min(e, s + 300))[1]  # (only for the lines kept: most are headings)
         if len(text) <= 90 and e - s <= 300 and not _NO_TITLE_CHARS.search(line.strip()):
             if k > 0:  # a title broken over two lines
                 ps, pe = lines[k - 1]
@@ -287,14 +316,17 @@ def _titles(ctx: Context) -> list[_Title]:
 
 
 def find_title(ctx: Context) -> Found | None:
-    """The title: the first line near the top naming the genre (…绩效自评报告)."""
-    for t in _titles(ctx):
-        if t.tier == 1:
-            return Found(t.text, t.span(), "title", 1)
-    return None
+    """The title: the first line near the top naming the genre (…绩效自评报告). Cached."""
+    try:
+        return ctx._meta_title  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    found = next((Found(t.text, t.span(), "title", 1) for t in _titles(ctx) if t.tier == 1), None)
+    ctx._meta_title = found  # type: ignore[attr-defined]
+    return found
 
 
-@dataclass(frozen=True)
+@record
 class _TitleParts:
     """What a title says: who (an organisation, or a region), which year, what (the
     project or fund), and the kind words."""
@@ -481,20 +513,39 @@ def _plausible_org(name: str) -> bool:
             and not _PRONOUN.match(name) and not _JOINT.search(name))
 
 
+_UNIT_DIVISION = re.compile(r"(?P<u>.{4,}?(?:局|委员会|厅|人民政府|中心|管委会))[\u4e00-\u9fff]{2,8}(?:科|股|(?<!办公)室)$")
+# The characters _UNIT_DIVISION's match ends with: it is tried only on names ending so
+# (its lazy .{4,}? tries every split of a long name, and most names end otherwise).
+_DIVISION_END = ("科", "股", "室")
+
+
+_LEVEL_NOTE = re.compile(r"\((?:行政)?(?:主管部门|一级预算单位|二级预算单位|预算单位|本级)\).*$")
+_UNCLOSED = re.compile(r"\([^)]*$")
+_WHOLE_AFTER_UNIT = re.compile(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$")
+_WHOLE_WORDS = ("本级", "部门", "机关")  # what _WHOLE_AFTER_UNIT takes off: it is tried only on names ending so
+
+
 def _clean_org(name: str) -> str:
     name = vocab().meta["stamp"].sub("", name)
     name = re.sub(r"^[\dA-Za-z]{2,}-", "", name)  # budget-unit code: "219001-…"
     name = re.sub(r"^(?:19|20)\d\d年度?(?=[\u4e00-\u9fff]{4})", "", name)  # a cover's "2022年度某某馆" line
-    name = re.sub(r"\((?:行政)?(?:主管部门|一级预算单位|二级预算单位|预算单位|本级)\).*$", "", name)
-    name = re.sub(r"\([^)]*$", "", name)  # an unclosed "(" the field's value was cut in
+    if "(" in name:
+        name = _LEVEL_NOTE.sub("", name)
+        name = _UNCLOSED.sub("", name)  # an unclosed "(" the field's value was cut in
     name = name.strip(" \t()（）:：/")
-    name = re.sub(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$", "", name)
+    if name.rstrip("\n").endswith(_WHOLE_WORDS):
+        name = _WHOLE_AFTER_UNIT.sub("", name)
     # "某县林业和草原局资源管理科": the unit and the division doing the work; the unit is
     # the one evaluated (a division alone, 财务股, is never the agency).
-    dm = re.match(r"(?P<u>.{4,}?(?:局|委员会|厅|人民政府|中心|管委会))[\u4e00-\u9fff]{2,8}(?:科|股|(?<!办公)室)$", name)
+    dm = _UNIT_DIVISION.match(name) if name.rstrip("\n")[-1:] in _DIVISION_END else None
     if dm and _REGION.match(dm.group("u")):
         name = dm.group("u")
     return name
+
+
+# What an autonomous county, prefecture or banner's full name adds after its short form's
+# place (寻甸|回族彝族自治县), one pattern a level (not one built, and compiled, a place).
+_AUTONOMOUS = {level: re.compile(r"[\u4e00-\u9fff]{1,12}?族自治" + level) for level in ("县", "州", "旗")}
 
 
 def _same_org(a: object, b: object) -> bool:
@@ -509,7 +560,7 @@ def _same_org(a: object, b: object) -> bool:
     # 寻甸回族彝族自治县, 红河州 for 红河哈尼族彝族自治州.
     am = re.match(r"(?P<p>[\u4e00-\u9fff]{2,3}?)(?P<l>县|州|旗)", short)
     if am and long.startswith(am.group("p")):
-        lm = re.match(re.escape(am.group("p")) + r"[\u4e00-\u9fff]{1,12}?族自治" + am.group("l"), long)
+        lm = _AUTONOMOUS[am.group("l")].match(long, len(am.group("p")))
         if lm and long[lm.end():] == short[am.end():]:
             return True
     if not long.endswith(short):
@@ -544,11 +595,8 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
     label pattern is tried only just before those (trying its many alternatives at
     every character was most of the metadata's time)."""
     meta = vocab().meta
-    stop = "|".join(p.pattern for p in (meta["unit_field"], meta["supervisor_field"], meta["project_field"])) \
-        + _STOP_EXTRA
-    rx = re.compile(rf"(?P<label>{label_rx})(?:/项目负责人)?{_FIELD_SEP}(?:为)?(?:\((?:公章|盖章|签章)\))?{_FIELD_SEP}"
-                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。、\t“”\"]){{2,60}})")
-    lab = re.compile(rf"^(?:{label_rx})")
+    rx, lab = _field_rx(label_rx, meta["unit_field"].pattern, meta["supervisor_field"].pattern,
+                        meta["project_field"].pattern)
     f = ctx.f[:limit]
     out: list[tuple[str, Span, str]] = []
     pos = 0
@@ -566,7 +614,7 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
         while (m := rx.search(f, pos)) is not None:
             pos = take(m)
         return out
-    for hit in re.finditer(anchor, f):
+    for hit in _compiled(anchor).finditer(f):
         if hit.start() < pos:
             continue
         for start in range(max(pos, hit.start() - 8), hit.start() + 1):
@@ -575,6 +623,21 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
                 pos = take(m)
                 break
     return out
+
+
+@lru_cache(maxsize=64)
+def _field_rx(label_rx: str, *stop_fields: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """_field_values' field regex and label regex, built once a label pattern (they were
+    rebuilt and looked up by their long source at every call)."""
+    stop = "|".join(stop_fields) + _STOP_EXTRA
+    rx = re.compile(rf"(?P<label>{label_rx})(?:/项目负责人)?{_FIELD_SEP}(?:为)?(?:\((?:公章|盖章|签章)\))?{_FIELD_SEP}"
+                    rf"(?P<v>(?:(?!{stop})[^\s:,;|。、\t“”\"]){{2,60}})")
+    return rx, re.compile(rf"^(?:{label_rx})")
+
+
+# A pattern built from the vocabulary at run time, compiled once (re's own cache looks
+# each one up by its whole source, hashed afresh when the source is built afresh).
+_compiled = lru_cache(maxsize=256)(re.compile)
 
 
 def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
@@ -751,7 +814,7 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
             continue  # a county's report: the department leading one task is not the county's whole
         if run and not _PREPOSITION.match(run.group()):
             found.append((run.group(), run.start(), m.start(), "正文以单位为主语的句子（" + m.group() + "）"))
-    found.extend(_repeated_subjects(f))
+    found.extend(_repeated_subjects(ctx))
     for text, lo, hi, why in found:
         name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", text)  # 我单位对环境监测站…
         if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
@@ -771,17 +834,28 @@ _PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协�
 # The county's party and government lead everything: they are not the unit evaluated.
 _GOVERNING = re.compile(r"党|^(?:[\u4e00-\u9fff]{0,8}?[省市县区州旗]委)?[\u4e00-\u9fff]{0,8}?[省市县区州旗](?:人民)?政府$"
                         r"|^(?:[省市县区州旗]委)?[省市县区州旗]?(?:人民)?政府$|领导|班子|小组")
-_SENTENCE_START = re.compile(r"(?:^|(?<=[。!?\n]))[ \t]*(?:\d+[.、]|[(（][一二三四五六七八九十\d]+[)）])?"
+# A sentence's opening words, matched where a sentence starts (Context.sentence_starts:
+# the text's start and just after each 。!? or line break).
+_SENTENCE_OPENING = re.compile(r"[ \t]*(?:\d+[.、]|[(（][一二三四五六七八九十\d]+[)）])?"
                              r"(?P<s>[\u4e00-\u9fff]{4,30})")
 
 
-def _repeated_subjects(f: str) -> list[tuple[str, int, int, str]]:
+def _repeated_subjects(ctx: Context) -> list[tuple[str, int, int, str]]:
     """A unit that opens two sentences or more ("市人民政府驻北京联络处2022年共接待…",
     "市人民政府驻北京联络处始终坚持…"): the words the openings share, when they end with
     an organisation's suffix (not cut inside a word: 为强化部|门… is no unit)."""
     suffix = vocab().meta["org_suffix"]
     starts: dict[str, list[tuple[str, int]]] = {}
-    for m in _SENTENCE_START.finditer(f, 0, _HEAD):
+    f = ctx.f
+    # Tried at each sentence start in turn (a scan of the text with the pattern opening
+    # "(?:^|(?<=[。!?\n]))" entered the matcher at every character); an opening holds
+    # no stop, so the matches are the scan's.
+    for at in ctx.sentence_starts:
+        if at >= _HEAD:
+            break
+        m = _SENTENCE_OPENING.match(f, at, _HEAD)
+        if m is None:
+            continue
         starts.setdefault(m.group("s")[:4], []).append((m.group("s"), m.start("s")))
     out = []
     for group in starts.values():
@@ -826,17 +900,21 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
     return _choose(cands, same=_same_org, fuller=_fullest, decide=decide)
 
 
+_NONEMPTY_LINE = re.compile(r"[^\n]+")
+_NOT_IN_SIGNATURE = re.compile(r"[,;。:、\d]")
+
+
 def _signature(ctx: Context) -> Found | None:
     """An organisation's name alone on a line, with a date within the next lines, in the
     last part of the text: the report's signature."""
     lines = []
     pos = max(0, len(ctx.f) - 2500)
-    for m in re.finditer(r"[^\n]+", ctx.f[pos:]):
+    for m in _NONEMPTY_LINE.finditer(ctx.f, pos):
         if m.group().strip():
-            lines.append((pos + m.start(), m.group()))
+            lines.append((m.start(), m.group()))
     for i, (start, line) in enumerate(lines):
         name = line.strip()
-        if not (2 < len(name) <= 30) or re.search(r"[,;。:、\d]", name) or not _plausible_org(name):
+        if not (2 < len(name) <= 30) or _NOT_IN_SIGNATURE.search(name) or not _plausible_org(name):
             continue
         nxt = [ln for _, ln in lines[i + 1:i + 3]]
         if any(_DATE.search(ln) and len(ln.strip()) <= 16 for ln in nxt):
@@ -889,7 +967,7 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
          r"绩效(?:自评|评价)", "…年度…绩效自评", 3),
     ]
     for pattern, label, tier in patterns:
-        m = re.search(pattern, f)
+        m = _compiled(pattern).search(f)
         if m:
             cands.append(_C(int(m.group(1)), m.span(1), label, _YEAR_REASON[label], tier))
     if not cands:
@@ -902,7 +980,7 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
                                       "截至…年12月31日", 6)):
             counts: Counter[str] = Counter()
             first: dict[str, int] = {}
-            for m in re.finditer(pattern, f):
+            for m in _compiled(pattern).finditer(f):
                 g = next(i for i in range(1, (m.re.groups or 1) + 1) if m.group(i))  # the alternative that matched
                 counts[m.group(g)] += 1
                 first.setdefault(m.group(g), m.start(g))
@@ -1113,8 +1191,8 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         + _STOP_EXTRA
     # a name may hold a quoted phrase (省级农业高质量发展(“两强一增”行动)): a quote opens
     # a run only when it closes within it
-    rx = re.compile(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}"
-                    rf"(?P<v>(?:(?!{stop})(?:[^\s:,;|。\t“”\"]|“[^“”\n|]{{1,20}}”)){{2,60}})")
+    rx = _compiled(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}"
+                   rf"(?P<v>(?:(?!{stop})(?:[^\s:,;|。\t“”\"]|“[^“”\n|]{{1,20}}”)){{2,60}})")
     cands: list[_C] = []
     field = None
     for m in rx.finditer(f, 0, _FORM_HEAD):
@@ -1265,10 +1343,10 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             f"标题列出多项资金（{several[0].value}），报告不止一个项目")
                                   for c in cands))
-    multi = _MULTI.search(ctx.f[:_HEAD])
     fund_titled = any(c.label == "title" and c.tier < REJECTED and re.search(r"(?:资金|经费)$", str(c.value))
                       for c in cands)
-    if multi and not fund_titled and not any(c.tier == 1 for c in cands):
+    # (the scan for a count of projects last: only a report named by no field needs it)
+    if not fund_titled and not any(c.tier == 1 for c in cands) and (multi := _MULTI.search(ctx.f, 0, _HEAD)):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             f"报告涉及多个项目（{multi.group()}）")
                                   for c in cands))
@@ -1323,21 +1401,42 @@ def _body_names_project(ctx: Context, titles: list[_Title], name: str) -> bool:
     """Whether the text's head, outside its titles, writes ``name`` (…项目) not followed by
     资金."""
     spans = [(t.idx[0], t.idx[-1] + 1) for t in titles if t.tier == 1 and t.idx]
-    for m in re.finditer(re.escape(name) + r"(?!资金)", ctx.f[:_HEAD]):
-        if not any(lo <= m.start() < hi for lo, hi in spans):
+    head = ctx.f[:_HEAD]
+    # The matches of name(?!资金) as a scan finds them, by str.find (a pattern built from
+    # the name was compiled for every report, and crowded re's cache).
+    pos = 0
+    while (at := head.find(name, pos)) >= 0:
+        if head.startswith("资金", at + len(name)):
+            pos = at + 1
+            continue
+        if not any(lo <= at < hi for lo, hi in spans):
             return True
+        pos = at + max(len(name), 1)
     return False
 
 
 def _mentions(ctx: Context, titles: list[_Title], names: set[str]) -> int:
     """How often the text's head writes one of ``names`` outside its titles."""
     spans = [(t.idx[0], t.idx[-1] + 1) for t in titles if t.tier == 1 and t.idx]
+    head = ctx.f[:_HEAD]
     n = 0
     for name in names:
-        for m in re.finditer(re.escape(name), ctx.f[:_HEAD]):
-            if not any(lo <= m.start() < hi for lo, hi in spans):
+        for at in _occurrences(head, name):
+            if not any(lo <= at < hi for lo, hi in spans):
                 n += 1
     return n
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Where ``re.escape(word)`` matches in ``text`` (non-overlapping, left to right), by
+    str.find: no pattern compiled for each word."""
+    if not word:
+        return list(range(len(text) + 1))
+    out, pos = [], 0
+    while (at := text.find(word, pos)) >= 0:
+        out.append(at)
+        pos = at + len(word)
+    return out
 
 
 def project_field_span(ctx: Context) -> Span | None:
@@ -1358,25 +1457,29 @@ def _iso(m: re.Match[str]) -> str | None:
         return None
 
 
+_PORTAL_TIME = re.compile(r"(?m)^[ \t]*(?P<d>(?:19|20)\d\d-\d{1,2}-\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[ \t]*$")
+_DATE_LINE = re.compile(r"(?m)^[ \t]*" + _DATE.pattern + r"[ \t]*$")
+
+
 def find_published_date(ctx: Context) -> Found | None:
     """When the report was published: a 发布日期 field, a portal timestamp alone on a line
     near the top, a 填报日期 field, the date under the signature — in that order."""
     meta = vocab().meta
     f = ctx.f
     for label_rx, rank in ((meta["date_field"].pattern, 1), (meta["filled_date_field"].pattern, 3)):
-        for m in re.finditer(rf"(?:{label_rx})[\s:|\t]*", f):
+        for m in _compiled(rf"(?:{label_rx})[\s:|\t]*").finditer(f):
             d = _DATE.match(f, m.end())
             if d and _iso(d):
                 return Found(_iso(d), d.span(), clean_label(m.group()), rank)
         if rank == 1:
             # A portal prints the publishing time alone on a line under the title.
             head = f[:1500]
-            for m in re.finditer(r"(?m)^[ \t]*(?P<d>(?:19|20)\d\d-\d{1,2}-\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[ \t]*$", head):
+            for m in _PORTAL_TIME.finditer(head):
                 d = _DATE.match(f, m.start("d"))
                 if d and _iso(d):
                     return Found(_iso(d), d.span(), "portal timestamp", 2)
     tail_start = max(0, len(f) - 600)
-    dates = [d for d in re.finditer(r"(?m)^[ \t]*" + _DATE.pattern + r"[ \t]*$", f[tail_start:])]
+    dates = [d for d in _DATE_LINE.finditer(f[tail_start:])]
     if dates:
         d = _DATE.search(f, tail_start + dates[-1].start())
         if d and _iso(d):

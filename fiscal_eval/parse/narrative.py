@@ -21,11 +21,17 @@ _CLOSING = re.compile(
 )
 
 
+_CLAUSE_MARK = re.compile(r"[,;。:、]")
+_LINE = re.compile(r"[^\n]+")
+_PROBLEM_COLUMN = re.compile(r"问题")
+_IMPROVEMENT_COLUMN = re.compile(r"改进|建议|措施")
+
+
 def _is_closing(line: str) -> bool:
     """The signature and date under the last section, or an attachment line."""
     if _CLOSING.match(line):
         return True
-    return len(line) <= 30 and not re.search(r"[,;。:、]", line) and bool(
+    return len(line) <= 30 and not _CLAUSE_MARK.search(line) and bool(
         vocab().meta["org_suffix"].search(line))
 
 
@@ -61,7 +67,7 @@ def _statements(ctx: Context, section: Section, column_rx: re.Pattern[str]) -> l
         i = bisect.bisect_right(starts, pos) - 1
         return i >= 0 and pos < ends[i]
 
-    for m in re.finditer(r"[^\n]+", ctx.f[body_lo:intro_hi]):
+    for m in _LINE.finditer(ctx.f[body_lo:intro_hi]):
         start = body_lo + m.start()
         line = m.group().strip()
         if (not line or "\t" in line or " | " in line or _is_closing(line)
@@ -86,8 +92,8 @@ def problems_and_improvements(ctx: Context) -> tuple[list[str], list[str]]:
     sub-sections are used, not the broad one."""
     v = vocab()
     found: dict[str, list[str]] = {"problems": [], "improvements": []}
-    for name, rx, col_rx in (("problems", v.problems, re.compile(r"问题")),
-                             ("improvements", v.improvements, re.compile(r"改进|建议|措施"))):
+    for name, rx, col_rx in (("problems", v.problems, _PROBLEM_COLUMN),
+                             ("improvements", v.improvements, _IMPROVEMENT_COLUMN)):
         matches = [s for s in ctx.sections if rx.search(s.title)]
         for k, s in enumerate(matches):
             # Sections come in text order: one inside s, if any, is the next one.

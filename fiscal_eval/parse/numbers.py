@@ -48,7 +48,10 @@ def fold(text: str) -> str:
     # A report holds a handful of distinct full-width characters (，（）：％ and some
     # digits): one str.replace each, after a regex scan finds which, is 3x faster than
     # frozenset.intersection(text) and 6x faster than str.translate (both look every
-    # character of the text up one by one, in Python objects).
+    # character of the text up one by one, in Python objects). Every character folded is
+    # outside ASCII: an ASCII text (a figure, a cell) is returned as it is, unscanned.
+    if text.isascii():
+        return text
     for ch in set(_FOLDABLE_RE.findall(text)):
         text = text.replace(ch, _FOLD_PAIRS[ch])
     return text
@@ -122,7 +125,13 @@ def _clean(num: str) -> str:
     # Any whitespace, not just spaces: a caller's looser pattern must not make a
     # "100.\t00" reach float() and raise.
     # fold() changes only non-ASCII characters; figures come from folded text, mostly.
-    return _NOT_IN_NUMBER.sub("", num if num.isascii() else fold(num))
+    if num.isascii():
+        # No comma, space or other whitespace (ASCII's are all unprintable but the space):
+        # nothing to take out.
+        if "," not in num and " " not in num and num.isprintable():
+            return num
+        return _NOT_IN_NUMBER.sub("", num)
+    return _NOT_IN_NUMBER.sub("", fold(num))
 
 
 def parse_number(num: str) -> float:

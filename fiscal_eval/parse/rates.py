@@ -60,7 +60,7 @@ def _table_rates(ctx: Context) -> list[RateStatement]:
             li, label_text = labelled
             label = clean_label(label_text)
             # A header row naming a rate column ("… | 全年执行数 | 分值 | 执行率 | 得分").
-            words = [(i, c.text.strip()) for i, c in enumerate(row) if c.text.strip() and read_cell(c) is None]
+            words = [(i, t) for i, c in enumerate(row) if (t := c.text.strip()) and read_cell(c) is None]
             if len(words) >= 3 and all(read_cell(c) is None for c in row):
                 found = {i: (t, concept_of(t)) for i, t in words}
                 rate_columns = {i: (t, c[0]) for i, (t, c) in found.items() if c and i > li}
@@ -143,8 +143,7 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
             name, _, rest = clause.partition("=")
             formula = rest.rstrip("= ").strip() or None
             clause = name
-        if re.search(r"(?:未|不|低于|高于|超过|不足)(?:达到|达|足|低于|超过)?\s*$", clause) or \
-                re.match(r"\s*(?:以上|以下|及以上|的(?:需|应|须|要))", f[end:end + 5]):
+        if _NOT_REACHED.search(clause) or _BOUND_AFTER.match(f, end, end + 5):
             continue
         label = clean_label(clause)
         # The rate's name is the words right before it: in a run of cells glued into one
@@ -153,13 +152,19 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
         if concept is None:
             continue
         num = m.group("num")
-        if not -3 <= parse_percent(num) <= 3:
+        value = parse_percent(num)
+        if not -3 <= value <= 3:
             continue  # "202010100.00%": cells glued together by text extraction
         out.append(RateStatement(
-            label=label, concept=concept[0], value=parse_percent(num),
+            label=label, concept=concept[0], value=value,
             decimals=decimals_of(num), span=(start, end), formula=formula,
         ))
     return out
+
+
+# A threshold, not a statement: "未达到90%", "90%以上", "80%的需…".
+_NOT_REACHED = re.compile(r"(?:未|不|低于|高于|超过|不足)(?:达到|达|足|低于|超过)?\s*$")
+_BOUND_AFTER = re.compile(r"\s*(?:以上|以下|及以上|的(?:需|应|须|要))")
 
 
 # A form row named "其中:…" (其中:中央财政资金 | … | 100%): the rate of a part of the money.

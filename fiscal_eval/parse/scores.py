@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -12,6 +11,7 @@ from fiscal_eval.parse.choose import LOST_COMPONENT, LOST_ITEM_SCORE, Choice, Op
 from fiscal_eval.parse.context import Context, clean_label
 from fiscal_eval.parse.numbers import parse_number
 from fiscal_eval.parse.vocab import vocab
+from fiscal_eval.util.records import record
 
 __all__ = ["Found", "as_found", "find_score", "find_grade", "choose_score", "choose_grade", "find_grade_scale",
            "find_subtotals"]
@@ -20,10 +20,11 @@ _NUM = r"(?P<num>(?<![\d.])\d{1,3}(?:\.\d+)?)(?![\d.%])"
 _FILLER = r"(?:[为是:\s\t]|分数|\(分\)){0,4}"
 _RANGE_AFTER = re.compile(r"^\s*分?\s*[-~—至]\s*\d")
 _OTHER_SCORE = re.compile(r"得分\s*[为是:]?\s*\d{1,2}(?:\.\d+)?\s*分")
+_POINTS = re.compile(r"\d\s*分")  # how every subtotal ends
 _ITEM_BEFORE = re.compile(r"(?:该项|此项|本项|该指标|本指标|此指标|各项)(?:指标)?(?:自评)?$")
 
 
-@dataclass(frozen=True)
+@record
 class Found:
     """A value found in the text, with its span, the words that named it and a rank."""
 
@@ -223,7 +224,9 @@ def find_subtotals(ctx: Context, score: Found | None) -> list[Subtotal]:
     for clause in re.split(r"([,;])", ctx.f[lo:hi]):
         c_start = pos
         pos += len(clause)
-        m = _patterns()["subtotal"].search(clause)
+        # "<digit>…分" closes every subtotal: a clause without one holds none (the
+        # pattern's lazy label tried every start of the clause to find that out).
+        m = _patterns()["subtotal"].search(clause) if "分" in clause and _POINTS.search(clause) else None
         if not m:
             continue
         span = (c_start + m.start("num"), c_start + m.end("num"))

@@ -113,11 +113,14 @@ def build_sections(text: str, headings: list[Heading]) -> list[Section]:
     ends = [len(text)] * len(headings)
     placed: list[tuple[str, int]] = []  # (path, level) of each heading
     stack: list[int] = []  # indices of the open sections' headings
+    paths: list[str] = []  # the path of each open section (its parent's, then its marker)
     for i, h in enumerate(headings):
         while stack and headings[stack[-1]].rank >= h.rank:
             ends[stack.pop()] = h.start
+            paths.pop()
+        paths.append(f"{paths[-1]}/{h.marker}" if paths else h.marker)
         stack.append(i)
-        placed.append(("/".join(headings[j].marker for j in stack), len(stack)))
+        placed.append((paths[-1], len(stack)))
     return [
         Section(path=path, title=h.title, level=level, span=(h.start, end),
                 text=text[h.title_end:end].strip())
@@ -141,6 +144,8 @@ class SectionIndex:
             open_.append(sec)
             self._chains.append(list(open_))
         self._children: dict[int, list[Section]] | None = None  # made when first asked
+        # Each chain's titles, made when first asked (extractors ask them of every figure).
+        self._titles: list[tuple[str, ...] | None] = [None] * len(sections)
 
     def _list_children(self) -> dict[int, list[Section]]:
         """Each section's direct sub-sections (one level deeper, inside it), from the
@@ -153,14 +158,29 @@ class SectionIndex:
                     children[id(outer)].append(sec)
         return children
 
-    def chain(self, pos: int) -> list[Section]:
-        """Sections containing ``pos``, outermost first."""
+    def _innermost(self, pos: int) -> int:
+        """The index of the innermost section containing ``pos`` (-1: none)."""
         i = bisect.bisect_right(self._starts, pos) - 1
         while i >= 0:
             if pos < self.sections[i].span[1]:
-                return self._chains[i]
+                return i
             i -= 1
-        return []
+        return -1
+
+    def chain(self, pos: int) -> list[Section]:
+        """Sections containing ``pos``, outermost first."""
+        i = self._innermost(pos)
+        return self._chains[i] if i >= 0 else []
+
+    def chain_titles(self, pos: int) -> tuple[str, ...]:
+        """The titles of :meth:`chain`'s sections, outermost first."""
+        i = self._innermost(pos)
+        if i < 0:
+            return ()
+        titles = self._titles[i]
+        if titles is None:
+            titles = self._titles[i] = tuple(sec.title for sec in self._chains[i])
+        return titles
 
     def children(self, section: Section) -> list[Section]:
         """Direct sub-sections of ``section``."""

@@ -79,3 +79,44 @@ def test_left_clause_answers_as_walking_back_did(text, data):
     pos = data.draw(st.integers(0, len(text)))
     floor = data.draw(st.integers(0, len(text)))
     assert ctx.left_clause(pos, floor) == _left_clause_by_walking(ctx.f, pos, floor)
+
+
+def _sentence_by_walking(f: str, pos: int) -> tuple[int, int]:
+    """sentence_bounds as a walk to the stops either side of ``pos``."""
+    from fiscal_eval.model import SENTENCE_END
+    from fiscal_eval.parse.numbers import fold
+
+    stops = fold(SENTENCE_END)
+    lo = pos
+    while lo > 0 and f[lo - 1] not in stops:
+        lo -= 1
+    hi = pos
+    while hi < len(f) and f[hi] not in stops:
+        hi += 1
+    return lo, hi
+
+
+@given(st.text(alphabet="预算。！？!?\n\t,;、: 元", max_size=60), st.lists(st.integers(0, 60), max_size=8))
+def test_sentences_answer_as_walking_to_the_stops_did(text, asked):
+    # The stops are read from the clause stops and the last answer is kept: asked in any
+    # order, again and again, the bounds are the walk's.
+    ctx = Context(Document(source="t", format="text", text=text))
+    for pos in asked + asked[::-1]:
+        pos = min(pos, len(text))
+        assert ctx.sentence_bounds(pos) == _sentence_by_walking(ctx.f, pos)
+    assert ctx.sentence_starts == [0] + [i + 1 for i, ch in enumerate(ctx.f) if ch in "。!?\n"]
+
+
+def test_chain_titles_are_the_titles_of_the_chain():
+    text = "一、总体情况\n(一)项目资金\n预算100万元。\n(二)项目绩效\n1.产出\n得分20分。\n二、问题\n无。"
+    ctx = Context(Document(source="t", format="text", text=text))
+    for pos in range(len(text) + 1):
+        assert ctx.chain_titles(pos) == tuple(s.title for s in ctx.chain(pos))
+    assert ctx.chain_titles(text.index("得分")) == ("总体情况", "项目绩效", "产出")
+
+
+@given(st.text(alphabet="预算ab1 \u4e00\u9fff\u3400\uff10。", max_size=40))
+def test_cjk_count_counts_as_is_cjk(text):
+    from fiscal_eval.parse.context import cjk_count, is_cjk
+
+    assert cjk_count(text) == sum(1 for ch in text if is_cjk(ch))
