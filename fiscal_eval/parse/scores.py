@@ -99,6 +99,7 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
     return choose(options)
 
 
+# Words that make a grade the report's overall one (综合评价等级为优), not a part's.
 _OVERALL = re.compile(r"综合|总体|整体|最终")
 
 # A number opening a line and running into words other than 分: a heading's number.
