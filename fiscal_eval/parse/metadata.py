@@ -315,6 +315,13 @@ def _titles(ctx: Context) -> list[_Title]:
     return out
 
 
+def _site_titles(ctx: Context) -> list[_Title]:
+    """The page titles of an essay or document-sharing site (:data:`_ESSAY_SITE`), which
+    :func:`_titles` sets aside: they name no report, only the kind of reports collected."""
+    _titles(ctx)
+    return ctx._meta_site_titles  # type: ignore[attr-defined]
+
+
 def find_title(ctx: Context) -> Found | None:
     """The title: the first line near the top naming the genre (…绩效自评报告). Cached."""
     try:
@@ -999,22 +1006,22 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
     field, the first headings, then which vocabulary the text uses more."""
     meta = vocab().meta
     cands: list[_C] = []
-    for t in _titles(ctx):
-        label = "title" if t.tier == 1 else t.source
+
+    def by_words(t: _Title, label: str, tier: int) -> None:
         if meta["department_title"].search(t.text):
-            cands.append(_C("department", t.span(), label, f"{t.source}含“部门整体”等字样", 1 if t.tier == 1 else 2))
+            cands.append(_C("department", t.span(), label, f"{t.source}含“部门整体”等字样", tier))
         elif meta["project_title"].search(t.text):
-            cands.append(_C("project", t.span(), label, f"{t.source}含项目/资金字样", 1 if t.tier == 1 else 2))
+            cands.append(_C("project", t.span(), label, f"{t.source}含项目/资金字样", tier))
+
+    for t in _titles(ctx):
+        by_words(t, "title" if t.tier == 1 else t.source, 1 if t.tier == 1 else 2)
     if cands:
         first = min(cands, key=lambda c: (c.tier, c.span[0]))
         cands = [c if c is first else _C(c.value, c.span, c.label, c.reason, c.tier + 10) for c in cands]
     if has_project_field:
         cands.append(_C("project", project_field_span or (0, 0), "项目名称", "“项目名称”栏", 3))
-    for t in getattr(ctx, "_meta_site_titles", ()):
-        if meta["department_title"].search(t.text):
-            cands.append(_C("department", t.span(), t.source, "站点标题含“部门整体”等字样", 5))
-        elif meta["project_title"].search(t.text):
-            cands.append(_C("project", t.span(), t.source, "站点标题含项目/资金字样", 5))
+    for t in _site_titles(ctx):
+        by_words(t, t.source, 5)
     for s in ctx.sections[:3]:
         heading = ctx.line_bounds(s.span[0])  # the heading line, not the whole section
         if re.search(r"部门概况|部门基本情况|单位概况|单位基本情况", s.title):
