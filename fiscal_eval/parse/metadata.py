@@ -1318,13 +1318,21 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             fund = re.sub(r"(?:专项)?转移支付$", "资金", v)
             # the fund word standing alone, not the end of a longer name (危房改造资金 in
             # 农村危房改造资金 is not the body naming the title's fund)
-            fm = re.search(r"(?:^|(?<![\u4e00-\u9fff])|(?<=[年度的及和于对将共])|(?<=中央|省级|市级|县级|下达|安排|拨付))"
-                           + re.escape(fund), head)
-            pos = fm.end() - len(fund) if fm else -1
+            pos = head.find(fund)
+            while pos >= 0 and not _word_starts(head, pos):
+                pos = head.find(fund, pos + 1)
             if len(fund) >= 6 and pos >= 0 and not re.match(r"(?:中央|省级|市级|县级)?(?:专项)?资金$", fund):
                 c = _C(fund, (pos, pos + len(fund)), c.label, c.reason, c.tier)
         out.append(c)
     return out, field
+
+
+def _word_starts(text: str, pos: int) -> bool:
+    """Whether a name may start at ``pos``: after no Chinese character, or after a word
+    that ends before a name (a year, 的, 中央, 下达 …) — not inside a longer name."""
+    before = text[pos - 1:pos] if pos else ""
+    return (not before or not "\u4e00" <= before <= "\u9fff" or before in "年度的及和于对将共"
+            or text[max(0, pos - 2):pos] in ("中央", "省级", "市级", "县级", "下达", "安排", "拨付"))
 
 
 def find_project_name(ctx: Context, title: Found | None = None, kind: str | None = "project") -> Choice:
