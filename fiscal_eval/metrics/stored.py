@@ -127,10 +127,11 @@ class MetricsBuilder:
     text of the new generation instead, a batch at a time.
     """
 
-    def __init__(self, folder: Path, old: Path | None, drop: Iterable[str] = (), *, fresh: bool = False) -> None:
+    def __init__(self, folder: Path, old: Path | None, drop: Iterable[str] | pl.Series = (), *,
+                 fresh: bool = False) -> None:
         self.folder = Path(folder)
         self.old = old if old is not None and _features_version(old) == FEATURES_VERSION and _intact(old) else None
-        self._drop = set(drop)
+        self._drop = drop if isinstance(drop, pl.Series) else pl.Series(sorted(set(drop)), dtype=pl.Utf8)
         self._writer: pq.ParquetWriter | None = None
         self._long: list[pl.DataFrame] = []
         self._fresh: list[pl.Series] = []  # ids of the reports this ingest parsed
@@ -155,7 +156,7 @@ class MetricsBuilder:
         """The old generation's features, less the dropped reports (the base tables keep
         their rows in the same order, so features stay in texts order)."""
         assert self.old is not None
-        drop = pl.Series(sorted(self._drop), dtype=pl.Utf8)
+        drop = self._drop
         for batch in pq.ParquetFile(metric_file(self.old, FEATURES)).iter_batches(batch_size=65_536):
             frame = pl.from_arrow(pa.Table.from_batches([batch]))
             assert isinstance(frame, pl.DataFrame)
@@ -217,7 +218,7 @@ class MetricsBuilder:
         if old is None or not has_metrics(old):
             return None
         fresh = pl.concat(self._fresh) if self._fresh else pl.Series("report_id", [], dtype=pl.Utf8)
-        gone = pl.Series(sorted(self._drop), dtype=pl.Utf8)
+        gone = self._drop
         agencies = pl.concat([
             reports.filter(pl.col("report_id").is_in(fresh.implode()))["agency"],
             pl.scan_parquet(old / "reports.parquet").filter(pl.col("report_id").is_in(gone.implode()))
