@@ -32,7 +32,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fiscal_eval.metrics import Metrics, Previous, from_parts
+from fiscal_eval.metrics import Metrics, Previous, metric_tables
 from fiscal_eval.metrics.text import (
     HASH,
     HASHES,
@@ -176,8 +176,10 @@ class MetricsBuilder:
         if self._chunks:
             self._take(texts)
 
-    def finish(self) -> Metrics:
-        """Compute every metric of the generation from its tables and write the metric files."""
+    def finish(self) -> None:
+        """Compute every metric of the generation from its tables and write the metric
+        files, each as soon as it is computed (:func:`~fiscal_eval.metrics.metric_tables`:
+        never all held at once; the tables they read are scanned here, read and let go there)."""
         folder = self.folder
         if not self._chunks:  # nothing reusable: features from every stored text, in batches
             self._open()
@@ -196,21 +198,29 @@ class MetricsBuilder:
                  if self.old is not None and metric_file(self.old, PAIRS).is_file() else None)
         record: list[pl.DataFrame] = []
         reports = pl.read_parquet(folder / "reports.parquet", columns=list(_REPORT_COLUMNS))
-        metrics = from_parts(
+        tables = metric_tables(
             reports,
-            pl.read_parquet(folder / "statements.parquet", columns=["report_id", "section", "text"]),
-            pl.read_parquet(folder / "flags.parquet", columns=["report_id", "code", "severity"]),
+            pl.scan_parquet(folder / "statements.parquet").select("report_id", "section", "text"),
+            pl.scan_parquet(folder / "flags.parquet").select("report_id", "code", "severity"),
             pl.scan_parquet(folder / "fund_lines.parquet").select("report_id", "role", "measure", "label",
                                                                   "amount_yuan")
-            .filter(pl.col("role") == "line_item").collect(),
+            .filter(pl.col("role") == "line_item"),
             features, long, sig, known, record, self._previous(reports),
         )
-        del known
+        del known, long, sig, reports  # NOTE: held by the tables' computation, and let go there
+        parts: pq.ParquetWriter | None = None  # per_report, written as its parts come
+        for name, table in tables:
+            if name != "per_report":
+                table.write_parquet(metric_file(folder, name), compression="zstd")
+            elif table.height or parts is None:
+                arrow = table.to_arrow()
+                parts = parts or pq.ParquetWriter(metric_file(folder, name), arrow.schema, compression="zstd")
+                parts.write_table(arrow.cast(parts.schema))
+            del table
+        if parts is not None:
+            parts.close()
         pairs = pl.concat(record) if record else pl.DataFrame(schema=PAIR_COLUMNS_SCHEMA)
         pairs.write_parquet(metric_file(folder, PAIRS), compression="zstd")
-        for name in METRIC_TABLES:
-            getattr(metrics, name).write_parquet(metric_file(folder, name), compression="zstd")
-        return metrics
 
     def _previous(self, reports: pl.DataFrame) -> Previous | None:
         """What of the old generation's statement metrics holds (see :class:`Previous`)."""
