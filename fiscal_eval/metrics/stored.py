@@ -166,6 +166,8 @@ class MetricsBuilder:
         features, long = sentence_features(texts.select("report_id", "text"))
         self._write(features)
         self._fresh.append(features["report_id"])
+        if len(self._fresh) > 64:  # NOTE: one Series, not a Python object a chunk
+            self._fresh = [pl.concat(self._fresh)]
         if long.height:
             self._long.append(_compact(long))
             if len(self._long) > 16:  # NOTE: bounded: the same long sentences recur in every chunk

@@ -452,6 +452,8 @@ def ingest(
         )
         files = inputs.keys.len()
         old.rows = None  # NOTE: the plan holds what it needs of them, in columns
+        if plan.parsed or plan.drop.len() or old.skip:
+            old.record = None  # NOTE: reused only when every table is linked; an entry a row group
         del inputs
         if old_dir is not None and not plan.parsed and not plan.removed and not plan.restat and not old.rewrite:
             return _summary(files, plan, plan.kept_statuses, started, unread)  # nothing changed
