@@ -239,7 +239,7 @@ def from_parts(
 
 
 def metric_tables(
-    reports: pl.DataFrame,
+    reports: pl.DataFrame | pl.LazyFrame,
     statements: pl.DataFrame | pl.LazyFrame,
     flags: pl.DataFrame | pl.LazyFrame,
     fund_lines: pl.DataFrame | pl.LazyFrame,
@@ -252,29 +252,32 @@ def metric_tables(
 ) -> Iterator[tuple[str, pl.DataFrame]]:
     """The tables of :func:`from_parts` (same arguments), ``(name, table)`` one at a time,
     each as soon as it is final; ``per_report`` comes in parts, a slice of the reports
-    each (:data:`_PER_REPORT_BATCH`), in order. ``statements``, ``flags`` and ``fund_lines`` may be
-    LazyFrames (a store's files, scanned), each read when its tables are made; each input
-    is let go once they are: a store writes each table and lets it go too, so a corpus's
-    tables are never all held at once (about 1 GB at 1,000,000 reports), as long as the
-    caller keeps no reference to the inputs either."""
+    each (:data:`_PER_REPORT_BATCH`), in order. Every table but ``features`` may be a
+    LazyFrame (a store's file, scanned), read when the tables that need it are made (the
+    reports three times: only the columns the statements and template share need for
+    theirs, all of them for the rest); each input is let go once those are made. A store
+    writes each table and lets it go too, so a corpus's tables are never all held at once
+    (about 1 GB at 1,000,000 reports), as long as the caller keeps no reference to the
+    inputs either."""
     flags = _eager(flags)
     yield "flag_counts", flag_counts(flags)
     flags_per_report = flags.group_by("report_id").agg(pl.len().alias("flag_count"))
     del flags
-    ok = reports.filter(pl.col("status") != "failed")
+    ok = _eager(reports).filter(pl.col("status") != "failed")
     yield "pefa_pi2_1", pefa_pi2_1(_pi2_input(ok, fund_lines))
     del fund_lines
     yield "yoy", yoy(ok)
     yield "ranks", ranks(ok)
     yield "pefa_pi1", pefa_pi1(_pi1_input(ok))
     del ok
-    empties, recurring = _statement_metrics(reports, statements, previous)
+    empties, recurring = _statement_metrics(_eager(reports.select("report_id", "agency", "year")), statements,
+                                            previous)
     del statements
     yield "recurring_problems", recurring
     del recurring
     # The per-report counts only: the hashes (most of the features) are read in batches.
     counts = features.select("report_id", SENTENCES, FIGURE_SENTENCES).lazy().collect()
-    docs = counts.select("report_id").join(reports.select("report_id", "agency"), on="report_id")
+    docs = counts.select("report_id").join(_eager(reports.select("report_id", "agency")), on="report_id")
     shares = template_share_of(docs, features, long, sig, pairs, record)
     del features, long, sig, pairs
     spec = docs.select("report_id").join(
@@ -286,6 +289,7 @@ def metric_tables(
     yield "template_share", shares
     yield "specificity", spec
     yield "empty_sections", empties
+    reports = _eager(reports)
     execution = execution_metrics(reports)
     yield "execution", execution
     grades = grade_metrics(reports)

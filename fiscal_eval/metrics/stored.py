@@ -199,7 +199,7 @@ class MetricsBuilder:
         known = (pl.read_parquet(metric_file(self.old, PAIRS))
                  if self.old is not None and metric_file(self.old, PAIRS).is_file() else None)
         record: list[pl.DataFrame] = []
-        reports = pl.read_parquet(folder / "reports.parquet", columns=list(_REPORT_COLUMNS))
+        reports = pl.scan_parquet(folder / "reports.parquet").select(_REPORT_COLUMNS)
         tables = metric_tables(
             reports,
             pl.scan_parquet(folder / "statements.parquet").select("report_id", "section", "text"),
@@ -224,7 +224,7 @@ class MetricsBuilder:
         pairs = pl.concat(record) if record else pl.DataFrame(schema=PAIR_COLUMNS_SCHEMA)
         pairs.write_parquet(metric_file(folder, PAIRS), compression="zstd")
 
-    def _previous(self, reports: pl.DataFrame) -> Previous | None:
+    def _previous(self, reports: pl.LazyFrame) -> Previous | None:
         """What of the old generation's statement metrics holds (see :class:`Previous`)."""
         old = self.old
         if old is None or not has_metrics(old):
@@ -232,7 +232,7 @@ class MetricsBuilder:
         fresh = pl.concat(self._fresh) if self._fresh else pl.Series("report_id", [], dtype=pl.Utf8)
         gone = self._drop
         agencies = pl.concat([
-            reports.filter(pl.col("report_id").is_in(fresh.implode()))["agency"],
+            reports.filter(pl.col("report_id").is_in(fresh.implode())).select("agency").collect()["agency"],
             pl.scan_parquet(old / "reports.parquet").filter(pl.col("report_id").is_in(gone.implode()))
             .select("agency").collect()["agency"],
         ]).unique()
