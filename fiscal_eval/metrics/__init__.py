@@ -254,11 +254,11 @@ def metric_tables(
     each as soon as it is final; ``per_report`` comes in parts, a slice of the reports
     each (:data:`_PER_REPORT_BATCH`), in order. Every table but ``features`` may be a
     LazyFrame (a store's file, scanned), read when the tables that need it are made (the
-    reports three times: only the columns the statements and template share need for
-    theirs, all of them for the rest); each input is let go once those are made. A store
-    writes each table and lets it go too, so a corpus's tables are never all held at once
-    (about 1 GB at 1,000,000 reports), as long as the caller keeps no reference to the
-    inputs either."""
+    reports: only the columns the statements and template share need for theirs, all of
+    them for execution and grades, a slice at a time for ``per_report``); each input is
+    let go once those are made. A store writes each table and lets it go too, so a
+    corpus's tables are never all held at once (about 1 GB at 1,000,000 reports), as long
+    as the caller keeps no reference to the inputs either."""
     flags = _eager(flags)
     yield "flag_counts", flag_counts(flags)
     flags_per_report = flags.group_by("report_id").agg(pl.len().alias("flag_count"))
@@ -289,22 +289,25 @@ def metric_tables(
     yield "template_share", shares
     yield "specificity", spec
     yield "empty_sections", empties
-    reports = _eager(reports)
-    execution = execution_metrics(reports)
+    whole = _eager(reports)
+    execution = execution_metrics(whole)
     yield "execution", execution
-    grades = grade_metrics(reports)
+    grades = grade_metrics(whole)
     yield "grades", grades
-    # A slice of reports at a time: the joined table is the widest of all, and is written
-    # a part at a time (each part is the same rows the whole join gives, in order).
-    for offset in range(0, max(reports.height, 1), _PER_REPORT_BATCH):
+    height, columns = whole.height, whole.columns
+    del whole
+    execution = execution.drop([c for c in execution.columns if c in columns and c != "report_id"])
+    grades = grades.drop([c for c in grades.columns if c in columns and c != "report_id"])
+    # A slice of reports at a time (read again, when a LazyFrame): the joined table is the
+    # widest of all, and is written a part at a time (each part is the rows the whole
+    # join gives, in order).
+    for offset in range(0, max(height, 1), _PER_REPORT_BATCH):
         yield "per_report", (
-            reports.slice(offset, _PER_REPORT_BATCH)
+            _eager(reports.slice(offset, _PER_REPORT_BATCH))
             .select("report_id", "source", "agency", "region", "year", "kind", "status", "synthetic",
                     "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_reported", "score", "grade")
-            .join(execution.drop([c for c in execution.columns if c in reports.columns and c != "report_id"]),
-                  on="report_id", how="left")
-            .join(grades.drop([c for c in grades.columns if c in reports.columns and c != "report_id"]),
-                  on="report_id", how="left")
+            .join(execution, on="report_id", how="left")
+            .join(grades, on="report_id", how="left")
             .join(shares, on="report_id", how="left")
             .join(spec, on="report_id", how="left")
             .join(empties, on="report_id", how="left")
