@@ -39,9 +39,10 @@ Guarantees
   ingest leaves the store readable and the next ingest cleans up after it.
 * **Bounded memory.** Workers parse a chunk of files, turn it into frames and drop the
   Report objects; the parent streams each chunk into the Parquet files as row groups (the
-  parsed files' manifest rows too, read back for the manifest at the end), so memory
-  grows only by what the input listing and the id check hold (a few hundred bytes a
-  file), and the corpus metrics read the features in batches.
+  parsed files' manifest rows too, merged with the kept files' rows into the manifest a
+  batch at a time at the end). The plan is columns, not an object a file (the inputs'
+  names, stats and whether each is kept: about 80 bytes a file; the ids in use, 8), and
+  the corpus metrics read the features in batches and the tables a table at a time.
 
 Report ids
 ----------
@@ -213,6 +214,7 @@ def _write_generation(
             if old_dir is not None:
                 _keep_old_rows(sinks, old_dir, plan.drop, skip)
             taken = _Taken(plan.kept_ids)
+            plan.kept_ids = plan.kept_ids.clear()  # NOTE: held as integers by taken
             places = tasks.places()  # a chunk's rows come in task order: a file's place is the next task's
             key, place = None, 0
             with progress_bar("parsing", len(tasks), progress) as advance:
