@@ -14,11 +14,13 @@ so that a Parquet scan filtered on the key (``pl.scan_parquet(…).filter(pl.col
 == …)``) skips every row group but the one or two holding those rows: what a page reads
 does not grow with the store (``tests/store/test_layout.py`` counts the row groups).
 
-The rewrite holds at most about :data:`_BUDGET_BYTES` of a table in memory: a larger table
-is cut by key ranges (from a sample of the key column) into temporary files, in one pass,
-and sorted a range at a time. Files keep their key-value metadata and gain
-``fiscal_eval.sorted_by`` (the key), which tells a laid-out file from an older one (read
-the same, only slower). The texts and the metrics' own feature tables are not rewritten:
+The rewrite holds about a quarter of :data:`_BUDGET_BYTES` of a table in memory, as
+polars holds it (a sort takes several times that): a larger table is cut by key ranges
+(from a sample of the key column) into temporary files, in one pass, and sorted a range
+at a time. The row groups do not depend on that cut, only on the table's Parquet size
+(over :data:`_BUDGET_BYTES`, each such range's groups start afresh). Files keep their
+key-value metadata and gain ``fiscal_eval.sorted_by`` (the key), which tells a laid-out
+file from an older one (read the same, only slower). The texts and the metrics' own feature tables are not rewritten:
 no page looks them up, and the metrics rely on texts keeping ingest order.
 """
 
