@@ -254,11 +254,10 @@ def metric_tables(
     each as soon as it is final; ``per_report`` comes in parts, a slice of the reports
     each (:data:`_PER_REPORT_BATCH`), in order. Every table but ``features`` may be a
     LazyFrame (a store's file, scanned), read when the tables that need it are made (the
-    reports: only the columns the statements and template share need for theirs, all of
-    them for execution and grades, a slice at a time for ``per_report``); each input is
-    let go once those are made. A store writes each table and lets it go too, so a
-    corpus's tables are never all held at once (about 1 GB at 1,000,000 reports), as long
-    as the caller keeps no reference to the inputs either."""
+    reports: only the columns each step reads, and a slice at a time for ``per_report``);
+    each input is let go once those are made. A store writes each table and lets it go
+    too, so a corpus's tables are never all held at once (about 1 GB at 1,000,000
+    reports), as long as the caller keeps no reference to the inputs either."""
     flags = _eager(flags)
     yield "flag_counts", flag_counts(flags)
     flags_per_report = flags.group_by("report_id").agg(pl.len().alias("flag_count"))
@@ -289,13 +288,12 @@ def metric_tables(
     yield "template_share", shares
     yield "specificity", spec
     yield "empty_sections", empties
-    whole = _eager(reports)
-    execution = execution_metrics(whole)
+    # Each from the columns it reads (execution_metrics and grade_metrics say which).
+    execution = execution_metrics(_eager(reports.select("report_id", "budget_yuan", "available_yuan", "spent_yuan")))
     yield "execution", execution
-    grades = grade_metrics(whole)
+    grades = grade_metrics(_eager(reports.select("report_id", "score", "grade", "grade_scheme")))
     yield "grades", grades
-    height, columns = whole.height, whole.columns
-    del whole
+    height, columns = execution.height, reports.collect_schema().names()
     execution = execution.drop([c for c in execution.columns if c in columns and c != "report_id"])
     grades = grades.drop([c for c in grades.columns if c in columns and c != "report_id"])
     # A slice of reports at a time (read again, when a LazyFrame): the joined table is the
