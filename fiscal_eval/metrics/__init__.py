@@ -19,6 +19,7 @@ from fiscal_eval.metrics.text import (
     FIGURE_SENTENCES,
     SENTENCES,
     SPECIFICITY,
+    TemplateState,
     empty_sections,
     recurring_problems,
     sentence_features,
@@ -199,24 +200,29 @@ def from_parts(
     features: pl.DataFrame | pl.LazyFrame,
     long: pl.DataFrame,
     sig: np.ndarray | None = None,
-    pairs: pl.DataFrame | None = None,
-    record: list[pl.DataFrame] | None = None,
     previous: Previous | None = None,
+    *,
+    shares: pl.DataFrame | None = None,
+    state: list[TemplateState] | None = None,
 ) -> Metrics:
     """:func:`compute` from the tables and the texts' :func:`~fiscal_eval.metrics.text.sentence_features`
     (``features``: one row a report that has a text; ``long``: at least its long
     sentences, with ``sig`` their signatures when a store has them) — what an ingest
-    calls with the features it kept, so that no text is read again; ``pairs`` and
-    ``record`` the near-copy decisions it kept and gets back (see
-    :func:`~fiscal_eval.metrics.text.template_share_of`); ``previous`` what of the last
-    generation's metrics still holds (see :class:`Previous`). ``features`` may be a
-    LazyFrame (a store's file, scanned): its hashes are then read a batch at a time."""
+    calls with the features it kept, so that no text is read again; ``previous`` what of
+    the last generation's metrics still holds (see :class:`Previous`). ``shares``: the
+    template share table when the caller has it (a store's re-ingest updates the last
+    one, :mod:`fiscal_eval.metrics.incremental`); ``long`` and ``sig`` are then not read.
+    ``state``: when template share is computed here, its
+    :class:`~fiscal_eval.metrics.text.TemplateState` is appended to it (a store keeps it).
+    ``features`` may be a LazyFrame (a store's file, scanned): its hashes are then read
+    a batch at a time."""
     execution = execution_metrics(reports)
     grades = grade_metrics(reports)
     # The per-report counts only: the hashes (most of the features) are read in batches.
     counts = features.select("report_id", SENTENCES, FIGURE_SENTENCES).lazy().collect()
     docs = counts.select("report_id").join(reports.select("report_id", "agency"), on="report_id")
-    shares = template_share_of(docs, features, long, sig, pairs, record)
+    if shares is None:
+        shares = template_share_of(docs, features, long, sig, state=state)
     spec = docs.select("report_id").join(
         counts, on="report_id", how="left", maintain_order="left"
     ).with_columns(
