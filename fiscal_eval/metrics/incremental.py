@@ -150,7 +150,7 @@ def update_pairs(
 ) -> pl.DataFrame:
     """The near-copy pairs after long sentences came or went.
 
-    ``pairs``: the last generation's, over its long sentences ``hashes`` (sorted, with
+    ``pairs``: the last generation's, over its long sentences ``hashes`` (with
     signatures ``sig`` and texts ``norms``); ``add_*``: the long sentences new to this one;
     ``present``: for the old then the new ones, whether the new generation holds them.
     Items are indexed old ones first, then new ones.
@@ -190,16 +190,20 @@ def update_pairs(
     del x, y, hx, hy, lower, code
     # A band's bit of a near copy is what that band does now; bands not touched keep theirs.
     bands = (pl.col(PAIR_BANDS) & ~pl.col("_was").fill_null(0)) | pl.col("_now").fill_null(0)
-    kept = (pairs.join(touched.select(PAIR_U, PAIR_V, "_was", "_now"), on=[PAIR_U, PAIR_V], how="left",
-                       maintain_order="left")
-            .select(PAIR_U, PAIR_V, bands.alias(PAIR_BANDS)).filter(pl.col(PAIR_BANDS) != 0))
+    # NOTE: one join, the old pairs probing the few touched (not the other way round: a
+    # hash table of every pair)
+    joined = pairs.join(touched.select(PAIR_U, PAIR_V, "_was", "_now"), on=[PAIR_U, PAIR_V], how="left")
+    kept = joined.select(PAIR_U, PAIR_V, bands.alias(PAIR_BANDS)).filter(pl.col(PAIR_BANDS) != 0)
+    near = joined.filter(pl.col("_now").is_not_null()).select(PAIR_U, PAIR_V)
+    del joined
     # A pair paired now that is no near copy: decided, unless it was a candidate before
     # (then it was decided not similar, a function of its texts alone).
-    fresh = touched.filter((pl.col("_now") != 0) & (pl.col("_was") == 0)).join(
-        pairs.select(PAIR_U, PAIR_V), on=[PAIR_U, PAIR_V], how="anti")
+    fresh = touched.filter((pl.col("_now") != 0) & (pl.col("_was") == 0)).join(near, on=[PAIR_U, PAIR_V],
+                                                                                how="anti")
     similar = _decide_some(fresh["_x"].to_numpy(), fresh["_y"].to_numpy(), n_old, sig, norms, add_sig, add_norms)
     added = fresh.filter(pl.Series(similar)).select(PAIR_U, PAIR_V, pl.col("_now").alias(PAIR_BANDS))
-    return pl.concat([kept, added.cast(NEAR_PAIR_SCHEMA)]).sort(PAIR_U, PAIR_V)
+    # NOTE: not sorted again (a second of a national corpus): nothing reads them in an order
+    return pl.concat([kept, added.cast(NEAR_PAIR_SCHEMA)])
 
 
 def _band_changes(key: np.ndarray, ids: np.ndarray, band: int, in_old: np.ndarray, in_new: np.ndarray,
@@ -263,7 +267,7 @@ def update(
     batches: Iterable[pl.DataFrame] | None = None,
 ) -> tuple[TemplateState, pl.DataFrame, np.ndarray, pl.DataFrame]:
     """The next generation's :class:`~fiscal_eval.metrics.text.TemplateState`, its long
-    sentences (``hash``, ``norm``, sorted by hash) with their signatures, and the
+    sentences (``hash``, ``norm``: the old ones that stay, then the new) with their signatures, and the
     sentences whose verdict flipped (``hash``, :data:`CHANGE`) among those of both.
 
     ``state``, ``long`` and ``sig``: the last generation's; ``delta``:
@@ -288,17 +292,15 @@ def update(
     spans = sentence_verdicts(spans.drop(TEMPLATE), pairs)
     flips = spans.select(HASH, (spans[TEMPLATE].cast(pl.Int64) - old_verdict.cast(pl.Int64)).alias(CHANGE)) \
         .filter(pl.col(CHANGE) != 0)
-    # The long sentences of the new generation, sorted by hash, with their signatures.
-    both = pl.concat([long.select(HASH, NORM).with_row_index("_at"),
-                      new.with_row_index("_at").with_columns(pl.col("_at") + len(hashes))])
-    kept = both.filter(pl.Series(present)).sort(HASH)
-    at = kept["_at"].to_numpy()
-    old_rows, new_rows = at[at < len(hashes)], at[at >= len(hashes)] - len(hashes)
-    out_sig = np.empty((len(at), sig.shape[1] if sig.ndim == 2 else add_sig.shape[1]), dtype=np.uint64)
-    from_old = at < len(hashes)
-    out_sig[from_old] = sig[old_rows]
-    out_sig[~from_old] = add_sig[new_rows]
-    return TemplateState(spans.select(list(SPAN_SCHEMA)), pairs), kept.drop("_at"), out_sig, flips
+    # The long sentences of the new generation: the old ones kept, then the new ones.
+    # NOTE: not sorted again (a copy of every signature): nothing reads them in an order
+    stay = present[: len(hashes)]
+    if stay.all():
+        return (TemplateState(spans.select(list(SPAN_SCHEMA)), pairs), pl.concat([long.select(HASH, NORM), new]),
+                np.concatenate([sig, add_sig]), flips)
+    return (TemplateState(spans.select(list(SPAN_SCHEMA)), pairs),
+            pl.concat([long.select(HASH, NORM).filter(pl.Series(stay)), new]),
+            np.concatenate([sig[np.flatnonzero(stay)], add_sig]), flips)
 
 
 def update_counts(old: pl.DataFrame, flips: pl.DataFrame, kept: pl.LazyFrame) -> pl.DataFrame:

@@ -319,7 +319,7 @@ class MetricsBuilder:
         return long, sig
 
     def _write_long(self, long: pl.DataFrame, sig: np.ndarray) -> None:
-        """The long sentences (``hash``, ``norm``, sorted by hash) and their signatures, written."""
+        """The long sentences (``hash``, ``norm``) and their signatures, written."""
         sig = np.ascontiguousarray(sig, dtype="<u8")
         # NOTE: a signature as 512 bytes, a view of the numpy matrix: a list of 64 numbers
         # took 3-4x longer to read back (Parquet levels a number), and a re-ingest reads all.
@@ -334,8 +334,8 @@ _SIG_BYTES = NUM_PERM * 8
 
 
 def read_long(folder: Path) -> tuple[pl.DataFrame, np.ndarray]:
-    """The long sentences of generation ``folder`` (``hash``, ``norm``, sorted by hash) and
-    their signatures (read-only: a view of the file's buffer)."""
+    """The long sentences of generation ``folder`` (``hash``, ``norm``) and their
+    signatures (read-only: a view of the file's buffer)."""
     table = pq.read_table(metric_file(folder, LONG))
     column = table.column(SIGNATURE).combine_chunks()
     if pa.types.is_fixed_size_binary(column.type):

@@ -620,7 +620,7 @@ NEAR_PAIR_SCHEMA = {name: _DTYPES[dtype] for name, dtype in NEAR_PAIR_COLUMNS.it
 class TemplateState:
     """What template share decided, kept by a store between generations: ``spans`` a row
     a distinct sentence (:data:`SPAN_COLUMNS`, sorted by hash), ``pairs`` a row a
-    near-copy pair of long sentences (:data:`NEAR_PAIR_COLUMNS`, sorted by u, v)."""
+    near-copy pair of long sentences (:data:`NEAR_PAIR_COLUMNS`, in no order)."""
 
     spans: pl.DataFrame
     pairs: pl.DataFrame
@@ -642,7 +642,7 @@ def template_share_of(
     ``reports``: ``report_id``, ``agency``, one row a report (the output's order);
     ``features`` per report (more rows are ignored), a frame or a LazyFrame (a store's
     file, scanned); ``long``: ``hash``, ``norm`` of at least every long sentence the
-    reports hold, sorted by hash, with ``sig`` its signatures row for row when known
+    reports hold (in any order), with ``sig`` its signatures row for row when known
     (computed here otherwise). ``state``: the :class:`TemplateState` is appended to it.
 
     The rule is a function of the sentence alone (see :func:`sentence_verdicts`), so a

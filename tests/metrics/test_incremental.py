@@ -65,7 +65,7 @@ def test_pairs_updated_around_changed_items_equal_pairs_afresh(seed, monkeypatch
     got = incremental.update_pairs(before, old_h, old_sig, empty, add_h, add_sig, empty, present)
     new = np.argsort(ids[present])
     want = _fresh_pairs(ids[present][new], np.r_[old_sig, add_sig][present][new])
-    assert_frame_equal(got, want)
+    assert_frame_equal(got.sort("u", "v"), want)  # updated pairs come in no order
     # Not trivial: pairs of kept items left (a new item came between them) and came (one
     # between them went), and pairs of kept items changed their bands.
     kept = set(old_h[present[: len(old_h)]].tolist())
@@ -230,3 +230,33 @@ def test_reingest_equals_metrics_afresh(seed_store, tmp_path, small, monkeypatch
     _reingest(new, third, again_drop, back)
     _assert_equal(third, _fresh(third, tmp_path / "fresh3"))
     assert not _verdict(third, ALONE) and not _verdict(third, EXACT)
+
+
+def test_a_generation_without_the_state_is_recomputed_reusing_its_signatures(seed_store, tmp_path, small,
+                                                                             monkeypatch):
+    """A store written before the state was kept (signatures as lists of 64 numbers, no
+    spans or near pairs): the next generation's template share is computed afresh from
+    the features, the old signatures reused, and equals the metrics afresh."""
+    total, skip = 600, 60
+    old = _generation(seed_store, tmp_path / "old", total, skip, pl.Series([], dtype=pl.Utf8), {})
+    MetricsBuilder(old, None).finish()
+    long, sig = stored_metrics.read_long(old)
+    as_lists = pl.Series("signature", sig, dtype=pl.Array(pl.UInt64, 64))
+    long.with_columns(as_lists).write_parquet(metric_file(old, "long_sentences"))
+    for name in ("sentence_spans", "near_pairs"):
+        metric_file(old, name).unlink()
+    computed = []
+    real = text.signatures
+    monkeypatch.setattr(stored_metrics, "signatures", lambda norms: (computed.append(norms.len()), real(norms))[1])
+    new = _generation(seed_store, tmp_path / "new", total, 0, pl.Series([], dtype=pl.Utf8), {})
+    old_ids = pl.read_parquet(old / "reports.parquet", columns=["report_id"])["report_id"]
+    parsed = pl.read_parquet(new / "reports.parquet", columns=["report_id"]).filter(
+        ~pl.col("report_id").is_in(old_ids.implode()))["report_id"]
+    builder = MetricsBuilder(new, old, [])
+    assert builder.old == old and builder._old_state() is None
+    builder.add(pl.read_parquet(new / "texts.parquet").filter(pl.col("report_id").is_in(parsed.implode())))
+    builder.finish()
+    # only the long sentences the old generation did not hold got signatures (none left)
+    assert computed == [pl.read_parquet(metric_file(new, "long_sentences")).height - sig.shape[0]]
+    assert computed[0] > 0
+    _assert_equal(new, _fresh(new, tmp_path / "fresh"))
