@@ -147,8 +147,9 @@ def rescan(spans: pl.DataFrame, hashes: pl.Series, batches: Iterable[pl.DataFram
 def update_pairs(
     pairs: pl.DataFrame, hashes: np.ndarray, sig: np.ndarray, norms: pl.Series,
     add_hashes: np.ndarray, add_sig: np.ndarray, add_norms: pl.Series, present: np.ndarray,
-) -> pl.DataFrame:
-    """The near-copy pairs after long sentences came or went.
+) -> tuple[pl.DataFrame, pl.Series]:
+    """The near-copy pairs after long sentences came or went, and the sentences of the
+    pairs that came or went (``hash``).
 
     ``pairs``: the last generation's, over its long sentences ``hashes`` (with
     signatures ``sig`` and texts ``norms``); ``add_*``: the long sentences new to this one;
@@ -161,7 +162,7 @@ def update_pairs(
     in_new = present
     changed = np.flatnonzero(in_old != in_new)
     if not len(changed):
-        return pairs
+        return pairs, pl.Series(HASH, [], dtype=pl.UInt64)
     r, b = _banding(TEMPLATE_JACCARD)
     codes: list[np.ndarray] = []
     clears: list[np.ndarray] = []
@@ -192,9 +193,11 @@ def update_pairs(
     bands = (pl.col(PAIR_BANDS) & ~pl.col("_was").fill_null(0)) | pl.col("_now").fill_null(0)
     # NOTE: one join, the old pairs probing the few touched (not the other way round: a
     # hash table of every pair)
-    joined = pairs.join(touched.select(PAIR_U, PAIR_V, "_was", "_now"), on=[PAIR_U, PAIR_V], how="left")
-    kept = joined.select(PAIR_U, PAIR_V, bands.alias(PAIR_BANDS)).filter(pl.col(PAIR_BANDS) != 0)
-    near = joined.filter(pl.col("_now").is_not_null()).select(PAIR_U, PAIR_V)
+    joined = pairs.join(touched.select(PAIR_U, PAIR_V, "_was", "_now"), on=[PAIR_U, PAIR_V], how="left") \
+        .select(PAIR_U, PAIR_V, bands.alias(PAIR_BANDS), pl.col("_now").is_not_null().alias("_touched"))
+    kept = joined.filter(pl.col(PAIR_BANDS) != 0).drop("_touched")
+    near = joined.filter(pl.col("_touched")).select(PAIR_U, PAIR_V)
+    gone = joined.filter(pl.col(PAIR_BANDS) == 0)
     del joined
     # A pair paired now that is no near copy: decided, unless it was a candidate before
     # (then it was decided not similar, a function of its texts alone).
@@ -202,8 +205,9 @@ def update_pairs(
                                                                                 how="anti")
     similar = _decide_some(fresh["_x"].to_numpy(), fresh["_y"].to_numpy(), n_old, sig, norms, add_sig, add_norms)
     added = fresh.filter(pl.Series(similar)).select(PAIR_U, PAIR_V, pl.col("_now").alias(PAIR_BANDS))
+    moved = pl.concat([frame[column] for frame in (gone, added) for column in (PAIR_U, PAIR_V)]).unique()
     # NOTE: not sorted again (a second of a national corpus): nothing reads them in an order
-    return pl.concat([kept, added.cast(NEAR_PAIR_SCHEMA)])
+    return pl.concat([kept, added.cast(NEAR_PAIR_SCHEMA)]), moved.rename(HASH)
 
 
 def _band_changes(key: np.ndarray, ids: np.ndarray, band: int, in_old: np.ndarray, in_new: np.ndarray,
@@ -264,11 +268,12 @@ def _decide_some(u: np.ndarray, v: np.ndarray, n_old: int, sig: np.ndarray, norm
 
 def update(
     state: TemplateState, delta: pl.DataFrame, long: pl.DataFrame, sig: np.ndarray, added_long: pl.DataFrame,
-    batches: Iterable[pl.DataFrame] | None = None,
-) -> tuple[TemplateState, pl.DataFrame, np.ndarray, pl.DataFrame]:
+    batches: Iterable[pl.DataFrame],
+) -> tuple[TemplateState, pl.DataFrame, list[np.ndarray], pl.DataFrame]:
     """The next generation's :class:`~fiscal_eval.metrics.text.TemplateState`, its long
-    sentences (``hash``, ``norm``: the old ones that stay, then the new) with their signatures, and the
-    sentences whose verdict flipped (``hash``, :data:`CHANGE`) among those of both.
+    sentences (``hash``, ``norm``: the old ones that stay, then the new) with their
+    signatures (in two parts, the same order), and the sentences whose verdict flipped
+    (``hash``, :data:`CHANGE`) among those of both.
 
     ``state``, ``long`` and ``sig``: the last generation's; ``delta``:
     :func:`occurrence_delta` of the reports added and removed; ``added_long``: ``hash``,
@@ -278,29 +283,61 @@ def update(
     """
     spans, unknown = merge_spans(state.spans, delta)
     if unknown.len():
-        if batches is None:
-            raise ValueError("spans to read again, and no reports to read them from")
         spans = rescan(spans, unknown, batches)
     hashes = long[HASH].to_numpy()
     new = (added_long.select(HASH, NORM).unique(HASH).join(long.select(HASH), on=HASH, how="anti")
            .join(spans.select(HASH), on=HASH, how="semi").sort(HASH))
     add_sig = signatures(new[NORM])
-    known = spans[HASH]
-    present = np.concatenate([long[HASH].is_in(known.implode()).to_numpy(), np.ones(new.height, dtype=bool)])
-    pairs = update_pairs(state.pairs, hashes, sig, long[NORM], new[HASH].to_numpy(), add_sig, new[NORM], present)
-    old_verdict = spans[TEMPLATE]
-    spans = sentence_verdicts(spans.drop(TEMPLATE), pairs)
-    flips = spans.select(HASH, (spans[TEMPLATE].cast(pl.Int64) - old_verdict.cast(pl.Int64)).alias(CHANGE)) \
-        .filter(pl.col(CHANGE) != 0)
+    stay = long[HASH].is_in(spans[HASH].implode()).to_numpy()
+    pairs, moved = update_pairs(state.pairs, hashes, sig, long[NORM], new[HASH].to_numpy(), add_sig, new[NORM],
+                                np.r_[stay, np.ones(new.height, dtype=bool)])
+    spans, flips = _judge_again(state.spans, spans, pairs, delta.select(HASH).unique(), moved)
     # The long sentences of the new generation: the old ones kept, then the new ones.
-    # NOTE: not sorted again (a copy of every signature): nothing reads them in an order
-    stay = present[: len(hashes)]
-    if stay.all():
-        return (TemplateState(spans.select(list(SPAN_SCHEMA)), pairs), pl.concat([long.select(HASH, NORM), new]),
-                np.concatenate([sig, add_sig]), flips)
-    return (TemplateState(spans.select(list(SPAN_SCHEMA)), pairs),
-            pl.concat([long.select(HASH, NORM).filter(pl.Series(stay)), new]),
-            np.concatenate([sig[np.flatnonzero(stay)], add_sig]), flips)
+    # NOTE: not sorted again, nor copied into one matrix: nothing reads them in an order
+    if not stay.all():
+        long, sig = long.filter(pl.Series(stay)), sig[np.flatnonzero(stay)]
+    return (TemplateState(spans.select(list(SPAN_SCHEMA)), pairs), pl.concat([long.select(HASH, NORM), new]),
+            [sig, add_sig], flips)
+
+
+def _judge_again(old: pl.DataFrame, spans: pl.DataFrame, pairs: pl.DataFrame, touched: pl.DataFrame,
+                 moved: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``spans`` (merged, old verdicts) with the verdicts of the sentences they may have
+    changed for judged again, and those that flipped.
+
+    A verdict depends on the sentence's agencies (two or more, or which one) and on its
+    near copies' (:func:`~fiscal_eval.metrics.text.sentence_verdicts`): judged again are
+    the sentences whose agencies changed in that sense (among those ``touched`` by the
+    delta; new ones included), their near copies, and the sentences of the pairs that
+    came or went (``moved``). Each from its own pairs: the other sentences' verdicts stand.
+    """
+    low, high = pl.col(AGENCY_LOW), pl.col(AGENCY_HIGH)
+    before = old.join(touched, on=HASH, how="semi").select(HASH, low.alias("_low"), high.alias("_high"))
+    exact, was_exact = low != high, pl.col("_low") != pl.col("_high")
+    changed = (spans.join(touched, on=HASH, how="semi").join(before, on=HASH, how="left")
+               .filter(pl.col("_low").is_null() | (exact != was_exact) | (~exact & (low != pl.col("_low"))))[HASH])
+    u, v = pl.col(PAIR_U), pl.col(PAIR_V)
+    # NOTE: is_in against the few sentences judged again: the pairs are probed, never hashed
+    near = pairs.filter(u.is_in(changed.implode()) | v.is_in(changed.implode()))
+    again = pl.concat([changed, moved, near[PAIR_U], near[PAIR_V]]).unique().to_frame(HASH)
+    mine = pairs.filter(u.is_in(again[HASH].implode()) | v.is_in(again[HASH].implode()))
+    classes = spans.join(pl.concat([again, mine[PAIR_U].rename(HASH).to_frame(), mine[PAIR_V].rename(HASH)
+                                    .to_frame()]).unique(), on=HASH, how="semi").select(HASH, AGENCY_LOW, AGENCY_HIGH)
+    sides = (mine.join(classes.rename({HASH: PAIR_U, AGENCY_LOW: "_lu", AGENCY_HIGH: "_hu"}), on=PAIR_U)
+             .join(classes.rename({HASH: PAIR_V, AGENCY_LOW: "_lv", AGENCY_HIGH: "_hv"}), on=PAIR_V))
+    witness = ((pl.col("_lu") != pl.col("_hu")) | (pl.col("_lv") != pl.col("_hv")) | (pl.col("_lu") != pl.col("_lv")))
+    witnessed = pl.concat([sides.select(pl.col(PAIR_U).alias(HASH), witness.alias("_w")),
+                           sides.select(pl.col(PAIR_V).alias(HASH), witness.alias("_w"))]) \
+        .group_by(HASH).agg(pl.col("_w").any())
+    judged = (classes.join(again, on=HASH, how="semi").join(witnessed, on=HASH, how="left")
+              .select(HASH, ((pl.col(AGENCY_LOW) != pl.col(AGENCY_HIGH)) | pl.col("_w").fill_null(False)).alias("_now")))
+    at = np.searchsorted(spans[HASH].to_numpy(), judged[HASH].to_numpy())
+    previous = spans[TEMPLATE].gather(at)  # null: a new sentence (judged here, as every new one)
+    flips = judged.select(HASH, pl.when(pl.col("_now")).then(1).otherwise(-1).cast(pl.Int64).alias(CHANGE)) \
+        .filter((previous.is_not_null() & (previous != judged["_now"])).fill_null(False))
+    verdict = spans[TEMPLATE].fill_null(False).to_numpy().copy()
+    verdict[at] = judged["_now"].to_numpy()
+    return spans.with_columns(pl.Series(TEMPLATE, verdict)), flips
 
 
 def update_counts(old: pl.DataFrame, flips: pl.DataFrame, kept: pl.LazyFrame) -> pl.DataFrame:

@@ -214,12 +214,14 @@ class MetricsBuilder:
         shares = None
         out: list[TemplateState] = []
         if state is not None:
-            shares, long, sig, new_state = self._update_template(state, features, reports)
+            shares, long, parts, new_state = self._update_template(state, features, reports)
             out.append(new_state)
-            self._write_long(long, sig)
+            self._write_long(long, parts)
+            sig = None  # not read: the shares are given
+            del parts
         else:
             long, sig = self._long_sentences(features)
-            self._write_long(long, sig)
+            self._write_long(long, [sig])
         metrics = from_parts(
             reports,
             pl.read_parquet(folder / "statements.parquet", columns=["report_id", "section", "text"]),
@@ -246,9 +248,9 @@ class MetricsBuilder:
         return TemplateState(pl.read_parquet(metric_file(old, SPANS)), pl.read_parquet(metric_file(old, NEAR)))
 
     def _update_template(self, state: TemplateState, features: pl.LazyFrame, reports: pl.DataFrame,
-                         ) -> tuple[pl.DataFrame, pl.DataFrame, np.ndarray, TemplateState]:
+                         ) -> tuple[pl.DataFrame, pl.DataFrame, list[np.ndarray], TemplateState]:
         """Template share updated from the old generation's (:mod:`fiscal_eval.metrics.incremental`):
-        the shares, the long sentences and their signatures, the new state."""
+        the shares, the long sentences and their signatures (parts, in their order), the new state."""
         assert self.old is not None
         size = FEATURE_BATCH
         codes = reports.select("report_id", agency_code().alias(AGENCY_LOW))
@@ -268,7 +270,7 @@ class MetricsBuilder:
         long, old_sig = read_long(self.old)
         added_long = (pl.concat([frame.select(HASH, NORM) for frame in self._long]) if self._long
                       else pl.DataFrame(schema={HASH: pl.UInt64, NORM: pl.Utf8}))
-        new_state, long, sig, flips = incremental.update(state, delta, long, old_sig, added_long, coded(features))
+        new_state, long, parts, flips = incremental.update(state, delta, long, old_sig, added_long, coded(features))
         del old_sig
         keyed = reports.select("report_id").with_row_index("_r")
         fresh = template_counts(keyed, _feature_batches(added, size), new_state.spans) \
@@ -279,7 +281,7 @@ class MetricsBuilder:
         kept = incremental.update_counts(before, flips, features.slice(0, self._kept))
         counts = pl.concat([kept, fresh.select(kept.columns)])
         docs = features.select("report_id").collect()
-        return _per_report(docs, counts, TEMPLATE_SENTENCES, TEMPLATE_SHARE), long, sig, new_state
+        return _per_report(docs, counts, TEMPLATE_SENTENCES, TEMPLATE_SHARE), long, parts, new_state
 
     def _previous(self, reports: pl.DataFrame) -> Previous | None:
         """What of the old generation's statement metrics holds (see :class:`Previous`)."""
@@ -318,13 +320,18 @@ class MetricsBuilder:
             sig[missing] = signatures(long[NORM].gather(missing))
         return long, sig
 
-    def _write_long(self, long: pl.DataFrame, sig: np.ndarray) -> None:
-        """The long sentences (``hash``, ``norm``) and their signatures, written."""
-        sig = np.ascontiguousarray(sig, dtype="<u8")
-        # NOTE: a signature as 512 bytes, a view of the numpy matrix: a list of 64 numbers
+    def _write_long(self, long: pl.DataFrame, parts: list[np.ndarray]) -> None:
+        """The long sentences (``hash``, ``norm``) and their signatures (``parts``, one
+        after the other, row for row), written."""
+        # NOTE: a signature as 512 bytes, views of the numpy matrices: a list of 64 numbers
         # took 3-4x longer to read back (Parquet levels a number), and a re-ingest reads all.
         # lz4: near copies share most of a signature, and it reads back 3x faster than zstd.
-        column = pa.FixedSizeBinaryArray.from_buffers(pa.binary(_SIG_BYTES), len(sig), [None, pa.py_buffer(sig)])
+        chunks = []
+        for sig in parts:
+            sig = np.ascontiguousarray(sig, dtype="<u8")
+            chunks.append(pa.FixedSizeBinaryArray.from_buffers(pa.binary(_SIG_BYTES), len(sig),
+                                                               [None, pa.py_buffer(sig)]))
+        column = pa.chunked_array(chunks, type=pa.binary(_SIG_BYTES))
         table = pa.table({HASH: long[HASH].to_arrow(), NORM: long[NORM].to_arrow().cast(pa.large_string()),
                           SIGNATURE: column})
         pq.write_table(table, metric_file(self.folder, LONG), compression={HASH: "zstd", NORM: "zstd", SIGNATURE: "lz4"})

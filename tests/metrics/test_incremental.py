@@ -62,10 +62,13 @@ def test_pairs_updated_around_changed_items_equal_pairs_afresh(seed, monkeypatch
     monkeypatch.setattr(incremental, "_decide_some", lambda u, v, *rest: _similar(ids[u], ids[v]))
     before = _fresh_pairs(old_h, old_sig)
     empty = pl.Series([], dtype=pl.Utf8)
-    got = incremental.update_pairs(before, old_h, old_sig, empty, add_h, add_sig, empty, present)
+    got, moved = incremental.update_pairs(before, old_h, old_sig, empty, add_h, add_sig, empty, present)
     new = np.argsort(ids[present])
     want = _fresh_pairs(ids[present][new], np.r_[old_sig, add_sig][present][new])
     assert_frame_equal(got.sort("u", "v"), want)  # updated pairs come in no order
+    # the sentences of the pairs that came or went
+    came_went = pl.concat([before.join(want, on=["u", "v"], how="anti"), want.join(before, on=["u", "v"], how="anti")])
+    assert sorted(moved.to_list()) == sorted(set(came_went["u"].to_list()) | set(came_went["v"].to_list()))
     # Not trivial: pairs of kept items left (a new item came between them) and came (one
     # between them went), and pairs of kept items changed their bands.
     kept = set(old_h[present[: len(old_h)]].tolist())
@@ -85,9 +88,10 @@ def test_removing_every_item_leaves_no_pair(monkeypatch):
     assert before.height > 0
     empty = pl.Series([], dtype=pl.Utf8)
     none = np.empty(0, dtype=np.uint64)
-    got = incremental.update_pairs(before, old_h, old_sig, empty, none, np.empty((0, 64), np.uint64), empty,
-                                   np.zeros(len(old_h), dtype=bool))
+    got, moved = incremental.update_pairs(before, old_h, old_sig, empty, none, np.empty((0, 64), np.uint64), empty,
+                                          np.zeros(len(old_h), dtype=bool))
     assert got.height == 0
+    assert sorted(moved.to_list()) == sorted(set(before["u"].to_list()) | set(before["v"].to_list()))
 
 
 # ----------------------------------------------------------------------- a store's re-ingest
@@ -117,6 +121,11 @@ def small(monkeypatch):
 ALONE = "本单位独立开展了城乡结合部供排水管网的全面普查与修复工作。"
 NEAR = "本单位独立开展了城乡结合部供排水管网的全面普查与修复工程。"
 EXACT = "本单位组织编制了辖区内农村公路养护的三年滚动实施计划。"
+# Near copies (as ALONE, NEAR) both written by one agency, until another writes NEAR2
+# (ALONE2 is then one: its near copy's agencies changed, not its pairs); and written by
+# two agencies until SWAP's writer changes to SWAP_NEAR's (both cease to be: the same).
+ALONE2, NEAR2 = "本单位牵头完成了全市老旧小区雨污分流改造项目的竣工验收工作。", "本单位牵头完成了全市老旧小区雨污分流改造项目的竣工验收工程。"
+SWAP, SWAP_NEAR = "本单位配合开展了跨区域流域生态补偿机制的试点评估与总结工作。", "本单位配合开展了跨区域流域生态补偿机制的试点评估与总结工程。"
 
 
 def _tables(folder: Path) -> list[str]:
@@ -164,8 +173,11 @@ def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _assert_equal(a: Path, b: Path) -> None:
     for name in (*METRIC_TABLES, "sentence_spans", "near_pairs", "long_sentences"):
-        assert_frame_equal(_sorted(pl.read_parquet(metric_file(a, name))),
-                           _sorted(pl.read_parquet(metric_file(b, name)))), name
+        try:
+            assert_frame_equal(_sorted(pl.read_parquet(metric_file(a, name))),
+                               _sorted(pl.read_parquet(metric_file(b, name))))
+        except AssertionError as exc:
+            raise AssertionError(f"metric.{name} differs") from exc
 
 
 def _reingest(old: Path, new: Path, drop: pl.Series, parsed: pl.Series) -> MetricsBuilder:
@@ -191,14 +203,18 @@ def test_reingest_equals_metrics_afresh(seed_store, tmp_path, small, monkeypatch
     old_ids = pl.read_parquet(old / "reports.parquet", columns=["report_id"])["report_id"].sort()
     fresh = every.filter(~pl.col("report_id").is_in(old_ids.implode())).sort("report_id")
     new_ids, near_agency = fresh["report_id"], fresh["agency"][3]
-    # a, b, c: reports of three agencies, none the agency of the report new_ids[3]
-    others = every.filter(pl.col("report_id").is_in(old_ids.implode()) & (pl.col("agency") != near_agency)) \
-        .sort("report_id").unique("agency", keep="first", maintain_order=True)
-    a, b, c = others["report_id"].head(3)
-    texts_old = {a: ALONE, b: EXACT}
+    # a, b, c, p, d: reports of five agencies, none the agency of the report new_ids[3];
+    # d and d2 two reports of one agency
+    olds = every.filter(pl.col("report_id").is_in(old_ids.implode()) & (pl.col("agency") != near_agency)) \
+        .sort("report_id")
+    a, b, c, p, d = olds.unique("agency", keep="first", maintain_order=True)["report_id"].head(5)
+    d2 = olds.filter((pl.col("agency") == olds.filter(pl.col("report_id") == d)["agency"].item())
+                     & (pl.col("report_id") != d))["report_id"][0]
+    texts_old = {a: ALONE, b: EXACT, d: ALONE2, d2: NEAR2, p: SWAP, c: SWAP_NEAR}
     _append(old, texts_old)
     MetricsBuilder(old, None).finish()
-    assert not _verdict(old, ALONE) and not _verdict(old, EXACT)  # one agency writes each
+    assert not any(_verdict(old, x) for x in (ALONE, EXACT, ALONE2, NEAR2))  # one agency writes each
+    assert _verdict(old, SWAP) and _verdict(old, SWAP_NEAR)
 
     rescans = []
     real = incremental.rescan
@@ -208,13 +224,15 @@ def test_reingest_equals_metrics_afresh(seed_store, tmp_path, small, monkeypatch
     # sentence). New reports: one writes a near copy of ALONE and the exact copy of
     # EXACT, so both join another agency's sentence.
     removed = pl.concat([old_ids.gather_every(9, offset=10), old_ids.filter(old_ids.str.ends_with("-7"))])
-    removed = removed.filter(~removed.is_in([a, b, c])).unique()
+    removed = pl.concat([removed.filter(~removed.is_in([a, b, c, d, d2])), pl.Series([p])]).unique()
     drop = pl.concat([removed, pl.Series([c])])
-    texts_new = {**texts_old, c: "本单位新增了一条经过修改的句子用于验证重新解析的报告。", new_ids[3]: NEAR + EXACT}
+    texts_new = {**texts_old, c: "本单位新增了一条经过修改的句子用于验证重新解析的报告。\n" + SWAP_NEAR + SWAP,
+                 new_ids[3]: NEAR + EXACT, new_ids[4]: NEAR2}
     new = _generation(seed_store, tmp_path / "new", total, 0, removed, texts_new)
     _reingest(old, new, drop, pl.concat([new_ids, pl.Series([c])]))
     _assert_equal(new, _fresh(new, tmp_path / "fresh"))
-    assert _verdict(new, ALONE) and _verdict(new, EXACT)  # joined: flipped on
+    assert _verdict(new, ALONE) and _verdict(new, EXACT) and _verdict(new, ALONE2)  # joined: flipped on
+    assert not _verdict(new, SWAP) and not _verdict(new, SWAP_NEAR)  # one agency writes both now
     assert sum(rescans) > 0  # an extreme agency's sentences went while others remain
     shares = pl.read_parquet(metric_file(new, "template_share")).filter(pl.col("report_id") == a)
     before = pl.read_parquet(metric_file(old, "template_share")).filter(pl.col("report_id") == a)
