@@ -278,3 +278,32 @@ def test_a_generation_without_the_state_is_recomputed_reusing_its_signatures(see
     assert computed == [pl.read_parquet(metric_file(new, "long_sentences")).height - sig.shape[0]]
     assert computed[0] > 0
     _assert_equal(new, _fresh(new, tmp_path / "fresh"))
+
+
+def test_a_store_without_the_state_is_carried_over_then_recomputed(tmp_path):
+    """A store written before the state was kept: a stats-only ingest carries its metrics
+    over as they are; the next ingest that parses computes template share afresh."""
+    import os
+
+    from fiscal_eval.metrics import compute
+    from fiscal_eval.metrics.stored import load_metrics
+    from fiscal_eval.store import live_generation, load
+
+    generate(agencies=4, years=2, seed=8, out=tmp_path / "syn")
+    store = tmp_path / "store"
+    ingest([tmp_path / "syn" / "reports"], store, jobs=1, progress=False)
+    from fiscal_eval.store import integrity
+
+    for name in ("sentence_spans", "near_pairs"):
+        metric_file(live_generation(store), name).unlink()
+    integrity.record(live_generation(store))  # as that version recorded it
+    for f in (tmp_path / "syn" / "reports").iterdir():
+        os.utime(f)
+    ingest([tmp_path / "syn" / "reports"], store, jobs=1, progress=False)
+    assert not metric_file(live_generation(store), "sentence_spans").exists()
+    first = sorted((tmp_path / "syn" / "reports").iterdir())[0]
+    first.write_text(first.read_text("utf-8") + "\n本单位进一步加强了项目全过程绩效跟踪管理。", "utf-8")
+    ingest([tmp_path / "syn" / "reports"], store, jobs=1, progress=False)
+    folder = live_generation(store)
+    assert metric_file(folder, "sentence_spans").exists()
+    assert_frame_equal(_sorted(load_metrics(folder).template_share), _sorted(compute(load(store)).template_share))
