@@ -58,7 +58,6 @@ from fiscal_eval.metrics.text import (
     _decide,
     _shuffle,
     agency_spans,
-    sentence_verdicts,
     signatures,
 )
 
@@ -110,9 +109,9 @@ def merge_spans(old: pl.DataFrame, delta: pl.DataFrame) -> tuple[pl.DataFrame, p
     keep_high = pl.col(HIGH_OCCURRENCES).cast(pl.Int64).fill_null(0) + pl.col("_d_high")
     # An agency added below the lowest (above the highest) is the new extreme; else the old
     # one while it still writes the sentence; else unknown (null): read again.
-    new_low = pl.col("_add_low").is_not_null() & (pl.col(AGENCY_LOW).is_null() | (pl.col("_add_low") < pl.col(AGENCY_LOW)))
-    new_high = pl.col("_add_high").is_not_null() & (pl.col(AGENCY_HIGH).is_null()
-                                                    | (pl.col("_add_high") > pl.col(AGENCY_HIGH)))
+    add_low, add_high = pl.col("_add_low"), pl.col("_add_high")
+    new_low = add_low.is_not_null() & (pl.col(AGENCY_LOW).is_null() | (add_low < pl.col(AGENCY_LOW)))
+    new_high = add_high.is_not_null() & (pl.col(AGENCY_HIGH).is_null() | (add_high > pl.col(AGENCY_HIGH)))
     touched = per.filter(count > 0).select(
         HASH,
         count.cast(pl.UInt32).alias(OCCURRENCES),
@@ -207,7 +206,7 @@ def update_pairs(
     added = fresh.filter(pl.Series(similar)).select(PAIR_U, PAIR_V, pl.col("_now").alias(PAIR_BANDS))
     moved = pl.concat([frame[column] for frame in (gone, added) for column in (PAIR_U, PAIR_V)]).unique()
     # NOTE: not sorted again (a second of a national corpus): nothing reads them in an order
-    return pl.concat([kept, added.cast(NEAR_PAIR_SCHEMA)]), moved.rename(HASH)
+    return pl.concat([kept, added.cast(pl.Schema(NEAR_PAIR_SCHEMA))]), moved.rename(HASH)
 
 
 def _band_changes(key: np.ndarray, ids: np.ndarray, band: int, in_old: np.ndarray, in_new: np.ndarray,
@@ -329,8 +328,9 @@ def _judge_again(old: pl.DataFrame, spans: pl.DataFrame, pairs: pl.DataFrame, to
     witnessed = pl.concat([sides.select(pl.col(PAIR_U).alias(HASH), witness.alias("_w")),
                            sides.select(pl.col(PAIR_V).alias(HASH), witness.alias("_w"))]) \
         .group_by(HASH).agg(pl.col("_w").any())
+    now = (pl.col(AGENCY_LOW) != pl.col(AGENCY_HIGH)) | pl.col("_w").fill_null(False)
     judged = (classes.join(again, on=HASH, how="semi").join(witnessed, on=HASH, how="left")
-              .select(HASH, ((pl.col(AGENCY_LOW) != pl.col(AGENCY_HIGH)) | pl.col("_w").fill_null(False)).alias("_now")))
+              .select(HASH, now.alias("_now")))
     at = np.searchsorted(spans[HASH].to_numpy(), judged[HASH].to_numpy())
     previous = spans[TEMPLATE].gather(at)  # null: a new sentence (judged here, as every new one)
     flips = judged.select(HASH, pl.when(pl.col("_now")).then(1).otherwise(-1).cast(pl.Int64).alias(CHANGE)) \

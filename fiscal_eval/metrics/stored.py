@@ -39,13 +39,13 @@ import pyarrow.parquet as pq
 from fiscal_eval.metrics import Metrics, Previous, from_parts, incremental
 from fiscal_eval.metrics.text import (
     AGENCY_LOW,
+    FEATURE_BATCH,
     HASH,
     HASHES,
     NORM,
     NUM_PERM,
     SENTENCE_FEATURE_COLUMNS,
     SIGNATURE,
-    FEATURE_BATCH,
     TEMPLATE_SENTENCES,
     TEMPLATE_SHARE,
     TemplateState,
@@ -263,8 +263,10 @@ class MetricsBuilder:
         gone = pl.concat(self._gone) if self._gone else pl.DataFrame(schema={"report_id": pl.Utf8,
                                                                             HASHES: pl.List(pl.UInt64)})
         dropped = pl.Series(sorted(self._drop), dtype=pl.Utf8)
-        gone = gone.join(pl.scan_parquet(self.old / "reports.parquet").select("report_id", agency_code().alias(AGENCY_LOW))
-                         .filter(pl.col("report_id").is_in(dropped.implode())).collect(), on="report_id")
+        gone_codes = (pl.scan_parquet(self.old / "reports.parquet")
+                      .select("report_id", agency_code().alias(AGENCY_LOW))
+                      .filter(pl.col("report_id").is_in(dropped.implode())).collect())
+        gone = gone.join(gone_codes, on="report_id")
         delta = incremental.occurrence_delta(coded(added), [gone])
         del gone
         long, old_sig = read_long(self.old)
@@ -334,7 +336,8 @@ class MetricsBuilder:
         column = pa.chunked_array(chunks, type=pa.binary(_SIG_BYTES))
         table = pa.table({HASH: long[HASH].to_arrow(), NORM: long[NORM].to_arrow().cast(pa.large_string()),
                           SIGNATURE: column})
-        pq.write_table(table, metric_file(self.folder, LONG), compression={HASH: "zstd", NORM: "zstd", SIGNATURE: "lz4"})
+        pq.write_table(table, metric_file(self.folder, LONG),  # a codec a column (pyarrow's stub says one)
+                       compression={HASH: "zstd", NORM: "zstd", SIGNATURE: "lz4"})  # pyright: ignore[reportArgumentType]
 
 
 _SIG_BYTES = NUM_PERM * 8
