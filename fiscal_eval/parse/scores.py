@@ -131,16 +131,20 @@ _ALL_INDICATORS = re.compile(r"各|全部|所有|综合|总体|整体|合计|共
 def _one_indicator(ctx: Context, pos: int) -> bool:
     """Whether the words right before a score label at ``pos`` make it one indicator's
     points ("指标评价得分4分"), not the report's total."""
-    before = ctx.f[max(0, pos - 12):pos]
-    clause = re.split(r"[,;:。]", before)[-1]
+    clause = _clause_before(ctx, pos, 12)
     return bool(_ONE_INDICATOR.search(clause)) and not _ALL_INDICATORS.search(clause)
 
 
 def _indicator_before(ctx: Context, pos: int) -> bool:
     """Whether the clause before a score label at ``pos`` names an indicator."""
-    lo = max(ctx.sentence_bounds(pos)[0], pos - 24)
-    clause = re.split(r"[,;:]", ctx.f[lo:pos])[-1]
-    return bool(_INDICATOR_BEFORE.search(clause))
+    return bool(_INDICATOR_BEFORE.search(_clause_before(ctx, pos, 24)))
+
+
+def _clause_before(ctx: Context, pos: int, reach: int) -> str:
+    """The clause that ends at ``pos``: at most ``reach`` characters back, not past the
+    sentence's start or a , ; : before it."""
+    lo = max(ctx.sentence_bounds(pos)[0], pos - reach)
+    return re.split(r"[,;:]", ctx.f[lo:pos])[-1]
 
 
 def find_score(ctx: Context, table_total: Found | None) -> Found | None:
