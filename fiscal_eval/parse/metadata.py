@@ -451,6 +451,14 @@ def _title_parts(t: _Title) -> _TitleParts:
         # alone, with no fund word to stand for it; the transfer is the fund's name.
         obj = named_transfer
     obj = re.sub(r"(?:预算执行情况|执行情况)$", "", obj)
+    how = "标题"
+    if named_transfer.endswith("项目支出") and len(obj) >= 4 and not _FUND_END.search(obj) \
+            and not _STRONG_SUFFIX.search(obj) and not re.search(r"[股科室处组队站所]$|财政$", obj):
+        # "富民县统计局2024年第五次全国经济普查项目支出绩效评价报告": a project named
+        # without a fund word keeps its 项目 (the 支出 is the genre's); a unit's section
+        # (…水旱灾害防御股项目支出) names no project.
+        obj += "项目"
+        how = "项目支出"
     # "…补助资金转移支付项目绩效目标自评表", "…补助资金(省对下转移支付)项目2018年度绩效…": the
     # fund's name is closed (by its bracket, or by the channel it is paid through); the
     # 项目 after it is the genre's ("项目绩效自评"), no part of the name.
@@ -459,9 +467,9 @@ def _title_parts(t: _Title) -> _TitleParts:
     if obj and _FUND_END.search(re.sub(r"\([^()]*\)$", "", obj)) and not _generic_project(obj):
         name = _clean_project(obj)
         if split is not None and name == obj:
-            objects.append((name, t.span(*split), "标题"))
+            objects.append((name, t.span(*split), how))
         elif (lo := s.find(name, obj_lo)) >= 0:
-            objects.append((name, t.span(lo, lo + len(name)), "标题"))
+            objects.append((name, t.span(lo, lo + len(name)), how))
     return _TitleParts(agency, region, year, tuple(objects))
 
 
@@ -1190,6 +1198,10 @@ def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _
     return cached
 
 
+# Why a title's "X项目支出" gives the project "X项目" (X names no fund).
+_OWN_PROJECT = "标题“……项目支出”所列项目"
+
+
 def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
     meta = vocab().meta
     f = ctx.f
@@ -1218,7 +1230,7 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         for name, span, how in parts.objects:
             tier = 2 if t.tier == 1 else 3
             label = "title" if t.tier == 1 else t.source
-            why = {"括号": "标题括号内的项目名"}.get(how, f"{t.source}所列项目或资金")
+            why = {"括号": "标题括号内的项目名", "项目支出": _OWN_PROJECT}.get(how, f"{t.source}所列项目或资金")
             if t.tier == 1 and not t.first and cands and any(c.tier == 2 for c in cands):
                 tier = 12  # a later title restates the page's; the first title's words win
             if name.endswith("项目资金") and len(name) >= 8 and _body_names_project(ctx, titles, name[:-2]):
@@ -1348,7 +1360,8 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             "报告为部门整体支出，不列项目名") for c in cands))
     fields = [c for c in cands if c.tier == 1]
-    named = [c for c in cands if c.label == "title"]
+    # (a name the title gives only as "…项目支出" does not overrule the form's field)
+    named = [c for c in cands if c.label == "title" and c.reason != _OWN_PROJECT]
     if fields and named and not any(_same_project(a.value, b.value) for a in fields for b in named):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             "“项目名称”栏与标题所列项目不一致")
