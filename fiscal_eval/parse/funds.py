@@ -12,7 +12,8 @@ from dataclasses import replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
-from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_MASKED, Choice, Option, choose,
+from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_MASKED, LOST_PART, LIST_OPENING,
+                                      Choice, Option, choose,
                                       in_component, is_item)
 from fiscal_eval.parse.context import Context, cjk_count, clean_label
 from fiscal_eval.parse.flat_forms import flat_form, glued_rates
@@ -142,7 +143,6 @@ def _unparenthesised(text: str) -> str:
     return _PARENTHESISED.sub("", text) if "(" in text else text
 
 
-_LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
 # A list under money planned or allocated (budget, 下达 income, what arrived) ends at money
@@ -177,6 +177,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     out: list[Amount] = []
     # Per sentence: the index (in out) of the last amount, and where a list began.
     sent: tuple[int, int] | None = None
+    orphan = False  # the sentence opens a list whose whole has no figure before it
     last_idx: int | None = None
     list_parent: int | None = None
     first_named: int | None = None  # the first amount of the sentence a role names
@@ -204,10 +205,15 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             carried = last_idx
             sent, last_idx, list_parent, first_named = bounds, None, None, None
             # "…实际支出3,050.12万元。其中：基本支出…": a sentence that opens with a
-            # list word itemises the last amount of the sentence before, on the same line.
-            if (carried is not None and _LIST_OPENING.match(f, bounds[0])
-                    and "\n" not in f[out[carried].line.span[1]:bounds[0]]):
-                list_parent = carried
+            # list word itemises the last amount of the sentence before, on the same line;
+            # with no such amount ("共有8个支出项目。其中,法院执行预算数6万元…") its
+            # figures are parts of a whole stated without one, never the whole.
+            orphan = False
+            if LIST_OPENING.match(f, bounds[0]):
+                if carried is not None and "\n" not in f[out[carried].line.span[1]:bounds[0]]:
+                    list_parent = carried
+                else:
+                    orphan = True
         floor = out[last_idx].line.span[1] if last_idx is not None else bounds[0]
         clause, clause_start = ctx.left_clause(start, max(floor, bounds[0]))
         # A list word between the previous amount and this one opens an itemisation
@@ -290,7 +296,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         out.append(Amount(line, rank, fallback, total=marked and stated_total,
                           level=_CENTRAL.get(level.group(1), level.group(1)) if level else "",
                           item=is_item(ctx, start), component=in_component(ctx, start),
-                          reason=reason))
+                          excluded=LOST_PART if orphan and parent is None else "", reason=reason))
         if marked and not stated_total:
             markers.append(len(out) - 1)
         last_idx = len(out) - 1

@@ -33,3 +33,17 @@ def test_a_project_named_without_a_fund_word_keeps_its_项目():
 def test_a_title_that_says_only_项目支出_does_not_overrule_the_form_field():
     r = _parse("某市地震局2021年度防震减灾项目支出绩效自评表\n项目名称:防震减灾综合保障\n主管部门:某市地震局\n")
     assert r.project_name == "防震减灾综合保障"
+
+
+# ------------------------------------------------------------------ parts
+
+
+def test_a_sentence_opening_with_其中_after_no_figure_states_parts_only():
+    head = "某市人民法院2018年度部门整体支出绩效评价报告\n一、部门项目实施情况\n"
+    r = _parse(head + "我院2018年共有8个支出项目,所有项目皆按照年初预算执行。其中,法院执行年初预算数6万元,"
+               "年末结算支出6万元,项目资金支出进度比率为100%;案件审判411.95万元,年末结算支出411.95万元。\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (None, None, None)
+    assert any(c.lost for c in r.candidates["budget_yuan"])  # kept, with why it lost
+    # after a figure, the list itemises it and the money spent after it is the report's
+    r = _parse(head + "2018年预算资金100万元。其中,中央资金60万元,省级资金40万元。全年实际支出90万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (1_000_000, 900_000)
