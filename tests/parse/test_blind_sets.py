@@ -47,3 +47,13 @@ def test_a_sentence_opening_with_其中_after_no_figure_states_parts_only():
     # after a figure, the list itemises it and the money spent after it is the report's
     r = _parse(head + "2018年预算资金100万元。其中,中央资金60万元,省级资金40万元。全年实际支出90万元。\n")
     assert (r.budget_yuan, r.spent_yuan) == (1_000_000, 900_000)
+
+
+# ------------------------------------------------------------------ scores
+
+
+def test_a_score_stated_as_自评得_with_its_points():
+    head = "某厅2020年度部门整体支出绩效自评报告\n一、自评结论\n"
+    assert _parse(head + "经逐项量化评价,自评得97.5分。\n").score == 97.5
+    # an indicator's points in the same words stay the indicator's
+    assert _parse(head + "满意度指标年初目标值≥90%,实际完成值95%,自评得10分;\n").score is None
