@@ -563,6 +563,10 @@ def _clean_org(name: str) -> str:
 _AUTONOMOUS = {level: re.compile(r"[\u4e00-\u9fff]{1,12}?族自治" + level) for level in ("县", "州", "旗")}
 
 
+_SHORT_FORMS_FULL = {"政府": "人民政府", "高院": "高级人民法院", "中院": "中级人民法院", "检察院": "人民检察院"}
+_SHORT_FORMS = re.compile("|".join(_SHORT_FORMS_FULL) + "$")
+
+
 def _same_org(a: object, b: object) -> bool:
     """Two names of one unit: equal, or one the other without its region
     (宣州区应急管理局 / 宣城市宣州区应急管理局, 省规划展览馆 / 海南省规划展览馆)."""
@@ -570,6 +574,11 @@ def _same_org(a: object, b: object) -> bool:
     if a == b:
         return True
     short, long = sorted((a, b), key=len)
+    # 塘湖镇政府 for 塘湖镇人民政府, 省高院 for 海南省高级人民法院: the usual short forms
+    if "人民" not in short and "人民" in long:
+        short = _SHORT_FORMS.sub(lambda m: _SHORT_FORMS_FULL[m.group()], short)
+        if short == long:
+            return True
     regions = r"(?:[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))+"
     # An autonomous county, prefecture or banner goes by its short form: 寻甸县 for
     # 寻甸回族彝族自治县, 红河州 for 红河哈尼族彝族自治州.

@@ -67,3 +67,16 @@ def test_a_fund_evaluated_as_资金项目_is_the_fund_and_a_titles_long_资金�
     # a fund's projects in general (衔接资金项目) name none
     r = _parse("某镇2022年衔接资金项目绩效自评报告\n一、项目概况\n")
     assert r.project_name is None
+
+
+# ------------------------------------------------------------------ units
+
+
+def test_a_units_usual_short_form_and_its_full_name_are_one_unit():
+    r = _parse("塘湖镇政府部门整体支出绩效自评表\n单位名称 | 塘湖镇人民政府 |\n填报日期:2021年5月18日\n")
+    assert r.agency == "塘湖镇人民政府"
+    r = _parse("省高院本级2020年绩效自评报告\n评价单位(盖章):海南省高级人民法院\n一、项目概况\n")
+    assert r.agency == "海南省高级人民法院"
+    # two different units stay two: nothing chosen
+    r = _parse("塘湖镇政府部门整体支出绩效自评表\n单位名称 | 石南镇人民政府 |\n")
+    assert r.agency is None
