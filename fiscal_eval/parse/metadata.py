@@ -204,7 +204,9 @@ _CONTINUATION = re.compile(r"^(?:转移支付|项目|支出|资金|绩效|服务
 _NO_TITLE_CHARS = re.compile(r"[\t|,;。!?；，]")
 # Words a mirror masked at a line's start ("(略)", "点击查看>>") and the fragments of one or
 # two characters left between them and the next words.
-_MASK_BEFORE = re.compile(r"^\s*(?:(?:\(略\)|点击查看>*|\*{2,})\s*(?:\S{1,2}\s+)?)+")
+_MASK_BEFORE = re.compile(r"^\s*(?:(?:\(略\)|点击查看>*|\*{2,})\s*(?:\S{1,2}\s+)?)+"
+                          # a spam mirror's name before a colon ("手机版大发888下载_…app版-体育在线:")
+                          r"|^\s*[^:：\n]{0,40}?[A-Za-z_]{2,}[^:：\n]{0,40}?[:：]\s*(?=\S)")
 _SUBJECT = re.compile(r"现(?:将|对|就)(?P<t>[^。\n]{4,90}?)(?:情况)?(?:报告|汇报|(?:予以|给予)?公开)?(?:如下|[:])")
 
 

@@ -80,3 +80,14 @@ def test_a_units_usual_short_form_and_its_full_name_are_one_unit():
     # two different units stay two: nothing chosen
     r = _parse("塘湖镇政府部门整体支出绩效自评表\n单位名称 | 石南镇人民政府 |\n")
     assert r.agency is None
+
+
+# ------------------------------------------------------------------ noise
+
+
+def test_a_spam_mirrors_name_before_the_titles_colon_is_no_part_of_it():
+    r = _parse("手机版大发888下载_大发彩票官方app版-体育在线:某区民政局项目支出绩效自评报告\n一、项目概况\n")
+    assert r.agency == "某区民政局"
+    # a title's own colon (附件1:) is kept as before
+    r = _parse("附件1:某区民政局2022年度部门整体支出绩效自评报告\n一、部门概况\n")
+    assert r.agency == "某区民政局"
