@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
-from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_MASKED, LOST_PART, LIST_OPENING,
+from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_GHOSTED, LOST_MASKED, LOST_PART, LIST_OPENING,
                                       Choice, Option, choose,
                                       in_component, is_item)
 from fiscal_eval.parse.context import Context, cjk_count, clean_label
@@ -664,7 +664,32 @@ def extract_amounts(ctx: Context) -> list[Amount]:
     if not any(a.line.role in ("budget", "spent") and not a.excluded for a in table):
         table += [Amount(line, rank, excluded=why, reason="表格粘连单元格（执行率核对）")
                   for line, rank, why in glued_rates(ctx)[0]]
-    return _mark_masked(ctx, table + _prose_amounts(ctx, shift=len(table)) + _unit_line_amounts(ctx))
+    return _mark_ghosted(ctx, _mark_masked(ctx, table + _prose_amounts(ctx, shift=len(table))
+                                           + _unit_line_amounts(ctx)))
+
+
+# A decimal written twice in a row (当年实际到位 106.5106.5 万元): a PDF's fake bold, every
+# glyph drawn twice, came through as doubled figures.
+_GHOST = re.compile(r"(?<![\d.])(\d+\.\d+)\1(?![\d.])")
+_DIGITS = re.compile(r"[\d.]+")
+
+
+def _mark_ghosted(ctx: Context, out: list[Amount]) -> list[Amount]:
+    """In a text whose figures were doubled (:data:`_GHOST`), an amount read from a doubled
+    figure, or whose digits are two equal halves (7070: 70 doubled, or 7070 as printed —
+    the text does not say), is shown, never chosen."""
+    ghosts = [m.span() for m in _GHOST.finditer(ctx.f)]
+    if not ghosts:
+        return out
+    for i, a in enumerate(out):
+        lo, hi = a.line.span
+        m = _DIGITS.search(ctx.f, lo, hi)
+        digits = m.group().replace(",", "") if m else ""
+        half = len(digits) // 2
+        doubled = len(digits) % 2 == 0 and half > 0 and digits[:half] == digits[half:]
+        if not a.excluded and (doubled or any(g0 < hi and lo < g1 for g0, g1 in ghosts)):
+            out[i] = replace(a, excluded=LOST_GHOSTED)
+    return out
 
 
 # A figure a mirror site hid ("下达给我单位资金 点击查看>> 万元", "****万元"): stated, but

@@ -91,3 +91,13 @@ def test_a_spam_mirrors_name_before_the_titles_colon_is_no_part_of_it():
     # a title's own colon (附件1:) is kept as before
     r = _parse("附件1:某区民政局2022年度部门整体支出绩效自评报告\n一、部门概况\n")
     assert r.agency == "某区民政局"
+
+
+def test_figures_doubled_by_a_pdfs_fake_bold_are_not_read():
+    head = "某县科协2021年科普宣传经费项目绩效自评报告\n一、项目概况\n"
+    r = _parse(head + "本项目申报金额 7070 万元,预算批复 7070 万元,当年实际到位 106.5106.5 万元,支出 36.9436.94 万元。\n")
+    assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (None, None, None)
+    assert r.candidates["budget_yuan"][0].lost  # kept, with why
+    # without a doubled decimal in the text, 7070 is 7070
+    r = _parse(head + "本项目预算批复 7070 万元,支出 3694 万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (70_700_000, 36_940_000)
