@@ -159,7 +159,7 @@ def _untitled(text: str) -> str:
 
 
 # When money was spent or arrived, and filler: not a subject of the money.
-_WHEN = re.compile(r"截[至止]?[^,;]*?(?:日|底|末|前)|目前|当前|年底|年末|全年|本年|年内|累计|已|共|资金|全部")
+_WHEN = re.compile(r"截[至止]?[^,;]*?(?:日|底|末|前)|目前|当前|年底|年末|全年|本年度|本年|年度|当年|年内|累计|已|共|资金|全部")
 
 
 def _subjectless(label: str) -> bool:

@@ -101,3 +101,14 @@ def test_figures_doubled_by_a_pdfs_fake_bold_are_not_read():
     # without a doubled decimal in the text, 7070 is 7070
     r = _parse(head + "本项目预算批复 7070 万元,支出 3694 万元。\n")
     assert (r.budget_yuan, r.spent_yuan) == (70_700_000, 36_940_000)
+
+
+def test_money_spent_in_the_years_words_ends_a_list_of_revenue():
+    head = "某局2022年度部门整体支出绩效自评报告\n一、部门整体支出概况\n"
+    r = _parse(head + "2022年本单位总收入为207.79万元,其中一般公共财政拨款预算收入155.11万元,"
+               "其他收入52.68万元,年度总支出为774.59万元。\n")
+    assert r.spent_yuan == 7_745_900
+    # a part's spending named by its subject stays the part's
+    r = _parse(head + "2022年本单位总收入为207.79万元,其中一般公共财政拨款预算收入155.11万元,"
+               "其他收入52.68万元,其他收入支出为52.68万元。\n")
+    assert r.spent_yuan is None
