@@ -12,13 +12,13 @@ from dataclasses import replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
-from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_GHOSTED, LOST_MASKED, LOST_PART, LIST_OPENING,
+from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_GHOSTED, LOST_ITEM, LOST_MASKED, LOST_PART, LIST_OPENING,
                                       Choice, Option, choose,
                                       in_component, is_item)
 from fiscal_eval.parse.context import Context, cjk_count, clean_label
 from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
-from fiscal_eval.parse.metadata import find_title
+from fiscal_eval.parse.metadata import find_title, several_projects
 from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, find_amounts, parse_amount
 from fiscal_eval.parse.vocab import vocab
 from fiscal_eval.util.records import record
@@ -143,6 +143,8 @@ def _unparenthesised(text: str) -> str:
     return _PARENTHESISED.sub("", text) if "(" in text else text
 
 
+# "该项目财政拨入资金30万元…" in a report counting several projects: that project's money.
+_ONE_OF_SEVERAL = re.compile(r"\s*(?:该|此)项目")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
 # A list under money planned or allocated (budget, 下达 income, what arrived) ends at money
@@ -296,7 +298,9 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         out.append(Amount(line, rank, fallback, total=marked and stated_total,
                           level=_CENTRAL.get(level.group(1), level.group(1)) if level else "",
                           item=is_item(ctx, start), component=in_component(ctx, start),
-                          excluded=LOST_PART if orphan and parent is None else "", reason=reason))
+                          excluded=LOST_PART if orphan and parent is None
+                          else LOST_ITEM if _ONE_OF_SEVERAL.match(f, bounds[0]) and several_projects(ctx) else "",
+                          reason=reason))
         if marked and not stated_total:
             markers.append(len(out) - 1)
         last_idx = len(out) - 1

@@ -1181,6 +1181,20 @@ def _same_project(a: object, b: object) -> bool:
 
 _MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
                     r"|项目共\s*(?P<m>\d+)\s*个|\(共\d+个\)")
+_NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def several_projects(ctx: Context) -> bool:
+    """Whether the text's head counts two or more projects (涉及2个项目, 共有三个项目)."""
+    cached = getattr(ctx, "_meta_several", None)
+    if cached is None:
+        m = _MULTI.search(ctx.f, 0, _HEAD)
+        n = (m.group("n") or m.group("m") or "2") if m else "0"
+        count = int(n) if n.isdigit() else _NUMERALS.get(n[-1], 2)
+        cached = ctx._meta_several = count >= 2  # type: ignore[attr-defined]
+    return cached
+
+
 _ALLOCATION = re.compile(
     r"(?:下达|下拨)(?:给)?(?:我[县市区省州旗乡镇]|广西|内蒙古|西藏|宁夏|新疆)?的?(?:(?:19|20)\d\d年度?)?"
     r"(?P<n>[\u4e00-\u9fff“”]{4,40}?(?:资金|经费|转移支付)(?:\([^()\d]{2,20}\))?)(?:预算)?[,，]?"

@@ -112,3 +112,14 @@ def test_money_spent_in_the_years_words_ends_a_list_of_revenue():
     r = _parse(head + "2022年本单位总收入为207.79万元,其中一般公共财政拨款预算收入155.11万元,"
                "其他收入52.68万元,其他收入支出为52.68万元。\n")
     assert r.spent_yuan is None
+
+
+def test_this_projects_money_in_a_report_on_several_projects_is_one_projects():
+    head = "共青团某市委2020年度项目支出绩效评价自评报告\n一、项目概况\n"
+    several = "2020年市财政共计下达单位市级项目资金60万元,涉及2个项目。\n"
+    item = "1.青少年管理事务工作经费。该项目财政拨入资金30万元,截止2020年12月31日,支出资金30万元。\n"
+    r = _parse(head + several + item)
+    assert (r.budget_yuan, r.spent_yuan) == (600_000, None)
+    # a report on one project: 该项目 is the report's own
+    r = _parse(head + item)
+    assert r.spent_yuan == 300_000
