@@ -123,3 +123,31 @@ def test_this_projects_money_in_a_report_on_several_projects_is_one_projects():
     # a report on one project: 该项目 is the report's own
     r = _parse(head + item)
     assert r.spent_yuan == 300_000
+
+
+# ------------------------------------------------------------------ several reports
+
+
+def test_a_page_announcing_several_reports_leaves_the_first_ones_figures_unchosen():
+    text = ("某厅关于2021年度中央转移支付专项资金绩效自评的报告\n"
+            "现将中央非物质文化遗产保护专项资金转移支付2021年度绩效自评报告、国家文物保护专项转移支付2021年度"
+            "绩效自评报告公开如下:\n一、绩效目标分解下达情况\n中央下达预算资金2118万元,全年执行2118万元,执行率100%。\n")
+    r = _parse(text)
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported, r.project_name) == (None, None, None, None)
+    assert r.candidates["budget_yuan"][0].value == 21_180_000 and "多份报告" in r.candidates["budget_yuan"][0].lost
+    # one report's form and text announced together are one report
+    r = _parse(text.replace("、国家文物保护专项转移支付2021年度绩效自评报告", "及评价报告"))
+    assert r.budget_yuan == 21_180_000
+
+
+def test_a_list_of_a_units_project_forms_before_the_first_one():
+    text = ("2022年度项目支出绩效自评表\n某局本级单位项目绩效自评表清单\n序号\n项目名称\n1\n“三支一扶”省级财政补助资金自评表\n"
+            "2\n城乡劳动力发展工作经费自评表\n3\n人事考试专项经费自评表\n项目支出绩效自评表\n"
+            "项目名称 | “三支一扶”省级财政补助资金\n项目资金(万元) | 年初预算数 | 全年预算数(A) | 全年执行数(B) | 分值 | 执行率(B/A) | 得分\n"
+            "年度资金总额: | 99 | 99 | 99 | 10 | 100% | 10\n")
+    r = _parse(text)
+    assert (r.budget_yuan, r.spent_yuan, r.project_name) == (None, None, None)
+    # a report listing its own forms (附件) is one report
+    r = _parse(text.replace("“三支一扶”省级财政补助资金自评表\n", "项目支出绩效自评表\n")
+               .replace("城乡劳动力发展工作经费自评表\n", "部门整体支出绩效自评表\n").replace("人事考试专项经费自评表\n", ""))
+    assert r.budget_yuan == 990_000
