@@ -151,3 +151,12 @@ def test_a_list_of_a_units_project_forms_before_the_first_one():
     r = _parse(text.replace("“三支一扶”省级财政补助资金自评表\n", "项目支出绩效自评表\n")
                .replace("城乡劳动力发展工作经费自评表\n", "部门整体支出绩效自评表\n").replace("人事考试专项经费自评表\n", ""))
     assert r.budget_yuan == 990_000
+
+
+# ------------------------------------------------------------------ form fields
+
+
+def test_a_sub_projects_column_is_no_project_name_and_项目年份_is_the_year():
+    r = _parse("苏州市级财政支出项目绩效自评表\n项目名称 市管绿地养护 项目年份 2017项目主管部门(单位) 某局\n"
+               "子项目名称 实际金额(万元)合计 433.79\n")
+    assert (r.project_name, r.year) == ("市管绿地养护", 2017)
