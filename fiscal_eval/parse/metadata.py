@@ -35,7 +35,9 @@ _STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|
                # …中心资金投入情况(万元))
                r"|预算编码|单位编码|预算代码|单位代码|资金投入"
                # 部门整体支出绩效自评表: 部门名称 X 下属单位个数 N 整体支出规模
-               r"|下属单位|整体支出规模")
+               r"|下属单位|整体支出规模"
+               # the money grid's header right after the cell (…管理局年初预算数…)
+               r"|年初预算|全年预算")
 _REGION = re.compile(r"^(?:中共)?(?P<r>[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|村|社区|苏木)")  # below a county: a place, not a unit
 _REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|州|盟|县|区|旗)$")

@@ -160,3 +160,9 @@ def test_a_sub_projects_column_is_no_project_name_and_项目年份_is_the_year()
     r = _parse("苏州市级财政支出项目绩效自评表\n项目名称 市管绿地养护 项目年份 2017项目主管部门(单位) 某局\n"
                "子项目名称 实际金额(万元)合计 433.79\n")
     assert (r.project_name, r.year) == ("市管绿地养护", 2017)
+
+
+def test_the_supervisor_field_with_单位_and_a_money_header_glued_after_the_cell():
+    r = _parse("苏州市级财政支出项目绩效自评表\n项目名称 市管绿地养护 项目年份 2017项目主管部门(单位) "
+               "苏州市园林和绿化管理局年初预算数当年使用上年结余\n")
+    assert r.agency == "苏州市园林和绿化管理局"
