@@ -166,3 +166,9 @@ def test_the_supervisor_field_with_单位_and_a_money_header_glued_after_the_cel
     r = _parse("苏州市级财政支出项目绩效自评表\n项目名称 市管绿地养护 项目年份 2017项目主管部门(单位) "
                "苏州市园林和绿化管理局年初预算数当年使用上年结余\n")
     assert r.agency == "苏州市园林和绿化管理局"
+
+
+def test_the_year_in_brackets_after_a_forms_name():
+    r = _parse("详情见附件(注:以下内容为附件图片识别)部门预算项目支出绩效自评表(2023年度) | | |\n"
+               "项目名称 | 退耕还林 |\n主要内容 | 协助完成对我市2018年度新一轮退耕还林检查验收\n")
+    assert r.year == 2023
