@@ -175,3 +175,8 @@ def test_the_year_in_brackets_after_a_forms_name():
                "| | 协助完成对我市2018年度新一轮退耕还林检查验收。 | | 开展业务培训。 |\n"
                "| 2.项目实施内容 | 协助完成对我市2018年度新一轮退耕还林检查验收。 | | |\n")
     assert r.year == 2023
+
+
+def test_a_place_the_page_masked_is_no_part_of_a_projects_name():
+    assert _parse("XX市渔业增殖放流项目绩效评价报告\n一、项目概况\n").project_name == "渔业增殖放流项目"
+    assert _parse("某市渔业增殖放流项目绩效评价报告\n一、项目概况\n").project_name == "某市渔业增殖放流项目"
