@@ -180,3 +180,10 @@ def test_the_year_in_brackets_after_a_forms_name():
 def test_a_place_the_page_masked_is_no_part_of_a_projects_name():
     assert _parse("XX市渔业增殖放流项目绩效评价报告\n一、项目概况\n").project_name == "渔业增殖放流项目"
     assert _parse("某市渔业增殖放流项目绩效评价报告\n一、项目概况\n").project_name == "某市渔业增殖放流项目"
+
+
+def test_project_money_paid_is_money_spent():
+    head = "某县2021年森林抚育项目支出绩效自评报告\n一、项目概况\n"
+    assert _parse(head + "项目已完工,已按施工合同支付项目资金196.56万元。\n").spent_yuan == 1_965_600
+    # a transfer payment is a kind of fund, not a payment made
+    assert _parse(head + "上级下达转移支付项目资金196.56万元。\n").spent_yuan is None
