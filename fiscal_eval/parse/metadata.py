@@ -30,7 +30,7 @@ __all__ = ["Choice", "find_title", "find_agency", "find_region", "find_year", "f
 
 _FIELD_SEP = r"[\s:|•·\t]*"
 _STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|项目资金|自评得分|绩效目标|评价方式|评价机构"
-               r"|报告日期|填报日期|专项实施期|市县财政部门|项目起止"
+               r"|报告日期|填报日期|专项实施期|市县财政部门|项目起止|项目主要内容"
                # the next cell of a form run together with the unit's (…局预算编码302001,
                # …中心资金投入情况(万元))
                r"|预算编码|单位编码|预算代码|单位代码|资金投入"

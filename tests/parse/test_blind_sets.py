@@ -187,3 +187,9 @@ def test_project_money_paid_is_money_spent():
     assert _parse(head + "项目已完工,已按施工合同支付项目资金196.56万元。\n").spent_yuan == 1_965_600
     # a transfer payment is a kind of fund, not a payment made
     assert _parse(head + "上级下达转移支付项目资金196.56万元。\n").spent_yuan is None
+
+
+def test_a_project_names_cell_stops_at_the_next_cell_项目主要内容():
+    r = _parse("2021年项目绩效自评报告表(实施单位用)填报单位:某市疾病预防控制中心填报日期:2022年9月18日"
+               "基本情况项目名称重大传染病防治项目主要内容预防和控制传染病的发生\n")
+    assert r.project_name == "重大传染病防治"
