@@ -143,6 +143,8 @@ def _unparenthesised(text: str) -> str:
     return _PARENTHESISED.sub("", text) if "(" in text else text
 
 
+_LEVEL_WORD = r"(?:中央|省级?|自治区|市级?|州级?|县级?|区级?)"
+_LEVELS_JOINED = re.compile(rf"{_LEVEL_WORD}(?:财政)?(?:及|和|与|、){_LEVEL_WORD}")
 # "该项目财政拨入资金30万元…" in a report counting several projects: that project's money.
 _ONE_OF_SEVERAL = re.compile(r"\s*(?:该|此)项目")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
@@ -294,7 +296,9 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             context=ctx.context_path(start),
             decimals=decimals_of(num),
         )
-        level = v.fund_level.search(label)
+        # "下达…中央及自治区就业补助资金共33832.24万元": money of two levels together is no
+        # one level's
+        level = None if _LEVELS_JOINED.search(label) else v.fund_level.search(label)
         out.append(Amount(line, rank, fallback, total=marked and stated_total,
                           level=_CENTRAL.get(level.group(1), level.group(1)) if level else "",
                           item=is_item(ctx, start), component=in_component(ctx, start),

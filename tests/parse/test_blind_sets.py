@@ -193,3 +193,13 @@ def test_a_project_names_cell_stops_at_the_next_cell_项目主要内容():
     r = _parse("2021年项目绩效自评报告表(实施单位用)填报单位:某市疾病预防控制中心填报日期:2022年9月18日"
                "基本情况项目名称重大传染病防治项目主要内容预防和控制传染病的发生\n")
     assert r.project_name == "重大传染病防治"
+
+
+def test_money_of_two_levels_together_is_no_one_levels():
+    head = "某市就业补助资金2023年度绩效自评报告\n一、转移支付基本情况\n"
+    r = _parse(head + "2023年自治区下达某市中央及自治区就业补助资金共33832.24万元,中央资金27853万元,"
+               "自治区资金5643万元,各县筹集资金336.24万元。\n")
+    assert r.budget_yuan == 338_322_400
+    # one level's allocations, no total: unknown
+    r = _parse(head + "2023年中央下达就业补助资金27853万元,自治区下达就业补助资金5643万元。\n")
+    assert r.budget_yuan is None
