@@ -41,7 +41,7 @@ def _patterns() -> dict[str, Any]:
     words = v.grade_word.pattern
     # A grade word broken by a PDF line break ("优 秀") is still the word.
     spaced = "|".join(r"\s?".join(map(re.escape, w)) for w in v.grade_words)
-    grade_label = (rf"(?P<label>{v.grade_label.pattern})(?:[为是均:\s\t\"“'‘「『]|评定|确定){{0,5}}"
+    grade_label = (rf"(?P<label>{v.grade_label.pattern})(?:[为是均:(\s\t\"“'‘「『]|评定|确定){{0,5}}"
                    rf"(?P<grade>{spaced})(?=(?:等级|等次|档次|等|级)?(?:[\s\"”'’」』。,;)!]|$))")
     return {
         "totals": [re.compile(f"(?P<label>{p.pattern}){_FILLER}{_NUM}") for p in v.score_total],

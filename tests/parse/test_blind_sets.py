@@ -203,3 +203,10 @@ def test_money_of_two_levels_together_is_no_one_levels():
     # one level's allocations, no total: unknown
     r = _parse(head + "2023年中央下达就业补助资金27853万元,自治区下达就业补助资金5643万元。\n")
     assert r.budget_yuan is None
+
+
+def test_a_grade_in_brackets_after_its_label():
+    head = "某县老年人日间照料中心项目绩效自评报告\n四、评价结论\n"
+    assert _parse(head + "综合项目实施效果,评价得分及绩效等级为(良)。\n").grade == "良"
+    # a scale in brackets is no grade
+    assert _parse(head + "绩效等级(优、良、中、差)按得分确定。\n").grade is None
