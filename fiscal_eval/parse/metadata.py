@@ -468,6 +468,11 @@ def _title_parts(t: _Title) -> _TitleParts:
     # 项目 after it is the genre's ("项目绩效自评"), no part of the name.
     obj = re.sub(r"(?<=资金|经费|补助|补贴)(?:专项)?转移支付项目$", "", obj)
     obj = re.sub(r"(?<=资金|经费|补助|补贴)(\([^()]{2,20}\))项目$", r"\1", obj)
+    inner = re.search(r"\(([^()]+)\)$", obj)
+    if inner and re.search(r"(?:项目|工程)$", inner.group(1)) and any(o[0] == inner.group(1) for o in objects):
+        # "中央集中彩票公益金转移支付(福彩圆梦•孤儿助学工程项目)…": the fund names its
+        # channel, the bracket the project the report is about.
+        obj = ""
     if obj and _FUND_END.search(re.sub(r"\([^()]*\)$", "", obj)) and not _generic_project(obj):
         name = _clean_project(obj)
         if split is not None and name == obj:

@@ -210,3 +210,11 @@ def test_a_grade_in_brackets_after_its_label():
     assert _parse(head + "综合项目实施效果,评价得分及绩效等级为(良)。\n").grade == "良"
     # a scale in brackets is no grade
     assert _parse(head + "绩效等级(优、良、中、差)按得分确定。\n").grade is None
+
+
+def test_a_project_in_brackets_after_the_fund_that_pays_for_it():
+    r = _parse("中央集中彩票公益金转移支付(福彩圆梦•孤儿助学工程项目)2020年度绩效自评报告\n一、基本情况\n")
+    assert r.project_name == "福彩圆梦•孤儿助学工程项目"
+    # a channel in brackets after a fund's name keeps the fund
+    r = _parse("湖北省残疾人事业发展补助资金(省对下转移支付)2020年度绩效自评报告\n一、基本情况\n")
+    assert r.project_name is not None and r.project_name.endswith("补助资金(省对下转移支付)")
