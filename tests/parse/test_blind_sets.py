@@ -218,3 +218,12 @@ def test_a_project_in_brackets_after_the_fund_that_pays_for_it():
     # a channel in brackets after a fund's name keeps the fund
     r = _parse("湖北省残疾人事业发展补助资金(省对下转移支付)2020年度绩效自评报告\n一、基本情况\n")
     assert r.project_name is not None and r.project_name.endswith("补助资金(省对下转移支付)")
+
+
+def test_the_residents_insurance_programme_is_a_fund_not_a_units_contribution():
+    head = "城乡居民基本养老保险补助经费转移支付2024年度绩效自评报告\n一、基本情况\n"
+    r = _parse(head + "2024年,某省城乡居民基本养老保险全年预算数1437530.39万元,全区执行数1042971.58万元。\n")
+    assert r.budget_yuan == 14_375_303_900
+    # a unit's pension contributions stay a part of its spending
+    r = _parse("某局2024年度部门整体支出绩效自评报告\n一、基本情况\n2024年职工养老保险全年预算数37.5万元。\n")
+    assert r.budget_yuan is None
