@@ -221,7 +221,7 @@ def test_a_project_in_brackets_after_the_fund_that_pays_for_it():
 
 
 def test_the_residents_insurance_programme_is_a_fund_not_a_units_contribution():
-    head = "城乡居民基本养老保险补助经费转移支付2024年度绩效自评报告\n一、基本情况\n"
+    head = "某省人力资源和社会保障厅2024年度转移支付绩效自评报告\n一、基本情况\n"
     r = _parse(head + "2024年,某省城乡居民基本养老保险全年预算数1437530.39万元,全区执行数1042971.58万元。\n")
     assert r.budget_yuan == 14_375_303_900
     # a unit's pension contributions stay a part of its spending
