@@ -227,3 +227,15 @@ def test_the_residents_insurance_programme_is_a_fund_not_a_units_contribution():
     # a unit's pension contributions stay a part of its spending
     r = _parse("某局2024年度部门整体支出绩效自评报告\n一、基本情况\n2024年职工养老保险全年预算数37.5万元。\n")
     assert r.budget_yuan is None
+
+
+def test_a_forms_numbers_with_a_lost_character_and_a_rate_without_its_sign():
+    r = _parse("2024年度部门整体绩效自评表 | | | | | |\n项目名称: | 某县科学技术协会整体监控 | | | | |\n"
+               "资金情况(元) | 年初预算数 | 全年(调整)预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 |\n"
+               "年度总金额 | 3,724,055.00? | 4,764,453.11? | 4,614,453.11? | 96.85 | 10.00 | 9.68? |\n")
+    assert (r.budget_yuan, r.spent_yuan) == (4_764_453.11, 4_614_453.11)
+    # a rate that does not agree with the row's money: the columns are not trusted
+    r = _parse("2024年度部门整体绩效自评表 | | | | | |\n"
+               "资金情况(元) | 年初预算数 | 全年(调整)预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 |\n"
+               "年度总金额 | 3,724,055.00 | 4,764,453.11 | 4,614,453.11 | 10.00 | 9.68 | |\n")
+    assert r.spent_yuan is None
