@@ -118,6 +118,14 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     return role, rank, fallback
 
 
+def _names_a_part(ctx: Context, label: str) -> bool:
+    """Whether a label names a part of the money (基本支出, 三公经费 …) the title does not
+    make the report's whole."""
+    v = vocab()
+    return (v.subject_part.search(label) is not None and not v.subject_whole.search(label)
+            and not _title_subject(ctx, label))
+
+
 def _title_subject(ctx: Context, words: str) -> bool:
     """Whether every part word in ``words`` ([subject].part) is one the report's title
     names as its own subject ("…局2023年度项目支出绩效单位自评报告": there 项目支出 is
@@ -622,9 +630,10 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                         totals[head] = len(out) - 1
                 ctx.cover(row_span)
                 continue
-            # A row named by its role words: the first number after the label.
+            # A row named by its role words: the first number after the label (not a
+            # part's: "基本支出总额 | 864.2万 | 项目支出总额 | 0").
             role, rank, matched = role_of(label)
-            if role == "other":
+            if role == "other" or _names_a_part(ctx, label):
                 continue
             i, c, val = numeric[0]
             line = FundLine(

@@ -239,3 +239,10 @@ def test_a_forms_numbers_with_a_lost_character_and_a_rate_without_its_sign():
                "资金情况(元) | 年初预算数 | 全年(调整)预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 |\n"
                "年度总金额 | 3,724,055.00 | 4,764,453.11 | 4,614,453.11 | 10.00 | 9.68 | |\n")
     assert r.spent_yuan is None
+
+
+def test_a_form_row_naming_a_part_is_no_total():
+    r = _parse("某镇人民政府部门整体支出绩效自评表\n| 单位名称 | 某镇人民政府 |\n| 基本支出总额 | 864.2万 | 项目支出总额 | 0 |\n")
+    assert r.spent_yuan is None
+    r = _parse("某镇人民政府部门整体支出绩效自评表\n| 单位名称 | 某镇人民政府 |\n| 部门整体支出总额 | 864.2万 |\n")
+    assert r.spent_yuan == 8_642_000
