@@ -33,10 +33,10 @@ def several_reports(ctx: Context) -> str | None:
     """Words telling that the text holds several reports (the announcement, or the list's
     entries), or None."""
     head = ctx.f[:_HEAD]
-    m = _ANNOUNCED.search(head)
+    m = _ANNOUNCED.search(head) if "现将" in head else None
     if m:
         return m.group()
-    listing = _LISTING.search(head)
+    listing = _LISTING.search(head) if "清单" in head or "录" in head else None
     if listing:
         names = {e.group("name").strip() for e in _ENTRY.finditer(head, listing.end())}
         names = {n for n in names if not _GENERIC_ENTRY.match(n)}

@@ -688,6 +688,7 @@ def extract_amounts(ctx: Context) -> list[Amount]:
 # A decimal written twice in a row (当年实际到位 106.5106.5 万元): a PDF's fake bold, every
 # glyph drawn twice, came through as doubled figures.
 _GHOST = re.compile(r"(?<![\d.])(\d+\.\d+)\1(?![\d.])")
+_TWO_POINTS = re.compile(r"\d\.\d+\.\d")
 _DIGITS = re.compile(r"[\d.]+")
 
 
@@ -695,6 +696,8 @@ def _mark_ghosted(ctx: Context, out: list[Amount]) -> list[Amount]:
     """In a text whose figures were doubled (:data:`_GHOST`), an amount read from a doubled
     figure, or whose digits are two equal halves (7070: 70 doubled, or 7070 as printed —
     the text does not say), is shown, never chosen."""
+    if not _TWO_POINTS.search(ctx.f):
+        return out  # (the cheap test first: most texts have no number with two points)
     ghosts = [m.span() for m in _GHOST.finditer(ctx.f)]
     if not ghosts:
         return out
