@@ -201,7 +201,7 @@ _HEADING_NUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一�
 _TITLE_FIELD = re.compile(r"^\s*(?:\[\s*)?(?:标\s*题|名\s*称)\s*(?:\]\s*)?[:：]?\s*\|?\s*(?P<t>[^|]+)")
 _FILE_IN_BRACKETS = re.compile(r"《(?P<n>[^《》\n]{4,100}?)\.(?:docx?|pdf|wps|xlsx?|txt)》", re.I)
 _FILE_LINE = re.compile(r"^(?P<n>.{4,120}?)\.(?:docx?|pdf|wps|xlsx?)$", re.I)
-_TITLE_PREFIX = re.compile(r"^(?:附件\d*[:：]?(?:\d+[.、])?|\d+、|关于(?=[\u4e00-\u9fff]))+")
+_TITLE_PREFIX = re.compile(r"^(?:附件\d*[:：]?(?:\d+[.、])?|附表\d*[:：]?|第[一二三四五六七八九十\d]{1,3}部分|\d+、|关于(?=[\u4e00-\u9fff]))+")
 _CONTINUATION = re.compile(r"^(?:转移支付|项目|支出|资金|绩效|服务|专项|经费|工作|评价|自评)")
 _NO_TITLE_CHARS = re.compile(r"[\t|,;。!?；，]")
 # Words a mirror masked at a line's start ("(略)", "点击查看>>") and the fragments of one or

@@ -246,3 +246,9 @@ def test_a_form_row_naming_a_part_is_no_total():
     assert r.spent_yuan is None
     r = _parse("某镇人民政府部门整体支出绩效自评表\n| 单位名称 | 某镇人民政府 |\n| 部门整体支出总额 | 864.2万 |\n")
     assert r.spent_yuan == 8_642_000
+
+
+def test_a_documents_part_number_before_a_title_is_no_part_of_the_unit():
+    r = _parse("某区医疗保障局2021年度部门整体支出绩效评价报告.docx\n"
+               "第五部分 附件 某区医疗保障局 2021 年度部门整体支出绩效评价报告 一、部门概况 (一)基本情况。\n")
+    assert r.agency == "某区医疗保障局"
