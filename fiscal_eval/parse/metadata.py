@@ -1275,6 +1275,11 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
                 # filled in) and a body writing "某某项目概况": the project is the name, 资金
                 # its money. (Without the body saying so, the title's words are kept.)
                 name, span = name[:-2], (span[0], span[1] - 2 if span[1] - span[0] > 2 else span[1])
+            unglued = _unit_off(ctx, titles, name, t)
+            if unglued is not None:
+                # "保山市广播电视台电视专题节目制作经费项目…": the title glues its unit to the
+                # project, which the body names alone
+                name, span = unglued, (span[1] - len(unglued), span[1])
             cands.append(_C(name, span, label, why, tier))
             if t.tier == 1 and re.search(r"(?:项目|工程)$", name):
                 fund_report = False
@@ -1461,6 +1466,32 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         return from_title[0]
 
     return _choose(cands, same=_same_project, fuller=fuller, decide=decide)
+
+
+# The words a unit's name ends with, where a title may run it into its project's name.
+_UNIT_END = re.compile(r"(?:局|委员会|人民政府|厅|办公室|管委会|学校|中学|小学|幼儿园|医院|卫生院|中心|电视台|广播电台"
+                       r"|图书馆|博物馆|文化馆|纪念馆|剧院|剧团|公司)$")
+
+
+def _unit_off(ctx: Context, titles: list[_Title], name: str, title: _Title) -> str | None:
+    """``name`` without a unit it opens with (南阳曲剧艺术中心戏曲进校园演出项目,
+    某市广播电视台电视专题节目制作经费项目), when the title leaves a space after the unit
+    or the text's head, outside its titles, writes the rest alone, not after that unit;
+    None when neither."""
+    spans = [(t.idx[0], t.idx[-1] + 1) for t in titles if t.idx]
+    head = ctx.f[:_HEAD]
+    at_title = title.text.find(name)
+    for k in range(4, len(name) - 5):
+        unit, rest = name[:k], name[k:]
+        if not _UNIT_END.search(unit) or not _plausible_org(unit) or _generic_project(rest):
+            continue  # (a place alone is not cut: 湖北省…资金, 银川市兴庆区…项目 keep theirs)
+        i = at_title + k
+        if at_title >= 0 and i < len(title.idx) and title.idx[i] - title.idx[i - 1] > 1:
+            return rest  # "南阳曲剧艺术中心 戏曲进校园演出项目": the title's own gap
+        for at in _occurrences(head, rest):
+            if not any(lo <= at < hi for lo, hi in spans) and not head.endswith(unit, 0, at):
+                return rest
+    return None
 
 
 def _body_names_project(ctx: Context, titles: list[_Title], name: str) -> bool:

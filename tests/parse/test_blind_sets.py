@@ -251,3 +251,16 @@ def test_a_documents_part_number_before_a_title_is_no_part_of_the_unit():
     r = _parse("某区医疗保障局2021年度部门整体支出绩效评价报告.docx\n"
                "第五部分 附件 某区医疗保障局 2021 年度部门整体支出绩效评价报告 一、部门概况 (一)基本情况。\n")
     assert r.agency == "某区医疗保障局"
+
+
+def test_a_unit_the_title_runs_into_its_projects_name_is_cut_off():
+    # the title's own gap after the unit
+    r = _parse("南阳曲剧艺术中心 戏曲进校园演出项目绩效评价自评报告\n一、概述\n1、南阳曲剧艺术中心是市属专业艺术表演团体。\n")
+    assert r.project_name == "戏曲进校园演出项目"
+    # the body naming the project alone
+    r = _parse("某市广播电视台专题节目制作补助资金绩效自评报告\n一、项目概况\n专题节目制作补助资金50万元,用于节目制作。\n")
+    assert r.project_name == "专题节目制作补助资金"
+    # a place is not a unit: the project keeps it, as the title writes it
+    r = _parse("银川市兴庆区月牙湖乡垃圾转运站提升改造项目绩效自评报告\n一、项目概况\n"
+               "兴庆区月牙湖乡垃圾转运站提升改造项目总投资100万元。\n")
+    assert r.project_name == "银川市兴庆区月牙湖乡垃圾转运站提升改造项目"
