@@ -264,3 +264,8 @@ def test_a_unit_the_title_runs_into_its_projects_name_is_cut_off():
     r = _parse("银川市兴庆区月牙湖乡垃圾转运站提升改造项目绩效自评报告\n一、项目概况\n"
                "兴庆区月牙湖乡垃圾转运站提升改造项目总投资100万元。\n")
     assert r.project_name == "银川市兴庆区月牙湖乡垃圾转运站提升改造项目"
+
+
+def test_部署_is_a_verb_not_a_units_name():
+    r = _parse("一、基本情况\n根据县财政局要求,我高度重视,认真部署开展了某村乡村振兴示范村建设项目的绩效评价自评工作。\n")
+    assert r.agency is None
