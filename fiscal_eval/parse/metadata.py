@@ -972,7 +972,12 @@ def find_region(ctx: Context, agency: str | None) -> str | None:
 _YEAR_REASON = {"对…年度…评价": "正文“对…年度…进行评价”", "field": "评价年度栏",
                 "…年度…绩效自评": "正文“…年度…绩效自评”", "most frequent 年度": "全文最常见的“…年度”",
                 "most frequent 年": "全文最常见的“…年”", "截至…年12月31日": "正文“截至…年12月31日”",
-                "自评表(…年度)": "表名后括号内的年度"}
+                "自评表(…年度)": "表名后括号内的年度", "…年…月起至…年…月止": "正文所列评价时段（同一年内）"}
+# A period: "2021年 1 月起至 2021 年 12 月止", "2015年11月起至2020年1月止".
+_PERIOD = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*起?\s*至\s*((?:19|20)\d\d)\s*年"
+                     r"\s*\d{1,2}\s*月")
+# Words before a year in a unit's history, not a year evaluated.
+_FOUNDED = re.compile(r"(?:成立|始建|创建|组建|建)于\s*$|前身")
 
 
 _YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:-|—|–|－|~|～|至|到)\s*((?:19|20)\d\d)\s*年")
@@ -1006,6 +1011,14 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
         m = _compiled(pattern).search(f)
         if m:
             cands.append(_C(int(m.group(1)), m.span(1), label, _YEAR_REASON[label], tier))
+    # "2021年1月起至2021年12月止": the period evaluated, one year (a period over several
+    # years names none, and its years are not counted below)
+    spanning: list[Span] = []
+    for m in _PERIOD.finditer(f, 0, _HEAD):
+        if m.group(1) == m.group(2):
+            cands.append(_C(int(m.group(1)), m.span(1), "…年…月起至…年…月止", _YEAR_REASON["…年…月起至…年…月止"], 3))
+            break
+        spanning.append(m.span())
     if not cands:
         # Last resorts: the year written most often as "YYYY年度", then as "YYYY年" (not a
         # date), then the year whose 12月31日 the figures are stated at.
@@ -1018,6 +1031,9 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
             first: dict[str, int] = {}
             for m in _compiled(pattern).finditer(f):
                 g = next(i for i in range(1, (m.re.groups or 1) + 1) if m.group(i))  # the alternative that matched
+                if m.group(g) < "2000" or _FOUNDED.search(f, max(0, m.start() - 6), m.start()) \
+                        or any(lo <= m.start() < hi for lo, hi in spanning):
+                    continue  # no fiscal year: a date in a unit's history (成立于1951年), a period's end
                 counts[m.group(g)] += 1
                 first.setdefault(m.group(g), m.start(g))
             if counts:

@@ -269,3 +269,19 @@ def test_a_unit_the_title_runs_into_its_projects_name_is_cut_off():
 def test_部署_is_a_verb_not_a_units_name():
     r = _parse("一、基本情况\n根据县财政局要求,我高度重视,认真部署开展了某村乡村振兴示范村建设项目的绩效评价自评工作。\n")
     assert r.agency is None
+
+
+# ------------------------------------------------------------------ years
+
+
+def test_the_period_evaluated_within_one_year_is_the_year():
+    r = _parse("某县财政支出项目绩效评价自评报告\n评价时段: 2021年 1 月起至 2021 年 12 月止\n一、项目概况\n")
+    assert r.year == 2021
+    # a period over several years names no year, and its years are not counted
+    r = _parse("某县财政支出项目绩效评价自评报告\n项目期间: 2015年11月起至2020年1月止\n一、项目概况\n")
+    assert r.year is None
+
+
+def test_a_year_in_a_units_history_is_no_year_evaluated():
+    r = _parse("某剧团项目绩效评价自评报告\n一、概述\n本团前身是成立于1951年的专区曲剧团。\n")
+    assert r.year is None
