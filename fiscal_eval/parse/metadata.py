@@ -1106,7 +1106,7 @@ _FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补
 _GENERIC = re.compile(
     r"^(?:(?:部门|单位|本级|财政|专项|建设|乡村振兴|财政资金|专项资金|财政专项|预算|部门预算|本单位|年度|整体"
     r"|中央|省级|市级|县级|区级|县级专项|市级专项)?"
-    r"(?:项目|资金|项目资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金)"
+    r"(?:项目|资金|项目资金|项目预算资金|预算资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金)"
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
     r"|(?:中央|省级|省)?(?:对|支付|支持|补助)地方(?:发展)?项目"  # the MoF form's template heading
     r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
@@ -1270,8 +1270,9 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     for m in rx.finditer(f, 0, _FORM_HEAD):
         name = _balanced(_clean_project(m.group("v"), as_written=True))
         if re.match(r"[ \t|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
-                or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name):
-            continue  # a table's header row, not a value
+                or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name) \
+                or re.fullmatch(r"[\d.\s年]+", name):
+            continue  # a table's header row, or a year cut from its name ("2020 年市级…"), not a value
         if len(name) >= 2:
             lo = m.start("v") + max(0, m.group("v").find(name))
             c = _C(name, (lo, lo + len(name)), clean_label(m.group("label")), "“项目名称”栏", 1)

@@ -285,3 +285,11 @@ def test_the_period_evaluated_within_one_year_is_the_year():
 def test_a_year_in_a_units_history_is_no_year_evaluated():
     r = _parse("某剧团项目绩效评价自评报告\n一、概述\n本团前身是成立于1951年的专区曲剧团。\n")
     assert r.year is None
+
+
+def test_words_for_a_projects_money_and_a_bare_year_are_no_project_names():
+    head = "某局2019年度项目支出绩效自评报告\n一、项目概况\n"
+    assert _parse(head + "2019年,自治区财政下达我局项目预算资金总计2184.66万元。\n").project_name is None
+    r = _parse("2020 年市级服务贸易发展资金项目自评表 单位名称:区商务局 填报日期:2021 年 4 月 22 日 "
+               "项目名称 2020 年市级服务贸易发展资金 主管部门 区商务局\n")
+    assert r.project_name != "2020"
