@@ -293,3 +293,10 @@ def test_words_for_a_projects_money_and_a_bare_year_are_no_project_names():
     r = _parse("2020 年市级服务贸易发展资金项目自评表 单位名称:区商务局 填报日期:2021 年 4 月 22 日 "
                "项目名称 2020 年市级服务贸易发展资金 主管部门 区商务局\n")
     assert r.project_name != "2020"
+
+
+def test_a_score_written_right_after_绩效自评():
+    head = "某市委宣传部2021年项目支出绩效自评报告\n四、自评结论\n"
+    assert _parse(head + "根据绩效评价指标体系,该项目支出绩效自评90.76分,自评等级为:优秀。\n").score == 90.76
+    # 绩效自评 then a count is no score
+    assert _parse(head + "本年度共开展绩效自评12项。\n").score is None
