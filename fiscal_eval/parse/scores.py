@@ -81,6 +81,9 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                 continue  # "自评得分：90-100 优秀" is a scale, not a score
             if _HEADING_NUMBER.match(ctx.f, m.start("num")) and "\n" in ctx.f[m.end("label"):m.start("num")]:
                 continue  # a contents page: "5.1绩效评价得分\n5.2存在绩效问题" — the next heading's number
+            if _CONTENTS_ENTRY.match(ctx.f, ctx.line_bounds(m.start())[0], m.start()) \
+                    and _PAGE_NUMBER_END.match(ctx.f, m.end("num")):
+                continue  # a contents page: "5.1绩效评价得分 30" — the entry's page number
             value = parse_number(m.group("num"))
             if not 0 <= value <= 100 and not (
                     value <= _BONUS_MAX and ctx.f[m.end():m.end() + 2].lstrip().startswith("分")):
@@ -98,6 +101,10 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                               f"指标表“{table_total.label}”行", slack=0.005))
     return choose(options)
 
+
+# A contents page's entry: a numbered heading (5.1…), its page number ending the line.
+_CONTENTS_ENTRY = re.compile(r"\s*\d+\.\d+\s*[\u4e00-\u9fff]")
+_PAGE_NUMBER_END = re.compile(r"[ \t.…·]*(?:\n|$)")
 
 # Words that make a grade the report's overall one (综合评价等级为优), not a part's.
 _OVERALL = re.compile(r"综合|总体|整体|最终")

@@ -300,3 +300,10 @@ def test_a_score_written_right_after_绩效自评():
     assert _parse(head + "根据绩效评价指标体系,该项目支出绩效自评90.76分,自评等级为:优秀。\n").score == 90.76
     # 绩效自评 then a count is no score
     assert _parse(head + "本年度共开展绩效自评12项。\n").score is None
+
+
+def test_a_contents_entrys_page_number_is_no_score():
+    head = "某局2022年项目支出绩效自评报告\n目录\n"
+    assert _parse(head + "5.1绩效评价得分 30\n5.2存在的问题 31\n").score is None
+    # the same heading in the report, with its points, is the score
+    assert _parse("某局2022年项目支出绩效自评报告\n5.1绩效评价得分 92分\n").score == 92
