@@ -596,6 +596,8 @@ def _same_org(a: object, b: object) -> bool:
         lm = _AUTONOMOUS[am.group("l")].match(long, len(am.group("p")))
         if lm and long[lm.end():] == short[am.end():]:
             return True
+    if _abbreviates(short, long) and short[:3] == long[:3]:
+        return True  # 开远市体育中心 for 开远市体育运动产业发展中心: the same place, abbreviated
     if not long.endswith(short):
         return False
     # 宣州区应急管理局 in 宣城市宣州区应急管理局; 省规划展览馆 for 海南省规划展览馆 (a unit

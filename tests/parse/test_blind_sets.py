@@ -307,3 +307,11 @@ def test_a_contents_entrys_page_number_is_no_score():
     assert _parse(head + "5.1绩效评价得分 30\n5.2存在的问题 31\n").score is None
     # the same heading in the report, with its points, is the score
     assert _parse("某局2022年项目支出绩效自评报告\n5.1绩效评价得分 92分\n").score == 92
+
+
+def test_a_units_abbreviated_name_and_its_full_name_are_one_unit():
+    r = _parse("开远市体育中心2024年度部门整体支出绩效自评报告\n部门名称:开远市体育运动产业发展中心\n一、部门概况\n")
+    assert r.agency == "开远市体育运动产业发展中心"
+    # two units of two places stay two
+    r = _parse("开远市体育中心2024年度部门整体支出绩效自评报告\n部门名称:蒙自市体育运动产业发展中心\n一、部门概况\n")
+    assert r.agency is None
