@@ -310,8 +310,10 @@ def test_a_contents_entrys_page_number_is_no_score():
 
 
 def test_a_units_abbreviated_name_and_its_full_name_are_one_unit():
-    r = _parse("开远市体育中心2024年度部门整体支出绩效自评报告\n部门名称:开远市体育运动产业发展中心\n一、部门概况\n")
+    r = _parse("开远市体育中心2024年度部门整体支出绩效自评报告.pdf\n开远市体育运动产业发展中心 2024 年度部门整体支出绩效自评报告\n"
+               "一、部门概况\n")
     assert r.agency == "开远市体育运动产业发展中心"
     # two units of two places stay two
-    r = _parse("开远市体育中心2024年度部门整体支出绩效自评报告\n部门名称:蒙自市体育运动产业发展中心\n一、部门概况\n")
+    r = _parse("开远市体育中心2024年度部门整体支出绩效自评报告.pdf\n蒙自市体育运动产业发展中心 2024 年度部门整体支出绩效自评报告\n"
+               "一、部门概况\n")
     assert r.agency is None
