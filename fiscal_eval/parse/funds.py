@@ -650,7 +650,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
     return out
 
 
-_TOTAL_ROW = re.compile(r"(?:合\s*计|总\s*计|小\s*计|年度资金总额|资金总额|(?:年度)?总金额|总\s*额|合计金额)(?:\((?:亿元|万元|千元|元)\))?")
+_TOTAL_ROW = re.compile(r"(?:合\s*计|总\s*计|小\s*计|(?:年度)?(?:财政)?资金总额|(?:年度)?总金额|总\s*额|合计金额)(?:\((?:亿元|万元|千元|元)\))?")
 _GRID_ROLES: dict[str, tuple[Role, int]] = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1),
                                             "available": ("available", 1), "spent": ("spent", 1)}
 _UNSOUND = "表格该行的数与表头对不上（缺格，或执行率与执行数÷预算数不符），列位不能确定"

@@ -317,3 +317,11 @@ def test_a_units_abbreviated_name_and_its_full_name_are_one_unit():
     r = _parse("开远市体育中心2024年度部门整体支出绩效自评报告.pdf\n蒙自市体育运动产业发展中心 2024 年度部门整体支出绩效自评报告\n"
                "一、部门概况\n")
     assert r.agency is None
+
+
+def test_the_years_fiscal_money_row_and_a_works_title():
+    r = _parse("某县2022年度项目绩效自评表\n| 项目名称 | 某村道路硬化 |\n| 项目资金(万元) | 全年预算数 | 全年执行数 | 执行率 | 得分 |\n"
+               "| 年度财政资金总额 | 200 | 195.5 | 97.75% | 19.55 |\n")
+    assert (r.budget_yuan, r.spent_yuan) == (2_000_000, 1_955_000)
+    r = _parse("某县2020年农村电商提质增效工程绩效评价自评报告\n一、基本情况\n")
+    assert (r.kind, r.project_name) == ("project", "农村电商提质增效工程")
