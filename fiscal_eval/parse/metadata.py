@@ -557,6 +557,8 @@ def _clean_org(name: str) -> str:
         name = _LEVEL_NOTE.sub("", name)
         name = _UNCLOSED.sub("", name)  # an unclosed "(" the field's value was cut in
     name = name.strip(" \t()（）:：/")
+    if "(" in name:  # (the strip may have taken a closing bracket: "X(Y)" -> "X(Y")
+        name = _UNCLOSED.sub("", name).rstrip()
     if name.rstrip("\n").endswith(_WHOLE_WORDS):
         name = _WHOLE_AFTER_UNIT.sub("", name)
     # "某县林业和草原局资源管理科": the unit and the division doing the work; the unit is

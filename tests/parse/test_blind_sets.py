@@ -325,3 +325,9 @@ def test_the_years_fiscal_money_row_and_a_works_title():
     assert (r.budget_yuan, r.spent_yuan) == (2_000_000, 1_955_000)
     r = _parse("某县2020年农村电商提质增效工程绩效评价自评报告\n一、基本情况\n")
     assert (r.kind, r.project_name) == ("project", "农村电商提质增效工程")
+
+
+def test_a_units_other_name_in_brackets_is_not_left_half_open():
+    r = _parse("某市2023年省级非物质文化遗产保护资金转移支付2023年度绩效自评报告\n信息来源 宁国市文旅局(市广电新闻出版局) 主题导航 文化\n"
+               "一、绩效目标分解下达情况\n")
+    assert r.agency == "宁国市文旅局"
