@@ -1255,6 +1255,9 @@ def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _
     return cached
 
 
+# The rest of a form cell's name on the next line, ending with a fund word and the line.
+_WRAPPED = re.compile(r"[ \t]*\n[ \t]*(?P<rest>[\u4e00-\u9fff“”()]{2,30}?(?:资金|经费|项目|工程|补助|补贴))[ \t]*(?:\n|$)")
+
 # Why a title's "X项目支出" gives the project "X项目" (X names no fund).
 _OWN_PROJECT = "标题“……项目支出”所列项目"
 
@@ -1279,6 +1282,11 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             continue  # a table's header row, or a year cut from its name ("2020 年市级…"), not a value
         if len(name) >= 2:
             lo = m.start("v") + max(0, m.group("v").find(name))
+            wrapped = _WRAPPED.match(f, m.end("v")) if not _FUND_END.search(name) else None
+            if wrapped and name.endswith(m.group("v")[-1:]):
+                # "项目名称 2016年-2017年某县一事一议\n助推美丽乡村建设试点补助资金": the cell's
+                # name wrapped onto the next line, which ends it with its fund word
+                name += wrapped.group("rest")
             c = _C(name, (lo, lo + len(name)), clean_label(m.group("label")), "“项目名称”栏", 1)
             field = field or c
             cands.append(c)

@@ -331,3 +331,11 @@ def test_a_units_other_name_in_brackets_is_not_left_half_open():
     r = _parse("某市2023年省级非物质文化遗产保护资金转移支付2023年度绩效自评报告\n信息来源 宁国市文旅局(市广电新闻出版局) 主题导航 文化\n"
                "一、绩效目标分解下达情况\n")
     assert r.agency == "宁国市文旅局"
+
+
+def test_a_project_names_cell_wrapped_onto_the_next_line():
+    r = _parse("项目支出绩效自评表\n项目名称 2017年某县一事一议\n助推美丽乡村建设试点补助资金\n主管部门 某县财政局\n")
+    assert r.project_name == "2017年某县一事一议助推美丽乡村建设试点补助资金"
+    # a complete name and a next line of other words: not joined
+    r = _parse("项目支出绩效自评表\n项目名称 某县美丽乡村建设试点补助资金\n主管部门 某县财政局\n")
+    assert r.project_name == "某县美丽乡村建设试点补助资金"
