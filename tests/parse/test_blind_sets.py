@@ -339,3 +339,9 @@ def test_a_project_names_cell_wrapped_onto_the_next_line():
     # a complete name and a next line of other words: not joined
     r = _parse("项目支出绩效自评表\n项目名称 某县美丽乡村建设试点补助资金\n主管部门 某县财政局\n")
     assert r.project_name == "某县美丽乡村建设试点补助资金"
+
+
+def test_a_general_word_for_a_provinces_funds_names_no_fund_and_the_allocation_names_it():
+    r = _parse("某市工业和信息化局2021年度省级财政专项资金绩效评价报告\n一、基本情况\n"
+               "省工业和信息化厅2021年通过项目制下达至某市的省级促进经济高质量发展专项资金合计12,358.67万元。\n")
+    assert r.project_name == "省级促进经济高质量发展专项资金"
