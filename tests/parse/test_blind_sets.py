@@ -345,3 +345,8 @@ def test_a_general_word_for_a_provinces_funds_names_no_fund_and_the_allocation_n
     r = _parse("某市工业和信息化局2021年度省级财政专项资金绩效评价报告\n一、基本情况\n"
                "省工业和信息化厅2021年通过项目制下达至某市的省级促进经济高质量发展专项资金合计12,358.67万元。\n")
     assert r.project_name == "省级促进经济高质量发展专项资金"
+
+
+def test_报告单位_names_the_unit():
+    r = _parse("某省2016年度文化综合发展专项资金预算支出绩效评价报告\n报告单位:某省文化厅\n一、基本情况\n")
+    assert r.agency == "某省文化厅"
