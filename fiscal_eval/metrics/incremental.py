@@ -17,10 +17,11 @@ sentences of the reports that came or went:
   are listed and checked against the new order, band by band; a pair stays a near copy
   while some band still pairs it (its mask of bands), and only pairs no band paired
   before are decided (signature agreement, exact Jaccard when close).
-* **verdicts** (:func:`~fiscal_eval.metrics.text.sentence_verdicts`) from the two, and the
-  reports' counts: the kept reports' counts of the last generation, corrected for the
-  sentences whose verdict flipped (their reports found in one pass over the hashes,
-  only when some flipped), and the new reports counted.
+* **verdicts** (the rule of :func:`~fiscal_eval.metrics.text.sentence_verdicts`) judged
+  again for the sentences whose agencies changed, their near copies and the sentences of
+  the pairs that came or went; and the reports' counts: the kept reports' counts of the
+  last generation, corrected for the sentences whose verdict flipped (their reports found
+  in one pass over the hashes, only when some flipped), and the new reports counted.
 
 The result equals the computation afresh (:func:`~fiscal_eval.metrics.text.template_share_of`)
 row for row, state tables included (tests/metrics/test_incremental.py).
@@ -171,7 +172,7 @@ def update_pairs(
         key = np.concatenate([_band_key(sig, band, r), _band_key(add_sig, band, r)])
         code, was, now = _band_changes(key, ids, band, in_old, in_new, changed, place)
         codes.append(code)
-        # bit band: the pair was a candidate of this band (clear: recomputed), is one now (put)
+        # bit ``band``: this band paired the pair before (was) and pairs it now (now)
         clears.append(np.where(was, np.uint32(1 << band), np.uint32(0)))
         sets.append(np.where(now, np.uint32(1 << band), np.uint32(0)))
     code = np.concatenate(codes)
