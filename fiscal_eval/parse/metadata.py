@@ -1120,7 +1120,8 @@ _GENERIC = re.compile(
     r"|(?:给|向)(?:我|本).*|(?:我|本)(?:单位|部门)?(?:资金|经费)|.*(?:所有|全部|各个?|相关)项目"
     # 我区补助资金: the recipient's money, named by a pronoun; 学校项目, 工程项目: a kind of
     # project (an essay site's heading), no project's name; new special bonds: a programme
-    r"|我[县市区省州旗乡镇].*|[\u4e00-\u9fff]{1,2}项目|(?:新增)?(?:地方)?(?:政府)?专项债券?(?:资金)?项目)$")
+    r"|我[县市区省州旗乡镇].*|[\u4e00-\u9fff]{1,2}项目|(?:新增)?(?:地方)?(?:政府)?专项债券?(?:资金)?项目"
+    r"|.*\d+个(?:预算|支出)?项目)$")
 
 
 def _generic_project(name: str) -> bool:
