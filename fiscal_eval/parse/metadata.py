@@ -1120,7 +1120,8 @@ _GENERIC = re.compile(
     r"|(?:给|向)(?:我|本).*|(?:我|本)(?:单位|部门)?(?:资金|经费)|.*(?:所有|全部|各个?|相关)项目"
     # 我区补助资金: the recipient's money, named by a pronoun; 学校项目, 工程项目: a kind of
     # project (an essay site's heading), no project's name; new special bonds: a programme
-    r"|我[县市区省州旗乡镇].*|[\u4e00-\u9fff]{1,2}项目|(?:新增)?(?:地方)?(?:政府)?专项债券?(?:资金)?项目)$")
+    r"|我[县市区省州旗乡镇].*|[\u4e00-\u9fff]{1,2}项目|(?:新增)?(?:地方)?(?:政府)?专项债券?(?:资金)?项目"
+    r"|.*\d+个(?:预算|支出)?项目)$")
 
 
 def _generic_project(name: str) -> bool:
@@ -1151,7 +1152,7 @@ def _clean_project(name: str, as_written: bool = False, keep_year: bool = False)
     name = re.sub(r"^[\dA-Z]{10,}-", "", name.strip())  # budget code prefix
     name = re.sub(r"^(?:关于|上报|对|的)+", "", name)
     # a place or year the page masked (XX市渔业增殖放流项目, 20xx年度…): no part of the name
-    name = re.sub(r"^(?:(?:[xX×]{2}|\*{2,})(?:省|市|州|县|区|镇|乡)|(?:20)?(?:[xX×]{2}|\*{2,4})年度?)+(?=.{4})", "", name)
+    name = re.sub(r"^(?:(?:[xX×]{2}|\*{2,})(?:省|市|州|县|区|镇|乡)|(?:20\d?)?(?:[xX×]{1,2}|\*{2,4})年度?)+(?=.{4})", "", name)
     # "现将我办专项工作经费绩效自评情况报告如下": the writer (我办, 本单位) is no part of the name
     name = re.sub(r"^(?:我|本)(?:单位|部门|中心|街道|[局委厅办校院处站所部馆队会])的?(?=.{4})", "", name)
     if as_written:

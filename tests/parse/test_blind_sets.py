@@ -350,3 +350,13 @@ def test_a_general_word_for_a_provinces_funds_names_no_fund_and_the_allocation_n
 def test_报告单位_names_the_unit():
     r = _parse("某省2016年度文化综合发展专项资金预算支出绩效评价报告\n报告单位:某省文化厅\n一、基本情况\n")
     assert r.agency == "某省文化厅"
+
+
+def test_a_count_of_projects_is_no_projects_name():
+    head = "某县科学技术局2023年度部门整体支出绩效自评报告\n一、部门概况\n"
+    r = _parse(head + "2023年我局对14个项目开展了绩效自评。\n")
+    assert r.project_name is None
+
+
+def test_a_year_the_page_masked_in_part_is_no_part_of_a_projects_name():
+    assert _parse("201X年教育信息化项目绩效自评报告\n一、项目概况\n").project_name == "教育信息化项目"
