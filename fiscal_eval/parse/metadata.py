@@ -1018,7 +1018,7 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
     # "2021年1月起至2021年12月止": the period evaluated, one year (a period over several
     # years names none, and its years are not counted below)
     spanning: list[Span] = []
-    for m in _PERIOD.finditer(f, 0, _HEAD):
+    for m in (_PERIOD.finditer(f, 0, _HEAD) if "月" in f[:_HEAD] and "至" in f[:_HEAD] else ()):
         if m.group(1) == m.group(2):
             cands.append(_C(int(m.group(1)), m.span(1), "…年…月起至…年…月止", _YEAR_REASON["…年…月起至…年…月止"], 3))
             break
