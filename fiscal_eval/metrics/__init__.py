@@ -20,6 +20,7 @@ from fiscal_eval.metrics.text import (
     FIGURE_SENTENCES,
     SENTENCES,
     SPECIFICITY,
+    TemplateState,
     empty_sections,
     recurring_problems,
     sentence_features,
@@ -219,21 +220,25 @@ def from_parts(
     features: pl.DataFrame | pl.LazyFrame,
     long: pl.DataFrame,
     sig: np.ndarray | None = None,
-    pairs: pl.DataFrame | None = None,
-    record: list[pl.DataFrame] | None = None,
     previous: Previous | None = None,
+    *,
+    shares: pl.DataFrame | None = None,
+    state: list[TemplateState] | None = None,
 ) -> Metrics:
     """:func:`compute` from the tables and the texts' :func:`~fiscal_eval.metrics.text.sentence_features`
     (``features``: one row a report that has a text; ``long``: at least its long
     sentences, with ``sig`` their signatures when a store has them) — what an ingest
-    calls with the features it kept, so that no text is read again; ``pairs`` and
-    ``record`` the near-copy decisions it kept and gets back (see
-    :func:`~fiscal_eval.metrics.text.template_share_of`); ``previous`` what of the last
-    generation's metrics still holds (see :class:`Previous`). ``features`` may be a
-    LazyFrame (a store's file, scanned): its hashes are then read a batch at a time."""
+    calls with the features it kept, so that no text is read again; ``previous`` what of
+    the last generation's metrics still holds (see :class:`Previous`). ``shares``: the
+    template share table when the caller has it (a store's re-ingest updates the last
+    one, :mod:`fiscal_eval.metrics.incremental`); ``long`` and ``sig`` are then not read.
+    ``state``: when template share is computed here, its
+    :class:`~fiscal_eval.metrics.text.TemplateState` is appended to it (a store keeps it).
+    ``features`` may be a LazyFrame (a store's file, scanned): its hashes are then read
+    a batch at a time."""
     parts: dict[str, list[pl.DataFrame]] = {}
-    for name, table in metric_tables(reports, statements, flags, fund_lines, features, long, sig, pairs, record,
-                                     previous):
+    for name, table in metric_tables(reports, statements, flags, fund_lines, features, long, sig, previous,
+                                     shares=shares, state=state):
         parts.setdefault(name, []).append(table)
     return Metrics(**{name: pl.concat(tables) if len(tables) > 1 else tables[0] for name, tables in parts.items()})
 
@@ -246,9 +251,10 @@ def metric_tables(
     features: pl.DataFrame | pl.LazyFrame,
     long: pl.DataFrame,
     sig: np.ndarray | None = None,
-    pairs: pl.DataFrame | None = None,
-    record: list[pl.DataFrame] | None = None,
     previous: Previous | None = None,
+    *,
+    shares: pl.DataFrame | None = None,
+    state: list[TemplateState] | None = None,
 ) -> Iterator[tuple[str, pl.DataFrame]]:
     """The tables of :func:`from_parts` (same arguments), ``(name, table)`` one at a time,
     each as soon as it is final; ``per_report`` comes in parts, a slice of the reports
@@ -277,8 +283,9 @@ def metric_tables(
     # The per-report counts only: the hashes (most of the features) are read in batches.
     counts = features.select("report_id", SENTENCES, FIGURE_SENTENCES).lazy().collect()
     docs = counts.select("report_id").join(_eager(reports.select("report_id", "agency")), on="report_id")
-    shares = template_share_of(docs, features, long, sig, pairs, record)
-    del features, long, sig, pairs
+    if shares is None:
+        shares = template_share_of(docs, features, long, sig, state=state)
+    del features, long, sig
     spec = docs.select("report_id").join(
         counts, on="report_id", how="left", maintain_order="left"
     ).with_columns(

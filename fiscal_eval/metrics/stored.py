@@ -4,13 +4,17 @@ Every :class:`~fiscal_eval.metrics.Metrics` table is a file of the generation
 (``metric.<name>.parquet``), beside two tables of what template share needs of each
 report's text: ``metric.sentence_features.parquet`` (one row a report: the hashes of its
 sentences, how many, how many with a figure) and ``metric.long_sentences.parquet`` (the
-distinct long sentences: hash, normalised text, MinHash signature). A re-ingest splits
-and hashes only the reports it parses; the kept reports' features, and the signatures of
-sentences already seen, are read back, as are the near-copy decisions already taken
-(``metric.sentence_pairs.parquet``: a candidate pair's exact Jaccard, the costly part).
-The corpus step (exact matches, LSH buckets, year-over-year, ranks, PEFA) then runs on
-those compact columns, never on the texts; empty sections are computed for the parsed
-reports only and recurring problems for the agencies whose reports changed
+distinct long sentences: hash, normalised text, MinHash signature), and two of what
+template share decided (:class:`~fiscal_eval.metrics.text.TemplateState`):
+``metric.sentence_spans.parquet`` (a distinct sentence's agencies and verdict) and
+``metric.near_pairs.parquet`` (the near-copy pairs with the LSH bands that paired them).
+A re-ingest splits and hashes only the reports it parses; the kept reports' features are
+read back, and template share is updated for the sentences that came or went
+(:mod:`fiscal_eval.metrics.incremental`): only the LSH buckets they fall in, and only
+around their place there, are paired again, and only the reports holding a sentence
+whose verdict flipped are counted again. The rest of the corpus step (year-over-year,
+ranks, PEFA) runs on compact columns, never on the texts; empty sections are computed for
+the parsed reports only and recurring problems for the agencies whose reports changed
 (:class:`~fiscal_eval.metrics.Previous`). All of it is :func:`fiscal_eval.metrics.from_parts`,
 the function :func:`fiscal_eval.metrics.compute` ends in, so stored and recomputed metrics
 are equal.
@@ -32,17 +36,25 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fiscal_eval.metrics import Metrics, Previous, metric_tables
+from fiscal_eval.metrics import Metrics, Previous, incremental, metric_tables
 from fiscal_eval.metrics.text import (
+    AGENCY_LOW,
+    FEATURE_BATCH,
     HASH,
     HASHES,
     NORM,
     NUM_PERM,
-    PAIR_COLUMNS_SCHEMA,
     SENTENCE_FEATURE_COLUMNS,
     SIGNATURE,
+    TEMPLATE_SENTENCES,
+    TEMPLATE_SHARE,
+    TemplateState,
+    _feature_batches,
+    _per_report,
+    agency_code,
     sentence_features,
     signatures,
+    template_counts,
 )
 
 __all__ = [
@@ -54,8 +66,9 @@ __all__ = [
 METRIC_TABLES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Metrics))
 FEATURES = "sentence_features"
 LONG = "long_sentences"
-PAIRS = "sentence_pairs"
-FEATURE_TABLES: tuple[str, ...] = (FEATURES, LONG, PAIRS)
+SPANS = "sentence_spans"
+NEAR = "near_pairs"
+FEATURE_TABLES: tuple[str, ...] = (FEATURES, LONG, SPANS, NEAR)
 #: Every file this module adds to a generation (what a commit carries over or links).
 STORED_FILES: tuple[str, ...] = tuple(f"metric.{name}.parquet" for name in (*METRIC_TABLES, *FEATURE_TABLES))
 # Bumped when sentence splitting, normalising or hashing changes; with polars' version,
@@ -91,21 +104,21 @@ def scan_metric(folder: Path, name: str) -> pl.LazyFrame:
     return pl.scan_parquet(metric_file(folder, name))
 
 
-def _features_version(folder: Path) -> str | None:
+def _features_version(folder: Path, name: str = FEATURES) -> str | None:
     try:
-        meta = pq.read_metadata(metric_file(folder, FEATURES)).metadata or {}
+        meta = pq.read_metadata(metric_file(folder, name)).metadata or {}
     except (OSError, pa.ArrowException):
         return None
     value = meta.get(_VERSION_KEY)
     return value.decode() if value else None
 
 
-def _intact(folder: Path) -> bool:
-    """Whether the feature tables of ``folder`` match its checksum record (a generation
+def _intact(folder: Path, names: Iterable[str] = (FEATURES, LONG)) -> bool:
+    """Whether the tables ``names`` of ``folder`` match its checksum record (a generation
     without a record: whether they exist); damaged ones are computed again from the texts."""
     from fiscal_eval.store import integrity
 
-    _, damages = integrity.verify(folder, full=True, tables=[f"metric.{name}" for name in FEATURE_TABLES])
+    _, damages = integrity.verify(folder, full=True, tables=[f"metric.{name}" for name in names])
     return not damages
 
 
@@ -132,6 +145,8 @@ class MetricsBuilder:
         self.folder = Path(folder)
         self.old = old if old is not None and _features_version(old) == FEATURES_VERSION and _intact(old) else None
         self._drop = drop if isinstance(drop, pl.Series) else pl.Series(sorted(set(drop)), dtype=pl.Utf8)
+        self._kept = 0  # rows of the old features kept: the new reports' rows follow them
+        self._gone: list[pl.DataFrame] = []  # report_id, hashes of the old reports that leave
         self._writer: pq.ParquetWriter | None = None
         self._long: list[pl.DataFrame] = []
         self._fresh: list[pl.Series] = []  # ids of the reports this ingest parsed
@@ -160,7 +175,12 @@ class MetricsBuilder:
         for batch in pq.ParquetFile(metric_file(self.old, FEATURES)).iter_batches(batch_size=65_536):
             frame = pl.from_arrow(pa.Table.from_batches([batch]))
             assert isinstance(frame, pl.DataFrame)
-            self._write(frame.filter(~pl.col("report_id").is_in(drop.implode())) if len(drop) else frame)
+            if len(drop):
+                gone = pl.col("report_id").is_in(drop.implode())
+                self._gone.append(frame.filter(gone).select("report_id", HASHES))
+                frame = frame.filter(~gone)
+            self._write(frame)
+            self._kept += frame.height
 
     def _take(self, texts: pl.DataFrame) -> None:
         features, long = sentence_features(texts.select("report_id", "text"))
@@ -194,12 +214,20 @@ class MetricsBuilder:
         self._writer.close()
         # Scanned, not read: the hashes (most of the file) are read a batch at a time.
         features = pl.scan_parquet(metric_file(folder, FEATURES))
-        long, sig = self._long_sentences(features)
-        # Near-copy decisions are a function of the two sentences: the old ones hold.
-        known = (pl.read_parquet(metric_file(self.old, PAIRS))
-                 if self.old is not None and metric_file(self.old, PAIRS).is_file() else None)
-        record: list[pl.DataFrame] = []
         reports = pl.scan_parquet(folder / "reports.parquet").select(_REPORT_COLUMNS)
+        state = self._old_state()
+        shares = None
+        out: list[TemplateState] = []
+        if state is not None:
+            shares, long, parts, new_state = self._update_template(
+                state, features, reports.select("report_id", "agency").collect())
+            out.append(new_state)
+            self._write_long(long, parts)
+            sig = None  # not read: the shares are given
+            del parts
+        else:
+            long, sig = self._long_sentences(features)
+            self._write_long(long, [sig])
         tables = metric_tables(
             reports,
             pl.scan_parquet(folder / "statements.parquet").select("report_id", "section", "text"),
@@ -207,22 +235,69 @@ class MetricsBuilder:
             pl.scan_parquet(folder / "fund_lines.parquet").select("report_id", "role", "measure", "label",
                                                                   "amount_yuan")
             .filter(pl.col("role") == "line_item"),
-            features, long, sig, known, record, self._previous(reports),
+            features, long, sig, self._previous(reports), shares=shares, state=out,
         )
-        del known, long, sig, reports  # NOTE: held by the tables' computation, and let go there
-        parts: pq.ParquetWriter | None = None  # per_report, written as its parts come
+        del long, sig, shares  # NOTE: held by the tables' computation, and let go there
+        writer: pq.ParquetWriter | None = None  # per_report, written as its parts come
         for name, table in tables:
             if name != "per_report":
                 table.write_parquet(metric_file(folder, name), compression="zstd")
-            elif table.height or parts is None:
+            elif table.height or writer is None:
                 arrow = table.to_arrow()
-                parts = parts or pq.ParquetWriter(metric_file(folder, name), arrow.schema, compression="zstd")
-                parts.write_table(arrow.cast(parts.schema))
+                writer = writer or pq.ParquetWriter(metric_file(folder, name), arrow.schema, compression="zstd")
+                writer.write_table(arrow.cast(writer.schema))
             del table
-        if parts is not None:
-            parts.close()
-        pairs = pl.concat(record) if record else pl.DataFrame(schema=PAIR_COLUMNS_SCHEMA)
-        pairs.write_parquet(metric_file(folder, PAIRS), compression="zstd")
+        if writer is not None:
+            writer.close()
+        version = {_VERSION_KEY.decode(): FEATURES_VERSION}
+        out[0].spans.write_parquet(metric_file(folder, SPANS), compression="zstd", metadata=version)
+        out[0].pairs.write_parquet(metric_file(folder, NEAR), compression="zstd")
+
+    def _old_state(self) -> TemplateState | None:
+        """The old generation's template share state, when it has one this code can update."""
+        old = self.old
+        if old is None or not has_metrics(old) or _features_version(old, SPANS) != FEATURES_VERSION \
+                or not _intact(old, (SPANS, NEAR)):
+            return None
+        return TemplateState(pl.read_parquet(metric_file(old, SPANS)), pl.read_parquet(metric_file(old, NEAR)))
+
+    def _update_template(self, state: TemplateState, features: pl.LazyFrame, reports: pl.DataFrame,
+                         ) -> tuple[pl.DataFrame, pl.DataFrame, list[np.ndarray], TemplateState]:
+        """Template share updated from the old generation's (:mod:`fiscal_eval.metrics.incremental`):
+        the shares, the long sentences and their signatures (parts, in their order), the new state."""
+        assert self.old is not None
+        size = FEATURE_BATCH
+        codes = reports.select("report_id", agency_code().alias(AGENCY_LOW))
+
+        def coded(frame: pl.LazyFrame) -> Iterable[pl.DataFrame]:
+            for part in _feature_batches(frame, size):
+                yield part.join(codes, on="report_id")
+
+        added = features.slice(self._kept)
+        gone = pl.concat(self._gone) if self._gone else pl.DataFrame(schema={"report_id": pl.Utf8,
+                                                                            HASHES: pl.List(pl.UInt64)})
+        dropped = self._drop
+        gone_codes = (pl.scan_parquet(self.old / "reports.parquet")
+                      .select("report_id", agency_code().alias(AGENCY_LOW))
+                      .filter(pl.col("report_id").is_in(dropped.implode())).collect())
+        gone = gone.join(gone_codes, on="report_id")
+        delta = incremental.occurrence_delta(coded(added), [gone])
+        del gone
+        long, old_sig = read_long(self.old)
+        added_long = (pl.concat([frame.select(HASH, NORM) for frame in self._long]) if self._long
+                      else pl.DataFrame(schema={HASH: pl.UInt64, NORM: pl.Utf8}))
+        new_state, long, parts, flips = incremental.update(state, delta, long, old_sig, added_long, coded(features))
+        del old_sig
+        keyed = reports.select("report_id").with_row_index("_r")
+        fresh = template_counts(keyed, _feature_batches(added, size), new_state.spans) \
+            .join(keyed, on="_r").drop("_r")
+        before = pl.read_parquet(metric_file(self.old, "template_share"))
+        if len(self._drop):
+            before = before.filter(~pl.col("report_id").is_in(dropped.implode()))
+        kept = incremental.update_counts(before, flips, features.slice(0, self._kept))
+        counts = pl.concat([kept, fresh.select(kept.columns)])
+        docs = features.select("report_id").collect()
+        return _per_report(docs, counts, TEMPLATE_SENTENCES, TEMPLATE_SHARE), long, parts, new_state
 
     def _previous(self, reports: pl.LazyFrame) -> Previous | None:
         """What of the old generation's statement metrics holds (see :class:`Previous`)."""
@@ -241,36 +316,61 @@ class MetricsBuilder:
 
     def _long_sentences(self, features: pl.LazyFrame) -> tuple[pl.DataFrame, np.ndarray]:
         """The generation's distinct long sentences with their signatures (the old
-        generation's reused, new ones computed), written, sorted by hash."""
+        generation's reused, new ones computed), sorted by hash."""
         used = (features.select(pl.col(HASHES).explode().alias(HASH)).drop_nulls().unique()
                 .collect(engine="streaming"))
         parts = [frame.select(HASH, NORM) for frame in self._long]
-        old_sig = None
-        if self.old is not None:
-            old_long = pl.read_parquet(metric_file(self.old, LONG)).join(used, on=HASH, how="semi")
-            old_sig = old_long.select(HASH, SIGNATURE)
-            parts.insert(0, old_long.select(HASH, NORM))
+        old_long, old_sig = (None, None) if self.old is None else read_long(self.old)
+        if old_long is not None:
+            parts.insert(0, old_long.join(used, on=HASH, how="semi"))
         long = (pl.concat(parts) if parts else pl.DataFrame(schema={HASH: pl.UInt64, NORM: pl.Utf8}))
         long = long.unique(HASH, keep="first").join(used, on=HASH, how="semi").sort(HASH)
         sig = np.empty((long.height, NUM_PERM), dtype=np.uint64)
         known = np.zeros(long.height, dtype=bool)
-        if old_sig is not None and old_sig.height:
-            at = long.with_row_index("_at").join(old_sig, on=HASH)
-            sig[at["_at"].to_numpy()] = at[SIGNATURE].to_numpy()
+        if old_long is not None and old_sig is not None and old_long.height:
+            at = long.with_row_index("_at").join(old_long.select(HASH).with_row_index("_old"), on=HASH)
+            sig[at["_at"].to_numpy()] = old_sig[at["_old"].to_numpy()]
             known[at["_at"].to_numpy()] = True
         missing = np.flatnonzero(~known)
         if len(missing):
             sig[missing] = signatures(long[NORM].gather(missing))
-        # NOTE: the signatures as an Arrow view of the numpy matrix, not a copy (hundreds
-        # of MB on a national corpus)
-        flat = pa.array(sig.reshape(-1), type=pa.uint64())
-        stored = long.to_arrow().append_column(SIGNATURE, pa.FixedSizeListArray.from_arrays(flat, NUM_PERM))
-        written = pl.from_arrow(stored)  # NOTE: zero-copy; polars' writer compresses on every core
-        assert isinstance(written, pl.DataFrame)
-        written.write_parquet(metric_file(self.folder, LONG), compression="zstd")
-        del written
-        del stored, flat
         return long, sig
+
+    def _write_long(self, long: pl.DataFrame, parts: list[np.ndarray]) -> None:
+        """The long sentences (``hash``, ``norm``) and their signatures (``parts``, one
+        after the other, row for row), written."""
+        # NOTE: a signature as 512 bytes, views of the numpy matrices: a list of 64 numbers
+        # took 3-4x longer to read back (Parquet levels a number), and a re-ingest reads all.
+        # lz4: near copies share most of a signature, and it reads back 3x faster than zstd.
+        chunks = []
+        for sig in parts:
+            sig = np.ascontiguousarray(sig, dtype="<u8")
+            chunks.append(pa.FixedSizeBinaryArray.from_buffers(pa.binary(_SIG_BYTES), len(sig),
+                                                               [None, pa.py_buffer(sig)]))
+        column = pa.chunked_array(chunks, type=pa.binary(_SIG_BYTES))
+        table = pa.table({HASH: long[HASH].to_arrow(), NORM: long[NORM].to_arrow().cast(pa.large_string()),
+                          SIGNATURE: column})
+        pq.write_table(table, metric_file(self.folder, LONG),  # a codec a column (pyarrow's stub says one)
+                       compression={HASH: "zstd", NORM: "zstd", SIGNATURE: "lz4"})  # pyright: ignore[reportArgumentType]
+
+
+_SIG_BYTES = NUM_PERM * 8
+
+
+def read_long(folder: Path) -> tuple[pl.DataFrame, np.ndarray]:
+    """The long sentences of generation ``folder`` (``hash``, ``norm``) and their
+    signatures (read-only: a view of the file's buffer)."""
+    table = pq.read_table(metric_file(folder, LONG))
+    column = table.column(SIGNATURE).combine_chunks()
+    if pa.types.is_fixed_size_binary(column.type):
+        data = column.buffers()[1]
+        sig = np.frombuffer(data, dtype="<u8", count=len(column) * NUM_PERM,
+                            offset=column.offset * _SIG_BYTES).reshape(-1, NUM_PERM)
+    else:  # a list of 64 numbers a row, as stores wrote it before
+        sig = column.flatten().to_numpy(zero_copy_only=False).reshape(-1, NUM_PERM)
+    long = pl.from_arrow(table.select([HASH, NORM]))
+    assert isinstance(long, pl.DataFrame)
+    return long, sig.astype(np.uint64, copy=False)
 
 
 def _compact(frame: pl.DataFrame) -> pl.DataFrame:
@@ -295,6 +395,8 @@ def link_metrics(old: Path, new: Path) -> bool:
         return False
     for name in (*METRIC_TABLES, *FEATURE_TABLES):
         src, dst = metric_file(old, name), metric_file(new, name)
+        if name in (SPANS, NEAR) and not src.is_file():
+            continue  # written before the state was kept: the next ingest that parses computes it
         try:
             os.link(src, dst)
         except OSError:

@@ -18,7 +18,8 @@ never mutated.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -53,6 +54,14 @@ __all__ = [
     "split_sentences",
     "template_share",
     "template_share_of",
+    "TemplateState",
+    "SPAN_COLUMNS",
+    "NEAR_PAIR_COLUMNS",
+    "agency_code",
+    "agency_spans",
+    "near_pairs",
+    "sentence_verdicts",
+    "template_counts",
     "sentence_features",
     "signatures",
     "SENTENCE_FEATURE_COLUMNS",
@@ -268,10 +277,32 @@ def _banding(threshold: float) -> tuple[int, int]:
     )
 
 
+def _band_key(sig: np.ndarray, band: int, r: int, groups: np.ndarray | None = None) -> np.ndarray:
+    """Each item's bucket in LSH band ``band`` (rows ``band·r`` … of its signature, and its group)."""
+    key = np.full(len(sig), band + 1, dtype=np.uint64)
+    for col in range(band * r, (band + 1) * r):
+        key = _mix(key ^ sig[:, col])
+    if groups is not None:
+        key = _mix(key ^ groups.astype(np.uint64))
+    return key
+
+
+def _shuffle(ids: np.ndarray, band: int) -> np.ndarray:
+    """Each item's place in its bucket of band ``band``: a bijection of its id, so distinct."""
+    return _mix(ids.astype(np.uint64) ^ _PERM_B[band])
+
+
+# A candidate as one 8-byte code as it is found: u, v (29 bits each) and the band (6 bits).
+_POS_BITS = 29
+_BAND_BITS = 6
+
+
 def _candidates(
-    sig: np.ndarray, threshold: float, groups: np.ndarray | None, keys: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct pairs (u < v) sharing an LSH band (and a group, when given).
+    sig: np.ndarray, threshold: float, groups: np.ndarray | None, keys: np.ndarray | None = None,
+    *, bands: bool = False,
+) -> tuple[np.ndarray, ...]:
+    """Distinct pairs (u < v) sharing an LSH band (and a group, when given); with
+    ``bands``, also a mask a pair of the bands that found it (bit b: band b).
 
     NOTE: within a band's bucket each item is paired with the next _BUCKET_WINDOW items
     in an order shuffled per band, not with all of them: a big bucket is a cluster of
@@ -279,18 +310,19 @@ def _candidates(
     So candidates are at most n × bands × window, whatever the corpus. The shuffle is
     keyed by ``keys`` (a content hash of each item) when given, so a bucket's pairs depend
     on its members only, not on what else the corpus holds: a store's metrics updated
-    incrementally then equal those computed afresh.
+    incrementally then equal those computed afresh (:mod:`fiscal_eval.metrics.incremental`
+    recomputes the pairs only around the items that came or went, using the masks).
     """
     n = len(sig)
+    if n >= 1 << _POS_BITS:
+        raise ValueError(f"{n} items: LSH candidates are coded for fewer than 2^{_POS_BITS}")
     r, b = _banding(threshold)
+    if bands and b > 32:
+        raise ValueError(f"{b} bands: a pair's mask of bands is 32 bits")
     ids = np.arange(n, dtype=np.uint64) if keys is None else keys.astype(np.uint64)
     codes: list[np.ndarray] = []
     for band in range(b):
-        key = np.full(n, band + 1, dtype=np.uint64)
-        for col in range(band * r, (band + 1) * r):
-            key = _mix(key ^ sig[:, col])
-        if groups is not None:
-            key = _mix(key ^ groups.astype(np.uint64))
+        key = _band_key(sig, band, r, groups)
         # Only items sharing their bucket with another can pair: the others are left out
         # before the (costly) two-key sort, which then orders the same buckets the same way.
         by_key = np.argsort(key)
@@ -298,7 +330,7 @@ def _candidates(
         same = ranked[1:] == ranked[:-1]
         members = by_key[np.r_[same, False] | np.r_[False, same]]
         del by_key, ranked, same
-        order = members[np.lexsort((_mix(ids[members] ^ _PERM_B[band]), key[members]))].astype(np.uint64)
+        order = members[np.lexsort((_shuffle(ids[members], band), key[members]))].astype(np.uint64)
         ranked = key[order]
         for d in range(1, _BUCKET_WINDOW + 1):
             same = ranked[d:] == ranked[:-d]
@@ -308,13 +340,41 @@ def _candidates(
                 u, v = u[keep], v[keep]
             # NOTE: one 8-byte code a pair as it is found, not two int64 arrays: a national
             # corpus has tens of millions of candidates before duplicates go
-            codes.append(np.minimum(u, v) << np.uint64(32) | np.maximum(u, v))
+            codes.append((np.minimum(u, v) << np.uint64(_POS_BITS) | np.maximum(u, v)) << np.uint64(_BAND_BITS)
+                         | np.uint64(band))
     # sorted, then runs dropped: np.unique's hash path is 5x slower on millions of codes
-    code = np.concatenate(codes)
+    code = np.concatenate(codes) if codes else np.empty(0, dtype=np.uint64)
     del codes
     code.sort()
-    code = code[np.r_[True, code[1:] != code[:-1]]] if len(code) else code
-    return (code >> np.uint64(32)).astype(np.int64), (code & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    pairs, masks = _runs(code, bands)
+    del code
+    u = (pairs >> np.uint64(_POS_BITS)).astype(np.int64)
+    v = (pairs & np.uint64((1 << _POS_BITS) - 1)).astype(np.int64)
+    return (u, v, masks) if bands else (u, v)
+
+
+def _runs(code: np.ndarray, bands: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pairs of sorted band-tagged codes and, with ``bands``, each pair's mask
+    of bands (a pair's codes are adjacent), :data:`_CHUNK` codes at a time: a run's bits
+    would otherwise be arrays as long as every candidate of the corpus."""
+    shift = np.uint64(_BAND_BITS)
+    pairs: list[np.ndarray] = []
+    masks: list[np.ndarray] = []
+    lo = 0
+    while lo < len(code):
+        hi = min(lo + _CHUNK, len(code))
+        if hi < len(code):  # up to the end of the run of the pair at hi - 1
+            hi = int(np.searchsorted(code, ((code[hi - 1] >> shift) + np.uint64(1)) << shift))
+        pair = code[lo:hi] >> shift
+        first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        pairs.append(pair[first])
+        if bands:
+            bits = np.left_shift(np.uint32(1), (code[lo:hi] & np.uint64((1 << _BAND_BITS) - 1)).astype(np.uint32))
+            masks.append(np.bitwise_or.reduceat(bits, first))
+        lo = hi
+    empty = (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32))
+    return (np.concatenate(pairs) if pairs else empty[0],
+            (np.concatenate(masks) if masks else empty[1]) if bands else empty[1])
 
 
 def _exact_jaccard(texts: pl.Series, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -369,17 +429,13 @@ def _exact_jaccard_part(texts: pl.Series, u: np.ndarray, v: np.ndarray) -> np.nd
 def _similar_pairs(
     texts: pl.Series, threshold: float, groups: np.ndarray | None = None,
     keys: np.ndarray | None = None, signatures: np.ndarray | None = None,
-    known: pl.DataFrame | None = None, record: list[pl.DataFrame] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (u < v) of positions in ``texts`` whose shingle Jaccard is ≥ ``threshold``.
 
     MinHash + LSH give candidates (same ``groups`` value only, when given; ``keys`` order
-    the buckets, see :func:`_candidates`); each is decided by its signature agreement
-    when that is clearly above or below the threshold, else by its exact Jaccard. Texts
+    the buckets, see :func:`_candidates`); each is decided by :func:`_decide`. Texts
     shorter than a shingle match nothing. ``signatures`` (one row a text) are the texts'
-    :func:`_signatures` when already known (a store keeps them). A pair's exact Jaccard
-    depends on its two texts only, so those computed before (``known``: ``u``, ``v``
-    keys and ``similar``) are reused, and every one decided is appended to ``record``.
+    :func:`_signatures` when already known (a store keeps them).
     """
     usable = np.flatnonzero(texts.str.len_chars().to_numpy() >= SHINGLE_CHARS)
     if len(usable) < 2:
@@ -387,10 +443,18 @@ def _similar_pairs(
     sig = _signatures(texts.gather(usable)) if signatures is None else signatures[usable]
     u, v = _candidates(sig, threshold, None if groups is None else groups[usable],
                        None if keys is None else keys[usable])
+    keep = _decide(texts.gather(usable), sig, u, v, threshold)
+    return usable[u[keep]], usable[v[keep]]
+
+
+def _decide(texts: pl.Series, sig: np.ndarray, u: np.ndarray, v: np.ndarray, threshold: float) -> np.ndarray:
+    """Whether each candidate pair (texts[u], texts[v]) is similar: by its signature
+    agreement when that is clearly (:data:`_MARGIN`) above or below ``threshold``, else by
+    its exact shingle Jaccard. A function of the two texts alone."""
     # Permutations that agree, a byte a pair (not a float): tens of millions of candidates
+    step = _CHUNK // _NUM_PERM
     agree = np.concatenate(
-        [(sig[u[i : i + _CHUNK // _NUM_PERM]] == sig[v[i : i + _CHUNK // _NUM_PERM]]).sum(axis=1, dtype=np.uint8)
-         for i in range(0, len(u), _CHUNK // _NUM_PERM)]
+        [(sig[u[i : i + step]] == sig[v[i : i + step]]).sum(axis=1, dtype=np.uint8) for i in range(0, len(u), step)]
         or [np.empty(0, dtype=np.uint8)]
     )
     # The thresholds on the agreement (agree / K) as counts: the same decisions, no floats.
@@ -398,24 +462,10 @@ def _similar_pairs(
     sure = counts[(counts / _NUM_PERM >= threshold + _MARGIN) | (counts > _NUM_PERM)].min()
     maybe = counts[(counts / _NUM_PERM > threshold - _MARGIN) | (counts > _NUM_PERM)].min()
     keep = agree >= sure
-    unsure = np.flatnonzero(~keep & (agree >= maybe))
-    todo = unsure
-    if len(unsure) and known is not None and known.height and keys is not None:
-        asked = pl.DataFrame({"u": keys[usable][u[unsure]], "v": keys[usable][v[unsure]], "_i": unsure})
-        found = asked.join(known.select("u", "v", "similar"), on=["u", "v"], how="inner")
-        keep[found["_i"].to_numpy()] = found["similar"].to_numpy()
-        todo = np.setdiff1d(unsure, found["_i"].to_numpy(), assume_unique=True)
+    todo = np.flatnonzero(~keep & (agree >= maybe))
     if len(todo):
-        exact = _exact_jaccard(texts.gather(usable), u[todo], v[todo])
-        keep[todo] = exact >= threshold - 1e-9
-    if record is not None and keys is not None:
-        record.append(pl.DataFrame({"u": keys[usable][u[unsure]], "v": keys[usable][v[unsure]],
-                                    "similar": keep[unsure]}, schema=PAIR_COLUMNS_SCHEMA))
-    return usable[u[keep]], usable[v[keep]]
-
-
-#: Candidate pairs decided by exact Jaccard: the two sentences' keys (hashes) and the decision.
-PAIR_COLUMNS_SCHEMA = {"u": pl.UInt64, "v": pl.UInt64, "similar": pl.Boolean}
+        keep[todo] = _exact_jaccard(texts, u[todo], v[todo]) >= threshold - 1e-9
+    return keep
 
 
 def _components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -540,75 +590,146 @@ def signatures(norms: pl.Series) -> np.ndarray:
     return _signatures(norms)
 
 
+# A store keeps what template share decided of each distinct sentence, so that a re-ingest
+# judges again only the sentences its reports add or remove (fiscal_eval.metrics.incremental):
+# which agencies write it (the lowest and highest agency code, each with how often it
+# writes it, so that removing a report can tell whether they still do), and its verdict;
+# and the near-copy pairs of long sentences with the LSH bands whose windows paired them.
+OCCURRENCES = "occurrences"  # sentences of the corpus with this hash
+AGENCY_LOW = "agency_low"  # the lowest agency code writing it (see agency_code)
+LOW_OCCURRENCES = "low_occurrences"  # … and how many of its sentences that agency writes
+AGENCY_HIGH = "agency_high"
+HIGH_OCCURRENCES = "high_occurrences"
+TEMPLATE = "template"  # the sentence is a template sentence wherever it occurs
+SPAN_COLUMNS: dict[str, str] = {
+    HASH: "UInt64", OCCURRENCES: "UInt32", AGENCY_LOW: "UInt64", LOW_OCCURRENCES: "UInt32",
+    AGENCY_HIGH: "UInt64", HIGH_OCCURRENCES: "UInt32", TEMPLATE: "Boolean",
+}
+PAIR_U, PAIR_V, PAIR_BANDS = "u", "v", "bands"
+NEAR_PAIR_COLUMNS: dict[str, str] = {
+    PAIR_U: "UInt64",  # the lower hash of the two sentences
+    PAIR_V: "UInt64",
+    PAIR_BANDS: "UInt32",  # bit b: band b's window paired them (see _candidates)
+}
+_DTYPES = {"UInt64": pl.UInt64, "UInt32": pl.UInt32, "Boolean": pl.Boolean}
+SPAN_SCHEMA = {name: _DTYPES[dtype] for name, dtype in SPAN_COLUMNS.items()}
+NEAR_PAIR_SCHEMA = {name: _DTYPES[dtype] for name, dtype in NEAR_PAIR_COLUMNS.items()}
+
+
+@dataclass(frozen=True)
+class TemplateState:
+    """What template share decided, kept by a store between generations: ``spans`` a row
+    a distinct sentence (:data:`SPAN_COLUMNS`, sorted by hash), ``pairs`` a row a
+    near-copy pair of long sentences (:data:`NEAR_PAIR_COLUMNS`, in no order)."""
+
+    spans: pl.DataFrame
+    pairs: pl.DataFrame
+
+
+def agency_code() -> pl.Expr:
+    """A report's agency as template share compares them, a 64-bit hash: the agency, or the
+    report itself when it has none. A hash, not a rank, so that a sentence's agency codes
+    stay what they were when other agencies come or go (equality is all the rule asks)."""
+    return pl.coalesce(pl.col(R.agency), pl.col(R.report_id)).hash()
+
+
 def template_share_of(
     reports: pl.DataFrame, features: pl.DataFrame | pl.LazyFrame, long: pl.DataFrame, sig: np.ndarray | None = None,
-    known: pl.DataFrame | None = None, record: list[pl.DataFrame] | None = None, *, batch: int | None = None,
+    *, batch: int | None = None, state: list[TemplateState] | None = None,
 ) -> pl.DataFrame:
     """:func:`template_share` from :func:`sentence_features` (a store's, or fresh).
 
     ``reports``: ``report_id``, ``agency``, one row a report (the output's order);
     ``features`` per report (more rows are ignored), a frame or a LazyFrame (a store's
     file, scanned); ``long``: ``hash``, ``norm`` of at least every long sentence the
-    reports hold, sorted by hash, with ``sig`` its signatures row for row when known
-    (computed here otherwise); ``known`` and ``record``: the pair decisions of
-    :func:`_similar_pairs` (a store keeps them).
+    reports hold (in any order), with ``sig`` its signatures row for row when known
+    (computed here otherwise). ``state``: the :class:`TemplateState` is appended to it.
 
+    The rule is a function of the sentence alone (see :func:`sentence_verdicts`), so a
+    sentence's verdict is computed once and each report counts its sentences' verdicts.
     The features are read twice, ``batch`` reports at a time (default
-    :data:`FEATURE_BATCH`), and never exploded whole: what a sentence needs to be judged
-    is a function of its hash alone, the lowest and highest agency writing it and writing
-    its near-copies (see :func:`_template_rule`), a row a distinct sentence. Memory is
-    then that table, the long sentences' signatures and one batch, not one row a
-    sentence of the corpus.
+    :data:`FEATURE_BATCH`), and never exploded whole: memory is a row a distinct
+    sentence, the long sentences' signatures and one batch, not a row a sentence of the
+    corpus.
     """
     size = batch or FEATURE_BATCH
-    agency_key = pl.coalesce(pl.col(R.agency), pl.col(R.report_id))
-    # Reports and agencies as integer codes (_r, _agency): a sentence's row is 17 bytes.
-    keyed = reports.select(R.report_id, agency_key.rank("dense").cast(pl.UInt32).alias("_agency")) \
-        .with_row_index("_r")
+    keyed = reports.select(R.report_id, agency_code().alias(AGENCY_LOW)).with_row_index("_r")
     spans = _agency_spans(keyed, features, size)
-    # Distinct long sentences that occur, by hash, with their agencies' span.
-    indexed = long.with_row_index("_row")
-    distinct = (
-        spans.join(indexed.select(pl.col(HASH).alias("_hash"), "_row"), on="_hash")
-        .sort("_hash")
-        .with_row_index("_id")
-        .with_columns(pl.col("_id").cast(pl.Int64))
-    )
-    rows = distinct["_row"].to_numpy()
-    norms = indexed[NORM].gather(distinct["_row"])
-    u, v = _similar_pairs(norms, TEMPLATE_JACCARD, keys=distinct["_hash"].to_numpy(),
-                          signatures=None if sig is None else sig[rows], known=known, record=record)
-    del norms, rows
-    # A near-copy v of sentence h: the agencies writing v, as their span over all v.
-    both_ways = pl.DataFrame({"_u": np.concatenate([u, v]), "_v": np.concatenate([v, u])})
-    near = (
-        both_ways.join(distinct.select("_id", "_hash"), left_on="_u", right_on="_id")
-        .join(distinct.select(pl.col("_id").alias("_v"), "_amin", "_amax"), on="_v")
-        .group_by("_hash")
-        .agg(pl.col("_amin").min().alias("_umin"), pl.col("_amax").max().alias("_umax"))
-    )
-    del both_ways, distinct
-    rule = spans.join(near, on="_hash", how="left")
-    del spans, near
-    counts = []
-    for part in _feature_batches(features, size):
-        counts.append(
-            part.join(keyed, on=R.report_id)
-            .select("_r", "_agency", pl.col(HASHES).alias("_hash"))
-            .explode("_hash")
-            .drop_nulls("_hash")
-            .join(rule, on="_hash", how="left")
-            .group_by("_r")
-            .agg(pl.len().cast(pl.UInt32).alias(SENTENCES), _template_rule().sum().cast(pl.UInt32)
-                 .alias(TEMPLATE_SENTENCES))
-        )
-    per_report = (
-        (pl.concat(counts) if counts else pl.DataFrame(schema={"_r": pl.UInt32, SENTENCES: pl.UInt32,
-                                                               TEMPLATE_SENTENCES: pl.UInt32}))
-        .join(keyed.select("_r", R.report_id), on="_r")
-        .drop("_r")
-    )
-    return _per_report(reports, per_report, TEMPLATE_SENTENCES, TEMPLATE_SHARE)
+    # The distinct long sentences that occur, by hash.
+    indexed = long.select(HASH, NORM).with_row_index("_row")
+    distinct = spans.select(HASH).join(indexed, on=HASH).sort(HASH)
+    rows, keys, norms = distinct["_row"].to_numpy(), distinct[HASH].to_numpy(), distinct[NORM]
+    del distinct
+    dsig = signatures(norms) if sig is None else sig[rows]
+    del rows
+    pairs = near_pairs(norms, dsig, keys)
+    del norms, dsig
+    spans = sentence_verdicts(spans, pairs)
+    if state is not None:
+        state.append(TemplateState(spans, pairs))
+    del pairs
+    counts = template_counts(keyed, _feature_batches(features, size), spans)
+    return _per_report(reports, counts.join(keyed.select("_r", R.report_id), on="_r").drop("_r"),
+                       TEMPLATE_SENTENCES, TEMPLATE_SHARE)
+
+
+def near_pairs(norms: pl.Series, sig: np.ndarray, keys: np.ndarray) -> pl.DataFrame:
+    """The near-copy pairs (:data:`NEAR_PAIR_COLUMNS`) among distinct long sentences
+    ``norms`` (sorted by their hashes ``keys``, with signatures ``sig``): LSH candidates
+    (:func:`_candidates`) decided by :func:`_decide`, each with the bands that found it."""
+    if len(keys) < 2:
+        return pl.DataFrame(schema=NEAR_PAIR_SCHEMA)
+    u, v, bands = _candidates(sig, TEMPLATE_JACCARD, None, keys, bands=True)
+    keep = _decide(norms, sig, u, v, TEMPLATE_JACCARD)
+    # positions in hash order: u < v is the lower hash first
+    return pl.DataFrame({PAIR_U: keys[u[keep]], PAIR_V: keys[v[keep]], PAIR_BANDS: bands[keep]},
+                        schema=NEAR_PAIR_SCHEMA)
+
+
+def sentence_verdicts(spans: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """``spans`` (sorted by hash) with :data:`TEMPLATE`: whether each sentence is a template sentence.
+
+    The rule of :func:`template_share` (a sentence of agency A is a template sentence when
+    another agency writes it or a near-copy of it) depends on the sentence alone: a
+    sentence written by two agencies is one for all its reports, and one written by a
+    single agency A only occurs in A's reports, so it is one exactly when a near-copy is
+    written by some agency other than A (its span is not just A). ``pairs``: the near
+    copies (:func:`near_pairs`), whose two sentences are both in ``spans``."""
+    low, high = spans[AGENCY_LOW].to_numpy(), spans[AGENCY_HIGH].to_numpy()
+    exact = low != high
+    verdict = exact.copy()
+    if pairs.height:
+        # rows of the two sentences by a hash join (a binary search a pair was 3x slower)
+        at = spans.select(pl.col(HASH).alias(PAIR_U)).with_row_index("_a")
+        rows = (pairs.select(PAIR_U, PAIR_V)
+                .join(at, on=PAIR_U, how="left", maintain_order="left")
+                .join(at.rename({PAIR_U: PAIR_V, "_a": "_b"}), on=PAIR_V, how="left", maintain_order="left"))
+        a, b = rows["_a"].to_numpy(), rows["_b"].to_numpy()
+        del rows
+        witness = exact[a] | exact[b] | (low[a] != low[b])
+        verdict[a[witness]] = True
+        verdict[b[witness]] = True
+    return spans.with_columns(pl.Series(TEMPLATE, verdict))
+
+
+def template_counts(keyed: pl.DataFrame, batches: Iterable[pl.DataFrame], spans: pl.DataFrame) -> pl.DataFrame:
+    """``_r``, :data:`SENTENCES`, :data:`TEMPLATE_SENTENCES` of each report of ``batches``
+    (``report_id``, ``hashes``; ``keyed``: ``report_id`` → ``_r``) from the verdicts of
+    ``spans``; reports without sentences are left out."""
+    verdicts = spans.select(pl.col(HASH).alias("_hash"), TEMPLATE)
+    counts = [
+        part.join(keyed.select(R.report_id, "_r"), on=R.report_id)
+        .select("_r", pl.col(HASHES).alias("_hash"))
+        .explode("_hash")
+        .drop_nulls("_hash")
+        .join(verdicts, on="_hash", how="left")
+        .group_by("_r")
+        .agg(pl.len().cast(pl.UInt32).alias(SENTENCES), pl.col(TEMPLATE).sum().cast(pl.UInt32)
+             .alias(TEMPLATE_SENTENCES))
+        for part in batches
+    ]
+    return (pl.concat(counts) if counts else pl.DataFrame(schema={"_r": pl.UInt32, SENTENCES: pl.UInt32,
+                                                                  TEMPLATE_SENTENCES: pl.UInt32}))
 
 
 #: Reports a pass over the sentence features holds at a time (see :func:`template_share_of`).
@@ -627,41 +748,42 @@ def _feature_batches(features: pl.DataFrame | pl.LazyFrame, size: int) -> Iterat
         yield frame.slice(offset, size).collect()
 
 
+def agency_spans(occurrences: pl.DataFrame) -> pl.DataFrame:
+    """:data:`SPAN_COLUMNS` but the verdict, of ``hash``, :data:`AGENCY_LOW` rows (one a
+    sentence; the agency code of its report) or of partial spans (merged: spans of a
+    batch each, which need not align with anything)."""
+    if OCCURRENCES not in occurrences.columns:
+        occurrences = occurrences.select(HASH, pl.lit(1, pl.UInt32).alias(OCCURRENCES), AGENCY_LOW,
+                                         pl.lit(1, pl.UInt32).alias(LOW_OCCURRENCES),
+                                         pl.col(AGENCY_LOW).alias(AGENCY_HIGH),
+                                         pl.lit(1, pl.UInt32).alias(HIGH_OCCURRENCES))
+    low, high = pl.col(AGENCY_LOW), pl.col(AGENCY_HIGH)
+    return occurrences.group_by(HASH).agg(
+        pl.col(OCCURRENCES).sum().cast(pl.UInt32),
+        low.min(),
+        pl.col(LOW_OCCURRENCES).filter(low == low.min()).sum().cast(pl.UInt32),
+        high.max(),
+        pl.col(HIGH_OCCURRENCES).filter(high == high.max()).sum().cast(pl.UInt32),
+    )
+
+
 def _agency_spans(keyed: pl.DataFrame, features: pl.DataFrame | pl.LazyFrame, size: int) -> pl.DataFrame:
-    """Every distinct sentence hash of the reports (``_hash``) with the lowest and highest
-    agency code writing it (``_amin``, ``_amax``): two agencies or more exactly when they
-    differ. Both are merged across batches by min and max, so batches need not align
-    with anything."""
+    """Every distinct sentence hash of the reports with its agencies (:func:`agency_spans`),
+    sorted by hash, the features read ``size`` reports at a time: two agencies or more write
+    it exactly when its lowest and highest agency codes differ."""
     spans: list[pl.DataFrame] = []
-
-    def merged(frames: list[pl.DataFrame]) -> pl.DataFrame:
-        return pl.concat(frames).group_by("_hash").agg(pl.col("_amin").min(), pl.col("_amax").max())
-
     for part in _feature_batches(features, size):
-        spans.append(merged([
-            part.join(keyed.select(R.report_id, "_agency"), on=R.report_id)
-            .select("_agency", pl.col(HASHES).alias("_hash"))
-            .explode("_hash")
-            .drop_nulls("_hash")
-            .select("_hash", pl.col("_agency").alias("_amin"), pl.col("_agency").alias("_amax"))
-        ]))
+        spans.append(agency_spans(
+            part.join(keyed.select(R.report_id, AGENCY_LOW), on=R.report_id)
+            .select(AGENCY_LOW, pl.col(HASHES).alias(HASH))
+            .explode(HASH)
+            .drop_nulls(HASH)
+        ))
         if len(spans) > 8:  # NOTE: bounded: the same sentences recur in every batch
-            spans = [merged(spans)]
+            spans = [agency_spans(pl.concat(spans))]
     if not spans:
-        return pl.DataFrame(schema={"_hash": pl.UInt64, "_amin": pl.UInt32, "_amax": pl.UInt32})
-    return merged(spans) if len(spans) > 1 else spans[0]
-
-
-def _template_rule() -> pl.Expr:
-    """Whether a sentence of agency ``_agency`` is a template sentence, from its hash's
-    row: another agency writes the same sentence (its span holds two agencies), or writes
-    a near-copy of it (the near-copies' span, ``_umin``…``_umax``, is not just this agency).
-    The rule of :func:`template_share` (a near-copy v counts when some agency other than
-    the sentence's writes v), in a form that needs no list of agencies."""
-    exact = pl.col("_amin") != pl.col("_amax")
-    near = pl.col("_umin").is_not_null() & ~((pl.col("_umin") == pl.col("_agency"))
-                                             & (pl.col("_umax") == pl.col("_agency")))
-    return exact | near
+        return pl.DataFrame(schema={k: v for k, v in SPAN_SCHEMA.items() if k != TEMPLATE})
+    return (agency_spans(pl.concat(spans)) if len(spans) > 1 else spans[0]).sort(HASH)
 
 
 def _per_report(docs: pl.DataFrame, counts: pl.DataFrame, part: str, share: str) -> pl.DataFrame:

@@ -8,6 +8,7 @@ import hashlib
 import re
 
 from fiscal_eval.model import Candidate, Document, Evidence, Report
+from fiscal_eval.parse.bundles import several_reports
 from fiscal_eval.parse.context import Context
 from fiscal_eval.parse.funds import choose_funds, extract_amounts
 from fiscal_eval.parse.indicators import prose_indicators, table_indicators
@@ -149,6 +150,18 @@ def _parse(doc: Document) -> Report:
     subtotals = find_subtotals(ctx, score_found)
     problems, improvements = problems_and_improvements(ctx)
 
+    bundle = several_reports(ctx)
+    if bundle is not None:
+        # Several reports, the later ones cut off: what was read is the first one's.
+        lost = f"文件含多份报告（{bundle[:60]}），所读数字只属其中一份"
+        for field, value in (("project_name", project_name), ("score", score), ("grade", grade),
+                             *values.items(), *rate_values.items()):
+            if value is not None:
+                candidates[field] = _declined(candidates.get(field, ()), value, evidence.pop(field, None), lost)
+        project_name = score = grade = None
+        values = dict.fromkeys(values)
+        rate_values = dict.fromkeys(rate_values)
+
     fields = dict(
         source=doc.source,
         report_id=(doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest())[:16],
@@ -184,6 +197,15 @@ def _parse(doc: Document) -> Report:
     )
     status, errors = _status(fields, doc)
     return Report(**fields, status=status, errors=errors)
+
+
+def _declined(candidates: tuple[Candidate, ...], value: object, ev: Evidence | None,
+              lost: str) -> tuple[Candidate, ...]:
+    """A field's candidates with the chosen one (or the single value read) declined."""
+    if not candidates:
+        candidates = (Candidate(value, ev.span if ev else (0, 0), ev.label if ev else "", "", True, ""),)
+    return tuple(Candidate(c.value, c.span, c.label, c.reason, False, lost) if c.chosen else c
+                 for c in candidates)
 
 
 def _status(fields: dict, doc: Document) -> tuple[str, tuple[str, ...]]:

@@ -20,7 +20,7 @@ from fiscal_eval.parse.context import Context, cjk_count
 from fiscal_eval.parse.vocab import vocab
 from fiscal_eval.util.records import record
 
-__all__ = ["Option", "Choice", "choose", "in_component", "is_item", "LOST_LEVEL", "LOST_LISTED", "LOST_ITEM_SCORE",
+__all__ = ["Option", "Choice", "choose", "in_component", "in_list_sentence", "is_item", "LOST_LEVEL", "LOST_GHOSTED", "LOST_LISTED", "LOST_ITEM_SCORE",
            "LOST_MASKED", "LOST_UNIT_SLIP"]
 
 # Why a candidate lost, in the words an analyst reads (Chinese, like every message).
@@ -34,6 +34,7 @@ LOST_LEVEL = "分级资金之一（文中列了多级资金，未见合计）"
 LOST_LISTED = "并列列举的数额之一，文中未见合计"
 LOST_ITEM_SCORE = "单项指标的得分，不是总分"
 LOST_MASKED = "文中同类数额被网站遮挡（看不到数值），无法确定哪一个是报告的总数"
+LOST_GHOSTED = "文中数字成对重影（如106.5106.5），这个数的数字也成对，读不准"
 LOST_UNIT_SLIP = "同一数字一处写“元”、一处写“万元”，单位笔误，不能确定是哪一个"
 
 
@@ -233,6 +234,16 @@ def _under_list_line(ctx: Context, pos: int) -> bool:
         return False
     here, there = ctx.chain(pos), ctx.chain(at)
     return bool(here) == bool(there) and (not here or here[-1] == there[-1])
+
+
+# A sentence opening with a list word: what it states are parts of a whole named before.
+LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
+
+
+def in_list_sentence(ctx: Context, pos: int) -> bool:
+    """Whether the figure at ``pos`` is in a sentence that opens with 其中 ("共有8个支出项目。
+    其中,法院执行年初预算数6万元…"): a part of a whole said before, never the whole."""
+    return bool(LIST_OPENING.match(ctx.f, ctx.sentence_bounds(pos)[0], pos))
 
 
 def is_item(ctx: Context, pos: int) -> bool:

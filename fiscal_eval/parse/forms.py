@@ -13,9 +13,11 @@ from fiscal_eval.util.records import record
 __all__ = ["CellValue", "read_cell", "split_max", "table_unit", "row_label", "column_measure",
            "FundGrid", "fund_grid", "GridRow", "grid_row", "declared_unit", "FUND_TOTAL", "MAX_POINTS_HEADER"]
 
+# (a "?" after the number: a character the page's encoding lost, 4,764,453.11?)
 _PLAIN = re.compile(
-    r"^\s*(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\. ?\d+)?)\s*(?P<pct>%)?\s*(?P<unit>亿元|万元|千元|元|万)?\s*$"
+    r"^\s*(?P<num>-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\. ?\d+)?)\s*(?P<pct>%)?\s*(?P<unit>亿元|万元|千元|元|万)?\s*\??\s*$"
 )
+_RATE_POINTS = re.compile(r"\s*(?:预算)?执行率\s*(?:权重|得分|分值)")
 _MAX_IN_LABEL = re.compile(r"\s*\(\s*(?P<num>\d+(?:\.\d+)?)\s*分?\s*\)\s*$")
 _UNIT_DECL = re.compile(r"(?:单位\s*:?\s*|\(|\[)(亿元|万元|千元|元)")
 
@@ -107,7 +109,7 @@ _RATES = ("rate", "arrival_rate")
 _UNIT_IN_HEADER = re.compile(r"\((?:亿元|万元|千元|元)\)")
 _BLANK = re.compile(r"^[\s—\-–/／|]*$")
 # The money grid's total row label (年度资金总额: …), folded, with or without its colon.
-FUND_TOTAL = re.compile(r"(?:年度资金总额|资金总额|总额|合计|总计)(?:\((?:亿元|万元|千元|元)\))?[:：]?")
+FUND_TOTAL = re.compile(r"(?:年度资金总额|资金总额|总金额|总额|合计|总计)(?:\((?:亿元|万元|千元|元)\))?[:：]?")
 # A [fund_columns] points header naming the maximum (分值 10), not the points earned (得分).
 MAX_POINTS_HEADER = re.compile(r"^(?:分值|权重|满分)")
 
@@ -137,7 +139,9 @@ class FundGrid:
 
 def fund_grid(texts: tuple[str, ...]) -> FundGrid | None:
     """The money grid a header row declares (two money columns at least), or None."""
-    measures = [column_measure(t) for t in texts]
+    # (a cell "执行率权重" / "执行率得分" holds the execution item's points, not the rate;
+    # flattened headers are read word by word in flat_forms, where 执行率 | 得分 run together)
+    measures = [None if _RATE_POINTS.match(fold(t)) else column_measure(t) for t in texts]
     if sum(m in _MONEY for m in measures) < 2:
         return None
     start = next(i for i, m in enumerate(measures) if m is not None)
@@ -188,6 +192,9 @@ def _map(grid: FundGrid, texts: tuple[str, ...], pairs: list[tuple[int, int]]) -
             # "0.958" under 执行率: the rate printed as a fraction (95.8 %); the row's
             # arithmetic below confirms it or the mapping is not sound.
             val = CellValue(val.value, val.decimals - 2, True, None)
+        elif measure in _RATES and val is not None and not val.percent and not val.unit and 2 < val.value <= 300:
+            # "96.85" under 执行率: the percent without its sign; confirmed the same way
+            val = CellValue(val.value / 100, val.decimals, True, None)
         if val is None or val.percent != (measure in _RATES):
             return None
         cells.setdefault(measure, (i, val))

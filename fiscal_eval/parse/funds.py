@@ -12,12 +12,13 @@ from dataclasses import replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
-from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_MASKED, Choice, Option, choose,
+from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_GHOSTED, LOST_ITEM, LOST_MASKED, LOST_PART, LIST_OPENING,
+                                      Choice, Option, choose,
                                       in_component, is_item)
 from fiscal_eval.parse.context import Context, cjk_count, clean_label
 from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
-from fiscal_eval.parse.metadata import find_title
+from fiscal_eval.parse.metadata import find_title, several_projects
 from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, find_amounts, parse_amount
 from fiscal_eval.parse.vocab import vocab
 from fiscal_eval.util.records import record
@@ -117,6 +118,14 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     return role, rank, fallback
 
 
+def _names_a_part(ctx: Context, label: str) -> bool:
+    """Whether a label names a part of the money (基本支出, 三公经费 …) the title does not
+    make the report's whole."""
+    v = vocab()
+    return (v.subject_part.search(label) is not None and not v.subject_whole.search(label)
+            and not _title_subject(ctx, label))
+
+
 def _title_subject(ctx: Context, words: str) -> bool:
     """Whether every part word in ``words`` ([subject].part) is one the report's title
     names as its own subject ("…局2023年度项目支出绩效单位自评报告": there 项目支出 is
@@ -142,7 +151,10 @@ def _unparenthesised(text: str) -> str:
     return _PARENTHESISED.sub("", text) if "(" in text else text
 
 
-_LIST_OPENING = re.compile(r"\s*(?:其中|分别为|分别是)")
+_LEVEL_WORD = r"(?:中央|省级?|自治区|市级?|州级?|县级?|区级?)"
+_LEVELS_JOINED = re.compile(rf"{_LEVEL_WORD}(?:财政)?(?:及|和|与|、){_LEVEL_WORD}")
+# "该项目财政拨入资金30万元…" in a report counting several projects: that project's money.
+_ONE_OF_SEVERAL = re.compile(r"\s*(?:该|此)项目")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
 # A list under money planned or allocated (budget, 下达 income, what arrived) ends at money
@@ -159,7 +171,7 @@ def _untitled(text: str) -> str:
 
 
 # When money was spent or arrived, and filler: not a subject of the money.
-_WHEN = re.compile(r"截[至止]?[^,;]*?(?:日|底|末|前)|目前|当前|年底|年末|全年|本年|年内|累计|已|共|资金|全部")
+_WHEN = re.compile(r"截[至止]?[^,;]*?(?:日|底|末|前)|目前|当前|年底|年末|全年|本年度|本年|年度|当年|年内|累计|已|共|资金|全部")
 
 
 def _subjectless(label: str) -> bool:
@@ -177,6 +189,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     out: list[Amount] = []
     # Per sentence: the index (in out) of the last amount, and where a list began.
     sent: tuple[int, int] | None = None
+    orphan = False  # the sentence opens a list whose whole has no figure before it
     last_idx: int | None = None
     list_parent: int | None = None
     first_named: int | None = None  # the first amount of the sentence a role names
@@ -204,10 +217,15 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             carried = last_idx
             sent, last_idx, list_parent, first_named = bounds, None, None, None
             # "…实际支出3,050.12万元。其中：基本支出…": a sentence that opens with a
-            # list word itemises the last amount of the sentence before, on the same line.
-            if (carried is not None and _LIST_OPENING.match(f, bounds[0])
-                    and "\n" not in f[out[carried].line.span[1]:bounds[0]]):
-                list_parent = carried
+            # list word itemises the last amount of the sentence before, on the same line;
+            # with no such amount ("共有8个支出项目。其中,法院执行预算数6万元…") its
+            # figures are parts of a whole stated without one, never the whole.
+            orphan = False
+            if LIST_OPENING.match(f, bounds[0]):
+                if carried is not None and "\n" not in f[out[carried].line.span[1]:bounds[0]]:
+                    list_parent = carried
+                else:
+                    orphan = True
         floor = out[last_idx].line.span[1] if last_idx is not None else bounds[0]
         clause, clause_start = ctx.left_clause(start, max(floor, bounds[0]))
         # A list word between the previous amount and this one opens an itemisation
@@ -286,10 +304,14 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             context=ctx.context_path(start),
             decimals=decimals_of(num),
         )
-        level = v.fund_level.search(label)
+        # "下达…中央及自治区就业补助资金共33832.24万元": money of two levels together is no
+        # one level's
+        level = None if _LEVELS_JOINED.search(label) else v.fund_level.search(label)
         out.append(Amount(line, rank, fallback, total=marked and stated_total,
                           level=_CENTRAL.get(level.group(1), level.group(1)) if level else "",
                           item=is_item(ctx, start), component=in_component(ctx, start),
+                          excluded=LOST_PART if orphan and parent is None
+                          else LOST_ITEM if _ONE_OF_SEVERAL.match(f, bounds[0]) and several_projects(ctx) else "",
                           reason=reason))
         if marked and not stated_total:
             markers.append(len(out) - 1)
@@ -608,9 +630,10 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                         totals[head] = len(out) - 1
                 ctx.cover(row_span)
                 continue
-            # A row named by its role words: the first number after the label.
+            # A row named by its role words: the first number after the label (not a
+            # part's: "基本支出总额 | 864.2万 | 项目支出总额 | 0").
             role, rank, matched = role_of(label)
-            if role == "other":
+            if role == "other" or _names_a_part(ctx, label):
                 continue
             i, c, val = numeric[0]
             line = FundLine(
@@ -627,7 +650,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
     return out
 
 
-_TOTAL_ROW = re.compile(r"(?:合\s*计|总\s*计|小\s*计|年度资金总额|资金总额|总\s*额|合计金额)(?:\((?:亿元|万元|千元|元)\))?")
+_TOTAL_ROW = re.compile(r"(?:合\s*计|总\s*计|小\s*计|(?:年度)?(?:财政)?资金总额|(?:年度)?总金额|总\s*额|合计金额)(?:\((?:亿元|万元|千元|元)\))?")
 _GRID_ROLES: dict[str, tuple[Role, int]] = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1),
                                             "available": ("available", 1), "spent": ("spent", 1)}
 _UNSOUND = "表格该行的数与表头对不上（缺格，或执行率与执行数÷预算数不符），列位不能确定"
@@ -658,7 +681,35 @@ def extract_amounts(ctx: Context) -> list[Amount]:
     if not any(a.line.role in ("budget", "spent") and not a.excluded for a in table):
         table += [Amount(line, rank, excluded=why, reason="表格粘连单元格（执行率核对）")
                   for line, rank, why in glued_rates(ctx)[0]]
-    return _mark_masked(ctx, table + _prose_amounts(ctx, shift=len(table)) + _unit_line_amounts(ctx))
+    return _mark_ghosted(ctx, _mark_masked(ctx, table + _prose_amounts(ctx, shift=len(table))
+                                           + _unit_line_amounts(ctx)))
+
+
+# A decimal written twice in a row (当年实际到位 106.5106.5 万元): a PDF's fake bold, every
+# glyph drawn twice, came through as doubled figures.
+_GHOST = re.compile(r"(?<![\d.])(\d+\.\d+)\1(?![\d.])")
+_TWO_POINTS = re.compile(r"\d\.\d+\.\d")
+_DIGITS = re.compile(r"[\d.]+")
+
+
+def _mark_ghosted(ctx: Context, out: list[Amount]) -> list[Amount]:
+    """In a text whose figures were doubled (:data:`_GHOST`), an amount read from a doubled
+    figure, or whose digits are two equal halves (7070: 70 doubled, or 7070 as printed —
+    the text does not say), is shown, never chosen."""
+    if not _TWO_POINTS.search(ctx.f):
+        return out  # (the cheap test first: most texts have no number with two points)
+    ghosts = [m.span() for m in _GHOST.finditer(ctx.f)]
+    if not ghosts:
+        return out
+    for i, a in enumerate(out):
+        lo, hi = a.line.span
+        m = _DIGITS.search(ctx.f, lo, hi)
+        digits = m.group().replace(",", "") if m else ""
+        half = len(digits) // 2
+        doubled = len(digits) % 2 == 0 and half > 0 and digits[:half] == digits[half:]
+        if not a.excluded and (doubled or any(g0 < hi and lo < g1 for g0, g1 in ghosts)):
+            out[i] = replace(a, excluded=LOST_GHOSTED)
+    return out
 
 
 # A figure a mirror site hid ("下达给我单位资金 点击查看>> 万元", "****万元"): stated, but

@@ -30,12 +30,14 @@ __all__ = ["Choice", "find_title", "find_agency", "find_region", "find_year", "f
 
 _FIELD_SEP = r"[\s:|•·\t]*"
 _STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|项目资金|自评得分|绩效目标|评价方式|评价机构"
-               r"|报告日期|填报日期|专项实施期|市县财政部门|项目起止"
+               r"|报告日期|填报日期|专项实施期|市县财政部门|项目起止|项目主要内容"
                # the next cell of a form run together with the unit's (…局预算编码302001,
                # …中心资金投入情况(万元))
                r"|预算编码|单位编码|预算代码|单位代码|资金投入"
                # 部门整体支出绩效自评表: 部门名称 X 下属单位个数 N 整体支出规模
-               r"|下属单位|整体支出规模")
+               r"|下属单位|整体支出规模"
+               # the money grid's header right after the cell (…管理局年初预算数…)
+               r"|年初预算|全年预算")
 _REGION = re.compile(r"^(?:中共)?(?P<r>[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|村|社区|苏木)")  # below a county: a place, not a unit
 _REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|州|盟|县|区|旗)$")
@@ -199,12 +201,14 @@ _HEADING_NUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一�
 _TITLE_FIELD = re.compile(r"^\s*(?:\[\s*)?(?:标\s*题|名\s*称)\s*(?:\]\s*)?[:：]?\s*\|?\s*(?P<t>[^|]+)")
 _FILE_IN_BRACKETS = re.compile(r"《(?P<n>[^《》\n]{4,100}?)\.(?:docx?|pdf|wps|xlsx?|txt)》", re.I)
 _FILE_LINE = re.compile(r"^(?P<n>.{4,120}?)\.(?:docx?|pdf|wps|xlsx?)$", re.I)
-_TITLE_PREFIX = re.compile(r"^(?:附件\d*[:：]?(?:\d+[.、])?|\d+、|关于(?=[\u4e00-\u9fff]))+")
+_TITLE_PREFIX = re.compile(r"^(?:附件\d*[:：]?(?:\d+[.、])?|附表\d*[:：]?|第[一二三四五六七八九十\d]{1,3}部分|\d+、|关于(?=[\u4e00-\u9fff]))+")
 _CONTINUATION = re.compile(r"^(?:转移支付|项目|支出|资金|绩效|服务|专项|经费|工作|评价|自评)")
 _NO_TITLE_CHARS = re.compile(r"[\t|,;。!?；，]")
 # Words a mirror masked at a line's start ("(略)", "点击查看>>") and the fragments of one or
 # two characters left between them and the next words.
-_MASK_BEFORE = re.compile(r"^\s*(?:(?:\(略\)|点击查看>*|\*{2,})\s*(?:\S{1,2}\s+)?)+")
+_MASK_BEFORE = re.compile(r"^\s*(?:(?:\(略\)|点击查看>*|\*{2,})\s*(?:\S{1,2}\s+)?)+"
+                          # a spam mirror's name before a colon ("手机版大发888下载_…app版-体育在线:")
+                          r"|^\s*[^:：\n]{0,40}?[A-Za-z_]{2,}[^:：\n]{0,40}?[:：]\s*(?=\S)")
 _SUBJECT = re.compile(r"现(?:将|对|就)(?P<t>[^。\n]{4,90}?)(?:情况)?(?:报告|汇报|(?:予以|给予)?公开)?(?:如下|[:])")
 
 
@@ -451,17 +455,30 @@ def _title_parts(t: _Title) -> _TitleParts:
         # alone, with no fund word to stand for it; the transfer is the fund's name.
         obj = named_transfer
     obj = re.sub(r"(?:预算执行情况|执行情况)$", "", obj)
+    how = "标题"
+    if named_transfer.endswith("项目支出") and len(obj) >= 4 and not _FUND_END.search(obj) \
+            and not _STRONG_SUFFIX.search(obj) and not re.search(r"[股科室处组队站所]$|财政$", obj):
+        # "富民县统计局2024年第五次全国经济普查项目支出绩效评价报告": a project named
+        # without a fund word keeps its 项目 (the 支出 is the genre's); a unit's section
+        # (…水旱灾害防御股项目支出) names no project.
+        obj += "项目"
+        how = "项目支出"
     # "…补助资金转移支付项目绩效目标自评表", "…补助资金(省对下转移支付)项目2018年度绩效…": the
     # fund's name is closed (by its bracket, or by the channel it is paid through); the
     # 项目 after it is the genre's ("项目绩效自评"), no part of the name.
     obj = re.sub(r"(?<=资金|经费|补助|补贴)(?:专项)?转移支付项目$", "", obj)
     obj = re.sub(r"(?<=资金|经费|补助|补贴)(\([^()]{2,20}\))项目$", r"\1", obj)
+    inner = re.search(r"\(([^()]+)\)$", obj)
+    if inner and re.search(r"(?:项目|工程)$", inner.group(1)) and any(o[0] == inner.group(1) for o in objects):
+        # "中央集中彩票公益金转移支付(福彩圆梦•孤儿助学工程项目)…": the fund names its
+        # channel, the bracket the project the report is about.
+        obj = ""
     if obj and _FUND_END.search(re.sub(r"\([^()]*\)$", "", obj)) and not _generic_project(obj):
         name = _clean_project(obj)
         if split is not None and name == obj:
-            objects.append((name, t.span(*split), "标题"))
+            objects.append((name, t.span(*split), how))
         elif (lo := s.find(name, obj_lo)) >= 0:
-            objects.append((name, t.span(lo, lo + len(name)), "标题"))
+            objects.append((name, t.span(lo, lo + len(name)), how))
     return _TitleParts(agency, region, year, tuple(objects))
 
 
@@ -540,6 +557,8 @@ def _clean_org(name: str) -> str:
         name = _LEVEL_NOTE.sub("", name)
         name = _UNCLOSED.sub("", name)  # an unclosed "(" the field's value was cut in
     name = name.strip(" \t()（）:：/")
+    if "(" in name:  # (the strip may have taken a closing bracket: "X(Y)" -> "X(Y")
+        name = _UNCLOSED.sub("", name).rstrip()
     if name.rstrip("\n").endswith(_WHOLE_WORDS):
         name = _WHOLE_AFTER_UNIT.sub("", name)
     # "某县林业和草原局资源管理科": the unit and the division doing the work; the unit is
@@ -555,6 +574,10 @@ def _clean_org(name: str) -> str:
 _AUTONOMOUS = {level: re.compile(r"[\u4e00-\u9fff]{1,12}?族自治" + level) for level in ("县", "州", "旗")}
 
 
+_SHORT_FORMS_FULL = {"政府": "人民政府", "高院": "高级人民法院", "中院": "中级人民法院", "检察院": "人民检察院"}
+_SHORT_FORMS = re.compile("|".join(_SHORT_FORMS_FULL) + "$")
+
+
 def _same_org(a: object, b: object) -> bool:
     """Two names of one unit: equal, or one the other without its region
     (宣州区应急管理局 / 宣城市宣州区应急管理局, 省规划展览馆 / 海南省规划展览馆)."""
@@ -562,6 +585,11 @@ def _same_org(a: object, b: object) -> bool:
     if a == b:
         return True
     short, long = sorted((a, b), key=len)
+    # 塘湖镇政府 for 塘湖镇人民政府, 省高院 for 海南省高级人民法院: the usual short forms
+    if "人民" not in short and "人民" in long:
+        short = _SHORT_FORMS.sub(lambda m: _SHORT_FORMS_FULL[m.group()], short)
+        if short == long:
+            return True
     regions = r"(?:[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))+"
     # An autonomous county, prefecture or banner goes by its short form: 寻甸县 for
     # 寻甸回族彝族自治县, 红河州 for 红河哈尼族彝族自治州.
@@ -570,6 +598,8 @@ def _same_org(a: object, b: object) -> bool:
         lm = _AUTONOMOUS[am.group("l")].match(long, len(am.group("p")))
         if lm and long[lm.end():] == short[am.end():]:
             return True
+    if _abbreviates(short, long) and short[:3] == long[:3]:
+        return True  # 开远市体育中心 for 开远市体育运动产业发展中心: the same place, abbreviated
     if not long.endswith(short):
         return False
     # 宣州区应急管理局 in 宣城市宣州区应急管理局; 省规划展览馆 for 海南省规划展览馆 (a unit
@@ -945,7 +975,13 @@ def find_region(ctx: Context, agency: str | None) -> str | None:
 
 _YEAR_REASON = {"对…年度…评价": "正文“对…年度…进行评价”", "field": "评价年度栏",
                 "…年度…绩效自评": "正文“…年度…绩效自评”", "most frequent 年度": "全文最常见的“…年度”",
-                "most frequent 年": "全文最常见的“…年”", "截至…年12月31日": "正文“截至…年12月31日”"}
+                "most frequent 年": "全文最常见的“…年”", "截至…年12月31日": "正文“截至…年12月31日”",
+                "自评表(…年度)": "表名后括号内的年度", "…年…月起至…年…月止": "正文所列评价时段（同一年内）"}
+# A period: "2021年 1 月起至 2021 年 12 月止", "2015年11月起至2020年1月止".
+_PERIOD = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*起?\s*至\s*((?:19|20)\d\d)\s*年"
+                     r"\s*\d{1,2}\s*月")
+# Words before a year in a unit's history, not a year evaluated.
+_FOUNDED = re.compile(r"(?:成立|始建|创建|组建|建)于\s*$|前身")
 
 
 _YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:-|—|–|－|~|～|至|到)\s*((?:19|20)\d\d)\s*年")
@@ -970,6 +1006,8 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
     patterns = [
         (r"对\s*((?:19|20)\d\d)\s*年度?(?!\s*国债)[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
         (rf"(?:{vocab().meta['year_field'].pattern})[\s:|\t]*((?:19|20)\d\d)\s*年?", "field", 2),
+        # the MoF form's name and its year: "部门预算项目支出绩效自评表(2023年度)"
+        (r"(?:自评表|自评报告)\s*\(\s*((?:19|20)\d\d)\s*年度?\s*\)", "自评表(…年度)", 2),
         (r"((?:19|20)\d\d)\s*年度?(?!\s*国债)(?:部门整体支出|项目支出|财政支出|整体支出|部门预算|项目)?[^。\n]{0,10}?"
          r"绩效(?:自评|评价)", "…年度…绩效自评", 3),
     ]
@@ -977,6 +1015,14 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
         m = _compiled(pattern).search(f)
         if m:
             cands.append(_C(int(m.group(1)), m.span(1), label, _YEAR_REASON[label], tier))
+    # "2021年1月起至2021年12月止": the period evaluated, one year (a period over several
+    # years names none, and its years are not counted below)
+    spanning: list[Span] = []
+    for m in (_PERIOD.finditer(f, 0, _HEAD) if "月" in f[:_HEAD] and "至" in f[:_HEAD] else ()):
+        if m.group(1) == m.group(2):
+            cands.append(_C(int(m.group(1)), m.span(1), "…年…月起至…年…月止", _YEAR_REASON["…年…月起至…年…月止"], 3))
+            break
+        spanning.append(m.span())
     if not cands:
         # Last resorts: the year written most often as "YYYY年度", then as "YYYY年" (not a
         # date), then the year whose 12月31日 the figures are stated at.
@@ -989,6 +1035,9 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
             first: dict[str, int] = {}
             for m in _compiled(pattern).finditer(f):
                 g = next(i for i in range(1, (m.re.groups or 1) + 1) if m.group(i))  # the alternative that matched
+                if m.group(g) < "2000" or _FOUNDED.search(f, max(0, m.start() - 6), m.start()) \
+                        or any(lo <= m.start() < hi for lo, hi in spanning):
+                    continue  # no fiscal year: a date in a unit's history (成立于1951年), a period's end
                 counts[m.group(g)] += 1
                 first.setdefault(m.group(g), m.start(g))
             if counts:
@@ -1061,7 +1110,7 @@ _FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补
 _GENERIC = re.compile(
     r"^(?:(?:部门|单位|本级|财政|专项|建设|乡村振兴|财政资金|专项资金|财政专项|预算|部门预算|本单位|年度|整体"
     r"|中央|省级|市级|县级|区级|县级专项|市级专项)?"
-    r"(?:项目|资金|项目资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金)"
+    r"(?:项目|资金|项目资金|项目预算资金|预算资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金|财政专项资金)"
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
     r"|(?:中央|省级|省)?(?:对|支付|支持|补助)地方(?:发展)?项目"  # the MoF form's template heading
     r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
@@ -1071,7 +1120,8 @@ _GENERIC = re.compile(
     r"|(?:给|向)(?:我|本).*|(?:我|本)(?:单位|部门)?(?:资金|经费)|.*(?:所有|全部|各个?|相关)项目"
     # 我区补助资金: the recipient's money, named by a pronoun; 学校项目, 工程项目: a kind of
     # project (an essay site's heading), no project's name; new special bonds: a programme
-    r"|我[县市区省州旗乡镇].*|[\u4e00-\u9fff]{1,2}项目|(?:新增)?(?:地方)?(?:政府)?专项债券?(?:资金)?项目)$")
+    r"|我[县市区省州旗乡镇].*|[\u4e00-\u9fff]{1,2}项目|(?:新增)?(?:地方)?(?:政府)?专项债券?(?:资金)?项目"
+    r"|.*\d+个(?:预算|支出)?项目)$")
 
 
 def _generic_project(name: str) -> bool:
@@ -1101,6 +1151,8 @@ def _clean_project(name: str, as_written: bool = False, keep_year: bool = False)
     field's value (``as_written``) keeps its year."""
     name = re.sub(r"^[\dA-Z]{10,}-", "", name.strip())  # budget code prefix
     name = re.sub(r"^(?:关于|上报|对|的)+", "", name)
+    # a place or year the page masked (XX市渔业增殖放流项目, 20xx年度…): no part of the name
+    name = re.sub(r"^(?:(?:[xX×]{2}|\*{2,})(?:省|市|州|县|区|镇|乡)|(?:20\d?)?(?:[xX×]{1,2}|\*{2,4})年度?)+(?=.{4})", "", name)
     # "现将我办专项工作经费绩效自评情况报告如下": the writer (我办, 本单位) is no part of the name
     name = re.sub(r"^(?:我|本)(?:单位|部门|中心|街道|[局委厅办校院处站所部馆队会])的?(?=.{4})", "", name)
     if as_written:
@@ -1162,8 +1214,22 @@ def _same_project(a: object, b: object) -> bool:
 
 _MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
                     r"|项目共\s*(?P<m>\d+)\s*个|\(共\d+个\)")
+_NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def several_projects(ctx: Context) -> bool:
+    """Whether the text's head counts two or more projects (涉及2个项目, 共有三个项目)."""
+    cached = getattr(ctx, "_meta_several", None)
+    if cached is None:
+        m = _MULTI.search(ctx.f, 0, _HEAD)
+        n = (m.group("n") or m.group("m") or "2") if m else "0"
+        count = int(n) if n.isdigit() else _NUMERALS.get(n[-1], 2)
+        cached = ctx._meta_several = count >= 2  # type: ignore[attr-defined]
+    return cached
+
+
 _ALLOCATION = re.compile(
-    r"(?:下达|下拨)(?:给)?(?:我[县市区省州旗乡镇]|广西|内蒙古|西藏|宁夏|新疆)?的?(?:(?:19|20)\d\d年度?)?"
+    r"(?:下达|下拨)(?:给|至|到)?(?:我[县市区省州旗乡镇]|广西|内蒙古|西藏|宁夏|新疆|[\u4e00-\u9fff]{1,6}?(?:省|市|州|盟|县|区|旗)(?=的))?的?(?:(?:19|20)\d\d年度?)?"
     r"(?P<n>[\u4e00-\u9fff“”]{4,40}?(?:资金|经费|转移支付)(?:\([^()\d]{2,20}\))?)(?:预算)?[,，]?"
     r"(?:共计|合计|共|总计)?\d")
 
@@ -1190,6 +1256,13 @@ def _project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _
     return cached
 
 
+# The rest of a form cell's name on the next line, ending with a fund word and the line.
+_WRAPPED = re.compile(r"[ \t]*\n[ \t]*(?P<rest>[\u4e00-\u9fff“”()]{2,30}?(?:资金|经费|项目|工程|补助|补贴))[ \t]*(?:\n|$)")
+
+# Why a title's "X项目支出" gives the project "X项目" (X names no fund).
+_OWN_PROJECT = "标题“……项目支出”所列项目"
+
+
 def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_C], _C | None]:
     meta = vocab().meta
     f = ctx.f
@@ -1203,12 +1276,21 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     cands: list[_C] = []
     field = None
     for m in rx.finditer(f, 0, _FORM_HEAD):
+        if f[m.start() - 1:m.start()] == "子":
+            continue  # 子项目名称: a sub-project's column (checked here: a lookbehind in the
+            # pattern made the scan of every text four times slower)
         name = _balanced(_clean_project(m.group("v"), as_written=True))
         if re.match(r"[ \t|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
-                or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name):
-            continue  # a table's header row, not a value
+                or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name) \
+                or re.fullmatch(r"[\d.\s年]+", name):
+            continue  # a table's header row, or a year cut from its name ("2020 年市级…"), not a value
         if len(name) >= 2:
             lo = m.start("v") + max(0, m.group("v").find(name))
+            wrapped = _WRAPPED.match(f, m.end("v")) if not _FUND_END.search(name) else None
+            if wrapped and name.endswith(m.group("v")[-1:]):
+                # "项目名称 2016年-2017年某县一事一议\n助推美丽乡村建设试点补助资金": the cell's
+                # name wrapped onto the next line, which ends it with its fund word
+                name += wrapped.group("rest")
             c = _C(name, (lo, lo + len(name)), clean_label(m.group("label")), "“项目名称”栏", 1)
             field = field or c
             cands.append(c)
@@ -1218,7 +1300,7 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         for name, span, how in parts.objects:
             tier = 2 if t.tier == 1 else 3
             label = "title" if t.tier == 1 else t.source
-            why = {"括号": "标题括号内的项目名"}.get(how, f"{t.source}所列项目或资金")
+            why = {"括号": "标题括号内的项目名", "项目支出": _OWN_PROJECT}.get(how, f"{t.source}所列项目或资金")
             if t.tier == 1 and not t.first and cands and any(c.tier == 2 for c in cands):
                 tier = 12  # a later title restates the page's; the first title's words win
             if name.endswith("项目资金") and len(name) >= 8 and _body_names_project(ctx, titles, name[:-2]):
@@ -1226,6 +1308,11 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
                 # filled in) and a body writing "某某项目概况": the project is the name, 资金
                 # its money. (Without the body saying so, the title's words are kept.)
                 name, span = name[:-2], (span[0], span[1] - 2 if span[1] - span[0] > 2 else span[1])
+            unglued = _unit_off(ctx, titles, name, t)
+            if unglued is not None:
+                # "保山市广播电视台电视专题节目制作经费项目…": the title glues its unit to the
+                # project, which the body names alone
+                name, span = unglued, (span[1] - len(unglued), span[1])
             cands.append(_C(name, span, label, why, tier))
             if t.tier == 1 and re.search(r"(?:项目|工程)$", name):
                 fund_report = False
@@ -1233,7 +1320,8 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     # "对…项目进行自评": the project the body says it evaluated.
     for m in re.finditer(r"对(?P<p>[^。\n,的“”]{4,50}?项目)的?(?:支出|资金)?(?:使用管理|使用|管理|实施)?(?:情况)?"
                          r"(?:认真)?(?:进行|开展)了?(?:绩效)?(?:自评|评价)", head):
-        name = _clean_project(_unit_and_year_off(m.group("p")))
+        # "对2020年度支持学前教育发展资金项目进行了绩效自评": the fund, its 项目 the genre's
+        name = re.sub(r"(?<=.{4}资金)项目$", "", _clean_project(_unit_and_year_off(m.group("p"))))
         if not _generic_project(name) and not re.search(r"我[县市区省单局]|本单位|各", name):
             lo = m.end("p") - len(name)
             cands.append(_C(name, (lo, m.end("p")), "对…项目进行评价", "正文“对……项目进行自评”所列项目", 2))
@@ -1348,7 +1436,8 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             "报告为部门整体支出，不列项目名") for c in cands))
     fields = [c for c in cands if c.tier == 1]
-    named = [c for c in cands if c.label == "title"]
+    # (a name the title gives only as "…项目支出" does not overrule the form's field)
+    named = [c for c in cands if c.label == "title" and c.reason != _OWN_PROJECT]
     if fields and named and not any(_same_project(a.value, b.value) for a in fields for b in named):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             "“项目名称”栏与标题所列项目不一致")
@@ -1410,6 +1499,32 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         return from_title[0]
 
     return _choose(cands, same=_same_project, fuller=fuller, decide=decide)
+
+
+# The words a unit's name ends with, where a title may run it into its project's name.
+_UNIT_END = re.compile(r"(?:局|委员会|人民政府|厅|办公室|管委会|学校|中学|小学|幼儿园|医院|卫生院|中心|电视台|广播电台"
+                       r"|图书馆|博物馆|文化馆|纪念馆|剧院|剧团|公司)$")
+
+
+def _unit_off(ctx: Context, titles: list[_Title], name: str, title: _Title) -> str | None:
+    """``name`` without a unit it opens with (南阳曲剧艺术中心戏曲进校园演出项目,
+    某市广播电视台电视专题节目制作经费项目), when the title leaves a space after the unit
+    or the text's head, outside its titles, writes the rest alone, not after that unit;
+    None when neither."""
+    spans = [(t.idx[0], t.idx[-1] + 1) for t in titles if t.idx]
+    head = ctx.f[:_HEAD]
+    at_title = title.text.find(name)
+    for k in range(4, len(name) - 5):
+        unit, rest = name[:k], name[k:]
+        if not _UNIT_END.search(unit) or not _plausible_org(unit) or _generic_project(rest):
+            continue  # (a place alone is not cut: 湖北省…资金, 银川市兴庆区…项目 keep theirs)
+        i = at_title + k
+        if at_title >= 0 and i < len(title.idx) and title.idx[i] - title.idx[i - 1] > 1:
+            return rest  # "南阳曲剧艺术中心 戏曲进校园演出项目": the title's own gap
+        for at in _occurrences(head, rest):
+            if not any(lo <= at < hi for lo, hi in spans) and not head.endswith(unit, 0, at):
+                return rest
+    return None
 
 
 def _body_names_project(ctx: Context, titles: list[_Title], name: str) -> bool:

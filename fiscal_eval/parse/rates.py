@@ -8,7 +8,7 @@ from collections import deque
 from functools import lru_cache
 
 from fiscal_eval.model import Arithmetic, RateStatement
-from fiscal_eval.parse.choose import LOST_COMPONENT, Choice, Option, choose, in_component, is_item
+from fiscal_eval.parse.choose import LOST_COMPONENT, LOST_PART, Choice, Option, choose, in_component, in_list_sentence, is_item
 from fiscal_eval.parse.context import Context, clean_label
 from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import read_cell, row_label
@@ -189,7 +189,8 @@ def choose_rate(ctx: Context, rates: list[RateStatement], concepts: tuple[str, .
             value=r.value, span=r.span, label=r.label,
             rank=concepts.index(r.concept) * 10 + (c[1] if c else 9),
             reason=f"“{r.label}”", item=is_item(ctx, r.span[0]) or _part_row(ctx, r.span[0]),
-            excluded=LOST_COMPONENT if in_component(ctx, r.span[0]) else "",
+            excluded=LOST_COMPONENT if in_component(ctx, r.span[0])
+            else LOST_PART if in_list_sentence(ctx, r.span[0]) else "",
             slack=0.5 * 10.0 ** -(r.decimals + 2), ref=r))
     return choose(options)
 

@@ -41,7 +41,7 @@ def _patterns() -> dict[str, Any]:
     words = v.grade_word.pattern
     # A grade word broken by a PDF line break ("优 秀") is still the word.
     spaced = "|".join(r"\s?".join(map(re.escape, w)) for w in v.grade_words)
-    grade_label = (rf"(?P<label>{v.grade_label.pattern})(?:[为是均:\s\t\"“'‘「『]|评定|确定){{0,5}}"
+    grade_label = (rf"(?P<label>{v.grade_label.pattern})(?:[为是均:(\s\t\"“'‘「『]|评定|确定){{0,5}}"
                    rf"(?P<grade>{spaced})(?=(?:等级|等次|档次|等|级)?(?:[\s\"”'’」』。,;)!]|$))")
     return {
         "totals": [re.compile(f"(?P<label>{p.pattern}){_FILLER}{_NUM}") for p in v.score_total],
@@ -81,6 +81,9 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                 continue  # "自评得分：90-100 优秀" is a scale, not a score
             if _HEADING_NUMBER.match(ctx.f, m.start("num")) and "\n" in ctx.f[m.end("label"):m.start("num")]:
                 continue  # a contents page: "5.1绩效评价得分\n5.2存在绩效问题" — the next heading's number
+            if _CONTENTS_ENTRY.match(ctx.f, ctx.line_bounds(m.start())[0], m.start()) \
+                    and _PAGE_NUMBER_END.match(ctx.f, m.end("num")):
+                continue  # a contents page: "5.1绩效评价得分 30" — the entry's page number
             value = parse_number(m.group("num"))
             if not 0 <= value <= 100 and not (
                     value <= _BONUS_MAX and ctx.f[m.end():m.end() + 2].lstrip().startswith("分")):
@@ -98,6 +101,10 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                               f"指标表“{table_total.label}”行", slack=0.005))
     return choose(options)
 
+
+# A contents page's entry: a numbered heading (5.1…), its page number ending the line.
+_CONTENTS_ENTRY = re.compile(r"\s*\d+\.\d+\s*[\u4e00-\u9fff]")
+_PAGE_NUMBER_END = re.compile(r"[ \t.…·]*(?:\n|$)")
 
 # Words that make a grade the report's overall one (综合评价等级为优), not a part's.
 _OVERALL = re.compile(r"综合|总体|整体|最终")
@@ -131,16 +138,20 @@ _ALL_INDICATORS = re.compile(r"各|全部|所有|综合|总体|整体|合计|共
 def _one_indicator(ctx: Context, pos: int) -> bool:
     """Whether the words right before a score label at ``pos`` make it one indicator's
     points ("指标评价得分4分"), not the report's total."""
-    before = ctx.f[max(0, pos - 12):pos]
-    clause = re.split(r"[,;:。]", before)[-1]
+    clause = _clause_before(ctx, pos, 12)
     return bool(_ONE_INDICATOR.search(clause)) and not _ALL_INDICATORS.search(clause)
 
 
 def _indicator_before(ctx: Context, pos: int) -> bool:
     """Whether the clause before a score label at ``pos`` names an indicator."""
-    lo = max(ctx.sentence_bounds(pos)[0], pos - 24)
-    clause = re.split(r"[,;:]", ctx.f[lo:pos])[-1]
-    return bool(_INDICATOR_BEFORE.search(clause))
+    return bool(_INDICATOR_BEFORE.search(_clause_before(ctx, pos, 24)))
+
+
+def _clause_before(ctx: Context, pos: int, reach: int) -> str:
+    """The clause that ends at ``pos``: at most ``reach`` characters back, not past the
+    sentence's start or a , ; : before it."""
+    lo = max(ctx.sentence_bounds(pos)[0], pos - reach)
+    return re.split(r"[,;:]", ctx.f[lo:pos])[-1]
 
 
 def find_score(ctx: Context, table_total: Found | None) -> Found | None:
