@@ -90,13 +90,12 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
     v = vocab()
     role, rank, matched = role_of(_untitled(label))
     if role in ("budget", "available", "spent", "income"):
-        bare = _is_bare(label, matched)
-        if bare:  # the subject is the sentence so far
-            part = ctx.found_before(v.subject_part, sentence_start, pos)
+        if _is_bare(label, matched):  # the subject is the sentence so far
+            part = (ctx.found_before(v.subject_part, sentence_start, pos) and not v.subject_whole.search(label)
+                    and not _title_subject(ctx, ctx.f[sentence_start:pos]))
         else:
-            part = v.subject_part.search(label) is not None
-        if (part and not v.subject_whole.search(label)
-                and not _title_subject(ctx, ctx.f[sentence_start:pos] if bare else label)):
+            part = _names_a_part(ctx, label)
+        if part:
             return "other", 9, ()
     if role == "spent" and _plan_context(ctx, pos):
         return "other", 9, ()
