@@ -7,6 +7,7 @@ lazy) and returns every metric table at once; each metric lives in its own modul
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ from fiscal_eval.metrics.text import (
 )
 from fiscal_eval.metrics.trends import ranks, yoy
 
-__all__ = ["Metrics", "Previous", "compute", "from_parts", "flag_counts", "per_report"]
+__all__ = ["Metrics", "Previous", "compute", "from_parts", "metric_tables", "flag_counts", "per_report"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _eager(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
 
 
-def _pi2_input(reports: pl.DataFrame, fund_lines: pl.DataFrame) -> pl.DataFrame:
+def _pi2_input(reports: pl.DataFrame, fund_lines: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Per agency, year and line: the line's budget and actual, from form tables that
     state both per line (FundLine.measure)."""
     amount, measure = pl.col("amount_yuan"), pl.col("measure")
@@ -133,10 +134,21 @@ class Previous:
     agencies: pl.Series  # agency names (null: a report without one)
 
 
+# Reports whose statement lists empty_sections reads at a time: the lists (a copy of the
+# texts) and their normalised items are made a batch at a time, never for a corpus at once.
+_STATEMENT_BATCH = 100_000
+
+
+# Reports a part of ``per_report`` joins (see :func:`metric_tables`).
+_PER_REPORT_BATCH = 100_000
+
+
 def _statement_metrics(
-    reports: pl.DataFrame, statements: pl.DataFrame, previous: Previous | None
+    reports: pl.DataFrame, statements: pl.DataFrame | pl.LazyFrame, previous: Previous | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``empty_sections`` and ``recurring_problems`` (all again, or only what changed)."""
+    """``empty_sections`` and ``recurring_problems`` (all again, or only what changed).
+    ``statements`` may be a LazyFrame: read here, and let go before the problems are compared."""
+    statements = _eager(statements)
     mine = reports
     if previous is not None:
         touched = pl.col("agency").is_in(previous.agencies.drop_nulls().implode())
@@ -146,14 +158,10 @@ def _statement_metrics(
                 .join(mine.select("report_id", "agency", "year"), on="report_id")
                 .select("report_id", "agency", "year", pl.col("text").alias("problem")))
     fresh = mine if previous is None else mine.filter(pl.col("report_id").is_in(previous.fresh.implode()))
-    items = fresh.select("report_id").join(
-        statements.group_by("report_id").agg(
-            pl.col("text").filter(pl.col("section") == "problems").alias("problems"),
-            pl.col("text").filter(pl.col("section") == "improvements").alias("improvements"),
-        ),
-        on="report_id", how="left",
-    ).with_columns(pl.col("problems").fill_null([]), pl.col("improvements").fill_null([]))
-    empties = empty_sections(items)
+    ids = fresh.select("report_id")
+    empties = pl.concat([empty_sections(_items(ids.slice(offset, _STATEMENT_BATCH), statements))
+                         for offset in range(0, max(ids.height, 1), _STATEMENT_BATCH)])
+    del statements, ids
     recurring = recurring_problems(problems)
     if previous is None:
         return empties, recurring
@@ -163,6 +171,18 @@ def _statement_metrics(
                                                maintain_order="left")
     others = previous.recurring_problems.filter(~pl.col("agency").is_in(previous.agencies.drop_nulls().implode()))
     return empties, pl.concat([others, recurring]).sort("agency", "problem")
+
+
+def _items(ids: pl.DataFrame, statements: pl.DataFrame) -> pl.DataFrame:
+    """The problems and improvements (lists) of the reports ``ids``, in that order."""
+    theirs = statements.filter(pl.col("report_id").is_in(ids["report_id"].implode()))
+    return ids.join(
+        theirs.group_by("report_id").agg(
+            pl.col("text").filter(pl.col("section") == "problems").alias("problems"),
+            pl.col("text").filter(pl.col("section") == "improvements").alias("improvements"),
+        ),
+        on="report_id", how="left",
+    ).with_columns(pl.col("problems").fill_null([]), pl.col("improvements").fill_null([]))
 
 
 def compute(tables: Any) -> Metrics:
@@ -216,47 +236,89 @@ def from_parts(
     :class:`~fiscal_eval.metrics.text.TemplateState` is appended to it (a store keeps it).
     ``features`` may be a LazyFrame (a store's file, scanned): its hashes are then read
     a batch at a time."""
-    execution = execution_metrics(reports)
-    grades = grade_metrics(reports)
+    parts: dict[str, list[pl.DataFrame]] = {}
+    for name, table in metric_tables(reports, statements, flags, fund_lines, features, long, sig, previous,
+                                     shares=shares, state=state):
+        parts.setdefault(name, []).append(table)
+    return Metrics(**{name: pl.concat(tables) if len(tables) > 1 else tables[0] for name, tables in parts.items()})
+
+
+def metric_tables(
+    reports: pl.DataFrame | pl.LazyFrame,
+    statements: pl.DataFrame | pl.LazyFrame,
+    flags: pl.DataFrame | pl.LazyFrame,
+    fund_lines: pl.DataFrame | pl.LazyFrame,
+    features: pl.DataFrame | pl.LazyFrame,
+    long: pl.DataFrame,
+    sig: np.ndarray | None = None,
+    previous: Previous | None = None,
+    *,
+    shares: pl.DataFrame | None = None,
+    state: list[TemplateState] | None = None,
+) -> Iterator[tuple[str, pl.DataFrame]]:
+    """The tables of :func:`from_parts` (same arguments), ``(name, table)`` one at a time,
+    each as soon as it is final; ``per_report`` comes in parts, a slice of the reports
+    each (:data:`_PER_REPORT_BATCH`), in order. Every table but ``features`` may be a
+    LazyFrame (a store's file, scanned), read when the tables that need it are made (the
+    reports: only the columns each step reads, and a slice at a time for ``per_report``);
+    each input is let go once those are made. A store writes each table and lets it go
+    too, so a corpus's tables are never all held at once (about 1 GB at 1,000,000
+    reports), as long as the caller keeps no reference to the inputs either."""
+    flags = _eager(flags)
+    yield "flag_counts", flag_counts(flags)
+    flags_per_report = flags.group_by("report_id").agg(pl.len().alias("flag_count"))
+    del flags
+    ok = _eager(reports).filter(pl.col("status") != "failed")
+    yield "pefa_pi2_1", pefa_pi2_1(_pi2_input(ok, fund_lines))
+    del fund_lines
+    yield "yoy", yoy(ok)
+    yield "ranks", ranks(ok)
+    yield "pefa_pi1", pefa_pi1(_pi1_input(ok))
+    del ok
+    empties, recurring = _statement_metrics(_eager(reports.select("report_id", "agency", "year")), statements,
+                                            previous)
+    del statements
+    yield "recurring_problems", recurring
+    del recurring
     # The per-report counts only: the hashes (most of the features) are read in batches.
     counts = features.select("report_id", SENTENCES, FIGURE_SENTENCES).lazy().collect()
-    docs = counts.select("report_id").join(reports.select("report_id", "agency"), on="report_id")
+    docs = counts.select("report_id").join(_eager(reports.select("report_id", "agency")), on="report_id")
     if shares is None:
         shares = template_share_of(docs, features, long, sig, state=state)
+    del features, long, sig
     spec = docs.select("report_id").join(
         counts, on="report_id", how="left", maintain_order="left"
     ).with_columns(
         pl.when(pl.col(SENTENCES) > 0).then(pl.col(FIGURE_SENTENCES) / pl.col(SENTENCES)).alias(SPECIFICITY)
     )
-    empties, recurring = _statement_metrics(reports, statements, previous)
-    ok = reports.filter(pl.col("status") != "failed")
-    per_report = (
-        reports.select("report_id", "source", "agency", "region", "year", "kind", "status", "synthetic",
-                       "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_reported", "score", "grade")
-        .join(execution.drop([c for c in execution.columns if c in reports.columns and c != "report_id"]),
-              on="report_id", how="left")
-        .join(grades.drop([c for c in grades.columns if c in reports.columns and c != "report_id"]),
-              on="report_id", how="left")
-        .join(shares, on="report_id", how="left")
-        .join(spec, on="report_id", how="left")
-        .join(empties, on="report_id", how="left")
-        .join(flags.group_by("report_id").agg(pl.len().alias("flag_count")), on="report_id", how="left")
-        .with_columns(pl.col("flag_count").fill_null(0))
-    )
-    return Metrics(
-        per_report=per_report,
-        execution=execution,
-        grades=grades,
-        template_share=shares,
-        specificity=spec,
-        empty_sections=empties,
-        recurring_problems=recurring,
-        yoy=yoy(ok),
-        ranks=ranks(ok),
-        pefa_pi1=pefa_pi1(_pi1_input(ok)),
-        pefa_pi2_1=pefa_pi2_1(_pi2_input(ok, fund_lines)),
-        flag_counts=flag_counts(flags),
-    )
+    del counts, docs
+    yield "template_share", shares
+    yield "specificity", spec
+    yield "empty_sections", empties
+    # Each from the columns it reads (execution_metrics and grade_metrics say which).
+    execution = execution_metrics(_eager(reports.select("report_id", "budget_yuan", "available_yuan", "spent_yuan")))
+    yield "execution", execution
+    grades = grade_metrics(_eager(reports.select("report_id", "score", "grade", "grade_scheme")))
+    yield "grades", grades
+    height, columns = execution.height, reports.collect_schema().names()
+    execution = execution.drop([c for c in execution.columns if c in columns and c != "report_id"])
+    grades = grades.drop([c for c in grades.columns if c in columns and c != "report_id"])
+    # A slice of reports at a time (read again, when a LazyFrame): the joined table is the
+    # widest of all, and is written a part at a time (each part is the rows the whole
+    # join gives, in order).
+    for offset in range(0, max(height, 1), _PER_REPORT_BATCH):
+        yield "per_report", (
+            _eager(reports.slice(offset, _PER_REPORT_BATCH))
+            .select("report_id", "source", "agency", "region", "year", "kind", "status", "synthetic",
+                    "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_reported", "score", "grade")
+            .join(execution, on="report_id", how="left")
+            .join(grades, on="report_id", how="left")
+            .join(shares, on="report_id", how="left")
+            .join(spec, on="report_id", how="left")
+            .join(empties, on="report_id", how="left")
+            .join(flags_per_report, on="report_id", how="left")
+            .with_columns(pl.col("flag_count").fill_null(0))
+        )
 
 
 def per_report(tables: Any) -> pl.DataFrame:

@@ -36,7 +36,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fiscal_eval.metrics import Metrics, Previous, from_parts, incremental
+from fiscal_eval.metrics import Metrics, Previous, incremental, metric_tables
 from fiscal_eval.metrics.text import (
     AGENCY_LOW,
     FEATURE_BATCH,
@@ -140,10 +140,11 @@ class MetricsBuilder:
     text of the new generation instead, a batch at a time.
     """
 
-    def __init__(self, folder: Path, old: Path | None, drop: Iterable[str] = (), *, fresh: bool = False) -> None:
+    def __init__(self, folder: Path, old: Path | None, drop: Iterable[str] | pl.Series = (), *,
+                 fresh: bool = False) -> None:
         self.folder = Path(folder)
         self.old = old if old is not None and _features_version(old) == FEATURES_VERSION and _intact(old) else None
-        self._drop = set(drop)
+        self._drop = drop if isinstance(drop, pl.Series) else pl.Series(sorted(set(drop)), dtype=pl.Utf8)
         self._kept = 0  # rows of the old features kept: the new reports' rows follow them
         self._gone: list[pl.DataFrame] = []  # report_id, hashes of the old reports that leave
         self._writer: pq.ParquetWriter | None = None
@@ -170,7 +171,7 @@ class MetricsBuilder:
         """The old generation's features, less the dropped reports (the base tables keep
         their rows in the same order, so features stay in texts order)."""
         assert self.old is not None
-        drop = pl.Series(sorted(self._drop), dtype=pl.Utf8)
+        drop = self._drop
         for batch in pq.ParquetFile(metric_file(self.old, FEATURES)).iter_batches(batch_size=65_536):
             frame = pl.from_arrow(pa.Table.from_batches([batch]))
             assert isinstance(frame, pl.DataFrame)
@@ -185,6 +186,8 @@ class MetricsBuilder:
         features, long = sentence_features(texts.select("report_id", "text"))
         self._write(features)
         self._fresh.append(features["report_id"])
+        if len(self._fresh) > 64:  # NOTE: one Series, not a Python object a chunk
+            self._fresh = [pl.concat(self._fresh)]
         if long.height:
             self._long.append(_compact(long))
             if len(self._long) > 16:  # NOTE: bounded: the same long sentences recur in every chunk
@@ -195,8 +198,10 @@ class MetricsBuilder:
         if self._chunks:
             self._take(texts)
 
-    def finish(self) -> Metrics:
-        """Compute every metric of the generation from its tables and write the metric files."""
+    def finish(self) -> None:
+        """Compute every metric of the generation from its tables and write the metric
+        files, each as soon as it is computed (:func:`~fiscal_eval.metrics.metric_tables`:
+        never all held at once; the tables they read are scanned here, read and let go there)."""
         folder = self.folder
         if not self._chunks:  # nothing reusable: features from every stored text, in batches
             self._open()
@@ -209,12 +214,13 @@ class MetricsBuilder:
         self._writer.close()
         # Scanned, not read: the hashes (most of the file) are read a batch at a time.
         features = pl.scan_parquet(metric_file(folder, FEATURES))
-        reports = pl.read_parquet(folder / "reports.parquet", columns=list(_REPORT_COLUMNS))
+        reports = pl.scan_parquet(folder / "reports.parquet").select(_REPORT_COLUMNS)
         state = self._old_state()
         shares = None
         out: list[TemplateState] = []
         if state is not None:
-            shares, long, parts, new_state = self._update_template(state, features, reports)
+            shares, long, parts, new_state = self._update_template(
+                state, features, reports.select("report_id", "agency").collect())
             out.append(new_state)
             self._write_long(long, parts)
             sig = None  # not read: the shares are given
@@ -222,22 +228,30 @@ class MetricsBuilder:
         else:
             long, sig = self._long_sentences(features)
             self._write_long(long, [sig])
-        metrics = from_parts(
+        tables = metric_tables(
             reports,
-            pl.read_parquet(folder / "statements.parquet", columns=["report_id", "section", "text"]),
-            pl.read_parquet(folder / "flags.parquet", columns=["report_id", "code", "severity"]),
+            pl.scan_parquet(folder / "statements.parquet").select("report_id", "section", "text"),
+            pl.scan_parquet(folder / "flags.parquet").select("report_id", "code", "severity"),
             pl.scan_parquet(folder / "fund_lines.parquet").select("report_id", "role", "measure", "label",
                                                                   "amount_yuan")
-            .filter(pl.col("role") == "line_item").collect(),
+            .filter(pl.col("role") == "line_item"),
             features, long, sig, self._previous(reports), shares=shares, state=out,
         )
-        del long, sig
+        del long, sig, shares  # NOTE: held by the tables' computation, and let go there
+        writer: pq.ParquetWriter | None = None  # per_report, written as its parts come
+        for name, table in tables:
+            if name != "per_report":
+                table.write_parquet(metric_file(folder, name), compression="zstd")
+            elif table.height or writer is None:
+                arrow = table.to_arrow()
+                writer = writer or pq.ParquetWriter(metric_file(folder, name), arrow.schema, compression="zstd")
+                writer.write_table(arrow.cast(writer.schema))
+            del table
+        if writer is not None:
+            writer.close()
         version = {_VERSION_KEY.decode(): FEATURES_VERSION}
         out[0].spans.write_parquet(metric_file(folder, SPANS), compression="zstd", metadata=version)
         out[0].pairs.write_parquet(metric_file(folder, NEAR), compression="zstd")
-        for name in METRIC_TABLES:
-            getattr(metrics, name).write_parquet(metric_file(folder, name), compression="zstd")
-        return metrics
 
     def _old_state(self) -> TemplateState | None:
         """The old generation's template share state, when it has one this code can update."""
@@ -262,7 +276,7 @@ class MetricsBuilder:
         added = features.slice(self._kept)
         gone = pl.concat(self._gone) if self._gone else pl.DataFrame(schema={"report_id": pl.Utf8,
                                                                             HASHES: pl.List(pl.UInt64)})
-        dropped = pl.Series(sorted(self._drop), dtype=pl.Utf8)
+        dropped = self._drop
         gone_codes = (pl.scan_parquet(self.old / "reports.parquet")
                       .select("report_id", agency_code().alias(AGENCY_LOW))
                       .filter(pl.col("report_id").is_in(dropped.implode())).collect())
@@ -278,22 +292,22 @@ class MetricsBuilder:
         fresh = template_counts(keyed, _feature_batches(added, size), new_state.spans) \
             .join(keyed, on="_r").drop("_r")
         before = pl.read_parquet(metric_file(self.old, "template_share"))
-        if self._drop:
+        if len(self._drop):
             before = before.filter(~pl.col("report_id").is_in(dropped.implode()))
         kept = incremental.update_counts(before, flips, features.slice(0, self._kept))
         counts = pl.concat([kept, fresh.select(kept.columns)])
         docs = features.select("report_id").collect()
         return _per_report(docs, counts, TEMPLATE_SENTENCES, TEMPLATE_SHARE), long, parts, new_state
 
-    def _previous(self, reports: pl.DataFrame) -> Previous | None:
+    def _previous(self, reports: pl.LazyFrame) -> Previous | None:
         """What of the old generation's statement metrics holds (see :class:`Previous`)."""
         old = self.old
         if old is None or not has_metrics(old):
             return None
         fresh = pl.concat(self._fresh) if self._fresh else pl.Series("report_id", [], dtype=pl.Utf8)
-        gone = pl.Series(sorted(self._drop), dtype=pl.Utf8)
+        gone = self._drop
         agencies = pl.concat([
-            reports.filter(pl.col("report_id").is_in(fresh.implode()))["agency"],
+            reports.filter(pl.col("report_id").is_in(fresh.implode())).select("agency").collect()["agency"],
             pl.scan_parquet(old / "reports.parquet").filter(pl.col("report_id").is_in(gone.implode()))
             .select("agency").collect()["agency"],
         ]).unique()

@@ -232,11 +232,12 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 def _keep_old_rows(
-    sinks: dict[str, _Sink], old: Path, drop: set[str], skip: dict[str, frozenset[int]] | None = None
+    sinks: dict[str, _Sink], old: Path, drop: pl.Series | set[str], skip: dict[str, frozenset[int]] | None = None
 ) -> None:
     """Stream the old generation's rows into the new files, less the ``drop`` reports and
     the ``skip`` row groups of each table (damaged: their reports are in ``drop``)."""
-    value_set = pa.array(sorted(drop), type=pa.string())
+    drop = drop if isinstance(drop, pl.Series) else pl.Series(sorted(drop), dtype=pl.Utf8)
+    value_set = drop.to_arrow().cast(pa.string())
     skip = skip or {}
     for name, sink in sinks.items():
         parquet = pq.ParquetFile(old / f"{name}.parquet")

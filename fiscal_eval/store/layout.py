@@ -14,16 +14,19 @@ so that a Parquet scan filtered on the key (``pl.scan_parquet(…).filter(pl.col
 == …)``) skips every row group but the one or two holding those rows: what a page reads
 does not grow with the store (``tests/store/test_layout.py`` counts the row groups).
 
-The rewrite holds at most about :data:`_BUDGET_BYTES` of a table in memory: a larger table
-is cut by key ranges (from a sample of the key column) into temporary files, in one pass,
-and sorted a range at a time. Files keep their key-value metadata and gain
-``fiscal_eval.sorted_by`` (the key), which tells a laid-out file from an older one (read
-the same, only slower). The texts and the metrics' own feature tables are not rewritten:
+The rewrite holds about a quarter of :data:`_BUDGET_BYTES` of a table in memory, as
+polars holds it (a sort takes several times that): a larger table is cut by key ranges
+(from a sample of the key column) into temporary files, in one pass, and sorted a range
+at a time. The row groups do not depend on that cut, only on the table's Parquet size
+(over :data:`_BUDGET_BYTES`, each such range's groups start afresh). Files keep their
+key-value metadata and gain ``fiscal_eval.sorted_by`` (the key), which tells a laid-out
+file from an older one (read the same, only slower). The texts and the metrics' own feature tables are not rewritten:
 no page looks them up, and the metrics rely on texts keeping ingest order.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -60,6 +63,7 @@ MAX_GROUPS = 256
 SORTED_KEY = "fiscal_eval.sorted_by"
 _BUDGET_BYTES = 64 * 1024 * 1024  # uncompressed bytes of a table sorted at once
 _SAMPLE = 100_000  # keys sampled to cut a larger table into ranges
+_MAX_RANGES = 4096  # key ranges a table is cut into for memory, at most
 
 
 def in_store_order(stem: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -106,27 +110,62 @@ def arrange(path: Path, keys: tuple[str, ...], *, rows_per_group: int | None = N
     schema = parquet.schema_arrow.with_metadata(metadata)
     size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     rows_per_group = max(rows_per_group, -(-meta.num_rows // MAX_GROUPS))
+    # The parts whose row groups start afresh: the key ranges of a table whose Parquet
+    # size is over the budget (None: one part, the whole table).
+    parts = _cuts(parquet, keys[0], -(-size // budget)) if size > budget else None
+    # A part as polars holds it (string views, dictionaries decoded) can be many times its
+    # Parquet size (indicators at 300,000 reports: 10 MB, 118 MB read, 640 MB to sort):
+    # it is sorted a finer key range at a time, of about a quarter of the budget read (a
+    # sort takes several times that), its row groups the same.
+    memory = _memory(parquet) * 4
+    finer = _cuts(parquet, keys[0], min(_MAX_RANGES, -(-memory // budget))) if memory > budget else []
     tmp = path.with_name(f".{path.name}.arranging")
-    spills: list[Path] = []
+    spills: list[tuple[int, Path]] = []
     try:
-        if size > budget:  # NOTE: cut by the first key into ranges that each fit the budget
-            spills = _spill(parquet, path, keys[0], _cuts(parquet, keys[0], -(-size // budget)))
+        cuts = sorted({*(parts or ()), *finer})
+        if parts is not None or finer:  # NOTE: cut by the first key into ranges
+            spills = _spill(parquet, path, keys[0], cuts)
+        part_of = [0, *(bisect.bisect_right(parts or [], cut) for cut in cuts)]  # range i's part
         # NOTE: pyarrow takes a list of columns here (its stubs say bool only)
         statistics: Any = list(keys)
         with pq.ParquetWriter(tmp, schema, compression="zstd", write_statistics=statistics) as writer:
-            for source in spills or [path]:
-                part = pl.read_parquet(source)
-                if part.height:
-                    table = part.sort(list(keys), maintain_order=True, nulls_last=False).to_arrow()
-                    writer.write_table(table.cast(schema), row_group_size=rows_per_group)
-                del part
+            held: pa.Table | None = None  # rows of the current part short of a row group
+            held_part = 0
+            for i, source in spills or [(0, path)]:
+                if held is not None and part_of[i] != held_part:
+                    writer.write_table(held, row_group_size=rows_per_group)
+                    held = None
+                rows = pl.read_parquet(source).sort(list(keys), maintain_order=True, nulls_last=False)
                 if source != path:
                     source.unlink()
+                if not rows.height:
+                    continue
+                table = rows.to_arrow().cast(schema)
+                del rows
+                if held is not None:
+                    table = pa.concat_tables([held, table]).combine_chunks()
+                whole = table.num_rows - table.num_rows % rows_per_group
+                if whole:
+                    writer.write_table(table.slice(0, whole), row_group_size=rows_per_group)
+                held, held_part = (table.slice(whole) if whole < table.num_rows else None), part_of[i]
+                del table
+            if held is not None:
+                writer.write_table(held, row_group_size=rows_per_group)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-        for spill in spills:
+        for _, spill in spills:
             spill.unlink(missing_ok=True)
+
+
+def _memory(parquet: pq.ParquetFile) -> int:
+    """About the bytes the table takes read by polars: its first row group's, per row."""
+    rows = parquet.metadata.num_rows
+    if not rows or not parquet.metadata.num_row_groups:
+        return 0
+    first = pl.from_arrow(parquet.read_row_group(0))
+    assert isinstance(first, pl.DataFrame)
+    return first.estimated_size() * rows // max(1, first.height)
 
 
 def _cuts(parquet: pq.ParquetFile, key: str, parts: int) -> list[Any]:
@@ -146,9 +185,10 @@ def _cuts(parquet: pq.ParquetFile, key: str, parts: int) -> list[Any]:
     return sorted({keys[min(keys.len() - 1, i * keys.len() // parts)] for i in range(1, parts)})
 
 
-def _spill(parquet: pq.ParquetFile, path: Path, key: str, cuts: list[Any]) -> list[Path]:
+def _spill(parquet: pq.ParquetFile, path: Path, key: str, cuts: list[Any]) -> list[tuple[int, Path]]:
     """The rows of ``path`` in one temporary file a key range (``[cut i-1, cut i)``, nulls
-    in the first), each in file order; one pass, a batch in memory at a time."""
+    in the first), each in file order; one pass, a batch in memory at a time. Returns
+    the ranges that hold rows, in order, with their number."""
     files = [path.with_name(f".{path.name}.range-{i:04d}") for i in range(len(cuts) + 1)]
     writers: dict[int, pq.ParquetWriter] = {}
     bounds = pl.Series("cuts", cuts)
@@ -168,4 +208,4 @@ def _spill(parquet: pq.ParquetFile, path: Path, key: str, cuts: list[Any]) -> li
     finally:
         for writer in writers.values():
             writer.close()
-    return [files[i] for i in sorted(writers)]
+    return [(i, files[i]) for i in sorted(writers)]

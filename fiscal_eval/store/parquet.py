@@ -39,9 +39,10 @@ Guarantees
   ingest leaves the store readable and the next ingest cleans up after it.
 * **Bounded memory.** Workers parse a chunk of files, turn it into frames and drop the
   Report objects; the parent streams each chunk into the Parquet files as row groups (the
-  parsed files' manifest rows too, read back for the manifest at the end), so memory
-  grows only by what the input listing and the id check hold (a few hundred bytes a
-  file), and the corpus metrics read the features in batches.
+  parsed files' manifest rows too, merged with the kept files' rows into the manifest a
+  batch at a time at the end). The plan is columns, not an object a file (the inputs'
+  names, stats and whether each is kept: about 80 bytes a file; the ids in use, 8), and
+  the corpus metrics read the features in batches and the tables a table at a time.
 
 Report ids
 ----------
@@ -63,7 +64,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,6 +72,7 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from fiscal_eval.errors import FiscalEvalError, StorageError, StoreDamagedError, storage_errno
 from fiscal_eval.metrics.stored import MetricsBuilder, link_metrics
@@ -98,7 +100,7 @@ from fiscal_eval.store.generations import (
     read_live,
 )
 from fiscal_eval.store.plan import _STATS_SINCE, _input_files, _manifest_frame, _Plan, _plan, _read_manifest, _Row
-from fiscal_eval.store.pool import POOL_MIN_FILES, _assign_ids, parse_tasks
+from fiscal_eval.store.pool import POOL_MIN_FILES, _assign_ids, _Taken, parse_tasks
 from fiscal_eval.util.atomic import fsync, write_atomic
 from fiscal_eval.util.locks import exclusive
 from fiscal_eval.util.progress import progress_bar
@@ -163,9 +165,15 @@ class IngestSummary:
 
 
 
+# An input's place among the inputs: the manifest's row order (kept and parsed rows are
+# merged by it). A column of the temporary manifest files only.
+_ORDER = "_order"
+_PLACED_COLUMNS = {**MANIFEST_COLUMNS, _ORDER: "UInt32"}
+_BATCH = 65_536  # manifest rows read at a time
+
+
 def _write_generation(
     folder: Path,
-    files: Mapping[str, str],
     plan: _Plan,
     old_dir: Path | None,
     jobs: int,
@@ -174,18 +182,20 @@ def _write_generation(
     old_record: dict[str, Any] | None = None,
     skip: dict[str, frozenset[int]] | None = None,
     run: Any = parse_tasks,
-) -> pl.DataFrame:
+    old_manifest: Path | None = None,
+) -> dict[str, int]:
     """Write a complete generation into ``folder`` (manifest, then the checksum record,
-    last); returns its manifest rows. ``skip``: damaged row groups of the old tables."""
+    last); returns its manifest's statuses, counted. ``skip``: damaged row groups of the
+    old tables; ``old_manifest``: the stored manifest the plan keeps rows of."""
     arrow_schemas = {name: _arrow_schema(cols) for name, cols in _TABLE_COLUMNS.items()}
     ingested_at = datetime.now(UTC).replace(tzinfo=None)
     # The parsed files' manifest rows, streamed to a file of the folder as they come (a
     # frame a chunk held in memory was 330 MB at 1,000,000 reports, there during the
-    # metrics); read back for the manifest, after the metrics. No .parquet suffix: not a table.
-    parsed: list[pl.DataFrame] = []
-    parsed_file = folder / ".parsed-manifest"
+    # metrics), with their input's place; merged with the kept rows at the end. No
+    # .parquet suffix: not a table.
+    parsed_file: Path | None = None
     reuse: dict[str, Any] = {}
-    if old_dir is not None and not plan.tasks and not plan.drop and not skip:
+    if old_dir is not None and not plan.parsed and not plan.drop.len() and not skip:
         # Only stats changed: the tables are the old ones, byte for byte (verified).
         for name in _TABLE_COLUMNS:
             _link_or_copy(old_dir / f"{name}.parquet", folder / f"{name}.parquet")
@@ -194,16 +204,21 @@ def _write_generation(
         if not link_metrics(old_dir, folder):
             MetricsBuilder(folder, None).finish()
     else:
+        parsed_file = folder / ".parsed-manifest"
         sinks = {name: _Sink(folder / f"{name}.parquet", s) for name, s in arrow_schemas.items()}
-        manifest_sink = _Sink(parsed_file, _arrow_schema(MANIFEST_COLUMNS))
+        manifest_sink = _Sink(parsed_file, _arrow_schema(_PLACED_COLUMNS))
         # The corpus metrics, kept with the tables: fed the parsed texts as they stream by.
         builder = MetricsBuilder(folder, old_dir, plan.drop, fresh=old_dir is None)
+        tasks = plan.tasks()
         try:
             if old_dir is not None:
                 _keep_old_rows(sinks, old_dir, plan.drop, skip)
-            taken = {row.report_id for rows in plan.kept.values() for row in rows}
-            with progress_bar("parsing", len(plan.tasks), progress) as advance:
-                for outcomes, frames in run(plan.tasks, jobs):
+            taken = _Taken(plan.kept_ids)
+            plan.kept_ids = plan.kept_ids.clear()  # NOTE: held as integers by taken
+            places = tasks.places()  # a chunk's rows come in task order: a file's place is the next task's
+            key, place = None, 0
+            with progress_bar("parsing", len(tasks), progress) as advance:
+                for outcomes, frames in run(tasks, jobs):
                     renames = _assign_ids(outcomes, taken)
                     for name, frame in frames.items():
                         if renames:
@@ -211,38 +226,117 @@ def _write_generation(
                         sinks[name].add(frame.to_arrow())
                         if name == "texts":
                             builder.add(frame)
+                    order = []
+                    for out in outcomes:
+                        while key != out.path:
+                            key, place = next(places)
+                        order.append(place)
                     manifest_sink.add(_manifest_frame([_Row(
                         out.path, out.member, out.sha256, out.size, out.mtime_ns, out.status,
                         out.errors, out.report_id, ingested_at,
-                    ) for out in outcomes]).to_arrow())
+                    ) for out in outcomes]).with_columns(pl.Series(_ORDER, order, dtype=pl.UInt32)).to_arrow())
                     advance(len(outcomes))
         finally:
             for sink in [*sinks.values(), manifest_sink]:
                 sink.close()
-        del taken, sinks  # NOTE: a million ids; the metrics need the memory
+        del taken, sinks, tasks, places  # NOTE: the metrics need the memory
         builder.finish()
         # NOTE: after the metrics, which read these tables in ingest order (as they did):
         # sorted by the keys pages look rows up by (store.layout). Linked tables (above)
         # are the old generation's, laid out already.
         layout.arrange_generation(folder)
-        parsed = [pl.read_parquet(parsed_file)]
-        parsed_file.unlink()
-    # Input order: kept and parsed rows by their file's place among the inputs (a file's
-    # several reports stay in their order: the sort is stable).
-    order = pl.DataFrame({"path": list(files)}, schema={"path": pl.Utf8}).with_row_index("_order")
-    rows = (pl.concat([_manifest_frame([row for kept in plan.kept.values() for row in kept]), *parsed])
-            .join(order, on="path", how="left", maintain_order="left")
-            .sort("_order", maintain_order=True).drop("_order"))
-    del parsed, order
     # The manifest last: a generation folder with a manifest is a complete one.
-    rows.write_parquet(
-        folder / f"{_MANIFEST}.parquet", compression="zstd", metadata={_STATS_SINCE: str(since_ns)}
-    )
+    statuses = _write_manifest(folder, plan, old_manifest, parsed_file, since_ns)
     integrity.record(folder, reuse)
     for entry in folder.iterdir():
         fsync(entry)
     fsync(folder)
-    return rows
+    return statuses
+
+
+def _write_manifest(folder: Path, plan: _Plan, old_manifest: Path | None, parsed: Path | None,
+                    since_ns: int) -> dict[str, int]:
+    """Write ``folder``'s manifest: the kept files' stored rows (their stat as taken now)
+    and the parsed files' rows, in input order (a file's several reports in their order),
+    a batch at a time; returns its statuses, counted."""
+    sources = [parsed] if parsed is not None else []
+    if plan.kept and old_manifest is not None:
+        sources.insert(0, _kept_rows(plan, old_manifest, folder / ".kept-manifest"))
+    schema = _arrow_schema(MANIFEST_COLUMNS).with_metadata({_STATS_SINCE: str(since_ns)})
+    writing = folder / f".{_MANIFEST}.writing"
+    sink = _Sink(writing, schema)
+    statuses: dict[str, int] = {}
+    try:
+        for rows in _merged(sources):
+            for status, n in rows.group_by("status").len().iter_rows():
+                statuses[status] = statuses.get(status, 0) + n
+            sink.add(_manifest_frame_of(rows).to_arrow())
+    finally:
+        sink.close()
+    os.replace(writing, folder / f"{_MANIFEST}.parquet")
+    for source in sources:
+        source.unlink()
+    return statuses
+
+
+def _manifest_frame_of(rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.select(list(MANIFEST_COLUMNS))
+
+
+def _kept_rows(plan: _Plan, old_manifest: Path, out: Path) -> Path:
+    """The kept files' stored rows (in stored order), their stat as taken now and their
+    input's place, written to ``out`` sorted by that place."""
+    kept = (plan.inputs.with_row_index(_ORDER).filter(pl.col("keep"))
+            .select(pl.col("key").alias("path"), _ORDER, "size", "mtime_ns"))
+    sink = _Sink(out, _arrow_schema(_PLACED_COLUMNS))
+    ordered, last = True, -1
+    try:
+        for batch in pq.ParquetFile(old_manifest).iter_batches(batch_size=_BATCH):
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            if "member" not in frame.columns:  # a manifest written before ``member`` existed
+                frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("member"))
+            rows = (frame.drop("size", "mtime_ns").join(kept, on="path", maintain_order="left")
+                    .select(*MANIFEST_COLUMNS, _ORDER))
+            if rows.height:
+                places = rows[_ORDER]
+                ordered = ordered and places.is_sorted() and places[0] >= last
+                last = places[-1]
+                sink.add(rows.to_arrow())
+    finally:
+        sink.close()
+    if not ordered:  # NOTE: inputs named in another order than last time: sorted in bounded memory
+        layout.arrange(out, (_ORDER,))
+    return out
+
+
+def _merged(sources: Sequence[Path]) -> Iterator[pl.DataFrame]:
+    """The rows of files each sorted by :data:`_ORDER`, merged in that order, a batch at a
+    time. A place is one file's (an input is kept or parsed): its rows keep their order."""
+    streams = [_batches(source) for source in sources]
+    held = [next(stream, None) for stream in streams]
+    while any(frame is not None for frame in held):
+        live = [i for i, frame in enumerate(held) if frame is not None]
+        # Every row up to the lowest of the held batches' last places can go: nothing
+        # unread is below it.
+        limit = min(frame[_ORDER][-1] for frame in held if frame is not None)
+        out = []
+        for i in live:
+            frame = held[i]
+            assert frame is not None
+            n = frame[_ORDER].search_sorted(limit, side="right")
+            out.append(frame.head(n))
+            held[i] = frame.slice(n) if n < frame.height else next(streams[i], None)
+        rows = pl.concat(out)
+        yield rows.sort(_ORDER, maintain_order=True) if len(out) > 1 else rows
+
+
+def _batches(path: Path) -> Iterator[pl.DataFrame]:
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH):
+        frame = pl.from_arrow(batch)
+        assert isinstance(frame, pl.DataFrame)
+        if frame.height:
+            yield frame
 
 
 def ingest(
@@ -337,7 +431,7 @@ def ingest(
 
         engine = cluster_engine(cluster)
     with engine as run, exclusive(root / _LOCK, busy=busy):
-        files, absent = _input_files(paths, root)
+        inputs = _input_files(paths, root)
         # NOTE: numbered before _open_old cleans up: a generation never made live keeps its
         # number from being used again, so a number names one generation only.
         number = _next_generation(root)
@@ -345,26 +439,34 @@ def ingest(
         old_dir = old.folder
         if old_dir is not None and not _compatible(old_dir):
             old_dir = None  # NOTE: tables of an older schema: parse everything again
-        force = {path for path, rows in old.rows.items() if any(r.report_id in old.reparse for r in rows)}
-        plan = _plan(files, old.rows if old_dir is not None else {}, old.since, force)
-        if absent and not prune:
-            _refuse_to_prune(absent, files, plan, old.rows)
-        unread = tuple(f"{display_path(a)}: {folder_problem(a)}" for a in absent if os.path.isdir(a))
+        force = None
+        if old.rows is not None and old.reparse:
+            lost = pl.Series("report_id", sorted(old.reparse), dtype=pl.Utf8)
+            force = old.rows.filter(pl.col("report_id").is_in(lost.implode()))["path"].unique()
+        plan = _plan(inputs, old.rows if old_dir is not None else None, old.since, force)
+        if inputs.absent and not prune:
+            _refuse_to_prune(inputs.absent, plan, old.rows)
+        unread = tuple(f"{display_path(a)}: {folder_problem(a)}" for a in inputs.absent if os.path.isdir(a))
         repaired = tuple(old.notes) + tuple(
             f"{note} ({n} file{'' if n == 1 else 's'} parsed again for it)"
             for note, ids in old.localized
-            for n in [len({p for p in force & set(files) if any(r.report_id in ids for r in old.rows[p])})]
+            for n in [_files_of(old.rows, ids, inputs.keys)]
         )
-        if old_dir is not None and not plan.tasks and not plan.removed and not plan.restat and not old.rewrite:
-            kept = [row for rows in plan.kept.values() for row in rows]
-            return _summary(files, plan, kept, started, unread)  # nothing changed
+        files = inputs.keys.len()
+        old.rows = None  # NOTE: the plan holds what it needs of them, in columns
+        if plan.parsed or plan.drop.len() or old.skip:
+            old.record = None  # NOTE: reused only when every table is linked; an entry a row group
+        del inputs
+        if old_dir is not None and not plan.parsed and not plan.removed and not plan.restat and not old.rewrite:
+            return _summary(files, plan, plan.kept_statuses, started, unread)  # nothing changed
 
         generation = f"gen-{number:06d}"
         tmp = root / f".tmp-{uuid.uuid4().hex}"
         try:
             tmp.mkdir()
-            rows = _write_generation(
-                tmp, files, plan, old_dir, jobs, progress, since_ns, old.record, old.skip if old_dir else None, run
+            statuses = _write_generation(
+                tmp, plan, old_dir, jobs, progress, since_ns, old.record, old.skip if old_dir else None, run,
+                old_dir / f"{_MANIFEST}.parquet" if old_dir is not None else None,
             )
             os.replace(tmp, root / generation)
         except BaseException as exc:
@@ -384,7 +486,16 @@ def ingest(
                 raise StorageError(f"make {generation} the live generation of the store at {root}", root, exc) from None
             raise
         _clean(root, keep=generation)
-        return _summary(files, plan, rows, started, unread, repaired)
+        return _summary(files, plan, statuses, started, unread, repaired)
+
+
+def _files_of(rows: pl.DataFrame | None, ids: frozenset[str], keys: pl.Series) -> int:
+    """Input files among whose stored rows one of ``ids`` is (parsed again for a repair)."""
+    if rows is None:
+        return 0
+    lost = pl.Series("report_id", sorted(ids), dtype=pl.Utf8)
+    paths = rows.filter(pl.col("report_id").is_in(lost.implode()))["path"].unique()
+    return int(paths.is_in(keys.implode()).sum())
 
 
 @dataclass
@@ -393,7 +504,7 @@ class _Old:
     table lost (its rows are parsed again) and what to say about it."""
 
     folder: Path | None = None
-    rows: dict[str, list[_Row]] = dataclasses.field(default_factory=dict)
+    rows: pl.DataFrame | None = None  # what a plan reads of its manifest (plan._read_manifest)
     since: int | None = None
     record: dict[str, Any] | None = None
     skip: dict[str, frozenset[int]] = dataclasses.field(default_factory=dict)  # damaged row groups
@@ -453,42 +564,45 @@ def _bytes_under(folder: Path | None) -> int:
     return total
 
 
-def _refuse_to_prune(absent: Sequence[str], files: Mapping[str, str], plan: _Plan, old: dict[str, list[_Row]]) -> None:
+def _refuse_to_prune(absent: Sequence[str], plan: _Plan, old: pl.DataFrame | None) -> None:
     """Raise when named paths are missing or empty and stored rows would be removed: the
     stored files no longer among the inputs, and stored rows of the missing paths
     themselves (a row already stored as failed is not lost)."""
-    missing = {display_path(a) for a in absent}
-    lost = [row for p, rows in old.items() for row in rows
-            if p not in files or (p in missing and p not in plan.kept)]
-    if not lost:
+    if old is None:
+        return
+    missing = pl.Series("path", sorted({display_path(a) for a in absent}), dtype=pl.Utf8)
+    kept = plan.inputs.filter(pl.col("keep"))["key"]
+    path = pl.col("path")
+    lost = old.filter(~path.is_in(plan.inputs["key"].implode())
+                      | (path.is_in(missing.implode()) & ~path.is_in(kept.implode())))
+    if not lost.height:
         return  # a new path, or one already stored as failed: nothing is lost
     what = "; ".join(
         f"{display_path(a)} {'holds no input files' if os.path.isdir(a) else 'does not exist'}"
         for a in absent
     )
-    n = len(lost)
+    n = lost.height
     raise FiscalEvalError(
         f"refusing to ingest: {what}, so {n} stored file{'' if n == 1 else 's'} would be removed "
-        f"from the store (such as {lost[0].path}); check the path, or pass --prune (prune=True) "
+        f"from the store (such as {lost['path'][0]}); check the path, or pass --prune (prune=True) "
         "to remove them"
     )
 
 
 def _summary(
-    files: Mapping[str, str], plan: _Plan, rows: Iterable[_Row] | pl.DataFrame, started: float,
+    files: int, plan: _Plan, statuses: Mapping[str, int], started: float,
     unread: tuple[str, ...], repaired: tuple[str, ...] = (),
 ) -> IngestSummary:
-    statuses = rows["status"].to_list() if isinstance(rows, pl.DataFrame) else [row.status for row in rows]
     return IngestSummary(
-        files=len(files),
-        parsed=len(plan.tasks),
-        skipped=len(files) - len(plan.tasks),
-        removed=len({row.path for row in plan.removed}),
-        failed=statuses.count("failed"),
-        partial=statuses.count("partial"),
+        files=files,
+        parsed=plan.parsed,
+        skipped=files - plan.parsed,
+        removed=plan.removed,
+        failed=statuses.get("failed", 0),
+        partial=statuses.get("partial", 0),
         seconds=time.perf_counter() - started,
         unread_folders=unread,
-        reports=len(statuses),
+        reports=sum(statuses.values()),
         repaired=repaired,
     )
 

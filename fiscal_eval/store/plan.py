@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
+import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
@@ -68,10 +69,19 @@ def _sha256(path: str) -> str | None:
 
 
 class _Inputs(NamedTuple):
-    """The input files of an ingest, and the named paths that gave none."""
+    """The input files of an ingest, and the named paths that gave none.
 
-    files: dict[str, str]  # manifest path (display_path) -> absolute real path, in input order
+    Columns, not a dict: a million inputs as Python strings in a dict were 300 MB held for
+    the whole ingest; as a polars column they are their bytes and a 16-byte view each.
+    """
+
+    keys: pl.Series  # manifest path (display_path) of each input file, in input order, each once
+    odd: dict[str, str]  # key -> absolute real path, for the few that differ (a name display_path escaped)
     absent: list[str]  # named paths that do not exist, or folders with no input file (real)
+
+    def real(self, key: str) -> str:
+        """The path to open for the input stored as ``key``."""
+        return self.odd.get(key, key)
 
 
 def _input_files(paths: Iterable[PathLike], root: Path) -> _Inputs:
@@ -98,10 +108,16 @@ def _input_files(paths: Iterable[PathLike], root: Path) -> _Inputs:
         if not found or (found == [str(named)] and (named.is_dir() or not os.path.lexists(named))):
             absent.append(str(named))
         listed += found
-    files: dict[str, str] = {}
+    keys: list[str] = []
+    odd: dict[str, str] = {}
     for name, path in display_names(listed):
-        files.setdefault(name, path)
-    return _Inputs(files, absent)
+        keys.append(name)
+        if path != name:
+            odd.setdefault(name, path)  # NOTE: a name is one path's (display_names), read once
+    del listed
+    column = pl.Series("key", keys, dtype=pl.Utf8)
+    del keys
+    return _Inputs(column.filter(column.is_first_distinct()), odd, absent)
 
 
 def _absolute(path: PathLike) -> Path:
@@ -124,7 +140,7 @@ def _stat(path: str) -> tuple[int | None, int | None]:
 
 
 class _Row(NamedTuple):
-    """A manifest row (MANIFEST_COLUMNS, in order); a tuple, as 100k of them are held."""
+    """A manifest row (MANIFEST_COLUMNS, in order), as a chunk's parsed files give them."""
 
     path: str
     member: str | None
@@ -139,70 +155,153 @@ class _Row(NamedTuple):
 
 assert _Row._fields == tuple(MANIFEST_COLUMNS), "_Row and MANIFEST_COLUMNS disagree"
 
+# What a plan reads of the stored manifest (one row a report, in stored order).
+_PLAN_COLUMNS = ["path", "sha256", "size", "mtime_ns", "status", "report_id"]
+# Inputs stat'ed or hashed a slice at a time: only a slice's keys are Python strings at once.
+_SLICE = 65_536
 
-def _read_manifest(folder: Path) -> tuple[dict[str, list[_Row]], int | None]:
-    """The manifest's rows by path (a file holding several reports has several), and the
-    time its stats were taken after (None: unknown, a store written before that was
-    recorded). A manifest written before ``member`` existed reads as one row a file."""
+
+def _read_manifest(folder: Path) -> tuple[pl.DataFrame, int | None]:
+    """What a plan compares of the stored manifest (:data:`_PLAN_COLUMNS`, one row a
+    report: a file holding several has several, in stored order), and the time its stats
+    were taken after (None: unknown, a store written before that was recorded)."""
     path = folder / f"{_MANIFEST}.parquet"
-    frame = pl.read_parquet(path)
-    if "member" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("member"))
-    frame = frame.select(list(MANIFEST_COLUMNS))
+    frame = pl.read_parquet(path, columns=_PLAN_COLUMNS)
     since = pq.read_metadata(path).metadata.get(_STATS_SINCE.encode())
-    rows: dict[str, list[_Row]] = {}
-    for row in frame.iter_rows():
-        rows.setdefault(row[0], []).append(_Row(*row))
-    return rows, int(since) if since else None
+    return frame, int(since) if since else None
 
 
 def _manifest_frame(rows: list[_Row]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema(MANIFEST_COLUMNS), orient="row")
 
 
+def _stats(inputs: _Inputs) -> pl.DataFrame:
+    """``key``, ``size``, ``mtime_ns`` (null: cannot be stat'ed) of each input, in input order."""
+    n = inputs.keys.len()
+    size = np.zeros(n, dtype=np.int64)
+    mtime = np.zeros(n, dtype=np.int64)
+    known = np.zeros(n, dtype=bool)
+    for offset in range(0, n, _SLICE):
+        for i, key in enumerate(inputs.keys.slice(offset, _SLICE).to_list(), offset):
+            stat_size, stat_mtime = _stat(inputs.real(key))
+            if stat_size is not None and stat_mtime is not None:
+                size[i], mtime[i], known[i] = stat_size, stat_mtime, True
+    return pl.DataFrame({"key": inputs.keys, "size": size, "mtime_ns": mtime, "_known": known}).select(
+        "key", *(pl.when(pl.col("_known")).then(pl.col(c)).alias(c) for c in ("size", "mtime_ns")))
+
+
 @dataclass
 class _Plan:
-    """What an ingest must do, decided from stats (and hashes where stats changed)."""
+    """What an ingest must do, decided from stats (and hashes where stats changed).
 
-    kept: dict[str, list[_Row]]  # path -> its stored rows (stat refreshed if only touched)
-    tasks: list[_Task]  # files to parse: new, or content changed
-    removed: list[_Row]  # stored rows of files no longer among the inputs
-    drop: set[str]  # report ids whose rows leave the tables
+    One row an input in columns (``inputs``), never an object a file: a plan of a million
+    files held 650 MB as Python objects for the whole ingest."""
+
+    inputs: pl.DataFrame  # key, size, mtime_ns (as stat'ed now), keep: one row an input, in input order
+    odd: dict[str, str]  # key -> real path where they differ (_Inputs.odd)
+    removed: int  # stored files no longer among the inputs (their rows leave)
+    drop: pl.Series  # report ids whose rows leave the tables
     restat: int  # files touched, or racily clean, but unchanged (hash equal): only the manifest changes
+    kept_ids: pl.Series  # report ids of the kept files' stored rows
+    kept_statuses: dict[str, int]  # their statuses, counted
+
+    @property
+    def parsed(self) -> int:
+        """Files to parse: new, or content changed."""
+        return self.inputs.height - self.kept
+
+    @property
+    def kept(self) -> int:
+        """Files kept as stored."""
+        return int(self.inputs["keep"].sum())
+
+    def tasks(self) -> _Tasks:
+        """The files to parse, in input order (made as they are taken)."""
+        return _Tasks(self.inputs.with_row_index("_order").filter(~pl.col("keep"))
+                      .select("key", "size", "mtime_ns", "_order"), self.odd)
 
 
-def _plan(
-    files: Mapping[str, str], old: dict[str, list[_Row]], since_ns: int | None, force: Set[str] = frozenset()
-) -> _Plan:
-    """Compare the inputs (manifest path -> real path) with the stored manifest: same size
+class _Tasks(Sequence[_Task]):
+    """The files to parse as :class:`_Task` objects made a slice at a time from the plan's
+    columns: a million of them held at once were 250 MB for the whole parse."""
+
+    def __init__(self, frame: pl.DataFrame, odd: Mapping[str, str]) -> None:
+        self._frame = frame
+        self._odd = odd
+
+    def __len__(self) -> int:
+        return self._frame.height
+
+    @overload
+    def __getitem__(self, index: int) -> _Task: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[_Task]: ...
+    def __getitem__(self, index: int | slice) -> _Task | list[_Task]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            rows = self._frame.slice(start, max(0, stop - start)).iter_rows()
+            return [_Task(self._odd.get(key, key), key, size, mtime) for key, size, mtime, _ in rows][::step]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self[index % len(self):index % len(self) + 1][0]
+
+    def __iter__(self) -> Iterator[_Task]:
+        for offset in range(0, len(self), _SLICE):
+            yield from self[offset:offset + _SLICE]
+
+    def places(self) -> Iterator[tuple[str, int]]:
+        """Each task's key and its input's place among the inputs, in order."""
+        for offset in range(0, len(self), _SLICE):
+            yield from self._frame.select("key", "_order").slice(offset, _SLICE).iter_rows()
+
+
+def _plan(inputs: _Inputs, old: pl.DataFrame | None, since_ns: int | None, force: pl.Series | None = None) -> _Plan:
+    """Compare the inputs with the stored manifest (:func:`_read_manifest`): same size
     and mtime -> keep unread, unless the mtime is racily close to ``since_ns`` (when the
     stored stats were taken); else, for a stored file, hash it and keep it if its content
-    is unchanged. A file's rows (one a report it holds) go together. Files in ``force``
-    (whose stored rows a damaged table lost) are parsed again whatever their stat."""
-    kept: dict[str, list[_Row]] = {}
-    tasks: list[_Task] = []
-    restat = 0
-    for key, path in files.items():
-        size, mtime_ns = _stat(path)
-        if key in force:
-            tasks.append(_Task(path, key, size, mtime_ns))
-            continue
-        rows = old.get(key)
-        row = rows[0] if rows else None
-        if rows and row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
-            trusted = since_ns is not None and mtime_ns is not None and mtime_ns < since_ns - _RACY_NS
-            if trusted or row.sha256 is None:  # NOTE: nothing to hash (a FIFO, a folder …)
-                kept[key] = rows
-                continue
-            # Racily clean: the same stat proves nothing; hashed below. If unchanged, the
-            # row is written again under this ingest's start, and is trusted from then on.
-        # A stored file is hashed to tell a touch from an edit; a new one is hashed by its
-        # worker from the bytes it parses.
-        if rows and row is not None and (sha := _sha256(path)) is not None and sha == row.sha256:
-            kept[key] = [r._replace(size=size, mtime_ns=mtime_ns) for r in rows]
-            restat += 1
-            continue
-        tasks.append(_Task(path, key, size, mtime_ns))
-    removed = [row for key, rows in old.items() if key not in files for row in rows]
-    drop = {row.report_id for key, rows in old.items() if key not in kept for row in rows}
-    return _Plan(kept, tasks, removed, drop, restat)
+    is unchanged. A file's rows (one a report it holds) go together, compared by its
+    first. Files in ``force`` (whose stored rows a damaged table lost) are parsed again
+    whatever their stat. Hashes are taken in input order."""
+    stats = _stats(inputs)
+    empty = pl.Series("report_id", [], dtype=pl.Utf8)
+    if old is None or old.height == 0:
+        return _Plan(stats.with_columns(pl.lit(False).alias("keep")), inputs.odd, 0, empty, 0, empty, {})
+    first = old.unique("path", keep="first", maintain_order=True).select(
+        pl.col("path").alias("key"), pl.lit(True).alias("_stored"), pl.col("size").alias("_size"),
+        pl.col("mtime_ns").alias("_mtime"), pl.col("sha256").alias("_sha"))
+    plan = stats.join(first, on="key", how="left", maintain_order="left")
+    mtime = pl.col("mtime_ns")
+    same = pl.col("size").eq_missing(pl.col("_size")) & mtime.eq_missing(pl.col("_mtime"))
+    trusted = (mtime.is_not_null() & (mtime < since_ns - _RACY_NS)).fill_null(False) if since_ns is not None \
+        else pl.lit(False)
+    stored = pl.col("_stored").fill_null(False)
+    if force is not None and force.len():
+        stored = stored & ~pl.col("key").is_in(force.implode())
+    # NOTE: a stored row with no hash (a FIFO, a folder …) has nothing to hash: kept on its stat.
+    plan = plan.with_columns((stored & same & (trusted | pl.col("_sha").is_null())).alias("keep"),
+                             (stored & ~(same & (trusted | pl.col("_sha").is_null()))).alias("_hash"))
+    # A stored file whose stat changed, or is racily clean (the same stat proves nothing),
+    # is hashed to tell a touch from an edit; a new one is hashed by its worker from the
+    # bytes it parses. Unchanged, its rows are written again under this ingest's start.
+    check = plan.with_row_index("_i").filter(pl.col("_hash")).select("_i", "key", "_sha")
+    unchanged: list[int] = []
+    for offset in range(0, check.height, _SLICE):
+        for i, key, sha in check.slice(offset, _SLICE).iter_rows():
+            if (found := _sha256(inputs.real(key))) is not None and found == sha:
+                unchanged.append(i)
+    if unchanged:
+        again = pl.Series("_i", unchanged, dtype=pl.UInt32)
+        plan = plan.with_row_index("_i").with_columns(pl.col("keep") | pl.col("_i").is_in(again.implode())).drop("_i")
+    plan = plan.select("key", "size", "mtime_ns", "keep")
+    kept = plan.filter(pl.col("keep")).select(pl.col("key").alias("path"))
+    kept_rows = old.join(kept, on="path", how="semi", maintain_order="left")
+    statuses = kept_rows.group_by("status").len()
+    return _Plan(
+        inputs=plan,
+        odd=inputs.odd,
+        removed=first.join(plan.select("key"), on="key", how="anti").height,
+        drop=old.join(kept, on="path", how="anti", maintain_order="left")["report_id"],
+        restat=len(unchanged),
+        kept_ids=kept_rows["report_id"],
+        kept_statuses=dict(zip(statuses["status"].to_list(), statuses["len"].to_list())),
+    )

@@ -18,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from fiscal_eval.errors import FiscalEvalError
@@ -110,19 +111,31 @@ def _parse_chunk(tasks: Sequence[_Task]) -> tuple[list[_Outcome], dict[str, pl.D
     return outcomes, {name: getattr(built, name) for name in _TABLE_COLUMNS}
 
 
-def _chunks(tasks: Sequence[_Task], jobs: int) -> list[list[_Task]]:
-    """Contiguous chunks (input order is kept), about four per worker, at most _CHUNK_MAX."""
-    if not tasks:
-        return []
-    size = max(1, min(_CHUNK_MAX, math.ceil(len(tasks) / (jobs * 4))))
-    return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
+class _Chunks:
+    """Contiguous chunks of the tasks (input order is kept), each made as it is taken: the
+    tasks of a million files, made at once, were 250 MB held for the whole parse."""
+
+    def __init__(self, tasks: Sequence[_Task], size: int) -> None:
+        self._tasks, self._size = tasks, size
+
+    def __len__(self) -> int:
+        return -(-len(self._tasks) // self._size)
+
+    def __iter__(self) -> Iterator[list[_Task]]:
+        for i in range(0, len(self._tasks), self._size):
+            yield list(self._tasks[i : i + self._size])
+
+
+def _chunks(tasks: Sequence[_Task], jobs: int) -> _Chunks:
+    """Contiguous chunks, about four per worker, at most _CHUNK_MAX."""
+    return _Chunks(tasks, max(1, min(_CHUNK_MAX, math.ceil(len(tasks) / (jobs * 4)))))
 
 
 # --------------------------------------------------------------------------- running
 
 
 def _run(
-    chunks: list[list[_Task]], jobs: int, total: int
+    chunks: _Chunks, jobs: int, total: int
 ) -> Iterator[tuple[list[_Outcome], dict[str, pl.DataFrame]]]:
     """Parse the chunks, yielding results in chunk order (in-process, or in a worker pool).
 
@@ -169,7 +182,57 @@ def parse_tasks(tasks: Sequence[_Task], jobs: int) -> Iterator[tuple[list[_Outco
     return _run(_chunks(tasks, jobs), jobs, len(tasks))
 
 
-def _assign_ids(outcomes: list[_Outcome], taken: set[str]) -> dict[str, str]:
+class _Taken:
+    """The report ids in use (kept rows', earlier chunks'), for :func:`_assign_ids`.
+
+    A parser id is 16 hex digits: those are held as sorted 64-bit integers, 8 bytes an id
+    (a set of a million id strings was 100 MB), with the ids added since the last merge
+    in a small set; any other id (suffixed, or of an older store) in a set of its own.
+    """
+
+    _MERGE = 65_536  # ids added before they are merged into the sorted array
+
+    def __init__(self, ids: pl.Series) -> None:
+        plain = ids.str.contains(r"^[0-9a-f]{16}$")
+        self._sorted = np.unique(_as_integers(ids.filter(plain)))
+        self._recent: set[int] = set()
+        self._other: set[str] = set(ids.filter(~plain).to_list())
+
+    def __contains__(self, report_id: object) -> bool:
+        if not isinstance(report_id, str):
+            return False
+        if (value := _as_integer(report_id)) is None:
+            return report_id in self._other
+        if value in self._recent:
+            return True
+        at = int(np.searchsorted(self._sorted, np.uint64(value)))
+        return at < len(self._sorted) and int(self._sorted[at]) == value
+
+    def add(self, report_id: str) -> None:
+        if (value := _as_integer(report_id)) is None:
+            self._other.add(report_id)
+            return
+        self._recent.add(value)
+        if len(self._recent) >= self._MERGE:
+            self._sorted = np.union1d(self._sorted, np.fromiter(self._recent, dtype=np.uint64))
+            self._recent = set()
+
+
+def _as_integer(report_id: str) -> int | None:
+    """A 16-hex-digit id as its integer; None for any other id."""
+    if len(report_id) != 16 or not all(c in "0123456789abcdef" for c in report_id):
+        return None
+    return int(report_id, 16)
+
+
+def _as_integers(ids: pl.Series) -> np.ndarray:
+    """16-hex-digit ids as unsigned 64-bit integers (two halves: polars parses into i64)."""
+    high = ids.str.slice(0, 8).str.to_integer(base=16).cast(pl.UInt64).to_numpy()
+    low = ids.str.slice(8, 8).str.to_integer(base=16).cast(pl.UInt64).to_numpy()
+    return (high << np.uint64(32)) | low
+
+
+def _assign_ids(outcomes: list[_Outcome], taken: _Taken | set[str]) -> dict[str, str]:
     """Give each parsed file its store id; returns the renames its chunk's rows need.
 
     ``taken`` holds the ids already in use (kept rows, earlier chunks) and is updated.

@@ -95,6 +95,30 @@ def test_a_large_table_is_sorted_a_key_range_at_a_time(seed: Path, tmp_path: Pat
     assert [p.name for p in tmp_path.iterdir()] == ["indicators.parquet"]  # the ranges' files are gone
 
 
+def test_a_table_large_in_memory_is_sorted_a_finer_range_at_a_time_into_the_same_file(
+        seed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A table's Parquet size says little of what sorting it takes (indicators at 300,000
+    # reports: 10 MB on disk, 640 MB to sort): it is cut by its size as polars holds it,
+    # into ranges whose rows are written in the row groups the whole table gets, byte for byte.
+    shuffled = load(seed).indicators.sample(fraction=1.0, shuffle=True, seed=4)
+    for budget in (None, 2_000):  # the whole table one part; parts by Parquet size
+        paths = [tmp_path / f"{name}.parquet" for name in ("once", "finer")]
+        for path in paths:
+            shuffled.write_parquet(path, row_group_size=50)
+        spilled: list[int] = []
+        spill = store_layout._spill
+        monkeypatch.setattr(store_layout, "_spill", lambda *a: spilled.append(len(a[3])) or spill(*a))
+        monkeypatch.setattr(store_layout, "_memory", lambda parquet: 0)
+        arrange(paths[0], ("report_id",), rows_per_group=16, budget=budget)
+        huge = (budget or store_layout._BUDGET_BYTES) * 10  # as if huge: a range of the table is 40 budgets
+        monkeypatch.setattr(store_layout, "_memory", lambda parquet: huge)
+        arrange(paths[1], ("report_id",), rows_per_group=16, budget=budget)
+        assert spilled[-1] > 2 * (spilled[0] if spilled[:-1] else 1), spilled  # finer ranges than otherwise
+        assert paths[0].read_bytes() == paths[1].read_bytes()
+        assert_frame_equal(pl.read_parquet(paths[1]), in_store_order("indicators", shuffled))
+        monkeypatch.undo()
+
+
 def test_a_large_table_gets_larger_row_groups_not_more_than_max_groups(
         seed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Every scan reads every group's metadata: past MAX_GROUPS, groups grow instead.

@@ -14,7 +14,8 @@ from polars.testing import assert_frame_equal
 
 from fiscal_eval.metrics import stored as stored_metrics
 from fiscal_eval.metrics.stored import load_metrics
-from fiscal_eval.store import generations, ingest, live_generation, load, pool
+from fiscal_eval.store import generations, ingest, live_generation, load, parquet, pool
+from fiscal_eval.store import plan as store_plan
 from fiscal_eval.store.frames import Tables
 from fiscal_eval.synth import generate
 
@@ -96,3 +97,99 @@ def test_a_store_written_in_small_pieces_is_the_store_written_at_once(tmp_path, 
         assert_frame_equal(getattr(a, name), getattr(b, name)), name
     assert (a.template_share["template_share"].drop_nulls() > 0).sum() > 0
     assert pl.read_parquet(live_generation(tmp_path / "pieces") / "texts.parquet").height == 20
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+def _quick_parse(path):
+    """A report a file, made at once (the parse is not what is measured here): its id the
+    file's hash, its text the file's, so every report is distinct and has a text."""
+    import hashlib
+
+    from fiscal_eval.parse import failed_report
+    from fiscal_eval.sources import display_path
+
+    data = Path(path).read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    return [failed_report(display_path(path), "text", "test", text=data.decode("utf-8"), sha256=sha)], sha
+
+
+def _files(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        # NOTE: sentences of 20+ characters, shared and not: the metrics builder has work.
+        (folder / f"{i:05d}.txt").write_text(
+            f"第{i}号单位绩效自评报告。本单位认真落实预算绩效管理各项要求并取得良好成效。编号甲{i}乙{i * 7}丙的项目支出执行情况良好。",
+            encoding="utf-8")
+    return folder
+
+
+def _python_memory_between_chunks(monkeypatch, corpus: Path, store: Path) -> list[int]:
+    """Bytes of Python objects the ingest allocated and still holds between chunks (the
+    least of five counts, from half to three quarters of the chunks: bounded queues are
+    then at any level), by tracemalloc, the interpreter's own heap (not numpy's, polars'
+    or Arrow's columns), for a fresh ingest and then a re-ingest that parses one file in 50."""
+    import gc
+    import pathlib
+    import tracemalloc
+
+    held: list[int] = []
+    assign = parquet._assign_ids
+    counts: list[int] = []
+    seen = [0, set()]
+
+    def counted(outcomes, taken):
+        seen[0] += 1
+        if seen[0] in seen[1]:
+            gc.collect()  # NOTE: a full collection also empties the interpreter's free lists
+            python = tracemalloc.take_snapshot().filter_traces([
+                tracemalloc.DomainFilter(True, 0),
+                # NOTE: not the interpreter's table of interned names (pathlib interns the
+                # parts of every path it parses): one block, reallocated as it grows
+                tracemalloc.Filter(False, pathlib.__file__),
+            ])
+            counts.append(sum(trace.size for trace in python.traces))
+        return assign(outcomes, taken)
+
+    def expect(files: int) -> None:
+        chunks = -(-files // pool._CHUNK_MAX)
+        seen[:] = [0, {max(1, chunks * (10 + k) // 20) for k in range(5)}]
+        counts.clear()
+
+    monkeypatch.setattr(parquet, "_assign_ids", counted)
+    tracemalloc.start()
+    try:
+        expect(len(list(corpus.iterdir())))
+        ingest([corpus], store, jobs=1, progress=False)
+        held.append(min(counts))
+        changed = sorted(corpus.iterdir())[::50]
+        for path in changed:
+            path.write_text(path.read_text(encoding="utf-8") + "另有说明。", encoding="utf-8")
+        expect(len(changed))
+        ingest([corpus], store, jobs=1, progress=False)
+        held.append(min(counts))
+    finally:
+        tracemalloc.stop()
+    return held
+
+
+def test_python_objects_held_between_chunks_do_not_grow_with_the_corpus(tmp_path, monkeypatch):
+    # The plan (inputs, stats, the stored manifest, the files to parse, the ids in use)
+    # is held in columns, the manifest streamed: no Python object a file. Before, a plan
+    # held about 1 KB of them a file (650 MB at 1,000,000 files), from the first chunk on.
+    monkeypatch.setattr(pool, "_parse_one", _quick_parse)
+    monkeypatch.setattr(pool, "_CHUNK_MAX", 16)
+    # Buffers of a bounded size, forced small: the keys a slice of the plan makes at a
+    # time, the ids added since the ids in use were last merged into their array, the
+    # rows a table queues for a row group.
+    monkeypatch.setattr(store_plan, "_SLICE", 64)
+    monkeypatch.setattr(pool._Taken, "_MERGE", 64)
+    monkeypatch.setattr(generations, "_FLUSH_ROWS", 64)
+    # Imports, caches and the interpreter's free lists, filled before anything is counted.
+    ingest([_files(tmp_path / "warm", 2100)], tmp_path / "warm_store", jobs=1, progress=False)
+    small = _python_memory_between_chunks(monkeypatch, _files(tmp_path / "small", 800), tmp_path / "s")
+    large = _python_memory_between_chunks(monkeypatch, _files(tmp_path / "large", 2400), tmp_path / "l")
+    assert pl.read_parquet(live_generation(tmp_path / "l") / "manifest.parquet").height == 2400
+    for a, b in zip(small, large):
+        assert b - a < 1_600 * 48, (small, large)  # under 48 bytes a file more (was 340 fresh, 1,180 again)
