@@ -37,7 +37,9 @@ _STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|
                # 部门整体支出绩效自评表: 部门名称 X 下属单位个数 N 整体支出规模
                r"|下属单位|整体支出规模"
                # the money grid's header right after the cell (…管理局年初预算数…)
-               r"|年初预算|全年预算")
+               r"|年初预算|全年预算"
+               # a web page's furniture after its 来源 field (来源:某局关键词:…, …局文字大小:[ ])
+               r"|关键词|文字大小|字号|浏览次数|点击数|阅读次数|背景色|责任编辑|发布时间")
 _REGION = re.compile(r"^(?:中共)?(?P<r>[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|村|社区|苏木)")  # below a county: a place, not a unit
 _REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|州|盟|县|区|旗)$")
@@ -493,7 +495,7 @@ _PRONOUN = re.compile(r"^(?:我|该|各|本(?:单位|部门|局|委|级|院|校|
 # Who publishes for others: a county-or-higher government or its office (the portal), the
 # finance bureau, the media. (A township's 人民政府 is a unit; it publishes its own.)
 _FINANCE_OR_PORTAL = re.compile(r"财政局|财政厅|财政部|人民政府办公室|政府办公厅|政府办$|(?:省|市|县|区|州|旗|盟)人民政府$|政府网"
-                                r"|融媒体中心|新闻中心|报社|电视台|广播电视")
+                                r"|融媒体中心|新闻中心|报社|电视台|广播电视(?!局|厅)")  # 广播电视局 is a bureau
 # Third parties that evaluate for others (会计师事务所, 咨询公司): never the unit evaluated.
 _THIRD_PARTY = re.compile(r"事务所|咨询|评估")
 _DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
@@ -864,7 +866,9 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
 _SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于"
                          r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))"  # "X主要有部门预算项目支出、…二类支出"
                          # "…通知要求,X开展并完成了本部门…绩效自评工作": the unit doing the self-evaluation
-                         r"|(?<!组织)开展(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))")
+                         r"|(?<!组织)开展(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))"
+                         # "X是一级预算管理的行政单位", "X是…下属二级事业单位": the unit describing itself
+                         r"|是(?=[^。\n]{0,40}?(?:行政单位|事业单位|行政机关|预算单位|机关)[,;。])")
 _CLAUSE_START_RUN = re.compile(r"(?:^|(?<=[\s,;:。!?)]))[\u4e00-\u9fff]{3,30}$")
 # A run opening with one of these is not its clause's subject ("由县扶贫办牵头").
 _PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协调|配合|请|按照|根据|通过|将|把|为)")

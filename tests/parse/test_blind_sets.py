@@ -81,6 +81,34 @@ def test_a_units_usual_short_form_and_its_full_name_are_one_unit():
     assert r.agency is None
 
 
+def test_a_unit_that_says_what_it_is_is_the_subject():
+    head = "某市2023年垃圾处理补贴经费项目绩效自评报告\n一、项目概况\n(一)项目单位基本情况\n"
+    r = _parse(head + "某市城市管理局是一级预算管理的行政单位,主要负责全市环境卫生工作。\n")
+    assert r.agency == "某市城市管理局"
+    r = _parse(head + "某区动物疫病预防控制中心是某区农业农村局下属二级事业单位。\n")
+    assert r.agency == "某区动物疫病预防控制中心"
+    # a project describing itself is no unit
+    r = _parse(head + "本项目是全市重点民生工程,由多个部门共同实施。\n")
+    assert r.agency is None
+
+
+def test_a_broadcasting_bureau_publishing_its_report_is_no_media_outlet():
+    body = "\n自治区广播电视局关于2019年项目支出绩效评价工作情况的函\n一、基本情况\n"
+    r = _parse("信息来源:某某自治区广播电视局 ‖ 发稿作者:规划财务处" + body)
+    assert r.agency == "某某自治区广播电视局"
+    # a broadcaster (电视台, 广播电视台) publishing another unit's report is media
+    r = _parse("信息来源:某市广播电视台" + body)
+    assert r.agency is None
+
+
+def test_a_source_field_ends_where_the_pages_furniture_begins():
+    body = "\n2024年度衔接推进乡村振兴补助资金绩效自评报告\n根据通知要求,我局对资金使用情况开展了自评。\n"
+    r = _parse("发布时间:2025-03-12 09:48信息来源:某区农业农村水利局文字大小:[ ] 背景色:" + body)
+    assert r.agency == "某区农业农村水利局"
+    r = _parse("2020-07-24 13:26来源:某市住房和城乡建设局关键词:垃圾处理 收藏" + body)
+    assert r.agency == "某市住房和城乡建设局"
+
+
 # ------------------------------------------------------------------ noise
 
 
