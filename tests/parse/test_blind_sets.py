@@ -81,6 +81,11 @@ def test_a_units_usual_short_form_and_its_full_name_are_one_unit():
     assert r.agency is None
 
 
+def test_a_broadcaster_opening_its_projects_title_is_the_unit():
+    r = _parse("某市广播电视台电视专题节目制作经费项目绩效自评报告\n一、项目基本情况\n")
+    assert (r.agency, r.project_name) == ("某市广播电视台", "电视专题节目制作经费项目")
+
+
 def test_a_unit_that_says_what_it_is_is_the_subject():
     head = "某市2023年垃圾处理补贴经费项目绩效自评报告\n一、项目概况\n(一)项目单位基本情况\n"
     r = _parse(head + "某市城市管理局是一级预算管理的行政单位,主要负责全市环境卫生工作。\n")
