@@ -1196,6 +1196,9 @@ def _project_key(name: object) -> str:
                   str(name)).replace("专项", "")
 
 
+_REGION_CHAIN = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))+")
+
+
 def _same_project(a: object, b: object) -> bool:
     """One project named twice: the same key, or the longer name is the shorter with one
     run of words added inside it (农村危房改造项目 / 农村危房改造及抗震改造项目) — the
@@ -1205,8 +1208,10 @@ def _same_project(a: object, b: object) -> bool:
     if ka == kb:
         return True
     short, long = sorted((ka, kb), key=len)
-    if long == short + "项目":  # 某某运维服务经费 / 某某运维服务经费项目
+    if long in (short + "项目", short + "资金"):  # 某某运维服务经费 / …经费项目; 某某财政奖励 / …奖励资金
         return True
+    if len(short) >= 4 and long.endswith(short) and _REGION_CHAIN.fullmatch(long[:-len(short)]):
+        return True  # 全民健身中心项目 / 广元市朝天区全民健身中心项目: the project with its place
     if len(short) < 6 or len(long) - len(short) > 12:
         return False
     head = 0
@@ -1481,6 +1486,10 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         # "困难群众救助补助专项转移支付资金" / "困难群众救助补助资金": the words added are
         # the channel, not the name
         bare = re.sub(r"(?:专项)?转移支付(?=资金$)", "", str(best.value))
+        # "耕地地力保护补贴资金" / "耕地地力保护补贴": a name that ends with its money's
+        # word already is the fund's; the 资金 after it adds nothing
+        if re.search(r"(?:补贴|补助|奖励|奖补|经费)资金$", bare) and any(str(c.value) == bare[:-2] for c in top):
+            bare = bare[:-2]
         return next((c for c in top if str(c.value) == bare), best)
 
     def decide(best: _C, tier: list[_C]) -> _C | None:

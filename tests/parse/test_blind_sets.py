@@ -35,6 +35,18 @@ def test_a_title_that_says_only_项目支出_does_not_overrule_the_form_field():
     assert r.project_name == "防震减灾综合保障"
 
 
+def test_a_form_field_and_a_title_naming_one_project_differently_agree():
+    # the field writes the project with its place; the title without
+    r = _parse("2021年度全民健身中心项目绩效自评表\n转移支付(项目)名称 | 某市某区全民健身中心项目 |\n")
+    assert r.project_name == "某市某区全民健身中心项目"
+    # the title adds 资金 to a name that ends with its money's word already
+    r = _parse("某县2019年度美丽乡村示范点财政奖励资金项目绩效自评报告\n项目名称 美丽乡村示范点财政奖励\n")
+    assert r.project_name == "美丽乡村示范点财政奖励"
+    # a different project in the field stays a conflict: nothing chosen
+    r = _parse("2021年度全民健身中心项目绩效自评表\n转移支付(项目)名称 | 某市某区体育公园项目 |\n")
+    assert r.project_name is None
+
+
 # ------------------------------------------------------------------ parts
 
 
