@@ -1080,12 +1080,14 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
         if re.search(r"部门概况|部门基本情况|单位概况|单位基本情况", s.title):
             cands.append(_C("department", heading, s.title, "部门概况类标题", 4))
             break
-        if re.search(r"项目基本情况|项目概况|绩效目标分解下达情况|转移支付概况", s.title):
+        if re.search(r"项目基本情况|项目概况|绩效目标分解下达情况|转移支付(?:基本情况|概况)", s.title):
             cands.append(_C("project", heading, s.title, "项目概况类标题", 4))
             break
     if not cands:
         # "对2023年城乡义务教育补助经费项目实施情况开展了自评": the report evaluates a project or fund
-        m = re.search(r"对[^。\n]{0,40}?(?:项目|资金|经费)[^。\n]{0,10}?(?:开展|进行)了?(?:绩效)?(?:自评|评价)", ctx.f[:_HEAD])
+        # (or "开展了2017年度…专项资金绩效自评")
+        m = re.search(r"对[^。\n]{0,40}?(?:项目|资金|经费)[^。\n]{0,10}?(?:开展|进行)了?(?:绩效)?(?:自评|评价)"
+                      r"|开展了?[^。\n对]{0,40}?(?:项目|资金|经费)(?:绩效)?(?:自评|评价)", ctx.f[:_HEAD])
         if m:
             cands.append(_C("project", m.span(), "对…项目…自评", "正文“对……项目/资金……开展自评”", 4))
     if not cands:
@@ -1442,8 +1444,8 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
     if not cands:
         return Choice(None)
     if kind != "project":
-        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
-                                            "报告为部门整体支出，不列项目名") for c in cands))
+        why = "报告为部门整体支出，不列项目名" if kind == "department" else "未能确定报告是项目支出报告，不列项目名"
+        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False, why) for c in cands))
     fields = [c for c in cands if c.tier == 1]
     # (a name the title gives only as "…项目支出" does not overrule the form's field)
     named = [c for c in cands if c.label == "title" and c.reason != _OWN_PROJECT]

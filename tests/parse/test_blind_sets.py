@@ -47,6 +47,18 @@ def test_a_form_field_and_a_title_naming_one_project_differently_agree():
     assert r.project_name is None
 
 
+def test_a_fund_report_is_a_project_report():
+    # a fund's own word (公益金) in the title, with no 项目/资金 in it
+    r = _parse("2022年区本级体彩公益金绩效使用自评报告\n2022年,财政下拨体彩公益金190万元。\n")
+    assert (r.kind, r.project_name) == ("project", "区本级体彩公益金")
+    # no title: the body says it self-evaluated a fund
+    r = _parse("根据通知要求,我委开展了2017年度某省中小企业发展专项资金绩效自评,现将情况报告如下。\n")
+    assert (r.kind, r.project_name) == ("project", "某省中小企业发展专项资金")
+    # a department's report stays one, and names no project (and says why)
+    r = _parse("某县体育局2022年度部门整体支出绩效自评报告\n2022年,财政下拨体彩公益金190万元。\n")
+    assert (r.kind, r.project_name) == ("department", None)
+
+
 # ------------------------------------------------------------------ parts
 
 
