@@ -1084,6 +1084,11 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
             cands.append(_C("project", heading, s.title, "项目概况类标题", 4))
             break
     if not cands:
+        # "本部门按要求对2021年部门整体支出开展绩效自评": the report evaluates the department's whole
+        m = re.search(r"对[^。\n]{0,20}?(?:部门|单位)整体支出[^。\n]{0,6}?(?:开展|进行)了?(?:绩效)?(?:自评|评价)", ctx.f[:_HEAD])
+        if m:
+            cands.append(_C("department", m.span(), "对…整体支出…自评", "正文“对……部门整体支出开展自评”", 4))
+    if not cands:
         # "对2023年城乡义务教育补助经费项目实施情况开展了自评": the report evaluates a project or fund
         # (or "开展了2017年度…专项资金绩效自评")
         m = re.search(r"对[^。\n]{0,40}?(?:项目|资金|经费)[^。\n]{0,10}?(?:开展|进行)了?(?:绩效)?(?:自评|评价)"

@@ -59,6 +59,16 @@ def test_a_fund_report_is_a_project_report():
     assert (r.kind, r.project_name) == ("department", None)
 
 
+def test_the_whole_with_its_projects_and_the_whole_of_the_projects():
+    r = _parse("某区文化旅游广电体育局2023年度整体(项目)支出绩效自评\n一、基本情况\n")
+    assert r.kind == "department"
+    r = _parse("某县融媒体中心2022年度项目整体绩效自评报告\n一、基本情况\n")
+    assert r.kind == "project"
+    # no title: the body says it evaluated the department's whole spending
+    r = _parse("本部门按要求对2021年部门整体支出开展绩效自评,从评价情况来看大部分项目完成情况良好。\n")
+    assert r.kind == "department"
+
+
 # ------------------------------------------------------------------ parts
 
 
