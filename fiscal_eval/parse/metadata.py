@@ -607,7 +607,8 @@ def _same_org(a: object, b: object) -> bool:
     # 宣州区应急管理局 in 宣城市宣州区应急管理局; 省规划展览馆 for 海南省规划展览馆 (a unit
     # of the province, named by its level alone).
     return bool(re.fullmatch(regions, long[:-len(short)])
-                or (short[0] in "省市州县区旗" and re.fullmatch(regions, long[:-len(short) + 1])))
+                or (short[0] in "省市州县区旗" and re.fullmatch(regions, long[:-len(short) + 1]))
+                or (short.startswith(("自治区", "自治州")) and re.fullmatch(regions, long[:-len(short) + 3])))
 
 
 def _abbreviates(short: str, long: str) -> bool:
@@ -919,6 +920,7 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
     for a region); a sentence naming the unit. 我局/我县 alone name nothing."""
     titles = _titles(ctx)
     cands = _agency_candidates(ctx, titles)
+    cands += _spelled_out(ctx, cands)
     supervisors = {c.value for c in cands if c.reason.startswith("主管部门")}
 
     def decide(best: _C, tier: list[_C]) -> _C | None:
@@ -939,6 +941,39 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
         return None
 
     return _choose(cands, same=_same_org, fuller=_fullest, decide=decide)
+
+
+# Where a unit's full name may begin: the text's start, a space or punctuation, a year.
+_NAME_START = re.compile(r"(?:^|[^\u4e00-\u9fff]|(?<=\d)年)$")
+_BARE_LEVEL = re.compile(r"自治区|自治州|[省市县区州旗盟](?![委])")  # 市文化…局, 自治区…厅 (not 市委…)
+_SPELLED_OUT = 6  # below every source of a name: it only lends the fuller spelling (_fullest)
+
+
+def _spelled_out(ctx: Context, cands: list[_C]) -> list[_C]:
+    """The full name of a unit a candidate names by its level alone (市文化和广电旅游体育局,
+    自治区文化和旅游厅), where the text's head writes it out in one way (东阳市…,
+    广西壮族自治区…) after a space, punctuation or a year: a
+    candidate as weak as can be, which only lends its spelling to the name it agrees with."""
+    head = ctx.f[:_HEAD]
+    out: list[_C] = []
+    for name in dict.fromkeys(str(c.value) for c in cands if c.tier < REJECTED):
+        if not _BARE_LEVEL.match(name):
+            continue  # a name with its place (永德县明朗中学) is as the text gives it, not short
+        fuller: dict[str, Span] = {}
+        pos = head.find(name)
+        while pos >= 0:
+            k = 1
+            while k <= 12 and pos - k >= 0 and "\u4e00" <= head[pos - k] <= "\u9fff":
+                full = head[pos - k:pos] + name
+                if _NAME_START.search(head, 0, pos - k) and not _PREPOSITION.match(full) \
+                        and _same_org(name, full) and _plausible_org(full):
+                    fuller.setdefault(full, (pos - k, pos + len(name)))
+                k += 1
+            pos = head.find(name, pos + 1)
+        if len(fuller) == 1:
+            (full, span), = fuller.items()
+            out.append(_C(full, span, "全称", "正文所写的单位全称", _SPELLED_OUT))
+    return out
 
 
 _NONEMPTY_LINE = re.compile(r"[^\n]+")

@@ -120,6 +120,21 @@ def test_a_broadcaster_opening_its_projects_title_is_the_unit():
     assert (r.agency, r.project_name) == ("某市广播电视台", "电视专题节目制作经费项目")
 
 
+def test_a_unit_named_by_its_level_alone_takes_the_full_name_the_text_writes():
+    r = _parse("发布日期:2021-10-12 来源:市文化和广电旅游体育局\n2020年度文化专项资金绩效自评报告\n"
+               "一是2020年,某阳市文化和广电旅游体育局及其下属各单位完成了各项工作。\n")
+    assert r.agency == "某阳市文化和广电旅游体育局"
+    r = _parse("自治区文化和旅游厅关于2021年度中央转移支付专项资金绩效自评的报告\n  某某壮族自治区文化和旅游厅 | 2022-12\n")
+    assert r.agency == "某某壮族自治区文化和旅游厅"
+    # two places write it out differently: the text does not say which; the name stays as given
+    r = _parse("来源:市文化和广电旅游体育局\n2020年度文化专项资金绩效自评报告\n"
+               "甲市文化和广电旅游体育局、乙市文化和广电旅游体育局完成了各项工作。\n")
+    assert r.agency == "市文化和广电旅游体育局"
+    # a name with its own place is not lengthened
+    r = _parse("某县明朗中学2021年度项目支出绩效自评报告\n某市某县明朗中学是一所初级中学。\n")
+    assert r.agency == "某县明朗中学"
+
+
 def test_a_unit_that_says_what_it_is_is_the_subject():
     head = "某市2023年垃圾处理补贴经费项目绩效自评报告\n一、项目概况\n(一)项目单位基本情况\n"
     r = _parse(head + "某市城市管理局是一级预算管理的行政单位,主要负责全市环境卫生工作。\n")
