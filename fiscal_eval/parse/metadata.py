@@ -1167,7 +1167,9 @@ _GENERIC = re.compile(
     # 我区补助资金: the recipient's money, named by a pronoun; 学校项目, 工程项目: a kind of
     # project (an essay site's heading), no project's name; new special bonds: a programme
     r"|我[县市区省州旗乡镇].*|[\u4e00-\u9fff]{1,2}项目|(?:新增)?(?:地方)?(?:政府)?专项债券?(?:资金)?项目"
-    r"|.*\d+个(?:预算|支出)?项目)$")
+    r"|.*\d+个(?:预算|支出)?项目"
+    # "…局2023年度部门决算中项目绩效评价报告": the projects of its final accounts, all of them
+    r"|(?:部门|单位)?决算中的?项目)$")
 
 
 def _generic_project(name: str) -> bool:

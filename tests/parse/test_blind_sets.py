@@ -434,6 +434,11 @@ def test_报告单位_names_the_unit():
     assert r.agency == "某省文化厅"
 
 
+def test_the_projects_of_the_final_accounts_are_no_projects_name():
+    r = _parse("某市信访局2023年度部门决算中项目绩效评价报告\n一、基本情况\n")
+    assert r.project_name is None
+
+
 def test_a_count_of_projects_is_no_projects_name():
     head = "某县科学技术局2023年度部门整体支出绩效自评报告\n一、部门概况\n"
     r = _parse(head + "2023年我局对14个项目开展了绩效自评。\n")
