@@ -83,6 +83,21 @@ def test_a_sentence_opening_with_其中_after_no_figure_states_parts_only():
     assert (r.budget_yuan, r.spent_yuan) == (1_000_000, 900_000)
 
 
+def test_spending_set_against_the_budget_in_a_budget_section_is_spending():
+    head = "某县应急管理局2023年度部门整体支出绩效自评报告\n一、部门基本情况\n(一)部门预算安排\n"
+    r = _parse(head + "我单位全年预算数1761.58万元,本年度总支出1688.46万元,其中基本支出469.70万元,项目支出1218.76万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (17_615_800, 16_884_600)
+    # with no budget before it, a budget section's 总支出 is the spending planned
+    r = _parse(head + "本年度总支出1688.46万元,其中基本支出469.70万元,项目支出1218.76万元。\n")
+    assert r.spent_yuan is None
+
+
+def test_a_funds_spending_named_经费支出():
+    r = _parse("某市人大常委会办公厅2018年度专项业务经费项目支出绩效自评报告\n一、项目基本情况\n"
+               "2018年度,某市人大常委会办公厅专项业务经费支出1387万元,主要用于各专委会工作经费。\n")
+    assert r.spent_yuan == 13_870_000
+
+
 # ------------------------------------------------------------------ scores
 
 
