@@ -98,6 +98,16 @@ def test_a_funds_spending_named_经费支出():
     assert r.spent_yuan == 13_870_000
 
 
+def test_rates_listed_after_the_reports_rate_are_its_parts():
+    head = "某县文化和旅游局2024年度部门整体支出绩效自评报告\n一、部门整体支出情况\n"
+    r = _parse(head + "某县文化和旅游局2024年度支出合计768.65万元,执行率为80.32%,其中:基本支出596.71万元,"
+               "执行率达100.00%,项目支出171.94万元,执行率47.72%。\n")
+    assert r.execution_rate_reported == 0.8032
+    # parts alone, with no rate of the whole before them: nothing chosen
+    r = _parse(head + "其中:基本支出596.71万元,执行率达100.00%,项目支出171.94万元,执行率47.72%。\n")
+    assert r.execution_rate_reported is None
+
+
 # ------------------------------------------------------------------ scores
 
 
