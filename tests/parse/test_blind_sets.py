@@ -127,13 +127,16 @@ def test_a_fund_evaluated_as_资金项目_is_the_fund():
     assert r.project_name is None
 
 
-def test_a_total_row_of_a_table_read_without_its_header():
-    head = ("2022年度某市某项目工作经费项目自评表\n项目名称 | 某项目工作经费 | ||||\n"
-            "年度绩效目标1 (80分) | 一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 | |||\n"
-            "满意度指标 | 满意度指标 | 群众满意度 | 满意 | 完成 | 10 | ||||\n")
-    assert _parse(head + "总分 | 99.55分 | ||||||||\n").score == 99.55
-    # a total row without 分 may be the maximum: no score from it
-    assert _parse(head + "总分 | 100 | ||||||||\n").score is None
+def test_a_total_row_writing_its_points_with_分():
+    table = ("2022年度某市某项目工作经费项目自评表\n项目名称 | 某项目工作经费 | ||||\n"
+             "年度绩效目标1 (80分) | 一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 | |||\n"
+             "满意度指标 | 满意度指标 | 群众满意度 | 满意 | 完成 | 10 | ||||\n")
+    assert _parse(table + "总分 | 99.55分 | ||||||||\n").score == 99.55
+    # the same row after rows no indicator header was read for
+    prose = "2022年度某市某项目工作经费项目自评报告\n一、项目基本情况\n项目年度目标均已完成。\n"
+    assert _parse(prose + "总分 | 99.55分 | ||||||||\n").score == 99.55
+    # without 分 the one number may be the maximum: no score from such a row
+    assert _parse(prose + "总分 | 100 | ||||||||\n").score is None
 
 
 # ------------------------------------------------------------------ units
