@@ -512,9 +512,10 @@ def _is_org(name: str) -> bool:
         and not _REGION_ONLY.match(name)
 
 
-# Two units run together: "某某省财政厅某某省农业农村厅" (a joint report names no one unit).
+# Two units run together: "某某省财政厅某某省农业农村厅" (a joint report names no one unit);
+# not a bureau's branch, named after it: 昆明市公安局国家高新技术产业区分局 is one unit.
 _JOINT = re.compile(r"(?:厅|局|委员会|办公室)[\u4e00-\u9fff]{1,8}?(?:省|市|县|区|州|旗)[\u4e00-\u9fff]*?"
-                    r"(?:厅|局|委员会|委|办公室)$")
+                    r"(?:厅|(?<!分)局|委员会|委|办公室)$")
 
 
 def _title_org(name: str) -> bool:

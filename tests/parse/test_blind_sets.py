@@ -172,6 +172,14 @@ def test_a_unit_named_by_its_level_alone_takes_the_full_name_the_text_writes():
     assert r.agency == "某县明朗中学"
 
 
+def test_a_bureaus_branch_is_one_unit():
+    r = _parse("某市公安局高新技术产业区分局项目支出绩效自评报告\n一、项目基本情况\n")
+    assert r.agency == "某市公安局高新技术产业区分局"
+    # two bureaus run together stay a joint report: no one unit
+    r = _parse("某省财政厅某省农业农村厅2021年度农业专项资金绩效自评报告\n一、基本情况\n")
+    assert r.agency is None
+
+
 def test_a_unit_that_says_what_it_is_is_the_subject():
     head = "某市2023年垃圾处理补贴经费项目绩效自评报告\n一、项目概况\n(一)项目单位基本情况\n"
     r = _parse(head + "某市城市管理局是一级预算管理的行政单位,主要负责全市环境卫生工作。\n")
