@@ -870,7 +870,7 @@ _SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开�
                          # "…通知要求,X开展并完成了本部门…绩效自评工作": the unit doing the self-evaluation
                          r"|(?<!组织)开展(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))"
                          # "X是一级预算管理的行政单位", "X是…下属二级事业单位": the unit describing itself
-                         r"|是(?=[^。\n]{0,40}?(?:行政单位|事业单位|行政机关|预算单位|机关)[,;。])")
+                         r"|是(?=[^。\n]{0,40}?(?:行政单位|事业单位|行政机关|预算单位|机关|职能(?:工作)?部门)[,;。])")
 _CLAUSE_START_RUN = re.compile(r"(?:^|(?<=[\s,;:。!?)]))[\u4e00-\u9fff]{3,30}$")
 # A run opening with one of these is not its clause's subject ("由县扶贫办牵头").
 _PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协调|配合|请|按照|根据|通过|将|把|为)")

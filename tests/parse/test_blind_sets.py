@@ -186,6 +186,8 @@ def test_a_unit_that_says_what_it_is_is_the_subject():
     assert r.agency == "某市城市管理局"
     r = _parse(head + "某区动物疫病预防控制中心是某区农业农村局下属二级事业单位。\n")
     assert r.agency == "某区动物疫病预防控制中心"
+    r = _parse(head + "某县乡村振兴局是县人民政府的职能工作部门。\n")
+    assert r.agency == "某县乡村振兴局"
     # a project describing itself is no unit
     r = _parse(head + "本项目是全市重点民生工程,由多个部门共同实施。\n")
     assert r.agency is None
