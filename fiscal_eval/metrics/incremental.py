@@ -62,7 +62,8 @@ from fiscal_eval.metrics.text import (
     signatures,
 )
 
-__all__ = ["DELTA", "occurrence_delta", "merge_spans", "rescan", "update_pairs", "update", "update_counts"]
+__all__ = ["DELTA", "occurrence_delta", "merge_spans", "rescan", "update_pairs", "update", "update_counts",
+           "count_changes", "apply_changes"]
 
 DELTA = "delta"  # occurrences added (+) or removed (−) of a sentence by an agency
 CHANGE = "change"  # a flipped verdict: +1 now a template sentence, −1 no longer
@@ -346,12 +347,26 @@ def update_counts(old: pl.DataFrame, flips: pl.DataFrame, kept: pl.LazyFrame) ->
     ``old`` (the last generation's, of these reports) corrected by the flipped verdicts
     (``flips``) of their sentences, found in ``kept`` (their ``report_id``, ``hashes``;
     a store's file, scanned by polars' streaming engine), read only when a verdict flipped."""
-    old = old.select("report_id", SENTENCES, TEMPLATE_SENTENCES)
+    return apply_changes(old, count_changes(flips, kept))
+
+
+def count_changes(flips: pl.DataFrame, kept: pl.LazyFrame) -> pl.DataFrame:
+    """``report_id``, :data:`CHANGE`: the kept reports (``kept``: ``report_id``, ``hashes``)
+    whose template sentences the flipped verdicts (``flips``) change, by how many (never 0);
+    ``kept`` is read only when a verdict flipped."""
     if not flips.height:
+        return pl.DataFrame(schema={"report_id": pl.Utf8, CHANGE: pl.Int64})
+    return (kept.select("report_id", pl.col(HASHES).alias(HASH)).explode(HASH)
+            .join(flips.lazy(), on=HASH).group_by("report_id").agg(pl.col(CHANGE).sum().cast(pl.Int64))
+            .filter(pl.col(CHANGE) != 0).collect(engine="streaming"))
+
+
+def apply_changes(old: pl.DataFrame, change: pl.DataFrame) -> pl.DataFrame:
+    """``old`` (``report_id``, :data:`SENTENCES`, :data:`TEMPLATE_SENTENCES`) with the
+    template sentences moved by ``change`` (:func:`count_changes`)."""
+    old = old.select("report_id", SENTENCES, TEMPLATE_SENTENCES)
+    if not change.height:
         return old
-    change = (kept.select("report_id", pl.col(HASHES).alias(HASH)).explode(HASH)
-              .join(flips.lazy(), on=HASH).group_by("report_id").agg(pl.col(CHANGE).sum())
-              .collect(engine="streaming"))
     return old.join(change, on="report_id", how="left", maintain_order="left").select(
         "report_id", SENTENCES,
         (pl.col(TEMPLATE_SENTENCES).cast(pl.Int64) + pl.col(CHANGE).fill_null(0)).cast(pl.UInt32)

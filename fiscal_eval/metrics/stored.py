@@ -36,7 +36,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fiscal_eval.metrics import Metrics, Previous, incremental, metric_tables
+from fiscal_eval.metrics import REUSED, Metrics, Previous, incremental, metric_tables
 from fiscal_eval.metrics.text import (
     AGENCY_LOW,
     FEATURE_BATCH,
@@ -150,6 +150,7 @@ class MetricsBuilder:
         self._writer: pq.ParquetWriter | None = None
         self._long: list[pl.DataFrame] = []
         self._fresh: list[pl.Series] = []  # ids of the reports this ingest parsed
+        self._changed: pl.Series | None = None  # kept reports whose template share changed (when updated)
         # Features come from the chunks when the old generation's are reusable, or when
         # there is no old generation (``fresh``: every row of the new one is a chunk's).
         self._chunks = self.old is not None or (old is None and fresh)
@@ -294,7 +295,9 @@ class MetricsBuilder:
         before = pl.read_parquet(metric_file(self.old, "template_share"))
         if len(self._drop):
             before = before.filter(~pl.col("report_id").is_in(dropped.implode()))
-        kept = incremental.update_counts(before, flips, features.slice(0, self._kept))
+        change = incremental.count_changes(flips, features.slice(0, self._kept))
+        self._changed = change["report_id"]
+        kept = incremental.apply_changes(before, change)
         counts = pl.concat([kept, fresh.select(kept.columns)])
         docs = features.select("report_id").collect()
         return _per_report(docs, counts, TEMPLATE_SENTENCES, TEMPLATE_SHARE), long, parts, new_state
@@ -311,8 +314,12 @@ class MetricsBuilder:
             pl.scan_parquet(old / "reports.parquet").filter(pl.col("report_id").is_in(gone.implode()))
             .select("agency").collect()["agency"],
         ]).unique()
+        # The other tables' rows are kept too when the old generation has them intact.
+        tables = ({name: scan_metric(old, name) for name in REUSED}
+                  if _intact(old, REUSED) else None)
         return Previous(pl.read_parquet(metric_file(old, "empty_sections")),
-                        pl.read_parquet(metric_file(old, "recurring_problems")), fresh, agencies)
+                        pl.read_parquet(metric_file(old, "recurring_problems")), fresh, agencies,
+                        gone=gone, tables=tables, changed=self._changed)
 
     def _long_sentences(self, features: pl.LazyFrame) -> tuple[pl.DataFrame, np.ndarray]:
         """The generation's distinct long sentences with their signatures (the old
