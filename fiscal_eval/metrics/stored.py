@@ -65,10 +65,11 @@ __all__ = [
 #: The Metrics tables a generation keeps, each as ``metric.<name>.parquet``.
 METRIC_TABLES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Metrics))
 FEATURES = "sentence_features"
+ADDED = "sentence_features_added"  # the features of the reports added since FEATURES was written
 LONG = "long_sentences"
 SPANS = "sentence_spans"
 NEAR = "near_pairs"
-FEATURE_TABLES: tuple[str, ...] = (FEATURES, LONG, SPANS, NEAR)
+FEATURE_TABLES: tuple[str, ...] = (FEATURES, ADDED, LONG, SPANS, NEAR)
 #: Every file this module adds to a generation (what a commit carries over or links).
 STORED_FILES: tuple[str, ...] = tuple(f"metric.{name}.parquet" for name in (*METRIC_TABLES, *FEATURE_TABLES))
 # Bumped when sentence splitting, normalising or hashing changes; with polars' version,
@@ -77,6 +78,10 @@ _ALGORITHM = "1"
 FEATURES_VERSION = f"{_ALGORITHM}/polars-{pl.__version__}"
 _VERSION_KEY = b"fiscal_eval.features_version"
 _TEXT_BATCH = 1024  # texts read at a time when features are computed from the stored texts
+# A re-ingest links the last generation's FEATURES file and writes the reports it adds
+# into ADDED (the last ADDED's kept rows first), while ADDED holds at most 1/_MERGE of
+# FEATURES' rows and no report of FEATURES leaves; else it writes both into FEATURES anew.
+_MERGE = 8
 # The columns of each base table the metrics read (the rest of the store is never opened).
 _REPORT_COLUMNS = ("report_id", "source", "agency", "region", "year", "kind", "project_name", "status",
                    "synthetic", "budget_yuan", "available_yuan", "spent_yuan", "balance_yuan",
@@ -113,11 +118,22 @@ def _features_version(folder: Path, name: str = FEATURES) -> str | None:
     return value.decode() if value else None
 
 
-def _intact(folder: Path, names: Iterable[str] = (FEATURES, LONG)) -> bool:
-    """Whether the tables ``names`` of ``folder`` match its checksum record (a generation
-    without a record: whether they exist); damaged ones are computed again from the texts."""
+def feature_files(folder: Path) -> list[Path]:
+    """The files of generation ``folder``'s sentence features, in texts order: FEATURES,
+    then ADDED (a generation written before it was kept has none)."""
+    added = metric_file(folder, ADDED)
+    return [metric_file(folder, FEATURES), *([added] if added.is_file() else [])]
+
+
+def _intact(folder: Path, names: Iterable[str] | None = None) -> bool:
+    """Whether the tables ``names`` (default: the features and the long sentences) of
+    ``folder`` match its checksum record (a generation without a record: whether they
+    exist); damaged ones are computed again from the texts."""
     from fiscal_eval.store import integrity
 
+    if names is None:
+        names = [path.name.removeprefix("metric.").removesuffix(".parquet") for path in feature_files(folder)]
+        names.append(LONG)
     _, damages = integrity.verify(folder, full=True, tables=[f"metric.{name}" for name in names])
     return not damages
 
@@ -148,19 +164,21 @@ class MetricsBuilder:
         self._kept = 0  # rows of the old features kept: the new reports' rows follow them
         self._gone: list[pl.DataFrame] = []  # report_id, hashes of the old reports that leave
         self._writer: pq.ParquetWriter | None = None
+        self._file = FEATURES  # the features file written (ADDED when FEATURES is the old one's)
         self._long: list[pl.DataFrame] = []
         self._fresh: list[pl.Series] = []  # ids of the reports this ingest parsed
         self._changed: pl.Series | None = None  # kept reports whose template share changed (when updated)
         # Features come from the chunks when the old generation's are reusable, or when
         # there is no old generation (``fresh``: every row of the new one is a chunk's).
         self._chunks = self.old is not None or (old is None and fresh)
-        if self._chunks:
-            self._open()
         if self.old is not None:
             self._keep_old()
+        elif self._chunks:
+            self._open(FEATURES)
 
-    def _open(self) -> None:
-        self._writer = pq.ParquetWriter(metric_file(self.folder, FEATURES), _features_schema(), compression="zstd")
+    def _open(self, name: str) -> None:
+        self._file = name
+        self._writer = pq.ParquetWriter(metric_file(self.folder, name), _features_schema(), compression="zstd")
 
     def _write(self, features: pl.DataFrame) -> None:
         assert self._writer is not None
@@ -170,10 +188,27 @@ class MetricsBuilder:
 
     def _keep_old(self) -> None:
         """The old generation's features, less the dropped reports (the base tables keep
-        their rows in the same order, so features stay in texts order)."""
+        their rows in the same order, so features stay in texts order): its FEATURES file
+        linked and its ADDED rows copied, or both copied into FEATURES (see :data:`_MERGE`)."""
         assert self.old is not None
+        base, *added = feature_files(self.old)
+        rows = pq.read_metadata(base).num_rows
+        more = pq.read_metadata(added[0]).num_rows if added else 0
+        leave = len(self._drop) and pl.read_parquet(base, columns=["report_id"])["report_id"].is_in(
+            self._drop.implode()).any()
+        if not leave and more * _MERGE <= rows:
+            _link(base, metric_file(self.folder, FEATURES))
+            self._kept += rows
+            self._open(ADDED)
+        else:
+            self._open(FEATURES)
+            added.insert(0, base)
+        for path in added:
+            self._copy(path)
+
+    def _copy(self, path: Path) -> None:
         drop = self._drop
-        for batch in pq.ParquetFile(metric_file(self.old, FEATURES)).iter_batches(batch_size=65_536):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536):
             frame = pl.from_arrow(pa.Table.from_batches([batch]))
             assert isinstance(frame, pl.DataFrame)
             if len(drop):
@@ -205,7 +240,7 @@ class MetricsBuilder:
         never all held at once; the tables they read are scanned here, read and let go there)."""
         folder = self.folder
         if not self._chunks:  # nothing reusable: features from every stored text, in batches
-            self._open()
+            self._open(FEATURES)
             texts = pq.ParquetFile(folder / "texts.parquet")
             for batch in texts.iter_batches(batch_size=_TEXT_BATCH, columns=["report_id", "text"]):
                 frame = pl.from_arrow(pa.Table.from_batches([batch]))
@@ -213,8 +248,10 @@ class MetricsBuilder:
                 self._take(frame)
         assert self._writer is not None
         self._writer.close()
+        if self._file == FEATURES:  # every generation has both files
+            pq.ParquetWriter(metric_file(folder, ADDED), _features_schema(), compression="zstd").close()
         # Scanned, not read: the hashes (most of the file) are read a batch at a time.
-        features = pl.scan_parquet(metric_file(folder, FEATURES))
+        features = pl.scan_parquet(feature_files(folder))
         reports = pl.scan_parquet(folder / "reports.parquet").select(_REPORT_COLUMNS)
         state = self._old_state()
         shares = None
@@ -402,12 +439,17 @@ def link_metrics(old: Path, new: Path) -> bool:
         return False
     for name in (*METRIC_TABLES, *FEATURE_TABLES):
         src, dst = metric_file(old, name), metric_file(new, name)
-        if name in (SPANS, NEAR) and not src.is_file():
-            continue  # written before the state was kept: the next ingest that parses computes it
-        try:
-            os.link(src, dst)
-        except OSError:
-            import shutil
-
-            shutil.copyfile(src, dst)
+        if name in (SPANS, NEAR, ADDED) and not src.is_file():
+            continue  # written before it was kept: the next ingest that parses writes it
+        _link(src, dst)
     return True
+
+
+def _link(src: Path, dst: Path) -> None:
+    """``dst`` the same file as ``src`` (a hard link; a copy where links fail)."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        import shutil
+
+        shutil.copyfile(src, dst)
