@@ -67,9 +67,10 @@ METRIC_TABLES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Metric
 FEATURES = "sentence_features"
 ADDED = "sentence_features_added"  # the features of the reports added since FEATURES was written
 LONG = "long_sentences"
+LONG_ADDED = "long_sentences_added"  # the long sentences added since LONG was written
 SPANS = "sentence_spans"
 NEAR = "near_pairs"
-FEATURE_TABLES: tuple[str, ...] = (FEATURES, ADDED, LONG, SPANS, NEAR)
+FEATURE_TABLES: tuple[str, ...] = (FEATURES, ADDED, LONG, LONG_ADDED, SPANS, NEAR)
 #: Every file this module adds to a generation (what a commit carries over or links).
 STORED_FILES: tuple[str, ...] = tuple(f"metric.{name}.parquet" for name in (*METRIC_TABLES, *FEATURE_TABLES))
 # Bumped when sentence splitting, normalising or hashing changes; with polars' version,
@@ -81,6 +82,7 @@ _TEXT_BATCH = 1024  # texts read at a time when features are computed from the s
 # A re-ingest links the last generation's FEATURES file and writes the reports it adds
 # into ADDED (the last ADDED's kept rows first), while ADDED holds at most 1/_MERGE of
 # FEATURES' rows and no report of FEATURES leaves; else it writes both into FEATURES anew.
+# The long sentences alike (LONG, LONG_ADDED), while none leaves.
 _MERGE = 8
 # The columns of each base table the metrics read (the rest of the store is never opened).
 _REPORT_COLUMNS = ("report_id", "source", "agency", "region", "year", "kind", "project_name", "status",
@@ -125,6 +127,12 @@ def feature_files(folder: Path) -> list[Path]:
     return [metric_file(folder, FEATURES), *([added] if added.is_file() else [])]
 
 
+def long_files(folder: Path) -> list[Path]:
+    """The files of generation ``folder``'s long sentences: LONG, then LONG_ADDED (when it has one)."""
+    added = metric_file(folder, LONG_ADDED)
+    return [metric_file(folder, LONG), *([added] if added.is_file() else [])]
+
+
 def _intact(folder: Path, names: Iterable[str] | None = None) -> bool:
     """Whether the tables ``names`` (default: the features and the long sentences) of
     ``folder`` match its checksum record (a generation without a record: whether they
@@ -132,8 +140,8 @@ def _intact(folder: Path, names: Iterable[str] | None = None) -> bool:
     from fiscal_eval.store import integrity
 
     if names is None:
-        names = [path.name.removeprefix("metric.").removesuffix(".parquet") for path in feature_files(folder)]
-        names.append(LONG)
+        names = [path.name.removeprefix("metric.").removesuffix(".parquet")
+                 for path in (*feature_files(folder), *long_files(folder))]
     _, damages = integrity.verify(folder, full=True, tables=[f"metric.{name}" for name in names])
     return not damages
 
@@ -260,12 +268,12 @@ class MetricsBuilder:
             shares, long, parts, new_state = self._update_template(
                 state, features, reports.select("report_id", "agency").collect())
             out.append(new_state)
-            self._write_long(long, parts)
+            self._store_long(long, parts, updated=True)
             sig = None  # not read: the shares are given
             del parts
         else:
             long, sig = self._long_sentences(features)
-            self._write_long(long, [sig])
+            self._store_long(long, [sig])
         tables = metric_tables(
             reports,
             pl.scan_parquet(folder / "statements.parquet").select("report_id", "section", "text"),
@@ -380,9 +388,29 @@ class MetricsBuilder:
             sig[missing] = signatures(long[NORM].gather(missing))
         return long, sig
 
-    def _write_long(self, long: pl.DataFrame, parts: list[np.ndarray]) -> None:
+    def _store_long(self, long: pl.DataFrame, parts: list[np.ndarray], *, updated: bool = False) -> None:
         """The long sentences (``hash``, ``norm``) and their signatures (``parts``, one
-        after the other, row for row), written."""
+        after the other, row for row), written. ``updated``: they are
+        :func:`~fiscal_eval.metrics.incremental.update`'s, the old generation's that stay
+        (in their order), then the new ones; when all stay, the old LONG file is linked and
+        the rest written to LONG_ADDED (see :data:`_MERGE`), else all are written to LONG."""
+        old = self.old
+        if old is not None and updated:
+            base, *more = long_files(old)
+            rows = pq.read_metadata(base).num_rows
+            before = rows + (pq.read_metadata(more[0]).num_rows if more else 0)
+            if len(parts[0]) == before and (long.height - rows) * _MERGE <= rows:
+                # The old ones all stay, in their order (incremental.update): only the rest is written.
+                _link(base, metric_file(self.folder, LONG))
+                rest = [np.asarray(parts[0])[rows:], *parts[1:]]
+                self._write_long(long.slice(rows), rest, LONG_ADDED)
+                return
+        self._write_long(long, parts, LONG)
+        self._write_long(long.clear(), [np.empty((0, NUM_PERM), dtype=np.uint64)], LONG_ADDED)
+
+    def _write_long(self, long: pl.DataFrame, parts: list[np.ndarray], name: str) -> None:
+        """The long sentences (``hash``, ``norm``) and their signatures (``parts``, one
+        after the other, row for row), written to file ``name``."""
         # NOTE: a signature as 512 bytes, views of the numpy matrices: a list of 64 numbers
         # took 3-4x longer to read back (Parquet levels a number), and a re-ingest reads all.
         # lz4: near copies share most of a signature, and it reads back 3x faster than zstd.
@@ -394,7 +422,7 @@ class MetricsBuilder:
         column = pa.chunked_array(chunks, type=pa.binary(_SIG_BYTES))
         table = pa.table({HASH: long[HASH].to_arrow(), NORM: long[NORM].to_arrow().cast(pa.large_string()),
                           SIGNATURE: column})
-        pq.write_table(table, metric_file(self.folder, LONG),  # a codec a column (pyarrow's stub says one)
+        pq.write_table(table, metric_file(self.folder, name),  # a codec a column (pyarrow's stub says one)
                        compression={HASH: "zstd", NORM: "zstd", SIGNATURE: "lz4"})  # pyright: ignore[reportArgumentType]
 
 
@@ -402,9 +430,18 @@ _SIG_BYTES = NUM_PERM * 8
 
 
 def read_long(folder: Path) -> tuple[pl.DataFrame, np.ndarray]:
-    """The long sentences of generation ``folder`` (``hash``, ``norm``) and their
-    signatures (read-only: a view of the file's buffer)."""
-    table = pq.read_table(metric_file(folder, LONG))
+    """The long sentences of generation ``folder`` (``hash``, ``norm``; LONG's, then
+    LONG_ADDED's) and their signatures (read-only: a view of the file's buffer when
+    LONG_ADDED is empty)."""
+    parts = [_read_long(path) for path in long_files(folder)]
+    parts = [parts[0], *(part for part in parts[1:] if part[0].height)]
+    if len(parts) == 1:
+        return parts[0]
+    return pl.concat([long for long, _ in parts]), np.concatenate([sig for _, sig in parts])
+
+
+def _read_long(path: Path) -> tuple[pl.DataFrame, np.ndarray]:
+    table = pq.read_table(path)
     column = table.column(SIGNATURE).combine_chunks()
     if pa.types.is_fixed_size_binary(column.type):
         data = column.buffers()[1]
@@ -439,7 +476,7 @@ def link_metrics(old: Path, new: Path) -> bool:
         return False
     for name in (*METRIC_TABLES, *FEATURE_TABLES):
         src, dst = metric_file(old, name), metric_file(new, name)
-        if name in (SPANS, NEAR, ADDED) and not src.is_file():
+        if name in (SPANS, NEAR, ADDED, LONG_ADDED) and not src.is_file():
             continue  # written before it was kept: the next ingest that parses writes it
         _link(src, dst)
     return True

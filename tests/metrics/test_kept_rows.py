@@ -19,7 +19,17 @@ from polars.testing import assert_frame_equal
 import fiscal_eval.metrics as metrics
 from fiscal_eval.bench.national import grow_store
 from fiscal_eval.metrics import stored as stored_metrics
-from fiscal_eval.metrics.stored import ADDED, FEATURES, METRIC_TABLES, MetricsBuilder, feature_files, metric_file
+from fiscal_eval.metrics.stored import (
+    ADDED,
+    FEATURES,
+    LONG,
+    LONG_ADDED,
+    METRIC_TABLES,
+    MetricsBuilder,
+    feature_files,
+    long_files,
+    metric_file,
+)
 from fiscal_eval.store import ingest
 from fiscal_eval.synth import generate
 
@@ -79,6 +89,11 @@ def _reingest(old: Path, new: Path, drop: pl.Series = _NONE) -> None:
     builder.finish()
 
 
+def _files(folder: Path, name: str) -> list[Path]:
+    """A table's files: the long sentences are two (those added since the first written apart)."""
+    return stored_metrics.long_files(folder) if name == "long_sentences" else [metric_file(folder, name)]
+
+
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
     keys = [c for c, t in frame.schema.items() if not isinstance(t, (pl.List, pl.Array))]
     return frame.sort(keys, nulls_last=True)
@@ -91,8 +106,8 @@ def _assert_equal_afresh(folder: Path, dest: Path) -> None:
     MetricsBuilder(dest, None).finish()
     for name in (*METRIC_TABLES, "sentence_spans", "near_pairs", "long_sentences"):
         try:
-            assert_frame_equal(_sorted(pl.read_parquet(metric_file(folder, name))),
-                               _sorted(pl.read_parquet(metric_file(dest, name))))
+            assert_frame_equal(_sorted(pl.read_parquet(_files(folder, name))),
+                               _sorted(pl.read_parquet(_files(dest, name))))
         except AssertionError as exc:
             raise AssertionError(f"metric.{name} differs") from exc
     # (grow_store writes the new reports first, an ingest last: rows compared as sets)
@@ -100,7 +115,7 @@ def _assert_equal_afresh(folder: Path, dest: Path) -> None:
     assert_frame_equal(*features)
 
 
-def _rows(path: Path) -> int:
+def _rows(path: Path | list[Path]) -> int:
     return pl.scan_parquet(path).select(pl.len()).collect().item()
 
 
@@ -226,4 +241,28 @@ def test_features_added_kept_while_small_and_rewritten_when_a_base_report_leaves
     _reingest(g3, g4, pl.Series([base]))
     assert os.stat(metric_file(g4, FEATURES)).st_ino != os.stat(metric_file(g3, FEATURES)).st_ino
     assert _rows(metric_file(g4, FEATURES)) == 598 and _rows(metric_file(g4, ADDED)) == 0
+    _assert_equal_afresh(g4, tmp_path / "fresh4")
+
+
+def test_long_sentences_are_linked_while_none_leaves(seed_store, tmp_path, monkeypatch):
+    monkeypatch.setattr(stored_metrics, "_MERGE", 0.01)  # never merged for size here
+    g1 = _generation(seed_store, tmp_path / "g1", 600, 200)
+    MetricsBuilder(g1, None).finish()
+    g2 = _generation(seed_store, tmp_path / "g2", 600, 100)
+    _reingest(g1, g2)
+    # only sentences came: the last generation's file, and the new ones beside it
+    assert os.stat(metric_file(g2, LONG)).st_ino == os.stat(metric_file(g1, LONG)).st_ino
+    assert _rows(metric_file(g2, LONG_ADDED)) == _rows(long_files(g2)) - _rows(metric_file(g1, LONG)) > 0
+    _assert_equal_afresh(g2, tmp_path / "fresh2")
+    g3 = _generation(seed_store, tmp_path / "g3", 600, 0)
+    _reingest(g2, g3)  # both read back, LONG_ADDED's kept rows written again with the new ones
+    assert os.stat(metric_file(g3, LONG)).st_ino == os.stat(metric_file(g1, LONG)).st_ino
+    assert _rows(metric_file(g3, LONG_ADDED)) > _rows(metric_file(g2, LONG_ADDED))
+    _assert_equal_afresh(g3, tmp_path / "fresh3")
+    # a whole replica leaves (its agency-named sentences with it): all written to LONG
+    leave = _ids(g3).filter(_ids(g3).str.ends_with("-9"))
+    g4 = _generation(seed_store, tmp_path / "g4", 600, 0, drop=leave)
+    _reingest(g3, g4, leave)
+    assert os.stat(metric_file(g4, LONG)).st_ino != os.stat(metric_file(g1, LONG)).st_ino
+    assert _rows(metric_file(g4, LONG_ADDED)) == 0 and _rows(metric_file(g4, LONG)) < _rows(long_files(g3))
     _assert_equal_afresh(g4, tmp_path / "fresh4")
