@@ -30,6 +30,7 @@ import dataclasses
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -46,9 +47,12 @@ from fiscal_eval.metrics.text import (
     NUM_PERM,
     SENTENCE_FEATURE_COLUMNS,
     SIGNATURE,
+    TEMPLATE_JACCARD,
     TEMPLATE_SENTENCES,
     TEMPLATE_SHARE,
     TemplateState,
+    _band_key,
+    _banding,
     _feature_batches,
     _per_report,
     agency_code,
@@ -308,7 +312,7 @@ class MetricsBuilder:
         return TemplateState(pl.read_parquet(metric_file(old, SPANS)), pl.read_parquet(metric_file(old, NEAR)))
 
     def _update_template(self, state: TemplateState, features: pl.LazyFrame, reports: pl.DataFrame,
-                         ) -> tuple[pl.DataFrame, pl.DataFrame, list[np.ndarray], TemplateState]:
+                         ) -> tuple[pl.DataFrame, pl.DataFrame, list[incremental.Signatures], TemplateState]:
         """Template share updated from the old generation's (:mod:`fiscal_eval.metrics.incremental`):
         the shares, the long sentences and their signatures (parts, in their order), the new state."""
         assert self.old is not None
@@ -329,7 +333,9 @@ class MetricsBuilder:
         gone = gone.join(gone_codes, on="report_id")
         delta = incremental.occurrence_delta(coded(added), [gone])
         del gone
-        long, old_sig = read_long(self.old)
+        # Left in the files: the band keys read of every one, the rest of those decided on.
+        old_sig = LongSignatures(self.old)
+        long = pl.DataFrame({HASH: old_sig.hashes})
         added_long = (pl.concat([frame.select(HASH, NORM) for frame in self._long]) if self._long
                       else pl.DataFrame(schema={HASH: pl.UInt64, NORM: pl.Utf8}))
         new_state, long, parts, flips = incremental.update(state, delta, long, old_sig, added_long, coded(features))
@@ -388,12 +394,14 @@ class MetricsBuilder:
             sig[missing] = signatures(long[NORM].gather(missing))
         return long, sig
 
-    def _store_long(self, long: pl.DataFrame, parts: list[np.ndarray], *, updated: bool = False) -> None:
+    def _store_long(self, long: pl.DataFrame, parts: list[incremental.Signatures], *, updated: bool = False) -> None:
         """The long sentences (``hash``, ``norm``) and their signatures (``parts``, one
         after the other, row for row), written. ``updated``: they are
         :func:`~fiscal_eval.metrics.incremental.update`'s, the old generation's that stay
         (in their order), then the new ones; when all stay, the old LONG file is linked and
-        the rest written to LONG_ADDED (see :data:`_MERGE`), else all are written to LONG."""
+        the rest written to LONG_ADDED (see :data:`_MERGE`), else all are written to LONG.
+        A first part left in the old files (:class:`LongSignatures`, the old ones all
+        staying, their texts null in ``long``) is read here, only the rows written."""
         old = self.old
         if old is not None and updated:
             base, *more = long_files(old)
@@ -402,9 +410,10 @@ class MetricsBuilder:
             if len(parts[0]) == before and (long.height - rows) * _MERGE <= rows:
                 # The old ones all stay, in their order (incremental.update): only the rest is written.
                 _link(base, metric_file(self.folder, LONG))
-                rest = [np.asarray(parts[0])[rows:], *parts[1:]]
-                self._write_long(long.slice(rows), rest, LONG_ADDED)
+                long, parts = _read_old(long.slice(rows), [_rows_of(parts[0], np.arange(rows, before)), *parts[1:]])
+                self._write_long(long, parts, LONG_ADDED)
                 return
+        long, parts = _read_old(long, [_rows_of(parts[0], None), *parts[1:]])
         self._write_long(long, parts, LONG)
         self._write_long(long.clear(), [np.empty((0, NUM_PERM), dtype=np.uint64)], LONG_ADDED)
 
@@ -427,6 +436,99 @@ class MetricsBuilder:
 
 
 _SIG_BYTES = NUM_PERM * 8
+_SIG_BATCH = 32_768  # long sentences read at a time from a LongSignatures' files
+
+
+def _rows_of(sig: incremental.Signatures, rows: np.ndarray | None) -> tuple[np.ndarray, pl.Series | None]:
+    """Rows ``rows`` (None: all) of the first part: a matrix's (no texts), or read from the files."""
+    if isinstance(sig, np.ndarray):
+        return (sig if rows is None else sig[rows]), None
+    return sig.take(np.arange(len(sig)) if rows is None else rows)
+
+
+def _read_old(long: pl.DataFrame, parts: list[Any]) -> tuple[pl.DataFrame, list[np.ndarray]]:
+    """``long`` and the signature parts, the first given as (matrix, texts read or None): the
+    texts of its rows filled in ``long`` when read."""
+    sig, norms = parts[0]
+    if norms is not None:
+        n = len(norms)
+        long = pl.concat([long.head(n).with_columns(norms.alias(NORM)), long.slice(n)])
+    return long, [sig, *parts[1:]]
+
+
+class LongSignatures:
+    """The long sentences' signatures of a generation, left in its files (LONG, then
+    LONG_ADDED; :class:`incremental.StoredSignatures`).
+
+    What :func:`~fiscal_eval.metrics.incremental.update` needs of every old long sentence
+    is its hash and its LSH buckets: those are made here in one pass, a batch of
+    signatures at a time (96 bytes a sentence kept, of the 512 read). The signatures and
+    texts of the few it decides on, or of those written again, are read again when asked
+    (:meth:`take`). Holding every signature took longer than reading it: a national
+    corpus's are 300 MB, and this machine spent 2 ms a MB making room for them.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.files = long_files(folder)
+        self.r, bands = _banding(TEMPLATE_JACCARD)
+        hashes: list[np.ndarray] = []
+        keys: list[list[np.ndarray]] = [[] for _ in range(bands)]
+        for batch in self._batches([HASH, SIGNATURE]):
+            sig = _signature_matrix(batch.column(1))
+            hashes.append(batch.column(0).to_numpy().astype(np.uint64, copy=False))
+            for band in range(bands):
+                keys[band].append(_band_key(sig, band, self.r))
+        self.hashes = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
+        self._keys = [np.concatenate(k) if k else np.empty(0, dtype=np.uint64) for k in keys]
+
+    def _batches(self, columns: list[str]) -> Iterable[pa.RecordBatch]:
+        for path in self.files:
+            yield from pq.ParquetFile(path).iter_batches(batch_size=_SIG_BATCH, columns=columns)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def band_key(self, band: int, r: int) -> np.ndarray:
+        """Each long sentence's bucket in LSH band ``band`` (of ``r`` rows)."""
+        assert r == self.r
+        return self._keys[band]
+
+    def take(self, rows: np.ndarray) -> tuple[np.ndarray, pl.Series]:
+        """The signatures and texts (``norm``) of the long sentences at ``rows`` (positions,
+        in that order), in one pass over the files."""
+        rows = np.asarray(rows, dtype=np.int64)
+        order = np.argsort(rows, kind="stable")
+        wanted = rows[order]
+        sig = np.empty((len(rows), NUM_PERM), dtype=np.uint64)
+        texts: list[pa.Array] = []
+        at: list[np.ndarray] = []
+        offset = 0
+        for batch in self._batches([NORM, SIGNATURE]) if len(rows) else ():
+            lo, hi = np.searchsorted(wanted, [offset, offset + batch.num_rows])
+            if hi > lo:
+                local = wanted[lo:hi] - offset
+                sig[order[lo:hi]] = _signature_matrix(batch.column(1))[local]
+                texts.append(batch.column(0).take(pa.array(local)).cast(pa.large_string()))
+                at.append(order[lo:hi])
+            offset += batch.num_rows
+        if not texts:
+            return sig, pl.Series(NORM, [], dtype=pl.Utf8)
+        norms = pl.Series(NORM, pa.chunked_array(texts, type=pa.large_string())).cast(pl.Utf8)
+        return sig, norms.gather(np.argsort(np.concatenate(at), kind="stable"))
+
+
+def _signature_matrix(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """The signatures of a ``signature`` column as a matrix (a view of a contiguous one)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if pa.types.is_fixed_size_binary(column.type):
+        data = column.buffers()[1]
+        assert data is not None
+        sig = np.frombuffer(data, dtype="<u8", count=len(column) * NUM_PERM,
+                            offset=column.offset * _SIG_BYTES).reshape(-1, NUM_PERM)
+    else:  # a list of 64 numbers a row, as stores wrote it before
+        sig = column.flatten().to_numpy(zero_copy_only=False).reshape(-1, NUM_PERM)
+    return sig.astype(np.uint64, copy=False)
 
 
 def read_long(folder: Path) -> tuple[pl.DataFrame, np.ndarray]:
@@ -442,16 +544,10 @@ def read_long(folder: Path) -> tuple[pl.DataFrame, np.ndarray]:
 
 def _read_long(path: Path) -> tuple[pl.DataFrame, np.ndarray]:
     table = pq.read_table(path)
-    column = table.column(SIGNATURE).combine_chunks()
-    if pa.types.is_fixed_size_binary(column.type):
-        data = column.buffers()[1]
-        sig = np.frombuffer(data, dtype="<u8", count=len(column) * NUM_PERM,
-                            offset=column.offset * _SIG_BYTES).reshape(-1, NUM_PERM)
-    else:  # a list of 64 numbers a row, as stores wrote it before
-        sig = column.flatten().to_numpy(zero_copy_only=False).reshape(-1, NUM_PERM)
+    sig = _signature_matrix(table.column(SIGNATURE))
     long = pl.from_arrow(table.select([HASH, NORM]))
     assert isinstance(long, pl.DataFrame)
-    return long, sig.astype(np.uint64, copy=False)
+    return long, sig
 
 
 def _compact(frame: pl.DataFrame) -> pl.DataFrame:

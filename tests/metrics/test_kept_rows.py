@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -19,6 +20,7 @@ from polars.testing import assert_frame_equal
 import fiscal_eval.metrics as metrics
 from fiscal_eval.bench.national import grow_store
 from fiscal_eval.metrics import stored as stored_metrics
+from fiscal_eval.metrics import text
 from fiscal_eval.metrics.stored import (
     ADDED,
     FEATURES,
@@ -266,3 +268,28 @@ def test_long_sentences_are_linked_while_none_leaves(seed_store, tmp_path, monke
     assert os.stat(metric_file(g4, LONG)).st_ino != os.stat(metric_file(g1, LONG)).st_ino
     assert _rows(metric_file(g4, LONG_ADDED)) == 0 and _rows(metric_file(g4, LONG)) < _rows(long_files(g3))
     _assert_equal_afresh(g4, tmp_path / "fresh4")
+
+
+def test_signatures_left_in_the_files_read_as_the_matrix(seed_store, tmp_path, monkeypatch):
+    """LongSignatures (what a re-ingest reads of the old long sentences) gives the band keys,
+    signatures and texts read_long gives, across both files and many batches, in any order."""
+    monkeypatch.setattr(stored_metrics, "_MERGE", 0.01)
+    monkeypatch.setattr(stored_metrics, "_SIG_BATCH", 37)
+    g1 = _generation(seed_store, tmp_path / "g1", 300, 100)
+    MetricsBuilder(g1, None).finish()
+    g2 = _generation(seed_store, tmp_path / "g2", 300, 0)
+    _reingest(g1, g2)
+    assert _rows(metric_file(g2, LONG_ADDED)) > 0  # two files
+    long, sig = stored_metrics.read_long(g2)
+    lazy = stored_metrics.LongSignatures(g2)
+    assert len(lazy) == long.height and (lazy.hashes == long["hash"].to_numpy()).all()
+    r, bands = text._banding(text.TEMPLATE_JACCARD)
+    for band in range(bands):
+        assert (lazy.band_key(band, r) == text._band_key(sig, band, r)).all()
+    rows = np.random.default_rng(5).permutation(long.height)[: long.height // 3]
+    rows[:2] = [long.height - 1, 0]
+    got_sig, got_norms = lazy.take(rows)
+    assert (got_sig == sig[rows]).all()
+    assert got_norms.to_list() == long["norm"].gather(rows).to_list()
+    empty_sig, empty_norms = lazy.take(np.empty(0, dtype=np.int64))
+    assert empty_sig.shape == (0, 64) and empty_norms.len() == 0
