@@ -39,6 +39,7 @@ import pyarrow.parquet as pq
 
 from fiscal_eval.metrics import REUSED, Metrics, Previous, incremental, metric_tables
 from fiscal_eval.metrics.text import (
+    AGENCY_HIGH,
     AGENCY_LOW,
     FEATURE_BATCH,
     HASH,
@@ -349,7 +350,8 @@ class MetricsBuilder:
         before = pl.read_parquet(metric_file(self.old, "template_share"))
         if len(self._drop):
             before = before.filter(~pl.col("report_id").is_in(dropped.implode()))
-        change = incremental.count_changes(flips, features.slice(0, self._kept))
+        holders = _holders(flips, state.spans, new_state.spans, codes, self.folder, self._kept)
+        change = incremental.count_changes(flips, features.slice(0, self._kept) if holders is None else holders)
         self._changed = change["report_id"]
         kept = incremental.apply_changes(before, change)
         counts = pl.concat([kept, fresh.select(kept.columns)])
@@ -439,6 +441,46 @@ class MetricsBuilder:
 
 
 _SIG_BYTES = NUM_PERM * 8
+
+
+def _holders(flips: pl.DataFrame, before: pl.DataFrame, after: pl.DataFrame, codes: pl.DataFrame,
+             folder: Path, kept: int) -> pl.LazyFrame | None:
+    """The features (``report_id``, ``hashes``) of the kept reports that may hold a
+    sentence whose verdict flipped, read from the row groups holding them (None: every
+    kept report may; ``kept``: the first rows of generation ``folder``'s features).
+
+    A sentence written by two agencies is a template sentence whatever its near copies
+    (:func:`~fiscal_eval.metrics.text.sentence_verdicts`), so one that flipped on had one
+    agency before, and one that flipped off has one now: its kept holders are that
+    agency's reports (the kept reports' sentences do not change). ``codes``: every
+    report's agency code."""
+    if not flips.height:
+        return None
+    low, high = pl.col(AGENCY_LOW), pl.col(AGENCY_HIGH)
+    sides = [spans.join(flips.filter(pl.col(incremental.CHANGE) * sign > 0), on=HASH, how="inner")
+             .select(HASH, low, high) for spans, sign in ((before, 1), (after, -1))]
+    side = pl.concat(sides)
+    if side.height != flips.height or not side.select((low == high).all()).item():
+        return None
+    ids = codes.filter(pl.col(AGENCY_LOW).is_in(side[AGENCY_LOW].unique().implode()))["report_id"]
+    files = feature_files(folder)
+    where = (pl.scan_parquet(files).select("report_id").head(kept).with_row_index("_at")
+             .filter(pl.col("report_id").is_in(ids.implode())).collect()["_at"].to_numpy())
+    parts, offset = [], 0
+    for path in files:
+        parquet = pq.ParquetFile(path)
+        for group in range(parquet.metadata.num_row_groups):
+            rows = parquet.metadata.row_group(group).num_rows
+            local = where[(where >= offset) & (where < offset + rows)] - offset
+            if len(local):
+                table = parquet.read_row_group(group, columns=["report_id", HASHES]).take(pa.array(local))
+                frame = pl.from_arrow(table)
+                assert isinstance(frame, pl.DataFrame)
+                parts.append(frame)
+            offset += rows
+    if not parts:
+        return pl.LazyFrame(schema={"report_id": pl.Utf8, HASHES: pl.List(pl.UInt64)})
+    return pl.concat(parts).lazy()
 _SIG_BATCH = 32_768  # long sentences read at a time from a LongSignatures' files
 
 

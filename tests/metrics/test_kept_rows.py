@@ -293,3 +293,36 @@ def test_signatures_left_in_the_files_read_as_the_matrix(seed_store, tmp_path, m
     assert got_norms.to_list() == long["norm"].gather(rows).to_list()
     empty_sig, empty_norms = lazy.take(np.empty(0, dtype=np.int64))
     assert empty_sig.shape == (0, 64) and empty_norms.len() == 0
+
+
+def test_a_flipped_verdict_is_counted_again_in_its_one_agencys_reports_only(seed_store, tmp_path, monkeypatch):
+    """ALONE flips on for the kept report a: only the kept reports of the agencies of the
+    flipped sentences are read again (their features' row groups), a's agency's among them;
+    leaving those out (a deliberate bug) is seen by the comparison."""
+    old, new, gone, a = _scenario(seed_store, tmp_path)
+    read: list[pl.DataFrame] = []
+    real = stored_metrics._holders
+
+    def spy(*args):
+        frame = real(*args)
+        read.append(frame.collect() if frame is not None else pl.DataFrame())
+        return frame
+
+    monkeypatch.setattr(stored_metrics, "_holders", spy)
+    _reingest(old, new, gone)
+    agency = pl.read_parquet(old / "reports.parquet").filter(pl.col("report_id") == a)["agency"].item()
+    theirs = pl.read_parquet(new / "reports.parquet").filter(pl.col("agency") == agency)["report_id"]
+    # a's agency's reports among the few read (other sentences flipped too, in other agencies)
+    assert set(theirs.to_list()) <= set(read[0]["report_id"].to_list()) and a in theirs.to_list()
+    assert 0 < read[0].height < _rows(metric_file(old, "sentence_features")) / 4
+    _assert_equal_afresh(new, tmp_path / "fresh")
+    shutil.rmtree(tmp_path / "fresh")
+    for name in ("sentence_features", "sentence_features_added", "long_sentences", "long_sentences_added"):
+        metric_file(new, name).unlink()
+    # the bug: a's agency's reports left out of those read again
+    monkeypatch.setattr(stored_metrics, "_holders", lambda *args: (
+        lambda frame: frame.filter(~pl.col("report_id").is_in(theirs.implode())))(real(*args)))
+    _reingest(old, new, gone)
+    monkeypatch.undo()
+    with pytest.raises(AssertionError, match="metric.per_report differs"):
+        _assert_equal_afresh(new, tmp_path / "fresh")
