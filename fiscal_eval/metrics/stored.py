@@ -428,19 +428,29 @@ class MetricsBuilder:
         # NOTE: a signature as 512 bytes, views of the numpy matrices: a list of 64 numbers
         # took 3-4x longer to read back (Parquet levels a number), and a re-ingest reads all.
         # lz4: near copies share most of a signature, and it reads back 3x faster than zstd.
-        chunks = []
+        # The LSH band keys beside them (BANDS): what the next re-ingest reads of every one.
+        r, bands = _banding(TEMPLATE_JACCARD)
+        chunks, keys = [], []
         for sig in parts:
             sig = np.ascontiguousarray(sig, dtype="<u8")
-            chunks.append(pa.FixedSizeBinaryArray.from_buffers(pa.binary(_SIG_BYTES), len(sig),
-                                                               [None, pa.py_buffer(sig)]))
-        column = pa.chunked_array(chunks, type=pa.binary(_SIG_BYTES))
+            chunks.append(_fixed(sig, _SIG_BYTES))
+            keys.append(_fixed(np.stack([_band_key(sig, band, r) for band in range(bands)], axis=1), bands * 8))
         table = pa.table({HASH: long[HASH].to_arrow(), NORM: long[NORM].to_arrow().cast(pa.large_string()),
-                          SIGNATURE: column})
+                          SIGNATURE: pa.chunked_array(chunks, type=pa.binary(_SIG_BYTES)),
+                          BANDS: pa.chunked_array(keys, type=pa.binary(bands * 8))})
         pq.write_table(table, metric_file(self.folder, name),  # a codec a column (pyarrow's stub says one)
-                       compression={HASH: "zstd", NORM: "zstd", SIGNATURE: "lz4"})  # pyright: ignore[reportArgumentType]
+                       compression={HASH: "zstd", NORM: "zstd", SIGNATURE: "lz4", BANDS: "none"},  # pyright: ignore[reportArgumentType]
+                       write_statistics=False)
 
 
 _SIG_BYTES = NUM_PERM * 8
+BANDS = "bands"  # a long sentence's LSH band keys: b uint64, little-endian (random: not compressed)
+
+
+def _fixed(matrix: np.ndarray, width: int) -> pa.FixedSizeBinaryArray:
+    """The rows of a uint64 matrix as fixed-size binary values of ``width`` bytes (a view)."""
+    matrix = np.ascontiguousarray(matrix, dtype="<u8")
+    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), len(matrix), [None, pa.py_buffer(matrix)])
 
 
 def _holders(flips: pl.DataFrame, before: pl.DataFrame, after: pl.DataFrame, codes: pl.DataFrame,
@@ -517,17 +527,23 @@ class LongSignatures:
         self.files = long_files(folder)
         self.r, bands = _banding(TEMPLATE_JACCARD)
         hashes: list[np.ndarray] = []
-        keys: list[list[np.ndarray]] = [[] for _ in range(bands)]
-        for batch in self._batches([HASH, SIGNATURE]):
-            sig = _signature_matrix(batch.column(1))
-            hashes.append(batch.column(0).to_numpy().astype(np.uint64, copy=False))
-            for band in range(bands):
-                keys[band].append(_band_key(sig, band, self.r))
-        self.hashes = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
-        self._keys = [np.concatenate(k) if k else np.empty(0, dtype=np.uint64) for k in keys]
-
-    def _batches(self, columns: list[str]) -> Iterable[pa.RecordBatch]:
+        keys: list[np.ndarray] = []
         for path in self.files:
+            parquet = pq.ParquetFile(path)
+            field = parquet.schema_arrow.field(BANDS) if BANDS in parquet.schema_arrow.names else None
+            stored = field is not None and field.type == pa.binary(bands * 8)
+            for batch in self._batches([path], [HASH, BANDS if stored else SIGNATURE]):
+                hashes.append(batch.column(0).to_numpy().astype(np.uint64, copy=False))
+                if stored:  # written by a store that keeps them
+                    keys.append(_fixed_matrix(batch.column(1), bands))
+                else:
+                    sig = _signature_matrix(batch.column(1))
+                    keys.append(np.stack([_band_key(sig, band, self.r) for band in range(bands)], axis=1))
+        self.hashes = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
+        self._keys = np.concatenate(keys) if keys else np.empty((0, bands), dtype=np.uint64)
+
+    def _batches(self, files: list[Path], columns: list[str]) -> Iterable[pa.RecordBatch]:
+        for path in files:
             yield from pq.ParquetFile(path).iter_batches(batch_size=_SIG_BATCH, columns=columns)
 
     def __len__(self) -> int:
@@ -536,7 +552,7 @@ class LongSignatures:
     def band_key(self, band: int, r: int) -> np.ndarray:
         """Each long sentence's bucket in LSH band ``band`` (of ``r`` rows)."""
         assert r == self.r
-        return self._keys[band]
+        return self._keys[:, band]
 
     def take(self, rows: np.ndarray) -> tuple[np.ndarray, pl.Series]:
         """The signatures and texts (``norm``) of the long sentences at ``rows`` (positions,
@@ -548,7 +564,7 @@ class LongSignatures:
         texts: list[pa.Array] = []
         at: list[np.ndarray] = []
         offset = 0
-        for batch in self._batches([NORM, SIGNATURE]) if len(rows) else ():
+        for batch in self._batches(self.files, [NORM, SIGNATURE]) if len(rows) else ():
             lo, hi = np.searchsorted(wanted, [offset, offset + batch.num_rows])
             if hi > lo:
                 local = wanted[lo:hi] - offset
@@ -560,6 +576,14 @@ class LongSignatures:
             return sig, pl.Series(NORM, [], dtype=pl.Utf8)
         norms = pl.Series(NORM, pa.chunked_array(texts, type=pa.large_string())).cast(pl.Utf8)
         return sig, norms.gather(np.argsort(np.concatenate(at), kind="stable"))
+
+
+def _fixed_matrix(column: pa.Array, width: int) -> np.ndarray:
+    """A fixed-size binary column of ``width`` uint64 a value as a matrix (a view)."""
+    data = column.buffers()[1]
+    assert data is not None
+    return np.frombuffer(data, dtype="<u8", count=len(column) * width,
+                         offset=column.offset * width * 8).reshape(-1, width).astype(np.uint64, copy=False)
 
 
 def _signature_matrix(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -588,7 +612,7 @@ def read_long(folder: Path) -> tuple[pl.DataFrame, np.ndarray]:
 
 
 def _read_long(path: Path) -> tuple[pl.DataFrame, np.ndarray]:
-    table = pq.read_table(path)
+    table = pq.read_table(path, columns=[HASH, NORM, SIGNATURE])
     sig = _signature_matrix(table.column(SIGNATURE))
     long = pl.from_arrow(table.select([HASH, NORM]))
     assert isinstance(long, pl.DataFrame)

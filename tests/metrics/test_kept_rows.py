@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 from polars.testing import assert_frame_equal
 
@@ -293,6 +294,12 @@ def test_signatures_left_in_the_files_read_as_the_matrix(seed_store, tmp_path, m
     assert got_norms.to_list() == long["norm"].gather(rows).to_list()
     empty_sig, empty_norms = lazy.take(np.empty(0, dtype=np.int64))
     assert empty_sig.shape == (0, 64) and empty_norms.len() == 0
+    # a file written before the band keys were kept: computed from the signatures
+    added = metric_file(g2, LONG_ADDED)
+    pq.write_table(pq.read_table(added).drop_columns(["bands"]), added)
+    again = stored_metrics.LongSignatures(g2)
+    for band in range(bands):
+        assert (again.band_key(band, r) == text._band_key(sig, band, r)).all()
 
 
 def test_a_flipped_verdict_is_counted_again_in_its_one_agencys_reports_only(seed_store, tmp_path, monkeypatch):
