@@ -440,7 +440,7 @@ class MetricsBuilder:
                           BANDS: pa.chunked_array(keys, type=pa.binary(bands * 8))})
         pq.write_table(table, metric_file(self.folder, name),  # a codec a column (pyarrow's stub says one)
                        compression={HASH: "zstd", NORM: "zstd", SIGNATURE: "lz4", BANDS: "none"},  # pyright: ignore[reportArgumentType]
-                       write_statistics=False)
+                       write_statistics=False, row_group_size=_SIG_BATCH)  # read back a group at a time
 
 
 _SIG_BYTES = NUM_PERM * 8
@@ -491,7 +491,9 @@ def _holders(flips: pl.DataFrame, before: pl.DataFrame, after: pl.DataFrame, cod
     if not parts:
         return pl.LazyFrame(schema={"report_id": pl.Utf8, HASHES: pl.List(pl.UInt64)})
     return pl.concat(parts).lazy()
-_SIG_BATCH = 32_768  # long sentences read at a time from a LongSignatures' files
+# Long sentences a row group of their files, read at a time by LongSignatures: a group is
+# decoded whole (one of a million signatures was 300 MB of fresh memory, slow to get here).
+_SIG_BATCH = 32_768
 
 
 def _rows_of(sig: incremental.Signatures, rows: np.ndarray | None) -> tuple[np.ndarray, pl.Series | None]:
