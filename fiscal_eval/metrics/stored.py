@@ -64,7 +64,7 @@ from fiscal_eval.metrics.text import (
 
 __all__ = [
     "METRIC_TABLES", "FEATURE_TABLES", "STORED_FILES", "FEATURES_VERSION", "metric_file", "has_metrics",
-    "load_metrics", "scan_metric", "MetricsBuilder",
+    "load_metrics", "scan_metric", "MetricsBuilder", "LINKABLE",
 ]
 
 #: The Metrics tables a generation keeps, each as ``metric.<name>.parquet``.
@@ -76,6 +76,8 @@ LONG_ADDED = "long_sentences_added"  # the long sentences added since LONG was w
 SPANS = "sentence_spans"
 NEAR = "near_pairs"
 FEATURE_TABLES: tuple[str, ...] = (FEATURES, ADDED, LONG, LONG_ADDED, SPANS, NEAR)
+#: The files a re-ingest may link from the last generation (their stems; see :data:`_MERGE`).
+LINKABLE: tuple[str, ...] = (f"metric.{FEATURES}", f"metric.{LONG}")
 #: Every file this module adds to a generation (what a commit carries over or links).
 STORED_FILES: tuple[str, ...] = tuple(f"metric.{name}.parquet" for name in (*METRIC_TABLES, *FEATURE_TABLES))
 # Bumped when sentence splitting, normalising or hashing changes; with polars' version,
@@ -178,6 +180,8 @@ class MetricsBuilder:
         self._gone: list[pl.DataFrame] = []  # report_id, hashes of the old reports that leave
         self._writer: pq.ParquetWriter | None = None
         self._file = FEATURES  # the features file written (ADDED when FEATURES is the old one's)
+        #: The files linked from ``old`` (their stems: the same bytes, checksummed there already).
+        self.linked: list[str] = []
         self._long: list[pl.DataFrame] = []
         self._fresh: list[pl.Series] = []  # ids of the reports this ingest parsed
         self._changed: pl.Series | None = None  # kept reports whose template share changed (when updated)
@@ -211,6 +215,7 @@ class MetricsBuilder:
             self._drop.implode()).any()
         if not leave and more * _MERGE <= rows:
             _link(base, metric_file(self.folder, FEATURES))
+            self.linked.append(f"metric.{FEATURES}")
             self._kept += rows
             self._open(ADDED)
         else:
@@ -415,6 +420,7 @@ class MetricsBuilder:
             if len(parts[0]) == before and (long.height - rows) * _MERGE <= rows:
                 # The old ones all stay, in their order (incremental.update): only the rest is written.
                 _link(base, metric_file(self.folder, LONG))
+                self.linked.append(f"metric.{LONG}")
                 long, parts = _read_old(long.slice(rows), [_rows_of(parts[0], np.arange(rows, before)), *parts[1:]])
                 self._write_long(long, parts, LONG_ADDED)
                 return
