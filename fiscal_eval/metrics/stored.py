@@ -64,7 +64,7 @@ from fiscal_eval.metrics.text import (
 
 __all__ = [
     "METRIC_TABLES", "FEATURE_TABLES", "STORED_FILES", "FEATURES_VERSION", "metric_file", "has_metrics",
-    "load_metrics", "scan_metric", "MetricsBuilder", "LINKABLE",
+    "load_metrics", "scan_metric", "MetricsBuilder",
 ]
 
 #: The Metrics tables a generation keeps, each as ``metric.<name>.parquet``.
@@ -76,8 +76,6 @@ LONG_ADDED = "long_sentences_added"  # the long sentences added since LONG was w
 SPANS = "sentence_spans"
 NEAR = "near_pairs"
 FEATURE_TABLES: tuple[str, ...] = (FEATURES, ADDED, LONG, LONG_ADDED, SPANS, NEAR)
-#: The files a re-ingest may link from the last generation (their stems; see :data:`_MERGE`).
-LINKABLE: tuple[str, ...] = (f"metric.{FEATURES}", f"metric.{LONG}")
 #: Every file this module adds to a generation (what a commit carries over or links).
 STORED_FILES: tuple[str, ...] = tuple(f"metric.{name}.parquet" for name in (*METRIC_TABLES, *FEATURE_TABLES))
 # Bumped when sentence splitting, normalising or hashing changes; with polars' version,

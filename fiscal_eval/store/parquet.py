@@ -75,7 +75,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from fiscal_eval.errors import FiscalEvalError, StorageError, StoreDamagedError, storage_errno
-from fiscal_eval.metrics.stored import LINKABLE, MetricsBuilder, link_metrics
+from fiscal_eval.metrics.stored import MetricsBuilder, link_metrics
 from fiscal_eval.model import MANIFEST_COLUMNS
 from fiscal_eval.sources import display_path, folder_problem
 from fiscal_eval.store import integrity, layout
@@ -241,9 +241,11 @@ def _write_generation(
                 sink.close()
         del taken, sinks, tasks, places  # NOTE: the metrics need the memory
         builder.finish()
-        if old_record is not None:  # metric files linked from the old generation: its entries
-            reuse.update({name: old_record["tables"][name] for name in builder.linked
-                          if name in old_record["tables"]})
+        if builder.linked and old_dir is not None:
+            # The metric files linked from the old generation: its entries, read again now
+            # (verified when it was opened; an entry a row group, not held while parsing).
+            tables = (integrity.read_record(old_dir) or {}).get("tables", {})
+            reuse.update({name: tables[name] for name in builder.linked if name in tables})
         # NOTE: after the metrics, which read these tables in ingest order (as they did):
         # sorted by the keys pages look rows up by (store.layout). Linked tables (above)
         # are the old generation's, laid out already.
@@ -458,10 +460,7 @@ def ingest(
         files = inputs.keys.len()
         old.rows = None  # NOTE: the plan holds what it needs of them, in columns
         if plan.parsed or plan.drop.len() or old.skip:
-            # NOTE: reused only when every table is linked (an entry a row group), but for
-            # the metric files a re-ingest may link (MetricsBuilder.linked)
-            tables = (old.record or {}).get("tables", {})
-            old.record = {"tables": {n: tables[n] for n in LINKABLE if n in tables}} if tables else None
+            old.record = None  # NOTE: reused only when every table is linked; an entry a row group
         del inputs
         if old_dir is not None and not plan.parsed and not plan.removed and not plan.restat and not old.rewrite:
             return _summary(files, plan, plan.kept_statuses, started, unread)  # nothing changed
