@@ -2,19 +2,23 @@
 
 Every :class:`~fiscal_eval.metrics.Metrics` table is a file of the generation
 (``metric.<name>.parquet``), beside two tables of what template share needs of each
-report's text: ``metric.sentence_features.parquet`` (one row a report: the hashes of its
-sentences, how many, how many with a figure) and ``metric.long_sentences.parquet`` (the
-distinct long sentences: hash, normalised text, MinHash signature), and two of what
+report's text: ``metric.sentence_features`` (one row a report: the hashes of its
+sentences, how many, how many with a figure) and ``metric.long_sentences`` (the
+distinct long sentences: hash, normalised text, MinHash signature, LSH band keys), each
+two files (the rows of ``metric.<name>.parquet``, then those of
+``metric.<name>_added.parquet``: :func:`feature_files`, :func:`read_long`), and two of what
 template share decided (:class:`~fiscal_eval.metrics.text.TemplateState`):
 ``metric.sentence_spans.parquet`` (a distinct sentence's agencies and verdict) and
 ``metric.near_pairs.parquet`` (the near-copy pairs with the LSH bands that paired them).
 A re-ingest splits and hashes only the reports it parses; the kept reports' features are
-read back, and template share is updated for the sentences that came or went
+not copied (the last generation's file is linked, the new reports' written beside it:
+:data:`_MERGE`), and template share is updated for the sentences that came or went
 (:mod:`fiscal_eval.metrics.incremental`): only the LSH buckets they fall in, and only
-around their place there, are paired again, and only the reports holding a sentence
-whose verdict flipped are counted again. The rest of the corpus step (year-over-year,
-ranks, PEFA) runs on compact columns, never on the texts; empty sections are computed for
-the parsed reports only and recurring problems for the agencies whose reports changed
+around their place there, are paired again (of the old long sentences only their band
+keys are read, and the signatures and texts of those decided on: :class:`LongSignatures`),
+and only the reports holding a sentence whose verdict flipped are counted again (those of
+its one agency: :func:`_holders`). The other tables keep the last generation's rows that
+hold and compute again only the agencies, rank groups and reports that changed
 (:class:`~fiscal_eval.metrics.Previous`). All of it is :func:`fiscal_eval.metrics.from_parts`,
 the function :func:`fiscal_eval.metrics.compute` ends in, so stored and recomputed metrics
 are equal.
