@@ -311,7 +311,7 @@ def metric_tables(
     # on a re-ingest only the fresh reports' (the kept ones' specificity is kept).
     counts = features.select("report_id", SENTENCES, FIGURE_SENTENCES).lazy()
     only_fresh = reuse is not None and shares is not None
-    if only_fresh:
+    if reuse is not None and shares is not None:
         counts = counts.filter(pl.col("report_id").is_in(reuse.fresh.implode()))
     counts = counts.collect()
     docs = counts.select("report_id").join(_eager(reports.select("report_id", "agency")), on="report_id")

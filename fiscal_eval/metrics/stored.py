@@ -423,11 +423,11 @@ class MetricsBuilder:
                 # The old ones all stay, in their order (incremental.update): only the rest is written.
                 _link(base, metric_file(self.folder, LONG))
                 self.linked.append(f"metric.{LONG}")
-                long, parts = _read_old(long.slice(rows), [_rows_of(parts[0], np.arange(rows, before)), *parts[1:]])
-                self._write_long(long, parts, LONG_ADDED)
+                rest, sig = _read_old(long.slice(rows), [_rows_of(parts[0], np.arange(rows, before)), *parts[1:]])
+                self._write_long(rest, sig, LONG_ADDED)
                 return
-        long, parts = _read_old(long, [_rows_of(parts[0], None), *parts[1:]])
-        self._write_long(long, parts, LONG)
+        every, sig = _read_old(long, [_rows_of(parts[0], None), *parts[1:]])
+        self._write_long(every, sig, LONG)
         self._write_long(long.clear(), [np.empty((0, NUM_PERM), dtype=np.uint64)], LONG_ADDED)
 
     def _write_long(self, long: pl.DataFrame, parts: list[np.ndarray], name: str) -> None:
