@@ -86,7 +86,8 @@ def _plan_titles(titles: tuple[str, ...]) -> bool:
     return False
 
 
-def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Role, int, tuple[str, ...]]:
+def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
+            after_budget: bool = False) -> tuple[Role, int, tuple[str, ...]]:
     v = vocab()
     role, rank, matched = role_of(_untitled(label))
     if role in ("budget", "available", "spent", "income"):
@@ -97,7 +98,9 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int) -> tuple[Ro
             part = _names_a_part(ctx, label)
         if part:
             return "other", 9, ()
-    if role == "spent" and _plan_context(ctx, pos):
+    # (unless the sentence stated the budget first: "全年预算数1761.58万元,本年度总支出
+    # 1688.46万元" sets what was spent against it)
+    if role == "spent" and not after_budget and _plan_context(ctx, pos):
         return "other", 9, ()
     fallback: tuple[str, ...] = ()
     # Money 下达 (issued) to the unit stands for the budget, and for what arrived only
@@ -251,7 +254,8 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         # 共计) is part of the role's words (支出共计).
         trailing = _TRAILING_TOTAL.search(clause) if "共计" in clause else None
         role_label = label + trailing.group(1) if trailing and not label.endswith(trailing.group(1)) else label
-        role, rank, fallback = _assign(role_label, ctx, start, bounds[0])
+        role, rank, fallback = _assign(role_label, ctx, start, bounds[0],
+                                       after_budget=last_idx is not None and out[last_idx].line.role == "budget")
         reason = _reason(role_label)
         # "2021年批复…项目9个,项目资金1950万元": money named only as the project's money
         # takes the allocation verb (批复/下达/安排/分配) of its sentence, when no amount

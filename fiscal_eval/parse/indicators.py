@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from fiscal_eval.model import Indicator
+from fiscal_eval.model import Cell, Indicator
 from fiscal_eval.parse.context import Context, clean_label
-from fiscal_eval.parse.forms import (FUND_TOTAL, MAX_POINTS_HEADER, fund_grid, grid_row, read_cell, row_label,
-                                     split_max)
+from fiscal_eval.parse.forms import (FUND_TOTAL, MAX_POINTS_HEADER, CellValue, fund_grid, grid_row, read_cell,
+                                     row_label, split_max)
 from fiscal_eval.parse.numbers import fold, parse_number
 from fiscal_eval.parse.scores import Found
 from fiscal_eval.parse.sections import MARKER_RE
@@ -52,6 +52,12 @@ def _header_of(texts: tuple[str, ...]) -> tuple[tuple[str, int], ...] | None:
     return None
 
 
+def _points_cell(cell: Cell) -> CellValue | None:
+    """A cell writing its points with 分 ("99.55分"): the number."""
+    text = cell.text.strip()
+    return read_cell(Cell(text[:-1], cell.span)) if text.endswith("分") else None
+
+
 def table_indicators(ctx: Context) -> tuple[list[Indicator], Found | None]:
     """Indicators of every indicator table, and the table's total row (合计 | | 88) if any."""
     total_rx = vocab().score_total_row
@@ -79,7 +85,7 @@ def table_indicators(ctx: Context) -> tuple[list[Indicator], Found | None]:
                 if header.get("max_points") is None:
                     candidates += list(row[1:])
                 for c in candidates:
-                    val = read_cell(c)
+                    val = read_cell(c) or _points_cell(c)
                     if val is not None and not val.percent:
                         total = Found(val.value, c.span, first, 3)
                         break

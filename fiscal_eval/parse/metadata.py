@@ -37,7 +37,9 @@ _STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|
                # 部门整体支出绩效自评表: 部门名称 X 下属单位个数 N 整体支出规模
                r"|下属单位|整体支出规模"
                # the money grid's header right after the cell (…管理局年初预算数…)
-               r"|年初预算|全年预算")
+               r"|年初预算|全年预算"
+               # a web page's furniture after its 来源 field (来源:某局关键词:…, …局文字大小:[ ])
+               r"|关键词|文字大小|字号|浏览次数|点击数|阅读次数|背景色|责任编辑|发布时间")
 _REGION = re.compile(r"^(?:中共)?(?P<r>[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:镇|乡|街道|村|社区|苏木)")  # below a county: a place, not a unit
 _REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|州|盟|县|区|旗)$")
@@ -484,7 +486,7 @@ def _title_parts(t: _Title) -> _TitleParts:
 
 # ----------------------------------------------------------------------------- agency
 
-_STRONG_SUFFIX = re.compile(r"(?:局|委员会|委|人民政府|政府|厅|办公室|办|管委会|学校|中学|小学|幼儿园|医院|卫生院|政协|法院|检察院|中心)$")
+_STRONG_SUFFIX = re.compile(r"(?:局|委员会|委|人民政府|政府|厅|办公室|办|管委会|学校|中学|小学|幼儿园|医院|卫生院|政协|法院|检察院|中心|电视台|电台)$")
 _NOT_ORG = re.compile(r"我|绩效|报告|自评|评价|根据|按照|关于|通知|《|》|以下|项目|资金|经费|预算|网站|门户|欢迎|访问|首页|位置"
                       r"|\d|\s|[:|,;。!?、<>]")
 # 我局, 本单位, 该中心, 各乡镇, 全县…: no name (place names start with almost any character,
@@ -493,7 +495,7 @@ _PRONOUN = re.compile(r"^(?:我|该|各|本(?:单位|部门|局|委|级|院|校|
 # Who publishes for others: a county-or-higher government or its office (the portal), the
 # finance bureau, the media. (A township's 人民政府 is a unit; it publishes its own.)
 _FINANCE_OR_PORTAL = re.compile(r"财政局|财政厅|财政部|人民政府办公室|政府办公厅|政府办$|(?:省|市|县|区|州|旗|盟)人民政府$|政府网"
-                                r"|融媒体中心|新闻中心|报社|电视台|广播电视")
+                                r"|融媒体中心|新闻中心|报社|电视台|广播电视(?!局|厅)")  # 广播电视局 is a bureau
 # Third parties that evaluate for others (会计师事务所, 咨询公司): never the unit evaluated.
 _THIRD_PARTY = re.compile(r"事务所|咨询|评估")
 _DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
@@ -510,9 +512,10 @@ def _is_org(name: str) -> bool:
         and not _REGION_ONLY.match(name)
 
 
-# Two units run together: "某某省财政厅某某省农业农村厅" (a joint report names no one unit).
+# Two units run together: "某某省财政厅某某省农业农村厅" (a joint report names no one unit);
+# not a bureau's branch, named after it: 昆明市公安局国家高新技术产业区分局 is one unit.
 _JOINT = re.compile(r"(?:厅|局|委员会|办公室)[\u4e00-\u9fff]{1,8}?(?:省|市|县|区|州|旗)[\u4e00-\u9fff]*?"
-                    r"(?:厅|局|委员会|委|办公室)$")
+                    r"(?:厅|(?<!分)局|委员会|委|办公室)$")
 
 
 def _title_org(name: str) -> bool:
@@ -605,7 +608,8 @@ def _same_org(a: object, b: object) -> bool:
     # 宣州区应急管理局 in 宣城市宣州区应急管理局; 省规划展览馆 for 海南省规划展览馆 (a unit
     # of the province, named by its level alone).
     return bool(re.fullmatch(regions, long[:-len(short)])
-                or (short[0] in "省市州县区旗" and re.fullmatch(regions, long[:-len(short) + 1])))
+                or (short[0] in "省市州县区旗" and re.fullmatch(regions, long[:-len(short) + 1]))
+                or (short.startswith(("自治区", "自治州")) and re.fullmatch(regions, long[:-len(short) + 3])))
 
 
 def _abbreviates(short: str, long: str) -> bool:
@@ -864,7 +868,9 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
 _SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于"
                          r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))"  # "X主要有部门预算项目支出、…二类支出"
                          # "…通知要求,X开展并完成了本部门…绩效自评工作": the unit doing the self-evaluation
-                         r"|(?<!组织)开展(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))")
+                         r"|(?<!组织)开展(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))"
+                         # "X是一级预算管理的行政单位", "X是…下属二级事业单位": the unit describing itself
+                         r"|是(?=[^。\n]{0,40}?(?:行政单位|事业单位|行政机关|预算单位|机关|职能(?:工作)?部门)[,;。])")
 _CLAUSE_START_RUN = re.compile(r"(?:^|(?<=[\s,;:。!?)]))[\u4e00-\u9fff]{3,30}$")
 # A run opening with one of these is not its clause's subject ("由县扶贫办牵头").
 _PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协调|配合|请|按照|根据|通过|将|把|为)")
@@ -915,6 +921,7 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
     for a region); a sentence naming the unit. 我局/我县 alone name nothing."""
     titles = _titles(ctx)
     cands = _agency_candidates(ctx, titles)
+    cands += _spelled_out(ctx, cands)
     supervisors = {c.value for c in cands if c.reason.startswith("主管部门")}
 
     def decide(best: _C, tier: list[_C]) -> _C | None:
@@ -935,6 +942,39 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
         return None
 
     return _choose(cands, same=_same_org, fuller=_fullest, decide=decide)
+
+
+# Where a unit's full name may begin: the text's start, a space or punctuation, a year.
+_NAME_START = re.compile(r"(?:^|[^\u4e00-\u9fff]|(?<=\d)年)$")
+_BARE_LEVEL = re.compile(r"自治区|自治州|[省市县区州旗盟](?![委])")  # 市文化…局, 自治区…厅 (not 市委…)
+_SPELLED_OUT = 6  # below every source of a name: it only lends the fuller spelling (_fullest)
+
+
+def _spelled_out(ctx: Context, cands: list[_C]) -> list[_C]:
+    """The full name of a unit a candidate names by its level alone (市文化和广电旅游体育局,
+    自治区文化和旅游厅), where the text's head writes it out in one way (东阳市…,
+    广西壮族自治区…) after a space, punctuation or a year: a
+    candidate as weak as can be, which only lends its spelling to the name it agrees with."""
+    head = ctx.f[:_HEAD]
+    out: list[_C] = []
+    for name in dict.fromkeys(str(c.value) for c in cands if c.tier < REJECTED):
+        if not _BARE_LEVEL.match(name):
+            continue  # a name with its place (永德县明朗中学) is as the text gives it, not short
+        fuller: dict[str, Span] = {}
+        pos = head.find(name)
+        while pos >= 0:
+            k = 1
+            while k <= 12 and pos - k >= 0 and "\u4e00" <= head[pos - k] <= "\u9fff":
+                full = head[pos - k:pos] + name
+                if _NAME_START.search(head, 0, pos - k) and not _PREPOSITION.match(full) \
+                        and _same_org(name, full) and _plausible_org(full):
+                    fuller.setdefault(full, (pos - k, pos + len(name)))
+                k += 1
+            pos = head.find(name, pos + 1)
+        if len(fuller) == 1:
+            (full, span), = fuller.items()
+            out.append(_C(full, span, "全称", "正文所写的单位全称", _SPELLED_OUT))
+    return out
 
 
 _NONEMPTY_LINE = re.compile(r"[^\n]+")
@@ -1076,12 +1116,19 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
         if re.search(r"部门概况|部门基本情况|单位概况|单位基本情况", s.title):
             cands.append(_C("department", heading, s.title, "部门概况类标题", 4))
             break
-        if re.search(r"项目基本情况|项目概况|绩效目标分解下达情况|转移支付概况", s.title):
+        if re.search(r"项目基本情况|项目概况|绩效目标分解下达情况|转移支付(?:基本情况|概况)", s.title):
             cands.append(_C("project", heading, s.title, "项目概况类标题", 4))
             break
     if not cands:
+        # "本部门按要求对2021年部门整体支出开展绩效自评": the report evaluates the department's whole
+        m = re.search(r"对[^。\n]{0,20}?(?:部门|单位)整体支出[^。\n]{0,6}?(?:开展|进行)了?(?:绩效)?(?:自评|评价)", ctx.f[:_HEAD])
+        if m:
+            cands.append(_C("department", m.span(), "对…整体支出…自评", "正文“对……部门整体支出开展自评”", 4))
+    if not cands:
         # "对2023年城乡义务教育补助经费项目实施情况开展了自评": the report evaluates a project or fund
-        m = re.search(r"对[^。\n]{0,40}?(?:项目|资金|经费)[^。\n]{0,10}?(?:开展|进行)了?(?:绩效)?(?:自评|评价)", ctx.f[:_HEAD])
+        # (or "开展了2017年度…专项资金绩效自评")
+        m = re.search(r"对[^。\n]{0,40}?(?:项目|资金|经费)[^。\n]{0,10}?(?:开展|进行)了?(?:绩效)?(?:自评|评价)"
+                      r"|开展了?[^。\n对]{0,40}?(?:项目|资金|经费)(?:绩效)?(?:自评|评价)", ctx.f[:_HEAD])
         if m:
             cands.append(_C("project", m.span(), "对…项目…自评", "正文“对……项目/资金……开展自评”", 4))
     if not cands:
@@ -1121,7 +1168,9 @@ _GENERIC = re.compile(
     # 我区补助资金: the recipient's money, named by a pronoun; 学校项目, 工程项目: a kind of
     # project (an essay site's heading), no project's name; new special bonds: a programme
     r"|我[县市区省州旗乡镇].*|[\u4e00-\u9fff]{1,2}项目|(?:新增)?(?:地方)?(?:政府)?专项债券?(?:资金)?项目"
-    r"|.*\d+个(?:预算|支出)?项目)$")
+    r"|.*\d+个(?:预算|支出)?项目"
+    # "…局2023年度部门决算中项目绩效评价报告": the projects of its final accounts, all of them
+    r"|(?:部门|单位)?决算中的?项目)$")
 
 
 def _generic_project(name: str) -> bool:
@@ -1192,6 +1241,9 @@ def _project_key(name: object) -> str:
                   str(name)).replace("专项", "")
 
 
+_REGION_CHAIN = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))+")
+
+
 def _same_project(a: object, b: object) -> bool:
     """One project named twice: the same key, or the longer name is the shorter with one
     run of words added inside it (农村危房改造项目 / 农村危房改造及抗震改造项目) — the
@@ -1201,8 +1253,10 @@ def _same_project(a: object, b: object) -> bool:
     if ka == kb:
         return True
     short, long = sorted((ka, kb), key=len)
-    if long == short + "项目":  # 某某运维服务经费 / 某某运维服务经费项目
+    if long in (short + "项目", short + "资金"):  # 某某运维服务经费 / …经费项目; 某某财政奖励 / …奖励资金
         return True
+    if len(short) >= 4 and long.endswith(short) and _REGION_CHAIN.fullmatch(long[:-len(short)]):
+        return True  # 全民健身中心项目 / 广元市朝天区全民健身中心项目: the project with its place
     if len(short) < 6 or len(long) - len(short) > 12:
         return False
     head = 0
@@ -1433,8 +1487,8 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
     if not cands:
         return Choice(None)
     if kind != "project":
-        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
-                                            "报告为部门整体支出，不列项目名") for c in cands))
+        why = "报告为部门整体支出，不列项目名" if kind == "department" else "未能确定报告是项目支出报告，不列项目名"
+        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False, why) for c in cands))
     fields = [c for c in cands if c.tier == 1]
     # (a name the title gives only as "…项目支出" does not overrule the form's field)
     named = [c for c in cands if c.label == "title" and c.reason != _OWN_PROJECT]
@@ -1477,6 +1531,10 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
         # "困难群众救助补助专项转移支付资金" / "困难群众救助补助资金": the words added are
         # the channel, not the name
         bare = re.sub(r"(?:专项)?转移支付(?=资金$)", "", str(best.value))
+        # "耕地地力保护补贴资金" / "耕地地力保护补贴": a name that ends with its money's
+        # word already is the fund's; the 资金 after it adds nothing
+        if re.search(r"(?:补贴|补助|奖励|奖补|经费)资金$", bare) and any(str(c.value) == bare[:-2] for c in top):
+            bare = bare[:-2]
         return next((c for c in top if str(c.value) == bare), best)
 
     def decide(best: _C, tier: list[_C]) -> _C | None:

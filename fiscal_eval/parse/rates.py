@@ -175,6 +175,14 @@ def _part_row(ctx: Context, pos: int) -> bool:
     return bool(_PART_ROW.match(ctx.f, ctx.line_bounds(pos)[0], pos))
 
 
+def _listed_after_a_rate(ctx: Context, pos: int) -> bool:
+    """"…执行率为80.32%,其中:基本支出…执行率达100.00%,项目支出…执行率47.72%": a rate
+    after 其中 in a sentence that stated a rate before it is a part's."""
+    lo = ctx.sentence_bounds(pos)[0]
+    at = ctx.f.rfind("其中", lo, pos)
+    return at > lo and "%" in ctx.f[lo:at]
+
+
 def choose_rate(ctx: Context, rates: list[RateStatement], concepts: tuple[str, ...]) -> Choice:
     """The report's own rate of one of ``concepts`` (best first), chosen from every
     statement of them (:func:`fiscal_eval.parse.choose.choose`): the concept, then the
@@ -188,7 +196,8 @@ def choose_rate(ctx: Context, rates: list[RateStatement], concepts: tuple[str, .
         options.append(Option(
             value=r.value, span=r.span, label=r.label,
             rank=concepts.index(r.concept) * 10 + (c[1] if c else 9),
-            reason=f"“{r.label}”", item=is_item(ctx, r.span[0]) or _part_row(ctx, r.span[0]),
+            reason=f"“{r.label}”", item=is_item(ctx, r.span[0]) or _part_row(ctx, r.span[0])
+            or _listed_after_a_rate(ctx, r.span[0]),
             excluded=LOST_COMPONENT if in_component(ctx, r.span[0])
             else LOST_PART if in_list_sentence(ctx, r.span[0]) else "",
             slack=0.5 * 10.0 ** -(r.decimals + 2), ref=r))

@@ -99,7 +99,18 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
     if table_total is not None:
         options.append(Option(table_total.value, table_total.span, table_total.label, 3,
                               f"指标表“{table_total.label}”行", slack=0.005))
+    elif "|" in ctx.f:
+        # A total row of a table no header was read for ("总分 | 99.55分 | | |"): its one
+        # number, written with 分, is the points scored.
+        for m in _TOTAL_ROW_CELL.finditer(ctx.f):
+            if not ctx.in_covered(m.start()) and 0 <= (value := parse_number(m.group("num"))) <= _BONUS_MAX:
+                options.append(Option(value, m.span("num"), m.group("label"), 3,
+                                      f"表格“{m.group('label')}”行", slack=0.005))
     return choose(options)
+
+
+_TOTAL_ROW_CELL = re.compile(r"(?m)^[ \t|]*(?P<label>总分|总得分|得分合计|合计得分)[ \t]*\|[ \t]*"
+                             + _NUM + r"[ \t]*分[ \t]*(?:\|[ \t|]*)?$")
 
 
 # A contents page's entry: a numbered heading (5.1…), its page number ending the line.

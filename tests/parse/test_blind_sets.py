@@ -35,6 +35,40 @@ def test_a_title_that_says_only_项目支出_does_not_overrule_the_form_field():
     assert r.project_name == "防震减灾综合保障"
 
 
+def test_a_form_field_and_a_title_naming_one_project_differently_agree():
+    # the field writes the project with its place; the title without
+    r = _parse("2021年度全民健身中心项目绩效自评表\n转移支付(项目)名称 | 某市某区全民健身中心项目 |\n")
+    assert r.project_name == "某市某区全民健身中心项目"
+    # the title adds 资金 to a name that ends with its money's word already
+    r = _parse("某县2019年度美丽乡村示范点财政奖励资金项目绩效自评报告\n项目名称 美丽乡村示范点财政奖励\n")
+    assert r.project_name == "美丽乡村示范点财政奖励"
+    # a different project in the field stays a conflict: nothing chosen
+    r = _parse("2021年度全民健身中心项目绩效自评表\n转移支付(项目)名称 | 某市某区体育公园项目 |\n")
+    assert r.project_name is None
+
+
+def test_a_fund_report_is_a_project_report():
+    # a fund's own word (公益金) in the title, with no 项目/资金 in it
+    r = _parse("2022年区本级体彩公益金绩效使用自评报告\n2022年,财政下拨体彩公益金190万元。\n")
+    assert (r.kind, r.project_name) == ("project", "区本级体彩公益金")
+    # no title: the body says it self-evaluated a fund
+    r = _parse("根据通知要求,我委开展了2017年度某省中小企业发展专项资金绩效自评,现将情况报告如下。\n")
+    assert (r.kind, r.project_name) == ("project", "某省中小企业发展专项资金")
+    # a department's report stays one, and names no project (and says why)
+    r = _parse("某县体育局2022年度部门整体支出绩效自评报告\n2022年,财政下拨体彩公益金190万元。\n")
+    assert (r.kind, r.project_name) == ("department", None)
+
+
+def test_the_whole_with_its_projects_and_the_whole_of_the_projects():
+    r = _parse("某区文化旅游广电体育局2023年度整体(项目)支出绩效自评\n一、基本情况\n")
+    assert r.kind == "department"
+    r = _parse("某县融媒体中心2022年度项目整体绩效自评报告\n一、基本情况\n")
+    assert r.kind == "project"
+    # no title: the body says it evaluated the department's whole spending
+    r = _parse("本部门按要求对2021年部门整体支出开展绩效自评,从评价情况来看大部分项目完成情况良好。\n")
+    assert r.kind == "department"
+
+
 # ------------------------------------------------------------------ parts
 
 
@@ -47,6 +81,31 @@ def test_a_sentence_opening_with_其中_after_no_figure_states_parts_only():
     # after a figure, the list itemises it and the money spent after it is the report's
     r = _parse(head + "2018年预算资金100万元。其中,中央资金60万元,省级资金40万元。全年实际支出90万元。\n")
     assert (r.budget_yuan, r.spent_yuan) == (1_000_000, 900_000)
+
+
+def test_spending_set_against_the_budget_in_a_budget_section_is_spending():
+    head = "某县应急管理局2023年度部门整体支出绩效自评报告\n一、部门基本情况\n(一)部门预算安排\n"
+    r = _parse(head + "我单位全年预算数1761.58万元,本年度总支出1688.46万元,其中基本支出469.70万元,项目支出1218.76万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (17_615_800, 16_884_600)
+    # with no budget before it, a budget section's 总支出 is the spending planned
+    r = _parse(head + "本年度总支出1688.46万元,其中基本支出469.70万元,项目支出1218.76万元。\n")
+    assert r.spent_yuan is None
+
+
+def test_a_funds_spending_named_经费支出():
+    r = _parse("某市人大常委会办公厅2018年度专项业务经费项目支出绩效自评报告\n一、项目基本情况\n"
+               "2018年度,某市人大常委会办公厅专项业务经费支出1387万元,主要用于各专委会工作经费。\n")
+    assert r.spent_yuan == 13_870_000
+
+
+def test_rates_listed_after_the_reports_rate_are_its_parts():
+    head = "某县文化和旅游局2024年度部门整体支出绩效自评报告\n一、部门整体支出情况\n"
+    r = _parse(head + "某县文化和旅游局2024年度支出合计768.65万元,执行率为80.32%,其中:基本支出596.71万元,"
+               "执行率达100.00%,项目支出171.94万元,执行率47.72%。\n")
+    assert r.execution_rate_reported == 0.8032
+    # parts alone, with no rate of the whole before them: nothing chosen
+    r = _parse(head + "其中:基本支出596.71万元,执行率达100.00%,项目支出171.94万元,执行率47.72%。\n")
+    assert r.execution_rate_reported is None
 
 
 # ------------------------------------------------------------------ scores
@@ -68,6 +127,18 @@ def test_a_fund_evaluated_as_资金项目_is_the_fund():
     assert r.project_name is None
 
 
+def test_a_total_row_writing_its_points_with_分():
+    table = ("2022年度某市某项目工作经费项目自评表\n项目名称 | 某项目工作经费 | ||||\n"
+             "年度绩效目标1 (80分) | 一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 | |||\n"
+             "满意度指标 | 满意度指标 | 群众满意度 | 满意 | 完成 | 10 | ||||\n")
+    assert _parse(table + "总分 | 99.55分 | ||||||||\n").score == 99.55
+    # the same row after rows no indicator header was read for
+    prose = "2022年度某市某项目工作经费项目自评报告\n一、项目基本情况\n项目年度目标均已完成。\n"
+    assert _parse(prose + "总分 | 99.55分 | ||||||||\n").score == 99.55
+    # without 分 the one number may be the maximum: no score from such a row
+    assert _parse(prose + "总分 | 100 | ||||||||\n").score is None
+
+
 # ------------------------------------------------------------------ units
 
 
@@ -79,6 +150,64 @@ def test_a_units_usual_short_form_and_its_full_name_are_one_unit():
     # two different units stay two: nothing chosen
     r = _parse("塘湖镇政府部门整体支出绩效自评表\n单位名称 | 石南镇人民政府 |\n")
     assert r.agency is None
+
+
+def test_a_broadcaster_opening_its_projects_title_is_the_unit():
+    r = _parse("某市广播电视台电视专题节目制作经费项目绩效自评报告\n一、项目基本情况\n")
+    assert (r.agency, r.project_name) == ("某市广播电视台", "电视专题节目制作经费项目")
+
+
+def test_a_unit_named_by_its_level_alone_takes_the_full_name_the_text_writes():
+    r = _parse("发布日期:2021-10-12 来源:市文化和广电旅游体育局\n2020年度文化专项资金绩效自评报告\n"
+               "一是2020年,某阳市文化和广电旅游体育局及其下属各单位完成了各项工作。\n")
+    assert r.agency == "某阳市文化和广电旅游体育局"
+    r = _parse("自治区文化和旅游厅关于2021年度中央转移支付专项资金绩效自评的报告\n  某某壮族自治区文化和旅游厅 | 2022-12\n")
+    assert r.agency == "某某壮族自治区文化和旅游厅"
+    # two places write it out differently: the text does not say which; the name stays as given
+    r = _parse("来源:市文化和广电旅游体育局\n2020年度文化专项资金绩效自评报告\n"
+               "甲市文化和广电旅游体育局、乙市文化和广电旅游体育局完成了各项工作。\n")
+    assert r.agency == "市文化和广电旅游体育局"
+    # a name with its own place is not lengthened
+    r = _parse("某县明朗中学2021年度项目支出绩效自评报告\n某市某县明朗中学是一所初级中学。\n")
+    assert r.agency == "某县明朗中学"
+
+
+def test_a_bureaus_branch_is_one_unit():
+    r = _parse("某市公安局高新技术产业区分局项目支出绩效自评报告\n一、项目基本情况\n")
+    assert r.agency == "某市公安局高新技术产业区分局"
+    # two bureaus run together stay a joint report: no one unit
+    r = _parse("某省财政厅某省农业农村厅2021年度农业专项资金绩效自评报告\n一、基本情况\n")
+    assert r.agency is None
+
+
+def test_a_unit_that_says_what_it_is_is_the_subject():
+    head = "某市2023年垃圾处理补贴经费项目绩效自评报告\n一、项目概况\n(一)项目单位基本情况\n"
+    r = _parse(head + "某市城市管理局是一级预算管理的行政单位,主要负责全市环境卫生工作。\n")
+    assert r.agency == "某市城市管理局"
+    r = _parse(head + "某区动物疫病预防控制中心是某区农业农村局下属二级事业单位。\n")
+    assert r.agency == "某区动物疫病预防控制中心"
+    r = _parse(head + "某县乡村振兴局是县人民政府的职能工作部门。\n")
+    assert r.agency == "某县乡村振兴局"
+    # a project describing itself is no unit
+    r = _parse(head + "本项目是全市重点民生工程,由多个部门共同实施。\n")
+    assert r.agency is None
+
+
+def test_a_broadcasting_bureau_publishing_its_report_is_no_media_outlet():
+    body = "\n自治区广播电视局关于2019年项目支出绩效评价工作情况的函\n一、基本情况\n"
+    r = _parse("信息来源:某某自治区广播电视局 ‖ 发稿作者:规划财务处" + body)
+    assert r.agency == "某某自治区广播电视局"
+    # a broadcaster (电视台, 广播电视台) publishing another unit's report is media
+    r = _parse("信息来源:某市广播电视台" + body)
+    assert r.agency is None
+
+
+def test_a_source_field_ends_where_the_pages_furniture_begins():
+    body = "\n2024年度衔接推进乡村振兴补助资金绩效自评报告\n根据通知要求,我局对资金使用情况开展了自评。\n"
+    r = _parse("发布时间:2025-03-12 09:48信息来源:某区农业农村水利局文字大小:[ ] 背景色:" + body)
+    assert r.agency == "某区农业农村水利局"
+    r = _parse("2020-07-24 13:26来源:某市住房和城乡建设局关键词:垃圾处理 收藏" + body)
+    assert r.agency == "某市住房和城乡建设局"
 
 
 # ------------------------------------------------------------------ noise
@@ -350,6 +479,11 @@ def test_a_general_word_for_a_provinces_funds_names_no_fund_and_the_allocation_n
 def test_报告单位_names_the_unit():
     r = _parse("某省2016年度文化综合发展专项资金预算支出绩效评价报告\n报告单位:某省文化厅\n一、基本情况\n")
     assert r.agency == "某省文化厅"
+
+
+def test_the_projects_of_the_final_accounts_are_no_projects_name():
+    r = _parse("某市信访局2023年度部门决算中项目绩效评价报告\n一、基本情况\n")
+    assert r.project_name is None
 
 
 def test_a_count_of_projects_is_no_projects_name():
