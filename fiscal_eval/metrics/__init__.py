@@ -285,7 +285,10 @@ def metric_tables(
     reports: only the columns each step reads, and a slice at a time for ``per_report``);
     each input is let go once those are made. A store writes each table and lets it go
     too, so a corpus's tables are never all held at once (about 1 GB at 1,000,000
-    reports), as long as the caller keeps no reference to the inputs either."""
+    reports), as long as the caller keeps no reference to the inputs either. With
+    ``previous.tables`` (a re-ingest, :class:`Previous`), the kept rows come first in
+    each table that keeps them (``per_report``'s a slice at a time), then those computed
+    again; ``features`` are then read for the fresh reports only (their counts)."""
     flags = _eager(flags)
     yield "flag_counts", flag_counts(flags)
     flags_per_report = flags.group_by("report_id").agg(pl.len().alias("flag_count"))
@@ -311,7 +314,8 @@ def metric_tables(
     # on a re-ingest only the fresh reports' (the kept ones' specificity is kept).
     counts = features.select("report_id", SENTENCES, FIGURE_SENTENCES).lazy()
     only_fresh = reuse is not None and shares is not None
-    if reuse is not None and shares is not None:
+    if only_fresh:
+        assert reuse is not None
         counts = counts.filter(pl.col("report_id").is_in(reuse.fresh.implode()))
     counts = counts.collect()
     docs = counts.select("report_id").join(_eager(reports.select("report_id", "agency")), on="report_id")
@@ -381,31 +385,25 @@ def _reused_trends(ok: pl.DataFrame, fund_lines: pl.DataFrame | pl.LazyFrame,
     generation's rows, less those of the agencies (PEFA, yoy: one agency's series) and of
     the year-region groups (ranks) that reports came to or left, computed again."""
     assert previous.tables is not None
+    old = previous.tables
     agencies = previous.agencies.drop_nulls().implode()
+    fresh = pl.col("report_id").is_in(previous.fresh.implode())
     theirs = ok.filter(pl.col("agency").is_in(agencies))
-    ids = theirs.select("report_id")
-    lines = fund_lines.lazy().filter(pl.col("report_id").is_in(ids["report_id"].implode()))
-    kept_agency = ~pl.col("agency").is_in(agencies)
-    for name, table in (("pefa_pi2_1", lambda: pefa_pi2_1(_pi2_input(theirs, lines))),
-                        ("yoy", None), ("ranks", None), ("pefa_pi1", lambda: pefa_pi1(_pi1_input(theirs)))):
-        if name == "yoy":
-            # A series is one agency's; a report without an agency is a series of its own.
-            mine = ok.filter(pl.col("agency").is_in(agencies) | pl.col("report_id").is_in(previous.fresh.implode()))
-            yield name, pl.concat([_kept_rows(previous, name, mine["report_id"]).collect(), yoy(mine)])
-        elif name == "ranks":
-            group = ["year", "region", "synthetic"]
-            keyed = ok.with_columns(_with_synthetic(ok))
-            old = previous.tables[name]
-            gone = previous.gone if previous.gone is not None else pl.Series([], dtype=pl.Utf8)
-            groups = pl.concat([
-                keyed.filter(pl.col("report_id").is_in(previous.fresh.implode())).select(group),
-                old.filter(pl.col("report_id").is_in(gone.implode())).select(group).collect().cast(keyed.select(group).schema),
-            ]).unique()
-            mine = keyed.join(groups, on=group, how="semi", nulls_equal=True)
-            yield name, pl.concat([_kept_rows(previous, name, mine["report_id"]).collect(), ranks(mine)])
-        else:
-            assert table is not None
-            yield name, pl.concat([previous.tables[name].filter(kept_agency).collect(), table()])
+    others = ~pl.col("agency").is_in(agencies)
+    lines = fund_lines.lazy().filter(pl.col("report_id").is_in(theirs["report_id"].implode()))
+    yield "pefa_pi2_1", pl.concat([old["pefa_pi2_1"].filter(others).collect(), pefa_pi2_1(_pi2_input(theirs, lines))])
+    # A series is one agency's; a report without an agency is a series of its own.
+    mine = ok.filter(pl.col("agency").is_in(agencies) | fresh)
+    yield "yoy", pl.concat([_kept_rows(previous, "yoy", mine["report_id"]).collect(), yoy(mine)])
+    # A rank group is a year's, region's and synthetic or not: those a report came to or left.
+    group = ["year", "region", "synthetic"]
+    keyed = ok.with_columns(_with_synthetic(ok))
+    gone = previous.gone if previous.gone is not None else pl.Series([], dtype=pl.Utf8)
+    left = old["ranks"].filter(pl.col("report_id").is_in(gone.implode())).select(group).collect()
+    groups = pl.concat([keyed.filter(fresh).select(group), left.cast(keyed.select(group).schema)]).unique()
+    mine = keyed.join(groups, on=group, how="semi", nulls_equal=True)
+    yield "ranks", pl.concat([_kept_rows(previous, "ranks", mine["report_id"]).collect(), ranks(mine)])
+    yield "pefa_pi1", pl.concat([old["pefa_pi1"].filter(others).collect(), pefa_pi1(_pi1_input(theirs))])
 
 
 def _kept_per_report(previous: Previous, shares: pl.DataFrame) -> Iterator[tuple[str, pl.DataFrame]]:
