@@ -51,6 +51,7 @@ from fiscal_eval.metrics.text import (
     NORM,
     NUM_PERM,
     SENTENCE_FEATURE_COLUMNS,
+    SENTENCES,
     SIGNATURE,
     TEMPLATE_JACCARD,
     TEMPLATE_SENTENCES,
@@ -360,10 +361,12 @@ class MetricsBuilder:
         holders = _holders(flips, state.spans, new_state.spans, codes, self.folder, self._kept)
         change = incremental.count_changes(flips, features.slice(0, self._kept) if holders is None else holders)
         self._changed = change["report_id"]
-        kept = incremental.apply_changes(before, change)
-        counts = pl.concat([kept, fresh.select(kept.columns)])
-        docs = features.select("report_id").collect()
-        return _per_report(docs, counts, TEMPLATE_SENTENCES, TEMPLATE_SHARE), long, parts, new_state
+        # The kept reports' rows in their order (the features', as the last generation's),
+        # then the new ones': every report with a text, in the features' order.
+        kept = incremental.apply_changes(before, change).with_columns(
+            pl.when(pl.col(SENTENCES) > 0).then(pl.col(TEMPLATE_SENTENCES) / pl.col(SENTENCES)).alias(TEMPLATE_SHARE))
+        new = _per_report(added.select("report_id").collect(), fresh, TEMPLATE_SENTENCES, TEMPLATE_SHARE)
+        return pl.concat([kept, new.select(kept.columns)]), long, parts, new_state
 
     def _previous(self, reports: pl.LazyFrame) -> Previous | None:
         """What of the old generation's statement metrics holds (see :class:`Previous`)."""
