@@ -7,7 +7,7 @@ lazy) and returns every metric table at once; each metric lives in its own modul
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,13 +20,15 @@ from fiscal_eval.metrics.text import (
     FIGURE_SENTENCES,
     SENTENCES,
     SPECIFICITY,
+    TEMPLATE_SENTENCES,
+    TEMPLATE_SHARE,
     TemplateState,
     empty_sections,
     recurring_problems,
     sentence_features,
     template_share_of,
 )
-from fiscal_eval.metrics.trends import ranks, yoy
+from fiscal_eval.metrics.trends import _with_synthetic, ranks, yoy
 
 __all__ = ["Metrics", "Previous", "compute", "from_parts", "metric_tables", "flag_counts", "per_report"]
 
@@ -123,15 +125,29 @@ def flag_counts(flags: pl.DataFrame) -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class Previous:
-    """The last generation's per-report and per-agency text metrics, for a re-ingest:
+    """The last generation's metrics, for a re-ingest: what of them still holds is kept,
+    and only what the reports that came or went change is computed again.
+
     ``empty_sections`` is a function of one report's statements and
     ``recurring_problems`` of one agency's, so only the ``fresh`` reports (parsed this
-    time) and the ``agencies`` whose reports came or went are computed again."""
+    time) and the ``agencies`` whose reports came or went are computed again. With
+    ``tables`` (the last generation's other metric tables, scanned: :data:`REUSED`) and
+    ``gone`` (the report ids that left), so are the rest (:func:`metric_tables`): a
+    yoy series and a PEFA row are one agency's, a rank group one year and region's, a
+    specificity row one report's; ``per_report`` keeps its rows too when ``changed``
+    names the kept reports whose template share changed (None: unknown, computed again)."""
 
     empty_sections: pl.DataFrame
     recurring_problems: pl.DataFrame
     fresh: pl.Series  # report ids
     agencies: pl.Series  # agency names (null: a report without one)
+    gone: pl.Series | None = None  # report ids of the last generation that left
+    tables: Mapping[str, pl.LazyFrame] | None = None  # REUSED, by name
+    changed: pl.Series | None = None  # kept report ids whose template share changed
+
+
+#: The last generation's tables a re-ingest keeps rows of (see :class:`Previous`).
+REUSED: tuple[str, ...] = ("yoy", "ranks", "pefa_pi1", "pefa_pi2_1", "specificity", "per_report")
 
 
 # Reports whose statement lists empty_sections reads at a time: the lists (a copy of the
@@ -148,12 +164,13 @@ def _statement_metrics(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``empty_sections`` and ``recurring_problems`` (all again, or only what changed).
     ``statements`` may be a LazyFrame: read here, and let go before the problems are compared."""
-    statements = _eager(statements)
     mine = reports
     if previous is not None:
         touched = pl.col("agency").is_in(previous.agencies.drop_nulls().implode())
         mine = reports.filter(pl.col("report_id").is_in(previous.fresh.implode()) | touched)
-        statements = statements.join(mine.select("report_id"), on="report_id", how="semi")
+        # Filtered in the scan: only the report ids are read of the other reports' rows.
+        statements = statements.filter(pl.col("report_id").is_in(mine["report_id"].implode()))
+    statements = _eager(statements)
     problems = (statements.filter(pl.col("section") == "problems")
                 .join(mine.select("report_id", "agency", "year"), on="report_id")
                 .select("report_id", "agency", "year", pl.col("text").alias("problem")))
@@ -165,11 +182,16 @@ def _statement_metrics(
     recurring = recurring_problems(problems)
     if previous is None:
         return empties, recurring
+    others = previous.recurring_problems.filter(~pl.col("agency").is_in(previous.agencies.drop_nulls().implode()))
+    if previous.gone is not None:
+        # The kept rows in their order, then the fresh ones': no join over the corpus (a
+        # store keeps rows in no order, and lays out the problems by agency after).
+        kept = previous.empty_sections.filter(~pl.col("report_id").is_in(_left(previous).implode()))
+        return pl.concat([kept, empties]), pl.concat([others, recurring])
     kept = previous.empty_sections.join(reports.select("report_id"), on="report_id", how="semi").filter(
         ~pl.col("report_id").is_in(previous.fresh.implode()))
     empties = reports.select("report_id").join(pl.concat([kept, empties]), on="report_id", how="left",
                                                maintain_order="left")
-    others = previous.recurring_problems.filter(~pl.col("agency").is_in(previous.agencies.drop_nulls().implode()))
     return empties, pl.concat([others, recurring]).sort("agency", "problem")
 
 
@@ -263,25 +285,39 @@ def metric_tables(
     reports: only the columns each step reads, and a slice at a time for ``per_report``);
     each input is let go once those are made. A store writes each table and lets it go
     too, so a corpus's tables are never all held at once (about 1 GB at 1,000,000
-    reports), as long as the caller keeps no reference to the inputs either."""
+    reports), as long as the caller keeps no reference to the inputs either. With
+    ``previous.tables`` (a re-ingest, :class:`Previous`), the kept rows come first in
+    each table that keeps them (``per_report``'s a slice at a time), then those computed
+    again; ``features`` are then read for the fresh reports only (their counts)."""
     flags = _eager(flags)
     yield "flag_counts", flag_counts(flags)
     flags_per_report = flags.group_by("report_id").agg(pl.len().alias("flag_count"))
     del flags
+    reuse = previous if previous is not None and previous.tables is not None else None
     ok = _eager(reports).filter(pl.col("status") != "failed")
-    yield "pefa_pi2_1", pefa_pi2_1(_pi2_input(ok, fund_lines))
-    del fund_lines
-    yield "yoy", yoy(ok)
-    yield "ranks", ranks(ok)
-    yield "pefa_pi1", pefa_pi1(_pi1_input(ok))
+    if reuse is None:
+        yield "pefa_pi2_1", pefa_pi2_1(_pi2_input(ok, fund_lines))
+        del fund_lines
+        yield "yoy", yoy(ok)
+        yield "ranks", ranks(ok)
+        yield "pefa_pi1", pefa_pi1(_pi1_input(ok))
+    else:
+        yield from _reused_trends(ok, fund_lines, reuse)
+        del fund_lines
     del ok
     empties, recurring = _statement_metrics(_eager(reports.select("report_id", "agency", "year")), statements,
                                             previous)
     del statements
     yield "recurring_problems", recurring
     del recurring
-    # The per-report counts only: the hashes (most of the features) are read in batches.
-    counts = features.select("report_id", SENTENCES, FIGURE_SENTENCES).lazy().collect()
+    # The per-report counts only: the hashes (most of the features) are read in batches;
+    # on a re-ingest only the fresh reports' (the kept ones' specificity is kept).
+    counts = features.select("report_id", SENTENCES, FIGURE_SENTENCES).lazy()
+    only_fresh = reuse is not None and shares is not None
+    if only_fresh:
+        assert reuse is not None
+        counts = counts.filter(pl.col("report_id").is_in(reuse.fresh.implode()))
+    counts = counts.collect()
     docs = counts.select("report_id").join(_eager(reports.select("report_id", "agency")), on="report_id")
     if shares is None:
         shares = template_share_of(docs, features, long, sig, state=state)
@@ -293,7 +329,11 @@ def metric_tables(
     )
     del counts, docs
     yield "template_share", shares
-    yield "specificity", spec
+    if only_fresh:  # the kept reports' rows (in the features' order, as theirs), then the fresh ones'
+        assert reuse is not None
+        yield "specificity", pl.concat([_kept_rows(reuse, "specificity").collect(), spec])
+    else:
+        yield "specificity", spec
     yield "empty_sections", empties
     # Each from the columns it reads (execution_metrics and grade_metrics say which).
     execution = execution_metrics(_eager(reports.select("report_id", "budget_yuan", "available_yuan", "spent_yuan")))
@@ -303,14 +343,11 @@ def metric_tables(
     height, columns = execution.height, reports.collect_schema().names()
     execution = execution.drop([c for c in execution.columns if c in columns and c != "report_id"])
     grades = grades.drop([c for c in grades.columns if c in columns and c != "report_id"])
-    # A slice of reports at a time (read again, when a LazyFrame): the joined table is the
-    # widest of all, and is written a part at a time (each part is the rows the whole
-    # join gives, in order).
-    for offset in range(0, max(height, 1), _PER_REPORT_BATCH):
-        yield "per_report", (
-            _eager(reports.slice(offset, _PER_REPORT_BATCH))
-            .select("report_id", "source", "agency", "region", "year", "kind", "status", "synthetic",
-                    "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_reported", "score", "grade")
+
+    def joined(rows: pl.DataFrame) -> pl.DataFrame:
+        return (
+            rows.select("report_id", "source", "agency", "region", "year", "kind", "status", "synthetic",
+                        "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_reported", "score", "grade")
             .join(execution, on="report_id", how="left")
             .join(grades, on="report_id", how="left")
             .join(shares, on="report_id", how="left")
@@ -319,6 +356,82 @@ def metric_tables(
             .join(flags_per_report, on="report_id", how="left")
             .with_columns(pl.col("flag_count").fill_null(0))
         )
+
+    if reuse is not None and reuse.changed is not None:
+        # The kept reports' rows as they were, a slice at a time, their template share
+        # set again where it changed; then the fresh reports' rows, joined.
+        yield from _kept_per_report(reuse, shares)
+        fresh = _eager(reports.filter(pl.col("report_id").is_in(reuse.fresh.implode())))
+        yield "per_report", joined(fresh)
+        return
+    # A slice of reports at a time (read again, when a LazyFrame): the joined table is the
+    # widest of all, and is written a part at a time (each part is the rows the whole
+    # join gives, in order).
+    for offset in range(0, max(height, 1), _PER_REPORT_BATCH):
+        yield "per_report", joined(_eager(reports.slice(offset, _PER_REPORT_BATCH)))
+
+
+def _kept_rows(previous: Previous, name: str, also: pl.Series | None = None) -> pl.LazyFrame:
+    """Table ``name`` of the last generation less the rows of the reports that left, came
+    again or are in ``also`` (report ids)."""
+    assert previous.tables is not None
+    ids = _left(previous) if also is None else pl.concat([_left(previous), also.cast(pl.Utf8).rename("report_id")])
+    return previous.tables[name].filter(~pl.col("report_id").is_in(ids.implode()))
+
+
+def _reused_trends(ok: pl.DataFrame, fund_lines: pl.DataFrame | pl.LazyFrame,
+                   previous: Previous) -> Iterator[tuple[str, pl.DataFrame]]:
+    """``pefa_pi2_1``, ``yoy``, ``ranks``, ``pefa_pi1`` of a re-ingest: the last
+    generation's rows, less those of the agencies (PEFA, yoy: one agency's series) and of
+    the year-region groups (ranks) that reports came to or left, computed again."""
+    assert previous.tables is not None
+    old = previous.tables
+    agencies = previous.agencies.drop_nulls().implode()
+    fresh = pl.col("report_id").is_in(previous.fresh.implode())
+    theirs = ok.filter(pl.col("agency").is_in(agencies))
+    others = ~pl.col("agency").is_in(agencies)
+    lines = fund_lines.lazy().filter(pl.col("report_id").is_in(theirs["report_id"].implode()))
+    yield "pefa_pi2_1", pl.concat([old["pefa_pi2_1"].filter(others).collect(), pefa_pi2_1(_pi2_input(theirs, lines))])
+    # A series is one agency's; a report without an agency is a series of its own.
+    mine = ok.filter(pl.col("agency").is_in(agencies) | fresh)
+    yield "yoy", pl.concat([_kept_rows(previous, "yoy", mine["report_id"]).collect(), yoy(mine)])
+    # A rank group is a year's, region's and synthetic or not: those a report came to or left.
+    group = ["year", "region", "synthetic"]
+    keyed = ok.with_columns(_with_synthetic(ok))
+    gone = previous.gone if previous.gone is not None else pl.Series([], dtype=pl.Utf8)
+    left = old["ranks"].filter(pl.col("report_id").is_in(gone.implode())).select(group).collect()
+    groups = pl.concat([keyed.filter(fresh).select(group), left.cast(keyed.select(group).schema)]).unique()
+    mine = keyed.join(groups, on=group, how="semi", nulls_equal=True)
+    yield "ranks", pl.concat([_kept_rows(previous, "ranks", mine["report_id"]).collect(), ranks(mine)])
+    yield "pefa_pi1", pl.concat([old["pefa_pi1"].filter(others).collect(), pefa_pi1(_pi1_input(theirs))])
+
+
+def _kept_per_report(previous: Previous, shares: pl.DataFrame) -> Iterator[tuple[str, pl.DataFrame]]:
+    """The last generation's ``per_report`` rows of the kept reports, a slice at a time,
+    with the template share of those in ``previous.changed`` taken from ``shares``."""
+    assert previous.tables is not None and previous.changed is not None
+    old = previous.tables["per_report"]
+    again = shares.filter(pl.col("report_id").is_in(previous.changed.implode())).select(
+        "report_id", pl.col(TEMPLATE_SENTENCES).alias("_sentences"), pl.col(TEMPLATE_SHARE).alias("_share"),
+        pl.lit(True).alias("_again"))
+    rows = old.select(pl.len()).collect().item()
+    left = _left(previous).implode()
+    for offset in range(0, max(rows, 1), _PER_REPORT_BATCH):
+        part = old.slice(offset, _PER_REPORT_BATCH).collect().filter(~pl.col("report_id").is_in(left))
+        if again.height:
+            again_here = pl.col("_again").fill_null(False)
+            part = part.join(again, on="report_id", how="left", maintain_order="left").with_columns(
+                pl.when(again_here).then(pl.col("_sentences")).otherwise(pl.col(TEMPLATE_SENTENCES))
+                .alias(TEMPLATE_SENTENCES),
+                pl.when(again_here).then(pl.col("_share")).otherwise(pl.col(TEMPLATE_SHARE)).alias(TEMPLATE_SHARE),
+            ).drop("_sentences", "_share", "_again")
+        yield "per_report", part
+
+
+def _left(previous: Previous) -> pl.Series:
+    """The report ids whose last generation's rows do not hold: those that left or came again."""
+    parts = [previous.fresh, *([previous.gone] if previous.gone is not None else [])]
+    return pl.concat([s.cast(pl.Utf8).rename("report_id") for s in parts]).unique()
 
 
 def per_report(tables: Any) -> pl.DataFrame:

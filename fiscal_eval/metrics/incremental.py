@@ -30,6 +30,7 @@ row for row, state tables included (tests/metrics/test_incremental.py).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 import numpy as np
 import polars as pl
@@ -62,7 +63,21 @@ from fiscal_eval.metrics.text import (
     signatures,
 )
 
-__all__ = ["DELTA", "occurrence_delta", "merge_spans", "rescan", "update_pairs", "update", "update_counts"]
+__all__ = ["DELTA", "occurrence_delta", "merge_spans", "rescan", "update_pairs", "update", "update_counts",
+           "count_changes", "apply_changes"]
+
+class StoredSignatures(Protocol):
+    """The last generation's signatures left in its files (:class:`~fiscal_eval.metrics.stored.LongSignatures`):
+    the LSH band keys of every one, and the signatures and texts of those asked for."""
+
+    def __len__(self) -> int: ...
+
+    def band_key(self, band: int, r: int) -> np.ndarray: ...
+
+    def take(self, rows: np.ndarray) -> tuple[np.ndarray, pl.Series]: ...
+
+
+Signatures = np.ndarray | StoredSignatures
 
 DELTA = "delta"  # occurrences added (+) or removed (−) of a sentence by an agency
 CHANGE = "change"  # a flipped verdict: +1 now a template sentence, −1 no longer
@@ -145,14 +160,15 @@ def rescan(spans: pl.DataFrame, hashes: pl.Series, batches: Iterable[pl.DataFram
 
 
 def update_pairs(
-    pairs: pl.DataFrame, hashes: np.ndarray, sig: np.ndarray, norms: pl.Series,
+    pairs: pl.DataFrame, hashes: np.ndarray, sig: Signatures, norms: pl.Series | None,
     add_hashes: np.ndarray, add_sig: np.ndarray, add_norms: pl.Series, present: np.ndarray,
 ) -> tuple[pl.DataFrame, pl.Series]:
     """The near-copy pairs after long sentences came or went, and the sentences of the
     pairs that came or went (``hash``).
 
     ``pairs``: the last generation's, over its long sentences ``hashes`` (with
-    signatures ``sig`` and texts ``norms``); ``add_*``: the long sentences new to this one;
+    signatures ``sig`` and texts ``norms``, or ``sig`` a :class:`Signatures` and ``norms``
+    None); ``add_*``: the long sentences new to this one;
     ``present``: for the old then the new ones, whether the new generation holds them.
     Items are indexed old ones first, then new ones.
     """
@@ -169,7 +185,7 @@ def update_pairs(
     sets: list[np.ndarray] = []
     place = np.full(len(ids), -1, dtype=np.int64)
     for band in range(b):
-        key = np.concatenate([_band_key(sig, band, r), _band_key(add_sig, band, r)])
+        key = np.concatenate([_keys(sig, band, r), _band_key(add_sig, band, r)])
         code, was, now = _band_changes(key, ids, band, in_old, in_new, changed, place)
         codes.append(code)
         # bit ``band``: this band paired the pair before (was) and pairs it now (now)
@@ -253,7 +269,20 @@ def _band_changes(key: np.ndarray, ids: np.ndarray, band: int, in_old: np.ndarra
     return code, paired[0], paired[1]
 
 
-def _decide_some(u: np.ndarray, v: np.ndarray, n_old: int, sig: np.ndarray, norms: pl.Series,
+def _keys(sig: Signatures, band: int, r: int) -> np.ndarray:
+    """Each old item's bucket in band ``band``."""
+    return _band_key(sig, band, r) if isinstance(sig, np.ndarray) else sig.band_key(band, r)
+
+
+def _take(sig: Signatures, norms: pl.Series | None, rows: np.ndarray) -> tuple[np.ndarray, pl.Series]:
+    """The signatures and texts of the old items ``rows``."""
+    if isinstance(sig, np.ndarray):
+        assert norms is not None
+        return sig[rows], norms.gather(rows)
+    return sig.take(rows)
+
+
+def _decide_some(u: np.ndarray, v: np.ndarray, n_old: int, sig: Signatures, norms: pl.Series | None,
                  add_sig: np.ndarray, add_norms: pl.Series) -> np.ndarray:
     """:func:`~fiscal_eval.metrics.text._decide` of pairs of item positions (old ones, then
     new ones), on the signatures and texts of the items they involve only."""
@@ -261,21 +290,25 @@ def _decide_some(u: np.ndarray, v: np.ndarray, n_old: int, sig: np.ndarray, norm
         return np.zeros(0, dtype=bool)
     involved, local = np.unique(np.concatenate([u, v]), return_inverse=True)
     old, new = involved[involved < n_old], involved[involved >= n_old] - n_old
-    local_sig = np.concatenate([sig[old], add_sig[new]])
-    texts = pl.concat([norms.gather(old), add_norms.gather(new)])
+    old_sig, old_norms = _take(sig, norms, old)
+    local_sig = np.concatenate([old_sig, add_sig[new]])
+    texts = pl.concat([old_norms, add_norms.gather(new)])
     return _decide(texts, local_sig, local[: len(u)], local[len(u) :], TEMPLATE_JACCARD)
 
 
 def update(
-    state: TemplateState, delta: pl.DataFrame, long: pl.DataFrame, sig: np.ndarray, added_long: pl.DataFrame,
+    state: TemplateState, delta: pl.DataFrame, long: pl.DataFrame, sig: Signatures, added_long: pl.DataFrame,
     batches: Iterable[pl.DataFrame],
-) -> tuple[TemplateState, pl.DataFrame, list[np.ndarray], pl.DataFrame]:
+) -> tuple[TemplateState, pl.DataFrame, list[Signatures], pl.DataFrame]:
     """The next generation's :class:`~fiscal_eval.metrics.text.TemplateState`, its long
     sentences (``hash``, ``norm``: the old ones that stay, then the new) with their
     signatures (in two parts, the same order), and the sentences whose verdict flipped
     (``hash``, :data:`CHANGE`) among those of both.
 
-    ``state``, ``long`` and ``sig``: the last generation's; ``delta``:
+    ``state``, ``long`` and ``sig``: the last generation's (``sig`` a matrix, or a
+    :class:`Signatures` left in the store's files: ``long`` then need not hold the texts,
+    and when every old one stays, the first part is ``sig`` itself and their texts are
+    left null for the caller to read); ``delta``:
     :func:`occurrence_delta` of the reports added and removed; ``added_long``: ``hash``,
     ``norm`` of the long sentences of the added reports (those already known included);
     ``batches``: every report of the new generation (``hashes``, ``agency_low``), read
@@ -289,13 +322,17 @@ def update(
            .join(spans.select(HASH), on=HASH, how="semi").sort(HASH))
     add_sig = signatures(new[NORM])
     stay = long[HASH].is_in(spans[HASH].implode()).to_numpy()
-    pairs, moved = update_pairs(state.pairs, hashes, sig, long[NORM], new[HASH].to_numpy(), add_sig, new[NORM],
+    norms = long[NORM] if NORM in long.columns else None  # None: ``sig`` reads them (Signatures)
+    pairs, moved = update_pairs(state.pairs, hashes, sig, norms, new[HASH].to_numpy(), add_sig, new[NORM],
                                 np.r_[stay, np.ones(new.height, dtype=bool)])
     spans, flips = _judge_again(state.spans, spans, pairs, delta.select(HASH).unique(), moved)
     # The long sentences of the new generation: the old ones kept, then the new ones.
     # NOTE: not sorted again, nor copied into one matrix: nothing reads them in an order
     if not stay.all():
-        long, sig = long.filter(pl.Series(stay)), sig[np.flatnonzero(stay)]
+        kept_sig, kept_norms = _take(sig, norms, np.flatnonzero(stay))
+        long, sig = long.filter(pl.Series(stay)).with_columns(kept_norms.alias(NORM)), kept_sig
+    elif norms is None:  # all stay: their texts are not read (the caller reads what it writes)
+        long = long.with_columns(pl.lit(None, dtype=pl.Utf8).alias(NORM))
     return (TemplateState(spans.select(list(SPAN_SCHEMA)), pairs), pl.concat([long.select(HASH, NORM), new]),
             [sig, add_sig], flips)
 
@@ -346,12 +383,26 @@ def update_counts(old: pl.DataFrame, flips: pl.DataFrame, kept: pl.LazyFrame) ->
     ``old`` (the last generation's, of these reports) corrected by the flipped verdicts
     (``flips``) of their sentences, found in ``kept`` (their ``report_id``, ``hashes``;
     a store's file, scanned by polars' streaming engine), read only when a verdict flipped."""
-    old = old.select("report_id", SENTENCES, TEMPLATE_SENTENCES)
+    return apply_changes(old, count_changes(flips, kept))
+
+
+def count_changes(flips: pl.DataFrame, kept: pl.LazyFrame) -> pl.DataFrame:
+    """``report_id``, :data:`CHANGE`: the kept reports (``kept``: ``report_id``, ``hashes``)
+    whose template sentences the flipped verdicts (``flips``) change, by how many (never 0);
+    ``kept`` is read only when a verdict flipped."""
     if not flips.height:
+        return pl.DataFrame(schema={"report_id": pl.Utf8, CHANGE: pl.Int64})
+    return (kept.select("report_id", pl.col(HASHES).alias(HASH)).explode(HASH)
+            .join(flips.lazy(), on=HASH).group_by("report_id").agg(pl.col(CHANGE).sum().cast(pl.Int64))
+            .filter(pl.col(CHANGE) != 0).collect(engine="streaming"))
+
+
+def apply_changes(old: pl.DataFrame, change: pl.DataFrame) -> pl.DataFrame:
+    """``old`` (``report_id``, :data:`SENTENCES`, :data:`TEMPLATE_SENTENCES`) with the
+    template sentences moved by ``change`` (:func:`count_changes`)."""
+    old = old.select("report_id", SENTENCES, TEMPLATE_SENTENCES)
+    if not change.height:
         return old
-    change = (kept.select("report_id", pl.col(HASHES).alias(HASH)).explode(HASH)
-              .join(flips.lazy(), on=HASH).group_by("report_id").agg(pl.col(CHANGE).sum())
-              .collect(engine="streaming"))
     return old.join(change, on="report_id", how="left", maintain_order="left").select(
         "report_id", SENTENCES,
         (pl.col(TEMPLATE_SENTENCES).cast(pl.Int64) + pl.col(CHANGE).fill_null(0)).cast(pl.UInt32)

@@ -241,6 +241,11 @@ def _write_generation(
                 sink.close()
         del taken, sinks, tasks, places  # NOTE: the metrics need the memory
         builder.finish()
+        if builder.linked and old_dir is not None:
+            # The metric files linked from the old generation: its entries, read again now
+            # (verified when it was opened; an entry a row group, not held while parsing).
+            tables = (integrity.read_record(old_dir) or {}).get("tables", {})
+            reuse.update({name: tables[name] for name in builder.linked if name in tables})
         # NOTE: after the metrics, which read these tables in ingest order (as they did):
         # sorted by the keys pages look rows up by (store.layout). Linked tables (above)
         # are the old generation's, laid out already.

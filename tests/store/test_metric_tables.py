@@ -118,3 +118,31 @@ def test_features_of_another_polars_are_not_reused(corpus, tmp_path, monkeypatch
     monkeypatch.undo()
     (tmp_path / "next").mkdir()
     assert stored_metrics.MetricsBuilder(tmp_path / "next", live_generation(store)).old == live_generation(store)
+
+
+def test_a_reingest_that_adds_files_links_the_features_and_records_their_checksums(corpus, tmp_path, monkeypatch):
+    """Only files added: the last generation's features and long sentences are linked
+    (their checksum entries carried over, not computed again), the new reports' written
+    beside them; the store verifies whole, and its metrics equal a clean ingest's."""
+    from fiscal_eval.store import integrity
+
+    monkeypatch.setattr(stored_metrics, "_MERGE", 0.01)  # never merged for size here
+    store = tmp_path / "store"
+    ingest([corpus], store, jobs=1, progress=False)
+    first = live_generation(store)
+    inode = {n: (first / f"metric.{n}.parquet").stat().st_ino for n in ("sentence_features", "long_sentences")}
+    shutil.copytree(tmp_path / "syn_b" / "reports", corpus / "b")
+    described = []
+    real = integrity.describe
+    monkeypatch.setattr(integrity, "describe", lambda path: (described.append(path.name), real(path))[1])
+    assert ingest([corpus], store, jobs=1, progress=False).parsed == 6
+    folder = live_generation(store)
+    for name, ino in inode.items():
+        assert (folder / f"metric.{name}.parquet").stat().st_ino == ino  # the same file
+        assert f"metric.{name}.parquet" not in described
+    assert "metric.sentence_features_added.parquet" in described
+    assert pl.read_parquet(folder / "metric.sentence_features_added.parquet").height == 6
+    _, damages = integrity.verify(folder, full=True)
+    assert not damages
+    ingest([corpus], tmp_path / "clean", jobs=1, progress=False)
+    _assert_same(load_metrics(folder), load_metrics(live_generation(tmp_path / "clean")))
