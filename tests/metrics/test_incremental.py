@@ -97,14 +97,6 @@ def test_removing_every_item_leaves_no_pair(monkeypatch):
 # ----------------------------------------------------------------------- a store's re-ingest
 
 
-@pytest.fixture(scope="module")
-def seed_store(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("seed")
-    generate(agencies=20, years=3, seed=17, out=work / "syn")
-    ingest([work / "syn" / "reports"], store=work / "store", jobs=1, progress=False)
-    return work / "store"
-
-
 @pytest.fixture
 def small(monkeypatch):
     """Every batch, chunk and slice forced small."""

@@ -33,21 +33,11 @@ from fiscal_eval.metrics.stored import (
     long_files,
     metric_file,
 )
-from fiscal_eval.store import ingest
-from fiscal_eval.synth import generate
 
 # A long sentence one agency writes and its near copy (last character changed): a kept
 # report's sentence whose verdict flips when a new report of another agency writes the copy.
 ALONE = "本单位独立开展了城乡结合部供排水管网的全面普查与修复工作。"
 NEAR = "本单位独立开展了城乡结合部供排水管网的全面普查与修复工程。"
-
-
-@pytest.fixture(scope="module")
-def seed_store(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("seed")
-    generate(agencies=20, years=3, seed=17, out=work / "syn")
-    ingest([work / "syn" / "reports"], store=work / "store", jobs=1, progress=False)
-    return work / "store"
 
 
 @pytest.fixture
