@@ -944,8 +944,13 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
     return _choose(cands, same=_same_org, fuller=_fullest, decide=decide)
 
 
-# Where a unit's full name may begin: the text's start, a space or punctuation, a year.
-_NAME_START = re.compile(r"(?:^|[^\u4e00-\u9fff]|(?<=\d)年)$")
+def _name_may_start(text: str, i: int) -> bool:
+    """Whether a unit's full name may begin at ``i``: the text's start, after a space or
+    punctuation, or after a year (2025年舒城县…)."""
+    before = text[i - 1] if i else ""
+    return not before or not "\u4e00" <= before <= "\u9fff" or (before == "年" and text[i - 2:i - 1].isdigit())
+
+
 _BARE_LEVEL = re.compile(r"自治区|自治州|[省市县区州旗盟](?![委])")  # 市文化…局, 自治区…厅 (not 市委…)
 _SPELLED_OUT = 6  # below every source of a name: it only lends the fuller spelling (_fullest)
 
@@ -966,7 +971,7 @@ def _spelled_out(ctx: Context, cands: list[_C]) -> list[_C]:
             k = 1
             while k <= 12 and pos - k >= 0 and "\u4e00" <= head[pos - k] <= "\u9fff":
                 full = head[pos - k:pos] + name
-                if _NAME_START.search(head, 0, pos - k) and not _PREPOSITION.match(full) \
+                if _name_may_start(head, pos - k) and not _PREPOSITION.match(full) \
                         and _same_org(name, full) and _plausible_org(full):
                     fuller.setdefault(full, (pos - k, pos + len(name)))
                 k += 1
