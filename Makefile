@@ -8,7 +8,7 @@
 #   make venv   create .venv and install fiscal_eval (editable, with the dev extra)
 #   make bench  measure parse/ingest/metrics speed and memory (prints JSON; minutes)
 #   make bench-national  the same at a national corpus's size (1M reports; hours)
-#   make bench-national-ingest  only the 1M-file ingest: time and peak memory (about an hour)
+#   make bench-national-ingest  only the 1M-file ingest and its 1 % re-ingest: time and peak memory (about an hour)
 #   make clean  remove .venv, build output and caches
 
 PYTHON ?= python3

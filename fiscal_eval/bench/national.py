@@ -19,6 +19,10 @@ same run, as everywhere in :mod:`fiscal_eval.bench`):
   synthetic text files into a fresh store (two workers on this machine), and the peak of
   the summed memory of all its processes, sampled (``ingest_peak_kb_per_report``: that
   peak ÷ the reports). ``make bench-national-ingest`` runs it alone at 1,000,000.
+* ``reingest_s`` / ``reingest_peak_rss_mb`` — then the same store ingested again with 1 %
+  new files beside the corpus (``reingest_new``; the rest kept on their stat): a
+  re-ingest's time, and its peak of all processes (``reingest_parsed`` says how many
+  files it parsed).
 
 The large stores are made by :func:`grow_store`: a parsed seed store's rows repeated
 under new report ids and agency names (the names also replaced in the texts, so the
@@ -232,19 +236,23 @@ def metrics_figures(work: Path, seed: Path, reports: int = 1_000_000, new_share:
 
 
 _INGEST = """
-import sys
+import json, sys
 from fiscal_eval import ingest
 if __name__ == "__main__":
-    ingest([sys.argv[1]], store=sys.argv[2], jobs=int(sys.argv[3]), progress=False)
+    *folders, store, jobs, out = sys.argv[1:]
+    summary = ingest(folders, store=store, jobs=int(jobs), progress=False)
+    with open(out, "w") as file:
+        json.dump({"parsed": summary.parsed, "skipped": summary.skipped}, file)
 """
 
 
 def ingest_figures(work: Path, reports: int, jobs: int | None = None) -> dict[str, Any]:
     """``ingest_s`` and ``ingest_peak_rss_mb`` of ``reports`` synthetic files into a fresh
     store: the peak of the summed memory of the ingest and its workers, sampled twice a
-    second (:func:`fiscal_eval.bench._tree_peak`). The corpus is written once: a folder
-    already holding ``reports`` files (a run stopped after writing them) is reused, as
-    1,000,000 files take minutes to write."""
+    second (:func:`fiscal_eval.bench._tree_peak`); then ``reingest_s`` and
+    ``reingest_peak_rss_mb`` of that store ingested again with 1 % new files beside the
+    corpus. The corpora are written once: folders already holding as many files (a run
+    stopped after writing them) are reused, as 1,000,000 files take minutes to write."""
     import shutil
 
     from fiscal_eval.bench import _corpus, _tree_peak
@@ -254,10 +262,21 @@ def ingest_figures(work: Path, reports: int, jobs: int | None = None) -> dict[st
     folder = work / "ingest" / "reports"
     if not folder.is_dir() or sum(1 for _ in os.scandir(folder)) != reports:
         _corpus(work / "ingest", reports, seed=12)
-    shutil.rmtree(work / "ingest_store", ignore_errors=True)
-    seconds, peak = _tree_peak([sys.executable, "-c", _INGEST, str(folder), str(work / "ingest_store"), str(jobs)])
+    new = max(1, reports // 100)
+    added = work / "reingest_new" / "reports"
+    if not added.is_dir() or sum(1 for _ in os.scandir(added)) != new:
+        shutil.rmtree(work / "reingest_new", ignore_errors=True)
+        _corpus(work / "reingest_new", new, seed=13)
+    store, summary = work / "ingest_store", work / "ingest_summary.json"
+    shutil.rmtree(store, ignore_errors=True)
+    seconds, peak = _tree_peak([sys.executable, "-c", _INGEST, str(folder), str(store), str(jobs), str(summary)])
+    again, again_peak = _tree_peak([sys.executable, "-c", _INGEST, str(folder), str(added), str(store), str(jobs),
+                                    str(summary)])
+    parsed = json.loads(summary.read_text(encoding="utf-8"))["parsed"]
     return {"ingest_reports": reports, "ingest_s": round(seconds, 1), "ingest_peak_rss_mb": round(peak, 1),
-            "ingest_peak_kb_per_report": round(peak * 1024 / reports, 2), "ingest_jobs": jobs}
+            "ingest_peak_kb_per_report": round(peak * 1024 / reports, 2), "ingest_jobs": jobs,
+            "reingest_new": new, "reingest_parsed": parsed, "reingest_s": round(again, 1),
+            "reingest_peak_rss_mb": round(again_peak, 1)}
 
 
 def run(*, small: int = 1_000, large: int = 100_000, metrics_reports: int = 1_000_000,
