@@ -7,18 +7,18 @@ batched and chunked paths run."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
+from metrics_support import assert_metrics_equal, fresh_copy, parsed_tables, sorted_rows
 from polars.testing import assert_frame_equal
 
 from fiscal_eval.bench.national import grow_store
 from fiscal_eval.metrics import incremental, text
 from fiscal_eval.metrics import stored as stored_metrics
-from fiscal_eval.metrics.stored import METRIC_TABLES, MetricsBuilder, metric_file
+from fiscal_eval.metrics.stored import MetricsBuilder, metric_file
 from fiscal_eval.metrics.text import TEMPLATE_JACCARD
 from fiscal_eval.store import ingest
 from fiscal_eval.synth import generate
@@ -120,13 +120,9 @@ ALONE2, NEAR2 = "本单位牵头完成了全市老旧小区雨污分流改造项
 SWAP, SWAP_NEAR = "本单位配合开展了跨区域流域生态补偿机制的试点评估与总结工作。", "本单位配合开展了跨区域流域生态补偿机制的试点评估与总结工程。"
 
 
-def _tables(folder: Path) -> list[str]:
-    return [p.stem for p in folder.glob("*.parquet") if not p.name.startswith("metric.")]
-
-
 def _keep(folder: Path, drop: pl.Series) -> None:
     """Every table of the generation without the reports ``drop``."""
-    for name in _tables(folder):
+    for name in parsed_tables(folder):
         frame = pl.read_parquet(folder / f"{name}.parquet")
         if "report_id" in frame.columns:
             frame.filter(~pl.col("report_id").is_in(drop.implode())).write_parquet(folder / f"{name}.parquet")
@@ -147,34 +143,6 @@ def _generation(seed: Path, dest: Path, reports: int, skip: int, drop: pl.Series
     _keep(folder, drop)
     _append(folder, texts)
     return folder
-
-
-def _fresh(folder: Path, dest: Path) -> Path:
-    """A copy of the generation's tables with its metrics computed afresh."""
-    dest.mkdir(parents=True)
-    for name in _tables(folder):
-        shutil.copy(folder / f"{name}.parquet", dest / f"{name}.parquet")
-    MetricsBuilder(dest, None).finish()
-    return dest
-
-
-def _files(folder: Path, name: str) -> list[Path]:
-    """A table's files: the long sentences are two (those added since the first written apart)."""
-    return stored_metrics.long_files(folder) if name == "long_sentences" else [metric_file(folder, name)]
-
-
-def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
-    keys = [c for c, t in frame.schema.items() if not isinstance(t, (pl.List, pl.Array))]
-    return frame.sort(keys, nulls_last=True)
-
-
-def _assert_equal(a: Path, b: Path) -> None:
-    for name in (*METRIC_TABLES, "sentence_spans", "near_pairs", "long_sentences"):
-        try:
-            assert_frame_equal(_sorted(pl.read_parquet(_files(a, name))),
-                               _sorted(pl.read_parquet(_files(b, name))))
-        except AssertionError as exc:
-            raise AssertionError(f"metric.{name} differs") from exc
 
 
 def _reingest(old: Path, new: Path, drop: pl.Series, parsed: pl.Series) -> MetricsBuilder:
@@ -227,7 +195,7 @@ def test_reingest_equals_metrics_afresh(seed_store, tmp_path, small, monkeypatch
                  new_ids[3]: NEAR + EXACT, new_ids[4]: NEAR2}
     new = _generation(seed_store, tmp_path / "new", total, 0, removed, texts_new)
     _reingest(old, new, drop, pl.concat([new_ids, pl.Series([c])]))
-    _assert_equal(new, _fresh(new, tmp_path / "fresh"))
+    assert_metrics_equal(new, fresh_copy(new, tmp_path / "fresh"))
     assert _verdict(new, ALONE) and _verdict(new, EXACT) and _verdict(new, ALONE2)  # joined: flipped on
     assert not _verdict(new, SWAP) and not _verdict(new, SWAP_NEAR)  # one agency writes both now
     assert sum(rescans) > 0  # an extreme agency's sentences went while others remain
@@ -243,7 +211,7 @@ def test_reingest_equals_metrics_afresh(seed_store, tmp_path, small, monkeypatch
                         pl.concat([removed.filter(~removed.is_in(back.implode())), again_drop]),
                         {**texts_new, new_ids[3]: ""})
     _reingest(new, third, again_drop, back)
-    _assert_equal(third, _fresh(third, tmp_path / "fresh3"))
+    assert_metrics_equal(third, fresh_copy(third, tmp_path / "fresh3"))
     assert not _verdict(third, ALONE) and not _verdict(third, EXACT)
 
 
@@ -274,7 +242,7 @@ def test_a_generation_without_the_state_is_recomputed_reusing_its_signatures(see
     # only the long sentences the old generation did not hold got signatures (none left)
     assert computed == [pl.read_parquet(metric_file(new, "long_sentences")).height - sig.shape[0]]
     assert computed[0] > 0
-    _assert_equal(new, _fresh(new, tmp_path / "fresh"))
+    assert_metrics_equal(new, fresh_copy(new, tmp_path / "fresh"))
 
 
 def test_a_store_without_the_state_is_carried_over_then_recomputed(tmp_path):
@@ -303,4 +271,4 @@ def test_a_store_without_the_state_is_carried_over_then_recomputed(tmp_path):
     ingest([tmp_path / "syn" / "reports"], store, jobs=1, progress=False)
     folder = live_generation(store)
     assert metric_file(folder, "sentence_spans").exists()
-    assert_frame_equal(_sorted(load_metrics(folder).template_share), _sorted(compute(load(store)).template_share))
+    assert_frame_equal(sorted_rows(load_metrics(folder).template_share), sorted_rows(compute(load(store)).template_share))

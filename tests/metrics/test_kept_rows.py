@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
+from metrics_support import assert_metrics_equal, fresh_copy, parsed_tables
 from polars.testing import assert_frame_equal
 
 import fiscal_eval.metrics as metrics
@@ -27,7 +28,6 @@ from fiscal_eval.metrics.stored import (
     FEATURES,
     LONG,
     LONG_ADDED,
-    METRIC_TABLES,
     MetricsBuilder,
     feature_files,
     long_files,
@@ -46,10 +46,6 @@ def small(monkeypatch):
     monkeypatch.setattr(metrics, "_PER_REPORT_BATCH", 97)
 
 
-def _tables(folder: Path) -> list[str]:
-    return [p.stem for p in folder.glob("*.parquet") if not p.name.startswith("metric.")]
-
-
 _NONE = pl.Series([], dtype=pl.Utf8)
 
 
@@ -58,7 +54,7 @@ def _generation(seed: Path, dest: Path, reports: int, skip: int, drop: pl.Series
     """A grow_store generation without metrics, less the reports ``drop``, with ``texts``
     appended to the texts of the reports named."""
     folder = grow_store(seed, dest, reports, metrics=False, skip=skip) / "gen-000001"
-    for name in _tables(folder):
+    for name in parsed_tables(folder):
         frame = pl.read_parquet(folder / f"{name}.parquet")
         frame.filter(~pl.col("report_id").is_in(drop.implode())).write_parquet(folder / f"{name}.parquet")
     extra = pl.DataFrame({"report_id": list(texts or {}), "_x": list((texts or {}).values())},
@@ -82,27 +78,8 @@ def _reingest(old: Path, new: Path, drop: pl.Series = _NONE) -> None:
     builder.finish()
 
 
-def _files(folder: Path, name: str) -> list[Path]:
-    """A table's files: the long sentences are two (those added since the first written apart)."""
-    return stored_metrics.long_files(folder) if name == "long_sentences" else [metric_file(folder, name)]
-
-
-def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
-    keys = [c for c, t in frame.schema.items() if not isinstance(t, (pl.List, pl.Array))]
-    return frame.sort(keys, nulls_last=True)
-
-
 def _assert_equal_afresh(folder: Path, dest: Path) -> None:
-    dest.mkdir(parents=True)
-    for name in _tables(folder):
-        shutil.copy(folder / f"{name}.parquet", dest / f"{name}.parquet")
-    MetricsBuilder(dest, None).finish()
-    for name in (*METRIC_TABLES, "sentence_spans", "near_pairs", "long_sentences"):
-        try:
-            assert_frame_equal(_sorted(pl.read_parquet(_files(folder, name))),
-                               _sorted(pl.read_parquet(_files(dest, name))))
-        except AssertionError as exc:
-            raise AssertionError(f"metric.{name} differs") from exc
+    assert_metrics_equal(folder, fresh_copy(folder, dest))
     # (grow_store writes the new reports first, an ingest last: rows compared as sets)
     features = [pl.read_parquet(feature_files(d)).sort("report_id") for d in (folder, dest)]
     assert_frame_equal(*features)
