@@ -49,6 +49,9 @@ def _patterns() -> dict[str, Any]:
         "grade_after_score": re.compile(
             rf"\s*分?\s*[,(]?\s*(?:等级|等次|为)?\s*[\"“]?(?P<grade>{words})(?=[\"”)。,;\s]|$)"),
         "band": re.compile(_BAND.pattern + rf"(?P<grade>{words})"),
+        # A total row's one cell, written with 分 ("总分 | 99.55分 | | |").
+        "points_row": re.compile(rf"(?m)^[ \t|]*(?P<label>{v.score_points_row.pattern})[ \t]*\|[ \t]*"
+                                 + _NUM + r"[ \t]*分[ \t]*(?:\|[ \t|]*)?$"),
         "subtotal": re.compile(r"(?P<label>[^\d,;]{1,16}?)(?:绩效|指标|类指标|部分)?(?:得分)?\s*+[为是:]?\s*+"
                                + _NUM + r"\s*分"),
     }
@@ -102,15 +105,11 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
     elif "|" in ctx.f:
         # A total row of a table no header was read for ("总分 | 99.55分 | | |"): its one
         # number, written with 分, is the points scored.
-        for m in _TOTAL_ROW_CELL.finditer(ctx.f):
+        for m in _patterns()["points_row"].finditer(ctx.f):
             if not ctx.in_covered(m.start()) and 0 <= (value := parse_number(m.group("num"))) <= _BONUS_MAX:
                 options.append(Option(value, m.span("num"), m.group("label"), 3,
                                       f"表格“{m.group('label')}”行", slack=0.005))
     return choose(options)
-
-
-_TOTAL_ROW_CELL = re.compile(r"(?m)^[ \t|]*(?P<label>总分|总得分|得分合计|合计得分)[ \t]*\|[ \t]*"
-                             + _NUM + r"[ \t]*分[ \t]*(?:\|[ \t|]*)?$")
 
 
 # A contents page's entry: a numbered heading (5.1…), its page number ending the line.

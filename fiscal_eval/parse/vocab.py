@@ -46,6 +46,7 @@ class Vocab:
     execution_concepts: tuple[str, ...]
     score_total: tuple[re.Pattern[str], ...]
     score_total_row: re.Pattern[str]
+    score_points_row: re.Pattern[str]
     score_item: re.Pattern[str]
     score_item_max: re.Pattern[str]
     grade_words: tuple[str, ...]
@@ -94,6 +95,7 @@ def vocab() -> Vocab:
         execution_concepts=tuple(raw["execution_rate"]["concepts"]),
         score_total=tuple(c(p) for p in raw["score"]["total"]),
         score_total_row=c(raw["score"]["total_row"]),
+        score_points_row=c(raw["score"]["points_row"]),
         score_item=c(raw["score"]["item"]),
         score_item_max=c(raw["score"]["item_max"]),
         grade_words=words,
