@@ -534,8 +534,18 @@ def _names_part(label: str, name: str) -> bool:
 
 # "资金合计(万元) 年度预算资金总额): 1084.25", "计划安排资金 (万元) |\n700 |": a form
 # field whose label declares the unit, and one bare number after a colon or in the next cell.
-_UNIT_LINE = re.compile(r"\((?P<unit>亿元|万元|千元|元)\)(?:[^\n\d|]{0,40}[:：][ \t]*|[ \t]*\|?[ \t]*\n[ \t|]*)"
+_UNIT_LINE = re.compile(r"\((?P<unit>亿元|万元|千元|元)\)(?:[^\n\d|]{0,40}[:：][ \t]*|[ \t]*\|?[ \t]*\n(?:[ \t]*\n)?[ \t|]*)"
                         r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)[ \t|]*(?=\n|$)")
+
+
+_CELL_ABOVE = re.compile(r"([^\n\d]{2,30})\n[ \t\u3000]*\n?[ \t\u3000]*$")
+
+
+def _cell_above(f: str, lo: int) -> str:
+    """The label cell on the line above a unit alone on its line ("计划安排资金\n(万元)\n170":
+    a form flattened a cell a line), or "" when that line holds a figure or is long prose."""
+    m = _CELL_ABOVE.search(f, max(0, lo - 40), lo)
+    return m.group(1) if m else ""
 
 
 def _unit_line_amounts(ctx: Context) -> list[Amount]:
@@ -547,7 +557,10 @@ def _unit_line_amounts(ctx: Context) -> list[Amount]:
         if ctx.in_covered(start):
             continue
         lo = ctx.line_bounds(m.start())[0]
-        label = clean_label(ctx.f[lo:m.start()] + ctx.f[m.end("unit") + 1:start].replace("|", " "))
+        head = ctx.f[lo:m.start()]
+        if not head.strip():
+            head = _cell_above(ctx.f, lo)
+        label = clean_label(head + ctx.f[m.end("unit") + 1:start].replace("|", " "))
         role, rank, matched = role_of(_untitled(label))
         if role not in ("budget", "available", "spent"):
             continue

@@ -296,6 +296,17 @@ def test_the_supervisor_field_with_单位_and_a_money_header_glued_after_the_cel
     assert r.agency == "苏州市园林和绿化管理局"
 
 
+def test_a_form_flattened_a_cell_a_line_with_its_unit_on_a_line_of_its_own():
+    # 财政支出项目绩效评价自评报告 (附件3): label, "(万元)" and figure each on a line
+    head = "某市财政支出项目绩效评价自评报告\n项目名称  优抚\n项目单位  某区民政局\n一、项目基本概况\n项目负责人\n某某\n"
+    r = _parse(head + "计划安排资金\n\n(万元)\n\n170\n\n实际到位资金\n\n(万元)\n\n170\n\n实际支出\n\n(万元)\n\n179.6\n\n"
+                      "结余(万元)\n\n0\n\n其中:中央财政\n\n省财政\n\n170\n")
+    assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (1_700_000, 1_700_000, 1_796_000)
+    # a figure on the line above is no label: the bare number after the unit names nothing
+    r = _parse(head + "资金情况\n2020年 170\n(万元)\n\n170\n")
+    assert r.budget_yuan is None
+
+
 def test_the_year_in_brackets_after_a_forms_name():
     r = _parse("详情见附件(注:以下内容为附件图片识别)部门预算项目支出绩效自评表(2023年度) | | | | |\n"
                "项目名称 | | 退耕还林工作经费 | | |\n主管部门 | | 某市林业局 | 实施单位 | 某市林业局 |\n"
