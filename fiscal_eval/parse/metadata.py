@@ -1086,8 +1086,11 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
                 counts[m.group(g)] += 1
                 first.setdefault(m.group(g), m.start(g))
             if counts:
-                year = counts.most_common(1)[0][0]
-                cands.append(_C(int(year), (first[year], first[year] + 4), label, _YEAR_REASON[label], tier))
+                # Years written equally often are each a candidate of the tier: the text
+                # does not say which one it evaluates, so none is chosen.
+                top = max(counts.values())
+                cands += [_C(int(year), (first[year], first[year] + 4), label, _YEAR_REASON[label], tier)
+                          for year, n in counts.items() if n == top]
                 break
     return _choose(cands)
 
@@ -1400,13 +1403,19 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             # No title or allocation names it: the notices the report cites, 《…关于下达
             # 2021年中央农村环境整治资金的通知》, name the fund they allocate — the weakest
             # source (below a quoted name): each notice is a candidate, and notices naming
-            # different funds leave the name undecided.
+            # different funds leave the name undecided. One notice alone names none: a
+            # report cites the notice that allocated a wider fund, or one of several it spent.
+            notices = []
             for m in _NOTICE.finditer(head):
                 name = _clean_project(re.sub(r"预算(?=$|\()", "", m.group("n")))
                 if "、" in name or _generic_project(name) or re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
                     continue
                 lo = m.start("n") + max(0, m.group("n").find(name))
-                cands.append(_C(name, (lo, lo + len(name)), "《下达…资金的通知》", "引用的“下达……资金”通知所列资金", 5))
+                notices.append(_C(name, (lo, lo + len(name)), "《下达…资金的通知》", "引用的“下达……资金”通知所列资金", 5))
+            if len(notices) == 1:
+                notices = [_C(c.value, c.span, c.label, "只有一份引用的通知列出此资金，不能断定本报告评价的就是它",
+                              REJECTED) for c in notices]
+            cands += notices
     # "对我局2021年…的食品监管补助资金进行自评", "开展衔接推进乡村振兴补助资金绩效自评工作":
     # the fund the body says it evaluated: a tier below a title naming the fund, which
     # names it more fully; with no title, the tier of the allocations (it names the object

@@ -416,6 +416,17 @@ def test_a_year_in_a_units_history_is_no_year_evaluated():
     assert r.year is None
 
 
+def test_years_written_equally_often_leave_the_year_undecided():
+    # the last resort counts the years the text writes: a tie says nothing
+    head = "某县电子商务进农村综合示范项目绩效自评报告\n一、项目概况\n"
+    r = _parse(head + "本县自2020年申报获批，实施方案(2021年-2022年)已印发。\n")
+    assert r.year is None
+    assert sorted(c.value for c in r.candidates["year"]) == [2020, 2021, 2022]
+    # one year written more often than the others is the year
+    r = _parse(head + "本县自2020年申报获批，2021年实施，2021年验收。\n")
+    assert r.year == 2021
+
+
 def test_words_for_a_projects_money_and_a_bare_year_are_no_project_names():
     head = "某局2019年度项目支出绩效自评报告\n一、项目概况\n"
     assert _parse(head + "2019年,自治区财政下达我局项目预算资金总计2184.66万元。\n").project_name is None

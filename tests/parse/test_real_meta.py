@@ -417,6 +417,10 @@ class TestRules:
         assert r.project_name == "中央某某环境整治资金"
         r = _parse("一、基本情况\n根据《关于下达2021年某某环境整治资金的通知》和《关于下达2021年某某水利发展资金的通知》,共下达500万元。")
         assert r.project_name is None and len(r.candidates["project_name"]) == 2
+        # one notice alone names none (it may allocate a wider fund): shown, not chosen
+        r = _parse("项目支出绩效自评报告\n一、基本情况\n根据《关于下达2021年普通高校学生资助补助经费预算的通知》,下达2596万元。")
+        assert r.project_name is None
+        assert [(c.value, c.chosen) for c in r.candidates["project_name"]] == [("普通高校学生资助补助经费", False)]
 
     @pytest.mark.parametrize(("body", "agency"), [
         ("按照有关通知要求,某某县某某局高度重视,认真组织开展某某补助资金绩效自评工作。", "某某县某某局"),
