@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TypeGuard, TypeVar, get_args
 
-from fiscal_eval.model import Candidate, Document, Evidence, Report
+from fiscal_eval.model import Candidate, Document, Evidence, Kind, Report, Status
 from fiscal_eval.parse.bundles import several_reports
 from fiscal_eval.parse.context import Context
 from fiscal_eval.parse.funds import choose_funds, extract_amounts
@@ -40,6 +41,7 @@ __all__ = ["parse_document", "failed_report"]
 # A report that says it is synthetic (the generator's reports all do).
 _SYNTHETIC = re.compile(r"合成数据|SYNTHETIC", re.IGNORECASE)
 _GENRE = re.compile(r"绩效|自评|评价")
+_T = TypeVar("_T")
 
 
 def _synthetic(head: str) -> bool:
@@ -111,13 +113,13 @@ def _parse(doc: Document) -> Report:
             candidates[field] = choice.candidates
         return keep(field, choice.found)
 
-    agency = choose("agency", find_agency(ctx, title))
+    agency = _of(str, choose("agency", find_agency(ctx, title)))
     region = find_region(ctx, agency)
-    year = choose("year", find_year(ctx, title))
+    year = _of(int, choose("year", find_year(ctx, title)))
     field_span = project_field_span(ctx)
-    kind = choose("kind", find_kind(ctx, title, field_span is not None, field_span))
-    project_name = choose("project_name", find_project_name(ctx, title, kind))
-    published = keep("published_date", find_published_date(ctx))
+    kind = _kind(choose("kind", find_kind(ctx, title, field_span is not None, field_span)))
+    project_name = _of(str, choose("project_name", find_project_name(ctx, title, kind)))
+    published = _of(str, keep("published_date", find_published_date(ctx)))
 
     # ---------------------------------------------------------------- money
     values: dict[str, float | None] = {}
@@ -140,9 +142,9 @@ def _parse(doc: Document) -> Report:
     # ---------------------------------------------------------------- scores
     score_choice = choose_score(ctx, table_total)
     score_found = as_found(score_choice)
-    score = keep("score", score_found)
+    score = _of(float, keep("score", score_found))
     grade_choice = choose_grade(ctx, score_found)
-    grade = keep("grade", as_found(grade_choice))
+    grade = _of(str, keep("grade", as_found(grade_choice)))
     for field, choice in (("score", score_choice), ("grade", grade_choice)):
         if choice.candidates:
             candidates[field] = choice.candidates
@@ -162,7 +164,9 @@ def _parse(doc: Document) -> Report:
         values = dict.fromkeys(values)
         rate_values = dict.fromkeys(rate_values)
 
-    fields = dict(
+    status, errors = _status(doc, budget=values.get("budget_yuan"), available=values.get("available_yuan"),
+                             spent=values.get("spent_yuan"), score=score, agency=agency, year=year)
+    return Report(
         source=doc.source,
         report_id=(doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest())[:16],
         source_format=doc.format,
@@ -194,9 +198,25 @@ def _parse(doc: Document) -> Report:
         problems=tuple(problems),
         improvements=tuple(improvements),
         candidates=candidates,
+        status=status,
+        errors=errors,
     )
-    status, errors = _status(fields, doc)
-    return Report(**fields, status=status, errors=errors)
+
+
+def _of(kind: type[_T], value: object) -> _T | None:
+    """A found value as the type its finder makes (None stays None): checked, not converted."""
+    assert value is None or isinstance(value, kind), value
+    return value
+
+
+def _is_kind(value: object) -> TypeGuard[Kind]:
+    return value in get_args(Kind)
+
+
+def _kind(value: object) -> Kind | None:
+    """The kind found (find_kind makes only Kind's words; None stays None)."""
+    assert value is None or _is_kind(value), value
+    return value
 
 
 def _declined(candidates: tuple[Candidate, ...], value: object, ev: Evidence | None,
@@ -208,23 +228,24 @@ def _declined(candidates: tuple[Candidate, ...], value: object, ev: Evidence | N
                  for c in candidates)
 
 
-def _status(fields: dict, doc: Document) -> tuple[str, tuple[str, ...]]:
-    """ok / partial / failed for a report of these ``fields``, with the reasons in plain
+def _status(doc: Document, *, budget: float | None, available: float | None, spent: float | None,
+            score: float | None, agency: str | None, year: int | None) -> tuple[Status, tuple[str, ...]]:
+    """ok / partial / failed for a report of these fields, with the reasons in plain
     words (worked out before the Report is made, so it is made once)."""
     errors = [f"{doc.source}: {w}" for w in doc.warnings]
-    has_money = any(fields[f] is not None for f in ("budget_yuan", "available_yuan", "spent_yuan"))
-    if not has_money and fields["score"] is None and not _GENRE.search(doc.text):
+    has_money = any(v is not None for v in (budget, available, spent))
+    if not has_money and score is None and not _GENRE.search(doc.text):
         errors.append(f"{doc.source}: not a budget-performance self-evaluation report "
                       "(no amounts, no score, no 绩效/自评 wording found)")
         return "failed", tuple(errors)
     missing = []
-    if fields["budget_yuan"] is None and fields["available_yuan"] is None:
+    if budget is None and available is None:
         missing.append("the budget (no 年初预算 / 预算安排 / 全年预算数 / 实际到位 amount found)")
-    if fields["spent_yuan"] is None:
+    if spent is None:
         missing.append("the amount spent (no 实际支出 / 全年执行数 / 总支出 amount found)")
-    if fields["agency"] is None:
+    if agency is None:
         missing.append("the agency (no 主管部门 field, title, signature or 发布机构)")
-    if fields["year"] is None:
+    if year is None:
         missing.append("the fiscal year evaluated")
     errors += [f"{doc.source}: missing {m}" for m in missing]
     # A reader stopped by a limit (pages, time) read only part of the file (its warning says why).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import importlib
 import re
 from functools import cached_property, lru_cache
 
@@ -75,7 +76,9 @@ def _local_width(rx: re.Pattern[str]) -> int | None:
     """The longest match ``rx`` can make, if it is at most _LOCAL_WIDTH and the pattern
     holds nothing that looks outside the match; else None."""
     try:
-        from re import _parser  # NOTE: CPython's own regex parser (sre_parse before 3.11)
+        # NOTE: CPython's own regex parser (sre_parse before 3.11); private, so typeshed
+        # has no stub for it: imported by name, its members untyped.
+        _parser = importlib.import_module("re._parser")
         parsed = _parser.parse(rx.pattern, rx.flags)
         width = parsed.getwidth()[1]
     except Exception:  # noqa: BLE001 - another Python's re: searched afresh instead

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from itertools import combinations
 
-from fiscal_eval.model import FundLine, RateStatement
+from fiscal_eval.model import FundLine, RateStatement, Role
 from fiscal_eval.parse.forms import FUND_TOTAL as _TOTAL
 from fiscal_eval.parse.forms import MAX_POINTS_HEADER, column_measure
 from fiscal_eval.parse.numbers import decimals_of, parse_amount, parse_number, parse_percent
@@ -29,7 +29,7 @@ _VALUE = re.compile(r"[\s|]*(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.,])\s*(?P<
 # them (most prose reports) are answered without looking further.
 _HINT = re.compile(r"(?:预算数|年初预算|调整后预算|全年预算)[^。]{0,120}?(?:执行数|预算执行)", re.S)
 _MONEY = ("budget_init", "budget_adj", "available", "spent")
-_ROLES = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1), "available": ("available", 1),
+_ROLES: dict[str, tuple[Role, int]] = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1), "available": ("available", 1),
           "spent": ("spent", 1)}  # as vocab.toml
 # Budgets a rate may divide by: the money columns' and the net budget (read for checks only).
 _BUDGETS = ("budget_init", "budget_adj", "budget_net")
@@ -409,7 +409,7 @@ def _number(text: str, most_decimals: int) -> float | None:
     return float(text)
 
 
-def _rate_weight_points(run: str, order: str) -> set[tuple[float, int, int]]:
+def _rate_weight_points(run: str, order: str) -> set[tuple[float, int, int, int]]:
     """Every (rate, decimals, where the rate's cell starts and ends in ``run``) such that the run ends in
     rate, weight and points in ``order`` ("rwp" or "wrp") with points = weight × min(rate,
     1) to the points' last digit (财预〔2020〕10号: 执行率 points = 分值 × 执行率, capped)."""
@@ -464,7 +464,7 @@ def _rate_agrees(quotient: float, rate_text: str, loose: bool) -> bool:
 _WHOLE_PERCENT = re.compile(r"\d+(?:\.0+)?")
 
 
-def _spent_rate_run(run: str, loose: bool = False) -> set[tuple[float, float, float, int, int]]:
+def _spent_rate_run(run: str, loose: bool = False) -> set[tuple[float, float, float, int, tuple[int, int, int, int]]]:
     """Every (budget, spent, rate, rate decimals, where its last three cells part) such that the run
     is money cells then a rate, the last two money cells 预算数 and 执行数, the rate their
     quotient to its last digit ("64.864.864.8100%": 64.8 | 64.8 | 64.8 | 100%)."""
@@ -523,9 +523,9 @@ def _spent_rate_cells(cells: list[re.Match[str]]) -> tuple[tuple[int, int], ...]
         if not budget or not run.group().endswith("%"):
             return None
         for loose in (False, True):
-            splits = [k for k in range(1, len(body)) if _number(body[:k], 6) is not None
+            splits = [k for k in range(1, len(body)) if (spent := _number(body[:k], 6)) is not None
                       and _number(body[k:], 2) is not None
-                      and _rate_agrees(_number(body[:k], 6) / budget, body[k:], loose)]
+                      and _rate_agrees(spent / budget, body[k:], loose)]
             if len(splits) == 1:
                 k = run.start() + splits[0]
                 return cells[0].span(), (run.start(), k), (k, run.end())
@@ -546,10 +546,11 @@ def _spent_rate_cells(cells: list[re.Match[str]]) -> tuple[tuple[int, int], ...]
     texts = [c.group() for c in cells]
     money = [_number(t, 6) for t in texts[:-1]]
     rate = _number(texts[-1].removesuffix("%"), 2)
-    if None in money or rate is None or not money[-2]:
+    budget, spent = money[-2], money[-1]
+    if None in money or rate is None or not budget or spent is None:
         return None
     step = 10.0 ** -(decimals_of(texts[-1].removesuffix("%")) + 2)
-    if abs(money[-1] / money[-2] - rate / 100.0) > step + 1e-12:
+    if abs(spent / budget - rate / 100.0) > step + 1e-12:
         return None
     return cells[-3].span(), cells[-2].span(), cells[-1].span()
 
@@ -601,9 +602,10 @@ def _glued(f: str) -> FlatForm:
         declared = _UNIT.search(_GAP.sub("", f[max(0, where[header.start()] - 200):where[header.start()]]))
         unit = declared.group(1) if declared else "万元"
         label = "表格“执行数、执行率”栏前后的数"
+        parts: tuple[tuple[Role, int, int], ...] = (("budget", b0, b1), ("spent", s0, s1))
         lines = [(FundLine(label=label, role=role, amount_yuan=parse_amount(f[a:b], unit), span=(a, b),
                            unit=unit, decimals=decimals_of(f[a:b]), measure=role), 1, "")
-                 for role, a, b in (("budget", b0, b1), ("spent", s0, s1))]
+                 for role, a, b in parts]
         rate_text = f[r0:r1].rstrip("%")
         return lines, [RateStatement(label="执行率", concept="execution", value=parse_percent(rate_text),
                                      decimals=decimals_of(rate_text), span=(r0, r1))]

@@ -133,9 +133,12 @@ def _title_subject(ctx: Context, words: str) -> bool:
     names as its own subject ("…局2023年度项目支出绩效单位自评报告": there 项目支出 is
     the whole the report evaluates, not a part of it)."""
     title = find_title(ctx)
+    if title is None:
+        return False
+    assert isinstance(title.value, str)  # find_title's value is the title line's text
     # A title naming the department's whole spending too (部门整体及项目支出…): there the
     # project spending is a part of that whole.
-    if title is None or vocab().meta["department_title"].search(title.value):
+    if vocab().meta["department_title"].search(title.value):
         return False
     named = {m.group() for m in vocab().subject_part.finditer(title.value)}
     if not named:
@@ -261,9 +264,9 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         # takes the allocation verb (批复/下达/安排/分配) of its sentence, when no amount
         # came before it there: allocated, so the budget where nothing names one better.
         if (role == "other" and last_idx is None and _BARE_MONEY.fullmatch(label)
-                and _ALLOCATING.search(_untitled(f[bounds[0]:clause_start]))):
+                and (allocating := _ALLOCATING.search(_untitled(f[bounds[0]:clause_start])))):
             role, rank, fallback = "income", 3, ("budget",)
-            reason = f"“{label}”（句中“{_ALLOCATING.search(_untitled(f[bounds[0]:clause_start])).group()}”）"
+            reason = f"“{label}”（句中“{allocating.group()}”）"
         # "…下达9,056万元，省级下达804万元，共计9,860万元": a total named only by its marker
         # is a total of the money listed before it in the sentence, and takes its role.
         marked = bool(v.total_marker.search(clause))

@@ -65,7 +65,7 @@ def table_indicators(ctx: Context) -> tuple[list[Indicator], Found | None]:
     total: Found | None = None
     for table in ctx.tables:
         header: dict[str, int] | None = None
-        current = {k: None for k in _LEVELS}
+        current: dict[str, str | None] = {k: None for k in _LEVELS}
         for row in table.rows:
             hm = _header_map(row)
             if hm is not None:
@@ -92,8 +92,10 @@ def table_indicators(ctx: Context) -> tuple[list[Indicator], Found | None]:
                 ctx.cover((row[0].span[0], row[-1].span[1]))
                 continue
 
+            columns = header  # not None here: the closure below cannot see the check above
+
             def cell(name: str):
-                i = header.get(name)  # noqa: B023 - header is fixed for this row
+                i = columns.get(name)  # noqa: B023 - columns is fixed for this row
                 return row[i] if i is not None and i < len(row) else None
 
             names: dict[str, str | None] = {}
@@ -122,7 +124,7 @@ def table_indicators(ctx: Context) -> tuple[list[Indicator], Found | None]:
                 continue
             if not any(names.values()):
                 continue
-            span_cell = pts_cell if pts is not None else (row[header.get(leaf, 0)] if header.get(leaf, 0) < len(row) else row[0])
+            span_cell = pts_cell if pts_cell is not None and pts is not None else (row[header.get(leaf, 0)] if header.get(leaf, 0) < len(row) else row[0])
 
             def text_of(name: str) -> str | None:
                 c = cell(name)

@@ -189,15 +189,17 @@ class OffsetMap:
         if b <= a:
             return lo, lo
         i = self._seg(b - 1)
-        hi = self.orig[i] + (b - self.norm[i]) if self.orig_end[i] is None else self.orig_end[i]
+        end = self.orig_end[i]
+        hi = self.orig[i] + (b - self.norm[i]) if end is None else end
         return lo, max(lo, hi)
 
     def to_normalised(self, pos: int) -> int:
         """Where original offset ``pos`` landed (a deleted one: where the deletion was)."""
         i = max(0, bisect.bisect_right(self.orig, pos) - 1)
         nxt = self.norm[i + 1] if i + 1 < len(self.norm) else self.norm_len
-        if self.orig_end[i] is not None:
-            return self.norm[i] if pos < self.orig_end[i] else nxt
+        end = self.orig_end[i]
+        if end is not None:
+            return self.norm[i] if pos < end else nxt
         return min(self.norm[i] + (pos - self.orig[i]), nxt)
 
     def span_to_normalised(self, span: Span) -> Span:
@@ -207,16 +209,21 @@ class OffsetMap:
 
 def _apply(text: str, edits: list[tuple[int, int, str, str]]) -> tuple[str, OffsetMap]:
     out: list[str] = []
-    norm, orig, orig_end = [0], [0], [None]
+    norm, orig = [0], [0]
+    orig_end: list[int | None] = [None]
     n = pos = 0
     for s, e, rep, _ in edits:
         out.append(text[pos:s])
         n += s - pos
         if rep:
-            norm.append(n), orig.append(s), orig_end.append(e)
+            norm.append(n)
+            orig.append(s)
+            orig_end.append(e)
             out.append(rep)
             n += len(rep)
-        norm.append(n), orig.append(e), orig_end.append(None)
+        norm.append(n)
+        orig.append(e)
+        orig_end.append(None)
         pos = e
     out.append(text[pos:])
     n += len(text) - pos
@@ -453,6 +460,7 @@ class Normalized:
         ``text`` the original's, and each evidence sentence cut from the original."""
         text = self.original.text
         out = _remap(report, self.map, text)
+        assert isinstance(out, Report)  # _remap rebuilds a record as its own type
         object.__setattr__(out, "text", text)  # a fresh copy made by _remap
         return out
 

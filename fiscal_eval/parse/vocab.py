@@ -73,7 +73,7 @@ def _grade_words() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def vocab() -> Vocab:
     """The compiled vocabulary (cached: loaded once per process)."""
-    raw = tomllib.loads(resources.files(__package__).joinpath("vocab.toml").read_text("utf-8"))
+    raw = tomllib.loads(resources.files("fiscal_eval.parse").joinpath("vocab.toml").read_text("utf-8"))
     c = re.compile
     rates = tuple(RateLabel(c(r["pattern"]), r["concept"], r["rank"]) for r in raw["rate"])
     words = _grade_words()
