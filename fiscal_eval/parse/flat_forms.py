@@ -392,7 +392,10 @@ _RATE_WEIGHT_POINTS = re.compile(
     r"(?:预算)?执行率(?:\([^()]{0,5}\))?(?P<rwp>(?:执行率)?(?:权重|分值)(?:\([^()]{0,3}\))?(?:执行率)?得分)"
     r"|(?:分值|权重)(?:\([^()]{0,3}\))?(?P<wrp>(?:预算)?执行率(?:\([^()]{0,5}\))?得分)")
 # The spent and rate columns of a money grid, with the (B) and (B/A) a form may print.
-_SPENT_RATE = re.compile(r"执行数(?:\([A-Z]\))?(?:预算)?执行率(?:\([A-Z/÷×*\d%]{1,12}\))?")
+# A 得分 column after them ("执行率(B/A)得分(20分*执行率)", the rate's bracket may come
+# through unclosed: "执行率(B/A1得分"), before the row.
+_SPENT_RATE = re.compile(r"执行数(?:\([A-Z]\))?(?:预算)?执行率(?:\([A-Z/÷×*\d%]{1,12}\)|\([A-Z/÷\d]{1,6}(?=得分))?"
+                         r"(?:得分(?:\([^()]{0,12}\))?)?")
 _RUN = re.compile(r"[\d.%]+")
 # Numbers in a run, as text: no leading point, one point at most, no leading zero.
 _NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
@@ -503,7 +506,7 @@ def _spent_rate_run(run: str, loose: bool = False) -> set[tuple[float, float, fl
     return spent_some or out
 
 
-_ROW_NAME = re.compile(r"[\s|\u00a0]*(?:年度资金总额|资金总额|合计|总计)[ \t]*:?")
+_ROW_NAME = re.compile(r"[\s|\u00a0]*(?:年度(?:财政)?[ \t]*资金总额|资金总额|合计|总计)[ \t]*:?")
 
 
 # The cells right after a grid's header: numbers and percents, apart or glued, to the first percent.

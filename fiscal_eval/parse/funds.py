@@ -649,6 +649,11 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                         totals[head] = len(out) - 1
                 ctx.cover(row_span)
                 continue
+            if grid is not None:
+                # Under a money grid whose cells this row does not fill in a way the grid
+                # confirms (a cell lost: "部门整体支出总额 | 864.2 | 100% | 20"): which
+                # column a number is under is unknown, and its label's words do not say.
+                continue
             # A row named by its role words: the first number after the label (not a
             # part's: "基本支出总额 | 864.2万 | 项目支出总额 | 0").
             role, rank, matched = role_of(label)

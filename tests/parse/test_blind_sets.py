@@ -307,6 +307,28 @@ def test_a_form_flattened_a_cell_a_line_with_its_unit_on_a_line_of_its_own():
     assert r.budget_yuan is None
 
 
+HUBEI_FORM = ("2021年度财政项目绩效自评表单位名称:某市中心医院填报日期:2022年3月18日项目名称院区建设补助"
+              "主管部门某市卫生健康委项目实施单位某市中心医院项目类别1、部门预算项目\n")
+
+
+def test_a_grid_headed_预算数_执行数_执行率_得分_with_its_row_after_the_header():
+    # the form of 财政项目绩效自评表 (预算数为调整后财政资金总额): 预算数 alone is the budget column
+    r = _parse(HUBEI_FORM + "预算执行 情况(万元) (20 分) 一级指标 年度财政 资金总额 预算数 (A) 执行数(B) "
+                            "执行率(B/A) 得分 (20 分*执行率) 285.84 280.12 98% 19.6 三级指标 年初目标值 (A)\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (2_858_400, 2_801_200, 0.98)
+    # its cells glued together, the rate's bracket unclosed: parted where 执行数 ÷ 预算数 is the rate
+    r = _parse(HUBEI_FORM + "预算执行情况 (万元) (20 分)预算数(A)执行数(B)执行率(B/A1得分(20分*执行率)"
+                            "年度财政 资金总额10001000100%20度效标80\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (10_000_000, 10_000_000, 1.0)
+
+
+def test_a_grid_row_that_lost_a_cell_is_not_read_by_its_labels_words():
+    r = _parse("单位名称 | 某镇人民政府 | ||||||||\n基本支出总额 | 864.2万 | 项目支出总额 | 0 | ||||||\n"
+               "预算执行情况(万元) (20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) | |||||\n"
+               "部门整体支出总额 | 864.2 | 100% | 20 | ||||||\n年度目标1:(80分) | 改善乡镇居住环境 | ||||||||\n")
+    assert r.spent_yuan is None  # 支出总额 names the row, not the column 864.2 is under
+
+
 def test_the_year_in_brackets_after_a_forms_name():
     r = _parse("详情见附件(注:以下内容为附件图片识别)部门预算项目支出绩效自评表(2023年度) | | | | |\n"
                "项目名称 | | 退耕还林工作经费 | | |\n主管部门 | | 某市林业局 | 实施单位 | 某市林业局 |\n"
