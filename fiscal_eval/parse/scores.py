@@ -22,6 +22,9 @@ _RANGE_AFTER = re.compile(r"^\s*分?\s*[-~—至]\s*\d")
 _OTHER_SCORE = re.compile(r"得分\s*[为是:]?\s*\d{1,2}(?:\.\d+)?\s*分")
 _POINTS = re.compile(r"\d\s*分")  # how every subtotal ends
 _ITEM_BEFORE = re.compile(r"(?:该项|此项|本项|该指标|本指标|此指标|各项)(?:指标)?(?:自评)?$")
+# The 自评表's last row, 总分 | 分值 | 得分 (财预〔2020〕10号): "总分 | 100 | 96 | 优",
+# "总分 100 100": the 100 after 总分 is the points possible, the number after it those scored.
+_MAX_THEN_SCORE = re.compile(r"(?P<label>总分)[ \t|]*100(?:\.0+)?[ \t]*[|\t ][ \t|]*" + _NUM + r"(?=[ \t]*(?:\||分|\n|$))")
 
 
 @record
@@ -47,7 +50,7 @@ def _patterns() -> dict[str, Any]:
         "totals": [re.compile(f"(?P<label>{p.pattern}){_FILLER}{_NUM}") for p in v.score_total],
         "grade": re.compile(grade_label),
         "grade_after_score": re.compile(
-            rf"\s*分?\s*[,(]?\s*(?:等级|等次|为)?\s*[\"“]?(?P<grade>{words})(?=[\"”)。,;\s]|$)"),
+            rf"\s*分?\s*[,(|]?\s*(?:等级|等次|为)?\s*[\"“]?(?P<grade>{words})(?=[\"”)。,;|\s]|$)"),
         "band": re.compile(_BAND.pattern + rf"(?P<grade>{words})"),
         # A total row's one cell, written with 分 ("总分 | 99.55分 | | |").
         "points_row": re.compile(rf"(?m)^[ \t|]*(?P<label>{v.score_points_row.pattern})[ \t]*\|[ \t]*"
@@ -93,12 +96,18 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                 continue
             if value == 100 and ctx.found_from(_OTHER_SCORE, m.end(), ctx.sentence_bounds(m.start())[1]):
                 continue  # "总分100分，自评得分95分": 100 is the maximum, not the score
+            if value == 100 and _MAX_THEN_SCORE.match(ctx.f, m.start("label")):
+                continue  # "总分 100 96": read below, as the form's row
             excluded = LOST_COMPONENT if in_component(ctx, m.start()) else ""
             if not excluded and (_indicator_row(ctx, m.start()) or _one_indicator(ctx, m.start())):
                 excluded = LOST_ITEM_SCORE
             options.append(Option(value, m.span("num"), m.group("label"), rank, f"“{m.group('label')}”",
                                   item=is_item(ctx, m.start()) or _indicator_before(ctx, m.start()),
                                   excluded=excluded, slack=0.005))
+    for m in _MAX_THEN_SCORE.finditer(ctx.f):
+        if not ctx.in_covered(m.start()) and (value := parse_number(m.group("num"))) <= 100:
+            options.append(Option(value, m.span("num"), m.group("label"), 1, "自评表“总分”行：满分100之后的得分",
+                                  slack=0.005))
     if table_total is not None:
         options.append(Option(table_total.value, table_total.span, table_total.label, 3,
                               f"指标表“{table_total.label}”行", slack=0.005))

@@ -139,6 +139,16 @@ def test_a_total_row_writing_its_points_with_分():
     assert _parse(prose + "总分 | 100 | ||||||||\n").score is None
 
 
+def test_the_forms_总分_row_writes_the_points_possible_then_those_scored():
+    prose = "2022年度某中学项目支出绩效自评表\n项目名称 | 义务教育营养改善计划专项资金 |\n"
+    r = _parse(prose + "| 其他需要说明事项 | 无 | 总分 | 100 | 96 | 优 |\n")
+    assert (r.score, r.grade) == (96, "优")
+    assert _parse(prose + "总分 100 93.5\n").score == 93.5
+    assert _parse(prose + "总分 100 100\n").score == 100
+    # 100 followed by words, not a number, is no such row
+    assert _parse(prose + "| 总分 | 100 | 优 |\n").score is None
+
+
 # ------------------------------------------------------------------ units
 
 
