@@ -17,7 +17,8 @@ __all__ = ["Found", "as_found", "find_score", "find_grade", "choose_score", "cho
            "find_subtotals"]
 
 _NUM = r"(?P<num>(?<![\d.])\d{1,3}(?:\.\d+)?)(?![\d.%])"
-_FILLER = r"(?:[为是:\s\t]|分数|\(分\)){0,4}"
+# a colon may end a table's label cell, the value in the next ("自评总分: | 99.68 |")
+_FILLER = r"(?:[为是\s\t]|:(?:[ \t]*\|)?|分数|\(分\)){0,4}"
 _RANGE_AFTER = re.compile(r"^\s*分?\s*[-~—至]\s*\d")
 _OTHER_SCORE = re.compile(r"得分\s*[为是:]?\s*\d{1,2}(?:\.\d+)?\s*分")
 _POINTS = re.compile(r"\d\s*分")  # how every subtotal ends

@@ -149,6 +149,13 @@ def test_the_forms_总分_row_writes_the_points_possible_then_those_scored():
     assert _parse(prose + "| 总分 | 100 | 优 |\n").score is None
 
 
+def test_a_score_labels_cell_ending_in_a_colon_and_its_value_in_the_next_cell():
+    head = "某县某协会2022年整体支出绩效自评表\n"
+    assert _parse(head + "项目名称: | 某协会整体监控 | 自评总分: | 99.68 | |||||\n").score == 99.68
+    # a cell after a label with no colon may be another column (总分 | 100 is the maximum)
+    assert _parse(head + "| 总分 | 100 | ||||\n").score is None
+
+
 # ------------------------------------------------------------------ units
 
 
