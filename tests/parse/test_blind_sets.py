@@ -339,6 +339,19 @@ def test_a_grid_headed_预算数_执行数_执行率_得分_with_its_row_after_t
     assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (10_000_000, 10_000_000, 1.0)
 
 
+def test_a_grids_年度财政资金总额_row_and_its_rate_without_a_percent_sign():
+    r = _parse(HUBEI_FORM + "预算执行情况(万元) (20分) 预算数(A) 执行数(B) 执行率(B/A) 得分\n(20分*执行率)\n"
+                            "年度财政资金总额 104 103.97 99.97 19\n年度绩效目标\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (1_040_000, 1_039_700, 0.9997)
+
+
+def test_a_grid_a_cell_a_line_with_its_columns_letters_unbracketed():
+    head = "某县2022年度项目支出绩效自评表\n项目名称\n\n某项补助资金\n\n项目资金(万元)\n\n"
+    r = _parse(head + "年初预算数\n\n全年预算数A\n\n全年执行数B\n\n分值\n\n执行率\n\n得分\n\n"
+                      "年度资金总额\n\n264\n\n412.44\n\n330.48\n\n10\n\n80.13\n\n8\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (4_124_400, 3_304_800, 0.8013)
+
+
 def test_a_grid_row_that_lost_a_cell_is_not_read_by_its_labels_words():
     r = _parse("单位名称 | 某镇人民政府 | ||||||||\n基本支出总额 | 864.2万 | 项目支出总额 | 0 | ||||||\n"
                "预算执行情况(万元) (20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) | |||||\n"
