@@ -600,6 +600,9 @@ def _table_amounts(ctx: Context) -> list[Amount]:
         grid: FundGrid | None = None  # a 自评表 money grid (年初预算数 | 全年预算数 | 全年执行数 …)
         header: tuple[str, ...] = ()
         totals: dict[str, int] = {}  # column -> index in out of its total row
+        # A total row read but not confirmed (no 执行率 cell): (index in out, cell, value)
+        # of its amounts, confirmed by the next row when that restates them with a rate.
+        unconfirmed: list[tuple[int, int, float]] = []
         for row in table.rows:
             labelled = row_label(row)
             if labelled is None or ctx.in_covered(row[0].span[0]):
@@ -628,9 +631,17 @@ def _table_amounts(ctx: Context) -> list[Amount]:
             # ("其中：当年财政拨款", "1 | 网络费").
             hits = _grid_hits(grid, header, row, li, is_total) if grid is not None else None
             if hits is None and grid is None:
-                hits = [(i, c, val, *columns[i], True) for i, c, val in numeric if i in columns]
+                hits = [(i, c, val, *columns[i], True, False) for i, c, val in numeric if i in columns]
             if hits:
-                for i, c, val, role, rank, head, sound in hits:
+                if unconfirmed and all(h[6] for h in hits):
+                    # "年度资金总额 | 372.4 | 372.4 |" then "其中:财政拨款 | 372.4 | 372.4 | 100% |":
+                    # the same numbers in the same cells, placed by the rate of the row under it
+                    same = {(i, val.value) for i, _, val, *_ in hits}
+                    if all((i, v) in same for _, i, v in unconfirmed):
+                        for k, _, _ in unconfirmed:
+                            out[k] = replace(out[k], excluded="")
+                unconfirmed = []
+                for i, c, val, role, rank, head, sound, contradicted in hits:
                     line = FundLine(
                         label=clean_label(label.removeprefix("其中")) or label,
                         role=role if is_total else "line_item",
@@ -647,6 +658,8 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                                       reason=f"表格“{label}”行“{head}”列"))
                     if is_total:
                         totals[head] = len(out) - 1
+                        if not sound and not contradicted:
+                            unconfirmed.append((len(out) - 1, i, val.value))
                 ctx.cover(row_span)
                 continue
             if grid is not None:
@@ -681,9 +694,10 @@ _UNSOUND = "表格该行的数与表头对不上（缺格，或执行率与执�
 
 
 def _grid_hits(grid: FundGrid, header: tuple[str, ...], row, li: int, is_total: bool):
-    """(cell index, cell, value, role, rank, header words, sound) of a row's money under a
-    自评表 grid, mapped by position only where the row confirms it (forms.grid_row);
-    None when the row does not say which number is which."""
+    """(cell index, cell, value, role, rank, header words, sound, contradicted) of a row's
+    money under a 自评表 grid, mapped by position only where the row confirms it
+    (forms.grid_row; contradicted: its own 执行率 disagrees); None when the row does not
+    say which number is which."""
     got = grid_row(grid, tuple(c.text for c in row), li)
     if got is None:
         return None
@@ -692,7 +706,7 @@ def _grid_hits(grid: FundGrid, header: tuple[str, ...], row, li: int, is_total: 
         if measure in _GRID_ROLES:
             col = next(k for k, m in enumerate(grid.measures) if m == measure)
             role, rank = _GRID_ROLES[measure]
-            hits.append((i, row[i], val, role, rank, header[col], got.sound))
+            hits.append((i, row[i], val, role, rank, header[col], got.sound, got.conflict))
     return sorted(hits, key=lambda h: h[0])
 
 

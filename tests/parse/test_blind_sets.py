@@ -352,6 +352,17 @@ def test_a_grid_a_cell_a_line_with_its_columns_letters_unbracketed():
     assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (4_124_400, 3_304_800, 0.8013)
 
 
+def test_a_total_row_without_its_rate_is_placed_by_the_part_row_restating_it():
+    head = ("2024年度部门整体绩效自评表 | ||||\n项目名称: | 某县科学技术协会整体监控 | ||||\n资金情况 | ||||\n"
+            "年初预算数 | 全年(调整)预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 | |||||\n")
+    total = "年度总金额 | 3,724,055.00? | 4,764,453.11? | 4,614,453.11? | |||||||\n"
+    r = _parse(head + total + "其中:财政拨款 | 3,724,055.00? | 4,764,453.11? | 4,614,453.11? | 96.85 | 10.00 | 9.68? | |||\n")
+    assert (r.budget_yuan, r.spent_yuan) == (4_764_453.11, 4_614_453.11)
+    # a part row with other numbers confirms nothing of the total's
+    r = _parse(head + total + "其中:财政拨款 | 3,000,000.00 | 4,000,000.00 | 3,874,000.00 | 96.85 | 10.00 | 9.68 | |||\n")
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
+
+
 def test_a_grid_row_that_lost_a_cell_is_not_read_by_its_labels_words():
     r = _parse("单位名称 | 某镇人民政府 | ||||||||\n基本支出总额 | 864.2万 | 项目支出总额 | 0 | ||||||\n"
                "预算执行情况(万元) (20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) | |||||\n"
