@@ -108,6 +108,17 @@ def test_rates_listed_after_the_reports_rate_are_its_parts():
     assert r.execution_rate_reported is None
 
 
+def test_the_whole_stated_apart_from_its_parts_is_their_sum():
+    head = "某市2021年国家非物质文化遗产保护资金绩效自评报告\n一、基本情况\n"
+    r = _parse(head + "根据通知,下达我市甲县文化馆保护补助40万元,下达我市乙县传承人补助2万元。\n"
+                      "二、绩效目标完成情况分析\n2021年我市国家非物质文化遗产保护资金下达42万元,资金到位率100%。\n")
+    assert r.budget_yuan == 420_000
+    # no amount the sum of the others: undecided
+    r = _parse(head + "根据通知,下达我市甲县文化馆保护补助40万元,下达我市乙县传承人补助2万元。\n"
+                      "二、绩效目标完成情况分析\n2021年我市国家非物质文化遗产保护资金下达45万元,资金到位率100%。\n")
+    assert r.budget_yuan is None
+
+
 # ------------------------------------------------------------------ scores
 
 
