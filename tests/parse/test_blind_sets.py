@@ -119,6 +119,12 @@ def test_the_whole_stated_apart_from_its_parts_is_their_sum():
     assert r.budget_yuan is None
 
 
+def test_money_planned_to_arrive_is_no_money_arrived():
+    r = _parse("某县委宣传部2018年度战略合作资金支出绩效自评报告\n一、项目资金情况\n"
+               "2018年1-12月计划到位资金163.69万元,实际到位资金143.69万元。\n")
+    assert (r.budget_yuan, r.available_yuan) == (1_636_900, 1_436_900)
+
+
 # ------------------------------------------------------------------ scores
 
 
