@@ -125,6 +125,15 @@ def test_money_planned_to_arrive_is_no_money_arrived():
     assert (r.budget_yuan, r.available_yuan) == (1_636_900, 1_436_900)
 
 
+def test_a_projects_total_investment_gives_way_to_the_years_budget():
+    head = "某区2019年植被恢复绿化项目支出绩效自评报告\n一、项目基本情况\n"
+    r = _parse(head + "资金来源为财政投入,2019年预算实际安排151.12万元。\n(二)项目资金分配情况\n"
+                      "项目资金主要以造林面积为测算依据分配。项目计划总投资199.88万元。\n")
+    assert r.budget_yuan == 1_511_200
+    # alone, it is the budget the report states
+    assert _parse(head + "我县2022年农村公路通村道路建设项目计划投资2179万元。\n").budget_yuan == 21_790_000
+
+
 # ------------------------------------------------------------------ scores
 
 
