@@ -175,6 +175,17 @@ def _part_row(ctx: Context, pos: int) -> bool:
     return bool(_PART_ROW.match(ctx.f, ctx.line_bounds(pos)[0], pos))
 
 
+# A percent beside another with only spaces between ("预算资金执行率 90% 100% 10"): an
+# indicator row of a 自评表 flattened to text, its target and its actual value. (In a
+# table read as one, tabs or pipes part the cells: its columns say what each is.)
+_PERCENT_AFTER = re.compile(r" +\d+(?:\.\d+)?%")
+_PERCENT_BEFORE = re.compile(r"\d% +$")
+
+
+def _indicator_cells(ctx: Context, span: tuple[int, int]) -> bool:
+    return bool(_PERCENT_AFTER.match(ctx.f, span[1]) or _PERCENT_BEFORE.search(ctx.f, max(0, span[0] - 8), span[0]))
+
+
 def _listed_after_a_rate(ctx: Context, pos: int) -> bool:
     """"…执行率为80.32%,其中:基本支出…执行率达100.00%,项目支出…执行率47.72%": a rate
     after 其中 in a sentence that stated a rate before it is a part's."""
@@ -197,7 +208,7 @@ def choose_rate(ctx: Context, rates: list[RateStatement], concepts: tuple[str, .
             value=r.value, span=r.span, label=r.label,
             rank=concepts.index(r.concept) * 10 + (c[1] if c else 9),
             reason=f"“{r.label}”", item=is_item(ctx, r.span[0]) or _part_row(ctx, r.span[0])
-            or _listed_after_a_rate(ctx, r.span[0]),
+            or _listed_after_a_rate(ctx, r.span[0]) or _indicator_cells(ctx, r.span),
             excluded=LOST_COMPONENT if in_component(ctx, r.span[0])
             else LOST_PART if in_list_sentence(ctx, r.span[0]) else "",
             slack=0.5 * 10.0 ** -(r.decimals + 2), ref=r))

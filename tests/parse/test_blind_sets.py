@@ -389,6 +389,16 @@ def test_a_total_row_without_its_rate_is_placed_by_the_part_row_restating_it():
     assert (r.budget_yuan, r.spent_yuan) == (None, None)
 
 
+def test_an_indicator_rows_target_and_actual_percents_are_not_the_reports_rate():
+    grid = ("预算执行 情况(万元) (20 分) 预算数 (A) 执行数(B) 执行率(B/A) 得分 (20 分*执行率) "
+            "285.84 285.84 100% 20 三级指标 年初目标值 (A) 实际完成值 (B) 得分 ")
+    r = _parse(HUBEI_FORM + grid + "服务外包企业数量 3 3 10 预算资金执行率 90% 95% 10 资金拨付及时性 98%以上 100% 10\n")
+    assert r.execution_rate_reported == 1.0
+    # the indicator's own statement, alone, still names a rate
+    r = _parse("某局2020年项目绩效自评报告\n一、项目基本情况\n预算执行率100%,资金拨付及时。\n")
+    assert r.execution_rate_reported == 1.0
+
+
 def test_a_grid_row_that_lost_a_cell_is_not_read_by_its_labels_words():
     r = _parse("单位名称 | 某镇人民政府 | ||||||||\n基本支出总额 | 864.2万 | 项目支出总额 | 0 | ||||||\n"
                "预算执行情况(万元) (20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) | |||||\n"
