@@ -507,6 +507,8 @@ def _spent_rate_run(run: str, loose: bool = False) -> set[tuple[float, float, fl
     return spent_some or out
 
 
+_TOTAL_AHEAD = re.compile(r"(?:合[ \t]*计|总[ \t]*计)[ \t]*:?")
+_TOTAL_REACH = 1500  # characters after the header a 合计 row is looked for
 _ROW_NAME = re.compile(r"[\s|\u00a0]*(?:年度(?:财政)?[ \t]*资金总额|资金总额|合计|总计)[ \t]*:?")
 
 
@@ -595,6 +597,10 @@ def _glued(f: str) -> FlatForm:
         # "…执行率(B/A×100%)年度资金总额:390390100%": the total row's label before its cells.
         named = _ROW_NAME.match(f, after)
         row = _CELLS.match(f, named.end() if named else after)
+        if row is None and (total := _TOTAL_AHEAD.search(f, after, min(len(f), after + _TOTAL_REACH))):
+            # Rows of parts first (units, sources: "一般预算内拨款6363100%"), the 合计
+            # row under them: its cells, checked the same way.
+            row = _CELLS.match(f, total.end())
         if row is None:
             continue
         cells = list(_RUN.finditer(f, row.start(), row.end()))

@@ -399,6 +399,16 @@ def test_an_indicator_rows_target_and_actual_percents_are_not_the_reports_rate()
     assert r.execution_rate_reported == 1.0
 
 
+def test_glued_rows_of_parts_then_their_合计_row():
+    head = "某区2021年度区级森林防火专项经费项目绩效自评表单位名称:某区园林和林业局项目名称区级森林防火专项经费"
+    r = _parse(head + "预算执行情况(万元)预算数(A)执行数(B)执行率(B/A)一般预算内拨款6363100%合计6363100%年度绩效目标\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (630_000, 630_000, 1.0)
+    rows = "".join(f"{i}省某某运动管理 中心{b}{s}{r}" for i, (b, s, r) in enumerate(
+        [("319.65", "134.02", "41.93%"), ("350", "350.00", "100.00%"), ("120", "111.40", "92.83%")], start=2))
+    r = _parse(head + "序号单位名称预算数执行数预算执行率" + rows + "地市小计5254.155014.7095.44%合计68006027.9588.65%由上表可知\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (68_000_000, 60_279_500, 0.8865)
+
+
 def test_a_grid_row_that_lost_a_cell_is_not_read_by_its_labels_words():
     r = _parse("单位名称 | 某镇人民政府 | ||||||||\n基本支出总额 | 864.2万 | 项目支出总额 | 0 | ||||||\n"
                "预算执行情况(万元) (20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) | |||||\n"
