@@ -187,17 +187,22 @@ def _sum_of_the_others(top: Sequence[Option]) -> Option | None:
     """The one amount among disagreeing ones that is the sum of all the others (the
     whole stated beside its parts with no 共计 to mark it: "下达…40万元，下达…2万元" and
     later "…资金下达42万元"), its first statement; None when no single one is."""
+    if any(not isinstance(o.value, (int, float)) or isinstance(o.value, bool) or o.value < _SUMMED_MIN
+           for o in top):
+        return None
+    # One value a statement: equal neighbours in value order are one (linear after the
+    # sort: a table may offer thousands of candidates).
     distinct: list[Option] = []
-    for o in sorted(top, key=lambda o: o.span[0]):
-        if not isinstance(o.value, (int, float)) or isinstance(o.value, bool) or o.value < _SUMMED_MIN:
-            return None
-        if not any(_agree(d, o) for d in distinct):
+    for o in sorted(top, key=lambda o: (o.value, o.span[0])):
+        if not distinct or abs(o.value - distinct[-1].value) > o.slack + distinct[-1].slack:
             distinct.append(o)
     if len(distinct) < 3:
         return None
-    wholes = [d for d in distinct
-              if abs(2 * d.value - sum(x.value for x in distinct)) <= _ROUNDING_YUAN * (len(distinct) - 1)]
-    return wholes[0] if len(wholes) == 1 else None
+    total = sum(d.value for d in distinct)
+    wholes = [d for d in distinct if abs(2 * d.value - total) <= _ROUNDING_YUAN * (len(distinct) - 1)]
+    if len(wholes) != 1:
+        return None
+    return min((o for o in top if _agree(o, wholes[0])), key=lambda o: o.span[0])
 
 
 def _unit_slips(chosen: Option, options: Sequence[Option]) -> list[Option]:
