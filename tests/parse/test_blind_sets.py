@@ -371,6 +371,13 @@ def test_a_grids_年度财政资金总额_row_and_its_rate_without_a_percent_sig
     assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (1_040_000, 1_039_700, 0.9997)
 
 
+def test_a_grid_whose_column_letters_lost_their_closing_brackets():
+    r = _parse("项目名称 安徽省广播电视精品专项资金\n主管部门 安徽省广播电视局 实施单位 安徽省广播电视局机关\n资金情况\n(万元)\n"
+               "  全年预算数(A 全年执行数(B 分值 执行率(B/A) 得分\n年度资金总额: 760 760 10 100.00% 10\n"
+               " 其中:本年财政拨款 760 760 -   -\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (7_600_000, 7_600_000, 1.0)
+
+
 def test_a_grid_a_cell_a_line_with_its_columns_letters_unbracketed():
     head = "某县2022年度项目支出绩效自评表\n项目名称\n\n某项补助资金\n\n项目资金(万元)\n\n"
     r = _parse(head + "年初预算数\n\n全年预算数A\n\n全年执行数B\n\n分值\n\n执行率\n\n得分\n\n"
