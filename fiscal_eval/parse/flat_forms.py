@@ -48,9 +48,10 @@ FlatForm = tuple[list[tuple[FundLine, int, str]], list[RateStatement]]
 @lru_cache(maxsize=1)
 def _header_word() -> re.Pattern[str]:
     """Any [fund_columns] header word, with a marker after it ("(A)", "(万元)", "(10分)",
-    or the column's letter alone or in a bracket left open: "全年预算数A", "全年预算数(A")."""
+    or the column's letter alone or in a bracket left open: "全年预算数A", "全年预算数(A",
+    or its formula: "执行率(全年执行数/全年预算数)")."""
     words = "|".join(f"(?:{rx.pattern.lstrip('^')})" for _, rx in vocab().fund_columns)
-    return re.compile(rf"(?:{words})(?:\([^()]{{0,8}}\)|\(?[A-F](?![A-Za-z)]))?")
+    return re.compile(rf"(?:{words})(?:\([^()]{{0,8}}\)|\([^()/]{{1,8}}/[^()/]{{1,8}}\)|\(?[A-F](?![A-Za-z)]))?")
 
 
 def flat_form(ctx) -> FlatForm:

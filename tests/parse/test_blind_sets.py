@@ -378,6 +378,13 @@ def test_a_grid_whose_column_letters_lost_their_closing_brackets():
     assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (7_600_000, 7_600_000, 1.0)
 
 
+def test_a_grid_whose_rate_column_prints_its_formula():
+    r = _parse("附件1 项目支出绩效自评表 ( 2021 年度) 项目名称 司法业务经费 主管部门 某市司法局 项目资金(万元) "
+               "实施单位 某市司法局 年初预算数 全年预算数 全年执行数 分值 执行率(全年 执行数/全年 预算数) "
+               "年度资金总额: 620.82万元 620.82万元 590.50万元 10 95.12% 9.5 其中:当年财政 拨款 620.82万元\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (6_208_200, 5_905_000, 0.9512)
+
+
 def test_a_grid_a_cell_a_line_with_its_columns_letters_unbracketed():
     head = "某县2022年度项目支出绩效自评表\n项目名称\n\n某项补助资金\n\n项目资金(万元)\n\n"
     r = _parse(head + "年初预算数\n\n全年预算数A\n\n全年执行数B\n\n分值\n\n执行率\n\n得分\n\n"
