@@ -80,8 +80,9 @@ UNIT_YUAN: dict[str, Decimal] = {
 }
 
 # number + unit: "71.00万元", "4,331,899.35元", "0.01 万元".
-# A bare 万 closing a clause ("安排资金19204.096万。") is 万元 written short.
-_AMOUNT = r"(?P<num>{start}{_INT}(?:\.\d+)?)\s?(?P<unit>亿元|万元|千元|元|万(?=[。,;)\s]|$))"
+# A bare 万 closing a clause ("安排资金19204.096万。") or before what money does (已全部到位,
+# 并且…, 用于…) is 万元 written short; before a noun it counts something else (万亩, 万人次).
+_AMOUNT = r"(?P<num>{start}{_INT}(?:\.\d+)?)\s?(?P<unit>亿元|万元|千元|元|万(?=[。,;)\s]|$|已|并|用于))"
 AMOUNT_RE = re.compile(_AMOUNT.format(start=_START, _INT=_INT))
 
 # Percents: "84.61%", "100. 60%" (a stray space after the point, as 003's form prints),

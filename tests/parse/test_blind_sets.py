@@ -134,6 +134,15 @@ def test_a_projects_total_investment_gives_way_to_the_years_budget():
     assert _parse(head + "我县2022年农村公路通村道路建设项目计划投资2179万元。\n").budget_yuan == 21_790_000
 
 
+def test_a_bare_万_before_what_the_money_did_is_万元():
+    head = "某镇2022年乡村振兴示范村建设项目绩效自评报告\n一、资金情况\n"
+    r = _parse(head + "1、资金计划。某村乡村振兴示范村建设项目预算资金13.971129万并且全部到位。\n")
+    assert (r.budget_yuan, r.available_yuan) == (139_711.29, 139_711.29)
+    assert _parse(head + "项目批复资金350万已全部到位,属于省财政下拨资金。\n").available_yuan == 3_500_000
+    # before a noun, 万 counts something else
+    assert _parse(head + "项目预算资金完成造林1.2万亩已全部验收。\n").budget_yuan is None
+
+
 # ------------------------------------------------------------------ scores
 
 
