@@ -267,6 +267,11 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                 and (allocating := _ALLOCATING.search(_untitled(f[bounds[0]:clause_start])))):
             role, rank, fallback = "income", 3, ("budget",)
             reason = f"“{label}”（句中“{allocating.group()}”）"
+        # "该项目经费共35万元", "项目资金为30万元": the project's money as a whole, its
+        # sentence's first amount, is its budget where no wording names one better.
+        elif role == "other" and last_idx is None and _PROJECT_MONEY.fullmatch(label):
+            role, rank = "budget", 5
+            reason = f"“{label}”（项目资金总额）"
         # "…下达9,056万元，省级下达804万元，共计9,860万元": a total named only by its marker
         # is a total of the money listed before it in the sentence, and takes its role.
         marked = bool(v.total_marker.search(clause))
@@ -362,6 +367,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
 # Money named by no verb, only as the project's (or fund's) money.
 _BARE_MONEY = re.compile(r"(?:项目|专项|预算)?(?:资金|经费)(?:总额)?")
 _ALLOCATING = re.compile(r"批复|下达|安排|分配|下拨")
+_PROJECT_MONEY = re.compile(r"(?:该|本|此)?项目(?:总)?(?:资金|经费)(?:总额|总计|合计|计划)?")
 
 
 # A heading glued into running text: "二、", "(三)" (a figure's own "1、" is not one).

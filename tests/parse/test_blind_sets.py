@@ -143,6 +143,17 @@ def test_a_bare_万_before_what_the_money_did_is_万元():
     assert _parse(head + "项目预算资金完成造林1.2万亩已全部验收。\n").budget_yuan is None
 
 
+def test_the_projects_money_named_as_a_whole_is_its_budget():
+    head = "某市政府办公室2017年办公楼维护项目支出绩效自评报告\n一、项目基本情况\n"
+    assert _parse(head + "该项目经费共35万元,主要用于维护办公大楼的正常运转。\n").budget_yuan == 350_000
+    assert _parse(head + "项目资金为30万元,主要用于综治维稳工作。\n").budget_yuan == 300_000
+    # a named item's money is no such whole
+    assert _parse(head + "办公楼保洁经费共35万元,主要用于保洁。\n").budget_yuan is None
+    # and gives way to a budget its words name
+    r = _parse(head + "该项目经费共35万元。年初预算安排40万元。\n")
+    assert r.budget_yuan == 400_000
+
+
 # ------------------------------------------------------------------ scores
 
 
