@@ -809,7 +809,8 @@ _RUN_BEFORE = re.compile(r"(?:^|(?<=[\s,;:。、)]))[^\s,;:。、\d“”\"()]{3
 _CJK_RUN_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))[\u4e00-\u9fff]{4,33}$")
 _EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)"
                          r"|度?[^。\n,;]{0,30}?(?:开展|进行)了?(?:绩效)?自评")  # "…2021年度某某项目使用管理情况认真开展了自评"
-_REGION_ORG = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)[\u4e00-\u9fff]{2,25}")
+# (an autonomous prefecture or county writes out its peoples: 红河哈尼族彝族自治州…)
+_REGION_ORG = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)|[\u4e00-\u9fff]{2,10}?自治[州县旗])[\u4e00-\u9fff]{2,25}")
 
 
 @lru_cache(maxsize=1)
@@ -866,6 +867,8 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
 # What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
 # "…后，X牵头提出资金分配方案", "X成立于2010年", "X的主要职能是…", "X隶属于…".
 _SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于"
+                         # "X于2012年11月正式批复设立": the unit's founding
+                         r"|于(?=(?:19|20)\d\d年[^。\n,]{0,12}?(?:成立|设立|组建|挂牌))"
                          r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))"  # "X主要有部门预算项目支出、…二类支出"
                          # "…通知要求,X开展并完成了本部门…绩效自评工作": the unit doing the self-evaluation
                          r"|(?<!组织)开展(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))"

@@ -273,6 +273,17 @@ def test_a_source_field_ends_where_the_pages_furniture_begins():
     assert r.agency == "某市住房和城乡建设局"
 
 
+def test_a_unit_introduced_by_its_founding_or_a_short_name():
+    head = "一、部门基本情况\n(一)部门概况\n"
+    r = _parse(head + "某某哈尼族彝族自治州红十字会(以下简称“州红十字会”)于1989年9月成立,系参公管理的群团组织。\n")
+    assert r.agency == "某某哈尼族彝族自治州红十字会"
+    r = _parse("一、项目基本情况\n某某市人民政府驻上海联络处于2012年11月正式批复设立,于2013年3月挂牌。\n")
+    assert r.agency == "某某市人民政府驻上海联络处"
+    # a date that founds nothing names no unit
+    r = _parse("一、项目基本情况\n某某市人民政府驻上海联络处于2012年11月完成了采购。\n")
+    assert r.agency is None
+
+
 # ------------------------------------------------------------------ noise
 
 
