@@ -99,8 +99,7 @@ def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
     Rules, in order: items of a breakdown give way to figures that are not items; the
     best rank of naming words wins; equal values stated several times are one value;
     between different values, a stated total (共计/合计 over the others) wins when it is
-    at least as large as each of them; else an amount equal to the sum of all the others
-    (three different amounts at least); else nothing is chosen.
+    at least as large as each of them; else nothing is chosen.
 
     >>> a = Option(90560000.0, (0, 5), "中央下达", 3, "下达", level="中央")
     >>> b = Option(8040000.0, (9, 13), "省级下达", 3, "下达", level="省级")
@@ -151,14 +150,6 @@ def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
                     lost[id(o)] = LOST_PART
             for o in same_total[1:]:
                 lost[id(o)] = LOST_REPEAT
-        elif (whole_sum := _sum_of_the_others(top)) is not None:
-            chosen = whole_sum
-            reason = f"{chosen.reason}；等于其余各数之和"
-            for o in top:
-                if not _agree(o, chosen):
-                    lost[id(o)] = LOST_PART
-                elif o is not chosen:
-                    lost[id(o)] = LOST_REPEAT
         else:
             for o in top:
                 lost[id(o)] = LOST_CONFLICT
@@ -175,34 +166,6 @@ def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
     if chosen is not None and len(candidates) == 1 and not keep_single:
         candidates = ()
     return Choice(chosen, candidates, reason)
-
-
-# Amounts only (a rate or a score is never the sum of others), and a cent of 万元 each
-# item may round away.
-_SUMMED_MIN = 100.0
-_ROUNDING_YUAN = 100.0
-
-
-def _sum_of_the_others(top: Sequence[Option]) -> Option | None:
-    """The one amount among disagreeing ones that is the sum of all the others (the
-    whole stated beside its parts with no 共计 to mark it: "下达…40万元，下达…2万元" and
-    later "…资金下达42万元"), its first statement; None when no single one is."""
-    if any(not isinstance(o.value, (int, float)) or isinstance(o.value, bool) or o.value < _SUMMED_MIN
-           for o in top):
-        return None
-    # One value a statement: equal neighbours in value order are one (linear after the
-    # sort: a table may offer thousands of candidates).
-    distinct: list[Option] = []
-    for o in sorted(top, key=lambda o: (o.value, o.span[0])):
-        if not distinct or abs(o.value - distinct[-1].value) > o.slack + distinct[-1].slack:
-            distinct.append(o)
-    if len(distinct) < 3:
-        return None
-    total = sum(d.value for d in distinct)
-    wholes = [d for d in distinct if abs(2 * d.value - total) <= _ROUNDING_YUAN * (len(distinct) - 1)]
-    if len(wholes) != 1:
-        return None
-    return min((o for o in top if _agree(o, wholes[0])), key=lambda o: o.span[0])
 
 
 def _unit_slips(chosen: Option, options: Sequence[Option]) -> list[Option]:
