@@ -508,9 +508,23 @@ def _spent_rate_run(run: str, loose: bool = False) -> set[tuple[float, float, fl
     return spent_some or out
 
 
-_TOTAL_AHEAD = re.compile(r"(?:合[ \t]*计|总[ \t]*计)[ \t]*:?")
+_ROW_NAME = re.compile(r"[\s|\u00a0]*(?:" + _TOTAL.pattern + r")[ \t]*")
 _TOTAL_REACH = 1500  # characters after the header a 合计 row is looked for
-_ROW_NAME = re.compile(r"[\s|\u00a0]*(?:年度(?:财政)?[ \t]*资金总额|资金总额|合计|总计)[ \t]*:?")
+# Words of another table's header: a 合计 after them is that table's.
+_OTHER_TABLE = re.compile(r"到位数|到位率|资金来源|绩效目标|绩效指标|一级指标")
+
+
+def _total_row_ahead(f: str, after: int) -> re.Match[str] | None:
+    """The 合计 row under rows of parts ("一般预算内拨款6363100%合计6363100%"): a total's
+    words opening a row (after the previous row's %, a line or a cell break), not a
+    subtotal named for its rows (省直单位合计), and not past another table's header."""
+    end = min(len(f), after + _TOTAL_REACH)
+    if (other := _OTHER_TABLE.search(f, after, end)) is not None:
+        end = other.start()
+    for t in _TOTAL.finditer(f, after, end):
+        if t.start() == after or f[t.start() - 1] in "%\n|":
+            return t
+    return None
 
 
 # The cells right after a grid's header: numbers and percents, apart or glued, to the first percent.
@@ -598,7 +612,7 @@ def _glued(f: str) -> FlatForm:
         # "…执行率(B/A×100%)年度资金总额:390390100%": the total row's label before its cells.
         named = _ROW_NAME.match(f, after)
         row = _CELLS.match(f, named.end() if named else after)
-        if row is None and (total := _TOTAL_AHEAD.search(f, after, min(len(f), after + _TOTAL_REACH))):
+        if row is None and (total := _total_row_ahead(f, after)):
             # Rows of parts first (units, sources: "一般预算内拨款6363100%"), the 合计
             # row under them: its cells, checked the same way.
             row = _CELLS.match(f, total.end())

@@ -109,7 +109,7 @@ _RATES = ("rate", "arrival_rate")
 _UNIT_IN_HEADER = re.compile(r"\((?:亿元|万元|千元|元)\)")
 _BLANK = re.compile(r"^[\s—\-–/／|]*$")
 # The money grid's total row label (年度资金总额: …), folded, with or without its colon.
-FUND_TOTAL = re.compile(r"(?:年度(?:财政)?资金总额|资金总额|总金额|总额|合计|总计)(?:\((?:亿元|万元|千元|元)\))?[:：]?")
+FUND_TOTAL = re.compile(r"(?:年度(?:财政)?[ \t]*资金总额|资金总额|总金额|总额|合计|总计)(?:\((?:亿元|万元|千元|元)\))?[:：]?")
 # A [fund_columns] points header naming the maximum (分值 10), not the points earned (得分).
 MAX_POINTS_HEADER = re.compile(r"^(?:分值|权重|满分)")
 

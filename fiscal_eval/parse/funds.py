@@ -120,6 +120,12 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
     return role, rank, fallback
 
 
+def _department_title(ctx: Context) -> bool:
+    """Whether the report's title names a department's whole spending (部门整体支出…)."""
+    title = find_title(ctx)
+    return title is not None and bool(vocab().meta["department_title"].search(str(title.value)))
+
+
 def _names_a_part(ctx: Context, label: str) -> bool:
     """Whether a label names a part of the money (基本支出, 三公经费 …) the title does not
     make the report's whole."""
@@ -268,8 +274,10 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             role, rank, fallback = "income", 3, ("budget",)
             reason = f"“{label}”（句中“{allocating.group()}”）"
         # "该项目经费共35万元", "项目资金为30万元": the project's money as a whole, its
-        # sentence's first amount, is its budget where no wording names one better.
-        elif role == "other" and last_idx is None and _PROJECT_MONEY.fullmatch(label):
+        # sentence's first amount, is its budget where no wording names one better (in a
+        # department's report, 项目资金 is the project part of the department's money).
+        elif (role == "other" and last_idx is None and v.subject_project.fullmatch(label)
+              and not _department_title(ctx)):
             role, rank = "budget", 5
             reason = f"“{label}”（项目资金总额）"
         # "…下达9,056万元，省级下达804万元，共计9,860万元": a total named only by its marker
@@ -367,7 +375,6 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
 # Money named by no verb, only as the project's (or fund's) money.
 _BARE_MONEY = re.compile(r"(?:项目|专项|预算)?(?:资金|经费)(?:总额)?")
 _ALLOCATING = re.compile(r"批复|下达|安排|分配|下拨")
-_PROJECT_MONEY = re.compile(r"(?:该|本|此)?项目(?:总)?(?:资金|经费)(?:总额|总计|合计|计划)?")
 
 
 # A heading glued into running text: "二、", "(三)" (a figure's own "1、" is not one).
@@ -547,14 +554,24 @@ _UNIT_LINE = re.compile(r"\((?P<unit>亿元|万元|千元|元)\)(?:[^\n\d|]{0,40
                         r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)[ \t|]*(?=\n|$)")
 
 
-_CELL_ABOVE = re.compile(r"([^\n\d]{2,30})\n[ \t\u3000]*\n?[ \t\u3000]*$")
+# A cell's label: a short line with no figure and no clause punctuation (prose has both).
+_CELL_ABOVE = re.compile(r"(?:^|(?<=\n))([^\n\d,;。]{2,30})\n[ \t\u3000]*\n?[ \t\u3000]*$")
+_UNIT_ALONE = re.compile(r"[ \t\u3000]*\((?:亿元|万元|千元|元)\)[ \t\u3000]*\n[ \t\u3000\n]*$")
+_BARE_NUMBER_NEXT = re.compile(r"[ \t\u3000|]*\n[ \t\u3000\n|]*-?\d[\d,.]*[ \t\u3000|]*(?:\n|$)")
 
 
-def _cell_above(f: str, lo: int) -> str:
+def _cell_above(f: str, lo: int, figure_end: int) -> str:
     """The label cell on the line above a unit alone on its line ("计划安排资金\n(万元)\n170":
-    a form flattened a cell a line), or "" when that line holds a figure or is long prose."""
+    a form flattened a cell a line), or "" when that line holds a figure or is long prose,
+    and when the form was flattened a column at a time: the line above the label is a
+    unit of its own too, or more bare numbers follow the figure ("年初预算数\n(万元)\n
+    全年预算数\n(万元)\n264\n412.44": the header's cells, then the row's)."""
     m = _CELL_ABOVE.search(f, max(0, lo - 40), lo)
-    return m.group(1) if m else ""
+    if m is None or _BARE_NUMBER_NEXT.match(f, figure_end):
+        return ""
+    if _UNIT_ALONE.search(f, max(0, m.start() - 12), m.start()):
+        return ""
+    return m.group(1)
 
 
 def _unit_line_amounts(ctx: Context) -> list[Amount]:
@@ -568,7 +585,7 @@ def _unit_line_amounts(ctx: Context) -> list[Amount]:
         lo = ctx.line_bounds(m.start())[0]
         head = ctx.f[lo:m.start()]
         if not head.strip():
-            head = _cell_above(ctx.f, lo)
+            head = _cell_above(ctx.f, lo, m.end("num"))
         label = clean_label(head + ctx.f[m.end("unit") + 1:start].replace("|", " "))
         role, rank, matched = role_of(_untitled(label))
         if role not in ("budget", "available", "spent"):
@@ -668,10 +685,11 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                             unconfirmed.append((len(out) - 1, i, val.value))
                 ctx.cover(row_span)
                 continue
-            if grid is not None:
-                # Under a money grid whose cells this row does not fill in a way the grid
+            if grid is not None and (len(numeric) > 1 or any("%" in c.text for c in row[li + 1:])):
+                # A row of the money grid whose cells it does not fill in a way the grid
                 # confirms (a cell lost: "部门整体支出总额 | 864.2 | 100% | 20"): which
                 # column a number is under is unknown, and its label's words do not say.
+                # (A row of one figure, "实际支出 | 160", is a field of its own.)
                 continue
             # A row named by its role words: the first number after the label (not a
             # part's: "基本支出总额 | 864.2万 | 项目支出总额 | 0").

@@ -81,8 +81,9 @@ UNIT_YUAN: dict[str, Decimal] = {
 
 # number + unit: "71.00万元", "4,331,899.35元", "0.01 万元".
 # A bare 万 closing a clause ("安排资金19204.096万。") or before what money does (已全部到位,
-# 并且…, 用于…) is 万元 written short; before a noun it counts something else (万亩, 万人次).
-_AMOUNT = r"(?P<num>{start}{_INT}(?:\.\d+)?)\s?(?P<unit>亿元|万元|千元|元|万(?=[。,;)\s]|$|已|并|用于))"
+# 并且全部…, 用于…) is 万元 written short; before anything else it counts (万亩, 万人次,
+# 1.2万并带动…).
+_AMOUNT = r"(?P<num>{start}{_INT}(?:\.\d+)?)\s?(?P<unit>亿元|万元|千元|元|万(?=[。,;)\s]|$|已(?:全部|全额|足额)?(?:到位|到账|拨付|下达|支付|使用)|并(?:且)?(?:全部|已)|用于))"
 AMOUNT_RE = re.compile(_AMOUNT.format(start=_START, _INT=_INT))
 
 # Percents: "84.61%", "100. 60%" (a stray space after the point, as 003's form prints),

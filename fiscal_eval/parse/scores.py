@@ -25,7 +25,10 @@ _POINTS = re.compile(r"\d\s*分")  # how every subtotal ends
 _ITEM_BEFORE = re.compile(r"(?:该项|此项|本项|该指标|本指标|此指标|各项)(?:指标)?(?:自评)?$")
 # The 自评表's last row, 总分 | 分值 | 得分 (财预〔2020〕10号): "总分 | 100 | 96 | 优",
 # "总分 100 100": the 100 after 总分 is the points possible, the number after it those scored.
-_MAX_THEN_SCORE = re.compile(r"(?P<label>总分)[ \t|]*100(?:\.0+)?[ \t]*[|\t ][ \t|]*" + _NUM + r"(?=[ \t]*(?:\||分|\n|$))")
+# Read only when no other number follows on the row (a 分值 | 扣分 | 得分 form puts the
+# points taken off between them).
+_MAX_THEN_SCORE = re.compile(r"(?P<label>总分):?[ \t|]*100(?:\.0+)?[ \t|]+" + _NUM
+                             + r"(?=[ \t]*(?:\||分|\n|$))(?![^\n\d]*\d)")
 
 
 @record

@@ -34,6 +34,7 @@ class Vocab:
     rate_any: re.Pattern[str]
     subject_part: re.Pattern[str]
     subject_whole: re.Pattern[str]
+    subject_project: re.Pattern[str]
     section_plan: re.Pattern[str]
     section_actual: re.Pattern[str]
     list_items: re.Pattern[str]
@@ -83,6 +84,7 @@ def vocab() -> Vocab:
         rate_any=c("|".join(f"(?:{r.pattern.pattern})" for r in rates)),
         subject_part=c(raw["subject"]["part"]),
         subject_whole=c(raw["subject"]["whole"]),
+        subject_project=c(raw["subject"]["project"]),
         section_plan=c(raw["subject"]["plan"]),
         section_actual=c(raw["subject"]["actual"]),
         list_items=c(raw["lists"]["items"]),

@@ -122,6 +122,12 @@ def test_money_planned_to_arrive_is_no_money_arrived():
     r = _parse("某县委宣传部2018年度战略合作资金支出绩效自评报告\n一、项目资金情况\n"
                "2018年1-12月计划到位资金163.69万元,实际到位资金143.69万元。\n")
     assert (r.budget_yuan, r.available_yuan) == (1_636_900, 1_436_900)
+    # money that arrived as planned arrived; money not arrived is none of the figures
+    head = "某县2021年某某补助资金项目绩效自评报告\n一、资金情况\n"
+    r = _parse(head + "项目资金按计划到位资金170万元,实际支出160万元。\n")
+    assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (None, 1_700_000, 1_600_000)
+    r = _parse(head + "年初预算100万元,截至年底尚有未按计划到位资金20万元,未到位资金20万元。\n")
+    assert (r.budget_yuan, r.available_yuan) == (1_000_000, None)
 
 
 def test_a_projects_total_investment_gives_way_to_the_years_budget():
@@ -138,8 +144,11 @@ def test_a_bare_万_before_what_the_money_did_is_万元():
     r = _parse(head + "1、资金计划。某村乡村振兴示范村建设项目预算资金13.971129万并且全部到位。\n")
     assert (r.budget_yuan, r.available_yuan) == (139_711.29, 139_711.29)
     assert _parse(head + "项目批复资金350万已全部到位,属于省财政下拨资金。\n").available_yuan == 3_500_000
-    # before a noun, 万 counts something else
-    assert _parse(head + "项目预算资金完成造林1.2万亩已全部验收。\n").budget_yuan is None
+    # before anything but what money does, 万 counts something else
+    assert _parse(head + "项目预算资金惠及农户1.2万并带动群众增收。\n").budget_yuan is None
+    assert _parse(head + "预算资金支持培训农民2万已超过年度目标。\n").budget_yuan is None
+    r = _parse(head + "该项目预算资金120万元。预算资金惠及农户1.2万并带动群众增收。\n")
+    assert r.budget_yuan == 1_200_000
 
 
 def test_the_projects_money_named_as_a_whole_is_its_budget():
@@ -151,6 +160,10 @@ def test_the_projects_money_named_as_a_whole_is_its_budget():
     # and gives way to a budget its words name
     r = _parse(head + "该项目经费共35万元。年初预算安排40万元。\n")
     assert r.budget_yuan == 400_000
+    # in a department's report, 项目资金 is the project part of its money
+    r = _parse("某局2022年部门整体支出绩效自评报告\n一、部门概况\n2022年本部门收入合计500万元。基本支出300万元。"
+               "项目资金200万元,主要用于业务工作。\n")
+    assert r.budget_yuan is None
 
 
 # ------------------------------------------------------------------ scores
@@ -192,6 +205,10 @@ def test_the_forms_总分_row_writes_the_points_possible_then_those_scored():
     assert _parse(prose + "总分 100 100\n").score == 100
     # 100 followed by words, not a number, is no such row
     assert _parse(prose + "| 总分 | 100 | 优 |\n").score is None
+    # the label's cell may end in a colon; the 100 is still the points possible
+    assert _parse(prose + "| 其他需要说明事项 | 无 | 总分: | 100 | 96 | 优 |\n").score == 96
+    # a row with another number after (分值 | 扣分 | 得分) does not say which is the score
+    assert _parse(prose + "| 总分 | 100 | 4 | 96 |\n").score is None
 
 
 def test_a_score_labels_cell_ending_in_a_colon_and_its_value_in_the_next_cell():
@@ -377,6 +394,13 @@ def test_a_form_flattened_a_cell_a_line_with_its_unit_on_a_line_of_its_own():
     r = _parse(head + "计划安排资金\n\n(万元)\n\n170\n\n实际到位资金\n\n(万元)\n\n170\n\n实际支出\n\n(万元)\n\n179.6\n\n"
                       "结余(万元)\n\n0\n\n其中:中央财政\n\n省财政\n\n170\n")
     assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (1_700_000, 1_700_000, 1_796_000)
+    # flattened a column at a time (the header's cells, then the row's): no cell has its figure
+    for grid in ("年初预算数\n(万元)\n全年预算数\n(万元)\n全年执行数\n(万元)\n264\n412.44\n330.48\n",
+                 "计划安排资金\n(万元)\n实际到位资金\n(万元)\n实际支出\n(万元)\n170\n170\n179.6\n"):
+        r = _parse(head + grid)
+        assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (None, None, None)
+    # a line of prose above the unit is no cell's label
+    assert _parse(head + "为加强资金管理,其中本年度实际支出金额\n(万元)\n\n170\n").spent_yuan is None
     # a figure on the line above is no label: the bare number after the unit names nothing
     r = _parse(head + "资金情况\n2020年 170\n(万元)\n\n170\n")
     assert r.budget_yuan is None
@@ -453,6 +477,14 @@ def test_glued_rows_of_parts_then_their_合计_row():
         [("319.65", "134.02", "41.93%"), ("350", "350.00", "100.00%"), ("120", "111.40", "92.83%")], start=2))
     r = _parse(head + "序号单位名称预算数执行数预算执行率" + rows + "地市小计5254.155014.7095.44%合计68006027.9588.65%由上表可知\n")
     assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (68_000_000, 60_279_500, 0.8865)
+    # a subtotal named for its rows is no 合计 row; the total is the row opening with 合计
+    r = _parse(head + "预算执行情况(万元)序号单位预算数执行数预算执行率省直单位合计100090090.00%"
+                      "地市合计2000180090.00%合计3000270090.00%由上表可知\n")
+    assert (r.budget_yuan, r.spent_yuan) == (30_000_000, 27_000_000)
+    # a 合计 past another table's header is that table's (money arrived, not spent)
+    r = _parse(head + "预算执行情况(万元)预算数(A)执行数(B)执行率(B/A)年度资金总额———年度绩效目标 "
+                      "资金到位情况 资金来源预算数到位数到位率合计505050100%\n")
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
 
 
 def test_a_grid_row_that_lost_a_cell_is_not_read_by_its_labels_words():

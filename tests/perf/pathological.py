@@ -39,6 +39,7 @@ def long_runs(n: int) -> tuple[bytes, str]:
         parts.append("实际支出" + filler * (n // len(filler)) + "甲100万元\n")
         parts.append("执行率" + filler * (n // len(filler)) + "90%\n")
         parts.append("自评得分" + filler * (n // len(filler)) + "90分\n")
+        parts.append("总分 100" + filler * (n // len(filler)) + "甲96\n")  # not the form's 总分 | 分值 | 得分 row
     return "".join(parts).encode(), ".txt"
 
 
