@@ -850,6 +850,12 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
         if run and _region_org().fullmatch(run.group()):
             found.append((run.group(), run.start(), pos, "正文“（以下简称）”所指单位"))
         pos = f.find("(以下简称", pos + 1, _HEAD)
+    for m in _FOUNDED_IN.finditer(f, 0, _HEAD):
+        # "一、项目基本情况\nX于2012年11月正式批复设立": the unit's founding, opening the
+        # section that describes it (a contractor founded in some year is told of later).
+        run = _CLAUSE_START_RUN.search(f, max(0, m.start() - 31), m.start())
+        if run and _UNDER_OVERVIEW.search(f, max(0, run.start() - 40), run.start()) and not _PREPOSITION.match(run.group()):
+            found.append((run.group(), run.start(), m.start(), "正文开篇所述单位的成立"))
     for m in _SUBJECT_OF.finditer(f, 0, _HEAD):
         run = _CLAUSE_START_RUN.search(f, max(0, m.start() - 31), m.start())
         if m.group() == "牵头" and voice_region:
@@ -867,14 +873,15 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
 # What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
 # "…后，X牵头提出资金分配方案", "X成立于2010年", "X的主要职能是…", "X隶属于…".
 _SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于"
-                         # "X于2012年11月正式批复设立": the unit's founding
-                         r"|于(?=(?:19|20)\d\d年[^。\n,]{0,12}?(?:成立|设立|组建|挂牌))"
                          r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))"  # "X主要有部门预算项目支出、…二类支出"
                          # "…通知要求,X开展并完成了本部门…绩效自评工作": the unit doing the self-evaluation
                          r"|(?<!组织)开展(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))"
                          # "X是一级预算管理的行政单位", "X是…下属二级事业单位", "X是…组成的人民团体":
                          # the unit describing itself
                          r"|是(?=[^。\n]{0,40}?(?:行政单位|事业单位|行政机关|预算单位|机关|职能(?:工作)?部门|人民团体|群团组织|群众团体)[,;。])")
+_FOUNDED_IN = re.compile(r"于(?=(?:19|20)\d\d年[^。\n,]{0,12}?(?:成立|设立|组建|挂牌))")
+# A section's heading about the unit or project overall, the line right before.
+_UNDER_OVERVIEW = re.compile(r"(?:概况|基本情况|简介|职能职责|部门职能)[^\n]{0,4}\n[ \t]*$")
 _CLAUSE_START_RUN = re.compile(r"(?:^|(?<=[\s,;:。!?)]))[\u4e00-\u9fff]{3,30}$")
 # A run opening with one of these is not its clause's subject ("由县扶贫办牵头").
 _PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协调|配合|请|按照|根据|通过|将|把|为)")

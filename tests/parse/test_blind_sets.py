@@ -297,6 +297,9 @@ def test_a_unit_introduced_by_its_founding_or_a_short_name():
     assert r.agency == "某某市人民政府驻上海联络处"
     r = _parse("一、单位基本情况\n(一)职能职责\n某某省侨联是中共某某省委领导下的由归侨、侨眷组成的人民团体,是党和政府联系归侨的桥梁。\n")
     assert r.agency == "某某省侨联"
+    # a founding told of later in the section is another's (a contractor's)
+    r = _parse("某县2021年道路建设项目绩效自评报告\n一、项目基本情况\n本项目按计划实施。某某建设有限公司于2019年3月成立,承建本项目。\n")
+    assert r.agency is None
     # a date that founds nothing names no unit
     r = _parse("一、项目基本情况\n某某市人民政府驻上海联络处于2012年11月完成了采购。\n")
     assert r.agency is None
