@@ -166,6 +166,13 @@ def test_the_projects_money_named_as_a_whole_is_its_budget():
     assert r.budget_yuan is None
 
 
+def test_共支_is_共支出_written_short():
+    head = "某县2021年公共文化服务专项资金绩效自评报告\n一、资金使用情况\n"
+    assert _parse(head + "(1)2021年公共文化服务专项资金共支182.564万元。\n").spent_yuan == 1_825_640
+    # 共支持 is support given, no spending
+    assert _parse(head + "2021年本专项共支持项目30个。省级安排资金共支持90万元。\n").spent_yuan is None
+
+
 # ------------------------------------------------------------------ scores
 
 
