@@ -1046,7 +1046,8 @@ _YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:-|—|–|－|~|～|至|�
 def find_year(ctx: Context, title: Found | None = None) -> Choice:
     """The fiscal year evaluated — not the year of publication. The titles (page title,
     file name, the form's own heading) must agree; then 评价年度 fields and "对2021年度…
-    评价"; then "2021年度…绩效自评" anywhere; then the year most often written."""
+    评价"; then "2021年度…绩效自评" anywhere; then the year most often written; with no
+    year written at all, the year before the report's 填报日期 / 发布日期."""
     f = ctx.f
     cands: list[_C] = []
     for t in _titles(ctx):
@@ -1103,7 +1104,18 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
                 cands += [_C(int(year), (first[year], first[year] + 4), label, _YEAR_REASON[label], tier)
                           for year, n in counts.items() if n == top]
                 break
+    if not cands:
+        # No year written at all: a self-evaluation is filed after the year it evaluates
+        # closes, so the year before the one its 填报日期 / 发布日期 field states (not a
+        # bare 日期, a signature's date or a document's own date).
+        filed = find_published_date(ctx)
+        if filed is not None and _FILED_FIELD.fullmatch(filed.label):
+            cands.append(_C(int(str(filed.value)[:4]) - 1, filed.span, "填报日期前一年",
+                            f"文中未写评价年度；{filed.label}的上一年（自评在年度结束后填报）", 6))
     return _choose(cands)
+
+
+_FILED_FIELD = re.compile(r"填报日期|填表日期|报告日期|编制日期|发布日期|发布时间|公开日期")
 
 
 # ----------------------------------------------------------------------------- kind

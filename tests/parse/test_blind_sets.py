@@ -635,6 +635,18 @@ def test_years_written_equally_often_leave_the_year_undecided():
     assert r.year == 2021
 
 
+def test_no_year_written_the_year_before_the_reports_filing_date():
+    body = "部门整体支出绩效自评报告\n部门名称:某县司法局\n填报日期:2022-02-03\n一、部门基本情况\n(一)部门职能\n"
+    r = _parse(body + "负责全县普法工作。\n")
+    assert r.year == 2021
+    assert r.evidence["year"].sentence.startswith("填报日期")
+    # a year the text writes comes first
+    assert _parse(body + "2022年度完成普法宣传100场。\n").year == 2022
+    # a bare 日期 or the date under a signature files nothing
+    assert _parse("部门整体支出绩效自评报告\n日期:2023-11-11\n一、部门基本情况\n负责全县普法工作。\n").year is None
+    assert _parse("部门整体支出绩效自评报告\n一、部门基本情况\n负责全县普法工作。\n某县司法局\n2018年7月2日\n").year is None
+
+
 def test_words_for_a_projects_money_and_a_bare_year_are_no_project_names():
     head = "某局2019年度项目支出绩效自评报告\n一、项目概况\n"
     assert _parse(head + "2019年,自治区财政下达我局项目预算资金总计2184.66万元。\n").project_name is None
