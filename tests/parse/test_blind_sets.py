@@ -642,6 +642,8 @@ def test_no_year_written_the_year_before_the_reports_filing_date():
     assert r.evidence["year"].sentence.startswith("填报日期")
     # a year the text writes comes first
     assert _parse(body + "2022年度完成普法宣传100场。\n").year == 2022
+    # a filing month without its day
+    assert _parse(body.replace("2022-02-03", "2025年7月") + "负责全县普法工作。\n").year == 2024
     # a bare 日期 or the date under a signature files nothing
     assert _parse("部门整体支出绩效自评报告\n日期:2023-11-11\n一、部门基本情况\n负责全县普法工作。\n").year is None
     assert _parse("部门整体支出绩效自评报告\n一、部门基本情况\n负责全县普法工作。\n某县司法局\n2018年7月2日\n").year is None
