@@ -11,7 +11,7 @@ from typing import TypeGuard, TypeVar, get_args
 from fiscal_eval.model import Candidate, Document, Evidence, Kind, Report, Status
 from fiscal_eval.parse.bundles import several_reports
 from fiscal_eval.parse.context import Context
-from fiscal_eval.parse.funds import choose_funds, extract_amounts
+from fiscal_eval.parse.funds import choose_funds, extract_amounts, named_for_the_project
 from fiscal_eval.parse.indicators import prose_indicators, table_indicators
 from fiscal_eval.parse.metadata import (
     find_agency,
@@ -123,7 +123,7 @@ def _parse(doc: Document) -> Report:
 
     # ---------------------------------------------------------------- money
     values: dict[str, float | None] = {}
-    for field, choice in choose_funds(amounts).items():
+    for field, choice in choose_funds(named_for_the_project(amounts, project_name)).items():
         if choice.candidates:
             candidates[field] = choice.candidates
         if choice.option is not None:

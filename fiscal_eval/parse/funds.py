@@ -826,6 +826,29 @@ def _option(a: Amount, reason: str = "") -> Option:
                   slack=_slack(line), ref=a)
 
 
+def named_for_the_project(amounts: list[Amount], project_name: str | None) -> list[Amount]:
+    """Amounts named by the report's own project or fund and by nothing else ("2017年电视专题
+    节目制作经费项目50万元", "本次评价对象为湖南省中小企业发展专项资金16750万元"): the
+    project's money as a whole, its budget below every wording that names one (not a
+    level's share, an item or a component's)."""
+    core = _project_core(project_name or "")
+    if len(core) < 5:
+        return amounts
+    out = []
+    for a in amounts:
+        label = _project_core(a.line.label)
+        if (a.line.role == "other" and a.line.parent is None and not (a.level or a.item or a.component or a.excluded)
+                and (label.endswith(core) or (len(label) >= 6 and core.endswith(label)))):
+            a = replace(a, line=replace(a.line, role="budget"), rank=6,
+                        reason=f"“{a.line.label}”（以本报告项目名称所称的资金）")
+        out.append(a)
+    return out
+
+
+def _project_core(name: str) -> str:
+    return re.sub(r"(?:项目)?(?:资金|经费)?(?:项目)?$", "", name) if len(name) > 6 else name
+
+
 def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
     """The report's budget, available, spent and balance, each chosen from its candidates
     (:func:`fiscal_eval.parse.choose.choose`): the amounts its role words name, else the

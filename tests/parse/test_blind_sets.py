@@ -173,6 +173,19 @@ def test_共支_is_共支出_written_short():
     assert _parse(head + "2021年本专项共支持项目30个。省级安排资金共支持90万元。\n").spent_yuan is None
 
 
+def test_money_named_by_the_reports_own_project_is_its_budget():
+    head = "某县广播电视台2017年电视专题节目制作经费项目支出绩效自评报告\n一、项目基本情况\n"
+    r = _parse(head + "2017年电视专题节目制作经费项目50万元,实际到位50万元,到位率100%。\n")
+    assert r.budget_yuan == 500_000
+    r = _parse("湖南省中小企业发展专项资金2020年度绩效自评报告\n一、基本情况\n"
+               "本次评价对象为湖南省中小企业发展专项资金16750万元,其中2000万元切块使用。\n")
+    assert r.budget_yuan == 167_500_000
+    # a level's share of the fund, or another fund's money, is not the whole
+    r = _parse(head + "中央电视专题节目制作经费项目30万元,省级电视专题节目制作经费项目20万元。\n")
+    assert r.budget_yuan is None
+    assert _parse(head + "2017年广播设备维护经费50万元。\n").budget_yuan is None
+
+
 # ------------------------------------------------------------------ scores
 
 
