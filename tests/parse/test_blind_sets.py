@@ -186,6 +186,14 @@ def test_money_named_by_the_reports_own_project_is_its_budget():
     assert _parse(head + "2017年广播设备维护经费50万元。\n").budget_yuan is None
 
 
+def test_the_years_money_and_a_quota_issued_are_the_budget():
+    head = "某县2020年财政专项扶贫资金绩效自评报告\n一、绩效目标分解下达情况\n"
+    r = _parse(head + "年度资金40.83万元,本年度财政拨款40.83万元,执行率100%。\n")
+    assert r.budget_yuan == 408_300
+    r = _parse(head + "2020年度县财政划给县司法局一村一法律顾问经费,指标金额是110万元,实际拨付金额是108万元。\n")
+    assert r.budget_yuan == 1_100_000
+
+
 # ------------------------------------------------------------------ scores
 
 
