@@ -7,7 +7,8 @@ document is a compilation when at least two such lines, different from one anoth
 open at least :data:`MIN_BODY` characters of text before the next. Not split on: a line
 naming the compilation itself (汇编, 目录), an attachment's title (the line before says
 附件/附表: a report's own form), table-of-contents entries (no body under them), a title
-repeated in page headers.
+repeated in page headers, a report's title repeated after its own contents (目录 under
+the first).
 
 Each part is ``source#k`` (k from 1); its text, tables and anchors are the slice of the
 whole, and every anchor says which part and range it belongs to, so a figure's evidence
@@ -34,6 +35,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d\s*年")
 _NOT_A_REPORT_TITLE = re.compile(r"汇编|目录|^附件|^附表|^\S{0,4}[:：]")
 _ATTACHMENT = re.compile(r"^\s*(?:附件|附表)\s*\S{0,6}\s*$")
 _TOC_TAIL = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|\s)\s*\d+\s*$")
+_CONTENTS = re.compile(r"\s*目\s*录\s*\n")
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +77,10 @@ def report_titles(text: str) -> list[tuple[int, int]]:
                 candidates.append((start + lead, start + lead + len(stripped), stripped))
         if stripped:
             previous = stripped
+    # A title over its own table of contents (目 录 right under it): the title repeated
+    # after the contents opens the same report, not another one.
+    candidates = [c for i, c in enumerate(candidates)
+                  if not (i and _CONTENTS.match(folded, candidates[i - 1][1]))]
     kept: list[tuple[int, int, str]] = []
     for i, (start, end, line) in enumerate(candidates):
         following = candidates[i + 1][0] if i + 1 < len(candidates) else len(text)

@@ -34,3 +34,18 @@ def test_units_over_year_titles_still_split():
     text = ("甲县档案馆2024年部门整体支出绩效自评报告\n" + BODY
             + "乙县文化馆\n2024年度部门整体支出绩效评价报告\n" + BODY)
     assert titles(text) == ["甲县档案馆2024年部门整体支出绩效自评报告", "2024年度部门整体支出绩效评价报告"]
+
+
+def test_a_title_repeated_after_its_own_contents_is_the_same_report(tmp_path):
+    # The cover's title, the contents under it, then the title again (written another
+    # way) over the report: one report, not a cover and a report.
+    text = ("甲县回族彝族自治县乙镇人民政府2023年部门整体支出绩效自评报告\n" + CONTENTS
+            + "甲县乙镇人民政府2023年部门整体支出绩效自评报告\n" + BODY)
+    assert titles(text) == []
+    path = tmp_path / "report.txt"
+    path.write_text(text, "utf-8")
+    [report] = parse_reports(str(path))
+    assert (report.kind, report.year, report.budget_yuan) == ("department", 2023, 1_200_000)
+    # two units' reports, each with a body, still split even when one has contents
+    text = ("甲局2023年部门整体支出绩效自评报告\n" + BODY + "乙局2023年部门整体支出绩效自评报告\n" + CONTENTS + BODY)
+    assert len(titles(text)) == 2
