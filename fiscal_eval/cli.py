@@ -466,6 +466,26 @@ def _eval_table(ev: Evaluation) -> Table:
     return table
 
 
+def _basis_table(ev: Evaluation) -> Table:
+    """The values returned, by field and by what they were read from: how many, and how
+    many were right, wrong or invented (Evaluation.by_basis)."""
+    from fiscal_eval.present.labels import label
+
+    columns = ("returned", "found", "wrong", "invented")
+    table = Table(title="返回值的依据 what the values were read from", show_lines=False)
+    table.add_column(label("field").replace(" ", "\n", 1))
+    table.add_column(label("basis").replace(" ", "\n", 1))
+    for column in (*columns, "right_rate"):
+        table.add_column(label(column).replace(" ", "\n", 1), justify="right")
+    previous = None
+    for row in ev.by_basis.iter_rows(named=True):
+        name = label(row["field"]) if row["field"] != previous else ""
+        table.add_row(Text(name), Text(_terminal_safe(row["basis"])), *(Text(str(row[k])) for k in columns),
+                      Text(percent(row["right_rate"], _MISSING) or _MISSING))
+        previous = row["field"]
+    return table
+
+
 def _print_cases(console: Console, ev: Evaluation) -> None:
     """Every case that is not correct, with the sentence of each value."""
     from fiscal_eval.present.labels import label
@@ -506,6 +526,11 @@ def eval_(
     ] = False,
     cases: Annotated[
         bool, typer.Option("--cases", help="List every case that is not correct, with its sentences."),
+    ] = False,
+    by_basis: Annotated[
+        bool, typer.Option("--by-basis", help="Count the values returned by what each was read from "
+                                              "(a title, a form's field, the words naming an amount): "
+                                              "which readings to trust on these reports."),
     ] = False,
     min_found: Annotated[
         float | None,
@@ -554,6 +579,8 @@ def eval_(
             console.print(Text(_terminal_safe(f"! {row['source']}: {row['error']}")))
         if ev.ignored_keys:
             console.print(Text(_terminal_safe(f"标注中未评分的键 keys not scored: {', '.join(ev.ignored_keys)}")))
+        if by_basis:
+            console.print(_basis_table(ev))
         if cases:
             _print_cases(console, ev)
         for line in failures:

@@ -72,7 +72,8 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 import polars as pl
 
 from fiscal_eval.errors import LabelsError
-from fiscal_eval.model import Kind, Report, sentence_at
+from fiscal_eval.model import Evidence, Kind, Report, sentence_at
+from fiscal_eval.parse.funds import role_of  # the amount words of vocab.toml, matched
 from fiscal_eval.parse.normalize import plain_name
 
 # The parser's own number patterns: they run on fold()-ed text, which keeps offsets.
@@ -88,6 +89,7 @@ __all__ = [
     "OUTCOMES",
     "Outcome",
     "CASE_COLUMNS",
+    "BASIS_COLUMNS",
     "FILE_COLUMNS",
     "COUNT_COLUMNS",
     "AMOUNT_TOLERANCE_YUAN",
@@ -135,6 +137,13 @@ FileStatus = Literal["ok", "partial", "failed", "missing", "invalid"]
 CASE_COLUMNS: dict[str, type[pl.DataType]] = {
     "source": pl.Utf8, "field": pl.Utf8, "outcome": pl.Utf8, "label": pl.Utf8,
     "returned": pl.Utf8, "sentence": pl.Utf8, "label_sentence": pl.Utf8, "note": pl.Utf8,
+    "basis": pl.Utf8,
+}
+
+#: One row a (field, basis): how the values the parser returned on that basis fared.
+BASIS_COLUMNS: dict[str, type[pl.DataType]] = {
+    "field": pl.Utf8, "basis": pl.Utf8, "returned": pl.Int64, "found": pl.Int64,
+    "wrong": pl.Int64, "invented": pl.Int64, "right_rate": pl.Float64,
 }
 
 #: One row a label entry selected: the file, its status, and what went wrong.
@@ -391,6 +400,22 @@ class Evaluation:
         return {**sums, **_rates(sums)}
 
     @property
+    def by_basis(self) -> pl.DataFrame:
+        """What the returned values were read from, and how each kind fared: one row a
+        (field, basis) with how many values were returned on it, found, wrong and
+        invented (:data:`BASIS_COLUMNS`), most used first within a field. The rows with
+        few right are the parser's readings not to trust on these reports."""
+        returned = self.cases.filter(pl.col("outcome").is_in(["found", "wrong", "invented"]))
+        order = {f: i for i, f in enumerate(FIELDS)}
+        table = (returned.group_by("field", "basis")
+                 .agg(returned=pl.len().cast(pl.Int64),
+                      **{o: (pl.col("outcome") == o).sum().cast(pl.Int64) for o in ("found", "wrong", "invented")})
+                 .with_columns(right_rate=pl.col("found") / pl.col("returned"))
+                 .sort(pl.col("field").replace_strict(order, return_dtype=pl.Int64), -pl.col("returned"),
+                       pl.col("basis")))
+        return table.select(list(BASIS_COLUMNS))
+
+    @property
     def problems(self) -> pl.DataFrame:
         """The label entries that were not scored: files missing, entries invalid."""
         return self.files.filter(pl.col("status").is_in(["missing", "invalid"]))
@@ -419,7 +444,7 @@ class Evaluation:
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain JSON-able values: ``labels``, ``root``, ``only``,
         ``totals``, ``fields`` (counts by field), ``files``, ``cases`` (every case, the
-        label and returned values with their types), ``ignored_keys``."""
+        label and returned values with their types), ``by_basis``, ``ignored_keys``."""
         cases = [
             {**row, "label": typed_value(row["field"], row["label"]),
              "returned": typed_value(row["field"], row["returned"])}
@@ -433,13 +458,39 @@ class Evaluation:
             "fields": {row.pop("field"): row for row in self.by_field.iter_rows(named=True)},
             "files": self.files.to_dicts(),
             "cases": cases,
+            "by_basis": self.by_basis.to_dicts(),
             "ignored_keys": list(self.ignored_keys),
         }
 
     def to_pandas(self) -> dict[str, pd.DataFrame]:
-        """``by_field``, ``cases`` and ``files`` as pandas DataFrames, by name."""
-        return {"by_field": self.by_field.to_pandas(), "cases": self.cases.to_pandas(),
-                "files": self.files.to_pandas()}
+        """``by_field``, ``by_basis``, ``cases`` and ``files`` as pandas DataFrames, by name."""
+        return {"by_field": self.by_field.to_pandas(), "by_basis": self.by_basis.to_pandas(),
+                "cases": self.cases.to_pandas(), "files": self.files.to_pandas()}
+
+
+# The parser's own tags for where a value came from, in the words an analyst reads (the
+# other evidence labels are the text's own words: 项目名称, 发布机构, 执行率 …).
+_BASIS_WORDS = {"title": "标题", "sentence": "正文句子", "signature": "落款", "field": "评价年度栏",
+                "quoted": "引号内的名称", "counts": "全文用词（项目/部门）多寡",
+                "most frequent 年度": "全文最常见的“…年度”", "most frequent 年": "全文最常见的“…年”",
+                "portal timestamp": "网页发布时间", "signature date": "落款日期"}
+
+
+def _basis(field: str, evidence: Evidence) -> str:
+    """What a returned value was read from, as a key to count by: for an amount, the
+    vocabulary words its label matched ("“预算安排”", "“实际支出”"), or for one a form's
+    grid placed the parser's words for the place (表头下首行 …); otherwise the label's own
+    words (a form's field, a title, a rule's name)."""
+    label = evidence.label
+    if field in _AMOUNTS and not label.startswith(_PLACED):
+        words = role_of(label)[2]
+        return f"“{words}”" if words else "未归类的说法"
+    return _BASIS_WORDS.get(label, label.split("（", 1)[0] or "未归类的说法")
+
+
+# How the labels of amounts a form's grid placed begin (parse.flat_forms, parse.funds):
+# the parser's words for the place, not the text's.
+_PLACED = ("表头", "表格")
 
 
 def _rates(counts: Mapping[str, int]) -> dict[str, float | None]:
@@ -559,8 +610,9 @@ def evaluate(
             if outcome in ("missed", "wrong"):
                 label_sentence, cand_note = _sentence_of_label(report, field, label)
                 note = cand_note or note
+            basis = _basis(field, evidence) if evidence else None
             for c, v in zip(CASE_COLUMNS, (source, field, outcome, _as_text(label),
-                                           _as_text(returned), sentence, label_sentence, note)):
+                                           _as_text(returned), sentence, label_sentence, note, basis)):
                 cases[c].append(v)
 
     if not entries:

@@ -105,6 +105,25 @@ def test_each_case_carries_its_sentences(corpus: Path) -> None:
     assert case["a.txt", "agency"]["sentence"].startswith("某某县林业局2020年度")
 
 
+def test_values_counted_by_what_they_were_read_from(corpus: Path) -> None:
+    ev = evaluate(corpus)
+    basis = {(c["field"], c["outcome"]): c["basis"] for c in ev.cases.iter_rows(named=True)
+             if c["source"] == "a.txt"}
+    # a value returned says what it was read from; a null returned has no basis
+    assert basis["agency", "found"] == "标题" and basis["project_name", "found"] == "项目名称"
+    assert basis["budget_yuan", "found"] == "“预算安排”" and basis["spent_yuan", "wrong"] == "“实际支出”"
+    assert basis["score", "invented"] == "自评得分" and basis["grade", "missed"] is None
+    assert ev.by_basis.rows() == [
+        ("agency", "标题", 1, 1, 0, 0, 1.0), ("year", "标题", 1, 1, 0, 0, 1.0), ("kind", "标题", 1, 1, 0, 0, 1.0),
+        ("project_name", "项目名称", 1, 1, 0, 0, 1.0), ("budget_yuan", "“预算安排”", 1, 1, 0, 0, 1.0),
+        ("spent_yuan", "“实际支出”", 1, 0, 1, 0, 0.0), ("execution_rate_reported", "预算执行率", 1, 1, 0, 0, 1.0),
+        ("score", "自评得分", 1, 0, 0, 1, 0.0)]
+    result = runner.invoke(cli.app, ["eval", str(corpus), "--by-basis"])
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "“实际支出”" in line)
+    assert [c.strip() for c in row.split("│")[3:8]] == ["1", "0", "1", "0", "0.00%"]
+
+
 def test_missing_files_and_bad_entries_are_rows(corpus: Path) -> None:
     ev = evaluate(corpus)
     files = {(r["source"], r["status"]): r["error"] for r in ev.files.iter_rows(named=True)}
@@ -186,14 +205,14 @@ def test_same(field, label, returned, equal) -> None:
 def test_to_dict_keeps_types_and_to_pandas(corpus: Path) -> None:
     ev = evaluate(corpus)
     out = json.loads(json.dumps(ev.to_dict()))
-    assert set(out) == {"labels", "root", "only", "totals", "fields", "files", "cases", "ignored_keys"}
+    assert set(out) == {"labels", "root", "only", "totals", "fields", "files", "cases", "by_basis", "ignored_keys"}
     spent = next(c for c in out["cases"] if c["source"] == "a.txt" and c["field"] == "spent_yuan")
     assert (spent["label"], spent["returned"]) == (800000, 900000)
     rate = next(c for c in out["cases"] if c["field"] == "execution_rate_reported")
     assert rate["label"] == 0.90004 and rate["returned"] == 0.9
     assert out["fields"]["budget_yuan"]["missed"] == 1
     frames = ev.to_pandas()
-    assert set(frames) == {"by_field", "cases", "files"} and len(frames["cases"]) == 13
+    assert set(frames) == {"by_field", "by_basis", "cases", "files"} and len(frames["cases"]) == 13
 
 
 # --------------------------------------------------------------------------- the command
@@ -230,7 +249,7 @@ def test_cli_json(corpus: Path) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert set(out) == {"labels", "root", "only", "totals", "fields", "files", "cases",
-                        "ignored_keys", "gate"}
+                        "by_basis", "ignored_keys", "gate"}
     assert out["gate"] == {"min_found": None, "max_wrong": 1, "max_invented": None, "failures": []}
     assert out["totals"]["found"] == 6 and out["totals"]["stated"] == 8
     assert out["only"] == ["a"] and len(out["cases"]) == 10

@@ -75,7 +75,7 @@ LABELS: dict[str, str] = {
     "nulls": "未写明 nulls", "invented": "臆造 invented", "null_ok": "正确留空 null ok",
     "found_rate": "找到率 found %", "invented_rate": "臆造率 invented %", "outcome": "结果 outcome",
     "label": "标注 label", "returned": "返回 returned", "label_sentence": "标注值所在句 label's sentence",
-    "note": "说明 note",
+    "note": "说明 note", "basis": "依据 basis", "right_rate": "正确率 right %",
 }
 
 
