@@ -139,13 +139,11 @@ def _title_subject(ctx: Context, words: str) -> bool:
     names as its own subject ("…局2023年度项目支出绩效单位自评报告": there 项目支出 is
     the whole the report evaluates, not a part of it)."""
     title = find_title(ctx)
-    if title is None:
-        return False
-    assert isinstance(title.value, str)  # find_title's value is the title line's text
     # A title naming the department's whole spending too (部门整体及项目支出…): there the
     # project spending is a part of that whole.
-    if vocab().meta["department_title"].search(title.value):
+    if title is None or _department_title(ctx):
         return False
+    assert isinstance(title.value, str)  # find_title's value is the title line's text
     named = {m.group() for m in vocab().subject_part.finditer(title.value)}
     if not named:
         return False

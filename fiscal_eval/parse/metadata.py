@@ -1109,18 +1109,20 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
         # closes, so the year before the one its 填报日期 / 发布日期 field states (not a
         # bare 日期, a signature's date or a document's own date).
         filed = find_published_date(ctx)
-        if filed is not None and _FILED_FIELD.fullmatch(filed.label):
+        if filed is not None and vocab().meta["filed_field"].fullmatch(filed.label):
             cands.append(_C(int(str(filed.value)[:4]) - 1, filed.span, "填报日期前一年",
                             f"文中未写评价年度；{filed.label}的上一年（自评在年度结束后填报）", 6))
-        elif filed is None and (m := _FILED_MONTH.search(f, 0, _HEAD)) is not None:
+        elif filed is None and (m := _filed_month().search(f, 0, _HEAD)) is not None:
             # "填报日期:2025年7月": the month, no day (no date to publish, a year all the same)
             cands.append(_C(int(m.group("y")) - 1, m.span("y"), "填报日期前一年",
                             f"文中未写评价年度；{m.group('l')}的上一年（自评在年度结束后填报）", 6))
     return _choose(cands)
 
 
-_FILED_FIELD = re.compile(r"填报日期|填表日期|报告日期|编制日期|发布日期|发布时间|公开日期")
-_FILED_MONTH = re.compile(rf"(?P<l>{_FILED_FIELD.pattern})[\s:|]*(?P<y>(?:19|20)\d\d)\s*年\s*\d{{1,2}}\s*月")
+@lru_cache(maxsize=1)
+def _filed_month() -> re.Pattern[str]:
+    """A filing or publishing field giving its month without a day (填报日期:2025年7月)."""
+    return re.compile(rf"(?P<l>{vocab().meta['filed_field'].pattern})[\s:|]*(?P<y>(?:19|20)\d\d)\s*年\s*\d{{1,2}}\s*月")
 
 
 # ----------------------------------------------------------------------------- kind
