@@ -14,15 +14,21 @@ def titles(text: str) -> list[str]:
     return [text[a:b] for a, b in report_titles(text)]
 
 
+def one_report(folder, text: str):
+    """The one report parse_reports reads from ``text`` saved as a file."""
+    path = folder / "report.txt"
+    path.write_text(text, "utf-8")
+    [report] = parse_reports(str(path))
+    return report
+
+
 def test_inner_cover_is_the_same_report(tmp_path):
     # A cover title naming the unit, the contents, then the inner cover: the unit on a
     # line of its own over a title that opens with the year.
     text = ("甲县档案馆2024年部门整体支出绩效自评报告\n" + CONTENTS
             + "甲县档案馆\n2024年度部门整体支出绩效评价报告\n" + BODY)
     assert titles(text) == []
-    path = tmp_path / "report.txt"
-    path.write_text(text, "utf-8")
-    [report] = parse_reports(str(path))
+    report = one_report(tmp_path, text)
     assert report.status != "failed"
     assert report.agency == "甲县档案馆"
     assert report.budget_yuan == 1_200_000
@@ -42,9 +48,7 @@ def test_a_title_repeated_after_its_own_contents_is_the_same_report(tmp_path):
     text = ("甲县回族彝族自治县乙镇人民政府2023年部门整体支出绩效自评报告\n" + CONTENTS
             + "甲县乙镇人民政府2023年部门整体支出绩效自评报告\n" + BODY)
     assert titles(text) == []
-    path = tmp_path / "report.txt"
-    path.write_text(text, "utf-8")
-    [report] = parse_reports(str(path))
+    report = one_report(tmp_path, text)
     assert (report.kind, report.year, report.budget_yuan) == ("department", 2023, 1_200_000)
     # two units' reports, each with a body, still split even when one has contents
     text = ("甲局2023年部门整体支出绩效自评报告\n" + BODY + "乙局2023年部门整体支出绩效自评报告\n" + CONTENTS + BODY)
