@@ -165,3 +165,16 @@ def test_a_departments_budgeted_revenue_is_its_budget():
     # One source of revenue is a part, not the budget.
     r = _parse("2023年一般公共预算收入1500万元。\n")
     assert r.budget_yuan is None
+
+
+def test_a_budget_plan_and_money_approved_are_the_budget():
+    # "项目支出预算计划121万元" (a county's projects together), "项目批复资金350万已全部到位"
+    r = audit(parse_document(document_from_text(
+        "某县政法委2020年度项目支出绩效评价报告\n一、项目基本情况\n"
+        "本单位参与绩效评价的项目共5个,项目支出预算计划121万元。其中:甲专项30万元,乙专项91万元。\n", "t.txt")))
+    assert r.budget_yuan == 1_210_000
+    r = _parse("项目批复资金350万元已全部到位。\n")
+    assert (r.budget_yuan, r.available_yuan) == (3_500_000, 3_500_000)
+    # a plan of work, or approved investment of a building, is no budget of the year
+    r = _parse("年度工作计划完成率100%,该楼批复投资概算中未列支。\n")
+    assert r.budget_yuan is None
