@@ -324,8 +324,8 @@ class Context:
 
     def heading_at(self, start: int) -> Heading | None:
         """The heading whose line starts at ``start``, if any."""
-        if len(self.headings) <= _FEW:
-            return next((h for h in self.headings if h.start == start), None)
+        # By a table made once (the extractors ask this of each item and paragraph: a
+        # scan of the headings for each cost more, even for a dozen headings).
         return self._heading_by_start.get(start)
 
     @cached_property
@@ -356,8 +356,9 @@ class Context:
 
     # ----------------------------------------------------------------- evidence
     def evidence(self, span: Span, label: str = "") -> Evidence:
-        lo, _ = self.sentence_bounds(span[0])
-        _, hi = self.sentence_bounds(max(span[0], span[1] - 1))
+        lo, hi = self.sentence_bounds(span[0])
+        if span[1] - 1 > hi:  # the figure runs on past its sentence's stop: to the next one's end
+            _, hi = self.sentence_bounds(span[1] - 1)
         # A "sentence" of megabytes (text without 。 or line breaks) is shown as the
         # stretch around the figure: whole, it was copied into every field's evidence.
         lo = max(lo, span[0] - _EVIDENCE_REACH)
@@ -381,6 +382,8 @@ class Context:
 
     def anchor_at(self, pos: int) -> Anchor | None:
         """The reader's anchor (sheet cell, page, paragraph) holding ``pos``, if any."""
+        if not self.doc.anchors:
+            return None  # plain text: no anchors
         i = bisect.bisect_right(self._anchor_starts, pos) - 1
         if i < 0:
             return None

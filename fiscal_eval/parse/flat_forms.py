@@ -8,6 +8,7 @@ agrees with 执行数 ÷ 预算数, or it has no rate and its money is not all z
 when the table readers found no budget or spent figure."""
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from itertools import combinations
@@ -64,18 +65,36 @@ def flat_form(ctx) -> FlatForm:
     return cached
 
 
-def _compact(f: str, lo: int, hi: int) -> tuple[str, list[int]]:
+class _Offsets:
+    """Where each character of ``f[lo:hi]`` compacted (:func:`_compact`) sits in ``f``:
+    ``offsets[i]``. Worked out when first asked: most compacted texts hold no form and are
+    never asked (listing every offset of each cost more than the scans of it)."""
+
+    __slots__ = ("_f", "_lo", "_hi", "_starts", "_origins")
+
+    def __init__(self, f: str, lo: int, hi: int) -> None:
+        self._f, self._lo, self._hi = f, lo, hi
+        self._starts: list[int] = []  # where each kept stretch starts in the compacted text
+        self._origins: list[int] = []  # and in f
+
+    def __getitem__(self, i: int) -> int:
+        if not self._starts:
+            size = 0
+            pos = self._lo
+            for m in _GAP.finditer(self._f, self._lo, self._hi):
+                self._starts.append(size)
+                self._origins.append(pos)
+                size += m.start() - pos
+                pos = m.end()
+            self._starts.append(size)
+            self._origins.append(pos)
+        k = bisect.bisect_right(self._starts, i) - 1
+        return self._origins[k] + i - self._starts[k]
+
+
+def _compact(f: str, lo: int, hi: int) -> tuple[str, _Offsets]:
     """``f[lo:hi]`` without the gaps between cells, and each kept character's offset."""
-    chars: list[str] = []
-    where: list[int] = []
-    pos = lo
-    for m in _GAP.finditer(f, lo, hi):
-        chars.append(f[pos:m.start()])
-        where.extend(range(pos, m.start()))
-        pos = m.end()
-    chars.append(f[pos:hi])
-    where.extend(range(pos, hi))
-    return "".join(chars), where
+    return _GAP.sub("", f[lo:hi]), _Offsets(f, lo, hi)
 
 
 # Header mentions looked at before giving up (each costs a window of ~500 characters).

@@ -222,12 +222,13 @@ _ESSAY_SITE = re.compile(r"\((?:通用|精选|优选|推荐|热门|优秀|实用
 
 
 # A word every one of _ESSAY_SITE's matches holds: a line without any is not scanned (its
-# "\s篇…$" branch entered the matcher at every character of a long line).
-_ESSAY_WORDS = ("篇", "热门", "熱門", "欢迎阅读", "歡迎閱讀")
+# "\s篇…$" branch entered the matcher at every character of a long line). Looked for by
+# one search of the words, not a test of each in turn.
+_ESSAY_WORDS = re.compile("篇|热门|熱門|欢迎阅读|歡迎閱讀")
 
 
 def _essay_site(line: str) -> bool:
-    return any(w in line for w in _ESSAY_WORDS) and _ESSAY_SITE.search(line) is not None
+    return _ESSAY_WORDS.search(line) is not None and _ESSAY_SITE.search(line) is not None
 
 
 _LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line that is not blank

@@ -375,9 +375,16 @@ def _cell(piece: str, at: int) -> Cell:
 
 def _tab_cells(line: str, start: int) -> tuple[Cell, ...]:
     """Every tab separates two cells, so a leading tab is a leading empty cell."""
+    # _cell's reading, written out here: forms are mostly tab rows, a call a cell was a
+    # tenth of reading one.
     cells, at = [], start
     for part in line.split("\t"):
-        cells.append(_cell(part, at))
+        value = part.strip()
+        if value:
+            lead = at + part.find(value)
+            cells.append(Cell(value, (lead, lead + len(value))))
+        else:
+            cells.append(Cell("", (at, at)))
         at += len(part) + 1
     return tuple(cells)
 
