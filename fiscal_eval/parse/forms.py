@@ -56,6 +56,7 @@ def _read_text(text: str) -> CellValue | None:
     return CellValue(parse_number(num), decimals_of(num), False, m.group("unit"))
 
 
+@lru_cache(maxsize=8192)  # forms repeat their level cells row after row, and reports each other's
 def split_max(label: str) -> tuple[str, float | None]:
     """A label with its points in parentheses split: "项目论证 (1 分)" -> ("项目论证", 1.0).
 
@@ -137,6 +138,7 @@ class FundGrid:
     start: int
 
 
+@lru_cache(maxsize=4096)  # asked of every row of every table, by two extractors
 def fund_grid(texts: tuple[str, ...]) -> FundGrid | None:
     """The money grid a header row declares (two money columns at least), or None."""
     # (a cell "执行率权重" / "执行率得分" holds the execution item's points, not the rate;

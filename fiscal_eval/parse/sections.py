@@ -53,8 +53,13 @@ _MARKER_LABEL = {"part": "第{}部分", "l1": "{}", "l2": "({})", "l3": "{}", "l
                  "l5": "{})", "l6": "{}"}
 
 
-def _marker_label(kind: str, value: str) -> str:
-    return _MARKER_LABEL[kind].format(value)
+@lru_cache(maxsize=1024)
+def _marker(kind: str, value: str) -> tuple[int, str] | None:
+    """A marker's rank and label, or None for Chinese characters that are no numeral.
+    Heading numerals are few (一 … 十二) and recur in every report: each is read once."""
+    if kind in ("part", "l1", "l2") and cn_to_int(value) is None:
+        return None
+    return _RANK[kind], _MARKER_LABEL[kind].format(value)
 
 
 def _title_of(rest: str) -> tuple[str, int] | None:
@@ -77,10 +82,6 @@ def _title_of(rest: str) -> tuple[str, int] | None:
     return None
 
 
-# Heading numerals are few (一 … 十二) and recur in every report: each is read once.
-_cn_number = lru_cache(maxsize=1024)(cn_to_int)
-
-
 def find_headings(folded: str) -> list[Heading]:
     """Every heading line of a fold()-ed text, in order."""
     out: list[Heading] = []
@@ -88,20 +89,19 @@ def find_headings(folded: str) -> list[Heading]:
         kind = m.lastgroup
         if kind is None:
             continue
-        value = m.group(kind)
-        if kind in ("part", "l1", "l2") and _cn_number(value) is None:
+        marker = _marker(kind, m.group(kind))
+        if marker is None:
             continue
-        line_end = folded.find("\n", m.end())
-        line_end = len(folded) if line_end < 0 else line_end
-        rest = folded[m.end():line_end]
+        end = m.end()
+        line_end = folded.find("\n", end)
+        rest = folded[end:] if line_end < 0 else folded[end:line_end]
         if "\t" in rest:  # a table row that happens to start with a number
             continue
         got = _title_of(rest)
         if got is None:
             continue
         title, used = got
-        out.append(Heading(_RANK[kind], _marker_label(kind, value), title,
-                           m.start(), m.end() + used))
+        out.append(Heading(marker[0], marker[1], title, m.start(), end + used))
     return out
 
 
