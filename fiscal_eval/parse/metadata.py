@@ -505,6 +505,10 @@ _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
 _JOINT_WORK = re.compile(r"领导小组|各部门|相关部门|各乡镇|牵头")
 
 
+# The name rules below are pure functions of their strings (and the vocabulary, read once):
+# memoised, as the candidates of one report ask them of the same few names again and
+# again (each name against each other one), and reports of one unit repeat its names.
+@lru_cache(maxsize=8192)
 def _is_org(name: str) -> bool:
     meta = vocab().meta
     if name.endswith("单位"):  # "台江县教育和科技单位": only with the place it belongs to
@@ -519,6 +523,7 @@ _JOINT = re.compile(r"(?:厅|局|委员会|办公室)[\u4e00-\u9fff]{1,8}?(?:省
                     r"(?:厅|(?<!分)局|委员会|委|办公室)$")
 
 
+@lru_cache(maxsize=8192)
 def _title_org(name: str) -> bool:
     """The whole subject of a title (all before its year), or a form's 单位 cell, is the
     unit's name as the text gives it — odd characters included (escaped downstream, not
@@ -535,6 +540,7 @@ def _bare_department(name: str) -> bool:
         and len(name) <= 6
 
 
+@lru_cache(maxsize=8192)
 def _plausible_org(name: str) -> bool:
     """An organisation's name, not a phrase around one (我局, 根据…财政局, …项目)."""
     return (2 < len(name) <= 30 and _is_org(name) and not _NOT_ORG.search(name)
@@ -553,6 +559,7 @@ _WHOLE_AFTER_UNIT = re.compile(r"(?<=[局委院办厅所站队馆心校府])(?:�
 _WHOLE_WORDS = ("本级", "部门", "机关")  # what _WHOLE_AFTER_UNIT takes off: it is tried only on names ending so
 
 
+@lru_cache(maxsize=8192)
 def _clean_org(name: str) -> str:
     name = vocab().meta["stamp"].sub("", name)
     name = re.sub(r"^[\dA-Za-z]{2,}-", "", name)  # budget-unit code: "219001-…"
@@ -585,7 +592,11 @@ _SHORT_FORMS = re.compile("|".join(_SHORT_FORMS_FULL) + "$")
 def _same_org(a: object, b: object) -> bool:
     """Two names of one unit: equal, or one the other without its region
     (宣州区应急管理局 / 宣城市宣州区应急管理局, 省规划展览馆 / 海南省规划展览馆)."""
-    a, b = str(a), str(b)
+    return _same_org_names(str(a), str(b))
+
+
+@lru_cache(maxsize=8192)
+def _same_org_names(a: str, b: str) -> bool:
     if a == b:
         return True
     short, long = sorted((a, b), key=len)
@@ -1232,6 +1243,7 @@ def _several_funds(name: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)
 def _clean_project(name: str, as_written: bool = False, keep_year: bool = False) -> str:
     """A project's name without what the sentence or title put around it: 关于/上报,
     the year evaluated and the receiving region (下达金凤区2017年…资金) — but a
@@ -1275,9 +1287,14 @@ def _balanced(name: str) -> str:
 def _project_key(name: object) -> str:
     """Two names of one project agree when they differ only by a leading year, a leading
     财政 or 中央 (财政衔接推进乡村振兴补助资金 / 衔接推进乡村振兴补助资金) or 专项."""
+    return _key_of_project(str(name))
+
+
+@lru_cache(maxsize=8192)
+def _key_of_project(name: str) -> str:
     # (中央支持地方/中央补助地方…: the national name of a fund a province also writes bare)
     return re.sub(r"^(?:(?:19|20)\d\d年度?)?(?:中央(?:财政)?(?:支持|补助|对)地方|中央财政补助|中央财政|财政|中央)?", "",
-                  str(name)).replace("专项", "")
+                  name).replace("专项", "")
 
 
 _REGION_CHAIN = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))+")
@@ -1288,7 +1305,12 @@ def _same_project(a: object, b: object) -> bool:
     run of words added inside it (农村危房改造项目 / 农村危房改造及抗震改造项目) — the
     same head and the same fund word around the insertion, so a name is not taken for
     another one that merely shares its beginning."""
-    ka, kb = _project_key(a), _project_key(b)
+    return _same_project_names(str(a), str(b))
+
+
+@lru_cache(maxsize=8192)
+def _same_project_names(a: str, b: str) -> bool:
+    ka, kb = _key_of_project(a), _key_of_project(b)
     if ka == kb:
         return True
     short, long = sorted((ka, kb), key=len)

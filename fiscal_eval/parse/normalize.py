@@ -356,25 +356,47 @@ def split_glued(digits: str) -> list[str] | None:
     >>> split_glued("12345678910") is None  # no split whose rate agrees
     True
     """
-    found: list[list[str]] = []
-    for cut in range(1, len(digits)):
-        head, rate = digits[:cut], digits[cut:]
-        if not _well_formed(rate):
+    # Every split is tried: a rate (the tail), and two or three amounts before it. The
+    # pieces are read once (well formed? value, decimals), not once a split they are in:
+    # a run of 40 digits has some 10,000 splits.
+    n = len(digits)
+    pieces: dict[tuple[int, int], tuple[float, int]] = {
+        (i, j): (float(digits[i:j]), _decimals(digits[i:j]))
+        for i in range(n) for j in range(i + 1, n + 1) if _well_formed(digits[i:j])}
+    found: list[list[tuple[int, int]]] = []
+    for cut in range(1, n):
+        if (cut, n) not in pieces:
             continue
-        rate_v = float(rate)
+        rate_v, rate_d = pieces[cut, n]
         if rate_v <= 0:  # any run of digits then 0 "agrees" with 0 %: never decides
             continue
-        tol = 0.5 * 10 ** -_decimals(rate) + 1e-9
-        for amounts in _amount_splits(head, 3):
-            vals = [float(a) for a in amounts]
-            if len({_decimals(a) for a in amounts}) == 1 and any(
+        tol = 0.5 * 10 ** -rate_d + 1e-9
+        for amounts in _amount_splits(pieces, cut):
+            read = [pieces[a] for a in amounts]
+            vals = [v for v, _ in read]
+            if len({d for _, d in read}) == 1 and any(
                 vals[i] > 0 and abs(100 * vals[j] / vals[i] - rate_v) <= tol
                 for i in range(len(vals)) for j in range(i + 1, len(vals))
             ):
-                found.append(amounts + [rate])
+                found.append([*amounts, (cut, n)])
                 if len(found) > 1:
                     return None
-    return found[0] if found else None
+    return [digits[i:j] for i, j in found[0]] if found else None
+
+
+def _amount_splits(pieces: dict[tuple[int, int], tuple[float, int]], end: int) -> list[list[tuple[int, int]]]:
+    """Ways to cut the first ``end`` digits into 2 or 3 well-formed numbers (``pieces``),
+    as (start, end) each."""
+    out = []
+    for a in range(1, end):
+        if (0, a) not in pieces:
+            continue
+        if (a, end) in pieces:
+            out.append([(0, a), (a, end)])
+        for b in range(a + 1, end):
+            if (a, b) in pieces and (b, end) in pieces:
+                out.append([(0, a), (a, b), (b, end)])
+    return out
 
 
 def _decimals(num: str) -> int:
@@ -385,23 +407,6 @@ def _well_formed(num: str) -> bool:
     if not num or num.count(".") > 1 or num[0] == "." or num[-1] == ".":
         return False
     return not (num[0] == "0" and len(num) > 1 and num[1] != ".")
-
-
-def _amount_splits(s: str, most: int) -> list[list[str]]:
-    """Ways to cut ``s`` into 2..``most`` well-formed numbers."""
-    out = []
-
-    def go(rest: str, acc: list[str]) -> None:
-        if len(acc) >= 2 and not rest:
-            out.append(acc)
-        if len(acc) == most or not rest:
-            return
-        for k in range(1, len(rest) + 1):
-            if _well_formed(rest[:k]):
-                go(rest[k:], acc + [rest[:k]])
-
-    go(s, [])
-    return out
 
 
 def _mask(text: str) -> tuple[str, int]:

@@ -31,6 +31,7 @@ def concept_of(label: str) -> tuple[str, int] | None:
 _NAME_GAP = 6
 
 
+@lru_cache(maxsize=16384)  # the same rate names recur: each label is read once
 def _named(label: str) -> tuple[str, int] | None:
     """The rate the words right before a percent name: the last rate name in the label,
     ending near its end. In cells glued into one "clause" (…管理制度严格执行率100%100%…
