@@ -887,7 +887,10 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
 _SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于"
                          r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))"  # "X主要有部门预算项目支出、…二类支出"
                          # "…通知要求,X开展并完成了本部门…绩效自评工作": the unit doing the self-evaluation
-                         r"|(?<!组织)开展(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))"
+                         # (组织 is looked back at from after 开展: every alternative opening with a
+                         # word lets the engine skip to those words, where a lookbehind first made it
+                         # try the pattern at every character)
+                         r"|开展(?<!组织开展)(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))"
                          # "X是一级预算管理的行政单位", "X是…下属二级事业单位", "X是…组成的人民团体":
                          # the unit describing itself
                          r"|是(?=[^。\n]{0,40}?(?:行政单位|事业单位|行政机关|预算单位|机关|职能(?:工作)?部门|人民团体|群团组织|群众团体)[,;。])")
@@ -922,7 +925,8 @@ def _repeated_subjects(ctx: Context) -> list[tuple[str, int, int, str]]:
         m = _SENTENCE_OPENING.match(f, at, _HEAD)
         if m is None:
             continue
-        starts.setdefault(m.group("s")[:4], []).append((m.group("s"), m.start("s")))
+        opening = m.group("s")
+        starts.setdefault(opening[:4], []).append((opening, m.start("s")))
     out = []
     for group in starts.values():
         if len(group) < 2:
