@@ -1671,6 +1671,16 @@ def _occurrences(text: str, word: str) -> list[int]:
     return out
 
 
+def several_forms(ctx: Context) -> str | None:
+    """The names, when the text's 项目名称 fields name two or more different projects (a
+    unit's forms one after another, "项目名称 演出设备更新专项经费 … 项目名称 中青年演员
+    培训经费"): each form's figures are its own project's, none the document's."""
+    cands, _ = _project_candidates(ctx, _titles(ctx))
+    names = list(dict.fromkeys(str(c.value) for c in cands if c.reason == "“项目名称”栏"))
+    different = [n for n in names if not any(n != o and n in o for o in names)]
+    return "、".join(different[:3]) if len(different) >= 2 else None
+
+
 def project_field_span(ctx: Context) -> Span | None:
     """The span of the first 项目名称 field's value, if the text has one."""
     _, field = _project_candidates(ctx, _titles(ctx))

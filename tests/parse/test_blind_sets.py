@@ -748,3 +748,29 @@ def test_a_count_of_projects_is_no_projects_name():
 
 def test_a_year_the_page_masked_in_part_is_no_part_of_a_projects_name():
     assert _parse("201X年教育信息化项目绩效自评报告\n一、项目概况\n").project_name == "教育信息化项目"
+
+
+# ------------------------------------------------------------------ forms glued, forms several
+
+_GLUED_FORM = ("项目支出绩效自评表(2020年度)项目名称演出设备更新专项经费主管部门某区文化和旅游局实施单位某区剧团"
+               "资金情况(万元)年初预算数全年预算数全年执行数分值执行率得分年度资金总额303010100%10"
+               "绩效指标一级指标二级指标三级指标分值年度指标值实际完成值得分产出指标数量指标演出场次1050场50场10"
+               "{total}注:1.一级指标分值统一设置为:产出指标50分。")
+
+
+def test_a_forms_total_row_glued_together_gives_the_score_after_the_100():
+    # "总分 | 100 | 96" with its separators lost: 总分10096
+    assert _parse(_GLUED_FORM.format(total="总分10096")).score == 96
+    assert _parse(_GLUED_FORM.format(total="总分100100")).score == 100
+    # digits that split no way a total row would (100 | 9, 100 | 0) are not read
+    assert _parse(_GLUED_FORM.format(total="总分1009")).score is None
+    assert _parse(_GLUED_FORM.format(total="总分1000")).score is None
+
+
+def test_forms_of_several_projects_one_after_another_give_no_one_figure():
+    # the second form is cut before its own total row: 96 is the first project's score
+    text = _GLUED_FORM.format(total="\n总分 | 100 | 96 |\n") + _GLUED_FORM.format(total="").replace(
+        "演出设备更新专项经费", "中青年演员培训经费")[:80]
+    r = _parse(text)
+    assert (r.project_name, r.score) == (None, None)
+    assert 96 in [c.value for c in r.candidates["score"]]
