@@ -448,7 +448,7 @@ def _title_parts(t: _Title) -> _TitleParts:
         if len(subject) >= 4 and not _PLACE.match(subject) and _FUND_END.search(subject + s[ym.end():g0]):
             split = (obj_lo + len(obj) - len(subject), g0)
             obj = subject + s[ym.end():g0]
-    obj = re.sub(r"(?:预算执行情况|执行情况|使用情况|资金使用|转移支付区域|区域)?(?:\((?:项目)?\))?$", "", obj)
+    obj = re.sub(r"(?:预算执行情况|执行情况|使用情况|资金使用|(?<=资金|经费|补助|补贴)转移支付区域|区域)?(?:\((?:项目)?\))?$", "", obj)
     named_transfer = obj
     obj = re.sub(r"(?:中央对地方|中央)?(?:专项)?转移支付$|项目支出$|支出$|的$", "", obj)
     if named_transfer.endswith("转移支付") and re.fullmatch(r"[\u4e00-\u9fff]{2,30}", obj) \
@@ -1199,7 +1199,7 @@ _GENERIC = re.compile(
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
     r"|(?:中央|省级|省)?(?:对|支付|支持|补助)地方(?:发展)?项目"  # the MoF form's template heading
     r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
-    r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目"
+    r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部][\u4e00-\u9fff]{0,4}?(?:项目|资金|经费)(?:项目)?|.*(?:和|及|与)(?:预算|部门|专项)?项目"
     # the recipient, not the fund ("下达给我单位资金"); a fund's projects, all of them
     # ("对…资金支持所有项目进行自评": several)
     r"|(?:给|向)(?:我|本).*|(?:我|本)(?:单位|部门)?(?:资金|经费)|.*(?:所有|全部|各个?|相关)项目"

@@ -774,3 +774,20 @@ def test_forms_of_several_projects_one_after_another_give_no_one_figure():
     r = _parse(text)
     assert (r.project_name, r.score) == (None, None)
     assert 96 in [c.value for c in r.candidates["score"]]
+
+
+def test_a_name_opening_with_全市_is_a_name_and_全县项目资金_is_none():
+    # 全市 begins the name of one work's money; 全县/各局 before a bare fund word is all of them
+    r = _parse("2017年度项目绩效自评报告\n(全市政务信息工作经费)\n一、项目基本情况\n")
+    assert r.project_name == "全市政务信息工作经费"
+    assert _parse("某县2021年度全县项目资金绩效自评报告\n一、基本情况\n").project_name is None
+    assert _parse("2021年度项目绩效自评报告(各局项目经费)\n一、基本情况\n").project_name is None
+
+
+def test_a_transfer_named_by_its_subject_before_区域绩效_is_the_name():
+    # the Guangdong template: "…涉农统筹整合转移支付区域绩效自评报告"
+    r = _parse("某区2022年涉农统筹整合转移支付区域绩效自评报告\n一、基本情况\n")
+    assert r.project_name == "涉农统筹整合转移支付"
+    # a fund named with its fund word: the transfer after it is the channel
+    r = _parse("某县2022年农业生产发展资金转移支付区域绩效自评报告\n一、基本情况\n")
+    assert r.project_name == "农业生产发展资金"
