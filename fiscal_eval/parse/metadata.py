@@ -210,7 +210,9 @@ _NO_TITLE_CHARS = re.compile(r"[\t|,;。!?；，]")
 # two characters left between them and the next words.
 _MASK_BEFORE = re.compile(r"^\s*(?:(?:\(略\)|点击查看>*|\*{2,})\s*(?:\S{1,2}\s+)?)+"
                           # a spam mirror's name before a colon ("手机版大发888下载_…app版-体育在线:")
-                          r"|^\s*[^:：\n]{0,40}?[A-Za-z_]{2,}[^:：\n]{0,40}?[:：]\s*(?=\S)")
+                          r"|^\s*[^:：\n]{0,40}?[A-Za-z_]{2,}[^:：\n]{0,40}?[:：]\s*(?=\S)"
+                          # an essay site's lead-in ("下面是小编为大家整理的…报告(精选文档),供大家参考")
+                          r"|^\s*(?:下面|以下)是小编为?(?:大家|你|您)?(?:精心)?(?:整理|收集|搜集|准备|带来|分享)的")
 _SUBJECT = re.compile(r"现(?:将|对|就)(?P<t>[^。\n]{4,90}?)(?:情况)?(?:报告|汇报|(?:予以|给予)?公开)?(?:如下|[:])")
 
 
@@ -864,7 +866,8 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
             found.append((run.group(), run.start(), m.start(), "正文以单位为主语的句子（" + m.group() + "）"))
     found.extend(_repeated_subjects(ctx))
     for text, lo, hi, why in found:
-        name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", text)  # 我单位对环境监测站…
+        # 我单位对环境监测站…; "…,制定了X2018年…方案": a verb's 了 is no part of a unit's name
+        name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", re.sub(r"^.*了", "", text))
         if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
                 and not _GOVERNING.search(name) and not _DIVISION.match(name):
             yield name, (hi - len(name), hi), why  # (a 财务科 organising the work is a division)
@@ -1198,6 +1201,8 @@ _GENERIC = re.compile(
     r"(?:项目|资金|项目资金|项目预算资金|预算资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金|财政专项资金)"
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
     r"|(?:中央|省级|省)?(?:对|支付|支持|补助)地方(?:发展)?项目"  # the MoF form's template heading
+    # a level's transfer, named by its level alone ("下达上级资金转移支付…其中:中央级资金转移支付…")
+    r"|(?:中央|上|省|市|县|区)级(?:财政)?(?:资金)?(?:专项)?转移支付(?:资金)?"
     r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
     r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部][\u4e00-\u9fff]{0,4}?(?:项目|资金|经费)(?:项目)?|.*(?:和|及|与)(?:预算|部门|专项)?项目"
     # the recipient, not the fund ("下达给我单位资金"); a fund's projects, all of them

@@ -791,3 +791,28 @@ def test_a_transfer_named_by_its_subject_before_区域绩效_is_the_name():
     # a fund named with its fund word: the transfer after it is the channel
     r = _parse("某县2022年农业生产发展资金转移支付区域绩效自评报告\n一、基本情况\n")
     assert r.project_name == "农业生产发展资金"
+
+
+def test_a_year_opening_the_next_line_is_no_cell_of_a_flattened_grid():
+    r = _parse("项目支出绩效自评表(2022年度)项目名称某某推广项目主管部门某县宗教事务局实施单位某县民族宗教事务局"
+               "项目资金(万元)年初预算数全年执行数年度资金总额:38.75万元2022年某县某某推广项目38.75万元"
+               "(少数民族发展资金37万元,中央衔接资金1.75万元)\n")
+    assert (r.budget_yuan, r.spent_yuan) == (387_500, None)
+
+
+def test_an_essay_sites_lead_in_is_no_part_of_the_title():
+    r = _parse("下面是小编为大家整理的某县文化馆2022年免费开放补助资金绩效自评报告(精选文档),供大家参考。\n"
+               "一、项目基本情况\n")
+    assert (r.agency, r.project_name) == ("某县文化馆", "免费开放补助资金")
+
+
+def test_a_verbs_了_is_no_part_of_the_unit_the_sentence_names():
+    r = _parse("三、项目绩效分析\n为做好我局2018年项目支出绩效自评工作,制定了某某区茶业管理局2018年农业生产发展资金"
+               "项目绩效评价工作方案。\n")
+    assert r.agency == "某某区茶业管理局"
+
+
+def test_a_levels_transfer_named_by_its_level_names_no_fund():
+    r = _parse("一、绩效目标分解下达情况\n(一)某县某镇人民政府2023年度下达上级资金转移支付755.19万元。其中:中央级资金"
+               "转移支付124.23万元,省级资金转移支付370.83万元。\n")
+    assert r.project_name is None
