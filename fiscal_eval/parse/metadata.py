@@ -36,6 +36,8 @@ _STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|
                r"|预算编码|单位编码|预算代码|单位代码|资金投入"
                # 部门整体支出绩效自评表: 部门名称 X 下属单位个数 N 整体支出规模
                r"|下属单位|整体支出规模"
+               # the Hubei form's next row: 项目实施单位 X 项目类别 ☑…
+               r"|项目类别|项目属性|项目类型"
                # the money grid's header right after the cell (…管理局年初预算数…)
                r"|年初预算|全年预算"
                # a web page's furniture after its 来源 field (来源:某局关键词:…, …局文字大小:[ ])

@@ -816,3 +816,10 @@ def test_a_levels_transfer_named_by_its_level_names_no_fund():
     r = _parse("一、绩效目标分解下达情况\n(一)某县某镇人民政府2023年度下达上级资金转移支付755.19万元。其中:中央级资金"
                "转移支付124.23万元,省级资金转移支付370.83万元。\n")
     assert r.project_name is None
+
+
+def test_the_unit_cell_ends_where_the_forms_next_row_begins():
+    # the Hubei 绩效目标自评表 run together: 项目实施单位 X 项目类别 …
+    r = _parse("2021年学生资助项目绩效目标自评表项目名称某学院学生资助项目主管部门某省教育厅项目实施单位某某工程学院"
+               "项目类别、部门预算项目☑、省直专项□项目属性、新增性项目☑\n")
+    assert r.agency == "某某工程学院"
