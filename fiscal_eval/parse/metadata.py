@@ -473,6 +473,9 @@ def _title_parts(t: _Title) -> _TitleParts:
     # fund's name is closed (by its bracket, or by the channel it is paid through); the
     # 项目 after it is the genre's ("项目绩效自评"), no part of the name.
     obj = re.sub(r"(?<=资金|经费|补助|补贴)(?:专项)?转移支付项目$", "", obj)
+    # "…人大代表履职能力提升专项资金项目绩效评价…": a fund named as such (专项资金,
+    # 补助资金); the 项目 is the genre's
+    obj = re.sub(r"(?<=专项资金|补助资金|奖补资金|补贴资金)项目$", "", obj)
     obj = re.sub(r"(?<=资金|经费|补助|补贴)(\([^()]{2,20}\))项目$", r"\1", obj)
     inner = re.search(r"\(([^()]+)\)$", obj)
     if inner and re.search(r"(?:项目|工程)$", inner.group(1)) and any(o[0] == inner.group(1) for o in objects):

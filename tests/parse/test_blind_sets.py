@@ -823,3 +823,15 @@ def test_the_unit_cell_ends_where_the_forms_next_row_begins():
     r = _parse("2021年学生资助项目绩效目标自评表项目名称某学院学生资助项目主管部门某省教育厅项目实施单位某某工程学院"
                "项目类别、部门预算项目☑、省直专项□项目属性、新增性项目☑\n")
     assert r.agency == "某某工程学院"
+
+
+def test_a_special_funds_项目_before_the_genre_is_the_genres():
+    r = _parse("某县人大常委会办公室2020年度人大代表履职能力提升专项资金项目绩效评价自评报告\n一、项目基本情况\n")
+    assert r.project_name == "人大代表履职能力提升专项资金"
+    # a word for a fund's projects in general stays none
+    assert _parse("某镇2022年衔接资金项目绩效自评报告\n一、项目概况\n").project_name is None
+
+
+def test_money_not_paid_is_no_money_spent():
+    r = _parse("截止2020年末,某某专项资金已支出5.56万,未支付资金1万元于年末被县财政收回。\n")
+    assert r.spent_yuan == 55_600
