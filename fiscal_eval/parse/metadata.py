@@ -816,6 +816,7 @@ _RUN_BEFORE = re.compile(r"(?:^|(?<=[\s,;:。、)]))[^\s,;:。、\d“”\"()]{3
 _CJK_RUN_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))[\u4e00-\u9fff]{4,33}$")
 _EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)"
                          r"|度?[^。\n,;]{0,30}?(?:开展|进行)了?(?:绩效)?自评")  # "…2021年度某某项目使用管理情况认真开展了自评"
+_EVALUATED_AFTER = re.compile(r"度?[^。\n]{0,40}?(?:开展|进行)了?[^。\n,;]{0,8}?(?:评价|自评|自查)")
 # (an autonomous prefecture or county writes out its peoples: 红河哈尼族彝族自治州…)
 _REGION_ORG = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)|[\u4e00-\u9fff]{2,10}?自治[州县旗])[\u4e00-\u9fff]{2,25}")
 
@@ -841,6 +842,13 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
     f = ctx.f
     found: list[tuple[str, int, int, str]] = []
     for y in _YEAR_AT.finditer(f, 0, _HEAD):
+        if f[y.start() - 1:y.start()] == "对":
+            # "池州市人社局对2022年度城乡居保市级补贴使用情况开展了财政绩效评价": the unit
+            # evaluating the year's money
+            run = _RUN_BEFORE.search(f, max(0, y.start() - 32), y.start() - 1)
+            if run is not None and _EVALUATED_AFTER.match(f, y.end()):
+                found.append((run.group(), run.start(), y.start() - 1, "正文“X对……年度……进行评价”所列单位"))
+            continue
         run = _RUN_BEFORE.search(f, max(0, y.start() - 31), y.start())
         if run is None:
             continue
@@ -874,13 +882,14 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
         # 我单位对环境监测站…; "…,制定了X2018年…方案": a verb's 了 is no part of a unit's name
         name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", re.sub(r"^.*了", "", text))
         if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
-                and not _GOVERNING.search(name) and not _DIVISION.match(name):
+                and not _GOVERNING.search(name) and not _DIVISION.match(name) \
+                and not _PLACE.fullmatch(name) and "*" not in name:  # a place, or a name the page masked
             yield name, (hi - len(name), hi), why  # (a 财务科 organising the work is a division)
 
 
 # What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
 # "…后，X牵头提出资金分配方案", "X成立于2010年", "X的主要职能是…", "X隶属于…".
-_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于"
+_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职[能责]|主要职[能责](?:是|为|:)|隶属于"
                          r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))"  # "X主要有部门预算项目支出、…二类支出"
                          # "…通知要求,X开展并完成了本部门…绩效自评工作": the unit doing the self-evaluation
                          r"|(?<!组织)开展(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))"
@@ -893,9 +902,10 @@ _UNDER_OVERVIEW = re.compile(r"(?:概况|基本情况|简介|职能职责|部门
 _CLAUSE_START_RUN = re.compile(r"(?:^|(?<=[\s,;:。!?)]))[\u4e00-\u9fff]{3,30}$")
 # A run opening with one of these is not its clause's subject ("由县扶贫办牵头").
 _PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协调|配合|请|按照|根据|通过|将|把|为)")
-# The county's party and government lead everything: they are not the unit evaluated.
+# The county's party and government lead everything: they are not the unit evaluated (nor
+# its leading groups and command headquarters, 防火指挥部, bodies of several units).
 _GOVERNING = re.compile(r"党|^(?:[\u4e00-\u9fff]{0,8}?[省市县区州旗]委)?[\u4e00-\u9fff]{0,8}?[省市县区州旗](?:人民)?政府$"
-                        r"|^(?:[省市县区州旗]委)?[省市县区州旗]?(?:人民)?政府$|领导|班子|小组")
+                        r"|^(?:[省市县区州旗]委)?[省市县区州旗]?(?:人民)?政府$|领导|班子|小组|指挥部")
 # A sentence's opening words, matched where a sentence starts (Context.sentence_starts:
 # the text's start and just after each 。!? or line break).
 _SENTENCE_OPENING = re.compile(r"[ \t]*(?:\d+[.、]|[(（][一二三四五六七八九十\d]+[)）])?"

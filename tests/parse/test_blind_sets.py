@@ -835,3 +835,23 @@ def test_a_special_funds_项目_before_the_genre_is_the_genres():
 def test_money_not_paid_is_no_money_spent():
     r = _parse("截止2020年末,某某专项资金已支出5.56万,未支付资金1万元于年末被县财政收回。\n")
     assert r.spent_yuan == 55_600
+
+
+def test_a_unit_evaluating_the_years_money_is_the_agency():
+    head = "绩效评价报告\n"
+    r = _parse(head + "为进一步加强预算绩效管理,某某市人社局对2022年度城乡居保市级补贴使用情况开展了财政绩效评价工作。"
+               "现将绩效评价情况报告如下:\n一、项目基本情况\n")
+    assert r.agency == "某某市人社局"
+    r = _parse(head + "根据市民生办工作安排,市交通运输局对2021年度“四好农村路”建设实施情况进行了绩效自查自评。\n")
+    assert r.agency == "市交通运输局"
+    # a place, or a name the page masked, is no unit
+    r = _parse(head + "根据区财政局通知要求,******街道对2023年度农村综合改革资金进行了绩效自评。\n")
+    assert r.agency is None
+
+
+def test_a_units_main_duties_name_it_and_a_command_headquarters_is_no_unit():
+    head = "2019年度部门整体支出绩效自评报告\n一、部门基本情况\n"
+    r = _parse(head + "编制人数48人。\n市中级人民法院主要职责:在市委的领导和省高级人民法院的监督指导下,依法审理案件。\n")
+    assert r.agency == "市中级人民法院"
+    r = _parse(head + "森林防火指挥部主要职责:负责全县的森林防火工作。\n")
+    assert r.agency is None
