@@ -653,9 +653,14 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
         if lab.match(m.group("v")):
             return m.start("v")  # "主管部门 实施单位 X": the value is the next label
         value = m.group("v")
+        if _HEADING_AFTER_LABEL.match(value):
+            return m.end("label")  # "(1)项目单位基本情况": a heading about the unit, no field
+        lo = m.start("v")
+        if value.startswith("是") and len(value) > 3:
+            value, lo = value[1:], lo + 1  # "项目实施主管部门是凉州区人民政府": the field as a sentence
         if "/项目负责人" in f[m.end("label"):m.start("v")]:
             value = value.split("/")[0]  # "实施单位/项目负责人 某某中心/张三"
-        out.append((value, (m.start("v"), m.start("v") + len(value)), clean_label(m.group("label"))))
+        out.append((value, (lo, lo + len(value)), clean_label(m.group("label"))))
         return m.end()
 
     if anchor is None:
@@ -671,6 +676,10 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
                 pos = take(m)
                 break
     return out
+
+
+_COUNTY_GOVERNMENT = re.compile(r"(?:(?!镇|乡|街道)[\u4e00-\u9fff]){1,12}?(?:省|市|州|盟|县|区|旗)(?:人民)?政府")
+_HEADING_AFTER_LABEL = re.compile(r"(?:基本)?(?:情况|概况|简介)")
 
 
 @lru_cache(maxsize=64)
@@ -704,6 +713,10 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             t, why = 1, "实施单位/项目单位栏：被评价支出的单位"
         elif meta["higher_supervisor"].match(label):
             t, why = REJECTED, "上级主管部门（中央/省/市级），不是被评价单位"
+        elif _COUNTY_GOVERNMENT.fullmatch(name):
+            # "主管部门 凉州区人民政府": the government the project answers to, above the
+            # bureau or town that spends it (a town's government spends its own money)
+            t, why = REJECTED, "主管部门为县级以上人民政府，不是被评价单位"
         else:
             t, why = 2, "主管部门栏：被评价单位的主管部门"
             supervisors.add(name)

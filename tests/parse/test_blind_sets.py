@@ -855,3 +855,19 @@ def test_a_units_main_duties_name_it_and_a_command_headquarters_is_no_unit():
     assert r.agency == "市中级人民法院"
     r = _parse(head + "森林防火指挥部主要职责:负责全县的森林防火工作。\n")
     assert r.agency is None
+
+
+def test_a_heading_about_the_unit_is_no_unit_field_and_a_government_supervising_is_no_unit():
+    r = _parse("201X年教育信息化项目绩效评价报告\n1、项目情况(1)项目单位基本情况全县现有各级各类学校(含幼儿园)所:"
+               "普通高中所,职业中专所。\n")
+    assert r.agency is None
+    # "主管部门是X": the field as a sentence; a county's government supervising a project
+    # is not the unit that spends it
+    r = _parse("某县2019年度农村饮水安全项目绩效自评报告\n一、项目概况\n项目实施主管部门是某某区人民政府。\n")
+    assert r.agency is None
+    assert [c.value for c in r.candidates["agency"]] == ["某某区人民政府"]
+    r = _parse("某县2019年度农村饮水安全项目绩效自评报告\n一、项目概况\n项目实施主管部门是某某区水务局。\n")
+    assert r.agency == "某某区水务局"
+    # a town's government spends its own money: its 主管部门 field names it
+    r = _parse("项目支出绩效自评表\n项目名称 委托业务项目 主管部门 某某镇人民政府 实施单位 \n")
+    assert r.agency == "某某镇人民政府"
