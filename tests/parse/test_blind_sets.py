@@ -871,3 +871,8 @@ def test_a_heading_about_the_unit_is_no_unit_field_and_a_government_supervising_
     # a town's government spends its own money: its 主管部门 field names it
     r = _parse("项目支出绩效自评表\n项目名称 委托业务项目 主管部门 某某镇人民政府 实施单位 \n")
     assert r.agency == "某某镇人民政府"
+
+
+def test_a_research_office_is_a_unit():
+    r = _parse("某某县史志研究室2023年专项资金绩效自评报告\n一、基本情况\n")
+    assert (r.agency, r.project_name) == ("某某县史志研究室", None)
