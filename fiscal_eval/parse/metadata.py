@@ -829,6 +829,7 @@ _RUN_BEFORE = re.compile(r"(?:^|(?<=[\s,;:。、)]))[^\s,;:。、\d“”\"()]{3
 _CJK_RUN_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))[\u4e00-\u9fff]{4,33}$")
 _EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)"
                          r"|度?[^。\n,;]{0,30}?(?:开展|进行)了?(?:绩效)?自评")  # "…2021年度某某项目使用管理情况认真开展了自评"
+_MONEY_VERB = re.compile(r"支付|拨付|拨给|拨入|下达|下拨|补助|奖励|给予|用于|安排")
 _EVALUATED_AFTER = re.compile(r"度?[^。\n]{0,40}?(?:开展|进行)了?[^。\n,;]{0,8}?(?:评价|自评|自查)")
 # (an autonomous prefecture or county writes out its peoples: 红河哈尼族彝族自治州…)
 _REGION_ORG = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)|[\u4e00-\u9fff]{2,10}?自治[州县旗])[\u4e00-\u9fff]{2,25}")
@@ -863,8 +864,8 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
                 found.append((run.group(), run.start(), y.start() - 1, "正文“X对……年度……进行评价”所列单位"))
             continue
         run = _RUN_BEFORE.search(f, max(0, y.start() - 31), y.start())
-        if run is None:
-            continue
+        if run is None or _MONEY_VERB.match(run.group()):
+            continue  # "支付市电商服务中心2018年…补助经费": the payee of money, not the subject
         if _EVAL_AFTER.match(f, y.end()):
             found.append((run.group(), run.start(), y.start(), "正文在评价年度前所列单位"))
         if _region_org().fullmatch(run.group()):

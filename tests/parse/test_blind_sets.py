@@ -876,3 +876,9 @@ def test_a_heading_about_the_unit_is_no_unit_field_and_a_government_supervising_
 def test_a_research_office_is_a_unit():
     r = _parse("某某县史志研究室2023年专项资金绩效自评报告\n一、基本情况\n")
     assert (r.agency, r.project_name) == ("某某县史志研究室", None)
+
+
+def test_the_payee_of_money_is_no_subject_of_the_report():
+    r = _parse("2020年度电子商务进农村项目绩效自评报告\n一、资金使用情况\n"
+               "支付市电商服务中心2018年、2019年场地补助经费50万元。\n")
+    assert r.agency is None
