@@ -1230,8 +1230,10 @@ _GENERIC = re.compile(
     r"(?:项目|资金|项目资金|项目预算资金|预算资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金|财政专项资金)"
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
     r"|(?:中央|省级|省)?(?:对|支付|支持|补助)地方(?:发展)?项目"  # the MoF form's template heading
-    # a level's transfer, named by its level alone ("下达上级资金转移支付…其中:中央级资金转移支付…")
+    # a level's transfer, named by its level alone ("下达上级资金转移支付…其中:中央级资金转移支付…"),
+    # or by several ("2024年度中央、市级转移支付资金")
     r"|(?:中央|上|省|市|县|区)级(?:财政)?(?:资金)?(?:专项)?转移支付(?:资金)?"
+    r"|(?:中央|省级?|自治区|市级?|县级?)(?:[、和及与](?:中央|省级?|自治区|市级?|县级?))+(?:财政)?(?:专项)?转移支付(?:资金)?"
     r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
     r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部][\u4e00-\u9fff]{0,4}?(?:项目|资金|经费)(?:项目)?|.*(?:和|及|与)(?:预算|部门|专项)?项目"
     # the recipient, not the fund ("下达给我单位资金"); a fund's projects, all of them
@@ -1284,6 +1286,10 @@ def _clean_project(name: str, as_written: bool = False, keep_year: bool = False)
     if not keep_year and not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
         name = re.sub(r"^(?:19|20)\d\d年度?", "", name)
     name = re.sub(r"^中央对(?!地方)[\u4e00-\u9fff]{2,8}?转移支付(?=.{4})", "", name)
+    # "下达…中央及自治区就业补助资金": two levels' money together; the fund is the rest (a
+    # transfer named only by its levels, 中央、市级转移支付资金, has no other name)
+    name = re.sub(r"^(?:中央|省级?|自治区|市级?|县级?)(?:及|和|与|、)(?:中央|省级?|自治区|市级?|县级?)(?!级)(?:财政)?(?!(?:专项)?转移支付|(?:专项)?资金)(?=.{4})",
+                  "", name)
     name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name)
     name = re.sub(r"(?<=.{4}专项)项目$", "", name)  # "…监测专项项目": 专项 already says it is one
     return name.strip()

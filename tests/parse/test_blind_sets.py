@@ -882,3 +882,23 @@ def test_the_payee_of_money_is_no_subject_of_the_report():
     r = _parse("2020年度电子商务进农村项目绩效自评报告\n一、资金使用情况\n"
                "支付市电商服务中心2018年、2019年场地补助经费50万元。\n")
     assert r.agency is None
+
+
+def test_a_transfer_templates_first_heading_makes_a_project_report():
+    r = _parse("一、转移支付基本情况2023年自治区下达某市中央及自治区就业补助资金共33832.24万元,中央资金27853万元,"
+               "自治区资金5643万元,各县(市、区)筹集资金336.24万元。\n")
+    assert (r.kind, r.project_name) == ("project", "就业补助资金")
+    r = _parse("某某管理区专项转移支付2023年度农机购置补贴实施情况\n绩效目标分解下达情况\n"
+               "2023年度省级拨付我区农机购置补贴资金62万元。\n")
+    assert r.kind == "project"
+    # a transfer named only by its levels has no other name
+    r = _parse("2024年度中央、市级转移支付资金绩效自评报告\n一、绩效目标分解下达情况\n")
+    assert r.project_name is None
+
+
+def test_two_levels_joined_by_a_pause_mark_are_one_clauses_words():
+    r = _parse("某县民政局2024年度资金绩效自评报告\n一、基本情况\n2024年共计下达中央、市级转移支付资金3580.69万元。\n")
+    assert r.budget_yuan == 35_806_900
+    # a 、 between items still ends a clause: 省级 here names the second item's money
+    r = _parse("某县民政局2024年度资金绩效自评报告\n一、基本情况\n下达中央资金100万元、省级资金50万元。\n")
+    assert r.budget_yuan is None
