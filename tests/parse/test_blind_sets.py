@@ -902,3 +902,14 @@ def test_two_levels_joined_by_a_pause_mark_are_one_clauses_words():
     # a 、 between items still ends a clause: 省级 here names the second item's money
     r = _parse("某县民政局2024年度资金绩效自评报告\n一、基本情况\n下达中央资金100万元、省级资金50万元。\n")
     assert r.budget_yuan is None
+
+
+def test_the_fund_whose_use_the_report_evaluated_is_its_name():
+    head = "绩效评价报告\n"
+    r = _parse(head + "某某市人社局对2022年度城乡居保市级补贴使用情况开展了财政绩效评价工作。现将情况报告如下:\n")
+    assert r.project_name == "城乡居保市级补贴"
+    r = _parse(head + "我厅成立绩效评价工作组,对2023年度某省中小企业发展专项资金管理使用情况开展了绩效评价。\n")
+    assert r.project_name == "某省中小企业发展专项资金"
+    # money in general names no fund
+    r = _parse(head + "我局对2023年度项目资金使用情况开展了绩效评价。\n")
+    assert r.project_name is None
