@@ -1510,6 +1510,14 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
                 r"(?:中央|省级|市级|县级|财政|预算|部门|专项|项目|本级|补助|配套|转移支付|性)+(?:资金|经费)", name):
             lo = pm.start("n") + max(0, pm.group("n").find(name))
             cands.append(_C(name, (lo, lo + len(name)), "为加强…资金管理", "开篇“为加强……资金绩效管理”所列资金", 3))
+    first = ctx.sections[0] if ctx.sections else None
+    if first is not None and not f[:first.span[0]].strip() and not any(c.tier <= 2 for c in cands):
+        # A text opening with its first part's heading, a fund ("一、中央自然灾害救灾资金(森林
+        # 草原航空消防租机补助经费)\n(一)绩效目标分解下达情况"): the fund the report is on.
+        hm = re.fullmatch(r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费|补助|补贴|转移支付))(?:\([^()]{2,30}\))?", first.title)
+        if hm and not _generic_project(hm.group("p")):
+            lo = f.find(hm.group("p"), first.span[0])
+            cands.append(_C(hm.group("p"), (lo, lo + len(hm.group("p"))), first.title, "正文首个标题所列资金", 3))
     for sec in ctx.sections[:6]:
         # "(一)项目基本情况 社会服务与管理项目为省商务厅本级的经常性项目…"
         if re.search(r"项目(?:基本)?(?:情况|概况|概括)$", sec.title):

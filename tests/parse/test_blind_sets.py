@@ -913,3 +913,13 @@ def test_the_fund_whose_use_the_report_evaluated_is_its_name():
     # money in general names no fund
     r = _parse(head + "我局对2023年度项目资金使用情况开展了绩效评价。\n")
     assert r.project_name is None
+
+
+def test_a_text_opening_with_a_funds_heading_names_the_fund():
+    body = ("(一)绩效目标分解下达情况\n2024年共投入森林草原航空消防租机补助经费预算14856.17万元。其中,财政部下达11682万元、"
+            "省级配套资金3174.17万元。\n")
+    r = _parse("一、中央自然灾害救灾资金(森林草原航空消防租机补助经费)\n" + body)
+    assert r.project_name == "中央自然灾害救灾资金"
+    # a heading about money in general names none; a heading further down names a part
+    assert _parse("一、项目资金情况\n" + body).project_name is None
+    assert _parse("前言\n某县2024年度绩效自评。\n一、中央自然灾害救灾资金\n" + body).project_name is None
