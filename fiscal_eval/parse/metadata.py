@@ -352,6 +352,8 @@ class _TitleParts:
     region: bool  # the title opens with a region, not a unit (昌宁县2020年度…)
     year: tuple[int, Span] | None
     objects: tuple[tuple[str, Span, str], ...]  # (name, span, how: 括号 / 标题)
+    # what the title names with no fund word ("泸溪县合水油茶产业建设绩效自评报告"), if anything
+    bare: tuple[str, Span] | None = None
 
 
 # Where the subject of a title ends: its year, 关于, or the words that start the kind
@@ -488,7 +490,11 @@ def _title_parts(t: _Title) -> _TitleParts:
             objects.append((name, t.span(*split), how))
         elif (lo := s.find(name, obj_lo)) >= 0:
             objects.append((name, t.span(lo, lo + len(name)), how))
-    return _TitleParts(agency, region, year, tuple(objects))
+    bare = None
+    if obj and not objects and re.fullmatch(r"[\u4e00-\u9fff]{4,20}", obj) and not _FUND_END.search(obj) \
+            and not _is_org(obj) and (lo := s.find(obj, obj_lo)) >= 0:
+        bare = (obj, t.span(lo, lo + len(obj)))
+    return _TitleParts(agency, region, year, tuple(objects), bare)
 
 
 # ----------------------------------------------------------------------------- agency
@@ -1431,6 +1437,15 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     fund_report = True
     for t in titles:
         parts = _title_parts(t)
+        if parts.bare is not None and t.tier == 1 and not parts.objects:
+            # "泸溪县合水油茶产业建设绩效自评报告" and a body that spends money "用于合水油茶产业
+            # 建设项目": the project the title names without its 项目
+            bare = parts.bare[0]
+            region = _REGION.match(bare)
+            named = (bare[region.end():] if region and len(bare) - region.end() >= 4 else bare) + "项目"
+            lo = f.find(named, t.idx[-1] + 1 if t.idx else 0, _HEAD)
+            if lo >= 0 and not _generic_project(named) and not _generic_project(named[:-2] + "资金"):
+                cands.append(_C(named, (lo, lo + len(named)), "title", "标题所列、正文称为“……项目”的项目", 2))
         for name, span, how in parts.objects:
             tier = 2 if t.tier == 1 else 3
             label = "title" if t.tier == 1 else t.source

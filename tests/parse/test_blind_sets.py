@@ -923,3 +923,13 @@ def test_a_text_opening_with_a_funds_heading_names_the_fund():
     # a heading about money in general names none; a heading further down names a part
     assert _parse("一、项目资金情况\n" + body).project_name is None
     assert _parse("前言\n某县2024年度绩效自评。\n一、中央自然灾害救灾资金\n" + body).project_name is None
+
+
+def test_a_title_naming_a_project_without_its_项目_as_the_body_names_it():
+    head = "某某县合水油茶产业建设绩效自评报告\n一、项目基本情况\n"
+    r = _parse(head + "2022年度衔接乡村振兴资金115万元,用于合水油茶产业建设项目。\n")
+    assert r.project_name == "合水油茶产业建设项目"
+    # the body not naming it so: nothing; the finance words of a genre title are no project
+    assert _parse(head + "2022年度衔接乡村振兴资金115万元。\n").project_name is None
+    r = _parse("某市市级财政项目支出绩效评价报告\n一、基本情况\n本次评价市级财政项目共3个。\n")
+    assert r.project_name is None
