@@ -933,3 +933,8 @@ def test_a_title_naming_a_project_without_its_项目_as_the_body_names_it():
     assert _parse(head + "2022年度衔接乡村振兴资金115万元。\n").project_name is None
     r = _parse("某市市级财政项目支出绩效评价报告\n一、基本情况\n本次评价市级财政项目共3个。\n")
     assert r.project_name is None
+
+
+def test_a_projects_实施_before_the_genre_is_the_genres():
+    r = _parse("某某县2024年雨露计划助学补助项目实施绩效评价自评报告\n一、基本情况\n")
+    assert r.project_name == "雨露计划助学补助项目"
