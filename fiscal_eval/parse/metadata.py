@@ -454,6 +454,9 @@ def _title_parts(t: _Title) -> _TitleParts:
         if len(subject) >= 4 and not _PLACE.match(subject) and _FUND_END.search(subject + s[ym.end():g0]):
             split = (obj_lo + len(obj) - len(subject), g0)
             obj = subject + s[ym.end():g0]
+    # "南县渔政执法经费4.8万元项目绩效评价报告": the money the file name writes after the
+    # fund is no part of its name
+    obj = re.sub(r"(?<=资金|经费|补助|补贴)\d+(?:\.\d+)?(?:万|亿)?元(?:项目)?$", "", obj)
     obj = re.sub(r"(?:预算执行情况|执行情况|使用情况|资金使用|(?<=资金|经费|补助|补贴)转移支付区域|区域|(?<=项目|工程)实施(?:情况)?)?(?:\((?:项目)?\))?$", "", obj)
     named_transfer = obj
     obj = re.sub(r"(?:中央对地方|中央)?(?:专项)?转移支付$|项目支出$|支出$|的$", "", obj)

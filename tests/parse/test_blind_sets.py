@@ -938,3 +938,8 @@ def test_a_title_naming_a_project_without_its_项目_as_the_body_names_it():
 def test_a_projects_实施_before_the_genre_is_the_genres():
     r = _parse("某某县2024年雨露计划助学补助项目实施绩效评价自评报告\n一、基本情况\n")
     assert r.project_name == "雨露计划助学补助项目"
+
+
+def test_the_money_a_file_name_writes_after_the_fund_is_no_part_of_its_name():
+    r = _parse("某县渔政执法经费4.8万元项目绩效评价报告.docx\n一、项目基本情况\n渔政执法经费共计4.8万元。\n")
+    assert (r.project_name, r.budget_yuan) == ("某县渔政执法经费", 48_000)
