@@ -847,12 +847,30 @@ def _project_core(name: str) -> str:
     return re.sub(r"(?:项目)?(?:资金|经费)?(?:项目)?$", "", name) if len(name) > 6 else name
 
 
+_SELF_RAISED = re.compile(r"自筹|群众投[入劳]|社会资本|企业投[入资]|银行贷款|贷款")
+_INVESTMENT = re.compile(r"投资")
+
+
+def _fiscal_money_below_investment(amounts: list[Amount]) -> list[Amount]:
+    """"项目计划总投资1958.6万元,其中:中央财政扶持1000万元,自筹资金958.6万元": an
+    investment its items show to hold money other than the state's (自筹, loans) is no
+    budget of fiscal money; it gives way to an allocation (下达…项目资金1000万元)."""
+    mixed = {a.line.parent for a in amounts
+             if a.line.parent is not None and _SELF_RAISED.search(a.line.label)}
+    if not mixed:
+        return amounts
+    return [replace(a, rank=14, reason=f"{a.reason or a.line.label}（含自筹等非财政资金的总投资）")
+            if i in mixed and a.line.role == "budget" and _INVESTMENT.search(a.line.label) else a
+            for i, a in enumerate(amounts)]
+
+
 def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
     """The report's budget, available, spent and balance, each chosen from its candidates
     (:func:`fiscal_eval.parse.choose.choose`): the amounts its role words name, else the
     allocations (下达) that stand in for it. A field whose candidates disagree with no
     stated total to decide has a Choice with no option (the field stays null)."""
     chosen: dict[str, Choice] = {}
+    amounts = _fiscal_money_below_investment(amounts)
     for field, role in FIELD_ROLES.items():
         # Allocations (下达) stand in for the role, below every amount its words name.
         direct = [_option(a) for a in amounts if a.line.role == role] + [

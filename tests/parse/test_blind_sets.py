@@ -943,3 +943,12 @@ def test_a_projects_实施_before_the_genre_is_the_genres():
 def test_the_money_a_file_name_writes_after_the_fund_is_no_part_of_its_name():
     r = _parse("某县渔政执法经费4.8万元项目绩效评价报告.docx\n一、项目基本情况\n渔政执法经费共计4.8万元。\n")
     assert (r.project_name, r.budget_yuan) == ("某县渔政执法经费", 48_000)
+
+
+def test_an_investment_holding_self_raised_money_gives_way_to_the_allocation():
+    head = "2019年度畜禽粪污资源化利用项目绩效自评报告\n一、项目基本情况\n下达我市2019年畜禽粪污资源化利用项目资金为1000万元。\n"
+    r = _parse(head + "项目计划总投资1958.6万元,其中:中央财政扶持1000万元,自筹资金958.6万元。\n")
+    assert r.budget_yuan == 10_000_000
+    # an investment of the state's money alone stays the project's budget
+    r = _parse(head + "项目计划总投资1958.6万元,其中:中央财政扶持1000万元,省级财政958.6万元。\n")
+    assert r.budget_yuan == 19_586_000
