@@ -307,6 +307,12 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                 and out[list_parent].line.role in _STAGE_BEFORE and role != out[list_parent].line.role
                 and _subjectless(label)):
             list_parent = None
+        # "全区执行数1032849.44(含中央资金689139.31万元、地方资金…)": money in a bracket that
+        # opens with 含/其中 is a part of the figure before it, never the whole
+        if role != "other" and (op := f.rfind("(", bounds[0], start)) >= 0 and f.find(")", op, start) < 0 \
+                and _PART_BRACKET.match(f, op + 1):
+            role, rank, fallback = "other", 9, ()
+            reason = "括号内“含……”所列部分"
         parent = None
         if list_parent is not None and not ctx.in_parentheses(bounds[0], start):
             parent, role, rank, fallback = list_parent, "line_item", 9, ()
@@ -371,6 +377,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
 
 
 # Money named by no verb, only as the project's (or fund's) money.
+_PART_BRACKET = re.compile(r"含|其中|包括")
 _BARE_MONEY = re.compile(r"(?:项目|专项|预算)?(?:资金|经费)(?:总额)?")
 _ALLOCATING = re.compile(r"批复|下达|安排|分配|下拨")
 

@@ -952,3 +952,10 @@ def test_an_investment_holding_self_raised_money_gives_way_to_the_allocation():
     # an investment of the state's money alone stays the project's budget
     r = _parse(head + "项目计划总投资1958.6万元,其中:中央财政扶持1000万元,省级财政958.6万元。\n")
     assert r.budget_yuan == 19_586_000
+
+
+def test_money_in_a_bracket_opening_with_含_is_a_part_of_the_figure_before_it():
+    head = "某区城乡居民基本养老保险补助资金转移支付2022年度绩效自评报告\n一、资金投入情况\n"
+    r = _parse(head + "全年预算数1080245.79万元,全区执行数1032849.44(含中央资金689139.31万元、地方资金332524.99万元),"
+               "总预算执行率95.61%。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (10_802_457_900, None)
