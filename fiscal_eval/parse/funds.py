@@ -831,11 +831,12 @@ def _option(a: Amount, reason: str = "") -> Option:
                   slack=_slack(line), ref=a)
 
 
-def named_for_the_project(amounts: list[Amount], project_name: str | None) -> list[Amount]:
+def named_for_the_project(amounts: list[Amount], project_name: str | None, text: str = "") -> list[Amount]:
     """Amounts named by the report's own project or fund and by nothing else ("2017年电视专题
-    节目制作经费项目50万元", "本次评价对象为湖南省中小企业发展专项资金16750万元"): the
-    project's money as a whole, its budget below every wording that names one (not a
-    level's share, an item or a component's)."""
+    节目制作经费项目50万元", "本次评价对象为湖南省中小企业发展专项资金16750万元"), or
+    spent on it by the words right after them ("…衔接乡村振兴资金115万元,用于合水油茶产业
+    建设项目"): the project's money as a whole, its budget below every wording that names
+    one (not a level's share, an item or a component's)."""
     core = _project_core(project_name or "")
     if len(core) < 5:
         return amounts
@@ -846,8 +847,16 @@ def named_for_the_project(amounts: list[Amount], project_name: str | None) -> li
                 and (label.endswith(core) or (len(label) >= 6 and core.endswith(label)))):
             a = replace(a, line=replace(a.line, role="budget"), rank=6,
                         reason=f"“{a.line.label}”（以本报告项目名称所称的资金）")
+        elif (a.line.role == "other" and a.line.parent is None and not (a.level or a.item or a.component or a.excluded)
+              and (used := _USED_ON.match(text, a.line.span[1])) and _project_core(used.group("p")).endswith(core)):
+            a = replace(a, line=replace(a.line, role="budget"), rank=6,
+                        reason=f"“{a.line.label}”（用于本报告项目的资金）")
         out.append(a)
     return out
+
+
+# "…资金115万元,用于合水油茶产业建设项目。": what the money was for, right after it
+_USED_ON = re.compile(r"[,，]?(?:全部|专项)?用于(?:实施|建设)?(?P<p>[^\s,;:。、“”\"()]{4,40}?(?:项目|工程))(?=[\s,;。(]|$)")
 
 
 def _project_core(name: str) -> str:

@@ -959,3 +959,12 @@ def test_money_in_a_bracket_opening_with_含_is_a_part_of_the_figure_before_it()
     r = _parse(head + "全年预算数1080245.79万元,全区执行数1032849.44(含中央资金689139.31万元、地方资金332524.99万元),"
                "总预算执行率95.61%。\n")
     assert (r.budget_yuan, r.spent_yuan) == (10_802_457_900, None)
+
+
+def test_money_spent_on_the_reports_own_project_is_its_budget():
+    head = "某县2022年度合水油茶产业建设项目绩效自评报告\n一、项目基本情况\n"
+    r = _parse(head + "2022年度巩固脱贫攻坚成果和衔接乡村振兴资金115万元,用于合水油茶产业建设项目。\n")
+    assert r.budget_yuan == 1_150_000
+    # money for another project is not this one's
+    r = _parse(head + "2022年度巩固脱贫攻坚成果和衔接乡村振兴资金115万元,用于村道硬化项目。\n")
+    assert r.budget_yuan is None
