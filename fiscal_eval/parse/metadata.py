@@ -36,6 +36,8 @@ _STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|
                r"|预算编码|单位编码|预算代码|单位代码|资金投入"
                # 部门整体支出绩效自评表: 部门名称 X 下属单位个数 N 整体支出规模
                r"|下属单位|整体支出规模"
+               # the Hubei form's next row: 项目实施单位 X 项目类别 ☑…
+               r"|项目类别|项目属性|项目类型"
                # the money grid's header right after the cell (…管理局年初预算数…)
                r"|年初预算|全年预算"
                # a web page's furniture after its 来源 field (来源:某局关键词:…, …局文字大小:[ ])
@@ -210,7 +212,9 @@ _NO_TITLE_CHARS = re.compile(r"[\t|,;。!?；，]")
 # two characters left between them and the next words.
 _MASK_BEFORE = re.compile(r"^\s*(?:(?:\(略\)|点击查看>*|\*{2,})\s*(?:\S{1,2}\s+)?)+"
                           # a spam mirror's name before a colon ("手机版大发888下载_…app版-体育在线:")
-                          r"|^\s*[^:：\n]{0,40}?[A-Za-z_]{2,}[^:：\n]{0,40}?[:：]\s*(?=\S)")
+                          r"|^\s*[^:：\n]{0,40}?[A-Za-z_]{2,}[^:：\n]{0,40}?[:：]\s*(?=\S)"
+                          # an essay site's lead-in ("下面是小编为大家整理的…报告(精选文档),供大家参考")
+                          r"|^\s*(?:下面|以下)是小编为?(?:大家|你|您)?(?:精心)?(?:整理|收集|搜集|准备|带来|分享)的")
 _SUBJECT = re.compile(r"现(?:将|对|就)(?P<t>[^。\n]{4,90}?)(?:情况)?(?:报告|汇报|(?:予以|给予)?公开)?(?:如下|[:])")
 
 
@@ -349,6 +353,8 @@ class _TitleParts:
     region: bool  # the title opens with a region, not a unit (昌宁县2020年度…)
     year: tuple[int, Span] | None
     objects: tuple[tuple[str, Span, str], ...]  # (name, span, how: 括号 / 标题)
+    # what the title names with no fund word ("泸溪县合水油茶产业建设绩效自评报告"), if anything
+    bare: tuple[str, Span] | None = None
 
 
 # Where the subject of a title ends: its year, 关于, or the words that start the kind
@@ -449,7 +455,10 @@ def _title_parts(t: _Title) -> _TitleParts:
         if len(subject) >= 4 and not _PLACE.match(subject) and _FUND_END.search(subject + s[ym.end():g0]):
             split = (obj_lo + len(obj) - len(subject), g0)
             obj = subject + s[ym.end():g0]
-    obj = re.sub(r"(?:预算执行情况|执行情况|使用情况|资金使用|转移支付区域|区域)?(?:\((?:项目)?\))?$", "", obj)
+    # "南县渔政执法经费4.8万元项目绩效评价报告": the money the file name writes after the
+    # fund is no part of its name
+    obj = re.sub(r"(?<=资金|经费|补助|补贴)\d+(?:\.\d+)?(?:万|亿)?元(?:项目)?$", "", obj)
+    obj = re.sub(r"(?:预算执行情况|执行情况|使用情况|资金使用|(?<=资金|经费|补助|补贴)转移支付区域|区域|(?<=项目|工程)实施(?:情况)?)?(?:\((?:项目)?\))?$", "", obj)
     named_transfer = obj
     obj = re.sub(r"(?:中央对地方|中央)?(?:专项)?转移支付$|项目支出$|支出$|的$", "", obj)
     if named_transfer.endswith("转移支付") and re.fullmatch(r"[\u4e00-\u9fff]{2,30}", obj) \
@@ -470,6 +479,9 @@ def _title_parts(t: _Title) -> _TitleParts:
     # fund's name is closed (by its bracket, or by the channel it is paid through); the
     # 项目 after it is the genre's ("项目绩效自评"), no part of the name.
     obj = re.sub(r"(?<=资金|经费|补助|补贴)(?:专项)?转移支付项目$", "", obj)
+    # "…人大代表履职能力提升专项资金项目绩效评价…": a fund named as such (专项资金,
+    # 补助资金); the 项目 is the genre's
+    obj = re.sub(r"(?<=专项资金|补助资金|奖补资金|补贴资金)项目$", "", obj)
     obj = re.sub(r"(?<=资金|经费|补助|补贴)(\([^()]{2,20}\))项目$", r"\1", obj)
     inner = re.search(r"\(([^()]+)\)$", obj)
     if inner and re.search(r"(?:项目|工程)$", inner.group(1)) and any(o[0] == inner.group(1) for o in objects):
@@ -482,7 +494,11 @@ def _title_parts(t: _Title) -> _TitleParts:
             objects.append((name, t.span(*split), how))
         elif (lo := s.find(name, obj_lo)) >= 0:
             objects.append((name, t.span(lo, lo + len(name)), how))
-    return _TitleParts(agency, region, year, tuple(objects))
+    bare = None
+    if obj and not objects and re.fullmatch(r"[\u4e00-\u9fff]{4,20}", obj) and not _FUND_END.search(obj) \
+            and not _is_org(obj) and (lo := s.find(obj, obj_lo)) >= 0:
+        bare = (obj, t.span(lo, lo + len(obj)))
+    return _TitleParts(agency, region, year, tuple(objects), bare)
 
 
 # ----------------------------------------------------------------------------- agency
@@ -658,9 +674,14 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
         if lab.match(m.group("v")):
             return m.start("v")  # "主管部门 实施单位 X": the value is the next label
         value = m.group("v")
+        if _HEADING_AFTER_LABEL.match(value):
+            return m.end("label")  # "(1)项目单位基本情况": a heading about the unit, no field
+        lo = m.start("v")
+        if value.startswith("是") and len(value) > 3:
+            value, lo = value[1:], lo + 1  # "项目实施主管部门是凉州区人民政府": the field as a sentence
         if "/项目负责人" in f[m.end("label"):m.start("v")]:
             value = value.split("/")[0]  # "实施单位/项目负责人 某某中心/张三"
-        out.append((value, (m.start("v"), m.start("v") + len(value)), clean_label(m.group("label"))))
+        out.append((value, (lo, lo + len(value)), clean_label(m.group("label"))))
         return m.end()
 
     if anchor is None:
@@ -676,6 +697,10 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
                 pos = take(m)
                 break
     return out
+
+
+_COUNTY_GOVERNMENT = re.compile(r"(?:(?!镇|乡|街道)[\u4e00-\u9fff]){1,12}?(?:省|市|州|盟|县|区|旗)(?:人民)?政府")
+_HEADING_AFTER_LABEL = re.compile(r"(?:基本)?(?:情况|概况|简介)")
 
 
 @lru_cache(maxsize=64)
@@ -709,6 +734,10 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             t, why = 1, "实施单位/项目单位栏：被评价支出的单位"
         elif meta["higher_supervisor"].match(label):
             t, why = REJECTED, "上级主管部门（中央/省/市级），不是被评价单位"
+        elif _COUNTY_GOVERNMENT.fullmatch(name):
+            # "主管部门 凉州区人民政府": the government the project answers to, above the
+            # bureau or town that spends it (a town's government spends its own money)
+            t, why = REJECTED, "主管部门为县级以上人民政府，不是被评价单位"
         else:
             t, why = 2, "主管部门栏：被评价单位的主管部门"
             supervisors.add(name)
@@ -821,6 +850,8 @@ _RUN_BEFORE = re.compile(r"(?:^|(?<=[\s,;:。、)]))[^\s,;:。、\d“”\"()]{3
 _CJK_RUN_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))[\u4e00-\u9fff]{4,33}$")
 _EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)"
                          r"|度?[^。\n,;]{0,30}?(?:开展|进行)了?(?:绩效)?自评")  # "…2021年度某某项目使用管理情况认真开展了自评"
+_MONEY_VERB = re.compile(r"支付|拨付|拨给|拨入|下达|下拨|补助|奖励|给予|用于|安排")
+_EVALUATED_AFTER = re.compile(r"度?[^。\n]{0,40}?(?:开展|进行)了?[^。\n,;]{0,8}?(?:评价|自评|自查)")
 # (an autonomous prefecture or county writes out its peoples: 红河哈尼族彝族自治州…)
 _REGION_ORG = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|市|州|县|区|旗)|[\u4e00-\u9fff]{2,10}?自治[州县旗])[\u4e00-\u9fff]{2,25}")
 
@@ -846,9 +877,16 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
     f = ctx.f
     found: list[tuple[str, int, int, str]] = []
     for y in _YEAR_AT.finditer(f, 0, _HEAD):
-        run = _RUN_BEFORE.search(f, max(0, y.start() - 31), y.start())
-        if run is None:
+        if f[y.start() - 1:y.start()] == "对":
+            # "池州市人社局对2022年度城乡居保市级补贴使用情况开展了财政绩效评价": the unit
+            # evaluating the year's money
+            run = _RUN_BEFORE.search(f, max(0, y.start() - 32), y.start() - 1)
+            if run is not None and _EVALUATED_AFTER.match(f, y.end()):
+                found.append((run.group(), run.start(), y.start() - 1, "正文“X对……年度……进行评价”所列单位"))
             continue
+        run = _RUN_BEFORE.search(f, max(0, y.start() - 31), y.start())
+        if run is None or _MONEY_VERB.match(run.group()):
+            continue  # "支付市电商服务中心2018年…补助经费": the payee of money, not the subject
         if _EVAL_AFTER.match(f, y.end()):
             found.append((run.group(), run.start(), y.start(), "正文在评价年度前所列单位"))
         if _region_org().fullmatch(run.group()):
@@ -876,15 +914,17 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
             found.append((run.group(), run.start(), m.start(), "正文以单位为主语的句子（" + m.group() + "）"))
     found.extend(_repeated_subjects(ctx))
     for text, lo, hi, why in found:
-        name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", text)  # 我单位对环境监测站…
+        # 我单位对环境监测站…; "…,制定了X2018年…方案": a verb's 了 is no part of a unit's name
+        name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", re.sub(r"^.*了", "", text))
         if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
-                and not _GOVERNING.search(name) and not _DIVISION.match(name):
+                and not _GOVERNING.search(name) and not _DIVISION.match(name) \
+                and not _PLACE.fullmatch(name) and "*" not in name:  # a place, or a name the page masked
             yield name, (hi - len(name), hi), why  # (a 财务科 organising the work is a division)
 
 
 # What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
 # "…后，X牵头提出资金分配方案", "X成立于2010年", "X的主要职能是…", "X隶属于…".
-_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职能|主要职能(?:是|为)|隶属于"
+_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职[能责]|主要职[能责](?:是|为|:)|隶属于"
                          r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))"  # "X主要有部门预算项目支出、…二类支出"
                          # "…通知要求,X开展并完成了本部门…绩效自评工作": the unit doing the self-evaluation
                          # (组织 is looked back at from after 开展: every alternative opening with a
@@ -900,9 +940,10 @@ _UNDER_OVERVIEW = re.compile(r"(?:概况|基本情况|简介|职能职责|部门
 _CLAUSE_START_RUN = re.compile(r"(?:^|(?<=[\s,;:。!?)]))[\u4e00-\u9fff]{3,30}$")
 # A run opening with one of these is not its clause's subject ("由县扶贫办牵头").
 _PREPOSITION = re.compile(r"^(?:由|经|在|对|向|与|和|及|并|会同|协调|配合|请|按照|根据|通过|将|把|为)")
-# The county's party and government lead everything: they are not the unit evaluated.
+# The county's party and government lead everything: they are not the unit evaluated (nor
+# its leading groups and command headquarters, 防火指挥部, bodies of several units).
 _GOVERNING = re.compile(r"党|^(?:[\u4e00-\u9fff]{0,8}?[省市县区州旗]委)?[\u4e00-\u9fff]{0,8}?[省市县区州旗](?:人民)?政府$"
-                        r"|^(?:[省市县区州旗]委)?[省市县区州旗]?(?:人民)?政府$|领导|班子|小组")
+                        r"|^(?:[省市县区州旗]委)?[省市县区州旗]?(?:人民)?政府$|领导|班子|小组|指挥部")
 # A sentence's opening words, matched where a sentence starts (Context.sentence_starts:
 # the text's start and just after each 。!? or line break).
 _SENTENCE_OPENING = re.compile(r"[ \t]*(?:\d+[.、]|[(（][一二三四五六七八九十\d]+[)）])?"
@@ -1181,7 +1222,7 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
     if not cands:
         # "对2023年城乡义务教育补助经费项目实施情况开展了自评": the report evaluates a project or fund
         # (or "开展了2017年度…专项资金绩效自评")
-        m = re.search(r"对[^。\n]{0,40}?(?:项目|资金|经费)[^。\n]{0,10}?(?:开展|进行)了?(?:绩效)?(?:自评|评价)"
+        m = re.search(r"对[^。\n]{0,40}?(?:项目|资金|经费|补贴|补助|奖补)[^。\n]{0,10}?(?:开展|进行)了?(?:财政)?(?:绩效)?(?:自评|评价)"
                       r"|开展了?[^。\n对]{0,40}?(?:项目|资金|经费)(?:绩效)?(?:自评|评价)", ctx.f[:_HEAD])
         if m:
             cands.append(_C("project", m.span(), "对…项目…自评", "正文“对……项目/资金……开展自评”", 4))
@@ -1214,8 +1255,12 @@ _GENERIC = re.compile(
     r"(?:项目|资金|项目资金|项目预算资金|预算资金|项目支出|支出项目|经费|专项|转移支付|专项转移支付|专项资金|财政资金|财政专项资金)"
     r"|.*资金(?:实施|使用|支持)?项目|.*支出项目|(?:中央|中央对地方)?转移支付(?:项目|资金)?"
     r"|(?:中央|省级|省)?(?:对|支付|支持|补助)地方(?:发展)?项目"  # the MoF form's template heading
+    # a level's transfer, named by its level alone ("下达上级资金转移支付…其中:中央级资金转移支付…"),
+    # or by several ("2024年度中央、市级转移支付资金")
+    r"|(?:中央|上|省|市|县|区)级(?:财政)?(?:资金)?(?:专项)?转移支付(?:资金)?"
+    r"|(?:中央|省级?|自治区|市级?|县级?)(?:[、和及与](?:中央|省级?|自治区|市级?|县级?))+(?:财政)?(?:专项)?转移支付(?:资金)?"
     r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
-    r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部].*|.*(?:和|及|与)(?:预算|部门|专项)?项目"
+    r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部][\u4e00-\u9fff]{0,4}?(?:项目|资金|经费)(?:项目)?|.*(?:和|及|与)(?:预算|部门|专项)?项目"
     # the recipient, not the fund ("下达给我单位资金"); a fund's projects, all of them
     # ("对…资金支持所有项目进行自评": several)
     r"|(?:给|向)(?:我|本).*|(?:我|本)(?:单位|部门)?(?:资金|经费)|.*(?:所有|全部|各个?|相关)项目"
@@ -1267,6 +1312,10 @@ def _clean_project(name: str, as_written: bool = False, keep_year: bool = False)
     if not keep_year and not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
         name = re.sub(r"^(?:19|20)\d\d年度?", "", name)
     name = re.sub(r"^中央对(?!地方)[\u4e00-\u9fff]{2,8}?转移支付(?=.{4})", "", name)
+    # "下达…中央及自治区就业补助资金": two levels' money together; the fund is the rest (a
+    # transfer named only by its levels, 中央、市级转移支付资金, has no other name)
+    name = re.sub(r"^(?:中央|省级?|自治区|市级?|县级?)(?:及|和|与|、)(?:中央|省级?|自治区|市级?|县级?)(?!级)(?:财政)?(?!(?:专项)?转移支付|(?:专项)?资金)(?=.{4})",
+                  "", name)
     name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name)
     name = re.sub(r"(?<=.{4}专项)项目$", "", name)  # "…监测专项项目": 专项 already says it is one
     return name.strip()
@@ -1358,7 +1407,9 @@ _NOTICE = re.compile(r"《[^《》\n]{0,40}?关于(?:提前)?下达(?:(?:19|20)\
                      r"(?:及|和)?(?:绩效目标)?的通知》")
 _FUND_EVALUATED = re.compile(
     r"(?:对|开展了?)(?:我[局县市区旗省委厅单位]{1,2})?(?:(?:19|20)\d\d年度?)?(?:[^。\n,;“”]{0,24}?的)?"
-    r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费))的?(?:使用情况|绩效目标(?:实施|完成)情况|预算执行情况)?(?:进行|开展)?了?(?:绩效)?(?:自评|自我评价)")
+    r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费|补贴|补助|奖补))的?(?:(?:管理)?使用(?:管理)?情况|绩效目标(?:实施|完成)情况|预算执行情况)?"
+    # "…专项资金管理使用情况开展了绩效评价", "…市级补贴使用情况开展了财政绩效评价工作"
+    r"(?:(?:进行|开展)了?(?:财政)?(?:绩效)?(?:自评|自我评价|评价)|(?:进行|开展)?了?(?:绩效)?(?:自评|自我评价))")
 _PURPOSE = re.compile(
     r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
     r"(?:项目)?的?绩效管理", re.M)
@@ -1416,6 +1467,15 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     fund_report = True
     for t in titles:
         parts = _title_parts(t)
+        if parts.bare is not None and t.tier == 1 and not parts.objects:
+            # "泸溪县合水油茶产业建设绩效自评报告" and a body that spends money "用于合水油茶产业
+            # 建设项目": the project the title names without its 项目
+            bare = parts.bare[0]
+            region = _REGION.match(bare)
+            named = (bare[region.end():] if region and len(bare) - region.end() >= 4 else bare) + "项目"
+            lo = f.find(named, t.idx[-1] + 1 if t.idx else 0, _HEAD)
+            if lo >= 0 and not _generic_project(named) and not _generic_project(named[:-2] + "资金"):
+                cands.append(_C(named, (lo, lo + len(named)), "title", "标题所列、正文称为“……项目”的项目", 2))
         for name, span, how in parts.objects:
             tier = 2 if t.tier == 1 else 3
             label = "title" if t.tier == 1 else t.source
@@ -1495,6 +1555,14 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
                 r"(?:中央|省级|市级|县级|财政|预算|部门|专项|项目|本级|补助|配套|转移支付|性)+(?:资金|经费)", name):
             lo = pm.start("n") + max(0, pm.group("n").find(name))
             cands.append(_C(name, (lo, lo + len(name)), "为加强…资金管理", "开篇“为加强……资金绩效管理”所列资金", 3))
+    first = ctx.sections[0] if ctx.sections else None
+    if first is not None and not f[:first.span[0]].strip() and not any(c.tier <= 2 for c in cands):
+        # A text opening with its first part's heading, a fund ("一、中央自然灾害救灾资金(森林
+        # 草原航空消防租机补助经费)\n(一)绩效目标分解下达情况"): the fund the report is on.
+        hm = re.fullmatch(r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费|补助|补贴|转移支付))(?:\([^()]{2,30}\))?", first.title)
+        if hm and not _generic_project(hm.group("p")):
+            lo = f.find(hm.group("p"), first.span[0])
+            cands.append(_C(hm.group("p"), (lo, lo + len(hm.group("p"))), first.title, "正文首个标题所列资金", 3))
     for sec in ctx.sections[:6]:
         # "(一)项目基本情况 社会服务与管理项目为省商务厅本级的经常性项目…"
         if re.search(r"项目(?:基本)?(?:情况|概况|概括)$", sec.title):
@@ -1696,6 +1764,16 @@ def _occurrences(text: str, word: str) -> list[int]:
         out.append(at)
         pos = at + len(word)
     return out
+
+
+def several_forms(ctx: Context) -> str | None:
+    """The names, when the text's 项目名称 fields name two or more different projects (a
+    unit's forms one after another, "项目名称 演出设备更新专项经费 … 项目名称 中青年演员
+    培训经费"): each form's figures are its own project's, none the document's."""
+    cands, _ = _project_candidates(ctx, _titles(ctx))
+    names = list(dict.fromkeys(str(c.value) for c in cands if c.reason == "“项目名称”栏"))
+    different = [n for n in names if not any(n != o and n in o for o in names)]
+    return "、".join(different[:3]) if len(different) >= 2 else None
 
 
 def project_field_span(ctx: Context) -> Span | None:

@@ -29,6 +29,10 @@ _ITEM_BEFORE = re.compile(r"(?:该项|此项|本项|该指标|本指标|此指�
 # points taken off between them).
 _MAX_THEN_SCORE = re.compile(r"(?P<label>总分):?[ \t|]*100(?:\.0+)?[ \t|]+" + _NUM
                              + r"(?=[ \t]*(?:\||分|\n|$))(?![^\n\d]*\d)")
+# The same row of a form whose cells lost their separators ("总分100100注:", "总分10098项目
+# 名称"): digits glued can be split anywhere, so only a score a form's total row plausibly
+# holds (60 to 100, the bands above 差) is read after the 100.
+_MAX_THEN_SCORE_GLUED = re.compile(r"(?P<label>总分)100(?P<num>100|[6-9]\d(?:\.\d{1,2})?)(?![\d.%])")
 
 
 @record
@@ -108,10 +112,11 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
             options.append(Option(value, m.span("num"), m.group("label"), rank, f"“{m.group('label')}”",
                                   item=is_item(ctx, m.start()) or _indicator_before(ctx, m.start()),
                                   excluded=excluded, slack=0.005))
-    for m in _MAX_THEN_SCORE.finditer(ctx.f):
-        if not ctx.in_covered(m.start()) and (value := parse_number(m.group("num"))) <= 100:
-            options.append(Option(value, m.span("num"), m.group("label"), 1, "自评表“总分”行：满分100之后的得分",
-                                  slack=0.005))
+    for rx in (_MAX_THEN_SCORE, _MAX_THEN_SCORE_GLUED):
+        for m in rx.finditer(ctx.f):
+            if not ctx.in_covered(m.start()) and (value := parse_number(m.group("num"))) <= 100:
+                options.append(Option(value, m.span("num"), m.group("label"), 1, "自评表“总分”行：满分100之后的得分",
+                                      slack=0.005))
     if table_total is not None:
         options.append(Option(table_total.value, table_total.span, table_total.label, 3,
                               f"指标表“{table_total.label}”行", slack=0.005))

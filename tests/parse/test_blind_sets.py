@@ -748,3 +748,223 @@ def test_a_count_of_projects_is_no_projects_name():
 
 def test_a_year_the_page_masked_in_part_is_no_part_of_a_projects_name():
     assert _parse("201X年教育信息化项目绩效自评报告\n一、项目概况\n").project_name == "教育信息化项目"
+
+
+# ------------------------------------------------------------------ forms glued, forms several
+
+_GLUED_FORM = ("项目支出绩效自评表(2020年度)项目名称演出设备更新专项经费主管部门某区文化和旅游局实施单位某区剧团"
+               "资金情况(万元)年初预算数全年预算数全年执行数分值执行率得分年度资金总额303010100%10"
+               "绩效指标一级指标二级指标三级指标分值年度指标值实际完成值得分产出指标数量指标演出场次1050场50场10"
+               "{total}注:1.一级指标分值统一设置为:产出指标50分。")
+
+
+def test_a_forms_total_row_glued_together_gives_the_score_after_the_100():
+    # "总分 | 100 | 96" with its separators lost: 总分10096
+    assert _parse(_GLUED_FORM.format(total="总分10096")).score == 96
+    assert _parse(_GLUED_FORM.format(total="总分100100")).score == 100
+    # digits that split no way a total row would (100 | 9, 100 | 0) are not read
+    assert _parse(_GLUED_FORM.format(total="总分1009")).score is None
+    assert _parse(_GLUED_FORM.format(total="总分1000")).score is None
+
+
+def test_forms_of_several_projects_one_after_another_give_no_one_figure():
+    # the second form is cut before its own total row: 96 is the first project's score
+    text = _GLUED_FORM.format(total="\n总分 | 100 | 96 |\n") + _GLUED_FORM.format(total="").replace(
+        "演出设备更新专项经费", "中青年演员培训经费")[:80]
+    r = _parse(text)
+    assert (r.project_name, r.score) == (None, None)
+    assert 96 in [c.value for c in r.candidates["score"]]
+
+
+def test_a_name_opening_with_全市_is_a_name_and_全县项目资金_is_none():
+    # 全市 begins the name of one work's money; 全县/各局 before a bare fund word is all of them
+    r = _parse("2017年度项目绩效自评报告\n(全市政务信息工作经费)\n一、项目基本情况\n")
+    assert r.project_name == "全市政务信息工作经费"
+    assert _parse("某县2021年度全县项目资金绩效自评报告\n一、基本情况\n").project_name is None
+    assert _parse("2021年度项目绩效自评报告(各局项目经费)\n一、基本情况\n").project_name is None
+
+
+def test_a_transfer_named_by_its_subject_before_区域绩效_is_the_name():
+    # the Guangdong template: "…涉农统筹整合转移支付区域绩效自评报告"
+    r = _parse("某区2022年涉农统筹整合转移支付区域绩效自评报告\n一、基本情况\n")
+    assert r.project_name == "涉农统筹整合转移支付"
+    # a fund named with its fund word: the transfer after it is the channel
+    r = _parse("某县2022年农业生产发展资金转移支付区域绩效自评报告\n一、基本情况\n")
+    assert r.project_name == "农业生产发展资金"
+
+
+def test_a_year_opening_the_next_line_is_no_cell_of_a_flattened_grid():
+    r = _parse("项目支出绩效自评表(2022年度)项目名称某某推广项目主管部门某县宗教事务局实施单位某县民族宗教事务局"
+               "项目资金(万元)年初预算数全年执行数年度资金总额:38.75万元2022年某县某某推广项目38.75万元"
+               "(少数民族发展资金37万元,中央衔接资金1.75万元)\n")
+    assert (r.budget_yuan, r.spent_yuan) == (387_500, None)
+
+
+def test_an_essay_sites_lead_in_is_no_part_of_the_title():
+    r = _parse("下面是小编为大家整理的某县文化馆2022年免费开放补助资金绩效自评报告(精选文档),供大家参考。\n"
+               "一、项目基本情况\n")
+    assert (r.agency, r.project_name) == ("某县文化馆", "免费开放补助资金")
+
+
+def test_a_verbs_了_is_no_part_of_the_unit_the_sentence_names():
+    r = _parse("三、项目绩效分析\n为做好我局2018年项目支出绩效自评工作,制定了某某区茶业管理局2018年农业生产发展资金"
+               "项目绩效评价工作方案。\n")
+    assert r.agency == "某某区茶业管理局"
+
+
+def test_a_levels_transfer_named_by_its_level_names_no_fund():
+    r = _parse("一、绩效目标分解下达情况\n(一)某县某镇人民政府2023年度下达上级资金转移支付755.19万元。其中:中央级资金"
+               "转移支付124.23万元,省级资金转移支付370.83万元。\n")
+    assert r.project_name is None
+
+
+def test_the_unit_cell_ends_where_the_forms_next_row_begins():
+    # the Hubei 绩效目标自评表 run together: 项目实施单位 X 项目类别 …
+    r = _parse("2021年学生资助项目绩效目标自评表项目名称某学院学生资助项目主管部门某省教育厅项目实施单位某某工程学院"
+               "项目类别、部门预算项目☑、省直专项□项目属性、新增性项目☑\n")
+    assert r.agency == "某某工程学院"
+
+
+def test_a_special_funds_项目_before_the_genre_is_the_genres():
+    r = _parse("某县人大常委会办公室2020年度人大代表履职能力提升专项资金项目绩效评价自评报告\n一、项目基本情况\n")
+    assert r.project_name == "人大代表履职能力提升专项资金"
+    # a word for a fund's projects in general stays none
+    assert _parse("某镇2022年衔接资金项目绩效自评报告\n一、项目概况\n").project_name is None
+
+
+def test_money_not_paid_is_no_money_spent():
+    r = _parse("截止2020年末,某某专项资金已支出5.56万,未支付资金1万元于年末被县财政收回。\n")
+    assert r.spent_yuan == 55_600
+
+
+def test_a_unit_evaluating_the_years_money_is_the_agency():
+    head = "绩效评价报告\n"
+    r = _parse(head + "为进一步加强预算绩效管理,某某市人社局对2022年度城乡居保市级补贴使用情况开展了财政绩效评价工作。"
+               "现将绩效评价情况报告如下:\n一、项目基本情况\n")
+    assert r.agency == "某某市人社局"
+    r = _parse(head + "根据市民生办工作安排,市交通运输局对2021年度“四好农村路”建设实施情况进行了绩效自查自评。\n")
+    assert r.agency == "市交通运输局"
+    # a place, or a name the page masked, is no unit
+    r = _parse(head + "根据区财政局通知要求,******街道对2023年度农村综合改革资金进行了绩效自评。\n")
+    assert r.agency is None
+
+
+def test_a_units_main_duties_name_it_and_a_command_headquarters_is_no_unit():
+    head = "2019年度部门整体支出绩效自评报告\n一、部门基本情况\n"
+    r = _parse(head + "编制人数48人。\n市中级人民法院主要职责:在市委的领导和省高级人民法院的监督指导下,依法审理案件。\n")
+    assert r.agency == "市中级人民法院"
+    r = _parse(head + "森林防火指挥部主要职责:负责全县的森林防火工作。\n")
+    assert r.agency is None
+
+
+def test_a_heading_about_the_unit_is_no_unit_field_and_a_government_supervising_is_no_unit():
+    r = _parse("201X年教育信息化项目绩效评价报告\n1、项目情况(1)项目单位基本情况全县现有各级各类学校(含幼儿园)所:"
+               "普通高中所,职业中专所。\n")
+    assert r.agency is None
+    # "主管部门是X": the field as a sentence; a county's government supervising a project
+    # is not the unit that spends it
+    r = _parse("某县2019年度农村饮水安全项目绩效自评报告\n一、项目概况\n项目实施主管部门是某某区人民政府。\n")
+    assert r.agency is None
+    assert [c.value for c in r.candidates["agency"]] == ["某某区人民政府"]
+    r = _parse("某县2019年度农村饮水安全项目绩效自评报告\n一、项目概况\n项目实施主管部门是某某区水务局。\n")
+    assert r.agency == "某某区水务局"
+    # a town's government spends its own money: its 主管部门 field names it
+    r = _parse("项目支出绩效自评表\n项目名称 委托业务项目 主管部门 某某镇人民政府 实施单位 \n")
+    assert r.agency == "某某镇人民政府"
+
+
+def test_a_research_office_is_a_unit():
+    r = _parse("某某县史志研究室2023年专项资金绩效自评报告\n一、基本情况\n")
+    assert (r.agency, r.project_name) == ("某某县史志研究室", None)
+
+
+def test_the_payee_of_money_is_no_subject_of_the_report():
+    r = _parse("2020年度电子商务进农村项目绩效自评报告\n一、资金使用情况\n"
+               "支付市电商服务中心2018年、2019年场地补助经费50万元。\n")
+    assert r.agency is None
+
+
+def test_a_transfer_templates_first_heading_makes_a_project_report():
+    r = _parse("一、转移支付基本情况2023年自治区下达某市中央及自治区就业补助资金共33832.24万元,中央资金27853万元,"
+               "自治区资金5643万元,各县(市、区)筹集资金336.24万元。\n")
+    assert (r.kind, r.project_name) == ("project", "就业补助资金")
+    r = _parse("某某管理区专项转移支付2023年度农机购置补贴实施情况\n绩效目标分解下达情况\n"
+               "2023年度省级拨付我区农机购置补贴资金62万元。\n")
+    assert r.kind == "project"
+    # a transfer named only by its levels has no other name
+    r = _parse("2024年度中央、市级转移支付资金绩效自评报告\n一、绩效目标分解下达情况\n")
+    assert r.project_name is None
+
+
+def test_two_levels_joined_by_a_pause_mark_are_one_clauses_words():
+    r = _parse("某县民政局2024年度资金绩效自评报告\n一、基本情况\n2024年共计下达中央、市级转移支付资金3580.69万元。\n")
+    assert r.budget_yuan == 35_806_900
+    # a 、 between items still ends a clause: 省级 here names the second item's money
+    r = _parse("某县民政局2024年度资金绩效自评报告\n一、基本情况\n下达中央资金100万元、省级资金50万元。\n")
+    assert r.budget_yuan is None
+
+
+def test_the_fund_whose_use_the_report_evaluated_is_its_name():
+    head = "绩效评价报告\n"
+    r = _parse(head + "某某市人社局对2022年度城乡居保市级补贴使用情况开展了财政绩效评价工作。现将情况报告如下:\n")
+    assert r.project_name == "城乡居保市级补贴"
+    r = _parse(head + "我厅成立绩效评价工作组,对2023年度某省中小企业发展专项资金管理使用情况开展了绩效评价。\n")
+    assert r.project_name == "某省中小企业发展专项资金"
+    # money in general names no fund
+    r = _parse(head + "我局对2023年度项目资金使用情况开展了绩效评价。\n")
+    assert r.project_name is None
+
+
+def test_a_text_opening_with_a_funds_heading_names_the_fund():
+    body = ("(一)绩效目标分解下达情况\n2024年共投入森林草原航空消防租机补助经费预算14856.17万元。其中,财政部下达11682万元、"
+            "省级配套资金3174.17万元。\n")
+    r = _parse("一、中央自然灾害救灾资金(森林草原航空消防租机补助经费)\n" + body)
+    assert r.project_name == "中央自然灾害救灾资金"
+    # a heading about money in general names none; a heading further down names a part
+    assert _parse("一、项目资金情况\n" + body).project_name is None
+    assert _parse("前言\n某县2024年度绩效自评。\n一、中央自然灾害救灾资金\n" + body).project_name is None
+
+
+def test_a_title_naming_a_project_without_its_项目_as_the_body_names_it():
+    head = "某某县合水油茶产业建设绩效自评报告\n一、项目基本情况\n"
+    r = _parse(head + "2022年度衔接乡村振兴资金115万元,用于合水油茶产业建设项目。\n")
+    assert r.project_name == "合水油茶产业建设项目"
+    # the body not naming it so: nothing; the finance words of a genre title are no project
+    assert _parse(head + "2022年度衔接乡村振兴资金115万元。\n").project_name is None
+    r = _parse("某市市级财政项目支出绩效评价报告\n一、基本情况\n本次评价市级财政项目共3个。\n")
+    assert r.project_name is None
+
+
+def test_a_projects_实施_before_the_genre_is_the_genres():
+    r = _parse("某某县2024年雨露计划助学补助项目实施绩效评价自评报告\n一、基本情况\n")
+    assert r.project_name == "雨露计划助学补助项目"
+
+
+def test_the_money_a_file_name_writes_after_the_fund_is_no_part_of_its_name():
+    r = _parse("某县渔政执法经费4.8万元项目绩效评价报告.docx\n一、项目基本情况\n渔政执法经费共计4.8万元。\n")
+    assert (r.project_name, r.budget_yuan) == ("某县渔政执法经费", 48_000)
+
+
+def test_an_investment_holding_self_raised_money_gives_way_to_the_allocation():
+    head = "2019年度畜禽粪污资源化利用项目绩效自评报告\n一、项目基本情况\n下达我市2019年畜禽粪污资源化利用项目资金为1000万元。\n"
+    r = _parse(head + "项目计划总投资1958.6万元,其中:中央财政扶持1000万元,自筹资金958.6万元。\n")
+    assert r.budget_yuan == 10_000_000
+    # an investment of the state's money alone stays the project's budget
+    r = _parse(head + "项目计划总投资1958.6万元,其中:中央财政扶持1000万元,省级财政958.6万元。\n")
+    assert r.budget_yuan == 19_586_000
+
+
+def test_money_in_a_bracket_opening_with_含_is_a_part_of_the_figure_before_it():
+    head = "某区城乡居民基本养老保险补助资金转移支付2022年度绩效自评报告\n一、资金投入情况\n"
+    r = _parse(head + "全年预算数1080245.79万元,全区执行数1032849.44(含中央资金689139.31万元、地方资金332524.99万元),"
+               "总预算执行率95.61%。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (10_802_457_900, None)
+
+
+def test_money_spent_on_the_reports_own_project_is_its_budget():
+    head = "某县2022年度合水油茶产业建设项目绩效自评报告\n一、项目基本情况\n"
+    r = _parse(head + "2022年度巩固脱贫攻坚成果和衔接乡村振兴资金115万元,用于合水油茶产业建设项目。\n")
+    assert r.budget_yuan == 1_150_000
+    # money for another project is not this one's
+    r = _parse(head + "2022年度巩固脱贫攻坚成果和衔接乡村振兴资金115万元,用于村道硬化项目。\n")
+    assert r.budget_yuan is None

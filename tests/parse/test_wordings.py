@@ -131,6 +131,11 @@ def test_money_spent_named_as_资金支出_right_before_the_figure():
     # A section about spending is no figure of it.
     r = _parse("补助资金支出情况：按进度拨付。\n")
     assert r.spent_yuan is None
+    # a cost's payment, right before the figure: "我镇2021年村管费支付共392.47万元"
+    r = _parse("我镇2021年村管费支付共392.47万元,其中村干部工资200万元。\n")
+    assert r.spent_yuan == 3_924_700
+    r = _parse("村管费支付标准为每村3万元。\n")
+    assert r.spent_yuan is None
 
 
 def test_execution_amount_and_money_actually_issued():
