@@ -214,7 +214,8 @@ _MASK_BEFORE = re.compile(r"^\s*(?:(?:\(略\)|点击查看>*|\*{2,})\s*(?:\S{1,2
                           # a spam mirror's name before a colon ("手机版大发888下载_…app版-体育在线:")
                           r"|^\s*[^:：\n]{0,40}?[A-Za-z_]{2,}[^:：\n]{0,40}?[:：]\s*(?=\S)"
                           # an essay site's lead-in ("下面是小编为大家整理的…报告(精选文档),供大家参考")
-                          r"|^\s*(?:下面|以下)是小编为?(?:大家|你|您)?(?:精心)?(?:整理|收集|搜集|准备|带来|分享)的")
+                          r"|^\s*(?:下面|以下)是[^\n,，。]{0,12}?(?:小编|编辑|站长)[^\n,，。]{0,4}?(?:为|帮|给)?(?:大家|你|您)?"
+                          r"(?:精心)?(?:整理|收集|搜集|准备|带来|分享|提供|推荐)的")
 _SUBJECT = re.compile(r"现(?:将|对|就)(?P<t>[^。\n]{4,90}?)(?:情况)?(?:报告|汇报|(?:予以|给予)?公开)?(?:如下|[:])")
 
 
@@ -679,6 +680,8 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
         lo = m.start("v")
         if value.startswith("是") and len(value) > 3:
             value, lo = value[1:], lo + 1  # "项目实施主管部门是凉州区人民政府": the field as a sentence
+            if (k := value.find("下属的")) > 0:
+                value, lo = value[k + 3:], lo + k + 3  # "是县水利局下属的县水利工程管理站": the unit
         if "/项目负责人" in f[m.end("label"):m.start("v")]:
             value = value.split("/")[0]  # "实施单位/项目负责人 某某中心/张三"
         out.append((value, (lo, lo + len(value)), clean_label(m.group("label"))))
@@ -699,7 +702,8 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
     return out
 
 
-_COUNTY_GOVERNMENT = re.compile(r"(?:(?!镇|乡|街道)[\u4e00-\u9fff]){1,12}?(?:省|市|州|盟|县|区|旗)(?:人民)?政府")
+# (ended by its level: a town's government, 某镇人民政府, is none; 镇江市人民政府 is one)
+_COUNTY_GOVERNMENT = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:省|市|州|盟|县|区|旗)(?:人民)?政府")
 _HEADING_AFTER_LABEL = re.compile(r"(?:基本)?(?:情况|概况|简介)")
 
 
@@ -881,7 +885,10 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
             # "池州市人社局对2022年度城乡居保市级补贴使用情况开展了财政绩效评价": the unit
             # evaluating the year's money
             run = _RUN_BEFORE.search(f, max(0, y.start() - 32), y.start() - 1)
-            if run is not None and _EVALUATED_AFTER.match(f, y.end()):
+            ev = _EVALUATED_AFTER.match(f, y.end())
+            # (and the report announced right after: "…开展了绩效评价。现将…报告如下" — not a
+            # higher authority's evaluation the report cites)
+            if run is not None and ev is not None and "现将" in f[ev.end():ev.end() + 40]:
                 found.append((run.group(), run.start(), y.start() - 1, "正文“X对……年度……进行评价”所列单位"))
             continue
         run = _RUN_BEFORE.search(f, max(0, y.start() - 31), y.start())
@@ -1258,8 +1265,10 @@ _GENERIC = re.compile(
     # a level's transfer, named by its level alone ("下达上级资金转移支付…其中:中央级资金转移支付…"),
     # or by several ("2024年度中央、市级转移支付资金")
     r"|(?:中央|上|省|市|县|区)级(?:财政)?(?:资金)?(?:专项)?转移支付(?:资金)?"
+    # a fund named by its kind and level alone: 中央补助资金, 市级奖补资金, 各类补助资金
+    r"|(?:中央|省级|市级|县级|区级|上级|各类|各级|各项)(?:财政)?(?:专项|补助|奖补|补贴)资金"
     r"|(?:中央|省级?|自治区|市级?|县级?)(?:[、和及与](?:中央|省级?|自治区|市级?|县级?))+(?:财政)?(?:专项)?转移支付(?:资金)?"
-    r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,4}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
+    r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,6}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|财力性|均衡性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
     r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部][\u4e00-\u9fff]{0,4}?(?:项目|资金|经费)(?:项目)?|.*(?:和|及|与)(?:预算|部门|专项)?项目"
     # the recipient, not the fund ("下达给我单位资金"); a fund's projects, all of them
     # ("对…资金支持所有项目进行自评": several)
@@ -1771,9 +1780,15 @@ def several_forms(ctx: Context) -> str | None:
     unit's forms one after another, "项目名称 演出设备更新专项经费 … 项目名称 中青年演员
     培训经费"): each form's figures are its own project's, none the document's."""
     cands, _ = _project_candidates(ctx, _titles(ctx))
-    names = list(dict.fromkeys(str(c.value) for c in cands if c.reason == "“项目名称”栏"))
+    # a form's 项目名称, with its 主管部门 / 实施单位 cells right after (not a list of a
+    # department's projects, nor a 绩效目标表 restating the name its own way)
+    names = list(dict.fromkeys(str(c.value) for c in cands if c.reason == "“项目名称”栏"
+                               and _FORM_CELLS_AFTER.search(ctx.f, c.span[1], c.span[1] + 60)))
     different = [n for n in names if not any(n != o and n in o for o in names)]
     return "、".join(different[:3]) if len(different) >= 2 else None
+
+
+_FORM_CELLS_AFTER = re.compile(r"主管部门|实施单位|项目单位")
 
 
 def project_field_span(ctx: Context) -> Span | None:

@@ -32,7 +32,9 @@ _MAX_THEN_SCORE = re.compile(r"(?P<label>总分):?[ \t|]*100(?:\.0+)?[ \t|]+" + 
 # The same row of a form whose cells lost their separators ("总分100100注:", "总分10098项目
 # 名称"): digits glued can be split anywhere, so only a score a form's total row plausibly
 # holds (60 to 100, the bands above 差) is read after the 100.
-_MAX_THEN_SCORE_GLUED = re.compile(r"(?P<label>总分)100(?P<num>100|[6-9]\d(?:\.\d{1,2})?)(?![\d.%])")
+_MAX_THEN_SCORE_GLUED = re.compile(r"(?P<label>总分)100(?P<num>100|[6-9]\d(?:\.\d{1,2})?)(?![\d.%])"
+                                   # (the next cell or line: not a scale's range, 90-100分为优)
+                                   r"(?=分|\||\s|$|(?![至以])[\u4e00-\u9fff])")
 
 
 @record

@@ -835,6 +835,9 @@ def test_a_special_funds_项目_before_the_genre_is_the_genres():
 def test_money_not_paid_is_no_money_spent():
     r = _parse("截止2020年末,某某专项资金已支出5.56万,未支付资金1万元于年末被县财政收回。\n")
     assert r.spent_yuan == 55_600
+    # money paid except what was not is money spent (a review's case)
+    r = _parse("某某项目资金使用情况:除质保金未支付外已支付290万元。\n")
+    assert r.spent_yuan == 2_900_000
 
 
 def test_a_unit_evaluating_the_years_money_is_the_agency():
@@ -842,10 +845,11 @@ def test_a_unit_evaluating_the_years_money_is_the_agency():
     r = _parse(head + "为进一步加强预算绩效管理,某某市人社局对2022年度城乡居保市级补贴使用情况开展了财政绩效评价工作。"
                "现将绩效评价情况报告如下:\n一、项目基本情况\n")
     assert r.agency == "某某市人社局"
-    r = _parse(head + "根据市民生办工作安排,市交通运输局对2021年度“四好农村路”建设实施情况进行了绩效自查自评。\n")
+    r = _parse(head + "根据市民生办工作安排,市交通运输局对2021年度“四好农村路”建设实施情况进行了绩效自查自评,"
+               "现将自评情况汇报如下:\n")
     assert r.agency == "市交通运输局"
     # a place, or a name the page masked, is no unit
-    r = _parse(head + "根据区财政局通知要求,******街道对2023年度农村综合改革资金进行了绩效自评。\n")
+    r = _parse(head + "根据区财政局通知要求,******街道对2023年度农村综合改革资金进行了绩效自评,现将情况报告如下。\n")
     assert r.agency is None
 
 
@@ -968,3 +972,47 @@ def test_money_spent_on_the_reports_own_project_is_its_budget():
     # money for another project is not this one's
     r = _parse(head + "2022年度巩固脱贫攻坚成果和衔接乡村振兴资金115万元,用于村道硬化项目。\n")
     assert r.budget_yuan is None
+
+
+# ------------------------------------------------------------------ a review's counter-examples
+
+
+def test_a_list_of_project_names_in_one_report_keeps_its_figures():
+    r = _parse("某县2022年度衔接推进乡村振兴补助资金绩效自评报告\n一、基本情况\n2022年我县共下达衔接资金1200万元,"
+               "实际支出1150万元。\n资金安排情况如下:\n项目名称:甲村道路硬化项目,安排资金300万元;\n"
+               "项目名称:乙村产业园项目,安排资金900万元。\n四、自评结论\n经自评,综合得分92分。\n")
+    assert (r.spent_yuan, r.score) == (11_500_000, 92)
+
+
+def test_a_fund_named_by_its_kind_and_level_alone_is_no_name():
+    for title in ("某县农业农村局2022年度中央补助资金项目绩效自评报告", "某县2022年度市级奖补资金项目绩效自评报告",
+                  "某县2021年度财力性转移支付区域绩效自评报告"):
+        assert _parse(title + "\n一、基本情况\n").project_name is None, title
+
+
+def test_a_government_ended_by_its_county_level_is_no_agency_whatever_its_name():
+    for gov in ("镇雄县人民政府", "镇江市人民政府", "县人民政府"):
+        r = _parse(f"某某项目绩效自评报告\n一、项目概况\n项目实施主管部门是{gov}。\n")
+        assert r.agency is None, gov
+
+
+def test_a_glued_scale_is_no_score():
+    r = _parse("某县2021年度某某项目绩效自评报告\n评价等级划分:总分10090-100分为优,80-90分为良。\n")
+    assert r.score is None
+
+
+def test_a_grid_cell_before_年度总体目标_is_still_a_cell():
+    r = _parse("项目支出绩效自评表\n项目名称 某某项目\n全年预算数 全年执行数\n年度资金总额 50 48\n年度总体目标 完成某某任务\n")
+    assert (r.budget_yuan, r.spent_yuan) == (500_000, 480_000)
+
+
+def test_a_higher_authoritys_evaluation_the_report_cites_names_no_agency():
+    r = _parse("某县2021年度农业生产发展资金绩效自评报告\n一、基本情况\n省农业农村厅对2021年度各县农业生产发展资金开展了"
+               "绩效评价,我县评价结果为优秀。\n")
+    assert r.agency is None
+
+
+def test_an_essay_sites_lead_in_in_other_words():
+    for lead in ("下面是范文网小编为大家整理的", "以下是本站小编整理的", "下面是小编帮大家整理的"):
+        r = _parse(lead + "某县文化馆2022年免费开放补助资金绩效自评报告(精选文档)\n一、项目基本情况\n")
+        assert r.agency == "某县文化馆", lead

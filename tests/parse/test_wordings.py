@@ -131,11 +131,9 @@ def test_money_spent_named_as_资金支出_right_before_the_figure():
     # A section about spending is no figure of it.
     r = _parse("补助资金支出情况：按进度拨付。\n")
     assert r.spent_yuan is None
-    # a cost's payment, right before the figure: "我镇2021年村管费支付共392.47万元"
-    r = _parse("我镇2021年村管费支付共392.47万元,其中村干部工资200万元。\n")
-    assert r.spent_yuan == 3_924_700
-    r = _parse("村管费支付标准为每村3万元。\n")
-    assert r.spent_yuan is None
+    # a cost's payment is an item of what was spent, not the whole (a review's case)
+    r = _parse("实际支出9万元。资金使用情况:演出费支付5.2万元,劳务费支付3万元,其他0.8万元。\n")
+    assert r.spent_yuan == 90_000
 
 
 def test_execution_amount_and_money_actually_issued():
@@ -180,6 +178,9 @@ def test_a_budget_plan_and_money_approved_are_the_budget():
     assert r.budget_yuan == 1_210_000
     r = _parse("项目批复资金350万元已全部到位。\n")
     assert (r.budget_yuan, r.available_yuan) == (3_500_000, 3_500_000)
+    # 批复资金 names the figure only right before it (a review's cases)
+    r = _parse("严格按照批复资金用途使用资金290万元。\n")
+    assert r.budget_yuan is None
     # a plan of work, or approved investment of a building, is no budget of the year
     r = _parse("年度工作计划完成率100%,该楼批复投资概算中未列支。\n")
     assert r.budget_yuan is None
