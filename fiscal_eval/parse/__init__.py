@@ -124,7 +124,7 @@ def _parse(doc: Document) -> Report:
 
     # ---------------------------------------------------------------- money
     values: dict[str, float | None] = {}
-    for field, choice in choose_funds(named_for_the_project(amounts, project_name, ctx.f)).items():
+    for field, choice in choose_funds(named_for_the_project(amounts, project_name)).items():
         if choice.candidates:
             candidates[field] = choice.candidates
         if choice.option is not None:
@@ -153,7 +153,7 @@ def _parse(doc: Document) -> Report:
     subtotals = find_subtotals(ctx, score_found)
     problems, improvements = problems_and_improvements(ctx)
 
-    bundle = several_reports(ctx) or (several_forms(ctx) if kind != "department" else None)
+    bundle = several_reports(ctx) or several_forms(ctx)
     if bundle is not None:
         # Several reports, the later ones cut off: what was read is the first one's.
         lost = f"文件含多份报告（{bundle[:60]}），所读数字只属其中一份"

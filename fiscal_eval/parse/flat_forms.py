@@ -25,9 +25,9 @@ _UNIT = re.compile(r"\((亿元|万元|千元|元)\)")
 # What a flattened grid puts between its cells, removed to find header words however split.
 _GAP = re.compile(r"[\s|\u00a0]+")
 # One value of the total row: a number with its unit or percent sign, after separators
-# (not a year opening the next line: "年度资金总额:38.75万元2022年…项目"; a cell before
-# 年度总体目标 is still one).
-_VALUE = re.compile(r"[\s|]*(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.,])(?!(?<=(?<![\d.])(?:19|20)\d\d)\s*年)\s*(?P<unit>%|亿元|万元|千元|元|万(?![\u4e00-\u9fff]))?")
+# (not a year glued to the next words: "年度资金总额:38.75万元2022年…项目"; a cell before
+# a line 年度总体目标 is still one).
+_VALUE = re.compile(r"[\s|]*(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.,])(?!(?<=(?<![\d.])(?:19|20)\d\d)年)\s*(?P<unit>%|亿元|万元|千元|元|万(?![\u4e00-\u9fff]))?")
 # A form's header words, a budget column before an execution column: documents without
 # them (most prose reports) are answered without looking further.
 _HINT = re.compile(r"(?:预算数|年初预算|调整后预算|全年预算)[^。]{0,120}?(?:执行数|预算执行)", re.S)

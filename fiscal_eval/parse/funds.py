@@ -308,9 +308,10 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                 and _subjectless(label)):
             list_parent = None
         # "全区执行数1032849.44(含中央资金689139.31万元、地方资金…)": money in a bracket that
-        # opens with 含/其中 is a part of the figure before it, never the whole
+        # opens with 含/其中 is a part of the figure before it, never the whole (unless the
+        # bracket names a stage of its own: "到位100万元(其中:已支付85万元)")
         if role != "other" and (op := f.rfind("(", bounds[0], start)) >= 0 and f.find(")", op, start) < 0 \
-                and _PART_BRACKET.match(f, op + 1):
+                and _PART_BRACKET.match(f, op + 1) and role_of(_untitled(f[op + 1:start]))[0] == "other":
             role, rank, fallback = "other", 9, ()
             reason = "括号内“含……”所列部分"
         parent = None
@@ -328,10 +329,14 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             decimals=decimals_of(num),
         )
         # "下达…中央及自治区就业补助资金共33832.24万元": money of two levels together is no
-        # one level's
-        level = None if _LEVELS_JOINED.search(label) else v.fund_level.search(label)
+        # one level's — but a level still, beside another level's money, unless a total word
+        # says it is the whole ("下达中央、省级资金1000万元,县级配套资金200万元": two shares)
+        joined = _LEVELS_JOINED.search(label)
+        level = None if joined else v.fund_level.search(label)
+        if joined and marked:
+            joined = None  # "共下达…中央及自治区…资金共33832.24万元": stated as the whole
         out.append(Amount(line, rank, fallback, total=marked and stated_total,
-                          level=_CENTRAL.get(level.group(1), level.group(1)) if level else "",
+                          level=joined.group() if joined else _CENTRAL.get(level.group(1), level.group(1)) if level else "",
                           item=is_item(ctx, start), component=in_component(ctx, start),
                           excluded=LOST_PART if orphan and parent is None
                           else LOST_ITEM if _ONE_OF_SEVERAL.match(f, bounds[0]) and several_projects(ctx) else "",
@@ -831,12 +836,11 @@ def _option(a: Amount, reason: str = "") -> Option:
                   slack=_slack(line), ref=a)
 
 
-def named_for_the_project(amounts: list[Amount], project_name: str | None, text: str = "") -> list[Amount]:
+def named_for_the_project(amounts: list[Amount], project_name: str | None) -> list[Amount]:
     """Amounts named by the report's own project or fund and by nothing else ("2017年电视专题
-    节目制作经费项目50万元", "本次评价对象为湖南省中小企业发展专项资金16750万元"), or
-    spent on it by the words right after them ("…衔接乡村振兴资金115万元,用于合水油茶产业
-    建设项目"): the project's money as a whole, its budget below every wording that names
-    one (not a level's share, an item or a component's)."""
+    节目制作经费项目50万元", "本次评价对象为湖南省中小企业发展专项资金16750万元"): the
+    project's money as a whole, its budget below every wording that names one (not a
+    level's share, an item or a component's)."""
     core = _project_core(project_name or "")
     if len(core) < 5:
         return amounts
@@ -847,22 +851,15 @@ def named_for_the_project(amounts: list[Amount], project_name: str | None, text:
                 and (label.endswith(core) or (len(label) >= 6 and core.endswith(label)))):
             a = replace(a, line=replace(a.line, role="budget"), rank=6,
                         reason=f"“{a.line.label}”（以本报告项目名称所称的资金）")
-        elif (a.line.role == "other" and a.line.parent is None and not (a.level or a.item or a.component or a.excluded)
-              and (used := _USED_ON.match(text, a.line.span[1])) and _project_core(used.group("p")).endswith(core)):
-            a = replace(a, line=replace(a.line, role="budget"), rank=6,
-                        reason=f"“{a.line.label}”（用于本报告项目的资金）")
         out.append(a)
     return out
-
-
-# "…资金115万元,用于合水油茶产业建设项目。": what the money was for, right after it
-_USED_ON = re.compile(r"[,，]?(?:全部|专项)?用于(?:实施|建设)?(?P<p>[^\s,;:。、“”\"()]{4,40}?(?:项目|工程))(?=[\s,;。(]|$)")
 
 
 def _project_core(name: str) -> str:
     return re.sub(r"(?:项目)?(?:资金|经费)?(?:项目)?$", "", name) if len(name) > 6 else name
 
 
+LOST_SELF_RAISED = "含自筹等非财政资金的总投资，不是财政预算"
 _SELF_RAISED = re.compile(r"自筹|群众投[入劳]|社会资本|企业投[入资]|银行贷款|贷款")
 _INVESTMENT = re.compile(r"投资")
 
@@ -870,12 +867,12 @@ _INVESTMENT = re.compile(r"投资")
 def _fiscal_money_below_investment(amounts: list[Amount]) -> list[Amount]:
     """"项目计划总投资1958.6万元,其中:中央财政扶持1000万元,自筹资金958.6万元": an
     investment its items show to hold money other than the state's (自筹, loans) is no
-    budget of fiscal money; it gives way to an allocation (下达…项目资金1000万元)."""
+    budget of fiscal money (an allocation, 下达…项目资金1000万元, may be; nothing else is)."""
     mixed = {a.line.parent for a in amounts
              if a.line.parent is not None and _SELF_RAISED.search(a.line.label)}
     if not mixed:
         return amounts
-    return [replace(a, rank=14, reason=f"{a.reason or a.line.label}（含自筹等非财政资金的总投资）")
+    return [replace(a, excluded=a.excluded or LOST_SELF_RAISED)
             if i in mixed and a.line.role == "budget" and _INVESTMENT.search(a.line.label) else a
             for i, a in enumerate(amounts)]
 

@@ -854,6 +854,8 @@ _RUN_BEFORE = re.compile(r"(?:^|(?<=[\s,;:。、)]))[^\s,;:。、\d“”\"()]{3
 _CJK_RUN_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))[\u4e00-\u9fff]{4,33}$")
 _EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)"
                          r"|度?[^。\n,;]{0,30}?(?:开展|进行)了?(?:绩效)?自评")  # "…2021年度某某项目使用管理情况认真开展了自评"
+_ANNOUNCED_AFTER = re.compile(r"现将|现就|报告如下|汇报如下|形成[^。\n]{0,8}报告")
+_ALL_PLACES = re.compile(r"全省|全市|全区|全州|各县|各市|各区|各地|各州|全国")
 _MONEY_VERB = re.compile(r"支付|拨付|拨给|拨入|下达|下拨|补助|奖励|给予|用于|安排")
 _EVALUATED_AFTER = re.compile(r"度?[^。\n]{0,40}?(?:开展|进行)了?[^。\n,;]{0,8}?(?:评价|自评|自查)")
 # (an autonomous prefecture or county writes out its peoples: 红河哈尼族彝族自治州…)
@@ -887,8 +889,9 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
             run = _RUN_BEFORE.search(f, max(0, y.start() - 32), y.start() - 1)
             ev = _EVALUATED_AFTER.match(f, y.end())
             # (and the report announced right after: "…开展了绩效评价。现将…报告如下" — not a
-            # higher authority's evaluation the report cites)
-            if run is not None and ev is not None and "现将" in f[ev.end():ev.end() + 40]:
+            # higher authority's evaluation the report cites, of all counties' money)
+            if run is not None and ev is not None and _ANNOUNCED_AFTER.search(f, ev.end(), ev.end() + 40) \
+                    and not _ALL_PLACES.search(ev.group()):
                 found.append((run.group(), run.start(), y.start() - 1, "正文“X对……年度……进行评价”所列单位"))
             continue
         run = _RUN_BEFORE.search(f, max(0, y.start() - 31), y.start())
@@ -1323,8 +1326,9 @@ def _clean_project(name: str, as_written: bool = False, keep_year: bool = False)
     name = re.sub(r"^中央对(?!地方)[\u4e00-\u9fff]{2,8}?转移支付(?=.{4})", "", name)
     # "下达…中央及自治区就业补助资金": two levels' money together; the fund is the rest (a
     # transfer named only by its levels, 中央、市级转移支付资金, has no other name)
-    name = re.sub(r"^(?:中央|省级?|自治区|市级?|县级?)(?:及|和|与|、)(?:中央|省级?|自治区|市级?|县级?)(?!级)(?:财政)?(?!(?:专项)?转移支付|(?:专项)?资金)(?=.{4})",
+    rest = re.sub(r"^(?:中央|省级?|自治区|市级?|县级?)(?:及|和|与|、)(?:中央|省级?|自治区|市级?|县级?)(?!级)(?:财政)?(?!(?:专项)?转移支付|(?:专项)?资金)(?=.{4})",
                   "", name)
+    name = rest if rest == name or not _generic_project(rest) else name
     name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name)
     name = re.sub(r"(?<=.{4}专项)项目$", "", name)  # "…监测专项项目": 专项 already says it is one
     return name.strip()
@@ -1482,7 +1486,10 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             bare = parts.bare[0]
             region = _REGION.match(bare)
             named = (bare[region.end():] if region and len(bare) - region.end() >= 4 else bare) + "项目"
-            lo = f.find(named, t.idx[-1] + 1 if t.idx else 0, _HEAD)
+            alone = re.search(rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=用于|实施|开展)|(?<=对))({re.escape(named)})(?=[,，。;；:：\s)]|$)",
+                              f[:_HEAD][t.idx[-1] + 1 if t.idx else 0:])
+            lo = (t.idx[-1] + 1 if t.idx else 0) + alone.start(1) if alone else -1
+            # (alone: not one of several, 甲镇…项目和乙镇…项目, nor a count, …项目10个)
             if lo >= 0 and not _generic_project(named) and not _generic_project(named[:-2] + "资金"):
                 cands.append(_C(named, (lo, lo + len(named)), "title", "标题所列、正文称为“……项目”的项目", 2))
         for name, span, how in parts.objects:
@@ -1548,6 +1555,8 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     # evaluated, where an allocation may name a part of it).
     for m in _FUND_EVALUATED.finditer(head):
         name = _clean_project(m.group("p"))
+        if _several_funds(name) or "整体" in name:
+            continue  # "对…部门整体支出和学生资助专项资金开展了绩效评价": not one fund
         if not _generic_project(name) and not re.fullmatch(
                 r"(?:中央|省级|市级|县级|财政|预算|部门|专项|项目|本级|补助|配套|转移支付|上级|各级)+(?:资金|经费)", name):
             lo = m.end("p") - len(name)
@@ -1568,8 +1577,11 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     if first is not None and not f[:first.span[0]].strip() and not any(c.tier <= 2 for c in cands):
         # A text opening with its first part's heading, a fund ("一、中央自然灾害救灾资金(森林
         # 草原航空消防租机补助经费)\n(一)绩效目标分解下达情况"): the fund the report is on.
-        hm = re.fullmatch(r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费|补助|补贴|转移支付))(?:\([^()]{2,30}\))?", first.title)
-        if hm and not _generic_project(hm.group("p")):
+        fund_heading = re.compile(r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费|补助|补贴|转移支付))(?:\([^()]{2,30}\))?")
+        hm = fund_heading.fullmatch(first.title)
+        # (a second part on another fund, 二、省级财政衔接…资金: the text is on several)
+        others = [sec for sec in ctx.sections[1:] if sec.level == first.level and fund_heading.fullmatch(sec.title)]
+        if hm and not others and not _generic_project(hm.group("p")):
             lo = f.find(hm.group("p"), first.span[0])
             cands.append(_C(hm.group("p"), (lo, lo + len(hm.group("p"))), first.title, "正文首个标题所列资金", 3))
     for sec in ctx.sections[:6]:
@@ -1788,7 +1800,7 @@ def several_forms(ctx: Context) -> str | None:
     return "、".join(different[:3]) if len(different) >= 2 else None
 
 
-_FORM_CELLS_AFTER = re.compile(r"主管部门|实施单位|项目单位")
+_FORM_CELLS_AFTER = re.compile(r"主管部门|主管单位|实施单位|项目单位|预算单位|项目负责人|资金情况")
 
 
 def project_field_span(ctx: Context) -> Span | None:

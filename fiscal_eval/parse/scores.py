@@ -34,7 +34,7 @@ _MAX_THEN_SCORE = re.compile(r"(?P<label>总分):?[ \t|]*100(?:\.0+)?[ \t|]+" + 
 # holds (60 to 100, the bands above 差) is read after the 100.
 _MAX_THEN_SCORE_GLUED = re.compile(r"(?P<label>总分)100(?P<num>100|[6-9]\d(?:\.\d{1,2})?)(?![\d.%])"
                                    # (the next cell or line: not a scale's range, 90-100分为优)
-                                   r"(?=分|\||\s|$|(?![至以])[\u4e00-\u9fff])")
+                                   r"(?=分(?!(?:及)?以[上下]|为)|[|(,。]|\s|$|(?![至以分])[\u4e00-\u9fff])")
 
 
 @record

@@ -965,13 +965,13 @@ def test_money_in_a_bracket_opening_with_含_is_a_part_of_the_figure_before_it()
     assert (r.budget_yuan, r.spent_yuan) == (10_802_457_900, None)
 
 
-def test_money_spent_on_the_reports_own_project_is_its_budget():
+def test_money_used_on_a_project_is_no_budget_of_the_report():
+    # (a rule reading "X资金115万元,用于<本项目>" as the budget was withdrawn after review: the
+    # sentence names one allocation used on the project, not what the project was budgeted)
     head = "某县2022年度合水油茶产业建设项目绩效自评报告\n一、项目基本情况\n"
-    r = _parse(head + "2022年度巩固脱贫攻坚成果和衔接乡村振兴资金115万元,用于合水油茶产业建设项目。\n")
-    assert r.budget_yuan == 1_150_000
-    # money for another project is not this one's
-    r = _parse(head + "2022年度巩固脱贫攻坚成果和衔接乡村振兴资金115万元,用于村道硬化项目。\n")
-    assert r.budget_yuan is None
+    for used_on in ("合水油茶产业建设项目", "村道硬化项目"):
+        r = _parse(head + f"2022年度巩固脱贫攻坚成果和衔接乡村振兴资金115万元,用于{used_on}。\n")
+        assert r.budget_yuan is None, used_on
 
 
 # ------------------------------------------------------------------ a review's counter-examples
@@ -1016,3 +1016,71 @@ def test_an_essay_sites_lead_in_in_other_words():
     for lead in ("下面是范文网小编为大家整理的", "以下是本站小编整理的", "下面是小编帮大家整理的"):
         r = _parse(lead + "某县文化馆2022年免费开放补助资金绩效自评报告(精选文档)\n一、项目基本情况\n")
         assert r.agency == "某县文化馆", lead
+
+
+# ------------------------------------------------------------------ a second review's counter-examples
+
+_FORM = ("项目支出绩效自评表\n项目名称 {name}\n{cell} 某县文化馆\n项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+         "年度资金总额 50 50 48 10 96% 9.6\n")
+
+
+def test_a_department_report_with_project_forms_attached_takes_no_forms_figures():
+    r = _parse("某县文化馆2022年度部门整体支出绩效自评报告\n一、部门概况\n2022年部门预算收入312万元,支出305万元。\n"
+               "附件:项目支出绩效自评表\n" + _FORM.format(name="文化惠民演出经费", cell="主管部门")
+               + _FORM.format(name="图书馆免费开放补助", cell="主管部门"))
+    assert r.budget_yuan != 500_000 and r.spent_yuan != 480_000
+
+
+def test_forms_with_other_unit_cells_are_several_too():
+    r = _parse(_FORM.format(name="文化惠民演出经费", cell="预算单位") + _FORM.format(name="图书馆免费开放补助", cell="预算单位"))
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
+
+
+def test_two_levels_joined_beside_a_third_levels_money_are_a_share():
+    r = _parse("某县2024年度衔接资金绩效自评报告\n一、绩效目标分解下达情况\n2024年度下达中央、省级资金1000万元,县级配套资金200万元。\n")
+    assert r.budget_yuan is None
+
+
+def test_an_investment_holding_self_raised_money_alone_is_no_budget():
+    r = _parse("2019年度某某项目绩效自评报告\n一、项目基本情况\n项目计划总投资1958.6万元,其中:中央财政扶持1000万元,"
+               "自筹资金958.6万元。\n")
+    assert r.budget_yuan is None
+
+
+def test_a_bracket_naming_its_own_stage_keeps_its_money():
+    head = "某县2022年度某某项目绩效自评报告\n一、资金情况\n"
+    assert _parse(head + "项目资金到位100万元(其中:已支付85万元)。\n").spent_yuan == 850_000
+    assert _parse(head + "项目经费支付共计19.6万元。\n").spent_yuan == 196_000
+
+
+def test_a_projects_name_the_body_counts_or_lists_twice_is_none():
+    assert _parse("某县民生实事绩效自评报告\n一、项目基本情况\n2022年共实施民生实事项目10个。\n").project_name is None
+    r = _parse("某县高标准农田建设绩效自评报告\n一、项目基本情况\n资金用于甲镇高标准农田建设项目和乙镇高标准农田建设项目。\n")
+    assert r.project_name is None
+
+
+def test_the_unit_evaluating_its_money_announced_in_other_words_and_a_provinces_not():
+    head = "绩效自评报告\n"
+    r = _parse(head + "县交通运输局对2022年度农村公路养护资金使用情况进行了绩效自评,现就自评情况报告如下:\n")
+    assert r.agency == "县交通运输局"
+    r = _parse(head + "省农业农村厅对2021年度全省农业生产发展资金开展了绩效评价,现将我县自评情况报告如下:\n")
+    assert r.agency is None
+
+
+def test_two_funds_or_a_whole_evaluated_together_name_no_fund():
+    r = _parse("绩效评价报告\n我局对2022年度部门整体支出和学生资助专项资金开展了绩效评价。现将情况报告如下:\n")
+    assert r.project_name is None
+    r = _parse("一、中央财政衔接推进乡村振兴补助资金\n(一)绩效目标分解下达情况\n下达资金100万元。\n"
+               "二、省级财政衔接推进乡村振兴补助资金\n(一)绩效目标分解下达情况\n下达资金50万元。\n")
+    assert r.project_name is None
+
+
+def test_a_glued_total_row_read_only_where_it_is_one():
+    head = "某县2021年度某某项目绩效自评报告\n"
+    assert _parse(head + "评价等级划分:总分10090分以上为优。\n").score is None
+    assert _parse(head + "总分10092.5(优)\n").score == 92.5
+
+
+def test_a_grid_value_in_a_years_range_before_a_line_is_a_cell():
+    r = _parse("项目支出绩效自评表\n项目名称 某某项目\n全年预算数 全年执行数\n年度资金总额 2000 1950\n年度总体目标 完成某某任务\n")
+    assert (r.budget_yuan, r.spent_yuan) == (20_000_000, 19_500_000)
