@@ -135,6 +135,10 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
             unit = group.group(1)
             cols = cols[1:]
         if sum(c in _MONEY for c in cols) < 2:
+            if cols[:2] == ["spent", "rate"] and i > len(run):
+                displaced = _displaced(f, text, where, words[i - len(run) - 1], run)
+                if displaced is not None:
+                    return displaced
             continue
         total = _TOTAL.match(text, run[-1].end())
         numbers = _COLUMN_NUMBERS.match(text, run[-1].end())
@@ -162,6 +166,56 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
         heads = [w.group() for w in run][len(run) - len(cols):]
         return _read(found, cols, heads, unit, label)
     return None
+
+
+# A budget cell holding its number right after its header word ("全年预算数(A)300").
+_CELL_NUMBER = re.compile(r"(?P<num>\d+(?:\.\d+)?)(?P<unit>亿元|万元|元)?")
+# Numbers after an empty 执行数 | 执行率 header, up to the form's next part.
+_LOOSE_NUMBER = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?P<unit>%|亿元|万元|元)?")
+_FORM_PART_AFTER = re.compile(r"年度总体目标|年度目标|绩效指标|一级指标")
+_DISPLACED_REACH = 160
+
+
+def _displaced(f: str, text: str, where: _Offsets, before: re.Match[str],
+               run: list[re.Match[str]]) -> FlatForm | None:
+    """"全年预算数(A)300全年执行数(B)执行率(B/A)其中…300万元\n259.45万元\n86.5%": a
+    grid whose 执行数 and 执行率 cells were pushed below the header (OCR of a preview,
+    cells reordered). The budget cell sits by its header; the spent and the rate are the
+    first two adjacent cells after the header, an amount then a percent, that agree with
+    each other (执行数 ÷ 预算数 = 执行率 to the rate's last digit). One such pair, or none."""
+    budget_col = column_measure(before.group())
+    cell = _CELL_NUMBER.fullmatch(text, before.end(), run[0].start())
+    if budget_col not in ("budget_init", "budget_adj") or cell is None or not parse_number(cell.group("num")):
+        return None
+    lo = where[run[-1].end() - 1] + 1
+    hi = min(len(f), lo + _DISPLACED_REACH)
+    if stop := _FORM_PART_AFTER.search(f, lo, hi):
+        hi = stop.start()
+    declared = _UNIT.search(_GAP.sub("", f[max(0, where[before.start()] - 60):where[before.start()]]))
+    unit = cell.group("unit") or (declared.group(1) if declared else "万元")
+    budget = parse_amount(cell.group("num"), unit)
+    numbers = list(_LOOSE_NUMBER.finditer(f, lo, hi))
+    pairs = []
+    for a, b in zip(numbers, numbers[1:]):
+        if a.group("unit") == "%" or b.group("unit") != "%" or f[a.end():b.start()].strip(" \t\n|\u00a0"):
+            continue
+        spent = parse_amount(a.group("num"), a.group("unit") or unit)
+        if spent and _rate_agrees(spent / budget, b.group("num"), loose=False):
+            pairs.append((a, b, spent))
+    if len(pairs) != 1:
+        return None
+    a, b, spent = pairs[0]
+    label = "表头下错位的格（执行率与执行数÷预算数相符）"
+    b_lo = where[cell.start("num")]
+    amounts = [
+        (FundLine(label=label, role="budget", amount_yuan=budget, span=(b_lo, b_lo + len(cell.group("num"))), unit=unit,
+                  decimals=decimals_of(cell.group("num")), measure="budget"), _ROLES[budget_col][1], ""),
+        (FundLine(label=label, role="spent", amount_yuan=spent, span=a.span("num"), unit=a.group("unit") or unit,
+                  decimals=decimals_of(a.group("num")), measure="spent"), 1, ""),
+    ]
+    rate = RateStatement(label="执行率", concept="execution", value=parse_percent(b.group("num")),
+                         decimals=decimals_of(b.group("num")), span=(b.start("num"), b.end()))
+    return amounts, [rate]
 
 
 _PARTS_OPEN = re.compile(r"[\s|]*其中\s*:?")

@@ -204,3 +204,20 @@ def test_the_transfer_payment_grid_as_a_pipe_table():
 def test_the_transfer_payment_grid_as_a_pipe_table_whose_rate_disagrees_gives_no_money():
     r = _parse(FORM + TRANSFER_PIPES.format(rate="70.00%"))
     assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (None, None, None)
+
+
+# ------------------------------------------------------------------ cells pushed below the header
+
+_DISPLACED = ("某某项目绩效目标自评表(2022年度)\n资金情况(万元)年度资金总额全年预算数(A)120全年执行数(B)执行率(B/A)"
+              "其中中央补助自治区补助120万元\n{spent}万元\n{rate}%年度总体目标 完成某某任务\n")
+
+
+def test_spent_and_rate_pushed_below_an_empty_header_are_read_when_they_agree():
+    r = _parse(_DISPLACED.format(spent="96.6", rate="80.5"))
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (1_200_000, 966_000, 0.805)
+    assert r.text[slice(*r.evidence["spent_yuan"].span)] == "96.6"
+
+
+def test_spent_and_rate_pushed_below_that_disagree_are_not_read():
+    r = _parse(_DISPLACED.format(spent="96.6", rate="85.5"))  # 96.6 ÷ 120 = 80.5 %, not 85.5 %
+    assert (r.spent_yuan, r.execution_rate_reported) == (None, None)
