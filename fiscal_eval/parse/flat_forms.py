@@ -120,6 +120,7 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
     """The first header run in ``f[lo:hi]`` followed by its total row, read; else None."""
     text, where = _compact(f, lo, hi)
     words = list(_header_word().finditer(text))
+    displaced: FlatForm | None = None  # cells pushed below the header: read if nothing else is
     i = 0
     while i < len(words):
         # A header run: header words with nothing but cell gaps between them.
@@ -135,10 +136,8 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
             unit = group.group(1)
             cols = cols[1:]
         if sum(c in _MONEY for c in cols) < 2:
-            if cols[:2] == ["spent", "rate"] and i > len(run):
+            if cols[:2] == ["spent", "rate"] and i > len(run) and displaced is None:
                 displaced = _displaced(f, text, where, words[i - len(run) - 1], run)
-                if displaced is not None:
-                    return displaced
             continue
         total = _TOTAL.match(text, run[-1].end())
         numbers = _COLUMN_NUMBERS.match(text, run[-1].end())
@@ -165,14 +164,19 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
             unit = declared.group(1) if declared else "万元"
         heads = [w.group() for w in run][len(run) - len(cols):]
         return _read(found, cols, heads, unit, label)
-    return None
+    return displaced
 
 
 # A budget cell holding its number right after its header word ("全年预算数(A)300").
 _CELL_NUMBER = re.compile(r"(?P<num>\d+(?:\.\d+)?)(?P<unit>亿元|万元|元)?")
 # Numbers after an empty 执行数 | 执行率 header, up to the form's next part.
 _LOOSE_NUMBER = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?P<unit>%|亿元|万元|元)?")
-_FORM_PART_AFTER = re.compile(r"年度总体目标|年度目标|绩效指标|一级指标")
+_FORM_PART_AFTER = re.compile(r"总体目标|年度目标|绩效目标|绩效指标|一级指标")
+# What may stand between the empty header and the pair: the 其中 rows' labels and numbers
+# (anything else — 到位, 占比, 下达, an indicator — says the pair is some other measure).
+_PART_ROWS_ONLY = re.compile(r"(?:其中|中央|省级|省|自治区|市县|市级|州级|县级|区级|地方|财政|补助|资金|配套|其他|本级"
+                             r"|上年结转|年度资金总额|资金总额|拨款|[\s|:：()（）]|\d+(?:\.\d+)?(?:万元|元|%)?)*")
+_UNIT_DECLARED = re.compile(r"单位[:：]?\s*(亿元|万元|千元|元)")
 _DISPLACED_REACH = 160
 
 
@@ -181,8 +185,11 @@ def _displaced(f: str, text: str, where: _Offsets, before: re.Match[str],
     """"全年预算数(A)300全年执行数(B)执行率(B/A)其中…300万元\n259.45万元\n86.5%": a
     grid whose 执行数 and 执行率 cells were pushed below the header (OCR of a preview,
     cells reordered). The budget cell sits by its header; the spent and the rate are the
-    first two adjacent cells after the header, an amount then a percent, that agree with
-    each other (执行数 ÷ 预算数 = 执行率 to the rate's last digit). One such pair, or none."""
+    amount and the percent of a row of three adjacent cells (the budget again, 执行数, 执行率)
+    that agree (执行数 ÷ 预算数 = 执行率 to the rate's last digit), with only the 其中 rows'
+    labels and numbers between the header and it, and a unit stated. One such reading
+    (a part row restating the total is the same one), or none; and only where the header
+    run has no total row of its own (a reading of that comes first)."""
     budget_col = column_measure(before.group())
     cell = _CELL_NUMBER.fullmatch(text, before.end(), run[0].start())
     if budget_col not in ("budget_init", "budget_adj") or cell is None or not parse_number(cell.group("num")):
@@ -191,20 +198,27 @@ def _displaced(f: str, text: str, where: _Offsets, before: re.Match[str],
     hi = min(len(f), lo + _DISPLACED_REACH)
     if stop := _FORM_PART_AFTER.search(f, lo, hi):
         hi = stop.start()
-    declared = _UNIT.search(_GAP.sub("", f[max(0, where[before.start()] - 60):where[before.start()]]))
-    unit = cell.group("unit") or (declared.group(1) if declared else "万元")
+    head = _GAP.sub("", f[max(0, where[before.start()] - 80):where[before.start()]])
+    declared = _UNIT.search(head) or _UNIT_DECLARED.search(head)
+    unit = cell.group("unit") or (declared.group(1) if declared else None)
+    if unit is None:
+        return None  # (no unit stated: 300 may be 元 or 万元, and that is no guess to make)
     budget = parse_amount(cell.group("num"), unit)
     numbers = list(_LOOSE_NUMBER.finditer(f, lo, hi))
-    pairs = []
-    for a, b in zip(numbers, numbers[1:]):
-        if a.group("unit") == "%" or b.group("unit") != "%" or f[a.end():b.start()].strip(" \t\n|\u00a0"):
+    pairs: dict[tuple[float, str], tuple[re.Match[str], re.Match[str], float]] = {}
+    for row, a, b in zip(numbers, numbers[1:], numbers[2:]):
+        if a.group("unit") == "%" or b.group("unit") != "%" or _GAP.sub("", f[row.end():a.start()] + f[a.end():b.start()]):
             continue
+        if not _PART_ROWS_ONLY.fullmatch(f, lo, row.start()):
+            break  # (other words came between: the later cells are some other measure's)
+        if row.group("unit") == "%" or parse_amount(row.group("num"), row.group("unit") or unit) != budget:
+            continue  # (a row of budget, spent, rate: not a part's amount beside its share)
         spent = parse_amount(a.group("num"), a.group("unit") or unit)
         if spent and _rate_agrees(spent / budget, b.group("num"), loose=False):
-            pairs.append((a, b, spent))
+            pairs.setdefault((spent, b.group("num")), (a, b, spent))  # (a part row restating the total is one pair)
     if len(pairs) != 1:
         return None
-    a, b, spent = pairs[0]
+    a, b, spent = next(iter(pairs.values()))
     label = "表头下错位的格（执行率与执行数÷预算数相符）"
     b_lo = where[cell.start("num")]
     amounts = [

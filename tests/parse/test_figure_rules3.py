@@ -221,3 +221,21 @@ def test_spent_and_rate_pushed_below_an_empty_header_are_read_when_they_agree():
 def test_spent_and_rate_pushed_below_that_disagree_are_not_read():
     r = _parse(_DISPLACED.format(spent="96.6", rate="85.5"))  # 96.6 ÷ 120 = 80.5 %, not 85.5 %
     assert (r.spent_yuan, r.execution_rate_reported) == (None, None)
+
+
+def test_cells_pushed_below_read_once_when_a_part_row_restates_them_and_in_the_declared_unit():
+    r = _parse(_DISPLACED.replace("{spent}万元\n{rate}%", "{spent}万元\n{rate}%\n120万元\n{spent}万元\n{rate}%")
+               .format(spent="96.6", rate="80.5"))
+    assert (r.spent_yuan, r.execution_rate_reported) == (966_000, 0.805)
+    r = _parse("某某项目绩效自评表\n(单位:元)\n资金情况年度资金总额全年预算数(A)3000000全年执行数(B)执行率(B/A)"
+               "其中中央补助自治区补助3000000\n2594500\n86.48%市县资金年度总体目标完成任务\n")
+    assert (r.budget_yuan, r.spent_yuan) == (3_000_000, 2_594_500)
+
+
+def test_an_amount_beside_its_share_or_arrival_below_an_empty_header_is_not_spent():
+    # (a review's counter-examples: amount ÷ budget equals the percent by construction)
+    head = "某某项目绩效目标自评表(2022年度)\n资金情况(万元)年度资金总额全年预算数(A)300全年执行数(B)执行率(B/A)\n"
+    for rows in ("其中:中央补助 240 80%\n自治区补助\n", "其中中央补助自治区补助\n资金到位情况 到位资金 300 100%\n",
+                 "其中中央补助自治区补助\n总体目标 完成任务 培训人数 10 300 100% 10\n"):
+        r = _parse(head + rows + "年度总体目标 完成任务\n")
+        assert (r.spent_yuan, r.execution_rate_reported) == (None, None), rows
