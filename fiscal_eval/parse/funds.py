@@ -204,6 +204,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     first_named: int | None = None  # the first amount of the sentence a role names
     markers: list[int] = []  # amounts with a total marker and nothing listed before them
     incomplete: dict[int, int] = {}  # list total -> how far its items are marked incomplete
+    totals_before = False  # the sentence opens with a total of the one before (below)
     for m in find_amounts(f):
         start, end = m.span()
         if ctx.in_covered(start):
@@ -230,6 +231,10 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             # with no such amount ("共有8个支出项目。其中,法院执行预算数6万元…") its
             # figures are parts of a whole stated without one, never the whole.
             orphan = False
+            # "…精神障碍社区康复服务项目338.93万元;…项目3万元。共计下达…资金3580.69万元。": a
+            # sentence opening with a total word sums the sentence before on its line
+            totals_before = (carried is not None and _TOTAL_OPENING.match(f, bounds[0]) is not None
+                             and "\n" not in f[out[carried].line.span[1]:bounds[0]])
             if LIST_OPENING.match(f, bounds[0]):
                 if carried is not None and "\n" not in f[out[carried].line.span[1]:bounds[0]]:
                     list_parent = carried
@@ -248,7 +253,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         # A total marker states a total of what is listed with it: amounts before it in
         # the sentence, its 其中 items, or the clause before ("分2批次下达…，合计X万元").
         # A marker alone ("共支出成本35.3万元" of one project) is no such total.
-        stated_total = last_idx is not None
+        stated_total = last_idx is not None or totals_before
         if ((not label or v.total_marker.fullmatch(label)) and last_idx is None
                 and clause_start > bounds[0] and v.total_marker.search(clause)):
             # "…下达我区…资金，合计13,804万元": the total's words are the clause before.
@@ -393,6 +398,7 @@ _GLUED_HEADING = re.compile(r"(?<![第一])[二三四五六七八九十]{1,2}、
 # A rate per head or unit before or after a figure: "生均1000元", "每人500元", "300元/人".
 _STANDARD_BEFORE = re.compile(r"(?:生均|人均|户均|亩均|每(?:人|生|户|亩|名|位|个|辆|次|年|月)[^\d,;:]{0,3}|标准(?:为|是)?)\s*$")
 _STANDARD_AFTER = re.compile(r"\s*/\s*(?:人|生|户|亩|名|年|月|次|辆|个)")
+_TOTAL_OPENING = re.compile(r"\s*(?:以上|上述|综上)?[,，]?\s*(?:共计|合计|总计)")
 _TRAILING_TOTAL = re.compile(r"支出\s*(共计)\s*$")
 
 
@@ -852,7 +858,30 @@ def named_for_the_project(amounts: list[Amount], project_name: str | None) -> li
             a = replace(a, line=replace(a.line, role="budget"), rank=6,
                         reason=f"“{a.line.label}”（以本报告项目名称所称的资金）")
         out.append(a)
-    return out
+    return _own_fund_allocated(out, core, project_name or "")
+
+
+def _own_fund_allocated(amounts: list[Amount], core: str, project_name: str) -> list[Amount]:
+    """"下达**县2023年中央水利发展资金2263万元。…下达**县2023年资金791万元。…下达…5万元": in
+    a report on one fund, allocations of several funds listed one after another; the one
+    named as the report's own fund (its level too, when the name holds one: 中央水利发展资金)
+    is the fund's money, and the allocations not naming it give way to it (they stay
+    candidates). Where none or several different values name it, nothing changes."""
+    core = re.sub(r"专项$", "", core)
+
+    def own(a: Amount) -> bool:
+        label = re.sub(r"专项$", "", _project_core(a.line.label))  # (…事业专项资金 is …事业资金)
+        return (label.endswith(core) and a.line.parent is None and not (a.item or a.component or a.excluded)
+                and (not a.level or a.level in project_name))
+    allocations = [a for a in amounts if a.line.role == "income" and a.line.parent is None]
+    named = [a for a in allocations if own(a)]
+    # (a stated total, 分2批次下达…,合计13,804万元, never gives way to one of its batches)
+    allocations = [a for a in allocations if not (a.total or vocab().total_marker.search(a.line.label))]
+    if not named or len(named) == len(allocations) or len({a.line.amount_yuan for a in named}) != 1:
+        return amounts
+    others = {id(a) for a in allocations} - {id(a) for a in named}
+    return [replace(a, rank=a.rank + 1, reason=f"{a.reason or a.line.label}（未称本报告所评资金）")
+            if id(a) in others else a for a in amounts]
 
 
 def _project_core(name: str) -> str:

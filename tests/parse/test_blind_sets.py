@@ -1084,3 +1084,37 @@ def test_a_glued_total_row_read_only_where_it_is_one():
 def test_a_grid_value_in_a_years_range_before_a_line_is_a_cell():
     r = _parse("项目支出绩效自评表\n项目名称 某某项目\n全年预算数 全年执行数\n年度资金总额 2000 1950\n年度总体目标 完成某某任务\n")
     assert (r.budget_yuan, r.spent_yuan) == (20_000_000, 19_500_000)
+
+
+# ------------------------------------------------------------------ the sixteenth set (2026-12-05, seventh session)
+
+
+def test_a_sentence_opening_with_a_total_word_sums_the_sentence_before():
+    head = "某县民政局2024年度转移支付资金绩效自评报告\n一、绩效目标分解下达情况\n"
+    listed = "2024年度,中央、市级下达转移支付慈善会项目40万元;临时救助项目25.5万元;流浪乞讨救助经费34.5万元。"
+    r = _parse(head + listed + "共计下达中央、市级转移支付资金100万元。\n")
+    assert r.budget_yuan == 1_000_000
+    # on a line of its own it is no total of the list above it: the figures conflict
+    r = _parse(head + listed + "\n共计下达中央、市级转移支付资金100万元。\n")
+    assert r.budget_yuan is None
+
+
+def test_in_a_report_on_one_fund_the_allocation_naming_it_is_its_money():
+    head = "某县2023年度中央水利发展资金绩效自评报告\n"
+    body = ("某市财政局《关于下达2023年中央水利发展资金预算的通知》,下达某县2023年中央水利发展资金2263万元。"
+            "某市财政局《关于下达2023年衔接资金的通知》,下达某县2023年资金791万元。\n")
+    assert _parse(head + body).budget_yuan == 22_630_000
+    # a stated total of its batches is never set aside for one batch
+    r = _parse("某区2024年度中央集中彩票公益金支持社会福利事业资金绩效自评报告\n"
+               "中央分2批次下达我区中央集中彩票公益金支持社会福利事业资金,合计13,804万元。"
+               "《关于提前下达…的通知》下达中央集中彩票公益金支持社会福利事业专项资金11,193万元。"
+               "《关于下达…(第一批)的通知》下达中央集中彩票公益金支持社会福利事业资金2,611万元。\n")
+    assert r.budget_yuan == 138_040_000
+    # a level's share of a fund the title names without its level is no more its money
+    r = _parse("某县2023年度水利发展资金绩效自评报告\n下达某县2023年中央水利发展资金2263万元。下达某县2023年资金791万元。\n")
+    assert r.budget_yuan is None
+
+
+def test_a_budget_units_code_in_square_brackets_is_no_part_of_its_name():
+    r = _parse("(临时救助)绩效目标自评表\n项目名称 | 临时救助 |\n主管部门 |\n[155]某某县民政局 |\n")
+    assert r.agency == "某某县民政局"
