@@ -145,6 +145,10 @@ def test_execution_amount_and_money_actually_issued():
     # Money received (收到…下拨) is what arrived, never the budget.
     r = _parse("我校收到上级下拨专项资金合计149.63万元，实际发放107.78万元。\n")
     assert (r.budget_yuan, r.available_yuan) == (None, 1_496_300)
+    # A subsidy paid out (兑现) is spent; one still to pay (应兑现) is not.
+    r = _parse("到位资金14280元。已兑现困难群众临时救助资金14280元。\n")
+    assert r.spent_yuan == 14_280
+    assert _parse("到位资金14280元。应兑现困难群众临时救助资金14280元。\n").spent_yuan is None
 
 
 def test_spending_of_named_items_under_a_list_stays_items():
