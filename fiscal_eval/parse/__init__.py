@@ -124,7 +124,7 @@ def _parse(doc: Document) -> Report:
 
     # ---------------------------------------------------------------- money
     values: dict[str, float | None] = {}
-    for field, choice in choose_funds(named_for_the_project(amounts, project_name)).items():
+    for field, choice in choose_funds(named_for_the_project(amounts, project_name, ctx.f)).items():
         if choice.candidates:
             candidates[field] = choice.candidates
         if choice.option is not None:

@@ -205,6 +205,8 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     markers: list[int] = []  # amounts with a total marker and nothing listed before them
     incomplete: dict[int, int] = {}  # list total -> how far its items are marked incomplete
     totals_before = False  # the sentence opens with a total of the one before (below)
+    prev_sent: list[int] = []  # the amounts of the sentence before this one, and of this one
+    this_sent: list[int] = []
     for m in find_amounts(f):
         start, end = m.span()
         if ctx.in_covered(start):
@@ -225,6 +227,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             continue
         if bounds != sent:
             carried = last_idx
+            prev_sent, this_sent = this_sent, []
             sent, last_idx, list_parent, first_named = bounds, None, None, None
             # "…实际支出3,050.12万元。其中：基本支出…": a sentence that opens with a
             # list word itemises the last amount of the sentence before, on the same line;
@@ -235,6 +238,14 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             # sentence opening with a total word sums the sentence before on its line
             totals_before = (carried is not None and _TOTAL_OPENING.match(f, bounds[0]) is not None
                              and "\n" not in f[out[carried].line.span[1]:bounds[0]])
+            # — when it is their sum (a 合计 of two of three items, one level's share, a
+            # total over several years is no total of that list)
+            if totals_before:
+                parts = [out[j].line for j in prev_sent if out[j].line.parent is None]
+                value = parse_amount(m.group("num"), m.group("unit"))
+                own_digit = 0.5 * 10 ** -decimals_of(m.group("num")) * float(UNIT_YUAN.get(m.group("unit"), 1))
+                slack = own_digit + sum(_slack(p) for p in parts) + 1e-6 * max(1.0, value)
+                totals_before = len(parts) >= 2 and abs(sum(p.amount_yuan for p in parts) - value) <= slack
             if LIST_OPENING.match(f, bounds[0]):
                 if carried is not None and "\n" not in f[out[carried].line.span[1]:bounds[0]]:
                     list_parent = carried
@@ -349,6 +360,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         if marked and not stated_total:
             markers.append(len(out) - 1)
         last_idx = len(out) - 1
+        this_sent.append(last_idx)
         if first_named is None and role in ("budget", "available", "spent", "income"):
             first_named = last_idx
         # "…1.33万元等": the list names only some of the items.
@@ -842,7 +854,7 @@ def _option(a: Amount, reason: str = "") -> Option:
                   slack=_slack(line), ref=a)
 
 
-def named_for_the_project(amounts: list[Amount], project_name: str | None) -> list[Amount]:
+def named_for_the_project(amounts: list[Amount], project_name: str | None, f: str) -> list[Amount]:
     """Amounts named by the report's own project or fund and by nothing else ("2017年电视专题
     节目制作经费项目50万元", "本次评价对象为湖南省中小企业发展专项资金16750万元"): the
     project's money as a whole, its budget below every wording that names one (not a
@@ -858,29 +870,59 @@ def named_for_the_project(amounts: list[Amount], project_name: str | None) -> li
             a = replace(a, line=replace(a.line, role="budget"), rank=6,
                         reason=f"“{a.line.label}”（以本报告项目名称所称的资金）")
         out.append(a)
-    return _own_fund_allocated(out, core, project_name or "")
+    return _own_fund_allocated(out, core, project_name or "", f)
 
 
-def _own_fund_allocated(amounts: list[Amount], core: str, project_name: str) -> list[Amount]:
-    """"下达**县2023年中央水利发展资金2263万元。…下达**县2023年资金791万元。…下达…5万元": in
-    a report on one fund, allocations of several funds listed one after another; the one
-    named as the report's own fund (its level too, when the name holds one: 中央水利发展资金)
-    is the fund's money, and the allocations not naming it give way to it (they stay
-    candidates). Where none or several different values name it, nothing changes."""
+# Words of an allocation in batches or in parts over time: the fund's money is their sum,
+# which the report does not state.
+_BATCH = re.compile(r"提前|第[一二三四五六七八九十\d]+批|首批|批次|追加|补充|续拨|清算")
+_FUND_NAME = re.compile(r"([\u4e00-\u9fff]{2,})(?:资金|经费)")
+_NAME_FILLER = re.compile(r"^(?:.*?(?:下达|下拨|拨付|安排|关于))?(?:我|本|全)?")
+
+
+def _names_a_fund(text: str) -> bool:
+    """Whether ``text`` names a fund of its own (衔接资金, 自治区水利发展资金), not money of
+    a place, a level or a year alone (某乡资金, 县级资金, 2023年资金)."""
+    for m in _FUND_NAME.finditer(text):
+        name = _NAME_FILLER.sub("", m.group(1))
+        if len(name) >= 2 and not re.search(r"(?:省|市|县|区|乡|镇|街道|村|级|年|上级|财政)$", name):
+            return True
+    return False
+
+
+def _own_fund_allocated(amounts: list[Amount], core: str, project_name: str, f: str) -> list[Amount]:
+    """"下达**县2023年中央水利发展资金2263万元。《关于下达2023年乡村衔接资金…》下达**县
+    2023年资金791万元": in a report on one fund, allocations of several funds listed one
+    after another; the one named as the report's own fund (its level too, when the name
+    holds one: 中央水利发展资金) is the fund's money, and allocations whose sentence names
+    another fund give way to it (they stay candidates). Nothing changes where none or
+    several different values name it, where any allocation is a batch (提前下达, 第二批: the
+    fund's money is their sum), or where the fund's name labels other money too
+    (中央水利发展资金(水利救灾)300万元); an allocation naming no fund (下达某乡资金) and a
+    stated total never give way."""
     core = re.sub(r"专项$", "", core)
 
     def own(a: Amount) -> bool:
         label = re.sub(r"专项$", "", _project_core(a.line.label))  # (…事业专项资金 is …事业资金)
-        return (label.endswith(core) and a.line.parent is None and not (a.item or a.component or a.excluded)
+        return (label.endswith(core) and not (a.item or a.component or a.excluded)
                 and (not a.level or a.level in project_name))
+
+    def sentence(a: Amount) -> str:
+        lo = max(f.rfind("。", 0, a.line.span[0]), f.rfind("\n", 0, a.line.span[0])) + 1
+        return f[lo:a.line.span[0]]
+
     allocations = [a for a in amounts if a.line.role == "income" and a.line.parent is None]
     named = [a for a in allocations if own(a)]
-    # (a stated total, 分2批次下达…,合计13,804万元, never gives way to one of its batches)
-    allocations = [a for a in allocations if not (a.total or vocab().total_marker.search(a.line.label))]
-    if not named or len(named) == len(allocations) or len({a.line.amount_yuan for a in named}) != 1:
+    values = {a.line.amount_yuan for a in named}
+    if len(values) != 1 or any(core in a.line.label and a.line.amount_yuan not in values for a in allocations):
         return amounts
-    others = {id(a) for a in allocations} - {id(a) for a in named}
-    return [replace(a, rank=a.rank + 1, reason=f"{a.reason or a.line.label}（未称本报告所评资金）")
+    if any(_BATCH.search(sentence(a)) for a in allocations):
+        return amounts
+    own_ids = {id(a) for a in named}
+    others = {id(a) for a in allocations
+              if id(a) not in own_ids and not (a.total or vocab().total_marker.search(a.line.label))
+              and _names_a_fund(sentence(a).replace(core, ""))}
+    return [replace(a, rank=a.rank + 1, reason=f"{a.reason or a.line.label}（所称为另一项资金）")
             if id(a) in others else a for a in amounts]
 
 

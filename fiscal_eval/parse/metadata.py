@@ -579,7 +579,7 @@ _WHOLE_WORDS = ("本级", "部门", "机关")  # what _WHOLE_AFTER_UNIT takes of
 @lru_cache(maxsize=8192)
 def _clean_org(name: str) -> str:
     name = vocab().meta["stamp"].sub("", name)
-    name = re.sub(r"^(?:[\dA-Za-z]{2,}-|[\[【][\dA-Za-z]{2,}[\]】])", "", name)  # budget-unit code: "219001-…", "[155]…"
+    name = re.sub(r"^(?:[\dA-Za-z]{2,}-|[\[【]\d{2,}[\]】])", "", name)  # budget-unit code: "219001-…", "[155]…"
     name = re.sub(r"^(?:19|20)\d\d年度?(?=[\u4e00-\u9fff]{4})", "", name)  # a cover's "2022年度某某馆" line
     if "(" in name:
         name = _LEVEL_NOTE.sub("", name)

@@ -1118,3 +1118,29 @@ def test_in_a_report_on_one_fund_the_allocation_naming_it_is_its_money():
 def test_a_budget_units_code_in_square_brackets_is_no_part_of_its_name():
     r = _parse("(临时救助)绩效目标自评表\n项目名称 | 临时救助 |\n主管部门 |\n[155]某某县民政局 |\n")
     assert r.agency == "某某县民政局"
+
+
+# ------------------------------------------------------------------ a review of the sixteenth set's rules
+
+def test_a_total_sentence_is_the_lists_total_only_where_it_is_its_sum():
+    head = "某县民政局2024年度转移支付资金绩效自评报告\n一、绩效目标分解下达情况\n"
+    listed = "2024年度,中央、市级下达转移支付慈善会项目40万元;临时救助项目25.5万元;流浪乞讨救助经费34.5万元。"
+    for total in ("共计下达中央转移支付资金65.5万元,市级转移支付资金34.5万元。",  # a level's share
+                  "合计下达资金74.5万元。"):  # two of three items
+        assert _parse(head + listed + total + "\n").budget_yuan is None, total
+    r = _parse(head + "2022年下达养老服务补助资金120万元;2023年下达资金160万元。共计下达资金300万元。\n")
+    assert r.budget_yuan is None
+
+
+def test_a_funds_batches_or_parts_under_other_names_leave_the_fund_undecided():
+    head = "某县2023年度中央水利发展资金绩效自评报告\n一、项目基本情况\n"
+    for body in ("提前下达我县2023年中央水利发展资金2263万元。《关于下达2023年第二批水利资金的通知》下达我县资金500万元。",
+                 "2023年下达我县中央水利发展资金2263万元。《关于下达2023年水利救灾资金的通知》"
+                 "下达我县中央水利发展资金(水利救灾)300万元。",
+                 "2023年下达某镇中央水利发展资金300万元。下达某乡资金200万元。下达某街道资金150万元。"):
+        assert _parse(head + body + "\n").budget_yuan is None, body
+
+
+def test_a_masked_name_in_square_brackets_is_not_a_code():
+    r = _parse("(临时救助)绩效目标自评表\n项目名称 | 临时救助 |\n主管部门 |\n[XX]县民政局 |\n")
+    assert r.agency != "县民政局"
