@@ -65,6 +65,9 @@ def _patterns() -> dict[str, Any]:
         # A total row's one cell, written with 分 ("总分 | 99.55分 | | |").
         "points_row": re.compile(rf"(?m)^[ \t|]*(?P<label>{v.score_points_row.pattern})[ \t]*\|[ \t]*"
                                  + _NUM + r"[ \t]*分[ \t]*(?:\|[ \t|]*)?$"),
+        # A row of cells 100 | score | grade, alone on its line (the label cell lost).
+        "max_score_grade_row": re.compile(r"(?m)^[ \t|]*100(?:\.0+)?[ \t]*\|[ \t]*" + _NUM
+                                          + rf"[ \t]*\|[ \t]*(?P<grade>{words})[ \t]*(?:\|[ \t|]*)?$"),
         "subtotal": re.compile(r"(?P<label>[^\d,;]{1,16}?)(?:绩效|指标|类指标|部分)?(?:得分)?\s*+[为是:]?\s*+"
                                + _NUM + r"\s*分"),
     }
@@ -114,6 +117,14 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
             options.append(Option(value, m.span("num"), m.group("label"), rank, f"“{m.group('label')}”",
                                   item=is_item(ctx, m.start()) or _indicator_before(ctx, m.start()),
                                   excluded=excluded, slack=0.005))
+    for m in _patterns()["max_score_grade_row"].finditer(ctx.f):
+        # "100.00 | 94.04 | 优 |": a results table's total row whose label cell was lost,
+        # the points possible, the points scored and the grade they earn — read only where
+        # the grade is the one those points earn (94.04 is 优 on every scale that has 优)
+        lo, hi = vocab().grade_ranges.get(re.sub(r"\s+", "", m.group("grade")), (1.0, 0.0))
+        if not ctx.in_covered(m.start()) and lo <= (value := parse_number(m.group("num"))) < max(hi, 100.01):
+            options.append(Option(value, m.span("num"), "总分", 2, "评价结果表合计行：满分100、得分与其等级相符",
+                                  slack=0.005))
     for rx in (_MAX_THEN_SCORE, _MAX_THEN_SCORE_GLUED):
         for m in rx.finditer(ctx.f):
             if not ctx.in_covered(m.start()) and (value := parse_number(m.group("num"))) <= 100:

@@ -51,6 +51,7 @@ class Vocab:
     score_item: re.Pattern[str]
     score_item_max: re.Pattern[str]
     grade_words: tuple[str, ...]
+    grade_ranges: dict[str, tuple[float, float]]
     grade_word: re.Pattern[str]
     grade_label: re.Pattern[str]
     indicator_columns: dict[str, re.Pattern[str]]
@@ -69,6 +70,19 @@ def _grade_words() -> tuple[str, ...]:
     raw = tomllib.loads(resources.files("fiscal_eval").joinpath("metrics", "grade_scales.toml").read_text("utf-8"))
     words = [str(w) for entry in raw["scales"].values() for _, w in entry["bands"]] + list(raw.get("unbanded", ()))
     return tuple(sorted(dict.fromkeys(words), key=len, reverse=True))
+
+
+def _grade_ranges() -> dict[str, tuple[float, float]]:
+    """The scores each banded grade word is given for under any scale of grade_scales.toml
+    (lowest lower bound, highest upper bound): 良好 80–90, 优 90–(above 100 with bonus)."""
+    raw = tomllib.loads(resources.files("fiscal_eval").joinpath("metrics", "grade_scales.toml").read_text("utf-8"))
+    out: dict[str, tuple[float, float]] = {}
+    for entry in raw["scales"].values():
+        lowers = sorted(((float(lo), str(w)) for lo, w in entry["bands"]), reverse=True)
+        for (lo, word), upper in zip(lowers, [float("inf")] + [lo for lo, _ in lowers]):
+            seen = out.get(word, (lo, upper))
+            out[word] = (min(seen[0], lo), max(seen[1], upper))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +115,7 @@ def vocab() -> Vocab:
         score_item=c(raw["score"]["item"]),
         score_item_max=c(raw["score"]["item_max"]),
         grade_words=words,
+        grade_ranges=_grade_ranges(),
         grade_word=c("|".join(words)),
         grade_label=c(raw["grade"]["label"]),
         indicator_columns={k: c(v) for k, v in raw["indicator_columns"].items()},

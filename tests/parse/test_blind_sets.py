@@ -1144,3 +1144,24 @@ def test_a_funds_batches_or_parts_under_other_names_leave_the_fund_undecided():
 def test_a_masked_name_in_square_brackets_is_not_a_code():
     r = _parse("(临时救助)绩效目标自评表\n项目名称 | 临时救助 |\n主管部门 |\n[XX]县民政局 |\n")
     assert r.agency != "县民政局"
+
+
+# ------------------------------------------------------------------ the seventeenth set (2026-12-05, seventh session)
+
+
+def test_a_results_tables_total_row_without_its_label_when_its_grade_agrees():
+    head = "某市人民法院\n2018年度部门整体支出绩效评价报告\n绩效评价结果\n绩效等级 | |||\n15.00 | 优 | ||\n55.00 | 49.04 | 优 | |\n"
+    r = _parse(head + "100.00 | 94.04 | 优 |\n注:优(≥90)\n")
+    assert (r.score, r.grade) == (94.04, "优")
+    # points that do not earn the grade beside them: not a total row read right
+    assert _parse(head + "100.00 | 84.04 | 优 |\n注:优(≥90)\n").score is None
+    # an indicator row of 100 points possible is not alone on its line with a grade
+    assert _parse(head + "指标1 | 100 | 95 | 优 |\n").score is None
+
+
+def test_a_title_ending_项目自评结果_and_money_left_unspent():
+    r = _parse("2021年度本专科生奖助学金项目自评结果\n一、自评结论\n"
+               "2021年本专科生奖助学金项目实际下达预算2596万元,全年度实际总支出2595.6208万元,项目预算执行率99%。"
+               "项目预算资金未执行完的主要原因是剩余未执行完的0.3792万元为应征入伍学生国家资助经费。\n")
+    assert (r.kind, r.project_name) == ("project", "本专科生奖助学金项目")
+    assert (r.budget_yuan, r.spent_yuan) == (25_960_000, 25_956_208)
