@@ -292,6 +292,8 @@ def _titles(ctx: Context) -> list[_Title]:
                 or ">" in (_TAG.sub("", line) if "<" in line else line) \
                 or _FIELD_OPENING.match(text):
             continue  # a heading, an item of the portal's metadata list, a breadcrumb, a field (评价方式:…)
+        if gm.group() == "自评结果" and (k > 0 or len(_PROJECT_RESULT_LINE.findall(f)) > 1):
+            continue  # "…项目自评结果" heads a report only as its first line, the one such line
         idx = _compact(f, s, min(e, s + 300))[1]  # (only for the lines kept: most are headings)
         if len(text) <= 90 and e - s <= 300 and not _NO_TITLE_CHARS.search(line.strip()):
             if k > 0:  # a title broken over two lines
@@ -574,6 +576,10 @@ _LEVEL_NOTE = re.compile(r"\((?:行政)?(?:主管部门|一级预算单位|二�
 _UNCLOSED = re.compile(r"\([^)]*$")
 _WHOLE_AFTER_UNIT = re.compile(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$")
 _WHOLE_WORDS = ("本级", "部门", "机关")  # what _WHOLE_AFTER_UNIT takes off: it is tried only on names ending so
+
+
+# A line ending 项目自评结果 (without 绩效): a title only when it is the text's one such line.
+_PROJECT_RESULT_LINE = re.compile(r"(?m)项目自评结果[ \t]*$")
 
 
 @lru_cache(maxsize=8192)
@@ -1281,7 +1287,9 @@ _GENERIC = re.compile(
     r"|我[县市区省州旗乡镇].*|[\u4e00-\u9fff]{1,2}项目|(?:新增)?(?:地方)?(?:政府)?专项债券?(?:资金)?项目"
     r"|.*\d+个(?:预算|支出)?项目"
     # "…局2023年度部门决算中项目绩效评价报告": the projects of its final accounts, all of them
-    r"|(?:部门|单位)?决算中的?项目)$")
+    r"|(?:部门|单位)?决算中的?项目"
+    # "市直部门预算项目", "二级单位所属项目": the projects of units, all of them
+    r"|.*(?:部门|单位)(?:预算|所属|下属)?项目|.*(?:所属|下属)项目)$")
 
 
 def _generic_project(name: str) -> bool:
@@ -1298,7 +1306,8 @@ def _several_funds(name: str) -> bool:
     every part is itself a fund (or a category) are there several."""
     for part in [name, *re.findall(r"\(([^()]*)\)", name)]:
         parts = re.split(r"、|和|及", re.sub(r"\([^()]*\)", "", part) if part is name else part)
-        if len(parts) > 1 and all(re.search(r"(?:资金|经费|补助|补贴|基金|转移支付|[A-Za-z一二三四五六七八九十]类)$", p)
+        # (the last part may carry the title's 项目: "…发展资金和耕地地力保护补贴项目")
+        if len(parts) > 1 and all(re.search(r"(?:资金|经费|补助|补贴|基金|转移支付|[A-Za-z一二三四五六七八九十]类)(?:项目)?$", p)
                                   for p in parts):
             return True
     return False

@@ -68,6 +68,9 @@ def _patterns() -> dict[str, Any]:
         # A row of cells 100 | score | grade, alone on its line (the label cell lost).
         "max_score_grade_row": re.compile(r"(?m)^[ \t|]*100(?:\.0+)?[ \t]*\|[ \t]*" + _NUM
                                           + rf"[ \t]*\|[ \t]*(?P<grade>{words})[ \t]*(?:\|[ \t|]*)?$"),
+        # A part's row of such a table: [its name |] points possible | [points scored |] grade.
+        "part_grade_row": re.compile(r"[ \t|]*(?:[^\d|\n]{1,12}\|[ \t]*)?(?P<max>\d{1,3}(?:\.\d+)?)[ \t]*\|"
+                                     rf"(?:[ \t]*\d{{1,3}}(?:\.\d+)?[ \t]*\|)?[ \t]*(?:{words})[ \t]*(?:\|[ \t|]*)?"),
         "subtotal": re.compile(r"(?P<label>[^\d,;]{1,16}?)(?:绩效|指标|类指标|部分)?(?:得分)?\s*+[为是:]?\s*+"
                                + _NUM + r"\s*分"),
     }
@@ -121,9 +124,14 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
         # "100.00 | 94.04 | 优 |": a results table's total row whose label cell was lost,
         # the points possible, the points scored and the grade they earn — read only where
         # the grade is the one those points earn (94.04 is 优 on every scale that has 优)
+        # and only where it closes its table: the rows above it, each its part's points
+        # possible (and scored) and grade, add up to the 100 (15 + 55 + 20 + 10) — not a
+        # scale's legend, one project's or unit's row, nor last year's; ranked below every
+        # labelled total (a table's own 总分 row, a sentence's 自评得分)
         lo, hi = vocab().grade_ranges.get(re.sub(r"\s+", "", m.group("grade")), (1.0, 0.0))
-        if not ctx.in_covered(m.start()) and lo <= (value := parse_number(m.group("num"))) < max(hi, 100.01):
-            options.append(Option(value, m.span("num"), "总分", 2, "评价结果表合计行：满分100、得分与其等级相符",
+        if not ctx.in_covered(m.start()) and lo <= (value := parse_number(m.group("num"))) < max(hi, 100.01) \
+                and _parts_above_sum_to_100(ctx.f, m.start()):
+            options.append(Option(value, m.span("num"), "总分", 4, "评价结果表合计行：各部分满分之和为100、得分与其等级相符",
                                   slack=0.005))
     for rx in (_MAX_THEN_SCORE, _MAX_THEN_SCORE_GLUED):
         for m in rx.finditer(ctx.f):
@@ -141,6 +149,22 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                 options.append(Option(value, m.span("num"), m.group("label"), 3,
                                       f"表格“{m.group('label')}”行", slack=0.005))
     return choose(options)
+
+
+_PARTS_LOOKED_AT = 12  # rows above a total row read for its parts
+
+
+def _parts_above_sum_to_100(f: str, pos: int) -> bool:
+    """Whether the two or more rows right above the line at ``pos`` are a results table's
+    parts (points possible, grade) whose points possible add up to 100."""
+    total, rows = 0.0, 0
+    for line in reversed(f[max(0, f.rfind("\n", 0, max(0, pos - 1500))):pos].rstrip("\n").split("\n")[-_PARTS_LOOKED_AT:]):
+        row = _patterns()["part_grade_row"].fullmatch(line)
+        if row is None:
+            break
+        total += parse_number(row.group("max"))
+        rows += 1
+    return rows >= 2 and abs(total - 100) < 0.01
 
 
 # A contents page's entry: a numbered heading (5.1…), its page number ending the line.

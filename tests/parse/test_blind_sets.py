@@ -1150,7 +1150,8 @@ def test_a_masked_name_in_square_brackets_is_not_a_code():
 
 
 def test_a_results_tables_total_row_without_its_label_when_its_grade_agrees():
-    head = "某市人民法院\n2018年度部门整体支出绩效评价报告\n绩效评价结果\n绩效等级 | |||\n15.00 | 优 | ||\n55.00 | 49.04 | 优 | |\n"
+    head = ("某市人民法院\n2018年度部门整体支出绩效评价报告\n绩效评价结果\n绩效等级 | |||\n15.00 | 优 | ||\n55.00 | 49.04 | 优 | |\n"
+            "产出 | 20.00 | 20.00 | 优 |\n10.00 | 10.00 | 优 | |\n")
     r = _parse(head + "100.00 | 94.04 | 优 |\n注:优(≥90)\n")
     assert (r.score, r.grade) == (94.04, "优")
     # points that do not earn the grade beside them: not a total row read right
@@ -1165,3 +1166,35 @@ def test_a_title_ending_项目自评结果_and_money_left_unspent():
                "项目预算资金未执行完的主要原因是剩余未执行完的0.3792万元为应征入伍学生国家资助经费。\n")
     assert (r.kind, r.project_name) == ("project", "本专科生奖助学金项目")
     assert (r.budget_yuan, r.spent_yuan) == (25_960_000, 25_956_208)
+
+
+def test_a_grade_row_is_no_total_unless_its_parts_above_make_the_100():
+    # (a review's counter-examples: one project's row, last year's, a scale's legend)
+    dept = "某县农业农村局\n2022年度部门整体支出绩效自评报告\n"
+    for text in (dept + "序号 | 项目名称 | 满分 | 自评得分 | 自评等级 |\n1 | 高标准农田建设项目 | | | |\n| 100 | 95.5 | 优 |\n",
+                 dept + "上年度(2021年)绩效评价结果\n满分 | 得分 | 等级 |\n100 | 91.5 | 优 |\n",
+                 "2022年度某某项目绩效自评报告\n评价等级划分标准\n满分 | 分数线 | 等级 |\n100 | 90 | 优 |\n"):
+        assert _parse(text).score is None, text
+    # a table's own 总分 row outranks it
+    r = _parse("2022年度某某项目绩效自评表\n一级指标 | 二级指标 | 分值 | 得分 |\n产出指标 | 数量指标 | 50 | 45 |\n"
+               "效益指标 | 社会效益 | 50 | 48 |\n总分 | | 100 | 93 |\n附:上年度评价结果\n60 | 58 | 优 |\n40 | 38 | 优 |\n100 | 96 | 优 |\n")
+    assert r.score == 93
+
+
+def test_项目自评结果_heads_a_report_only_as_its_one_first_line():
+    r = _parse("某县交通运输局关于2022年度预算绩效自评工作的总结\n我局对2022年度项目支出开展了自评。\n"
+               "农村公路养护项目自评结果\n自评得分92分。\n客运站建设项目自评结果\n自评得分96分。\n")
+    assert r.project_name is None
+    for title in ("2022年度农业生产发展资金和耕地地力保护补贴项目自评结果", "2022年度市直部门预算项目自评结果",
+                  "二级单位所属项目自评结果"):
+        assert _parse(title + "\n一、自评结论\n").project_name is None, title  # several, or all of them
+
+
+def test_剩余_is_a_balance_only_where_it_ends_the_label():
+    head = "2022年度某县农村公路建设项目绩效自评报告\n一、项目概况\n"
+    r = _parse(head + "该项目年初预算500万元,根据剩余工程量调整后预算资金800万元,全年实际支出780万元。\n")
+    assert r.budget_yuan == 8_000_000
+    r = _parse("2022年度农村剩余劳动力转移就业培训项目绩效自评报告\n一、项目概况\n"
+               "县财政下达培训资金40万元。农村剩余劳动力转移就业培训项目全年预算资金50万元,实际支出48万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (500_000, 480_000)
+    assert _parse(head + "项目预算资金500万元,扣除剩余质保金后实际支出475万元。\n").spent_yuan == 4_750_000
