@@ -7,7 +7,9 @@ whether the amounts agree is the audit's business.
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 
@@ -207,7 +209,10 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     totals_before = False  # the sentence opens with a total of the one before (below)
     prev_sent: list[int] = []  # the amounts of the sentence before this one, and of this one
     this_sent: list[int] = []
-    for m in find_amounts(f):
+    found = find_amounts(f)
+    if "(含" in f or "(其中" in f:
+        found = heapq.merge(found, _bare_with_parts(f), key=lambda m: m.span()[0])
+    for m in found:
         start, end = m.span()
         if ctx.in_covered(start):
             continue
@@ -410,6 +415,45 @@ _GLUED_HEADING = re.compile(r"(?<![第一])[二三四五六七八九十]{1,2}、
 # A rate per head or unit before or after a figure: "生均1000元", "每人500元", "300元/人".
 _STANDARD_BEFORE = re.compile(r"(?:生均|人均|户均|亩均|每(?:人|生|户|亩|名|位|个|辆|次|年|月)[^\d,;:]{0,3}|标准(?:为|是)?)\s*$")
 _STANDARD_AFTER = re.compile(r"\s*/\s*(?:人|生|户|亩|名|年|月|次|辆|个)")
+class _UnitFromParts:
+    """A figure written without its unit, the unit its bracket of parts gives (a match's
+    ``span()`` and ``group("num"|"unit")``, as the amount finder's)."""
+
+    __slots__ = ("_span", "_num", "_unit")
+
+    def __init__(self, span: tuple[int, int], num: str, unit: str) -> None:
+        self._span, self._num, self._unit = span, num, unit
+
+    def span(self) -> tuple[int, int]:
+        return self._span
+
+    def group(self, name: str) -> str:
+        return self._num if name == "num" else self._unit
+
+
+_BARE_BEFORE_PARTS = re.compile(r"(?<![\d.,])(?P<num>\d+(?:\.\d+)?)(?=\((?:含|其中)[:：]?)")
+
+
+def _bare_with_parts(f: str) -> Iterator[_UnitFromParts]:
+    """"全区执行数1032849.44(含中央资金689139.31万元,地方资金332524.99万元,其他资金
+    11185.14万元)": a figure without its unit, followed by a bracket of two or more parts
+    in one unit that add up to it (to their stated digits) — the figure is in that unit.
+    Parts that do not add up to it say nothing of its unit: it stays unread."""
+    for m in _BARE_BEFORE_PARTS.finditer(f):
+        close = f.find(")", m.end(), m.end() + 200)
+        parts = list(find_amounts(f[m.end():close])) if close > 0 else []
+        units = {p.group("unit") for p in parts}
+        if len(parts) < 2 or len(units) != 1:
+            continue
+        unit = units.pop()
+        value = parse_amount(m.group("num"), unit)
+        total = sum(parse_amount(p.group("num"), unit) for p in parts)
+        step = float(UNIT_YUAN.get(unit, 1))
+        slack = 0.5 * step * (10 ** -decimals_of(m.group("num")) + sum(10 ** -decimals_of(p.group("num")) for p in parts))
+        if value and abs(total - value) <= slack + 1e-6 * value:
+            yield _UnitFromParts(m.span("num"), m.group("num"), unit)
+
+
 _TOTAL_OPENING = re.compile(r"\s*(?:以上|上述|综上)?[,，]?\s*(?:共计|合计|总计)")
 _TRAILING_TOTAL = re.compile(r"支出\s*(共计)\s*$")
 

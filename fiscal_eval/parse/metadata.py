@@ -524,6 +524,9 @@ _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
 _JOINT_WORK = re.compile(r"领导小组|各部门|相关部门|各乡镇|牵头")
 
 
+_DUAL_NAME = re.compile(r"([^()]{4,30})\(([^()]{4,20})\)")
+
+
 # The name rules below are pure functions of their strings (and the vocabulary, read once):
 # memoised, as the candidates of one report ask them of the same few names again and
 # again (each name against each other one), and reports of one unit repeat its names.
@@ -532,6 +535,9 @@ def _is_org(name: str) -> bool:
     meta = vocab().meta
     if name.endswith("单位"):  # "台江县教育和科技单位": only with the place it belongs to
         return len(name) >= 7 and bool(_REGION.match(name))
+    if (dual := _DUAL_NAME.fullmatch(name)) is not None:
+        # one unit under two names, the second in brackets: 中共湖南省委党校(湖南行政学院)
+        return _is_org(dual.group(1)) and _is_org(dual.group(2))
     return bool(meta["org_suffix"].search(name) or meta["org_suffix_extra"].search(name)) \
         and not _REGION_ONLY.match(name)
 
@@ -1429,8 +1435,10 @@ _NOTICE = re.compile(r"《[^《》\n]{0,40}?关于(?:提前)?下达(?:(?:19|20)\
                      r"(?:及|和)?(?:绩效目标)?的通知》")
 _FUND_EVALUATED = re.compile(
     r"(?:对|开展了?)(?:我[局县市区旗省委厅单位]{1,2})?(?:(?:19|20)\d\d年度?)?(?:[^。\n,;“”]{0,24}?的)?"
-    r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费|补贴|补助|奖补))的?(?:(?:管理)?使用(?:管理)?情况|绩效目标(?:实施|完成)情况|预算执行情况)?"
-    # "…专项资金管理使用情况开展了绩效评价", "…市级补贴使用情况开展了财政绩效评价工作"
+    r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费|补贴|补助|奖补))的?"
+    r"(?:(?:(?:管理)?使用(?:管理)?|投入|绩效目标(?:实施|完成)|预算执行)情况(?:、[^。\n,;、]{2,12}?情况){0,3}等?)?"
+    # "…专项资金管理使用情况开展了绩效评价", "…市级补贴使用情况开展了财政绩效评价工作",
+    # "对…项目资金投入情况、绩效目标完成情况等进行了自评"
     r"(?:(?:进行|开展)了?(?:财政)?(?:绩效)?(?:自评|自我评价|评价)|(?:进行|开展)?了?(?:绩效)?(?:自评|自我评价))")
 _PURPOSE = re.compile(
     r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
@@ -1566,11 +1574,15 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         name = _clean_project(m.group("p"))
         if _several_funds(name) or "整体" in name:
             continue  # "对…部门整体支出和学生资助专项资金开展了绩效评价": not one fund
+        # "对城镇老旧小区改造及配套工程项目资金投入情况…": the money of a works project,
+        # named by the project
+        works = re.sub(r"(?<=(?:工程|建设|改造)项目)资金$", "", name)
+        hi = m.end("p") - (len(name) - len(works))
+        name = works
         if not _generic_project(name) and not re.fullmatch(
                 r"(?:中央|省级|市级|县级|财政|预算|部门|专项|项目|本级|补助|配套|转移支付|上级|各级)+(?:资金|经费)", name):
-            lo = m.end("p") - len(name)
             tier = 3 if any(c.label == "title" for c in cands) else 2
-            cands.append(_C(name, (lo, m.end("p")), "对…资金进行自评", "正文“对……资金进行自评”所列资金", tier))
+            cands.append(_C(name, (hi - len(name), hi), "对…资金进行自评", "正文“对……资金进行自评”所列资金", tier))
             break
     # "为加强财政衔接推进乡村振兴补助资金绩效管理，…": the opening sentence of a fund's
     # report states the fund whose management it serves (a word for funds in general —

@@ -1198,3 +1198,33 @@ def test_剩余_is_a_balance_only_where_it_ends_the_label():
                "县财政下达培训资金40万元。农村剩余劳动力转移就业培训项目全年预算资金50万元,实际支出48万元。\n")
     assert (r.budget_yuan, r.spent_yuan) == (500_000, 480_000)
     assert _parse(head + "项目预算资金500万元,扣除剩余质保金后实际支出475万元。\n").spent_yuan == 4_750_000
+
+
+# ------------------------------------------------------------------ the eighteenth and nineteenth sets (2026-12-05, seventh session)
+
+
+def test_a_figure_without_its_unit_takes_the_unit_of_the_parts_that_add_up_to_it():
+    head = "某区城乡居民基本养老保险补助资金转移支付2022年度绩效自评报告\n一、资金投入情况\n全年预算数1080245.79万元,"
+    r = _parse(head + "全区执行数1032849.44(含中央资金689139.31万元,地方资金332524.99万元,其他资金11185.14万元),"
+               "总预算执行率95.61%。\n")
+    assert r.spent_yuan == 10_328_494_400
+    assert r.text[slice(*r.evidence["spent_yuan"].span)] == "1032849.44"
+    # parts that leave some out do not say its unit
+    r = _parse(head + "全区执行数1032849.44(含中央资金689139.31万元,地方资金332524.99万元),总预算执行率95.61%。\n")
+    assert r.spent_yuan is None
+
+
+def test_one_unit_under_two_names_the_second_in_brackets():
+    r = _parse("中共湖南省委党校(湖南行政学院)\n2021年度部门整体支出绩效自评报告\n省财政厅:\n")
+    assert r.agency == "中共湖南省委党校(湖南行政学院)"
+    # a bracket that is no unit's name is no second name
+    assert _parse("某县财政局(本级)2021年度部门整体支出绩效自评报告\n").agency == "某县财政局"
+
+
+def test_the_money_of_a_works_project_evaluated_names_the_project():
+    head = "某某中心2020年度项目支出绩效自评报告\n一、绩效自评工作开展情况\n"
+    r = _parse(head + "根据区财政局通知要求,我中心对城镇老旧小区改造及配套工程项目资金投入情况、"
+               "绩效目标完成情况等进行了自评,并形成自评报告如下:\n")
+    assert r.project_name == "城镇老旧小区改造及配套工程项目"
+    r = _parse(head + "我局对农村公路养护资金使用情况、绩效目标完成情况等进行了自评。\n")
+    assert r.project_name == "农村公路养护资金"
