@@ -422,8 +422,9 @@ def _title_parts(t: _Title) -> _TitleParts:
     objects: list[tuple[str, Span, str]] = []
     # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改)),
     # also one the page left open at the title's end ("…自评报告(2022年…补助资金"); not
-    # the channel a fund is paid through ("…补助资金(省对下转移支付)")
-    for m in re.finditer(r"\((?P<p>[^()]{2,60})(?:\)|$)", s):
+    # the channel a fund is paid through ("…补助资金(省对下转移支付)"); a short bracket
+    # inside it is the name's own ("…(2022年公共图书馆文化馆(站)免费开放市级补助经费)")
+    for m in re.finditer(r"\((?P<p>(?:[^()]|\([^()]{1,8}\)){2,60})(?:\)|$)", s):
         p = m.group("p")
         if m.group().endswith(")") is False and m.start() < g0:
             continue  # an open bracket before the genre words is no name cut at the end

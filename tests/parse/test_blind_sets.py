@@ -1228,3 +1228,8 @@ def test_the_money_of_a_works_project_evaluated_names_the_project():
     assert r.project_name == "城镇老旧小区改造及配套工程项目"
     r = _parse(head + "我局对农村公路养护资金使用情况、绩效目标完成情况等进行了自评。\n")
     assert r.project_name == "农村公路养护资金"
+
+
+def test_a_project_in_the_titles_bracket_with_a_short_bracket_of_its_own():
+    r = _parse("保山市图书馆2022年度项目支出绩效自评报告(2022年公共图书馆文化馆(站)免费开放市级补助经费)\n一、项目基本情况\n")
+    assert r.project_name == "2022年公共图书馆文化馆(站)免费开放市级补助经费"
