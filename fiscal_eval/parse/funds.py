@@ -431,6 +431,7 @@ class _UnitFromParts:
         return self._num if name == "num" else self._unit
 
 
+_MEASURE_AFTER = re.compile(r"\s*(?:人|户|亩|个|名|次|家|所|处|公里|千米|米|平方|立方|吨|头|只|套|台|辆|项|座|间|张|份|册|株|棵|公顷|万(?!元))")
 _BARE_BEFORE_PARTS = re.compile(r"(?<![\d.,])(?P<num>\d+(?:\.\d+)?)(?=\((?:含|其中)[:：]?)")
 
 
@@ -443,7 +444,9 @@ def _bare_with_parts(f: str) -> Iterator[_UnitFromParts]:
         close = f.find(")", m.end(), m.end() + 200)
         parts = list(find_amounts(f[m.end():close])) if close > 0 else []
         units = {p.group("unit") for p in parts}
-        if len(parts) < 2 or len(units) != 1:
+        # a bare 万 ("城镇0.5万,农村0.7万)人") may count people or mu; a measure word after the
+        # bracket ("…)亩", "…)人次") says the figure is no money
+        if len(parts) < 2 or len(units) != 1 or "万" in units or _MEASURE_AFTER.match(f, close + 1):
             continue
         unit = units.pop()
         value = parse_amount(m.group("num"), unit)

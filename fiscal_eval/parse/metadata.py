@@ -526,6 +526,11 @@ _JOINT_WORK = re.compile(r"领导小组|各部门|相关部门|各乡镇|牵头"
 
 
 _DUAL_NAME = re.compile(r"([^()]{4,30})\(([^()]{4,20})\)")
+_DUAL_SECOND = re.compile(r"(?:局|委员会|委|人民政府|政府|厅|办公室|办|管委会|学校|中学|小学|幼儿园|医院|卫生院|中心|"
+                          r"学院|大学|党校|研究室|研究院|研究所|馆|联合会|协会|总工会|残联|妇联|侨联|文联|科协)$")
+_DUAL_NOT_SECOND = re.compile(r"^(?:原|代管|含|挂|下设|下属|所属|暨|即|系|属)|级|甲等|乙等|公立|[:：]")
+_DUAL_UNDER = re.compile(r"(?:学校|中学|小学|幼儿园|医院|卫生院|站|所|队|馆|中心)$")
+_DUAL_ABOVE = re.compile(r"(?:局|委员会|委|厅|人民政府|政府)$")
 
 
 # The name rules below are pure functions of their strings (and the vocabulary, read once):
@@ -537,8 +542,13 @@ def _is_org(name: str) -> bool:
     if name.endswith("单位"):  # "台江县教育和科技单位": only with the place it belongs to
         return len(name) >= 7 and bool(_REGION.match(name))
     if (dual := _DUAL_NAME.fullmatch(name)) is not None:
-        # one unit under two names, the second in brackets: 中共湖南省委党校(湖南行政学院)
-        return _is_org(dual.group(1)) and _is_org(dual.group(2))
+        # one unit under two names, the second in brackets: 中共湖南省委党校(湖南行政学院) —
+        # not a former name (原…), a unit it runs (代管…), a level (二级甲等医院), a division
+        # (计划财务科), a unit within it or above it (…局(…局交通管理支队), 第一中学(…教育局))
+        x, y = dual.group(1), dual.group(2)
+        return (_is_org(x) and _is_org(y) and _DUAL_SECOND.search(y) is not None
+                and _DUAL_NOT_SECOND.search(y) is None and not y.startswith(x) and not x.startswith(y)
+                and not (_DUAL_UNDER.search(x) and _DUAL_ABOVE.search(y)))
     return bool(meta["org_suffix"].search(name) or meta["org_suffix_extra"].search(name)) \
         and not _REGION_ONLY.match(name)
 
@@ -1441,6 +1451,12 @@ _FUND_EVALUATED = re.compile(
     # "…专项资金管理使用情况开展了绩效评价", "…市级补贴使用情况开展了财政绩效评价工作",
     # "对…项目资金投入情况、绩效目标完成情况等进行了自评"
     r"(?:(?:进行|开展)了?(?:财政)?(?:绩效)?(?:自评|自我评价|评价)|(?:进行|开展)?了?(?:绩效)?(?:自评|自我评价))")
+# Money of a scope or a kind, or of several projects, not one project's: 所有/全部/各类项目资金,
+# 全县…工程项目, 一般公共预算资金, 财政拨款资金, 上年度结转资金, 教育系统项目资金, 重点项目资金,
+# 第一批…项目资金, …建设项目和…工程项目.
+_SCOPE_OF_FUNDS = re.compile(
+    r"^(?:度|所有|全部|各|全[省市县区州旗盟]|本级|重点|一般公共预算|政府性基金|国有资本|财政拨款|项目支出|上年|以前年度|结转|结余|"
+    r"债券|业务类|基本建设|第[一二三四五六七八九十\d]+批)|的|全部|所有|系统|类项目|项目.*(?:和|及|与|、).*项目|(?:结转|结余)资金$")
 _PURPOSE = re.compile(
     r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
     r"(?:项目)?的?绩效管理", re.M)
@@ -1580,6 +1596,8 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         works = re.sub(r"(?<=(?:工程|建设|改造)项目)资金$", "", name)
         hi = m.end("p") - (len(name) - len(works))
         name = works
+        if _SCOPE_OF_FUNDS.search(name):
+            continue  # "对所有建设项目资金…", "对一般公共预算资金…", "对教育系统项目资金…": no one project
         if not _generic_project(name) and not re.fullmatch(
                 r"(?:中央|省级|市级|县级|财政|预算|部门|专项|项目|本级|补助|配套|转移支付|上级|各级)+(?:资金|经费)", name):
             tier = 3 if any(c.label == "title" for c in cands) else 2

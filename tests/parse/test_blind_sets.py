@@ -1233,3 +1233,35 @@ def test_the_money_of_a_works_project_evaluated_names_the_project():
 def test_a_project_in_the_titles_bracket_with_a_short_bracket_of_its_own():
     r = _parse("保山市图书馆2022年度项目支出绩效自评报告(2022年公共图书馆文化馆(站)免费开放市级补助经费)\n一、项目基本情况\n")
     assert r.project_name == "2022年公共图书馆文化馆(站)免费开放市级补助经费"
+
+
+# ------------------------------------------------------------------ a review of the eighteenth and nineteenth sets' rules
+
+_RH = "某县耕地地力保护补贴资金2022年度绩效自评报告\n一、资金投入情况\n"
+_RD = "\n一、部门基本情况\n我局主要职责是……\n二、部门整体支出情况\n2021年部门预算收入500万元,实际支出480万元。\n"
+_RT = "2021年度部门整体支出绩效自评报告"
+_RP = "某某中心2021年度项目支出绩效自评报告\n一、绩效自评工作开展情况\n根据区财政局通知要求,我中心对"
+_RE = "资金投入情况、绩效目标完成情况等进行了自评。\n二、项目资金情况\n项目预算100万元,实际支出95万元。\n"
+
+
+def test_counts_in_a_bare_万_take_no_money_unit():
+    assert _parse(_RH + "共计下达补贴面积125.6(其中水田80.2万,旱地45.4万)亩。\n").budget_yuan is None
+    assert _parse(_RH + "全年共发放补贴2.5(其中脱贫户1.2万,一般农户1.3万)户。\n").spent_yuan is None
+    assert _parse(_RH + "年初预算安排补助对象3.5(其中:城市低保1.5万,农村低保2万)人。\n").budget_yuan is None
+
+
+def test_a_bracket_that_is_no_second_name():
+    for name in ["某县自然资源局(原国土资源局)", "某县应急管理局(原某县安全生产监督管理局)", "某县卫生健康局(计划财务科)",
+                 "某县人民医院(县级公立医院)", "某县第一中学(某县教育局)", "某市公安局(某市公安局交通管理支队)",
+                 "某县文化旅游广电体育局(代管某县博物馆)", "某县教育局(机关本部)"]:
+        assert _parse(name + "\n" + _RT + _RD).agency != name, name
+        assert _parse(_RT + _RD + "\n" + name + "\n2022年3月10日\n").agency != name, name
+    assert _parse("中共某县委党校(某县行政学校)\n" + _RT + _RD).agency == "中共某县委党校(某县行政学校)"
+
+
+def test_money_of_a_scope_names_no_project():
+    for p in ["2021年度项目支出", "2021年度所有项目", "所有建设项目", "2021年度一般公共预算", "2021年度财政拨款",
+              "上年度结转", "教育系统项目", "全区基础设施建设项目", "农村公路建设项目和危桥改造工程项目", "2021年度各项目",
+              "2021年度重点项目", "单位承担的各类项目", "2021年度中心全部项目"]:
+        assert _parse(_RP + p + _RE).project_name is None, p
+    assert _parse(_RP + "城镇老旧小区改造及配套工程项目" + _RE).project_name == "城镇老旧小区改造及配套工程项目"
