@@ -1196,8 +1196,8 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
                 break
     if not cands:
         # No year written at all: a self-evaluation is filed after the year it evaluates
-        # closes, so the year before the one its 填报日期 / 发布日期 field states (not a
-        # bare 日期, a signature's date or a document's own date).
+        # closes, so the year before the one its 填报日期 field states (not a bare 日期, a
+        # signature's date, a document's own date, or the page's 发布日期).
         filed = find_published_date(ctx)
         if filed is not None and vocab().meta["filed_field"].fullmatch(filed.label):
             cands.append(_C(int(str(filed.value)[:4]) - 1, filed.span, "填报日期前一年",

@@ -115,7 +115,8 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
             if value == 100 and _MAX_THEN_SCORE.match(ctx.f, m.start("label")):
                 continue  # "总分 100 96": read below, as the form's row
             excluded = LOST_COMPONENT if in_component(ctx, m.start()) else ""
-            if not excluded and (_indicator_row(ctx, m.start()) or _one_indicator(ctx, m.start())):
+            if not excluded and (_indicator_row(ctx, m.start()) or _one_indicator(ctx, m.start())
+                                 or (value <= _EXECUTION_ITEM_MAX and _EXECUTION_BEFORE.search(ctx.f, max(0, m.start() - 16), m.start()))):
                 excluded = LOST_ITEM_SCORE
             options.append(Option(value, m.span("num"), m.group("label"), rank, f"“{m.group('label')}”",
                                   item=is_item(ctx, m.start()) or _indicator_before(ctx, m.start()),
@@ -180,6 +181,11 @@ _HEADING_NUMBER = re.compile(r"\d+(?:\.\d+)*[、.]?\s*(?!分)[\u4e00-\u9fff]")
 # "产出指标(50分)自评得分45分": the points of an indicator (or of a group of them).
 _INDICATOR_BEFORE = re.compile(r"指标|\(\d{1,3}分\)")
 
+
+# "…全年执行300万元,执行率100%,自评分20分": the points of the budget-execution item (worth
+# 10 or 20 of the 100 on the 财预〔2020〕10号 form and local ones), stated right after its rate.
+_EXECUTION_BEFORE = re.compile(r"执行率(?:为|达到?)?\s*\d{1,3}(?:\.\d+)?%[,;]\s*$")
+_EXECUTION_ITEM_MAX = 20
 
 # An indicator's row written in prose: its target and actual value before its points
 # ("1.…免疫密度,年初目标值≥90%,实际完成值≥90%,自评得分20分;").

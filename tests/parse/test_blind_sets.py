@@ -1265,3 +1265,26 @@ def test_money_of_a_scope_names_no_project():
               "2021年度重点项目", "单位承担的各类项目", "2021年度中心全部项目"]:
         assert _parse(_RP + p + _RE).project_name is None, p
     assert _parse(_RP + "城镇老旧小区改造及配套工程项目" + _RE).project_name == "城镇老旧小区改造及配套工程项目"
+
+
+# ------------------------------------------------------------------ the twentieth set (2026-12-05, seventh session)
+
+
+def test_no_year_is_inferred_from_the_pages_publication_date():
+    body = "某市应急管理局部门整体支出绩效自评报告\n一、部门概况\n某市应急管理局设办公室。\n"
+    assert _parse("发布时间: 2025-09-17   浏览次数:\n" + body).year is None
+    # the form's own filing date still dates it (filed after the year it evaluates)
+    assert _parse(body + "单位(盖章):某市应急管理局 | 填报日期:2022年2月3日 |\n").year == 2021
+
+
+def test_last_years_money_and_a_difference_are_not_this_years():
+    r = _parse("某县文化馆2022年度部门整体支出绩效自评报告\n一、部门整体支出情况\n"
+               "年初预算数1850000.00元,年末支出合计3258909.77元,支出合计比年初预算数多1408909.77元。"
+               "本年度收入合计3258909.77元,上年度收入合计3736198.37元;本年度支出合计3258909.77元,上年度支出合计3785198.37元。\n")
+    assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (1_850_000, 3_258_909.77, 3_258_909.77)
+
+
+def test_money_executed_over_the_year_and_the_execution_items_points():
+    r = _parse("某校2022年度校园维修改造项目支出绩效自评报告\n(一)自评得分99分\n"
+               "1.预算执行情况:年初预算300万元,全年执行300万元,执行率100%,自评分20分。\n")
+    assert (r.spent_yuan, r.score) == (3_000_000, 99)
