@@ -360,7 +360,8 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                           level=joined.group() if joined else _CENTRAL.get(level.group(1), level.group(1)) if level else "",
                           item=is_item(ctx, start), component=in_component(ctx, start),
                           excluded=LOST_PART if orphan and parent is None
-                          else LOST_ITEM if _ONE_OF_SEVERAL.match(f, bounds[0]) and several_projects(ctx) else "",
+                          else LOST_ITEM if (_ONE_OF_SEVERAL.match(f, bounds[0]) and several_projects(ctx))
+                          or _numbered_projects_item(f, bounds[0], start) else "",
                           reason=reason))
         if marked and not stated_total:
             markers.append(len(out) - 1)
@@ -415,6 +416,27 @@ _GLUED_HEADING = re.compile(r"(?<![第一])[二三四五六七八九十]{1,2}、
 # A rate per head or unit before or after a figure: "生均1000元", "每人500元", "300元/人".
 _STANDARD_BEFORE = re.compile(r"(?:生均|人均|户均|亩均|每(?:人|生|户|亩|名|位|个|辆|次|年|月)[^\d,;:]{0,3}|标准(?:为|是)?)\s*$")
 _STANDARD_AFTER = re.compile(r"\s*/\s*(?:人|生|户|亩|名|年|月|次|辆|个)")
+# "…情况:1、档案管理项目资金:2016年县财政安排30万元…;2、县档案馆建设项目资金:…": items
+# numbered, each opening with its own project's name and a colon.
+_NUMBERED_PROJECT = re.compile(r"(?:^|(?<=[,:;。]))\s*(?P<n>\d{1,2})、[^,:;。\d]{2,24}?项目(?:资金|经费)?[:：]")
+
+
+def _numbered_projects_item(f: str, lo: int, pos: int) -> bool:
+    """Whether the figure at ``pos`` is under one of two or more numbered items, each
+    naming its project ("1、档案管理项目资金:…30万元;2、县档案馆建设项目资金:…"): one
+    project's money of several, never the report's whole."""
+    item = None
+    for item in _NUMBERED_PROJECT.finditer(f, max(lo, pos - 120), pos):
+        pass
+    if item is None:
+        return False
+    sibling = f"{int(item.group('n')) + 1}、"
+    nxt = f.find(sibling, pos, pos + 400)
+    prev = f"{int(item.group('n')) - 1}、"
+    before = f.rfind(prev, max(0, item.start() - 400), item.start())
+    return any(k >= 0 and _NUMBERED_PROJECT.match(f, k) for k in (nxt, before))
+
+
 class _UnitFromParts:
     """A figure written without its unit, the unit its bracket of parts gives (a match's
     ``span()`` and ``group("num"|"unit")``, as the amount finder's)."""

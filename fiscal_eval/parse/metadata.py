@@ -1457,6 +1457,7 @@ _FUND_EVALUATED = re.compile(
 _SCOPE_OF_FUNDS = re.compile(
     r"^(?:度|所有|全部|各|全[省市县区州旗盟]|本级|重点|一般公共预算|政府性基金|国有资本|财政拨款|项目支出|上年|以前年度|结转|结余|"
     r"债券|业务类|基本建设|第[一二三四五六七八九十\d]+批)|的|全部|所有|系统|类项目|项目.*(?:和|及|与|、).*项目|(?:结转|结余)资金$")
+_BRACKET_TITLE_LINE = re.compile(r"(?m)^[ \t]*\((?P<p>[^()\n]{4,40}?(?:项目|经费|资金))\)[ \t]*\n\s*一、项目(?:基本)?(?:情况|概况)")
 _PURPOSE = re.compile(
     r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
     r"(?:项目)?的?绩效管理", re.M)
@@ -1603,6 +1604,10 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             tier = 3 if any(c.label == "title" for c in cands) else 2
             cands.append(_C(name, (hi - len(name), hi), "对…资金进行自评", "正文“对……资金进行自评”所列资金", tier))
             break
+    # "(中和木材检查站租金项目)\n一、项目基本情况": a page that kept only the bracket of
+    # its title (…项目支出绩效自评报告(X项目)), right above the report's first part
+    if (bl := _BRACKET_TITLE_LINE.search(head)) is not None and not _generic_project(bl.group("p")):
+        cands.append(_C(bl.group("p"), bl.span("p"), "括号", "正文首部、第一部分之上的括号行所列项目", 2))
     # "为加强财政衔接推进乡村振兴补助资金绩效管理，…": the opening sentence of a fund's
     # report states the fund whose management it serves (a word for funds in general —
     # 专项资金, 财政资金 — names none).

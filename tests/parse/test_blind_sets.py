@@ -1288,3 +1288,22 @@ def test_money_executed_over_the_year_and_the_execution_items_points():
     r = _parse("某校2022年度校园维修改造项目支出绩效自评报告\n(一)自评得分99分\n"
                "1.预算执行情况:年初预算300万元,全年执行300万元,执行率100%,自评分20分。\n")
     assert (r.spent_yuan, r.score) == (3_000_000, 99)
+
+
+# ------------------------------------------------------------------ the twenty-first set (2026-12-05, seventh session)
+
+
+def test_money_under_numbered_items_each_naming_its_project_is_one_projects():
+    head = "某县档案馆2016年度项目绩效报告\n二、项目资金使用及管理情况\n"
+    r = _parse(head + "(一)项目资金安排落实情况:1、档案管理项目资金:2016年县财政安排30万元在当年都按时到位;"
+               "2、县档案馆建设项目资金:2016年县财政拨款427.36万元,于2016年当年全部到位。\n")
+    assert r.budget_yuan is None
+    # one numbered point of the report's own, no sibling project: its figure stands
+    r = _parse(head + "(一)项目资金安排落实情况:1、档案管理项目资金:2016年县财政安排30万元在当年都按时到位。\n")
+    assert r.budget_yuan == 300_000
+
+
+def test_a_line_keeping_only_the_titles_bracket_above_the_first_part():
+    r = _parse("发布机构 | 某市林业和草原局 |\n(中和木材检查站租金项目)\n一、项目基本情况\n2019年财政安排经费11.2万元。\n")
+    assert r.project_name == "中和木材检查站租金项目"
+    assert _parse("(单位:万元)\n一、项目基本情况\n").project_name is None
