@@ -428,8 +428,12 @@ def _title_parts(t: _Title) -> _TitleParts:
         p = m.group("p")
         if m.group().endswith(")") is False and m.start() < g0:
             continue  # an open bracket before the genre words is no name cut at the end
-        if _FUND_END.search(p) and not _generic_project(p) and not re.search(r"共\d+个|^\d+(?!\d*年)", p) \
-                and not _CHANNEL.fullmatch(p):
+        # its own short bracket aside, a kind or level of money is still no name
+        # ("(中央(省级)补助资金)", "(专项转移支付(中央)资金)", "(中央(省对下)转移支付)")
+        plain = re.sub(r"\([^()]*\)", "", p)
+        if _FUND_END.search(p) and not _generic_project(p) and not _generic_project(plain) \
+                and not re.search(r"共\d+个|^\d+(?!\d*年)", p) \
+                and not _CHANNEL.fullmatch(p) and not _CHANNEL.fullmatch(plain):
             name = _clean_project(p, keep_year=True)  # a bracket names it as written, year and all
             lo = m.start("p") + max(0, p.find(name))
             objects.append((name, t.span(lo, lo + len(name)), "括号"))
@@ -1198,8 +1202,8 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
         # No year written at all: a self-evaluation is filed after the year it evaluates
         # closes, so the year before the one its 填报日期 field states (not a bare 日期, a
         # signature's date, a document's own date, or the page's 发布日期).
-        filed = find_published_date(ctx)
-        if filed is not None and vocab().meta["filed_field"].fullmatch(filed.label):
+        filed = _filed_date(ctx)
+        if filed is not None:
             cands.append(_C(int(str(filed.value)[:4]) - 1, filed.span, "填报日期前一年",
                             f"文中未写评价年度；{filed.label}的上一年（自评在年度结束后填报）", 6))
         elif filed is None and (m := _filed_month().search(f, 0, _HEAD)) is not None:
@@ -1207,6 +1211,17 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
             cands.append(_C(int(m.group("y")) - 1, m.span("y"), "填报日期前一年",
                             f"文中未写评价年度；{m.group('l')}的上一年（自评在年度结束后填报）", 6))
     return _choose(cands)
+
+
+def _filed_date(ctx: Context) -> Found | None:
+    """The first date a filing field (填报日期 …) states, whatever other dates (the page's
+    发布时间, a bare 日期) come before it."""
+    f = ctx.f
+    for m in _compiled(rf"(?:{vocab().meta['filed_field'].pattern})[\s:|\t]*").finditer(f):
+        d = _DATE.match(f, m.end())
+        if d and _iso(d):
+            return Found(_iso(d), d.span(), clean_label(m.group()), 3)
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -1307,3 +1307,22 @@ def test_a_line_keeping_only_the_titles_bracket_above_the_first_part():
     r = _parse("发布机构 | 某市林业和草原局 |\n(中和木材检查站租金项目)\n一、项目基本情况\n2019年财政安排经费11.2万元。\n")
     assert r.project_name == "中和木材检查站租金项目"
     assert _parse("(单位:万元)\n一、项目基本情况\n").project_name is None
+
+
+def test_a_review_of_the_twentieth_sets_rules():
+    b = "\n一、项目基本情况\n本项目由县财政安排。\n"
+    # a kind or level of money with a short bracket of its own names no project
+    for t in ["(中央(省级)补助资金)", "(上级(中央)转移支付资金)", "(专项转移支付(中央)资金)", "(市级(追加)资金)"]:
+        assert _parse("某县2022年度项目支出绩效自评报告" + t + b).project_name is None, t
+    assert _parse("某县2022年农村综合改革补助资金绩效自评报告(中央(省对下)转移支付)" + b).project_name == "农村综合改革补助资金"
+    # the form's 填报日期 dates it even when the page's 发布时间 comes first
+    body = "某市应急管理局部门整体支出绩效自评报告\n一、部门概况\n某市应急管理局设办公室。\n"
+    assert _parse("发布时间: 2023-03-17\n" + body + "填报日期:2023年2月3日\n").year == 2022
+    # this year's money named beside last year (提前下达, 含上年度…, 按上年度考核) is still this year's
+    h = "某县农业农村局2022年度农田建设补助资金项目支出绩效自评报告\n一、项目基本情况\n"
+    r = _parse(h + "上年度提前下达我县2022年农田建设补助资金500万元,资金已全部到位,实际支出480万元。\n")
+    assert (r.budget_yuan, r.available_yuan) == (5_000_000, 5_000_000)
+    assert _parse(h + "按照上年度考核结果下达奖补资金200万元,实际支出200万元。\n").budget_yuan == 2_000_000
+    # money executed since a multi-year project began is not the year's spending
+    r = _parse(h + "项目总投资5000万元,2022年预算安排1000万元,截至2023年3月底,累计执行4500万元。\n")
+    assert r.spent_yuan is None
