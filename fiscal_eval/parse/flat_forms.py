@@ -105,15 +105,44 @@ _MAX_HINTS = 50
 
 def _flat_form(f: str) -> FlatForm:
     pos = 0
+    first_hint = None
     for _ in range(_MAX_HINTS):
         hint = _HINT.search(f, pos)
         if hint is None:
             break
+        first_hint = first_hint or hint
         found = _form_near(f, max(0, hint.start() - 12), min(len(f), hint.end() + 400))
         if found is not None:
             return found
         pos = hint.end()
+    if first_hint is not None and (row := _KEY_VALUE_ROW.search(f, f.rfind("\n", 0, first_hint.start()) + 1)) is not None:
+        return _key_values(f, row)
     return [], []
+
+
+# "预算数 6.84 到位数 6.84 执行数 6.84": a form whose columns were flattened into pairs of
+# a header word and its value, one line, the unit declared above (金额单位: 万元).
+_KEY_VALUE_ROW = re.compile(r"(?m)^[ \t|]*(?:(?:预算数|年初预算数|全年预算数|调整后预算数|到位数|执行数)[ \t:|]+\d+(?:\.\d+)?[ \t|]+){2,}")
+_KEY_VALUE = re.compile(r"(?P<label>预算数|年初预算数|全年预算数|调整后预算数|到位数|执行数)[ \t:|]+(?P<num>\d+(?:\.\d+)?)")
+_KEY_COLUMNS = {"预算数": "budget_adj", "年初预算数": "budget_init", "全年预算数": "budget_adj", "调整后预算数": "budget_adj",
+                "到位数": "available", "执行数": "spent"}
+_UNIT_FIELD = re.compile(r"(?:金额单位|单位)[ \t:：]*(亿元|万元|千元|元)")
+_KEY_VALUE_UNIT_REACH = 800
+
+
+def _key_values(f: str, row: re.Match[str]) -> FlatForm:
+    """The money of a row of header-word and value pairs, in the unit its form declares
+    above it; nothing when no unit is declared (6.84 may be 元 or 万元) or a column repeats."""
+    units = _UNIT_FIELD.findall(f, max(0, row.start() - _KEY_VALUE_UNIT_REACH), row.start())
+    pairs = list(_KEY_VALUE.finditer(f, row.start(), row.end()))
+    cols = [_KEY_COLUMNS[p.group("label")] for p in pairs]
+    if not units or len(set(units)) != 1 or len(set(cols)) != len(cols):
+        return [], []
+    unit = units[0]
+    label = "表格表头与数值成对（金额单位见表首）"
+    return [(FundLine(label=label, role=_ROLES[c][0], amount_yuan=parse_amount(p.group("num"), unit), span=p.span("num"),
+                      unit=unit, decimals=decimals_of(p.group("num")), measure=_ROLES[c][0]), _ROLES[c][1], "")
+            for c, p in zip(cols, pairs)], []
 
 
 def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:

@@ -320,6 +320,9 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         if role != "available" and v.all_arrived.search(_CLAUSE_END.split(f[end:end + 24], 1)[0]):
             fallback = tuple(dict.fromkeys(fallback + ("available",)))
             reason = reason or "“全部到位”"
+        # "到位资金117万元,已全部完成支出": the words right after say it was all spent.
+        if role not in ("spent", "other") and v.all_spent.search(f[end:end + 16]):
+            fallback = tuple(dict.fromkeys(fallback + ("spent",)))
         # "共下达资金180万元，其中中央100万元、省级80万元，已支付180万元": money that
         # arrived or was spent, named by its own words, is no part of a list under the
         # money allocated: it ends the list ("预算100万元，其中已支出80万元": spent 80).

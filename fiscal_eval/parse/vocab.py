@@ -42,6 +42,7 @@ class Vocab:
     fund_level: re.Pattern[str]
     breakdown: re.Pattern[str]
     all_arrived: re.Pattern[str]
+    all_spent: re.Pattern[str]
     component: re.Pattern[str]
     component_not: re.Pattern[str]
     execution_concepts: tuple[str, ...]
@@ -106,6 +107,7 @@ def vocab() -> Vocab:
         fund_level=c(raw["totals"]["level"]),
         breakdown=c(raw["totals"]["breakdown"]),
         all_arrived=c(raw["totals"]["arrived"]),
+        all_spent=c(raw["totals"]["spent_all"]),
         component=c(raw["totals"]["component"]),
         component_not=c(raw["totals"]["template"]),
         execution_concepts=tuple(raw["execution_rate"]["concepts"]),

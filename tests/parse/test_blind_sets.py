@@ -1326,3 +1326,29 @@ def test_a_review_of_the_twentieth_sets_rules():
     # money executed since a multi-year project began is not the year's spending
     r = _parse(h + "项目总投资5000万元,2022年预算安排1000万元,截至2023年3月底,累计执行4500万元。\n")
     assert r.spent_yuan is None
+
+
+# ------------------------------------------------------------------ the twenty-second set (2026-12-05, seventh session)
+
+
+def test_a_forms_header_words_and_values_in_pairs_under_a_declared_unit():
+    head = "某县民政局2020年度预算项目绩效自评表\n一、基本情况 项目名称: 百岁老人高龄津贴 实施(主管)单位 某县民政局 {unit}\n" \
+           "二、预算执行情况 预算安排情况(调整后) 资金到位情况 资金执行情况 预算执行进度(%)\n预算数 6.84 到位数 6.84 执行数 6.5 95.03\n"
+    r = _parse(head.format(unit="金额单位: 万元"))
+    assert (r.budget_yuan, r.available_yuan, r.spent_yuan) == (68_400, 68_400, 65_000)
+    r = _parse(head.format(unit=""))  # no unit declared: 6.84 may be 元 or 万元
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
+
+
+def test_money_arrived_all_spent_and_a_bare_到位():
+    head = "某县2021年度城乡建设用地增减挂钩项目绩效自评报告\n一、项目资金情况\n"
+    assert _parse(head + "到位资金117万元,已全部完成支出。\n").spent_yuan == 1_170_000
+    assert _parse(head + "到位资金117万元,已全部下达到乡镇。\n").spent_yuan is None
+    r = _parse(head + "项目资金预算140.11万元,到位140.11万元,实际支出140.11万元,执行率100%。\n")
+    assert r.available_yuan == 1_401_100
+
+
+def test_an_indicators_value_is_not_the_reports_execution_rate():
+    head = "某县2021年度某某项目绩效自评报告\n二、绩效指标完成情况\n"
+    assert _parse(head + "3.时效指标:完成预算执行支出进度100%。\n").execution_rate_reported is None
+    assert _parse(head + "项目预算执行率100%。\n").execution_rate_reported == 1.0
