@@ -364,7 +364,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                           item=is_item(ctx, start), component=in_component(ctx, start),
                           excluded=LOST_PART if orphan and parent is None
                           else LOST_ITEM if (_ONE_OF_SEVERAL.match(f, bounds[0]) and several_projects(ctx))
-                          or _numbered_projects_item(f, bounds[0], start) else "",
+                          or (not marked and _numbered_projects_item(f, bounds[0], start)) else "",
                           reason=reason))
         if marked and not stated_total:
             markers.append(len(out) - 1)
@@ -421,23 +421,46 @@ _STANDARD_BEFORE = re.compile(r"(?:生均|人均|户均|亩均|每(?:人|生|户
 _STANDARD_AFTER = re.compile(r"\s*/\s*(?:人|生|户|亩|名|年|月|次|辆|个)")
 # "…情况:1、档案管理项目资金:2016年县财政安排30万元…;2、县档案馆建设项目资金:…": items
 # numbered, each opening with its own project's name and a colon.
-_NUMBERED_PROJECT = re.compile(r"(?:^|(?<=[,:;。]))\s*(?P<n>\d{1,2})、[^,:;。\d]{2,24}?项目(?:资金|经费)?[:：]")
+_NUMBERED_PROJECT = re.compile(r"(?:^|(?<=[,:;。]))\s*(?P<n>\d{1,2})、(?P<name>[^,:;。\d]{2,24}?)项目(?:资金|经费)?[:：]")
+# A name made only of words for a year, source, level or stage of money ("1、年度预算项目资金:",
+# "2、上年结转项目资金:", "1、中央补助项目资金:", "3、实际支出项目资金:") or for a part of a
+# report ("2、主要建设项目:", "2、产出项目:"): one project's money by kind, no project's name.
+_MONEY_KIND_NAME = re.compile(
+    r"(?:本|上|当|以前|年度?|年初|年中|追加|调整|预算|安排|结转|结余|中央|省级|省|市级|市|县级|县|区级|区|本级|上级|地方|"
+    r"财政|补助|配套|专项|自筹|其他|到位|实际|支出|执行|拨付|下达|拨款|主要|建设|实施|子|产出|效益|绩效|一般公共|"
+    r"政府性基金|转移支付|对下|部门|单位|资金|经费|的|和|及|、|\s)+")
+# …unless it is a level's share of the money ("1、中央补助项目资金:…;2、县级配套项目资金:…"):
+# a part of one project's, no more the whole than another project's money.
+_LEVEL_NAME = re.compile(r"(?:中央|省级|省|市级|市|州级|州|县级|县|区级|区|本级|上级|地方|财政|补助|配套|专项|自筹|转移支付|"
+                         r"对下|对地方|的|和|及|、|\s)+")
+# Between an item and its sibling: no line break, no heading of a new part ("(二)", "二、").
+_ITEMS_APART = re.compile(r"\n|\([一二三四五六七八九十]{1,2}\)|(?<![第一])[二三四五六七八九十]{1,2}、")
+
+
+def _kind_only(name: str) -> bool:
+    return bool(_MONEY_KIND_NAME.fullmatch(name)) and not _LEVEL_NAME.fullmatch(name)
+
+
+def _numbered_project_at(f: str, k: int) -> re.Match | None:
+    m = _NUMBERED_PROJECT.match(f, k) if k >= 0 else None
+    return m if m is not None and not _kind_only(m.group("name")) else None
 
 
 def _numbered_projects_item(f: str, lo: int, pos: int) -> bool:
     """Whether the figure at ``pos`` is under one of two or more numbered items, each
     naming its project ("1、档案管理项目资金:…30万元;2、县档案馆建设项目资金:…"): one
-    project's money of several, never the report's whole."""
+    project's money of several, never the report's whole. Items naming money by kind
+    (1、年度预算项目资金, 2、上年结转项目资金) are one project's; a sibling past a line
+    break or a new part's heading is another list's."""
     item = None
     for item in _NUMBERED_PROJECT.finditer(f, max(lo, pos - 120), pos):
         pass
-    if item is None:
+    if item is None or _kind_only(item.group("name")):
         return False
-    sibling = f"{int(item.group('n')) + 1}、"
-    nxt = f.find(sibling, pos, pos + 400)
-    prev = f"{int(item.group('n')) - 1}、"
-    before = f.rfind(prev, max(0, item.start() - 400), item.start())
-    return any(k >= 0 and _NUMBERED_PROJECT.match(f, k) for k in (nxt, before))
+    nxt = f.find(f"{int(item.group('n')) + 1}、", pos, pos + 400)
+    before = f.rfind(f"{int(item.group('n')) - 1}、", max(0, item.start() - 400), item.start())
+    return (nxt >= 0 and not _ITEMS_APART.search(f, pos, nxt) and _numbered_project_at(f, nxt) is not None) \
+        or (before >= 0 and not _ITEMS_APART.search(f, before, item.start()) and _numbered_project_at(f, before) is not None)
 
 
 class _UnitFromParts:

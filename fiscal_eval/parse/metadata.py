@@ -1473,6 +1473,27 @@ _SCOPE_OF_FUNDS = re.compile(
     r"^(?:度|所有|全部|各|全[省市县区州旗盟]|本级|重点|一般公共预算|政府性基金|国有资本|财政拨款|项目支出|上年|以前年度|结转|结余|"
     r"债券|业务类|基本建设|第[一二三四五六七八九十\d]+批)|的|全部|所有|系统|类项目|项目.*(?:和|及|与|、).*项目|(?:结转|结余)资金$")
 _BRACKET_TITLE_LINE = re.compile(r"(?m)^[ \t]*\((?P<p>[^()\n]{4,40}?(?:项目|经费|资金))\)[ \t]*\n\s*一、项目(?:基本)?(?:情况|概况)")
+# What a bracket line may say that names no project: a note of what the money holds or
+# leaves out ((含上年结转资金), (不含基本支出经费), (其中中央资金), (以下简称本项目)), or a
+# year, level, kind or channel of money alone ((2021年度项目), (部门项目支出经费)).
+_BRACKET_NOTE = re.compile(r"(?:含|不含|其中|包括|以下简称|简称|涉及|共)")
+_KIND_OF_MONEY = re.compile(r"(?:(?:19|20)\d\d年度?)?(?:中央|省级|市级|县级|区级|本级|上级|地方|财政|预算|部门|单位|专项|"
+                            r"项目|支出|补助|配套|各级|年度)*(?:资金|经费|项目)")
+
+
+_FIRST_PART = re.compile(r"(?m)^\s*一、项目(?:基本)?(?:情况|概况)")
+
+
+def _bracket_line_names(p: str) -> bool:
+    """Whether a bracket line above the report's first part ("(中和木材检查站租金项目)")
+    names one project, not a scope, kind, level or channel of money, several funds, a
+    unit's projects ((县林业局实施项目)) or a caption ((附件2:项目))."""
+    unit = re.sub(r"^对|(?:实施|承担|负责|管理|所属|下属)?的?项目$", "", p)
+    return not (_generic_project(p) or _CHANNEL.fullmatch(p) or _SCOPE_OF_FUNDS.search(p) or _several_funds(p)
+                or _BRACKET_NOTE.match(p) or _KIND_OF_MONEY.fullmatch(p) or re.search(r"[:|]", p)
+                or (unit != p and _is_org(unit)))
+
+
 _PURPOSE = re.compile(
     r"^\s*为(?:进一步)?(?:加强|做好|规范)(?:(?:19|20)\d\d年度?)?(?P<n>[\u4e00-\u9fff]{4,30}?(?:资金|经费))"
     r"(?:项目)?的?绩效管理", re.M)
@@ -1621,7 +1642,10 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             break
     # "(中和木材检查站租金项目)\n一、项目基本情况": a page that kept only the bracket of
     # its title (…项目支出绩效自评报告(X项目)), right above the report's first part
-    if (bl := _BRACKET_TITLE_LINE.search(head)) is not None and not _generic_project(bl.group("p")):
+    # (one such line only: a page holding several projects' reports, each under its own
+    # bracket line, is no one project's)
+    if (bl := _BRACKET_TITLE_LINE.search(head)) is not None and _bracket_line_names(bl.group("p")) \
+            and len(_FIRST_PART.findall(f)) == 1:
         cands.append(_C(bl.group("p"), bl.span("p"), "括号", "正文首部、第一部分之上的括号行所列项目", 2))
     # "为加强财政衔接推进乡村振兴补助资金绩效管理，…": the opening sentence of a fund's
     # report states the fund whose management it serves (a word for funds in general —

@@ -1352,3 +1352,86 @@ def test_an_indicators_value_is_not_the_reports_execution_rate():
     head = "某县2021年度某某项目绩效自评报告\n二、绩效指标完成情况\n"
     assert _parse(head + "3.时效指标:完成预算执行支出进度100%。\n").execution_rate_reported is None
     assert _parse(head + "项目预算执行率100%。\n").execution_rate_reported == 1.0
+
+
+# ------------------------------------------------------------------ a review of the twenty-first set's rules
+
+
+_R8_ROAD = "某县农业农村局2022年度农村公路建设项目支出绩效自评报告\n二、项目资金使用及管理情况\n"
+_R8_ARCH = "某县档案馆2016年度项目绩效报告\n二、项目资金使用及管理情况\n"
+_R8_PAGE = "索引号 | 01526035-8-/2020-0828018 | 发布机构 | 某市林业和草原局 |\n"
+
+
+# ---- rule 1: items naming money by stage/source/year are one project's money
+def test_stage_items_are_one_projects_money():
+    r = _parse(_R8_ROAD + "(一)项目资金情况:1、预算安排项目资金:年初预算500万元;2、实际到位项目资金:到位480万元;"
+               "3、实际支出项目资金:支出470万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (5_000_000, 4_700_000)
+
+
+def test_this_years_and_carried_over_items_are_one_projects_money():
+    r = _parse(_R8_ROAD + "(一)项目资金情况:1、本年度项目资金:年初预算500万元,实际支出480万元;2、以前年度项目资金:结转30万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (5_000_000, 4_800_000)
+    r = _parse(_R8_ROAD + "(一)项目资金安排情况:1、年度预算项目资金:2022年年初预算安排100万元,实际到位100万元;"
+               "2、上年结转项目资金:上年结转20万元,已全部支出。\n")
+    assert r.budget_yuan == 1_000_000
+
+
+def test_a_second_item_that_is_no_projects_money():
+    r = _parse(_R8_ROAD + "(一)项目资金情况:1、农村公路建设项目资金:2022年年初预算安排500万元,全年执行480万元;"
+               "2、主要建设项目:新建通村公路12公里。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (5_000_000, 4_800_000)
+
+
+def test_a_sibling_number_under_the_next_part_is_another_list():
+    r = _parse(_R8_ROAD + "(一)项目资金情况:1、农村公路建设项目资金:年初预算500万元,实际支出480万元。"
+               "(二)项目绩效情况:2、产出项目:完成12公里。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (5_000_000, 4_800_000)
+
+
+def test_a_total_closing_the_last_item_is_the_whole():
+    r = _parse(_R8_ROAD + "(一)项目资金情况:1、县乡道改造项目:安排300万元;2、通村公路项目:安排200万元,合计500万元。\n")
+    assert r.budget_yuan == 5_000_000
+
+
+def test_the_rule_still_holds():
+    r = _parse(_R8_ARCH + "(一)项目资金安排落实情况:1、档案管理项目资金:2016年县财政安排30万元在当年都按时到位;"
+               "2、县档案馆建设项目资金:2016年县财政拨款427.36万元,于2016年当年全部到位。\n")
+    assert r.budget_yuan is None
+    # levels' shares of one project's money: neither is the whole
+    r = _parse(_R8_ROAD + "(一)项目资金到位情况:1、中央补助项目资金:2022年下达100万元,已全部到位;"
+               "2、县级配套项目资金:2022年安排20万元,已全部到位。\n")
+    assert (r.budget_yuan, r.available_yuan) == (None, None)
+
+
+# ---- rule 2: a bracket line that is a kind, scope, channel or note of money names no project
+def _bracket(s):
+    return _parse(_R8_PAGE + f"({s})\n一、项目基本情况\n2019年财政安排经费11.2万元。\n")
+
+
+def test_bracket_line_of_a_kind_or_channel_of_money_names_no_project():
+    for s in ["财政拨款资金", "一般公共预算资金", "第二批中央财政资金", "本级财政项目", "政府性基金项目",
+              "省对下转移支付资金", "本级预算安排资金", "部门项目支出经费", "2021年度项目"]:
+        assert _bracket(s).project_name is None, s
+
+
+def test_bracket_line_of_a_note_names_no_project():
+    for s in ["含上年结转资金", "不含基本支出经费", "含中央和省级资金", "其中中央资金", "以下简称本项目", "附件2:项目"]:
+        assert _bracket(s).project_name is None, s
+
+
+def test_bracket_line_of_several_funds_or_a_units_projects_names_none():
+    for s in ["草原禁牧补助和草畜平衡奖励资金", "县林业局实施项目", "市林业和草原局项目", "对县林业局项目"]:
+        assert _bracket(s).project_name is None, s
+
+
+def test_a_page_of_several_projects_each_under_its_bracket_line():
+    r = _parse(_R8_PAGE + "(森林防火项目)\n一、项目基本情况\n2019年安排森林防火经费20万元,实际支出20万元。\n"
+               "二、项目绩效自评工作开展情况\n完成。\n(森林资源管护项目)\n一、项目基本情况\n"
+               "2019年安排森林资源管护经费50万元,实际支出48万元。\n")
+    assert r.project_name is None
+
+
+def test_bracket_line_rule_still_holds():
+    assert _bracket("中和木材检查站租金项目").project_name == "中和木材检查站租金项目"
+    assert _bracket("林业草原生态保护恢复资金").project_name == "林业草原生态保护恢复资金"
