@@ -115,8 +115,14 @@ def _flat_form(f: str) -> FlatForm:
         if found is not None:
             return found
         pos = hint.end()
-    if first_hint is not None and (row := _KEY_VALUE_ROW.search(f, f.rfind("\n", 0, first_hint.start()) + 1)) is not None:
-        return _key_values(f, row)
+    if first_hint is not None:
+        # Only the first hint's own line: a row further down may be another form's (a
+        # department report's appended project forms) or a part's (其中:中央资金).
+        line_start = f.rfind("\n", 0, first_hint.start()) + 1
+        line_end = f.find("\n", first_hint.start())
+        row = _KEY_VALUE_ROW.match(f, line_start, len(f) if line_end < 0 else line_end + 1)
+        if row is not None:
+            return _key_values(f, row)
     return [], []
 
 
@@ -126,14 +132,25 @@ _KEY_VALUE_ROW = re.compile(r"(?m)^[ \t|]*(?:(?:预算数|年初预算数|全年
 _KEY_VALUE = re.compile(r"(?P<label>预算数|年初预算数|全年预算数|调整后预算数|到位数|执行数)[ \t:|]+(?P<num>\d+(?:\.\d+)?)")
 _KEY_COLUMNS = {"预算数": "budget_adj", "年初预算数": "budget_init", "全年预算数": "budget_adj", "调整后预算数": "budget_adj",
                 "到位数": "available", "执行数": "spent"}
-_UNIT_FIELD = re.compile(r"(?:金额单位|单位)[ \t:：]*(亿元|万元|千元|元)")
+# A unit field, not a unit's name (实施单位:元氏县民政局, 主管单位 元阳县…: 元 there opens a place).
+_UNIT_FIELD = re.compile(r"(?:金额单位|(?<![\u4e00-\u9fff])单位)[ \t:：]*(亿元|万元|千元|元)(?![\u4e00-\u9fff])")
+# Words on the line above the row saying it is a part's or another year's (其中:中央资金, 上年数).
+_KEY_VALUE_PART = re.compile(r"其中|上年|上一年|去年|以前年度|结转|结余|中央|省级|市级|州级|县级|区级|本级|自筹|社会资金|其他资金")
 _KEY_VALUE_UNIT_REACH = 800
 
 
 def _key_values(f: str, row: re.Match[str]) -> FlatForm:
     """The money of a row of header-word and value pairs, in the unit its form declares
     above it; nothing when no unit is declared (6.84 may be 元 or 万元) or a column repeats."""
-    units = _UNIT_FIELD.findall(f, max(0, row.start() - _KEY_VALUE_UNIT_REACH), row.start())
+    lo = max(0, row.start() - _KEY_VALUE_UNIT_REACH)
+    # The form's own unit: declared after the last table title above (a previous table's
+    # 单位:元 is not this form's), and no unit in a header bracket ((万元)) saying another.
+    lo = max(lo, f.rfind("表", lo, row.start()) + 1)
+    units = _UNIT_FIELD.findall(f, lo, row.start())
+    if units:
+        units += _UNIT.findall(f, lo, row.start())
+    if _KEY_VALUE_PART.search(f, f.rfind("\n", 0, max(0, row.start() - 1)) + 1, row.start()):
+        return [], []
     pairs = list(_KEY_VALUE.finditer(f, row.start(), row.end()))
     cols = [_KEY_COLUMNS[p.group("label")] for p in pairs]
     if not units or len(set(units)) != 1 or len(set(cols)) != len(cols):

@@ -321,7 +321,8 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             fallback = tuple(dict.fromkeys(fallback + ("available",)))
             reason = reason or "“全部到位”"
         # "到位资金117万元,已全部完成支出": the words right after say it was all spent.
-        if role not in ("spent", "other") and v.all_spent.search(f[end:end + 16]):
+        # Only money of this year's stages (a carryover or balance all spent is last year's).
+        if role in ("budget", "available", "income") and v.all_spent.search(f[end:end + 32]):
             fallback = tuple(dict.fromkeys(fallback + ("spent",)))
         # "共下达资金180万元，其中中央100万元、省级80万元，已支付180万元": money that
         # arrived or was spent, named by its own words, is no part of a list under the

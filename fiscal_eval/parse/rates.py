@@ -146,8 +146,11 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
             clause = name
         if _NOT_REACHED.search(clause) or _BOUND_AFTER.match(f, end, end + 5):
             continue
-        if _INDICATOR_LINE.match(f, line_start, start):
-            continue  # "3.时效指标:完成预算执行支出进度100%": an indicator's value, not the report's rate
+        # "3.时效指标:完成预算执行支出进度100%": an indicator's value, not the report's rate —
+        # in the indicator's own clause only ("4.成本指标:项目预算100万元,…,预算执行率95%"
+        # and a later sentence on the same line state the report's).
+        if (ind := _INDICATOR_LINE.match(f, line_start, start)) is not None and not _CLAUSE_STOP.search(f, ind.end(), start):
+            continue
         label = clean_label(clause)
         # The rate's name is the words right before it: in a run of cells glued into one
         # "clause" (…管理制度严格执行率100%100%…补贴保障率), a name far back is another's.
@@ -168,6 +171,8 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
 # A line listing an indicator of a class (数量指标, 时效指标 …) and its value.
 _INDICATOR_LINE = re.compile(r"[ \t]*(?:\(?[\d一二三四五六七八九十]{1,2}[.、)]\s*)?(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|"
                              r"可持续影响|服务对象满意度|满意度)指标[:：]")
+
+_CLAUSE_STOP = re.compile(r"[,，;；。!?！？]")
 
 # A threshold, not a statement: "未达到90%", "90%以上", "80%的需…".
 _NOT_REACHED = re.compile(r"(?:未|不|低于|高于|超过|不足)(?:达到|达|足|低于|超过)?\s*$")

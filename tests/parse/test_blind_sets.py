@@ -1435,3 +1435,83 @@ def test_a_page_of_several_projects_each_under_its_bracket_line():
 def test_bracket_line_rule_still_holds():
     assert _bracket("中和木材检查站租金项目").project_name == "中和木材检查站租金项目"
     assert _bracket("林业草原生态保护恢复资金").project_name == "林业草原生态保护恢复资金"
+
+
+# ------------------------------------------------------------------ a review of the twenty-second set's rules
+
+
+def _r9(text):
+    r = _parse(text)
+    return r.budget_yuan, r.available_yuan, r.spent_yuan, r.execution_rate_reported, r.arrival_rate_reported
+
+
+_R9_FORM = ("{agency}2020年度预算项目绩效自评表\n一、基本情况 项目名称: 百岁老人高龄津贴 主管部门:{agency} 实施单位:{agency}{unit}\n"
+         "二、预算执行情况 预算安排情况(调整后) 资金到位情况 资金执行情况 预算执行进度(%)\n{above}预算数 6.84 到位数 6.84 执行数 6.84 100.00\n")
+_R9_NONE = (None, None, None)
+
+
+# ---- rule 1: header-word/value pairs
+def test_pairs_still_read_under_a_declared_unit():
+    assert _r9(_R9_FORM.format(agency="成安县民政局", unit=" 金额单位: 万元", above=""))[:3] == (68_400, 68_400, 68_400)
+
+
+def test_a_place_name_opening_with_元_is_no_unit():
+    # 元氏县 / 元宝区 / 元阳县 / 元谋县: "实施单位:元氏县…" declares no 元
+    assert _r9(_R9_FORM.format(agency="元氏县民政局", unit="", above=""))[:3] == _R9_NONE
+
+
+def test_a_previous_tables_unit_is_not_the_forms():
+    t = ("某县民政局2020年度部门决算及项目绩效自评\n表1 收入支出决算总表 单位:元\n收入合计 1200000.00 支出合计 1150000.00\n"
+         "表2 项目支出绩效自评表\n项目名称: 百岁老人高龄津贴\n预算安排情况(万元) 资金到位情况(万元) 资金执行情况(万元) 预算执行进度(%)\n"
+         "预算数 6.84 到位数 6.84 执行数 6.84 100.00\n")
+    assert _r9(t)[:3] == _R9_NONE  # HEAD: 6.84 元 each (the form is in 万元)
+
+
+def test_a_department_reports_later_project_row_is_not_its_money():
+    t = ("某县教育局2021年度部门整体支出绩效自评报告\n一、部门概况\n部门年初预算数1000万元,全年执行数950万元,预算执行率95%。\n"
+         "二、项目支出情况 单位:万元\n1.校舍维修项目\n预算数 20 执行数 18 90.00\n2.教师培训项目\n预算数 30 执行数 30 100.00\n")
+    assert _r9(t)[:3] == (10_000_000, None, 9_500_000)  # HEAD: budget 200000 (one project's), spent lost
+
+
+def test_a_parts_row_is_not_the_total():
+    t = _R9_FORM.format(agency="成安县民政局", unit=" 金额单位: 万元", above="年度资金总额\n其中:中央资金\n").replace(
+        "预算数 6.84 到位数 6.84 执行数 6.84 100.00", "预算数 5 到位数 5 执行数 5 100.00")
+    assert _r9(t)[:3] == _R9_NONE  # HEAD: 50000 each (the 中央 part)
+
+
+# ---- rule 2: "…万元,已全部使用/支付"
+_P = "某县2021年度城乡供水项目绩效自评报告\n一、项目基本情况\n该项目由某县水务局实施。\n"
+
+
+def test_all_spent_still_read():
+    assert _r9(_P + "到位资金117万元,已全部完成支出。\n")[2] == 1_170_000
+    assert _r9(_P + "项目预算安排100万元,已全部使用完毕。\n")[2] == 1_000_000
+    assert _r9(_P + "下达补助资金46080元,已全部发放到户。\n")[2] == 46_080
+
+
+def test_all_used_words_that_do_not_end_their_clause_say_no_spending():
+    assert _r9(_P + "项目预算资金50万元,全部使用县级财政资金。\n")[2] is None  # a source
+    assert _r9(_P + "项目预算安排30万元,全部使用于购置净水设备。\n")[2] is None  # a purpose
+    assert _r9(_P + "上级下达资金100万元,已全部支付到各乡镇。\n")[2] is None  # passed on
+    assert _r9(_P + "上级下达资金100万元,已全部发放到各乡镇。\n")[2] is None
+    assert _r9(_P + "下达资金100万元,已全部支付首期款。\n")[2] is None  # one instalment
+    assert _r9(_P + "项目预算100万元,全部支出进度为85%。\n")[2] is None
+
+
+def test_all_spent_does_not_reach_over_a_line():
+    assert _r9(_P + "年度预算资金:100万元\n全部使用上级补助资金。\n")[2] is None
+
+
+def test_a_carryover_all_spent_is_not_the_years_spending():
+    assert _r9(_P + "本年预算安排100万元。上年结转资金20万元,已全部使用完毕。\n")[2] is None
+
+
+# ---- rule 4: an indicator class line
+def test_a_rate_in_a_later_clause_of_an_indicator_line_is_still_the_reports():
+    h = _P + "二、绩效指标完成情况\n"
+    assert _r9(h + "3.时效指标:完成预算执行支出进度100%。\n")[3] is None  # the rule's own case, kept
+    assert _r9(h + "4.成本指标:项目预算100万元,实际支出95万元,预算执行率95%。\n")[3] == 0.95
+    assert _r9(h + "3.时效指标:资金支付及时率100%,项目预算执行率95%。\n")[3] == 0.95
+    t = ("某县2021年度城乡供水项目绩效自评报告\n1.数量指标:完成管网铺设20公里。2.质量指标:合格率100%。"
+         " 三、预算执行情况:项目预算100万元,支出95万元,预算执行率95%。\n")
+    assert _r9(t)[3] == 0.95
