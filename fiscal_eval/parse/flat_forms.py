@@ -22,6 +22,8 @@ from fiscal_eval.parse.vocab import vocab
 __all__ = ["flat_form", "FlatForm", "glued_rates"]
 
 _UNIT = re.compile(r"\((亿元|万元|千元|元)\)")
+# A unit field, not a unit's name (实施单位:元氏县民政局, 主管单位 元阳县…: 元 there opens a place).
+_UNIT_FIELD = re.compile(r"(?:金额单位|(?<![\u4e00-\u9fff])单位)[ \t:：]*(亿元|万元|千元|元)(?![\u4e00-\u9fff])")
 # What a flattened grid puts between its cells, removed to find header words however split.
 _GAP = re.compile(r"[\s|\u00a0]+")
 # One value of the total row: a number with its unit or percent sign, after separators
@@ -128,12 +130,11 @@ def _flat_form(f: str) -> FlatForm:
 
 # "预算数 6.84 到位数 6.84 执行数 6.84": a form whose columns were flattened into pairs of
 # a header word and its value, one line, the unit declared above (金额单位: 万元).
-_KEY_VALUE_ROW = re.compile(r"(?m)^[ \t|]*(?:(?:预算数|年初预算数|全年预算数|调整后预算数|到位数|执行数)[ \t:|]+\d+(?:\.\d+)?[ \t|]+){2,}")
-_KEY_VALUE = re.compile(r"(?P<label>预算数|年初预算数|全年预算数|调整后预算数|到位数|执行数)[ \t:|]+(?P<num>\d+(?:\.\d+)?)")
 _KEY_COLUMNS = {"预算数": "budget_adj", "年初预算数": "budget_init", "全年预算数": "budget_adj", "调整后预算数": "budget_adj",
                 "到位数": "available", "执行数": "spent"}
-# A unit field, not a unit's name (实施单位:元氏县民政局, 主管单位 元阳县…: 元 there opens a place).
-_UNIT_FIELD = re.compile(r"(?:金额单位|(?<![\u4e00-\u9fff])单位)[ \t:：]*(亿元|万元|千元|元)(?![\u4e00-\u9fff])")
+_KEY_WORDS = "|".join(_KEY_COLUMNS)
+_KEY_VALUE_ROW = re.compile(rf"(?m)^[ \t|]*(?:(?:{_KEY_WORDS})[ \t:|]+\d+(?:\.\d+)?[ \t|]+){{2,}}")
+_KEY_VALUE = re.compile(rf"(?P<label>{_KEY_WORDS})[ \t:|]+(?P<num>\d+(?:\.\d+)?)")
 # Words on the line above the row saying it is a part's or another year's (其中:中央资金, 上年数).
 _KEY_VALUE_PART = re.compile(r"其中|上年|上一年|去年|以前年度|结转|结余|中央|省级|市级|州级|县级|区级|本级|自筹|社会资金|其他资金")
 _KEY_VALUE_UNIT_REACH = 800
@@ -222,7 +223,6 @@ _FORM_PART_AFTER = re.compile(r"总体目标|年度目标|绩效目标|绩效指
 # (anything else — 到位, 占比, 下达, an indicator — says the pair is some other measure).
 _PART_ROWS_ONLY = re.compile(r"(?:其中|中央|省级|省|自治区|市县|市级|州级|县级|区级|地方|财政|补助|资金|配套|其他|本级"
                              r"|上年结转|年度资金总额|资金总额|拨款|[\s|:：()（）]|\d+(?:\.\d+)?(?:万元|元|%)?)*")
-_UNIT_DECLARED = re.compile(r"单位[:：]?\s*(亿元|万元|千元|元)")
 _DISPLACED_REACH = 160
 
 
@@ -244,8 +244,8 @@ def _displaced(f: str, text: str, where: _Offsets, before: re.Match[str],
     hi = min(len(f), lo + _DISPLACED_REACH)
     if stop := _FORM_PART_AFTER.search(f, lo, hi):
         hi = stop.start()
-    head = _GAP.sub("", f[max(0, where[before.start()] - 80):where[before.start()]])
-    declared = _UNIT.search(head) or _UNIT_DECLARED.search(head)
+    head = f[max(0, where[before.start()] - 80):where[before.start()]]
+    declared = _UNIT.search(_GAP.sub("", head)) or _UNIT_FIELD.search(head)
     unit = cell.group("unit") or (declared.group(1) if declared else None)
     if unit is None:
         return None  # (no unit stated: 300 may be 元 or 万元, and that is no guess to make)
