@@ -1481,6 +1481,8 @@ _KIND_OF_MONEY = re.compile(r"(?:(?:19|20)\d\d年度?)?(?:中央|省级|市级|�
                             r"项目|支出|补助|配套|各级|年度)*(?:资金|经费|项目)")
 
 
+# A heading that is a fund's name ("中央自然灾害救灾资金(森林草原航空消防租机补助经费)").
+_FUND_HEADING = re.compile(r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费|补助|补贴|转移支付))(?:\([^()]{2,30}\))?")
 _FIRST_PART = re.compile(r"(?m)^\s*一、项目(?:基本)?(?:情况|概况)")
 
 
@@ -1661,10 +1663,9 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     if first is not None and not f[:first.span[0]].strip() and not any(c.tier <= 2 for c in cands):
         # A text opening with its first part's heading, a fund ("一、中央自然灾害救灾资金(森林
         # 草原航空消防租机补助经费)\n(一)绩效目标分解下达情况"): the fund the report is on.
-        fund_heading = re.compile(r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费|补助|补贴|转移支付))(?:\([^()]{2,30}\))?")
-        hm = fund_heading.fullmatch(first.title)
+        hm = _FUND_HEADING.fullmatch(first.title)
         # (a second part on another fund, 二、省级财政衔接…资金: the text is on several)
-        others = [sec for sec in ctx.sections[1:] if sec.level == first.level and fund_heading.fullmatch(sec.title)]
+        others = [sec for sec in ctx.sections[1:] if sec.level == first.level and _FUND_HEADING.fullmatch(sec.title)]
         if hm and not others and not _generic_project(hm.group("p")):
             lo = f.find(hm.group("p"), first.span[0])
             cands.append(_C(hm.group("p"), (lo, lo + len(hm.group("p"))), first.title, "正文首个标题所列资金", 3))

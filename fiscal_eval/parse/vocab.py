@@ -65,18 +65,21 @@ class Vocab:
     instructions: re.Pattern[str]
 
 
-def _grade_words() -> tuple[str, ...]:
+def _grade_scales() -> dict:
+    """grade_scales.toml, parsed (read once, by vocab(), for its words and their ranges)."""
+    return tomllib.loads(resources.files("fiscal_eval").joinpath("metrics", "grade_scales.toml").read_text("utf-8"))
+
+
+def _grade_words(raw: dict) -> tuple[str, ...]:
     """Every grade word of grade_scales.toml (bands' words, then `unbanded`), longest
     first so that 不及格 is not read as 及格."""
-    raw = tomllib.loads(resources.files("fiscal_eval").joinpath("metrics", "grade_scales.toml").read_text("utf-8"))
     words = [str(w) for entry in raw["scales"].values() for _, w in entry["bands"]] + list(raw.get("unbanded", ()))
     return tuple(sorted(dict.fromkeys(words), key=len, reverse=True))
 
 
-def _grade_ranges() -> dict[str, tuple[float, float]]:
+def _grade_ranges(raw: dict) -> dict[str, tuple[float, float]]:
     """The scores each banded grade word is given for under any scale of grade_scales.toml
     (lowest lower bound, highest upper bound): 良好 80–90, 优 90–(above 100 with bonus)."""
-    raw = tomllib.loads(resources.files("fiscal_eval").joinpath("metrics", "grade_scales.toml").read_text("utf-8"))
     out: dict[str, tuple[float, float]] = {}
     for entry in raw["scales"].values():
         lowers = sorted(((float(lo), str(w)) for lo, w in entry["bands"]), reverse=True)
@@ -92,7 +95,8 @@ def vocab() -> Vocab:
     raw = tomllib.loads(resources.files("fiscal_eval.parse").joinpath("vocab.toml").read_text("utf-8"))
     c = re.compile
     rates = tuple(RateLabel(c(r["pattern"]), r["concept"], r["rank"]) for r in raw["rate"])
-    words = _grade_words()
+    scales = _grade_scales()
+    words = _grade_words(scales)
     return Vocab(
         amounts=tuple(AmountLabel(c(a["pattern"]), a["role"], a["rank"]) for a in raw["amount"]),
         rates=rates,
@@ -117,7 +121,7 @@ def vocab() -> Vocab:
         score_item=c(raw["score"]["item"]),
         score_item_max=c(raw["score"]["item_max"]),
         grade_words=words,
-        grade_ranges=_grade_ranges(),
+        grade_ranges=_grade_ranges(scales),
         grade_word=c("|".join(words)),
         grade_label=c(raw["grade"]["label"]),
         indicator_columns={k: c(v) for k, v in raw["indicator_columns"].items()},
