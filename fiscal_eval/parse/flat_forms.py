@@ -470,6 +470,20 @@ def _resolve(found: list[tuple[str | None, re.Match[str]]], cols: list[str | Non
     return next(iter(readings.values()))
 
 
+def _typed(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None]) -> bool:
+    """Whether a total row has a cell under every value column and each cell's own unit
+    places it: a money unit under each money column and nowhere else, % under 执行率 alone
+    ("4753.66万元 4753.66万元 3824.26万元 10 100% 10" under 年初预算数 | 全年预算数 |
+    全年执行数 | 分值 | 执行率 | 得分)."""
+    if len(found) != _width(cols):
+        return False
+    for col, m in found:
+        unit = m.group("unit") or ""
+        if (col in _MONEY) != (unit not in ("", "%")) or (col in ("rate", "arrival_rate")) != (unit == "%"):
+            return False
+    return True
+
+
 def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None], heads: list[str],
           unit: str, label: str) -> FlatForm:
     if any(c in _MONEY and m.group("unit") == "%" for c, m in found):
@@ -490,7 +504,11 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
         stated = parse_percent(rate.group("num"))
         step = 10.0 ** -(decimals_of(rate.group("num")) + 2)
         budgets = [values[c] for c in _BUDGETS if values.get(c)]
-        if not any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets):
+        # A row whose every cell shows by its own unit which column it is in (万元 under
+        # each money column, % under 执行率 alone) is read as the header says: the rate
+        # that disagrees is the form's own discrepancy (the audit's to flag), not a shift.
+        if not any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets) \
+                and not _typed(found, cols):
             why = _CONTRADICTED
     elif (rate is not None or len(found) < sum(1 for c in cols if c != "text")
             or sum(c in _MONEY for c, _ in money) < sum(c in _MONEY for c in cols)):

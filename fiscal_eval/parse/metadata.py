@@ -1058,6 +1058,7 @@ def _name_may_start(text: str, i: int) -> bool:
 
 _BARE_LEVEL = re.compile(r"自治区|自治州|[省市县区州旗盟](?![委])")  # 市文化…局, 自治区…厅 (not 市委…)
 _SPELLED_OUT = 6  # below every source of a name: it only lends the fuller spelling (_fullest)
+_TOWNSHIP_UNIT = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道)[\u4e00-\u9fff]{2,}")
 
 
 def _spelled_out(ctx: Context, cands: list[_C]) -> list[_C]:
@@ -1068,8 +1069,11 @@ def _spelled_out(ctx: Context, cands: list[_C]) -> list[_C]:
     head = ctx.f[:_HEAD]
     out: list[_C] = []
     for name in dict.fromkeys(str(c.value) for c in cands if c.tier < REJECTED):
-        if not _BARE_LEVEL.match(name):
-            continue  # a name with its place (永德县明朗中学) is as the text gives it, not short
+        # A name with its county's place (永德县明朗中学) is as the text gives it, not short;
+        # one opening with a level alone (县司法局) or a township (城关镇社区卫生服务中心,
+        # a name many counties share) is short of the county the text writes before it.
+        if not (_BARE_LEVEL.match(name) or _TOWNSHIP_UNIT.match(name)):
+            continue
         fuller: dict[str, Span] = {}
         pos = head.find(name)
         while pos >= 0:
@@ -1081,8 +1085,12 @@ def _spelled_out(ctx: Context, cands: list[_C]) -> list[_C]:
                     fuller.setdefault(full, (pos - k, pos + len(name)))
                 k += 1
             pos = head.find(name, pos + 1)
-        if len(fuller) == 1:
-            (full, span), = fuller.items()
+        # "…精神,紫金县司法局对…" and "2020年度紫金县财政划给紫金县司法局…": the words run
+        # back over a sentence as well as over the county; the name every other one ends
+        # with is the unit's.
+        shortest = min(fuller, key=len, default="")
+        if fuller and all(full.endswith(shortest) for full in fuller):
+            full, span = shortest, fuller[shortest]
             out.append(_C(full, span, "全称", "正文所写的单位全称", _SPELLED_OUT))
     return out
 

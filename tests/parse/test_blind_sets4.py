@@ -1,0 +1,56 @@
+"""Rules from the failure classes of the blind sets of the session of 2026-12-05 (sets
+labelled outside the repository and measured before any rule; see docs/evaluation.md).
+The sentences are our own, written after the way those reports state things; each rule
+has a text where it must not give a value.
+"""
+
+from __future__ import annotations
+
+import fiscal_eval
+from fiscal_eval.metrics.audit import audit
+from fiscal_eval.parse import parse_document
+from fiscal_eval.sources.text import document_from_text
+
+
+def _parse(text: str) -> fiscal_eval.Report:
+    return audit(parse_document(document_from_text(text, "t.txt")))
+
+
+# ------------------------------------------------------------------ which unit
+
+
+def test_a_level_alone_takes_the_full_name_though_a_sentence_also_runs_into_it():
+    text = ("县司法局2020年度法律顾问经费绩效自评报告\n"
+            "根据有关文件精神,甲山县司法局对甲山县法律顾问经费进行了自评,现将情况汇报如下:\n"
+            "2020年度甲山县财政划给甲山县司法局法律顾问经费,指标金额是110万元。\n")
+    assert _parse(text).agency == "甲山县司法局"
+    # two counties written out: the text does not say which one
+    text = ("县司法局2020年度法律顾问经费绩效自评报告\n"
+            "根据有关文件精神,甲山县司法局、乙水县司法局进行了自评。\n")
+    assert _parse(text).agency == "县司法局"
+
+
+def test_a_unit_named_by_its_township_takes_the_county_the_text_writes_before_it():
+    text = ("2024年度城关镇社区卫生服务中心预算执行情况绩效自评报告\n一、基本情况\n(一)部门主要职能\n"
+            "甲曲县城关镇社区卫生服务中心主要负责辖区内居民的基本医疗及公共卫生工作。\n")
+    assert _parse(text).agency == "甲曲县城关镇社区卫生服务中心"
+    # no county written before the name: it stays as the title gives it
+    text = ("2024年度城关镇社区卫生服务中心预算执行情况绩效自评报告\n一、基本情况\n"
+            "本中心服务于城关镇社区卫生服务中心辖区内居民。\n")
+    assert _parse(text).agency == "城关镇社区卫生服务中心"
+
+
+# ------------------------------------------------------------------ flattened forms
+
+_GRID = ("部门整体支出绩效自评表\n(2021年度)\n预算单位名称\n某区林业局\n年度预\n算申请\n(万元)\n年初\n预算数\n"
+         "全年预算数\n全年\n执行数\n分值\n执行率\n得分\n年度资金总额\n{}\n{}\n{}\n10\n100%\n10\n按收入性质分:\n")
+
+
+def test_a_grid_row_whose_units_place_every_cell_is_read_though_its_rate_disagrees():
+    r = _parse(_GRID.format("4753.66万元", "4753.66万元", "3824.26万元"))
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (47536600.0, 38242600.0, 1.0)
+    # the disagreement is the form's own, and the audit says so
+    assert "rate_mismatch" in {f.code for f in r.flags}
+    # cells without their units: the rate is all that could place them, and it refutes
+    r = _parse(_GRID.format("4753.66", "4753.66", "3824.26"))
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (None, None, None)
