@@ -104,6 +104,10 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
     # 1688.46万元" sets what was spent against it)
     if role == "spent" and not after_budget and _plan_context(ctx, pos):
         return "other", 9, ()
+    # "12月26日下达省级第二批资金指标85.84万元": one batch of the year's allocations is
+    # money issued, as any 下达 is, not the budget its 资金指标 would otherwise name.
+    if role == "budget" and _ALLOCATED.search(label) and _NAMED_BATCH.search(label):
+        return "income", max(rank, 3), ("budget",)
     fallback: tuple[str, ...] = ()
     # Money 下达 (issued) to the unit stands for the budget, and for what arrived only
     # when the report says it all arrived (到位率 100%, 全部到位 in the same sentence):
@@ -167,6 +171,7 @@ _LEVELS_JOINED = re.compile(rf"{_LEVEL_WORD}(?:财政)?(?:及|和|与|、){_LEVE
 # "该项目财政拨入资金30万元…" in a report counting several projects: that project's money.
 _ONE_OF_SEVERAL = re.compile(r"\s*(?:该|此)项目")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
+_NAMED_BATCH = re.compile(r"第[一二三四五六七八九十\d]+批|首批|批次")
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
 # A list under money planned or allocated (budget, 下达 income, what arrived) ends at money
 # of a later stage named by its own words (what arrived, what was spent).

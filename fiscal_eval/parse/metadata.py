@@ -526,6 +526,12 @@ _THIRD_PARTY = re.compile(r"事务所|咨询|评估")
 _DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
 _UNIT_VOICE = re.compile(r"我(?:局|委|厅|办|单位|中心|校|院|处|站|所|镇|乡|部|馆|队|会|街道)")
 _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
+# A report in the voice of an institution (a school, hospital, centre, station …) and a
+# publisher that is an administration (…局, …委, …厅, a government or its office): the
+# publisher is not the unit.
+_INSTITUTION_VOICE = re.compile(r"我(?:校|院|中心|站|所|馆|队)")
+_ADMINISTRATION = re.compile(r"(?:局|委|委员会|厅|政府|办|办公室)$")
+_ADMINISTRATION_VOICE = re.compile(r"我(?:局|委|厅|办)")
 _JOINT_WORK = re.compile(r"领导小组|各部门|相关部门|各乡镇|牵头")
 
 
@@ -807,6 +813,10 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
     joint_work = voice_region and bool(_JOINT_WORK.search(f, 0, _HEAD))
     # "我市财政局对…进行了绩效自评": the finance bureau evaluates its own fund.
     finance_writes = bool(re.search(r"我[县市区州旗]?财政局", f[:_HEAD]))
+    # "我校…" on the education bureau's page: the school reports, the bureau publishes.
+    institution = _INSTITUTION_VOICE.search(f, 0, _HEAD)
+    if institution and _ADMINISTRATION_VOICE.search(f, 0, _HEAD):
+        institution = None  # "我局…我校": the bureau writes about its schools
     for value, span, label in _field_values(ctx, meta["publisher_field"].pattern, None, limit=_HEAD):
         name = _clean_org(value)
         if not _plausible_org(name):
@@ -818,6 +828,8 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             tier, why = REJECTED, "发布者只写部门类别（无地名），未指明哪个单位"
         elif _DIVISION.match(name):
             tier, why = REJECTED, "发布者为内设科室，不是单位"
+        elif institution and _ADMINISTRATION.search(name):
+            tier, why = REJECTED, f"报告以“{institution.group()}”口吻撰写，发布机构是管理它的部门，不是被评价单位"
         elif joint_work:
             tier, why = REJECTED, "报告以地区口吻撰写（我县/我市）并由领导小组或多部门开展，发布机构未必是被评价单位"
         else:

@@ -54,3 +54,28 @@ def test_a_grid_row_whose_units_place_every_cell_is_read_though_its_rate_disagre
     # cells without their units: the rate is all that could place them, and it refutes
     r = _parse(_GRID.format("4753.66", "4753.66", "3824.26"))
     assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (None, None, None)
+
+
+def test_a_school_writing_as_我校_on_its_bureaus_page_is_not_the_bureau():
+    head = "索引号 | 01526405-X/20240325-00023 | 发布机构 | 某县教育体育局 |\n2023年度项目支出绩效自评报告(特殊教育公用经费)\n"
+    r = _parse(head + "一、自评结论\n我校特殊教育公用经费项目自评得分为100分。\n")
+    assert r.agency is None
+    # the bureau's own report on its page, and one that speaks of its schools
+    assert _parse(head + "一、自评结论\n我局特殊教育公用经费项目自评得分为100分。\n").agency == "某县教育体育局"
+    assert _parse(head + "我局组织各校开展自评,我校…的表述见附件。\n").agency == "某县教育体育局"
+    # a school's page publishing its own report
+    head = "发布机构:某县第一中学\n2023年度项目支出绩效自评报告\n"
+    assert _parse(head + "我校生均公用经费项目自评得分为100分。\n").agency == "某县第一中学"
+
+
+# ------------------------------------------------------------------ which total
+
+
+def test_one_batch_of_the_years_allocations_gives_way_to_the_total_allocated():
+    text = ("2023年高龄补贴绩效评价报告\n一、基本情况\n各级财政共下达我县2023年老年人生活保健补贴资金4186.49万元,"
+            "其中省级配套1165.84万元、市级配套1132.8万元、县级配套1887.85万元。\n二、资金下达情况\n"
+            "3月14日下达省级第一批指标1080万元,12月26日下达省级第二批资金指标85.84万元。\n")
+    assert _parse(text).budget_yuan == 41864900.0
+    # a 资金指标 that is no batch still names the budget
+    text = "2023年高龄补贴绩效自评报告\n一、基本情况\n县财政下达资金指标85.84万元,实际支出80万元。\n"
+    assert _parse(text).budget_yuan == 858400.0
