@@ -144,7 +144,11 @@ def _parse(doc: Document) -> Report:
     score_choice = choose_score(ctx, table_total)
     score_found = as_found(score_choice)
     score = _of(float, keep("score", score_found))
-    grade_choice = choose_grade(ctx, score_found)
+    # Scores that disagree with none chosen (each project scored on its own): a grade
+    # stated beside one of them is that project's.
+    item_scores = (tuple(c.span for c in score_choice.candidates)
+                   if score_found is None and len({c.value for c in score_choice.candidates}) > 1 else ())
+    grade_choice = choose_grade(ctx, score_found, item_scores)
     grade = _of(str, keep("grade", as_found(grade_choice)))
     for field, choice in (("score", score_choice), ("grade", grade_choice)):
         if choice.candidates:

@@ -205,7 +205,9 @@ _HEADING_NUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一�
 _TITLE_FIELD = re.compile(r"^\s*(?:\[\s*)?(?:标\s*题|名\s*称)\s*(?:\]\s*)?[:：]?\s*\|?\s*(?P<t>[^|]+)")
 _FILE_IN_BRACKETS = re.compile(r"《(?P<n>[^《》\n]{4,100}?)\.(?:docx?|pdf|wps|xlsx?|txt)》", re.I)
 _FILE_LINE = re.compile(r"^(?P<n>.{4,120}?)\.(?:docx?|pdf|wps|xlsx?)$", re.I)
-_TITLE_PREFIX = re.compile(r"^(?:附件\d*[:：]?(?:\d+[.、])?|附表\d*[:：]?|第[一二三四五六七八九十\d]{1,3}部分|\d+、|关于(?=[\u4e00-\u9fff]))+")
+# (also a page series' caption in brackets: "(直达资金)天津市…工程项目2020年度绩效自评报告")
+_TITLE_PREFIX = re.compile(r"^(?:附件\d*[:：]?(?:\d+[.、])?|附表\d*[:：]?|第[一二三四五六七八九十\d]{1,3}部分|\d+、|关于(?=[\u4e00-\u9fff])"
+                           r"|\((?:直达资金|资金直达|直达|备注)\))+")
 _CONTINUATION = re.compile(r"^(?:转移支付|项目|支出|资金|绩效|服务|专项|经费|工作|评价|自评)")
 _NO_TITLE_CHARS = re.compile(r"[\t|,;。!?；，]")
 # Words a mirror masked at a line's start ("(略)", "点击查看>>") and the fragments of one or
@@ -496,8 +498,8 @@ def _title_parts(t: _Title) -> _TitleParts:
         # "中央集中彩票公益金转移支付(福彩圆梦•孤儿助学工程项目)…": the fund names its
         # channel, the bracket the project the report is about.
         obj = ""
-    if obj and _FUND_END.search(re.sub(r"\([^()]*\)$", "", obj)) and not _generic_project(obj):
-        name = _clean_project(obj)
+    if obj and _FUND_END.search(re.sub(r"\([^()]*\)$", "", obj)) and not _generic_project(obj) \
+            and not _generic_project(name := _clean_project(obj)):  # (我单位专项资金: 专项资金)
         if split is not None and name == obj:
             objects.append((name, t.span(*split), how))
         elif (lo := s.find(name, obj_lo)) >= 0:
@@ -523,6 +525,7 @@ _FINANCE_OR_PORTAL = re.compile(r"财政局|财政厅|财政部|人民政府办�
                                 r"|融媒体中心|新闻中心|报社|电视台|广播电视(?!局|厅)")  # 广播电视局 is a bureau
 # Third parties that evaluate for others (会计师事务所, 咨询公司): never the unit evaluated.
 _THIRD_PARTY = re.compile(r"事务所|咨询|评估")
+_COMMISSIONED = re.compile(r"委托|聘请|邀请")
 _DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
 _UNIT_VOICE = re.compile(r"我(?:局|委|厅|办|单位|中心|校|院|处|站|所|镇|乡|部|馆|队|会|街道)")
 _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
@@ -965,6 +968,8 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
     for text, lo, hi, why in found:
         # 我单位对环境监测站…; "…,制定了X2018年…方案": a verb's 了 is no part of a unit's name
         name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", re.sub(r"^.*了", "", text))
+        if _COMMISSIONED.match(name):
+            continue  # "…,委托北京某某软件股份有限公司开展了…评价": the firm hired to evaluate
         if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
                 and not _GOVERNING.search(name) and not _DIVISION.match(name) \
                 and not _PLACE.fullmatch(name) and "*" not in name:  # a place, or a name the page masked
@@ -1347,8 +1352,15 @@ _GENERIC = re.compile(
 def _generic_project(name: str) -> bool:
     """A word for projects in general, or for a fund's projects (…资金项目), not a name.
     (直达资金 is the channel many transfers are paid through, 农业相关转移支付 the heading
-    of the MoF notices allocating several farm funds at once: neither is one fund.)"""
-    return bool(_GENERIC.match(name)) or len(name) < 3
+    of the MoF notices allocating several farm funds at once: neither is one fund.) Nor
+    a count of projects (10个重点项目) or the levels money comes from (中央、省、市(州)、
+    县级财政资金)."""
+    return bool(_GENERIC.match(name) or _COUNTED.match(name) or _LEVELS_MONEY.fullmatch(name)) or len(name) < 3
+
+
+_COUNTED = re.compile(r"(?:\d+|[两二三四五六七八九十百]+)个")
+_LEVELS_MONEY = re.compile(r"(?:(?:中央|省|自治区|市|州|县|区|乡镇|乡|本|上)级?(?:\([^()]{1,4}\))?[、和及与]?){2,}"
+                           r"(?:财政)?(?:专项)?(?:资金|经费)")
 
 
 def _several_funds(name: str) -> bool:
@@ -1454,8 +1466,9 @@ def _same_project_names(a: str, b: str) -> bool:
     return 4 <= head and 2 <= tail and long.endswith(short[head:]) and "(" not in long[head:len(long) - tail]
 
 
-_MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
+_MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括|供)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
                     r"|项目共\s*(?P<m>\d+)\s*个|\(共\d+个\)")
+_TITLE_COUNT = re.compile(r"(?:\d+|[两二三四五六七八九十]+)个[\u4e00-\u9fff]{0,6}项目")
 _NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -1558,8 +1571,9 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         name = _balanced(_clean_project(m.group("v"), as_written=True))
         if re.match(r"[ \t|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
                 or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name) \
-                or re.fullmatch(r"[\d.\s年]+", name):
-            continue  # a table's header row, or a year cut from its name ("2020 年市级…"), not a value
+                or re.fullmatch(r"[\d.\s年]+", name) or _LEVELS_MONEY.fullmatch(name):
+            continue  # a table's header row, a year cut from its name ("2020 年市级…") or
+            # the levels of its money (中央、省、市(州)、县级财政资金), not a value
         if len(name) >= 2:
             lo = m.start("v") + max(0, m.group("v").find(name))
             wrapped = _WRAPPED.match(f, m.end("v")) if not _FUND_END.search(name) else None
@@ -1768,6 +1782,12 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
                                   for c in cands))
     fund_titled = any(c.label == "title" and c.tier < REJECTED and re.search(r"(?:资金|经费)$", str(c.value))
                       for c in cands)
+    # "裕民县2021年10个重点项目绩效评价报告": a title counting its projects
+    counted = next((m for t in titles if t.tier == 1 and (m := _TITLE_COUNT.search(t.text))), None)
+    if counted is not None and not fields:
+        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
+                                            f"标题所称报告涉及多个项目（{counted.group()}）")
+                                  for c in cands))
     # (the scan for a count of projects last: only a report named by no field needs it)
     if not fund_titled and not any(c.tier == 1 for c in cands) and (multi := _MULTI.search(ctx.f, 0, _HEAD)):
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,

@@ -230,19 +230,25 @@ def find_score(ctx: Context, table_total: Found | None) -> Found | None:
     return as_found(choose_score(ctx, table_total))
 
 
-def choose_grade(ctx: Context, score: Found | None) -> Choice:
+def choose_grade(ctx: Context, score: Found | None, item_scores: tuple[Span, ...] = ()) -> Choice:
     """The grade as written, chosen from every statement of one: after a grade label
     (自评结果：优秀, 评价等为"优"), else right after the score ("98分，优秀"). A grade
-    word split by a line break ("优 秀") is read whole."""
+    word split by a line break ("优 秀") is read whole. ``item_scores``: where scores that
+    disagree were stated (no report score chosen); a grade in one's sentence is that
+    item's ("…总得分为91.8分,评价等级为优秀" of each of ten projects)."""
     options: list[Option] = []
     for m in _patterns()["grade"].finditer(ctx.f):
         grade = re.sub(r"\s+", "", m.group("grade"))
         # "综合评价等级为优，其中…48个项目评价等级为优有37个、为中有5个": the overall grade
         # outranks the grades the sentence goes on to count.
         overall = _OVERALL.search(ctx.f, max(0, m.start() - 4), m.start())
+        excluded = LOST_COMPONENT if in_component(ctx, m.start()) else ""
+        if item_scores and not excluded:
+            lo, hi = ctx.sentence_bounds(m.start())
+            if any(lo <= a < hi for a, _ in item_scores):
+                excluded = LOST_ITEM_GRADE
         options.append(Option(grade, m.span("grade"), m.group("label"), 1 if overall else 2,
-                              f"“{overall.group() if overall else ''}{m.group('label')}”",
-                              excluded=LOST_COMPONENT if in_component(ctx, m.start()) else ""))
+                              f"“{overall.group() if overall else ''}{m.group('label')}”", excluded=excluded))
     if not options and score is not None:
         after = ctx.f[score.span[1]:score.span[1] + 16]
         m = _patterns()["grade_after_score"].match(after)
@@ -251,6 +257,9 @@ def choose_grade(ctx: Context, score: Found | None) -> Choice:
             options.append(Option(re.sub(r"\s+", "", m.group("grade")), (lo, score.span[1] + m.end("grade")),
                                   "", 2, "紧接总分"))
     return choose(options)
+
+
+LOST_ITEM_GRADE = "该句所写得分是多个不一致得分之一（各项分别评分），等级亦属该项"
 
 
 def find_grade(ctx: Context, score: Found | None) -> Found | None:

@@ -79,3 +79,55 @@ def test_one_batch_of_the_years_allocations_gives_way_to_the_total_allocated():
     # a 资金指标 that is no batch still names the budget
     text = "2023年高龄补贴绩效自评报告\n一、基本情况\n县财政下达资金指标85.84万元,实际支出80万元。\n"
     assert _parse(text).budget_yuan == 858400.0
+
+
+def test_a_levels_share_put_in_is_no_budget_of_the_fund():
+    text = ("某市残疾人事业发展补助资金2021年度绩效自评报告\n一、基本情况\n"
+            "2021年中央下达残疾人事业发展补助资金300万元,地方投入残疾人事业发展补助资金200万元。\n")
+    assert _parse(text).budget_yuan is None
+    text = "某市残疾人事业发展补助资金2021年度绩效自评报告\n一、基本情况\n2021年残疾人事业发展补助资金300万元。\n"
+    assert _parse(text).budget_yuan == 3000000.0
+
+
+# ------------------------------------------------------------------ project names
+
+
+def test_a_series_caption_in_brackets_opening_the_title_is_no_part_of_the_project():
+    r = _parse("(直达资金)某市新建光辉路工程项目2020年度绩效自评报告\n来源:某区财政局\n一、绩效目标分解下达情况\n")
+    assert r.project_name == "某市新建光辉路工程项目"
+    # a bracket that names the project is kept
+    r = _parse("2023年度项目支出绩效自评报告(特殊教育公用经费补助资金)\n一、项目基本情况\n")
+    assert r.project_name == "特殊教育公用经费补助资金"
+
+
+def test_words_for_money_in_general_counts_of_projects_and_levels_name_no_project():
+    # the unit's 专项资金, announced: no fund named
+    r = _parse("某镇学校2017年度专项资金绩效自评报告\n为做好2017年度专项资金绩效自评工作,现将我单位专项资金绩效自评结果报告如下:\n")
+    assert r.project_name is None
+    # a title counting its projects
+    r = _parse("某县2021年10个重点项目绩效评价报告公开\n1、甲村道路建设项目,2021年下达财政专项扶贫资金197万元。\n")
+    assert r.project_name is None
+    # a form's 项目名称 cell listing the levels the money comes from
+    r = _parse("项目支出绩效自评表\n| 项目名称 | 中央、省、市(州)、县级财政资金 |\n| 主管部门 | 某县财政局 |\n")
+    assert r.project_name is None
+    # a fund that the body says pays for nine projects
+    r = _parse("关于抗疫特别国债执行情况绩效自评报告\n现将某市2020年抗疫特别国债项目支出绩效自评工作报告如下:\n2020年,自治州下达某市抗疫特别国债资金4.54亿元,涉及4个部门单位,供9个项目。\n")
+    assert r.project_name is None
+    assert "多个项目" in r.candidates["project_name"][0].lost
+    # one fund, one project: named
+    r = _parse("关于抗疫特别国债执行情况绩效自评报告\n现将某市2020年抗疫特别国债项目支出绩效自评工作报告如下:\n2020年,自治州下达某市抗疫特别国债资金4.54亿元,用于某路改造。\n")
+    assert r.project_name == "抗疫特别国债项目"
+
+
+# ------------------------------------------------------------------ which unit, which grade
+
+
+def test_a_firm_commissioned_to_evaluate_is_not_the_unit_and_one_projects_grade_not_the_reports():
+    text = ("某县2021年重点项目绩效评价报告公开\n我县选择2021年县级重点项目,委托北京某某软件股份有限公司开展了重点项目绩效评价,现予以公开:\n"
+            "1、甲村道路建设项目,下达资金197万元,实际已支付186.98万元。第三方机构最终绩效评价总得分为91.8分,评价等级为优秀。\n"
+            "2、乙村市场建设项目,下达资金108万元,实际已支付101.59万元。第三方机构最终绩效评价总得分为90.76分,评价等级为优秀。\n")
+    r = _parse(text)
+    assert (r.agency, r.score, r.grade) == (None, None, None)
+    # one score, its grade: the report's
+    text = "某县某局2021年度项目绩效自评报告\n经自评,总得分为91.8分,评价等级为优秀。\n"
+    assert (_parse(text).score, _parse(text).grade) == (91.8, "优秀")
