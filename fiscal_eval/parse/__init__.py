@@ -11,7 +11,7 @@ from typing import TypeGuard, TypeVar, get_args
 from fiscal_eval.model import Candidate, Document, Evidence, Kind, Report, Status
 from fiscal_eval.parse.bundles import several_reports
 from fiscal_eval.parse.context import Context
-from fiscal_eval.parse.funds import choose_funds, extract_amounts, named_for_the_project
+from fiscal_eval.parse.funds import choose_funds, extract_amounts, named_for_the_project, one_of_the_titles_funds
 from fiscal_eval.parse.indicators import prose_indicators, table_indicators
 from fiscal_eval.parse.metadata import (
     find_agency,
@@ -23,6 +23,7 @@ from fiscal_eval.parse.metadata import (
     find_region,
     find_title,
     find_year,
+    title_funds,
 )
 from fiscal_eval.parse.narrative import find_quantities, problems_and_improvements
 from fiscal_eval.parse.normalize import normalize_document
@@ -124,7 +125,8 @@ def _parse(doc: Document) -> Report:
 
     # ---------------------------------------------------------------- money
     values: dict[str, float | None] = {}
-    for field, choice in choose_funds(named_for_the_project(amounts, project_name, ctx.f)).items():
+    chosen_from = one_of_the_titles_funds(named_for_the_project(amounts, project_name, ctx.f), title_funds(ctx))
+    for field, choice in choose_funds(chosen_from).items():
         if choice.candidates:
             candidates[field] = choice.candidates
         if choice.option is not None:

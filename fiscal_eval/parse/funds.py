@@ -25,7 +25,7 @@ from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, find_amounts, pars
 from fiscal_eval.parse.vocab import vocab
 from fiscal_eval.util.records import record
 
-__all__ = ["Amount", "extract_amounts", "choose_funds", "role_of", "FIELD_ROLES"]
+__all__ = ["Amount", "extract_amounts", "choose_funds", "role_of", "FIELD_ROLES", "one_of_the_titles_funds"]
 
 # Report fields filled from fund roles.
 FIELD_ROLES = {
@@ -1029,6 +1029,23 @@ def _own_fund_allocated(amounts: list[Amount], core: str, project_name: str, f: 
 
 def _project_core(name: str) -> str:
     return re.sub(r"(?:项目)?(?:资金|经费)?(?:项目)?$", "", name) if len(name) > 6 else name
+
+
+LOST_ONE_FUND = "标题列出多项资金，此为其中一项资金的数额，不是报告的合计"
+
+
+def one_of_the_titles_funds(amounts: list[Amount], funds: tuple[str, ...]) -> list[Amount]:
+    """"龙南市园林绿化养护经费及城区行道树养护经费绩效评价报告" and "下达了园林绿化经费:
+    514.56万元,行道树养护费:30.58万元": in a report the title gives several funds, money a
+    sentence names by one fund is that fund's, not the report's total (a stated total —
+    共/合计, or a label naming the funds together — still is)."""
+    if len(funds) < 2:
+        return amounts
+    marker = vocab().total_marker
+    return [replace(a, excluded=LOST_ONE_FUND)
+            if (a.line.parent is None and not a.excluded and not a.total and not marker.search(a.line.label)
+                and _names_a_fund(a.line.label) and sum(_project_core(p) in a.line.label for p in funds) < 2)
+            else a for a in amounts]
 
 
 LOST_SELF_RAISED = "含自筹等非财政资金的总投资，不是财政预算"

@@ -26,7 +26,7 @@ from fiscal_eval.parse.vocab import vocab
 from fiscal_eval.util.records import record
 
 __all__ = ["Choice", "find_title", "find_agency", "find_region", "find_year", "find_kind",
-           "find_project_name", "find_published_date"]
+           "find_project_name", "find_published_date", "title_funds"]
 
 _FIELD_SEP = r"[\s:|•·\t]*"
 _STOP_EXTRA = (r"|项目负责人|负责人|联系人|联系电话|资金情况|项目资金|自评得分|绩效目标|评价方式|评价机构"
@@ -282,6 +282,11 @@ def _titles(ctx: Context) -> list[_Title]:
             # an essay site's page title over the reports it collects names none of them;
             # its genre words still say what kind of reports they are (find_kind)
             stext, sidx = _compact(f, s, min(e, s + 300))
+            # and the page's titles above it are the site's too ("2017年度耕地质量提升…报告 /
+            # 合集下载 / 农田建设补助资金绩效评价报告(通用7篇)": another page's title)
+            if not site:
+                site += [_Title(t.text, t.idx, "站点标题", 3) for t in out]
+                out.clear()
             site.append(_Title(stext, tuple(sidx), "站点标题", 3))
             continue
         mask = _MASK_BEFORE.match(line)
@@ -526,6 +531,7 @@ _FINANCE_OR_PORTAL = re.compile(r"财政局|财政厅|财政部|人民政府办�
 # Third parties that evaluate for others (会计师事务所, 咨询公司): never the unit evaluated.
 _THIRD_PARTY = re.compile(r"事务所|咨询|评估")
 _COMMISSIONED = re.compile(r"委托|聘请|邀请")
+_BUILT = ("项目", "工程", "建设")
 _DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
 _UNIT_VOICE = re.compile(r"我(?:局|委|厅|办|单位|中心|校|院|处|站|所|镇|乡|部|馆|队|会|街道)")
 _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
@@ -968,8 +974,10 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
     for text, lo, hi, why in found:
         # 我单位对环境监测站…; "…,制定了X2018年…方案": a verb's 了 is no part of a unit's name
         name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", re.sub(r"^.*了", "", text))
-        if _COMMISSIONED.match(name):
-            continue  # "…,委托北京某某软件股份有限公司开展了…评价": the firm hired to evaluate
+        if _COMMISSIONED.match(name) or f.startswith(_BUILT, hi):
+            # "…,委托北京某某软件股份有限公司开展了…评价": the firm hired to evaluate;
+            # "老年人日间照料中心项目": a facility the project builds
+            continue
         if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
                 and not _GOVERNING.search(name) and not _DIVISION.match(name) \
                 and not _PLACE.fullmatch(name) and "*" not in name:  # a place, or a name the page masked
@@ -1235,7 +1243,24 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
             # "填报日期:2025年7月": the month, no day (no date to publish, a year all the same)
             cands.append(_C(int(m.group("y")) - 1, m.span("y"), "填报日期前一年",
                             f"文中未写评价年度；{m.group('l')}的上一年（自评在年度结束后填报）", 6))
+    if (masked := _MASKED_YEAR.search(f, 0, _HEAD)) is not None:
+        # "…报送20xx年中央财政…自评材料": the page hid the year; a year its page title or a
+        # heading writes, and the body nowhere, is no year the text states.
+        cands = [c if _restated(f, str(c.value), c.span) else
+                 _C(c.value, c.span, c.label, f"正文年份已被隐去（{masked.group()}），{c.reason}未在正文出现", REJECTED)
+                 for c in cands]
     return _choose(cands)
+
+
+_MASKED_YEAR = re.compile(r"(?:19|20)(?:[xX]{2}|[xX＊*_]{1,2}|\d[xX＊*_])\s*年")
+
+
+def _restated(f: str, year: str, span: Span) -> bool:
+    """Whether ``year`` is written in ``f`` outside the line holding ``span``."""
+    lo = f.rfind("\n", 0, span[0]) + 1
+    hi = f.find("\n", span[1])
+    hi = len(f) if hi < 0 else hi
+    return year in f[:lo] or year in f[hi:]
 
 
 def _filed_date(ctx: Context) -> Found | None:
@@ -1355,12 +1380,27 @@ def _generic_project(name: str) -> bool:
     of the MoF notices allocating several farm funds at once: neither is one fund.) Nor
     a count of projects (10个重点项目) or the levels money comes from (中央、省、市(州)、
     县级财政资金)."""
+    if (own := _UNITS_FUNDS.fullmatch(name)) is not None and _is_org(own.group(1)):
+        return True  # 园林管理处专项资金: a unit's special funds, whatever they pay for
     return bool(_GENERIC.match(name) or _COUNTED.match(name) or _LEVELS_MONEY.fullmatch(name)) or len(name) < 3
 
 
+_UNITS_FUNDS = re.compile(r"(?:(?:19|20)\d\d年度?)?([\u4e00-\u9fff]{3,20}?)(?:专项资金|专项经费)")
 _COUNTED = re.compile(r"(?:\d+|[两二三四五六七八九十百]+)个")
 _LEVELS_MONEY = re.compile(r"(?:(?:中央|省|自治区|市|州|县|区|乡镇|乡|本|上)级?(?:\([^()]{1,4}\))?[、和及与]?){2,}"
                            r"(?:财政)?(?:专项)?(?:资金|经费)")
+
+
+def title_funds(ctx: Context) -> tuple[str, ...]:
+    """The funds a title names when it names several (园林绿化养护经费及城区行道树养护经费:
+    both), else ()."""
+    for t in _titles(ctx):
+        if t.tier != 1:
+            continue
+        for name, _, _ in _title_parts(t).objects:
+            if _several_funds(name):
+                return tuple(p for p in re.split(r"、|和|及", re.sub(r"\([^()]*\)", "", name)) if p)
+    return ()
 
 
 def _several_funds(name: str) -> bool:
@@ -1404,7 +1444,9 @@ def _clean_project(name: str, as_written: bool = False, keep_year: bool = False)
     name = rest if rest == name or not _generic_project(rest) else name
     name = re.sub(r"(?:项目)?(?:支出)?绩效(?:目标)?自评表$", "", name)
     name = re.sub(r"(?<=.{4}专项)项目$", "", name)  # "…监测专项项目": 专项 already says it is one
-    return name.strip()
+    # "2017年度“国内侨务工作”项目": the quotes mark the name; 项目 is the title's word
+    quoted = re.fullmatch(r"“\s*([^“”]{2,40}?)\s*”(?:项目)?", name.strip())
+    return quoted.group(1) if quoted else name.strip()
 
 
 def _unit_and_year_off(name: str) -> str:

@@ -131,3 +131,60 @@ def test_a_firm_commissioned_to_evaluate_is_not_the_unit_and_one_projects_grade_
     # one score, its grade: the report's
     text = "某县某局2021年度项目绩效自评报告\n经自评,总得分为91.8分,评价等级为优秀。\n"
     assert (_parse(text).score, _parse(text).grade) == (91.8, "优秀")
+
+
+# ------------------------------------------------------------------ the twenty-fourth set
+
+
+def test_a_year_the_page_hid_is_not_taken_from_a_title_the_body_never_restates():
+    text = ("2017年度耕地质量提升计划资金绩效评价报告\n合集下载\n农田建设补助资金绩效评价报告(通用7篇)\n"
+            "农田建设补助资金绩效评价报告1根据《关于抓紧报送20xx年中央财政农田建设补助资金绩效自评材料的通知》,"
+            "我们认真组织了资金绩效自评工作。\n")
+    assert _parse(text).year is None
+    # the body writes the title's year too: the year stands
+    text = ("2017年度耕地质量提升计划资金绩效评价报告\n根据《关于抓紧报送20xx年材料的通知》,"
+            "我们对2017年度资金开展了绩效自评。\n")
+    assert _parse(text).year == 2017
+
+
+def test_a_units_special_funds_and_a_facility_built_name_no_project_and_no_unit():
+    text = ("莱西市园林管理处专项资金绩效评价报告\n我处对2018年园林处专项资金进行了绩效评价,现将绩效评价内容报告如下:\n"
+            "一、部门概况\n")
+    assert _parse(text).project_name is None
+    text = ("老年人日间照料中心项目\n绩效自评报告\n一、项目概况\n"
+            "指标1:甲镇乙村老年人日间照料中心项目,1栋3层,总投资216.42万元。\n"
+            "(二)项目绩效目标。\n老年人日间照料中心资金完成173万元。\n")
+    assert _parse(text).agency is None
+    # a fund named before 专项资金 is a fund
+    text = "某县2021年度农村饮水安全专项资金绩效自评报告\n一、项目基本情况\n"
+    assert _parse(text).project_name == "农村饮水安全专项资金"
+
+
+def test_one_of_the_funds_a_title_names_is_not_the_reports_total():
+    text = ("某市园林绿化养护经费及城区行道树养护经费绩效评价报告\n一、基本情况\n"
+            "2020年下达了园林绿化经费:514.56万元,行道树养护费:30.58万元。\n")
+    assert _parse(text).budget_yuan is None
+    # their stated total is
+    text = ("某市园林绿化养护经费及城区行道树养护经费绩效评价报告\n一、基本情况\n"
+            "2020年下达了园林绿化经费:514.56万元,行道树养护费:30.58万元,共计545.14万元。\n")
+    assert _parse(text).budget_yuan == 5451400.0
+
+
+def test_the_titles_above_an_essay_sites_compilation_are_the_sites():
+    text = ("2017年度耕地质量提升计划资金绩效评价报告\n合集下载\n农田建设补助资金绩效评价报告(通用7篇)\n"
+            "农田建设补助资金绩效评价报告1根据通知,我们认真组织了资金绩效自评工作。\n")
+    assert _parse(text).project_name is None
+    # a title with no compilation under it is the report's
+    text = "2017年度耕地质量提升计划资金绩效评价报告\n根据通知,我们认真组织了资金绩效自评工作。\n"
+    assert _parse(text).project_name == "耕地质量提升计划资金"
+
+
+def test_a_quoted_project_its_budget_executed_and_a_score_the_performance_was_rated():
+    text = ("上海市某办公室 2017年度“ 国内侨务工作 ”项目 绩效评价报告 一、基本情况\n"
+            "2017 年预算金额 160.56 万元,经费来源为财政补助收入,预算执行 98万元,执行率 61%。\n"
+            "经评价组综合评价,项目绩效评为83.8分。\n")
+    r = _parse(text)
+    assert (r.project_name, r.budget_yuan, r.spent_yuan, r.score) == ("国内侨务工作", 1605600.0, 980000.0, 83.8)
+    # a budget executed against a plan (预算执行率) is a rate, and 评为 a grade is no score
+    r = _parse("某局2017年度某项目绩效自评报告\n预算执行率61%。项目绩效评为良好。\n")
+    assert (r.spent_yuan, r.score, r.grade) == (None, None, "良好")
