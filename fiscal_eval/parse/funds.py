@@ -115,7 +115,7 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
     if not _ALLOCATED.search(label):
         return role, rank, fallback
     arrived = bool(ctx.search_in(v.all_arrived, *ctx.sentence_bounds(pos)))
-    if role == "income" and _ALLOCATED.search(matched):
+    if role == "income" and (_ALLOCATED.search(matched) or (matched == "拨付" and _ALLOCATED.search(label))):
         fallback = ("budget", "available") if arrived else ("budget",)
     elif role == "budget" and arrived:
         fallback = ("available",)
@@ -170,7 +170,10 @@ _LEVEL_WORD = r"(?:中央|省级?|自治区|市级?|州级?|县级?|区级?)"
 _LEVELS_JOINED = re.compile(rf"{_LEVEL_WORD}(?:财政)?(?:及|和|与|、){_LEVEL_WORD}")
 # "该项目财政拨入资金30万元…" in a report counting several projects: that project's money.
 _ONE_OF_SEVERAL = re.compile(r"\s*(?:该|此)项目")
-_ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
+# Money issued to the unit: the budget it was given ("省级拨付我区…资金62万元": a level's
+# grant to the writer is issued money too, 拨付 alone may be a payment made; money 争取
+# from above, "争取债券资金2.62亿元", too).
+_ALLOCATED = re.compile(r"下达|下拨|争取|拨付(?=给?(?:我|本)[县市区州旗盟乡镇局委办])")
 _NAMED_BATCH = re.compile(r"第[一二三四五六七八九十\d]+批|首批|批次")
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
 # A list under money planned or allocated (budget, 下达 income, what arrived) ends at money

@@ -188,3 +188,27 @@ def test_a_quoted_project_its_budget_executed_and_a_score_the_performance_was_ra
     # a budget executed against a plan (预算执行率) is a rate, and 评为 a grade is no score
     r = _parse("某局2017年度某项目绩效自评报告\n预算执行率61%。项目绩效评为良好。\n")
     assert (r.spent_yuan, r.score, r.grade) == (None, None, "良好")
+
+
+# ------------------------------------------------------------------ the twenty-sixth set
+
+
+def test_a_levels_grant_to_the_writer_is_money_issued_and_its_stated_total_the_budget():
+    text = ("某管理区专项转移支付2023年度农机购置补贴绩效自评报告\n一、绩效目标分解下达情况\n"
+            "2023年度省级拨付我区农机购置补贴资金62万元,中央拨付16万元.上年度结余的资金6.47万元,共计84.47万元。\n")
+    assert _parse(text).budget_yuan == 844700.0
+    # 拨付 to others is a payment, not money the writer was given
+    text = ("某管理区2023年度农机购置补贴绩效自评报告\n一、资金使用情况\n"
+            "2023年度拨付购机农户补贴资金62万元,拨付合作社16万元,共计78万元。\n")
+    assert _parse(text).budget_yuan is None
+
+
+def test_bond_money_secured_is_the_years_budget():
+    text = ("2024年度新增地方政府专项债券项目绩效评价情况\n信息来源:某区管委会\n"
+            "我单位2024年新增地方政府专项债券项目1个,争取债券资金2.62亿元。我单位对2024年新增地方政府专项债券项目进行绩效自评,评价结果如下:\n")
+    assert _parse(text).budget_yuan == 262000000.0
+    # bond money a plan means to secure, and other money sought, are no budget
+    text = "某局2024年度项目绩效自评报告\n三、下一步工作\n计划2025年争取债券资金500万元。\n"
+    assert _parse(text).budget_yuan is None
+    text = "某局2024年度项目绩效自评报告\n三、下一步工作\n力争争取到资金500万元。\n"
+    assert _parse(text).budget_yuan is None
