@@ -484,6 +484,12 @@ def _typed(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None]
     return True
 
 
+def _ratio_of_two(values: dict[str, float], stated: float, step: float) -> bool:
+    """Whether ``stated`` is one of the row's figures over another, different one."""
+    figures = {v for v in values.values() if v}
+    return any(a != b and abs(a / b - stated) <= step + 1e-12 for a in figures for b in figures)
+
+
 def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None], heads: list[str],
           unit: str, label: str) -> FlatForm:
     if any(c in _MONEY and m.group("unit") == "%" for c, m in found):
@@ -507,8 +513,11 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
         # A row whose every cell shows by its own unit which column it is in (万元 under
         # each money column, % under 执行率 alone) is read as the header says: the rate
         # that disagrees is the form's own discrepancy (the audit's to flag), not a shift.
+        # (Not where the rate is the ratio of two other of its figures: "4753.66万元
+        # 3824.26万元 4753.66万元 … 80.45%" says 3824.26 is what was spent, the cells
+        # shifted.)
         if not any(abs(values["spent"] / b - stated) <= step + 1e-12 for b in budgets) \
-                and not _typed(found, cols):
+                and not (_typed(found, cols) and not _ratio_of_two(values, stated, step)):
             why = _CONTRADICTED
     elif (rate is not None or len(found) < sum(1 for c in cols if c != "text")
             or sum(c in _MONEY for c, _ in money) < sum(c in _MONEY for c in cols)):

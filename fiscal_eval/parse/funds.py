@@ -829,6 +829,12 @@ def _table_amounts(ctx: Context) -> list[Amount]:
             if role == "other" or _names_a_part(ctx, label):
                 continue
             i, c, val = numeric[0]
+            # "预算执行 | 预算数 | 200万元 | 执行数 | 180万元", "预算执行 | 200万元 | 180万元":
+            # a heading over the budget and what was spent, not a label of the first number
+            # (which is the budget, or the cell's that names it)
+            if any(role_of(row[k].text)[0] in ("budget", "available", "spent") for k in range(li + 1, i)) \
+                    or (_HEADING_OVER_BOTH.fullmatch(label) and len(numeric) > 1):
+                continue
             line = FundLine(
                 label=label,
                 role=role,
@@ -843,6 +849,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
     return out
 
 
+_HEADING_OVER_BOTH = re.compile(r"预算执行(?:情况)?")
 _TOTAL_ROW = re.compile(r"(?:合\s*计|总\s*计|小\s*计|(?:年度)?(?:财政)?资金总额|(?:年度)?总金额|总\s*额|合计金额)(?:\((?:亿元|万元|千元|元)\))?")
 _GRID_ROLES: dict[str, tuple[Role, int]] = {"budget_init": ("budget", 2), "budget_adj": ("budget", 1),
                                             "available": ("available", 1), "spent": ("spent", 1)}
@@ -1047,8 +1054,29 @@ def one_of_the_titles_funds(amounts: list[Amount], funds: tuple[str, ...]) -> li
     marker = vocab().total_marker
     return [replace(a, excluded=LOST_ONE_FUND)
             if (a.line.parent is None and not a.excluded and not a.total and not marker.search(a.line.label)
-                and _names_a_fund(a.line.label) and sum(_project_core(p) in a.line.label for p in funds) < 2)
+                and _names_a_fund(a.line.label) and sum(_project_core(p) in a.line.label for p in funds) < 2
+                and _names_one_of(a.line.label, funds))
             else a for a in amounts]
+
+
+def _names_one_of(label: str, funds: tuple[str, ...]) -> bool:
+    """Whether ``label`` names one of ``funds`` rather than money they share: its longest
+    run of words in common with one fund (园林绿化经费: 园林绿化; 行道树养护费: 行道树养护)
+    is at least three characters and longer than with any other (养护经费, 项目资金 and
+    两项经费 name no one of 园林绿化养护经费 and 城区行道树养护经费)."""
+    runs = sorted((_common_run(label, f) for f in funds), reverse=True)
+    return runs[0] >= 3 and runs[0] > runs[1]
+
+
+def _common_run(a: str, b: str) -> int:
+    """The length of the longest run of characters ``a`` and ``b`` share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] not in b:
+                break
+            best = j - i
+    return best
 
 
 LOST_SELF_RAISED = "含自筹等非财政资金的总投资，不是财政预算"

@@ -282,11 +282,14 @@ def _titles(ctx: Context) -> list[_Title]:
             # an essay site's page title over the reports it collects names none of them;
             # its genre words still say what kind of reports they are (find_kind)
             stext, sidx = _compact(f, s, min(e, s + 300))
-            # and the page's titles above it are the site's too ("2017年度耕地质量提升…报告 /
-            # 合集下载 / 农田建设补助资金绩效评价报告(通用7篇)": another page's title)
+            # and the page's titles right above it are the site's too ("2017年度耕地质量提升…
+            # 报告 / 合集下载 / 农田建设补助资金绩效评价报告(通用7篇)": another page's title) —
+            # not a report's title over its text, the site's list of other pages under it
+            # ("…自评报告 / 一、基本情况…。 / 相关推荐 / …自评报告(通用5篇)")
             if not site:
-                site += [_Title(t.text, t.idx, "站点标题", 3) for t in out]
-                out.clear()
+                above = [t for t in out if not t.idx or "。" not in f[t.idx[-1]:s]]
+                site += [_Title(t.text, t.idx, "站点标题", 3) for t in above]
+                out[:] = [t for t in out if t not in above]
             site.append(_Title(stext, tuple(sidx), "站点标题", 3))
             continue
         mask = _MASK_BEFORE.match(line)
@@ -538,7 +541,8 @@ _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
 # A report in the voice of an institution (a school, hospital, centre, station …) and a
 # publisher that is an administration (…局, …委, …厅, a government or its office): the
 # publisher is not the unit.
-_INSTITUTION_VOICE = re.compile(r"我(?:校|院|中心|站|所|馆|队)")
+# (我所 as the institute's voice, not 所 before a verb: "按照我所承担的职能", "据我所知")
+_INSTITUTION_VOICE = re.compile(r"我(?:校|院|中心|站|所(?!知|在|属|辖|管|能|有|做|承担|负责|掌握|了解|提供|从事|开展)|馆|队)")
 _ADMINISTRATION = re.compile(r"(?:局|委|委员会|厅|政府|办|办公室)$")
 _ADMINISTRATION_VOICE = re.compile(r"我(?:局|委|厅|办)")
 _JOINT_WORK = re.compile(r"领导小组|各部门|相关部门|各乡镇|牵头")
@@ -974,9 +978,10 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
     for text, lo, hi, why in found:
         # 我单位对环境监测站…; "…,制定了X2018年…方案": a verb's 了 is no part of a unit's name
         name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", re.sub(r"^.*了", "", text))
-        if _COMMISSIONED.match(name) or f.startswith(_BUILT, hi):
+        if _COMMISSIONED.match(name) or (f.startswith(_BUILT, hi) and not _region_org().fullmatch(name)):
             # "…,委托北京某某软件股份有限公司开展了…评价": the firm hired to evaluate;
-            # "老年人日间照料中心项目": a facility the project builds
+            # "老年人日间照料中心项目": a facility the project builds (a unit its place
+            # names, "甲山县疾病预防控制中心项目资金…", is a unit whatever follows it)
             continue
         if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
                 and not _GOVERNING.search(name) and not _DIVISION.match(name) \
@@ -1076,9 +1081,16 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
 
 def _name_may_start(text: str, i: int) -> bool:
     """Whether a unit's full name may begin at ``i``: the text's start, after a space or
-    punctuation, or after a year (2025年舒城县…)."""
-    before = text[i - 1] if i else ""
-    return not before or not "\u4e00" <= before <= "\u9fff" or (before == "年" and text[i - 2:i - 1].isdigit())
+    punctuation, or after a year (2025年舒城县…, 2020年度甲山县…) — not at the year's own
+    年 or 度 ("2020年度甲山县司法局" is no unit 度甲山县司法局)."""
+    before, ch = (text[i - 1] if i else ""), text[i:i + 1]
+    if before.isdigit() and ch == "年":
+        return False
+    if before == "年" and text[i - 2:i - 1].isdigit():
+        return ch != "度"
+    if before == "度" and text[i - 2:i - 1] == "年" and text[i - 3:i - 2].isdigit():
+        return True
+    return not before or not "\u4e00" <= before <= "\u9fff"
 
 
 _BARE_LEVEL = re.compile(r"自治区|自治州|[省市县区州旗盟](?![委])")  # 市文化…局, 自治区…厅 (not 市委…)
@@ -1112,9 +1124,15 @@ def _spelled_out(ctx: Context, cands: list[_C]) -> list[_C]:
             pos = head.find(name, pos + 1)
         # "…精神,紫金县司法局对…" and "2020年度紫金县财政划给紫金县司法局…": the words run
         # back over a sentence as well as over the county; the name every other one ends
-        # with is the unit's.
+        # with is the unit's. A name by its level alone takes any words before its level
+        # as a county (拨付县司法局): there the sentences must write the county too
+        # (紫金), not be the shortest's own words run back ("甲山县财政拨付县司法局…。
+        # 年初,拨付县司法局…": 拨付县司法局 is no unit). (A township's name takes only a
+        # region before it: "一是舟曲县城关镇…" runs back over a sentence's opening.)
         shortest = min(fuller, key=len, default="")
-        if fuller and all(full.endswith(shortest) for full in fuller):
+        place = shortest[:len(shortest) - len(name)] if _BARE_LEVEL.match(name) else ""
+        if fuller and all(full.endswith(shortest) and place in full[:len(full) - len(shortest)]
+                          for full in fuller if full != shortest):
             full, span = shortest, fuller[shortest]
             out.append(_C(full, span, "全称", "正文所写的单位全称", _SPELLED_OUT))
     return out
@@ -1245,8 +1263,11 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
                             f"文中未写评价年度；{m.group('l')}的上一年（自评在年度结束后填报）", 6))
     if (masked := _MASKED_YEAR.search(f, 0, _HEAD)) is not None:
         # "…报送20xx年中央财政…自评材料": the page hid the year; a year its page title or a
-        # heading writes, and the body nowhere, is no year the text states.
-        cands = [c if _restated(f, str(c.value), c.span) else
+        # heading writes, and the body nowhere, is no year the text states. (The report's
+        # own title is the text's: "某县2022年度…绩效自评报告" over a form left with its
+        # template's "填报日期:20XX年X月X日" states 2022.)
+        own = {i for t in _titles(ctx) if t.tier == 1 for i in t.idx}
+        cands = [c if _restated(f, str(c.value), c.span) or c.span[0] in own else
                  _C(c.value, c.span, c.label, f"正文年份已被隐去（{masked.group()}），{c.reason}未在正文出现", REJECTED)
                  for c in cands]
     return _choose(cands)
@@ -1380,13 +1401,20 @@ def _generic_project(name: str) -> bool:
     of the MoF notices allocating several farm funds at once: neither is one fund.) Nor
     a count of projects (10个重点项目) or the levels money comes from (中央、省、市(州)、
     县级财政资金)."""
-    if (own := _UNITS_FUNDS.fullmatch(name)) is not None and _is_org(own.group(1)):
-        return True  # 园林管理处专项资金: a unit's special funds, whatever they pay for
+    if (own := _UNITS_FUNDS.fullmatch(name)) is not None and _is_org(own.group(1)) \
+            and _ADMINISTERING.search(own.group(1)):
+        # 园林管理处专项资金: a unit's special funds, whatever they pay for (not a fund for
+        # a kind of institution: 乡镇卫生院专项资金, 公共图书馆专项资金 name their fund)
+        return True
     return bool(_GENERIC.match(name) or _COUNTED.match(name) or _LEVELS_MONEY.fullmatch(name)) or len(name) < 3
 
 
+_ADMINISTERING = re.compile(r"(?:局|处|委员会|委|厅|办公室|办|管理所|管理站)$")
 _UNITS_FUNDS = re.compile(r"(?:(?:19|20)\d\d年度?)?([\u4e00-\u9fff]{3,20}?)(?:专项资金|专项经费)")
-_COUNTED = re.compile(r"(?:\d+|[两二三四五六七八九十百]+)个")
+# A count of projects (10个重点项目), not of the villages or sites one project covers
+# (5个村道路硬化项目, 3个安置点配套项目: one project, named so).
+_PROJECTS_COUNTED = r"(?:\d+|[两二三四五六七八九十百]+)个(?:(?!村|镇|乡|社区|安置点|站|所|学校|厂|场|户|座|条|[县区市](?!级))[\u4e00-\u9fff]){0,6}?项目"
+_COUNTED = re.compile(rf"{_PROJECTS_COUNTED}|(?:\d+|[两二三四五六七八九十百]+)个(?:重点|民生|建设)?$")
 _LEVELS_MONEY = re.compile(r"(?:(?:中央|省|自治区|市|州|县|区|乡镇|乡|本|上)级?(?:\([^()]{1,4}\))?[、和及与]?){2,}"
                            r"(?:财政)?(?:专项)?(?:资金|经费)")
 
@@ -1508,9 +1536,9 @@ def _same_project_names(a: str, b: str) -> bool:
     return 4 <= head and 2 <= tail and long.endswith(short[head:]) and "(" not in long[head:len(long) - tail]
 
 
-_MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括|供)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
+_MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括|(?<!提)供)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
                     r"|项目共\s*(?P<m>\d+)\s*个|\(共\d+个\)")
-_TITLE_COUNT = re.compile(r"(?:\d+|[两二三四五六七八九十]+)个[\u4e00-\u9fff]{0,6}项目")
+_TITLE_COUNT = re.compile(_PROJECTS_COUNTED)
 _NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 

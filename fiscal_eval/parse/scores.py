@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -235,8 +236,11 @@ def choose_grade(ctx: Context, score: Found | None, item_scores: tuple[Span, ...
     (自评结果：优秀, 评价等为"优"), else right after the score ("98分，优秀"). A grade
     word split by a line break ("优 秀") is read whole. ``item_scores``: where scores that
     disagree were stated (no report score chosen); a grade in one's sentence is that
-    item's ("…总得分为91.8分,评价等级为优秀" of each of ten projects)."""
+    item's ("…总得分为91.8分,评价等级为优秀" of each of ten projects) — where grades stand
+    beside two of those scores that differ; one grade beside one of them (the report's
+    92分 and 优秀, a 复核 or last year's 88分 elsewhere) is still the report's."""
     options: list[Option] = []
+    beside: dict[int, str] = {}  # option index -> the disagreeing score its sentence states
     for m in _patterns()["grade"].finditer(ctx.f):
         grade = re.sub(r"\s+", "", m.group("grade"))
         # "综合评价等级为优，其中…48个项目评价等级为优有37个、为中有5个": the overall grade
@@ -245,10 +249,13 @@ def choose_grade(ctx: Context, score: Found | None, item_scores: tuple[Span, ...
         excluded = LOST_COMPONENT if in_component(ctx, m.start()) else ""
         if item_scores and not excluded:
             lo, hi = ctx.sentence_bounds(m.start())
-            if any(lo <= a < hi for a, _ in item_scores):
-                excluded = LOST_ITEM_GRADE
+            item = next(((a, b) for a, b in item_scores if lo <= a < hi), None)
+            if item is not None:
+                beside[len(options)] = ctx.f[item[0]:item[1]]
         options.append(Option(grade, m.span("grade"), m.group("label"), 1 if overall else 2,
                               f"“{overall.group() if overall else ''}{m.group('label')}”", excluded=excluded))
+    if len(set(beside.values())) > 1:
+        options = [replace(o, excluded=LOST_ITEM_GRADE) if i in beside else o for i, o in enumerate(options)]
     if not options and score is not None:
         after = ctx.f[score.span[1]:score.span[1] + 16]
         m = _patterns()["grade_after_score"].match(after)
