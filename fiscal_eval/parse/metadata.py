@@ -1538,6 +1538,25 @@ def _same_project_names(a: str, b: str) -> bool:
 
 _MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括|(?<!提)供)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
                     r"|项目共\s*(?P<m>\d+)\s*个|\(共\d+个\)")
+# A project named by an item of the text's numbered list ("1.养老机构运营补贴项目:") or of a
+# 其中 list with its money ("其中甲项目48万元、乙项目建设资金15万元").
+_PROJECT_ITEM = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,2}[)）])[ \t]*"
+                           r"(?P<n>[\u4e00-\u9fff“”]{2,30}?项目)[:：]")
+_PARTS_LIST = re.compile(r"其中[:：]?(?P<list>(?:[\u4e00-\u9fff“”]{2,30}?项目(?:建设)?(?:资金|经费)?\d[\d.,]*万?元[、,;，；]?){2,})")
+_PART_ITEM = re.compile(r"(?P<n>[\u4e00-\u9fff“”]{2,30}?项目)(?:建设)?(?:资金|经费)?\d")
+
+
+def _listed_projects(ctx: Context) -> list[str]:
+    """The distinct projects the text's head lists as numbered items or as the parts of a
+    sum, each named (not a kind of money or a part of the report: 主要建设项目, 产出项目)."""
+    head = ctx.f[:_HEAD]
+    names = [m.group("n") for m in _PROJECT_ITEM.finditer(head)]
+    for m in _PARTS_LIST.finditer(head):
+        names += [p.group("n") for p in _PART_ITEM.finditer(m.group("list"))]
+    return list(dict.fromkeys(n for n in names if not _generic_project(n) and not _KIND_OF_MONEY.fullmatch(n)
+                              and not re.fullmatch(r"(?:主要|重点)?(?:建设|实施|产出|效益|子|其他|绩效)*项目", n)))
+
+
 _TITLE_COUNT = re.compile(_PROJECTS_COUNTED)
 _NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -1852,6 +1871,13 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
                                   for c in cands))
     fund_titled = any(c.label == "title" and c.tier < REJECTED and re.search(r"(?:资金|经费)$", str(c.value))
                       for c in cands)
+    # "其中养老机构运营补贴项目48万元、社会工作服务站项目建设资金15万元…" and
+    # "1.养老机构运营补贴项目:… 2.社会工作服务站项目:…": the fund's projects, each named
+    listed = _listed_projects(ctx)
+    if len(listed) >= 2 and not fields:
+        return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
+                                            f"正文列出多个项目（{'、'.join(listed[:3])}），报告不止一个项目")
+                                  for c in cands))
     # "裕民县2021年10个重点项目绩效评价报告": a title counting its projects
     counted = next((m for t in titles if t.tier == 1 and (m := _TITLE_COUNT.search(t.text))), None)
     if counted is not None and not fields:

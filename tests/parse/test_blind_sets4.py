@@ -212,3 +212,16 @@ def test_bond_money_secured_is_the_years_budget():
     assert _parse(text).budget_yuan is None
     text = "某局2024年度项目绩效自评报告\n三、下一步工作\n力争争取到资金500万元。\n"
     assert _parse(text).budget_yuan is None
+
+
+def test_a_fund_whose_text_names_its_projects_one_by_one_is_several_projects_money():
+    head = "某县省级彩票公益金转移支付2023年度绩效自评报告\n一、绩效目标分解下达情况\n"
+    text = (head + "2023年下达省级福彩公益金113万元,其中养老机构运营补贴项目48万元、社会工作服务站项目建设资金15万元、"
+            "村级互助幸福院项目建设资金50万元。\n")
+    assert _parse(text).project_name is None
+    text = (head + "1.养老机构运营补贴项目:2023年下达省级福彩公益金48万元。\n"
+            "2.社会工作服务站项目:2023年下达省级福彩公益金15万元。\n")
+    assert _parse(text).project_name is None
+    # items naming parts of the report or kinds of money are no projects
+    text = head + "1.主要建设项目:养老机构运营补贴。\n2.产出项目:补贴3家养老机构。\n"
+    assert _parse(text).project_name == "省级彩票公益金"
