@@ -2018,9 +2018,18 @@ def several_forms(ctx: Context) -> str | None:
     names = list(dict.fromkeys(str(c.value) for c in cands if c.reason == "“项目名称”栏"
                                and _FORM_CELLS_AFTER.search(ctx.f, c.span[1], c.span[1] + 60)))
     different = [n for n in names if not any(n != o and n in o for o in names)]
-    return "、".join(different[:3]) if len(different) >= 2 else None
+    if len(different) >= 2:
+        return "、".join(different[:3])
+    # "财政项目支出绩效自评表 (2022 年度) … 年度资金总额 … 财政项目支出绩效自评表 (2022 年度)":
+    # a second form after a first one's body, whatever its 项目名称 cells became
+    heads = [m.start() for m in _FORM_HEADING.finditer(ctx.f)]
+    if len(heads) >= 2 and "年度资金总额" in ctx.f[heads[0]:heads[1]].replace(" ", ""):
+        return f"{len(heads)}张项目支出绩效自评表"
+    return None
 
 
+# The MoF project form's own heading with its year (several in a row: several forms).
+_FORM_HEADING = re.compile(r"项目支出绩效自评表\s*[(（]\s*(?:19|20)\d\d\s*年度?\s*[)）]")
 _FORM_CELLS_AFTER = re.compile(r"主管部门|主管单位|实施单位|项目单位|预算单位|项目负责人|资金情况")
 
 

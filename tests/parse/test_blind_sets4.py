@@ -225,3 +225,17 @@ def test_a_fund_whose_text_names_its_projects_one_by_one_is_several_projects_mon
     # items naming parts of the report or kinds of money are no projects
     text = head + "1.主要建设项目:养老机构运营补贴。\n2.产出项目:补贴3家养老机构。\n"
     assert _parse(text).project_name == "省级彩票公益金"
+
+
+def test_a_second_project_form_after_a_first_ones_body_makes_the_file_several_forms():
+    # (as a PDF's text gives it: the first form's name before its label, the second's after)
+    form = ("财政项目支出绩效自评表 (2022 年度) {name} 主管部门 某区体育局 年初预算数 全年预算数 全年执行数 "
+            "分值 执行率 得分 {b} {b} {s} 10 8.62 年度资金总额 项目资金 (元) 实施单位 某区体育事业管理中心 ")
+    text = (form.format(name="甲费用结算 项目名称", b="250000.00", s="215457.6")
+            + form.format(name="项目名称 乙帮扶经费", b="20000.00", s="9034"))
+    r = _parse(text)
+    assert r.project_name is None
+    assert any("2张项目支出绩效自评表" in c.lost for c in r.candidates["project_name"])
+    # the form's heading written twice over one form (page title and form) is one form
+    text = "财政项目支出绩效自评表 (2022 年度)\n" + form.format(name="甲费用结算", b="250000.00", s="215457.6")
+    assert "2张" not in str(_parse(text).candidates)
