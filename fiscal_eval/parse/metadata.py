@@ -1209,7 +1209,8 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
         (r"对\s*((?:19|20)\d\d)\s*年度?(?!\s*国债)[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
         (rf"(?:{vocab().meta['year_field'].pattern})[\s:|\t]*((?:19|20)\d\d)\s*年?", "field", 2),
         # the MoF form's name and its year: "部门预算项目支出绩效自评表(2023年度)"
-        (r"(?:自评表|自评报告)\s*\(\s*((?:19|20)\d\d)\s*年度?\s*\)", "自评表(…年度)", 2),
+        (r"(?:自评表|自评报告)(?:\s*\(\s*|[ \t]*\n[ \t]*(?=(?:19|20)\d\d\s*年度[ \t]*\n))((?:19|20)\d\d)\s*年度?"
+         r"(?:\s*\)|[ \t]*\n)", "自评表(…年度)", 2),
         (r"((?:19|20)\d\d)\s*年度?(?!\s*国债)(?:部门整体支出|项目支出|财政支出|整体支出|部门预算|项目)?[^。\n]{0,10}?"
          r"绩效(?:自评|评价)", "…年度…绩效自评", 3),
     ]
@@ -1261,6 +1262,17 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
             # "填报日期:2025年7月": the month, no day (no date to publish, a year all the same)
             cands.append(_C(int(m.group("y")) - 1, m.span("y"), "填报日期前一年",
                             f"文中未写评价年度；{m.group('l')}的上一年（自评在年度结束后填报）", 6))
+    # "九亭镇2021年预算绩效评价结果公开" over "财政项目支出绩效自评表 / 2020年度": the page's
+    # title and the form's own year disagree, and nothing says which year was evaluated.
+    form_years = {c.value for c in cands if c.label == "自评表(…年度)"}
+    if form_years and any(c.tier == 1 and c.label == "title" and c.value not in form_years for c in cands):
+        # (the title's year read again by another pattern on the title's own line goes too)
+        def line(c: _C) -> str:
+            return f[f.rfind("\n", 0, c.span[0]) + 1:(f.find("\n", c.span[1]) + 1 or len(f) + 1) - 1].strip()
+        title_lines = {line(c) for c in cands if c.label == "title"}
+        cands = [_C(c.value, c.span, c.label, f"{c.reason}（标题年份与自评表所列年度不一致）", REJECTED)
+                 if c.label in ("title", "自评表(…年度)") or line(c) in title_lines else c
+                 for c in cands]
     if (masked := _MASKED_YEAR.search(f, 0, _HEAD)) is not None:
         # "…报送20xx年中央财政…自评材料": the page hid the year; a year its page title or a
         # heading writes, and the body nowhere, is no year the text states. (The report's

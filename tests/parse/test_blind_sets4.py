@@ -239,3 +239,16 @@ def test_a_second_project_form_after_a_first_ones_body_makes_the_file_several_fo
     # the form's heading written twice over one form (page title and form) is one form
     text = "财政项目支出绩效自评表 (2022 年度)\n" + form.format(name="甲费用结算", b="250000.00", s="215457.6")
     assert "2张" not in str(_parse(text).candidates)
+
+
+def test_a_page_title_and_the_forms_own_year_that_disagree_leave_the_year_open():
+    form = "财政项目支出绩效自评表\n{}年度\n项目名称城镇建设管理\n主管部门某区某镇人民政府\n"
+    text = "某镇2021年预算绩效评价结果公开\n\n某镇2021年预算绩效评价结果公开\n\n" + form.format(2020)
+    r = _parse(text)
+    assert r.year is None
+    assert {c.value for c in r.candidates["year"]} == {2020, 2021}
+    # they agree: the year
+    assert _parse("某镇2020年预算绩效评价结果公开\n\n" + form.format(2020)).year == 2020
+    # the bracketed form year after a title naming a fund's vintage
+    text = "某县林业和草原局2023年异地造林补助资金项目支出绩效自评报告\n(2024年度)\n绩效自评日期:2025年5月\n"
+    assert _parse(text).year is None
