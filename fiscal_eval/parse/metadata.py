@@ -1569,6 +1569,7 @@ def _listed_projects(ctx: Context) -> list[str]:
                               and not re.fullmatch(r"(?:主要|重点)?(?:建设|实施|产出|效益|子|其他|绩效)*项目", n)))
 
 
+_NEXT_FIELD = re.compile(r"(?:项目)?(?:主管|实施|承担|负责)(?:单位?|部门|人)|资金使用单位|项目负责")
 _TITLE_COUNT = re.compile(_PROJECTS_COUNTED)
 _NUMERALS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -1672,9 +1673,11 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         name = _balanced(_clean_project(m.group("v"), as_written=True))
         if re.match(r"[ \t|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
                 or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name) \
-                or re.fullmatch(r"[\d.\s年]+", name) or _LEVELS_MONEY.fullmatch(name):
-            continue  # a table's header row, a year cut from its name ("2020 年市级…") or
-            # the levels of its money (中央、省、市(州)、县级财政资金), not a value
+                or re.fullmatch(r"[\d.\s年]+", name) or _LEVELS_MONEY.fullmatch(name) \
+                or _NEXT_FIELD.match(name):
+            continue  # a table's header row, a year cut from its name ("2020 年市级…"),
+            # the levels of its money (中央、省、市(州)、县级财政资金) or the next cell's
+            # label ("项目名称 项目主管单 位 …": the name is elsewhere), not a value
         if len(name) >= 2:
             lo = m.start("v") + max(0, m.group("v").find(name))
             wrapped = _WRAPPED.match(f, m.end("v")) if not _FUND_END.search(name) else None

@@ -252,3 +252,11 @@ def test_a_page_title_and_the_forms_own_year_that_disagree_leave_the_year_open()
     # the bracketed form year after a title naming a fund's vintage
     text = "某县林业和草原局2023年异地造林补助资金项目支出绩效自评报告\n(2024年度)\n绩效自评日期:2025年5月\n"
     assert _parse(text).year is None
+
+
+def test_a_file_named_项目自评价_is_the_units_title_and_a_next_cells_label_no_project():
+    text = ("某区体育事业管理中心2022年度项目自评价.pdf\n财政项目支出绩效自评表 (2022 年度) 主管部门 某区体育局 "
+            "年初预算数 全年预算数 全年执行数\n")
+    assert _parse(text).agency == "某区体育事业管理中心"
+    text = "某市财政预算支出项目绩效目标自评表 填报日期:2022 年 8 月 10 项目名称 项目主管单 位 自评总分: 95\n"
+    assert _parse(text).project_name is None
