@@ -835,12 +835,14 @@ def _table_amounts(ctx: Context) -> list[Amount]:
             if any(role_of(row[k].text)[0] in ("budget", "available", "spent") for k in range(li + 1, i)) \
                     or (_HEADING_OVER_BOTH.fullmatch(label) and len(numeric) > 1):
                 continue
+            # "计划安排资金(万元) | 1088.00": the row's own label declares its unit
+            row_unit = val.unit or declared_unit(label_text) or unit
             line = FundLine(
                 label=label,
                 role=role,
-                amount_yuan=parse_amount(repr(val.value), val.unit or unit),
+                amount_yuan=parse_amount(repr(val.value), row_unit),
                 span=c.span,
-                unit=val.unit or unit,
+                unit=row_unit,
                 context=ctx.context_path(c.span[0]),
                 decimals=val.decimals,
             )

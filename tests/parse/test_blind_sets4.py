@@ -260,3 +260,22 @@ def test_a_file_named_项目自评价_is_the_units_title_and_a_next_cells_label_
     assert _parse(text).agency == "某区体育事业管理中心"
     text = "某市财政预算支出项目绩效目标自评表 填报日期:2022 年 8 月 10 项目名称 项目主管单 位 自评总分: 95\n"
     assert _parse(text).project_name is None
+
+
+# ------------------------------------------------------------------ the twenty-seventh set
+
+
+def test_a_table_rows_label_declares_its_own_unit():
+    table = ("某县财政支出政策绩效评价报告\n项目名称 2020年公共文化活动专项资金\n"
+             "一、项 目 基 本 概 况 | ||||||||||\n项目负责人 | 李某 | 联系电话 | 64810000 | |||||||\n"
+             "地 址 | 某县某镇某大道1号 | |||||||||\n"
+             "项目起止时间 | 2020年度 | |||||||||\n{plan} | 1088.00 | {arrived} | 1020.02 | |||||||\n"
+             "其中:中央财政 | 其中:中央财政 | |||||||||\n市财政 | 49.34 | 市财政 | 49.34 | |||||||\n"
+             "县财政 | 1038.66 | 县财政 | 970.68 | |||||||\n实际支出(万元) | 1020.02 | |||||||||\n"
+             "二、项目支出明细情况 | ||||||||||\n支出内容(经济科目) | 计划支出数(万元) | 实际支出数(万元) | ||||||||\n"
+             "文化活动经费 | 166.16 | 129.05 | ||||||||\n")
+    text = table.format(plan="计划安排资金(万元)", arrived="实际到位资金(万元)")
+    assert _parse(text).budget_yuan == 10880000.0
+    # a label without one keeps the table's unit (here none declared: 元)
+    text = table.format(plan="计划安排资金", arrived="实际到位资金")
+    assert _parse(text).budget_yuan == 1088.0
