@@ -109,13 +109,25 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
     if role == "budget" and _ALLOCATED.search(label) and _NAMED_BATCH.search(label):
         return "income", max(rank, 3), ("budget",)
     fallback: tuple[str, ...] = ()
+    # A level's grant to the writer ("省级拨付我区…", see _granted) and bond money secured
+    # (争取, see _sought) are money issued as 下达 is, only for the income they name and
+    # not where their words name another year than the title's ("2022年度省级拨付我局…"
+    # in a 2023 report: that year's money).
+    secured = role == "income" and "争取" in matched
+    granted = role == "income" and matched == "拨付" and _granted(label)
+    if secured or granted:
+        lo = _since_figure(ctx, sentence_start, pos)
+        if secured and (_sought(ctx, lo, pos) or _another_year(ctx, lo, pos)):
+            return "other", 9, ()
+        granted = granted and not _another_year(ctx, lo, pos)
+    granted = granted or secured
     # Money 下达 (issued) to the unit stands for the budget, and for what arrived only
     # when the report says it all arrived (到位率 100%, 全部到位 in the same sentence):
     # "下达我县…资金200万元" alone says what was allocated, not what arrived.
-    if not _ALLOCATED.search(label):
+    if not (granted or _ALLOCATED.search(label)):
         return role, rank, fallback
     arrived = bool(ctx.search_in(v.all_arrived, *ctx.sentence_bounds(pos)))
-    if role == "income" and (_ALLOCATED.search(matched) or (matched == "拨付" and _ALLOCATED.search(label))):
+    if role == "income" and (granted or _ALLOCATED.search(matched)):
         fallback = ("budget", "available") if arrived else ("budget",)
     elif role == "budget" and arrived:
         fallback = ("available",)
@@ -170,10 +182,57 @@ _LEVEL_WORD = r"(?:中央|省级?|自治区|市级?|州级?|县级?|区级?)"
 _LEVELS_JOINED = re.compile(rf"{_LEVEL_WORD}(?:财政)?(?:及|和|与|、){_LEVEL_WORD}")
 # "该项目财政拨入资金30万元…" in a report counting several projects: that project's money.
 _ONE_OF_SEVERAL = re.compile(r"\s*(?:该|此)项目")
-# Money issued to the unit: the budget it was given ("省级拨付我区…资金62万元": a level's
-# grant to the writer is issued money too, 拨付 alone may be a payment made; money 争取
-# from above, "争取债券资金2.62亿元", too).
-_ALLOCATED = re.compile(r"下达|下拨|争取|拨付(?=给?(?:我|本)[县市区州旗盟乡镇局委办])")
+_ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
+# "省级拨付我区…资金62万元": a level's grant to the writer is issued money too; 拨付 alone
+# may be a payment made. The grantor stands right before 拨付: "我局共拨付本县购机农户…",
+# "拨付我县各乡镇…", "申请拨付我局…" are payments on, or money asked for; and a level
+# paying within its own area ("县财政拨付本县购机农户…") pays money on (see _granted).
+_GRANTED = re.compile(r"(?P<by>(?:中央|自治区|省|市|州|县|区|旗|盟|上级)级?(?:财政(?:局|厅|部)?|政府)?|财政(?:局|厅|部)?|政府)"
+                      r"(?:已|共|累计|先后|及时|足额|全额|分批){0,2}拨付给?(?:我|本)(?P<to>[县市区州旗盟乡镇局委办])")
+# Bond money 争取 ("争取债券资金2.62亿元", the special-bond template) is not money issued
+# where its words plan, need or ask for it, count it over several years, or set it as a
+# target ("尚需争取…", "申请争取…", "2020年以来争取…", "项目累计争取…", "年度目标:争取…").
+_NOT_SECURED = re.compile(r"计划(?!总?投资)|拟|力争|预计|下一步|继续|[尚仍还]需|需要?(?:再|继续|进一步)?争取|有待|待争取|累计|"
+                          r"未能|未争取|申请|申报|目标(?:任务)?[:：为是]|\d{4}年?\s*(?:-|—|~|至|到)\s*\d{4}|\d年以来|"
+                          r"近[一二两三四五六七八九十\d]+年|历年|多年|[一二两三四五六七八九十\d]年来")
+_YEAR = re.compile(r"(20\d\d)\s*年")
+
+
+def _granted(label: str) -> bool:
+    """Whether ``label`` names a level's grant to the writer (_GRANTED): to a unit, or to
+    an area of another level than the grantor's (自治区 grants to 我区, 县财政 not to 本县)."""
+    return any(m.group("to") in "局委办" or m.group("to") not in m.group("by").replace("自治区", "")
+               for m in _GRANTED.finditer(label))
+
+
+def _since_figure(ctx: Context, sentence_start: int, pos: int) -> int:
+    """Where the words of the figure at ``pos`` start: after the figure before it in its
+    sentence ("申报债券资金5亿元,争取到位债券资金2.62亿元": 申报 is the first's)."""
+    lo = sentence_start
+    for m in find_amounts(ctx.f[sentence_start:pos]):
+        lo = sentence_start + m.end()
+    return lo
+
+
+def _another_year(ctx: Context, lo: int, pos: int) -> bool:
+    """Whether ``ctx.f[lo:pos]`` names a year (20xx年), none of them one its title names."""
+    named = set(_YEAR.findall(ctx.f, lo, pos))
+    title = find_title(ctx) if named else None
+    own = set(_YEAR.findall(str(title.value))) if title is not None else set()
+    return bool(own) and not named & own
+
+
+def _sought(ctx: Context, lo: int, pos: int) -> bool:
+    """Whether bond money 争取 at ``pos`` is money sought, not secured in the year: so
+    said in its words from ``lo``, the figure before it in its sentence (_NOT_SECURED;
+    "申报债券资金5亿元,争取到位债券资金2.62亿元" secured the second), in a section of
+    next steps (四、下一步工作: "继续做好项目储备,争取债券资金2亿元"), or by a department,
+    whose bonds won for its region are its work, not the money it was given."""
+    return (_NOT_SECURED.search(ctx.f, lo, pos) is not None
+            or any(vocab().improvements.search(t) for t in ctx.chain_titles(pos))
+            or _department_title(ctx))
+
+
 _NAMED_BATCH = re.compile(r"第[一二三四五六七八九十\d]+批|首批|批次")
 _CLAUSE_END = re.compile(r"[,;:。!?\n]")
 # A list under money planned or allocated (budget, 下达 income, what arrived) ends at money
