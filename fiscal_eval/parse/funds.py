@@ -104,6 +104,10 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
     # 1688.46万元" sets what was spent against it)
     if role == "spent" and not after_budget and _plan_context(ctx, pos):
         return "other", 9, ()
+    # "已申请专项债券资金支付9600万元", "计划支付…", "拟支出…": money asked for or meant to
+    # be paid, not paid
+    if role == "spent" and _NOT_YET_PAID.search(label):
+        return "other", 9, ()
     # "12月26日下达省级第二批资金指标85.84万元": one batch of the year's allocations is
     # money issued, as any 下达 is, not the budget its 资金指标 would otherwise name.
     if role == "budget" and _ALLOCATED.search(label) and _NAMED_BATCH.search(label):
@@ -182,6 +186,7 @@ _LEVEL_WORD = r"(?:中央|省级?|自治区|市级?|州级?|县级?|区级?)"
 _LEVELS_JOINED = re.compile(rf"{_LEVEL_WORD}(?:财政)?(?:及|和|与|、){_LEVEL_WORD}")
 # "该项目财政拨入资金30万元…" in a report counting several projects: that project's money.
 _ONE_OF_SEVERAL = re.compile(r"\s*(?:该|此)项目")
+_NOT_YET_PAID = re.compile(r"申请|(?<!按)计划(?!内)|拟|预计|待")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 # "省级拨付我区…资金62万元": a level's grant to the writer is issued money too; 拨付 alone
 # may be a payment made. The grantor stands right before 拨付: "我局共拨付本县购机农户…",

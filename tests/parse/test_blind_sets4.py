@@ -279,3 +279,11 @@ def test_a_table_rows_label_declares_its_own_unit():
     # a label without one keeps the table's unit (here none declared: 元)
     text = table.format(plan="计划安排资金", arrived="实际到位资金")
     assert _parse(text).budget_yuan == 1088.0
+
+
+def test_money_asked_for_or_meant_to_be_paid_is_not_spent():
+    head = "某市交通运输局2021年度项目支出绩效自评报告\n一、项目基本情况\n"
+    for words in ("已申请专项债券资金支付9600万元", "计划支付资金9600万元", "拟支付资金9600万元", "待支付资金9600万元"):
+        assert _parse(head + f"保山站站房规模扩至12000平方米,{words}。\n").spent_yuan is None, words
+    # paid as planned is paid
+    assert _parse(head + "按计划支付资金9600万元。\n").spent_yuan == 96000000.0
