@@ -186,7 +186,7 @@ _LEVEL_WORD = r"(?:中央|省级?|自治区|市级?|州级?|县级?|区级?)"
 _LEVELS_JOINED = re.compile(rf"{_LEVEL_WORD}(?:财政)?(?:及|和|与|、){_LEVEL_WORD}")
 # "该项目财政拨入资金30万元…" in a report counting several projects: that project's money.
 _ONE_OF_SEVERAL = re.compile(r"\s*(?:该|此)项目")
-_NOT_YET_PAID = re.compile(r"申请|(?<!按)计划(?!内)|拟|预计|待")
+_NOT_YET_PAID = re.compile(r"申请[^,;。]{0,10}?(?:支付|拨付|支出)|(?<!按)(?:计划|拟|预计|待)(?:支付|支出|使用|拨付)")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 # "省级拨付我区…资金62万元": a level's grant to the writer is issued money too; 拨付 alone
 # may be a payment made. The grantor stands right before 拨付: "我局共拨付本县购机农户…",

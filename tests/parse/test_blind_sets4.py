@@ -287,3 +287,5 @@ def test_money_asked_for_or_meant_to_be_paid_is_not_spent():
         assert _parse(head + f"保山站站房规模扩至12000平方米,{words}。\n").spent_yuan is None, words
     # paid as planned is paid
     assert _parse(head + "按计划支付资金9600万元。\n").spent_yuan == 96000000.0
+    # a project whose name holds 计划 (学生营养改善计划) spends as any other
+    assert _parse(head + "实际使用项目资金—学生营养改善计划项目5779173.38元。\n").spent_yuan == 5779173.38
