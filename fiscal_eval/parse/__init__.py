@@ -19,6 +19,7 @@ from fiscal_eval.parse.metadata import (
     find_project_name,
     project_field_span,
     several_forms,
+    forms_of_one_project,
     find_published_date,
     find_region,
     find_title,
@@ -163,11 +164,14 @@ def _parse(doc: Document) -> Report:
     if bundle is not None:
         # Several reports, the later ones cut off: what was read is the first one's.
         lost = f"文件含多份报告（{bundle[:60]}），所读数字只属其中一份"
-        for field, value in (("project_name", project_name), ("score", score), ("grade", grade),
+        # (one project's forms for two years: the project's name is the file's, its figures not)
+        named = () if forms_of_one_project(ctx) else (("project_name", project_name),)
+        for field, value in (*named, ("score", score), ("grade", grade),
                              *values.items(), *rate_values.items()):
             if value is not None:
                 candidates[field] = _declined(candidates.get(field, ()), value, evidence.pop(field, None), lost)
-        project_name = score = grade = None
+        project_name = project_name if named == () else None
+        score = grade = None
         values = dict.fromkeys(values)
         rate_values = dict.fromkeys(rate_values)
 

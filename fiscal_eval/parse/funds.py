@@ -808,6 +808,10 @@ def _mark_incomplete(out: list[Amount], parent: int, first: int = 0) -> None:
             out[i] = replace(a, line=replace(a.line, complete=False))
 
 
+# A label's unit per head, area or item: "(元/生)", "(万元/亩)", "(元/人·年)".
+_PER_UNIT = re.compile(r"[(（]\s*(?:亿元|万元|千元|元)\s*[/／每]")
+
+
 def _table_amounts(ctx: Context) -> list[Amount]:
     """Amounts in form tables: rows named by role words ("预算安排 | (1) | 2700000"),
     and columns named by role words ("全年预算数 | 全年执行数") over rows of lines."""
@@ -899,7 +903,10 @@ def _table_amounts(ctx: Context) -> list[Amount]:
             if any(role_of(row[k].text)[0] in ("budget", "available", "spent") for k in range(li + 1, i)) \
                     or (_HEADING_OVER_BOTH.fullmatch(label) and len(numeric) > 1):
                 continue
-            # "计划安排资金(万元) | 1088.00": the row's own label declares its unit
+            # "计划安排资金(万元) | 1088.00": the row's own label declares its unit (a unit per
+            # head or area, "年度预算资金(元/生) | 1200", declares a standard, no amount)
+            if _PER_UNIT.search(label_text):
+                continue
             row_unit = val.unit or declared_unit(label_text) or unit
             line = FundLine(
                 label=label,

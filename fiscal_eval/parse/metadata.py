@@ -1889,7 +1889,12 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
     # "其中养老机构运营补贴项目48万元、社会工作服务站项目建设资金15万元…" and
     # "1.养老机构运营补贴项目:… 2.社会工作服务站项目:…": the fund's projects, each named
     listed = _listed_projects(ctx)
-    if len(listed) >= 2 and not fields:
+    # (a title naming one project, not a fund's: "某村基础设施建设项目绩效自评报告" over
+    # "1.道路硬化项目: 2.路灯安装项目:" or "其中水源工程项目180万元、…" lists its parts)
+    one_titled = any(c.label == "title" and c.tier < REJECTED and re.search(r"(?:项目|工程)$", str(c.value))
+                     and not re.search(r"(?:资金|经费|公益金|转移支付)项目$", str(c.value))
+                     and not _generic_project(str(c.value)) for c in cands)
+    if len(listed) >= 2 and not fields and not one_titled:
         return Choice(None, tuple(Candidate(c.value, c.span, c.label, c.reason, False,
                                             f"正文列出多个项目（{'、'.join(listed[:3])}），报告不止一个项目")
                                   for c in cands))
@@ -2037,10 +2042,35 @@ def several_forms(ctx: Context) -> str | None:
         return "、".join(different[:3])
     # "财政项目支出绩效自评表 (2022 年度) … 年度资金总额 … 财政项目支出绩效自评表 (2022 年度)":
     # a second form after a first one's body, whatever its 项目名称 cells became
-    heads = [m.start() for m in _FORM_HEADING.finditer(ctx.f)]
-    if len(heads) >= 2 and "年度资金总额" in ctx.f[heads[0]:heads[1]].replace(" ", ""):
-        return f"{len(heads)}张项目支出绩效自评表"
+    # (each heading over a body of its own: the heading repeated over a form's second page,
+    # its indicators, is one form)
+    bodies = _form_bodies(ctx)
+    if len(bodies) >= 2:
+        return f"{len(bodies)}张项目支出绩效自评表"
     return None
+
+
+def _form_bodies(ctx: Context) -> list[int]:
+    """Where the MoF project forms open whose heading stands over a body of its own (its
+    年度资金总额 before the next heading)."""
+    heads = [m.start() for m in _FORM_HEADING.finditer(ctx.f)]
+    return [h for h, end in zip(heads, [*heads[1:], len(ctx.f)]) if "年度资金总额" in ctx.f[h:end].replace(" ", "")]
+
+
+def forms_of_one_project(ctx: Context) -> bool:
+    """Whether the text's several MoF forms each name, in a 项目名称 cell, one and the same
+    project (one project's forms for two years: its name stands, not its figures)."""
+    heads = _form_bodies(ctx)
+    if len(heads) < 2:
+        return False
+    cells = [c for c in _project_candidates(ctx, _titles(ctx))[0] if c.reason == "“项目名称”栏"]
+    names = set()
+    for h, end in zip(heads, [*heads[1:], len(ctx.f)]):
+        own = {str(c.value) for c in cells if h <= c.span[0] < end}
+        if len(own) != 1:
+            return False
+        names |= own
+    return len(names) == 1
 
 
 # The MoF project form's own heading with its year (several in a row: several forms).
