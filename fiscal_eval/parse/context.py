@@ -17,9 +17,12 @@ __all__ = ["Context", "clean_label", "is_cjk", "cjk_count"]
 _SENTENCE_STOP_CHARS = frozenset(fold(SENTENCE_END))
 _CLAUSE_STOP = ",;、:。!?\n\t"
 assert _SENTENCE_STOP_CHARS <= frozenset(_CLAUSE_STOP)  # Context._stops reads them from the clause stops
-# (a 、 joining two levels, "下达中央、市级转移支付资金", is inside one clause's words)
-_CLAUSE_STOP_RE = re.compile(f"[{re.escape(_CLAUSE_STOP.replace('、', ''))}]"
-                             r"|(?<!中央|省级|市级|县级|区级)、|、(?!中央|省级|市级|县级|区级|自治区)")
+# (a 、 joining two levels, "下达中央、市级转移支付资金", is inside one clause's words.) One
+# character class first, the 、's conditions after it: the scan is a set lookup a character
+# (an alternation tried at every character took twice as long; the stops are the same).
+_CLAUSE_STOP_RE = re.compile(f"[{re.escape(_CLAUSE_STOP)}]"
+                             r"(?:(?<!、)|(?<!中央、)(?<!省级、)(?<!市级、)(?<!县级、)(?<!区级、)"
+                             r"|(?!中央|省级|市级|县级|区级|自治区))")
 _LEAD = re.compile(
     r"^(?:\s|[:—\-•·]|其中|分别为|分别是|包括|(?:19|20)\d\d\s*年(?:度)?(?![初末底])|\d{5,}\s*-?"
     r"|\(\d{1,2}\)|\d{1,2}[、.](?!\d)|[)\]】])+"

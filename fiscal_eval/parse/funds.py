@@ -197,7 +197,7 @@ _GRANTED = re.compile(r"(?P<by>(?:中央|自治区|省|市|州|县|区|旗|盟|�
 # Bond money 争取 ("争取债券资金2.62亿元", the special-bond template) is not money issued
 # where its words plan, need or ask for it, count it over several years, or set it as a
 # target ("尚需争取…", "申请争取…", "2020年以来争取…", "项目累计争取…", "年度目标:争取…").
-_NOT_SECURED = re.compile(r"计划(?!总?投资)|拟|力争|预计|下一步|继续|[尚仍还]需|需要?(?:再|继续|进一步)?争取|有待|待争取|累计|"
+_NOT_SECURED = re.compile(r"计划(?!总?投资)|拟|力争|预计|将(?=争取)|下一步|继续|[尚仍还]需|需要?(?:再|继续|进一步)?争取|有待|待争取|累计|"
                           r"未能|未争取|申请|申报|目标(?:任务)?[:：为是]|\d{4}年?\s*(?:-|—|~|至|到)\s*\d{4}|\d年以来|"
                           r"近[一二两三四五六七八九十\d]+年|历年|多年|[一二两三四五六七八九十\d]年来")
 _YEAR = re.compile(r"(20\d\d)\s*年")

@@ -1431,12 +1431,15 @@ _LEVELS_MONEY = re.compile(r"(?:(?:中央|省|自治区|市|州|县|区|乡镇|�
                            r"(?:财政)?(?:专项)?(?:资金|经费)")
 
 
+_JOINING = re.compile("[、和及]")
+
+
 def title_funds(ctx: Context) -> tuple[str, ...]:
     """The funds a title names when it names several (园林绿化养护经费及城区行道树养护经费:
     both), else ()."""
     for t in _titles(ctx):
-        if t.tier != 1:
-            continue
+        if t.tier != 1 or not _JOINING.search(t.text):
+            continue  # (several funds are joined by 、/和/及: a title without one names one)
         for name, _, _ in _title_parts(t).objects:
             if _several_funds(name):
                 return tuple(p for p in re.split(r"、|和|及", re.sub(r"\([^()]*\)", "", name)) if p)
@@ -1562,8 +1565,9 @@ def _listed_projects(ctx: Context) -> list[str]:
     """The distinct projects the text's head lists as numbered items or as the parts of a
     sum, each named (not a kind of money or a part of the report: 主要建设项目, 产出项目)."""
     head = ctx.f[:_HEAD]
-    names = [m.group("n") for m in _PROJECT_ITEM.finditer(head)]
-    for m in _PARTS_LIST.finditer(head):
+    # (each list needs its words: 项目 and a colon, or 其中; most texts have neither)
+    names = [m.group("n") for m in _PROJECT_ITEM.finditer(head)] if "项目:" in head or "项目：" in head else []
+    for m in (_PARTS_LIST.finditer(head) if "其中" in head else ()):
         names += [p.group("n") for p in _PART_ITEM.finditer(m.group("list"))]
     return list(dict.fromkeys(n for n in names if not _generic_project(n) and not _KIND_OF_MONEY.fullmatch(n)
                               and not re.fullmatch(r"(?:主要|重点)?(?:建设|实施|产出|效益|子|其他|绩效)*项目", n)))
