@@ -125,6 +125,17 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
             return "other", 9, ()
         granted = granted and not _another_year(ctx, lo, pos)
     granted = granted or secured
+    # The same guards for money 下达 (the reviews of the two rules above found 下达 open to
+    # them): an allocation planned, asked for, counted over years or set as a target
+    # ("计划下达…", "2019年以来共下达…"), or one under next steps, is money issued, not
+    # this year's budget. (Not another year's by the title's year: titles and bodies
+    # disagree on years too often, 提前下达 most of all.)
+    if role == "income" and not granted and _ALLOCATED.search(matched):
+        # (the sentence's words first, the figure's own only where they hold such a word)
+        if (_NOT_ISSUED.search(ctx.f, max(sentence_start, pos - _WORDS_REACH), pos)
+                and _NOT_ISSUED.search(ctx.f, _since_figure(ctx, sentence_start, pos), pos)) \
+                or any(v.improvements.search(t) for t in ctx.chain_titles(pos)):
+            return role, rank, ()
     # Money 下达 (issued) to the unit stands for the budget, and for what arrived only
     # when the report says it all arrived (到位率 100%, 全部到位 in the same sentence):
     # "下达我县…资金200万元" alone says what was allocated, not what arrived.
@@ -200,6 +211,10 @@ _GRANTED = re.compile(r"(?P<by>(?:中央|自治区|省|市|州|县|区|旗|盟|�
 _NOT_SECURED = re.compile(r"计划(?!总?投资)|拟|力争|预计|将(?=争取)|下一步|继续|[尚仍还]需|需要?(?:再|继续|进一步)?争取|有待|待争取|累计|"
                           r"未能|未争取|申请|申报|目标(?:任务)?[:：为是]|\d{4}年?\s*(?:-|—|~|至|到)\s*\d{4}|\d年以来|"
                           r"近[一二两三四五六七八九十\d]+年|历年|多年|[一二两三四五六七八九十\d]年来")
+# What says an allocation (下达) is not this year's money issued: planned, asked for, counted
+# over years, a target ("下达资金计划" is an allocation plan issued: money issued).
+_NOT_ISSUED = re.compile(r"(?:计划|拟|预计|将|待|申请|争取|力争)(?:于[^,;。]{0,10})?下[达拨]|以来|[一二两三四五六七八九十\d]年来"
+                         r"|近[一二两三四五六七八九十\d]+年|历年|\d{4}年?\s*(?:-|—|~|至|到)\s*\d{4}|目标(?:任务)?[:：为是]")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 
 
@@ -210,12 +225,18 @@ def _granted(label: str) -> bool:
                for m in _GRANTED.finditer(label))
 
 
+# How far back a figure's own words are read (a sentence with no stop may run on for pages:
+# reading it all again for each of its figures would cost the square of its length).
+_WORDS_REACH = 120
+
+
 def _since_figure(ctx: Context, sentence_start: int, pos: int) -> int:
     """Where the words of the figure at ``pos`` start: after the figure before it in its
-    sentence ("申报债券资金5亿元,争取到位债券资金2.62亿元": 申报 is the first's)."""
-    lo = sentence_start
-    for m in find_amounts(ctx.f[sentence_start:pos]):
-        lo = sentence_start + m.end()
+    sentence ("申报债券资金5亿元,争取到位债券资金2.62亿元": 申报 is the first's), at most
+    _WORDS_REACH characters back."""
+    lo = start = max(sentence_start, pos - _WORDS_REACH)
+    for m in find_amounts(ctx.f[start:pos]):
+        lo = start + m.end()
     return lo
 
 

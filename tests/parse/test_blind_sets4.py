@@ -289,3 +289,16 @@ def test_money_asked_for_or_meant_to_be_paid_is_not_spent():
     assert _parse(head + "按计划支付资金9600万元。\n").spent_yuan == 96000000.0
     # a project whose name holds 计划 (学生营养改善计划) spends as any other
     assert _parse(head + "实际使用项目资金—学生营养改善计划项目5779173.38元。\n").spent_yuan == 5779173.38
+
+
+def test_an_allocation_planned_over_years_as_a_target_or_under_next_steps_is_not_the_budget():
+    head = "某县2023年度残疾人事业发展补助资金绩效自评报告\n一、绩效目标分解下达情况\n"
+    for words in ("计划下达残疾人事业发展补助资金1067.2万元", "2019年以来共下达残疾人事业发展补助资金1067.2万元",
+                  "项目年初总体目标为:中、省下达残疾人事业发展补助资金合计1067.2万元"):
+        assert _parse(head + words + "。\n").budget_yuan is None, words
+    text = "某县2023年度某项目绩效自评报告\n四、下一步工作\n省财政下达资金1067.2万元后及时拨付。\n"
+    assert _parse(text).budget_yuan is None
+    # the year's allocations, their plan issued, and money issued in advance for the year stand
+    for words in ("2023年累计下达残疾人事业发展补助资金1067.2万元", "省财政厅下达我县2023年残疾人事业发展补助资金计划1067.2万元",
+                  "2022年12月省财政厅提前下达残疾人事业发展补助资金1067.2万元"):
+        assert _parse(head + words + "。\n").budget_yuan == 10672000.0, words

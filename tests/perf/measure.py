@@ -41,6 +41,7 @@ DEFAULT_SIZES = {
     "many_pipes": (20_000, 40_000),
     "many_equals": (200_000, 400_000),
     "grade_words": (400_000, 800_000),
+    "many_allocations": (100_000, 200_000),
 }
 
 # CPU seconds (the machine is shared: wall time measures the neighbours too), wall

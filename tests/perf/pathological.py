@@ -133,6 +133,13 @@ def grade_words(n: int) -> tuple[bytes, str]:
     return ("某局2021年度绩效自评报告\n" + "90分优秀80分良好60分合格" * (n // 15) + "\n").encode(), ".txt"
 
 
+def many_allocations(n: int) -> tuple[bytes, str]:
+    """About ``n`` characters of allocations in one sentence with no stop, their words the
+    kind the money rules read back over (下达, 拨付我区, 争取债券资金, 计划下达, 以来)."""
+    piece = "省级下达我县资金12万元中央拨付我区资金3万元争取债券资金4亿元计划下达资金5万元2019年以来下达资金6万元"
+    return ("某县2023年度资金绩效自评报告\n" + piece * max(1, n // len(piece)) + "。\n").encode(), ".txt"
+
+
 CASES = {
     "unpunctuated": unpunctuated,
     "unpunctuated_cjk": unpunctuated_cjk,
@@ -149,4 +156,5 @@ CASES = {
     "many_pipes": many_pipes,
     "many_equals": many_equals,
     "grade_words": grade_words,
+    "many_allocations": many_allocations,
 }

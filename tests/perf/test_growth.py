@@ -64,7 +64,7 @@ _START = {
     "unpunctuated": 40_000, "unpunctuated_cjk": 40_000, "long_run": 40_000, "long_runs": 4_000,
     "repeated_headings": 4_000, "flat_headings": 4_000, "one_line": 200_000, "nested_tables": 500,
     "nested_blocks": 2_000, "wide_html_table": 2_000, "huge_numbers": 20_000, "many_numbers": 10_000,
-    "many_pipes": 4_000, "many_equals": 40_000, "grade_words": 100_000,
+    "many_pipes": 4_000, "many_equals": 40_000, "grade_words": 100_000, "many_allocations": 20_000,
 }
 
 
