@@ -1158,6 +1158,7 @@ def _names_one_of(label: str, funds: tuple[str, ...]) -> bool:
     run of words in common with one fund (园林绿化经费: 园林绿化; 行道树养护费: 行道树养护)
     is at least three characters and longer than with any other (养护经费, 项目资金 and
     两项经费 name no one of 园林绿化养护经费 and 城区行道树养护经费)."""
+    label = label[-_WORDS_REACH:]  # (the words nearest the figure: a run-on label is not read whole for each)
     runs = sorted((_common_run(label, f) for f in funds), reverse=True)
     return runs[0] >= 3 and runs[0] > runs[1]
 
