@@ -165,12 +165,13 @@ def _parse(doc: Document) -> Report:
         # Several reports, the later ones cut off: what was read is the first one's.
         lost = f"文件含多份报告（{bundle[:60]}），所读数字只属其中一份"
         # (one project's forms for two years: the project's name is the file's, its figures not)
-        named = () if forms_of_one_project(ctx) else (("project_name", project_name),)
+        one_project = forms_of_one_project(ctx)
+        named = () if one_project else (("project_name", project_name),)
         for field, value in (*named, ("score", score), ("grade", grade),
                              *values.items(), *rate_values.items()):
             if value is not None:
                 candidates[field] = _declined(candidates.get(field, ()), value, evidence.pop(field, None), lost)
-        project_name = project_name if named == () else None
+        project_name = project_name if one_project else None
         score = grade = None
         values = dict.fromkeys(values)
         rate_values = dict.fromkeys(rate_values)

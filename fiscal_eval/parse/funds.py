@@ -131,10 +131,7 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
     # this year's budget. (Not another year's by the title's year: titles and bodies
     # disagree on years too often, 提前下达 most of all.)
     if role == "income" and not granted and _ALLOCATED.search(matched):
-        # (the sentence's words first, the figure's own only where they hold such a word)
-        if (_NOT_ISSUED.search(ctx.f, max(sentence_start, pos - _WORDS_REACH), pos)
-                and _NOT_ISSUED.search(ctx.f, _since_figure(ctx, sentence_start, pos), pos)) \
-                or any(v.improvements.search(t) for t in ctx.chain_titles(pos)):
+        if _NOT_ISSUED.search(ctx.f, _since_figure(ctx, sentence_start, pos), pos) or _next_steps(ctx, pos):
             return role, rank, ()
     # Money 下达 (issued) to the unit stands for the budget, and for what arrived only
     # when the report says it all arrived (到位率 100%, 全部到位 in the same sentence):
@@ -208,13 +205,14 @@ _GRANTED = re.compile(r"(?P<by>(?:中央|自治区|省|市|州|县|区|旗|盟|�
 # Bond money 争取 ("争取债券资金2.62亿元", the special-bond template) is not money issued
 # where its words plan, need or ask for it, count it over several years, or set it as a
 # target ("尚需争取…", "申请争取…", "2020年以来争取…", "项目累计争取…", "年度目标:争取…").
+# Money counted over several years, or set as a target: no year's money issued (both below).
+_OVER_YEARS_OR_TARGET = (r"目标(?:任务)?[:：为是]|\d{4}年?\s*(?:-|—|~|至|到)\s*\d{4}|近[一二两三四五六七八九十\d]+年|历年"
+                         r"|[一二两三四五六七八九十\d]年来")
 _NOT_SECURED = re.compile(r"计划(?!总?投资)|拟|力争|预计|将(?=争取)|下一步|继续|[尚仍还]需|需要?(?:再|继续|进一步)?争取|有待|待争取|累计|"
-                          r"未能|未争取|申请|申报|目标(?:任务)?[:：为是]|\d{4}年?\s*(?:-|—|~|至|到)\s*\d{4}|\d年以来|"
-                          r"近[一二两三四五六七八九十\d]+年|历年|多年|[一二两三四五六七八九十\d]年来")
+                          r"未能|未争取|申请|申报|\d年以来|多年|" + _OVER_YEARS_OR_TARGET)
 # What says an allocation (下达) is not this year's money issued: planned, asked for, counted
 # over years, a target ("下达资金计划" is an allocation plan issued: money issued).
-_NOT_ISSUED = re.compile(r"(?:计划|拟|预计|将|待|申请|争取|力争)(?:于[^,;。]{0,10})?下[达拨]|以来|[一二两三四五六七八九十\d]年来"
-                         r"|近[一二两三四五六七八九十\d]+年|历年|\d{4}年?\s*(?:-|—|~|至|到)\s*\d{4}|目标(?:任务)?[:：为是]")
+_NOT_ISSUED = re.compile(r"(?:计划|拟|预计|将|待|申请|争取|力争)(?:于[^,;。]{0,10})?下[达拨]|以来|" + _OVER_YEARS_OR_TARGET)
 _YEAR = re.compile(r"(20\d\d)\s*年")
 
 
@@ -254,9 +252,13 @@ def _sought(ctx: Context, lo: int, pos: int) -> bool:
     "申报债券资金5亿元,争取到位债券资金2.62亿元" secured the second), in a section of
     next steps (四、下一步工作: "继续做好项目储备,争取债券资金2亿元"), or by a department,
     whose bonds won for its region are its work, not the money it was given."""
-    return (_NOT_SECURED.search(ctx.f, lo, pos) is not None
-            or any(vocab().improvements.search(t) for t in ctx.chain_titles(pos))
-            or _department_title(ctx))
+    return _NOT_SECURED.search(ctx.f, lo, pos) is not None or _next_steps(ctx, pos) or _department_title(ctx)
+
+
+def _next_steps(ctx: Context, pos: int) -> bool:
+    """Whether ``pos`` is in a section of next steps (四、下一步工作, 改进措施 …): money there
+    is planned, not this year's."""
+    return any(vocab().improvements.search(t) for t in ctx.chain_titles(pos))
 
 
 _NAMED_BATCH = re.compile(r"第[一二三四五六七八九十\d]+批|首批|批次")

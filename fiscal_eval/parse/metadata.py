@@ -1268,7 +1268,8 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
     if form_years and any(c.tier == 1 and c.label == "title" and c.value not in form_years for c in cands):
         # (the title's year read again by another pattern on the title's own line goes too)
         def line(c: _C) -> str:
-            return f[f.rfind("\n", 0, c.span[0]) + 1:(f.find("\n", c.span[1]) + 1 or len(f) + 1) - 1].strip()
+            lo, hi = _lines_of(f, c.span)
+            return f[lo:hi].strip()
         title_lines = {line(c) for c in cands if c.label == "title"}
         cands = [_C(c.value, c.span, c.label, f"{c.reason}（标题年份与自评表所列年度不一致）", REJECTED)
                  if c.label in ("title", "自评表(…年度)") or line(c) in title_lines else c
@@ -1288,11 +1289,15 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
 _MASKED_YEAR = re.compile(r"(?:19|20)(?:[xX]{2}|[xX＊*_]{1,2}|\d[xX＊*_])\s*年")
 
 
+def _lines_of(f: str, span: Span) -> Span:
+    """The start and end of the line or lines holding ``span`` (the end before its \\n)."""
+    hi = f.find("\n", span[1])
+    return f.rfind("\n", 0, span[0]) + 1, len(f) if hi < 0 else hi
+
+
 def _restated(f: str, year: str, span: Span) -> bool:
     """Whether ``year`` is written in ``f`` outside the line holding ``span``."""
-    lo = f.rfind("\n", 0, span[0]) + 1
-    hi = f.find("\n", span[1])
-    hi = len(f) if hi < 0 else hi
+    lo, hi = _lines_of(f, span)
     return year in f[:lo] or year in f[hi:]
 
 
@@ -1431,6 +1436,7 @@ _LEVELS_MONEY = re.compile(r"(?:(?:中央|省|自治区|市|州|县|区|乡镇|�
                            r"(?:财政)?(?:专项)?(?:资金|经费)")
 
 
+# What joins the funds a name lists (林业改革发展资金、林业草原生态保护恢复资金, …和…, …及…).
 _JOINING = re.compile("[、和及]")
 
 
@@ -1442,7 +1448,7 @@ def title_funds(ctx: Context) -> tuple[str, ...]:
             continue  # (several funds are joined by 、/和/及: a title without one names one)
         for name, _, _ in _title_parts(t).objects:
             if _several_funds(name):
-                return tuple(p for p in re.split(r"、|和|及", re.sub(r"\([^()]*\)", "", name)) if p)
+                return tuple(p for p in _JOINING.split(re.sub(r"\([^()]*\)", "", name)) if p)
     return ()
 
 
@@ -1452,7 +1458,7 @@ def _several_funds(name: str) -> bool:
     name lists its parts (办公宿舍楼、食堂及餐厅暖通改造经费) is one project: only when
     every part is itself a fund (or a category) are there several."""
     for part in [name, *re.findall(r"\(([^()]*)\)", name)]:
-        parts = re.split(r"、|和|及", re.sub(r"\([^()]*\)", "", part) if part is name else part)
+        parts = _JOINING.split(re.sub(r"\([^()]*\)", "", part) if part is name else part)
         # (the last part may carry the title's 项目: "…发展资金和耕地地力保护补贴项目")
         if len(parts) > 1 and all(re.search(r"(?:资金|经费|补助|补贴|基金|转移支付|[A-Za-z一二三四五六七八九十]类)(?:项目)?$", p)
                                   for p in parts):
