@@ -102,7 +102,9 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
             return "other", 9, ()
     # (unless the sentence stated the budget first: "全年预算数1761.58万元,本年度总支出
     # 1688.46万元" sets what was spent against it)
-    if role == "spent" and not after_budget and _plan_context(ctx, pos):
+    # A figure whose own words say it is actual (总支出决算数, 实际支出) is no plan
+    # whatever its section ("一、预算批复及资金基本情况" goes on to the year's 决算).
+    if role == "spent" and not after_budget and not _ACTUAL.search(label) and _plan_context(ctx, pos):
         return "other", 9, ()
     # "已申请专项债券资金支付9600万元", "计划支付…", "拟支出…": money asked for or meant to
     # be paid, not paid
@@ -195,6 +197,7 @@ _LEVELS_JOINED = re.compile(rf"{_LEVEL_WORD}(?:财政)?(?:及|和|与|、){_LEVE
 # "该项目财政拨入资金30万元…" in a report counting several projects: that project's money.
 _ONE_OF_SEVERAL = re.compile(r"\s*(?:该|此)项目")
 _NOT_YET_PAID = re.compile(r"申请[^,;。]{0,10}?(?:支付|拨付|支出)|(?<!按)(?:计划|拟|预计|待)(?:支付|支出|使用|拨付)")
+_ACTUAL = re.compile(r"决算|实际")
 _ALLOCATED = re.compile(r"下达|下拨")  # money issued to the unit: the budget it was given
 # "省级拨付我区…资金62万元": a level's grant to the writer is issued money too; 拨付 alone
 # may be a payment made. The grantor stands right before 拨付: "我局共拨付本县购机农户…",
