@@ -47,3 +47,19 @@ def test_a_spending_outturn_is_money_spent():
     text = ("甲县乙局2022年度部门整体支出绩效自评报告\n一、部门预算执行情况\n"
             "2022年度乙局年初预算500万元,收入决算数为480万元。\n")
     assert _parse(text).spent_yuan is None
+
+
+# ------------------------------------------------------------------ flattened forms
+
+
+def test_a_rate_unit_in_a_header_is_not_the_tables_money_unit():
+    # (元/亩) is the subsidy standard's unit; the money is in the 单位:万元 the table declares
+    grid = ("项目 | 补助标准(元/亩) | 全年预算数 | 全年执行数 | 执行率\n"
+            "耕地地力保护补贴 | 120 | 356.5 | 350.2 | 98.23%\n"
+            "合计 | | 356.5 | 350.2 | 98.23%\n")
+    report = _parse("甲县乙局2023年度耕地地力保护补贴绩效自评报告\n一、资金情况\n单位:万元\n" + grid)
+    assert report.budget_yuan == 3565000 and report.spent_yuan == 3502000
+    # a table with no unit declared but (元/亩) stays in 元
+    report = _parse("甲县乙局2023年度耕地地力保护补贴绩效自评报告\n一、资金情况\n" + grid.replace("356.5", "3565000")
+                    .replace("350.2", "3502000"))
+    assert report.budget_yuan == 3565000 and report.spent_yuan == 3502000
