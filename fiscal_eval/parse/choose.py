@@ -120,10 +120,17 @@ def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
     if not whole:
         return Choice(None, _candidates(options, None, "", lost))
     pool = [o for o in whole if not o.item] or whole
+    # Items only, where the report stated figures of its own that were declined ("中央下达
+    # 1969万元", "配套安排市级161万元": levels, no total; then "二是安排…147万元"): one item
+    # is not the whole the report states, it is no choice at all.
+    if pool is whole and any(o.item for o in whole) and any(not o.item for o in options if o.excluded):
+        pool = []
     if len(pool) < len(whole):
         for o in whole:
             if o.item:
                 lost[id(o)] = LOST_ITEM
+    if not pool:
+        return Choice(None, _candidates(options, None, "", lost))
     best = min(o.rank for o in pool)
     top = [o for o in pool if o.rank == best]
     for o in pool:

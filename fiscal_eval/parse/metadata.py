@@ -1672,7 +1672,8 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         + _STOP_EXTRA
     # a name may hold a quoted phrase (省级农业高质量发展(“两强一增”行动)): a quote opens
     # a run only when it closes within it
-    rx = _compiled(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}"
+    # (the field written as prose: "文件…,项目名称为2022年某村养殖业基地建设项目,…")
+    rx = _compiled(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}(?:为|是)?"
                    rf"(?P<v>(?:(?!{stop})(?:[^\s:,;|。\t“”\"]|“[^“”\n|]{{1,20}}”)){{2,60}})")
     cands: list[_C] = []
     field = None

@@ -49,6 +49,40 @@ def test_a_spending_outturn_is_money_spent():
     assert _parse(text).spent_yuan is None
 
 
+def test_one_enumerated_item_is_no_total_where_the_levels_stated_have_none():
+    text = ("甲市2021年农业生产发展资金使用情况绩效自评报告\n一、绩效目标分解下达情况\n"
+            "2021年中央下达我市农业生产发展资金1969万元,主要用于农机购置补贴等任务。\n"
+            "具体为:一是安排农机购置补贴322万元,配套安排市级财政资金161万元。二是安排农业信贷担保业务奖补资金147万元。"
+            "三是安排支持产业联合体发展补助40万元。\n")
+    report = _parse(text)
+    assert report.budget_yuan is None
+    assert {c.value for c in report.candidates["budget_yuan"]} >= {19690000, 1470000}
+    # with the levels' total stated, the total is the budget
+    report = _parse(text.replace("资金1969万元,", "资金1969万元,市级配套资金161万元,共计2130万元,"))
+    assert report.budget_yuan == 21300000
+
+
+def test_the_income_of_those_served_is_not_money_the_unit_received():
+    text = ("甲县2020年产业扶贫项目绩效自评报告\n一、项目资金情况\n2020年县财政下达资金603万元,用于9个产业扶贫项目支出。"
+            "该项目603万元均已到位。\n二、绩效目标完成情况\n该项目预定村集体收入60.3万元,实际已完成村集体收入60.3万元;"
+            "带动受益建档立卡贫困户总收入42.21万元。\n")
+    report = _parse(text)
+    assert report.budget_yuan == 6030000 and report.available_yuan == 6030000
+    # a unit's own income stays the money it received
+    report = _parse("甲县乙局2020年度部门整体支出绩效自评报告\n一、收支情况\n2020年乙局收入合计603万元。\n")
+    assert report.available_yuan == 6030000
+
+
+# ------------------------------------------------------------------ titles and names
+
+
+def test_a_project_name_field_written_as_prose_drops_its_verb():
+    text = ("甲县乙局2022年度项目支出绩效自评报告\n一、项目基本情况\n"
+            "县领导小组下发了《关于对2022年少数民族发展任务项目投资计划的批复》文件,项目名称为2022年甲县丙乡丁村养殖业基地建设项目,"
+            "项目总投资39.2696万元。\n")
+    assert _parse(text).project_name == "2022年甲县丙乡丁村养殖业基地建设项目"
+
+
 # ------------------------------------------------------------------ flattened forms
 
 
