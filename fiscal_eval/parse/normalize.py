@@ -55,6 +55,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache, cache
 
 from fiscal_eval.model import Document, Evidence, Report, Span, Table, sentence_at
+from fiscal_eval.parse.numbers import fold
 
 __all__ = ["OffsetMap", "Normalized", "normalize_document", "normalize_text", "to_simplified"]
 
@@ -489,7 +490,8 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
     changes: list[str] = []
     edits = _merge((_tag_edits(text) if has_tags else [])
                    + (_gloss_edits(text) if hint and _TONE_RE.search(text) else [])
-                   + (_glued_edits(text) if has_glued else []))
+                   # (read folded: full-width digits, １９４.９１９４.９１００％, glue as ASCII ones do)
+                   + (_glued_edits(fold(text)) if has_glued else []))
     out, omap = _apply(text, edits)
     if traditional:
         # After the glosses are out, so that glossed phrases convert as phrases.

@@ -97,3 +97,15 @@ def test_a_rate_unit_in_a_header_is_not_the_tables_money_unit():
     report = _parse("甲县乙局2023年度耕地地力保护补贴绩效自评报告\n一、资金情况\n" + grid.replace("356.5", "3565000")
                     .replace("350.2", "3502000"))
     assert report.budget_yuan == 3565000 and report.spent_yuan == 3502000
+
+
+def test_glued_form_cells_split_alike_in_full_width_digits():
+    # (a check of the whole labelled corpus with its digits made full-width found this
+    # one reading that changed: the glued cells' split looked for ASCII digits only)
+    row = "项目资金(万元)全年预算数(A)全年执行数(B)执行率(B/A)年度资金总额194.9194.9100%其中:中央补助194.9194.9100%其他资金\n"
+    head = "1、2020年度县级专项资金绩效目标自评表专项资金名称县级储备粮 主管部门甲县商务局\n"
+    ascii_report = _parse(head + row)
+    assert ascii_report.budget_yuan == 1949000 and ascii_report.spent_yuan == 1949000
+    wide = row.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789%"})
+    wide_report = _parse(head + wide)
+    assert (wide_report.budget_yuan, wide_report.spent_yuan, wide_report.execution_rate_reported) == (1949000, 1949000, 1.0)
