@@ -772,12 +772,13 @@ def _names_part(label: str, name: str) -> bool:
 
 # "资金合计(万元) 年度预算资金总额): 1084.25", "计划安排资金 (万元) |\n700 |": a form
 # field whose label declares the unit, and one bare number after a colon or in the next cell.
-_UNIT_LINE = re.compile(r"\((?P<unit>亿元|万元|千元|元)\)(?:[^\n\d|]{0,40}[:：][ \t]*|[ \t]*\|?[ \t]*\n(?:[ \t]*\n)?[ \t|]*)"
+# (Blank lines between the cells, however many: pages print one, two or none.)
+_UNIT_LINE = re.compile(r"\((?P<unit>亿元|万元|千元|元)\)(?:[^\n\d|]{0,40}[:：][ \t]*|[ \t]*\|?[ \t]*\n(?:[ \t\u3000]*\n)*+[ \t|]*)"
                         r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)[ \t|]*(?=\n|$)")
 
 
 # A cell's label: a short line with no figure and no clause punctuation (prose has both).
-_CELL_ABOVE = re.compile(r"(?:^|(?<=\n))([^\n\d,;。]{2,30})\n[ \t\u3000]*\n?[ \t\u3000]*$")
+_CELL_ABOVE = re.compile(r"(?:^|(?<=\n))([^\n\d,;。]{2,30})\n[ \t\u3000\n]*$")
 _UNIT_ALONE = re.compile(r"[ \t\u3000]*\((?:亿元|万元|千元|元)\)[ \t\u3000]*\n[ \t\u3000\n]*$")
 _BARE_NUMBER_NEXT = re.compile(r"[ \t\u3000|]*\n[ \t\u3000\n|]*-?\d[\d,.]*[ \t\u3000|]*(?:\n|$)")
 

@@ -902,7 +902,8 @@ def _org_line_above(ctx: Context, pos: int) -> tuple[str, Span] | None:
 
 
 _YEAR_AT = re.compile(r"(?:19|20)\d\d\s*年")
-_RUN_BEFORE = re.compile(r"(?:^|(?<=[\s,;:。、)]))[^\s,;:。、\d“”\"()]{3,30}$")
+# (the run may end its line, the year opening the next, indented or not: "…管委会\n　　2021年…")
+_RUN_BEFORE = re.compile(r"(?:^|(?<=[\s,;:。、)]))[^\s,;:。、\d“”\"()]{3,30}(?=[ \t]*(?:\n[ \t]*)*$)")
 _CJK_RUN_BEFORE = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))[\u4e00-\u9fff]{4,33}$")
 _EVAL_AFTER = re.compile(r"度?(?:部门整体支出|项目支出|财政支出|整体支出|项目)?[^。\n]{0,12}?(?:绩效|评价)"
                          r"|度?[^。\n,;]{0,30}?(?:开展|进行)了?(?:绩效)?自评")  # "…2021年度某某项目使用管理情况认真开展了自评"
@@ -1209,7 +1210,8 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
         (r"对\s*((?:19|20)\d\d)\s*年度?(?!\s*国债)[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
         (rf"(?:{vocab().meta['year_field'].pattern})[\s:|\t]*((?:19|20)\d\d)\s*年?", "field", 2),
         # the MoF form's name and its year: "部门预算项目支出绩效自评表(2023年度)"
-        (r"(?:自评表|自评报告)(?:\s*\(\s*|[ \t]*\n[ \t]*(?=(?:19|20)\d\d\s*年度[ \t]*\n))((?:19|20)\d\d)\s*年度?"
+        # (or on the next line, blank lines between or not)
+        (r"(?:自评表|自评报告)(?:\s*\(\s*|[ \t]*(?:\n[ \t]*){1,3}(?=(?:19|20)\d\d\s*年度[ \t]*\n))((?:19|20)\d\d)\s*年度?"
          r"(?:\s*\)|[ \t]*\n)", "自评表(…年度)", 2),
         (r"((?:19|20)\d\d)\s*年度?(?!\s*国债)(?:部门整体支出|项目支出|财政支出|整体支出|部门预算|项目)?[^。\n]{0,10}?"
          r"绩效(?:自评|评价)", "…年度…绩效自评", 3),

@@ -19,7 +19,7 @@ __all__ = ["Found", "as_found", "find_score", "find_grade", "choose_score", "cho
 
 _NUM = r"(?P<num>(?<![\d.])\d{1,3}(?:\.\d+)?)(?![\d.%])"
 # a colon may end a table's label cell, the value in the next ("自评总分: | 99.68 |")
-_FILLER = r"(?:[为是\s\t]|:(?:[ \t]*\|)?|分数|\(分\)){0,4}"
+_FILLER = r"(?:[为是]|\s{1,8}+|:(?:[ \t]*\|)?|分数|\(分\)){0,4}"
 _RANGE_AFTER = re.compile(r"^\s*分?\s*[-~—至]\s*\d")
 _OTHER_SCORE = re.compile(r"得分\s*[为是:]?\s*\d{1,2}(?:\.\d+)?\s*分")
 _POINTS = re.compile(r"\d\s*分")  # how every subtotal ends
@@ -160,7 +160,8 @@ def _parts_above_sum_to_100(f: str, pos: int) -> bool:
     """Whether the two or more rows right above the line at ``pos`` are a results table's
     parts (points possible, grade) whose points possible add up to 100."""
     total, rows = 0.0, 0
-    for line in reversed(f[max(0, f.rfind("\n", 0, max(0, pos - 1500))):pos].rstrip("\n").split("\n")[-_PARTS_LOOKED_AT:]):
+    lines = [ln for ln in f[max(0, f.rfind("\n", 0, max(0, pos - 1500))):pos].split("\n") if ln.strip()]
+    for line in reversed(lines[-_PARTS_LOOKED_AT:]):  # (blank lines between rows or not)
         row = _patterns()["part_grade_row"].fullmatch(line)
         if row is None:
             break

@@ -109,3 +109,57 @@ def test_glued_form_cells_split_alike_in_full_width_digits():
     wide = row.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789%"})
     wide_report = _parse(head + wide)
     assert (wide_report.budget_yuan, wide_report.spent_yuan, wide_report.execution_rate_reported) == (1949000, 1949000, 1.0)
+
+
+# ------------------------------------------------------------------ layout: blank lines and indents
+# (Found by rewriting every labelled text as portals print it — a blank line between
+# paragraphs, lines indented with ideographic spaces, lines holding only those spaces —
+# and asking for the same fields.)
+
+
+def _portal(text: str, blank: str = "\n", indent: str = "\u3000\u3000") -> str:
+    return blank.join(indent + line for line in text.split("\n"))
+
+
+def test_a_score_under_its_heading_past_a_line_of_spaces():
+    text = "甲市图书馆2022年度项目支出绩效自评报告\n一、自评结论\n(一)自评得分\n\n100分。\n"
+    assert _parse(text).score == 100
+    assert _parse(_portal(text)).score == 100
+    assert _parse(_portal(text, "\n\n")).score == 100
+
+
+def test_a_form_flattened_a_cell_a_line_with_blank_lines_between_cells():
+    cells = ["甲区财政支出项目绩效评价自评报告", "项目名称", "代表之家", "项目单位", "甲区人大办",
+             "计划安排资金", "(万元)", "48", "实际到位资金", "(万元)", "48", "实际支出", "(万元)", "46.5"]
+    for blank in ("\n", "\n\n", "\n\n\n"):
+        report = _parse(blank.join(cells) + "\n")
+        assert (report.budget_yuan, report.available_yuan, report.spent_yuan) == (480000, 480000, 465000), blank
+
+
+def test_a_unit_on_its_own_line_before_the_year_is_read_indented_or_not():
+    text = ("宁夏某某产业园区管委会\n2021年某某产业发展项目支出绩效评价评定等次为优\n"
+            "根据通知要求,某某园区管委会高度重视,开展绩效评价工作。\n")
+    plain = _parse(text)
+    assert plain.agency is None  # two names of one unit: no rule decides
+    assert {c.value for c in plain.candidates["agency"]} == {"宁夏某某产业园区管委会", "某某园区管委会"}
+    for rewritten in (_portal(text), _portal(text, "\n\n")):
+        report = _parse(rewritten)
+        assert report.agency is None and {c.value for c in report.candidates["agency"]} == {
+            "宁夏某某产业园区管委会", "某某园区管委会"}
+    # a unit then a space then the year, on one line
+    assert _parse("甲县民族宗教局 2022年财政衔接补助资金项目绩效自评报告\n一、基本情况\n").agency == "甲县民族宗教局"
+
+
+def test_a_form_names_its_year_on_the_next_line_past_a_blank_one():
+    text = ("甲镇2021年预算绩效评价结果公开\n财政项目支出绩效自评表\n2020年度\n项目名称城镇建设管理\n"
+            "主管部门甲区甲镇人民政府实施单位甲区甲镇人民政府\n")
+    assert _parse(text).year is None  # the title says 2021, the form 2020
+    assert _parse(_portal(text, "\n\n", "")).year is None
+
+
+def test_a_results_table_total_row_with_blank_lines_between_its_rows():
+    table = ("绩效评价结果\n绩效等级 | |||\n15.00 | 优 | ||\n55.00 | 49.04 | 优 | |\n产出 | 20.00 | 20.00 | 优 |\n"
+             "10.00 | 10.00 | 优 | |\n100.00 | 94.04 | 优 |\n")
+    head = "甲市人民法院\n2018年度部门整体支出绩效评价报告\n"
+    assert _parse(head + table).score == 94.04
+    assert _parse(head + "\n\n".join(table.split("\n"))).score == 94.04

@@ -3,9 +3,11 @@
 Every text of the tuning split of ../shared/corpus/real (read in place; skipped when
 absent), rewritten as mirror sites and word processors write it, parses to the same
 fields: in traditional characters (OpenCC s2t, as 繁体 mirrors serve pages), and with
-full-width digits, percents and punctuation (２０２１年，１００％). A reading that works on
+full-width digits, percents and punctuation (２０２１年，１００％), and laid out as portals
+print paragraphs (a blank line between lines, each indented with ideographic spaces). A reading that works on
 one writing and not the other is a rule that holds by accident. (Found so: the split of
-glued form cells, 194.9194.9100%, looked for ASCII digits only.)
+glued form cells, 194.9194.9100%, looked for ASCII digits only; and five readings that
+allowed one blank line between a label and its value, or none.)
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ def _full_width(text: str) -> str:
     return "".join(out) + text[pos:].translate(wide)
 
 
+def _portal(text: str) -> str:
+    return "\n\n".join("\u3000\u3000" + line for line in text.split("\n"))
+
+
 def _texts() -> list[Path]:
     if not REAL.is_dir():
         return []
@@ -54,7 +60,7 @@ def _texts() -> list[Path]:
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/corpus/real not present")
-@pytest.mark.parametrize("rewrite", [_traditional, _full_width], ids=["traditional", "full_width"])
+@pytest.mark.parametrize("rewrite", [_traditional, _full_width, _portal], ids=["traditional", "full_width", "portal"])
 def test_a_report_parses_alike_however_its_characters_are_written(rewrite):
     texts = _texts()
     assert len(texts) >= 80
