@@ -1,10 +1,12 @@
 """Mirror noise out, before the parser reads a document: traditional characters, pinyin
-glosses, spam lines, HTML tag debris, masked figures, glued table cells.
+glosses, spam lines, HTML tag debris, masked figures, glued table cells, figures parted
+from their units.
 
 Real reports often reach us through third-party mirrors that convert the page to
 traditional characters and inject a pinyin gloss after many of them (補(bǔ)貼, 項(xiàng)目),
 add their own banner lines, leave tag debris (``<dfn id="dn89e">``), mask figures (``***``,
-``××``) or lose a table's cell separators (``40004000100%`` for 4000 | 4000 | 100%).
+``××``) or lose a table's cell separators (``40004000100%`` for 4000 | 4000 | 100%); pages
+made from PDFs and Word files part a figure from its unit (``656.93 万元``, ``2024 年``).
 The parser's rules are written for clean simplified text, so :func:`normalize_document`
 rewrites the text the parser reads, and :class:`Normalized` maps what it found back.
 
@@ -40,7 +42,9 @@ Design
   character; a line is dropped as spam only when it carries a site/contact marker and
   no report vocabulary, figure or date; glued numbers are split only when exactly one
   split agrees with the rate printed after them (else the text is left for the parser
-  to abstain on). Whatever was changed is reported as one document warning.
+  to abstain on). Whatever was changed is reported as one document warning (spaces taken
+  from between a figure and its unit are not: like fold(), they change how the text is
+  written, not what it says).
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from functools import lru_cache, cache
 
-from fiscal_eval.model import Document, Evidence, Report, Span, Table, sentence_at
+from fiscal_eval.model import Cell, Document, Evidence, Report, Span, Table, sentence_at
 from fiscal_eval.parse.numbers import fold
 
 __all__ = ["OffsetMap", "Normalized", "normalize_document", "normalize_text", "to_simplified"]
@@ -139,7 +143,9 @@ _HINT_RE = re.compile(f"[{_TONE}{_TRAD_HINT}]")
 _TONE_RE = re.compile(f"[{_TONE}]")
 _TAG_TELL = re.compile(r"<(?=[a-zA-Z!/])|&(?=[#a-zA-Z])")
 _MASK_TELL = re.compile(rf"[{_MASK_CH}](?:(?=[{_MASK_CH}])|(?<=\d[{_MASK_CH}])(?![\d(（]))")
-_GLUED_TELL = re.compile(rf"[%％](?<=[\d.]{{{_GLUED_MIN}}}[%％])")
+# (Spaces may part the run from its %: "202010100.00 %".)
+_GLUED_TELL = re.compile(rf"[%％](?:(?<=[\d.]{{{_GLUED_MIN}}}[%％])|(?<=[\d.]{{{_GLUED_MIN}}}[ \u3000\u00a0][%％])"
+                         rf"|(?<=[\d.]{{{_GLUED_MIN}}}[ \u3000\u00a0]{{2}}[%％]))")
 _TRAD_HINT_RE = re.compile(f"[{_TRAD_HINT}]")
 # What is not CJK: removed to count the CJK characters (a list of each, as findall made,
 # cost 5x more).
@@ -186,6 +192,12 @@ class OffsetMap:
     def span(self, span: Span) -> Span:
         """The original stretch of a normalised span."""
         a, b = span
+        # (Before the first edit, and after the last when the text's length came back —
+        # spaces put back at a line's end —, every offset maps to itself.)
+        if len(self.norm) == 1 or b <= self.norm[1]:
+            return span
+        if a >= self.norm[-1] and self.orig_end[-1] is None and self.norm[-1] == self.orig[-1]:
+            return span
         lo = self.to_original(a)
         if b <= a:
             return lo, lo
@@ -202,6 +214,14 @@ class OffsetMap:
         if end is not None:
             return self.norm[i] if pos < end else nxt
         return min(self.norm[i] + (pos - self.orig[i]), nxt)
+
+    def shift_over(self, lo: int, hi: int) -> int | None:
+        """The one offset every original position in ``lo:hi`` moves by, or None when an
+        edit falls inside (or at the edge of) that stretch."""
+        i = max(0, bisect.bisect_right(self.orig, lo) - 1)
+        if self.orig_end[i] is not None or (i + 1 < len(self.orig) and self.orig[i + 1] <= hi):
+            return None
+        return self.norm[i] - self.orig[i]
 
     def span_to_normalised(self, span: Span) -> Span:
         a = self.to_normalised(span[0])
@@ -281,6 +301,7 @@ def is_traditional(text: str) -> bool:
 # element only counts what was done.
 _GLOSS, _TAG, _ENTITY = "pinyin glosses removed", "lines of HTML tag debris removed", "HTML entities decoded"
 _SPAM, _GLUED = "mirror spam lines removed", "runs of glued table figures split"
+_SPACED = "spaces between figures and their units removed"
 
 
 def _tag_edits(text: str) -> list[tuple[int, int, str, str]]:
@@ -330,7 +351,10 @@ def _glued_edits(text: str) -> list[tuple[int, int, str, str]]:
     :func:`split_glued` splits (the first insertion of a run counts the run)."""
     edits = []
     for m in _GLUED_TELL.finditer(text):
-        end = lo = m.start()
+        end = m.start()
+        while text[end - 1] in " \u3000\u00a0":
+            end -= 1
+        lo = end
         while lo > 0 and end - lo <= _GLUED_MAX and (text[lo - 1] in _DIGITS or text[lo - 1] == "."):
             lo -= 1
         if end - lo > _GLUED_MAX or text[lo] not in _DIGITS:
@@ -342,6 +366,34 @@ def _glued_edits(text: str) -> list[tuple[int, int, str, str]]:
         for k, cell in enumerate(cells[:-1]):
             pos += len(cell)
             edits.append((pos, pos, " ", _GLUED if k == 0 else ""))
+    return edits
+
+
+# A figure and its unit parted by spaces ("656.93 万元", "2024 年度", "100 %"), as pages made
+# from PDFs and Word files print them: the rules read a figure's unit and a year's 年 right
+# after its digits. Spaces only (a tab parts two cells), and only before these units.
+# (It opens with a space, which the regex engine skips ahead to: a digit looked behind for first
+# made the scan of every text four times slower.)
+_SPACED_UNIT = re.compile(r"[ \u3000\u00a0](?<=\d[ \u3000\u00a0])[ \u3000\u00a0]*(?=亿元|万元|千元|元|万|亿|%|％|年|月|日|分(?!之)|个百分点)")
+
+
+def _spaced_edits(text: str) -> list[tuple[int, int, str, str]]:
+    """The spaces deleted, and as many put back at the end of their line: every later line
+    keeps its offsets (tables and anchors below need not move), and the line's words
+    read run together as they should."""
+    edits: list[tuple[int, int, str, str]] = []
+    line_end, taken = -1, 0
+    for m in _SPACED_UNIT.finditer(text):
+        if m.start() > line_end:
+            if taken:
+                edits.append((line_end, line_end, " " * taken, ""))
+            line_end = text.find("\n", m.end())
+            line_end = len(text) if line_end < 0 else line_end
+            taken = 0
+        edits.append((m.start(), m.end(), "", _SPACED))
+        taken += m.end() - m.start()
+    if taken:
+        edits.append((line_end, line_end, " " * taken, ""))
     return edits
 
 
@@ -472,11 +524,13 @@ class Normalized:
 
 
 def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
-    """(normalised text, its map to ``text``, what was changed), or None when ``text``
-    needs nothing.
+    """(normalised text, its map to ``text``, what was changed, in words: nothing for
+    spaces only), or None when ``text`` needs nothing.
 
     >>> normalize_text("補(bǔ)貼資金")[0], normalize_text("补贴资金")
     ('补贴资金', None)
+    >>> normalize_text("预算100 万元")[::2]  # (the space put back at the line's end)
+    ('预算100万元 ', ())
     """
     # Clean simplified text (the common case) stops here, after a few linear scans.
     hint = _HINT_RE.search(text) is not None
@@ -484,14 +538,16 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
     has_mask = any(c in text for c in _MASK_CH) and _MASK_TELL.search(text) is not None
     has_glued = _GLUED_TELL.search(text) is not None
     has_spam = _SPAM_MARK_RE.search(text) is not None
-    if not (hint or has_tags or has_mask or has_glued or has_spam):
+    has_spaced = _SPACED_UNIT.search(text) is not None
+    if not (hint or has_tags or has_mask or has_glued or has_spam or has_spaced):
         return None
     traditional = hint and is_traditional(text)
     changes: list[str] = []
     edits = _merge((_tag_edits(text) if has_tags else [])
                    + (_gloss_edits(text) if hint and _TONE_RE.search(text) else [])
                    # (read folded: full-width digits, １９４.９１９４.９１００％, glue as ASCII ones do)
-                   + (_glued_edits(fold(text)) if has_glued else []))
+                   + (_glued_edits(fold(text)) if has_glued else [])
+                   + (_spaced_edits(text) if has_spaced else []))
     out, omap = _apply(text, edits)
     if traditional:
         # After the glosses are out, so that glossed phrases convert as phrases.
@@ -513,11 +569,13 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
                 out = to_simplified(out) or out
     out, masked = _mask(out) if has_mask else (out, 0)
     done = Counter(e[3] for e in edits)
+    # (Spaces taken from between a figure and its unit are not reported: like fold()'s
+    # full-width digits, they change how the text is written, not what it says.)
     changes += [f"{what}: {done[what]}" for what in (_GLOSS, _TAG, _ENTITY, _SPAM, _GLUED)
                 if done[what]]
     if masked:
         changes.append(f"masked figures left unread: {masked}")
-    if not changes:
+    if not changes and not done[_SPACED]:
         return None
     return out, omap, tuple(changes)
 
@@ -530,18 +588,19 @@ def normalize_document(doc: Document) -> Normalized | None:
         return None
     text, omap, changes = done
     traditional = any(c.startswith("traditional characters converted") for c in changes)
-    note = ("text normalised before parsing: " + "; ".join(changes)
-            + " (spans and evidence point into the original text)")
+    glossed = any(c.startswith(_GLOSS) for c in changes)  # (cells' texts lose theirs too)
+    notes = (("text normalised before parsing: " + "; ".join(changes)
+              + " (spans and evidence point into the original text)",) if changes else ())
     new = Document(
         source=doc.source,
         text=text,
         format=doc.format,
-        tables=tuple(_move_table(t, omap, traditional) for t in doc.tables),
+        tables=tuple(_move_table(t, omap, traditional, glossed) for t in doc.tables),
         encoding=doc.encoding,
         # The report's id stays the original text's.
         sha256=doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
         metadata=doc.metadata,
-        warnings=doc.warnings + (note,),
+        warnings=doc.warnings + notes,
         anchors=tuple(_replace(a, span=omap.span_to_normalised(a.span)) for a in doc.anchors),
     )
     return Normalized(original=doc, document=new, map=omap, changes=changes)
@@ -554,9 +613,20 @@ def _cell_text(text: str, traditional: bool) -> str:
     return text
 
 
-def _move_table(table: Table, omap: OffsetMap, traditional: bool) -> Table:
+def _move_table(table: Table, omap: OffsetMap, traditional: bool, glossed: bool) -> Table:
+    retext = traditional or glossed
+    lo, hi = table.span
+    shift = omap.shift_over(lo, hi)
+    if shift is not None and not retext:
+        # No edit inside the table (the common case: a few spaces or a gloss in the prose
+        # above it): every cell moves by one offset, its text as it is.
+        if shift == 0:
+            return table
+        rows = tuple(tuple(Cell(c.text, (c.span[0] + shift, c.span[1] + shift)) for c in row) for row in table.rows)
+        return Table(rows=rows, span=(lo + shift, hi + shift))
     rows = tuple(
-        tuple(_replace(c, text=_cell_text(c.text, traditional), span=omap.span_to_normalised(c.span))
+        tuple(_replace(c, text=_cell_text(c.text, traditional) if retext else c.text,
+                       span=omap.span_to_normalised(c.span))
               for c in row)
         for row in table.rows
     )
@@ -588,27 +658,54 @@ def _replace(obj, **changes):
 
 def _remap(obj, omap: OffsetMap, text: str):
     """``obj`` with every ``span`` field (in records, tuples and mappings) mapped back."""
-    if type(obj) in _PLAIN:
+    kind = type(obj)
+    if kind in _PLAIN:
         return obj
-    if isinstance(obj, Evidence):
+    if kind is Evidence:
         span = omap.span(obj.span)
+        if span == obj.span:
+            # A sentence on a line no edit touched reads the same in both texts.
+            lo, hi = text.rfind("\n", 0, span[0]) + 1, text.find("\n", span[1])
+            if omap.shift_over(lo, len(text) if hi < 0 else hi) == 0:
+                return obj
         return _replace(obj, span=span, sentence=sentence_at(text, span))
-    if is_dataclass(obj) and not isinstance(obj, type):
+    # What maps to itself is kept, not copied (most of a report, when the edits are few
+    # and their lines keep their lengths).
+    names = _record_fields(kind)
+    if names is not None:
         changes = {}
-        for name in _field_names(type(obj)):
-            v = getattr(obj, name)
+        values = obj.__dict__
+        for name in names:
+            v = values[name]
             if type(v) in _PLAIN:
                 continue
-            if name == "span" and isinstance(v, tuple) and len(v) == 2:
-                changes[name] = omap.span(v)
-            elif isinstance(v, (tuple, Mapping)) or is_dataclass(v):
-                changes[name] = _remap(v, omap, text)
-        return _replace(obj, **changes)
+            if name == "span" and type(v) is tuple and len(v) == 2:
+                new = omap.span(v)
+            else:
+                new = _remap(v, omap, text)
+            if new is not v and new != v:
+                changes[name] = new
+        return _replace(obj, **changes) if changes else obj
     if isinstance(obj, tuple):
-        return tuple(_remap(v, omap, text) for v in obj)
+        items, changed = [], False
+        for v in obj:
+            new = v if type(v) in _PLAIN else _remap(v, omap, text)
+            changed = changed or new is not v
+            items.append(new)
+        return tuple(items) if changed else obj
     if isinstance(obj, Mapping):
-        return {k: _remap(v, omap, text) for k, v in obj.items()}
+        pairs, changed = {}, False
+        for k, v in obj.items():
+            new = pairs[k] = v if type(v) in _PLAIN else _remap(v, omap, text)
+            changed = changed or new is not v
+        return pairs if changed else obj
     return obj
+
+
+@cache  # NOTE: one entry a type
+def _record_fields(kind: type) -> tuple[str, ...] | None:
+    """A record type's field names (None for anything else: tuples, mappings, values)."""
+    return _field_names(kind) if is_dataclass(kind) else None
 
 
 def plain_name(name: str) -> str:

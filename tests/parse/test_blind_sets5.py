@@ -6,6 +6,8 @@ must not give a value.
 
 from __future__ import annotations
 
+import re
+
 import fiscal_eval
 from fiscal_eval.metrics.audit import audit
 from fiscal_eval.parse import parse_document
@@ -163,3 +165,29 @@ def test_a_results_table_total_row_with_blank_lines_between_its_rows():
     head = "甲市人民法院\n2018年度部门整体支出绩效评价报告\n"
     assert _parse(head + table).score == 94.04
     assert _parse(head + "\n\n".join(table.split("\n"))).score == 94.04
+
+
+def test_a_figure_parted_from_its_unit_by_a_space_reads_as_one():
+    # as pages made from PDFs print them: "656.93 万元", "2024 年度", "95.5 %"
+    text = ("甲县乙局2024年度项目支出绩效自评报告\n一、项目资金情况\n2024年度预算安排资金120万元,实际支出114.6万元,"
+            "预算执行率95.5%。\n二、自评结论\n自评得分96分,评价等级为优。\n")
+    spaced = re.sub(r"(\d)(万元|年|%|分)", r"\1 \2", text)
+    assert spaced != text
+    for t in (text, spaced, spaced.replace(" ", "\u3000")):
+        r = _parse(t)
+        assert (r.year, r.budget_yuan, r.spent_yuan, r.execution_rate_reported, r.score, r.grade) == (
+            2024, 1200000, 1146000, 0.955, 96, "优")
+    # shapes whose rules read the year right before its 年 (the agency as the subject of a
+    # year's sentence, a 项目名称 cell opening with its year)
+    text = "甲市民政局2022年度部门整体支出绩效自评报告\n2.完成的绩效目标。\n2022 年,丙丁市民政局较好的完成了年初设定的目标。\n"
+    assert _parse(text.replace("甲市民政局2022年度", "2022年度")).agency == "丙丁市民政局"
+    text = "| 项目名称 |\n2020 年省级自然资源卫片执法补助经费 |\n| 主管部门 | 甲市自然资源局 |\n"
+    assert _parse("甲县自然资源局项目支出绩效自评表\n" + text).project_name == "2020年省级自然资源卫片执法补助经费"
+    # a tab parts two cells: never joined
+    assert _parse("甲县乙局2024年度项目支出绩效自评报告\n项目\t预算数\t单位\n甲\t120\t万元\n").budget_yuan is None
+
+
+def test_glued_form_cells_split_though_a_space_parts_them_from_their_percent():
+    row = "项目资金(万元)全年预算数(A)全年执行数(B)执行率(B/A)年度资金总额194.9194.9100 %其他资金\n"
+    report = _parse("1、2020年度县级专项资金绩效目标自评表专项资金名称县级储备粮 主管部门甲县商务局\n" + row)
+    assert (report.budget_yuan, report.spent_yuan, report.execution_rate_reported) == (1949000, 1949000, 1.0)

@@ -4,7 +4,8 @@ Every text of the tuning split of ../shared/corpus/real (read in place; skipped 
 absent), rewritten as mirror sites and word processors write it, parses to the same
 fields: in traditional characters (OpenCC s2t, as 繁体 mirrors serve pages), and with
 full-width digits, percents and punctuation (２０２１年，１００％), and laid out as portals
-print paragraphs (a blank line between lines, each indented with ideographic spaces). A reading that works on
+print paragraphs (a blank line between lines, each indented with ideographic spaces), and
+with a space between each figure and its unit (656.93 万元, 2024 年, 100 %). A reading that works on
 one writing and not the other is a rule that holds by accident. (Found so: the split of
 glued form cells, 194.9194.9100%, looked for ASCII digits only; and five readings that
 allowed one blank line between a label and its value, or none.)
@@ -53,6 +54,10 @@ def _portal(text: str) -> str:
     return "\n\n".join("\u3000\u3000" + line for line in text.split("\n"))
 
 
+def _spaced_units(text: str) -> str:
+    return re.sub(r"(\d)(亿元|万元|元|%|年|分)", r"\1 \2", text)
+
+
 def _texts() -> list[Path]:
     if not REAL.is_dir():
         return []
@@ -60,7 +65,8 @@ def _texts() -> list[Path]:
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/corpus/real not present")
-@pytest.mark.parametrize("rewrite", [_traditional, _full_width, _portal], ids=["traditional", "full_width", "portal"])
+@pytest.mark.parametrize("rewrite", [_traditional, _full_width, _portal, _spaced_units],
+                         ids=["traditional", "full_width", "portal", "spaced_units"])
 def test_a_report_parses_alike_however_its_characters_are_written(rewrite):
     texts = _texts()
     assert len(texts) >= 80
