@@ -258,6 +258,9 @@ def _titles(ctx: Context) -> list[_Title]:
     out: list[_Title] = []
     site: list[_Title] = []
     last_file = -9
+    # The page's own lines above the report (a breadcrumb, 字号 大 中 小, 浏览次数 …) do not
+    # count: "the first line" is the report's first.
+    first = next((k for k, (s, e) in enumerate(lines[:20]) if not _chrome_line(f[s:e])), 0)
     for k, (s, e) in enumerate(lines[:80]):
         line = f[s:e]
         if "评" not in line and "绩效" not in line:
@@ -302,7 +305,7 @@ def _titles(ctx: Context) -> list[_Title]:
                 or ">" in (_TAG.sub("", line) if "<" in line else line) \
                 or _FIELD_OPENING.match(text):
             continue  # a heading, an item of the portal's metadata list, a breadcrumb, a field (评价方式:…)
-        if gm.group() == "自评结果" and (k > 0 or len(_PROJECT_RESULT_LINE.findall(f)) > 1):
+        if gm.group() == "自评结果" and (k > first or len(_PROJECT_RESULT_LINE.findall(f)) > 1):
             continue  # "…项目自评结果" heads a report only as its first line, the one such line
         idx = _compact(f, s, min(e, s + 300))[1]  # (only for the lines kept: most are headings)
         if len(text) <= 90 and e - s <= 300 and not _NO_TITLE_CHARS.search(line.strip()):
@@ -320,7 +323,7 @@ def _titles(ctx: Context) -> list[_Title]:
                 if re.fullmatch(r"\([^()]{2,60}\)", ntext) and not re.search(r"\([^()]*\)$", text):
                     text, idx = text + ntext, idx + nidx
             out.append(_Title(text, tuple(idx), "标题", 1))
-        elif (k < 2 or k - last_file <= 2) and 4 <= gm.end() <= 70 and not re.search(r"[|:：,;。]", text[:gm.end()]):
+        elif (k < first + 2 or k - last_file <= 2) and 4 <= gm.end() <= 70 and not re.search(r"[|:：,;。]", text[:gm.end()]):
             # The run-in title a long first line opens with (line breaks lost), and a
             # short "(2021年度)" right after it.
             end = gm.end()
@@ -616,6 +619,26 @@ _LEVEL_NOTE = re.compile(r"\((?:行政)?(?:主管部门|一级预算单位|二�
 _UNCLOSED = re.compile(r"\([^)]*$")
 _WHOLE_AFTER_UNIT = re.compile(r"(?<=[局委院办厅所站队馆心校府])(?:本级|部门|机关)$")
 _WHOLE_WORDS = ("本级", "部门", "机关")  # what _WHOLE_AFTER_UNIT takes off: it is tried only on names ending so
+
+
+# A portal's own line above a page's text: breadcrumb, font size, print and close, counts,
+# dates and sources of the post (no genre words: a title is never one).
+_CHROME = re.compile(r"首页|(?:当前|所在|您的|现在|您现在的?|您当前的?)位置|字号|打印|关闭窗口|分享|收藏|浏览次数|阅读次数|点击(?:数|量|次数)|访问量|浏览量"
+                     r"|发布(?:时间|日期)|更新时间|(?:信息)?来源[:：]|作者[:：]|索引号|主题分类|体裁分类|组配分类|主题词"
+                     r"|发布机构|发文字号|文号|生成日期|成文日期|有效性|时效性|公开目录|政府信息公开|无障碍|适老化|长者模式"
+                     r"|登录|注册|搜索|网站支持|中文版|下载本文档|文档简介|版权说明|字体|大\s+中\s+小"
+                     # a line of no words: rules, bars, a lone mark or number
+                     r"|^[^\u4e00-\u9fff]*$")
+
+
+def _chrome_line(line: str) -> bool:
+    """Whether a line is the portal's, not the report's (see _CHROME)."""
+    return len(line) <= 80 and "评" not in line and "绩效" not in line and _CHROME.search(line) is not None
+
+
+def _only_chrome(text: str) -> bool:
+    """Whether ``text`` holds nothing of a report: blank, or only the portal's lines."""
+    return all(_chrome_line(line.strip()) for line in text.split("\n") if line.strip())
 
 
 # A line ending 项目自评结果 (without 绩效): a title only when it is the text's one such line.
@@ -1811,7 +1834,7 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             lo = pm.start("n") + max(0, pm.group("n").find(name))
             cands.append(_C(name, (lo, lo + len(name)), "为加强…资金管理", "开篇“为加强……资金绩效管理”所列资金", 3))
     first = ctx.sections[0] if ctx.sections else None
-    if first is not None and not f[:first.span[0]].strip() and not any(c.tier <= 2 for c in cands):
+    if first is not None and _only_chrome(f[:first.span[0]]) and not any(c.tier <= 2 for c in cands):
         # A text opening with its first part's heading, a fund ("一、中央自然灾害救灾资金(森林
         # 草原航空消防租机补助经费)\n(一)绩效目标分解下达情况"): the fund the report is on.
         hm = _FUND_HEADING.fullmatch(first.title)

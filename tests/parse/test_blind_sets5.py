@@ -113,6 +113,15 @@ def test_glued_form_cells_split_alike_in_full_width_digits():
     assert (wide_report.budget_yuan, wide_report.spent_yuan, wide_report.execution_rate_reported) == (1949000, 1949000, 1.0)
 
 
+def test_a_thousands_separator_ends_no_clause():
+    for per_head in ("1000", "1,000"):
+        text = ("甲市第四中学专项资金绩效自评价报告一、基本情况(一)项目基本概况我校2022年项目为一个:生均公用经费项目"
+                f"(二)资金及项目绩效目标我校2022年按生均{per_head}元安排,共计239万元,其中上级资金179.25万元,本级59.75万元,"
+                "项目绩效目标是保证学校的正常运转二、项目资金使用及管理情况我校生均公用经费项目资金严格按照上级有关文件的要求使用"
+                "三、预算支出组织实施情况我校2022年财政安排支出共计87.06万元,余款安排下年支出")
+        assert _parse(text).budget_yuan == 2390000, per_head
+
+
 # ------------------------------------------------------------------ layout: blank lines and indents
 # (Found by rewriting every labelled text as portals print it — a blank line between
 # paragraphs, lines indented with ideographic spaces, lines holding only those spaces —
@@ -191,3 +200,29 @@ def test_glued_form_cells_split_though_a_space_parts_them_from_their_percent():
     row = "项目资金(万元)全年预算数(A)全年执行数(B)执行率(B/A)年度资金总额194.9194.9100 %其他资金\n"
     report = _parse("1、2020年度县级专项资金绩效目标自评表专项资金名称县级储备粮 主管部门甲县商务局\n" + row)
     assert (report.budget_yuan, report.spent_yuan, report.execution_rate_reported) == (1949000, 1949000, 1.0)
+
+
+# ------------------------------------------------------------------ layout: the portal's lines above the report
+
+_BANNERS = ("首页 > 政务公开 > 财政信息 > 正文\n字号:[ 大 中 小 ]  打印本页  关闭窗口\n浏览次数:1024\n",
+            "当前位置：首页 >> 信息公开 >> 部门文件\n【字体：大 中 小】\n发布日期：2023-05-12   来源：本站\n分享到：\n",
+            "无障碍浏览 长者模式\n登录 | 注册\n-\n")
+
+
+def test_the_first_line_of_a_report_is_its_own_first_under_the_portals_lines():
+    text = ("2021年度本专科生奖助学金项目自评结果\n一、自评结论\n(一)评价得分情况。\n"
+            "对照本专科生奖助学金项目年初绩效目标,综合评价得分为99.8分。\n")
+    assert _parse(text).project_name == "本专科生奖助学金项目"
+    for banner in _BANNERS:
+        assert _parse(banner + text).project_name == "本专科生奖助学金项目", banner
+    # a report line above it is not the portal's: the 自评结果 line is no title there
+    assert _parse("甲校关于2021年学生资助工作的说明\n" + text).project_name is None
+
+
+def test_a_text_opening_with_its_funds_heading_under_the_portals_lines():
+    text = ("一、中央自然灾害救灾资金(森林草原航空消防租机补助经费)\n(一)绩效目标分解下达情况\n"
+            "2024年共投入森林草原航空消防租机补助经费预算14856.17万元。\n(二)绩效目标完成情况分析\n")
+    assert _parse(text).project_name == "中央自然灾害救灾资金"
+    for banner in _BANNERS:
+        assert _parse(banner + text).project_name == "中央自然灾害救灾资金", banner
+    assert _parse("甲省财政厅关于资金使用情况的报告\n" + text).project_name is None
