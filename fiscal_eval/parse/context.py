@@ -132,13 +132,32 @@ def clean_label(label: str) -> str:
     return label.strip()
 
 
+# Quotes as the rules read them: “…” (a Word file's straight "…", a traditional page's 「…」).
+_CORNERS = str.maketrans("「」『』", "“”‘’")
+_STRAIGHT = re.compile(r'"([^"\n]*)"')
+
+
+def curly_quotes(f: str) -> str:
+    """``f`` with straight double quotes paired on their line and corner brackets written
+    as curly quotes, character for character (offsets do not move).
+
+    >>> curly_quotes('开展"国内侨务工作"项目、「三三制」')
+    '开展“国内侨务工作”项目、“三三制”'
+    """
+    if '"' in f:
+        f = _STRAIGHT.sub(lambda m: f"“{m.group(1)}”", f)
+    if "「" in f or "『" in f:
+        f = f.translate(_CORNERS)
+    return f
+
+
 class Context:
     """One document prepared for extraction. ``f`` is the fold()-ed text (same offsets)."""
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.text = doc.text
-        self.f = fold(doc.text)
+        self.f = curly_quotes(fold(doc.text))
         self.headings = find_headings(self.f)
         self.sections = build_sections(self.text, self.headings)
         self.index = SectionIndex(self.sections)

@@ -82,8 +82,10 @@ UNIT_YUAN: dict[str, Decimal] = {
 # number + unit: "71.00万元", "4,331,899.35元", "0.01 万元".
 # A bare 万 closing a clause ("安排资金19204.096万。") or before what money does (已全部到位,
 # 并且全部…, 用于…) is 万元 written short; before anything else it counts (万亩, 万人次,
-# 1.2万并带动…).
-_AMOUNT = r"(?P<num>{start}{_INT}(?:\.\d+)?)\s?(?P<unit>亿元|万元|千元|元|万(?=[。,;)\s]|$|已(?:全部|全额|足额)?(?:到位|到账|拨付|下达|支付|使用)|并(?:且)?(?:全部|已)|用于))"
+# 1.2万并带动…); nor before the money it is or what is done with it ("安排200万专项资金",
+# "150万经费", "48万全部拨款到位", "9779万由我区财政厅…", "1.5万、…"; not "1.2万(人次)").
+_AMOUNT = (r"(?P<num>{start}{_INT}(?:\.\d+)?)\s?(?P<unit>亿元|万元|千元|元|万(?=[。,;、:)\s]|$|(?:目前|现)?(?:均已|已|均)?(?:全部|全额|足额)?"
+           r"(?:到位|到账|拨付|拨款|下达|支付|使用)|并(?:且)?(?:全部|已)|用于|由|(?:专项|财政|项目)?(?:资金|经费|补助资金|预算资金)))")
 AMOUNT_RE = re.compile(_AMOUNT.format(start=_START, _INT=_INT))
 
 # Percents: "84.61%", "100. 60%" (a stray space after the point, as 003's form prints),

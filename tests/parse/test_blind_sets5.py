@@ -226,3 +226,35 @@ def test_a_text_opening_with_its_funds_heading_under_the_portals_lines():
     for banner in _BANNERS:
         assert _parse(banner + text).project_name == "中央自然灾害救灾资金", banner
     assert _parse("甲省财政厅关于资金使用情况的报告\n" + text).project_name is None
+
+
+# ------------------------------------------------------------------ how figures, quotes and pages are written
+
+
+def test_wan_written_without_yuan_before_what_money_does():
+    # 万 for 万元 before the money it is or what was done with it; not before a count
+    text = "甲县乙局2020年度项目支出绩效自评报告\n一、资金情况\n区级财政年初预算安排200万专项资金,用于老旧小区改造。\n"
+    assert _parse(text).budget_yuan == 2000000
+    text = "甲县乙局2018年度森林防火项目绩效自评报告\n一、资金情况\n我局申报森林防火专项资金48万,到位资金48万全部拨款到位。\n"
+    assert _parse(text).available_yuan == 480000
+    text = "甲县2020年产业扶贫项目绩效自评报告\n一、资金情况\n县财政下达资金603万,该项目603万均已到位。\n"
+    report = _parse(text)
+    assert report.budget_yuan == 6030000 and report.available_yuan == 6030000
+    text = "甲县2020年产业扶贫项目绩效自评报告\n一、项目情况\n项目惠及群众1.2万人,带动增收1.5万户。\n"
+    assert _parse(text).budget_yuan is None
+
+
+def test_a_name_in_straight_quotes_or_corner_brackets_reads_as_in_curly_ones():
+    for opening, closing in (("“", "”"), ('"', '"'), ("「", "」")):
+        text = (f"甲市侨务办公室2022年度{opening}国内侨务工作{closing}项目绩效自评报告\n"
+                "一、项目基本情况\n本项目年初预算10万元。\n")
+        assert _parse(text).project_name == "国内侨务工作", opening
+
+
+def test_characters_that_show_nothing_split_no_name_or_figure():
+    text = ("甲县林业局2021年度森林防火项目绩效自评报告\n一、资金情况\n年初预算安排资金48万元,实际支出46.5万元。\n"
+            "| 项目 | 预算数(万元) | 执行数(万元) |\n| 合计 | 48 | 46.5 |\n")
+    plain = _parse(text)
+    hidden = _parse(text.replace("林业局", "林\u200b业局").replace("万元", "万\u200b元").replace("48", "4\u00ad8"))
+    assert (plain.agency, plain.budget_yuan, plain.spent_yuan) == ("甲县林业局", 480000, 465000)
+    assert (hidden.agency, hidden.budget_yuan, hidden.spent_yuan) == (plain.agency, plain.budget_yuan, plain.spent_yuan)

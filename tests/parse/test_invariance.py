@@ -6,8 +6,9 @@ fields: in traditional characters (OpenCC s2t, as 繁体 mirrors serve pages), a
 full-width digits, percents and punctuation (２０２１年，１００％), and laid out as portals
 print paragraphs (a blank line between lines, each indented with ideographic spaces), and
 with a space between each figure and its unit (656.93 万元, 2024 年, 100 %), and under a
-portal's own lines (breadcrumb, 字号 大 中 小, 发布日期 …), and with thousands separators
-written into its amounts (12,345.67万元). A reading that works on
+portal's own lines (breadcrumb, 字号 大 中 小, 发布日期 …), with thousands separators
+written into its amounts (12,345.67万元), with straight quotes for curly ones, and with a
+zero-width space sown every few characters (as some sites do against copying). A reading that works on
 one writing and not the other is a rule that holds by accident. (Found so: the split of
 glued form cells, 194.9194.9100%, looked for ASCII digits only; and five readings that
 allowed one blank line between a label and its value, or none.)
@@ -68,6 +69,14 @@ def _separated(text: str) -> str:
     return re.sub(r"(?<![\d.,])(\d{4,})(?=(?:\.\d+)?\s*(?:万元|元|亿元))", lambda m: f"{int(m.group(1)):,}", text)
 
 
+def _straight_quotes(text: str) -> str:
+    return text.replace("\u201c", '"').replace("\u201d", '"')
+
+
+def _zero_width(text: str) -> str:
+    return re.sub(r"((?:[\u4e00-\u9fff][^\u4e00-\u9fff]*){5})", lambda m: m.group(1) + "\u200b", text)
+
+
 def _texts() -> list[Path]:
     if not REAL.is_dir():
         return []
@@ -75,8 +84,10 @@ def _texts() -> list[Path]:
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/corpus/real not present")
-@pytest.mark.parametrize("rewrite", [_traditional, _full_width, _portal, _spaced_units, _under_banner, _separated],
-                         ids=["traditional", "full_width", "portal", "spaced_units", "under_banner", "separated"])
+@pytest.mark.parametrize("rewrite", [_traditional, _full_width, _portal, _spaced_units, _under_banner, _separated,
+                                     _straight_quotes, _zero_width],
+                         ids=["traditional", "full_width", "portal", "spaced_units", "under_banner", "separated",
+                              "straight_quotes", "zero_width"])
 def test_a_report_parses_alike_however_its_characters_are_written(rewrite):
     texts = _texts()
     assert len(texts) >= 80
