@@ -1642,7 +1642,7 @@ _FUND_EVALUATED = re.compile(
 _SCOPE_OF_FUNDS = re.compile(
     r"^(?:度|所有|全部|各|全[省市县区州旗盟]|本级|重点|一般公共预算|政府性基金|国有资本|财政拨款|项目支出|上年|以前年度|结转|结余|"
     r"债券|业务类|基本建设|第[一二三四五六七八九十\d]+批)|的|全部|所有|系统|类项目|项目.*(?:和|及|与|、).*项目|(?:结转|结余)资金$")
-_BRACKET_TITLE_LINE = re.compile(r"(?m)^[ \t]*\((?P<p>[^()\n]{4,40}?(?:项目|经费|资金))\)[ \t]*\n\s*一、项目(?:基本)?(?:情况|概况)")
+_BRACKET_TITLE_LINE = re.compile(r"(?m)^[ \t]*\((?P<p>[^()\n]{4,40}?(?:项目|经费|资金))\)[ \t]*\n\s*一[、.]项目(?:基本)?(?:情况|概况)")
 # What a bracket line may say that names no project: a note of what the money holds or
 # leaves out ((含上年结转资金), (不含基本支出经费), (其中中央资金), (以下简称本项目)), or a
 # year, level, kind or channel of money alone ((2021年度项目), (部门项目支出经费)).
@@ -1653,7 +1653,7 @@ _KIND_OF_MONEY = re.compile(r"(?:(?:19|20)\d\d年度?)?(?:中央|省级|市级|�
 
 # A heading that is a fund's name ("中央自然灾害救灾资金(森林草原航空消防租机补助经费)").
 _FUND_HEADING = re.compile(r"(?P<p>[\u4e00-\u9fff]{4,30}?(?:资金|经费|补助|补贴|转移支付))(?:\([^()]{2,30}\))?")
-_FIRST_PART = re.compile(r"(?m)^\s*一、项目(?:基本)?(?:情况|概况)")
+_FIRST_PART = re.compile(r"(?m)^\s*一[、.]项目(?:基本)?(?:情况|概况)")
 
 
 def _bracket_line_names(p: str) -> bool:

@@ -258,3 +258,10 @@ def test_characters_that_show_nothing_split_no_name_or_figure():
     hidden = _parse(text.replace("林业局", "林\u200b业局").replace("万元", "万\u200b元").replace("48", "4\u00ad8"))
     assert (plain.agency, plain.budget_yuan, plain.spent_yuan) == ("甲县林业局", 480000, 465000)
     assert (hidden.agency, hidden.budget_yuan, hidden.spent_yuan) == (plain.agency, plain.budget_yuan, plain.spent_yuan)
+
+
+def test_a_bracketed_project_line_over_the_first_part_numbered_either_way():
+    for mark in ("一、", "一.", "一．"):
+        text = (f"索引号 | 01526035-8-/2020-0828018 | 发布机构 | 甲市林业和草原局 |\n(乙木材检查站租金项目)\n"
+                f"{mark}项目基本情况\n甲市森林资源丰富。\n二、项目绩效自评工作开展情况\n")
+        assert _parse(text).project_name == "乙木材检查站租金项目", mark
