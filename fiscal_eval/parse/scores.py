@@ -29,7 +29,7 @@ _ITEM_BEFORE = re.compile(r"(?:该项|此项|本项|该指标|本指标|此指�
 # Read only when no other number follows on the row (a 分值 | 扣分 | 得分 form puts the
 # points taken off between them).
 _MAX_THEN_SCORE = re.compile(r"(?P<label>总分):?[ \t|]*100(?:\.0+)?[ \t|]+" + _NUM
-                             + r"(?=[ \t]*(?:\||分|\n|$))(?![^\n\d]*\d)")
+                             + r"(?=[ \t]*(?:\||分|\n|$)|\t)(?![^\n\d]*\d)")
 # The same row of a form whose cells lost their separators ("总分100100注:", "总分10098项目
 # 名称"): digits glued can be split anywhere, so only a score a form's total row plausibly
 # holds (60 to 100, the bands above 差) is read after the 100.
@@ -63,19 +63,23 @@ def _patterns() -> dict[str, Any]:
         "grade_after_score": re.compile(
             rf"\s*分?\s*[,(|]?\s*(?:等级|等次|为)?\s*[\"“]?(?P<grade>{words})(?=[\"”)。,;|\s]|$)"),
         "band": re.compile(_BAND.pattern + rf"(?P<grade>{words})"),
+        # (Cells parted by pipes, as pages reach us as text, or by tabs, as the HTML and Word
+        # readers render a table: _CELL is either.)
         # A total row's one cell, written with 分 ("总分 | 99.55分 | | |").
-        "points_row": re.compile(rf"(?m)^[ \t|]*(?P<label>{v.score_points_row.pattern})[ \t]*\|[ \t]*"
-                                 + _NUM + r"[ \t]*分[ \t]*(?:\|[ \t|]*)?$"),
+        "points_row": re.compile(rf"(?m)^[ \t|]*(?P<label>{v.score_points_row.pattern}){_CELL}"
+                                 + _NUM + r"[ \t]*分[ \t]*(?:[|\t][ \t|]*)?$"),
         # A row of cells 100 | score | grade, alone on its line (the label cell lost).
-        "max_score_grade_row": re.compile(r"(?m)^[ \t|]*100(?:\.0+)?[ \t]*\|[ \t]*" + _NUM
-                                          + rf"[ \t]*\|[ \t]*(?P<grade>{words})[ \t]*(?:\|[ \t|]*)?$"),
+        "max_score_grade_row": re.compile(rf"(?m)^[ \t|]*100(?:\.0+)?{_CELL}" + _NUM
+                                          + rf"{_CELL}(?P<grade>{words})[ \t]*(?:[|\t][ \t|]*)?$"),
         # A part's row of such a table: [its name |] points possible | [points scored |] grade.
-        "part_grade_row": re.compile(r"[ \t|]*(?:[^\d|\n]{1,12}\|[ \t]*)?(?P<max>\d{1,3}(?:\.\d+)?)[ \t]*\|"
-                                     rf"(?:[ \t]*\d{{1,3}}(?:\.\d+)?[ \t]*\|)?[ \t]*(?:{words})[ \t]*(?:\|[ \t|]*)?"),
+        "part_grade_row": re.compile(rf"[ \t|]*(?:[^\d|\t\n]{{1,12}}{_CELL})?(?P<max>\d{{1,3}}(?:\.\d+)?){_CELL}"
+                                     rf"(?:\d{{1,3}}(?:\.\d+)?{_CELL})?(?:{words})[ \t]*(?:[|\t][ \t|]*)?"),
         "subtotal": re.compile(r"(?P<label>[^\d,;]{1,16}?)(?:绩效|指标|类指标|部分)?(?:得分)?\s*+[为是:]?\s*+"
                                + _NUM + r"\s*分"),
     }
 
+
+_CELL = r"(?:[ \t]*\|[ \t]*|[ ]*\t[ \t]*)"  # a cell boundary: a pipe, or a tab
 
 # Bonus points (加分) can take a total past 100: "自评得分102.8分".
 _BONUS_MAX = 120

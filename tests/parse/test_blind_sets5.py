@@ -265,3 +265,20 @@ def test_a_bracketed_project_line_over_the_first_part_numbered_either_way():
         text = (f"索引号 | 01526035-8-/2020-0828018 | 发布机构 | 甲市林业和草原局 |\n(乙木材检查站租金项目)\n"
                 f"{mark}项目基本情况\n甲市森林资源丰富。\n二、项目绩效自评工作开展情况\n")
         assert _parse(text).project_name == "乙木材检查站租金项目", mark
+
+
+def test_a_results_tables_rows_read_alike_with_tabs_or_pipes_between_cells():
+    # (the HTML and Word readers render a table's cells parted by tabs; pages reach us as
+    # text with pipes)
+    rows = ["绩效等级 | |", "15.00 | 优", "55.00 | 49.04 | 优", "产出 | 20.00 | 20.00 | 优", "10.00 | 10.00 | 优",
+            "100.00 | 94.04 | 优"]
+    head = "甲市人民法院\n2018年度部门整体支出绩效评价报告\n绩效评价结果\n"
+    for sep in (" | ", "\t"):
+        text = head + "\n".join(sep.join(c.strip() for c in row.split("|")) for row in rows) + "\n"
+        report = _parse(text)
+        assert (report.score, report.grade) == (94.04, "优"), repr(sep)
+    # the form's last row: 总分 | 100 | 96 | 优 — the 100 is the points possible
+    for sep in (" | ", "\t"):
+        text = ("2022年度项目支出绩效自评表\n项目名称" + sep + "义务教育营养改善计划专项资金\n"
+                "其他需要说明事项" + sep + "无" + sep + "总分" + sep + "100" + sep + "96" + sep + "优\n")
+        assert _parse(text).score == 96, repr(sep)
