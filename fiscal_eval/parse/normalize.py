@@ -521,7 +521,7 @@ class Normalized:
         """``report`` (parsed from ``document``) with every span in the original text,
         ``text`` the original's, and each evidence sentence cut from the original."""
         text = self.original.text
-        out = _remap(report, self.map, text)
+        out = _remap(report, self.map, text, self.document.text)
         assert isinstance(out, Report)  # _remap rebuilds a record as its own type
         object.__setattr__(out, "text", text)  # a fresh copy made by _remap
         return out
@@ -661,17 +661,20 @@ def _replace(obj, **changes):
     return new
 
 
-def _remap(obj, omap: OffsetMap, text: str):
-    """``obj`` with every ``span`` field (in records, tuples and mappings) mapped back."""
+def _remap(obj, omap: OffsetMap, text: str, norm: str):
+    """``obj`` with every ``span`` field (in records, tuples and mappings) mapped back
+    (``norm``: the normalised text the spans point into)."""
     kind = type(obj)
     if kind in _PLAIN:
         return obj
     if kind is Evidence:
         span = omap.span(obj.span)
         if span == obj.span:
-            # A sentence on a line no edit touched reads the same in both texts.
+            # A sentence on a line no edit touched reads the same in both texts (not so
+            # for edits that keep offsets: traditional characters converted, masks widened).
             lo, hi = text.rfind("\n", 0, span[0]) + 1, text.find("\n", span[1])
-            if omap.shift_over(lo, len(text) if hi < 0 else hi) == 0:
+            hi = len(text) if hi < 0 else hi
+            if omap.shift_over(lo, hi) == 0 and text[lo:hi] == norm[lo:hi]:
                 return obj
         return _replace(obj, span=span, sentence=sentence_at(text, span))
     # What maps to itself is kept, not copied (most of a report, when the edits are few
@@ -687,21 +690,21 @@ def _remap(obj, omap: OffsetMap, text: str):
             if name == "span" and type(v) is tuple and len(v) == 2:
                 new = omap.span(v)
             else:
-                new = _remap(v, omap, text)
+                new = _remap(v, omap, text, norm)
             if new is not v and new != v:
                 changes[name] = new
         return _replace(obj, **changes) if changes else obj
     if isinstance(obj, tuple):
         items, changed = [], False
         for v in obj:
-            new = v if type(v) in _PLAIN else _remap(v, omap, text)
+            new = v if type(v) in _PLAIN else _remap(v, omap, text, norm)
             changed = changed or new is not v
             items.append(new)
         return tuple(items) if changed else obj
     if isinstance(obj, Mapping):
         pairs, changed = {}, False
         for k, v in obj.items():
-            new = pairs[k] = v if type(v) in _PLAIN else _remap(v, omap, text)
+            new = pairs[k] = v if type(v) in _PLAIN else _remap(v, omap, text, norm)
             changed = changed or new is not v
         return pairs if changed else obj
     return obj
