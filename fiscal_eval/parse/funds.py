@@ -103,8 +103,11 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
     # (unless the sentence stated the budget first: "全年预算数1761.58万元,本年度总支出
     # 1688.46万元" sets what was spent against it)
     # A figure whose own words say it is actual (总支出决算数, 实际支出) is no plan
-    # whatever its section ("一、预算批复及资金基本情况" goes on to the year's 决算).
-    if role == "spent" and not after_budget and not _ACTUAL.search(label) and _plan_context(ctx, pos):
+    # whatever its section ("一、预算批复及资金基本情况" goes on to the year's 决算) —
+    # unless they name another year than the title's ("2023年支出决算650万元" in a 2024
+    # report's budget section: the year before, set beside this year's plan).
+    if role == "spent" and not after_budget and _plan_context(ctx, pos) and not (
+            _ACTUAL.search(label) and not _another_year(ctx, _since_figure(ctx, sentence_start, pos), pos)):
         return "other", 9, ()
     # "已申请专项债券资金支付9600万元", "计划支付…", "拟支出…": money asked for or meant to
     # be paid, not paid

@@ -39,3 +39,33 @@ def test_an_evidence_sentence_is_the_originals_where_masked_figures_were_widened
     report = _parse(text)
     assert report.spent_yuan == 7600000
     _sentences_in_original(report)
+
+
+# ------------------------------------------------------------------ which total
+
+
+def test_last_years_outturn_beside_this_years_plan_is_not_money_spent():
+    head = "甲县乙局2024年度部门整体支出绩效自评报告\n一、预算批复及资金基本情况\n"
+    # the year compared with: no money spent in 2024 is stated
+    report = _parse(head + "2024年乙局年初预算数为800万元,较2023年支出决算数650万元增加150万元。\n")
+    assert report.budget_yuan == 8000000 and report.spent_yuan is None
+    # an actual figure of another year than the title's, in the budget's section
+    report = _parse(head + "乙局2024年支出预算800万元。2023年支出决算650万元。\n")
+    assert report.spent_yuan is None
+    report = _parse(head + "乙局2024年支出预算800万元。2023年实际支出650万元。\n")
+    assert report.spent_yuan is None
+    # the year's own outturn there is still spent
+    report = _parse(head + "乙局2024年支出预算800万元。2024年度总支出决算数为783.5万元。\n")
+    assert report.spent_yuan == 7835000
+    # and the year compared with does not stand against this year's spending
+    report = _parse("甲县乙局2024年度部门整体支出绩效自评报告\n一、部门基本情况\n乙局为县政府工作部门。\n"
+                    "二、预算执行情况\n2024年乙局年初预算800万元,全年支出760万元,较2023年支出决算数650万元增加110万元。\n")
+    assert report.spent_yuan == 7600000
+
+
+def test_a_budget_adjusted_in_the_course_of_the_year_is_no_budget_carried_out():
+    head = "甲县乙项目2024年度绩效自评报告\n一、项目基本情况\n"
+    report = _parse(head + "项目年初预算500万元,根据实际执行情况调整后预算450万元,当年实际支出440万元。\n")
+    assert report.budget_yuan == 4500000 and report.spent_yuan == 4400000
+    report = _parse(head + "结合实际执行情况调整预算为450万元。\n二、项目执行情况\n截至年底已支出440万元。\n")
+    assert report.budget_yuan == 4500000 and report.spent_yuan == 4400000
