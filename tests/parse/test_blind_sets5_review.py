@@ -69,3 +69,21 @@ def test_a_budget_adjusted_in_the_course_of_the_year_is_no_budget_carried_out():
     assert report.budget_yuan == 4500000 and report.spent_yuan == 4400000
     report = _parse(head + "结合实际执行情况调整预算为450万元。\n二、项目执行情况\n截至年底已支出440万元。\n")
     assert report.budget_yuan == 4500000 and report.spent_yuan == 4400000
+
+
+def test_a_unit_or_project_named_for_those_it_serves_has_income_of_its_own():
+    # 农民, 村民 open the name of the project or unit whose income it is: not the income of
+    # those a project serves
+    report = _parse("甲县农业农村局2024年高素质农民培育项目绩效自评报告\n一、项目资金情况\n"
+                    "2024年高素质农民培育项目收入合计80万元,支出合计78万元。\n")
+    assert report.available_yuan == 800000
+    report = _parse("甲县农广校2024年度部门整体支出绩效自评报告\n一、部门收支情况\n"
+                    "2024年农民培训学校本年收入合计320万元,本年支出合计310万元。\n")
+    assert report.available_yuan == 3200000
+    report = _parse("甲县乙村村民委员会2024年度部门整体支出绩效自评报告\n一、收支情况\n"
+                    "乙村村民委员会2024年收入合计80万元,支出合计75万元。\n")
+    assert report.available_yuan == 800000
+    # the villagers' own income stays an outcome
+    report = _parse("甲县乙村村民委员会2024年度部门整体支出绩效自评报告\n一、收支情况\n"
+                    "乙村村民委员会2024年收入合计80万元。\n二、绩效目标完成情况\n村民人均收入1.2万元。\n")
+    assert report.available_yuan == 800000
