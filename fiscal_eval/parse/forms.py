@@ -20,7 +20,8 @@ _PLAIN = re.compile(
 _RATE_POINTS = re.compile(r"\s*(?:预算)?执行率\s*(?:权重|得分|分值)")
 _MAX_IN_LABEL = re.compile(r"\s*\(\s*(?P<num>\d+(?:\.\d+)?)\s*分?\s*\)\s*$")
 # Not a rate's unit ("补助标准(元/亩)", "(元/人·月)"): that column's own, not the table's money.
-_UNIT_DECL = re.compile(r"(?:单位\s*:?\s*|\(|\[)(亿元|万元|千元|元)(?!\s*[/／每])")
+# ("单位:万元/%" is two units, the money's and the rates': the table's money is in 万元.)
+_UNIT_DECL = re.compile(r"(?:单位\s*:?\s*|\(|\[)(亿元|万元|千元|元)(?!\s*(?:[/／](?!\s*[%％])|每))")
 
 
 @record

@@ -87,3 +87,11 @@ def test_a_unit_or_project_named_for_those_it_serves_has_income_of_its_own():
     report = _parse("甲县乙村村民委员会2024年度部门整体支出绩效自评报告\n一、收支情况\n"
                     "乙村村民委员会2024年收入合计80万元。\n二、绩效目标完成情况\n村民人均收入1.2万元。\n")
     assert report.available_yuan == 800000
+
+
+def test_a_money_unit_declared_with_the_rates_unit_is_the_tables_money_unit():
+    # 单位:万元/% — money in 万元, rates in %: not a rate's unit (元/亩)
+    text = ("甲县2024年乙项目绩效自评表\n单位:万元/%\n| 项目 | 年初预算数 | 全年预算数 | 全年执行数 | 执行率 |\n"
+            "| 年度资金总额 | 500 | 480 | 450 | 93.75 |\n")
+    report = _parse(text)
+    assert report.budget_yuan == 4800000 and report.spent_yuan == 4500000
