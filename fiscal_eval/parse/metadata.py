@@ -1698,7 +1698,8 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
     # a name may hold a quoted phrase (省级农业高质量发展(“两强一增”行动)): a quote opens
     # a run only when it closes within it
     # (the field written as prose: "文件…,项目名称为2022年某村养殖业基地建设项目,…")
-    rx = _compiled(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}(?:为|是)?"
+    # (not a sentence about names: 项目名称是否规范, 项目名称为空的, 项目名称不一致; but 项目名称 | 空港…)
+    rx = _compiled(rf"(?P<label>{meta['project_field'].pattern}){_FIELD_SEP}(?:[为是](?![否空不])|(?!是否|为空|不(?:一致|规范|准确|明确|完整)))"
                    rf"(?P<v>(?:(?!{stop})(?:[^\s:,;|。\t“”\"]|“[^“”\n|]{{1,20}}”)){{2,60}})")
     cands: list[_C] = []
     field = None

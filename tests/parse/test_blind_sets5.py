@@ -282,3 +282,13 @@ def test_a_results_tables_rows_read_alike_with_tabs_or_pipes_between_cells():
         text = ("2022年度项目支出绩效自评表\n项目名称" + sep + "义务教育营养改善计划专项资金\n"
                 "其他需要说明事项" + sep + "无" + sep + "总分" + sep + "100" + sep + "96" + sep + "优\n")
         assert _parse(text).score == 96, repr(sep)
+
+
+def test_a_sentence_about_project_names_names_no_project():
+    head = "甲县乙局2022年度项目支出绩效自评报告\n一、存在问题\n"
+    for sentence in ("项目名称为空的情况仍有发生。", "部分项目名称是否规范有待加强。", "项目名称不一致的情况仍有发生。"):
+        assert _parse(head + sentence + "\n").project_name is None, sentence
+    # a name the field gives, whatever its first character
+    assert _parse("项目支出绩效自评表\n项目名称 | 空港物流园建设项目 |\n").project_name == "空港物流园建设项目"
+    assert _parse(head.replace("存在问题", "基本情况") + "项目名称为2022年甲乡道路硬化项目。\n").project_name == \
+        "2022年甲乡道路硬化项目"
