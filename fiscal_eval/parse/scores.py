@@ -28,8 +28,9 @@ _ITEM_BEFORE = re.compile(r"(?:该项|此项|本项|该指标|本指标|此指�
 # "总分 100 100": the 100 after 总分 is the points possible, the number after it those scored.
 # Read only when no other number follows on the row (a 分值 | 扣分 | 得分 form puts the
 # points taken off between them).
-_MAX_THEN_SCORE = re.compile(r"(?P<label>总分):?[ \t|]*100(?:\.0+)?[ \t|]+" + _NUM
-                             + r"(?=[ \t]*(?:\||分|\n|$)|\t)(?![^\n\d]*\d)")
+# (The row's cells may each be on a line of their own, blank lines between: 总分\n\n100\n\n95.5.)
+_MAX_THEN_SCORE = re.compile(r"(?P<label>总分):?[ \t|]*(?:\n[ \t|]*){0,3}100(?:\.0+)?[ \t|]*(?:\n[ \t|]*){0,3}(?<=[ \t|\n])"
+                             + _NUM + r"(?=[ \t]*(?:\||分|\n|$)|\t)(?![^\n\d]*\d)")
 # The same row of a form whose cells lost their separators ("总分100100注:", "总分10098项目
 # 名称"): digits glued can be split anywhere, so only a score a form's total row plausibly
 # holds (60 to 100, the bands above 差) is read after the 100.

@@ -292,3 +292,15 @@ def test_a_sentence_about_project_names_names_no_project():
     assert _parse("项目支出绩效自评表\n项目名称 | 空港物流园建设项目 |\n").project_name == "空港物流园建设项目"
     assert _parse(head.replace("存在问题", "基本情况") + "项目名称为2022年甲乡道路硬化项目。\n").project_name == \
         "2022年甲乡道路硬化项目"
+
+
+def test_last_years_outturn_is_not_this_years_money_spent():
+    head = "甲县乙局2024年度部门整体支出绩效自评报告\n一、部门预算执行情况\n"
+    assert _parse(head + "乙局上年决算支出720万元。\n").spent_yuan is None
+    assert _parse(head + "乙局上年决算支出720万元,本年支出760万元。\n").spent_yuan == 7600000
+
+
+def test_a_forms_total_row_a_cell_a_line_reads_the_points_scored_not_the_100():
+    text = "2022年度项目支出绩效自评表\n项目名称\n甲项目\n总分\n\n100\n\n95.5\n"
+    assert _parse(text).score == 95.5
+    assert _parse(text.replace("\n\n", "\n")).score == 95.5
