@@ -135,6 +135,15 @@ def clean_label(label: str) -> str:
 # Quotes as the rules read them: “…” (a Word file's straight "…", a traditional page's 「…」).
 _CORNERS = str.maketrans("「」『』", "“”‘’")
 _STRAIGHT = re.compile(r'"([^"\n]*)"')
+# A line with an odd count of straight quotes is left as it is: one of them is no quote of
+# a pair there (an inch mark, 86"智慧黑板; a quote a PDF's line break split from its mate,
+# 开展"侨胞\n之家"建设), and pairing them in turn would pair each with the wrong one.
+_QUOTED_LINE = re.compile(r'[^"\n]*"[^\n]*')
+
+
+def _paired_on_line(m: re.Match[str]) -> str:
+    line = m.group()
+    return line if line.count('"') % 2 else _STRAIGHT.sub(lambda q: f"“{q.group(1)}”", line)
 
 
 def curly_quotes(f: str) -> str:
@@ -143,9 +152,11 @@ def curly_quotes(f: str) -> str:
 
     >>> curly_quotes('开展"国内侨务工作"项目、「三三制」')
     '开展“国内侨务工作”项目、“三三制”'
+    >>> curly_quotes('采购86"黑板,等级为"优"')
+    '采购86"黑板,等级为"优"'
     """
     if '"' in f:
-        f = _STRAIGHT.sub(lambda m: f"“{m.group(1)}”", f)
+        f = _QUOTED_LINE.sub(_paired_on_line, f)
     if "「" in f or "『" in f:
         f = f.translate(_CORNERS)
     return f

@@ -622,11 +622,17 @@ _WHOLE_WORDS = ("本级", "部门", "机关")  # what _WHOLE_AFTER_UNIT takes of
 
 
 # A portal's own line above a page's text: breadcrumb, font size, print and close, counts,
-# dates and sources of the post (no genre words: a title is never one).
-_CHROME = re.compile(r"首页|(?:当前|所在|您的|现在|您现在的?|您当前的?)位置|字号|打印|关闭窗口|分享|收藏|浏览次数|阅读次数|点击(?:数|量|次数)|访问量|浏览量"
-                     r"|发布(?:时间|日期)|更新时间|(?:信息)?来源[:：]|作者[:：]|索引号|主题分类|体裁分类|组配分类|主题词"
-                     r"|发布机构|发文字号|文号|生成日期|成文日期|有效性|时效性|公开目录|政府信息公开|无障碍|适老化|长者模式"
-                     r"|登录|注册|搜索|网站支持|中文版|下载本文档|文档简介|版权说明|字体|大\s+中\s+小"
+# dates and sources of the post (no genre words: a title is never one). The portal's words
+# that are also a report's (老字号, 无障碍设施, 3D打印, 文物收藏, 分享经济, 企业登记注册,
+# 搜索救援, 资金来源:, 政府信息公开工作) count only as the portal writes them: a button or
+# field alone, before a space, a bar, a bracket, a colon or the line's end (_ALONE).
+_ALONE = r"(?=\s|$|[|｜/\]】)>»])"
+_CHROME = re.compile(r"首页|(?:当前|所在|您的|现在|您现在的?|您当前的?)位置|(?<!老)字号(?=\s*[:：\[【(]|\s*大|\s*$)|关闭窗口|浏览次数|阅读次数|点击(?:数|量|次数)|访问量|浏览量"
+                     rf"|打印(?:本页|此页|页面|本文|文章)?{_ALONE}|分享(?:到|至)?(?:[:：]|{_ALONE})|(?:加入)?收藏(?:本页|本站|本文)?{_ALONE}"
+                     r"|发布(?:时间|日期)|更新时间|(?<![\u4e00-\u9fff])(?:信息|文章|稿件)?来源[:：]|作者[:：]|索引号|主题分类|体裁分类|组配分类|主题词[:：]"
+                     rf"|发布机构|发文字号|文号[:：]|生成日期|成文日期|有效性[:：]|时效性[:：]|(?:公开目录|政府信息公开){_ALONE}"
+                     rf"|无障碍(?:浏览|阅读|模式|通道)?{_ALONE}|适老化|长者模式"
+                     rf"|登录{_ALONE}|(?<!登记)注册{_ALONE}|搜索{_ALONE}|网站支持|中文版|下载本文档|文档简介|版权说明|字体(?=\s*[:：\[【(]|\s*大)|大\s+中\s+小"
                      # a line of no words: rules, bars, a lone mark or number
                      r"|^[^\u4e00-\u9fff]*$")
 

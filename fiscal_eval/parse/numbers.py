@@ -108,13 +108,42 @@ _AMOUNT_IN_GROUPS = re.compile(_AMOUNT.format(start=_START + _NOT_IN_GROUPS, _IN
 _PERCENT_IN_GROUPS = re.compile(_PERCENT.format(start=_START + _NOT_IN_GROUPS, _INT=_INT))
 
 
+# A bare 万 before 、 : 由 (or 均已…到位 and the like) is 万元 only where the words before it
+# count no people or things: "中央资金1.5万、", "拨付9779万由…", "水东8万、狸桥6万、" are money,
+# "受益群众2万、", "带动就业1万:其中…", "资金惠及1.2万、", "培训农民0.8万由…" are counts (with
+# the count's noun left out). Read back over the clause, from the last word of money in it.
+_WAN_AFTER_WORDS = re.compile(r"、|:|由|(?:目前|现)?(?:均|全部|全额|足额)|拨款")
+_CLAUSE_BACK = re.compile(r"[^,;。:、!?\n]{0,24}$")
+_MONEY_WORD = re.compile(r"资金|经费|预算|支出|拨付|拨款|下达|安排|投入|投资|补助|补贴|奖补|奖励|金额|费|款|元|结余|结转|收入|决算|财政")
+_COUNTED = re.compile(r"人(?!民)|(?<![账专])户|群众|就业|岗位|游客|受益|惠及|带动|覆盖|亩|公顷|平方米|吨|株|辆|学生|居民|农民|职工|患者|老人|儿童|劳动力")
+_COUNT_REACH = 8  # the count's words stand right before it ("受益人口达2万")
+
+
+def _counted(text: str, m: re.Match[str]) -> bool:
+    """Whether a bare 万 matched before words that do not say it is money (_WAN_AFTER_WORDS)
+    counts people or things: _COUNTED in the words right before it, after its clause's
+    last word of money ("拨付至县人民医院15万、" is money; "资金惠及1.2万、" a count)."""
+    if m.group("unit") != "万" or not _WAN_AFTER_WORDS.match(text, m.end()):
+        return False
+    clause = _CLAUSE_BACK.search(text, 0, m.start())
+    words = clause.group() if clause else ""
+    money = None
+    for money in _MONEY_WORD.finditer(words):
+        pass
+    return _COUNTED.search(words, max(money.end() if money else 0, len(words) - _COUNT_REACH)) is not None
+
+
 def find_amounts(text: str) -> Iterator[re.Match[str]]:
-    """``AMOUNT_RE.finditer(text)``, in time linear in the text however long its numbers.
+    """``AMOUNT_RE.finditer(text)``, in time linear in the text however long its numbers
+    (less a bare 万 that counts: _counted).
 
     >>> [m.group() for m in find_amounts("预算100万元，支出1" + ",000" * 9 + "元")]
     ['100万元', '1,000,000,000,000,000,000,000,000,000元']
+    >>> [m.group() for m in find_amounts("中央资金1.5万、受益群众2万、省级资金3万")]
+    ['1.5万', '3万']
     """
-    return (_AMOUNT_IN_GROUPS if _LONG_GROUPS.search(text) else AMOUNT_RE).finditer(text)
+    found = (_AMOUNT_IN_GROUPS if _LONG_GROUPS.search(text) else AMOUNT_RE).finditer(text)
+    return (m for m in found if not _counted(text, m)) if "万" in text else found
 
 
 def find_percents(text: str) -> Iterator[re.Match[str]]:

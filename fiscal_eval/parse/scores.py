@@ -81,6 +81,10 @@ def _patterns() -> dict[str, Any]:
 
 
 _CELL = r"(?:[ \t]*\|[ \t]*|[ ]*\t[ \t]*)"  # a cell boundary: a pipe, or a tab
+# A tab cell after a 总分 row's 100 holding a figure: 100 was the points possible ("总分\t100\t
+# 95.5\t96", self-scored and reviewed: which is the score, the row does not say; with pipes
+# the 100 is no total's score either).
+_CELLS_AFTER = re.compile(r"(?:\.0+)?[ ]*\t[ \t]*\d")
 
 # Bonus points (加分) can take a total past 100: "自评得分102.8分".
 _BONUS_MAX = 120
@@ -120,6 +124,8 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                 continue  # "总分100分，自评得分95分": 100 is the maximum, not the score
             if value == 100 and _MAX_THEN_SCORE.match(ctx.f, m.start("label")):
                 continue  # "总分 100 96": read below, as the form's row
+            if value == 100 and m.group("label") == "总分" and _CELLS_AFTER.match(ctx.f, m.end("num")):
+                continue  # "总分\t100\t95.5\t96": the form's points possible, more cells of figures after
             excluded = LOST_COMPONENT if in_component(ctx, m.start()) else ""
             if not excluded and (_indicator_row(ctx, m.start()) or _one_indicator(ctx, m.start())
                                  or (value <= _EXECUTION_ITEM_MAX and _EXECUTION_BEFORE.search(ctx.f, max(0, m.start() - 16), m.start()))):
