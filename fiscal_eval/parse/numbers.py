@@ -125,7 +125,7 @@ def _counted(text: str, m: re.Match[str]) -> bool:
     last word of money ("拨付至县人民医院15万、" is money; "资金惠及1.2万、" a count)."""
     if m.group("unit") != "万" or not _WAN_AFTER_WORDS.match(text, m.end()):
         return False
-    clause = _CLAUSE_BACK.search(text, 0, m.start())
+    clause = _CLAUSE_BACK.search(text, max(0, m.start() - 24), m.start())  # (not from 0: that rescans all before it)
     words = clause.group() if clause else ""
     money = None
     for money in _MONEY_WORD.finditer(words):
