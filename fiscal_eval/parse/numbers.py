@@ -143,7 +143,8 @@ def find_amounts(text: str) -> Iterator[re.Match[str]]:
     ['1.5万', '3万']
     """
     found = (_AMOUNT_IN_GROUPS if _LONG_GROUPS.search(text) else AMOUNT_RE).finditer(text)
-    return (m for m in found if not _counted(text, m)) if "万" in text else found
+    # (the unit looked at here first: most amounts are 万元 or 元, and a call each cost more)
+    return (m for m in found if m.group("unit") != "万" or not _counted(text, m)) if "万" in text else found
 
 
 def find_percents(text: str) -> Iterator[re.Match[str]]:
