@@ -87,9 +87,19 @@ def report_titles(text: str) -> list[tuple[int, int]]:
         body = len(re.sub(r"\s", "", folded[end:following]))
         if body >= MIN_BODY:
             kept.append((start, end, line))
-    if len(kept) < 2 or len({re.sub(r"\s", "", line) for *_, line in kept}) < 2:
+    if len(kept) < 2 or len({_core(line) for *_, line in kept}) < 2:
         return []
     return [(start, end) for start, end, _ in kept]
+
+
+# A portal's notice around a report's title ("关于…绩效自评报告的公示"): the same report's title
+# when the text repeats it bare.
+_NOTICE = re.compile(r"^关于|(?:的)?(?:公示|公告|通知)$")
+
+
+def _core(title: str) -> str:
+    """A title as compared with the others: no spaces, no notice around it."""
+    return _NOTICE.sub("", re.sub(r"\s", "", title))
 
 
 def _inner_cover(title: str, above: str, line: str) -> bool:

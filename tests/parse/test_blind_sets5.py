@@ -304,3 +304,14 @@ def test_a_forms_total_row_a_cell_a_line_reads_the_points_scored_not_the_100():
     text = "2022年度项目支出绩效自评表\n项目名称\n甲项目\n总分\n\n100\n\n95.5\n"
     assert _parse(text).score == 95.5
     assert _parse(text.replace("\n\n", "\n")).score == 95.5
+
+
+def test_a_notice_around_a_reports_title_and_the_title_repeated_bare_are_one_report():
+    from fiscal_eval.sources.compilations import report_titles
+
+    body = "一、基本情况\n" + "甲市人民法院2018年度预算安排资金5560万元,实际支出5560万元,执行率100%。\n" * 8
+    text = "甲市人民法院\n关于2018年度部门整体支出绩效评价报告的公示\n" + body + "2018年度部门整体支出绩效评价报告\n" + body
+    assert report_titles(text) == []
+    # two units' reports, each under its own title, are two
+    other = text.replace("2018年度部门整体支出绩效评价报告\n", "乙县人民法院2018年度部门整体支出绩效评价报告\n")
+    assert len(report_titles(other)) == 2
