@@ -87,7 +87,7 @@ def report_titles(text: str) -> list[tuple[int, int]]:
         body = len(re.sub(r"\s", "", folded[end:following]))
         if body >= MIN_BODY:
             kept.append((start, end, line))
-    if len(kept) < 2 or len({_core(line) for *_, line in kept}) < 2:
+    if len(kept) < 2 or len(_distinct({_core(line) for *_, line in kept})) < 2:
         return []
     return [(start, end) for start, end, _ in kept]
 
@@ -100,6 +100,15 @@ _NOTICE = re.compile(r"^关于|(?:的)?(?:公示|公告|通知)$")
 def _core(title: str) -> str:
     """A title as compared with the others: no spaces, no notice around it."""
     return _NOTICE.sub("", re.sub(r"\s", "", title))
+
+
+def _distinct(titles: set[str]) -> set[str]:
+    """The titles that are not part of another one (a title broken over two lines, its
+    second line read alone: "项目绩效自评表单位名称…" of "2021年度财政项目绩效自评表单位名称…")."""
+    # (not a title that opens with its year: "2018年度…报告" under its unit's line is a whole
+    # title, and a compilation's next unit writes its name in its title)
+    return {t for t in titles
+            if _YEAR.match(t) or not any(t != other and len(t) >= 8 and t in other for other in titles)}
 
 
 def _inner_cover(title: str, above: str, line: str) -> bool:

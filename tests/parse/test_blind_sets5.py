@@ -315,3 +315,12 @@ def test_a_notice_around_a_reports_title_and_the_title_repeated_bare_are_one_rep
     # two units' reports, each under its own title, are two
     other = text.replace("2018年度部门整体支出绩效评价报告\n", "乙县人民法院2018年度部门整体支出绩效评价报告\n")
     assert len(report_titles(other)) == 2
+
+
+def test_a_title_broken_over_two_lines_and_repeated_whole_is_one_report():
+    from fiscal_eval.sources.compilations import report_titles
+
+    body = "一、基本情况\n" + "甲市中心医院2021年度预算安排资金1000万元,实际支出1000万元,执行率100%。\n" * 8
+    text = ("2021年度财政\n项目绩效自评表单位名称甲市中心医院填报日期2022年3月18日\n" + body
+            + "2021年度财政项目绩效自评表单位名称甲市中心医院填报日期2022年3月18日\n" + body)
+    assert report_titles(text) == []
