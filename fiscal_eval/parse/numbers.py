@@ -133,6 +133,9 @@ def _counted(text: str, m: re.Match[str]) -> bool:
     return _COUNTED.search(words, max(money.end() if money else 0, len(words) - _COUNT_REACH)) is not None
 
 
+_BARE_WAN = re.compile(r"万(?!元)(?:(?<=\d万)|(?<=\d\s万))")
+
+
 def find_amounts(text: str) -> Iterator[re.Match[str]]:
     """``AMOUNT_RE.finditer(text)``, in time linear in the text however long its numbers
     (less a bare 万 that counts: _counted).
@@ -143,8 +146,11 @@ def find_amounts(text: str) -> Iterator[re.Match[str]]:
     ['1.5万', '3万']
     """
     found = (_AMOUNT_IN_GROUPS if _LONG_GROUPS.search(text) else AMOUNT_RE).finditer(text)
-    # (the unit looked at here first: most amounts are 万元 or 元, and a call each cost more)
-    return (m for m in found if m.group("unit") != "万" or not _counted(text, m)) if "万" in text else found
+    # (only a text with a bare 万 is filtered, and the unit looked at before the call: most
+    # amounts are 万元 or 元, and a generator step or a call each cost more)
+    if _BARE_WAN.search(text) is None:
+        return found
+    return (m for m in found if m.group("unit") != "万" or not _counted(text, m))
 
 
 def find_percents(text: str) -> Iterator[re.Match[str]]:
