@@ -82,11 +82,7 @@ def table_unit(table: Table, before: str) -> str:
     """The money unit a table declares ("(万元)", "单位：万元") in its first rows or the
     line before it; 元 if it declares none."""
     head = " ".join(c.text for row in table.rows[:3] for c in row)
-    for source in (fold(head), fold(before)):
-        m = _UNIT_DECL.search(source)
-        if m:
-            return m.group(1)
-    return "元"
+    return declared_unit(head) or declared_unit(before) or "元"
 
 
 def row_label(row: tuple[Cell, ...]) -> tuple[int, str] | None:

@@ -381,8 +381,9 @@ _SPACED_UNIT = re.compile(r"[ \u3000\u00a0](?<=\d[ \u3000\u00a0])[ \u3000\u00a0]
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 
 
-def _spaced_edits(text: str) -> list[tuple[int, int, str, str]]:
-    """The spaces deleted, and as many put back at the end of their line: every later line
+def _joining_edits(text: str) -> list[tuple[int, int, str, str]]:
+    """The spaces before units and the invisible characters deleted (_SPACED_UNIT,
+    _INVISIBLE), and as many spaces put back at the end of their line: every later line
     keeps its offsets (tables and anchors below need not move), and the line's words
     read run together as they should."""
     edits: list[tuple[int, int, str, str]] = []
@@ -544,8 +545,8 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
     has_mask = any(c in text for c in _MASK_CH) and _MASK_TELL.search(text) is not None
     has_glued = _GLUED_TELL.search(text) is not None
     has_spam = _SPAM_MARK_RE.search(text) is not None
-    has_spaced = _SPACED_UNIT.search(text) is not None or _INVISIBLE.search(text) is not None
-    if not (hint or has_tags or has_mask or has_glued or has_spam or has_spaced):
+    has_joining = _SPACED_UNIT.search(text) is not None or _INVISIBLE.search(text) is not None
+    if not (hint or has_tags or has_mask or has_glued or has_spam or has_joining):
         return None
     traditional = hint and is_traditional(text)
     changes: list[str] = []
@@ -553,7 +554,7 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
                    + (_gloss_edits(text) if hint and _TONE_RE.search(text) else [])
                    # (read folded: full-width digits, １９４.９１９４.９１００％, glue as ASCII ones do)
                    + (_glued_edits(fold(text)) if has_glued else [])
-                   + (_spaced_edits(text) if has_spaced else []))
+                   + (_joining_edits(text) if has_joining else []))
     out, omap = _apply(text, edits)
     if traditional:
         # After the glosses are out, so that glossed phrases convert as phrases.

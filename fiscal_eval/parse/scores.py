@@ -49,6 +49,13 @@ class Found:
     rank: int
 
 
+_CELL = r"(?:[ \t]*\|[ \t]*|[ ]*\t[ \t]*)"  # a cell boundary: a pipe, or a tab
+# A tab cell after a 总分 row's 100 holding a figure: 100 was the points possible ("总分\t100\t
+# 95.5\t96", self-scored and reviewed: which is the score, the row does not say; with pipes
+# the 100 is no total's score either).
+_CELLS_AFTER = re.compile(r"(?:\.0+)?[ ]*\t[ \t]*\d")
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, Any]:
     """The score, grade and scale regexes, built from the vocabulary once."""
@@ -79,12 +86,6 @@ def _patterns() -> dict[str, Any]:
                                + _NUM + r"\s*分"),
     }
 
-
-_CELL = r"(?:[ \t]*\|[ \t]*|[ ]*\t[ \t]*)"  # a cell boundary: a pipe, or a tab
-# A tab cell after a 总分 row's 100 holding a figure: 100 was the points possible ("总分\t100\t
-# 95.5\t96", self-scored and reviewed: which is the score, the row does not say; with pipes
-# the 100 is no total's score either).
-_CELLS_AFTER = re.compile(r"(?:\.0+)?[ ]*\t[ \t]*\d")
 
 # Bonus points (加分) can take a total past 100: "自评得分102.8分".
 _BONUS_MAX = 120
