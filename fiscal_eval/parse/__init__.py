@@ -176,6 +176,32 @@ def _parse(doc: Document) -> Report:
         values = dict.fromkeys(values)
         rate_values = dict.fromkeys(rate_values)
 
+    # A text or a page may be an excerpt cut anywhere (a reader of a Word file or a
+    # workbook ends where the file does): the value its last characters state may have
+    # lost digits or words (自评得分9 of 自评得分98; 项目名称:某某水库等1 of …等13 宗):
+    # read, never chosen.
+    cut = _cut_short(doc.text) if doc.format in _EXCERPTABLE else None
+    if cut is not None:
+        at, in_figure = cut
+        lost = "文本在此中断，所读数字或名称可能不全"
+        reached = {field for field, ev in evidence.items() if field != "title" and ev.span[1] >= at}
+        for field in reached & ({"agency", "project_name"} | ({"score", *values, *rate_values} if in_figure else set())):
+            value = {"agency": agency, "project_name": project_name, "score": score,
+                     **values, **rate_values}[field]
+            if value is None:
+                continue
+            candidates[field] = _declined(candidates.get(field, ()), value, evidence.pop(field), lost)
+            if field in values:
+                values[field] = None
+            elif field in rate_values:
+                rate_values[field] = None
+            elif field == "agency":
+                agency = None
+            elif field == "project_name":
+                project_name = None
+            else:
+                score = None
+
     status, errors = _status(doc, budget=values.get("budget_yuan"), available=values.get("available_yuan"),
                              spent=values.get("spent_yuan"), score=score, agency=agency, year=year)
     return Report(
@@ -238,6 +264,27 @@ def _declined(candidates: tuple[Candidate, ...], value: object, ev: Evidence | N
         candidates = (Candidate(value, ev.span if ev else (0, 0), ev.label if ev else "", "", True, ""),)
     return tuple(Candidate(c.value, c.span, c.label, c.reason, False, lost) if c.chosen else c
                  for c in candidates)
+
+
+# The formats whose text may be an excerpt of a page, cut wherever a length cap fell.
+_EXCERPTABLE = frozenset({"text", "markdown", "html"})
+# How a text stops when it was cut short: inside a figure (a digit, or the point or comma
+# after one) or a word, not at a line's end or a closing mark; or inside a multi-byte
+# character the cut broke into U+FFFD.
+_FIGURE_END = re.compile(r"\d[.,，]?\Z")
+_WORD_END = re.compile(r"\w\Z")
+
+
+def _cut_short(text: str) -> tuple[int, bool] | None:
+    """Where ``text`` was cut, if it stops mid-statement, and whether inside a figure.
+
+    >>> _cut_short("自评得分9"), _cut_short("自评得分98分"), _cut_short("得分98。\\n")
+    ((5, True), (7, False), None)
+    """
+    end = len(text.rstrip("\ufffd"))
+    if end == 0 or (end == len(text) and not _WORD_END.search(text)):
+        return None
+    return end, _FIGURE_END.search(text, 0, end) is not None
 
 
 def _status(doc: Document, *, budget: float | None, available: float | None, spent: float | None,
