@@ -198,7 +198,10 @@ def _candidates(options: Sequence[Option], chosen: Option | None, reason: str,
 # ------------------------------------------------------------------ what a figure is part of
 
 # "一是…", "①…", "(2)…" opening the stretch before a figure: one item of an enumeration.
-_ENUMERATED = re.compile(r"(?:^|[,:;])\s*(?:[一二三四五六七八九十]{1,2}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}(?:[、)]|\.(?!\d)))")
+# A flattened page runs an item on from the heading before it ("共有5个项目1、烈士纪念设施
+# 维修项目:预算…"): "N、" right after a word opens one too (not 第1、2, 2023年1、2月).
+_ENUMERATED = re.compile(r"(?:^|[,:;])\s*(?:[一二三四五六七八九十]{1,2}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}(?:[、)]|\.(?!\d)))"
+                         r"|(?<=[^\W\d_第年月日])\d{1,2}、(?=[^\W\d_])")
 
 
 # How far after an enumeration mark a form's or report's title may end ("1、重庆市梁平区

@@ -375,6 +375,11 @@ def _glued_edits(text: str) -> list[tuple[int, int, str, str]]:
 # opens with a space, which the regex engine skips ahead to: a digit looked behind for first
 # made the scan of every text four times slower.)
 _SPACED_UNIT = re.compile(r"[ \u3000\u00a0](?<=\d[ \u3000\u00a0])[ \u3000\u00a0]*(?=亿元|万元|千元|元|万|亿|%|％|年|月|日|分(?!之)|个百分点)")
+# A figure broken after its decimal point where a line was wrapped and joined again with a
+# space ("预算35. 3万元", as document-sharing mirrors print Word files): the space goes when
+# the figure follows a word (a list's "1. " follows a line's start or a mark) and the
+# digits after it run to a unit.
+_SPACED_POINT = re.compile(r"[ \u3000\u00a0](?<=\d\.[ \u3000\u00a0])[ \u3000\u00a0]*(?=\d+[ \u3000\u00a0]*(?:亿元|万元|元|%|％))")
 # Characters that show nothing (zero-width spaces and joiners, a soft hyphen, a BOM inside
 # a page — some sites sow them to spoil copying) are taken out the same way: they split a
 # name or a figure where the page shows none. (Two scans: one alternation was 5x slower.)
@@ -382,13 +387,14 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 
 
 def _joining_edits(text: str) -> list[tuple[int, int, str, str]]:
-    """The spaces before units and the invisible characters deleted (_SPACED_UNIT,
-    _INVISIBLE), and as many spaces put back at the end of their line: every later line
-    keeps its offsets (tables and anchors below need not move), and the line's words
-    read run together as they should."""
+    """The spaces before units or after a figure's point and the invisible characters
+    deleted (_SPACED_UNIT, _SPACED_POINT, _INVISIBLE), and as many spaces put back at the
+    end of their line: every later line keeps its offsets (tables and anchors below need
+    not move), and the line's words read run together as they should."""
     edits: list[tuple[int, int, str, str]] = []
     line_end, taken = -1, 0
-    for m in sorted((*_SPACED_UNIT.finditer(text), *_INVISIBLE.finditer(text)), key=lambda m: m.start()):
+    points = (m for m in _SPACED_POINT.finditer(text) if _after_a_word(text, m.start() - 1))
+    for m in sorted((*_SPACED_UNIT.finditer(text), *points, *_INVISIBLE.finditer(text)), key=lambda m: m.start()):
         if m.start() > line_end:
             if taken:
                 edits.append((line_end, line_end, " " * taken, ""))
@@ -400,6 +406,15 @@ def _joining_edits(text: str) -> list[tuple[int, int, str, str]]:
     if taken:
         edits.append((line_end, line_end, " " * taken, ""))
     return edits
+
+
+def _after_a_word(text: str, point: int) -> bool:
+    """Whether the digits before ``text[point]`` follow a word's character (预算35.), not a
+    line's start, a space or a mark (a list item's number)."""
+    lo = point
+    while lo > 0 and text[lo - 1].isdigit():
+        lo -= 1
+    return lo > 0 and text[lo - 1].isalpha()
 
 
 def split_glued(digits: str) -> list[str] | None:
@@ -545,7 +560,8 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
     has_mask = any(c in text for c in _MASK_CH) and _MASK_TELL.search(text) is not None
     has_glued = _GLUED_TELL.search(text) is not None
     has_spam = _SPAM_MARK_RE.search(text) is not None
-    has_joining = _SPACED_UNIT.search(text) is not None or _INVISIBLE.search(text) is not None
+    has_joining = (_SPACED_UNIT.search(text) is not None or _INVISIBLE.search(text) is not None
+                   or _SPACED_POINT.search(text) is not None)
     if not (hint or has_tags or has_mask or has_glued or has_spam or has_joining):
         return None
     traditional = hint and is_traditional(text)
