@@ -241,6 +241,9 @@ def _essay_site(line: str) -> bool:
 _LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line that is not blank
 _TAG = re.compile(r"<[^<>]*>")
 _FIELD_OPENING = re.compile(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]")  # "评价方式:…": a field, not a title
+# A portal's category field alone on its line, its value on the next ("公开目录\n绩效自评
+# 报告", a metadata table printed a cell a line): the value is a category, not a title.
+_CATEGORY_LABEL = re.compile(r"(?:公开目录|主题分类|体裁分类|组配分类|信息分类|所属分类|信息类别|文种|栏目)[:：]?")
 
 
 def _titles(ctx: Context) -> list[_Title]:
@@ -294,6 +297,8 @@ def _titles(ctx: Context) -> list[_Title]:
                 site += [_Title(t.text, t.idx, "站点标题", 3) for t in above]
                 out[:] = [t for t in out if t not in above]
             site.append(_Title(stext, tuple(sidx), "站点标题", 3))
+            continue
+        if k > 0 and _CATEGORY_LABEL.fullmatch(f[lines[k - 1][0]:lines[k - 1][1]].strip(" \t|")):
             continue
         mask = _MASK_BEFORE.match(line)
         if mask:  # "(略) 分 某某资金绩效自评": the mirror masked the words before the title

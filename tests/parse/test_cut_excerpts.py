@@ -58,29 +58,3 @@ def test_a_file_a_reader_read_whole_is_not_cut():
     assert parse_document(doc).score == 96.0
     assert parse_text(_HEAD + "经自评,该项目自评得分96").score is None
 
-
-# ------------------------------------------------------------------ what the cuts also showed
-# (the prefixes of a document-sharing mirror's page, e001 of the tuning split)
-
-
-def test_a_figure_broken_after_its_point_where_a_line_wrapped_is_one_figure():
-    # a Word file printed by a mirror: each wrapped line joined again with a space
-    report = parse_text("甲市乙处2022年度项目支出绩效自评报告\n一、项目情况\n维修项目预算35. 3万元,2022年全 年实际"
-                        "支付35. 3 万元,使用率100%。\n")
-    assert (report.budget_yuan, report.spent_yuan) == (353000.0, 353000.0)
-    # a list item's number is not a figure's integer part
-    report = parse_text("甲市乙处2022年度项目支出绩效自评报告\n主要成效:\n1. 3万元用于维修,全年实际支付3万元。\n")
-    assert report.spent_yuan == 30000.0
-
-
-def test_an_item_run_on_from_its_heading_on_a_flattened_page_is_an_item():
-    text = ("甲市乙处2022年度项目支出绩效自评报告 一、项目绩效目标情况(一)乙处2022年度共有3个项目1、烈士纪念设施"
-            "维修项目:预算35.3万元,2022年全年实际支付35.3万元,使用率100%。2、专项资金项目:预算20万元,2022年全年"
-            "实际支付20万元,使用率100%。3、改造工程项目:预算16万元,2022年全年实际支付16万元。")
-    report = parse_text(text)
-    # three projects' figures and no total: none is the report's
-    assert report.budget_yuan is None and report.spent_yuan is None
-    assert sorted({c.value for c in report.candidates["budget_yuan"]}) == [160000.0, 200000.0, 353000.0]
-    # not an enumeration: a year's months, an ordinal
-    report = parse_text("甲市乙处2022年度项目支出绩效自评报告\n2022年1、2月份预算安排20万元,实际支付18万元。\n")
-    assert (report.budget_yuan, report.spent_yuan) == (200000.0, 180000.0)

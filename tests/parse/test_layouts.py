@@ -1,0 +1,42 @@
+"""Layouts the rewritings of the tuning texts showed read wrongly: a mirror's wrapped lines
+joined with spaces, a flattened page's items run on from their heading, a portal's
+metadata table printed a cell a line. Found by parsing every prefix of the tuning texts
+(e001's figures) and every text rewritten a table cell a line. The sentences are our own.
+"""
+
+from __future__ import annotations
+
+from fiscal_eval import parse_text
+
+
+def test_a_figure_broken_after_its_point_where_a_line_wrapped_is_one_figure():
+    # a Word file printed by a mirror: each wrapped line joined again with a space
+    report = parse_text("甲市乙处2022年度项目支出绩效自评报告\n一、项目情况\n维修项目预算35. 3万元,2022年全 年实际"
+                        "支付35. 3 万元,使用率100%。\n")
+    assert (report.budget_yuan, report.spent_yuan) == (353000.0, 353000.0)
+    # a list item's number is not a figure's integer part
+    report = parse_text("甲市乙处2022年度项目支出绩效自评报告\n主要成效:\n1. 3万元用于维修,全年实际支付3万元。\n")
+    assert report.spent_yuan == 30000.0
+
+
+def test_an_item_run_on_from_its_heading_on_a_flattened_page_is_an_item():
+    text = ("甲市乙处2022年度项目支出绩效自评报告 一、项目绩效目标情况(一)乙处2022年度共有3个项目1、烈士纪念设施"
+            "维修项目:预算35.3万元,2022年全年实际支付35.3万元,使用率100%。2、专项资金项目:预算20万元,2022年全年"
+            "实际支付20万元,使用率100%。3、改造工程项目:预算16万元,2022年全年实际支付16万元。")
+    report = parse_text(text)
+    # three projects' figures and no total: none is the report's
+    assert report.budget_yuan is None and report.spent_yuan is None
+    assert sorted({c.value for c in report.candidates["budget_yuan"]}) == [160000.0, 200000.0, 353000.0]
+    # not an enumeration: a year's months, an ordinal
+    report = parse_text("甲市乙处2022年度项目支出绩效自评报告\n2022年1、2月份预算安排20万元,实际支付18万元。\n")
+    assert (report.budget_yuan, report.spent_yuan) == (200000.0, 180000.0)
+
+
+def test_a_portal_category_printed_a_cell_a_line_is_no_title():
+    # the page's metadata table, a cell a line: 公开目录's value is a category of pages
+    text = ("索引号\n01526405-X/20240326-00056\n发布机构\n甲县教育体育局\n公开目录\n绩效自评报告\n发布日期\n2024-03-26\n"
+            "甲县第一小学2023年度项目支出绩效自评报告\n(教育专项工作经费)\n一、自评结论\n"
+            "我校教育专项工作经费项目自评得分100分。\n")
+    report = parse_text(text)
+    assert report.agency == "甲县第一小学" and report.project_name == "教育专项工作经费"
+    assert report.evidence["title"].sentence.startswith("甲县第一小学2023年度")
