@@ -4,6 +4,7 @@ makes no judgement (whether the figures agree is :mod:`fiscal_eval.metrics.audit
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from typing import TypeGuard, TypeVar, get_args
@@ -83,8 +84,8 @@ def parse_document(doc: Document) -> Report:
     # the normalised text, and every span comes back pointing into the original.
     norm = normalize_document(doc)
     if norm is None:
-        return _parse(doc)
-    return norm.restore(_parse(norm.document))
+        return _at_the_cut(_parse(doc), doc, doc)
+    return _at_the_cut(norm.restore(_parse(norm.document)), doc, norm.document)
 
 
 def _parse(doc: Document) -> Report:
@@ -176,32 +177,6 @@ def _parse(doc: Document) -> Report:
         values = dict.fromkeys(values)
         rate_values = dict.fromkeys(rate_values)
 
-    # A text or a page may be an excerpt cut anywhere (a reader of a Word file or a
-    # workbook ends where the file does): the value its last characters state may have
-    # lost digits or words (自评得分9 of 自评得分98; 项目名称:某某水库等1 of …等13 宗):
-    # read, never chosen.
-    cut = _cut_short(doc.text) if doc.format in _EXCERPTABLE else None
-    if cut is not None:
-        at, in_figure = cut
-        lost = "文本在此中断，所读数字或名称可能不全"
-        reached = {field for field, ev in evidence.items() if field != "title" and ev.span[1] >= at}
-        for field in reached & ({"agency", "project_name"} | ({"score", *values, *rate_values} if in_figure else set())):
-            value = {"agency": agency, "project_name": project_name, "score": score,
-                     **values, **rate_values}[field]
-            if value is None:
-                continue
-            candidates[field] = _declined(candidates.get(field, ()), value, evidence.pop(field), lost)
-            if field in values:
-                values[field] = None
-            elif field in rate_values:
-                rate_values[field] = None
-            elif field == "agency":
-                agency = None
-            elif field == "project_name":
-                project_name = None
-            else:
-                score = None
-
     status, errors = _status(doc, budget=values.get("budget_yuan"), available=values.get("available_yuan"),
                              spent=values.get("spent_yuan"), score=score, agency=agency, year=year)
     return Report(
@@ -285,6 +260,39 @@ def _cut_short(text: str) -> tuple[int, bool] | None:
     if end == 0 or (end == len(text) and not _WORD_END.search(text)):
         return None
     return end, _FIGURE_END.search(text, 0, end) is not None
+
+
+def _at_the_cut(report: Report, doc: Document, parsed: Document) -> Report:
+    """``report`` (of ``doc``, parsed as ``parsed``, normalised or not) without the values
+    its text's last characters state when the text was cut there (their candidates say so).
+
+    A text or a page may be an excerpt cut anywhere (a reader of a Word file or a
+    workbook ends where the file does): the value at the cut may have lost digits or words
+    (自评得分9 of 自评得分98; 项目名称:某某水库等1 of …等13宗). Told on the original text:
+    the normalised one may end in the spaces its joins moved to the line's end.
+    """
+    cut = _cut_short(doc.text) if doc.format in _EXCERPTABLE and report.status != "failed" else None
+    if cut is None:
+        return report
+    at, in_figure = cut
+    # (a grade word is cut only where another begins with it: 优 of 优秀, not 优秀 itself)
+    partial_grade = report.grade is not None and any(
+        word != report.grade and word.startswith(report.grade) for word in vocab().grade_words)
+    fields = ("agency", "project_name", *(("grade",) if partial_grade else ()),
+              *(("score", "budget_yuan", "available_yuan", "spent_yuan", "balance_yuan",
+                 "execution_rate_reported", "arrival_rate_reported") if in_figure else ()))
+    dropped = [field for field in fields if getattr(report, field) is not None
+               and field in report.evidence and report.evidence[field].span[1] >= at]
+    if not dropped:
+        return report
+    evidence, candidates = dict(report.evidence), dict(report.candidates)
+    for field in dropped:
+        candidates[field] = _declined(candidates.get(field, ()), getattr(report, field), evidence.pop(field),
+                                      "文本在此中断，所读数字或名称可能不全")
+    report = dataclasses.replace(report, evidence=evidence, candidates=candidates, **dict.fromkeys(dropped))
+    status, errors = _status(parsed, budget=report.budget_yuan, available=report.available_yuan,
+                             spent=report.spent_yuan, score=report.score, agency=report.agency, year=report.year)
+    return dataclasses.replace(report, status=status, errors=errors)
 
 
 def _status(doc: Document, *, budget: float | None, available: float | None, spent: float | None,

@@ -3,7 +3,7 @@ and many saved pages are) can stop inside a figure or a name: what its last char
 state may have lost digits or words, so it is kept as a candidate and never chosen. Found
 by parsing every prefix of every tuning text that stops inside or right after a figure:
 truncated figures were chosen as scores and amounts spent, truncated names as project
-names. The sentences are our own.
+names, a grade's first character (优 of 优秀) as the grade. The sentences are our own.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ _CUTS = [
     ("经自评,该项目自评得分9", "score", "经自评,该项目自评得分96分", 96.0),
     (_FORM + "年度资金总额: 2300.67 2", "spent_yuan", _FORM + "年度资金总额: 2300.67 2290.5 99.56%", 22905000.0),
     (_LINES + "实际支出 (万元) |\n6", "spent_yuan", _LINES + "实际支出 (万元) |\n650 |", 6500000.0),
+    # (a figure parted from its unit on the same line: the normalised text ends otherwise)
+    ("完成率达到 100%,整体绩效自评为优", "grade", "完成率达到 100%,整体绩效自评为优秀。", "优秀"),
     ("项目名称:乙县山内水库等1", "project_name", "项目名称:乙县山内水库等13宗水库除险加固工程。",
      "乙县山内水库等13宗水库除险加固工程"),
 ]
