@@ -19,9 +19,11 @@ _PLAIN = re.compile(
 )
 _RATE_POINTS = re.compile(r"\s*(?:预算)?执行率\s*(?:权重|得分|分值)")
 _MAX_IN_LABEL = re.compile(r"\s*\(\s*(?P<num>\d+(?:\.\d+)?)\s*分?\s*\)\s*$")
-# Not a rate's unit ("补助标准(元/亩)", "(元/人·月)"): that column's own, not the table's money.
-# ("单位:万元/%" is two units, the money's and the rates': the table's money is in 万元.)
-_UNIT_DECL = re.compile(r"(?:单位\s*:?\s*|\(|\[)(亿元|万元|千元|元)(?!\s*(?:[/／](?!\s*[%％])|每))")
+# A unit per head, area or item ("补助标准(元/亩)", "(元/生)", "(元/人·月)"): a standard's,
+# not money's. ("单位:万元/%" is two units, the money's and the rates': money in 万元.)
+_PER = r"\s*(?:[/／](?!\s*[%％])|每)"
+_UNIT_DECL = re.compile(rf"(?:单位\s*:?\s*|\(|\[)(亿元|万元|千元|元)(?!{_PER})")
+_PER_UNIT = re.compile(rf"\(\s*(?:亿元|万元|千元|元){_PER}")
 
 
 @record
@@ -76,6 +78,12 @@ def declared_unit(text: str) -> str | None:
     """The money unit ``text`` declares ("(万元)", "单位：万元"), or None."""
     m = _UNIT_DECL.search(fold(text))
     return m.group(1) if m else None
+
+
+def per_unit(text: str) -> bool:
+    """Whether ``text`` declares a unit per head, area or item ("年度预算资金(元/生)"): the
+    figures under it are standards, not amounts."""
+    return _PER_UNIT.search(fold(text)) is not None
 
 
 def table_unit(table: Table, before: str) -> str:

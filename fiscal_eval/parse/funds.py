@@ -19,7 +19,7 @@ from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, L
                                       in_component, is_item)
 from fiscal_eval.parse.context import Context, cjk_count, clean_label
 from fiscal_eval.parse.flat_forms import flat_form, glued_rates
-from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, read_cell, row_label, table_unit
+from fiscal_eval.parse.forms import FundGrid, declared_unit, fund_grid, grid_row, per_unit, read_cell, row_label, table_unit
 from fiscal_eval.parse.metadata import find_title, several_projects
 from fiscal_eval.parse.numbers import UNIT_YUAN, decimals_of, find_amounts, parse_amount
 from fiscal_eval.parse.vocab import vocab
@@ -838,10 +838,6 @@ def _mark_incomplete(out: list[Amount], parent: int, first: int = 0) -> None:
             out[i] = replace(a, line=replace(a.line, complete=False))
 
 
-# A label's unit per head, area or item: "(元/生)", "(万元/亩)", "(元/人·年)".
-_PER_UNIT = re.compile(r"[(（]\s*(?:亿元|万元|千元|元)\s*[/／每]")
-
-
 def _table_amounts(ctx: Context) -> list[Amount]:
     """Amounts in form tables: rows named by role words ("预算安排 | (1) | 2700000"),
     and columns named by role words ("全年预算数 | 全年执行数") over rows of lines."""
@@ -935,7 +931,7 @@ def _table_amounts(ctx: Context) -> list[Amount]:
                 continue
             # "计划安排资金(万元) | 1088.00": the row's own label declares its unit (a unit per
             # head or area, "年度预算资金(元/生) | 1200", declares a standard, no amount)
-            if _PER_UNIT.search(label_text):
+            if per_unit(label_text):
                 continue
             row_unit = val.unit or declared_unit(label_text) or unit
             line = FundLine(
