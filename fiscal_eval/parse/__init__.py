@@ -257,9 +257,10 @@ def _cut_short(text: str) -> tuple[int, bool] | None:
     ((5, True), (7, False), None)
     """
     end = len(text.rstrip("\ufffd"))
-    if end == 0 or (end == len(text) and not _WORD_END.search(text)):
+    tail = text[max(0, end - 2):end]  # (searched alone: a search of the text tries every position)
+    if end == 0 or (end == len(text) and not _WORD_END.search(tail)):
         return None
-    return end, _FIGURE_END.search(text, 0, end) is not None
+    return end, _FIGURE_END.search(tail) is not None
 
 
 def _at_the_cut(report: Report, doc: Document, parsed: Document) -> Report:
