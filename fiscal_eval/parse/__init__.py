@@ -241,8 +241,10 @@ def _declined(candidates: tuple[Candidate, ...], value: object, ev: Evidence | N
                  for c in candidates)
 
 
-# The formats whose text may be an excerpt of a page, cut wherever a length cap fell.
-_EXCERPTABLE = frozenset({"text", "markdown", "html"})
+# The formats whose text may be an excerpt of a page, cut wherever a length cap fell (an
+# HTML file's text ends where its markup does, often in a table's last cell, as a Word
+# file's or a workbook's ends where the file does).
+_EXCERPTABLE = frozenset({"text", "markdown"})
 # How a text stops when it was cut short: inside a figure (a digit, or the point or comma
 # after one) or a word, not at a line's end or a closing mark; or inside a multi-byte
 # character the cut broke into U+FFFD.
@@ -267,10 +269,10 @@ def _at_the_cut(report: Report, doc: Document, parsed: Document) -> Report:
     """``report`` (of ``doc``, parsed as ``parsed``, normalised or not) without the values
     its text's last characters state when the text was cut there (their candidates say so).
 
-    A text or a page may be an excerpt cut anywhere (a reader of a Word file or a
-    workbook ends where the file does): the value at the cut may have lost digits or words
-    (自评得分9 of 自评得分98; 项目名称:某某水库等1 of …等13宗). Told on the original text:
-    the normalised one may end in the spaces its joins moved to the line's end.
+    A text may be an excerpt of a page cut anywhere (_EXCERPTABLE): the value at the cut
+    may have lost digits or words (自评得分9 of 自评得分98; 项目名称:某某水库等1 of
+    …等13宗). Told on the original text: the normalised one may end in the spaces its
+    joins moved to the line's end.
     """
     cut = _cut_short(doc.text) if doc.format in _EXCERPTABLE and report.status != "failed" else None
     if cut is None:

@@ -12,7 +12,7 @@ import dataclasses
 
 import pytest
 
-from fiscal_eval import parse_text
+from fiscal_eval import parse_file, parse_text
 from fiscal_eval.parse import parse_document
 from fiscal_eval.sources.text import document_from_text
 
@@ -54,9 +54,16 @@ def test_the_figures_before_the_cut_are_read():
     assert report.execution_rate_reported == pytest.approx(0.9956)
 
 
-def test_a_file_a_reader_read_whole_is_not_cut():
+def test_a_file_a_reader_read_whole_is_not_cut(tmp_path):
     # a Word file's or a workbook's text ends where the file does: its last cell is whole
     doc = dataclasses.replace(document_from_text(_HEAD + "经自评,该项目自评得分96", "t.docx"), format="docx")
     assert parse_document(doc).score == 96.0
     assert parse_text(_HEAD + "经自评,该项目自评得分96").score is None
+    # an HTML page's text ends where its markup does, here in its results table's last cell
+    page = tmp_path / "t.html"
+    page.write_text("<html><body><h1>甲县乙局2023年度项目支出绩效自评报告</h1><p>年初预算安排100万元，实际支出95万元。</p>"
+                    "<table><tr><td>指标</td><td>分值</td><td>得分</td></tr>"
+                    "<tr><td>总分</td><td>100</td><td>96</td></tr></table></body></html>", encoding="utf-8")
+    report = parse_file(page)
+    assert report.text.endswith("96") and report.score == 96.0
 
