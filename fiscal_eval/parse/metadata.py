@@ -828,9 +828,10 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
         cands.append(_C(name, (lo, lo + len(name)), label, why, t))
     if supervisors and not any(c.tier == 1 for c in cands):
         cands.extend(_displaced_unit(ctx, supervisors))
-    # A bare 部门 cell of a department-wide form ("部门 | 金寨县…中心 |").
-    for m in re.finditer(r"部门[ \t]*\|[ \t]*(?P<v>[^|\n\t ]{3,40})", f[:_HEAD]):
-        if not re.search(r"(?:^|[\n|])[ \t]*$", f[max(0, m.start() - 20):m.start()]):
+    # A bare 部门 cell of a department-wide form ("部门 | 金寨县…中心 |", or with a tab
+    # between the cells as the HTML and Word readers print a table).
+    for m in re.finditer(r"部门(?:[ \t]*\||\t)[ \t]*(?P<v>[^|\n\t ]{3,40})", f[:_HEAD]):
+        if not re.search(r"(?:^|[\n|\t])[ \t]*$", f[max(0, m.start() - 20):m.start()]):
             continue  # "…部门 |" ending a longer cell: not the 部门 field
         name = _clean_org(m.group("v"))
         if _plausible_org(name):

@@ -6,7 +6,7 @@ metadata table printed a cell a line. Found by parsing every prefix of the tunin
 
 from __future__ import annotations
 
-from fiscal_eval import parse_text
+from fiscal_eval import parse_file, parse_text
 
 
 def test_a_figure_broken_after_its_point_where_a_line_wrapped_is_one_figure():
@@ -40,3 +40,22 @@ def test_a_portal_category_printed_a_cell_a_line_is_no_title():
     report = parse_text(text)
     assert report.agency == "甲县第一小学" and report.project_name == "教育专项工作经费"
     assert report.evidence["title"].sentence.startswith("甲县第一小学2023年度")
+
+
+def test_a_department_forms_unit_cell_read_through_the_html_reader(tmp_path):
+    # the HTML reader prints a table's cells with tabs between them: 部门\t甲县…中心
+    page = tmp_path / "form.html"
+    page.write_text(
+        "<html><body><table><tr><td colspan='8'>部门整体支出绩效自评表</td></tr>"
+        "<tr><td colspan='8'>(2023年度)</td></tr>"
+        "<tr><td>部门</td><td colspan='7'>甲县乡村建设服务中心</td></tr>"
+        "<tr><td rowspan='2'>预算资金(万元)</td><td></td><td>年初预算数</td><td>全年预算数</td><td>全年执行数</td>"
+        "<td>分值</td><td>执行率</td><td>得分</td></tr>"
+        "<tr><td>年度资金总额</td><td>329.77</td><td>329.77</td><td>318.31</td><td>10</td><td>96.52%</td>"
+        "<td>9.65</td></tr></table></body></html>", encoding="utf-8")
+    report = parse_file(page)
+    assert report.agency == "甲县乡村建设服务中心"
+    assert (report.budget_yuan, report.spent_yuan) == (3297700.0, 3183100.0)
+    # a 部门 cell ending a longer cell is not the field ("主管部门\t…" is the supervisor's)
+    report = parse_text("部门整体支出绩效自评表\n(2023年度)\n主管部门\t甲县农业农村局\n")
+    assert report.evidence["agency"].label == "主管部门"
