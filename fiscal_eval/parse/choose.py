@@ -10,7 +10,7 @@ reason each lost, for the analyst to see instead of a guess (issue 11, item 3).
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import re
 from functools import lru_cache
@@ -201,9 +201,13 @@ def _candidates(options: Sequence[Option], chosen: Option | None, reason: str,
 # "一是…", "①…", "(2)…" opening the stretch before a figure: one item of an enumeration.
 _ENUMERATED = re.compile(r"(?:^|[,:;])\s*(?:[一二三四五六七八九十]{1,2}是|[①-⑳]|\(\d{1,2}\)|\d{1,2}(?:[、)]|\.(?!\d)))")
 # A flattened page runs an item on from the heading before it ("共有5个项目1、烈士纪念设施
-# 维修项目:预算…"): "N、" right after a word opens one too (not 第1、2, 2023年1、2月). (Its
-# own pattern, searched where a 、 is: an alternative of the one above doubled its scan.)
-_RUN_ON_ITEM = re.compile(r"\d(?<=[^\W\d_第年月日]\d)\d?、(?=[^\W\d_])")
+# 维修项目:预算…"): "N、" right after a Chinese word opens one too (not 第1、2, 2023年1、2月;
+# not a code's digits, H5、H7 or PM10、PM2.5). (Its own pattern, searched where a 、 is: an
+# alternative of the one above doubled its scan.) It counts from 1: a run-on "12、" that
+# follows no "11、" is a count written before its measure word (乡镇12、行政村86个), and
+# "附件1、附件2" (the word again, numbered) a series of names, neither an enumeration.
+_RUN_ON_ITEM = re.compile(r"\d(?<=[\u4e00-\u9fff]\d)(?<![第年月日]\d)\d?、(?=[\u4e00-\u9fff])")
+_RUN_ON_REACH = 300  # characters looked back for the item before a run-on one
 
 
 # How far after an enumeration mark a form's or report's title may end ("1、重庆市梁平区
@@ -258,6 +262,20 @@ def in_list_sentence(ctx: Context, pos: int) -> bool:
     return bool(LIST_OPENING.match(ctx.f, ctx.sentence_bounds(pos)[0], pos))
 
 
+def _run_on_items(f: str, lo: int, stretch: str) -> Iterator[re.Match[str]]:
+    """The run-on enumeration marks in ``stretch`` (``f[lo:…]``) that open an item: "1、",
+    or "N、" after an "N-1、" not far before; not "附件1、附件2" (the word before the number
+    again after the 、, numbered: a series of names)."""
+    for m in _RUN_ON_ITEM.finditer(stretch):
+        number = m.group().rstrip("、")
+        if number != "1" and f"{int(number) - 1}、" not in f[max(0, lo + m.start() - _RUN_ON_REACH):lo + m.start()]:
+            continue
+        word = re.escape(stretch[m.start() - 1])
+        if re.match(rf"[\u4e00-\u9fff]{{0,3}}?{word}\d", stretch[m.end():m.end() + 6]):
+            continue
+        yield m
+
+
 def is_item(ctx: Context, pos: int) -> bool:
     """Whether the figure at ``pos`` is one item of a breakdown: its sentence opens one
     ("分项目如下：…"), or the stretch since the last ; or sentence start is enumerated."""
@@ -272,7 +290,7 @@ def is_item(ctx: Context, pos: int) -> bool:
     lo = max(floor, f.rfind(";", floor, pos) + 1)
     title = vocab().meta["title"]
     stretch = f[lo:pos]  # sliced: the marks may open it ("^")
-    for m in chain(_ENUMERATED.finditer(stretch), _RUN_ON_ITEM.finditer(stretch) if "、" in stretch else ()):
+    for m in chain(_ENUMERATED.finditer(stretch), _run_on_items(f, lo, stretch) if "、" in stretch else ()):
         # "1、部门整体绩效自评表 …": a numbered form or report (a document preview's
         # page), whose figures are its own, not one item of a breakdown.
         if not title.search(stretch, m.end(), m.end() + _TITLE_REACH):
