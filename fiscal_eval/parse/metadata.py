@@ -242,7 +242,9 @@ _LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line that is not blank
 _TAG = re.compile(r"<[^<>]*>")
 _FIELD_OPENING = re.compile(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]")  # "评价方式:…": a field, not a title
 # A portal's category field alone on its line, its value on the next ("公开目录\n绩效自评
-# 报告", a metadata table printed a cell a line): the value is a category, not a title.
+# 报告", a metadata table printed a cell a line): the value is a category, not a title —
+# unless it states a year ("文种:\n甲县水利局2023年度…自评报告": the field was empty, the
+# line is the report's own title; a category names a kind of page, not a year's report).
 _CATEGORY_LABEL = re.compile(r"(?:公开目录|主题分类|体裁分类|组配分类|信息分类|所属分类|信息类别|文种|栏目)[:：]?")
 
 
@@ -298,8 +300,9 @@ def _titles(ctx: Context) -> list[_Title]:
                 out[:] = [t for t in out if t not in above]
             site.append(_Title(stext, tuple(sidx), "站点标题", 3))
             continue
-        if k > 0 and _CATEGORY_LABEL.fullmatch(f[lines[k - 1][0]:lines[k - 1][1]].strip(" \t|")):
-            continue
+        if k > 0 and _CATEGORY_LABEL.fullmatch(f[lines[k - 1][0]:lines[k - 1][1]].strip(" \t|")) \
+                and not _YEAR_AT.search(line):
+            continue  # (a line stating a year is the report's title: the field's value was empty)
         mask = _MASK_BEFORE.match(line)
         if mask:  # "(略) 分 某某资金绩效自评": the mirror masked the words before the title
             s += mask.end()

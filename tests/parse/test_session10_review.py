@@ -9,8 +9,6 @@ from fiscal_eval import parse_text
 from fiscal_eval.parse import parse_document
 from fiscal_eval.sources.html import read_html
 
-_LOST_AT_CUT = "文本在此中断，所读数字或名称可能不全"
-
 # ---------------------------------------------------------------- a run-on enumeration
 
 
@@ -54,3 +52,45 @@ def test_a_second_item_run_on_after_the_first_is_still_an_item():
             "实际支付20万元。")
     report = parse_text(text)
     assert report.budget_yuan is None and report.spent_yuan is None
+
+
+# ---------------------------------------------------------------- a page read whole
+
+_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>甲县水利局2023年度农村饮水安全项目绩效自评报告</title></head>
+<body>
+<h1>甲县水利局2023年度农村饮水安全项目绩效自评报告</h1>
+<p>一、项目基本情况</p>
+<p>本项目年初预算资金120万元，全年实际支出118万元，预算执行率98.33%。</p>
+<p>二、自评结论</p>
+<table>
+<tr><td>评价指标</td><td>分值</td><td>得分</td></tr>
+<tr><td>预算执行率</td><td>10</td><td>9.83</td></tr>
+<tr><td>产出指标</td><td>50</td><td>48</td></tr>
+<tr><td>效益指标</td><td>30</td><td>28</td></tr>
+<tr><td>总分</td><td>100</td><td>95.83</td></tr>
+</table>
+</body></html>
+"""
+
+
+def test_a_whole_page_ending_in_a_table_cell_is_not_cut():
+    # the rendered text of a page ends where its last cell does, never in a line end: an
+    # HTML file is read whole (its markup closes after the cell), not as a cut excerpt
+    report = parse_document(read_html(_PAGE.encode("utf-8"), "a.html"))
+    assert report.score == 95.83
+
+
+# ---------------------------------------------------------------- a portal's category field
+
+_BODY = ("一、项目基本情况\n本项目年初预算资金120万元,全年实际支出118万元,预算执行率98.33%。\n二、自评结论\n"
+         "经自评,该项目得分96分,等级为优秀。\n")
+
+
+def test_the_title_after_a_category_field_left_empty_is_the_title():
+    # 文种's value is empty: the line after it is the report's own title (it states a year)
+    for meta in ("索引号\n11532301MB0000000X/2024-00012\n发布机构\n甲县水利局\n发布日期\n2024-03-26\n文种\n\n",
+                 "索引号:11532301MB0000000X/2024-00012\t发布机构:甲县水利局\n主题分类:财政\t发布日期:2024-03-26\n文种:\n",
+                 "索引号\t11532301MB0000000X/2024-00012\t发布机构\t甲县水利局\n文种\t\n"):
+        report = parse_text(meta + "甲县水利局2023年度农村饮水安全项目绩效自评报告\n" + _BODY)
+        assert (report.agency, report.project_name) == ("甲县水利局", "农村饮水安全项目"), meta
