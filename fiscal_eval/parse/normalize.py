@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import heapq
 import html
 import re
 from collections import Counter
@@ -90,11 +91,20 @@ _TRAD_MIN, _TRAD_SHARE = 1, 0.05  # hint characters: 5 % of the CJK ones (and on
 
 # Site and contact markers of a mirror's own lines (checked on simplified text).
 _SPAM_MARK = (
-    r"https?://|www\.|QQ|微信|公众号|客服|由会员分享|在线阅读|下载文档|下载后|侵权|版权说明"
+    r"https?://|www\.|QQ|微信|公众号|客服|由会员分享|在线阅读|下载文档|下载后|点击下载|免费下载|立即下载|下载完整|侵权|版权说明"
     r"|版权所有|免责声明|本站|本网站|文档简介|扫码|二维码"
     # a domain name (71584.cn): a point first, so that the scan skips ahead to points
     r"|\.(?<=[A-Za-z0-9-]\.)(?:com|cn|net|org|cc|tk|top|xyz|info|vip)\b"
 )
+# A portal's buttons on a line of their own, wherever the page puts them ("扫一扫在手机打开
+# 当前页" under the title, "字号:大 中 小", "【打印本页】【关闭窗口】"): no words of the
+# report, and between two of its lines they part a title from its "(项目名)" line or a
+# form's label from its value. Told by one of _BUTTON_TELL's words; emptied when the line
+# is nothing but button words and marks.
+_BUTTON_TELL = re.compile(r"分享到|打印本页|关闭窗口|扫一扫|字号|字体")
+_BUTTON_LINE = re.compile(
+    r"(?:[\s:：【】\[\]()|/·•-]*(?:分享到|分享|打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|字号|字体|扫一扫在手机打开当前页"
+    r"|扫一扫在手机上查看当前页面|扫一扫|收藏本页|加入收藏|收藏|返回顶部|默认|大|中|小))+[\s:：【】\[\]()|/·•-]*")
 # What a report's own line says: its vocabulary, a figure, a date. A line with any of them
 # is kept whatever else it carries.
 _REPORT_WORDS = re.compile(
@@ -302,6 +312,7 @@ def is_traditional(text: str) -> bool:
 _GLOSS, _TAG, _ENTITY = "pinyin glosses removed", "lines of HTML tag debris removed", "HTML entities decoded"
 _SPAM, _GLUED = "mirror spam lines removed", "runs of glued table figures split"
 _SPACED = "spaces between figures and their units removed"
+_BUTTONS = "lines of portal buttons removed"
 
 
 def _tag_edits(text: str) -> list[tuple[int, int, str, str]]:
@@ -331,9 +342,10 @@ def _gloss_edits(text: str) -> list[tuple[int, int, str, str]]:
 
 
 def _spam_edits(text: str) -> list[tuple[int, int, str, str]]:
-    """The mirror's own lines: a site or contact marker, and nothing of a report."""
+    """The mirror's own lines (a site or contact marker, and nothing of a report) and the
+    portal's lines of buttons."""
     edits, seen = [], set()
-    for m in _SPAM_MARK_RE.finditer(text):
+    for m in heapq.merge(_SPAM_MARK_RE.finditer(text), _BUTTON_TELL.finditer(text), key=lambda m: m.start()):
         lo = text.rfind("\n", 0, m.start()) + 1
         if lo in seen:
             continue
@@ -341,7 +353,10 @@ def _spam_edits(text: str) -> list[tuple[int, int, str, str]]:
         hi = text.find("\n", m.end())
         hi = len(text) if hi < 0 else hi
         line = text[lo:hi]
-        if len(line.strip()) <= _MAX_SPAM_LINE and not _REPORT_WORDS.search(line):
+        if m.re is _BUTTON_TELL:
+            if _BUTTON_LINE.fullmatch(line.strip()):
+                edits.append((lo, hi, "", _BUTTONS))
+        elif len(line.strip()) <= _MAX_SPAM_LINE and not _REPORT_WORDS.search(line):
             edits.append((lo, hi, "", _SPAM))  # the line's words; its line break stays
     return edits
 
@@ -559,7 +574,7 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
     has_tags = ("<" in text or "&" in text) and _TAG_TELL.search(text) is not None
     has_mask = any(c in text for c in _MASK_CH) and _MASK_TELL.search(text) is not None
     has_glued = _GLUED_TELL.search(text) is not None
-    has_spam = _SPAM_MARK_RE.search(text) is not None
+    has_spam = _SPAM_MARK_RE.search(text) is not None or _BUTTON_TELL.search(text) is not None
     has_joining = (_SPACED_UNIT.search(text) is not None or _INVISIBLE.search(text) is not None
                    or _SPACED_POINT.search(text) is not None)
     if not (hint or has_tags or has_mask or has_glued or has_spam or has_joining):
@@ -584,7 +599,7 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
     if has_spam or traditional:
         # Spam is told on the text as the parser reads it (simplified, no glosses); its
         # lines go from the original, and the rest is made again without them.
-        spam = [(*omap.span((lo, hi)), "", _SPAM) for lo, hi, _, _ in _spam_edits(out)]
+        spam = [(*omap.span((lo, hi)), "", what) for lo, hi, _, what in _spam_edits(out)]
         if spam:
             edits = _merge(edits + spam)
             out, omap = _apply(text, edits)
@@ -592,13 +607,14 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
                 out = to_simplified(out) or out
     out, masked = _mask(out) if has_mask else (out, 0)
     done = Counter(e[3] for e in edits)
-    # (Spaces taken from between a figure and its unit are not reported: like fold()'s
-    # full-width digits, they change how the text is written, not what it says.)
+    # (Spaces taken from between a figure and its unit, and lines of a portal's buttons,
+    # are not reported: like fold()'s full-width digits, they change how the page is
+    # written, not what it says.)
     changes += [f"{what}: {done[what]}" for what in (_GLOSS, _TAG, _ENTITY, _SPAM, _GLUED)
                 if done[what]]
     if masked:
         changes.append(f"masked figures left unread: {masked}")
-    if not changes and not done[_SPACED]:
+    if not changes and not done[_SPACED] and not done[_BUTTONS]:
         return None
     return out, omap, tuple(changes)
 

@@ -7,6 +7,7 @@ metadata table printed a cell a line. Found by parsing every prefix of the tunin
 from __future__ import annotations
 
 from fiscal_eval import parse_file, parse_text
+from fiscal_eval.parse.normalize import normalize_text
 
 
 def test_a_figure_broken_after_its_point_where_a_line_wrapped_is_one_figure():
@@ -59,3 +60,17 @@ def test_a_department_forms_unit_cell_read_through_the_html_reader(tmp_path):
     # a 部门 cell ending a longer cell is not the field ("主管部门\t…" is the supervisor's)
     report = parse_text("部门整体支出绩效自评表\n(2023年度)\n主管部门\t甲县农业农村局\n")
     assert report.evidence["agency"].label == "主管部门"
+
+
+def test_a_line_of_portal_buttons_between_two_lines_of_the_report_parts_nothing():
+    # "扫一扫在手机打开当前页" under the title, before its "(项目名)" line
+    report = parse_text("甲县第一小学2023年度项目支出绩效自评报告\n扫一扫在手机打开当前页\n(教育专项工作经费)\n"
+                        "一、自评结论\n我校教育专项工作经费项目自评得分96分。\n")
+    assert report.project_name == "教育专项工作经费"
+    # a form printed a cell a line, a line of buttons between a label and its value
+    report = parse_text("项目支出绩效自评表\n(2020年度)\n项目名称 |\n【打印本页】 【关闭窗口】\n乙县农村公路养护 |\n"
+                        "计划安排资金 (万元) |\n字号：大 中 小\n700 |\n实际支出 (万元) |\n680 |\n")
+    assert (report.project_name, report.budget_yuan, report.spent_yuan) == ("乙县农村公路养护", 7000000.0, 6800000.0)
+    # only lines of buttons go: a grade cell alone is the report's ("中" is a font size too)
+    text = "字号：大 中 小\n甲县乙局2023年度项目支出绩效自评报告\n自评等级\n中\n"
+    assert normalize_text(text)[0] == "\n甲县乙局2023年度项目支出绩效自评报告\n自评等级\n中\n"
