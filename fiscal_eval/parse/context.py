@@ -162,13 +162,50 @@ def curly_quotes(f: str) -> str:
     return f
 
 
+# A portal's buttons on a line of their own, wherever the page puts them ("扫一扫在手机打开
+# 当前页" under the title, "字号:大 中 小", "【打印本页】【关闭窗口】"): no words of the
+# report, and between two of its lines they part a title from its "(项目名)" line or a
+# form's label from its value. A line holding one of _BUTTON_TELL's words and nothing but
+# button words and marks is read as blank. (The tell opens with a character class, which
+# the regex engine skips ahead to.)
+_BUTTON_TELL = re.compile(r"[分打关扫字](?:享到|印本页|闭窗口|一扫|号|体)")
+_BUTTON_LINE = re.compile(
+    r"(?:[\s:【】\[\]()|/·•-]*(?:分享到|分享|打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|字号|字体|扫一扫在手机打开当前页"
+    r"|扫一扫在手机上查看当前页面|扫一扫|收藏本页|加入收藏|收藏|返回顶部|默认|大|中|小))+[\s:【】\[\]()|/·•-]*")
+
+
+def blank_buttons(f: str) -> str:
+    """``f`` (fold()-ed) with its lines of a portal's buttons made spaces, character for
+    character (offsets do not move).
+
+    >>> blank_buttons("某局2023年度项目支出绩效自评报告\\n扫一扫在手机打开当前页\\n(农村饮水项目)")
+    '某局2023年度项目支出绩效自评报告\\n           \\n(农村饮水项目)'
+    >>> blank_buttons("自评等级\\n中\\n字号:大 中 小 发布机构:某局")  # (a cell 中; a line of more)
+    '自评等级\\n中\\n字号:大 中 小 发布机构:某局'
+    """
+    m = _BUTTON_TELL.search(f)
+    if m is None:
+        return f
+    out, done = [], 0
+    while m is not None:
+        lo = f.rfind("\n", 0, m.start()) + 1
+        hi = f.find("\n", m.end())
+        hi = len(f) if hi < 0 else hi
+        if _BUTTON_LINE.fullmatch(f, lo, hi):
+            out += [f[done:lo], " " * (hi - lo)]
+            done = hi
+        m = _BUTTON_TELL.search(f, hi)
+    return "".join(out) + f[done:]
+
+
 class Context:
-    """One document prepared for extraction. ``f`` is the fold()-ed text (same offsets)."""
+    """One document prepared for extraction. ``f`` is the fold()-ed text (same offsets),
+    quotes made curly and lines of a portal's buttons blank."""
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.text = doc.text
-        self.f = curly_quotes(fold(doc.text))
+        self.f = blank_buttons(curly_quotes(fold(doc.text)))
         self.headings = find_headings(self.f)
         self.sections = build_sections(self.text, self.headings)
         self.index = SectionIndex(self.sections)

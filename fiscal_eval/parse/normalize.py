@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import heapq
 import html
 import re
 from collections import Counter
@@ -96,15 +95,6 @@ _SPAM_MARK = (
     # a domain name (71584.cn): a point first, so that the scan skips ahead to points
     r"|\.(?<=[A-Za-z0-9-]\.)(?:com|cn|net|org|cc|tk|top|xyz|info|vip)\b"
 )
-# A portal's buttons on a line of their own, wherever the page puts them ("扫一扫在手机打开
-# 当前页" under the title, "字号:大 中 小", "【打印本页】【关闭窗口】"): no words of the
-# report, and between two of its lines they part a title from its "(项目名)" line or a
-# form's label from its value. Told by one of _BUTTON_TELL's words; emptied when the line
-# is nothing but button words and marks.
-_BUTTON_TELL = re.compile(r"分享到|打印本页|关闭窗口|扫一扫|字号|字体")
-_BUTTON_LINE = re.compile(
-    r"(?:[\s:：【】\[\]()|/·•-]*(?:分享到|分享|打印本页|打印此页|打印|关闭窗口|关闭本页|关闭|字号|字体|扫一扫在手机打开当前页"
-    r"|扫一扫在手机上查看当前页面|扫一扫|收藏本页|加入收藏|收藏|返回顶部|默认|大|中|小))+[\s:：【】\[\]()|/·•-]*")
 # What a report's own line says: its vocabulary, a figure, a date. A line with any of them
 # is kept whatever else it carries.
 _REPORT_WORDS = re.compile(
@@ -312,7 +302,6 @@ def is_traditional(text: str) -> bool:
 _GLOSS, _TAG, _ENTITY = "pinyin glosses removed", "lines of HTML tag debris removed", "HTML entities decoded"
 _SPAM, _GLUED = "mirror spam lines removed", "runs of glued table figures split"
 _SPACED = "spaces between figures and their units removed"
-_BUTTONS = "lines of portal buttons removed"
 
 
 def _tag_edits(text: str) -> list[tuple[int, int, str, str]]:
@@ -342,10 +331,9 @@ def _gloss_edits(text: str) -> list[tuple[int, int, str, str]]:
 
 
 def _spam_edits(text: str) -> list[tuple[int, int, str, str]]:
-    """The mirror's own lines (a site or contact marker, and nothing of a report) and the
-    portal's lines of buttons."""
+    """The mirror's own lines: a site or contact marker, and nothing of a report."""
     edits, seen = [], set()
-    for m in heapq.merge(_SPAM_MARK_RE.finditer(text), _BUTTON_TELL.finditer(text), key=lambda m: m.start()):
+    for m in _SPAM_MARK_RE.finditer(text):
         lo = text.rfind("\n", 0, m.start()) + 1
         if lo in seen:
             continue
@@ -353,10 +341,7 @@ def _spam_edits(text: str) -> list[tuple[int, int, str, str]]:
         hi = text.find("\n", m.end())
         hi = len(text) if hi < 0 else hi
         line = text[lo:hi]
-        if m.re is _BUTTON_TELL:
-            if _BUTTON_LINE.fullmatch(line.strip()):
-                edits.append((lo, hi, "", _BUTTONS))
-        elif len(line.strip()) <= _MAX_SPAM_LINE and not _REPORT_WORDS.search(line):
+        if len(line.strip()) <= _MAX_SPAM_LINE and not _REPORT_WORDS.search(line):
             edits.append((lo, hi, "", _SPAM))  # the line's words; its line break stays
     return edits
 
@@ -574,7 +559,7 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
     has_tags = ("<" in text or "&" in text) and _TAG_TELL.search(text) is not None
     has_mask = any(c in text for c in _MASK_CH) and _MASK_TELL.search(text) is not None
     has_glued = _GLUED_TELL.search(text) is not None
-    has_spam = _SPAM_MARK_RE.search(text) is not None or _BUTTON_TELL.search(text) is not None
+    has_spam = _SPAM_MARK_RE.search(text) is not None
     has_joining = (_SPACED_UNIT.search(text) is not None or _INVISIBLE.search(text) is not None
                    or _SPACED_POINT.search(text) is not None)
     if not (hint or has_tags or has_mask or has_glued or has_spam or has_joining):
@@ -607,14 +592,13 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
                 out = to_simplified(out) or out
     out, masked = _mask(out) if has_mask else (out, 0)
     done = Counter(e[3] for e in edits)
-    # (Spaces taken from between a figure and its unit, and lines of a portal's buttons,
-    # are not reported: like fold()'s full-width digits, they change how the page is
-    # written, not what it says.)
+    # (Spaces taken from between a figure and its unit are not reported: like fold()'s
+    # full-width digits, they change how the text is written, not what it says.)
     changes += [f"{what}: {done[what]}" for what in (_GLOSS, _TAG, _ENTITY, _SPAM, _GLUED)
                 if done[what]]
     if masked:
         changes.append(f"masked figures left unread: {masked}")
-    if not changes and not done[_SPACED] and not done[_BUTTONS]:
+    if not changes and not done[_SPACED]:
         return None
     return out, omap, tuple(changes)
 

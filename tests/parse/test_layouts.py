@@ -7,7 +7,8 @@ metadata table printed a cell a line. Found by parsing every prefix of the tunin
 from __future__ import annotations
 
 from fiscal_eval import parse_file, parse_text
-from fiscal_eval.parse.normalize import normalize_text
+from fiscal_eval.parse.context import Context
+from fiscal_eval.sources.text import document_from_text
 
 
 def test_a_figure_broken_after_its_point_where_a_line_wrapped_is_one_figure():
@@ -73,4 +74,4 @@ def test_a_line_of_portal_buttons_between_two_lines_of_the_report_parts_nothing(
     assert (report.project_name, report.budget_yuan, report.spent_yuan) == ("乙县农村公路养护", 7000000.0, 6800000.0)
     # only lines of buttons go: a grade cell alone is the report's ("中" is a font size too)
     text = "字号：大 中 小\n甲县乙局2023年度项目支出绩效自评报告\n自评等级\n中\n"
-    assert normalize_text(text)[0] == "\n甲县乙局2023年度项目支出绩效自评报告\n自评等级\n中\n"
+    assert Context(document_from_text(text, "t.txt")).f == " " * len("字号：大 中 小") + text[text.index("\n"):]
