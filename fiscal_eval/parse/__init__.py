@@ -274,7 +274,10 @@ def _at_the_cut(report: Report, doc: Document, parsed: Document) -> Report:
     …等13宗). Told on the original text: the normalised one may end in the spaces its
     joins moved to the line's end.
     """
-    cut = _cut_short(doc.text) if doc.format in _EXCERPTABLE and report.status != "failed" else None
+    # (a compilation's part before its last ends where the next report starts, uncut)
+    followed = doc.metadata.get("part", doc.metadata.get("parts")) != doc.metadata.get("parts")
+    cut = (_cut_short(doc.text) if doc.format in _EXCERPTABLE and not followed and report.status != "failed"
+           else None)
     if cut is None:
         return report
     at, in_figure = cut

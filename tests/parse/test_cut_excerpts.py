@@ -67,3 +67,14 @@ def test_a_file_a_reader_read_whole_is_not_cut(tmp_path):
     report = parse_file(page)
     assert report.text.endswith("96") and report.score == 96.0
 
+
+
+def test_a_compilations_part_before_its_last_is_not_cut():
+    # a part of a compilation (汇编) ends where the next report starts: its last line is
+    # whole, though the splitter took the line break after it; the last part may be cut
+    text = _HEAD + "项目名称:乙县山内水库除险加固工程"
+    doc = document_from_text(text, "汇编.txt#1")
+    first = dataclasses.replace(doc, metadata={"part": "1", "parts": "3"})
+    last = dataclasses.replace(doc, metadata={"part": "3", "parts": "3"})
+    assert parse_document(first).project_name == "乙县山内水库除险加固工程"
+    assert parse_document(last).project_name is None
