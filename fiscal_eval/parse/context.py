@@ -198,14 +198,60 @@ def blank_buttons(f: str) -> str:
     return "".join(out) + f[done:]
 
 
+# Links to other pages: "上一篇:某局2022年度…自评报告", "下一条:…", "相关推荐:…", and the
+# list under a "相关推荐" / "相关文档" heading (a document-sharing site's other reports). They name other
+# reports — their units, years and projects are not this one's. A link line is blanked;
+# under a list's heading, each line that is a title (short, no sentence's marks) until one
+# that is not. (The tell opens with a character class, which the scan skips ahead to.)
+_RELATED_TELL = re.compile(r"[上下相猜热推更](?:一篇|一条|一页|关推荐|关文档|关阅读|关链接|关新闻|关文章|关资料|你喜欢|门推荐|荐阅读|多相关)")
+_LINK_LINE = re.compile(r"\s*[【\[]?(?:上一篇|下一篇|上一条|下一条|上一页|下一页|相关推荐|相关文档|相关阅读|相关链接|相关新闻"
+                        r"|相关文章|相关资料|猜你喜欢|热门推荐|推荐阅读)\s*[:】\]]\s*\S")
+_RELATED_HEADING = re.compile(
+    r"\s*[【\[]?(?:相关推荐|相关文档|相关阅读|相关链接|相关新闻|相关文章|相关资料|猜你喜欢|热门推荐|推荐阅读|更多相关[^\n]{0,6})[】\]]?\s*:?\s*")
+_LISTED_TITLE = re.compile(r"[^。;,!?\n]{4,70}")
+
+
+def blank_related(f: str) -> str:
+    """``f`` (fold()-ed) with its links to other pages made spaces, character for
+    character: "上一篇:…" lines, and the titles listed under a "相关推荐" heading.
+
+    >>> blank_related("某局2023年度报告\\n上一篇:乙局2022年度绩效自评报告\\n正文。")
+    '某局2023年度报告\\n                  \\n正文。'
+    >>> blank_related("正文。\\n相关推荐\\n丙局2021年度绩效自评报告\\n一、基本情况,本年预算100万元。")
+    '正文。\\n    \\n              \\n一、基本情况,本年预算100万元。'
+    """
+    m = _RELATED_TELL.search(f)
+    if m is None:
+        return f
+    out, done = [], 0
+    while m is not None:
+        lo = f.rfind("\n", 0, m.start()) + 1
+        hi = f.find("\n", m.end())
+        hi = len(f) if hi < 0 else hi
+        if _LINK_LINE.match(f, lo, hi):
+            out += [f[done:lo], " " * (hi - lo)]
+            done = hi
+        elif _RELATED_HEADING.fullmatch(f, lo, hi):
+            while hi < len(f):  # the titles listed under it
+                nxt = f.find("\n", hi + 1)
+                nxt = len(f) if nxt < 0 else nxt
+                if not _LISTED_TITLE.fullmatch(f, hi + 1, nxt) or not re.search(r"报告|自评|评价|绩效", f[hi + 1:nxt]):
+                    break
+                hi = nxt
+            out += [f[done:lo], "".join(ch if ch == "\n" else " " for ch in f[lo:hi])]
+            done = hi
+        m = _RELATED_TELL.search(f, hi)
+    return "".join(out) + f[done:]
+
+
 class Context:
     """One document prepared for extraction. ``f`` is the fold()-ed text (same offsets),
-    quotes made curly and lines of a portal's buttons blank."""
+    quotes made curly, lines of a portal's buttons and links to other pages blank."""
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.text = doc.text
-        self.f = blank_buttons(curly_quotes(fold(doc.text)))
+        self.f = blank_related(blank_buttons(curly_quotes(fold(doc.text))))
         self.headings = find_headings(self.f)
         self.sections = build_sections(self.text, self.headings)
         self.index = SectionIndex(self.sections)

@@ -9,8 +9,8 @@ with a space between each figure and its unit (656.93 万元, 2024 年, 100 %), 
 portal's own lines (breadcrumb, 字号 大 中 小, 发布日期 …), with thousands separators
 written into its amounts (12,345.67万元), with straight quotes for curly ones, and with a
 zero-width space sown every few characters (as some sites do against copying), and with
-its parts numbered 一. for 一、, and with lines of a portal's buttons between its lines. A
-reading that works on
+its parts numbered 一. for 一、, with lines of a portal's buttons between its lines, and
+with links to other reports (上一篇, 相关推荐) above and below it. A reading that works on
 one writing and not the other is a rule that holds by accident. (Found so: the split of
 glued form cells, 194.9194.9100%, looked for ASCII digits only; and five readings that
 allowed one blank line between a label and its value, or none.)
@@ -92,6 +92,13 @@ def _buttons_sown(text: str) -> str:
     return "\n".join(lines)
 
 
+def _related_links(text: str) -> str:
+    # another report recommended under the first line, and links to others under the text
+    first, _, rest = text.partition("\n")
+    return (first + "\n相关推荐：丙县水利局2021年度项目支出绩效自评报告\n" + rest
+            + "\n上一篇：丁县财政局2020年度部门整体支出绩效自评报告\n相关文档\n戊县教育局2019年度项目绩效自评报告\n")
+
+
 def _texts() -> list[Path]:
     if not REAL.is_dir():
         return []
@@ -100,9 +107,10 @@ def _texts() -> list[Path]:
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/corpus/real not present")
 @pytest.mark.parametrize("rewrite", [_traditional, _full_width, _portal, _spaced_units, _under_banner, _separated,
-                                     _straight_quotes, _zero_width, _dotted_parts, _buttons_sown],
+                                     _straight_quotes, _zero_width, _dotted_parts, _buttons_sown, _related_links],
                          ids=["traditional", "full_width", "portal", "spaced_units", "under_banner", "separated",
-                              "straight_quotes", "zero_width", "dotted_parts", "buttons_sown"])
+                              "straight_quotes", "zero_width", "dotted_parts", "buttons_sown",
+                              "related_links"])
 def test_a_report_parses_alike_however_its_characters_are_written(rewrite):
     texts = _texts()
     assert len(texts) >= 80

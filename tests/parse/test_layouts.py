@@ -75,3 +75,17 @@ def test_a_line_of_portal_buttons_between_two_lines_of_the_report_parts_nothing(
     # only lines of buttons go: a grade cell alone is the report's ("中" is a font size too)
     text = "字号：大 中 小\n甲县乙局2023年度项目支出绩效自评报告\n自评等级\n中\n"
     assert Context(document_from_text(text, "t.txt")).f == " " * len("字号：大 中 小") + text[text.index("\n"):]
+
+
+def test_links_to_other_reports_name_none_of_this_ones_fields():
+    body = ("项目支出绩效自评报告\n一、基本情况\n本项目年初预算100万元，全年实际支出95万元。\n")
+    # 上一篇/下一篇 under the text, a document-sharing site's list of other reports, a
+    # recommendation under the title: other reports' units and years
+    for page in (body + "上一篇：丙县水利局2021年度项目支出绩效自评报告\n下一篇：丁县财政局2020年度部门整体支出绩效自评报告\n",
+                 body + "相关推荐\n丙县水利局2021年度项目支出绩效自评报告\n丁县财政局2020年度部门整体支出绩效自评报告(通用5篇)\n",
+                 body.replace("\n", "\n【相关推荐】：丙县水利局2021年度项目支出绩效自评报告\n", 1)):
+        report = parse_text(page)
+        assert (report.agency, report.year, report.budget_yuan) == (None, None, 1000000.0), page
+    # the report's own title and body are read as before
+    report = parse_text("甲县水利局2023年度" + body + "上一篇：丙县水利局2021年度项目支出绩效自评报告\n")
+    assert (report.agency, report.year, report.spent_yuan) == ("甲县水利局", 2023, 950000.0)
