@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import importlib
 import re
+from collections.abc import Callable
 from functools import cached_property, lru_cache
 
 from fiscal_eval.model import SENTENCE_END, Anchor, Document, Evidence, Span, Table, sentence_at
@@ -174,6 +175,30 @@ _BUTTON_LINE = re.compile(
     r"|扫一扫在手机上查看当前页面|扫一扫|收藏本页|加入收藏|收藏|返回顶部|默认|大|中|小))+[\s:【】\[\]()|/·•-]*")
 
 
+def _blank_lines(f: str, tell: re.Pattern[str], extent: Callable[[str, int, int], int | None]) -> str:
+    """``f`` with stretches of whole lines made spaces (line breaks kept, offsets do not
+    move): at each line holding a ``tell`` match, ``extent(f, lo, hi)`` (the line's
+    bounds) says where the stretch from the line's start ends, or None to keep the line."""
+    m = tell.search(f)
+    if m is None:
+        return f
+    out, done = [], 0
+    while m is not None:
+        lo = f.rfind("\n", 0, m.start()) + 1
+        hi = f.find("\n", m.end())
+        hi = len(f) if hi < 0 else hi
+        end = extent(f, lo, hi)
+        if end is not None:
+            out += [f[done:lo], "".join(ch if ch == "\n" else " " for ch in f[lo:end])]
+            done = hi = end
+        m = tell.search(f, hi)
+    return "".join(out) + f[done:]
+
+
+def _button_line(f: str, lo: int, hi: int) -> int | None:
+    return hi if _BUTTON_LINE.fullmatch(f, lo, hi) else None
+
+
 def blank_buttons(f: str) -> str:
     """``f`` (fold()-ed) with its lines of a portal's buttons made spaces, character for
     character (offsets do not move).
@@ -183,32 +208,36 @@ def blank_buttons(f: str) -> str:
     >>> blank_buttons("自评等级\\n中\\n字号:大 中 小 发布机构:某局")  # (a cell 中; a line of more)
     '自评等级\\n中\\n字号:大 中 小 发布机构:某局'
     """
-    m = _BUTTON_TELL.search(f)
-    if m is None:
-        return f
-    out, done = [], 0
-    while m is not None:
-        lo = f.rfind("\n", 0, m.start()) + 1
-        hi = f.find("\n", m.end())
-        hi = len(f) if hi < 0 else hi
-        if _BUTTON_LINE.fullmatch(f, lo, hi):
-            out += [f[done:lo], " " * (hi - lo)]
-            done = hi
-        m = _BUTTON_TELL.search(f, hi)
-    return "".join(out) + f[done:]
+    return _blank_lines(f, _BUTTON_TELL, _button_line)
 
 
 # Links to other pages: "上一篇:某局2022年度…自评报告", "下一条:…", "相关推荐:…", and the
-# list under a "相关推荐" / "相关文档" heading (a document-sharing site's other reports). They name other
-# reports — their units, years and projects are not this one's. A link line is blanked;
-# under a list's heading, each line that is a title (short, no sentence's marks) until one
-# that is not. (The tell opens with a character class, which the scan skips ahead to.)
+# list under a "相关推荐" / "相关文档" heading (a document-sharing site's other reports).
+# They name other reports — their units, years and projects are not this one's. A link
+# line is blanked; under a list's heading, each line that is a title (short, no sentence's
+# marks) until one that is not. (The tell opens with a character class, which the scan skips ahead to.)
 _RELATED_TELL = re.compile(r"[上下相猜热推更](?:一篇|一条|一页|关推荐|关文档|关阅读|关链接|关新闻|关文章|关资料|你喜欢|门推荐|荐阅读|多相关)")
 _LINK_LINE = re.compile(r"\s*[【\[]?(?:上一篇|下一篇|上一条|下一条|上一页|下一页|相关推荐|相关文档|相关阅读|相关链接|相关新闻"
                         r"|相关文章|相关资料|猜你喜欢|热门推荐|推荐阅读)\s*[:】\]]\s*\S")
 _RELATED_HEADING = re.compile(
     r"\s*[【\[]?(?:相关推荐|相关文档|相关阅读|相关链接|相关新闻|相关文章|相关资料|猜你喜欢|热门推荐|推荐阅读|更多相关[^\n]{0,6})[】\]]?\s*:?\s*")
 _LISTED_TITLE = re.compile(r"[^。;,!?\n]{4,70}")
+_REPORT_WORD = re.compile(r"报告|自评|评价|绩效")
+
+
+def _related_lines(f: str, lo: int, hi: int) -> int | None:
+    """A link line's end, or a list's heading and the titles listed under it."""
+    if _LINK_LINE.match(f, lo, hi):
+        return hi
+    if not _RELATED_HEADING.fullmatch(f, lo, hi):
+        return None
+    while hi < len(f):  # the titles listed under it
+        nxt = f.find("\n", hi + 1)
+        nxt = len(f) if nxt < 0 else nxt
+        if not _LISTED_TITLE.fullmatch(f, hi + 1, nxt) or not _REPORT_WORD.search(f, hi + 1, nxt):
+            break
+        hi = nxt
+    return hi
 
 
 def blank_related(f: str) -> str:
@@ -220,28 +249,7 @@ def blank_related(f: str) -> str:
     >>> blank_related("正文。\\n相关推荐\\n丙局2021年度绩效自评报告\\n一、基本情况,本年预算100万元。")
     '正文。\\n    \\n              \\n一、基本情况,本年预算100万元。'
     """
-    m = _RELATED_TELL.search(f)
-    if m is None:
-        return f
-    out, done = [], 0
-    while m is not None:
-        lo = f.rfind("\n", 0, m.start()) + 1
-        hi = f.find("\n", m.end())
-        hi = len(f) if hi < 0 else hi
-        if _LINK_LINE.match(f, lo, hi):
-            out += [f[done:lo], " " * (hi - lo)]
-            done = hi
-        elif _RELATED_HEADING.fullmatch(f, lo, hi):
-            while hi < len(f):  # the titles listed under it
-                nxt = f.find("\n", hi + 1)
-                nxt = len(f) if nxt < 0 else nxt
-                if not _LISTED_TITLE.fullmatch(f, hi + 1, nxt) or not re.search(r"报告|自评|评价|绩效", f[hi + 1:nxt]):
-                    break
-                hi = nxt
-            out += [f[done:lo], "".join(ch if ch == "\n" else " " for ch in f[lo:hi])]
-            done = hi
-        m = _RELATED_TELL.search(f, hi)
-    return "".join(out) + f[done:]
+    return _blank_lines(f, _RELATED_TELL, _related_lines)
 
 
 class Context:
