@@ -275,7 +275,7 @@ def _at_the_cut(report: Report, doc: Document, parsed: Document) -> Report:
     joins moved to the line's end.
     """
     # (a compilation's part before its last ends where the next report starts, uncut)
-    followed = doc.metadata.get("part", doc.metadata.get("parts")) != doc.metadata.get("parts")
+    followed = "part" in doc.metadata and doc.metadata["part"] != doc.metadata.get("parts")
     cut = (_cut_short(doc.text) if doc.format in _EXCERPTABLE and not followed and report.status != "failed"
            else None)
     if cut is None:
