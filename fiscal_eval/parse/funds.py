@@ -503,6 +503,14 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                 out[i] = replace(out[i], total=True)
                 for j in parts:
                     out[j] = replace(out[j], item=True)
+    # "安排财政衔接资金2110万元,其中中央资金1413万元、省级资金621万元、县级资金76万元":
+    # no total word, but its parts, of two or more funding levels, sum to it to their
+    # stated digits: the figure is the whole of those levels' money.
+    for i, a in enumerate(out):
+        if (not a.total and a.line.role in ("budget", "income", "available")
+                and len(levels.get(i + shift, set()) - {""}) >= 2 and _levels_sum_to(out, i + shift, shift)):
+            out[i] = replace(a, total=True)
+    _mark_level_shares(out, shift)
     _mark_listed(out, f, ctx)
     _mark_levels(out)
     _mark_named_components(out, f)
@@ -657,6 +665,38 @@ def _sum_of_run(out: list[Amount], value: float, f: str, pos: int) -> int | None
 
 # How far after a marked total its parts may be stated (characters).
 _PARTS_REACH = 1200
+
+
+LOST_LEVEL_SHARE = "等于文中某合计所列一级资金的数额，是该级的份额，不是总数"
+
+
+def _mark_level_shares(out: list[Amount], shift: int) -> None:
+    """"县本级预算安排的衔接资金为11.3万元" beside "安排…134.3万元,其中中央资金73万元、…、
+    县级资金11.3万元": a figure equal to one level's part of a stated total is that
+    level's share stated again, not the whole. Only of a total that is itself money
+    allocated: "纳入绩效评价的资金共43485万元，其中中央资金10401万元…" is the scope of an
+    evaluation, whose central part is the central transfer's whole budget."""
+    shares = {a.line.amount_yuan for a in out
+              if a.level and a.line.parent is not None and _whole_allocation(out[a.line.parent - shift])}
+    if not shares:
+        return
+    for i, a in enumerate(out):
+        if (a.line.parent is None and not a.total and not a.excluded and a.line.amount_yuan in shares
+                and a.line.role in ("budget", "income", "available")):
+            out[i] = replace(a, excluded=LOST_LEVEL_SHARE)
+
+
+def _whole_allocation(a: Amount) -> bool:
+    return a.total and (a.line.role in ("budget", "income", "available") or "budget" in a.fallback)
+
+
+def _levels_sum_to(out: list[Amount], parent: int, shift: int) -> bool:
+    """Whether the items listed under ``out[parent - shift]`` sum to it, to their stated
+    digits (the parent's index is the document's, ``shift`` table amounts before these)."""
+    parts = [a.line for a in out if a.line.parent == parent]
+    whole = out[parent - shift].line
+    slack = _slack(whole) + sum(_slack(p) for p in parts)
+    return len(parts) >= 2 and abs(sum(p.amount_yuan for p in parts) - whole.amount_yuan) <= slack + 1e-6 * max(1.0, whole.amount_yuan)
 
 
 def _sum_after(out: list[Amount], i: int, f: str) -> list[int]:
@@ -1179,6 +1219,7 @@ def _common_run(a: str, b: str) -> int:
     return best
 
 
+LOST_ZERO = "数额为0，文中另有非零的同类数额：未填的单元格或他年的数"
 LOST_SELF_RAISED = "含自筹等非财政资金的总投资，不是财政预算"
 _SELF_RAISED = re.compile(r"自筹|群众投[入劳]|社会资本|企业投[入资]|银行贷款|贷款")
 _INVESTMENT = re.compile(r"投资")
@@ -1211,8 +1252,10 @@ def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
             for a in amounts if role in a.fallback]
         if field == "budget_yuan" and any(o.value for o in direct):
             # A budget of 0 beside a stated one (a form's 年初预算数 0.00 beside its
-            # 调整后预算数 3.36): a cell left unfilled, not the budget.
-            direct = [o for o in direct if o.value] + [replace(o, rank=9) for o in direct if not o.value]
+            # 调整后预算数 3.36; "2021年度…预算安排的衔接资金为0万元" before the year's
+            # 134.3万元): a cell left unfilled or another year's, never the budget.
+            direct = [o for o in direct if o.value] + [replace(o, excluded=o.excluded or LOST_ZERO)
+                                                       for o in direct if not o.value]
         if direct:
             chosen[field] = choose(direct)
     return chosen

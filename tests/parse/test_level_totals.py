@@ -1,0 +1,66 @@
+"""A whole known by its parts (issue 11, eleventh session): a figure with no total word
+whose parts, listed after 其中 by funding level, sum to it; a level's share stated again
+elsewhere; a budget of 0 beside the year's figures.
+
+Short texts written for each rule in the style of the county 衔接资金 reports (no real
+report is copied here), each with the value the rule must give and a case where it must
+abstain.
+"""
+
+from __future__ import annotations
+
+import fiscal_eval
+from fiscal_eval.parse import parse_document
+from fiscal_eval.parse.funds import LOST_LEVEL_SHARE, LOST_ZERO
+from fiscal_eval.sources.text import document_from_text
+
+HEAD = "某县2024年度财政衔接推进乡村振兴补助资金绩效评价工作自评报告\n一、资金保障方面\n"
+
+
+def _parse(text: str) -> fiscal_eval.Report:
+    return parse_document(document_from_text(text, "t.txt"))
+
+
+def _lost(r: fiscal_eval.Report, value: float) -> str:
+    return next(c.lost for c in r.candidates["budget_yuan"] if c.value == value)
+
+
+def test_a_figure_its_level_parts_sum_to_is_the_whole():
+    r = _parse(HEAD + "2023年度县本级预算安排的衔接资金为64万元,2024年度县本级预算安排的衔接资金为76万元。\n"
+                      "2024年度安排财政衔接资金2110万元,其中中央资金1413万元、省级资金621万元、县级资金76万元,"
+                      "建设13个项目。\n")
+    assert r.budget_yuan == 21100000.0
+    # The county's own 76万元 is the 县级 part of that whole, stated again.
+    assert _lost(r, 760000.0) == LOST_LEVEL_SHARE
+
+
+def test_level_parts_that_do_not_sum_to_the_figure_make_it_no_whole():
+    # 1413 + 621 + 70 = 2104: the parts are not all of it (or a figure is misprinted).
+    r = _parse(HEAD + "2023年度县本级预算安排的衔接资金为64万元。\n"
+                      "2024年度安排财政衔接资金2110万元,其中中央资金1413万元、省级资金621万元、县级资金70万元。\n")
+    assert r.budget_yuan is None
+    assert {c.value for c in r.candidates["budget_yuan"]} >= {640000.0, 21100000.0}
+
+
+def test_a_level_share_and_a_zero_are_not_chosen_when_the_whole_is_an_item():
+    # The whole is stated in an enumerated paragraph ("(2)…"), read as one item of a list:
+    # neither the county's share (11.3, equal to its 县级 part) nor another year's 0 is the
+    # budget in its place.
+    r = _parse(HEAD + "1、县级履行支出责任情况\n"
+                      "2023年度县本级无衔接资金任务,所以预算安排的衔接资金为0万元,2024年度县本级预算安排的衔接资金为11.3万元。\n"
+                      "2、到县衔接资金安排使用的合理性\n"
+                      "(1)按照有关要求,制定了资金管理办法。\n"
+                      "(2)2024年度安排财政衔接资金134.3万元,其中中央资金73万元、省级资金43万元、市级资金7万元、"
+                      "县级资金11.3万元,建设2个项目。\n")
+    assert r.budget_yuan is None
+    assert _lost(r, 113000.0) == LOST_LEVEL_SHARE
+    assert _lost(r, 0.0) == LOST_ZERO
+
+
+def test_the_central_part_of_an_evaluations_scope_stays_the_transfers_budget():
+    # The total here is the money an evaluation covers, not an allocation: its central
+    # part is the central transfer's whole budget, not a share of the budget.
+    r = _parse("某省2024年度车购税收入补助地方资金绩效自评报告\n"
+               "2024年度车购税收入补助地方预算资金共10401.21万元。纳入绩效评价的资金共43485.32万元，"
+               "其中中央资金10401.21万元，地方资金33084.11万元。\n")
+    assert r.budget_yuan == 104012100.0
