@@ -738,6 +738,39 @@ def _spent_rate_cells(cells: list[re.Match[str]]) -> tuple[tuple[int, int], ...]
     return cells[-3].span(), cells[-2].span(), cells[-1].span()
 
 
+# 执行数 (with its column letter) right before a 分值 | 执行率 | 得分 header.
+_SPENT_BEFORE = re.compile(r"执行数(?:\([A-Z]\))?$")
+
+
+def _money_before_weight(f: str, run: re.Match[str], r_start: int, header_at: int) -> list[tuple[FundLine, int, str]]:
+    """预算数 and 执行数 glued before the 分值 cell of a row whose rate starts at ``r_start``
+    ("310.2154.741050%5": 310.2 | 154.74 | 10 | 50% | 5): every weight the row's points allow
+    is tried, and the money read only where one (预算数, 执行数) gives the rate."""
+    text = run.group()
+    rate_text = text[r_start:].split("%", 1)[0]
+    points_text = text[r_start + len(rate_text) + 1:]
+    points, rate = _number(points_text, 2), _number(rate_text, 2)
+    if points is None or rate is None:
+        return []
+    readings = set()
+    for w_start in range(r_start - 1, max(0, r_start - 3), -1):
+        weight = _number(text[w_start:r_start], 0)
+        if weight is None or not _LIGHTEST <= weight <= 100 or not _earns(rate, weight, points, points_text):
+            continue
+        readings |= {(x[0], x[1], w_start, x[4]) for x in _spent_rate_run(text[:w_start] + rate_text + "%")}
+    if len({r[:2] for r in readings}) != 1:
+        return []
+    _, _, _, (b0, b1, s1, _) = next(iter(readings))
+    declared = _UNIT.search(_GAP.sub("", f[max(0, header_at - 200):header_at]))
+    unit = declared.group(1) if declared else "万元"
+    label = "表格“执行数、分值、执行率”栏前后的数"
+    at = run.start()
+    parts: tuple[tuple[Role, int, int], ...] = (("budget", at + b0, at + b1), ("spent", at + b1, at + s1))
+    return [(FundLine(label=label, role=role, amount_yuan=parse_amount(f[a:b], unit), span=(a, b), unit=unit,
+                      decimals=decimals_of(f[a:b]), measure=role), 1, "")
+            for role, a, b in parts]
+
+
 def glued_rates(ctx) -> FlatForm:
     """Amounts and the 执行率 of form rows whose cells were glued together, read only
     where one reading of the run satisfies the form's arithmetic (cached on the context)."""
@@ -767,8 +800,13 @@ def _glued(f: str) -> FlatForm:
                 break  # two readings: the cells cannot be told apart
             rate, decimals, r_start, r_end = min(found, key=lambda x: x[2])
             span = (run.start() + r_start, run.start() + r_end)
-            return [], [RateStatement(label="执行率", concept="execution", value=rate / 100.0,
-                                      decimals=decimals, span=span)]
+            lines = []
+            if order == "wrp" and _SPENT_BEFORE.search(text, max(0, header.start() - 12), header.start()):
+                # The MoF form's order (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分):
+                # the money cells before the weight, read where one split alone gives the rate.
+                lines = _money_before_weight(f, run, r_start, where[header.start()])
+            return lines, [RateStatement(label="执行率", concept="execution", value=rate / 100.0,
+                                         decimals=decimals, span=span)]
     for header in _SPENT_RATE.finditer(text):
         after = where[header.end() - 1] + 1
         # "…执行率(B/A×100%)年度资金总额:390390100%": the total row's label before its cells.

@@ -1,10 +1,10 @@
-"""A whole known by its parts (issue 11, eleventh session): a figure with no total word
-whose parts, listed after 其中 by funding level, sum to it; a level's share stated again
-elsewhere; a budget of 0 beside the year's figures.
+"""Rules of the eleventh session on issue 11: a whole known by its parts (a figure with
+no total word whose parts, listed after 其中 by funding level, sum to it; a level's share
+stated again elsewhere; a budget of 0 beside the year's figures), and the MoF form's row
+glued in its own column order (…执行数 | 分值 | 执行率 | 得分).
 
-Short texts written for each rule in the style of the county 衔接资金 reports (no real
-report is copied here), each with the value the rule must give and a case where it must
-abstain.
+Short texts written for each rule in the style of the templates (no real report is
+copied here), each with the value the rule must give and a case where it must abstain.
 """
 
 from __future__ import annotations
@@ -64,3 +64,25 @@ def test_the_central_part_of_an_evaluations_scope_stays_the_transfers_budget():
                "2024年度车购税收入补助地方预算资金共10401.21万元。纳入绩效评价的资金共43485.32万元，"
                "其中中央资金10401.21万元，地方资金33084.11万元。\n")
     assert r.budget_yuan == 104012100.0
+
+
+# ------------------------------------------------------------------ the MoF row, glued
+
+FORM = "某县2021年度项目支出绩效自评表\n项目名称 甲项目\n项目资金(万元) "
+
+
+def test_the_mof_row_glued_in_the_forms_order_is_read_by_its_arithmetic():
+    # 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分: 100.6 | 100.6 | 95.5 | 10 | 94.93% | 9.49
+    r = _parse(FORM + "年初预算数全年预算数全年执行数分值执行率得分年度资金总额:100.6100.695.51094.93%9.49\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (1006000.0, 955000.0, 0.9493)
+
+
+def test_the_mof_row_with_two_money_columns_and_a_weight_in_its_header():
+    r = _parse(FORM + "年初预算数(A)全年执行数(B)分值(10分)执行率(B/A)得分年度资金总额:310.2154.741050%5执行率*该指标分值\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (3102000.0, 1547400.0, 0.5)
+
+
+def test_a_glued_mof_row_whose_rate_no_split_gives_yields_no_money():
+    # 10 × 60 % = 6 points, but no split of 310.2154.74 gives 60 %: the rate is read, no money.
+    r = _parse(FORM + "年初预算数(A)全年执行数(B)分值(10分)执行率(B/A)得分年度资金总额:310.2154.741060%6\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (None, None, 0.6)
