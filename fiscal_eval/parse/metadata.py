@@ -13,6 +13,8 @@ Rules assume simplified characters (traditional text is normalised before the pa
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import re
 from collections import Counter
@@ -2009,7 +2011,35 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
             return None
         return from_title[0]
 
-    return _choose(cands, same=_same_project, fuller=fuller, decide=decide)
+    return _qualified(ctx, _choose(cands, same=_same_project, fuller=fuller, decide=decide))
+
+
+# A bracketed qualifier right after a fund's name: "(水利部分)", "(第八批)", "(县域商业建设
+# 行动)"; not "(以下简称…)" nor a bracket of figures or a document number.
+_QUALIFIER = re.compile(r"\((?P<q>(?!以下|下称|简称)[\u4e00-\u9fff“”]{2,12})\)")
+
+
+def _qualified(ctx: Context, choice: Choice) -> Choice:
+    """"河北省中央农业生产和水利救灾资金转移支付…自评报告" whose body writes the fund, each
+    time, as "中央农业生产和水利救灾资金(水利部分)": the report is on that part of the
+    fund, and the name is the body's with its qualifier. Only where the body names the
+    fund twice or more after the title, with the same qualifier every time."""
+    found = choice.found
+    if found is None or not isinstance(found.value, str) or found.value.endswith(")"):
+        return choice
+    name = found.value
+    after = [m for m in (_QUALIFIER.match(ctx.f, i + len(name)) for i in _occurrences(ctx.f, name)
+                         if i > found.span[0])]
+    if len(after) < 2 or None in after or len({m.group("q") for m in after if m}) != 1:
+        return choice
+    first = after[0]
+    assert first is not None
+    full, span = f"{name}({first.group('q')})", (first.start() - len(name), first.end())
+    lost = f"正文每次写作“{full}”"
+    before = tuple(dataclasses.replace(c, chosen=False, lost=c.lost or lost) for c in choice.candidates) or (
+        Candidate(name, found.span, found.label, found.label, False, lost),)
+    return Choice(Found(full, span, found.label, found.rank),
+                  (Candidate(full, span, "正文", "正文每次写明的资金名称（带括注）", True, ""), *before))
 
 
 # The words a unit's name ends with, where a title may run it into its project's name.

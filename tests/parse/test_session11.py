@@ -86,3 +86,25 @@ def test_a_glued_mof_row_whose_rate_no_split_gives_yields_no_money():
     # 10 × 60 % = 6 points, but no split of 310.2154.74 gives 60 %: the rate is read, no money.
     r = _parse(FORM + "年初预算数(A)全年执行数(B)分值(10分)执行率(B/A)得分年度资金总额:310.2154.741060%6\n")
     assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (None, None, 0.6)
+
+
+# ------------------------------------------------------------------ a fund's part, named
+
+FUND = "河北省中央农业生产和水利救灾资金转移支付2022年度绩效自评报告\n一、绩效目标分解下达情况\n"
+
+
+def test_a_fund_the_body_always_qualifies_is_named_with_its_qualifier():
+    r = _parse(FUND + "2022年,中央下达我省3批中央农业生产和水利救灾资金（水利部分）,共计6800万元。"
+                      "省财政厅将3批中央农业生产和水利救灾资金（水利部分）分解下达到相关市县。\n")
+    assert r.project_name == "中央农业生产和水利救灾资金(水利部分)"
+    assert [c.value for c in r.candidates["project_name"] if not c.chosen] == ["中央农业生产和水利救灾资金"]
+
+
+def test_a_fund_qualified_two_ways_or_once_keeps_the_titles_name():
+    two_ways = _parse(FUND + "中央下达我省中央农业生产和水利救灾资金(水利部分)6800万元。"
+                             "另下达中央农业生产和水利救灾资金(农业部分)300万元。\n")
+    once = _parse(FUND + "中央下达我省中央农业生产和水利救灾资金(水利部分)6800万元。"
+                         "中央农业生产和水利救灾资金主要按照因素法分配。\n")
+    named_so = _parse(FUND + "中央下达我省中央农业生产和水利救灾资金(以下简称救灾资金)6800万元。"
+                             "中央农业生产和水利救灾资金(以下简称救灾资金)按因素法分配。\n")
+    assert two_ways.project_name == once.project_name == named_so.project_name == "中央农业生产和水利救灾资金"
