@@ -386,7 +386,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         role, rank, fallback = _assign(role_label, ctx, start, bounds[0],
                                        after_budget=last_idx is not None and out[last_idx].line.role == "budget")
         reason = _reason(role_label)
-        # "2021年批复…项目9个,项目资金1950万元": money named only as the project's money
+        # "2021年批复…项目9个,项目资金1950万元" ("…共计113个,财政资金3267.28万元"): money named only as the project's (or as fiscal) money
         # takes the allocation verb (批复/下达/安排/分配) of its sentence, when no amount
         # came before it there: allocated, so the budget where nothing names one better.
         if (role == "other" and last_idx is None and _BARE_MONEY.fullmatch(label)
@@ -519,7 +519,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
 
 # Money named by no verb, only as the project's (or fund's) money.
 _PART_BRACKET = re.compile(r"含|其中|包括")
-_BARE_MONEY = re.compile(r"(?:项目|专项|预算)?(?:资金|经费)(?:总额)?")
+_BARE_MONEY = re.compile(r"(?:项目|专项|预算|财政)?(?:资金|经费)(?:总额)?")
 _ALLOCATING = re.compile(r"批复|下达|安排|分配|下拨")
 
 

@@ -108,3 +108,20 @@ def test_a_fund_qualified_two_ways_or_once_keeps_the_titles_name():
     named_so = _parse(FUND + "中央下达我省中央农业生产和水利救灾资金(以下简称救灾资金)6800万元。"
                              "中央农业生产和水利救灾资金(以下简称救灾资金)按因素法分配。\n")
     assert two_ways.project_name == once.project_name == named_so.project_name == "中央农业生产和水利救灾资金"
+
+
+# ------------------------------------------------------------------ money named only as 财政资金
+
+def test_fiscal_money_after_a_count_of_allocated_projects_is_the_budget():
+    r = _parse("某市农业农村局2023年度项目支出绩效自评报告\n"
+               "2023年预算安排我局专项资金项目共计113个,财政资金3267.28万元。\n")
+    assert r.budget_yuan == 32672800.0
+
+
+def test_fiscal_money_of_no_allocation_or_after_a_figure_is_no_budget():
+    # No allocating word in its sentence; and a part of an investment stated before it.
+    unallocated = _parse("某市农业农村局2023年度项目支出绩效自评报告\n我局负责的项目共计113个,财政资金3267.28万元。\n")
+    part = _parse("某市农业农村局2023年度项目支出绩效自评报告\n"
+                  "项目总投资500万元,财政资金300万元,已安排到位。\n")
+    assert unallocated.budget_yuan is None
+    assert part.budget_yuan != 3000000.0
