@@ -1599,8 +1599,10 @@ def _same_project_names(a: str, b: str) -> bool:
     return 4 <= head and 2 <= tail and long.endswith(short[head:]) and "(" not in long[head:len(long) - tail]
 
 
+# A transfer "涉及两类项目(资金),分别是:土壤污染防治类和大气污染防治类": kinds, each its own
+# fund (not "服务内容包括12类项目", the kinds of service one fund pays for).
 _MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括|(?<!提)供)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
-                    r"|项目共\s*(?P<m>\d+)\s*个|\(共\d+个\)")
+                    r"|项目共\s*(?P<m>\d+)\s*个|\(共\d+个\)|涉及\s*(?:\d+|[两二三四五六七八九十]+)\s*类(?:项目|资金)")
 # A project named by an item of the text's numbered list ("1.养老机构运营补贴项目:") or of a
 # 其中 list with its money ("其中甲项目48万元、乙项目建设资金15万元").
 _PROJECT_ITEM = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,2}[)）])[ \t]*"

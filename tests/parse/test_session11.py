@@ -125,3 +125,18 @@ def test_fiscal_money_of_no_allocation_or_after_a_figure_is_no_budget():
                   "项目总投资500万元,财政资金300万元,已安排到位。\n")
     assert unallocated.budget_yuan is None
     assert part.budget_yuan != 3000000.0
+
+
+# ------------------------------------------------------------------ kinds of projects, each a fund
+
+def test_a_transfer_that_covers_two_kinds_of_projects_names_no_project():
+    r = _parse("我市2023年度中央专项资金转移支付涉及两类项目,分别是:甲类和乙类。\n一、绩效目标分解下达情况\n"
+               "甲类:2023年度,中央下达我市甲污染防治资金共1737万元。\n乙类:2023年度,中央下达我市乙污染防治资金共2404万元。\n")
+    assert r.project_name is None
+    assert "甲污染防治资金" in {c.value for c in r.candidates["project_name"]}
+
+
+def test_kinds_of_service_one_fund_pays_for_leave_its_name():
+    r = _parse("我县2023年度中央专项资金转移支付绩效自评情况\n一、绩效目标分解下达情况\n"
+               "2023年度,中央下达我县基本公共卫生服务补助资金共1737万元。服务内容主要包括12类项目,包括建立居民健康档案、健康教育。\n")
+    assert r.project_name == "基本公共卫生服务补助资金"
