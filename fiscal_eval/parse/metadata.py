@@ -2030,6 +2030,16 @@ def _qualified(ctx: Context, choice: Choice) -> Choice:
     if found is None or not isinstance(found.value, str) or found.value.endswith(")"):
         return choice
     name = found.value
+    # "…直达资金冬春救助资金" (a file name) and "…直达资金(冬春救助资金)" (the body's title):
+    # one name, its brackets lost on the way to the file name; the bracketed says where the
+    # fund's name ends and its part begins.
+    bracketed = next((c for c in choice.candidates if isinstance(c.value, str) and "(" in c.value
+                      and c.value.replace("(", "").replace(")", "") == name), None)
+    if bracketed is not None:
+        lost = f"同一名称，括注在“{bracketed.value}”中写明"
+        return Choice(Found(bracketed.value, bracketed.span, bracketed.label, found.rank),
+                      tuple(dataclasses.replace(c, chosen=c is bracketed, lost="" if c is bracketed else c.lost or lost)
+                            for c in choice.candidates))
     after = [m for m in (_QUALIFIER.match(ctx.f, i + len(name)) for i in _occurrences(ctx.f, name)
                          if i > found.span[0])]
     if len(after) < 2 or None in after or len({m.group("q") for m in after if m}) != 1:

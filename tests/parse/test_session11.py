@@ -140,3 +140,13 @@ def test_kinds_of_service_one_fund_pays_for_leave_its_name():
     r = _parse("我县2023年度中央专项资金转移支付绩效自评情况\n一、绩效目标分解下达情况\n"
                "2023年度,中央下达我县基本公共卫生服务补助资金共1737万元。服务内容主要包括12类项目,包括建立居民健康档案、健康教育。\n")
     assert r.project_name == "基本公共卫生服务补助资金"
+
+
+def test_a_name_whose_brackets_a_file_name_lost_is_reported_with_them():
+    # A document-sharing page heads the report with its file name, which runs the part into
+    # the fund's name; the report's own title brackets it.
+    r = _parse("河北省救灾中央直达资金冬春救助资金2021年度绩效自评报告.docx\n"
+               "《河北省救灾中央直达资金冬春救助资金2021年度绩效自评报告.docx》由会员分享,可在线阅读\n"
+               "1、河北省救灾中央直达资金(冬春救助资金)2021年度绩效自评报告\n"
+               "现将我省救灾中央直达资金(冬春救助资金)2021年度绩效自评情况报告如下:\n")
+    assert r.project_name == "救灾中央直达资金(冬春救助资金)"
