@@ -150,3 +150,17 @@ def test_a_name_whose_brackets_a_file_name_lost_is_reported_with_them():
                "1、河北省救灾中央直达资金(冬春救助资金)2021年度绩效自评报告\n"
                "现将我省救灾中央直达资金(冬春救助资金)2021年度绩效自评情况报告如下:\n")
     assert r.project_name == "救灾中央直达资金(冬春救助资金)"
+
+
+# ------------------------------------------------------------------ all arrived, said with a manner
+
+def test_money_all_paid_over_in_time_arrived():
+    r = _parse("某区某工程转移支付2020年度绩效自评报告\n1.资金到位情况分析;\n"
+               "2020年度该项目资金2842.5157万元转移支付资金全部及时拨付到位。\n")
+    assert (r.budget_yuan, r.available_yuan) == (28425157.0, 28425157.0)
+
+
+def test_money_allocated_with_no_word_of_arrival_did_not_arrive():
+    r = _parse("某区某工程转移支付2020年度绩效自评报告\n1.资金到位情况分析;\n"
+               "2020年度该项目资金2842.5157万元转移支付资金按进度拨付。\n")
+    assert (r.budget_yuan, r.available_yuan) == (28425157.0, None)
