@@ -12,7 +12,13 @@ from typing import TypeGuard, TypeVar, get_args
 from fiscal_eval.model import Candidate, Document, Evidence, Kind, Report, Status
 from fiscal_eval.parse.bundles import several_reports
 from fiscal_eval.parse.context import Context
-from fiscal_eval.parse.funds import choose_funds, extract_amounts, named_for_the_project, one_of_the_titles_funds
+from fiscal_eval.parse.funds import (
+    choose_funds,
+    extract_amounts,
+    named_for_the_project,
+    one_of_the_titles_funds,
+    spent_by_rate,
+)
 from fiscal_eval.parse.indicators import prose_indicators, table_indicators
 from fiscal_eval.parse.metadata import (
     find_agency,
@@ -143,6 +149,18 @@ def _parse(doc: Document) -> Report:
         if choice.option is not None:
             rate_values[field] = choice.value
             evidence[field] = ctx.evidence(choice.option.span, choice.option.label)
+
+    if values.get("spent_yuan") is None and "spent_yuan" not in candidates:
+        # No amount named as spent: money paid out that the stated rate confirms (funds.spent_by_rate).
+        stated = evidence.get("execution_rate_reported")
+        rate = next((r for r in rates if stated is not None and r.span == stated.span), None)
+        paid = rate and spent_by_rate(amounts, values.get("budget_yuan"), rate.value, rate.decimals,
+                                      ctx.sentence_bounds(rate.span[0]))
+        if paid:
+            values["spent_yuan"] = paid.line.amount_yuan
+            evidence["spent_yuan"] = ctx.evidence(paid.line.span, paid.line.label)
+            candidates["spent_yuan"] = (Candidate(paid.line.amount_yuan, paid.line.span, paid.line.label,
+                                                  f"“{paid.line.label}”（除以预算等于所写执行率）", True, ""),)
 
     # ---------------------------------------------------------------- scores
     score_choice = choose_score(ctx, table_total)

@@ -1115,7 +1115,11 @@ def named_for_the_project(amounts: list[Amount], project_name: str | None, f: st
     out = []
     for a in amounts:
         label = _project_core(a.line.label)
-        if (a.line.role == "other" and a.line.parent is None and not (a.level or a.item or a.component or a.excluded)
+        # (or the fund's share of an investment: "项目总投资1807万元,其中中央财政水污染防治
+        # 专项资金850万元" in the report on that fund)
+        whole = a.line.parent is None or (a.line.role == "line_item" and _INVESTMENT.search(
+            amounts[a.line.parent].line.label) is not None and label.endswith(core))
+        if (a.line.role in ("other", "line_item") and whole and not (a.level or a.item or a.component or a.excluded)
                 and (label.endswith(core) or (len(label) >= 6 and core.endswith(label)))):
             a = replace(a, line=replace(a.line, role="budget"), rank=6,
                         reason=f"“{a.line.label}”（以本报告项目名称所称的资金）")
@@ -1236,6 +1240,25 @@ def _fiscal_money_below_investment(amounts: list[Amount]) -> list[Amount]:
     return [replace(a, excluded=a.excluded or LOST_SELF_RAISED)
             if i in mixed and a.line.role == "budget" and _INVESTMENT.search(a.line.label) else a
             for i, a in enumerate(amounts)]
+
+
+# Money paid out, in words an allocation or a grant also uses ("已拨付…资金680万元").
+_PAID_OUT = re.compile(r"已(?:经)?(?:拨付|支付|兑付|发放|使用)")
+
+
+def spent_by_rate(amounts: list[Amount], budget: float | None, rate: float | None, decimals: int,
+                  sentence: tuple[int, int]) -> Amount | None:
+    """"按照工程进度已拨付…资金680万元,专项资金执行率为80%" with the budget 850万元 and no
+    amount the words name as spent: the money paid out in the rate's own sentence, when it
+    divided by the budget gives that rate to its printed digits, is what was spent (the
+    rate is 执行数 ÷ 预算数, 财预〔2020〕10号). One such amount only."""
+    if not budget or rate is None:
+        return None
+    step = 0.5 * 10.0 ** -(decimals + 2) + 1e-12
+    paid = [a for a in amounts if sentence[0] <= a.line.span[0] < sentence[1] and not a.excluded
+            and a.line.parent is None and _PAID_OUT.search(a.line.label) and not _NOT_YET_PAID.search(a.line.label)
+            and abs(a.line.amount_yuan / budget - rate) <= step]
+    return paid[0] if len({a.line.amount_yuan for a in paid}) == 1 else None
 
 
 def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:

@@ -164,3 +164,24 @@ def test_money_allocated_with_no_word_of_arrival_did_not_arrive():
     r = _parse("某区某工程转移支付2020年度绩效自评报告\n1.资金到位情况分析;\n"
                "2020年度该项目资金2842.5157万元转移支付资金按进度拨付。\n")
     assert (r.budget_yuan, r.available_yuan) == (28425157.0, None)
+
+
+# ------------------------------------------------------------------ a fund's share of an investment; paid, by the rate
+
+WATER = ("某县中央财政水污染防治专项资金2020年度绩效自评报告\n一、项目基本情况\n"
+         "全省确定26项水污染防治项目,其中涉及我县项目1个,项目总投资1807万元,其中中央财政水污染防治专项资金850万元,"
+         "地方自筹957万元。\n二、资金使用情况\n")
+
+
+def test_the_reports_fund_as_a_share_of_an_investment_is_its_budget_and_paid_money_the_rate_confirms_is_spent():
+    r = _parse(WATER + "按照工程进度已拨付中央财政水污染防治资金680万元,专项资金执行率为80%。\n")
+    assert (r.project_name, r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (
+        "中央财政水污染防治专项资金", 8500000.0, 6800000.0, 0.8)
+
+
+def test_paid_money_the_rate_does_not_confirm_is_not_spent():
+    # 600 / 850 = 70.6 %, not the 80 % the sentence states; and money paid in another sentence.
+    other = _parse(WATER + "按照工程进度已拨付中央财政水污染防治资金600万元,专项资金执行率为80%。\n")
+    apart = _parse(WATER + "按照工程进度已拨付中央财政水污染防治资金680万元。\n专项资金执行率为80%。\n")
+    assert other.budget_yuan == apart.budget_yuan == 8500000.0
+    assert other.spent_yuan is None and apart.spent_yuan is None
