@@ -511,6 +511,7 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                 and len(levels.get(i + shift, set()) - {""}) >= 2 and _levels_sum_to(out, i + shift, shift)):
             out[i] = replace(a, total=True)
     _mark_level_shares(out, shift)
+    _arrived_after_parts(out, ctx, shift)
     _mark_listed(out, f, ctx)
     _mark_levels(out)
     _mark_named_components(out, f)
@@ -665,6 +666,37 @@ def _sum_of_run(out: list[Amount], value: float, f: str, pos: int) -> int | None
 
 # How far after a marked total its parts may be stated (characters).
 _PARTS_REACH = 1200
+
+
+# Words that deny or limit an arrival ("尚未全部到位", "未到位资金").
+_NOT_ARRIVED = re.compile(r"未|尚|没有|不")
+_AFTER_PARTS_REACH = 40  # characters of a sentence after a list that may say it all arrived
+
+
+def _arrived_after_parts(out: list[Amount], ctx: Context, shift: int) -> None:
+    """"安排资金19204.096万。其中,央省…、市级…、县级3845.986万元,资金已全部到位" and "下达…资金
+    2263万元。其中:…18万元。中央资金已全部到位。": words that the money all arrived, after the
+    list of a figure's parts (ending its 其中 sentence, or a short sentence of their own with
+    no figure), say it of the whole: what arrived is the figure itself."""
+    v = vocab()
+    f = ctx.f
+    last: dict[int, int] = {}
+    for a in out:
+        if a.line.parent is not None:
+            last[a.line.parent] = max(last.get(a.line.parent, 0), a.line.span[1])
+    for parent, end in last.items():
+        i = parent - shift
+        if not 0 <= i < len(out) or out[i].line.role not in ("budget", "income") or "available" in out[i].fallback:
+            continue
+        hi = ctx.sentence_bounds(end - 1)[1]
+        tail = f[end:hi]
+        if not tail.strip(" ,，;；。"):
+            lo = hi + 1
+            hi = ctx.sentence_bounds(lo)[1] if lo < len(f) else lo
+            tail = f[lo:hi] if hi - lo <= _AFTER_PARTS_REACH else ""
+        if v.all_arrived.search(tail) and not _NOT_ARRIVED.search(tail) and next(find_amounts(tail), None) is None:
+            out[i] = replace(out[i], fallback=out[i].fallback + ("available",),
+                             reason=out[i].reason or _reason(out[i].line.label))
 
 
 LOST_LEVEL_SHARE = "等于文中某合计所列一级资金的数额，是该级的份额，不是总数"

@@ -185,3 +185,21 @@ def test_paid_money_the_rate_does_not_confirm_is_not_spent():
     apart = _parse(WATER + "按照工程进度已拨付中央财政水污染防治资金680万元。\n专项资金执行率为80%。\n")
     assert other.budget_yuan == apart.budget_yuan == 8500000.0
     assert other.spent_yuan is None and apart.spent_yuan is None
+
+
+# ------------------------------------------------------------------ all arrived, said after the parts
+
+def test_all_arrived_after_the_list_of_parts_is_said_of_the_whole():
+    in_list = _parse(HEAD + "2024年,用于乡村振兴建设任务安排资金19204.096万。其中,央省14059.11万元、市级1299万元、"
+                            "县级3845.986万元,资金已全部到位。\n")
+    after = _parse("某县2023年度中央水利发展资金绩效自评报告\n下达我县2023年中央水利发展资金2263万元。"
+                   "其中:中小河流治理工程1435万元,小流域综合治理700万元,农业水价改革128万元。中央资金已全部到位。\n")
+    assert (in_list.budget_yuan, in_list.available_yuan) == (192040960.0, 192040960.0)
+    assert (after.budget_yuan, after.available_yuan) == (22630000.0, 22630000.0)
+
+
+def test_arrival_said_of_one_part_or_denied_is_not_the_wholes():
+    one = _parse(HEAD + "2024年安排资金300万元。其中,中央资金200万元已全部到位,县级资金100万元。\n")
+    denied = _parse(HEAD + "2024年安排资金300万元。其中,中央资金200万元、县级资金100万元,县级资金尚未全部到位。\n")
+    assert one.budget_yuan == denied.budget_yuan == 3000000.0
+    assert one.available_yuan is None and denied.available_yuan is None
