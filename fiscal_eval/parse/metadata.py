@@ -466,7 +466,8 @@ def _title_parts(t: _Title) -> _TitleParts:
     obj_lo = rest_from
     while obj_lo < g0:  # the glue before the name: 关于, 上报, 转移支付, the year evaluated
         gm_ = re.match(r"关于|上报|本级|专项转移支付|转移支付|的|对|下达(?:给)?(?:我[县市区省州旗乡镇])?", s[obj_lo:g0])
-        ym_ = re.match(r"(?:19|20)\d\d(?:年度?)?", s[obj_lo:g0])
+        # (a span of years too: "…厅关于2017-2019年省级城镇保障性安居工程支出绩效自评报告")
+        ym_ = re.match(r"(?:19|20)\d\d(?:年度?)?(?:[-—–~至到](?:19|20)\d\d年度?)?", s[obj_lo:g0])
         after = s[obj_lo + ym_.end():g0] if ym_ else ""
         if ym_ and not ym_.group().endswith("度") and (rg := _REGION.match(after)) \
                 and not _REGION_ONLY.match(after) and not re.search(r"我|下达|拨|安排|对|关于", rg.group()):

@@ -203,3 +203,10 @@ def test_arrival_said_of_one_part_or_denied_is_not_the_wholes():
     denied = _parse(HEAD + "2024年安排资金300万元。其中,中央资金200万元、县级资金100万元,县级资金尚未全部到位。\n")
     assert one.budget_yuan == denied.budget_yuan == 3000000.0
     assert one.available_yuan is None and denied.available_yuan is None
+
+
+# ------------------------------------------------------------------ a title over a span of years
+
+def test_a_title_over_a_span_of_years_names_its_project_and_no_year():
+    r = _parse("某省住房和城乡建设厅关于2017-2019年省级城镇保障性安居工程支出绩效自评报告\n一、项目概况\n")
+    assert (r.project_name, r.year) == ("省级城镇保障性安居工程", None)
