@@ -1571,6 +1571,7 @@ def _key_of_project(name: str) -> str:
 
 
 _REGION_CHAIN = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))+")
+_PLACE_YEAR = re.compile(_REGION_CHAIN.pattern + r"(?:(?:19|20)\d\d(?:[-—–~至到](?:19|20)\d\d)?年度?)?")
 
 
 def _same_project(a: object, b: object) -> bool:
@@ -1589,8 +1590,10 @@ def _same_project_names(a: str, b: str) -> bool:
     short, long = sorted((ka, kb), key=len)
     if long in (short + "项目", short + "资金"):  # 某某运维服务经费 / …经费项目; 某某财政奖励 / …奖励资金
         return True
-    if len(short) >= 4 and long.endswith(short) and _REGION_CHAIN.fullmatch(long[:-len(short)]):
-        return True  # 全民健身中心项目 / 广元市朝天区全民健身中心项目: the project with its place
+    if len(short) >= 4 and long.endswith(short) and _PLACE_YEAR.fullmatch(long[:-len(short)]):
+        # 全民健身中心项目 / 广元市朝天区全民健身中心项目: the project with its place (and
+        # year: 供热补贴项目 / 某区2019-2020年度供热补贴项目)
+        return True
     if len(short) < 6 or len(long) - len(short) > 12:
         return False
     head = 0

@@ -210,3 +210,11 @@ def test_arrival_said_of_one_part_or_denied_is_not_the_wholes():
 def test_a_title_over_a_span_of_years_names_its_project_and_no_year():
     r = _parse("某省住房和城乡建设厅关于2017-2019年省级城镇保障性安居工程支出绩效自评报告\n一、项目概况\n")
     assert (r.project_name, r.year) == ("省级城镇保障性安居工程", None)
+
+
+def test_a_form_field_naming_the_titles_project_with_its_place_and_year_agrees_with_it():
+    # The title's project (供热补贴项目, its place and year read as the title's own) and the
+    # field's (with them) are one project: the field's name, as written, is reported.
+    for years in ("2019", "2019-2020"):
+        r = _parse(f"某某区{years}年度供热补贴项目绩效自评表\n项目名称\t某某区{years}年度供热补贴项目\n")
+        assert r.project_name == f"某某区{years}年度供热补贴项目"
