@@ -550,6 +550,8 @@ _THIRD_PARTY = re.compile(r"事务所|咨询|评估")
 _COMMISSIONED = re.compile(r"委托|聘请|邀请")
 _BUILT = ("项目", "工程", "建设")
 _DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
+# A section a unit's field may name (科, 股, 室; a 处 or 组 may be a unit of its own: 公路管理处).
+_SECTION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:科|股|室)$")
 _UNIT_VOICE = re.compile(r"我(?:局|委|厅|办|单位|中心|校|院|处|站|所|镇|乡|部|馆|队|会|街道)")
 _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
 # A report in the voice of an institution (a school, hospital, centre, station …) and a
@@ -820,7 +822,11 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
         if not _title_org(name):  # a form's cell is the name as given, odd characters and all
             continue
         lo = span[0] + value.find(name) if name in value else span[0]
-        if not meta["supervisor_field"].fullmatch(label):
+        if not meta["supervisor_field"].fullmatch(label) and _SECTION.match(name):
+            # "实施单位 大气环境科" under "主管部门 咸宁市生态环境局": a section of the
+            # department, which holds the budget; no unit of its own
+            t, why = REJECTED, "实施单位栏为内设科室，不是预算单位"
+        elif not meta["supervisor_field"].fullmatch(label):
             t, why = 1, "实施单位/项目单位栏：被评价支出的单位"
         elif meta["higher_supervisor"].match(label):
             t, why = REJECTED, "上级主管部门（中央/省/市级），不是被评价单位"

@@ -218,3 +218,16 @@ def test_a_form_field_naming_the_titles_project_with_its_place_and_year_agrees_w
     for years in ("2019", "2019-2020"):
         r = _parse(f"某某区{years}年度供热补贴项目绩效自评表\n项目名称\t某某区{years}年度供热补贴项目\n")
         assert r.project_name == f"某某区{years}年度供热补贴项目"
+
+
+# ------------------------------------------------------------------ a section in the unit's field
+
+def test_a_section_in_the_units_field_gives_way_to_its_department():
+    r = _parse("项目支出绩效自评表\n（2021年度）\n项目名称\t某项目\n地方主管部门\t某市生态环境局\n实施单位\t大气环境科\n")
+    assert r.agency == "某市生态环境局"
+    assert [c.reason for c in r.candidates["agency"] if c.value == "大气环境科"] == ["实施单位栏为内设科室，不是预算单位"]
+
+
+def test_a_unit_named_as_an_office_of_its_own_stays_the_unit():
+    r = _parse("项目支出绩效自评表\n（2021年度）\n项目名称\t某项目\n主管部门\t某县交通运输局\n实施单位\t某县公路管理处\n")
+    assert r.agency == "某县公路管理处"
