@@ -386,9 +386,10 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         role, rank, fallback = _assign(role_label, ctx, start, bounds[0],
                                        after_budget=last_idx is not None and out[last_idx].line.role == "budget")
         reason = _reason(role_label)
-        # "2021年批复…项目9个,项目资金1950万元" ("…共计113个,财政资金3267.28万元"): money named only as the project's (or as fiscal) money
-        # takes the allocation verb (批复/下达/安排/分配) of its sentence, when no amount
-        # came before it there: allocated, so the budget where nothing names one better.
+        # "2021年批复…项目9个,项目资金1950万元", "…专项资金项目共计113个,财政资金3267.28万元":
+        # money named only as the project's (or as fiscal) money takes the allocation verb
+        # (批复/下达/安排/分配) of its sentence, when no amount came before it there:
+        # allocated, so the budget where nothing names one better.
         if (role == "other" and last_idx is None and _BARE_MONEY.fullmatch(label)
                 and (allocating := _ALLOCATING.search(_untitled(f[bounds[0]:clause_start])))):
             role, rank, fallback = "income", 3, ("budget",)
@@ -719,6 +720,7 @@ def _mark_level_shares(out: list[Amount], shift: int) -> None:
 
 
 def _whole_allocation(a: Amount) -> bool:
+    """A stated total of money allocated (not the scope of an evaluation, an investment)."""
     return a.total and (a.line.role in ("budget", "income", "available") or "budget" in a.fallback)
 
 
@@ -728,7 +730,8 @@ def _levels_sum_to(out: list[Amount], parent: int, shift: int) -> bool:
     parts = [a.line for a in out if a.line.parent == parent]
     whole = out[parent - shift].line
     slack = _slack(whole) + sum(_slack(p) for p in parts)
-    return len(parts) >= 2 and abs(sum(p.amount_yuan for p in parts) - whole.amount_yuan) <= slack + 1e-6 * max(1.0, whole.amount_yuan)
+    gap = abs(sum(p.amount_yuan for p in parts) - whole.amount_yuan)
+    return len(parts) >= 2 and gap <= slack + 1e-6 * max(1.0, whole.amount_yuan)
 
 
 def _sum_after(out: list[Amount], i: int, f: str) -> list[int]:

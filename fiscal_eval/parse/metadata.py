@@ -14,7 +14,6 @@ Rules assume simplified characters (traditional text is normalised before the pa
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 import re
 from collections import Counter
@@ -2050,12 +2049,11 @@ def _qualified(ctx: Context, choice: Choice) -> Choice:
         return Choice(Found(bracketed.value, bracketed.span, bracketed.label, found.rank),
                       tuple(dataclasses.replace(c, chosen=c is bracketed, lost="" if c is bracketed else c.lost or lost)
                             for c in choice.candidates))
-    after = [m for m in (_QUALIFIER.match(ctx.f, i + len(name)) for i in _occurrences(ctx.f, name)
-                         if i > found.span[0])]
-    if len(after) < 2 or None in after or len({m.group("q") for m in after if m}) != 1:
+    after = [_QUALIFIER.match(ctx.f, i + len(name)) for i in _occurrences(ctx.f, name) if i > found.span[0]]
+    qualified = [m for m in after if m is not None]
+    if len(after) < 2 or len(qualified) < len(after) or len({m.group("q") for m in qualified}) != 1:
         return choice
-    first = after[0]
-    assert first is not None
+    first = qualified[0]
     full, span = f"{name}({first.group('q')})", (first.start() - len(name), first.end())
     lost = f"正文每次写作“{full}”"
     before = tuple(dataclasses.replace(c, chosen=False, lost=c.lost or lost) for c in choice.candidates) or (
