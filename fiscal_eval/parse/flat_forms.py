@@ -738,6 +738,14 @@ def _spent_rate_cells(cells: list[re.Match[str]]) -> tuple[tuple[int, int], ...]
     return cells[-3].span(), cells[-2].span(), cells[-1].span()
 
 
+def _grid_unit(f: str, header_at: int) -> str:
+    """The unit of a glued grid's money: as the 200 characters before its header declare it
+    ("项目资金(万元)", "金额单位：元"), else 万元 (as _form_near reads it)."""
+    before = f[max(0, header_at - 200):header_at]
+    declared = _UNIT.search(_GAP.sub("", before)) or _UNIT_FIELD.search(before)
+    return declared.group(1) if declared else "万元"
+
+
 # 执行数 (with its column letter) right before a 分值 | 执行率 | 得分 header.
 _SPENT_BEFORE = re.compile(r"执行数(?:\([A-Z]\))?$")
 
@@ -761,8 +769,7 @@ def _money_before_weight(f: str, run: re.Match[str], r_start: int, header_at: in
     if len({r[:2] for r in readings}) != 1:
         return []
     _, _, _, (b0, b1, s1, _) = next(iter(readings))
-    declared = _UNIT.search(_GAP.sub("", f[max(0, header_at - 200):header_at]))
-    unit = declared.group(1) if declared else "万元"
+    unit = _grid_unit(f, header_at)
     label = "表格“执行数、分值、执行率”栏前后的数"
     at = run.start()
     parts: tuple[tuple[Role, int, int], ...] = (("budget", at + b0, at + b1), ("spent", at + b1, at + s1))
@@ -823,9 +830,7 @@ def _glued(f: str) -> FlatForm:
         if spans is None:
             continue
         (b0, b1), (s0, s1), (r0, r1) = spans
-        # The grid's money is in 万元 unless declared otherwise (as _form_near reads it).
-        declared = _UNIT.search(_GAP.sub("", f[max(0, where[header.start()] - 200):where[header.start()]]))
-        unit = declared.group(1) if declared else "万元"
+        unit = _grid_unit(f, where[header.start()])
         label = "表格“执行数、执行率”栏前后的数"
         parts: tuple[tuple[Role, int, int], ...] = (("budget", b0, b1), ("spent", s0, s1))
         lines = [(FundLine(label=label, role=role, amount_yuan=parse_amount(f[a:b], unit), span=(a, b),

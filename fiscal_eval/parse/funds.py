@@ -390,8 +390,13 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         # money named only as the project's (or as fiscal) money takes the allocation verb
         # (批复/下达/安排/分配) of its sentence, when no amount came before it there:
         # allocated, so the budget where nothing names one better.
+        # Not money planned, counted over years, of another year than the title's, or set
+        # beside the investment it draws ("2019年以来…累计安排…", "2024年计划安排…",
+        # "财政资金300万元带动社会投资1500万元").
         if (role == "other" and last_idx is None and _BARE_MONEY.fullmatch(label)
-                and (allocating := _ALLOCATING.search(_untitled(f[bounds[0]:clause_start])))):
+                and (allocating := _ALLOCATING.search(_untitled(f[bounds[0]:clause_start])))
+                and not _NOT_ISSUED.search(f, bounds[0], start) and not _PLANNED.search(f, bounds[0], start)
+                and not _another_year(ctx, bounds[0], start) and not _LEVERING.match(f, end)):
             role, rank, fallback = "income", 3, ("budget",)
             reason = f"“{label}”（句中“{allocating.group()}”）"
         # "该项目经费共35万元", "项目资金为30万元": the project's money as a whole, its
@@ -507,9 +512,12 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     # "安排财政衔接资金2110万元,其中中央资金1413万元、省级资金621万元、县级资金76万元":
     # no total word, but its parts, of two or more funding levels, sum to it to their
     # stated digits: the figure is the whole of those levels' money.
+    # (Not a region's whole, "全县安排…1000万元,其中…": in a project's report that is the
+    # money the project is a part of.)
     for i, a in enumerate(out):
         if (not a.total and a.line.role in ("budget", "income", "available")
-                and len(levels.get(i + shift, set()) - {""}) >= 2 and _levels_sum_to(out, i + shift, shift)):
+                and len(levels.get(i + shift, set()) - {""}) >= 2 and _levels_sum_to(out, i + shift, shift)
+                and not _REGION_WIDE.search(f, ctx.sentence_bounds(a.line.span[0])[0], a.line.span[0])):
             out[i] = replace(a, total=True)
     _mark_level_shares(out, shift)
     _arrived_after_parts(out, ctx, shift)
@@ -523,6 +531,8 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
 _PART_BRACKET = re.compile(r"含|其中|包括")
 _BARE_MONEY = re.compile(r"(?:项目|专项|预算|财政)?(?:资金|经费)(?:总额)?")
 _ALLOCATING = re.compile(r"批复|下达|安排|分配|下拨")
+_PLANNED = re.compile(r"计划|拟|预计|累计")
+_LEVERING = re.compile(r"\s*(?:带动|撬动|吸引|拉动)")
 
 
 # A heading glued into running text: "二、", "(三)" (a figure's own "1、" is not one).
@@ -669,9 +679,13 @@ def _sum_of_run(out: list[Amount], value: float, f: str, pos: int) -> int | None
 _PARTS_REACH = 1200
 
 
+_REGION_WIDE = re.compile(r"全(?:县|市|省|区|州|旗|盟)")
 # Words that deny or limit an arrival ("尚未全部到位", "未到位资金").
 _NOT_ARRIVED = re.compile(r"未|尚|没有|不")
 _AFTER_PARTS_REACH = 40  # characters of a sentence after a list that may say it all arrived
+_MONEY_WORD = re.compile(r"资金|经费|款项")
+_NOT_THE_WHOLE = re.compile(r"结转|结余|上年|配套|自筹|匹配")
+_ARRIVED_LEVEL = re.compile(r"中央|省级|自治区|市级|州级|县级|区级|本级|地方")
 
 
 def _arrived_after_parts(out: list[Amount], ctx: Context, shift: int) -> None:
@@ -695,9 +709,19 @@ def _arrived_after_parts(out: list[Amount], ctx: Context, shift: int) -> None:
             lo = hi + 1
             hi = ctx.sentence_bounds(lo)[1] if lo < len(f) else lo
             tail = f[lo:hi] if hi - lo <= _AFTER_PARTS_REACH else ""
-        if v.all_arrived.search(tail) and not _NOT_ARRIVED.search(tail) and next(find_amounts(tail), None) is None:
-            out[i] = replace(out[i], fallback=out[i].fallback + ("available",),
-                             reason=out[i].reason or _reason(out[i].line.label))
+        said = v.all_arrived.search(tail)
+        if said is None or _NOT_ARRIVED.search(tail) or next(find_amounts(tail), None) is not None:
+            continue
+        # The words' subject is the money itself: 资金已全部到位, or the level the whole is
+        # of (中央资金, under 中央水利发展资金) — not one of the parts' levels (中央资金 under
+        # 中央…、县级…), last year's or matching money, nor equipment or staff.
+        subject = re.split(r"[,，;；]", tail[:said.start()])[-1]
+        level = _ARRIVED_LEVEL.search(subject)
+        parts_levels = {a.level for a in out if a.line.parent == parent}
+        if (not _MONEY_WORD.search(subject) or _NOT_THE_WHOLE.search(subject)
+                or (level and (level.group() in parts_levels or level.group() not in out[i].line.label))):
+            continue
+        out[i] = replace(out[i], fallback=out[i].fallback + ("available",), reason=out[i].reason or _reason(out[i].line.label))
 
 
 LOST_LEVEL_SHARE = "等于文中某合计所列一级资金的数额，是该级的份额，不是总数"
@@ -709,14 +733,21 @@ def _mark_level_shares(out: list[Amount], shift: int) -> None:
     level's share stated again, not the whole. Only of a total that is itself money
     allocated: "纳入绩效评价的资金共43485万元，其中中央资金10401万元…" is the scope of an
     evaluation, whose central part is the central transfer's whole budget."""
-    shares = {a.line.amount_yuan for a in out
+    shares = {(a.line.amount_yuan, a.level) for a in out
               if a.level and a.line.parent is not None and _whole_allocation(out[a.line.parent - shift])}
     if not shares:
         return
     for i, a in enumerate(out):
-        if (a.line.parent is None and not a.total and not a.excluded and a.line.amount_yuan in shares
-                and a.line.role in ("budget", "income", "available")):
+        # Only a figure whose own words name that level ("县本级…11.3万元" for 县级资金11.3万元):
+        # a project's budget that happens to equal the central part is the project's own.
+        if (a.line.parent is None and not a.total and not a.excluded and a.line.role in ("budget", "income")
+                and any(value == a.line.amount_yuan and _names_level(a.line.label, level) for value, level in shares)):
             out[i] = replace(a, excluded=LOST_LEVEL_SHARE)
+
+
+def _names_level(label: str, level: str) -> bool:
+    """Whether ``label`` names the funding ``level`` (县级 also as 县本级)."""
+    return level in label or (level.endswith("级") and f"{level[0]}本级" in label)
 
 
 def _whole_allocation(a: Amount) -> bool:
@@ -1152,7 +1183,7 @@ def named_for_the_project(amounts: list[Amount], project_name: str | None, f: st
         label = _project_core(a.line.label)
         # (or the fund's share of an investment: "项目总投资1807万元,其中中央财政水污染防治
         # 专项资金850万元" in the report on that fund)
-        whole = a.line.parent is None or (a.line.role == "line_item" and _INVESTMENT.search(
+        whole = a.line.parent is None or (a.line.role == "line_item" and _OWN_INVESTMENT.fullmatch(
             amounts[a.line.parent].line.label) is not None and label.endswith(core))
         if (a.line.role in ("other", "line_item") and whole and not (a.level or a.item or a.component or a.excluded)
                 and (label.endswith(core) or (len(label) >= 6 and core.endswith(label)))):
@@ -1258,6 +1289,9 @@ def _common_run(a: str, b: str) -> int:
     return best
 
 
+# The project's own investment ("项目总投资1807万元,其中…"), not a province's or one of
+# several projects' ("全省…总投资52000万元", "甲污水处理厂项目总投资…").
+_OWN_INVESTMENT = re.compile(r"(?:该|本)?项目(?:计划)?总投资(?:额)?")
 LOST_ZERO = "数额为0，文中另有非零的同类数额：未填的单元格或他年的数"
 LOST_SELF_RAISED = "含自筹等非财政资金的总投资，不是财政预算"
 _SELF_RAISED = re.compile(r"自筹|群众投[入劳]|社会资本|企业投[入资]|银行贷款|贷款")

@@ -550,7 +550,8 @@ _COMMISSIONED = re.compile(r"委托|聘请|邀请")
 _BUILT = ("项目", "工程", "建设")
 _DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
 # A section a unit's field may name (科, 股, 室; a 处 or 组 may be a unit of its own: 公路管理处).
-_SECTION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:科|股|室)$")
+# Not one its place, level or body names (县委党史研究室, 县政府办公室: units of their own).
+_SECTION = re.compile(r"^(?![省市县区州旗盟乡镇])(?![\u4e00-\u9fff]*(?:委|政府|办公室|研究室))[\u4e00-\u9fff]{2,6}(?:科|股|室)$")
 _UNIT_VOICE = re.compile(r"我(?:局|委|厅|办|单位|中心|校|院|处|站|所|镇|乡|部|馆|队|会|街道)")
 _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
 # A report in the voice of an institution (a school, hospital, centre, station …) and a
@@ -1608,10 +1609,11 @@ def _same_project_names(a: str, b: str) -> bool:
     return 4 <= head and 2 <= tail and long.endswith(short[head:]) and "(" not in long[head:len(long) - tail]
 
 
-# A transfer "涉及两类项目(资金),分别是:土壤污染防治类和大气污染防治类": kinds, each its own
-# fund (not "服务内容包括12类项目", the kinds of service one fund pays for).
+# A transfer "涉及两类项目,分别是:土壤污染防治类和大气污染防治类": kinds, each its own fund
+# (not "服务内容包括12类项目", the kinds of service one fund pays for, nor "涉及两类资金", its
+# sources).
 _MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括|(?<!提)供)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
-                    r"|项目共\s*(?P<m>\d+)\s*个|\(共\d+个\)|涉及\s*(?:\d+|[两二三四五六七八九十]+)\s*类(?:项目|资金)")
+                    r"|项目共\s*(?P<m>\d+)\s*个|\(共\d+个\)|涉及\s*(?:\d+|[两二三四五六七八九十]+)\s*类项目")
 # A project named by an item of the text's numbered list ("1.养老机构运营补贴项目:") or of a
 # 其中 list with its money ("其中甲项目48万元、乙项目建设资金15万元").
 _PROJECT_ITEM = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,2}[)）])[ \t]*"
@@ -2027,7 +2029,10 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
 
 # A bracketed qualifier right after a fund's name: "(水利部分)", "(第八批)", "(县域商业建设
 # 行动)"; not "(以下简称…)" nor a bracket of figures or a document number.
-_QUALIFIER = re.compile(r"\((?P<q>(?!以下|下称|简称)[\u4e00-\u9fff“”]{2,12})\)")
+# It names a part, a sub-fund or a programme (…部分, …资金, …建设, …行动); not a batch (第一批:
+# the report may cover others), a regulation's (试行), what a sum includes (含省级配套) or a
+# kind of the fund's use (种植业, 一卡通), which the report may go on to set beside others.
+_QUALIFIER = re.compile(r"\((?P<q>(?!以下|下称|简称|含|第)[\u4e00-\u9fff“”]{1,10}(?:部分|资金|经费|项目|工程|建设|行动))\)")
 
 
 def _qualified(ctx: Context, choice: Choice) -> Choice:
@@ -2049,7 +2054,9 @@ def _qualified(ctx: Context, choice: Choice) -> Choice:
         return Choice(Found(bracketed.value, bracketed.span, bracketed.label, found.rank),
                       tuple(dataclasses.replace(c, chosen=c is bracketed, lost="" if c is bracketed else c.lost or lost)
                             for c in choice.candidates))
-    after = [_QUALIFIER.match(ctx.f, i + len(name)) for i in _occurrences(ctx.f, name) if i > found.span[0]]
+    # (a mention inside a document's title, 《…资金(水利部分)管理办法》, is the document's)
+    after = [_QUALIFIER.match(ctx.f, i + len(name)) for i in _occurrences(ctx.f, name)
+             if i > found.span[0] and not _in_book_title(ctx.f, i)]
     qualified = [m for m in after if m is not None]
     if len(after) < 2 or len(qualified) < len(after) or len({m.group("q") for m in qualified}) != 1:
         return choice
@@ -2060,6 +2067,12 @@ def _qualified(ctx: Context, choice: Choice) -> Choice:
         Candidate(name, found.span, found.label, found.label, False, lost),)
     return Choice(Found(full, span, found.label, found.rank),
                   (Candidate(full, span, "正文", "正文每次写明的资金名称（带括注）", True, ""), *before))
+
+
+def _in_book_title(f: str, i: int) -> bool:
+    """Whether ``f[i]`` is inside 《…》 (looked for on its line)."""
+    line_start = f.rfind("\n", 0, i) + 1
+    return f.rfind("《", line_start, i) > f.rfind("》", line_start, i)
 
 
 # The words a unit's name ends with, where a title may run it into its project's name.
