@@ -386,7 +386,9 @@ class _TitleParts:
 # or the fund ("…局部门整体支出…", "…人民政府转移支付2022年度…", "…文物局中央转移支付…").
 _SUBJECT_END = re.compile(
     r"(?:19|20)\d\d|关于|部门整体|部门\(单位\)|单位\(部门\)|部门绩效|部门预算|整体|单位整体|单位自评|本级|机关|项目支出|项目绩效|项目资金"
-    r"|专项转移支付|转移支付|中央|省级|市级|县级|财政支出|财政项目|财政资金|预算绩效|预算执行|绩效|\((?!\d+\))")
+    r"|专项转移支付|转移支付|中央|省级|市级|县级|财政支出|财政项目|财政资金|预算绩效|预算执行|绩效|\((?!\d+\))"
+    # "江苏省政府专项债券项目…", "浙江省地方政府专项债券…": the bonds' issuer, not a unit
+    r"|(?:地方)?政府(?:一般|专项)债券")
 
 
 @lru_cache(maxsize=256)
@@ -453,7 +455,10 @@ def _title_parts(t: _Title) -> _TitleParts:
         # its own short bracket aside, a kind or level of money is still no name
         # ("(中央(省级)补助资金)", "(专项转移支付(中央)资金)", "(中央(省对下)转移支付)")
         plain = re.sub(r"\([^()]*\)", "", p)
-        if _FUND_END.search(p) and not _generic_project(p) and not _generic_project(plain) \
+        # (a bond report names its project after the genre: "…专项债券项目绩效自评价报告(某水质
+        # 净化中心)", a works named as such, with no fund word)
+        bond_project = "债券" in s[:g0] and m.start() >= g0 and re.fullmatch(r"[\u4e00-\u9fff“”]{4,30}", p)
+        if (_FUND_END.search(p) or bond_project) and not _generic_project(p) and not _generic_project(plain) \
                 and not re.search(r"共\d+个|^\d+(?!\d*年)", p) \
                 and not _CHANNEL.fullmatch(p) and not _CHANNEL.fullmatch(plain):
             name = _clean_project(p, keep_year=True)  # a bracket names it as written, year and all
@@ -1453,7 +1458,7 @@ _GENERIC = re.compile(
     r"|(?:给|向)(?:我|本).*|(?:我|本)(?:单位|部门)?(?:资金|经费)|.*(?:所有|全部|各个?|相关)项目"
     # 我区补助资金: the recipient's money, named by a pronoun; 学校项目, 工程项目: a kind of
     # project (an essay site's heading), no project's name; new special bonds: a programme
-    r"|我[县市区省州旗乡镇].*|[\u4e00-\u9fff]{1,2}项目|(?:新增)?(?:地方)?(?:政府)?专项债券?(?:资金)?项目"
+    r"|我[县市区省州旗乡镇].*|[\u4e00-\u9fff]{1,2}项目|(?:新增)?(?:地方)?(?:政府)?(?:一般|专项)债券?(?:资金)?项目(?:资金)?"
     r"|.*\d+个(?:预算|支出)?项目"
     # "…局2023年度部门决算中项目绩效评价报告": the projects of its final accounts, all of them
     r"|(?:部门|单位)?决算中的?项目"

@@ -231,3 +231,18 @@ def test_a_section_in_the_units_field_gives_way_to_its_department():
 def test_a_unit_named_as_an_office_of_its_own_stays_the_unit():
     r = _parse("项目支出绩效自评表\n（2021年度）\n项目名称\t某项目\n主管部门\t某县交通运输局\n实施单位\t某县公路管理处\n")
     assert r.agency == "某县公路管理处"
+
+
+# ------------------------------------------------------------------ special-bond reports
+
+def test_a_bond_reports_title_names_no_unit_and_its_bracket_names_the_project():
+    r = _parse("某省政府专项债券项目绩效自评价报告(某新城水质净化中心)\n一、项目情况\n")
+    assert (r.agency, r.project_name) == (None, "某新城水质净化中心")
+
+
+def test_the_bonds_issuer_and_kind_are_no_unit_or_project():
+    r = _parse("某省地方政府专项债券项目资金绩效评价报告\n一、基本情况\n")
+    assert (r.agency, r.project_name) == (None, None)
+    # a unit before the bonds is still the unit
+    r = _parse("某县交通运输局2022年政府专项债券项目绩效自评报告\n一、项目情况\n")
+    assert r.agency == "某县交通运输局"
