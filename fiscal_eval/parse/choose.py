@@ -121,6 +121,10 @@ def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
     if not whole:
         return Choice(None, _candidates(options, None, "", lost))
     pool = [o for o in whole if not o.item] or whole
+    # Items only, and no total among them ("一是…合计75万元,…预算完成率100%。二是…100%"):
+    # each is one item's, and however often one value recurs the report states no whole.
+    if all(o.item for o in whole) and not any(o.total for o in whole):
+        pool = []
     # Items only, where the report stated figures of its own that were declined ("中央下达
     # 1969万元", "配套安排市级161万元": levels, no total; then "二是安排…147万元"): one item
     # is not the whole the report states, it is no choice at all.

@@ -246,3 +246,18 @@ def test_the_bonds_issuer_and_kind_are_no_unit_or_project():
     # a unit before the bonds is still the unit
     r = _parse("某县交通运输局2022年政府专项债券项目绩效自评报告\n一、项目情况\n")
     assert r.agency == "某县交通运输局"
+
+
+# ------------------------------------------------------------------ items only
+
+def test_a_rate_stated_only_for_each_enumerated_item_is_no_overall_rate():
+    r = _parse("某县教育局2022年部门绩效自评工作情况总结\n"
+               "2022年我单位项目支出绩效自评项目35个,分为七个方面,一是其他教育管理事务支出合计75万元,已于本年度支出75万元,"
+               "预算完成率100%;二是学前教育支出合计3624.71万元,已于本年度支出3624.71万元,预算完成率100%。\n")
+    assert (r.execution_rate_reported, r.budget_yuan) == (None, None)
+
+
+def test_a_total_closing_enumerated_items_is_still_the_whole():
+    r = _parse("某县交通运输局2022年度农村公路建设项目绩效自评报告\n"
+               "(一)项目资金情况:1、县乡道改造项目:安排300万元;2、通村公路项目:安排200万元,合计500万元。\n")
+    assert r.budget_yuan == 5_000_000
