@@ -221,7 +221,8 @@ _TITLE_REACH = 48
 
 def in_component(ctx: Context, pos: int) -> bool:
     """Whether ``pos`` lies in a section about one named fund or project of several
-    (vocab.toml [totals].component): its figures are that component's, not the report's."""
+    (vocab.toml [totals].component), or about a sample of them ([totals].sample): its
+    figures are that component's or sample's, not the report's."""
     return _component_titles(ctx.chain_titles(pos))
 
 
@@ -231,7 +232,7 @@ def _component_titles(titles: tuple[str, ...]) -> bool:
     for title in titles:
         t = title.strip()
         if (v.component.search(t) and not v.component_not.search(t)
-                and cjk_count(t) >= 4):
+                and cjk_count(t) >= 4) or v.sample.search(t):
             return True
     return False
 

@@ -45,6 +45,7 @@ class Vocab:
     all_spent: re.Pattern[str]
     component: re.Pattern[str]
     component_not: re.Pattern[str]
+    sample: re.Pattern[str]
     execution_concepts: tuple[str, ...]
     score_total: tuple[re.Pattern[str], ...]
     score_total_row: re.Pattern[str]
@@ -114,6 +115,7 @@ def vocab() -> Vocab:
         all_spent=c(raw["totals"]["spent_all"]),
         component=c(raw["totals"]["component"]),
         component_not=c(raw["totals"]["template"]),
+        sample=c(raw["totals"]["sample"]),
         execution_concepts=tuple(raw["execution_rate"]["concepts"]),
         score_total=tuple(c(p) for p in raw["score"]["total"]),
         score_total_row=c(raw["score"]["total_row"]),

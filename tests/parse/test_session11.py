@@ -261,3 +261,17 @@ def test_a_total_closing_enumerated_items_is_still_the_whole():
     r = _parse("某县交通运输局2022年度农村公路建设项目绩效自评报告\n"
                "(一)项目资金情况:1、县乡道改造项目:安排300万元;2、通村公路项目:安排200万元,合计500万元。\n")
     assert r.budget_yuan == 5_000_000
+
+
+# ------------------------------------------------------------------ a section about a sample
+
+def test_figures_of_a_section_about_a_sample_of_projects_are_not_the_reports():
+    r = _parse("某省应急管理厅2022年度安全生产专项资金绩效自评报告\n一、基本情况\n"
+               "2022年度安排专项资金23834万元。\n(二)现场评价专项资金基本情况\n"
+               "本次现场评价项目215个,评价金额为9653.00万元。截至2023年4月10日,项目资金共支出5995.28万元,资金执行率为70.33%。\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (238340000.0, None, None)
+
+
+def test_a_title_naming_a_sample_leaves_the_reports_figures_its_own():
+    r = _parse("某县2022年度项目支出绩效抽查评价报告\n一、基本情况\n2022年预算安排资金100万元,实际支出90万元,执行率90%。\n")
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (1000000.0, 900000.0, 0.9)
