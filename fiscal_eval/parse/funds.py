@@ -692,21 +692,35 @@ def _arrived_after_parts(out: list[Amount], ctx: Context, shift: int) -> None:
     """"安排资金19204.096万。其中,央省…、市级…、县级3845.986万元,资金已全部到位" and "下达…资金
     2263万元。其中:…18万元。中央资金已全部到位。": words that the money all arrived, after the
     list of a figure's parts (ending its 其中 sentence, or a short sentence of their own with
-    no figure), say it of the whole: what arrived is the figure itself."""
+    no figure), or after a figure alone in its sentence, say it of the whole: what arrived
+    is the figure itself."""
     v = vocab()
     f = ctx.f
     last: dict[int, int] = {}
     for a in out:
         if a.line.parent is not None:
             last[a.line.parent] = max(last.get(a.line.parent, 0), a.line.span[1])
+    # ("下达…补助资金2.00万元。\n财政资金已全部到位。": a figure alone in its sentence, the
+    # short sentence after it.)
+    by_sentence: dict[tuple[int, int], list[int]] = {}
+    for k, a in enumerate(out):
+        by_sentence.setdefault(ctx.sentence_bounds(a.line.span[0]), []).append(k)
+    alone = set()
+    for k, a in enumerate(out):
+        if (k + shift not in last and a.line.parent is None
+                and len(by_sentence[ctx.sentence_bounds(a.line.span[0])]) == 1):
+            last[k + shift] = a.line.span[1]
+            alone.add(k + shift)  # (its own sentence's words are read as ever, by _assign)
     for parent, end in last.items():
         i = parent - shift
         if not 0 <= i < len(out) or out[i].line.role not in ("budget", "income") or "available" in out[i].fallback:
             continue
         hi = ctx.sentence_bounds(end - 1)[1]
-        tail = f[end:hi]
+        tail = "" if parent in alone else f[end:hi]
         if not tail.strip(" ,，;；。"):
             lo = hi + 1
+            while lo < len(f) and f[lo] in " \t\n\u3000":  # (the next sentence may start a line)
+                lo += 1
             hi = ctx.sentence_bounds(lo)[1] if lo < len(f) else lo
             tail = f[lo:hi] if hi - lo <= _AFTER_PARTS_REACH else ""
         said = v.all_arrived.search(tail)

@@ -275,3 +275,18 @@ def test_figures_of_a_section_about_a_sample_of_projects_are_not_the_reports():
 def test_a_title_naming_a_sample_leaves_the_reports_figures_its_own():
     r = _parse("某县2022年度项目支出绩效抽查评价报告\n一、基本情况\n2022年预算安排资金100万元,实际支出90万元,执行率90%。\n")
     assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (1000000.0, 900000.0, 0.9)
+
+
+def test_all_arrived_in_the_sentence_after_a_figure_alone_in_its_own():
+    r = _parse("某医院2023年度国家基本公共卫生服务项目绩效自评报告\n1.项目资金到位情况分析。\n"
+               "某财社发〔2023〕128号文件下达某医院国家基本公共卫生服务项目州级补助资金2.00万元。\n财政资金已全部到位。\n")
+    assert (r.budget_yuan, r.available_yuan) == (20000.0, 20000.0)
+    put = _parse("某小学2020年度项目支出绩效自评报告\n截至2020年12月31日,我校所有预算项目资金及追加预算项目资金合计101.2万元"
+                 "已全部落实到位。\n")
+    assert put.available_yuan == 1012000.0
+
+
+def test_a_rate_of_arrival_beside_the_budget_states_no_amount_arrived():
+    # (a labelled page: 年初预算1086.95万元,资金到位率100% — no 到位 amount is stated)
+    r = _parse("某厅2023年度项目支出绩效自评报告\n年初预算1086.95万元,资金到位率100%。全部属于财政资金。\n")
+    assert (r.budget_yuan, r.available_yuan) == (10869500.0, None)
