@@ -123,7 +123,7 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
     # not where their words name another year than the title's ("2022年度省级拨付我局…"
     # in a 2023 report: that year's money).
     secured = role == "income" and "争取" in matched
-    granted = role == "income" and matched == "拨付" and _granted(label)
+    granted = role == "income" and ((matched == "拨付" and _granted(label)) or matched.endswith("获得"))
     if secured or granted:
         lo = _since_figure(ctx, sentence_start, pos)
         if secured and (_sought(ctx, lo, pos) or _another_year(ctx, lo, pos)):

@@ -290,3 +290,18 @@ def test_a_rate_of_arrival_beside_the_budget_states_no_amount_arrived():
     # (a labelled page: 年初预算1086.95万元,资金到位率100% — no 到位 amount is stated)
     r = _parse("某厅2023年度项目支出绩效自评报告\n年初预算1086.95万元,资金到位率100%。全部属于财政资金。\n")
     assert (r.budget_yuan, r.available_yuan) == (10869500.0, None)
+
+
+# ------------------------------------------------------------------ money a region obtained
+
+def test_money_the_region_obtained_is_its_allocation():
+    r = _parse("某市2023年度中央水污染防治转移支付资金绩效自评报告\n一、资金下达情况\n"
+               "我市获得2023年度中央水污染防治专项资金17347万元其中第一批资金9910万元,分别支持甲项目3000万元、乙项目6910万元。\n")
+    assert r.budget_yuan == 173470000.0
+
+
+def test_a_households_subsidy_obtained_or_another_years_is_no_allocation():
+    each = _parse("某县2023年度耕地地力保护补贴资金绩效自评报告\n一、基本情况\n全县每户农户获得补贴资金500元。\n")
+    before = _parse("某市2023年度中央水污染防治转移支付资金绩效自评报告\n一、资金下达情况\n"
+                    "2022年度我市获得中央水污染防治专项资金12000万元。\n")
+    assert each.budget_yuan is None and before.budget_yuan is None
