@@ -1582,7 +1582,9 @@ def _key_of_project(name: str) -> str:
 
 
 _REGION_CHAIN = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|州|盟|县|区|旗))+")
-_PLACE_YEAR = re.compile(_REGION_CHAIN.pattern + r"(?:(?:19|20)\d\d(?:[-—–~至到](?:19|20)\d\d)?年度?)?")
+# (then the words a key drops at its start: 隆阳区2021年中央化肥…资金 / 中央化肥…资金)
+_PLACE_YEAR = re.compile(_REGION_CHAIN.pattern + r"(?:(?:19|20)\d\d(?:[-—–~至到](?:19|20)\d\d)?年度?)?"
+                         r"(?:中央财政|中央|财政)?")
 
 
 def _same_project(a: object, b: object) -> bool:

@@ -305,3 +305,8 @@ def test_a_households_subsidy_obtained_or_another_years_is_no_allocation():
     before = _parse("某市2023年度中央水污染防治转移支付资金绩效自评报告\n一、资金下达情况\n"
                     "2022年度我市获得中央水污染防治专项资金12000万元。\n")
     assert each.budget_yuan is None and before.budget_yuan is None
+
+
+def test_a_field_naming_the_titles_fund_with_its_place_year_and_level_agrees_with_it():
+    r = _parse("2021年中央化肥减量增效示范县项目补助资金绩效自评报告\n项目名称\t某区2021年中央化肥减量增效示范县项目补助资金\n")
+    assert r.project_name == "某区2021年中央化肥减量增效示范县项目补助资金"
