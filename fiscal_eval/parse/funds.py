@@ -514,13 +514,17 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
     # stated digits: the figure is the whole of those levels' money.
     # (Not a region's whole, "全县安排…1000万元,其中…": in a project's report that is the
     # money the project is a part of.)
+    children: dict[int, list[Amount]] = {}  # (each list once: a compilation has thousands)
+    for a in out:
+        if a.line.parent is not None:
+            children.setdefault(a.line.parent, []).append(a)
     for i, a in enumerate(out):
         if (not a.total and a.line.role in ("budget", "income", "available")
-                and len(levels.get(i + shift, set()) - {""}) >= 2 and _levels_sum_to(out, i + shift, shift)
+                and len(levels.get(i + shift, set()) - {""}) >= 2 and _levels_sum_to(a, children[i + shift])
                 and not _REGION_WIDE.search(f, ctx.sentence_bounds(a.line.span[0])[0], a.line.span[0])):
             out[i] = replace(a, total=True)
     _mark_level_shares(out, shift)
-    _arrived_after_parts(out, ctx, shift)
+    _arrived_after_parts(out, ctx, shift, children)
     _mark_listed(out, f, ctx)
     _mark_levels(out)
     _mark_named_components(out, f)
@@ -684,11 +688,12 @@ _REGION_WIDE = re.compile(r"全(?:县|市|省|区|州|旗|盟)")
 _NOT_ARRIVED = re.compile(r"未|尚|没有|不")
 _AFTER_PARTS_REACH = 40  # characters of a sentence after a list that may say it all arrived
 _MONEY_WORD = re.compile(r"资金|经费|款项")
+_CLAUSE_BREAK = re.compile(r"[,，;；]")
 _NOT_THE_WHOLE = re.compile(r"结转|结余|上年|配套|自筹|匹配")
 _ARRIVED_LEVEL = re.compile(r"中央|省级|自治区|市级|州级|县级|区级|本级|地方")
 
 
-def _arrived_after_parts(out: list[Amount], ctx: Context, shift: int) -> None:
+def _arrived_after_parts(out: list[Amount], ctx: Context, shift: int, children: dict[int, list[Amount]]) -> None:
     """"安排资金19204.096万。其中,央省…、市级…、县级3845.986万元,资金已全部到位" and "下达…资金
     2263万元。其中:…18万元。中央资金已全部到位。": words that the money all arrived, after the
     list of a figure's parts (ending its 其中 sentence, or a short sentence of their own with
@@ -696,10 +701,7 @@ def _arrived_after_parts(out: list[Amount], ctx: Context, shift: int) -> None:
     is the figure itself."""
     v = vocab()
     f = ctx.f
-    last: dict[int, int] = {}
-    for a in out:
-        if a.line.parent is not None:
-            last[a.line.parent] = max(last.get(a.line.parent, 0), a.line.span[1])
+    last = {parent: max(a.line.span[1] for a in parts) for parent, parts in children.items()}
     # ("下达…补助资金2.00万元。\n财政资金已全部到位。": a figure alone in its sentence, the
     # short sentence after it.)
     by_sentence: dict[tuple[int, int], list[int]] = {}
@@ -729,9 +731,9 @@ def _arrived_after_parts(out: list[Amount], ctx: Context, shift: int) -> None:
         # The words' subject is the money itself: 资金已全部到位, or the level the whole is
         # of (中央资金, under 中央水利发展资金) — not one of the parts' levels (中央资金 under
         # 中央…、县级…), last year's or matching money, nor equipment or staff.
-        subject = re.split(r"[,，;；]", tail[:said.start()])[-1]
+        subject = _CLAUSE_BREAK.split(tail[:said.start()])[-1]
         level = _ARRIVED_LEVEL.search(subject)
-        parts_levels = {a.level for a in out if a.line.parent == parent}
+        parts_levels = {a.level for a in children.get(parent, ())}
         if (not _MONEY_WORD.search(subject) or _NOT_THE_WHOLE.search(subject)
                 or (level and (level.group() in parts_levels or level.group() not in out[i].line.label))):
             continue
@@ -747,15 +749,17 @@ def _mark_level_shares(out: list[Amount], shift: int) -> None:
     level's share stated again, not the whole. Only of a total that is itself money
     allocated: "纳入绩效评价的资金共43485万元，其中中央资金10401万元…" is the scope of an
     evaluation, whose central part is the central transfer's whole budget."""
-    shares = {(a.line.amount_yuan, a.level) for a in out
-              if a.level and a.line.parent is not None and _whole_allocation(out[a.line.parent - shift])}
+    shares: dict[float, set[str]] = {}  # value -> the levels it is a part of
+    for a in out:
+        if a.level and a.line.parent is not None and _whole_allocation(out[a.line.parent - shift]):
+            shares.setdefault(a.line.amount_yuan, set()).add(a.level)
     if not shares:
         return
     for i, a in enumerate(out):
         # Only a figure whose own words name that level ("县本级…11.3万元" for 县级资金11.3万元):
         # a project's budget that happens to equal the central part is the project's own.
         if (a.line.parent is None and not a.total and not a.excluded and a.line.role in ("budget", "income")
-                and any(value == a.line.amount_yuan and _names_level(a.line.label, level) for value, level in shares)):
+                and any(_names_level(a.line.label, level) for level in shares.get(a.line.amount_yuan, ()))):
             out[i] = replace(a, excluded=LOST_LEVEL_SHARE)
 
 
@@ -769,11 +773,10 @@ def _whole_allocation(a: Amount) -> bool:
     return a.total and (a.line.role in ("budget", "income", "available") or "budget" in a.fallback)
 
 
-def _levels_sum_to(out: list[Amount], parent: int, shift: int) -> bool:
-    """Whether the items listed under ``out[parent - shift]`` sum to it, to their stated
-    digits (the parent's index is the document's, ``shift`` table amounts before these)."""
-    parts = [a.line for a in out if a.line.parent == parent]
-    whole = out[parent - shift].line
+def _levels_sum_to(whole_amount: Amount, listed: list[Amount]) -> bool:
+    """Whether the items ``listed`` under ``whole_amount`` sum to it, to their stated digits."""
+    parts = [a.line for a in listed]
+    whole = whole_amount.line
     slack = _slack(whole) + sum(_slack(p) for p in parts)
     gap = abs(sum(p.amount_yuan for p in parts) - whole.amount_yuan)
     return len(parts) >= 2 and gap <= slack + 1e-6 * max(1.0, whole.amount_yuan)

@@ -2077,9 +2077,11 @@ def _qualified(ctx: Context, choice: Choice) -> Choice:
 
 
 def _in_book_title(f: str, i: int) -> bool:
-    """Whether ``f[i]`` is inside 《…》 (looked for on its line)."""
-    line_start = f.rfind("\n", 0, i) + 1
-    return f.rfind("《", line_start, i) > f.rfind("》", line_start, i)
+    """Whether ``f[i]`` is inside 《…》 (looked for in the 80 characters before it, on its
+    line: a flattened file's one line may be megabytes long)."""
+    lo = max(0, i - 80)
+    lo = max(lo, f.rfind("\n", lo, i) + 1)
+    return f.rfind("《", lo, i) > f.rfind("》", lo, i)
 
 
 # The words a unit's name ends with, where a title may run it into its project's name.
