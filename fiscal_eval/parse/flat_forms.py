@@ -766,6 +766,14 @@ def _money_before_weight(f: str, run: re.Match[str], r_start: int, header_at: in
         if weight is None or not _LIGHTEST <= weight <= 100 or not _earns(rate, weight, points, points_text):
             continue
         readings |= {(x[0], x[1], w_start, x[4]) for x in _spent_rate_run(text[:w_start] + rate_text + "%")}
+    if not readings:
+        return []
+    # The plainest readings: a form prints its money to one precision, a trailing zero
+    # dropped at most (310.2 for 310.20); a split whose cells disagree on it more, or are
+    # finer, than another's ("2456.1|82456.1|82456.18", "2456.1824|56.1824|56.18" beside
+    # "2456.18|2456.18|2456.18") made figures of the glue.
+    plainest = min(_precision(text, r[3]) for r in readings)
+    readings = {r for r in readings if _precision(text, r[3]) == plainest}
     if len({r[:2] for r in readings}) != 1:
         return []
     _, _, _, (b0, b1, s1, _) = next(iter(readings))
@@ -776,6 +784,15 @@ def _money_before_weight(f: str, run: re.Match[str], r_start: int, header_at: in
     return [(FundLine(label=label, role=role, amount_yuan=parse_amount(f[a:b], unit), span=(a, b), unit=unit,
                       decimals=decimals_of(f[a:b]), measure=role), 1, "")
             for role, a, b in parts]
+
+
+def _precision(text: str, parts: tuple[int, int, int, int]) -> tuple[int, int]:
+    """How many numbers of decimals the money cells of a reading of ``text`` show, and the
+    most (_spent_rate_run's last partings: the cell before the budget, if any, the budget
+    and the spent)."""
+    b0, b1, s1, _ = parts
+    decimals = [decimals_of(c) for c in (text[:b0], text[b0:b1], text[b1:s1]) if c]
+    return len(set(decimals)), max(decimals)
 
 
 def glued_rates(ctx) -> FlatForm:

@@ -454,7 +454,32 @@ def split_glued(digits: str) -> list[str] | None:
                 found.append([*amounts, (cut, n)])
                 if len(found) > 1:
                     return None
+    if found and any(cells != found[0] for cells in _weighted_readings(pieces, found[0][-1][0], n)):
+        return None
     return [digits[i:j] for i, j in found[0]] if found else None
+
+
+def _weighted_readings(pieces: dict[tuple[int, int], tuple[float, int]], cut: int, n: int) -> list[list[tuple[int, int]]]:
+    """The cells of the digits read as the MoF form's row, its 分值 cell between the money
+    and the rate at ``cut`` ("2456.182456.182456.18|10|100"): 2 or 3 amounts to one number
+    of decimals, a whole weight of 5 to 100, the rate a ratio of two amounts. A reading
+    that parts the run elsewhere than the split found makes the run ambiguous: it is not
+    split here (the parser reads such a row by its points too: flat_forms._money_before_weight)."""
+    rate_v, rate_d = pieces[cut, n]
+    tol = 0.5 * 10 ** -rate_d + 1e-9
+    out = []
+    for w in range(max(1, cut - 3), cut):
+        weight = pieces.get((w, cut))
+        if weight is None or weight[1] or not 5 <= weight[0] <= 100:
+            continue
+        for amounts in _amount_splits(pieces, w):
+            read = [pieces[a] for a in amounts]
+            vals = [v for v, _ in read]
+            if len({d for _, d in read}) == 1 and any(
+                    vals[i] > 0 and abs(100 * vals[j] / vals[i] - rate_v) <= tol
+                    for i in range(len(vals)) for j in range(i + 1, len(vals))):
+                out.append([*amounts, (w, cut), (cut, n)])
+    return out
 
 
 def _amount_splits(pieces: dict[tuple[int, int], tuple[float, int]], end: int) -> list[list[tuple[int, int]]]:

@@ -10,6 +10,7 @@ copied here), each with the value the rule must give and a case where it must ab
 from __future__ import annotations
 
 import fiscal_eval
+import pytest
 from fiscal_eval.parse import parse_document
 from fiscal_eval.parse.funds import LOST_LEVEL_SHARE, LOST_ZERO
 from fiscal_eval.sources.text import document_from_text
@@ -310,3 +311,15 @@ def test_a_households_subsidy_obtained_or_another_years_is_no_allocation():
 def test_a_field_naming_the_titles_fund_with_its_place_year_and_level_agrees_with_it():
     r = _parse("2021年中央化肥减量增效示范县项目补助资金绩效自评报告\n项目名称\t某区2021年中央化肥减量增效示范县项目补助资金\n")
     assert r.project_name == "某区2021年中央化肥减量增效示范县项目补助资金"
+
+
+# ------------------------------------------------------------------ the MoF row with its 分值 glued in
+
+@pytest.mark.parametrize(("row", "budget", "spent"), [
+    ("2456.182456.182456.1810100%10", 24561800.0, 24561800.0),  # not 2456.1824|56.1824|56.1810
+    ("5050452090%18", 500000.0, 450000.0),  # not 5050|45
+    ("2002001001050%5", 2000000.0, 1000000.0),  # not 200200|100
+])
+def test_a_glued_mof_row_is_parted_with_its_weight_and_points(row, budget, spent):
+    r = _parse(FORM + f"年初预算数全年预算数全年执行数分值执行率得分年度资金总额:{row}\n")
+    assert (r.budget_yuan, r.spent_yuan) == (budget, spent)
