@@ -137,7 +137,12 @@ def _parse(doc: Document) -> Report:
     for field, choice in choose_funds(chosen_from).items():
         if choice.candidates:
             candidates[field] = choice.candidates
-        if choice.option is not None:
+        if choice.option is not None and kind == "department" and _DEPARTMENT_PART.search(choice.option.label):
+            # "(三)专项资金安排及支出情况: …安排专项资金5.6万元" in a department-wide report: one
+            # kind of the department's money (beside its 基本支出, 追加预算, 上年结转), not its whole.
+            candidates[field] = _declined(choice.candidates, choice.value,
+                                          ctx.evidence(choice.option.span, choice.option.label), LOST_DEPARTMENT_PART)
+        elif choice.option is not None:
             values[field] = choice.value
             evidence[field] = ctx.evidence(choice.option.span, choice.option.label)
     rate_values: dict[str, float | None] = {}
@@ -257,6 +262,12 @@ def _declined(candidates: tuple[Candidate, ...], value: object, ev: Evidence | N
         candidates = (Candidate(value, ev.span if ev else (0, 0), ev.label if ev else "", "", True, ""),)
     return tuple(Candidate(c.value, c.span, c.label, c.reason, False, lost) if c.chosen else c
                  for c in candidates)
+
+
+# Money of one kind among a department's (its special funds, an addition to its budget, last
+# year's carry-over), unless the words say it is all of it.
+_DEPARTMENT_PART = re.compile(r"^(?!.*(?:部门|整体|全部|合计|总计|共计|总额)).*(?:专项资金|专项经费|追加|上年结转)")
+LOST_DEPARTMENT_PART = "部门整体支出报告中，此为部门资金的一部分（专项资金、追加或结转），不是部门的总数"
 
 
 # The formats whose text may be an excerpt of a page, cut wherever a length cap fell (an

@@ -323,3 +323,17 @@ def test_a_field_naming_the_titles_fund_with_its_place_year_and_level_agrees_wit
 def test_a_glued_mof_row_is_parted_with_its_weight_and_points(row, budget, spent):
     r = _parse(FORM + f"年初预算数全年预算数全年执行数分值执行率得分年度资金总额:{row}\n")
     assert (r.budget_yuan, r.spent_yuan) == (budget, spent)
+
+
+# ------------------------------------------------------------------ a department's special funds
+
+def test_a_departments_special_funds_are_not_its_budget():
+    head = ("一、部门概况\n某区动物疫病预防控制中心是某区农业农村局下属二级事业单位。\n二、部门资金基本情况\n"
+            "(一)年初部门预算安排及支出情况\n2021年,某区动物疫病预防控制中心基本支出127.31万元,主要用于工资和公用经费。\n"
+            "(二)追加预算安排及支出情况\n2021年某区动物疫病预防控制中心追加预算82.25万元,支出7.48万元。\n")
+    r = _parse(head + "(三)专项资金安排及支出情况\n2021年某区动物疫病预防控制中心安排专项资金5.6万元,支出1.51万元\n")
+    assert r.kind == "department" and r.budget_yuan is None
+    assert 56000.0 in {c.value for c in r.candidates["budget_yuan"]}
+    # the department's whole, stated, is still its budget
+    whole = _parse(head + "(三)部门预算总体情况\n2021年部门预算安排资金合计215.16万元,其中专项资金5.6万元。\n")
+    assert whole.budget_yuan == 2151600.0
