@@ -9,7 +9,7 @@ import hashlib
 import re
 from typing import TypeGuard, TypeVar, get_args
 
-from fiscal_eval.model import Candidate, Document, Evidence, Kind, Report, Status
+from fiscal_eval.model import Candidate, Document, Evidence, Kind, RateStatement, Report, Status
 from fiscal_eval.parse.bundles import several_reports
 from fiscal_eval.parse.context import Context
 from fiscal_eval.parse.funds import (
@@ -146,6 +146,7 @@ def _parse(doc: Document) -> Report:
             values[field] = choice.value
             evidence[field] = ctx.evidence(choice.option.span, choice.option.label)
     rate_values: dict[str, float | None] = {}
+    stated_rates: dict[str, RateStatement] = {}  # field -> the statement chosen
     for field, concepts in (("execution_rate_reported", vocab().execution_concepts),
                             ("arrival_rate_reported", ("arrival",))):
         choice = choose_rate(ctx, rates, concepts)
@@ -153,12 +154,12 @@ def _parse(doc: Document) -> Report:
             candidates[field] = choice.candidates
         if choice.option is not None:
             rate_values[field] = choice.value
+            stated_rates[field] = choice.option.ref
             evidence[field] = ctx.evidence(choice.option.span, choice.option.label)
 
     if values.get("spent_yuan") is None and "spent_yuan" not in candidates:
         # No amount named as spent: money paid out that the stated rate confirms (funds.spent_by_rate).
-        stated = evidence.get("execution_rate_reported")
-        rate = next((r for r in rates if stated is not None and r.span == stated.span), None)
+        rate = stated_rates.get("execution_rate_reported")
         paid = rate and spent_by_rate(amounts, values.get("budget_yuan"), rate.value, rate.decimals,
                                       ctx.sentence_bounds(rate.span[0]))
         if paid:

@@ -777,13 +777,18 @@ def _money_before_weight(f: str, run: re.Match[str], r_start: int, header_at: in
     if len({r[:2] for r in readings}) != 1:
         return []
     _, _, _, (b0, b1, s1, _) = next(iter(readings))
-    unit = _grid_unit(f, header_at)
-    label = "表格“执行数、分值、执行率”栏前后的数"
     at = run.start()
-    parts: tuple[tuple[Role, int, int], ...] = (("budget", at + b0, at + b1), ("spent", at + b1, at + s1))
+    return _grid_lines(f, (at + b0, at + b1), (at + b1, at + s1), _grid_unit(f, header_at),
+                       "表格“执行数、分值、执行率”栏前后的数")
+
+
+def _grid_lines(f: str, budget: tuple[int, int], spent: tuple[int, int], unit: str,
+                label: str) -> list[tuple[FundLine, int, str]]:
+    """The 预算数 and 执行数 of a glued grid's row, at these spans of ``f``."""
+    parts: tuple[tuple[Role, tuple[int, int]], ...] = (("budget", budget), ("spent", spent))
     return [(FundLine(label=label, role=role, amount_yuan=parse_amount(f[a:b], unit), span=(a, b), unit=unit,
                       decimals=decimals_of(f[a:b]), measure=role), 1, "")
-            for role, a, b in parts]
+            for role, (a, b) in parts]
 
 
 def _precision(text: str, parts: tuple[int, int, int, int]) -> tuple[int, int]:
@@ -847,12 +852,7 @@ def _glued(f: str) -> FlatForm:
         if spans is None:
             continue
         (b0, b1), (s0, s1), (r0, r1) = spans
-        unit = _grid_unit(f, where[header.start()])
-        label = "表格“执行数、执行率”栏前后的数"
-        parts: tuple[tuple[Role, int, int], ...] = (("budget", b0, b1), ("spent", s0, s1))
-        lines = [(FundLine(label=label, role=role, amount_yuan=parse_amount(f[a:b], unit), span=(a, b),
-                           unit=unit, decimals=decimals_of(f[a:b]), measure=role), 1, "")
-                 for role, a, b in parts]
+        lines = _grid_lines(f, (b0, b1), (s0, s1), _grid_unit(f, where[header.start()]), "表格“执行数、执行率”栏前后的数")
         rate_text = f[r0:r1].rstrip("%")
         return lines, [RateStatement(label="执行率", concept="execution", value=parse_percent(rate_text),
                                      decimals=decimals_of(rate_text), span=(r0, r1))]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
@@ -674,7 +675,7 @@ def _sum_of_run(out: list[Amount], value: float, f: str, pos: int) -> int | None
             return None
         total += a.line.amount_yuan
         slack += _slack(a.line)
-        if k >= 1 and abs(total - value) <= slack + 1e-6 * max(1.0, value):
+        if k >= 1 and _sums_to(total, value, slack):
             return j
     return None
 
@@ -704,13 +705,11 @@ def _arrived_after_parts(out: list[Amount], ctx: Context, shift: int, children: 
     last = {parent: max(a.line.span[1] for a in parts) for parent, parts in children.items()}
     # ("下达…补助资金2.00万元。\n财政资金已全部到位。": a figure alone in its sentence, the
     # short sentence after it.)
-    by_sentence: dict[tuple[int, int], list[int]] = {}
-    for k, a in enumerate(out):
-        by_sentence.setdefault(ctx.sentence_bounds(a.line.span[0]), []).append(k)
+    bounds = [ctx.sentence_bounds(a.line.span[0]) for a in out]
+    in_sentence = Counter(bounds)
     alone = set()
     for k, a in enumerate(out):
-        if (k + shift not in last and a.line.parent is None
-                and len(by_sentence[ctx.sentence_bounds(a.line.span[0])]) == 1):
+        if k + shift not in last and a.line.parent is None and in_sentence[bounds[k]] == 1:
             last[k + shift] = a.line.span[1]
             alone.add(k + shift)  # (its own sentence's words are read as ever, by _assign)
     for parent, end in last.items():
@@ -778,8 +777,13 @@ def _levels_sum_to(whole_amount: Amount, listed: list[Amount]) -> bool:
     parts = [a.line for a in listed]
     whole = whole_amount.line
     slack = _slack(whole) + sum(_slack(p) for p in parts)
-    gap = abs(sum(p.amount_yuan for p in parts) - whole.amount_yuan)
-    return len(parts) >= 2 and gap <= slack + 1e-6 * max(1.0, whole.amount_yuan)
+    return len(parts) >= 2 and _sums_to(sum(p.amount_yuan for p in parts), whole.amount_yuan, slack)
+
+
+def _sums_to(total: float, value: float, slack: float) -> bool:
+    """Whether a sum ``total`` is ``value`` to the figures' stated digits (``slack``, half a
+    last digit each), float error aside."""
+    return abs(total - value) <= slack + 1e-6 * max(1.0, value)
 
 
 def _sum_after(out: list[Amount], i: int, f: str) -> list[int]:
@@ -799,7 +803,7 @@ def _sum_after(out: list[Amount], i: int, f: str) -> list[int]:
         total += a.line.amount_yuan
         slack += _slack(a.line)
         parts.append(j)
-        if len(parts) >= 2 and abs(total - value) <= slack + 1e-6 * max(1.0, value):
+        if len(parts) >= 2 and _sums_to(total, value, slack):
             return parts
         if total > value + slack:
             return []

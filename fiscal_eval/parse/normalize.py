@@ -445,12 +445,7 @@ def split_glued(digits: str) -> list[str] | None:
             continue
         tol = 0.5 * 10 ** -rate_d + 1e-9
         for amounts in _amount_splits(pieces, cut):
-            read = [pieces[a] for a in amounts]
-            vals = [v for v, _ in read]
-            if len({d for _, d in read}) == 1 and any(
-                vals[i] > 0 and abs(100 * vals[j] / vals[i] - rate_v) <= tol
-                for i in range(len(vals)) for j in range(i + 1, len(vals))
-            ):
+            if _rate_of_two([pieces[a] for a in amounts], rate_v, tol):
                 found.append([*amounts, (cut, n)])
                 if len(found) > 1:
                     return None
@@ -473,13 +468,18 @@ def _weighted_readings(pieces: dict[tuple[int, int], tuple[float, int]], cut: in
         if weight is None or weight[1] or not 5 <= weight[0] <= 100:
             continue
         for amounts in _amount_splits(pieces, w):
-            read = [pieces[a] for a in amounts]
-            vals = [v for v, _ in read]
-            if len({d for _, d in read}) == 1 and any(
-                    vals[i] > 0 and abs(100 * vals[j] / vals[i] - rate_v) <= tol
-                    for i in range(len(vals)) for j in range(i + 1, len(vals))):
+            if _rate_of_two([pieces[a] for a in amounts], rate_v, tol):
                 out.append([*amounts, (w, cut), (cut, n)])
     return out
+
+
+def _rate_of_two(read: list[tuple[float, int]], rate_v: float, tol: float) -> bool:
+    """Whether amounts (value, decimals), stated to one number of decimals, hold a later one
+    whose ratio to an earlier one is the rate as printed."""
+    vals = [v for v, _ in read]
+    return len({d for _, d in read}) == 1 and any(
+        vals[i] > 0 and abs(100 * vals[j] / vals[i] - rate_v) <= tol
+        for i in range(len(vals)) for j in range(i + 1, len(vals)))
 
 
 def _amount_splits(pieces: dict[tuple[int, int], tuple[float, int]], end: int) -> list[list[tuple[int, int]]]:
