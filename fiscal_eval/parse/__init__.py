@@ -26,6 +26,7 @@ from fiscal_eval.parse.metadata import (
     find_project_name,
     project_field_span,
     several_forms,
+    several_projects,
     forms_of_one_project,
     find_published_date,
     find_region,
@@ -137,11 +138,19 @@ def _parse(doc: Document) -> Report:
     for field, choice in choose_funds(chosen_from).items():
         if choice.candidates:
             candidates[field] = choice.candidates
-        if choice.option is not None and kind == "department" and _DEPARTMENT_PART.search(choice.option.label):
+        part = None
+        if choice.option is not None and kind == "department":
             # "(三)专项资金安排及支出情况: …安排专项资金5.6万元" in a department-wide report: one
-            # kind of the department's money (beside its 基本支出, 追加预算, 上年结转), not its whole.
+            # kind of the department's money (beside its 基本支出, 追加预算, 上年结转), not its whole;
+            # "…等5个项目…。信访补贴项目…:项目全年预算数2.03万元": one of its projects' money.
+            part = LOST_DEPARTMENT_PART if _DEPARTMENT_PART.search(choice.option.label) \
+                else LOST_DEPARTMENT_PROJECT if (_ONE_PROJECT.match(choice.option.label)
+                                                 or _ONE_PROJECT.match(ctx.f, ctx.sentence_bounds(choice.option.span[0])[0])) \
+                and several_projects(ctx) \
+                else None
+        if part is not None and choice.option is not None:
             candidates[field] = _declined(choice.candidates, choice.value,
-                                          ctx.evidence(choice.option.span, choice.option.label), LOST_DEPARTMENT_PART)
+                                          ctx.evidence(choice.option.span, choice.option.label), part)
         elif choice.option is not None:
             values[field] = choice.value
             evidence[field] = ctx.evidence(choice.option.span, choice.option.label)
@@ -269,6 +278,9 @@ def _declined(candidates: tuple[Candidate, ...], value: object, ev: Evidence | N
 # year's carry-over), unless the words say it is all of it.
 _DEPARTMENT_PART = re.compile(r"^(?!.*(?:部门|整体|全部|合计|总计|共计|总额)).*(?:专项资金|专项经费|追加|上年结转)")
 LOST_DEPARTMENT_PART = "部门整体支出报告中，此为部门资金的一部分（专项资金、追加或结转），不是部门的总数"
+# A project's money ("项目全年预算数") where the department's report counts several projects.
+_ONE_PROJECT = re.compile(r"\s*(?:该|此|本)?项目(?!支出)")
+LOST_DEPARTMENT_PROJECT = "部门整体支出报告列有多个项目，此为其中一个项目的资金，不是部门的总数"
 
 
 # The formats whose text may be an excerpt of a page, cut wherever a length cap fell (an

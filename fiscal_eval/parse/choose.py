@@ -221,9 +221,33 @@ _TITLE_REACH = 48
 
 def in_component(ctx: Context, pos: int) -> bool:
     """Whether ``pos`` lies in a section about one named fund or project of several
-    (vocab.toml [totals].component), or about a sample of them ([totals].sample): its
-    figures are that component's or sample's, not the report's."""
-    return _component_titles(ctx.chain_titles(pos))
+    (vocab.toml [totals].component), or about a sample of them ([totals].sample), or on
+    a line opening with a category's run-in heading ([totals].category): its figures are
+    that component's, sample's or category's, not the report's."""
+    return _component_titles(ctx.chain_titles(pos)) or _under_category(ctx, pos)
+
+
+_CATEGORY_REACH = 1500  # characters looked back for a category's heading line
+
+
+def _under_category(ctx: Context, pos: int) -> bool:
+    """Whether ``pos`` is on a line opening with a category's run-in heading ("土壤污染
+    防治类:…"), or on a line after one in the same section (its "具体情况如下:" lines)."""
+    f = ctx.f
+    lo = max(0, pos - _CATEGORY_REACH)
+    at = f.rfind("类", lo, pos)
+    if at < 0:
+        return False
+    chain = ctx.chain(pos)
+    if chain:
+        lo = max(lo, chain[-1].span[0])
+    category = vocab().category
+    while at >= lo:
+        start = f.rfind("\n", 0, at) + 1
+        if start >= lo and category.match(f, start, pos):
+            return True
+        at = f.rfind("类", lo, start - 1) if start > lo else -1
+    return False
 
 
 @lru_cache(maxsize=4096)

@@ -470,9 +470,10 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
             joined = None  # "共下达…中央及自治区…资金共33832.24万元": stated as the whole
         out.append(Amount(line, rank, fallback, total=marked and stated_total,
                           level=joined.group() if joined else _CENTRAL.get(level.group(1), level.group(1)) if level else "",
-                          item=is_item(ctx, start), component=in_component(ctx, start),
+                          item=(item := is_item(ctx, start)), component=in_component(ctx, start),
                           excluded=LOST_PART if orphan and parent is None
-                          else LOST_ITEM if (_ONE_OF_SEVERAL.match(f, bounds[0]) and several_projects(ctx))
+                          else LOST_ITEM if ((_ONE_OF_SEVERAL.match(f, bounds[0]) or (item and not marked)
+                                              or _under_project_item(f, start)) and several_projects(ctx))
                           or (not marked and _numbered_projects_item(f, bounds[0], start)) else "",
                           reason=reason))
         if marked and not stated_total:
@@ -510,6 +511,19 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                 out[i] = replace(out[i], total=True)
                 for j in parts:
                     out[j] = replace(out[j], item=True)
+    # "…参与绩效评价的项目共4个,共计44万元。具体情况如下:1.…安排经费12万元。2.…": a
+    # marked total its words do not name, whose parts after it are money of one role
+    # summing to it, is that money's total (they its items, it the whole).
+    for i in sorted({*markers, *(k for k, a in enumerate(out) if a.total)}):
+        a = out[i]
+        if (a.line.role == "other" and a.line.parent is None and not a.item and not a.excluded
+                and not role_of(_untitled(a.line.label))[2] and not v.subject_part.search(a.line.label)
+                and (parts := _sum_after(out, i, f))):
+            role = out[parts[0]].line.role
+            out[i] = replace(a, total=True, fallback=tuple(dict.fromkeys(a.fallback + (role,))),
+                             reason=a.reason or f"合计（等于其后所列{_reason(out[parts[0]].line.label) or role}之和）")
+            for j in parts:
+                out[j] = replace(out[j], item=True)
     # "安排财政衔接资金2110万元,其中中央资金1413万元、省级资金621万元、县级资金76万元":
     # no total word, but its parts, of two or more funding levels, sum to it to their
     # stated digits: the figure is the whole of those levels' money.
@@ -562,6 +576,18 @@ _LEVEL_NAME = re.compile(r"(?:中央|省级|省|市级|市|州级|州|县级|县
                          r"对下|对地方|的|和|及|、|\s)+")
 # Between an item and its sibling: no line break, no heading of a new part ("(二)", "二、").
 _ITEMS_APART = re.compile(r"\n|\([一二三四五六七八九十]{1,2}\)|(?<![第一])[二三四五六七八九十]{1,2}、")
+
+
+# A line opening with a numbered item that names a project ("1.理论学习专项。…安排经费12万元。",
+# "(二)农村公路养护项目:…"): where the text counts several projects, its figures are that
+# one's, even with the items after it cut from the page.
+_PROJECT_ITEM_LINE = re.compile(r"[ \t]*(?:\d{1,2}[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,2}[)）])[ \t]*"
+                                r"(?P<name>[^,:;。\d\n]{2,24}?)(?:项目|专项)(?:资金|经费)?[。:：]")
+
+
+def _under_project_item(f: str, pos: int) -> bool:
+    m = _PROJECT_ITEM_LINE.match(f, f.rfind("\n", 0, pos) + 1, pos)
+    return m is not None and not _kind_only(m.group("name"))
 
 
 def _kind_only(name: str) -> bool:
@@ -789,9 +815,11 @@ def _sums_to(total: float, value: float, slack: float) -> bool:
 def _sum_after(out: list[Amount], i: int, f: str) -> list[int]:
     """The indices of the two or more amounts right after ``out[i]`` (items of lists
     skipped) that sum to it, to their stated digits; [] when none do. Only money of a
-    stage no later than the total's (a total allocated is not a sum of amounts spent)."""
+    stage no later than the total's (a total allocated is not a sum of amounts spent);
+    for a total that names no stage (role "other"), money of one role only."""
     value = out[i].line.amount_yuan
-    stage = _STAGE[out[i].line.role]
+    one_role = None if out[i].line.role in _STAGE else ""
+    stage = _STAGE.get(out[i].line.role, 2)
     total, slack, parts = 0.0, _slack(out[i].line), []
     for j in range(i + 1, min(len(out), i + 1 + _SUM_REACH)):
         a = out[j]
@@ -800,6 +828,10 @@ def _sum_after(out: list[Amount], i: int, f: str) -> list[int]:
         if a.line.parent is not None or a.line.role not in _STAGE or a.line.role in ("balance", "carryover") \
                 or _STAGE[a.line.role] > stage:
             continue
+        if one_role is not None:
+            if one_role and a.line.role != one_role:
+                return []
+            one_role = a.line.role
         total += a.line.amount_yuan
         slack += _slack(a.line)
         parts.append(j)

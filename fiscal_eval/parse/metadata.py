@@ -1451,7 +1451,7 @@ _GENERIC = re.compile(
     # a fund named by its kind and level alone: 中央补助资金, 市级奖补资金, 各类补助资金
     r"|(?:中央|省级|市级|县级|区级|上级|各类|各级|各项)(?:财政)?(?:专项|补助|奖补|补贴)资金"
     r"|(?:中央|省级?|自治区|市级?|县级?)(?:[、和及与](?:中央|省级?|自治区|市级?|县级?))+(?:财政)?(?:专项)?转移支付(?:资金)?"
-    r"|(?:财政)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,6}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|财力性|均衡性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
+    r"|(?:财政)?(?:专项)?衔接(?:推进乡村振兴)?资金|(?:中央)?(?:财政)?直达资金|[\u4e00-\u9fff]{0,6}相关转移支付(?:资金)?|一般公共预算项目|(?:一般性|财力性|均衡性|共同财政事权|专项)转移支付(?:资金)?|.*打捆.*"
     r"|.+(?:19|20)\d\d年(?!国债).*|(?:全|所有|各)[局县市区省单部][\u4e00-\u9fff]{0,4}?(?:项目|资金|经费)(?:项目)?|.*(?:和|及|与)(?:预算|部门|专项)?项目"
     # the recipient, not the fund ("下达给我单位资金"); a fund's projects, all of them
     # ("对…资金支持所有项目进行自评": several)
@@ -1619,8 +1619,11 @@ def _same_project_names(a: str, b: str) -> bool:
 # A transfer "涉及两类项目,分别是:土壤污染防治类和大气污染防治类": kinds, each its own fund
 # (not "服务内容包括12类项目", the kinds of service one fund pays for, nor "涉及两类资金", its
 # sources).
-_MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括|(?<!提)供)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
-                    r"|项目共\s*(?P<m>\d+)\s*个|\(共\d+个\)|涉及\s*(?:\d+|[两二三四五六七八九十]+)\s*类项目")
+# ("“信访补贴”“信访事务”等5个项目": a list closed by its count; "自评项目35个": the projects
+# evaluated, counted)
+_MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括|(?<!提)供|[”\"]等)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
+                    r"|项目共\s*(?P<m>\d+)\s*个|(?:自评|评价)项目\s*(?P<k>\d+)\s*个|\(共\d+个\)"
+                    r"|涉及\s*(?:\d+|[两二三四五六七八九十]+)\s*类项目")
 # A project named by an item of the text's numbered list ("1.养老机构运营补贴项目:") or of a
 # 其中 list with its money ("其中甲项目48万元、乙项目建设资金15万元").
 _PROJECT_ITEM = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,2}[)）])[ \t]*"
@@ -1651,7 +1654,7 @@ def several_projects(ctx: Context) -> bool:
     cached = getattr(ctx, "_meta_several", None)
     if cached is None:
         m = _MULTI.search(ctx.f, 0, _HEAD)
-        n = (m.group("n") or m.group("m") or "2") if m else "0"
+        n = (m.group("n") or m.group("m") or m.group("k") or "2") if m else "0"
         count = int(n) if n.isdigit() else _NUMERALS.get(n[-1], 2)
         cached = ctx._meta_several = count >= 2  # type: ignore[attr-defined]
     return cached

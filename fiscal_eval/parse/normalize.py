@@ -151,6 +151,13 @@ _TRAD_HINT_RE = re.compile(f"[{_TRAD_HINT}]")
 # cost 5x more).
 _NOT_CJK_RE = re.compile(f"[^{_CJK}]+")
 _SPAM_MARK_RE = re.compile(_SPAM_MARK)
+# A page number a PDF or Word file left on its own line when it was copied to a page
+# (- 3 -, 第3页 共9页, Page 3 of 9): read anywhere, it parts a form's rows. The tell finds
+# one at a line's end; the line must hold nothing else (a bare "3" may be a table's cell:
+# kept; so is a date, 2023-06-28, which the tell's closing dash already refuses).
+_PAGE_TELL = re.compile(r"(?:[-—–][ \t]*\d{1,4}[ \t]*[-—–]|页|[Pp]age[ \t]+\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?)[ \t]*(?=\r?\n|$)")
+_PAGE_LINE = re.compile(r"[ \t]*(?:[-—–]+[ \t]*\d{1,4}[ \t]*[-—–]+|第[ \t]*\d{1,4}[ \t]*页"
+                        r"(?:[ \t]*[,，/／]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|[Pp]age[ \t]+\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?)[ \t\r]*")
 
 
 # --------------------------------------------------------------------------- offset map
@@ -301,6 +308,7 @@ def is_traditional(text: str) -> bool:
 # element only counts what was done.
 _GLOSS, _TAG, _ENTITY = "pinyin glosses removed", "lines of HTML tag debris removed", "HTML entities decoded"
 _SPAM, _GLUED = "mirror spam lines removed", "runs of glued table figures split"
+_PAGE = "page-number lines removed"
 _SPACED = "spaces between figures and their units removed"
 
 
@@ -343,6 +351,22 @@ def _spam_edits(text: str) -> list[tuple[int, int, str, str]]:
         line = text[lo:hi]
         if len(line.strip()) <= _MAX_SPAM_LINE and not _REPORT_WORDS.search(line):
             edits.append((lo, hi, "", _SPAM))  # the line's words; its line break stays
+    return edits
+
+
+def _page_edits(text: str) -> list[tuple[int, int, str, str]]:
+    """Lines that are only a page number emptied (their line break stays: a blank line
+    does not part a form as a stray line does)."""
+    edits, seen = [], set()
+    for m in _PAGE_TELL.finditer(text):
+        lo = text.rfind("\n", 0, m.start()) + 1
+        if lo in seen:
+            continue
+        seen.add(lo)
+        hi = text.find("\n", m.end())
+        hi = len(text) if hi < 0 else hi
+        if _PAGE_LINE.fullmatch(text, lo, hi):
+            edits.append((lo, hi - (text[hi - 1:hi] == "\r"), "", _PAGE))
     return edits
 
 
@@ -585,9 +609,10 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
     has_mask = any(c in text for c in _MASK_CH) and _MASK_TELL.search(text) is not None
     has_glued = _GLUED_TELL.search(text) is not None
     has_spam = _SPAM_MARK_RE.search(text) is not None
+    has_pages = _PAGE_TELL.search(text) is not None
     has_joining = (_SPACED_UNIT.search(text) is not None or _INVISIBLE.search(text) is not None
                    or _SPACED_POINT.search(text) is not None)
-    if not (hint or has_tags or has_mask or has_glued or has_spam or has_joining):
+    if not (hint or has_tags or has_mask or has_glued or has_spam or has_joining or has_pages):
         return None
     traditional = hint and is_traditional(text)
     changes: list[str] = []
@@ -595,7 +620,8 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
                    + (_gloss_edits(text) if hint and _TONE_RE.search(text) else [])
                    # (read folded: full-width digits, １９４.９１９４.９１００％, glue as ASCII ones do)
                    + (_glued_edits(fold(text)) if has_glued else [])
-                   + (_joining_edits(text) if has_joining else []))
+                   + (_joining_edits(text) if has_joining else [])
+                   + (_page_edits(text) if has_pages else []))
     out, omap = _apply(text, edits)
     if traditional:
         # After the glosses are out, so that glossed phrases convert as phrases.
@@ -619,7 +645,7 @@ def normalize_text(text: str) -> tuple[str, OffsetMap, tuple[str, ...]] | None:
     done = Counter(e[3] for e in edits)
     # (Spaces taken from between a figure and its unit are not reported: like fold()'s
     # full-width digits, they change how the text is written, not what it says.)
-    changes += [f"{what}: {done[what]}" for what in (_GLOSS, _TAG, _ENTITY, _SPAM, _GLUED)
+    changes += [f"{what}: {done[what]}" for what in (_GLOSS, _TAG, _ENTITY, _SPAM, _GLUED, _PAGE)
                 if done[what]]
     if masked:
         changes.append(f"masked figures left unread: {masked}")

@@ -8,10 +8,11 @@ from collections import deque
 from functools import lru_cache
 
 from fiscal_eval.model import Arithmetic, RateStatement
-from fiscal_eval.parse.choose import LOST_COMPONENT, LOST_PART, Choice, Option, choose, in_component, in_list_sentence, is_item
+from fiscal_eval.parse.choose import LOST_COMPONENT, LOST_ITEM, LOST_PART, Choice, Option, choose, in_component, in_list_sentence, is_item
 from fiscal_eval.parse.context import Context, clean_label
 from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import read_cell, row_label
+from fiscal_eval.parse.metadata import several_projects
 from fiscal_eval.parse.numbers import decimals_of, find_percents, parse_number, parse_percent
 from fiscal_eval.parse.vocab import vocab
 
@@ -219,10 +220,13 @@ def choose_rate(ctx: Context, rates: list[RateStatement], concepts: tuple[str, .
         options.append(Option(
             value=r.value, span=r.span, label=r.label,
             rank=concepts.index(r.concept) * 10 + (c[1] if c else 9),
-            reason=f"“{r.label}”", item=is_item(ctx, r.span[0]) or _part_row(ctx, r.span[0])
+            reason=f"“{r.label}”", item=(item := is_item(ctx, r.span[0])) or _part_row(ctx, r.span[0])
             or _listed_after_a_rate(ctx, r.span[0]) or _indicator_cells(ctx, r.span),
             excluded=LOST_COMPONENT if in_component(ctx, r.span[0])
-            else LOST_PART if in_list_sentence(ctx, r.span[0]) else "",
+            else LOST_PART if in_list_sentence(ctx, r.span[0])
+            # an enumerated item's rate where the text counts several projects: one
+            # project's, even where the page was cut before the next item
+            else LOST_ITEM if item and several_projects(ctx) else "",
             slack=0.5 * 10.0 ** -(r.decimals + 2), ref=r))
     return choose(options)
 

@@ -129,7 +129,9 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                 continue  # "总分\t100\t95.5\t96": the form's points possible, more cells of figures after
             excluded = LOST_COMPONENT if in_component(ctx, m.start()) else ""
             if not excluded and (_indicator_row(ctx, m.start()) or _one_indicator(ctx, m.start())
-                                 or (value <= _EXECUTION_ITEM_MAX and _EXECUTION_BEFORE.search(ctx.f, max(0, m.start() - 16), m.start()))):
+                                 or (value <= _EXECUTION_ITEM_MAX and _EXECUTION_BEFORE.search(ctx.f, max(0, m.start() - 16), m.start()))
+                                 or (value < _TOTAL_MIN and not _TOTAL_WORD.search(m.group("label"))
+                                     and ctx.f.startswith("分", m.end("num")))):
                 excluded = LOST_ITEM_SCORE
             options.append(Option(value, m.span("num"), m.group("label"), rank, f"“{m.group('label')}”",
                                   item=is_item(ctx, m.start()) or _indicator_before(ctx, m.start()),
@@ -200,6 +202,11 @@ _INDICATOR_BEFORE = re.compile(r"指标|\(\d{1,3}分\)")
 # 10 or 20 of the 100 on the 财预〔2020〕10号 form and local ones), stated right after its rate.
 _EXECUTION_BEFORE = re.compile(r"执行率(?:为|达到?)?\s*\d{1,3}(?:\.\d+)?%[,;]\s*$")
 _EXECUTION_ITEM_MAX = 20
+# "自评得2分": no total on the 100-point scale of 财预〔2020〕10号 and the local schemes is
+# this low (a report so poor is graded 差 well above it); an indicator's points are, where
+# the page was cut before the next indicator's. A label naming a total (总分, 综合得分) keeps it.
+_TOTAL_MIN = 30
+_TOTAL_WORD = re.compile(r"总|综合|合计")
 
 # An indicator's row written in prose: its target and actual value before its points
 # ("1.…免疫密度,年初目标值≥90%,实际完成值≥90%,自评得分20分;").

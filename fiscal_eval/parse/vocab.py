@@ -46,6 +46,7 @@ class Vocab:
     component: re.Pattern[str]
     component_not: re.Pattern[str]
     sample: re.Pattern[str]
+    category: re.Pattern[str]
     execution_concepts: tuple[str, ...]
     score_total: tuple[re.Pattern[str], ...]
     score_total_row: re.Pattern[str]
@@ -116,6 +117,7 @@ def vocab() -> Vocab:
         component=c(raw["totals"]["component"]),
         component_not=c(raw["totals"]["template"]),
         sample=c(raw["totals"]["sample"]),
+        category=c(raw["totals"]["category"]),
         execution_concepts=tuple(raw["execution_rate"]["concepts"]),
         score_total=tuple(c(p) for p in raw["score"]["total"]),
         score_total_row=c(raw["score"]["total_row"]),

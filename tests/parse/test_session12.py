@@ -1,0 +1,154 @@
+"""Rules of the twelfth session on issue 11: texts cut short. The pages we are measured on
+are the first ~2,000 bytes of each report, so a list is often cut after its first item and
+a form after its first page; these rules keep one item of several from being taken for the
+report's whole (an enumerated project under a count of several, one category of several,
+one project of a department's, an indicator's points), read a whole stated before its
+parts, and drop the page numbers a PDF leaves between a form's rows.
+
+Short texts written for each rule in the style of the templates (no real report is
+copied here), each with the value the rule must give and a case where it must not fire.
+"""
+
+from __future__ import annotations
+
+import fiscal_eval
+from fiscal_eval.parse import LOST_DEPARTMENT_PROJECT, parse_document
+from fiscal_eval.parse.choose import LOST_COMPONENT, LOST_ITEM
+from fiscal_eval.parse.normalize import normalize_text
+from fiscal_eval.sources.text import document_from_text
+
+
+def _parse(text: str) -> fiscal_eval.Report:
+    return parse_document(document_from_text(text, "t.txt"))
+
+
+def _lost(r: fiscal_eval.Report, field: str, value: float) -> str:
+    return next(c.lost for c in r.candidates[field] if c.value == value)
+
+
+# ------------------------------------------------------------------ page numbers
+
+# The MoF form a cell a line, as a Word file copied to a page prints it.
+FORM = ("项目支出绩效自评表\n(2023年度)\n项目名称\n农村饮水安全维修养护项目\n主管部门\n甲县水务局\n"
+        "实施单位\n甲县农村饮水管理站\n项目资金\n(万元)\n \n年初\n预算数\n全年\n预算数\n全年\n执行数\n"
+        "分值\n执行率\n得分\n年度资金总额\n50\n50\n{page}45\n10\n90%\n9\n其中:当年财政拨款\n50\n50\n45\n \n")
+
+
+def test_a_page_number_between_a_forms_rows_is_dropped():
+    plain = _parse(FORM.format(page=""))
+    assert (plain.budget_yuan, plain.spent_yuan) == (500000.0, 450000.0)
+    for page in ("- 2 -\n", "— 2 —\n", "第2页 共3页\n", "  第 2 页 / 共 3 页  \n", "Page 2 of 3\n"):
+        r = _parse(FORM.format(page=page))
+        assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (500000.0, 450000.0, 0.9), page
+
+
+def test_only_a_line_that_is_a_page_number_is_dropped():
+    assert normalize_text("预算\n- 3 -\n执行")[0] == "预算\n\n执行"
+    assert normalize_text("预算\r\n第3页 共9页\r\n执行")[0] == "预算\r\n\r\n执行"  # (its \r kept)
+    # a bare number may be a cell, a date is no page number, and 见第3页 is a sentence
+    for text in ("预算\n3\n执行", "发布日期\n2023-06-28\n", "详见第3页\n", "预算-3-执行\n"):
+        assert normalize_text(text) is None, text
+
+
+# ------------------------------------------------------------------ a whole before its parts
+
+HEAD = "中共某县县委宣传部2024年度项目支出绩效评价报告\n一、基本情况\n"
+
+
+def test_a_total_its_words_do_not_name_takes_the_role_of_the_parts_that_sum_to_it():
+    r = _parse(HEAD + "我部2024年参与绩效评价的项目共3个,共计31万元。具体情况如下:\n"
+                      "1.理论学习专项。用于中心组学习和理论宣讲。安排经费12万元。\n"
+                      "2.文明创建专项。用于文明村镇创建和公益广告。安排经费14万元。\n"
+                      "3.扫黄打非专项。用于市场整治和案件查办。安排经费5万元。\n")
+    assert r.budget_yuan == 310000.0
+    assert _lost(r, "budget_yuan", 120000.0) == LOST_ITEM
+
+
+def test_parts_that_do_not_sum_to_it_give_no_total_and_no_item():
+    # 12 + 14 + 5 = 31, not 40 (nor within the rounding of their digits): the 40 is no
+    # stated sum of them, and each is one project's
+    r = _parse(HEAD + "我部2024年参与绩效评价的项目共3个,共计40万元。具体情况如下:\n"
+                      "1.理论学习专项。用于中心组学习和理论宣讲。安排经费12万元。\n"
+                      "2.文明创建专项。用于文明村镇创建和公益广告。安排经费14万元。\n"
+                      "3.扫黄打非专项。用于市场整治和案件查办。安排经费5万元。\n")
+    assert r.budget_yuan is None
+
+
+# ------------------------------------------------------------------ one item of several, cut
+
+def test_an_enumerated_project_under_a_count_of_several_is_no_whole_when_the_rest_is_cut():
+    text = ("某管理处2022年度项目支出绩效自评报告\n一、项目绩效目标情况\n"
+            "(一)某管理处2022年度共有4个项目1、纪念设施维修项目:预算35.3万元,2022年全年实际支付35.3万元,"
+            "使用率100%。具体维修范围为:")
+    r = _parse(text)
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
+    assert _lost(r, "budget_yuan", 353000.0) == LOST_ITEM
+    # without the count, the numbered item may as well be the report's own heading
+    one = _parse(text.replace("共有4个项目", "实施项目"))
+    assert one.budget_yuan == 353000.0
+
+
+def test_a_numbered_project_line_under_a_count_is_one_projects_money():
+    text = (HEAD + "我部2024年参与绩效评价的项目共4个。具体情况如下:\n"
+                   "1.理论学习专项。用于中心组学习和理论宣讲,做好权威理论读物的学习运用。安排经费12万元。\n"
+                   "2.文明创建专项。用于")
+    assert _parse(text).budget_yuan is None
+    # one project, its own numbered heading: the project's money
+    one = _parse(HEAD + "1.理论学习专项。用于中心组学习和理论宣讲。安排经费12万元。\n")
+    assert one.budget_yuan == 120000.0
+
+
+def test_an_enumerated_rate_under_a_count_of_several_is_no_reports_rate():
+    text = ("某中心2022年度项目支出绩效自评报告\n一、总体情况\n"
+            "2022年我单位绩效自评项目35个,分为七个方面,一是用于教育管理事务支出,即人才计划专项工作补助经费"
+            "合计75万元,已于本年度支出75万元,预算完成率100%。二是")
+    r = _parse(text)
+    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (None, None, None)
+
+
+def test_a_department_reports_project_money_is_not_the_departments():
+    text = ("本部门按要求对2021年部门整体支出开展绩效自评,反映“信访补贴”“信访宣传”“信访事务”等3个项目"
+            "绩效目标实际完成情况。\n"
+            "信访补贴项目绩效目标完成情况综述。项目全年预算数2.03万元,执行数为2.03万元,完成预算的100%。\n")
+    r = _parse("某局2021年度部门整体支出绩效自评报告\n" + text)
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
+    assert _lost(r, "budget_yuan", 20300.0) == LOST_DEPARTMENT_PROJECT
+    # a project's own report: its project's money
+    p = _parse("某局2021年度信访补贴项目支出绩效自评报告\n"
+               "项目全年预算数2.03万元,执行数为2.03万元,完成预算的100%。\n")
+    assert (p.budget_yuan, p.spent_yuan) == (20300.0, 20300.0)
+
+
+def test_a_categorys_run_in_heading_makes_its_lines_that_categorys():
+    text = ("我市2023年度中央专项资金转移支付涉及两类项目,分别是:水污染防治类和大气污染防治类。\n"
+            "一、绩效目标分解下达情况\n"
+            "水污染防治类:2023年度,中央下达我市水污染防治资金共1737万元,我市及时将资金下拨至相关县区。具体情况如下:\n"
+            "2022年12月23日,省财政厅以《关于提前下达2023年水污染防治资金预算的通知》向我市下达资金1300万元。")
+    r = _parse(text)
+    assert r.budget_yuan is None
+    assert _lost(r, "budget_yuan", 17370000.0) == LOST_COMPONENT
+    assert _lost(r, "budget_yuan", 13000000.0) == LOST_COMPONENT
+
+
+def test_a_pages_category_field_is_no_category_heading():
+    r = _parse("主题分类: 环境监测、保护和治理\n"
+               "某市2021年第一批中央大气污染防治资金绩效自评报告\n"
+               "中央下达大气污染防治资金2380.91万元,执行率0%。\n")
+    assert r.execution_rate_reported == 0.0
+    assert r.budget_yuan == 23809100.0
+
+
+# ------------------------------------------------------------------ names and points
+
+def test_a_special_link_fund_is_a_programme_not_a_name():
+    r = _parse("某镇2023年度财政衔接资金项目绩效自评报告\n"
+               "为进一步规范财政专项衔接资金绩效管理,现将我镇2023年度财政衔接资金项目绩效自评报告如下:\n")
+    assert r.project_name is None
+
+
+def test_an_indicators_few_points_are_no_total_score():
+    text = ("某县2021年学前教育促进工程项目绩效评价自评报告\n"
+            "(一)项目决策。项目立项符合规定,自评得2分。\n")
+    assert _parse(text).score is None
+    # a total named as one keeps even a low figure (a page can report a failing project)
+    assert _parse(text + "综合得分25分。\n").score == 25
