@@ -975,8 +975,10 @@ def _region_org() -> re.Pattern[str]:
 
 # "2022年,荆门市民政局较好地完成了…": the unit as the subject of a sentence opened by the year.
 _YEAR_THEN_UNIT = re.compile(
-    r"(?:19|20)\d\d年度?,(?P<o>[\u4e00-\u9fff]{4,30}?(?:局|委员会|委|办公室|中心|厅|院|站|所|馆|人民政府|办事处))"
-    r"(?=较好|圆满|全面|认真|积极|始终|坚持|紧紧|围绕|严格|完成|实现|按照|根据|聚焦|深入|扎实|着力|持续|进一步)")
+    r"(?:19|20)\d\d年度?,?(?P<o>[\u4e00-\u9fff]{4,30}?(?:局|委员会|委|办公室|中心|厅|院|站|所|馆|人民政府|办事处))"
+    r"(?=较好|圆满|全面|认真|积极|始终|坚持|紧紧|围绕|严格|完成|实现|按照|根据|聚焦|深入|扎实|着力|持续|进一步"
+    # "2019年昌宁县殡葬服务中心向县级财政争取资金…": the unit securing its money from above
+    r"|向[\u4e00-\u9fff]{1,8}(?:争取|申请))")
 
 
 def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[str, Span, str]]:
@@ -1031,6 +1033,7 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
     for text, lo, hi, why in found:
         # 我单位对环境监测站…; "…,制定了X2018年…方案": a verb's 了 is no part of a unit's name
         name = re.sub(r"^(?:对|关于|由|经|将|根据|本单位|我单位|现将)+", "", re.sub(r"^.*了", "", text))
+        name = re.sub(r"(?<=[会局委办院所站馆心队府])(?:部门|单位)$", "", name)  # "…常务委员会部门2022年末…"
         if _COMMISSIONED.match(name) or (f.startswith(_BUILT, hi) and not _region_org().fullmatch(name)):
             # "…,委托北京某某软件股份有限公司开展了…评价": the firm hired to evaluate;
             # "老年人日间照料中心项目": a facility the project builds (a unit its place
@@ -1053,7 +1056,9 @@ _SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开�
                          r"|开展(?<!组织开展)(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))"
                          # "X是一级预算管理的行政单位", "X是…下属二级事业单位", "X是…组成的人民团体":
                          # the unit describing itself
-                         r"|是(?=[^。\n]{0,40}?(?:行政单位|事业单位|行政机关|预算单位|机关|职能(?:工作)?部门|人民团体|群团组织|群众团体)[,;。])")
+                         r"|是(?=[^。\n]{0,40}?(?:行政单位|事业单位|行政机关|预算单位|机关|职能(?:工作)?部门|人民团体|群团组织|群众团体)[,;。])"
+                         # "X实有编制113名", "X部门2022年末实有人员编制20人": the unit counting its own staff
+                         r"|(?:(?:部门|单位)?(?:19|20)\d\d年末?)?(?:核定|实有|现有)(?:人员|行政|事业)?编制(?:数)?(?:为)?\d")
 _FOUNDED_IN = re.compile(r"于(?=(?:19|20)\d\d年[^。\n,]{0,12}?(?:成立|设立|组建|挂牌))")
 # A section's heading about the unit or project overall, the line right before.
 _UNDER_OVERVIEW = re.compile(r"(?:概况|基本情况|简介|职能职责|部门职能)[^\n]{0,4}\n[ \t]*$")
@@ -1619,10 +1624,10 @@ def _same_project_names(a: str, b: str) -> bool:
 # A transfer "涉及两类项目,分别是:土壤污染防治类和大气污染防治类": kinds, each its own fund
 # (not "服务内容包括12类项目", the kinds of service one fund pays for, nor "涉及两类资金", its
 # sources).
-# ("“信访补贴”“信访事务”等5个项目": a list closed by its count; "自评项目35个": the projects
-# evaluated, counted)
+# ("“信访补贴”“信访事务”等5个项目": a list closed by its count; "自评项目35个", "年初预算项目5个":
+# the projects evaluated or budgeted, counted)
 _MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括|(?<!提)供|[”\"]等)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
-                    r"|项目共\s*(?P<m>\d+)\s*个|(?:自评|评价)项目\s*(?P<k>\d+)\s*个|\(共\d+个\)"
+                    r"|项目共\s*(?P<m>\d+)\s*个|(?:自评|评价|预算|支出)项目\s*(?:共(?:计|有)?)?\s*(?P<k>\d+)\s*个|\(共\d+个\)"
                     r"|涉及\s*(?:\d+|[两二三四五六七八九十]+)\s*类项目")
 # A project named by an item of the text's numbered list ("1.养老机构运营补贴项目:") or of a
 # 其中 list with its money ("其中甲项目48万元、乙项目建设资金15万元").

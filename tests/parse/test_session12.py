@@ -152,3 +152,46 @@ def test_an_indicators_few_points_are_no_total_score():
     assert _parse(text).score is None
     # a total named as one keeps even a low figure (a page can report a failing project)
     assert _parse(text + "综合得分25分。\n").score == 25
+
+
+# ------------------------------------------------------------------ which unit
+
+def test_a_pages_author_field_names_the_unit_a_towns_title_does_not():
+    r = _parse("甲河镇2022年度项目支出绩效自评报告\n"
+               "作者:甲河镇人民政府 | 来源:本网 | 时间:2023-04-27\n一、基本情况\n(一)项目概况。\n")
+    assert r.agency == "甲河镇人民政府"
+    # a person as author names no unit
+    assert _parse("甲河镇2022年度项目支出绩效自评报告\n作者:王小明 | 来源:本网\n一、基本情况\n").agency is None
+
+
+def test_a_unit_counting_its_own_staff_is_the_unit():
+    r = _parse("2023年度部门整体支出绩效自评报告\n一、部门基本情况\n"
+               "乙山镇人民政府实有编制113名,其中:行政编制61人,事业编制52人。\n")
+    assert r.agency == "乙山镇人民政府"
+    r = _parse("2022年度部门整体支出绩效自评报告\n一、基本情况\n"
+               "3.人员情况,丙县人民代表大会常务委员会部门2022年末实有人员编制20人。\n")
+    assert r.agency == "丙县人民代表大会常务委员会"
+    # two units counting staff (a bureau and its subordinate centre): no one unit
+    r = _parse("2023年度部门整体支出绩效自评报告\n一、部门基本情况\n"
+               "丁县农业农村局实有编制30名。丁县农业技术推广中心实有编制25名。\n")
+    assert r.agency is None
+
+
+def test_a_unit_securing_its_money_after_the_year_is_the_unit():
+    r = _parse("殡葬服务运转经费项目绩效自评报告\n一、项目概况\n"
+               "2019年甲山县殡葬服务中心向县级财政争取资金124.79万元。\n")
+    assert r.agency == "甲山县殡葬服务中心"
+
+
+def test_projects_counted_as_budgeted_or_evaluated_are_several():
+    from fiscal_eval.parse.context import Context
+    from fiscal_eval.parse.metadata import several_projects
+
+    def several(text: str) -> bool:
+        return several_projects(Context(document_from_text(text, "t.txt")))
+
+    assert several("2021年年初预算项目5个,均已完成。")
+    assert several("2022年我单位绩效自评项目35个,分为七个方面。")
+    assert several("反映“信访补贴”“信访事务”等2个项目绩效目标实际完成情况。")
+    assert not several("本项目建设内容包括道路硬化5公里。")
+    assert not several("2021年年初预算项目1个。")
