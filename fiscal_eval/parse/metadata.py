@@ -2039,7 +2039,44 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
             return None
         return from_title[0]
 
-    return _qualified(ctx, _choose(cands, same=_same_project, fuller=fuller, decide=decide))
+    return _title_spells_out(titles, _qualified(ctx, _choose(cands, same=_same_project, fuller=fuller, decide=decide)))
+
+
+# A title's fund before the genre's 项目 ("…大中型水库移民后期扶持资金项目绩效评价报告"): not
+# itself a candidate (a fund's 项目 may be its projects, see _GENERIC), but the full name of
+# a fund the body names in short.
+_TITLE_FUND = re.compile(r"(?:(?<=\d)年度?|(?<![\u4e00-\u9fff\d]))(?P<f>[\u4e00-\u9fff]{4,30}?(?:资金|经费))项目(?:支出)?(?:绩效|自评|整体)")
+
+
+def _title_spells_out(titles: list[_Title], choice: Choice) -> Choice:
+    """"共下达我县2020年度移民后扶资金2272万元" under the title "大英县2020年度大中型水库移民
+    后期扶持资金项目绩效评价报告": the body's allocation names the fund in short (its words
+    in the title's order, fewer of them); the title's is its name."""
+    found = choice.found
+    if found is None or found.label != "下达…资金" or not isinstance(found.value, str):
+        return choice
+    short = found.value
+    for t in titles:
+        if t.tier != 1:
+            continue
+        for m in _TITLE_FUND.finditer(t.text):
+            full = _clean_project(m.group("f"))
+            if len(full) > len(short) and full[-2:] == short[-2:] and _in_order(short, full) \
+                    and not _generic_project(full):
+                lo = m.start("f") + len(m.group("f")) - len(full)
+                lost = f"正文简称，标题写作“{full}”"
+                before = choice.candidates or (Candidate(short, found.span, found.label, "正文“下达……资金”所列资金", True, ""),)
+                return Choice(Found(full, t.span(lo, m.end("f")), "title", found.rank),
+                              tuple(dataclasses.replace(c, chosen=False, lost=c.lost or lost) for c in before)
+                              + (Candidate(full, t.span(lo, m.end("f")), "title",
+                                           f"标题所列资金全称（正文简称“{short}”）", True, ""),))
+    return choice
+
+
+def _in_order(short: str, full: str) -> bool:
+    """Whether every character of ``short`` appears in ``full``, in order."""
+    it = iter(full)
+    return all(ch in it for ch in short)
 
 
 # A bracketed qualifier right after a fund's name: "(水利部分)", "(第八批)", "(县域商业建设

@@ -195,3 +195,16 @@ def test_projects_counted_as_budgeted_or_evaluated_are_several():
     assert several("反映“信访补贴”“信访事务”等2个项目绩效目标实际完成情况。")
     assert not several("本项目建设内容包括道路硬化5公里。")
     assert not several("2021年年初预算项目1个。")
+
+
+def test_a_funds_short_name_in_the_body_gives_way_to_the_titles_full_name():
+    text = ("甲县2020年度大中型水库移民后期扶持资金项目绩效评价报告\n一、项目概况\n"
+            "省财政厅3个资金文件共下达我县2020年度移民后扶资金2272万元,其中:中央资金1753万元,省级资金519万元。\n")
+    r = _parse(text)
+    assert r.project_name == "大中型水库移民后期扶持资金"
+    lo, hi = r.evidence["project_name"].span
+    assert r.text[lo:hi] == "大中型水库移民后期扶持资金"
+    assert any(c.value == "移民后扶资金" and "标题写作" in c.lost for c in r.candidates["project_name"])
+    # a title whose fund is another's (not the body's words in order) changes nothing
+    other = _parse(text.replace("大中型水库移民后期扶持资金项目", "农村饮水安全资金项目"))
+    assert other.project_name != "农村饮水安全资金"
