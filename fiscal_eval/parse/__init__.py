@@ -144,9 +144,7 @@ def _parse(doc: Document) -> Report:
             # kind of the department's money (beside its 基本支出, 追加预算, 上年结转), not its whole;
             # "…等5个项目…。信访补贴项目…:项目全年预算数2.03万元": one of its projects' money.
             part = LOST_DEPARTMENT_PART if _DEPARTMENT_PART.search(choice.option.label) \
-                else LOST_DEPARTMENT_PROJECT if (_ONE_PROJECT.match(choice.option.label)
-                                                 or _ONE_PROJECT.match(ctx.f, ctx.sentence_bounds(choice.option.span[0])[0])) \
-                and several_projects(ctx) \
+                else LOST_DEPARTMENT_PROJECT if _projects_money(ctx, choice.option.label, choice.option.span[0]) \
                 else None
         if part is not None and choice.option is not None:
             candidates[field] = _declined(choice.candidates, choice.value,
@@ -278,8 +276,20 @@ def _declined(candidates: tuple[Candidate, ...], value: object, ev: Evidence | N
 # year's carry-over), unless the words say it is all of it.
 _DEPARTMENT_PART = re.compile(r"^(?!.*(?:部门|整体|全部|合计|总计|共计|总额)).*(?:专项资金|专项经费|追加|上年结转)")
 LOST_DEPARTMENT_PART = "部门整体支出报告中，此为部门资金的一部分（专项资金、追加或结转），不是部门的总数"
-# A project's money ("项目全年预算数") where the department's report counts several projects.
-_ONE_PROJECT = re.compile(r"\s*(?:该|此|本)?项目(?!支出)")
+# A project's money ("项目全年预算数") where the department's report counts several projects,
+# or its projects' money ("部门预算项目共4个,共计44万元"): not the department's whole
+# (not a form's 项目名称 line, nor a sentence about the 部门整体 itself).
+_ONE_PROJECT = re.compile(r"\s*(?:该|此|本)?项目(?!支出|名称)")
+_PROJECTS_COUNTED = re.compile(r"项目(?:共|总计|合计)?\s*\d+\s*个|\d+\s*个(?:预算)?项目")
+_DEPARTMENT_WHOLE = re.compile(r"部门整体|整体支出")
+
+
+def _projects_money(ctx: Context, label: str, pos: int) -> bool:
+    lo, hi = ctx.sentence_bounds(pos)
+    if _DEPARTMENT_WHOLE.search(ctx.f, lo, hi):
+        return False
+    return _PROJECTS_COUNTED.search(label) is not None or (
+        (_ONE_PROJECT.match(label) is not None or _ONE_PROJECT.match(ctx.f, lo) is not None) and several_projects(ctx))
 LOST_DEPARTMENT_PROJECT = "部门整体支出报告列有多个项目，此为其中一个项目的资金，不是部门的总数"
 
 

@@ -219,20 +219,48 @@ _RUN_ON_REACH = 300  # characters looked back for the item before a run-on one
 _TITLE_REACH = 48
 
 
-def in_component(ctx: Context, pos: int) -> bool:
+def in_component(ctx: Context, pos: int, *, categories: bool = True) -> bool:
     """Whether ``pos`` lies in a section about one named fund or project of several
-    (vocab.toml [totals].component), or about a sample of them ([totals].sample), or on
-    a line opening with a category's run-in heading ([totals].category): its figures are
+    (vocab.toml [totals].component), or about a sample of them ([totals].sample), or (with
+    ``categories``) under a category's run-in heading ([totals].category): its figures are
     that component's, sample's or category's, not the report's."""
-    return _component_titles(ctx.chain_titles(pos)) or _under_category(ctx, pos)
+    return _component_titles(ctx.chain_titles(pos)) or (categories and _under_category(ctx, pos))
 
 
 _CATEGORY_REACH = 1500  # characters looked back for a category's heading line
+_CATEGORY_HEAD = 8000  # characters of the text that must name several categories
+
+
+def _category_at(ctx: Context, start: int, end: int) -> re.Match[str] | None:
+    """The category heading opening the line at ``start`` (not one of [totals].category_not)."""
+    v = vocab()
+    m = v.category.match(ctx.f, start, end)
+    return m if m is not None and not v.category_not.search(m.group("name")) else None
+
+
+def _several_categories(ctx: Context) -> bool:
+    cached = getattr(ctx, "_several_categories", None)
+    if cached is None:
+        v = vocab()
+        head = ctx.f[:_CATEGORY_HEAD]
+        names = set()
+        if "类" in head:
+            for line in _CATEGORY_LINE.finditer(head):
+                m = _category_at(ctx, line.start(), line.end())
+                if m is not None:
+                    names.add(m.group("name"))
+        cached = len(names) >= 2 or ("类" in head and v.categories_several.search(head) is not None)
+        ctx._several_categories = cached  # type: ignore[attr-defined]
+    return cached
+
+
+_CATEGORY_LINE = re.compile(r"(?m)^[^\n]*类[:：]")
 
 
 def _under_category(ctx: Context, pos: int) -> bool:
     """Whether ``pos`` is on a line opening with a category's run-in heading ("土壤污染
-    防治类:…"), or on a line after one in the same section (its "具体情况如下:" lines)."""
+    防治类:…") in a text naming several, or on a line after one that announces its details
+    ("具体情况如下:"), in the same section, stating no whole."""
     f = ctx.f
     lo = max(0, pos - _CATEGORY_REACH)
     at = f.rfind("类", lo, pos)
@@ -241,11 +269,22 @@ def _under_category(ctx: Context, pos: int) -> bool:
     chain = ctx.chain(pos)
     if chain:
         lo = max(lo, chain[-1].span[0])
-    category = vocab().category
+    here = f.rfind("\n", 0, pos) + 1
     while at >= lo:
         start = f.rfind("\n", 0, at) + 1
-        if start >= lo and category.match(f, start, pos):
-            return True
+        if start < lo:
+            return False
+        end = f.find("\n", start)
+        end = len(f) if end < 0 else end
+        if _category_at(ctx, start, end) is not None:
+            if not _several_categories(ctx):
+                return False
+            if start == here:
+                return True
+            v = vocab()
+            line_end = f.find("\n", pos)
+            return v.category_details.search(f, start, end) is not None \
+                and v.category_whole.search(f, here, len(f) if line_end < 0 else line_end) is None
         at = f.rfind("类", lo, start - 1) if start > lo else -1
     return False
 
@@ -314,6 +353,14 @@ def is_item(ctx: Context, pos: int) -> bool:
         return True
     if _under_list_line(ctx, pos):
         return True
+    return item_words(ctx, pos) is not None
+
+
+def item_words(ctx: Context, pos: int) -> str | None:
+    """The words of the enumerated item ("一是…", "1、…", "(2)…") the figure at ``pos``
+    is in, from its mark to the figure; None when no mark opens the stretch before it."""
+    f = ctx.f
+    sentence_start = ctx.sentence_bounds(pos)[0]
     # Looked for in the last 200 characters only: a sentence may be a whole flattened file.
     floor = max(sentence_start, pos - 200)
     lo = max(floor, f.rfind(";", floor, pos) + 1)
@@ -323,5 +370,5 @@ def is_item(ctx: Context, pos: int) -> bool:
         # "1、部门整体绩效自评表 …": a numbered form or report (a document preview's
         # page), whose figures are its own, not one item of a breakdown.
         if not title.search(stretch, m.end(), m.end() + _TITLE_REACH):
-            return True
-    return False
+            return stretch[m.end():]
+    return None

@@ -15,7 +15,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
-from fiscal_eval.parse.choose import (LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_GHOSTED, LOST_ITEM, LOST_MASKED, LOST_PART, LIST_OPENING,
+from fiscal_eval.parse.choose import (item_words, LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_GHOSTED, LOST_ITEM, LOST_MASKED, LOST_PART, LIST_OPENING,
                                       Choice, Option, choose,
                                       in_component, is_item)
 from fiscal_eval.parse.context import Context, cjk_count, clean_label
@@ -472,7 +472,8 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                           level=joined.group() if joined else _CENTRAL.get(level.group(1), level.group(1)) if level else "",
                           item=(item := is_item(ctx, start)), component=in_component(ctx, start),
                           excluded=LOST_PART if orphan and parent is None
-                          else LOST_ITEM if ((_ONE_OF_SEVERAL.match(f, bounds[0]) or (item and not marked)
+                          else LOST_ITEM if ((_ONE_OF_SEVERAL.match(f, bounds[0])
+                                              or (item and not marked and names_project_item(ctx, start))
                                               or _under_project_item(f, start)) and several_projects(ctx))
                           or (not marked and _numbered_projects_item(f, bounds[0], start)) else "",
                           reason=reason))
@@ -518,6 +519,8 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
         a = out[i]
         if (a.line.role == "other" and a.line.parent is None and not a.item and not a.excluded
                 and not role_of(_untitled(a.line.label))[2] and not v.subject_part.search(a.line.label)
+                # (not a sample's: "本次共抽取项目3个,涉及资金共计31万元")
+                and not v.sample.search(f, *ctx.sentence_bounds(a.line.span[0]))
                 and (parts := _sum_after(out, i, f))):
             role = out[parts[0]].line.role
             out[i] = replace(a, total=True, fallback=tuple(dict.fromkeys(a.fallback + (role,))),
@@ -583,6 +586,19 @@ _ITEMS_APART = re.compile(r"\n|\([一二三四五六七八九十]{1,2}\)|(?<![�
 # one's, even with the items after it cut from the page.
 _PROJECT_ITEM_LINE = re.compile(r"[ \t]*(?:\d{1,2}[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,2}[)）])[ \t]*"
                                 r"(?P<name>[^,:;。\d\n]{2,24}?)(?:项目|专项)(?:资金|经费)?[。:：]")
+
+
+# A project named in an item's words ("1、烈士纪念设施维修项目:预算…", "一是…人才计划教师专项
+# 工作补助经费…"): the words before 项目/专项 name one, unless they are only a kind of money.
+_ITEM_PROJECT = re.compile(r"(?P<name>[\u4e00-\u9fff“”]{2,24}?)(?:项目|专项)")
+
+
+def names_project_item(ctx: Context, pos: int) -> bool:
+    """Whether the figure at ``pos`` is in an enumerated item whose words name a project
+    (not "1.预算执行情况:", "(2)资金支出:", "一是资金执行率…": the report's own headings
+    and results, numbered)."""
+    words = item_words(ctx, pos)
+    return words is not None and any(not _kind_only(m.group("name")) for m in _ITEM_PROJECT.finditer(words))
 
 
 def _under_project_item(f: str, pos: int) -> bool:

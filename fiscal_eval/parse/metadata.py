@@ -1626,8 +1626,10 @@ def _same_project_names(a: str, b: str) -> bool:
 # sources).
 # ("“信访补贴”“信访事务”等5个项目": a list closed by its count; "自评项目35个", "年初预算项目5个":
 # the projects evaluated or budgeted, counted)
-_MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括|(?<!提)供|[”\"]等)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目"
-                    r"|项目共\s*(?P<m>\d+)\s*个|(?:自评|评价|预算|支出)项目\s*(?:共(?:计|有)?)?\s*(?P<k>\d+)\s*个|\(共\d+个\)"
+# (Not the sites, areas or villages of one project: 12个项目点, 3个项目区, 2个项目村; nor a count
+# of other things: 学校(共46个). A bundle's 自评表(共15个) counts its projects' forms.)
+_MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括|(?<!提)供|[”\"]等)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目(?![点区村库])"
+                    r"|项目共\s*(?P<m>\d+)\s*个|(?:自评|评价|预算|支出)项目\s*(?:共(?:计|有)?)?\s*(?P<k>\d+)\s*个|(?:项目|表|报告)\(共\d+个\)"
                     r"|涉及\s*(?:\d+|[两二三四五六七八九十]+)\s*类项目")
 # A project named by an item of the text's numbered list ("1.养老机构运营补贴项目:") or of a
 # 其中 list with its money ("其中甲项目48万元、乙项目建设资金15万元").

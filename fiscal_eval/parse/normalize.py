@@ -155,9 +155,10 @@ _SPAM_MARK_RE = re.compile(_SPAM_MARK)
 # (- 3 -, 第3页 共9页, Page 3 of 9): read anywhere, it parts a form's rows. The tell finds
 # one at a line's end; the line must hold nothing else (a bare "3" may be a table's cell:
 # kept; so is a date, 2023-06-28, which the tell's closing dash already refuses).
-_PAGE_TELL = re.compile(r"(?:[-—–][ \t]*\d{1,4}[ \t]*[-—–]|页|[Pp]age[ \t]+\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?)[ \t]*(?=\r?\n|$)")
-_PAGE_LINE = re.compile(r"[ \t]*(?:[-—–]+[ \t]*\d{1,4}[ \t]*[-—–]+|第[ \t]*\d{1,4}[ \t]*页"
-                        r"(?:[ \t]*[,，/／]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|[Pp]age[ \t]+\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?)[ \t\r]*")
+_PAGE_TELL = re.compile(r"(?:[-—–－−][ \t]*\d{1,4}[ \t]*[-—–－−]|页|[Pp]age[ \t]+\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?)[ \t]*(?=\r?\n|$)")
+_PAGE_LINE = re.compile(r"[ \t]*(?:[-—–－−]+[ \t]*\d{1,4}[ \t]*[-—–－−]+|第[ \t]*\d{1,4}[ \t]*页"
+                        r"(?:[ \t]*[,，/／]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?|共[ \t]*\d{1,4}[ \t]*页[ \t]*[,，/／]?[ \t]*第[ \t]*\d{1,4}[ \t]*页"
+                        r"|[Pp]age[ \t]+\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?)[ \t\r]*")
 
 
 # --------------------------------------------------------------------------- offset map

@@ -12,6 +12,7 @@ from fiscal_eval.parse.choose import LOST_COMPONENT, LOST_ITEM, LOST_PART, Choic
 from fiscal_eval.parse.context import Context, clean_label
 from fiscal_eval.parse.flat_forms import flat_form, glued_rates
 from fiscal_eval.parse.forms import read_cell, row_label
+from fiscal_eval.parse.funds import names_project_item
 from fiscal_eval.parse.metadata import several_projects
 from fiscal_eval.parse.numbers import decimals_of, find_percents, parse_number, parse_percent
 from fiscal_eval.parse.vocab import vocab
@@ -226,7 +227,7 @@ def choose_rate(ctx: Context, rates: list[RateStatement], concepts: tuple[str, .
             else LOST_PART if in_list_sentence(ctx, r.span[0])
             # an enumerated item's rate where the text counts several projects: one
             # project's, even where the page was cut before the next item
-            else LOST_ITEM if item and several_projects(ctx) else "",
+            else LOST_ITEM if item and several_projects(ctx) and names_project_item(ctx, r.span[0]) else "",
             slack=0.5 * 10.0 ** -(r.decimals + 2), ref=r))
     return choose(options)
 

@@ -127,11 +127,12 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                 continue  # "总分 100 96": read below, as the form's row
             if value == 100 and m.group("label") == "总分" and _CELLS_AFTER.match(ctx.f, m.end("num")):
                 continue  # "总分\t100\t95.5\t96": the form's points possible, more cells of figures after
-            excluded = LOST_COMPONENT if in_component(ctx, m.start()) else ""
+            excluded = LOST_COMPONENT if in_component(ctx, m.start(), categories=False) else ""
             if not excluded and (_indicator_row(ctx, m.start()) or _one_indicator(ctx, m.start())
                                  or (value <= _EXECUTION_ITEM_MAX and _EXECUTION_BEFORE.search(ctx.f, max(0, m.start() - 16), m.start()))
                                  or (value < _TOTAL_MIN and not _TOTAL_WORD.search(m.group("label"))
-                                     and ctx.f.startswith("分", m.end("num")))):
+                                     and ctx.f.startswith("分", m.end("num"))
+                                     and not _GRADE_SAID.search(ctx.f, m.end(), ctx.sentence_bounds(m.start())[1]))):
                 excluded = LOST_ITEM_SCORE
             options.append(Option(value, m.span("num"), m.group("label"), rank, f"“{m.group('label')}”",
                                   item=is_item(ctx, m.start()) or _indicator_before(ctx, m.start()),
@@ -207,6 +208,8 @@ _EXECUTION_ITEM_MAX = 20
 # the page was cut before the next indicator's. A label naming a total (总分, 综合得分) keeps it.
 _TOTAL_MIN = 30
 _TOTAL_WORD = re.compile(r"总|综合|合计")
+# "…自评得分28分,自评等级为“差”": a grade stated with the score makes it the total.
+_GRADE_SAID = re.compile(r"等级|等次|评级|评定为|评价为")
 
 # An indicator's row written in prose: its target and actual value before its points
 # ("1.…免疫密度,年初目标值≥90%,实际完成值≥90%,自评得分20分;").
@@ -266,7 +269,7 @@ def choose_grade(ctx: Context, score: Found | None, item_scores: tuple[Span, ...
         # "综合评价等级为优，其中…48个项目评价等级为优有37个、为中有5个": the overall grade
         # outranks the grades the sentence goes on to count.
         overall = _OVERALL.search(ctx.f, max(0, m.start() - 4), m.start())
-        excluded = LOST_COMPONENT if in_component(ctx, m.start()) else ""
+        excluded = LOST_COMPONENT if in_component(ctx, m.start(), categories=False) else ""
         if item_scores and not excluded:
             lo, hi = ctx.sentence_bounds(m.start())
             item = next(((a, b) for a, b in item_scores if lo <= a < hi), None)

@@ -47,6 +47,10 @@ class Vocab:
     component_not: re.Pattern[str]
     sample: re.Pattern[str]
     category: re.Pattern[str]
+    category_not: re.Pattern[str]
+    category_details: re.Pattern[str]
+    category_whole: re.Pattern[str]
+    categories_several: re.Pattern[str]
     execution_concepts: tuple[str, ...]
     score_total: tuple[re.Pattern[str], ...]
     score_total_row: re.Pattern[str]
@@ -118,6 +122,10 @@ def vocab() -> Vocab:
         component_not=c(raw["totals"]["template"]),
         sample=c(raw["totals"]["sample"]),
         category=c(raw["totals"]["category"]),
+        category_not=c(raw["totals"]["category_not"]),
+        category_details=c(raw["totals"]["category_details"]),
+        category_whole=c(raw["totals"]["category_whole"]),
+        categories_several=c(raw["totals"]["categories_several"]),
         execution_concepts=tuple(raw["execution_rate"]["concepts"]),
         score_total=tuple(c(p) for p in raw["score"]["total"]),
         score_total_row=c(raw["score"]["total_row"]),
