@@ -340,6 +340,8 @@ def _titles(ctx: Context) -> list[_Title]:
             if pm:
                 end += pm.end()
             out.append(_Title(text[:end], tuple(idx[:end]), "首行标题", 1))
+    if not any(t.tier == 1 for t in out):
+        out += _mid_line_title(f, genre)
     sm = _SUBJECT.search(head)
     if sm and re.search(r"绩效|自评|评价", sm.group("t")):
         text, idx = _compact(f, sm.start("t"), sm.end("t"))
@@ -349,6 +351,50 @@ def _titles(ctx: Context) -> list[_Title]:
     ctx._meta_titles = out  # type: ignore[attr-defined]
     ctx._meta_site_titles = site  # type: ignore[attr-defined]
     return out
+
+
+# Where a page's line breaks were lost, its title runs on from the portal's banner and
+# metadata ("… 发布日期: 2024-03-20 - 时效性: 有效 某州第二人民医院2023年度部门整体支出绩效
+# 自评报告 一、基本情况 …"): the title is the words from the last separator before the genre
+# words to their end, near the top.
+_MID_LINE_HEAD = 1200
+_TITLE_START = re.compile(r"(?:^|[\s|>»•·:：])(?=[\u4e00-\u9fff][^\s|>»•·:：,;。]{5,80}$)")
+
+
+def _mid_line_title(f: str, genre: re.Pattern[str]) -> list[_Title]:
+    for gm in genre.finditer(f, 0, _MID_LINE_HEAD):
+        lo = max(0, gm.start() - 80)
+        start = _TITLE_START.search(f, lo, gm.end())
+        if start is None:
+            continue
+        s = start.end()
+        # A title broken over two lines ("…2024年度部门整体和项目 支出绩效自评报告"), or
+        # naming its issuers one by one ("重庆市财政局 重庆市住房和城乡建设委员会关于…"): the
+        # word before a single space belongs to it while the title has no year yet, or
+        # while that word is a unit's name.
+        for _ in range(3):
+            prev = _WORD_BEFORE.search(f, max(0, s - 40), s)
+            if prev is None or gm.end() - prev.start() > 90 or not (
+                    not _YEAR.search(f, s, gm.end()) or _ORG_END.search(prev.group("w"))):
+                break
+            s = prev.start("w")
+        # (a banner's field value or name glued before it: 时效性:有效某州…, 主题词某馆…)
+        if (glued := _BANNER_WORDS.match(f, s, gm.end())) is not None:
+            s = glued.end()
+        text = f[s:gm.end()]
+        if _HEADING_NUM.match(text) or not _YEAR.search(text) or "首页" in text or "位置" in text:
+            continue
+        pm = re.match(r"\([^()]{2,20}\)", f[gm.end():gm.end() + 22])
+        e = gm.end() + (pm.end() if pm else 0)
+        idx = [k for k in range(s, e) if not f[k].isspace()]
+        return [_Title("".join(f[k] for k in idx), tuple(idx), "行中标题", 1)]
+    return []
+
+
+# The word before a single space (no field's colon or a banner's marks in it).
+_WORD_BEFORE = re.compile(r"(?:^|(?<=[\s|>»•·:：]))(?P<w>[\u4e00-\u9fff][^\s|>»•·:：,;。]{1,40}) $")
+_ORG_END = re.compile(r"(?:局|委员会|委|厅|办公室|办|院|中心|政府|馆|站|所)$")
+_BANNER_WORDS = re.compile(r"(?:(?:现行)?有效|无效|失效|废止|主题词|关键词|标题|名称|文号|正文|内容概述|主动公开|依申请公开|公开)+(?=[\u4e00-\u9fff]{4})")
 
 
 def _site_titles(ctx: Context) -> list[_Title]:

@@ -208,3 +208,21 @@ def test_a_funds_short_name_in_the_body_gives_way_to_the_titles_full_name():
     # a title whose fund is another's (not the body's words in order) changes nothing
     other = _parse(text.replace("大中型水库移民后期扶持资金项目", "农村饮水安全资金项目"))
     assert other.project_name != "农村饮水安全资金"
+
+
+# ------------------------------------------------------------------ a title in a flattened page
+
+def test_a_title_run_on_from_the_banner_names_the_unit():
+    banner = ("预算绩效管理 - 索引号: 20240913-201210-563 - 发布机构: 某州卫生健康委员会 - 文号: - "
+              "发布日期: 2024-03-20 - 时效性: 有效 ")
+    r = _parse(banner + "某州第二人民医院2023年度部门整体支出绩效自评报告 一、基本情况 (一)部门职能 承担医疗服务。")
+    assert (r.agency, r.year, r.kind) == ("某州第二人民医院", 2023, "department")
+    # the banner's value glued to it (时效性:有效某州…) is no part of the name
+    glued = _parse(banner.replace("有效 ", "有效") + "某州第二人民医院2023年度部门整体支出绩效自评报告 一、基本情况")
+    assert glued.agency == "某州第二人民医院"
+    # a title broken where its line was, and one naming its issuers: read whole
+    broken = _parse("• 发布机构 某市民政局 • 时效性 有效 某市殡仪馆2024年度部门整体和项目 支出绩效自评报告 为贯彻落实…")
+    assert broken.agency == "某市殡仪馆"
+    joint = _parse("当前位置:首页 > 正文 某市财政局 某市住房和城乡建设委员会关于2019年城镇保障性安居工程"
+                   "财政资金绩效评价自评报告 一、基本情况")
+    assert joint.agency is None
