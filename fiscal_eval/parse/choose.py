@@ -344,7 +344,7 @@ def _run_on_items(f: str, lo: int, stretch: str) -> Iterator[re.Match[str]]:
         yield m
 
 
-def is_item(ctx: Context, pos: int) -> bool:
+def is_item(ctx: Context, pos: int, *, headings: bool = False) -> bool:
     """Whether the figure at ``pos`` is one item of a breakdown: its sentence opens one
     ("分项目如下：…"), or the stretch since the last ; or sentence start is enumerated."""
     f = ctx.f
@@ -353,12 +353,15 @@ def is_item(ctx: Context, pos: int) -> bool:
         return True
     if _under_list_line(ctx, pos):
         return True
-    return item_words(ctx, pos) is not None
+    return item_words(ctx, pos, headings=headings) is not None
 
 
-def item_words(ctx: Context, pos: int) -> str | None:
+def item_words(ctx: Context, pos: int, *, headings: bool = False) -> str | None:
     """The words of the enumerated item ("一是…", "1、…", "(2)…") the figure at ``pos``
-    is in, from its mark to the figure; None when no mark opens the stretch before it."""
+    is in, from its mark to the figure; None when no mark opens the stretch before it.
+    A numbered heading run in ("1.项目资金到位情况:…") opens no item of a breakdown — its
+    figures are the report's own — unless ``headings`` (an indicator group's points,
+    "1.预算执行完成情况:…自评得分4.44分", are one item of the total score)."""
     f = ctx.f
     sentence_start = ctx.sentence_bounds(pos)[0]
     # Looked for in the last 200 characters only: a sentence may be a whole flattened file.
@@ -368,7 +371,13 @@ def item_words(ctx: Context, pos: int) -> str | None:
     stretch = f[lo:pos]  # sliced: the marks may open it ("^")
     for m in chain(_ENUMERATED.finditer(stretch), _run_on_items(f, lo, stretch) if "、" in stretch else ()):
         # "1、部门整体绩效自评表 …": a numbered form or report (a document preview's
-        # page), whose figures are its own, not one item of a breakdown.
-        if not title.search(stretch, m.end(), m.end() + _TITLE_REACH):
+        # page), whose figures are its own, not one item of a breakdown; "1.项目资金到位
+        # 情况:该项目年初预算资金为16万元": a numbered heading of the report's own, run in.
+        if not title.search(stretch, m.end(), m.end() + _TITLE_REACH) \
+                and (headings or not _RUN_IN_HEADING.match(stretch, m.end())):
             return stretch[m.end():]
     return None
+
+
+# The words of a numbered heading of the report's own ("项目资金到位情况:", "资金使用分析。").
+_RUN_IN_HEADING = re.compile(r"\s*[^,;:。\d]{2,16}?(?:情况|分析|说明|概况)[:。]")

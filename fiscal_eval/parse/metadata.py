@@ -304,6 +304,8 @@ def _titles(ctx: Context) -> list[_Title]:
         if k > 0 and _CATEGORY_LABEL.fullmatch(f[lines[k - 1][0]:lines[k - 1][1]].strip(" \t|")) \
                 and not _YEAR_AT.search(line):
             continue  # (a line stating a year is the report's title: the field's value was empty)
+        if (cm := _CATEGORY_LABEL.match(stripped)) is not None and not _YEAR_AT.search(stripped, cm.end()):
+            continue  # "公开目录 绩效自评报告 发布日期 2024-03-27": the field and its value on one line
         mask = _MASK_BEFORE.match(line)
         if mask:  # "(略) 分 某某资金绩效自评": the mirror masked the words before the title
             s += mask.end()
@@ -482,12 +484,17 @@ def _title_parts(t: _Title) -> _TitleParts:
         named = re.sub(r"(?:中央|中央对地方)?(?:专项)?转移支付$", "", s[j:ym.start() if ym else g0])
         if (rm := re.match(r"[\u4e00-\u9fff]{2,6}?(?:省|市|州|盟|县|区|旗)", prefix)) \
                 and _REGION_ONLY.match(rm.group()) and not re.search(r"我|下达|拨|安排|对|关于", rm.group()) \
+                and not (lead and rm.group().endswith("省") and named.endswith("专项资金")
+                         and not named.startswith("中央", rm.end())) \
                 and (re.search(r"(?:资金|经费|补助|补贴)(?:\([^()]*\))?$", named)
                      or (s[j:ym.start() if ym else g0].endswith("转移支付")
                          and not re.search(r"(?:项目|工程)$", named))):
             # "宣州区教育督导评价奖励补助资金转移支付…", "甘肃省水污染防治专项转移支付2017年度…"
             # (the national template's title): the region receiving a fund or transfer named
-            # for the whole country; a project keeps its place (银川市兴庆区…改造项目).
+            # for the whole country; a project keeps its place (银川市兴庆区…改造项目), and so
+            # does a province's own special fund after the year ("2023年度湖南省安全生产预防及
+            # 应急专项资金…", as its 管理办法 names it; not "2022年度某省林业改革发展资金", the
+            # central fund the province receives).
             region, rest_from = True, j + rm.end()
     objects: list[tuple[str, Span, str]] = []
     # a "(…)" naming a project or fund (not a caption like (2021年度), (共15个), (修改)),

@@ -135,7 +135,7 @@ def choose_score(ctx: Context, table_total: Found | None) -> Choice:
                                      and not _GRADE_SAID.search(ctx.f, m.end(), ctx.sentence_bounds(m.start())[1]))):
                 excluded = LOST_ITEM_SCORE
             options.append(Option(value, m.span("num"), m.group("label"), rank, f"“{m.group('label')}”",
-                                  item=is_item(ctx, m.start()) or _indicator_before(ctx, m.start()),
+                                  item=is_item(ctx, m.start(), headings=True) or _indicator_before(ctx, m.start()),
                                   excluded=excluded, slack=0.005))
     for m in _patterns()["max_score_grade_row"].finditer(ctx.f):
         # "100.00 | 94.04 | 优 |": a results table's total row whose label cell was lost,

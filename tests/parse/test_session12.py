@@ -226,3 +226,34 @@ def test_a_title_run_on_from_the_banner_names_the_unit():
     joint = _parse("当前位置:首页 > 正文 某市财政局 某市住房和城乡建设委员会关于2019年城镇保障性安居工程"
                    "财政资金绩效评价自评报告 一、基本情况")
     assert joint.agency is None
+
+
+# ------------------------------------------------------------------ from the 38th and 39th sets
+
+def test_a_category_field_and_its_value_on_one_line_are_no_title():
+    # "公开目录 绩效自评报告": the page's category, not the report's title — whose fund
+    # (…公用经费补助资金) is then no 公用经费 part of a department's money
+    r = _parse("索引号 0152/20240327-00014 发布机构 某县教育体育局\n公开目录 绩效自评报告 发布日期 2024-03-27\n"
+               "某镇中心学校2023年度项目支出绩效自评报告(城乡义务教育阶段公用经费补助资金)\n"
+               "1. 执行率情况。\n2023年我校收到上级下达城乡义务教育阶段公用经费补助资金118.92万元,全年发放108.61万元。\n")
+    assert r.evidence["title"].sentence.startswith("某镇中心学校2023年度")
+    assert (r.available_yuan, r.spent_yuan) == (1189200.0, 1086100.0)
+
+
+def test_a_numbered_heading_run_in_is_the_reports_own_not_an_item():
+    text = ("关心下一代专项资金项目自评报告\n二、项目资金使用及管理情况\n"
+            "1.项目资金到位情况:该项目年初预算资金为16万元,全部为市级财政资金,资金全部到位。\n"
+            "2.项目资金使用情况:财政预算项目资金16万元,已按规定使用。\n")
+    assert _parse(text).budget_yuan == 160000.0
+    # an indicator group's points under such a heading stay one item of the total score
+    s = _parse("某项目绩效自评报告\n绩效自评得分83.44分,自评等级为良。\n"
+               "1. 预算执行完成情况:预算执行率为22.22%,绩效自评得分4.44分。\n"
+               "2.产出指标完成情况:各项指标基本完成,绩效自评得分39分。\n")
+    assert s.score == 83.44
+
+
+def test_a_provinces_own_special_fund_keeps_its_name():
+    r = _parse("2023年度湖南省安全生产预防及应急专项资金绩效自评报告\n一、基本情况\n")
+    assert r.project_name == "湖南省安全生产预防及应急专项资金"
+    # a central fund the province receives is named without it
+    assert _parse("2022年度某某省林业改革发展资金绩效自评报告\n一、基本情况\n").project_name == "林业改革发展资金"
