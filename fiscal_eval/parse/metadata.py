@@ -935,7 +935,11 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
     institution = _INSTITUTION_VOICE.search(f, 0, _HEAD)
     if institution and _ADMINISTRATION_VOICE.search(f, 0, _HEAD):
         institution = None  # "我局…我校": the bureau writes about its schools
-    for value, span, label in _field_values(ctx, meta["publisher_field"].pattern, None, limit=_HEAD):
+    # "首页 >> 部门信息公开 >> 牟定县交通运输局 >> 正文": the department's own column of the
+    # portal, named in the breadcrumb, as a publisher field would name it
+    crumbs = [(m.group("o"), m.span("o"), "栏目") for m in _BREADCRUMB_UNIT.finditer(f, 0, _BREADCRUMB_HEAD)] \
+        if ">" in f[:_BREADCRUMB_HEAD] else []
+    for value, span, label in [*_field_values(ctx, meta["publisher_field"].pattern, None, limit=_HEAD), *crumbs]:
         name = _clean_org(value)
         if not _plausible_org(name):
             continue
@@ -957,6 +961,10 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
         for name, span, why in _sentence_orgs(ctx, voice_region):
             cands.append(_C(name, span, "sentence", why, 5))
     return cands
+
+
+_BREADCRUMB_HEAD = 1000
+_BREADCRUMB_UNIT = re.compile(r">>?[ \t]*(?P<o>[\u4e00-\u9fff()]{4,30}?(?:局|委员会|委|厅|办公室|中心|院|馆|站|所|政府|办事处))[ \t]*>>?[ \t]*正文")
 
 
 _CELL = re.compile(r"(?:^|(?<=[\s|]))(?P<o>[\u4e00-\u9fff()]{4,30})(?=[\s|]|$)")
@@ -1107,9 +1115,10 @@ _SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开�
                          # word lets the engine skip to those words, where a lookbehind first made it
                          # try the pattern at every character)
                          r"|开展(?<!组织开展)(?:并完成)?了(?=[^。\n]{0,40}?(?:自评|绩效评价))"
-                         # "X是一级预算管理的行政单位", "X是…下属二级事业单位", "X是…组成的人民团体":
+                         # "X是一级预算管理的行政单位", "X是…下属二级事业单位", "X是…组成的人民团体",
+                         # "X是市人民政府工作部门":
                          # the unit describing itself
-                         r"|是(?=[^。\n]{0,40}?(?:行政单位|事业单位|行政机关|预算单位|机关|职能(?:工作)?部门|人民团体|群团组织|群众团体)[,;。])"
+                         r"|是(?=[^。\n]{0,40}?(?:行政单位|事业单位|行政机关|预算单位|机关|职能(?:工作)?部门|工作部门|组成部门|人民团体|群团组织|群众团体)[,;。])"
                          # "X实有编制113名", "X部门2022年末实有人员编制20人": the unit counting its own staff
                          r"|(?:(?:部门|单位)?(?:19|20)\d\d年末?)?(?:核定|实有|现有)(?:人员|行政|事业)?编制(?:数)?(?:为)?\d")
 _FOUNDED_IN = re.compile(r"于(?=(?:19|20)\d\d年[^。\n,]{0,12}?(?:成立|设立|组建|挂牌))")

@@ -257,3 +257,21 @@ def test_a_provinces_own_special_fund_keeps_its_name():
     assert r.project_name == "湖南省安全生产预防及应急专项资金"
     # a central fund the province receives is named without it
     assert _parse("2022年度某某省林业改革发展资金绩效自评报告\n一、基本情况\n").project_name == "林业改革发展资金"
+
+
+def test_a_bare_use_rate_after_the_money_spent_is_the_execution_rate():
+    r = _parse("某县政务数据平台项目绩效自评报告\n一、资金情况\n中央财政下达专项资金3000万元,实际支付2700万元,使用率90%。\n")
+    assert r.execution_rate_reported == 0.9
+    # an indicator's use rate names its object
+    assert _parse("某县政务数据平台项目绩效自评报告\n一、产出\n设备使用率90%。\n").execution_rate_reported is None
+
+
+def test_a_unit_describing_itself_as_a_governments_department_is_the_unit():
+    r = _parse("一、项目概况\n(一)项目单位基本情况。甲山市农业农村局是市人民政府工作部门,为正县级单位。\n")
+    assert r.agency == "甲山市农业农村局"
+
+
+def test_a_departments_column_in_the_breadcrumb_names_the_unit():
+    r = _parse("首页 >> 部门信息公开 >> 甲山县交通运输局 >> 正文\n"
+               "甲山县2020年第一批公路安全生命防护工程绩效自评报告\n一、项目概况\n")
+    assert r.agency == "甲山县交通运输局"
