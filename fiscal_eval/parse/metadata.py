@@ -240,6 +240,8 @@ def _essay_site(line: str) -> bool:
 
 
 _LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line that is not blank
+_GENRE_ALONE = re.compile(r"(?:绩效)?自评(?:结果|报告)")
+_NAMES_WORK = re.compile(r"(?:项目|资金|经费|工程)$")
 _TAG = re.compile(r"<[^<>]*>")
 _FIELD_OPENING = re.compile(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]")  # "评价方式:…": a field, not a title
 # A portal's category field alone on its line, its value on the next ("公开目录\n绩效自评
@@ -306,6 +308,16 @@ def _titles(ctx: Context) -> list[_Title]:
             continue  # (a line stating a year is the report's title: the field's value was empty)
         if (cm := _CATEGORY_LABEL.match(stripped)) is not None and not _YEAR_AT.search(stripped, cm.end()):
             continue  # "公开目录 绩效自评报告 发布日期 2024-03-27": the field and its value on one line
+        if k > 0 and _GENRE_ALONE.fullmatch(stripped):
+            # "市公路局2020年度公路养护类项目 / 自评结果": the genre words on a line of their
+            # own under the project's name
+            ps, pe = lines[k - 1]
+            ptext, pidx = _compact(f, ps, pe)
+            if len(ptext) <= 40 and _NAMES_WORK.search(ptext) and not re.search(r"[:：|,;。]", ptext) \
+                    and not _HEADING_NUM.match(ptext):
+                text, idx = _compact(f, s, e)
+                out.append(_Title(ptext + text, tuple(pidx + idx), "标题", 1))
+                continue
         mask = _MASK_BEFORE.match(line)
         if mask:  # "(略) 分 某某资金绩效自评": the mirror masked the words before the title
             s += mask.end()
@@ -1035,6 +1047,8 @@ def _region_org() -> re.Pattern[str]:
 
 
 # "2022年,荆门市民政局较好地完成了…": the unit as the subject of a sentence opened by the year.
+# "该项目由西平县农业农村局组织实施": the unit carrying out the project the report evaluates.
+_CARRIED_OUT_BY = re.compile(r"(?:该|本|此)项目由(?P<o>[\u4e00-\u9fff]{4,30}?)(?:牵头)?(?:组织|负责|具体)?实施")
 _YEAR_THEN_UNIT = re.compile(
     r"(?:19|20)\d\d年度?,?(?P<o>[\u4e00-\u9fff]{4,30}?(?:局|委员会|委|办公室|中心|厅|院|站|所|馆|人民政府|办事处))"
     r"(?=较好|圆满|全面|认真|积极|始终|坚持|紧紧|围绕|严格|完成|实现|按照|根据|聚焦|深入|扎实|着力|持续|进一步"
@@ -1069,6 +1083,9 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
             found.append((run.group(), run.start(), y.start(), "正文在评价年度前所列单位"))
         if _region_org().fullmatch(run.group()):
             found.append((run.group(), run.start(), y.start(), "正文以单位和年度开头的句子"))
+    for m in _CARRIED_OUT_BY.finditer(f, 0, _HEAD):
+        if _region_org().fullmatch(m.group("o")):
+            found.append((m.group("o"), m.start("o"), m.end("o"), "正文“该项目由……实施”所列单位"))
     for m in _YEAR_THEN_UNIT.finditer(f, 0, _HEAD):
         if _region_org().fullmatch(m.group("o")):
             found.append((m.group("o"), m.start("o"), m.end("o"), "正文以年度开头、以单位为主语的句子"))

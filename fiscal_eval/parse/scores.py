@@ -213,7 +213,8 @@ _GRADE_SAID = re.compile(r"等级|等次|评级|评定为|评价为")
 
 # An indicator's row written in prose: its target and actual value before its points
 # ("1.…免疫密度,年初目标值≥90%,实际完成值≥90%,自评得分20分;").
-_INDICATOR_ROW = re.compile(r"目标值|完成值|指标值|实际值")
+# (not all of them: "对照…设定的各项指标值进行打分,自评得分100分" scores the whole)
+_INDICATOR_ROW = re.compile(r"(?<!各项)(?<!全部)(?<!所有)(?:目标值|完成值|指标值|实际值)")
 
 
 def _indicator_row(ctx: Context, pos: int) -> bool:

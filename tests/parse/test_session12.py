@@ -275,3 +275,19 @@ def test_a_departments_column_in_the_breadcrumb_names_the_unit():
     r = _parse("首页 >> 部门信息公开 >> 甲山县交通运输局 >> 正文\n"
                "甲山县2020年第一批公路安全生命防护工程绩效自评报告\n一、项目概况\n")
     assert r.agency == "甲山县交通运输局"
+
+
+def test_a_score_against_all_the_indicators_is_the_total():
+    r = _parse("市公路局2020年度公路养护类项目\n自评结果\n一、自评结论\n(一)自评得分\n"
+               "对照年初部门预算中项目支出绩效目标批复设定的各项指标值进行打分,自评得分100分。\n")
+    assert r.score == 100
+    # the genre words alone under the project's name make the two lines its title
+    assert (r.agency, r.year, r.project_name) == ("市公路局", 2020, "公路养护类项目")
+    # one indicator's row (its target and actual values) still scores only itself
+    one = _parse("某项目绩效自评报告\n数量指标:目标值100公里,实际完成值100公里,自评得分20分。\n")
+    assert one.score is None
+
+
+def test_the_unit_carrying_out_the_project_is_the_unit():
+    r = _parse("二、项目实施情况\n该项目由甲山县农业农村局组织实施。2023年下达财政衔接资金280万元。\n")
+    assert r.agency == "甲山县农业农村局"
