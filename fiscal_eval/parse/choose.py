@@ -374,10 +374,22 @@ def item_words(ctx: Context, pos: int, *, headings: bool = False) -> str | None:
         # page), whose figures are its own, not one item of a breakdown; "1.项目资金到位
         # 情况:该项目年初预算资金为16万元": a numbered heading of the report's own, run in.
         if not title.search(stretch, m.end(), m.end() + _TITLE_REACH) \
-                and (headings or not _RUN_IN_HEADING.match(stretch, m.end())):
+                and (headings or not _run_in_heading(stretch, m.end())):
             return stretch[m.end():]
     return None
 
 
-# The words of a numbered heading of the report's own ("项目资金到位情况:", "资金使用分析。").
-_RUN_IN_HEADING = re.compile(r"\s*[^,;:。\d]{2,16}?(?:情况|分析|说明|概况)[:。]")
+def own_item(words: str) -> bool:
+    """Whether an item's words open as the report's own aspect of its money (vocab.toml
+    [totals].own_heading: 预算执行情况, 资金支出, 资金执行率…), not one project or fund of several."""
+    return vocab().own_heading.match(words) is not None
+
+
+def _run_in_heading(stretch: str, at: int) -> bool:
+    """A numbered heading of the report's own run into its text ("1.项目资金到位情况:该项目
+    年初预算资金为16万元"): its own words, then 情况/分析 and a colon or stop."""
+    m = vocab().own_heading.match(stretch, at)
+    return m is not None and _HEADING_END.match(stretch, m.end()) is not None
+
+
+_HEADING_END = re.compile(r"[^,;:。\d]{0,8}?(?:情况|分析|说明|概况)?[:。]")

@@ -15,7 +15,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from fiscal_eval.model import FundLine, Role
-from fiscal_eval.parse.choose import (item_words, LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_GHOSTED, LOST_ITEM, LOST_MASKED, LOST_PART, LIST_OPENING,
+from fiscal_eval.parse.choose import (item_words, own_item, LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_GHOSTED, LOST_ITEM, LOST_MASKED, LOST_PART, LIST_OPENING,
                                       Choice, Option, choose,
                                       in_component, is_item)
 from fiscal_eval.parse.context import Context, cjk_count, clean_label
@@ -588,17 +588,12 @@ _PROJECT_ITEM_LINE = re.compile(r"[ \t]*(?:\d{1,2}[.、．](?!\d)|[(（][一二�
                                 r"(?P<name>[^,:;。\d\n]{2,24}?)(?:项目|专项)(?:资金|经费)?[。:：]")
 
 
-# A project named in an item's words ("1、烈士纪念设施维修项目:预算…", "一是…人才计划教师专项
-# 工作补助经费…"): the words before 项目/专项 name one, unless they are only a kind of money.
-_ITEM_PROJECT = re.compile(r"(?P<name>[\u4e00-\u9fff“”]{2,24}?)(?:项目|专项)")
-
-
 def names_project_item(ctx: Context, pos: int) -> bool:
-    """Whether the figure at ``pos`` is in an enumerated item whose words name a project
-    (not "1.预算执行情况:", "(2)资金支出:", "一是资金执行率…": the report's own headings
-    and results, numbered)."""
+    """Whether the figure at ``pos`` is in an enumerated item of one project or fund ("1、
+    农村公路日常养护:…", "一是乙河镇甲村肉牛养殖小区建设,…"), not one of the report's own
+    aspects of its money, numbered ("1.预算执行情况:", "(2)资金支出:", "一是资金执行率…")."""
     words = item_words(ctx, pos)
-    return words is not None and any(not _kind_only(m.group("name")) for m in _ITEM_PROJECT.finditer(words))
+    return words is not None and not own_item(words)
 
 
 def _under_project_item(f: str, pos: int) -> bool:

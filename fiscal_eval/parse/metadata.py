@@ -241,6 +241,8 @@ def _essay_site(line: str) -> bool:
 
 _LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line that is not blank
 _GENRE_ALONE = re.compile(r"(?:绩效)?自评(?:结果|报告)")
+# A category field's value that is a kind of page, not a report's title ("绩效自评报告", "预算绩效").
+_GENRE_VALUE = re.compile(r"[ \t|]*(?=[^\s|])(?:预算)?(?:绩效)?(?:自评|评价|管理)?(?:报告|结果|公开|信息)?(?:[ \t|]|$)")
 _NAMES_WORK = re.compile(r"(?:项目|资金|经费|工程)$")
 _TAG = re.compile(r"<[^<>]*>")
 _FIELD_OPENING = re.compile(r"(?!附件)[\u4e00-\u9fff]{2,8}[:：]")  # "评价方式:…": a field, not a title
@@ -306,8 +308,13 @@ def _titles(ctx: Context) -> list[_Title]:
         if k > 0 and _CATEGORY_LABEL.fullmatch(f[lines[k - 1][0]:lines[k - 1][1]].strip(" \t|")) \
                 and not _YEAR_AT.search(line):
             continue  # (a line stating a year is the report's title: the field's value was empty)
-        if (cm := _CATEGORY_LABEL.match(stripped)) is not None and not _YEAR_AT.search(stripped, cm.end()):
-            continue  # "公开目录 绩效自评报告 发布日期 2024-03-27": the field and its value on one line
+        if (cm := _CATEGORY_LABEL.match(stripped)) is not None and not _YEAR_AT.search(stripped, cm.end()) \
+                and _GENRE_VALUE.match(stripped, cm.end()):
+            continue  # "公开目录 绩效自评报告 发布日期 2024-03-27": the field and its value, a kind of page
+        if cm is not None:  # "公开目录 甲山县档案馆部门整体支出绩效自评报告": the title, after its field
+            s += line.index(stripped) + cm.end()
+            line = f[s:e]
+            stripped = line.strip()
         if k > 0 and _GENRE_ALONE.fullmatch(stripped):
             # "市公路局2020年度公路养护类项目 / 自评结果": the genre words on a line of their
             # own under the project's name
@@ -376,7 +383,10 @@ _TITLE_START = re.compile(r"(?:^|[\s|>»•·:：])(?=[\u4e00-\u9fff][^\s|>»•
 
 
 def _mid_line_title(f: str, genre: re.Pattern[str]) -> list[_Title]:
-    for gm in genre.finditer(f, 0, _MID_LINE_HEAD):
+    hits = list(genre.finditer(f, 0, _MID_LINE_HEAD))
+    if len(hits) > 1 and _LINKS.search(f, 0, hits[-1].start()):
+        return []  # a list of other pages' titles (相关文章: …报告 …报告): which is this one's?
+    for gm in hits:
         lo = max(0, gm.start() - 80)
         start = _TITLE_START.search(f, lo, gm.end())
         if start is None:
@@ -389,8 +399,9 @@ def _mid_line_title(f: str, genre: re.Pattern[str]) -> list[_Title]:
         for _ in range(3):
             prev = _WORD_BEFORE.search(f, max(0, s - 40), s)
             if prev is None or gm.end() - prev.start() > 90 or not (
-                    not _YEAR.search(f, s, gm.end()) or _ORG_END.search(prev.group("w"))):
-                break
+                    not _YEAR.search(f, s, gm.end()) or _ORG_END.search(prev.group("w"))) \
+                    or _FIELD_BEFORE.search(f, max(0, prev.start("w") - 12), prev.start("w")):
+                break  # (nor a field's value: "来源: 甲山县卫生健康局 甲山县疾控中心2023年度…")
             s = prev.start("w")
         # (a banner's field value or name glued before it: 时效性:有效某州…, 主题词某馆…)
         if (glued := _BANNER_WORDS.match(f, s, gm.end())) is not None:
@@ -408,6 +419,8 @@ def _mid_line_title(f: str, genre: re.Pattern[str]) -> list[_Title]:
 # The word before a single space (no field's colon or a banner's marks in it).
 _WORD_BEFORE = re.compile(r"(?:^|(?<=[\s|>»•·:：]))(?P<w>[\u4e00-\u9fff][^\s|>»•·:：,;。]{1,40}) $")
 _ORG_END = re.compile(r"(?:局|委员会|委|厅|办公室|办|院|中心|政府|馆|站|所)$")
+_FIELD_BEFORE = re.compile(r"(?:来源|发布机构|发文机关|发布单位|责任部门|作者|信息来源)[ \t]*[:：]?[ \t]*$")
+_LINKS = re.compile(r"相关(?:文章|链接|推荐|阅读|文档)|上一篇|下一篇|推荐阅读|热点|排行")
 _BANNER_WORDS = re.compile(r"(?:(?:现行)?有效|无效|失效|废止|主题词|关键词|标题|名称|文号|正文|内容概述|主动公开|依申请公开|公开)+(?=[\u4e00-\u9fff]{4})")
 
 
@@ -966,6 +979,12 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             tier, why = REJECTED, f"报告以“{institution.group()}”口吻撰写，发布机构是管理它的部门，不是被评价单位"
         elif joint_work:
             tier, why = REJECTED, "报告以地区口吻撰写（我县/我市）并由领导小组或多部门开展，发布机构未必是被评价单位"
+        elif label in ("作者", "栏目") and (_OFFICE_OF.search(name) or not _of_titles_place(ctx, name)):
+            tier, why = REJECTED, "网页的作者/栏目为部门的办公室，或不是标题所列地方的单位"
+        elif label in ("作者", "栏目"):
+            # (below the body's own words about a unit: a county portal files a subordinate's
+            # report under its parent department's column, or names the parent as author)
+            tier, why = 6, "网页的作者/栏目所列单位"
         else:
             tier, why = 4, "网页的发布机构/来源"
         cands.append(_C(name, (lo, lo + len(name)), label, why, tier))
@@ -973,6 +992,21 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
         for name, span, why in _sentence_orgs(ctx, voice_region):
             cands.append(_C(name, span, "sentence", why, 5))
     return cands
+
+
+# "甲山县民政局办公室": a department's own office, not a unit whose spending is evaluated.
+_OFFICE_OF = re.compile(r"(?:局|委员会|委|厅)办公室$")
+_TITLE_PLACE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道)(?=(?:19|20)\d\d|人民政府|政府|办事处)")
+
+
+def _of_titles_place(ctx: Context, name: str) -> bool:
+    """Whether ``name`` is of the place a title opens with (草潭镇2022年度… / 草潭镇人民政府), or
+    the title opens with no town's name."""
+    title = find_title(ctx)
+    if title is None or not isinstance(title.value, str):
+        return True
+    m = _TITLE_PLACE.match(title.value)
+    return m is None or name.startswith(m.group())
 
 
 _BREADCRUMB_HEAD = 1000
@@ -1048,6 +1082,7 @@ def _region_org() -> re.Pattern[str]:
 
 # "2022年,荆门市民政局较好地完成了…": the unit as the subject of a sentence opened by the year.
 # "该项目由西平县农业农村局组织实施": the unit carrying out the project the report evaluates.
+_CARRIED_OUT_IN = re.compile(r"由[\u4e00-\u9fff]{2,30}?(?:组织|负责|具体)?实施")
 _CARRIED_OUT_BY = re.compile(r"(?:该|本|此)项目由(?P<o>[\u4e00-\u9fff]{4,30}?)(?:牵头)?(?:组织|负责|具体)?实施")
 _YEAR_THEN_UNIT = re.compile(
     r"(?:19|20)\d\d年度?,?(?P<o>[\u4e00-\u9fff]{4,30}?(?:局|委员会|委|办公室|中心|厅|院|站|所|馆|人民政府|办事处))"
@@ -1087,6 +1122,8 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
         if _region_org().fullmatch(m.group("o")):
             found.append((m.group("o"), m.start("o"), m.end("o"), "正文“该项目由……实施”所列单位"))
     for m in _YEAR_THEN_UNIT.finditer(f, 0, _HEAD):
+        if f.startswith("向", m.end()) and _CARRIED_OUT_IN.search(f, m.end(), ctx.sentence_bounds(m.end())[1]):
+            continue  # "…X向上级申请资金500万元,…项目由乙河镇中心卫生院具体实施": X asks for another
         if _region_org().fullmatch(m.group("o")):
             found.append((m.group("o"), m.start("o"), m.end("o"), "正文以年度开头、以单位为主语的句子"))
     pos = f.find("(以下简称", 0, _HEAD)
@@ -1119,8 +1156,33 @@ def _sentence_orgs(ctx: Context, voice_region: bool = False) -> Iterable[tuple[s
             continue
         if _plausible_org(name) and not _FINANCE_OR_PORTAL.search(name) and not _THIRD_PARTY.search(name) \
                 and not _GOVERNING.search(name) and not _DIVISION.match(name) \
-                and not _PLACE.fullmatch(name) and "*" not in name:  # a place, or a name the page masked
+                and not _PLACE.fullmatch(name) and "*" not in name \
+                and not _NOT_THE_WRITER.search(name) and not _related_unit(f, name):
             yield name, (hi - len(name), hi), why  # (a 财务科 organising the work is a division)
+
+
+# Units a report names that are not its writer: the establishment office that set its staff
+# (机构编制委员会办公室核定编制28名), a town's or county's subordinate (镇属事业单位…).
+_NOT_THE_WRITER = re.compile(r"编制委员会|编委|编办|^(?:[镇乡县市区]属|下属|所属|直属)|事业单位")
+
+
+def _related_unit(f: str, name: str) -> bool:
+    """Whether the text names ``name`` as another unit's subordinate ("我局下设二级单位1个,即
+    X") or parent ("我中心是X下属的…事业单位", "隶属于X"): not the unit writing."""
+    head = f[:_HEAD]
+    for m in re.finditer(re.escape(name), head):
+        before = head[max(0, m.start() - 16):m.start()]
+        if _SUBORDINATE_BEFORE.search(before) or (_PARENT_BEFORE.search(before) and head.startswith(_PARENT_AFTER, m.end())):
+            return True
+        if _BELONGS_TO.search(before):
+            return True
+    return False
+
+
+_SUBORDINATE_BEFORE = re.compile(r"(?:下设|下属|所属|直属)[^。\n]{0,12}$")
+_PARENT_BEFORE = re.compile(r"是$")
+_PARENT_AFTER = ("下属", "所属", "管理的", "主管的")
+_BELONGS_TO = re.compile(r"隶属于?$|归属于?$")
 
 
 # What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
@@ -1709,6 +1771,9 @@ def _same_project_names(a: str, b: str) -> bool:
 # of other things: 学校(共46个). A bundle's 自评表(共15个) counts its projects' forms.)
 _MULTI = re.compile(r"(?:共有?|实施项目共|批复的|建设|涉及|包括|(?<!提)供|[”\"]等)\s*(?P<n>\d+|[两二三四五六七八九十]+)\s*个(?:预算)?项目(?![点区村库])"
                     r"|项目共\s*(?P<m>\d+)\s*个|(?:自评|评价|预算|支出)项目\s*(?:共(?:计|有)?)?\s*(?P<k>\d+)\s*个|(?:项目|表|报告)\(共\d+个\)"
+                    # "共实施衔接资金项目4个", "共有4个衔接资金项目": a kind of project, counted
+                    r"|共(?:实施|有)?[\u4e00-\u9fff]{2,8}?资金项目\s*(?P<j>\d+)\s*个"
+                    r"|共有?\s*(?P<i>\d+)\s*个(?:(?!村|镇|乡|社区|户|人)[\u4e00-\u9fff]){1,8}?资金项目(?![点区村库])"
                     r"|涉及\s*(?:\d+|[两二三四五六七八九十]+)\s*类项目")
 # A project named by an item of the text's numbered list ("1.养老机构运营补贴项目:") or of a
 # 其中 list with its money ("其中甲项目48万元、乙项目建设资金15万元").
@@ -1740,7 +1805,7 @@ def several_projects(ctx: Context) -> bool:
     cached = getattr(ctx, "_meta_several", None)
     if cached is None:
         m = _MULTI.search(ctx.f, 0, _HEAD)
-        n = (m.group("n") or m.group("m") or m.group("k") or "2") if m else "0"
+        n = (m.group("n") or m.group("m") or m.group("k") or m.group("j") or m.group("i") or "2") if m else "0"
         count = int(n) if n.isdigit() else _NUMERALS.get(n[-1], 2)
         cached = ctx._meta_several = count >= 2  # type: ignore[attr-defined]
     return cached
@@ -2120,13 +2185,47 @@ def find_project_name(ctx: Context, title: Found | None = None, kind: str | None
             return None
         return from_title[0]
 
-    return _title_spells_out(titles, _qualified(ctx, _choose(cands, same=_same_project, fuller=fuller, decide=decide)))
+    return _province_named(ctx, _title_spells_out(titles, _qualified(ctx, _choose(cands, same=_same_project,
+                                                                                  fuller=fuller, decide=decide))))
+
+
+_PROVINCE_FIRST = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:省|自治区)(?:[\u4e00-\u9fff]{2,6}?(?:市|州|盟|地区)(?=[\u4e00-\u9fff]{4}))?")
+
+
+def _province_named(ctx: Context, choice: Choice) -> Choice:
+    """A province's fund keeps its province ("湖南省安全生产预防及应急专项资金", as the body
+    writes it again, its 管理办法 and all) only where the body names it so; a title's province
+    before a fund the body names without it ("…中央财政下达我省中小企业发展专项资金") is the
+    region receiving it, and a city after the province ("湖南省邵阳市…") too."""
+    found = choice.found
+    if found is None or not isinstance(found.value, str) or not found.value.endswith(("资金", "经费")) \
+            or (m := _PROVINCE_FIRST.match(found.value)) is None:
+        return choice  # (a project or unit keeps its province: 海南省规划展览馆运行维护项目)
+    name = found.value
+    rest = name[m.end():]
+    body = ctx.f[:_HEAD]
+    if len(rest) >= 4 and (m.group() != m.group().rstrip("市州盟地区") or _occurrences_after(body, name, found.span[1]) == 0):
+        lo = found.span[1] - len(rest)
+        return Choice(Found(rest, (lo, found.span[1]), found.label, found.rank),
+                      tuple(dataclasses.replace(c, value=rest) if c.chosen else c for c in choice.candidates))
+    return choice
+
+
+def _occurrences_after(f: str, name: str, pos: int) -> int:
+    """How often the body writes ``name`` after ``pos`` (not as its title again: …绩效自评报告)."""
+    return sum(1 for i in _occurrences(f, name) if i >= pos and not _GENRE_AFTER.match(f, i + len(name)))
+
+
+_GENRE_AFTER = re.compile(r"(?:项目)?(?:的)?(?:绩效|自评)")
 
 
 # A title's fund before the genre's 项目 ("…大中型水库移民后期扶持资金项目绩效评价报告"): not
 # itself a candidate (a fund's 项目 may be its projects, see _GENERIC), but the full name of
 # a fund the body names in short.
 _TITLE_FUND = re.compile(r"(?:(?<=\d)年度?|(?<![\u4e00-\u9fff\d]))(?P<f>[\u4e00-\u9fff]{4,30}?(?:资金|经费))项目(?:支出)?(?:绩效|自评|整体)")
+
+
+_REGION_FIRST = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)(?=[\u4e00-\u9fff]{4})")
 
 
 def _title_spells_out(titles: list[_Title], choice: Choice) -> Choice:
@@ -2142,6 +2241,9 @@ def _title_spells_out(titles: list[_Title], choice: Choice) -> Choice:
             continue
         for m in _TITLE_FUND.finditer(t.text):
             full = _clean_project(m.group("f"))
+            # (the region the title puts before it receives the fund: "2023年甲山县农村饮水…")
+            if (rm := _REGION_FIRST.match(full)) is not None and not short.startswith(rm.group()):
+                full = full[rm.end():]
             if len(full) > len(short) and full[-2:] == short[-2:] and _in_order(short, full) \
                     and not _generic_project(full):
                 lo = m.start("f") + len(m.group("f")) - len(full)

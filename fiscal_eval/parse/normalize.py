@@ -356,8 +356,9 @@ def _spam_edits(text: str) -> list[tuple[int, int, str, str]]:
 
 
 def _page_edits(text: str) -> list[tuple[int, int, str, str]]:
-    """Lines that are only a page number emptied (their line break stays: a blank line
-    does not part a form as a stray line does)."""
+    """Lines that are only a page number taken out, line break and all (a form's header
+    row and its values are read as adjacent lines; a blank line between them parts them
+    as the page number did)."""
     edits, seen = [], set()
     for m in _PAGE_TELL.finditer(text):
         lo = text.rfind("\n", 0, m.start()) + 1
@@ -367,7 +368,7 @@ def _page_edits(text: str) -> list[tuple[int, int, str, str]]:
         hi = text.find("\n", m.end())
         hi = len(text) if hi < 0 else hi
         if _PAGE_LINE.fullmatch(text, lo, hi):
-            edits.append((lo, hi - (text[hi - 1:hi] == "\r"), "", _PAGE))
+            edits.append((lo, hi + 1 if hi < len(text) else hi, "", _PAGE))  # the line, its break too
     return edits
 
 
@@ -667,11 +668,19 @@ def normalize_document(doc: Document) -> Normalized | None:
     glossed = any(c.startswith(_GLOSS) for c in changes) or _INVISIBLE.search(doc.text) is not None
     notes = (("text normalised before parsing: " + "; ".join(changes)
               + " (spans and evidence point into the original text)",) if changes else ())
+    if doc.format == "text" and any(c.startswith(_PAGE) for c in changes):
+        # A plain text's tables are its lines of cells: with the page numbers out, a table
+        # the page broke in two is one again (found anew, as the reader found them).
+        from fiscal_eval.sources.text import find_tables
+
+        tables = find_tables(text)
+    else:
+        tables = tuple(_move_table(t, omap, traditional, glossed) for t in doc.tables)
     new = Document(
         source=doc.source,
         text=text,
         format=doc.format,
-        tables=tuple(_move_table(t, omap, traditional, glossed) for t in doc.tables),
+        tables=tables,
         encoding=doc.encoding,
         # The report's id stays the original text's.
         sha256=doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),

@@ -44,6 +44,9 @@ def _named(label: str) -> tuple[str, int] | None:
     if last is None or len(label) - last.end() > _NAME_GAP:
         return None
     return concept_of(last.group())
+# A bare 使用率 is the money's only right after a clause stating money ("实际支付2700万元,
+# 使用率90%").
+_MONEY_JUST_BEFORE = re.compile(r"\d\s*(?:亿元|万元|元)\s*[,，]?\s*$")
 # A percent inside a calculation ("×100%", "≤100%") is an operand, not a statement.
 # An OCR'd × after a bracket (")X100%") is one too.
 _OPERATOR_BEFORE = re.compile(r"(?:[×*/÷+(≤≦≥≧<>]|\)\s*[Xx])\s*$")
@@ -134,7 +137,7 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
             continue  # "1. 20%": a list number, not a stray-space decimal
         bounds = ctx.sentence_bounds(start)
         # The words naming a rate reach back over _RATE_REACH earlier percents at most.
-        clause, _ = ctx.left_clause(start, max(bounds[0], ends[0] if len(ends) == _RATE_REACH else 0))
+        clause, clause_start = ctx.left_clause(start, max(bounds[0], ends[0] if len(ends) == _RATE_REACH else 0))
         ends.append(end)
         # "预算完成率=(…)×100%=99.26%": the name is before the first "=".
         formula = None
@@ -159,6 +162,8 @@ def _prose_rates(ctx: Context) -> list[RateStatement]:
         concept = _named(label)
         if concept is None:
             continue
+        if label == "使用率" and not _MONEY_JUST_BEFORE.search(f, max(0, clause_start - 24), clause_start):
+            continue  # "…设备已全部投入运行,使用率85%": the equipment's, not the money's
         num = m.group("num")
         value = parse_percent(num)
         if not -3 <= value <= 3:

@@ -51,6 +51,7 @@ class Vocab:
     category_details: re.Pattern[str]
     category_whole: re.Pattern[str]
     categories_several: re.Pattern[str]
+    own_heading: re.Pattern[str]
     execution_concepts: tuple[str, ...]
     score_total: tuple[re.Pattern[str], ...]
     score_total_row: re.Pattern[str]
@@ -126,6 +127,7 @@ def vocab() -> Vocab:
         category_details=c(raw["totals"]["category_details"]),
         category_whole=c(raw["totals"]["category_whole"]),
         categories_several=c(raw["totals"]["categories_several"]),
+        own_heading=c(raw["totals"]["own_heading"]),
         execution_concepts=tuple(raw["execution_rate"]["concepts"]),
         score_total=tuple(c(p) for p in raw["score"]["total"]),
         score_total_row=c(raw["score"]["total_row"]),

@@ -10,7 +10,8 @@ portal's own lines (breadcrumb, 字号 大 中 小, 发布日期 …), with thou
 written into its amounts (12,345.67万元), with straight quotes for curly ones, and with a
 zero-width space sown every few characters (as some sites do against copying), and with
 its parts numbered 一. for 一、, with lines of a portal's buttons between its lines, and
-with links to other reports (上一篇, 相关推荐) above and below it. A reading that works on
+with links to other reports (上一篇, 相关推荐) above and below it, and with a PDF's page
+numbers (- 3 -, 第3页 共9页) on lines of their own every few lines. A reading that works on
 one writing and not the other is a rule that holds by accident. (Found so: the split of
 glued form cells, 194.9194.9100%, looked for ASCII digits only; and five readings that
 allowed one blank line between a label and its value, or none.)
@@ -99,6 +100,16 @@ def _related_links(text: str) -> str:
             + "\n上一篇：丁县财政局2020年度部门整体支出绩效自评报告\n相关文档\n戊县教育局2019年度项目绩效自评报告\n")
 
 
+def _page_numbers(text: str) -> str:
+    # a PDF's page numbers left on lines of their own as it was copied to a page, inside
+    # forms and paragraphs alike
+    lines = text.split("\n")
+    marks = ["- {} -", "第{}页 共9页", "－ {} －", "Page {} of 9"]
+    for k in range(len(lines) - 1, 0, -7):
+        lines.insert(k, marks[k % len(marks)].format(k // 7 + 1))
+    return "\n".join(lines)
+
+
 def _texts() -> list[Path]:
     if not REAL.is_dir():
         return []
@@ -107,10 +118,11 @@ def _texts() -> list[Path]:
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/corpus/real not present")
 @pytest.mark.parametrize("rewrite", [_traditional, _full_width, _portal, _spaced_units, _under_banner, _separated,
-                                     _straight_quotes, _zero_width, _dotted_parts, _buttons_sown, _related_links],
+                                     _straight_quotes, _zero_width, _dotted_parts, _buttons_sown, _related_links,
+                                     _page_numbers],
                          ids=["traditional", "full_width", "portal", "spaced_units", "under_banner", "separated",
                               "straight_quotes", "zero_width", "dotted_parts", "buttons_sown",
-                              "related_links"])
+                              "related_links", "page_numbers"])
 def test_a_report_parses_alike_however_its_characters_are_written(rewrite):
     texts = _texts()
     assert len(texts) >= 80

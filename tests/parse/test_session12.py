@@ -43,8 +43,8 @@ def test_a_page_number_between_a_forms_rows_is_dropped():
 
 
 def test_only_a_line_that_is_a_page_number_is_dropped():
-    assert normalize_text("预算\n- 3 -\n执行")[0] == "预算\n\n执行"
-    assert normalize_text("预算\r\n第3页 共9页\r\n执行")[0] == "预算\r\n\r\n执行"  # (its \r kept)
+    assert normalize_text("预算\n- 3 -\n执行")[0] == "预算\n执行"
+    assert normalize_text("预算\r\n第3页 共9页\r\n执行")[0] == "预算\r\n执行"
     # a bare number may be a cell, a date is no page number, and 见第3页 is a sentence
     for text in ("预算\n3\n执行", "发布日期\n2023-06-28\n", "详见第3页\n", "预算-3-执行\n"):
         assert normalize_text(text) is None, text
@@ -253,8 +253,12 @@ def test_a_numbered_heading_run_in_is_the_reports_own_not_an_item():
 
 
 def test_a_provinces_own_special_fund_keeps_its_name():
-    r = _parse("2023年度湖南省安全生产预防及应急专项资金绩效自评报告\n一、基本情况\n")
+    r = _parse("2023年度湖南省安全生产预防及应急专项资金绩效自评报告\n一、基本情况\n"
+               "根据《湖南省安全生产预防及应急专项资金管理办法》规定,专项资金主要支持风险识别与管控。\n")
     assert r.project_name == "湖南省安全生产预防及应急专项资金"
+    # a title's province the body never writes with the fund: the region receiving it
+    assert _parse("2023年度湖南省安全生产预防及应急专项资金绩效自评报告\n一、基本情况\n"
+                  "中央财政下达我省安全生产预防及应急专项资金2亿元。\n").project_name == "安全生产预防及应急专项资金"
     # a central fund the province receives is named without it
     assert _parse("2022年度某某省林业改革发展资金绩效自评报告\n一、基本情况\n").project_name == "林业改革发展资金"
 
