@@ -318,16 +318,8 @@ def _tag_edits(text: str) -> list[tuple[int, int, str, str]]:
     id="dn89e"></sup>``) emptied, and character entities decoded. A tag inside a line of
     words is left: it is part of what the line says (or of a name that must reach the
     page escaped, not silently rewritten)."""
-    edits, seen = [], set()
-    for m in _TAG_RE.finditer(text):
-        lo = text.rfind("\n", 0, m.start()) + 1
-        if lo in seen:
-            continue
-        seen.add(lo)
-        hi = text.find("\n", m.end())
-        hi = len(text) if hi < 0 else hi
-        if _DEBRIS_REST.fullmatch(_TAG_RE.sub("", text[lo:hi])):
-            edits.append((lo, hi, "", _TAG))
+    edits = [(lo, hi, "", _TAG) for lo, hi in _lines_holding(_TAG_RE, text)
+             if _DEBRIS_REST.fullmatch(_TAG_RE.sub("", text[lo:hi]))]
     for m in _ENTITY_RE.finditer(text):
         ch = html.unescape(m.group())
         if len(ch) == 1:
@@ -341,35 +333,30 @@ def _gloss_edits(text: str) -> list[tuple[int, int, str, str]]:
 
 def _spam_edits(text: str) -> list[tuple[int, int, str, str]]:
     """The mirror's own lines: a site or contact marker, and nothing of a report."""
-    edits, seen = [], set()
-    for m in _SPAM_MARK_RE.finditer(text):
-        lo = text.rfind("\n", 0, m.start()) + 1
-        if lo in seen:
-            continue
-        seen.add(lo)
-        hi = text.find("\n", m.end())
-        hi = len(text) if hi < 0 else hi
-        line = text[lo:hi]
-        if len(line.strip()) <= _MAX_SPAM_LINE and not _REPORT_WORDS.search(line):
-            edits.append((lo, hi, "", _SPAM))  # the line's words; its line break stays
-    return edits
+    # (the line's words go; its line break stays)
+    return [(lo, hi, "", _SPAM) for lo, hi in _lines_holding(_SPAM_MARK_RE, text)
+            if len(text[lo:hi].strip()) <= _MAX_SPAM_LINE and not _REPORT_WORDS.search(text, lo, hi)]
 
 
 def _page_edits(text: str) -> list[tuple[int, int, str, str]]:
     """Lines that are only a page number taken out, line break and all (a form's header
     row and its values are read as adjacent lines; a blank line between them parts them
     as the page number did)."""
-    edits, seen = [], set()
-    for m in _PAGE_TELL.finditer(text):
+    return [(lo, hi + 1 if hi < len(text) else hi, "", _PAGE) for lo, hi in _lines_holding(_PAGE_TELL, text)
+            if _PAGE_LINE.fullmatch(text, lo, hi)]
+
+
+def _lines_holding(rx: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each line holding a match of ``rx``, once per line, end before
+    its line break."""
+    out: list[tuple[int, int]] = []
+    for m in rx.finditer(text):
         lo = text.rfind("\n", 0, m.start()) + 1
-        if lo in seen:
+        if out and out[-1][0] == lo:
             continue
-        seen.add(lo)
         hi = text.find("\n", m.end())
-        hi = len(text) if hi < 0 else hi
-        if _PAGE_LINE.fullmatch(text, lo, hi):
-            edits.append((lo, hi + 1 if hi < len(text) else hi, "", _PAGE))  # the line, its break too
-    return edits
+        out.append((lo, len(text) if hi < 0 else hi))
+    return out
 
 
 def _glued_edits(text: str) -> list[tuple[int, int, str, str]]:
