@@ -295,3 +295,9 @@ def test_a_score_against_all_the_indicators_is_the_total():
 def test_the_unit_carrying_out_the_project_is_the_unit():
     r = _parse("二、项目实施情况\n该项目由甲山县农业农村局组织实施。2023年下达财政衔接资金280万元。\n")
     assert r.agency == "甲山县农业农村局"
+
+
+def test_a_rating_word_names_the_grade():
+    r = _parse("某县消防救援大队2024年度部门整体支出绩效自评报告\n"
+               "自评结果显示,某县消防救援大队部门绩效自评工作总体得分为84.47分,评级为“优”。\n")
+    assert (r.score, r.grade) == (84.47, "优")
