@@ -301,3 +301,10 @@ def test_a_rating_word_names_the_grade():
     r = _parse("某县消防救援大队2024年度部门整体支出绩效自评报告\n"
                "自评结果显示,某县消防救援大队部门绩效自评工作总体得分为84.47分,评级为“优”。\n")
     assert (r.score, r.grade) == (84.47, "优")
+
+
+def test_a_transfers_whole_region_form_is_a_funds_report():
+    r = _parse("霍山县特殊教育补助资金转移支付整体绩效目标自评表\n(2024年度)\n转移支付(项目)名称 特殊教育补助资金\n")
+    assert (r.kind, r.project_name) == ("project", "特殊教育补助资金")
+    # a department's 整体绩效 is still the department's
+    assert _parse("某县教育局2024年度整体绩效自评报告\n一、部门基本情况\n").kind == "department"
