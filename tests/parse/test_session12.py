@@ -328,3 +328,12 @@ def test_a_named_funds_marked_total_over_its_items_is_its_money():
     # a sample's total is not
     assert _parse("某县2019年度绩效自评报告\n二、抽查情况\n本次抽取项目资金共计31万元,其中:甲工程12万元;乙工程19万元。\n"
                   ).budget_yuan is None
+
+
+def test_a_funds_planned_total_is_its_budget_and_a_kind_of_project_money_no_name():
+    r = _parse("2018年某市标准化水产健康养殖示范基地建设项目绩效自评价报告\n一、项目概况\n"
+               "项目涉及5个区,共6个项目,财政资金计划总额2200万元。\n")
+    assert r.budget_yuan == 22000000.0
+    assert _parse("某镇2019年扶贫项目资金绩效自评报告\n一、基本情况\n").project_name is None
+    # a project named at length keeps its 项目资金
+    assert _parse("某镇2019年甲村道路硬化项目资金绩效自评报告\n一、基本情况\n").project_name is not None
