@@ -424,16 +424,6 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                 role, rank, fallback = named.line.role, named.rank, named.fallback
                 reason = f"合计（等于前列{_reason(named.line.label) or named.line.label}之和）"
                 stated_total = True
-            elif ((allocating := _ALLOCATING.search(f, bounds[0], start)) is not None
-                  and this_sent and not _NOT_ISSUED.search(f, bounds[0], start)
-                  and not _PLANNED.search(f, bounds[0], start) and not _another_year(ctx, bounds[0], start)
-                  and _sum_of_run(out, parse_amount(m.group("num"), m.group("unit")), f, start, ("other",)) is not None):
-                # "2023年共安排支出项目4个,即甲经费120万元、乙…59万元、丙…10万元、丁…30万元,共219万元":
-                # the projects' money, named by their names alone, and its total, allocated
-                # by the sentence's verb: the total is the money allocated.
-                role, rank, fallback = "income", 3, ("budget",)
-                reason = f"合计（句中“{allocating.group()}”的所列各项之和）"
-                stated_total = True
         # "…资金2179万元目前已全部拨付": the same clause says the amount all arrived.
         if role != "available" and v.all_arrived.search(_CLAUSE_END.split(f[end:end + 24], 1)[0]):
             fallback = tuple(dict.fromkeys(fallback + ("available",)))
@@ -513,13 +503,6 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                     and a.line.role not in ("budget", "available", "spent")
                     and not (a.line.role == "other" and role_of(_untitled(a.line.label))[2])):
                 a = replace(a, fallback=a.fallback + ("budget",), reason=a.reason or "分级资金的合计")
-            elif (a.line.role == "other" and "budget" not in a.fallback and _FUND_NAMED.search(a.line.label)
-                  and not role_of(_untitled(a.line.label))[2] and not v.subject_part.search(a.line.label)
-                  and not v.sample.search(f, *ctx.sentence_bounds(a.line.span[0]))):
-                # "2019年中央补助地方公共文化服务体系建设专项资金共计1586万元,其中:甲…43.8万元;
-                # 乙…43万元;…": a fund named, its total marked and its items listed after it:
-                # the fund's money, as its allocation would be
-                a = replace(a, fallback=a.fallback + ("budget",), reason=a.reason or "所列资金的合计")
             out[i] = replace(a, total=True)
         elif out[i].line.role in ("budget", "income", "available", "spent"):
             # "合计下达我区…53106万元。…下达各市县…39565.55万元,安排自治区本级…13540.45万元":
@@ -569,8 +552,6 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
 # Money named by no verb, only as the project's (or fund's) money.
 _PART_BRACKET = re.compile(r"含|其中|包括")
 _BARE_MONEY = re.compile(r"(?:项目|专项|预算|财政)?(?:资金|经费)(?:总额)?")
-# A fund named in a label, by words of its own before its money word (…体系建设专项资金).
-_FUND_NAMED = re.compile(r"[\u4e00-\u9fff]{4,}(?:专项资金|补助资金|转移支付资金|资金|经费)$")
 _ALLOCATING = re.compile(r"批复|下达|安排|分配|下拨")
 _PLANNED = re.compile(r"计划|拟|预计|累计")
 _LEVERING = re.compile(r"\s*(?:带动|撬动|吸引|拉动)")
@@ -712,11 +693,9 @@ def _standard(f: str, start: int, end: int, floor: int) -> bool:
 _SUM_REACH = 8
 
 
-def _sum_of_run(out: list[Amount], value: float, f: str, pos: int,
-                roles: tuple[str, ...] = ("budget", "income", "available", "spent")) -> int | None:
+def _sum_of_run(out: list[Amount], value: float, f: str, pos: int) -> int | None:
     """The index of the first of two or more amounts of one role (budget, income,
-    available, spent, or those of ``roles``) that come right before ``pos`` on its line and
-    sum to ``value``."""
+    available, spent) that come right before ``pos`` on its line and sum to ``value``."""
     total = 0.0
     role = None
     slack = 0.0
@@ -727,7 +706,7 @@ def _sum_of_run(out: list[Amount], value: float, f: str, pos: int,
             return None
         if role is None:
             role = a.line.role
-            if role not in roles:
+            if role not in ("budget", "income", "available", "spent"):
                 return None
         elif a.line.role != role:
             return None

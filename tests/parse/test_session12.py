@@ -310,26 +310,6 @@ def test_a_transfers_whole_region_form_is_a_funds_report():
     assert _parse("某县教育局2024年度整体绩效自评报告\n一、部门基本情况\n").kind == "department"
 
 
-def test_the_total_of_the_projects_a_sentence_allocates_is_the_money_allocated():
-    r = _parse("某市信访局2023年度项目绩效评价报告\n一、基本情况\n"
-               "2023年共安排支出项目4个,即驻京工作组经费120万元、信访接待矛盾纠纷排查59万元、人民调解委员10万元、"
-               "涉法涉诉救助资金30万元,共219万元,具体项目情况说明如下。\n")
-    assert r.budget_yuan == 2190000.0
-    # a total the items do not sum to is no such total
-    assert _parse("某市信访局2023年度项目绩效评价报告\n一、基本情况\n"
-                  "2023年共安排支出项目2个,即驻京工作组经费120万元、信访接待59万元,共200万元。\n").budget_yuan is None
-
-
-def test_a_named_funds_marked_total_over_its_items_is_its_money():
-    r = _parse("某县融媒体中心中央对地方专项转移支付2019年度绩效自评报告\n一、基本情况\n"
-               "2019年中央补助地方公共文化服务体系建设专项资金共计1586万元,其中:中央广播电视节目无线覆盖运行维护43.8万元;"
-               "县级融媒体中心建设43万元;应急广播系统建设1500万元。\n")
-    assert r.budget_yuan == 15860000.0
-    # a sample's total is not
-    assert _parse("某县2019年度绩效自评报告\n二、抽查情况\n本次抽取项目资金共计31万元,其中:甲工程12万元;乙工程19万元。\n"
-                  ).budget_yuan is None
-
-
 def test_a_funds_planned_total_is_its_budget_and_a_kind_of_project_money_no_name():
     r = _parse("2018年某市标准化水产健康养殖示范基地建设项目绩效自评价报告\n一、项目概况\n"
                "项目涉及5个区,共6个项目,财政资金计划总额2200万元。\n")
