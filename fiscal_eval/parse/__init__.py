@@ -282,15 +282,18 @@ LOST_DEPARTMENT_PART = "部门整体支出报告中，此为部门资金的一�
 _ONE_PROJECT = re.compile(r"\s*(?:该|此|本)?项目(?!支出|名称)")
 _PROJECTS_COUNTED = re.compile(r"项目(?:共|总计|合计)?\s*\d+\s*个|\d+\s*个(?:预算)?项目")
 _DEPARTMENT_WHOLE = re.compile(r"部门整体|整体支出")
+LOST_DEPARTMENT_PROJECT = "部门整体支出报告列有多个项目，此为其中一个项目的资金，不是部门的总数"
 
 
 def _projects_money(ctx: Context, label: str, pos: int) -> bool:
+    """Whether the figure at ``pos`` (named by ``label``) is a project's money, or the projects',
+    in a department-wide report: its words count projects, or open with 项目 where the text
+    counts several — not in a sentence about the department's whole."""
     lo, hi = ctx.sentence_bounds(pos)
     if _DEPARTMENT_WHOLE.search(ctx.f, lo, hi):
         return False
     return _PROJECTS_COUNTED.search(label) is not None or (
         (_ONE_PROJECT.match(label) is not None or _ONE_PROJECT.match(ctx.f, lo) is not None) and several_projects(ctx))
-LOST_DEPARTMENT_PROJECT = "部门整体支出报告列有多个项目，此为其中一个项目的资金，不是部门的总数"
 
 
 # The formats whose text may be an excerpt of a page, cut wherever a length cap fell (an
