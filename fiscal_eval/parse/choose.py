@@ -241,15 +241,11 @@ def _category_at(ctx: Context, start: int, end: int) -> re.Match[str] | None:
 def _several_categories(ctx: Context) -> bool:
     cached = getattr(ctx, "_several_categories", None)
     if cached is None:
-        v = vocab()
         head = ctx.f[:_CATEGORY_HEAD]
-        names = set()
-        if "类" in head:
-            for line in _CATEGORY_LINE.finditer(head):
-                m = _category_at(ctx, line.start(), line.end())
-                if m is not None:
-                    names.add(m.group("name"))
-        cached = len(names) >= 2 or ("类" in head and v.categories_several.search(head) is not None)
+        cached = "类" in head and (
+            len({m.group("name") for line in _CATEGORY_LINE.finditer(head)
+                 if (m := _category_at(ctx, line.start(), line.end())) is not None}) >= 2
+            or vocab().categories_several.search(head) is not None)
         ctx._several_categories = cached  # type: ignore[attr-defined]
     return cached
 

@@ -472,9 +472,10 @@ def _prose_amounts(ctx: Context, shift: int = 0) -> list[Amount]:
                           level=joined.group() if joined else _CENTRAL.get(level.group(1), level.group(1)) if level else "",
                           item=(item := is_item(ctx, start)), component=in_component(ctx, start),
                           excluded=LOST_PART if orphan and parent is None
-                          else LOST_ITEM if ((_ONE_OF_SEVERAL.match(f, bounds[0])
-                                              or (item and not marked and names_project_item(ctx, start))
-                                              or _under_project_item(f, start)) and several_projects(ctx))
+                          # (the count first: it is cached, the item's words are read again)
+                          else LOST_ITEM if (several_projects(ctx) and (_ONE_OF_SEVERAL.match(f, bounds[0])
+                                             or (item and not marked and names_project_item(ctx, start))
+                                             or _under_project_item(f, start)))
                           or (not marked and _numbered_projects_item(f, bounds[0], start)) else "",
                           reason=reason))
         if marked and not stated_total:
