@@ -309,6 +309,7 @@ CONTRACT_KEYS: tuple[str, ...] = (
     "project_name",
     "published_date",
     "budget_yuan",
+    "budget_adjusted_yuan",
     "available_yuan",
     "spent_yuan",
     "execution_rate_reported",
@@ -326,6 +327,11 @@ class Report:
     Scalar fields hold plain values (``None`` when the report does not state them);
     ``evidence`` maps each stated field name to its :class:`Evidence` (span + sentence).
     ``text`` is the document text the spans point into.
+
+    ``budget_yuan`` is the budget approved for the year (年初预算) when the report states
+    it, else the budget it states; ``budget_adjusted_yuan`` the budget as adjusted in the
+    year (全年预算数, 调整后预算), kept only beside a stated year-start one: the 自评表's
+    执行率 divides by it (财预〔2020〕10号), PEFA PI-1 by the originally approved budget.
     """
 
     source: str
@@ -341,6 +347,7 @@ class Report:
     project_name: str | None = None
     published_date: str | None = None
     budget_yuan: float | None = None
+    budget_adjusted_yuan: float | None = None
     available_yuan: float | None = None
     spent_yuan: float | None = None
     balance_yuan: float | None = None
@@ -398,6 +405,7 @@ class Report:
             "project_name": self.project_name,
             "published_date": self.published_date,
             "budget_yuan": self.budget_yuan,
+            "budget_adjusted_yuan": self.budget_adjusted_yuan,
             "available_yuan": self.available_yuan,
             "spent_yuan": self.spent_yuan,
             "execution_rate_reported": self.execution_rate_reported,
@@ -510,6 +518,7 @@ REPORT_COLUMNS: dict[str, str] = {
     "project_name": "Utf8",
     "published_date": "Utf8",
     "budget_yuan": "Float64",
+    "budget_adjusted_yuan": "Float64",
     "available_yuan": "Float64",
     "spent_yuan": "Float64",
     "balance_yuan": "Float64",

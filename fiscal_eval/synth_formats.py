@@ -276,7 +276,10 @@ def mof_form(truth: dict[str, Any], rng: random.Random) -> tuple[list[list[Any]]
             group_start = row
     form_truth = {
         "agency": agency, "year": year, "kind": "project", "project_name": project,
-        "published_date": None, "budget_yuan": float(budget * 10000), "available_yuan": None,
+        # The form states both budgets of the year: the budget is the year-start one, the
+        # adjusted one (全年预算数, the 执行率's base) stands beside it.
+        "published_date": None, "budget_yuan": float(initial * 10000),
+        "budget_adjusted_yuan": float(budget * 10000), "available_yuan": None,
         "spent_yuan": float(spent * 10000), "execution_rate_reported": float(rate),
         "score": float(total), "grade": None,
         # The money grid's 分值/得分 of 年度资金总额 are read as one more indicator, last.

@@ -336,7 +336,9 @@ def metric_tables(
         yield "specificity", spec
     yield "empty_sections", empties
     # Each from the columns it reads (execution_metrics and grade_metrics say which).
-    execution = execution_metrics(_eager(reports.select("report_id", "budget_yuan", "available_yuan", "spent_yuan")))
+    money = [c for c in ("report_id", "budget_yuan", "budget_adjusted_yuan", "available_yuan", "spent_yuan")
+             if c in reports.collect_schema().names()]
+    execution = execution_metrics(_eager(reports.select(money)))
     yield "execution", execution
     grades = grade_metrics(_eager(reports.select("report_id", "score", "grade", "grade_scheme")))
     yield "grades", grades

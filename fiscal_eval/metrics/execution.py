@@ -8,7 +8,7 @@ zero or NaN is null — never ``inf`` — so a missing figure stays visibly miss
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -127,14 +127,29 @@ def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     return pl.when(denominator != 0).then(numerator / denominator).fill_nan(None)
 
 
-def execution_rate_budget() -> pl.Expr:
-    """The 自评表's 执行率 = 全年执行数 ÷ 全年预算数 (spent / budget), named apart.
+def rate_budget(columns: Sequence[str]) -> pl.Expr:
+    """The budget a rate divides by: the 自评表's 全年预算数, i.e. the budget as adjusted
+    (``budget_adjusted_yuan``) where the report states one beside its year-start budget,
+    else ``budget_yuan`` (a table without the adjusted column: ``budget_yuan``).
+
+    >>> df = pl.DataFrame({"budget_yuan": [4.0, 4.0], "budget_adjusted_yuan": [5.0, None]})
+    >>> df.select(rate_budget(df.columns))["budget_yuan"].to_list()
+    [5.0, 4.0]
+    """
+    if R.budget_adjusted_yuan not in columns:
+        return pl.col(R.budget_yuan)
+    return pl.coalesce(pl.col(R.budget_adjusted_yuan), pl.col(R.budget_yuan)).alias(R.budget_yuan)
+
+
+def execution_rate_budget(columns: Sequence[str] = ()) -> pl.Expr:
+    """The 自评表's 执行率 = 全年执行数 ÷ 全年预算数 (spent / budget, the adjusted budget
+    where stated: :func:`rate_budget` over the table's ``columns``), named apart.
 
     >>> pl.DataFrame({"budget_yuan": [4.0], "spent_yuan": [3.0]}).select(
     ...     execution_rate_budget()).item()
     0.75
     """
-    return ratio(pl.col(R.spent_yuan), pl.col(R.budget_yuan)).alias(EXECUTION_RATE_BUDGET)
+    return ratio(pl.col(R.spent_yuan), rate_budget(columns)).alias(EXECUTION_RATE_BUDGET)
 
 
 def execution_metrics(reports: pl.DataFrame) -> pl.DataFrame:
@@ -144,6 +159,9 @@ def execution_metrics(reports: pl.DataFrame) -> pl.DataFrame:
 
     * ``arrival_rate`` 到位率 = available ÷ budget;
     * ``execution_rate_budget`` = spent ÷ budget, the 自评表's 执行率 (全年执行数 ÷ 全年预算数);
+    * where a report states its budget as adjusted beside its year-start one
+      (``budget_adjusted_yuan``), "budget" in these rates is the adjusted one, the
+      全年预算数 the 自评表 divides by (:func:`rate_budget`);
     * ``execution_rate_available`` = spent ÷ available, 财预〔2020〕10号 附件1's 预算执行率
       (实际支出 ÷ 实际到位);
     * ``balance_computed_yuan`` 结余 = available − spent;
@@ -158,7 +176,7 @@ def execution_metrics(reports: pl.DataFrame) -> pl.DataFrame:
     ----------
     reports : pl.DataFrame
         The reports table; uses ``report_id``, ``budget_yuan``, ``available_yuan``,
-        ``spent_yuan``. Not mutated.
+        ``spent_yuan`` and, when it has it, ``budget_adjusted_yuan``. Not mutated.
 
     Returns
     -------
@@ -175,7 +193,7 @@ def execution_metrics(reports: pl.DataFrame) -> pl.DataFrame:
     >>> row["mof_rate_basis"], round(row["balance_computed_yuan"], 2)
     ('available', 109348.19)
     """
-    budget, available, spent = pl.col(R.budget_yuan), pl.col(R.available_yuan), pl.col(R.spent_yuan)
+    budget, available, spent = rate_budget(reports.columns), pl.col(R.available_yuan), pl.col(R.spent_yuan)
     by_available = ratio(spent, available)
     by_budget = ratio(spent, budget)
     # 财预〔2020〕10号 scores 实际支出 ÷ 实际到位; a report that states no arrival figure
@@ -300,9 +318,11 @@ def pefa_pi1(df: pl.DataFrame) -> pl.DataFrame:
     """PEFA 2016 PI-1, aggregate expenditure outturn, scored per agency.
 
     Rule (PEFA 2016 Framework, PI-1 Aggregate expenditure outturn): outturn = actual ÷
-    approved budget per year; score **A** if outturn is between 95 % and 105 % in at least
-    two of the last three years, **B** between 90 % and 110 %, **C** between 85 % and
-    115 %, otherwise **D**. Band edges count as inside (95 % earns A).
+    originally approved budget per year (``budget_yuan``: the year-start budget where a
+    report states it beside the adjusted one, not ``budget_adjusted_yuan``); score **A**
+    if outturn is between 95 % and 105 % in at least two of the last three years, **B**
+    between 90 % and 110 %, **C** between 85 % and 115 %, otherwise **D**. Band edges
+    count as inside (95 % earns A).
 
     The last three years are the three years ending at the agency's last year with both
     figures. Several rows of one agency-year are summed (rows lacking either figure are

@@ -96,7 +96,7 @@ _TEXT_BATCH = 1024  # texts read at a time when features are computed from the s
 _MERGE = 8
 # The columns of each base table the metrics read (the rest of the store is never opened).
 _REPORT_COLUMNS = ("report_id", "source", "agency", "region", "year", "kind", "project_name", "status",
-                   "synthetic", "budget_yuan", "available_yuan", "spent_yuan", "balance_yuan",
+                   "synthetic", "budget_yuan", "budget_adjusted_yuan", "available_yuan", "spent_yuan", "balance_yuan",
                    "execution_rate_reported", "arrival_rate_reported", "score", "grade", "grade_scheme")
 
 

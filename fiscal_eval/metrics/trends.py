@@ -91,8 +91,8 @@ def yoy(reports: pl.DataFrame) -> pl.DataFrame:
     ----------
     reports : pl.DataFrame
         The reports table: ``report_id``, ``agency``, ``kind``, ``project_name``,
-        ``year``, ``budget_yuan``, ``spent_yuan``, ``score`` and, if present, ``synthetic``.
-        Not mutated.
+        ``year``, ``budget_yuan``, ``spent_yuan``, ``score`` and, if present, ``synthetic``
+        and ``budget_adjusted_yuan`` (the execution rate's budget where stated). Not mutated.
 
     Returns
     -------
@@ -116,7 +116,7 @@ def yoy(reports: pl.DataFrame) -> pl.DataFrame:
         pl.col(R.year).cast(pl.Int32),
         pl.col(R.budget_yuan),
         pl.col(R.spent_yuan),
-        execution_rate_budget(),
+        execution_rate_budget(reports.columns),
         pl.col(R.score),
     ).sort([*series, R.year], nulls_last=True, maintain_order=True)
     # Sorted, a report's predecessor is the row above it when that row is of the same
@@ -151,7 +151,7 @@ def ranks(reports: pl.DataFrame, by: Sequence[str] = (R.year, R.region)) -> pl.D
     ----------
     reports : pl.DataFrame
         The reports table: ``report_id``, the ``by`` columns, ``score``, ``budget_yuan``,
-        ``spent_yuan`` and, if present, ``synthetic``. Not mutated.
+        ``spent_yuan`` and, if present, ``synthetic`` and ``budget_adjusted_yuan``. Not mutated.
     by : sequence of str
         The grouping columns; ``synthetic`` is always added.
 
@@ -171,7 +171,7 @@ def ranks(reports: pl.DataFrame, by: Sequence[str] = (R.year, R.region)) -> pl.D
     [(1, 3), (2, 1), (1, 1), (None, 2)]
     """
     group = [*by, R.synthetic]
-    capped_rate = execution_rate_budget().clip(upper_bound=1.0)
+    capped_rate = execution_rate_budget(reports.columns).clip(upper_bound=1.0)
 
     def dense(value: pl.Expr) -> pl.Expr:
         return value.rank("dense", descending=True).over(group).cast(pl.Int32)

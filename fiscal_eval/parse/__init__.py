@@ -152,6 +152,8 @@ def _parse(doc: Document) -> Report:
         elif choice.option is not None:
             values[field] = choice.value
             evidence[field] = ctx.evidence(choice.option.span, choice.option.label)
+    if values.get("budget_yuan") is None and values.pop("budget_adjusted_yuan", None) is not None:
+        evidence.pop("budget_adjusted_yuan", None)  # (the adjusted budget only ever beside its year-start one)
     rate_values: dict[str, float | None] = {}
     stated_rates: dict[str, RateStatement] = {}  # field -> the statement chosen
     for field, concepts in (("execution_rate_reported", vocab().execution_concepts),
@@ -167,7 +169,8 @@ def _parse(doc: Document) -> Report:
     if values.get("spent_yuan") is None and "spent_yuan" not in candidates:
         # No amount named as spent: money paid out that the stated rate confirms (funds.spent_by_rate).
         rate = stated_rates.get("execution_rate_reported")
-        paid = rate and spent_by_rate(amounts, values.get("budget_yuan"), rate.value, rate.decimals,
+        base = values.get("budget_adjusted_yuan") or values.get("budget_yuan")  # (the rate's base)
+        paid = rate and spent_by_rate(amounts, base, rate.value, rate.decimals,
                                       ctx.sentence_bounds(rate.span[0]))
         if paid:
             values["spent_yuan"] = paid.line.amount_yuan
@@ -222,6 +225,7 @@ def _parse(doc: Document) -> Report:
         project_name=project_name,
         published_date=published,
         budget_yuan=values.get("budget_yuan"),
+        budget_adjusted_yuan=values.get("budget_adjusted_yuan"),
         available_yuan=values.get("available_yuan"),
         spent_yuan=values.get("spent_yuan"),
         balance_yuan=values.get("balance_yuan"),

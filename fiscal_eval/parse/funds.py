@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 
-from fiscal_eval.model import FundLine, Role
-from fiscal_eval.parse.choose import (item_words, own_item, LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_GHOSTED, LOST_ITEM, LOST_MASKED, LOST_PART, LIST_OPENING,
+from fiscal_eval.model import Candidate, FundLine, Role
+from fiscal_eval.parse.choose import (item_words, own_item, LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_GHOSTED, LOST_ITEM, LOST_MASKED, LOST_PART, LOST_RANK, LIST_OPENING,
                                       Choice, Option, choose,
                                       in_component, is_item)
 from fiscal_eval.parse.context import Context, cjk_count, clean_label
@@ -1399,7 +1399,8 @@ def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
     """The report's budget, available, spent and balance, each chosen from its candidates
     (:func:`fiscal_eval.parse.choose.choose`): the amounts its role words name, else the
     allocations (下达) that stand in for it. A field whose candidates disagree with no
-    stated total to decide has a Choice with no option (the field stays null)."""
+    stated total to decide has a Choice with no option (the field stays null). A report
+    stating its year-start and adjusted budgets has both (``budget_adjusted_yuan``)."""
     chosen: dict[str, Choice] = {}
     amounts = _fiscal_money_below_investment(amounts)
     for field, role in FIELD_ROLES.items():
@@ -1415,4 +1416,39 @@ def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
                                                        for o in direct if not o.value]
         if direct:
             chosen[field] = choose(direct)
+            if field == "budget_yuan":
+                chosen.update(_year_start_and_adjusted(direct, chosen[field]))
     return chosen
+
+
+# The ranks vocab.toml gives the two budgets of a year (its [[amount]] entries and the
+# 自评表 grid's columns alike): 1 the budget as adjusted (全年预算数, 调整后预算), 2 the
+# one approved at the year's start (年初预算数, 年初批复预算).
+_ADJUSTED_RANK, _YEAR_START_RANK = 1, 2
+LOST_ADJUSTED = "调整后的预算：另记为调整后预算（执行率以之为分母），预算取年初预算"
+
+
+def _year_start_and_adjusted(options: list[Option], budget: Choice) -> dict[str, Choice]:
+    """"年初预算数 238.93 | 调整后预算数 251.89 | 执行数 251.89 | 执行率 100%": a report
+    stating both budgets of its year has as its budget the one approved at the year's
+    start (PEFA PI-1 measures outturn against the originally approved budget) and the
+    adjusted one beside it as ``budget_adjusted_yuan`` (the 自评表's 执行率 is 全年执行数 ÷
+    全年预算数, 财预〔2020〕10号). Only where the adjusted budget was chosen and the
+    year-start figures decide among themselves (one value, or a stated total); a
+    year-start 0 beside a stated budget is a cell left unfilled and decides nothing."""
+    adjusted = budget.option
+    if adjusted is None or adjusted.rank != _ADJUSTED_RANK:
+        return {}
+    start = choose([o for o in options if o.rank == _YEAR_START_RANK and not o.excluded])
+    if start.option is None:
+        return {}
+    lost = {(c.span, c.value): c.lost for c in budget.candidates}
+    ordered = sorted(options, key=lambda o: o.span[0])
+    candidates = tuple(
+        Candidate(value=o.value, span=o.span, label=o.label, reason=o.reason, chosen=o is start.option,
+                  lost="" if o is start.option else LOST_ADJUSTED if o is adjusted
+                  else lost.get((o.span, o.value), LOST_RANK))
+        for o in ordered)
+    return {"budget_yuan": Choice(start.option, candidates, start.reason),
+            "budget_adjusted_yuan": Choice(adjusted, (), budget.reason)}
+

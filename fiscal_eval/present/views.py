@@ -473,6 +473,7 @@ class Facts:
     project_name: str | None
     synthetic: bool
     budget_yuan: float | None
+    budget_adjusted_yuan: float | None
     available_yuan: float | None
     spent_yuan: float | None
     arrival_rate: float | None
@@ -516,7 +517,11 @@ class Facts:
             ("agency", self.agency, "text"), ("region", self.region, "text"), ("year", self.year, "int"),
             ("kind", None if self.kind is None else value_label("kind", self.kind), "text"),
             ("project_name", self.project_name, "text"),
-            ("budget_yuan", self.budget_yuan, "wan"), ("available_yuan", self.available_yuan, "wan"),
+            ("budget_yuan", self.budget_yuan, "wan"),
+            # (only where the report states it beside the year-start budget: the rates' base)
+            *([("budget_adjusted_yuan", self.budget_adjusted_yuan, "wan")]
+              if self.budget_adjusted_yuan is not None else []),
+            ("available_yuan", self.available_yuan, "wan"),
             ("spent_yuan", self.spent_yuan, "wan"),
             ("arrival_rate", self.arrival_rate, "percent"),
             ("execution_rate_budget", self.execution_rate_budget, "percent"),
@@ -924,7 +929,8 @@ def rankings(c: Corpus, year: int, region: str = "", *, limit: int | None = SUMM
     [(1, '和平县政务服务数据管理局'), (None, '开远市人民政府大数据研究中心')]
     """
     rows = portfolio_reports(c, year, region)
-    ranked = ranks(rows.select("report_id", "year", "score", "budget_yuan", "spent_yuan", "synthetic"), by=("year",))
+    ranked = ranks(rows.select("report_id", "year", "score", "budget_yuan", "spent_yuan", "synthetic",
+                               *(c for c in ("budget_adjusted_yuan",) if c in rows.columns)), by=("year",))
     table = (
         with_grade_class(rows.join(ranked.select("report_id", "score_rank", "execution_rate_rank"), on="report_id"))
         .sort(["synthetic", "score_rank", "execution_rate_rank", "agency"], nulls_last=True)
@@ -1162,7 +1168,7 @@ def subtotal_check(report: Report) -> Any:
 #: reads only these from the store).
 INDEX_REPORT_COLUMNS: tuple[str, ...] = (
     "report_id", "source", "agency", "region", "year", "kind", "project_name", "status", "synthetic",
-    "budget_yuan", "available_yuan", "spent_yuan", "score", "grade", "grade_scheme")
+    "budget_yuan", "budget_adjusted_yuan", "available_yuan", "spent_yuan", "score", "grade", "grade_scheme")
 INDEX_FLAG_COLUMNS: tuple[str, ...] = (
     "report_id", "code", "severity", "field", "reported", "expected", "message", "figure")
 

@@ -476,7 +476,8 @@ def test_a_grid_a_cell_a_line_with_its_columns_letters_unbracketed():
     head = "某县2022年度项目支出绩效自评表\n项目名称\n\n某项补助资金\n\n项目资金(万元)\n\n"
     r = _parse(head + "年初预算数\n\n全年预算数A\n\n全年执行数B\n\n分值\n\n执行率\n\n得分\n\n"
                       "年度资金总额\n\n264\n\n412.44\n\n330.48\n\n10\n\n80.13\n\n8\n")
-    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (4_124_400, 3_304_800, 0.8013)
+    assert (r.budget_yuan, r.budget_adjusted_yuan, r.spent_yuan, r.execution_rate_reported) == (
+        2_640_000, 4_124_400, 3_304_800, 0.8013)
 
 
 def test_a_total_row_without_its_rate_is_placed_by_the_part_row_restating_it():
@@ -484,7 +485,7 @@ def test_a_total_row_without_its_rate_is_placed_by_the_part_row_restating_it():
             "年初预算数 | 全年(调整)预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 | |||||\n")
     total = "年度总金额 | 3,724,055.00? | 4,764,453.11? | 4,614,453.11? | |||||||\n"
     r = _parse(head + total + "其中:财政拨款 | 3,724,055.00? | 4,764,453.11? | 4,614,453.11? | 96.85 | 10.00 | 9.68? | |||\n")
-    assert (r.budget_yuan, r.spent_yuan) == (4_764_453.11, 4_614_453.11)
+    assert (r.budget_yuan, r.budget_adjusted_yuan, r.spent_yuan) == (3_724_055, 4_764_453.11, 4_614_453.11)
     # a part row with other numbers confirms nothing of the total's
     r = _parse(head + total + "其中:财政拨款 | 3,000,000.00 | 4,000,000.00 | 3,874,000.00 | 96.85 | 10.00 | 9.68 | |||\n")
     assert (r.budget_yuan, r.spent_yuan) == (None, None)
@@ -590,7 +591,7 @@ def test_a_forms_numbers_with_a_lost_character_and_a_rate_without_its_sign():
     r = _parse("2024年度部门整体绩效自评表 | | | | | |\n项目名称: | 某县科学技术协会整体监控 | | | | |\n"
                "资金情况(元) | 年初预算数 | 全年(调整)预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 |\n"
                "年度总金额 | 3,724,055.00? | 4,764,453.11? | 4,614,453.11? | 96.85 | 10.00 | 9.68? |\n")
-    assert (r.budget_yuan, r.spent_yuan) == (4_764_453.11, 4_614_453.11)
+    assert (r.budget_yuan, r.budget_adjusted_yuan, r.spent_yuan) == (3_724_055, 4_764_453.11, 4_614_453.11)
     # a rate that does not agree with the row's money: the columns are not trusted
     r = _parse("2024年度部门整体绩效自评表 | | | | | |\n"
                "资金情况(元) | 年初预算数 | 全年(调整)预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 |\n"
@@ -1193,7 +1194,7 @@ def test_项目自评结果_heads_a_report_only_as_its_one_first_line():
 def test_剩余_is_a_balance_only_where_it_ends_the_label():
     head = "2022年度某县农村公路建设项目绩效自评报告\n一、项目概况\n"
     r = _parse(head + "该项目年初预算500万元,根据剩余工程量调整后预算资金800万元,全年实际支出780万元。\n")
-    assert r.budget_yuan == 8_000_000
+    assert (r.budget_yuan, r.budget_adjusted_yuan) == (5_000_000, 8_000_000)
     r = _parse("2022年度农村剩余劳动力转移就业培训项目绩效自评报告\n一、项目概况\n"
                "县财政下达培训资金40万元。农村剩余劳动力转移就业培训项目全年预算资金50万元,实际支出48万元。\n")
     assert (r.budget_yuan, r.spent_yuan) == (500_000, 480_000)

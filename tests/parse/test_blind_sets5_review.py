@@ -66,7 +66,7 @@ def test_last_years_outturn_beside_this_years_plan_is_not_money_spent():
 def test_a_budget_adjusted_in_the_course_of_the_year_is_no_budget_carried_out():
     head = "甲县乙项目2024年度绩效自评报告\n一、项目基本情况\n"
     report = _parse(head + "项目年初预算500万元,根据实际执行情况调整后预算450万元,当年实际支出440万元。\n")
-    assert report.budget_yuan == 4500000 and report.spent_yuan == 4400000
+    assert (report.budget_yuan, report.budget_adjusted_yuan, report.spent_yuan) == (5000000, 4500000, 4400000)
     report = _parse(head + "结合实际执行情况调整预算为450万元。\n二、项目执行情况\n截至年底已支出440万元。\n")
     assert report.budget_yuan == 4500000 and report.spent_yuan == 4400000
 
@@ -94,4 +94,4 @@ def test_a_money_unit_declared_with_the_rates_unit_is_the_tables_money_unit():
     text = ("甲县2024年乙项目绩效自评表\n单位:万元/%\n| 项目 | 年初预算数 | 全年预算数 | 全年执行数 | 执行率 |\n"
             "| 年度资金总额 | 500 | 480 | 450 | 93.75 |\n")
     report = _parse(text)
-    assert report.budget_yuan == 4800000 and report.spent_yuan == 4500000
+    assert (report.budget_yuan, report.budget_adjusted_yuan, report.spent_yuan) == (5000000, 4800000, 4500000)

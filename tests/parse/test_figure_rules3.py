@@ -102,10 +102,10 @@ def test_the_transfer_payment_grid_whose_rate_disagrees_gives_nothing():
 
 # ------------------------------------------------------------------ wording
 
-def test_the_adjusted_full_year_budget_beats_the_year_start_one():
+def test_the_adjusted_full_year_budget_stands_beside_the_year_start_one():
     r = _parse("某镇人民政府2023年度部门整体支出绩效自评报告\n(二)部门资金情况。\n"
                "2023年度某镇年初预算1000万元,全年(调整)预算数1500.5万元。\n")
-    assert r.budget_yuan == 15005000.0
+    assert (r.budget_yuan, r.budget_adjusted_yuan) == (10000000.0, 15005000.0)
 
 
 PROJECTS = "我局2023年项目支出共3个,年初预算数300万元,支出数280万元。\n"

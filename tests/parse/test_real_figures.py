@@ -260,8 +260,10 @@ FORM_HEAD = "某县交通运输局2021年度项目支出绩效自评表\n项目�
 def test_flattened_form_row_confirmed_by_its_rate():
     r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
                            "年度资金总额: 120 150 138.5 10 92.33% 9.23\n")
-    # 全年预算数 is the budget: 138.5 ÷ 150 = 92.33%, the rate the row states.
-    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (1500000.0, 1385000.0, 0.9233)
+    # 138.5 ÷ 150 (全年预算数) = 92.33%, the rate the row states: the columns are placed;
+    # the budget is the year-start one, the adjusted one beside it.
+    assert (r.budget_yuan, r.budget_adjusted_yuan, r.spent_yuan, r.execution_rate_reported) == (
+        1200000.0, 1500000.0, 1385000.0, 0.9233)
 
 
 def test_flattened_form_header_run_together_and_values_with_units():
@@ -332,7 +334,7 @@ def test_flattened_form_row_whose_blank_cell_is_one_of_the_two_budgets():
 def test_flattened_form_row_with_its_rate_written_without_percent_is_checked_by_it():
     r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
                            "年度资金总额: 120 150 138.5 10 92.33 9.23\n")
-    assert (r.budget_yuan, r.spent_yuan, r.execution_rate_reported) == (1500000.0, 1385000.0, 0.9233)
+    assert (r.budget_adjusted_yuan, r.spent_yuan, r.execution_rate_reported) == (1500000.0, 1385000.0, 0.9233)
     # … and a bare number that 执行数 ÷ 预算数 does not give is no rate: the row is undecided.
     r = _parse(FORM_HEAD + "年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
                            "年度资金总额: 120 150 138.5 10 50 9.23\n")

@@ -33,8 +33,8 @@ def test_mof_form():
     assert r.status == "ok", r.errors
     assert (r.agency, r.region, r.year, r.kind, r.project_name) == (
         "某某县交通运输局", "某某县", 2021, "project", "乡村道路养护项目")
-    # 全年预算数 (the adjusted budget) is the budget; 年初预算数 stays a line.
-    assert (r.budget_yuan, r.spent_yuan) == (1500000.0, 1385000.0)
+    # 年初预算数 is the budget, 全年预算数 (the adjusted one, the 执行率's base) beside it.
+    assert (r.budget_yuan, r.budget_adjusted_yuan, r.spent_yuan) == (1200000.0, 1500000.0, 1385000.0)
     assert r.execution_rate_reported == 0.9233
     assert (r.score, r.grade, r.published_date) == (95.23, "优", "2022-03-08")
     # The money grid's execution-rate points (分值 10, 得分 9.23) come last: with the

@@ -67,6 +67,15 @@ def test_amounts_are_written_one_way_everywhere(corpus):
     assert table["报告所写执行率"] == display.percent(f.execution_rate_reported) == "84.61%"
 
 
+def test_facts_show_the_adjusted_budget_only_where_the_report_states_it(corpus):
+    from dataclasses import replace
+
+    f = views.facts(corpus, *SAMPLE_000)
+    assert f.budget_adjusted_yuan is None and "调整后预算（万元）" not in dict(f.table().iter_rows())
+    table = dict(replace(f, budget_adjusted_yuan=800_000.0).table().iter_rows())
+    assert table["调整后预算（万元）"] == "80.00" and table["预算（万元）"] == "71.00"
+
+
 def test_facts_of_000(corpus):
     f = views.facts(corpus, *SAMPLE_000)
     assert (f.budget_yuan, f.available_yuan, f.spent_yuan) == (710000.0, 710000.0, 600651.81)
