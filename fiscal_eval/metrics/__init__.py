@@ -349,7 +349,8 @@ def metric_tables(
     def joined(rows: pl.DataFrame) -> pl.DataFrame:
         return (
             rows.select("report_id", "source", "agency", "region", "year", "kind", "status", "synthetic",
-                        "budget_yuan", "available_yuan", "spent_yuan", "execution_rate_reported", "score", "grade")
+                        "budget_yuan", *(c for c in ("budget_adjusted_yuan",) if c in columns),
+                        "available_yuan", "spent_yuan", "execution_rate_reported", "score", "grade")
             .join(execution, on="report_id", how="left")
             .join(grades, on="report_id", how="left")
             .join(shares, on="report_id", how="left")

@@ -254,19 +254,18 @@ def _line_by_span(report: Report) -> dict[Span, FundLine]:
 
 def _report_amounts(report: Report) -> dict[str, list[_Amount]]:
     """The report's budget, available and spent, each with the slack of the line it came
-    from; the budget as adjusted first where the report states it beside its year-start
-    one (the 自评表's 执行率 is 全年执行数 ÷ 全年预算数), then the year-start one."""
+    from; as the budget, the one a rate divides by: the budget as adjusted where the report
+    states it beside its year-start one (the 自评表's 执行率 is 全年执行数 ÷ 全年预算数)."""
     lines = _line_by_span(report)
     out: dict[str, list[_Amount]] = {}
     for role, field in _ROLE_FIELDS.items():
-        fields = ("budget_adjusted_yuan", field) if role == "budget" else (field,)
-        for name in fields:
-            value = getattr(report, name)
-            if value is None:
-                continue
-            ev = report.evidence.get(name)
-            words = "调整后预算数" if name == "budget_adjusted_yuan" else _ROLE_WORDS[role]
-            out.setdefault(role, []).append(_Amount(value, _slack(lines.get(ev.span) if ev else None), words))
+        if role == "budget" and report.budget_adjusted_yuan is not None:
+            field = "budget_adjusted_yuan"
+        value = getattr(report, field)
+        if value is None:
+            continue
+        ev = report.evidence.get(field)
+        out[role] = [_Amount(value, _slack(lines.get(ev.span) if ev else None), _ROLE_WORDS[role])]
     return out
 
 

@@ -135,7 +135,7 @@ def _parse(doc: Document) -> Report:
     # ---------------------------------------------------------------- money
     values: dict[str, float | None] = {}
     chosen_from = one_of_the_titles_funds(named_for_the_project(amounts, project_name, ctx.f), title_funds(ctx))
-    for field, choice in choose_funds(chosen_from).items():
+    for field, choice in choose_funds(chosen_from, ctx.f).items():
         if choice.candidates:
             candidates[field] = choice.candidates
         part = None

@@ -1395,12 +1395,13 @@ def spent_by_rate(amounts: list[Amount], budget: float | None, rate: float | Non
     return paid[0] if len({a.line.amount_yuan for a in paid}) == 1 else None
 
 
-def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
+def choose_funds(amounts: list[Amount], text: str = "") -> dict[str, Choice]:
     """The report's budget, available, spent and balance, each chosen from its candidates
     (:func:`fiscal_eval.parse.choose.choose`): the amounts its role words name, else the
     allocations (下达) that stand in for it. A field whose candidates disagree with no
     stated total to decide has a Choice with no option (the field stays null). A report
-    stating its year-start and adjusted budgets has both (``budget_adjusted_yuan``)."""
+    stating its year-start and adjusted budgets together has both (``budget_adjusted_yuan``;
+    ``text`` is the document's, where their figures are)."""
     chosen: dict[str, Choice] = {}
     amounts = _fiscal_money_below_investment(amounts)
     for field, role in FIELD_ROLES.items():
@@ -1416,8 +1417,8 @@ def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
                                                        for o in direct if not o.value]
         if direct:
             chosen[field] = choose(direct)
-            if field == "budget_yuan":
-                chosen.update(_year_start_and_adjusted(direct, chosen[field]))
+            if field == "budget_yuan" and text:
+                chosen.update(_year_start_and_adjusted(direct, chosen[field], text))
     return chosen
 
 
@@ -1426,29 +1427,58 @@ def choose_funds(amounts: list[Amount]) -> dict[str, Choice]:
 # one approved at the year's start (年初预算数, 年初批复预算).
 _ADJUSTED_RANK, _YEAR_START_RANK = 1, 2
 LOST_ADJUSTED = "调整后的预算：另记为调整后预算（执行率以之为分母），预算取年初预算"
+# A form row's cells: the year-start column's figure before the adjusted one's, on its row.
+_ROW_REACH = 200
+# What may follow the year-start words in prose before the figure ("年初批复预算8个项目985万元",
+# "年初预算数为…"; not "年初预算执行进度序时目标…", a target of another measure).
+_YEAR_START = re.compile(r"年初(?:批复|安排)?预算(?:收入|资金)?(?:数)?")
+_YEAR_START_TAIL = re.compile(r"(?:\d+个项目|[为是共计合总额约:：,，\s])*")
+_STOP = re.compile(r"[。！？!?\n]")
+_YEAR = re.compile(r"(?:19|20)\d\d(?=年)")
 
 
-def _year_start_and_adjusted(options: list[Option], budget: Choice) -> dict[str, Choice]:
+def _together(start: Option, adjusted: Option, text: str) -> bool:
+    """Whether a year-start figure and an adjusted budget are one statement of the two
+    budgets: the year-start one first (a year-start figure after the adjusted budget is a
+    comparison, a part or another's: "…较年初预算100万元增加…", "设备购置费年初预算30万元"),
+    on one form row (the row's label, the cells in reach) or in one sentence of prose whose
+    year-start words end at the figure, of no other year."""
+    lo, hi = start.span[0], adjusted.span[0]
+    if not lo < hi:
+        return False
+    if "年初" not in start.label:  # a form's cell: its label is the row's
+        return start.label == adjusted.label and hi - lo <= _ROW_REACH
+    m = None
+    for m in _YEAR_START.finditer(start.label):
+        pass
+    if m is None or not _YEAR_START_TAIL.fullmatch(start.label, m.end()):
+        return False
+    years = set(_YEAR.findall(start.label)) | set(_YEAR.findall(adjusted.label))
+    return len(years) <= 1 and _STOP.search(text, lo, hi) is None
+
+
+def _year_start_and_adjusted(options: list[Option], budget: Choice, text: str) -> dict[str, Choice]:
     """"年初预算数 238.93 | 调整后预算数 251.89 | 执行数 251.89 | 执行率 100%": a report
     stating both budgets of its year has as its budget the one approved at the year's
     start (PEFA PI-1 measures outturn against the originally approved budget) and the
     adjusted one beside it as ``budget_adjusted_yuan`` (the 自评表's 执行率 is 全年执行数 ÷
     全年预算数, 财预〔2020〕10号). Only where the adjusted budget was chosen and the
-    year-start figures decide among themselves (one value, or a stated total); a
-    year-start 0 beside a stated budget is a cell left unfilled and decides nothing."""
+    year-start figures stated with it (:func:`_together`; no item of a list) decide among
+    themselves (one value, or a stated total); a year-start 0 decides nothing."""
     adjusted = budget.option
     if adjusted is None or adjusted.rank != _ADJUSTED_RANK:
         return {}
-    start = choose([o for o in options if o.rank == _YEAR_START_RANK and not o.excluded])
+    starts = [o for o in options if o.rank == _YEAR_START_RANK and not (o.excluded or o.item)
+              and _together(o, adjusted, text)]
+    start = choose(starts, keep_single=True)
     if start.option is None:
         return {}
-    lost = {(c.span, c.value): c.lost for c in budget.candidates}
-    ordered = sorted(options, key=lambda o: o.span[0])
+    lost = {(c.span, c.value): c.lost for c in (*budget.candidates, *start.candidates)}
     candidates = tuple(
         Candidate(value=o.value, span=o.span, label=o.label, reason=o.reason, chosen=o is start.option,
                   lost="" if o is start.option else LOST_ADJUSTED if o is adjusted
                   else lost.get((o.span, o.value), LOST_RANK))
-        for o in ordered)
+        for o in sorted(options, key=lambda o: o.span[0]))
     return {"budget_yuan": Choice(start.option, candidates, start.reason),
             "budget_adjusted_yuan": Choice(adjusted, (), budget.reason)}
 

@@ -57,6 +57,38 @@ def test_the_adjusted_budget_is_kept_apart_only_beside_a_year_start_one_that_dec
     assert (r.budget_yuan, r.budget_adjusted_yuan) == (budget, None)
 
 
+H = "某县农业农村局2023年度项目支出绩效自评报告\n一、项目资金情况\n"
+RATE = "项目全年预算数120万元,全年执行数110万元,执行率91.67%。"
+
+
+@pytest.mark.parametrize("text", [
+    # (a review's texts) a year-start figure of another year, scope or line is no year-start budget
+    H + "2022年年初预算80万元。2023年项目全年预算数120万元,全年执行数110万元,执行率91.67%。",
+    H + "上年年初预算80万元。本年项目全年预算数120万元,全年执行数110万元。",
+    H + RATE + "\n五、下一步工作计划\n2024年年初预算安排150万元。",
+    H + "本局2023年年初预算收入1500万元。\n高标准农田建设项目全年预算数120万元,全年执行数110万元。",
+    H + RATE + "另,农机购置补贴项目年初预算80万元,不在本次评价范围。",
+    H + RATE + "设备购置费年初预算30万元,全年执行28万元。",
+    H + "执行率91.67%;年初预算执行进度序时目标60万元," + RATE,
+    # an item of a list
+    H + RATE + "资金主要用于:一是设备购置,年初预算30万元;二是人员培训,预算资金20万元;三是宣传,预算资金10万元。",
+    H + "本项目包含两个子项目,全年预算数120万元,全年执行数110万元。其中:(一)道路硬化子项目年初预算70万元;"
+        "(二)桥梁维修子项目年初预算40万元。",
+    # stated after the adjusted budget: a comparison
+    H + "调整后预算120万元,较年初预算100万元增加20万元。",
+])
+def test_a_year_start_figure_not_stated_with_the_adjusted_budget_leaves_it_the_budget(text):
+    r = parse_text(text, "t.txt")
+    assert (r.budget_yuan, r.budget_adjusted_yuan) == (1_200_000, None)
+
+
+def test_a_stated_rate_is_checked_against_the_budget_it_divides_by_only():
+    # 110 ÷ 120 = 91.67 %, not the 110 % stated (110 ÷ 100, the year-start budget): flagged
+    r = parse_text(H + "项目年初预算数100万元,全年预算数120万元,全年执行数110万元,预算执行率110%。", "t.txt")
+    assert (r.budget_yuan, r.budget_adjusted_yuan) == (1_000_000, 1_200_000)
+    assert [f.code for f in r.flags if f.code == "rate_mismatch"] == ["rate_mismatch"]
+
+
 def test_the_rates_divide_by_the_adjusted_budget_and_pefa_by_the_year_start_one():
     reports = pl.DataFrame({"report_id": ["a", "b"], "budget_yuan": [1_200_000.0, 1_000.0],
                             "budget_adjusted_yuan": [1_500_000.0, None], "available_yuan": [1_500_000.0, None],
