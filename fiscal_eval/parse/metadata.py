@@ -1278,10 +1278,18 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
     return _choose(cands, same=_same_org, fuller=_fullest, decide=decide)
 
 
+# A portal's welcome banner names the site's owner right after its words ("欢迎进入南昌市
+# 生态环境局网站!").
+_WELCOME = re.compile(r"欢迎(?:您)?(?:进入|访问|来到|光临)$")
+
+
 def _name_may_start(text: str, i: int) -> bool:
     """Whether a unit's full name may begin at ``i``: the text's start, after a space or
-    punctuation, or after a year (2025年舒城县…, 2020年度甲山县…) — not at the year's own
-    年 or 度 ("2020年度甲山县司法局" is no unit 度甲山县司法局)."""
+    punctuation, after a portal's welcome (欢迎进入…网站), or after a year (2025年舒城县…,
+    2020年度甲山县…) — not at the year's own 年 or 度 ("2020年度甲山县司法局" is no unit
+    度甲山县司法局)."""
+    if _WELCOME.search(text, max(0, i - 5), i):
+        return True
     before, ch = (text[i - 1] if i else ""), text[i:i + 1]
     if before.isdigit() and ch == "年":
         return False
@@ -1334,7 +1342,19 @@ def _spelled_out(ctx: Context, cands: list[_C]) -> list[_C]:
                           for full in fuller if full != shortest):
             full, span = shortest, fuller[shortest]
             out.append(_C(full, span, "全称", "正文所写的单位全称", _SPELLED_OUT))
+    # "深圳市福田区民政局关于“…资金”管理使用情况": a document's own title line opens with the
+    # unit that issues it, written in full (发文机关 + 关于 + 事由): it spells out the name a
+    # page's 来源 gives short (福田区民政局).
+    for m in _ISSUER.finditer(head):
+        full = m.group(1)
+        if _plausible_org(full) and not _PREPOSITION.match(full):
+            for name in {str(c.value) for c in cands if c.tier < REJECTED}:
+                if full != name and full.endswith(name) and _same_org(name, full):
+                    out.append(_C(full, m.span(1), "全称", "公文标题所写的发文单位全称", _SPELLED_OUT))
     return out
+
+
+_ISSUER = re.compile(r"(?m)^[ \t]*([\u4e00-\u9fff]{4,24}?)关于")
 
 
 _NONEMPTY_LINE = re.compile(r"[^\n]+")
