@@ -93,6 +93,8 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
             after_budget: bool = False) -> tuple[Role, int, tuple[str, ...]]:
     v = vocab()
     role, rank, matched = role_of(_untitled(label))
+    if role == "spent" and rank == _PAID_OUT_RANK and "拨付" in matched and not _paid_out(ctx, pos, sentence_start):
+        role, rank, matched = "income", 3, "拨付"  # (money issued, as the words read before)
     if role in ("budget", "available", "spent", "income"):
         if _is_bare(label, matched):  # the subject is the sentence so far
             part = (ctx.found_before(v.subject_part, sentence_start, pos) and not v.subject_whole.search(label)
@@ -154,6 +156,29 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
         # ("收到上级下拨…" names what was received, not what was allocated).
         fallback = ("budget",)
     return role, rank, fallback
+
+
+# In the sentence of money 已拨付: words that it arrived (到位, 到账), that it was passed on
+# to others (拨付至/给/项目实施单位/主管部门/乡镇, 分解下达, 拨付对象), or a date before the
+# year's end (截至6月底, 截至2024年9月): then it is money issued, or not the year's.
+_NOT_PAID_OUT = re.compile(r"到位|到账|拨付(?:到|至|给)|拨付(?:各|项目(?:实施|主管)|实施单位|主管部门|乡镇|本单位|我)"
+                           r"|分解下达|下达至|拨付对象|(?:截至|截止)(?:\d{4}年)?(?:[1-9]|1[01])月")
+_RECIPIENT_AFTER = re.compile(r"[\d.,，]+\s*(?:亿元|万元|元)(?:资金)?(?:到|至|给)")
+
+
+_PAID_OUT_RANK = 3  # vocab.toml's rank for money 已拨付 (not 完成拨付, 拨付使用: spending outright)
+
+
+def _paid_out(ctx: Context, pos: int, sentence_start: int) -> bool:
+    """Whether money its words say was 已拨付 / 共拨付 (vocab.toml: paid out) is what the
+    report's unit spent in the year: not where its sentence says it arrived or was passed
+    on (_NOT_PAID_OUT), its recipient follows the figure (已拨付50万元到各乡镇), its words
+    name another year than the title's, it lies under next steps, or the report is a
+    department's (its money paid out is one item of its spending)."""
+    lo, hi = ctx.sentence_bounds(pos)
+    return not (ctx.search_in(_NOT_PAID_OUT, lo, hi) or _RECIPIENT_AFTER.match(ctx.f, pos)
+                or _another_year(ctx, _since_figure(ctx, sentence_start, pos), pos)
+                or _next_steps(ctx, pos) or _department_title(ctx))
 
 
 def _department_title(ctx: Context) -> bool:

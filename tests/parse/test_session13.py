@@ -22,7 +22,7 @@ HEAD = "甲县乙项目2024年度绩效自评报告\n一、资金情况\n"
 @pytest.mark.parametrize("sentence, spent", [
     ("财政下达项目资金50万元,目前已拨付10万元,预算执行率为20%。", 100_000),
     ("该项目下达资金2373.51万元。目前已拨付财政补助资金1002.2739万元,其余正在申请拨付。", 10_022_739),
-    ("该项目申请专项债券资金11亿元,2022年已拨付资金6亿元,已全部投入使用。", 600_000_000),
+    ("该项目申请专项债券资金11亿元,2024年已拨付资金6亿元,已全部投入使用。", 600_000_000),
     ("项目已实施完成,全年共拨付2646.45万元。", 26_464_500),
 ])
 def test_money_paid_out_in_a_progress_report_is_what_was_spent(sentence, spent):
@@ -45,6 +45,52 @@ def test_money_issued_passed_on_or_planned_is_not_spent(sentence):
     assert _parse(HEAD + sentence + "\n").spent_yuan is None
 
 
+FINANCE = "甲县财政局2024年度衔接推进乡村振兴补助资金绩效自评报告\n一、资金情况\n"
+
+
+@pytest.mark.parametrize("text", [
+    # (a review's texts) it arrived: 到位 in its sentence
+    HEAD + "2024年省级财政下达该项目资金100万元,资金已拨付100万元,资金到位率100%。",
+    HEAD + "项目预算100万元,项目资金已拨付100万元,已全部到位。",
+    HEAD + "项目预算100万元,资金已拨付本单位100万元。",
+    HEAD + "项目预算100万元,县财政已将资金拨付我单位,目前已拨付100万元。",
+    # passed on by the finance bureau that writes
+    FINANCE + "全年共拨付资金3000万元,全部拨付至项目实施单位。",
+    FINANCE + "县财政局及时将资金拨付项目主管部门,全年共拨付1500万元。",
+    HEAD + "已拨付50万元到各乡镇。",
+    HEAD + "已拨付资金50万元至乡镇财政所。",
+    # another year, over years, part of the year, next steps
+    HEAD + "2024年预算300万元。2023年已拨付资金200万元。",
+    HEAD + "项目自2021年实施以来,累计拨付资金800万元。",
+    HEAD + "项目全年预算100万元,截至6月底,已拨付资金30万元。",
+    HEAD + "项目全年预算100万元。\n三、下一步工作\n全年共拨付资金100万元。",
+    # one item of a department's spending
+    "甲县民政局2024年度部门整体支出绩效自评报告\n一、部门收支情况\n2024年部门预算收入5000万元。全年已拨付学生资助资金300万元。",
+])
+def test_money_paid_out_that_arrived_was_passed_on_or_is_not_the_years_is_not_spent(text):
+    assert _parse(text + "\n").spent_yuan is None
+
+
 def test_spending_named_outright_beats_money_paid_out():
     r = _parse(HEAD + "目前已拨付资金30万元,实际支出28万元。\n")
     assert r.spent_yuan == 280_000
+
+
+def test_a_portal_welcome_spells_out_a_unit_its_source_line_names_by_level_alone():
+    text = ("欢迎进入甲州市生态环境局网站!\n您当前所在位置:首页 > 财政公开\n"
+            "甲州市中央水污染防治转移支付资金2023年度绩效自评报告\n来源:市生态环境局  发布日期: 2024-03-29\n"
+            "一、基本情况\n2023年下达我市中央水污染防治资金500万元。\n")
+    assert _parse(text).agency == "甲州市生态环境局"
+    # the welcome of another unit's site lends nothing
+    other = text.replace("欢迎进入甲州市生态环境局网站", "欢迎进入甲州市人民政府网站")
+    assert _parse(other).agency != "甲州市人民政府"
+
+
+def test_a_documents_own_title_line_spells_out_its_issuer():
+    text = ("首页 > 区部门网站 > 区民政局 > 通知公告\n\n甲市乙区民政局关于“2021年中央财政困难群众救助补助资金”管理使用情况\n\n"
+            "信息提供日期 : 2023-03-27 16:25来源 : 乙区民政局\n\n根据相关文件规定,现将上级转移支付资金使用情况报告如下:\n"
+            "一、资金基本情况\n2021年中央财政困难群众救助补助资金下达我区111万元。\n")
+    assert _parse(text).agency == "甲市乙区民政局"
+    # a line opening with 根据…关于 names no issuer
+    text = text.replace("甲市乙区民政局关于“2021年", "根据甲市乙区民政局关于“2021年")
+    assert _parse(text).agency == "乙区民政局"
