@@ -93,7 +93,7 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
             after_budget: bool = False) -> tuple[Role, int, tuple[str, ...]]:
     v = vocab()
     role, rank, matched = role_of(_untitled(label))
-    if role == "spent" and rank == _PAID_OUT_RANK and "拨付" in matched and not _paid_out(ctx, pos, sentence_start):
+    if paid_out_words(_untitled(label)) and not _paid_out(ctx, pos, sentence_start):
         role, rank, matched = "income", 3, "拨付"  # (money issued, as the words read before)
     if role in ("budget", "available", "spent", "income"):
         if _is_bare(label, matched):  # the subject is the sentence so far
@@ -162,21 +162,42 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
 # to others (拨付至/给/项目实施单位/主管部门/乡镇, 分解下达, 拨付对象), or a date before the
 # year's end (截至6月底, 截至2024年9月): then it is money issued, or not the year's.
 _NOT_PAID_OUT = re.compile(r"到位|到账|拨付(?:到|至|给)|拨付(?:各|项目(?:实施|主管)|实施单位|主管部门|乡镇|本单位|我)"
-                           r"|分解下达|下达至|拨付对象|(?:截至|截止)(?:\d{4}年)?(?:[1-9]|1[01])月")
+                           r"|分解下达|下达至|拨付对象|(?:截至|截止)(?:\d{4}年)?(?:[1-9]|1[01])月"
+                           # a giver paying out earlier in the sentence ("县财政局按进度拨付资金,目前已拨付
+                           # 80万元"; not one that allocated: "财政下达项目资金50万元,目前已拨付10万元");
+                           # money of years before (含以前年度, 历年, 以来)
+                           r"|(?:财政|上级)[^,，;。]{0,8}(?:拨付|下拨)[^,，;。]{0,12}[,，;；]|以前年度|历年|以来")
+# Between 拨付 and the figure, a unit the money went to that passes it on or spends it as its
+# own (已拨付项目单位…, 已拨付12个乡镇资金…, 已拨付县农业农村局…, 已拨付32所学校…): not the
+# writer's spending (a contractor or household paid is: 已拨付施工单位工程款, 已拨付农户…).
+_PASSED_TO = re.compile(r"拨付(?!施工|承建|中标)(?:(?![\d.]+\s*(?:亿元|万元|元))[^,，;；。]){0,10}?(?:单位|乡镇|街道|[局委厅办]|学校|医院|卫生院|中心|部门|县|区|市)"
+                        r"(?=[^,，;；。]{0,6}?[\d.]+\s*(?:亿元|万元|元))")
+# A report written by a finance bureau: the money it 拨付 is passed down, not spent by it.
+_FINANCE_WRITER = re.compile(r"财政[局厅]")
 _RECIPIENT_AFTER = re.compile(r"[\d.,，]+\s*(?:亿元|万元|元)(?:资金)?(?:到|至|给)")
 
 
 _PAID_OUT_RANK = 3  # vocab.toml's rank for money 已拨付 (not 完成拨付, 拨付使用: spending outright)
 
 
+def paid_out_words(label: str) -> bool:
+    """Whether ``label`` names money spent only as 已拨付 / 共拨付 (the weakest reading)."""
+    role, rank, matched = role_of(label)
+    return role == "spent" and rank == _PAID_OUT_RANK and "拨付" in matched
+
+
 def _paid_out(ctx: Context, pos: int, sentence_start: int) -> bool:
     """Whether money its words say was 已拨付 / 共拨付 (vocab.toml: paid out) is what the
-    report's unit spent in the year: not where its sentence says it arrived or was passed
-    on (_NOT_PAID_OUT), its recipient follows the figure (已拨付50万元到各乡镇), its words
-    name another year than the title's, it lies under next steps, or the report is a
-    department's (its money paid out is one item of its spending)."""
+    report's unit spent in the year: not where its sentence says it arrived, was passed on
+    or is of years before (_NOT_PAID_OUT), its recipient follows the figure (已拨付50万元到
+    各乡镇) or comes before it (_PASSED_TO), its words name another year than the title's,
+    it lies under next steps, a finance bureau writes (it passes money down) or the report
+    is a department's (its money paid out is one item of its spending)."""
     lo, hi = ctx.sentence_bounds(pos)
+    title = find_title(ctx)
     return not (ctx.search_in(_NOT_PAID_OUT, lo, hi) or _RECIPIENT_AFTER.match(ctx.f, pos)
+                or _PASSED_TO.search(ctx.f, _since_figure(ctx, sentence_start, pos), pos + 24)
+                or (title is not None and _FINANCE_WRITER.search(str(title.value)))
                 or _another_year(ctx, _since_figure(ctx, sentence_start, pos), pos)
                 or _next_steps(ctx, pos) or _department_title(ctx))
 
@@ -1459,7 +1480,8 @@ _ROW_REACH = 200
 _YEAR_START = re.compile(r"年初(?:批复|安排)?预算(?:收入|资金)?(?:数)?")
 _YEAR_START_TAIL = re.compile(r"(?:\d+个项目|[为是共计合总额约:：,，\s])*")
 _STOP = re.compile(r"[。！？!?\n]")
-_YEAR = re.compile(r"(?:19|20)\d\d(?=年)")
+_SCOPE = re.compile(r"上年|去年|本年|今年|当年|全[省市县区]|[省市县区]级|中央|上级|本级|[本我][局委厅办]|[本我]?单位|部门"
+                    r"|我[省市县区]|项目|收入")
 
 
 def _together(start: Option, adjusted: Option, text: str) -> bool:
@@ -1479,7 +1501,12 @@ def _together(start: Option, adjusted: Option, text: str) -> bool:
     if m is None or not _YEAR_START_TAIL.fullmatch(start.label, m.end()):
         return False
     years = set(_YEAR.findall(start.label)) | set(_YEAR.findall(adjusted.label))
-    return len(years) <= 1 and _STOP.search(text, lo, hi) is None
+    # Words of a scope (本局, 全县, 省级, 上年, 项目, 收入) on both sides that differ: the
+    # figures are two subjects' ("本局年初预算1500万元,高标准农田建设项目全年预算数120万元",
+    # "上年年初预算80万元,本年全年预算数120万元"), not one's two budgets.
+    scopes = set(_SCOPE.findall(start.label)), set(_SCOPE.findall(adjusted.label))
+    return (len(years) <= 1 and _STOP.search(text, lo, hi) is None
+            and (scopes[0] == scopes[1] or not (scopes[0] and scopes[1])))
 
 
 def _year_start_and_adjusted(options: list[Option], budget: Choice, text: str) -> dict[str, Choice]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 import fiscal_eval
+from fiscal_eval.api import parse_text
 from fiscal_eval.parse import parse_document
 from fiscal_eval.sources.text import document_from_text
 
@@ -21,6 +22,7 @@ HEAD = "甲县乙项目2024年度绩效自评报告\n一、资金情况\n"
 
 @pytest.mark.parametrize("sentence, spent", [
     ("财政下达项目资金50万元,目前已拨付10万元,预算执行率为20%。", 100_000),
+    ("财政下达项目资金50万元,目前已拨付10万元。", 100_000),  # (money allocated is no giver paying it)
     ("该项目下达资金2373.51万元。目前已拨付财政补助资金1002.2739万元,其余正在申请拨付。", 10_022_739),
     ("该项目申请专项债券资金11亿元,2024年已拨付资金6亿元,已全部投入使用。", 600_000_000),
     ("项目已实施完成,全年共拨付2646.45万元。", 26_464_500),
@@ -64,11 +66,32 @@ FINANCE = "甲县财政局2024年度衔接推进乡村振兴补助资金绩效�
     HEAD + "项目自2021年实施以来,累计拨付资金800万元。",
     HEAD + "项目全年预算100万元,截至6月底,已拨付资金30万元。",
     HEAD + "项目全年预算100万元。\n三、下一步工作\n全年共拨付资金100万元。",
+    # (a second review's) passed on to units named before the figure, by a finance bureau,
+    # from a giver earlier in the sentence, over years
+    FINANCE + "截至12月31日,已拨付项目单位2800万元。",
+    HEAD + "已拨付12个乡镇资金2800万元。",
+    HEAD + "资金已拨付县农业农村局2000万元。",
+    HEAD + "已拨付32所学校500万元。",
+    FINANCE + "截至12月31日,已拨付3000万元,拨付率100%。",
+    HEAD + "项目预算100万元,县财政局按进度拨付资金,目前已拨付80万元。",
+    HEAD + "本年预算100万元,项目已拨付工程款400万元(含以前年度)。",
     # one item of a department's spending
     "甲县民政局2024年度部门整体支出绩效自评报告\n一、部门收支情况\n2024年部门预算收入5000万元。全年已拨付学生资助资金300万元。",
 ])
 def test_money_paid_out_that_arrived_was_passed_on_or_is_not_the_years_is_not_spent(text):
     assert _parse(text + "\n").spent_yuan is None
+
+
+def test_money_paid_out_that_the_stated_rate_contradicts_stays_and_is_flagged():
+    # (the labels keep 已拨付 as spent where the report's own rate disagrees, real pages e010
+    # and l007: the disagreement is the report's, and the audit says so)
+    r = parse_text(HEAD + "项目预算100万元,已拨付80万元,预算执行率75%。\n", "t.txt")
+    assert r.spent_yuan == 800_000 and "rate_mismatch" in [f.code for f in r.flags]
+
+
+def test_a_contractor_or_household_paid_is_spending():
+    assert _parse(HEAD + "项目预算50万元,已拨付施工单位工程款45万元。\n").spent_yuan == 450_000
+    assert _parse(HEAD + "项目预算100万元,已拨付农户补贴资金90万元,惠及农户500户。\n").spent_yuan == 900_000
 
 
 def test_spending_named_outright_beats_money_paid_out():

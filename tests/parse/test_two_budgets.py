@@ -76,6 +76,12 @@ RATE = "项目全年预算数120万元,全年执行数110万元,执行率91.67%�
         "(二)桥梁维修子项目年初预算40万元。",
     # stated after the adjusted budget: a comparison
     H + "调整后预算120万元,较年初预算100万元增加20万元。",
+    # (a second review's) a wider scope, another year or level in the same sentence
+    H + "本局年初预算1500万元,高标准农田建设项目全年预算数120万元,全年执行数110万元。",
+    H + "全县年初预算3000万元,高标准农田项目调整后预算120万元,全年执行数110万元。",
+    H + "年初预算收入1500万元,本项目全年预算数120万元,全年执行数110万元。",
+    H + "上年年初预算80万元,本年全年预算数120万元,全年执行数110万元。",
+    H + "省级年初预算100万元,我县全年预算数120万元,全年执行数110万元。",
 ])
 def test_a_year_start_figure_not_stated_with_the_adjusted_budget_leaves_it_the_budget(text):
     r = parse_text(text, "t.txt")
