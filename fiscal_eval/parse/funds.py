@@ -93,7 +93,7 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
             after_budget: bool = False) -> tuple[Role, int, tuple[str, ...]]:
     v = vocab()
     role, rank, matched = role_of(_untitled(label))
-    if paid_out_words(_untitled(label)) and not _paid_out(ctx, pos, sentence_start):
+    if role == "spent" and rank == _PAID_OUT_RANK and "拨付" in matched and not _paid_out(ctx, pos, sentence_start):
         role, rank, matched = "income", 3, "拨付"  # (money issued, as the words read before)
     if role in ("budget", "available", "spent", "income"):
         if _is_bare(label, matched):  # the subject is the sentence so far
@@ -180,12 +180,6 @@ _RECIPIENT_AFTER = re.compile(r"[\d.,，]+\s*(?:亿元|万元|元)(?:资金)?(?:
 _PAID_OUT_RANK = 3  # vocab.toml's rank for money 已拨付 (not 完成拨付, 拨付使用: spending outright)
 
 
-def paid_out_words(label: str) -> bool:
-    """Whether ``label`` names money spent only as 已拨付 / 共拨付 (the weakest reading)."""
-    role, rank, matched = role_of(label)
-    return role == "spent" and rank == _PAID_OUT_RANK and "拨付" in matched
-
-
 def _paid_out(ctx: Context, pos: int, sentence_start: int) -> bool:
     """Whether money its words say was 已拨付 / 共拨付 (vocab.toml: paid out) is what the
     report's unit spent in the year: not where its sentence says it arrived, was passed on
@@ -194,11 +188,12 @@ def _paid_out(ctx: Context, pos: int, sentence_start: int) -> bool:
     it lies under next steps, a finance bureau writes (it passes money down) or the report
     is a department's (its money paid out is one item of its spending)."""
     lo, hi = ctx.sentence_bounds(pos)
+    words = _since_figure(ctx, sentence_start, pos)
     title = find_title(ctx)
     return not (ctx.search_in(_NOT_PAID_OUT, lo, hi) or _RECIPIENT_AFTER.match(ctx.f, pos)
-                or _PASSED_TO.search(ctx.f, _since_figure(ctx, sentence_start, pos), pos + 24)
+                or _PASSED_TO.search(ctx.f, words, pos + 24)
                 or (title is not None and _FINANCE_WRITER.search(str(title.value)))
-                or _another_year(ctx, _since_figure(ctx, sentence_start, pos), pos)
+                or _another_year(ctx, words, pos)
                 or _next_steps(ctx, pos) or _department_title(ctx))
 
 
@@ -1495,10 +1490,8 @@ def _together(start: Option, adjusted: Option, text: str) -> bool:
         return False
     if "年初" not in start.label:  # a form's cell: its label is the row's
         return start.label == adjusted.label and hi - lo <= _ROW_REACH
-    m = None
-    for m in _YEAR_START.finditer(start.label):
-        pass
-    if m is None or not _YEAR_START_TAIL.fullmatch(start.label, m.end()):
+    last = [*_YEAR_START.finditer(start.label)][-1:]  # (the words nearest the figure)
+    if not last or not _YEAR_START_TAIL.fullmatch(start.label, last[0].end()):
         return False
     years = set(_YEAR.findall(start.label)) | set(_YEAR.findall(adjusted.label))
     # Words of a scope (本局, 全县, 省级, 上年, 项目, 收入) on both sides that differ: the

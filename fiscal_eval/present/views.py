@@ -930,7 +930,7 @@ def rankings(c: Corpus, year: int, region: str = "", *, limit: int | None = SUMM
     """
     rows = portfolio_reports(c, year, region)
     ranked = ranks(rows.select("report_id", "year", "score", "budget_yuan", "spent_yuan", "synthetic",
-                               *(c for c in ("budget_adjusted_yuan",) if c in rows.columns)), by=("year",))
+                               *(col for col in ("budget_adjusted_yuan",) if col in rows.columns)), by=("year",))
     table = (
         with_grade_class(rows.join(ranked.select("report_id", "score_rank", "execution_rate_rank"), on="report_id"))
         .sort(["synthetic", "score_rank", "execution_rate_rank", "agency"], nulls_last=True)
