@@ -174,13 +174,22 @@ def _grade_sentence(f: views.Facts) -> str:
 
 
 def _execution_sentences(f: views.Facts) -> list[str]:
-    stages = [(w, v) for w, v in (("预算", f.budget_yuan), ("到位", f.available_yuan), ("支出", f.spent_yuan))
+    # A report stating both budgets of its year: the 自评表's rate divides by the adjusted
+    # one, PEFA PI-1's outturn by the year-start one (the originally approved budget).
+    adjusted = f.budget_adjusted_yuan
+    stages = [(w, v) for w, v in (("年初预算" if adjusted is not None else "预算", f.budget_yuan),
+                                  ("调整后预算", adjusted), ("到位", f.available_yuan), ("支出", f.spent_yuan))
               if v is not None]
     if not stages:
         return ["报告没有写出预算、到位和支出金额，无法计算执行率。"]
     out = ["，".join(f"{w} {wan(v)} 万元" for w, v in stages) + "。"]
     rates = []
-    if f.execution_rate_budget is not None:
+    if f.execution_rate_budget is not None and adjusted is not None:
+        rates.append(f"执行率（支出÷调整后预算）{percent(f.execution_rate_budget)}")
+        if f.budget_yuan and f.spent_yuan is not None:
+            outturn = f.spent_yuan / f.budget_yuan
+            rates.append(f"支出÷年初预算 {percent(outturn)}，落在 PEFA PI-1 的 {execution_band(outturn)}")
+    elif f.execution_rate_budget is not None:
         rates.append(f"执行率（支出÷预算）{percent(f.execution_rate_budget)}，"
                      f"落在 PEFA PI-1 的 {execution_band(f.execution_rate_budget)}")
     if f.execution_rate_available is not None:

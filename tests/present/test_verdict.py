@@ -150,3 +150,15 @@ def test_portfolio_names_at_most_a_few_low_executors(corpus, monkeypatch):
     named = text.split("其中自评为优档的：", 1)[1]
     assert named.startswith("保靖县电子政务办公室等 2 份")  # 82.6 % against 84.6 %
     assert "（列出执行率最低的 1 份）" in named and "、" not in named.split("等 ", 1)[0]
+
+
+def test_a_report_with_both_budgets_is_read_against_each_as_its_rule_says(corpus):
+    """The 自评表's rate divides by the adjusted budget, PEFA PI-1's outturn by the year-start one."""
+    f = views.facts(corpus, *BAOSHAN)
+    assert "调整后预算" not in "".join(verdict._execution_sentences(f))
+    both = replace(f, budget_yuan=600_000.0, budget_adjusted_yuan=710_000.0, spent_yuan=600_651.81,
+                   execution_rate_budget=600_651.81 / 710_000.0)
+    text = "".join(verdict._execution_sentences(both))
+    assert "年初预算 60.00 万元，调整后预算 71.00 万元" in text
+    assert "执行率（支出÷调整后预算）84.60%" in text
+    assert "支出÷年初预算 100.11%，落在 PEFA PI-1 的 A 档" in text
