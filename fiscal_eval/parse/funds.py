@@ -92,6 +92,8 @@ def _plan_titles(titles: tuple[str, ...]) -> bool:
 def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
             after_budget: bool = False) -> tuple[Role, int, tuple[str, ...]]:
     v = vocab()
+    if "分别" in label and _respective(ctx.f[max(sentence_start, pos - _WORDS_REACH):pos]):
+        return "other", 9, ()
     role, rank, matched = role_of(_untitled(label))
     if role == "spent" and rank == _PAID_OUT_RANK and "拨付" in matched and not _paid_out(ctx, pos, sentence_start):
         role, rank, matched = "income", 3, "拨付"  # (money issued, as the words read before)
@@ -156,6 +158,23 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
         # ("收到上级下拨…" names what was received, not what was allocated).
         fallback = ("budget",)
     return role, rank, fallback
+
+
+# "全年预算数、全年执行数分别为120万元、110万元": names of several stages before 分别为 and their
+# figures after it, in order. The figure nearest the words is not the last name's (that is
+# the last figure's); the names are not matched to the figures here, so none takes one.
+_RESPECTIVELY = re.compile(r"(?P<names>[^,，;；。:：]*)分别(?:为|是|达到?)?[:：]?\s*$")
+_NAMES_APART = re.compile(r"[、和及与]")
+
+
+def _respective(words: str) -> bool:
+    """Whether ``words`` (those before a figure) name two or more stages of money (budget,
+    arrived, spent …) that 分别为 gives their figures in order (see :data:`_RESPECTIVELY`)."""
+    m = _RESPECTIVELY.search(words)
+    if m is None:
+        return False
+    roles = {role_of(name)[0] for name in _NAMES_APART.split(m.group("names")) if name}
+    return len(roles & {"budget", "available", "spent", "income", "balance"}) >= 2
 
 
 # In the sentence of money 已拨付: words that it arrived (到位, 到账), that it was passed on

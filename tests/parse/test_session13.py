@@ -117,3 +117,20 @@ def test_a_documents_own_title_line_spells_out_its_issuer():
     # a line opening with 根据…关于 names no issuer
     text = text.replace("甲市乙区民政局关于“2021年", "根据甲市乙区民政局关于“2021年")
     assert _parse(text).agency == "乙区民政局"
+
+
+@pytest.mark.parametrize("sentence", [
+    "项目全年预算数、全年执行数分别为120万元、110万元,执行率91.67%。",
+    "项目预算资金、实际支出分别为120万元和110万元。",
+    "年初预算数、全年预算数、全年执行数分别为100万元、120万元、110万元。",
+])
+def test_stages_named_together_then_their_figures_give_none_the_wrong_figure(sentence):
+    # "A、B分别为X、Y": the figure nearest the words is A's, not B's; the names are not
+    # matched to the figures, so none is taken (before: 120万元 as the spending)
+    r = _parse(HEAD + sentence + "\n")
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
+
+
+def test_levels_named_together_are_no_stages():
+    r = _parse(HEAD + "项目预算100万元,中央资金、省级资金分别为60万元、40万元,实际支出95万元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (1_000_000, 950_000)
