@@ -210,8 +210,44 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
             declared = _UNIT.search(_GAP.sub("", before)) or _UNIT.search("".join(w.group() for w in run))
             unit = declared.group(1) if declared else "万元"
         heads = [w.group() for w in run][len(run) - len(cols):]
+        if total is not None and (part := _sole_part_row(f, found, cols)) is not None:
+            # (the part row holds the money columns' cells alone)
+            kept = [k for k, c in enumerate(cols) if c in _MONEY]
+            caption, cells = part
+            return _read(cells, [cols[k] for k in kept], [heads[k] for k in kept], unit, caption)
         return _read(found, cols, heads, unit, label)
     return displaced
+
+
+# The MoF form's part rows under its 年度资金总额: 其中:当年(本年)财政拨款 | 上年结转资金 | 其他资金.
+_FISCAL_PART = re.compile(r"[\s|]*其中[:：]?[\s|]*(?:当年|本年)财政拨款[\s|:：]*")
+_OTHER_PARTS = re.compile(r"[\s|]*(?:上年结转(?:资金)?|其他资金)[\s|:：]*")
+
+
+def _sole_part_row(f: str, found: list[tuple[str | None, re.Match[str]]],
+                   cols: list[str | None]) -> tuple[str, list[tuple[str | None, re.Match[str]]]] | None:
+    """"年度资金总额: 0 0 0 10 0 0 其中:本年财政拨款 90 89.974 89.974 上年结转资金 其他资金
+    年度总体目标…": a total row left unfilled (its money all 0) over one part row with
+    money, the other part rows empty — that part is the whole (the total is the parts'
+    sum), read under the money columns in order, one figure each and nothing more: the
+    part row's caption and its cells."""
+    money_cols: list[str | None] = [c for c in cols if c in _MONEY]
+    if not found or any(parse_number(m.group("num")) for c, m in found if c in _MONEY) \
+            or not any(c in _MONEY for c, _ in found):
+        return None
+    part = _FISCAL_PART.match(f, found[-1][1].end())
+    if part is None:
+        return None
+    row = _row(f, part.end(), money_cols)
+    if len(row) != len(money_cols) or any(m.group("unit") == "%" for _, m in row):
+        return None
+    pos, others = row[-1][1].end(), 0
+    while (other := _OTHER_PARTS.match(f, pos)) is not None and other.end() > pos:
+        pos, others = other.end(), others + 1
+    # (the other parts named and empty: the next words are the form's next part, no figure)
+    if others == 0 or _VALUE.match(f, pos) is not None:
+        return None
+    return _GAP.sub("", part.group()), row
 
 
 # A budget cell holding its number right after its header word ("全年预算数(A)300").

@@ -1479,7 +1479,36 @@ def choose_funds(amounts: list[Amount], text: str = "") -> dict[str, Choice]:
             chosen[field] = choose(direct)
             if field == "budget_yuan" and text:
                 chosen.update(_year_start_and_adjusted(direct, chosen[field], text))
+            for name in (field, "budget_adjusted_yuan") if field == "budget_yuan" else (field,):
+                if name in chosen:
+                    chosen[name] = _most_precise(chosen[name], direct, budgets=field == "budget_yuan")
     return chosen
+
+
+LOST_COARSER = "同一数字的另一处写法更精确（如“132.912万元”与“1329120.67元”），取更精确者"
+
+
+def _most_precise(choice: Choice, options: list[Option], *, budgets: bool = False) -> Choice:
+    """"全年执行数 132.912(万元)" chosen, and "本项目共完成预算资金1329120.67元" naming the
+    same role: one figure written twice, the second to the fen. The value is the most
+    precise writing of it — a candidate of the role, not excluded, no item, within the
+    chosen figure's rounding and stated to finer digits (one such value only)."""
+    o = choice.option
+    if o is None or not isinstance(o.value, float):
+        return choice
+    # (``budgets``: not the year's other budget: 年初预算数 90 and 全年预算数 89.974 are two figures)
+    other_budget = ({_ADJUSTED_RANK, _YEAR_START_RANK} - {o.rank}
+                    if budgets and o.rank in (_ADJUSTED_RANK, _YEAR_START_RANK) else set())
+    finer = [x for x in options if x is not o and not (x.excluded or x.item or x.rank in other_budget)
+             and x.slack < o.slack and abs(x.value - o.value) <= o.slack + x.slack + 1e-9]
+    if not finer or len({round(x.value, 2) for x in finer}) != 1:
+        return choice
+    best = min(finer, key=lambda x: (x.slack, x.span[0]))
+    candidates = tuple(replace(c, chosen=c.span == best.span and c.value == best.value,
+                               lost="" if c.span == best.span and c.value == best.value
+                               else LOST_COARSER if c.chosen else c.lost)
+                       for c in choice.candidates)
+    return Choice(best, candidates, best.reason)
 
 
 # The ranks vocab.toml gives the two budgets of a year (its [[amount]] entries and the

@@ -32,12 +32,6 @@ FIGURES = ["budget_yuan", "available_yuan", "spent_yuan", "execution_rate_report
 KNOWN_GAPS: dict[tuple[str, str], str] = {
     **{("004.txt", f): "unit typo 3.6元 for 3.6万元: read literally it is wrong, so not read"
        for f in ("budget_yuan", "available_yuan", "spent_yuan")},
-    ("001.txt", "budget_yuan"): "label 年初批复预算985万元; the parser reads the adjusted 调整预算后861.46万元 "
-                                "(the project's rule: the budget is 执行率's denominator, 全年/调整后预算数)",
-    ("014.txt", "budget_yuan"): "label 年初预算238.93万元; the parser reads 调整后预算数251.89万元, over which "
-                                "the form's 预算执行率 100.00% is computed",
-    ("007.txt", "budget_yuan"): "the form's 年度资金总额 row is all zeros (unfilled); the label takes the 其中 row",
-    ("007.txt", "spent_yuan"): "label 89.974万元 from the form's 其中 row; the prose states 共完成预算资金89.97万元 (read)",
     **{("021.txt", f): "OCR'd form: '89+82' for 89.82, columns lost" for f in ("available_yuan", "spent_yuan")},
     ("023.txt", "score"): "总分100100: 分值 and 得分 glued, no rate to split them by",
     ("e006.txt", "budget_yuan"): "the total is named by no budget word ('12类…资金3728万元')",
@@ -45,14 +39,9 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     **{("w009.txt", f): "OCR'd form with its cells out of order" for f in ("spent_yuan", "execution_rate_reported")},
 }
 # Known wrong values (a stated figure read as another): (file, field) -> the value read.
-KNOWN_WRONG: dict[tuple[str, str], object] = {
-    ("007.txt", "spent_yuan"): 899700.0,
-    # The labels take 年初预算 where a form or text states both; the project takes the
-    # adjusted budget (docs/rules.md: 执行率 = 全年执行数 ÷ 全年预算数), so that a stated
-    # 执行率 checks against budget_yuan. A convention to settle, not a parser error.
-    ("001.txt", "budget_yuan"): 8614600.0,
-    ("014.txt", "budget_yuan"): 2518900.0,
-}
+# (None since the thirteenth session: 001 and 014's year-start budgets are budget_yuan beside
+# budget_adjusted_yuan, 007's money is read from its one filled part row.)
+KNOWN_WRONG: dict[tuple[str, str], object] = {}
 
 
 def _same(field: str, got, want) -> bool:

@@ -10,6 +10,7 @@ import pytest
 import fiscal_eval
 from fiscal_eval.api import parse_text
 from fiscal_eval.parse import parse_document
+from fiscal_eval.parse.funds import LOST_COARSER
 from fiscal_eval.sources.text import document_from_text
 
 
@@ -134,3 +135,23 @@ def test_stages_named_together_then_their_figures_give_none_the_wrong_figure(sen
 def test_levels_named_together_are_no_stages():
     r = _parse(HEAD + "项目预算100万元,中央资金、省级资金分别为60万元、40万元,实际支出95万元。\n")
     assert (r.budget_yuan, r.spent_yuan) == (1_000_000, 950_000)
+
+
+GRID = ("附件: 项目支出绩效自评表 (2022年度) 项目名称 委托业务项目 主管部门 甲镇人民政府 实施单位 甲镇人民政府 "
+        "项目资金 (万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额: 0 0 0 10 0 0 ")
+
+
+def test_a_total_row_left_at_zero_over_one_filled_part_row_is_read_from_that_row():
+    r = _parse(GRID + "其中:本年财政拨款 90 89.974 89.974 上年结转资金 其他资金 年度总体目标 预期目标 实际完成情况\n")
+    # (90 the year-start budget, 89.974 the adjusted one: within 90's rounding, still two figures)
+    assert (r.budget_yuan, r.budget_adjusted_yuan, r.spent_yuan) == (900_000, 899_740, 899_740)
+    # another part row with money: the part is not the whole
+    r = _parse(GRID + "其中:本年财政拨款 90 89.974 89.974 上年结转资金 10 10 10 其他资金 年度总体目标\n")
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
+
+
+def test_one_figure_written_twice_is_taken_to_its_finer_digits():
+    r = _parse(GRID + "其中:本年财政拨款 202.64 132.912 132.912 上年结转资金 其他资金 年度总体目标 预期目标 "
+               "本项目共申请预算资金2026400元。本项目共完成预算资金1329120.67元。\n")
+    assert (r.budget_yuan, r.spent_yuan) == (2_026_400, 1_329_120.67)
+    assert {c.value: c.lost for c in r.candidates["spent_yuan"]}[1_329_120.0] == LOST_COARSER
