@@ -28,6 +28,8 @@ from fiscal_eval.util.records import record
 
 __all__ = ["Amount", "extract_amounts", "choose_funds", "role_of", "FIELD_ROLES", "one_of_the_titles_funds"]
 
+# How far below its own rank choose_funds ranks an allocation (下达) standing in for a role.
+_STAND_IN = 10
 # Report fields filled from fund roles.
 FIELD_ROLES = {
     "budget_yuan": "budget",
@@ -1467,7 +1469,7 @@ def choose_funds(amounts: list[Amount], text: str = "") -> dict[str, Choice]:
     for field, role in FIELD_ROLES.items():
         # Allocations (下达) stand in for the role, below every amount its words name.
         direct = [_option(a) for a in amounts if a.line.role == role] + [
-            replace(_option(a, f"{a.reason or a.line.label}（下达的资金）"), rank=a.rank + 10)
+            replace(_option(a, f"{a.reason or a.line.label}（下达的资金）"), rank=a.rank + _STAND_IN)
             for a in amounts if role in a.fallback]
         if field == "budget_yuan" and any(o.value for o in direct):
             # A budget of 0 beside a stated one (a form's 年初预算数 0.00 beside its
@@ -1499,7 +1501,10 @@ def _most_precise(choice: Choice, options: list[Option], *, budgets: bool = Fals
     # (``budgets``: not the year's other budget: 年初预算数 90 and 全年预算数 89.974 are two figures)
     other_budget = ({_ADJUSTED_RANK, _YEAR_START_RANK} - {o.rank}
                     if budgets and o.rank in (_ADJUSTED_RANK, _YEAR_START_RANK) else set())
+    # (nor a level's share, nor an allocation standing in for the role beside a figure its
+    # words name: "预算100万元" and "中央下达99.6万元" are two figures however close)
     finer = [x for x in options if x is not o and not (x.excluded or x.item or x.rank in other_budget)
+             and x.level == o.level and (x.rank >= _STAND_IN) == (o.rank >= _STAND_IN)
              and x.slack < o.slack and abs(x.value - o.value) <= o.slack + x.slack + 1e-9]
     if not finer or len({round(x.value, 2) for x in finer}) != 1:
         return choice

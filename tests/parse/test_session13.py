@@ -155,3 +155,8 @@ def test_one_figure_written_twice_is_taken_to_its_finer_digits():
                "本项目共申请预算资金2026400元。本项目共完成预算资金1329120.67元。\n")
     assert (r.budget_yuan, r.spent_yuan) == (2_026_400, 1_329_120.67)
     assert {c.value: c.lost for c in r.candidates["spent_yuan"]}[1_329_120.0] == LOST_COARSER
+
+
+@pytest.mark.parametrize("sentence", ["项目预算100万元。中央下达资金996000元。", "项目预算100万元,省级资金预算99.6万元。"])
+def test_a_close_figure_of_a_level_or_an_allocation_is_not_the_finer_writing(sentence):
+    assert _parse(HEAD + sentence + "\n").budget_yuan == 1_000_000
