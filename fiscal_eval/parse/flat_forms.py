@@ -221,7 +221,9 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
 
 # The MoF form's part rows under its 年度资金总额: 其中:当年(本年)财政拨款 | 上年结转资金 | 其他资金.
 _FISCAL_PART = re.compile(r"[\s|]*其中[:：]?[\s|]*(?:当年|本年)财政拨款[\s|:：]*")
-_OTHER_PARTS = re.compile(r"[\s|]*(?:上年结转(?:资金)?|其他资金)[\s|:：]*")
+_OTHER_PARTS = re.compile(r"[\s|]*(?:上年结转|其他资金)")
+_PARTS_REACH = 120
+_DIGIT = re.compile(r"\d")
 
 
 def _sole_part_row(f: str, found: list[tuple[str | None, re.Match[str]]],
@@ -241,11 +243,13 @@ def _sole_part_row(f: str, found: list[tuple[str | None, re.Match[str]]],
     row = _row(f, part.end(), money_cols)
     if len(row) != len(money_cols) or any(m.group("unit") == "%" for _, m in row):
         return None
-    pos, others = row[-1][1].end(), 0
-    while (other := _OTHER_PARTS.match(f, pos)) is not None and other.end() > pos:
-        pos, others = other.end(), others + 1
-    # (the other parts named and empty: the next words are the form's next part, no figure)
-    if others == 0 or _VALUE.match(f, pos) is not None:
+    pos = row[-1][1].end()
+    other = _OTHER_PARTS.match(f, pos)
+    # The other parts named and empty: no figure at all from there to the form's next part
+    # (a cell written "/", a caption split or annotated, a further part row all say nothing
+    # of their own emptiness: any digit is taken for money the part row does not hold).
+    nxt = _FORM_PART_AFTER.search(f, pos, pos + _PARTS_REACH)
+    if other is None or other.end() == pos or nxt is None or _DIGIT.search(f, pos, nxt.start()):
         return None
     return _GAP.sub("", part.group()), row
 

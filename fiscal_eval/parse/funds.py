@@ -1487,6 +1487,7 @@ def choose_funds(amounts: list[Amount], text: str = "") -> dict[str, Choice]:
     return chosen
 
 
+_FINE = 1e-4
 LOST_COARSER = "同一数字的另一处写法更精确（如“132.912万元”与“1329120.67元”），取更精确者"
 
 
@@ -1494,9 +1495,12 @@ def _most_precise(choice: Choice, options: list[Option], *, budgets: bool = Fals
     """"全年执行数 132.912(万元)" chosen, and "本项目共完成预算资金1329120.67元" naming the
     same role: one figure written twice, the second to the fen. The value is the most
     precise writing of it — a candidate of the role, not excluded, no item, within the
-    chosen figure's rounding and stated to finer digits (one such value only)."""
+    chosen figure's rounding and stated to finer digits (one such value only) — where the
+    chosen figure is itself stated to four significant digits or more."""
     o = choice.option
-    if o is None or not isinstance(o.value, float):
+    # Only a figure stated to four significant digits or more (132.912万元, 89.97万元): a
+    # coarse one (100万元, 2亿元) lies within rounding of too many other figures.
+    if o is None or not isinstance(o.value, float) or not o.value or o.slack > _FINE * abs(o.value):
         return choice
     # (``budgets``: not the year's other budget: 年初预算数 90 and 全年预算数 89.974 are two figures)
     other_budget = ({_ADJUSTED_RANK, _YEAR_START_RANK} - {o.rank}

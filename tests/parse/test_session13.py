@@ -160,3 +160,31 @@ def test_one_figure_written_twice_is_taken_to_its_finer_digits():
 @pytest.mark.parametrize("sentence", ["项目预算100万元。中央下达资金996000元。", "项目预算100万元,省级资金预算99.6万元。"])
 def test_a_close_figure_of_a_level_or_an_allocation_is_not_the_finer_writing(sentence):
     assert _parse(HEAD + sentence + "\n").budget_yuan == 1_000_000
+
+
+@pytest.mark.parametrize("tail", [
+    # (a review's texts) the other parts hold figures, however their cells or captions are written
+    "上年结转资金 / / / 其他资金 20 20 20 年度总体目标",
+    "上年结转 资金 20 20 20 其他资金 年度总体目标",
+    "上年结转资金 其他资 金 20 20 20 年度总体目标",
+    "上年结转资金 其他资金(自筹) 20 20 20 年度总体目标",
+    "上年结转资金 其他资金 自筹资金 20 20 20 年度总体目标",
+])
+def test_a_part_row_is_no_whole_where_another_part_holds_figures(tail):
+    r = _parse(GRID + "其中:本年财政拨款 90 89.974 89.974 " + tail + "\n")
+    assert (r.budget_yuan, r.spent_yuan) == (None, None)
+
+
+PROJECT = "甲县农业农村局2023年度农田水利设施维护项目绩效自评报告\n一、项目基本情况\n"
+
+
+@pytest.mark.parametrize("text, field, value", [
+    # (a review's texts) a coarse figure is not replaced by a close one of other meaning
+    ("项目年度预算资金2亿元,全年实际支出2亿元,预算执行率100%。截至12月底,完成支付工程款1.65亿元。", "spent_yuan", 2e8),
+    ("项目预算资金100万元,实际支出98万元,执行率98%。全年支出资金97.65万元用于渠道维护。", "spent_yuan", 980_000),
+    ("2023年项目预算资金50万元,实际支出50万元。2022年该项目预算资金49.86万元。", "budget_yuan", 500_000),
+    ("项目预算资金1.2亿元,实际支出1.1亿元,执行率91.67%。项目计划总投资1.23亿元。", "budget_yuan", 1.2e8),
+    ("项目预算资金50万元,实际支出50万元,执行率100%。\n四、下一步工作计划\n2024年拟安排预算资金50.2万元。", "budget_yuan", 500_000),
+])
+def test_a_coarse_figure_keeps_its_value_beside_a_close_one(text, field, value):
+    assert getattr(_parse(PROJECT + text + "\n"), field) == value
