@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 
-from fiscal_eval.model import Candidate, FundLine, Role
+from fiscal_eval.model import SENTENCE_END, Candidate, FundLine, Role
 from fiscal_eval.parse.choose import (item_words, own_item, LOST_COMPONENT, LOST_LEVEL, LOST_LISTED, LOST_GHOSTED, LOST_ITEM, LOST_MASKED, LOST_PART, LOST_RANK, LIST_OPENING,
                                       Choice, Option, choose,
                                       in_component, is_item)
@@ -1529,11 +1529,16 @@ LOST_ADJUSTED = "调整后的预算：另记为调整后预算（执行率以之
 _ROW_REACH = 200
 # What may follow the year-start words in prose before the figure ("年初批复预算8个项目985万元",
 # "年初预算数为…"; not "年初预算执行进度序时目标…", a target of another measure).
-_YEAR_START = re.compile(r"年初(?:批复|安排)?预算(?:收入|资金)?(?:数)?")
 _YEAR_START_TAIL = re.compile(r"(?:\d+个项目|[为是共计合总额约:：,，\s])*")
-_STOP = re.compile(r"[。！？!?\n]")
+_STOP = re.compile(f"[{re.escape(SENTENCE_END)}]")
 _SCOPE = re.compile(r"上年|去年|本年|今年|当年|全[省市县区]|[省市县区]级|中央|上级|本级|[本我][局委厅办]|[本我]?单位|部门"
                     r"|我[省市县区]|项目|收入")
+
+
+@lru_cache(maxsize=1)
+def _year_start_words() -> re.Pattern[str]:
+    """vocab.toml's words for the year-start budget (its budget entry of that rank)."""
+    return next(e.pattern for e in vocab().amounts if e.role == "budget" and e.rank == _YEAR_START_RANK)
 
 
 def _together(start: Option, adjusted: Option, text: str) -> bool:
@@ -1547,7 +1552,7 @@ def _together(start: Option, adjusted: Option, text: str) -> bool:
         return False
     if "年初" not in start.label:  # a form's cell: its label is the row's
         return start.label == adjusted.label and hi - lo <= _ROW_REACH
-    last = [*_YEAR_START.finditer(start.label)][-1:]  # (the words nearest the figure)
+    last = [*_year_start_words().finditer(start.label)][-1:]  # (the words nearest the figure)
     if not last or not _YEAR_START_TAIL.fullmatch(start.label, last[0].end()):
         return False
     years = set(_YEAR.findall(start.label)) | set(_YEAR.findall(adjusted.label))

@@ -1345,10 +1345,11 @@ def _spelled_out(ctx: Context, cands: list[_C]) -> list[_C]:
     # "深圳市福田区民政局关于“…资金”管理使用情况": a document's own title line opens with the
     # unit that issues it, written in full (发文机关 + 关于 + 事由): it spells out the name a
     # page's 来源 gives short (福田区民政局).
+    names = {str(c.value) for c in cands if c.tier < REJECTED}
     for m in _ISSUER.finditer(head):
         full = m.group(1)
         if _plausible_org(full) and not _PREPOSITION.match(full):
-            for name in {str(c.value) for c in cands if c.tier < REJECTED}:
+            for name in names:
                 if full != name and full.endswith(name) and _same_org(name, full):
                     out.append(_C(full, m.span(1), "全称", "公文标题所写的发文单位全称", _SPELLED_OUT))
     return out
