@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -1589,6 +1590,13 @@ def find_kind(ctx: Context, title: Found | None = None, has_project_field: bool 
         if dept or proj:
             cands.append(_C("department" if dept > proj else "project", (0, 0), "counts",
                             "按全文部门/项目用词多少", 5))
+    if not cands and not meta["department_signs"].search(ctx.f):
+        # "一、资金基本情况 …下达我区111万元…": no title, no heading of either kind, but a
+        # fund's words throughout and no word of a unit's whole
+        funds = list(itertools.islice(meta["project_title"].finditer(ctx.f), 3))
+        if len(funds) == 3:
+            cands.append(_C("project", funds[0].span(), funds[0].group(),
+                            "全文未见部门整体、职能、编制等用词，通篇讲资金或项目", 6))
     if not cands:
         return Choice(None)
     # The best signal decides kind; weaker ones do not veto it (a project report has

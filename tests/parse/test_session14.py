@@ -1,0 +1,42 @@
+"""Rules of the fourteenth session, each from failures on real pages kept outside the
+repository, written as short texts in the style of the templates (no real report is
+copied here): each with the value the rule must give and the cases where it must not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import fiscal_eval
+from fiscal_eval.parse import parse_document
+from fiscal_eval.sources.text import document_from_text
+
+
+def _parse(text: str) -> fiscal_eval.Report:
+    return parse_document(document_from_text(text, "t.txt"))
+
+
+# A page with no title and no heading of either kind: a fund's words throughout and no
+# word of a unit's whole make it a fund's (project) report.
+UNTITLED_FUND = ("根据相关文件规定,现将上级转移支付资金使用情况报告如下:\n"
+                 "一、资金基本情况\n"
+                 "2021年中央财政困难群众救助补助资金下达我区111万元,已全额划转各街道。\n"
+                 "二、资金使用范围\n资金要求专款专用。\n")
+
+
+def test_an_untitled_page_about_one_fund_is_a_project_report():
+    report = _parse(UNTITLED_FUND)
+    assert report.kind == "project"
+    assert report.evidence["kind"].span[0] == UNTITLED_FUND.index("转移支付")
+
+
+@pytest.mark.parametrize("text", [
+    # a unit's remit, staff or budget named: the text does not say which kind it is
+    UNTITLED_FUND + "本局主要职能:负责全区社会救助工作。\n",
+    UNTITLED_FUND + "核定编制数6名,在职人员6人。\n",
+    UNTITLED_FUND.replace("现将", "现将部门预算及"),
+    # fewer than three words of money or projects: too little to say
+    "现将有关情况报告如下:\n一、基本情况\n全年下达资金111万元。\n",
+])
+def test_a_page_with_a_units_words_or_too_few_fund_words_keeps_its_kind_open(text):
+    assert _parse(text).kind is None
