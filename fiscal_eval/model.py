@@ -298,6 +298,17 @@ class Flag:
 
 # --------------------------------------------------------------------------- the report
 
+def rate_budget_field(budget_adjusted_yuan: float | None) -> str:
+    """The field a rate divides by (到位率, the 自评表's 执行率 = 全年执行数 ÷ 全年预算数):
+    the budget as adjusted where the report states it beside its year-start one, else the
+    budget (财预〔2020〕10号). Its twin over a table is ``metrics.execution.rate_budget``.
+
+    >>> rate_budget_field(5.0), rate_budget_field(None)
+    ('budget_adjusted_yuan', 'budget_yuan')
+    """
+    return "budget_yuan" if budget_adjusted_yuan is None else "budget_adjusted_yuan"
+
+
 # The JSON contract (docs/json-contract.md): scripts outside the project read these names.
 CONTRACT_KEYS: tuple[str, ...] = (
     "source",

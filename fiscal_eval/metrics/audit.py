@@ -36,7 +36,17 @@ from functools import cached_property, lru_cache, partial
 from itertools import accumulate
 from typing import NamedTuple
 
-from fiscal_eval.model import Arithmetic, Flag, FundLine, Indicator, RateStatement, Report, Severity, Span
+from fiscal_eval.model import (
+    Arithmetic,
+    Flag,
+    FundLine,
+    Indicator,
+    RateStatement,
+    Report,
+    Severity,
+    Span,
+    rate_budget_field,
+)
 from fiscal_eval.parse.choose import LOST_COMPONENT, LOST_ITEM
 from fiscal_eval.parse.funds import role_of
 from fiscal_eval.parse.numbers import UNIT_YUAN
@@ -259,8 +269,8 @@ def _report_amounts(report: Report) -> dict[str, list[_Amount]]:
     lines = _line_by_span(report)
     out: dict[str, list[_Amount]] = {}
     for role, field in _ROLE_FIELDS.items():
-        if role == "budget" and report.budget_adjusted_yuan is not None:
-            field = "budget_adjusted_yuan"
+        if role == "budget":
+            field = rate_budget_field(report.budget_adjusted_yuan)
         value = getattr(report, field)
         if value is None:
             continue

@@ -130,7 +130,8 @@ def ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
 def rate_budget(columns: Sequence[str]) -> pl.Expr:
     """The budget a rate divides by: the 自评表's 全年预算数, i.e. the budget as adjusted
     (``budget_adjusted_yuan``) where the report states one beside its year-start budget,
-    else ``budget_yuan`` (a table without the adjusted column: ``budget_yuan``).
+    else ``budget_yuan`` (a table without the adjusted column: ``budget_yuan``) — over a
+    table what :func:`fiscal_eval.model.rate_budget_field` picks for one report.
 
     >>> df = pl.DataFrame({"budget_yuan": [4.0, 4.0], "budget_adjusted_yuan": [5.0, None]})
     >>> df.select(rate_budget(df.columns))["budget_yuan"].to_list()

@@ -9,7 +9,7 @@ import hashlib
 import re
 from typing import TypeGuard, TypeVar, get_args
 
-from fiscal_eval.model import Candidate, Document, Evidence, Kind, RateStatement, Report, Status
+from fiscal_eval.model import Candidate, Document, Evidence, Kind, RateStatement, Report, Status, rate_budget_field
 from fiscal_eval.parse.bundles import several_reports
 from fiscal_eval.parse.context import Context
 from fiscal_eval.parse.funds import (
@@ -169,7 +169,7 @@ def _parse(doc: Document) -> Report:
     if values.get("spent_yuan") is None and "spent_yuan" not in candidates:
         # No amount named as spent: money paid out that the stated rate confirms (funds.spent_by_rate).
         rate = stated_rates.get("execution_rate_reported")
-        base = values.get("budget_adjusted_yuan") or values.get("budget_yuan")  # (the rate's base)
+        base = values.get(rate_budget_field(values.get("budget_adjusted_yuan")))
         paid = rate and spent_by_rate(amounts, base, rate.value, rate.decimals,
                                       ctx.sentence_bounds(rate.span[0]))
         if paid:
