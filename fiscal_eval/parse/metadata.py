@@ -1187,8 +1187,8 @@ _BELONGS_TO = re.compile(r"隶属于?$|归属于?$")
 
 
 # What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
-# "…后，X牵头提出资金分配方案", "X成立于2010年", "X的主要职能是…", "X隶属于…".
-_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职[能责]|主要职[能责](?:是|为|:)|隶属于"
+# "…后，X牵头提出资金分配方案", "X贯彻落实…制度", "X成立于2010年", "X的主要职能是…", "X隶属于…".
+_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|(?:认真|全面)?贯彻落实|成立于|的主要职[能责]|主要职[能责](?:是|为|:)|隶属于"
                          r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))"  # "X主要有部门预算项目支出、…二类支出"
                          # "…通知要求,X开展并完成了本部门…绩效自评工作": the unit doing the self-evaluation
                          # (组织 is looked back at from after 开展: every alternative opening with a

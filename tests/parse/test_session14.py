@@ -40,3 +40,22 @@ def test_an_untitled_page_about_one_fund_is_a_project_report():
 ])
 def test_a_page_with_a_units_words_or_too_few_fund_words_keeps_its_kind_open(text):
     assert _parse(text).kind is None
+
+
+# A unit named as the subject of "贯彻落实…" (carrying out a policy) speaks for itself, as
+# "X高度重视" and "X组织开展" do.
+def test_a_unit_carrying_out_a_policy_is_the_subject_of_the_report():
+    text = ("一、基本情况\n根据《关于印发医疗救助实施方案的通知》文件精神,甲县医疗保障局贯彻落实"
+            "医疗救助制度,进一步完善我局社会救助体系。\n")
+    report = _parse(text)
+    assert report.agency == "甲县医疗保障局"
+    assert text[slice(*report.evidence["agency"].span)] == "甲县医疗保障局"
+
+
+@pytest.mark.parametrize("subject", [
+    "县人民政府办公室",  # the government's office: it leads, it is not the unit evaluated
+    "甲县财政局",  # the finance bureau passes the money on
+])
+def test_a_governing_or_finance_body_carrying_out_a_policy_is_not_the_unit(subject):
+    text = f"一、基本情况\n根据文件精神,{subject}贯彻落实医疗救助制度,进一步完善社会救助体系。\n"
+    assert _parse(text).agency is None
