@@ -1846,6 +1846,16 @@ _ALLOCATION = re.compile(
     r"(?:共计|合计|共|总计)?\d")
 
 
+# "对城镇老旧小区改造及配套工程项目资金投入情况…", "下达水稻集中育秧设施建设项目预算资金
+# 1465万元": the money of a works project, named by the project.
+_WORKS_MONEY = re.compile(r"(?<=(?:工程|建设|改造)项目)(?:预算)?资金$")
+
+
+def _works_project(name: str) -> str:
+    """A works project's name without the word for its money (…建设项目预算资金 -> …建设项目)."""
+    return _WORKS_MONEY.sub("", name)
+
+
 _NOTICE = re.compile(r"《[^《》\n]{0,40}?关于(?:提前)?下达(?:(?:19|20)\d\d年度?)?(?:第[一二三四五六七八九十\d]+批)?"
                      r"(?P<n>[\u4e00-\u9fff“”()]{4,40}?(?:资金|经费|转移支付)(?:预算)?(?:\([^()]{2,20}\))?)"
                      r"(?:及|和)?(?:绩效目标)?的通知》")
@@ -1995,7 +2005,8 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             if ctx.f.rfind("《", 0, m.start()) > ctx.f.rfind("》", 0, m.start()):
                 continue  # inside a document's title: 《关于下达…资金的通知》
             # "下达…专项转移支付预算资金3万元": 预算资金 is the money allocated, not the name.
-            name = re.sub(r"(?<=转移支付)(?:预算)?资金$|(?<=资金|经费)预算资金$", "", _clean_project(m.group("n")))
+            name = _works_project(re.sub(r"(?<=转移支付)(?:预算)?资金$|(?<=资金|经费)预算资金$", "",
+                                         _clean_project(m.group("n"))))
             lo = m.start("n") + max(0, m.group("n").find(name))
             if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
                 cands.append(_C(name, (lo, lo + len(name)), "下达…资金", "正文“下达……资金”所列资金", 2))
@@ -2025,9 +2036,7 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         name = _clean_project(m.group("p"))
         if _several_funds(name) or "整体" in name:
             continue  # "对…部门整体支出和学生资助专项资金开展了绩效评价": not one fund
-        # "对城镇老旧小区改造及配套工程项目资金投入情况…": the money of a works project,
-        # named by the project
-        works = re.sub(r"(?<=(?:工程|建设|改造)项目)资金$", "", name)
+        works = _works_project(name)
         hi = m.end("p") - (len(name) - len(works))
         name = works
         if _SCOPE_OF_FUNDS.search(name):

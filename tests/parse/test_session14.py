@@ -59,3 +59,15 @@ def test_a_unit_carrying_out_a_policy_is_the_subject_of_the_report():
 def test_a_governing_or_finance_body_carrying_out_a_policy_is_not_the_unit(subject):
     text = f"一、基本情况\n根据文件精神,{subject}贯彻落实医疗救助制度,进一步完善社会救助体系。\n"
     assert _parse(text).agency is None
+
+
+# An allocation naming a works project's money ("下达…建设项目预算资金1465万元") names the
+# project; a fund named as such (…专项资金, …项目资金 of a programme) keeps its words.
+@pytest.mark.parametrize("sentence, name", [
+    ("2023年中央下达水稻集中育秧设施建设项目预算资金1465万元。", "水稻集中育秧设施建设项目"),
+    ("2023年下达城区供水管网改造项目资金300万元。", "城区供水管网改造项目"),
+    ("2023年下达中央支持地方公共文化项目资金300万元。", "中央支持地方公共文化项目资金"),
+])
+def test_an_allocation_of_a_works_projects_money_names_the_project(sentence, name):
+    text = "一、绩效目标分解下达情况\n" + sentence + "\n二、绩效目标完成情况\n"
+    assert _parse(text).project_name == name
