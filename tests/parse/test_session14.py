@@ -71,3 +71,14 @@ def test_a_governing_or_finance_body_carrying_out_a_policy_is_not_the_unit(subje
 def test_an_allocation_of_a_works_projects_money_names_the_project(sentence, name):
     text = "一、绩效目标分解下达情况\n" + sentence + "\n二、绩效目标完成情况\n"
     assert _parse(text).project_name == name
+
+
+# "得分合计100" closing a form glued into prose: the sum of the indicators' points, the
+# report's total (as 总得分 is); a section's 得分合计 stays a section's.
+@pytest.mark.parametrize("tail, score", [
+    ("满意度指标 服务对象满意度≥80% 100% 5% 5 得分合计100。", 100),
+    ("合计得分:96.5分。", 96.5),
+    ("产出指标得分合计45分,效益指标得分合计30分。", None),
+])
+def test_the_sum_of_points_closing_a_form_is_the_score(tail, score):
+    assert _parse("甲县专项资金绩效自评表\n一级指标 二级指标 三级指标 指标值 完成值 权重 得分\n" + tail + "\n").score == score
