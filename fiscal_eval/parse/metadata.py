@@ -1187,8 +1187,8 @@ _BELONGS_TO = re.compile(r"隶属于?$|归属于?$")
 
 
 # What a unit does as the subject of a report's sentences: "X高度重视，认真组织开展…自评",
-# "…后，X牵头提出资金分配方案", "X贯彻落实…制度", "X成立于2010年", "X的主要职能是…", "X隶属于…".
-_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|(?:认真|全面)?贯彻落实|成立于|的主要职[能责]|主要职[能责](?:是|为|:)|隶属于"
+# "…后，X牵头提出资金分配方案", "X成立于2010年", "X的主要职能是…", "X隶属于…".
+_SUBJECT_OF = re.compile(r"高度重视|牵头(?!单位|部门)|认真组织开展|组织开展|成立于|的主要职[能责]|主要职[能责](?:是|为|:)|隶属于"
                          r"|主要有(?=[^。\n]{0,20}?(?:项目|支出|资金))"  # "X主要有部门预算项目支出、…二类支出"
                          # "…通知要求,X开展并完成了本部门…绩效自评工作": the unit doing the self-evaluation
                          # (组织 is looked back at from after 开展: every alternative opening with a
@@ -1846,8 +1846,8 @@ _ALLOCATION = re.compile(
     r"(?:共计|合计|共|总计)?\d")
 
 
-# "对城镇老旧小区改造及配套工程项目资金投入情况…", "下达水稻集中育秧设施建设项目预算资金
-# 1465万元": the money of a works project, named by the project.
+# "对城镇老旧小区改造及配套工程项目资金投入情况…", "对…老旧小区改造项目预算资金使用情况进行了
+# 自评": the money of a works project the report evaluates, named by the project.
 _WORKS_MONEY = re.compile(r"(?<=(?:工程|建设|改造)项目)(?:预算)?资金$")
 
 
@@ -2005,8 +2005,10 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             if ctx.f.rfind("《", 0, m.start()) > ctx.f.rfind("》", 0, m.start()):
                 continue  # inside a document's title: 《关于下达…资金的通知》
             # "下达…专项转移支付预算资金3万元": 预算资金 is the money allocated, not the name.
-            name = _works_project(re.sub(r"(?<=转移支付)(?:预算)?资金$|(?<=资金|经费)预算资金$", "",
-                                         _clean_project(m.group("n"))))
+            # (…建设项目预算资金: a works project's; not …项目资金, often a fund's own name,
+            # 省级工业企业技术改造项目资金, 中央预算内投资建设项目资金)
+            name = re.sub(r"(?<=转移支付)(?:预算)?资金$|(?<=资金|经费)预算资金$|(?<=工程项目|建设项目|改造项目)预算资金$", "",
+                          _clean_project(m.group("n")))
             lo = m.start("n") + max(0, m.group("n").find(name))
             if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
                 cands.append(_C(name, (lo, lo + len(name)), "下达…资金", "正文“下达……资金”所列资金", 2))
