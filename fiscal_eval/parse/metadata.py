@@ -682,12 +682,18 @@ _JOINT = re.compile(r"(?:厅|局|委员会|办公室)[\u4e00-\u9fff]{1,8}?(?:省
                     r"(?:厅|(?<!分)局|委员会|委|办公室)$")
 
 
+_UNIT_WORD_ALONE = re.compile(r"(?:人民)?政府|委员会|办公室|中心")
+
+
 @lru_cache(maxsize=8192)
 def _title_org(name: str) -> bool:
     """The whole subject of a title (all before its year), or a form's 单位 cell, is the
     unit's name as the text gives it — odd characters included (escaped downstream, not
-    judged here) — unless it is a phrase: 我局, a joint report, words of the genre."""
+    judged here) — unless it is a phrase: 我局, a joint report, words of the genre, or a
+    unit's word alone (政府: the last line of "…七星镇人民\n政府2024年…", a title broken
+    over lines)."""
     return (1 < len(name) <= 40 and _is_org(name) and not _PRONOUN.match(name) and not _JOINT.search(name)
+            and not _UNIT_WORD_ALONE.fullmatch(name)
             and not re.search(r"我|绩效|报告|自评|评价|根据|按照|关于|通知|项目|资金|经费|预算|网站|门户|欢迎|、", name))
 
 

@@ -75,3 +75,14 @@ def test_an_allocation_of_a_works_projects_money_names_the_project(sentence, nam
 ])
 def test_the_sum_of_points_closing_a_form_is_the_score(tail, score):
     assert _parse("甲县专项资金绩效自评表\n一级指标 二级指标 三级指标 指标值 完成值 权重 得分\n" + tail + "\n").score == score
+
+
+# A title broken over three lines ("…七星镇人民" / "政府2024年部门整体支出" / "绩效自评报告"):
+# its last lines alone open with 政府, a unit's word with no name — no unit of their own
+# beside the joined title's.
+def test_a_units_word_alone_on_a_broken_title_line_is_no_unit():
+    text = ("名 称: 甲县七星镇人民政府2024年部门整体支出绩效自评报告\n\n甲县七星镇人民\n\n政府2024年部门整体支出\n\n"
+            "绩效自评报告\n\n部门名称:甲县七星镇人民政府\n\n一、部门概况\n")
+    report = _parse(text)
+    assert report.agency == "甲县七星镇人民政府"
+    assert "政府" not in {c.value for c in report.candidates.get("agency", ())}
