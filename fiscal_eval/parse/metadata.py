@@ -924,6 +924,10 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             # "主管部门 凉州区人民政府": the government the project answers to, above the
             # bureau or town that spends it (a town's government spends its own money)
             t, why = REJECTED, "主管部门为县级以上人民政府，不是被评价单位"
+        elif _DIVISION.match(name):
+            # "主管部门:儿童福利处" on a province's transfer report: the department's division
+            # that handles the fund, no unit (no place, no department named)
+            t, why = REJECTED, "主管部门栏只写内设处室，不是单位"
         else:
             t, why = 2, "主管部门栏：被评价单位的主管部门"
             supervisors.add(name)

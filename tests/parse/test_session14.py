@@ -86,3 +86,14 @@ def test_a_units_word_alone_on_a_broken_title_line_is_no_unit():
     report = _parse(text)
     assert report.agency == "甲县七星镇人民政府"
     assert "政府" not in {c.value for c in report.candidates.get("agency", ())}
+
+
+# "主管部门:儿童福利处" under a province's transfer title: the division handling the fund,
+# no unit; a supervisor field naming a unit is still read.
+@pytest.mark.parametrize("field, agency", [
+    ("主管部门:儿童福利处", None),
+    ("主管部门:甲省民政厅", "甲省民政厅"),
+])
+def test_a_supervisor_field_naming_a_division_names_no_unit(field, agency):
+    text = f"中央集中彩票公益金转移支付(孤儿助学工程项目)2020年度绩效自评报告\n{field}\n填报人:张三\n一、绩效目标分解下达情况\n"
+    assert _parse(text).agency == agency
