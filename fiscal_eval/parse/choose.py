@@ -86,6 +86,13 @@ def _agree(a: Option, b: Option) -> bool:
     return a.value == b.value
 
 
+def _closes(total: Option, options: Sequence[Option]) -> bool:
+    """Whether ``total`` comes after, and is no smaller than, every option of another value."""
+    return all(_agree(o, total) or (o.span[0] <= total.span[0] and isinstance(o.value, (int, float))
+                                    and isinstance(total.value, (int, float)) and o.value <= total.value)
+               for o in options)
+
+
 def _one_value(options: Sequence[Option]) -> list[Option] | None:
     """The options, earliest first, when they all state one value (else None). Linear:
     a 20,000-row table offers 20,000 candidates."""
@@ -121,9 +128,12 @@ def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
     if not whole:
         return Choice(None, _candidates(options, None, "", lost))
     pool = [o for o in whole if not o.item] or whole
-    # Items only, and no total among them ("一是…合计75万元,…预算完成率100%。二是…100%"):
+    # Items only, and no total closing them ("一是…合计75万元,…预算完成率100%。二是…100%";
+    # "1. …安排资金5548万元,实际到位资金共5548万元… 2.…17万元": the first item's own 共):
     # each is one item's, and however often one value recurs the report states no whole.
-    if all(o.item for o in whole) and not any(o.total for o in whole):
+    # A total after every other value, and above it, closes the list ("1、…300万元;2、…200万元,
+    # 合计500万元").
+    if all(o.item for o in whole) and not any(o.total and _closes(o, whole) for o in whole):
         pool = []
     # Items only, where the report stated figures of its own that were declined ("中央下达
     # 1969万元", "配套安排市级161万元": levels, no total; then "二是安排…147万元"): one item

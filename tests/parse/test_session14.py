@@ -97,3 +97,14 @@ def test_a_units_word_alone_on_a_broken_title_line_is_no_unit():
 def test_a_supervisor_field_naming_a_division_names_no_unit(field, agency):
     text = f"中央集中彩票公益金转移支付(孤儿助学工程项目)2020年度绩效自评报告\n{field}\n填报人:张三\n一、绩效目标分解下达情况\n"
     assert _parse(text).agency == agency
+
+
+# Items only ("(二)各项目安排情况 1. …到位资金共5548万元… 2. …到位资金共17万元"): the first
+# item's own 共 totals that item, not the list; a total after the items, above each,
+# closes them (test_blind_sets.py: "…合计500万元").
+def test_an_items_own_total_is_no_total_of_the_list():
+    text = ("甲市城市维护费专项资金绩效自评报告\n(二)2018年各项目安排情况\n"
+            "1. 路灯设施电费、维护费预算安排资金5548万元,项目实际到位资金共5548万元,项目实际使用资金共5548万元。\n"
+            "2.路灯窨井盖管控资金17万元,项目实际到位资金共17万元,项目实际使用资金共17万元。\n")
+    report = _parse(text)
+    assert (report.available_yuan, report.spent_yuan) == (None, None)
