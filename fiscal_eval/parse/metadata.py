@@ -1437,7 +1437,9 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
             label = "title" if t.tier == 1 else t.source
             cands.append(_C(parts.year[0], parts.year[1], label, f"{t.source}所列年度", t.tier))
     patterns = [
-        (r"对\s*((?:19|20)\d\d)\s*年度?(?!\s*国债)[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
+        # (the writer may come between: "对我单位2017年道路交通管理项目经费…进行绩效评价")
+        (r"对\s*(?:(?:我|本)(?:单位|部门|局|委|厅|办|中心|院|校|所|站|镇|乡|街道))?\s*((?:19|20)\d\d)\s*年度?(?!\s*国债)"
+         r"[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
         (rf"(?:{vocab().meta['year_field'].pattern})[\s:|\t]*((?:19|20)\d\d)\s*年?", "field", 2),
         # the MoF form's name and its year: "部门预算项目支出绩效自评表(2023年度)"
         # (or on the next line, blank lines between or not)

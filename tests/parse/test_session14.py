@@ -108,3 +108,12 @@ def test_an_items_own_total_is_no_total_of_the_list():
             "2.路灯窨井盖管控资金17万元,项目实际到位资金共17万元,项目实际使用资金共17万元。\n")
     report = _parse(text)
     assert (report.available_yuan, report.spent_yuan) == (None, None)
+
+
+# "…关于印发2018年某区预算绩效评价工作方案的通知…要求,对我单位2017年…项目经费进行绩效评价":
+# the year the writer says it evaluated, its own name between 对 and the year.
+@pytest.mark.parametrize("writer", ["我单位", "我局", "本中心"])
+def test_the_year_a_writer_says_it_evaluated(writer):
+    text = ("一、基本情况\n依据关于印发2018年甲区预算绩效评价工作方案的通知要求,"
+            f"对{writer}2017年道路交通管理项目经费进行绩效评价。\n")
+    assert _parse(text).year == 2017
