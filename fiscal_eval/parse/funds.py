@@ -150,7 +150,10 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
     # "下达我县…资金200万元" alone says what was allocated, not what arrived.
     if not (granted or _ALLOCATED.search(label)):
         return role, rank, fallback
-    arrived = bool(ctx.search_in(v.all_arrived, *ctx.sentence_bounds(pos)))
+    # (the sentence near the figure: a form glued into one line is one "sentence", and its
+    # 地方配套到位率100% four hundred characters on is another figure's)
+    lo, hi = ctx.sentence_bounds(pos)
+    arrived = bool(ctx.search_in(v.all_arrived, max(lo, pos - _ARRIVED_REACH), min(hi, pos + _ARRIVED_REACH)))
     if role == "income" and (granted or _ALLOCATED.search(matched)):
         fallback = ("budget", "available") if arrived else ("budget",)
     elif role == "budget" and arrived:
@@ -792,6 +795,9 @@ _MONEY_WORD = re.compile(r"资金|经费|款项")
 _CLAUSE_BREAK = re.compile(r"[,，;；]")
 _NOT_THE_WHOLE = re.compile(r"结转|结余|上年|配套|自筹|匹配")
 _ARRIVED_LEVEL = re.compile(r"中央|省级|自治区|市级|州级|县级|区级|本级|地方")
+
+
+_ARRIVED_REACH = 120
 
 
 def _arrived_after_parts(out: list[Amount], ctx: Context, shift: int, children: dict[int, list[Amount]]) -> None:

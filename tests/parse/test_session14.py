@@ -117,3 +117,16 @@ def test_the_year_a_writer_says_it_evaluated(writer):
     text = ("一、基本情况\n依据关于印发2018年甲区预算绩效评价工作方案的通知要求,"
             f"对{writer}2017年道路交通管理项目经费进行绩效评价。\n")
     assert _parse(text).year == 2017
+
+
+# Money allocated stands for what arrived only where words near it say it all arrived: a
+# form glued into one line is one "sentence", and a 地方配套到位率100% far along it is
+# another figure's.
+def test_an_arrival_rate_far_along_a_glued_form_is_not_the_allocations():
+    glued = ("专项名称普惠金融发展专项资金资金情况(万元)年度金额(提前下达):208万元资金使用情况(万元)合计:109.8万元"
+             + "年度总体目标目标1:支持农村金融组织体系建设,扩大农村金融服务覆盖面" * 4
+             + "产出指标数量指标创业担保贷款发放额增长率≥10%115.25%20%20地方配套到位率100%100%10%10得分合计100。")
+    report = _parse(glued + "\n")
+    assert report.budget_yuan == 2_080_000 and report.available_yuan is None
+    near = "2023年下达我县专项资金208万元,资金到位率100%。\n"
+    assert _parse("一、资金情况\n" + near).available_yuan == 2_080_000
