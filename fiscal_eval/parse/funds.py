@@ -797,6 +797,8 @@ _NOT_THE_WHOLE = re.compile(r"结转|结余|上年|配套|自筹|匹配")
 _ARRIVED_LEVEL = re.compile(r"中央|省级|自治区|市级|州级|县级|区级|本级|地方")
 
 
+# How far from an allocation (characters, either side, within its sentence) words saying the
+# money all arrived make it what arrived too (_assign).
 _ARRIVED_REACH = 120
 
 
