@@ -1724,7 +1724,8 @@ def _clean_project(name: str, as_written: bool = False, keep_year: bool = False)
         return re.sub(r"(?<=项目)支出$", "", name)  # "…补助资金项目支出": the project
     name = re.sub(r"^(?:我[县市区省州旗乡镇]|[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗))(?=中央|省级|(?:19|20)\d\d|财政)",
                   "", name)
-    if not keep_year and not re.match(r"(?:19|20)\d\d年度?[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
+    # (a place's name after the year: not 度 of 年度 read as one, "2021年度市电子政务…")
+    if not keep_year and not re.match(r"(?:19|20)\d\d年度?(?!度)[\u4e00-\u9fff]{1,8}?(?:省|市|州|盟|县|区|旗)", name):
         name = re.sub(r"^(?:19|20)\d\d年度?", "", name)
     name = re.sub(r"^中央对(?!地方)[\u4e00-\u9fff]{2,8}?转移支付(?=.{4})", "", name)
     # "下达…中央及自治区就业补助资金": two levels' money together; the fund is the rest (a

@@ -130,3 +130,11 @@ def test_an_arrival_rate_far_along_a_glued_form_is_not_the_allocations():
     assert report.budget_yuan == 2_080_000 and report.available_yuan is None
     near = "2023年下达我县专项资金208万元,资金到位率100%。\n"
     assert _parse("一、资金情况\n" + near).available_yuan == 2_080_000
+
+
+# "对2021年度市电子政务外网…项目开展了绩效自评": the year evaluated is no part of the name
+# (度 of 年度 is no place's name: a year stays only before a place, 2024年固始县…项目).
+def test_the_year_before_a_level_word_is_no_part_of_a_projects_name():
+    text = ("一、基本情况\n根据通知要求,我单位成立了绩效评价小组,对2021年度市电子政务外网平台中心机房租赁费"
+            "及运行维护费项目开展了绩效自评工作。\n")
+    assert _parse(text).project_name == "市电子政务外网平台中心机房租赁费及运行维护费项目"
