@@ -93,6 +93,14 @@ def _closes(total: Option, options: Sequence[Option]) -> bool:
                for o in options)
 
 
+def _summed(total: Option, options: Sequence[Option]) -> bool:
+    """Whether the other values (each counted once) add up to ``total``'s: two or more."""
+    rest = {o.value for o in options if not _agree(o, total)}
+    if len(rest) < 2 or not all(isinstance(v, (int, float)) for v in (*rest, total.value)):
+        return False
+    return abs(sum(rest) - total.value) <= 0.5 * len(rest)
+
+
 def _one_value(options: Sequence[Option]) -> list[Option] | None:
     """The options, earliest first, when they all state one value (else None). Linear:
     a 20,000-row table offers 20,000 candidates."""
@@ -132,8 +140,9 @@ def choose(options: Sequence[Option], *, keep_single: bool = False) -> Choice:
     # "1. …安排资金5548万元,实际到位资金共5548万元… 2.…17万元": the first item's own 共):
     # each is one item's, and however often one value recurs the report states no whole.
     # A total after every other value, and above it, closes the list ("1、…300万元;2、…200万元,
-    # 合计500万元").
-    if all(o.item for o in whole) and not any(o.total and _closes(o, whole) for o in whole):
+    # 合计500万元"); one the other values add up to heads it ("1.县财政共安排资金500万元。
+    # 2.其中:路面修补300万元。3.桥涵维护200万元"), wherever they are written again.
+    if all(o.item for o in whole) and not any(o.total and (_closes(o, whole) or _summed(o, whole)) for o in whole):
         pool = []
     # Items only, where the report stated figures of its own that were declined ("中央下达
     # 1969万元", "配套安排市级161万元": levels, no total; then "二是安排…147万元"): one item

@@ -150,10 +150,7 @@ def _assign(label: str, ctx: Context, pos: int, sentence_start: int,
     # "下达我县…资金200万元" alone says what was allocated, not what arrived.
     if not (granted or _ALLOCATED.search(label)):
         return role, rank, fallback
-    # (the sentence near the figure: a form glued into one line is one "sentence", and its
-    # 地方配套到位率100% four hundred characters on is another figure's)
-    lo, hi = ctx.sentence_bounds(pos)
-    arrived = bool(ctx.search_in(v.all_arrived, max(lo, pos - _ARRIVED_REACH), min(hi, pos + _ARRIVED_REACH)))
+    arrived = _said_to_arrive(ctx, pos)
     if role == "income" and (granted or _ALLOCATED.search(matched)):
         fallback = ("budget", "available") if arrived else ("budget",)
     elif role == "budget" and arrived:
@@ -798,8 +795,33 @@ _ARRIVED_LEVEL = re.compile(r"中央|省级|自治区|市级|州级|县级|区�
 
 
 # How far from an allocation (characters, either side, within its sentence) words saying the
-# money all arrived make it what arrived too (_assign).
-_ARRIVED_REACH = 120
+# money all arrived are looked for (_said_to_arrive): a bound, so that a form glued into one
+# "sentence" is not searched whole for each of its figures.
+_ARRIVED_REACH = 400
+_MONEY_FIGURE = re.compile(r"\d[\d,.]*\s*(?:亿元|万元|元)")  # (not 1.2万平方米, 3万人)
+
+
+def _said_to_arrive(ctx: Context, pos: int) -> bool:
+    """Whether words in the sentence of the figure at ``pos`` say it all arrived (到位率100%,
+    全部到位…) with no other money figure between them and it: "下达…500万元,县级配套资金50万元
+    已全部到位" says so of the 50万元 only, and a glued form's 地方配套到位率100% after a
+    dozen cells of other figures is none of the allocation's. Its parts after it ("…787.45万元,
+    其中:中央资金414.45万元,省级资金373万元,已100%足额到位") are no other figure."""
+    f = ctx.f
+    lo, hi = ctx.sentence_bounds(pos)
+    for m in vocab().all_arrived.finditer(f, max(lo, pos - _ARRIVED_REACH), min(hi, pos + _ARRIVED_REACH)):
+        if m.start() >= pos:
+            between = f[pos:m.start()]
+            between = between[:parts.start()] if (parts := _PARTS_OPEN.search(between)) else between
+            figures = [x for x in _MONEY_FIGURE.finditer(between) if x.start() > 0]
+        else:
+            figures = list(_MONEY_FIGURE.finditer(f, m.end(), pos))
+        if not figures:
+            return True
+    return False
+
+
+_PARTS_OPEN = re.compile(r"其中|包括|含")
 
 
 def _arrived_after_parts(out: list[Amount], ctx: Context, shift: int, children: dict[int, list[Amount]]) -> None:

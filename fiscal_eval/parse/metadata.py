@@ -682,6 +682,9 @@ _JOINT = re.compile(r"(?:厅|局|委员会|办公室)[\u4e00-\u9fff]{1,8}?(?:省
                     r"(?:厅|(?<!分)局|委员会|委|办公室)$")
 
 
+# A name ending like a division (…处, …室) that is a unit of its own: its place or level
+# first, a committee's or government's body, an administration (…管理处).
+_UNIT_OF_ITS_OWN = re.compile(r"^[省市县区州旗盟乡镇]|委|政府|办公室|研究室|管理")
 _UNIT_WORD_ALONE = re.compile(r"(?:人民)?政府|委员会|办公室|中心")
 
 
@@ -689,11 +692,8 @@ _UNIT_WORD_ALONE = re.compile(r"(?:人民)?政府|委员会|办公室|中心")
 def _title_org(name: str) -> bool:
     """The whole subject of a title (all before its year), or a form's 单位 cell, is the
     unit's name as the text gives it — odd characters included (escaped downstream, not
-    judged here) — unless it is a phrase: 我局, a joint report, words of the genre, or a
-    unit's word alone (政府: the last line of "…七星镇人民\n政府2024年…", a title broken
-    over lines)."""
+    judged here) — unless it is a phrase: 我局, a joint report, words of the genre."""
     return (1 < len(name) <= 40 and _is_org(name) and not _PRONOUN.match(name) and not _JOINT.search(name)
-            and not _UNIT_WORD_ALONE.fullmatch(name)
             and not re.search(r"我|绩效|报告|自评|评价|根据|按照|关于|通知|项目|资金|经费|预算|网站|门户|欢迎|、", name))
 
 
@@ -924,9 +924,10 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             # "主管部门 凉州区人民政府": the government the project answers to, above the
             # bureau or town that spends it (a town's government spends its own money)
             t, why = REJECTED, "主管部门为县级以上人民政府，不是被评价单位"
-        elif _DIVISION.match(name):
+        elif _DIVISION.match(name) and not _UNIT_OF_ITS_OWN.search(name):
             # "主管部门:儿童福利处" on a province's transfer report: the department's division
-            # that handles the fund, no unit (no place, no department named)
+            # that handles the fund, no unit (no place, no department named; not 公路管理处,
+            # 县委党史研究室, 市河道管理处: units of their own)
             t, why = REJECTED, "主管部门栏只写内设处室，不是单位"
         else:
             t, why = 2, "主管部门栏：被评价单位的主管部门"
@@ -955,6 +956,13 @@ def _agency_candidates(ctx: Context, titles: list[_Title]) -> list[_C]:
             above = _org_line_above(ctx, t.idx[0])
             if above is not None:
                 cands.append(_C(above[0], above[1], "title", "标题上一行的单位名称", 1))
+    # "…七星镇人民\n政府2024年部门整体支出\n绩效自评报告": a title broken over lines gives a unit's
+    # word alone (政府) beside the joined title's full name ending with it: a fragment of that
+    # name, no unit. (Alone, with no fuller title, it is left to the rules as before.)
+    titled = {str(c.value) for c in cands if c.label == "title"}
+    cands = [_C(c.value, c.span, c.label, "标题折行后的残片，全称见另一标题", REJECTED)
+             if c.label == "title" and _UNIT_WORD_ALONE.fullmatch(str(c.value))
+             and any(v != c.value and v.endswith(str(c.value)) for v in titled) else c for c in cands]
     # The weaker sources below are read only when no form field or title names the unit
     # (they could only lose), except the publisher, which the analyst is shown.
     named = any(c.tier <= 2 for c in cands)
@@ -1437,9 +1445,12 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
             label = "title" if t.tier == 1 else t.source
             cands.append(_C(parts.year[0], parts.year[1], label, f"{t.source}所列年度", t.tier))
     patterns = [
-        # (the writer may come between: "对我单位2017年道路交通管理项目经费…进行绩效评价")
-        (r"对\s*(?:(?:我|本)(?:单位|部门|局|委|厅|办|中心|院|校|所|站|镇|乡|街道))?\s*((?:19|20)\d\d)\s*年度?(?!\s*国债)"
-         r"[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
+        (r"对\s*((?:19|20)\d\d)\s*年度?(?!\s*国债)[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
+        # the writer between, right after the notice it answers: "…通知要求,对我单位2017年道路
+        # 交通管理项目经费…进行绩效评价" (not a third party's 委托…对我局…, a plan 将对本单位…,
+        # nor the years before one, 对本单位2022年度以前结转…)
+        (r"(?:要求|精神|规定|部署)[,，]?\s*对\s*(?:我|本)(?:单位|部门|局|委|厅|办|中心|院|校|所|站|镇|乡|街道)"
+         r"\s*((?:19|20)\d\d)\s*年度?(?!\s*国债)(?!以前|以来|之前)[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
         (rf"(?:{vocab().meta['year_field'].pattern})[\s:|\t]*((?:19|20)\d\d)\s*年?", "field", 2),
         # the MoF form's name and its year: "部门预算项目支出绩效自评表(2023年度)"
         # (or on the next line, blank lines between or not)
@@ -1625,7 +1636,7 @@ _FUND_WORD = re.compile(r"(?:专项|补助|转移支付)?(?:资金|经费)")
 # The channel a fund is paid through, in brackets after its name: no name of its own.
 _CHANNEL = re.compile(r"(?:中央|省|市|县|自治区)?(?:对下|对地方|对)?(?:一般性|专项)?转移支付(?:资金)?")
 _FUND_END = re.compile(r"(?:项目|资金|经费|费|工程|补助|补贴|奖补|基金|专项|转移支付|资金统筹整合"
-                       r"|(?:备用|公益|奖励|抚恤|救助|慰问|助学|奖学|补偿|周转|扶助|救济)金)$")
+                       r"|(?:备用|公益|奖励|抚恤|救助|慰问|助学|奖学|补偿|周转|扶助)金)$")
 _GENERIC = re.compile(
     r"^(?:(?:部门|单位|本级|财政|专项|建设|乡村振兴|财政资金|专项资金|财政专项|预算|部门预算|本单位|年度|整体"
     r"|中央|省级|市级|县级|区级|县级专项|市级专项)?"
@@ -1701,7 +1712,7 @@ def _several_funds(name: str) -> bool:
     for part in [name, *re.findall(r"\(([^()]*)\)", name)]:
         parts = _JOINING.split(re.sub(r"\([^()]*\)", "", part) if part is name else part)
         # (the last part may carry the title's 项目: "…发展资金和耕地地力保护补贴项目")
-        if len(parts) > 1 and all(re.search(r"(?:资金|经费|补助|补贴|基金|转移支付|[A-Za-z一二三四五六七八九十]类)(?:项目)?$", p)
+        if len(parts) > 1 and all(re.search(r"(?:资金|经费|补助|补贴|基金|扶助金|转移支付|[A-Za-z一二三四五六七八九十]类)(?:项目)?$", p)
                                   for p in parts):
             return True
     return False
