@@ -798,7 +798,6 @@ _ARRIVED_LEVEL = re.compile(r"中央|省级|自治区|市级|州级|县级|区�
 # money all arrived are looked for (_said_to_arrive): a bound, so that a form glued into one
 # "sentence" is not searched whole for each of its figures.
 _ARRIVED_REACH = 400
-_MONEY_FIGURE = re.compile(r"\d[\d,.]*\s*(?:亿元|万元|元)")  # (not 1.2万平方米, 3万人)
 
 
 def _said_to_arrive(ctx: Context, pos: int) -> bool:
@@ -813,9 +812,9 @@ def _said_to_arrive(ctx: Context, pos: int) -> bool:
         if m.start() >= pos:
             between = f[pos:m.start()]
             between = between[:parts.start()] if (parts := _PARTS_OPEN.search(between)) else between
-            figures = [x for x in _MONEY_FIGURE.finditer(between) if x.start() > 0]
+            figures = [x for x in find_amounts(between) if x.start() > 0]  # (past the figure itself)
         else:
-            figures = list(_MONEY_FIGURE.finditer(f, m.end(), pos))
+            figures = list(find_amounts(f[m.end():pos]))
         if not figures:
             return True
     return False
