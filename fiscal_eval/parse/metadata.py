@@ -635,7 +635,12 @@ _BUILT = ("项目", "工程", "建设")
 _DIVISION = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:处|科|股|室|组)$")
 # A section a unit's field may name (科, 股, 室; a 处 or 组 may be a unit of its own: 公路管理处).
 # Not one its place, level or body names (县委党史研究室, 县政府办公室: units of their own).
-_SECTION = re.compile(r"^(?![省市县区州旗盟乡镇])(?![\u4e00-\u9fff]*(?:委|政府|办公室|研究室))[\u4e00-\u9fff]{2,6}(?:科|股|室)$")
+_PLACE_FIRST = "[省市县区州旗盟乡镇]"
+_OWN_BODY = "委|政府|办公室|研究室"
+_SECTION = re.compile(rf"^(?!{_PLACE_FIRST})(?![\u4e00-\u9fff]*(?:{_OWN_BODY}))[\u4e00-\u9fff]{{2,6}}(?:科|股|室)$")
+# A name ending like a division (…处, …室) that is a unit of its own: its place or level
+# first, a committee's or government's body (as _SECTION excepts), an administration (…管理处).
+_UNIT_OF_ITS_OWN = re.compile(rf"^{_PLACE_FIRST}|{_OWN_BODY}|管理")
 _UNIT_VOICE = re.compile(r"我(?:局|委|厅|办|单位|中心|校|院|处|站|所|镇|乡|部|馆|队|会|街道)")
 _REGION_VOICE = re.compile(r"我(?:县|市|区|省|州|旗)")
 # A report in the voice of an institution (a school, hospital, centre, station …) and a
@@ -682,9 +687,8 @@ _JOINT = re.compile(r"(?:厅|局|委员会|办公室)[\u4e00-\u9fff]{1,8}?(?:省
                     r"(?:厅|(?<!分)局|委员会|委|办公室)$")
 
 
-# A name ending like a division (…处, …室) that is a unit of its own: its place or level
-# first, a committee's or government's body, an administration (…管理处).
-_UNIT_OF_ITS_OWN = re.compile(r"^[省市县区州旗盟乡镇]|委|政府|办公室|研究室|管理")
+# A unit's word with no name before it: the last lines of a title broken over several
+# (_agency_candidates declines it beside the fuller title name it ends).
 _UNIT_WORD_ALONE = re.compile(r"(?:人民)?政府|委员会|办公室|中心")
 
 
@@ -1872,7 +1876,8 @@ _ALLOCATION = re.compile(
 
 # "对城镇老旧小区改造及配套工程项目资金投入情况…", "对…老旧小区改造项目预算资金使用情况进行了
 # 自评": the money of a works project the report evaluates, named by the project.
-_WORKS_MONEY = re.compile(r"(?<=(?:工程|建设|改造)项目)(?:预算)?资金$")
+_WORKS_PROJECT = r"(?:工程|建设|改造)项目"
+_WORKS_MONEY = re.compile(rf"(?<={_WORKS_PROJECT})(?:预算)?资金$")
 
 
 def _works_project(name: str) -> str:
@@ -2031,7 +2036,7 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             # "下达…专项转移支付预算资金3万元": 预算资金 is the money allocated, not the name.
             # (…建设项目预算资金: a works project's; not …项目资金, often a fund's own name,
             # 省级工业企业技术改造项目资金, 中央预算内投资建设项目资金)
-            name = re.sub(r"(?<=转移支付)(?:预算)?资金$|(?<=资金|经费)预算资金$|(?<=工程项目|建设项目|改造项目)预算资金$", "",
+            name = re.sub(rf"(?<=转移支付)(?:预算)?资金$|(?<=资金|经费)预算资金$|(?<={_WORKS_PROJECT})预算资金$", "",
                           _clean_project(m.group("n")))
             lo = m.start("n") + max(0, m.group("n").find(name))
             if not _generic_project(name) and not re.match(r"(?:中央|省级|市级|县级)?(?:补助|配套)?资金$", name):
