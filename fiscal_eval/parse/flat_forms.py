@@ -190,8 +190,10 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
         numbers = _COLUMN_NUMBERS.match(text, run[-1].end())
         if total is None and numbers is not None:
             total = _TOTAL.match(text, numbers.end())
+        surplus: list[re.Match[str]] = []
         if total is not None:
             found = _row(f, where[total.end() - 1] + 1, cols)
+            surplus = _surplus(f, found) if len(found) == len(cols) else []
             label = total.group().rstrip(":：")
             declared = _UNIT.search(total.group())  # "年度资金总额(万元):"
             if unit is None and declared is not None:
@@ -215,7 +217,7 @@ def _form_near(f: str, lo: int, hi: int) -> FlatForm | None:
             kept = [k for k, c in enumerate(cols) if c in _MONEY]
             caption, cells = part
             return _read(cells, [cols[k] for k in kept], [heads[k] for k in kept], unit, caption)
-        return _read(found, cols, heads, unit, label)
+        return _read(found, cols, heads, unit, label, surplus)
     return displaced
 
 
@@ -372,6 +374,22 @@ def _uncaptioned_checked(f: str, pos: int, cols: list[str | None],
     return found
 
 
+_MOST_SURPLUS = 2  # cells beyond the header's columns a row is read with
+
+
+def _surplus(f: str, found: list[tuple[str | None, re.Match[str]]]) -> list[re.Match[str]]:
+    """Values the total row holds beyond the header's columns, on its own line ("年度资金
+    总额: 28.1 28.1 28.1 28.1 10 100% 10" under six columns: a cell the header lost)."""
+    if not found:
+        return []
+    out: list[re.Match[str]] = []
+    pos = found[-1][1].end()
+    while len(out) <= _MOST_SURPLUS and (m := _VALUE.match(f, pos)) is not None and "\n" not in f[pos:m.start("num")]:
+        out.append(m)
+        pos = m.end()
+    return out if len(out) <= _MOST_SURPLUS else []
+
+
 def _row(f: str, pos: int, cols: list[str | None]) -> list[tuple[str | None, re.Match[str]]]:
     """The total row's values from ``pos``, paired with the header's columns in order."""
     out = []
@@ -494,6 +512,35 @@ def _resolve(found: list[tuple[str | None, re.Match[str]]], cols: list[str | Non
         money = _placement_money(pairs)
         if money is not None:
             readings.setdefault(tuple(sorted(money.items())), [(c, m) for c, _, m in pairs])
+    return _one_reading(readings)
+
+
+def _resolve_surplus(values: list[re.Match[str]], cols: list[str | None],
+                     heads: list[str]) -> list[tuple[str | None, re.Match[str]]] | None:
+    """A row with a cell or two more than the header's columns, read only when it can be
+    read one way: every choice of as many of its values as there are columns, in order,
+    whose 执行率 (with its %) equals 执行数 ÷ 预算数, gives the same money. "28.1 28.1 28.1
+    28.1 10 100% 10" under 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分: one
+    28.1 (or the first 10) is the lost column's, and either way the budget and the spent
+    are 28.1."""
+    width = _width(cols)
+    if width != len(cols) or "rate" not in cols or not 0 < len(values) - width <= _MOST_SURPLUS:
+        return None
+    readings: dict[tuple, list[tuple[str | None, re.Match[str]]]] = {}
+    for kept in combinations(range(len(values)), width):
+        pairs = [(cols[i], heads[i], values[k]) for i, k in enumerate(kept)]
+        if next(m for c, _, m in pairs if c == "rate").group("unit") != "%":
+            continue  # (no arithmetic to confirm the placement)
+        money = _placement_money(pairs)
+        if money is not None and any(c in _BUDGETS for c, _ in money.items()) and "spent" in money:
+            readings.setdefault(tuple(sorted(money.items())), [(c, m) for c, _, m in pairs])
+    return _one_reading(readings)
+
+
+def _one_reading(readings: dict[tuple, list[tuple[str | None, re.Match[str]]]]
+                 ) -> list[tuple[str | None, re.Match[str]]] | None:
+    """The placement of a row's values all its possible placements agree on (their money,
+    keyed by column), or None."""
     if len(readings) > 1:
         # "387664.62 387664.62 10 100% 10" under six columns: the blank cell is 年初预算数 or
         # 全年预算数, and either way the budget is 387664.62 (the rate checks it), so the
@@ -531,7 +578,7 @@ def _ratio_of_two(values: dict[str, float], stated: float, step: float) -> bool:
 
 
 def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None], heads: list[str],
-          unit: str, label: str) -> FlatForm:
+          unit: str, label: str, surplus: list[re.Match[str]] | None = None) -> FlatForm:
     if any(c in _MONEY and m.group("unit") == "%" for c, m in found):
         # A percent under a money column: the cells are not where the header says; a
         # row short of cells is read only where one placement of them is possible.
@@ -565,6 +612,8 @@ def _read(found: list[tuple[str | None, re.Match[str]]], cols: list[str | None],
         # number is which cannot be told ("880 880 880 10 10" under six columns).
         why = _INCOMPLETE
         resolved = _resolve(found, cols, heads)
+        if resolved is None and surplus:
+            resolved = _resolve_surplus([m for _, m in found] + surplus, cols, heads)
         if resolved is not None:
             found, why = resolved, ""
             money = [(c, m) for c, m in found if c in _MONEY]
