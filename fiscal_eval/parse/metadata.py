@@ -54,6 +54,11 @@ _DATE = re.compile(
 # A fiscal year as titles and sentences write it: 2021年度, 2021年, (2021年), 2018绩效 —
 # not a range (2019-2020年), not part of a date or a longer number, not a bond's name
 # (增发2023年国债 is the bond issued in 2023, whatever year is evaluated).
+# A year an essay site or a template wrote as a placeholder (20xx年, 20XX年度, 202x年,
+# 20__年), or a mirror masked whole (****年): a year stands there, none the text states.
+_YEAR_PLACEHOLDER = r"(?:19|20)(?:[xX]{2}|[xX＊*_]{1,2}|\d[xX＊*_])"
+_MASKED_YEAR = re.compile(rf"{_YEAR_PLACEHOLDER}\s*年")
+_HIDDEN_YEAR = rf"(?:{_YEAR_PLACEHOLDER}|[*＊]{{4}})(?=\s*年)"
 _YEAR = re.compile(r"(?<![\d\-.〔\[【])(?P<y>(?:19|20)\d\d)(?![\d\-.])(?!\s*年?度?\s*(?:国债|抗疫特别国债))"
                    r"(?!\s*年\s*\d{1,2}\s*月)\s*(?P<u>年度|年|(?=[\u4e00-\u9fff]))")
 # Metadata sits near the top: titles are read in the first _TITLE_HEAD characters, the
@@ -459,7 +464,7 @@ class _TitleParts:
 # Where the subject of a title ends: its year, 关于, or the words that start the kind
 # or the fund ("…局部门整体支出…", "…人民政府转移支付2022年度…", "…文物局中央转移支付…").
 _SUBJECT_END = re.compile(
-    r"(?:19|20)\d\d|关于|部门整体|部门\(单位\)|单位\(部门\)|部门绩效|部门预算|整体|单位整体|单位自评|本级|机关|项目支出|项目绩效|项目资金"
+    rf"(?:19|20)\d\d|{_HIDDEN_YEAR}|关于|部门整体|部门\(单位\)|单位\(部门\)|部门绩效|部门预算|整体|单位整体|单位自评|本级|机关|项目支出|项目绩效|项目资金"
     r"|专项转移支付|转移支付|中央|省级|市级|县级|财政支出|财政项目|财政资金|预算绩效|预算执行|绩效|\((?!\d+\))"
     # "江苏省政府专项债券项目…", "浙江省地方政府专项债券…": the bonds' issuer, not a unit
     r"|(?:地方)?政府(?:一般|专项)债券")
@@ -478,7 +483,7 @@ def _title_parts(t: _Title) -> _TitleParts:
             year = (int(ym.group("y")), t.span(ym.start("y"), ym.end("y")))
             break
     # the subject: from the start (after a leading year) to the first boundary
-    lead = re.match(r"(?:19|20)\d\d年度?", s[i:])
+    lead = re.match(rf"(?:(?:19|20)\d\d|{_HIDDEN_YEAR})年度?", s[i:])
     j = i + (lead.end() if lead else 0)
     bm = _SUBJECT_END.search(s, j + 1, max(g0, j + 1))
     b = bm.start() if bm else g0
@@ -550,7 +555,7 @@ def _title_parts(t: _Title) -> _TitleParts:
     while obj_lo < g0:  # the glue before the name: 关于, 上报, 转移支付, the year evaluated
         gm_ = re.match(r"关于|上报|本级|专项转移支付|转移支付|的|对|下达(?:给)?(?:我[县市区省州旗乡镇])?", s[obj_lo:g0])
         # (a span of years too: "…厅关于2017-2019年省级城镇保障性安居工程支出绩效自评报告")
-        ym_ = re.match(r"(?:19|20)\d\d(?:年度?)?(?:[-—–~至到](?:19|20)\d\d年度?)?", s[obj_lo:g0])
+        ym_ = re.match(rf"(?:(?:19|20)\d\d|{_HIDDEN_YEAR})(?:年度?)?(?:[-—–~至到](?:19|20)\d\d年度?)?", s[obj_lo:g0])
         after = s[obj_lo + ym_.end():g0] if ym_ else ""
         if ym_ and not ym_.group().endswith("度") and (rg := _REGION.match(after)) \
                 and not _REGION_ONLY.match(after) and not re.search(r"我|下达|拨|安排|对|关于", rg.group()):
@@ -887,6 +892,9 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
 # (ended by its level: a town's government, 某镇人民政府, is none; 镇江市人民政府 is one)
 _COUNTY_GOVERNMENT = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:省|市|州|盟|县|区|旗)(?:人民)?政府")
 _HEADING_AFTER_LABEL = re.compile(r"(?:基本)?(?:情况|概况|简介)")
+# A column's header with its unit ("发行金额(亿元)", "预算数(万元)", "得分(分)"): the cell
+# after a field word in a table's header row is the next column's name, not a value.
+_COLUMN_HEAD = re.compile(r"[\u4e00-\u9fff]{1,12}\((?:亿元|万元|千元|元|%|分)\)")
 
 
 @lru_cache(maxsize=64)
@@ -1535,8 +1543,6 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
     return _choose(cands)
 
 
-_MASKED_YEAR = re.compile(r"(?:19|20)(?:[xX]{2}|[xX＊*_]{1,2}|\d[xX＊*_])\s*年")
-
 
 def _lines_of(f: str, span: Span) -> Span:
     """The start and end of the line or lines holding ``span`` (the end before its \\n)."""
@@ -1674,6 +1680,7 @@ def _generic_project(name: str) -> bool:
     of the MoF notices allocating several farm funds at once: neither is one fund.) Nor
     a count of projects (10个重点项目) or the levels money comes from (中央、省、市(州)、
     县级财政资金)."""
+    name = _ANONYMISED_YEAR.sub("", name)  # "20xx年度项目": a copy's year masked, the genre's 项目
     if (own := _UNITS_FUNDS.fullmatch(name)) is not None and _is_org(own.group(1)) \
             and _ADMINISTERING.search(own.group(1)):
         # 园林管理处专项资金: a unit's special funds, whatever they pay for (not a fund for
@@ -1682,6 +1689,7 @@ def _generic_project(name: str) -> bool:
     return bool(_GENERIC.match(name) or _COUNTED.match(name) or _LEVELS_MONEY.fullmatch(name)) or len(name) < 3
 
 
+_ANONYMISED_YEAR = re.compile(rf"^{_HIDDEN_YEAR}\s*年度?")
 _ADMINISTERING = re.compile(r"(?:局|处|委员会|委|厅|办公室|办|管理所|管理站)$")
 _UNITS_FUNDS = re.compile(r"(?:(?:19|20)\d\d年度?)?([\u4e00-\u9fff]{3,20}?)(?:专项资金|专项经费)")
 # A count of projects (10个重点项目), not of the villages or sites one project covers
@@ -1970,7 +1978,7 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
         if re.match(r"[ \t|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
                 or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name) \
                 or re.fullmatch(r"[\d.\s年]+", name) or _LEVELS_MONEY.fullmatch(name) \
-                or _NEXT_FIELD.match(name):
+                or _NEXT_FIELD.match(name) or _COLUMN_HEAD.fullmatch(name):
             continue  # a table's header row, a year cut from its name ("2020 年市级…"),
             # the levels of its money (中央、省、市(州)、县级财政资金) or the next cell's
             # label ("项目名称 项目主管单 位 …": the name is elsewhere), not a value

@@ -59,3 +59,40 @@ def test_a_row_its_rate_confirms_is_read_as_the_header_says_whatever_follows():
         report = _parse(_form(row))
         assert (report.budget_yuan, report.spent_yuan) == (pytest.approx(500_000), pytest.approx(400_000))
         assert report.execution_rate_reported == pytest.approx(0.8)
+
+
+# A results notice: its table's header row one cell a line, 项目名称 followed by the next
+# column's header (with its unit), the rows below naming several projects.
+BOND_NOTICE = ("某县某镇人民政府2022年度专项债券项目资金绩效评价结果公示\n"
+               "某县某镇人民政府2022年度专项债券项目资金绩效评价情况表\n"
+               "序号\n\n主管部门\n\n项目单位\n\n项目名称\n\n{column}\n\n评价得分\n\n评价结果\n\n"
+               "1\n\n某县某镇人民政府\n\n某县城建公司\n\n某县工业园区四期\n\n0.7\n\n92\n\n项目单位自评\n\n"
+               "2\n\n某县某镇人民政府\n\n某县开发公司\n\n某镇科创产业园工程\n\n0.1\n\n83\n\n第三方评价\n")
+
+
+@pytest.mark.parametrize("column", ["发行金额(亿元)", "预算数(万元)", "得分(分)"])
+def test_a_column_header_after_the_name_field_is_no_project_name(column):
+    report = _parse(BOND_NOTICE.format(column=column))
+    assert report.project_name is None
+
+
+def test_a_name_cell_is_still_read_in_a_form():
+    report = _parse("项目支出绩效自评表\n(2022年度)\n项目名称 | 某镇科创产业园工程(二期)\n主管部门 | 某县发改局\n")
+    assert report.project_name == "某镇科创产业园工程(二期)"
+
+
+# An essay site's copy with every year masked (20xx): "现将我馆20xx年度项目支出绩效自评
+# 情况报告如下" names the genre's 项目, not a project.
+@pytest.mark.parametrize("year", ["20xx", "20XX", "20**", "202x"])
+def test_a_masked_year_and_the_genres_word_name_no_project(year):
+    text = (f"根据县财政局关于开展{year}年项目支出绩效评价工作的通知要求,我馆成立了绩效评价工作小组。"
+            f"现将我馆{year}年度项目支出绩效自评情况报告如下:\n一、项目概况\n")
+    assert _parse(text).project_name is None
+
+
+def test_a_masked_year_before_a_named_project_leaves_the_name():
+    text = ("项目支出绩效评估报告(精选5篇)\n根据县财政局关于开展20xx年项目支出绩效评价工作的通知要求,"
+            "我馆成立了绩效评价工作小组。现将我馆20xx年度档案数字化建设项目支出绩效自评情况报告如下:\n一、项目概况\n")
+    report = _parse(text)
+    assert report.project_name == "档案数字化建设项目"
+    assert report.year is None
