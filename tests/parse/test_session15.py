@@ -96,3 +96,18 @@ def test_a_masked_year_before_a_named_project_leaves_the_name():
     report = _parse(text)
     assert report.project_name == "档案数字化建设项目"
     assert report.year is None
+
+
+# Public farms, forests and grounds are budget units of their own (国有林场 above all).
+@pytest.mark.parametrize("unit", ["某县沙坝国有林场", "某州体育场", "某县良种场", "某市苗圃"])
+def test_a_forest_farm_or_ground_is_a_unit(unit):
+    text = (f"根据通知要求,现将{unit}2020年度项目资金使用和管理自评报告公示如下。\n"
+            "一、项目基本情况\n")
+    assert _parse(text).agency == unit
+
+
+@pytest.mark.parametrize("place", ["某县城区农贸市场", "某市人民广场"])
+def test_a_market_or_square_is_no_unit(place):
+    text = (f"根据通知要求,现将{place}2020年度改造项目资金使用和管理自评报告公示如下。\n"
+            "一、项目基本情况\n")
+    assert _parse(text).agency is None
