@@ -378,13 +378,16 @@ _MOST_SURPLUS = 2  # cells beyond the header's columns a row is read with
 
 
 def _surplus(f: str, found: list[tuple[str | None, re.Match[str]]]) -> list[re.Match[str]]:
-    """Values the total row holds beyond the header's columns, on its own line ("年度资金
-    总额: 28.1 28.1 28.1 28.1 10 100% 10" under six columns: a cell the header lost)."""
+    """Values the total row holds beyond the header's columns ("年度资金总额: 28.1 28.1 28.1
+    28.1 10 100% 10" under six columns: a cell the header lost): on the row's line, or on
+    the lines after where the row has one cell a line."""
     if not found:
         return []
+    one_a_line = "\n" in f[found[0][1].start("num"):found[-1][1].start("num")]
     out: list[re.Match[str]] = []
     pos = found[-1][1].end()
-    while len(out) <= _MOST_SURPLUS and (m := _VALUE.match(f, pos)) is not None and "\n" not in f[pos:m.start("num")]:
+    while len(out) <= _MOST_SURPLUS and (m := _VALUE.match(f, pos)) is not None \
+            and (one_a_line or "\n" not in f[pos:m.start("num")]):
         out.append(m)
         pos = m.end()
     return out if len(out) <= _MOST_SURPLUS else []
@@ -519,10 +522,12 @@ def _resolve_surplus(values: list[re.Match[str]], cols: list[str | None],
                      heads: list[str]) -> list[tuple[str | None, re.Match[str]]] | None:
     """A row with a cell or two more than the header's columns, read only when it can be
     read one way: every choice of as many of its values as there are columns, in order,
-    whose 执行率 (with its %) equals 执行数 ÷ 预算数, gives the same money. "28.1 28.1 28.1
-    28.1 10 100% 10" under 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分: one
-    28.1 (or the first 10) is the lost column's, and either way the budget and the spent
-    are 28.1."""
+    whose 执行率 (with its %) equals 执行数 ÷ 预算数, whose budget columns agree and whose
+    cells left out each restate that budget, gives the same money. "28.1 28.1 28.1 28.1
+    10 100% 10" under 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分: one 28.1
+    (or the first 10) is the lost column's, and either way the budget and the spent are
+    28.1. A lost column of a figure of its own or budgets that differ are not read: in
+    "100 100 80 72 10 90% 9" the 80 the rate divides by may be a 到位数, no budget."""
     width = _width(cols)
     if width != len(cols) or "rate" not in cols or not 0 < len(values) - width <= _MOST_SURPLUS:
         return None
@@ -532,7 +537,10 @@ def _resolve_surplus(values: list[re.Match[str]], cols: list[str | None],
         if next(m for c, _, m in pairs if c == "rate").group("unit") != "%":
             continue  # (no arithmetic to confirm the placement)
         money = _placement_money(pairs)
-        if money is not None and any(c in _BUDGETS for c, _ in money.items()) and "spent" in money:
+        budgets = {v for c, v in (money or {}).items() if c in _BUDGETS}
+        if money is not None and len(budgets) == 1 and "spent" in money \
+                and all(values[k].group("unit") != "%" and _value(values[k]) in budgets
+                        for k in range(len(values)) if k not in kept):
             readings.setdefault(tuple(sorted(money.items())), [(c, m) for c, _, m in pairs])
     return _one_reading(readings)
 

@@ -55,10 +55,15 @@ _DATE = re.compile(
 # not a range (2019-2020年), not part of a date or a longer number, not a bond's name
 # (增发2023年国债 is the bond issued in 2023, whatever year is evaluated).
 # A year an essay site or a template wrote as a placeholder (20xx年, 20XX年度, 202x年,
-# 20__年), or a mirror masked whole (****年): a year stands there, none the text states.
+# 20__年), or a mirror masked whole (****年; 20××年 comes out of the normaliser's masks as
+# **××年): a year stands there, none the text states.
 _YEAR_PLACEHOLDER = r"(?:19|20)(?:[xX]{2}|[xX＊*_]{1,2}|\d[xX＊*_])"
 _MASKED_YEAR = re.compile(rf"{_YEAR_PLACEHOLDER}\s*年")
-_HIDDEN_YEAR = rf"(?:{_YEAR_PLACEHOLDER}|[*＊]{{4}})(?=\s*年)"
+_HIDDEN_YEAR = rf"(?:{_YEAR_PLACEHOLDER}|[*＊×]{{4}})(?=\s*年)"
+_HIDDEN_YEAR_AT = re.compile(rf"{_HIDDEN_YEAR}\s*年度?")
+_YEAR_FIRST = re.compile(rf"^(?:(?:19|20)\d\d|{_HIDDEN_YEAR})\s*年度?")
+# The genre's words alone, a year before them or not: no project's name (20XX年度项目).
+_BARE_GENRE = re.compile(r"(?:专项|财政)?(?:项目|资金|经费|项目资金|项目支出|专项资金|专项经费)")
 _YEAR = re.compile(r"(?<![\d\-.〔\[【])(?P<y>(?:19|20)\d\d)(?![\d\-.])(?!\s*年?度?\s*(?:国债|抗疫特别国债))"
                    r"(?!\s*年\s*\d{1,2}\s*月)\s*(?P<u>年度|年|(?=[\u4e00-\u9fff]))")
 # Metadata sits near the top: titles are read in the first _TITLE_HEAD characters, the
@@ -564,7 +569,9 @@ def _title_parts(t: _Title) -> _TitleParts:
         if step is None:
             break
         obj_lo += step.end()
-    ym = _YEAR.search(s, obj_lo + 1, g0)  # "…补助经费转移支付2023年度绩效…": the name ends at the year
+    # "…补助经费转移支付2023年度绩效…": the name ends at the year (one written or masked)
+    ym = min((m for m in (_YEAR.search(s, obj_lo + 1, g0), _HIDDEN_YEAR_AT.search(s, obj_lo + 1, g0)) if m),
+             key=lambda m: m.start(), default=None)
     split: tuple[int, int] | None = None
     obj = s[obj_lo:ym.start() if ym and ym.start() > obj_lo else g0]
     if ym and ym.start() > obj_lo and not _FUND_END.search(obj) and _FUND_WORD.fullmatch(s[ym.end():g0]):
@@ -892,9 +899,11 @@ def _field_values(ctx: Context, label_rx: str, anchor: str | None,
 # (ended by its level: a town's government, 某镇人民政府, is none; 镇江市人民政府 is one)
 _COUNTY_GOVERNMENT = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:省|市|州|盟|县|区|旗)(?:人民)?政府")
 _HEADING_AFTER_LABEL = re.compile(r"(?:基本)?(?:情况|概况|简介)")
-# A column's header with its unit ("发行金额(亿元)", "预算数(万元)", "得分(分)"): the cell
-# after a field word in a table's header row is the next column's name, not a value.
-_COLUMN_HEAD = re.compile(r"[\u4e00-\u9fff]{1,12}\((?:亿元|万元|千元|元|%|分)\)")
+# A column's header, a measure with its unit ("发行金额(亿元)", "预算数(万元)", "得分(分)"):
+# the cell after a field word in a table's header row is the next column's name, not a
+# value (a project named with its unit, 城乡居民养老保险补助(元), is no measure).
+_COLUMN_HEAD = re.compile(r"[\u4e00-\u9fff]{0,10}(?:金额|额度|数|额|得分|分值|分数|投资|规模|比例|比率|率)"
+                          r"\((?:亿元|万元|千元|元|%|分)\)")
 
 
 @lru_cache(maxsize=64)
@@ -1287,6 +1296,9 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
     titles = _titles(ctx)
     cands = _agency_candidates(ctx, titles)
     cands += _spelled_out(ctx, cands)
+    # "XX县XX局20XX年度…": a template's placeholder (or a mirror's mask) names no unit
+    cands = [_C(c.value, c.span, c.label, f"{c.reason}（名称是模板占位符或被遮挡，未写明单位）", REJECTED)
+             if _PLACEHOLDER.search(str(c.value)) else c for c in cands]
     supervisors = {c.value for c in cands if c.reason.startswith("主管部门")}
 
     def decide(best: _C, tier: list[_C]) -> _C | None:
@@ -1307,6 +1319,10 @@ def find_agency(ctx: Context, title: Found | None = None) -> Choice:
         return None
 
     return _choose(cands, same=_same_org, fuller=_fullest, decide=decide)
+
+
+# A placeholder in a name: a template's XX / ××, a mirror's ** (not one x of a gloss, 乡(xiāng)).
+_PLACEHOLDER = re.compile(r"[Xx×]{2}|[*＊]{2}")
 
 
 # A portal's welcome banner names the site's owner right after its words ("欢迎进入南昌市
@@ -1680,7 +1696,8 @@ def _generic_project(name: str) -> bool:
     of the MoF notices allocating several farm funds at once: neither is one fund.) Nor
     a count of projects (10个重点项目) or the levels money comes from (中央、省、市(州)、
     县级财政资金)."""
-    name = _ANONYMISED_YEAR.sub("", name)  # "20xx年度项目": a copy's year masked, the genre's 项目
+    # "20xx年度项目": a copy's year masked, the genre's 项目
+    name = name[m.end():] if (m := _HIDDEN_YEAR_AT.match(name)) else name
     if (own := _UNITS_FUNDS.fullmatch(name)) is not None and _is_org(own.group(1)) \
             and _ADMINISTERING.search(own.group(1)):
         # 园林管理处专项资金: a unit's special funds, whatever they pay for (not a fund for
@@ -1689,7 +1706,6 @@ def _generic_project(name: str) -> bool:
     return bool(_GENERIC.match(name) or _COUNTED.match(name) or _LEVELS_MONEY.fullmatch(name)) or len(name) < 3
 
 
-_ANONYMISED_YEAR = re.compile(rf"^{_HIDDEN_YEAR}\s*年度?")
 _ADMINISTERING = re.compile(r"(?:局|处|委员会|委|厅|办公室|办|管理所|管理站)$")
 _UNITS_FUNDS = re.compile(r"(?:(?:19|20)\d\d年度?)?([\u4e00-\u9fff]{3,20}?)(?:专项资金|专项经费)")
 # A count of projects (10个重点项目), not of the villages or sites one project covers
@@ -1976,12 +1992,14 @@ def _read_project_candidates(ctx: Context, titles: list[_Title]) -> tuple[list[_
             # pattern made the scan of every text four times slower)
         name = _balanced(_clean_project(m.group("v"), as_written=True))
         if re.match(r"[ \t|]*(?:资金计划|资金到位|预算数|年初预算|金额|指标)", f[m.end("v"):m.end("v") + 30]) \
-                or re.search(r"(?:性质|规模|分数|等级|得分|金额|指标|名称|类别|单位)$", name) \
+                or re.search(r"(?:性质|规模|分数|等级|等次|得分|金额|额度|总投资|指标|名称|类别|单位|结果|编码|地点|来源)$", name) \
                 or re.fullmatch(r"[\d.\s年]+", name) or _LEVELS_MONEY.fullmatch(name) \
-                or _NEXT_FIELD.match(name) or _COLUMN_HEAD.fullmatch(name):
+                or _NEXT_FIELD.match(name) or _COLUMN_HEAD.fullmatch(name) \
+                or _BARE_GENRE.fullmatch(_YEAR_FIRST.sub("", name)):
             continue  # a table's header row, a year cut from its name ("2020 年市级…"),
-            # the levels of its money (中央、省、市(州)、县级财政资金) or the next cell's
-            # label ("项目名称 项目主管单 位 …": the name is elsewhere), not a value
+            # the levels of its money (中央、省、市(州)、县级财政资金), the next cell's
+            # label ("项目名称 项目主管单 位 …": the name is elsewhere) or a template's
+            # words left in the cell (20XX年度项目, 2022年度项目资金), not a value
         if len(name) >= 2:
             lo = m.start("v") + max(0, m.group("v").find(name))
             wrapped = _WRAPPED.match(f, m.end("v")) if not _FUND_END.search(name) else None

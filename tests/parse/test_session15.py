@@ -45,11 +45,24 @@ def test_a_total_row_with_a_cell_more_than_its_header_is_read_where_every_readin
     "28.1 28.1 28.1 28.1 10 100 10",
     # three cells too many: not a lost column
     "28.1 28.1 28.1 28.1 28.1 28.1 10 100% 10",
+    # the cell left out states a figure of its own: 72 ÷ 80 = 90% may divide by a 到位数
+    # the header lost, and 80 is then no budget (a review's case)
+    "100 100 80 72 10 90% 9",
+    # a row number before the cells: 1 is no budget
+    "1 28.1 28.1 28.1 10 100% 10",
 ])
 def test_a_row_too_long_is_not_read_where_the_readings_differ_or_nothing_checks_them(row):
     report = _parse(_form(row))
     assert report.budget_yuan is None
     assert report.spent_yuan is None
+
+
+def test_a_total_row_one_cell_a_line_with_a_cell_more_is_read_too():
+    text = _form("28.1 28.1 28.1 28.1 10 100% 10").replace("项目资金(万元) 年初预算数 全年预算数(A) 全年执行数(B) 分值 预算执行率(B/A) 得分",
+                                                        "项目资金(万元)\n年初预算数\n全年预算数(A)\n全年执行数(B)\n分值\n预算执行率(B/A)\n得分")
+    text = text.replace("年度资金总额: 28.1 28.1 28.1 28.1 10 100% 10", "年度资金总额:\n28.1\n28.1\n28.1\n28.1\n10\n100%\n10")
+    report = _parse(text)
+    assert (report.budget_yuan, report.spent_yuan) == (pytest.approx(281_000), pytest.approx(281_000))
 
 
 def test_a_row_its_rate_confirms_is_read_as_the_header_says_whatever_follows():
@@ -70,15 +83,22 @@ BOND_NOTICE = ("某县某镇人民政府2022年度专项债券项目资金绩效
                "2\n\n某县某镇人民政府\n\n某县开发公司\n\n某镇科创产业园工程\n\n0.1\n\n83\n\n第三方评价\n")
 
 
-@pytest.mark.parametrize("column", ["发行金额(亿元)", "预算数(万元)", "得分(分)"])
+@pytest.mark.parametrize("column", ["发行金额(亿元)", "预算数(万元)", "得分(分)", "项目总投资", "评价结果", "评价等次",
+                                    "项目编码", "资金来源"])
 def test_a_column_header_after_the_name_field_is_no_project_name(column):
     report = _parse(BOND_NOTICE.format(column=column))
     assert report.project_name is None
 
 
-def test_a_name_cell_is_still_read_in_a_form():
-    report = _parse("项目支出绩效自评表\n(2022年度)\n项目名称 | 某镇科创产业园工程(二期)\n主管部门 | 某县发改局\n")
-    assert report.project_name == "某镇科创产业园工程(二期)"
+@pytest.mark.parametrize("name", ["某镇科创产业园工程(二期)", "城乡居民养老保险补助(元)", "2022年农村公路养护项目"])
+def test_a_name_cell_is_still_read_in_a_form(name):
+    report = _parse(f"项目支出绩效自评表\n(2022年度)\n项目名称 | {name}\n主管部门 | 某县发改局\n")
+    assert report.project_name == name
+
+
+@pytest.mark.parametrize("cell", ["20XX年度项目", "2022年度项目", "2022年度专项资金"])
+def test_a_name_cell_left_with_the_templates_words_names_no_project(cell):
+    assert _parse(f"项目支出绩效自评表\n(2022年度)\n项目名称 | {cell}\n主管部门 | 某县发改局\n").project_name is None
 
 
 # An essay site's copy with every year masked (20xx): "现将我馆20xx年度项目支出绩效自评
@@ -111,3 +131,25 @@ def test_a_market_or_square_is_no_unit(place):
     text = (f"根据通知要求,现将{place}2020年度改造项目资金使用和管理自评报告公示如下。\n"
             "一、项目基本情况\n")
     assert _parse(text).agency is None
+
+
+# A template's placeholders name no unit, with a year written or masked (a review's case).
+@pytest.mark.parametrize("title", ["XX县XX局20XX年度部门整体支出绩效自评报告", "XX县XX局2022年度部门整体支出绩效自评报告",
+                                   "xx中心20xx年度部门整体支出绩效自评报告"])
+def test_a_placeholder_names_no_unit(title):
+    report = _parse(f"{title}\n一、部门基本情况\n")
+    assert report.agency is None
+    assert [c.value for c in report.candidates["agency"]] and not any(c.chosen for c in report.candidates["agency"])
+
+
+@pytest.mark.parametrize("text, name", [
+    # 20××年 (the × the official templates print; the normaliser's masks make it **××)
+    ("某县教育局20××年度学生资助项目绩效自评报告\n一、基本情况\n", "学生资助项目"),
+    ("某市20XX年中央财政农业生产发展资金绩效自评报告\n一、基本情况\n", "中央财政农业生产发展资金"),
+    # the announcing sentence as the first line: the genre's 项目, no name
+    ("现将我局20xx年度项目支出绩效自评情况报告如下:\n一、基本情况\n", None),
+])
+def test_a_masked_year_in_a_title(text, name):
+    report = _parse(text)
+    assert report.project_name == name
+    assert report.year is None
