@@ -1452,6 +1452,11 @@ _PERIOD = re.compile(r"((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)
 _FOUNDED = re.compile(r"(?:成立|始建|创建|组建|建)于\s*$|前身")
 
 
+# "…2021年度…评价": the year a sentence says was evaluated, its words within the sentence
+# (not a 国债's year, nor the years before or since one: 2022年度以前结转…).
+_YEAR_EVALUATED = r"((?:19|20)\d\d)\s*年(?!度?\s*国债)(?!度?(?:以前|以来|之前))度?[^。\n]{0,80}?(?:评价|自评)"
+
+
 _YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:-|—|–|－|~|～|至|到)\s*((?:19|20)\d\d)\s*年")
 
 
@@ -1473,12 +1478,12 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
             label = "title" if t.tier == 1 else t.source
             cands.append(_C(parts.year[0], parts.year[1], label, f"{t.source}所列年度", t.tier))
     patterns = [
-        (r"对\s*((?:19|20)\d\d)\s*年度?(?!\s*国债)[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
+        # (not the years before one: 对2022年度以前结转…, 对本单位2022年度以前…)
+        (rf"对\s*{_YEAR_EVALUATED}", "对…年度…评价", 2),
         # the writer between, right after the notice it answers: "…通知要求,对我单位2017年道路
-        # 交通管理项目经费…进行绩效评价" (not a third party's 委托…对我局…, a plan 将对本单位…,
-        # nor the years before one, 对本单位2022年度以前结转…)
+        # 交通管理项目经费…进行绩效评价" (not a third party's 委托…对我局…, a plan 将对本单位…)
         (r"(?:要求|精神|规定|部署)[,，]?\s*对\s*(?:我|本)(?:单位|部门|局|委|厅|办|中心|院|校|所|站|镇|乡|街道)"
-         r"\s*((?:19|20)\d\d)\s*年度?(?!\s*国债)(?!以前|以来|之前)[^。\n]{0,80}?(?:评价|自评)", "对…年度…评价", 2),
+         rf"\s*{_YEAR_EVALUATED}", "对…年度…评价", 2),
         (rf"(?:{vocab().meta['year_field'].pattern})[\s:|\t]*((?:19|20)\d\d)\s*年?", "field", 2),
         # the MoF form's name and its year: "部门预算项目支出绩效自评表(2023年度)"
         # (or on the next line, blank lines between or not)

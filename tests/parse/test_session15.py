@@ -153,3 +153,14 @@ def test_a_masked_year_in_a_title(text, name):
     report = _parse(text)
     assert report.project_name == name
     assert report.year is None
+
+
+# "对…年度…评价" names the year evaluated, not the years before one: "对2019年度以前结转的
+# 项目资金进行了绩效评价" (the guard had let 年 alone match, its 度以前 unread).
+@pytest.mark.parametrize("before", ["对2019年度以前结转的项目资金", "对我单位2019年度以前结转的项目资金",
+                                    "对2019年以来结转的项目资金"])
+def test_the_years_before_one_are_not_the_year_evaluated(before):
+    text = ("某县水利局项目支出绩效自评报告\n"
+            f"根据县财政局通知要求,{before}进行了绩效评价。\n"
+            "一、项目概况\n2021年度项目预算安排资金50万元,2021年度实际支出48万元。\n")
+    assert _parse(text).year == 2021
