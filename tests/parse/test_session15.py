@@ -164,3 +164,10 @@ def test_the_years_before_one_are_not_the_year_evaluated(before):
             f"根据县财政局通知要求,{before}进行了绩效评价。\n"
             "一、项目概况\n2021年度项目预算安排资金50万元,2021年度实际支出48万元。\n")
     assert _parse(text).year == 2021
+
+
+def test_a_bonds_year_is_not_the_year_evaluated_with_its_du_either():
+    # "2020年度国债…绩效自评": the 国债's year (the guard had let 年 alone match before 度国债)
+    text = ("某县交通局报告\n一、基本情况\n2020年度国债项目绩效自评工作按要求开展。\n"
+            "2021年度本局项目预算安排资金50万元,2021年度实际支出48万元。\n")
+    assert _parse(text).year == 2021
