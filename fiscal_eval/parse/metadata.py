@@ -51,9 +51,6 @@ _DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.]\s*(?P<m1>\d{1,2})\s*[-/.]\s*(?P<d1>\d{1,2})(?!\d)"
     r"|年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日)"
 )
-# A fiscal year as titles and sentences write it: 2021年度, 2021年, (2021年), 2018绩效 —
-# not a range (2019-2020年), not part of a date or a longer number, not a bond's name
-# (增发2023年国债 is the bond issued in 2023, whatever year is evaluated).
 # A year an essay site or a template wrote as a placeholder (20xx年, 20XX年度, 202x年,
 # 20__年), or a mirror masked whole (****年; 20××年 comes out of the normaliser's masks as
 # **××年): a year stands there, none the text states.
@@ -61,9 +58,9 @@ _YEAR_PLACEHOLDER = r"(?:19|20)(?:[xX]{2}|[xX＊*_]{1,2}|\d[xX＊*_])"
 _MASKED_YEAR = re.compile(rf"{_YEAR_PLACEHOLDER}\s*年")
 _HIDDEN_YEAR = rf"(?:{_YEAR_PLACEHOLDER}|[*＊×]{{4}})(?=\s*年)"
 _HIDDEN_YEAR_AT = re.compile(rf"{_HIDDEN_YEAR}\s*年度?")
-_YEAR_FIRST = re.compile(rf"^(?:(?:19|20)\d\d|{_HIDDEN_YEAR})\s*年度?")
-# The genre's words alone, a year before them or not: no project's name (20XX年度项目).
-_BARE_GENRE = re.compile(r"(?:专项|财政)?(?:项目|资金|经费|项目资金|项目支出|专项资金|专项经费)")
+# A fiscal year as titles and sentences write it: 2021年度, 2021年, (2021年), 2018绩效 —
+# not a range (2019-2020年), not part of a date or a longer number, not a bond's name
+# (增发2023年国债 is the bond issued in 2023, whatever year is evaluated).
 _YEAR = re.compile(r"(?<![\d\-.〔\[【])(?P<y>(?:19|20)\d\d)(?![\d\-.])(?!\s*年?度?\s*(?:国债|抗疫特别国债))"
                    r"(?!\s*年\s*\d{1,2}\s*月)\s*(?P<u>年度|年|(?=[\u4e00-\u9fff]))")
 # Metadata sits near the top: titles are read in the first _TITLE_HEAD characters, the
@@ -904,6 +901,10 @@ _HEADING_AFTER_LABEL = re.compile(r"(?:基本)?(?:情况|概况|简介)")
 # value (a project named with its unit, 城乡居民养老保险补助(元), is no measure).
 _COLUMN_HEAD = re.compile(r"[\u4e00-\u9fff]{0,10}(?:金额|额度|数|额|得分|分值|分数|投资|规模|比例|比率|率)"
                           r"\((?:亿元|万元|千元|元|%|分)\)")
+# A 项目名称 cell of a year, written or masked, and the genre's words alone: a template's
+# words left in the cell (20XX年度项目, 2022年度专项资金), no project's name.
+_YEAR_FIRST = re.compile(rf"^(?:(?:19|20)\d\d|{_HIDDEN_YEAR})\s*年度?")
+_BARE_GENRE = re.compile(r"(?:专项|财政)?(?:项目|资金|经费|项目资金|项目支出|专项资金|专项经费)")
 
 
 @lru_cache(maxsize=64)
@@ -1562,7 +1563,6 @@ def find_year(ctx: Context, title: Found | None = None) -> Choice:
                  _C(c.value, c.span, c.label, f"正文年份已被隐去（{masked.group()}），{c.reason}未在正文出现", REJECTED)
                  for c in cands]
     return _choose(cands)
-
 
 
 def _lines_of(f: str, span: Span) -> Span:
