@@ -39,7 +39,8 @@ def test_a_total_row_with_a_cell_more_than_its_header_is_read_where_every_readin
 
 
 @pytest.mark.parametrize("row", [
-    # two readings the rate confirms, with different budgets (90 | 90 | 81 or 100 | 90 | 81)
+    # the one reading the rate confirms that leaves out a budget's repeat (100 | 90 | 81)
+    # has budgets that disagree: which is the lost column's, the text does not say
     "100 90 90 81 10 90% 9",
     # a rate without its %: no arithmetic says which cell is which
     "28.1 28.1 28.1 28.1 10 100 10",
